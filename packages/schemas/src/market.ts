@@ -1,0 +1,142 @@
+// Market-data and trading shapes shared by venues, strategies, the simulator and the runner.
+// Prices are probabilities in dollars per contract (0..1), sizes are contracts (shares), both plain numbers:
+// adapters convert the venues' decimal strings at the boundary and nothing downstream parses strings again.
+import { z } from 'zod';
+
+export const VenueIdSchema = z.enum(['polymarket', 'kalshi']);
+export type VenueId = z.infer<typeof VenueIdSchema>;
+
+export const OutcomeSideSchema = z.enum(['yes', 'no']);
+export type OutcomeSide = z.infer<typeof OutcomeSideSchema>;
+
+/** One price level. */
+export const BookLevelSchema = z.object({
+  price: z.number().gt(0).lt(1),
+  size: z.number().positive(),
+});
+export type BookLevel = z.infer<typeof BookLevelSchema>;
+
+/**
+ * A full order book for one instrument (a Polymarket token, or one side of a Kalshi market expressed as its own
+ * instrument). `bids` best (highest) first, `asks` best (lowest) first — adapters sort; the venues do not agree.
+ */
+export const OrderBookSchema = z.object({
+  venue: VenueIdSchema,
+  /** Polymarket: token id. Kalshi: `${ticker}:yes` / `${ticker}:no`. */
+  instrumentId: z.string().min(1),
+  bids: z.array(BookLevelSchema),
+  asks: z.array(BookLevelSchema),
+  /** Venue timestamp of the last change, ms since epoch. Strategies treat old books as stale. */
+  timestampMs: z.number().int().nonnegative(),
+  /** Monotonic per-instrument sequence as seen by our adapter (resets on resnapshot). */
+  seq: z.number().int().nonnegative(),
+});
+export type OrderBook = z.infer<typeof OrderBookSchema>;
+
+/** A tradeable binary outcome on one venue. */
+export const InstrumentSchema = z.object({
+  venue: VenueIdSchema,
+  instrumentId: z.string().min(1),
+  /** Polymarket conditionId / Kalshi market ticker. */
+  marketId: z.string().min(1),
+  /** Polymarket event id (neg-risk grouping) / Kalshi event ticker. */
+  eventId: z.string().min(1).nullable(),
+  side: OutcomeSideSchema,
+  /** The instrument paying out on the other outcome of the same market (YES token <-> NO token). */
+  complementId: z.string().min(1).nullable(),
+  title: z.string(),
+  outcome: z.string(),
+  /** True when the event's markets are mutually exclusive and exhaustive (Polymarket negRisk, Kalshi mutually_exclusive). */
+  mutuallyExclusive: z.boolean(),
+  tickSize: z.number().positive(),
+  minOrderSize: z.number().nonnegative(),
+  closeTime: z.string().nullable(),
+  active: z.boolean(),
+});
+export type Instrument = z.infer<typeof InstrumentSchema>;
+
+export const OrderTypeSchema = z.enum(['FOK', 'FAK', 'GTC']);
+export type OrderType = z.infer<typeof OrderTypeSchema>;
+
+/** What execution is asked to do. Always a BUY of an outcome instrument at or below a limit price. */
+export const OrderRequestSchema = z.object({
+  venue: VenueIdSchema,
+  instrumentId: z.string().min(1),
+  side: z.enum(['buy', 'sell']),
+  limitPrice: z.number().gt(0).lt(1),
+  size: z.number().positive(),
+  orderType: OrderTypeSchema,
+  /** Idempotency key: the same id never produces two orders or two booked trades. */
+  clientOrderId: z.string().min(8).max(64),
+});
+export type OrderRequest = z.infer<typeof OrderRequestSchema>;
+
+export const FillSchema = z.object({
+  venue: VenueIdSchema,
+  instrumentId: z.string().min(1),
+  clientOrderId: z.string(),
+  venueOrderId: z.string().nullable(),
+  side: z.enum(['buy', 'sell']),
+  price: z.number().gt(0).lt(1),
+  size: z.number().positive(),
+  fee: z.number().nonnegative(),
+  timestampMs: z.number().int().nonnegative(),
+});
+export type Fill = z.infer<typeof FillSchema>;
+
+export const OrderResultSchema = z.object({
+  clientOrderId: z.string(),
+  venueOrderId: z.string().nullable(),
+  status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),
+  filledSize: z.number().nonnegative(),
+  averagePrice: z.number().nonnegative().nullable(),
+  fees: z.number().nonnegative(),
+  fills: z.array(FillSchema),
+  rejectReason: z.string().nullable(),
+});
+export type OrderResult = z.infer<typeof OrderResultSchema>;
+
+export const StrategyKindSchema = z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading']);
+export type StrategyKind = z.infer<typeof StrategyKindSchema>;
+
+export const OpportunityLegSchema = z.object({
+  venue: VenueIdSchema,
+  instrumentId: z.string().min(1),
+  side: z.literal('buy'),
+  size: z.number().positive(),
+  /** Volume-weighted average price over the book levels consumed. */
+  vwap: z.number().gt(0).lt(1),
+  /** Worst level price consumed: the limit price to send. */
+  limitPrice: z.number().gt(0).lt(1),
+  fee: z.number().nonnegative(),
+});
+export type OpportunityLeg = z.infer<typeof OpportunityLegSchema>;
+
+export const OpportunitySchema = z.object({
+  /** Deterministic id: same inputs, same id (lets a runner skip an opportunity it already acted on). */
+  id: z.string().min(1),
+  strategy: StrategyKindSchema,
+  legs: z.array(OpportunityLegSchema).min(1),
+  /** Total cost including fees, dollars. */
+  cost: z.number().nonnegative(),
+  /** Guaranteed (arbitrage) or expected (directional) profit after fees, dollars. */
+  expectedProfit: z.number(),
+  /** expectedProfit / cost * 100. */
+  profitPct: z.number(),
+  detectedAtMs: z.number().int().nonnegative(),
+  description: z.string(),
+});
+export type Opportunity = z.infer<typeof OpportunitySchema>;
+
+/** Admin-approved relation between two markets (table polybot_market_links). */
+export const MarketLinkSchema = z.object({
+  id: z.number().int().positive(),
+  relation: z.enum(['equivalent', 'implies']),
+  /** For 'implies': A implies B. For 'equivalent': the same proposition on two venues. */
+  aVenue: VenueIdSchema,
+  aMarketId: z.string().min(1),
+  bVenue: VenueIdSchema,
+  bMarketId: z.string().min(1),
+  approved: z.boolean(),
+});
+export type MarketLink = z.infer<typeof MarketLinkSchema>;

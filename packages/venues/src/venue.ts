@@ -1,0 +1,51 @@
+// The one interface every venue adapter implements, and that paper execution implements too, so a runner cannot
+// tell paper from live except by configuration. Public market data (discovery, books) needs no credentials;
+// everything under `trading` is private and belongs to exactly one user's credentials.
+import type { Fill, Instrument, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
+
+export interface BookUpdate {
+  book: OrderBook;
+  /** 'snapshot' after (re)subscribe or resnapshot; 'delta' for an incremental change already applied to `book`. */
+  kind: 'snapshot' | 'delta';
+}
+
+export interface BookSubscription {
+  /** Add instruments to the stream; the first message for each is a snapshot. */
+  add(instrumentIds: readonly string[]): void;
+  remove(instrumentIds: readonly string[]): void;
+  close(): Promise<void>;
+}
+
+export interface MarketData {
+  readonly venue: VenueId;
+  /** All active instruments (paginates the venue's discovery API to the end). */
+  listInstruments(): Promise<Instrument[]>;
+  /** REST snapshot of one book. */
+  getBook(instrumentId: string): Promise<OrderBook>;
+  /** Streaming books: a snapshot per instrument, then every change; gaps and bad hashes are recovered internally. */
+  subscribeBooks(onUpdate: (update: BookUpdate) => void, onError: (error: Error) => void): BookSubscription;
+}
+
+export interface Position {
+  venue: VenueId;
+  instrumentId: string;
+  size: number;
+  averagePrice: number;
+}
+
+export interface Trading {
+  readonly venue: VenueId;
+  readonly mode: 'paper' | 'live';
+  placeOrder(order: OrderRequest): Promise<OrderResult>;
+  cancelOrder(venueOrderId: string): Promise<void>;
+  openOrders(): Promise<OrderResult[]>;
+  fills(sinceMs?: number): Promise<Fill[]>;
+  /** Available collateral in dollars. */
+  balance(): Promise<number>;
+  positions(): Promise<Position[]>;
+}
+
+export interface Venue {
+  readonly marketData: MarketData;
+  readonly trading: Trading;
+}
