@@ -1,0 +1,109 @@
+// Which baskets exist: derived from instrument metadata and approved market links only, never from prices, so the
+// set can be built once per universe change and re-priced on every book update.
+import type { Instrument, MarketLink, OutcomeSide, VenueId } from '@polybot/schemas';
+import type { BasketPlan } from './types.ts';
+
+export type InstrumentIndex = ReadonlyMap<string, Instrument>;
+
+const marketKey = (venue: VenueId, marketId: string, side: OutcomeSide): string => `${venue}|${marketId}|${side}`;
+
+/** instrumentId by (venue, marketId, side), for resolving link ends. */
+export function indexBySide(instruments: InstrumentIndex): Map<string, Instrument> {
+  const out = new Map<string, Instrument>();
+  for (const i of instruments.values()) out.set(marketKey(i.venue, i.marketId, i.side), i);
+  return out;
+}
+
+/**
+ * Polymarket binary YES+NO (the two tokens of one condition always pay exactly 1 together), and every
+ * mutually exclusive & exhaustive event (Polymarket neg-risk, Kalshi mutually_exclusive): YES of every market pays 1.
+ */
+export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] {
+  const plans: BasketPlan[] = [];
+  const events = new Map<string, Instrument[]>();
+  for (const i of instruments.values()) {
+    if (i.side !== 'yes') continue;
+    if (i.venue === 'polymarket' && i.complementId && instruments.has(i.complementId)) {
+      plans.push({
+        id: `single:binary:${i.marketId}`,
+        strategy: 'single_platform',
+        instrumentIds: [i.instrumentId, i.complementId],
+        minPayout: 1,
+        description: `Buy YES+NO of "${i.title}" on polymarket`,
+      });
+    }
+    if (i.mutuallyExclusive && i.eventId) {
+      const key = `${i.venue}|${i.eventId}`;
+      const list = events.get(key);
+      if (list) list.push(i);
+      else events.set(key, [i]);
+    }
+  }
+  for (const [key, yeses] of events) {
+    if (yeses.length < 2) continue;
+    yeses.sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
+    const first = yeses[0];
+    if (!first) continue;
+    plans.push({
+      id: `single:event:${key}`,
+      strategy: 'single_platform',
+      instrumentIds: yeses.map((y) => y.instrumentId),
+      minPayout: 1,
+      description: `Buy YES of all ${yeses.length} outcomes of event ${first.eventId ?? ''} on ${first.venue}`,
+    });
+  }
+  return plans;
+}
+
+/** Approved 'equivalent' links: YES on one venue + NO on the other, both directions. */
+export function crossPlatformPlans(instruments: InstrumentIndex, links: readonly MarketLink[], bySide = indexBySide(instruments)): BasketPlan[] {
+  const plans: BasketPlan[] = [];
+  for (const link of links) {
+    if (!link.approved || link.relation !== 'equivalent') continue;
+    const aYes = bySide.get(marketKey(link.aVenue, link.aMarketId, 'yes'));
+    const aNo = bySide.get(marketKey(link.aVenue, link.aMarketId, 'no'));
+    const bYes = bySide.get(marketKey(link.bVenue, link.bMarketId, 'yes'));
+    const bNo = bySide.get(marketKey(link.bVenue, link.bMarketId, 'no'));
+    if (aYes && bNo) {
+      plans.push({
+        id: `cross:${link.id}:aYes-bNo`,
+        strategy: 'cross_platform',
+        instrumentIds: [aYes.instrumentId, bNo.instrumentId],
+        minPayout: 1,
+        description: `Buy YES ${link.aVenue}:${link.aMarketId} + NO ${link.bVenue}:${link.bMarketId} (link ${link.id})`,
+      });
+    }
+    if (aNo && bYes) {
+      plans.push({
+        id: `cross:${link.id}:aNo-bYes`,
+        strategy: 'cross_platform',
+        instrumentIds: [aNo.instrumentId, bYes.instrumentId],
+        minPayout: 1,
+        description: `Buy NO ${link.aVenue}:${link.aMarketId} + YES ${link.bVenue}:${link.bMarketId} (link ${link.id})`,
+      });
+    }
+  }
+  return plans;
+}
+
+/**
+ * Approved 'implies' links (A implies B): buy B-YES + A-NO. If A happens, B happens and B-YES pays; if A does not,
+ * A-NO pays; so every world pays at least 1 (2 when A fails and B happens).
+ */
+export function overlappingPlans(instruments: InstrumentIndex, links: readonly MarketLink[], bySide = indexBySide(instruments)): BasketPlan[] {
+  const plans: BasketPlan[] = [];
+  for (const link of links) {
+    if (!link.approved || link.relation !== 'implies') continue;
+    const aNo = bySide.get(marketKey(link.aVenue, link.aMarketId, 'no'));
+    const bYes = bySide.get(marketKey(link.bVenue, link.bMarketId, 'yes'));
+    if (!aNo || !bYes) continue;
+    plans.push({
+      id: `overlap:${link.id}`,
+      strategy: 'overlapping',
+      instrumentIds: [bYes.instrumentId, aNo.instrumentId],
+      minPayout: 1,
+      description: `${link.aVenue}:${link.aMarketId} implies ${link.bVenue}:${link.bMarketId}: buy B-YES + A-NO (link ${link.id})`,
+    });
+  }
+  return plans;
+}
