@@ -1,0 +1,2 @@
+export * from './paper-trading.ts';
+export * from './execute-arbitrage.ts';
