@@ -1,0 +1,322 @@
+// The simulated exchange: markets with books, accounts with balances and positions, the matching engine.
+// Units: prices integer cents (YES price unless named otherwise), counts integer hundredths of a contract,
+// money in "units" = cents × hundredths (1e-4 dollars), so every cost is an exact integer.
+import type { KeyObject } from 'node:crypto';
+import type { BookSideName, MarketBook, RestingOrder } from './book.ts';
+import { takerFeeCents, type FeeLeg } from './fees.ts';
+import type { ScenarioEvent, ScenarioMarket } from './scenario.ts';
+
+export type TimeInForce = 'fill_or_kill' | 'good_till_canceled' | 'immediate_or_cancel';
+export type StpType = 'taker_at_cross' | 'maker';
+
+export interface SimMarket {
+  spec: ScenarioMarket;
+  event: ScenarioEvent;
+  status: 'active' | 'finalized';
+  result: '' | 'yes' | 'no';
+  book: MarketBook;
+  lastPriceCents: number | null;
+  volume: number;
+  feeBps: number;
+}
+
+export interface SimPosition {
+  position: number;
+  exposureUnits: number;
+  tradedUnits: number;
+  feesUnits: number;
+  realizedUnits: number;
+  updatedMs: number;
+}
+
+export interface SimOrder {
+  orderId: string;
+  clientOrderId: string;
+  keyId: string;
+  ticker: string;
+  bookSide: 'bid' | 'ask';
+  yesPriceCents: number;
+  initial: number;
+  filled: number;
+  remaining: number;
+  status: 'resting' | 'canceled' | 'executed';
+  takerCostUnits: number;
+  makerCostUnits: number;
+  takerFeeCents: number;
+  createdMs: number;
+  updatedMs: number;
+  stp: StpType;
+  resting: RestingOrder | null;
+}
+
+export interface SimFill {
+  fillId: string;
+  orderId: string;
+  keyId: string;
+  ticker: string;
+  outcome: BookSideName;
+  bookSide: 'bid' | 'ask';
+  count: number;
+  yesPriceCents: number;
+  isTaker: boolean;
+  feeCents: number;
+  tsMs: number;
+}
+
+export interface SimAccount {
+  keyId: string;
+  publicKey: KeyObject;
+  balanceUnits: number;
+  positions: Map<string, SimPosition>;
+  orders: Map<string, SimOrder>;
+  byClientId: Map<string, SimOrder>;
+  fills: SimFill[];
+}
+
+export class ExchangeError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface NewOrder {
+  ticker: string;
+  clientOrderId: string;
+  bookSide: 'bid' | 'ask';
+  count: number;
+  yesPriceCents: number;
+  tif: TimeInForce;
+  stp: StpType;
+}
+
+/** What a buyer of `outcome` pays per contract when the order's YES price is p. */
+const outcomePrice = (bookSide: 'bid' | 'ask', yesPriceCents: number): number =>
+  bookSide === 'bid' ? yesPriceCents : 100 - yesPriceCents;
+
+export class Exchange {
+  readonly markets = new Map<string, SimMarket>();
+  readonly accounts = new Map<string, SimAccount>();
+  private nextId = 1;
+
+  constructor(private readonly clock: () => number) {}
+
+  market(ticker: string): SimMarket {
+    const m = this.markets.get(ticker);
+    if (!m) throw new ExchangeError(404, 'not_found', `market ${ticker} not found`);
+    return m;
+  }
+
+  account(keyId: string): SimAccount {
+    const a = this.accounts.get(keyId);
+    if (!a) throw new ExchangeError(401, 'authentication_error', 'unknown api key');
+    return a;
+  }
+
+  placeOrder(keyId: string, req: NewOrder): SimOrder {
+    const account = this.account(keyId);
+    const market = this.market(req.ticker);
+    if (market.status !== 'active') throw new ExchangeError(400, 'market_closed', `market ${req.ticker} is not open`);
+    if (req.yesPriceCents < 1 || req.yesPriceCents > 99) {
+      throw new ExchangeError(400, 'invalid_parameters', 'price must be between 0.01 and 0.99');
+    }
+    if (req.count <= 0) throw new ExchangeError(400, 'invalid_parameters', 'count must be positive');
+    if (account.byClientId.has(req.clientOrderId)) {
+      throw new ExchangeError(409, 'order_already_exists', 'an order with this client_order_id already exists');
+    }
+    const buyPrice = outcomePrice(req.bookSide, req.yesPriceCents);
+    const outcome: BookSideName = req.bookSide === 'bid' ? 'yes' : 'no';
+    const opposite: BookSideName = outcome === 'yes' ? 'no' : 'yes';
+    // Worst case: everything at the limit price plus the fee on it. Kalshi holds collateral the same way.
+    const worstUnits = buyPrice * req.count + takerFeeCents([{ priceCents: buyPrice, countHundredths: req.count }], market.feeBps) * 100;
+    if (account.balanceUnits < worstUnits) {
+      throw new ExchangeError(400, 'insufficient_balance', 'insufficient balance for this order');
+    }
+    // A buyer of YES at p crosses NO bids at ≥ 100 − p (and vice versa); best opposing bid first.
+    const crossing = market.book
+      .levels(opposite)
+      .filter(([p]) => p >= 100 - buyPrice)
+      .reverse();
+    const available = crossing.reduce((sum, [, size]) => sum + size, 0);
+    const now = this.clock();
+    const order: SimOrder = {
+      orderId: `sim-ord-${this.nextId++}`,
+      clientOrderId: req.clientOrderId,
+      keyId,
+      ticker: req.ticker,
+      bookSide: req.bookSide,
+      yesPriceCents: req.yesPriceCents,
+      initial: req.count,
+      filled: 0,
+      remaining: req.count,
+      status: 'executed',
+      takerCostUnits: 0,
+      makerCostUnits: 0,
+      takerFeeCents: 0,
+      createdMs: now,
+      updatedMs: now,
+      stp: req.stp,
+      resting: null,
+    };
+    account.orders.set(order.orderId, order);
+    account.byClientId.set(order.clientOrderId, order);
+    if (req.tif === 'fill_or_kill' && available < req.count) {
+      order.status = 'canceled';
+      order.remaining = 0;
+      return order;
+    }
+    const legs: FeeLeg[] = [];
+    for (const [oppPrice] of crossing) {
+      if (order.remaining === 0) break;
+      const { taken, makers, stopped } = market.book.take(opposite, oppPrice, order.remaining, (o) => o.accountKey === keyId);
+      const price = 100 - oppPrice;
+      if (taken > 0) {
+        legs.push({ priceCents: price, countHundredths: taken });
+        order.filled += taken;
+        order.remaining -= taken;
+        order.takerCostUnits += price * taken;
+        this.applyTrade(market, account, outcome, price, taken, 0, now);
+        this.recordFill(account, order, outcome, taken, price, true, now);
+        for (const maker of makers) this.fillMaker(market, maker.order, maker.size, now);
+      }
+      // Self-trade prevention "taker at cross": the taker's remainder is cancelled rather than trade with itself.
+      if (stopped) {
+        order.remaining = 0;
+        break;
+      }
+    }
+    if (legs.length > 0) {
+      const fee = takerFeeCents(legs, market.feeBps);
+      order.takerFeeCents = fee;
+      account.balanceUnits -= fee * 100;
+      const pos = this.position(account, market.spec.ticker, now);
+      pos.feesUnits += fee * 100;
+      const lastFill = account.fills[account.fills.length - 1];
+      if (lastFill) lastFill.feeCents = fee;
+      const lastLeg = legs[legs.length - 1];
+      if (lastLeg) market.lastPriceCents = outcome === 'yes' ? lastLeg.priceCents : 100 - lastLeg.priceCents;
+    }
+    if (order.remaining > 0 && req.tif === 'good_till_canceled') {
+      order.status = 'resting';
+      account.balanceUnits -= buyPrice * order.remaining;
+      order.resting = { orderId: order.orderId, accountKey: keyId, side: outcome, priceCents: buyPrice, remaining: order.remaining };
+      market.book.addOrder(order.resting);
+    } else {
+      order.remaining = 0;
+      order.status = order.filled === order.initial ? 'executed' : 'canceled';
+    }
+    return order;
+  }
+
+  cancelOrder(keyId: string, orderId: string): { order: SimOrder; reducedBy: number } {
+    const account = this.account(keyId);
+    const order = account.orders.get(orderId);
+    if (!order) throw new ExchangeError(404, 'not_found', `order ${orderId} not found`);
+    if (order.status !== 'resting' || !order.resting) {
+      throw new ExchangeError(400, 'order_not_cancelable', 'order is not resting');
+    }
+    const market = this.market(order.ticker);
+    const removed = market.book.removeOrder(order.resting);
+    account.balanceUnits += order.resting.priceCents * removed;
+    order.remaining = 0;
+    order.status = 'canceled';
+    order.resting = null;
+    order.updatedMs = this.clock();
+    return { order, reducedBy: removed };
+  }
+
+  /** Final result: winners get $1 a contract, resting orders are cancelled and refunded. */
+  settle(ticker: string, result: 'yes' | 'no'): void {
+    const market = this.market(ticker);
+    for (const account of this.accounts.values()) {
+      for (const order of account.orders.values()) {
+        if (order.ticker === ticker && order.status === 'resting') this.cancelOrder(account.keyId, order.orderId);
+      }
+      const pos = account.positions.get(ticker);
+      if (!pos || pos.position === 0) continue;
+      const wins = (pos.position > 0 && result === 'yes') || (pos.position < 0 && result === 'no');
+      const payout = wins ? 100 * Math.abs(pos.position) : 0;
+      account.balanceUnits += payout;
+      pos.realizedUnits += payout - pos.exposureUnits;
+      pos.position = 0;
+      pos.exposureUnits = 0;
+      pos.updatedMs = this.clock();
+    }
+    market.status = 'finalized';
+    market.result = result;
+  }
+
+  private fillMaker(market: SimMarket, resting: RestingOrder, size: number, now: number): void {
+    const account = this.accounts.get(resting.accountKey);
+    const order = account?.orders.get(resting.orderId);
+    if (!account || !order) return;
+    order.filled += size;
+    order.remaining = resting.remaining;
+    order.makerCostUnits += resting.priceCents * size;
+    order.updatedMs = now;
+    if (order.remaining === 0) {
+      order.status = 'executed';
+      order.resting = null;
+    }
+    // The maker's collateral was reserved when the order rested: only the position moves now.
+    this.applyTrade(market, account, resting.side, resting.priceCents, size, resting.priceCents * size, now);
+    this.recordFill(account, order, resting.side, size, resting.priceCents, false, now);
+  }
+
+  /** Books a buy of `outcome`; nets against an opposite position, paying $1 per netted pair like Kalshi does. */
+  private applyTrade(market: SimMarket, account: SimAccount, outcome: BookSideName, price: number, count: number, prepaid: number, now: number): void {
+    const pos = this.position(account, market.spec.ticker, now);
+    account.balanceUnits -= price * count - prepaid;
+    pos.tradedUnits += price * count;
+    market.volume += count;
+    const signed = outcome === 'yes' ? count : -count;
+    const opposite = (pos.position > 0 && signed < 0) || (pos.position < 0 && signed > 0);
+    if (opposite) {
+      const netted = Math.min(Math.abs(pos.position), count);
+      const avg = pos.exposureUnits / Math.abs(pos.position);
+      const releasedCost = Math.round(avg * netted);
+      account.balanceUnits += 100 * netted;
+      pos.realizedUnits += 100 * netted - releasedCost - price * netted;
+      pos.exposureUnits -= releasedCost;
+      const rest = count - netted;
+      pos.position += outcome === 'yes' ? netted : -netted;
+      if (rest > 0) {
+        pos.position += outcome === 'yes' ? rest : -rest;
+        pos.exposureUnits += price * rest;
+      }
+    } else {
+      pos.position += signed;
+      pos.exposureUnits += price * count;
+    }
+    pos.updatedMs = now;
+  }
+
+  private recordFill(account: SimAccount, order: SimOrder, outcome: BookSideName, count: number, outcomePriceCents: number, isTaker: boolean, now: number): void {
+    const id = `sim-fill-${this.nextId++}`;
+    account.fills.push({
+      fillId: id,
+      orderId: order.orderId,
+      keyId: account.keyId,
+      ticker: order.ticker,
+      outcome,
+      bookSide: order.bookSide,
+      count,
+      yesPriceCents: outcome === 'yes' ? outcomePriceCents : 100 - outcomePriceCents,
+      isTaker,
+      feeCents: 0,
+      tsMs: now,
+    });
+  }
+
+  private position(account: SimAccount, ticker: string, now: number): SimPosition {
+    let pos = account.positions.get(ticker);
+    if (!pos) {
+      pos = { position: 0, exposureUnits: 0, tradedUnits: 0, feesUnits: 0, realizedUnits: 0, updatedMs: now };
+      account.positions.set(ticker, pos);
+    }
+    return pos;
+  }
+}
