@@ -3,7 +3,7 @@
 // money in "units" = cents × hundredths (1e-4 dollars), so every cost is an exact integer.
 import type { KeyObject } from 'node:crypto';
 import type { BookSideName, MarketBook, RestingOrder } from './book.ts';
-import { takerFeeCents, type FeeLeg } from './fees.ts';
+import { takerFeeCents } from './fees.ts';
 import type { ScenarioEvent, ScenarioMarket } from './scenario.ts';
 
 export type TimeInForce = 'fill_or_kill' | 'good_till_canceled' | 'immediate_or_cancel';
@@ -131,7 +131,7 @@ export class Exchange {
     const outcome: BookSideName = req.bookSide === 'bid' ? 'yes' : 'no';
     const opposite: BookSideName = outcome === 'yes' ? 'no' : 'yes';
     // Worst case: everything at the limit price plus the fee on it. Kalshi holds collateral the same way.
-    const worstUnits = buyPrice * req.count + takerFeeCents([{ priceCents: buyPrice, countHundredths: req.count }], market.feeBps) * 100;
+    const worstUnits = buyPrice * req.count + takerFeeCents(buyPrice, req.count, market.feeBps) * 100;
     if (account.balanceUnits < worstUnits) {
       throw new ExchangeError(400, 'insufficient_balance', 'insufficient balance for this order');
     }
@@ -168,18 +168,22 @@ export class Exchange {
       order.remaining = 0;
       return order;
     }
-    const legs: FeeLeg[] = [];
+    let lastPrice: number | null = null;
     for (const [oppPrice] of crossing) {
       if (order.remaining === 0) break;
       const { taken, makers, stopped } = market.book.take(opposite, oppPrice, order.remaining, (o) => o.accountKey === keyId);
       const price = 100 - oppPrice;
       if (taken > 0) {
-        legs.push({ priceCents: price, countHundredths: taken });
+        // Kalshi charges the taker per fill (each level taken), rounded up to the cent.
+        const fee = takerFeeCents(price, taken, market.feeBps);
         order.filled += taken;
         order.remaining -= taken;
         order.takerCostUnits += price * taken;
+        order.takerFeeCents += fee;
+        lastPrice = price;
         this.applyTrade(market, account, outcome, price, taken, 0, now);
-        this.recordFill(account, order, outcome, taken, price, true, now);
+        this.chargeFee(market, account, fee, now);
+        this.recordFill(account, order, outcome, taken, price, true, now, fee);
         for (const maker of makers) this.fillMaker(market, maker.order, maker.size, now);
       }
       // Self-trade prevention "taker at cross": the taker's remainder is cancelled rather than trade with itself.
@@ -188,17 +192,7 @@ export class Exchange {
         break;
       }
     }
-    if (legs.length > 0) {
-      const fee = takerFeeCents(legs, market.feeBps);
-      order.takerFeeCents = fee;
-      account.balanceUnits -= fee * 100;
-      const pos = this.position(account, market.spec.ticker, now);
-      pos.feesUnits += fee * 100;
-      const lastFill = account.fills[account.fills.length - 1];
-      if (lastFill) lastFill.feeCents = fee;
-      const lastLeg = legs[legs.length - 1];
-      if (lastLeg) market.lastPriceCents = outcome === 'yes' ? lastLeg.priceCents : 100 - lastLeg.priceCents;
-    }
+    if (lastPrice !== null) market.lastPriceCents = outcome === 'yes' ? lastPrice : 100 - lastPrice;
     if (order.remaining > 0 && req.tif === 'good_till_canceled') {
       order.status = 'resting';
       account.balanceUnits -= buyPrice * order.remaining;
@@ -263,7 +257,7 @@ export class Exchange {
     }
     // The maker's collateral was reserved when the order rested: only the position moves now.
     this.applyTrade(market, account, resting.side, resting.priceCents, size, resting.priceCents * size, now);
-    this.recordFill(account, order, resting.side, size, resting.priceCents, false, now);
+    this.recordFill(account, order, resting.side, size, resting.priceCents, false, now, 0);
   }
 
   /** Books a buy of `outcome`; nets against an opposite position, paying $1 per netted pair like Kalshi does. */
@@ -294,7 +288,21 @@ export class Exchange {
     pos.updatedMs = now;
   }
 
-  private recordFill(account: SimAccount, order: SimOrder, outcome: BookSideName, count: number, outcomePriceCents: number, isTaker: boolean, now: number): void {
+  private chargeFee(market: SimMarket, account: SimAccount, feeCents: number, now: number): void {
+    account.balanceUnits -= feeCents * 100;
+    this.position(account, market.spec.ticker, now).feesUnits += feeCents * 100;
+  }
+
+  private recordFill(
+    account: SimAccount,
+    order: SimOrder,
+    outcome: BookSideName,
+    count: number,
+    outcomePriceCents: number,
+    isTaker: boolean,
+    now: number,
+    feeCents: number,
+  ): void {
     const id = `sim-fill-${this.nextId++}`;
     account.fills.push({
       fillId: id,
@@ -306,7 +314,7 @@ export class Exchange {
       count,
       yesPriceCents: outcome === 'yes' ? outcomePriceCents : 100 - outcomePriceCents,
       isTaker,
-      feeCents: 0,
+      feeCents,
       tsMs: now,
     });
   }

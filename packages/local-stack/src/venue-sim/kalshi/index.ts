@@ -29,6 +29,9 @@ export interface KalshiSim extends SimulatedVenue {
   skipNextSeq(): void;
   /** Active orderbook_delta subscriptions per market ticker. */
   subscriptionCounts(): Map<string, number>;
+  stats(): Record<string, unknown>;
+  /** Test controls (`POST /_sim/kalshi/<action>`): `accounts` {key_id, public_key_pem, balance_cents}, `drop`, `skip-seq`. */
+  control(action: string, body: unknown): Promise<{ status: number; body: unknown }>;
   /** Book changes applied by scenario time so far (price path + generator). */
   readonly bookUpdates: number;
 }
@@ -164,25 +167,28 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     return null;
   };
 
-  const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const route = `${req.method ?? 'GET'} ${url.pathname.slice(CONTROL_PREFIX.length)}`;
-    if (route === 'POST /accounts') {
-      const body = AccountBody.safeParse(await readJson(req));
-      if (!body.success) {
-        sendError(res, 400, 'invalid_parameters', z.prettifyError(body.error));
-        return;
+  const stats = (): Record<string, unknown> => ({
+    subscriptions: Object.fromEntries(hub.subscriptionCounts()),
+    book_updates: bookUpdates,
+    markets: exchange.markets.size,
+    accounts: exchange.accounts.size,
+  });
+
+  const control = async (action: string, body: unknown): Promise<{ status: number; body: unknown }> => {
+    switch (action) {
+      case 'accounts': {
+        const parsed = AccountBody.safeParse(body);
+        if (!parsed.success) return { status: 400, body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } } };
+        registerAccount(parsed.data.key_id, parsed.data.public_key_pem, parsed.data.balance_cents);
+        return { status: 201, body: { key_id: parsed.data.key_id } };
       }
-      registerAccount(body.data.key_id, body.data.public_key_pem, body.data.balance_cents);
-      sendJson(res, 201, { key_id: body.data.key_id });
-    } else if (route === 'POST /drop') {
-      sendJson(res, 200, { dropped: hub.dropConnections() });
-    } else if (route === 'POST /skip-seq') {
-      hub.skipNextSeq();
-      sendJson(res, 200, { ok: true });
-    } else if (route === 'GET /stats') {
-      sendJson(res, 200, { subscriptions: Object.fromEntries(hub.subscriptionCounts()), book_updates: bookUpdates, markets: exchange.markets.size });
-    } else {
-      sendError(res, 404, 'not_found', `kalshi sim: no control route ${route}`);
+      case 'drop':
+        return { status: 200, body: { dropped: hub.dropConnections() } };
+      case 'skip-seq':
+        hub.skipNextSeq();
+        return { status: 200, body: { ok: true } };
+      default:
+        return { status: 404, body: { error: { code: 'not_found', message: `kalshi sim: no control action ${action}` } } };
     }
   };
 
@@ -198,7 +204,12 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
         return true;
       }
       if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-        await control(req, res, url);
+        const action = url.pathname.slice(CONTROL_PREFIX.length + 1);
+        if (req.method === 'GET' && action === 'stats') sendJson(res, 200, stats());
+        else if (req.method === 'POST') {
+          const out = await control(action, await readJson(req));
+          sendJson(res, out.status, out.body);
+        } else sendError(res, 404, 'not_found', `kalshi sim: no control route ${req.method ?? ''} ${url.pathname}`);
         return true;
       }
       return false;
@@ -219,6 +230,8 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     baseUrls(origin) {
       return { kalshi: `${origin}${API_PREFIX}`, kalshiWs: `${origin.replace(/^http/, 'ws')}${WS_PATH}` };
     },
+    stats,
+    control,
     registerAccount,
     dropConnections: () => hub.dropConnections(),
     skipNextSeq: () => hub.skipNextSeq(),

@@ -127,14 +127,14 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
       self_trade_prevention_type: 'taker_at_cross',
     });
     expect(data).toMatchObject({ client_order_id: 'alice-order-0001', fill_count: '150.00', remaining_count: '0.00' });
-    // cost 102.00 + 25.80 = 127.80; fee ceil(0.07·(120·.85·.15 + 30·.86·.14)·100)¢ = ceil(132.366) = 133¢
+    // cost 102.00 + 25.80 = 127.80; fees per fill: ceil(0.07·120·.85·.15 = $1.071) = $1.08, ceil($0.25284) = $0.26
     expect(data.average_fill_price).toBe('0.852000');
     const after = (await portfolio.getBalance()).data.balance;
-    expect(before - after).toBe(12_780 + 133);
+    expect(before - after).toBe(12_780 + 108 + 26);
     const fills = (await portfolio.getFills('KXFEDDECISION-26JUN-H0')).data.fills;
-    expect(fills.map((f) => [f.count_fp, f.yes_price_dollars, f.is_taker]).sort()).toEqual([
-      ['120.00', '0.8500', true],
-      ['30.00', '0.8600', true],
+    expect(fills.map((f) => [f.count_fp, f.yes_price_dollars, f.is_taker, f.fee_cost]).sort()).toEqual([
+      ['120.00', '0.8500', true, '1.0800'],
+      ['30.00', '0.8600', true, '0.2600'],
     ]);
     const pos = (await portfolio.getPositions()).data.market_positions;
     expect(pos).toContainEqual(expect.objectContaining({ ticker: 'KXFEDDECISION-26JUN-H0', position_fp: '150.00' }));
@@ -283,7 +283,7 @@ describe('kalshi scenarios', () => {
     let costCents = 0;
     for (const m of event.markets) {
       const p = yesAskCents(m);
-      costCents += (p * n) / 100 + takerFeeCents([{ priceCents: p, countHundredths: n }]);
+      costCents += (p * n) / 100 + takerFeeCents(p, n);
     }
     expect(((expected.contracts * 100 - costCents) / 100).toFixed(2)).toBe(expected.expected_profit_dollars);
     expect(Number(expected.expected_profit_dollars)).toBeGreaterThan(0);
