@@ -27,6 +27,7 @@ export function optimalBasketSize(
   minPayout: number,
   maxCostUsd: number,
   minProfitPct: number,
+  maxSize = Infinity,
 ): number {
   const states: LegState[] = [];
   for (const leg of legs) {
@@ -50,6 +51,7 @@ export function optimalBasketSize(
     // Average profit: payout·(size + t) ≥ m·(cost + t·unitCost); binds only when this segment earns less than m.
     const slack = minPayout - m * unitCost;
     if (slack < -EPS) step = Math.min(step, (minPayout * size - m * cost) / -slack);
+    step = Math.min(step, maxSize - size);
     if (step <= EPS) break;
     size += step;
     cost += step * unitCost;
@@ -70,7 +72,7 @@ export function optimalBasketSize(
         s.unitCost = next.price + leg.feeSlope(next.price);
       }
     }
-    if (exhausted || cost >= maxCostUsd - EPS) break;
+    if (exhausted || cost >= maxCostUsd - EPS || size >= maxSize - EPS) break;
   }
   return size;
 }

@@ -3,3 +3,7 @@ export * from './book.ts';
 export * from './basket.ts';
 export * from './plans.ts';
 export * from './arbitrage.ts';
+export * from './news.ts';
+export * from './copy-trading.ts';
+export * from './matcher.ts';
+export * from './incremental.ts';

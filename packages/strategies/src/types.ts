@@ -29,8 +29,9 @@ export interface ArbParams {
 export interface BasketPlan {
   /** Stable id of the basket (not of a priced opportunity). */
   id: string;
-  strategy: Extract<StrategyKind, 'single_platform' | 'cross_platform' | 'overlapping'>;
+  strategy: StrategyKind;
   instrumentIds: readonly string[];
+  /** Guaranteed payout per unit for arbitrage; for a directional bet, the believed probability that it pays 1. */
   minPayout: number;
   description: string;
 }
