@@ -15,4 +15,13 @@ export interface SimulatedVenue {
   /** Base URLs to print when ready, given the server's origin (e.g. http://127.0.0.1:4010). */
   baseUrls(origin: string): Record<string, string>;
   close(): Promise<void>;
+  /** Optional: counters for `GET /_sim/stats` (e.g. WebSocket subscriptions per instrument). */
+  stats?(): Record<string, unknown>;
+  /** Optional: test controls under `POST /_sim/<name>/<action>` (drop sockets, skip a message, fund, resolve...). */
+  control?(action: string, body: unknown): Promise<SimControlResult>;
+}
+
+export interface SimControlResult {
+  status: number;
+  body: unknown;
 }

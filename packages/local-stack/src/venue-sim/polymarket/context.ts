@@ -1,0 +1,17 @@
+// What the Polymarket route modules share: the world, accounts, keys, scenario clock and the broadcaster.
+import type { Accounts } from './accounts.ts';
+import type { ApiKeyStore } from './auth.ts';
+import type { LevelChange } from './book.ts';
+import type { World, SimToken } from './world.ts';
+
+export interface SimContext {
+  world: World;
+  accounts: Accounts;
+  keys: ApiKeyStore;
+  /** Scenario time, ms since epoch. */
+  now(): number;
+  /** Tell market-channel subscribers that levels of a book changed. */
+  publishChanges(token: SimToken, changes: LevelChange[]): void;
+  publishTrade(token: SimToken, price: number, size: number, side: 'BUY' | 'SELL'): void;
+  nextId(prefix: string): string;
+}

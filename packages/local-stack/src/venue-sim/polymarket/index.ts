@@ -1,0 +1,139 @@
+// The simulated Polymarket venue: CLOB (root), Gamma (/gamma), data-API (/data-api), market WebSocket
+// (/ws/market), plus test controls. Scenario time zero is when the venue is created.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { z } from 'zod';
+import type { SimulatedVenue, SimControlResult } from '../types.ts';
+import { Accounts } from './accounts.ts';
+import { ApiKeyStore } from './auth.ts';
+import { toPips } from './book.ts';
+import type { SimContext } from './context.ts';
+import { cancelOrder } from './engine.ts';
+import { readBody, sendJson } from './http.ts';
+import { handlePrivate } from './private-routes.ts';
+import { handlePublic } from './public-routes.ts';
+import { PolymarketScenarioSchema, type PolymarketScenario } from './scenario-schema.ts';
+import { StressDriver } from './stress.ts';
+import { buildWorld, type World } from './world.ts';
+import { MarketChannel } from './ws.ts';
+
+export type { PolymarketScenario } from './scenario-schema.ts';
+
+const SetLevelSchema = z.object({ tokenId: z.string(), side: z.enum(['bid', 'ask']), price: z.number().gt(0).lt(1), size: z.number().nonnegative() });
+const TokenSchema = z.object({ tokenId: z.string() });
+const FundSchema = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: z.number() });
+const ResolveSchema = z.object({ conditionId: z.string(), winningOutcome: z.string() });
+
+export interface PolymarketSim extends SimulatedVenue {
+  readonly world: World;
+}
+
+export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => number }): PolymarketSim {
+  const scenario: PolymarketScenario = PolymarketScenarioSchema.parse(rawScenario);
+  const world = buildWorld(scenario);
+  const startMs = opts.clock();
+  const channel = new MarketChannel(world, opts.clock);
+  let ids = 0;
+  const ctx: SimContext = {
+    world,
+    accounts: new Accounts(scenario.defaultBalance),
+    keys: new ApiKeyStore(),
+    now: opts.clock,
+    publishChanges: (token, changes) => channel.publishChanges(token, changes),
+    publishTrade: (token, price, size, side) => channel.publishTrade(token, price, size, side),
+    nextId: (prefix) => `${prefix}-${(++ids).toString(36).padStart(6, '0')}`,
+  };
+  const paths = [...scenario.pricePaths].sort((a, b) => a.atMs - b.atMs);
+  const resolutions = [...scenario.resolutions].sort((a, b) => a.atMs - b.atMs);
+  let pathIndex = 0;
+  let resolutionIndex = 0;
+  let elapsedMs = 0;
+  const stress = scenario.stress ? new StressDriver(world, scenario.seed, scenario.stress.updatesPerSecond, ctx.publishChanges) : null;
+
+  const resolve = (conditionId: string, winningOutcome: string): boolean => {
+    const market = world.markets.get(conditionId);
+    if (!market || market.winningOutcome !== null) return false;
+    market.winningOutcome = winningOutcome;
+    for (const account of ctx.accounts.all()) {
+      for (const order of account.orders) if (order.status === 'LIVE' && order.market === conditionId) cancelOrder(ctx, account.address, order.id);
+      for (const token of market.tokens) {
+        const held = ctx.accounts.position(account, token.tokenId);
+        if (held === 0) continue;
+        ctx.accounts.addPosition(account, token.tokenId, -held);
+        if (token.outcome === winningOutcome) ctx.accounts.addCash(account, held);
+      }
+    }
+    return true;
+  };
+
+  const control = async (action: string, body: unknown): Promise<SimControlResult> => {
+    switch (action) {
+      case 'drop-ws':
+        return { status: 200, body: { dropped: channel.dropAll() } };
+      case 'set-level': {
+        const p = SetLevelSchema.parse(body);
+        const token = world.tokens.get(p.tokenId);
+        if (!token) return { status: 404, body: { error: `unknown token ${p.tokenId}` } };
+        channel.publishChanges(token, [token.book.setScenarioLiquidity(p.side, toPips(p.price), p.size)]);
+        return { status: 200, body: { ok: true } };
+      }
+      case 'skip': {
+        // Change the top of the book without telling subscribers: the next message they get no longer agrees.
+        const { tokenId } = TokenSchema.parse(body);
+        const token = world.tokens.get(tokenId);
+        const best = token?.book.best('ask') ?? null;
+        if (!token || best === null) return { status: 404, body: { error: `no ask to skip on ${tokenId}` } };
+        channel.skip(tokenId);
+        channel.publishChanges(token, [token.book.setScenarioLiquidity('ask', best, 0)]);
+        return { status: 200, body: { removedAskPrice: best / 10_000 } };
+      }
+      case 'fund': {
+        const p = FundSchema.parse(body);
+        return { status: 200, body: { balance: ctx.accounts.fund(p.address, p.amount).cash } };
+      }
+      case 'resolve': {
+        const p = ResolveSchema.parse(body);
+        return resolve(p.conditionId, p.winningOutcome) ? { status: 200, body: { ok: true } } : { status: 404, body: { error: 'unknown or resolved market' } };
+      }
+      default:
+        return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
+    }
+  };
+
+  return {
+    name: 'polymarket',
+    world,
+    async handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+      const body = req.method === 'GET' ? '' : await readBody(req);
+      if (handlePublic(ctx, req, res, url, body, () => ({ trades: scenario.walletTrades.filter((t) => t.atMs <= elapsedMs), startMs }))) return true;
+      return handlePrivate(ctx, req, res, url, body);
+    },
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
+      if (url.pathname !== '/ws/market') return false;
+      channel.upgrade(req, socket, head);
+      return true;
+    },
+    advanceTo(nowMs: number): void {
+      elapsedMs = Math.max(elapsedMs, nowMs - startMs);
+      for (let step = paths[pathIndex]; step !== undefined && step.atMs <= elapsedMs; step = paths[++pathIndex]) {
+        const token = world.tokens.get(step.tokenId);
+        if (token) channel.publishChanges(token, [token.book.setScenarioLiquidity(step.side, toPips(step.price), step.size)]);
+      }
+      for (let r = resolutions[resolutionIndex]; r !== undefined && r.atMs <= elapsedMs; r = resolutions[++resolutionIndex]) {
+        resolve(r.conditionId, r.winningOutcome);
+      }
+      stress?.advanceTo(elapsedMs);
+    },
+    baseUrls(origin: string): Record<string, string> {
+      const ws = origin.replace(/^http/, 'ws');
+      return { polymarketClob: origin, polymarketGamma: `${origin}/gamma`, polymarketDataApi: `${origin}/data-api`, polymarketWs: `${ws}/ws/market` };
+    },
+    stats: () => ({ ...channel.stats(), tokens: world.tokens.size, markets: world.markets.size, stressUpdates: stress?.updates ?? 0 }),
+    control,
+    async close(): Promise<void> {
+      await channel.close();
+    },
+  };
+}
+
+export { sendJson };

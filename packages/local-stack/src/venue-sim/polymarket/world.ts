@@ -1,0 +1,137 @@
+// Builds the simulated Polymarket world (events, markets, tokens, books) from a scenario, deterministically
+// from its seed. Stress scenarios describe only counts; their markets are generated here at load time.
+import { createHash } from 'node:crypto';
+import { SimBook, toPips } from './book.ts';
+import type { BookSpec, EventSpec, FeeSchedule, MarketSpec, PolymarketScenario } from './scenario-schema.ts';
+
+export interface SimToken {
+  tokenId: string;
+  outcome: string;
+  market: SimMarket;
+  book: SimBook;
+}
+
+export interface SimMarket {
+  spec: MarketSpec;
+  event: SimEvent;
+  tokens: [SimToken, SimToken];
+  negRisk: boolean;
+  feeSchedule: FeeSchedule | null;
+  winningOutcome: string | null;
+}
+
+export interface SimEvent {
+  spec: EventSpec;
+  markets: SimMarket[];
+}
+
+export interface World {
+  events: SimEvent[];
+  markets: Map<string, SimMarket>;
+  tokens: Map<string, SimToken>;
+  /** Stable order for pagination and stress updates. */
+  tokenList: SimToken[];
+}
+
+/** mulberry32: tiny, fast, good enough for reproducible scenario noise. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function fillBook(book: SimBook, spec: BookSpec, tickSize: number, random: () => number): void {
+  const tickPips = toPips(tickSize);
+  if (spec.ladder) {
+    const { bid, ask, levels, size } = spec.ladder;
+    for (let i = 0; i < levels; i++) {
+      const jitter = (): number => size * (0.25 + 1.5 * random());
+      if (bid !== null) {
+        const pips = toPips(bid) - i * tickPips;
+        if (pips > 0) book.setScenarioLiquidity('bid', pips, jitter());
+      }
+      if (ask !== null) {
+        const pips = toPips(ask) + i * tickPips;
+        if (pips < toPips(1)) book.setScenarioLiquidity('ask', pips, jitter());
+      }
+    }
+  }
+  for (const [price, size] of spec.bids) book.setScenarioLiquidity('bid', toPips(price), size);
+  for (const [price, size] of spec.asks) book.setScenarioLiquidity('ask', toPips(price), size);
+}
+
+const hex32 = (text: string): string => `0x${createHash('sha256').update(text).digest('hex')}`;
+/** A uint256 decimal token id derived from text, like the venue's (76-78 digit) ids. */
+const tokenIdFrom = (text: string): string => BigInt(hex32(text)).toString(10);
+
+function stressEvents(seed: number, count: number, levels: number): EventSpec[] {
+  const random = rng(seed ^ 0x5eed);
+  const events: EventSpec[] = [];
+  const perEvent = 50;
+  for (let e = 0; e * perEvent < count; e++) {
+    const markets: MarketSpec[] = [];
+    for (let i = e * perEvent; i < Math.min(count, (e + 1) * perEvent); i++) {
+      const mid = 0.1 + 0.8 * random();
+      const bid = Math.round((mid - 0.01) * 100) / 100;
+      // Asks of the two tokens sum above 1: stress is about volume, not opportunities.
+      const ask = Math.round((mid + 0.01) * 100) / 100;
+      const noBid = Math.round((1 - ask - 0.01) * 100) / 100;
+      const noAsk = Math.round((1 - bid + 0.01) * 100) / 100;
+      markets.push({
+        id: String(900000 + i),
+        conditionId: hex32(`stress-${seed}-${i}`),
+        question: `Stress market #${i}: will outcome ${i} happen?`,
+        slug: `stress-market-${i}`,
+        tickSize: 0.01,
+        minOrderSize: 5,
+        feeSchedule: null,
+        endDate: '2026-12-31T00:00:00Z',
+        active: true,
+        closed: false,
+        tokens: [
+          { tokenId: tokenIdFrom(`stress-${seed}-${i}-yes`), outcome: 'Yes', book: { bids: [], asks: [], ladder: { bid, ask, levels, size: 300 } } },
+          { tokenId: tokenIdFrom(`stress-${seed}-${i}-no`), outcome: 'No', book: { bids: [], asks: [], ladder: { bid: noBid, ask: noAsk, levels, size: 300 } } },
+        ],
+      });
+    }
+    events.push({ id: String(800000 + e), slug: `stress-event-${e}`, title: `Stress event ${e}`, negRisk: false, endDate: '2026-12-31T00:00:00Z', markets });
+  }
+  return events;
+}
+
+export function buildWorld(scenario: PolymarketScenario): World {
+  const random = rng(scenario.seed);
+  const specs = [...scenario.events];
+  if (scenario.stress) specs.push(...stressEvents(scenario.seed, scenario.stress.markets, scenario.stress.levels));
+  const world: World = { events: [], markets: new Map(), tokens: new Map(), tokenList: [] };
+  for (const eventSpec of specs) {
+    const event: SimEvent = { spec: eventSpec, markets: [] };
+    for (const spec of eventSpec.markets) {
+      if (world.markets.has(spec.conditionId)) throw new Error(`polymarket scenario: duplicate conditionId ${spec.conditionId}`);
+      const market = { spec, event, negRisk: eventSpec.negRisk, feeSchedule: spec.feeSchedule, winningOutcome: null } as Omit<SimMarket, 'tokens'>;
+      const tokens = spec.tokens.map((t) => {
+        if (world.tokens.has(t.tokenId)) throw new Error(`polymarket scenario: duplicate tokenId ${t.tokenId}`);
+        const book = new SimBook();
+        fillBook(book, t.book, spec.tickSize, random);
+        return { tokenId: t.tokenId, outcome: t.outcome, market: market as SimMarket, book };
+      });
+      const [yes, no] = tokens;
+      if (!yes || !no) throw new Error('polymarket scenario: a market needs two tokens');
+      const full: SimMarket = Object.assign(market, { tokens: [yes, no] as [SimToken, SimToken] });
+      for (const token of full.tokens) {
+        token.market = full;
+        world.tokens.set(token.tokenId, token);
+        world.tokenList.push(token);
+      }
+      world.markets.set(spec.conditionId, full);
+      event.markets.push(full);
+    }
+    world.events.push(event);
+  }
+  return world;
+}

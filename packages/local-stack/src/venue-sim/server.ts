@@ -1,0 +1,138 @@
+// The venue simulator: one HTTP server on 127.0.0.1 that mounts each simulated venue, routes requests and
+// WebSocket upgrades to whichever claims them, answers anything unclaimed with a loud JSON 404, drives
+// scenario time, and exposes test controls under /_sim.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { createKalshiSim } from './kalshi/index.ts';
+import { createPolymarketSim } from './polymarket/index.ts';
+import { loadScenario, type Scenario } from './scenario.ts';
+import type { SimulatedVenue } from './types.ts';
+
+export type VenueFactory = (scenario: Scenario, opts: { clock: () => number }) => SimulatedVenue | null;
+
+export const polymarketFactory: VenueFactory = (s, opts) => (s.polymarket === null ? null : createPolymarketSim(s.polymarket, opts));
+export const kalshiFactory: VenueFactory = (s, opts) => (s.kalshi === null ? null : createKalshiSim(s.kalshi, opts));
+
+export interface VenueSimOptions {
+  /** Scenario name (under packages/local-stack/scenarios) or directory, or an already loaded scenario. */
+  scenario: string | Scenario;
+  port?: number;
+  host?: string;
+  /** Which venue modules to mount; defaults to Polymarket and Kalshi (each only if the scenario has its file). */
+  venues?: VenueFactory[];
+  /** Advance scenario time with the wall clock every `tickMs` (default true, 50 ms). Tests may turn it off and use /_sim/advance. */
+  autoAdvance?: boolean;
+  tickMs?: number;
+}
+
+export interface VenueSim {
+  origin: string;
+  urls: Record<string, string>;
+  venues: SimulatedVenue[];
+  /** Scenario clock (ms since epoch): wall clock plus every manual advance. */
+  now(): number;
+  advance(ms: number): void;
+  close(): Promise<void>;
+}
+
+const AdvanceSchema = z.object({ ms: z.number().int().nonnegative() });
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
+}
+
+export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
+  let offsetMs = 0;
+  const now = (): number => Date.now() + offsetMs;
+  const factories = opts.venues ?? [polymarketFactory, kalshiFactory];
+  const venues = factories.map((f) => f(scenario, { clock: now })).filter((v): v is SimulatedVenue => v !== null);
+  const advanceAll = (): void => {
+    const t = now();
+    for (const venue of venues) venue.advanceTo(t);
+  };
+
+  const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/_sim/stats' && method === 'GET') {
+      json(res, 200, { scenario: scenario.name, now: now(), venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])) });
+      return true;
+    }
+    if (url.pathname === '/_sim/advance' && method === 'POST') {
+      const { ms } = AdvanceSchema.parse(await readJsonBody(req));
+      offsetMs += ms;
+      advanceAll();
+      json(res, 200, { now: now() });
+      return true;
+    }
+    const m = /^\/_sim\/([a-z]+)\/([a-z-]+)$/.exec(url.pathname);
+    const venue = m ? venues.find((v) => v.name === m[1]) : undefined;
+    if (m && venue?.control && method === 'POST') {
+      const result = await venue.control(m[2] ?? '', await readJsonBody(req));
+      json(res, result.status, result.body);
+      return true;
+    }
+    return false;
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    void (async () => {
+      try {
+        if (url.pathname.startsWith('/_sim/') && (await control(req, res, url))) return;
+        for (const venue of venues) if (await venue.handleHttp(req, res, url)) return;
+        json(res, 404, { error: `venue-sim: no route ${req.method ?? 'GET'} ${url.pathname}` });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        if (!res.headersSent) json(res, e instanceof z.ZodError || e instanceof SyntaxError ? 400 : 500, { error: `venue-sim: ${message}` });
+        else res.destroy();
+      }
+    })();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (venues.some((v) => v.handleUpgrade(req, socket, head, url))) return;
+    const body = JSON.stringify({ error: `venue-sim: no WebSocket route ${url.pathname}` });
+    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://${host}:${port}`;
+  const timer = opts.autoAdvance === false ? null : setInterval(advanceAll, opts.tickMs ?? 50);
+  timer?.unref();
+  const urls = Object.assign({ origin }, ...venues.map((v) => v.baseUrls(origin))) as Record<string, string>;
+
+  return {
+    origin,
+    urls,
+    venues,
+    now,
+    advance(ms: number) {
+      offsetMs += ms;
+      advanceAll();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      const results = await Promise.allSettled(venues.map((v) => v.close()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason as unknown), 'venue-sim: some venues failed to close');
+    },
+  };
+}
