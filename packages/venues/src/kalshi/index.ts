@@ -1,7 +1,7 @@
 // Kalshi adapter: MarketData + Trading over kalshi-typescript 3.30.0 and Kalshi's WebSocket.
 import type { Venue } from '../venue.ts';
 import { KalshiClient, type KalshiClientOptions, type KalshiCredentials } from './client.ts';
-import { KalshiMarketData } from './market-data.ts';
+import { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 import { KalshiTrading } from './trading.ts';
 
 export { KalshiClient, isTransient, kalshiError, type KalshiApiError, type KalshiClientOptions, type KalshiCredentials } from './client.ts';
@@ -22,6 +22,8 @@ export const KALSHI_DEMO = {
 export interface KalshiVenueOptions extends Omit<KalshiClientOptions, 'credentials'> {
   wsUrl: string;
   credentials: KalshiCredentials;
+  /** Reconnect backoff of the book stream. */
+  stream?: KalshiMarketDataOptions['stream'];
 }
 
 /** A live Kalshi venue for one user's credentials (market data uses them too: Kalshi's WebSocket requires auth). */
@@ -29,7 +31,7 @@ export function createKalshiVenue(opts: KalshiVenueOptions): Venue & { client: K
   const client = new KalshiClient(opts);
   return {
     client,
-    marketData: new KalshiMarketData({ client, wsUrl: opts.wsUrl, credentials: opts.credentials }),
+    marketData: new KalshiMarketData({ client, wsUrl: opts.wsUrl, credentials: opts.credentials, stream: opts.stream }),
     trading: new KalshiTrading({ client }),
   };
 }

@@ -10,7 +10,7 @@ export interface KalshiMarketDataOptions {
   /** wss://.../trade-api/ws/v2 — the WebSocket needs credentials even for public channels. */
   wsUrl: string;
   credentials: KalshiCredentials;
-  stream?: Partial<Pick<StreamOptions, 'baseDelayMs' | 'maxDelayMs'>>;
+  stream?: Partial<Pick<StreamOptions, 'baseDelayMs' | 'maxDelayMs'>> | undefined;
 }
 
 const EVENTS_PAGE = 200;
