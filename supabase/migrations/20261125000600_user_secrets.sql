@@ -142,9 +142,9 @@ begin
   v_row.api_secret_secret_id := private.put_vault_secret(v_row.api_secret_secret_id, nullif(p_api_secret, ''), v_prefix || 'api_secret');
   v_row.private_key_secret_id := private.put_vault_secret(v_row.private_key_secret_id, nullif(p_private_key, ''), v_prefix || 'private_key');
 
-  if nullif(p_api_key, '') is not null then v_fields := v_fields || 'api_key'; end if;
-  if nullif(p_api_secret, '') is not null then v_fields := v_fields || 'api_secret'; end if;
-  if nullif(p_private_key, '') is not null then v_fields := v_fields || 'private_key'; end if;
+  if nullif(p_api_key, '') is not null then v_fields := array_append(v_fields, 'api_key'); end if;
+  if nullif(p_api_secret, '') is not null then v_fields := array_append(v_fields, 'api_secret'); end if;
+  if nullif(p_private_key, '') is not null then v_fields := array_append(v_fields, 'private_key'); end if;
   v_hint := '…' || right(btrim(coalesce(nullif(p_api_key, ''), nullif(p_private_key, ''), p_api_secret)), 4);
 
   if v_existed then

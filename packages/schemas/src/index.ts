@@ -1,2 +1,6 @@
 export * from './market.ts';
 export * from './fees.ts';
+export * from './config.ts';
+export * from './secrets.ts';
+export * from './plans.ts';
+export * from './notifications.ts';

@@ -1,0 +1,41 @@
+// Subscription tiers (table polybot_plans) and the features a plan can include.
+import { z } from 'zod';
+
+export const TierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
+export type Tier = z.infer<typeof TierSchema>;
+
+export const PlanFeaturesSchema = z.object({
+  single_platform: z.boolean().default(false),
+  cross_platform: z.boolean().default(false),
+  overlapping_arb: z.boolean().default(false),
+  news_arbitrage: z.boolean().default(false),
+  copy_trading: z.boolean().default(false),
+});
+export type PlanFeatures = z.infer<typeof PlanFeaturesSchema>;
+export type PlanFeature = keyof PlanFeatures;
+
+export const PlanSchema = z.object({
+  tier: TierSchema,
+  display_name: z.string(),
+  description: z.string(),
+  price_usd_monthly: z.coerce.number().min(0),
+  monthly_trade_limit: z.coerce.number().int().min(0),
+  max_trade_size_usd: z.coerce.number().min(1),
+  max_daily_loss_usd: z.coerce.number().min(1),
+  max_positions: z.coerce.number().int().min(1),
+  features: PlanFeaturesSchema,
+  live_trading_allowed: z.boolean(),
+  stripe_price_id: z.string().nullable(),
+  sort_order: z.coerce.number().int(),
+  is_active: z.boolean(),
+});
+export type Plan = z.infer<typeof PlanSchema>;
+
+/** Which config toggle each plan feature gates. */
+export const FEATURE_TOGGLES = {
+  single_platform: 'enable_single_platform_arb',
+  cross_platform: 'enable_cross_platform_arb',
+  overlapping_arb: 'enable_overlapping_arb',
+  news_arbitrage: 'enable_news_arbitrage',
+  copy_trading: 'enable_copy_trading',
+} as const satisfies Record<PlanFeature, string>;

@@ -1,0 +1,108 @@
+// Venue credentials as a user submits them, per platform. Validated before anything reaches save_user_secret.
+// What is secret goes to Vault (api key, api secret, private key); only `additional_config` is stored in the clear.
+import { z } from 'zod';
+
+const PolymarketPrivateKey = z
+  .string()
+  .trim()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/, { error: 'Polymarket private key must be 64 hex digits (optionally 0x-prefixed)' });
+const EvmAddress = z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, { error: 'must be a 0x-prefixed 40-hex-digit address' });
+
+export const PolymarketApiCredsSchema = z.object({
+  key: z.uuid({ error: 'Polymarket API key must be a UUID' }),
+  secret: z.string().trim().min(20, { error: 'Polymarket API secret looks too short' }).max(200),
+  passphrase: z.string().trim().min(8, { error: 'Polymarket API passphrase looks too short' }).max(200),
+});
+export type PolymarketApiCreds = z.infer<typeof PolymarketApiCredsSchema>;
+
+/** Polymarket signature types: 0 = EOA, 1 = POLY_PROXY (email/Magic), 2 = POLY_GNOSIS_SAFE (browser wallet). */
+export const PolymarketSignatureTypeSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+
+export const PolymarketSecretInputSchema = z.object({
+  platform: z.literal('polymarket'),
+  isPaper: z.boolean(),
+  privateKey: PolymarketPrivateKey,
+  /** Optional: derived from the private key with L1 auth when absent. */
+  apiCreds: PolymarketApiCredsSchema.optional(),
+  funderAddress: EvmAddress.optional(),
+  signatureType: PolymarketSignatureTypeSchema.default(0),
+});
+
+export const KalshiSecretInputSchema = z.object({
+  platform: z.literal('kalshi'),
+  isPaper: z.boolean(),
+  keyId: z.uuid({ error: 'Kalshi API key id must be a UUID' }),
+  privateKeyPem: z
+    .string()
+    .trim()
+    .regex(/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/, {
+      error: 'Kalshi private key must be a PEM block (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)',
+    })
+    .max(8192),
+});
+
+export const SecretInputSchema = z.discriminatedUnion('platform', [PolymarketSecretInputSchema, KalshiSecretInputSchema]);
+export type SecretInput = z.infer<typeof SecretInputSchema>;
+
+/** The exact arguments of public.save_user_secret, derived from validated input. */
+export interface SaveUserSecretArgs {
+  p_platform: 'polymarket' | 'kalshi';
+  p_is_paper: boolean;
+  p_api_key: string | null;
+  p_api_secret: string | null;
+  p_private_key: string | null;
+  p_additional_config: Record<string, unknown>;
+}
+
+/** Polymarket's API secret and passphrase travel together in the api_secret slot, JSON-encoded. */
+export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
+  if (input.platform === 'kalshi') {
+    return {
+      p_platform: 'kalshi',
+      p_is_paper: input.isPaper,
+      p_api_key: input.keyId,
+      p_api_secret: null,
+      p_private_key: input.privateKeyPem,
+      p_additional_config: {},
+    };
+  }
+  return {
+    p_platform: 'polymarket',
+    p_is_paper: input.isPaper,
+    p_api_key: input.apiCreds?.key ?? null,
+    p_api_secret: input.apiCreds ? JSON.stringify({ secret: input.apiCreds.secret, passphrase: input.apiCreds.passphrase }) : null,
+    p_private_key: input.privateKey,
+    p_additional_config: {
+      signatureType: input.signatureType,
+      ...(input.funderAddress ? { funderAddress: input.funderAddress } : {}),
+    },
+  };
+}
+
+/** One row of get_user_secrets_decrypted — only ever held by the BotManager and the owning user's runner. */
+export const DecryptedSecretRowSchema = z.object({
+  platform: z.enum(['polymarket', 'kalshi']),
+  is_paper: z.boolean(),
+  api_key: z.string().nullable(),
+  api_secret: z.string().nullable(),
+  private_key: z.string().nullable(),
+  additional_config: z.record(z.string(), z.unknown()),
+  validation_status: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  last_validated_at: z.coerce.date().nullable(),
+  key_hint: z.string().nullable(),
+});
+export type DecryptedSecretRow = z.infer<typeof DecryptedSecretRowSchema>;
+
+/** Metadata a user may see about their keys. */
+export const SecretMetadataSchema = z.object({
+  platform: z.enum(['polymarket', 'kalshi']),
+  is_paper: z.boolean(),
+  is_active: z.boolean(),
+  key_hint: z.string().nullable(),
+  validation_status: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  validation_error: z.string().nullable(),
+  last_validated_at: z.coerce.date().nullable(),
+  rotated_at: z.coerce.date().nullable(),
+  updated_at: z.coerce.date(),
+});
+export type SecretMetadata = z.infer<typeof SecretMetadataSchema>;

@@ -1,0 +1,93 @@
+// Shared set-up for the database suites: a throwaway cluster with bootstrap + migrations, users created the way
+// Supabase Auth creates them, and a way to run one statement as a given role and always roll it back.
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import type { Db } from '@polybot/db';
+import type { TransactionSql } from 'postgres';
+
+export type { TestDatabase };
+export { createTestDatabase };
+
+/** Insert into auth.users as GoTrue does (role supabase_auth_admin), which fires handle_new_user. */
+export async function createAuthUser(db: TestDatabase, email: string, meta: Record<string, unknown> = {}): Promise<string> {
+  const id = randomUUID();
+  await db.superuser.begin(async (tx) => {
+    await tx`set local role supabase_auth_admin`;
+    await tx`
+      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+      values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${email},
+              'not-a-real-hash', now(), '{"provider":"email","providers":["email"]}', ${tx.json(meta as never)}, now(), now())`;
+  });
+  return id;
+}
+
+export type Actor = { role: 'anon' } | { role: 'authenticated'; userId: string } | { role: 'service_role' };
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+class Rollback extends Error {
+  constructor(readonly outcome: Outcome<unknown>) {
+    super('rollback');
+  }
+}
+
+/**
+ * Runs `fn` as `actor` inside a transaction that is always rolled back, so cases never affect each other.
+ * `verify` runs afterwards in the same transaction as the migration owner (RLS bypassed) to check what really changed.
+ */
+export async function attempt<T, V = undefined>(
+  sql: Db,
+  actor: Actor,
+  fn: (tx: TransactionSql) => Promise<T>,
+  verify?: (tx: TransactionSql) => Promise<V>,
+): Promise<{ outcome: Outcome<T>; verified: V | undefined }> {
+  let verified: V | undefined;
+  try {
+    await sql.begin(async (tx) => {
+      const claims =
+        actor.role === 'authenticated'
+          ? { sub: actor.userId, role: 'authenticated', aud: 'authenticated' }
+          : { role: actor.role };
+      await tx.unsafe(`set local role ${actor.role}`);
+      await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+      let outcome: Outcome<T>;
+      await tx`savepoint attempt`;
+      try {
+        outcome = { ok: true, value: await fn(tx) };
+      } catch (error) {
+        const e = error as { code?: string; message?: string };
+        outcome = { ok: false, code: e.code ?? 'unknown', message: e.message ?? String(error) };
+        await tx`rollback to savepoint attempt`;
+      }
+      if (verify) {
+        await tx`reset role`;
+        await tx`select set_config('request.jwt.claims', '', true)`;
+        verified = await verify(tx);
+      }
+      throw new Rollback(outcome);
+    });
+  } catch (error) {
+    if (error instanceof Rollback) return { outcome: error.outcome as Outcome<T>, verified };
+    throw error;
+  }
+  throw new Error('unreachable: attempt always rolls back');
+}
+
+/** Saves keys for a user through the real RPC, as the web app does. */
+export async function saveSecret(
+  sql: Db,
+  userId: string,
+  args: { platform: string; isPaper: boolean; apiKey: string | null; apiSecret: string | null; privateKey: string | null; additional?: Record<string, unknown> },
+): Promise<Record<string, unknown>> {
+  return sql.begin(async (tx) => {
+    await tx`set local role authenticated`;
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+    const rows = await tx<{ r: Record<string, unknown> }[]>`
+      select public.save_user_secret(${args.platform}, ${args.isPaper}, ${args.apiKey}, ${args.apiSecret},
+                                     ${args.privateKey}, ${tx.json((args.additional ?? {}) as never)}) as r`;
+    const first = rows[0];
+    if (!first) throw new Error('save_user_secret returned nothing');
+    return first.r;
+  }) as Promise<Record<string, unknown>>;
+}

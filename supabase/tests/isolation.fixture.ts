@@ -1,0 +1,42 @@
+// Two users with one of everything, so every table has an "owner" row and a "stranger" to try to reach it.
+import type { Db } from '@polybot/db';
+import { createAuthUser, saveSecret, type TestDatabase } from './helpers.ts';
+
+export interface IsolationFixture {
+  owner: string;
+  other: string;
+}
+
+export async function seedIsolationFixture(db: TestDatabase): Promise<IsolationFixture> {
+  const owner = await createAuthUser(db, 'owner@example.test', { display_name: 'Owner' });
+  const other = await createAuthUser(db, 'other@example.test', { display_name: 'Other' });
+  for (const user of [owner, other]) {
+    await saveSecret(db.sql, user, {
+      platform: 'polymarket',
+      isPaper: true,
+      apiKey: null,
+      apiSecret: null,
+      privateKey: `0x${'ab'.repeat(32)}`,
+    });
+    await insertTradeAndPosition(db.sql, user);
+  }
+  await db.sql`
+    insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_by, reviewed_at)
+    values ('equivalent', 'polymarket', '0xapproved', 'kalshi', 'KXAPPROVED', 'approved', 'admin', now()),
+           ('equivalent', 'polymarket', '0xproposed', 'kalshi', 'KXPROPOSED', 'proposed', null, null)`;
+  await db.sql`
+    insert into public.polybot_stripe_events (id, type, stripe_created_at, user_id)
+    values ('evt_isolation_1', 'customer.subscription.updated', now(), ${owner})`;
+  return { owner, other };
+}
+
+async function insertTradeAndPosition(sql: Db, user: string): Promise<void> {
+  await sql`
+    insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy, mode,
+                                       order_type, status, limit_price, price, size, filled_size, fee, notional_usd)
+    values (${user}, ${`coid-${user.slice(0, 8)}`}, 'polymarket', '0xmarket', 'token-yes', 'buy', 'single_platform', 'paper',
+            'FOK', 'filled', 0.45, 0.45, 10, 10, 0.12, 4.5)`;
+  await sql`
+    insert into public.polybot_positions (user_id, platform, market_id, instrument_id, mode, size, avg_price, cost_basis_usd)
+    values (${user}, 'polymarket', '0xmarket', 'token-yes', 'paper', 10, 0.45, 4.62)`;
+}
