@@ -51,21 +51,58 @@ export interface NewsInput {
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Whole-word, case-insensitive match of a keyword or phrase (internal whitespace matches any whitespace). */
-export function containsKeyword(text: string, keyword: string): boolean {
-  const words = keyword.trim().split(/\s+/).filter(Boolean).map(escape);
-  if (words.length === 0) return false;
-  return new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+// Compiled once per keyword: a scan tests every rule against every item, and compiling dominated its cost.
+const compiled = new Map<string, RegExp | null>();
+function keywordPattern(keyword: string): RegExp | null {
+  let re = compiled.get(keyword);
+  if (re === undefined) {
+    const words = keyword.trim().split(/\s+/).filter(Boolean).map(escape);
+    re = words.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
+    if (compiled.size > 10_000) compiled.clear();
+    compiled.set(keyword, re);
+  }
+  return re;
 }
 
-export function ruleMatches(rule: NewsRule, item: NewsItem, nowMs: number): boolean {
+/** Whole-word, case-insensitive match of a keyword or phrase (internal whitespace matches any whitespace). */
+export function containsKeyword(text: string, keyword: string): boolean {
+  return keywordPattern(keyword)?.test(text) ?? false;
+}
+
+/** An item's text with its word set, so single-word keywords are a set lookup instead of a regex scan. */
+export interface PreparedText {
+  text: string;
+  words: ReadonlySet<string>;
+}
+
+export function prepareText(item: NewsItem): PreparedText {
+  const text = `${item.headline}\n${item.body}`;
+  return { text, words: new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) };
+}
+
+const SINGLE_WORD = /^[\p{L}\p{N}]+$/u;
+
+type KeywordMatcher = (p: PreparedText) => boolean;
+
+function keywordMatcher(keyword: string): KeywordMatcher {
+  const k = keyword.trim().toLowerCase();
+  if (SINGLE_WORD.test(k)) return (p) => p.words.has(k);
+  return (p) => containsKeyword(p.text, k);
+}
+
+export function ruleMatches(
+  rule: NewsRule,
+  item: NewsItem,
+  nowMs: number,
+  prepared: PreparedText = prepareText(item),
+  matchers: readonly KeywordMatcher[] = rule.keywords.map(keywordMatcher),
+): boolean {
   if (item.feed !== rule.feed || item.publishedAtMs > nowMs) return false;
   if (rule.windowStartMs !== undefined && item.publishedAtMs < rule.windowStartMs) return false;
   if (rule.windowEndMs !== undefined && item.publishedAtMs > rule.windowEndMs) return false;
   if (rule.windowMs !== undefined && item.publishedAtMs < nowMs - rule.windowMs) return false;
-  const text = `${item.headline}\n${item.body}`;
-  const hits = rule.keywords.filter((k) => containsKeyword(text, k));
-  return rule.match === 'all' ? hits.length === rule.keywords.length && hits.length > 0 : hits.length > 0;
+  if (matchers.length === 0) return false;
+  return rule.match === 'all' ? matchers.every((m) => m(prepared)) : matchers.some((m) => m(prepared));
 }
 
 function target(rule: NewsRule, instruments: ReadonlyMap<string, Instrument>): Instrument | undefined {
@@ -76,13 +113,16 @@ function target(rule: NewsRule, instruments: ReadonlyMap<string, Instrument>): I
 
 export function newsSignals(input: NewsInput, params: ArbParams, nowMs: number): Opportunity[] {
   const out: Opportunity[] = [];
+  const texts = input.items.map(prepareText);
   for (const rule of input.rules) {
     const ins = target(rule, input.snapshot.instruments);
     const book = ins && input.snapshot.books.get(ins.instrumentId);
     if (!ins || !book) continue;
+    const matchers = rule.keywords.map(keywordMatcher);
     let newest: NewsItem | undefined;
-    for (const item of input.items) {
-      if (input.seenKeys?.has(`${rule.id}:${item.id}`) || !ruleMatches(rule, item, nowMs)) continue;
+    for (let k = 0; k < input.items.length; k++) {
+      const item = input.items[k];
+      if (!item || item.feed !== rule.feed || input.seenKeys?.has(`${rule.id}:${item.id}`) || !ruleMatches(rule, item, nowMs, texts[k], matchers)) continue;
       if (!newest || item.publishedAtMs > newest.publishedAtMs) newest = item;
     }
     if (!newest) continue;
