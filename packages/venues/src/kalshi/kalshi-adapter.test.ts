@@ -105,6 +105,23 @@ describe('Kalshi adapter REST against the simulator', () => {
     expect((await venue.trading.fills()).filter((f) => f.clientOrderId === 'kx-test-000004')).toHaveLength(1);
   });
 
+  it('after an ambiguous failure (5xx once the order was placed) finds the order instead of placing it again', async () => {
+    const before = await venue.trading.balance();
+    await h.sim.control('fail-next-order', { status: 503, processed: true });
+    const r = await venue.trading.placeOrder(order({ instrumentId: `${H0}:yes`, limitPrice: 0.87, size: 4, orderType: 'FAK', clientOrderId: 'kx-test-000006' }));
+    expect(r).toMatchObject({ status: 'filled', filledSize: 4, averagePrice: 0.86 });
+    expect((await venue.trading.fills()).filter((f) => f.clientOrderId === 'kx-test-000006')).toHaveLength(1);
+    // 4 × 0.86 + ceil(0.07·4·0.86·0.14 = 0.0337) = 3.44 + 0.04, charged once
+    expect(await venue.trading.balance()).toBeCloseTo(before - 3.48, 6);
+  });
+
+  it('after a 429 that placed nothing, places the order exactly once', async () => {
+    await h.sim.control('fail-next-order', { status: 429, processed: false });
+    const r = await venue.trading.placeOrder(order({ instrumentId: `${H0}:yes`, limitPrice: 0.87, size: 2, orderType: 'FAK', clientOrderId: 'kx-test-000007' }));
+    expect(r).toMatchObject({ status: 'filled', filledSize: 2 });
+    expect((await venue.trading.fills()).filter((f) => f.clientOrderId === 'kx-test-000007')).toHaveLength(1);
+  });
+
   it('rejects orders the venue refuses, with its reason', async () => {
     const r = await venue.trading.placeOrder(order({ instrumentId: `${H0}:yes`, limitPrice: 0.5, size: 1_000_000, orderType: 'GTC', clientOrderId: 'kx-test-000005' }));
     expect(r).toMatchObject({ status: 'rejected', venueOrderId: null });

@@ -30,7 +30,10 @@ export interface KalshiSim extends SimulatedVenue {
   /** Active orderbook_delta subscriptions per market ticker. */
   subscriptionCounts(): Map<string, number>;
   stats(): Record<string, unknown>;
-  /** Test controls (`POST /_sim/kalshi/<action>`): `accounts` {key_id, public_key_pem, balance_cents}, `drop`, `skip-seq`. */
+  /**
+   * Test controls (`POST /_sim/kalshi/<action>`): `accounts` {key_id, public_key_pem, balance_cents}, `drop`,
+   * `skip-seq`, `fail-next-order` {status, processed} (the next order POST fails before or after being placed).
+   */
   control(action: string, body: unknown): Promise<{ status: number; body: unknown }>;
   /** Book changes applied by scenario time so far (price path + generator). */
   readonly bookUpdates: number;
@@ -47,6 +50,8 @@ const AccountBody = z.object({
   public_key_pem: z.string().min(1),
   balance_cents: z.number().int().nonnegative(),
 });
+
+const FailBody = z.object({ status: z.number().int().min(400).max(599), processed: z.boolean() });
 
 /** Generated stress markets get this many size changes per second of scenario time, at most this many per advance. */
 const MAX_GENERATED_PER_ADVANCE = 50_000;
@@ -167,6 +172,9 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     return null;
   };
 
+  const orderFailures: Array<{ status: number; processed: boolean }> = [];
+  const takeOrderFailure = (): { status: number; processed: boolean } | null => orderFailures.shift() ?? null;
+
   const stats = (): Record<string, unknown> => ({
     subscriptions: Object.fromEntries(hub.subscriptionCounts()),
     book_updates: bookUpdates,
@@ -181,6 +189,12 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
         if (!parsed.success) return { status: 400, body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } } };
         registerAccount(parsed.data.key_id, parsed.data.public_key_pem, parsed.data.balance_cents);
         return { status: 201, body: { key_id: parsed.data.key_id } };
+      }
+      case 'fail-next-order': {
+        const parsed = FailBody.safeParse(body);
+        if (!parsed.success) return { status: 400, body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } } };
+        orderFailures.push(parsed.data);
+        return { status: 200, body: { queued: orderFailures.length } };
       }
       case 'drop':
         return { status: 200, body: { dropped: hub.dropConnections() } };
@@ -200,7 +214,7 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     async handleHttp(req, res, url) {
       if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
         advanceTo(opts.clock());
-        await handleRest({ exchange, events, authenticate }, req, res, url);
+        await handleRest({ exchange, events, authenticate, takeOrderFailure }, req, res, url);
         return true;
       }
       if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {

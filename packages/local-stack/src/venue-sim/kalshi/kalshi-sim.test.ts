@@ -262,6 +262,50 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
   });
 });
 
+describe('kalshi sim scenario time', () => {
+  it('applies resolutions: market finalized with its result, winners paid $1 a contract, resting orders refunded', async () => {
+    let now = 5_000;
+    const scenario = {
+      events: [
+        {
+          event_ticker: 'KXTEST-26JAN01',
+          series_ticker: 'KXTEST',
+          title: 'Test',
+          mutually_exclusive: false,
+          markets: [
+            { ticker: 'KXTEST-26JAN01-A', title: 'A?', yes_sub_title: 'A', close_time: '2026-01-01T00:00:00Z', book: { yes: [['0.30', '100']], no: [['0.60', '100']] } },
+          ],
+        },
+      ],
+      resolutions: [{ at_ms: 1_000, ticker: 'KXTEST-26JAN01-A', result: 'yes' }],
+    };
+    const sim = createKalshiSim(scenario, { clock: () => now });
+    const server = await serveVenue(sim);
+    try {
+      const keys = keyPair();
+      sim.registerAccount('bob', keys.publicPem, 10_000);
+      const { orders, portfolio, market } = apis(`${server.origin}/trade-api/v2`, 'bob', keys.privatePem);
+      const base = { ticker: 'KXTEST-26JAN01-A', self_trade_prevention_type: 'taker_at_cross' as const };
+      await orders.createOrderV2({ ...base, client_order_id: 'bob-0000001', side: 'bid', count: '10', price: '0.40', time_in_force: 'fill_or_kill' });
+      await orders.createOrderV2({ ...base, client_order_id: 'bob-0000002', side: 'bid', count: '5', price: '0.20', time_in_force: 'good_till_canceled' });
+      // 10 × 0.40 + fee ceil(0.07·10·0.4·0.6 = 0.168) = 4.17, plus 1.00 held for the resting bid
+      expect((await portfolio.getBalance()).data.balance).toBe(10_000 - 417 - 100);
+      now += 1_000;
+      sim.advanceTo(now);
+      const m = (await market.getMarket('KXTEST-26JAN01-A')).data.market;
+      expect(m).toMatchObject({ status: 'finalized', result: 'yes', settlement_value_dollars: '1.0000' });
+      expect((await portfolio.getBalance()).data.balance).toBe(10_000 - 417 + 1_000);
+      expect((await orders.getOrders(undefined, undefined, undefined, undefined, 'resting')).data.orders).toEqual([]);
+      const closed = await errorOf(
+        orders.createOrderV2({ ...base, client_order_id: 'bob-0000003', side: 'bid', count: '1', price: '0.50', time_in_force: 'fill_or_kill' }),
+      );
+      expect(closed).toMatchObject({ status: 400, body: { error: { code: 'market_closed' } } });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('kalshi scenarios', () => {
   const yesAskCents = (m: { book: { no: Array<[string, string]> } }): number => {
     const best = m.book.no.map(([p]) => Math.round(Number(p) * 100)).sort((a, b) => b - a)[0];

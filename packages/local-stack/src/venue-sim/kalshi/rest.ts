@@ -23,6 +23,11 @@ export interface RestContext {
   events: ReadonlyMap<string, ScenarioEvent>;
   /** Verified key id for a portfolio call, or null after answering 401 itself. */
   authenticate(req: IncomingMessage, res: ServerResponse, pathname: string): string | null;
+  /**
+   * Test hook: the next order POST fails with this status — before matching (`processed: false`, like a 429) or
+   * after the order was placed (`processed: true`, like a gateway timeout): the ambiguous case clients must survive.
+   */
+  takeOrderFailure(): { status: number; processed: boolean } | null;
 }
 
 const STATUS_FILTER: Record<string, SimMarket['status'] | 'none'> = {
@@ -142,6 +147,11 @@ async function portfolio(
       return;
     }
     const b = parsed.data;
+    const failure = ctx.takeOrderFailure();
+    if (failure && !failure.processed) {
+      sendError(res, failure.status, failure.status === 429 ? 'too_many_requests' : 'internal_server_error', 'simulated failure');
+      return;
+    }
     const price = parsePriceCents(b.price);
     const count = parseCountHundredths(b.count);
     if (price === null || count === null) {
@@ -157,7 +167,8 @@ async function portfolio(
       tif: b.time_in_force,
       stp: b.self_trade_prevention_type,
     });
-    sendJson(res, 201, createOrderResponseJson(order));
+    if (failure) sendError(res, failure.status, 'internal_server_error', 'simulated failure after the order was placed');
+    else sendJson(res, 201, createOrderResponseJson(order));
     return;
   }
   if (method === 'DELETE' && parts[0] === 'events' && parts[1] === 'orders' && parts[2] !== undefined && parts.length === 3) {
