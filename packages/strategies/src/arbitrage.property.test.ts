@@ -2,7 +2,7 @@
 // The checker re-walks the books itself and settles each leg against explicit truth assignments per market.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fee } from '@polybot/schemas';
+import { OpportunitySchema, fee } from '@polybot/schemas';
 import type { FeeSchedule, Instrument, MarketLink, Opportunity, OrderBook, VenueId } from '@polybot/schemas';
 import { crossPlatformArbitrage, overlappingArbitrage, singlePlatformArbitrage } from './arbitrage.ts';
 import { NOW, instrument } from './test-helpers.ts';
@@ -34,6 +34,7 @@ const bk = (venue: VenueId, instrumentId: string, asks: { price: number; size: n
 
 /** Independent re-pricing of an opportunity's legs, then its payout in each world. */
 function checkOpportunity(opp: Opportunity, snap: MarketSnapshot, params: ArbParams, worlds: ReadonlyMap<string, boolean>[]): void {
+  expect(OpportunitySchema.safeParse(opp).success).toBe(true);
   let cost = 0;
   for (const leg of opp.legs) {
     const ins = snap.instruments.get(leg.instrumentId);

@@ -100,7 +100,13 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
   const raw = optimalBasketSize(legs, plan.minPayout, params.maxTradeSizeUsd, params.minProfitPct);
   if (raw <= 0) return { ok: false, reason: 'no_edge' };
   let size = floorToStep(raw, lot);
-  if (size <= 0 || size + 1e-9 < minSize) return { ok: false, reason: 'below_min_size' };
+  // The best size can sit below the venue minimum while the minimum itself still clears the thresholds (profit is
+  // past its peak there but positive): try the minimum when every book holds it; the checks below decide.
+  if (size + 1e-9 < minSize) {
+    const least = Math.ceil(minSize / lot - 1e-9) * lot;
+    if (!legs.every((l) => walkAsks(l.book, least, l.schedule).filled + 1e-9 >= least)) return { ok: false, reason: 'below_min_size' };
+    size = least;
+  }
 
   // Venue rounding (Kalshi rounds fees up per fill) can push the exact cost a hair over budget: shed lots until it fits.
   for (let attempt = 0; attempt < 1000; attempt++) {

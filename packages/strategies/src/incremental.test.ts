@@ -51,6 +51,20 @@ describe('IncrementalArbEvaluator', () => {
     expect(ev.current().map((o) => o.id.split('@')[0]).sort()).toEqual(['cross:1:aYes-bNo', 'single:event:polymarket|E']);
   });
 
+  it('revalidate retires opportunities whose books went stale without an update', () => {
+    books.set('A-Y', book('A-Y', [[0.45, 100]]));
+    books.set('A-N', book('A-N', [[0.51, 100]]));
+    const ev = IncrementalArbEvaluator.forUniverse(snap().instruments, links);
+    ev.evaluateAll(snap(), params, NOW);
+    const before = ev.current().length;
+    expect(before).toBe(3); // binary A, event E, cross aYes-bNo
+    // Nothing changed, 10 s later: still fresh at exactly maxBookAgeMs.
+    expect(ev.revalidate(snap(), params, NOW + 10_000)).toMatchObject({ evaluated: before, removed: [] });
+    const r = ev.revalidate(snap(), params, NOW + 10_001);
+    expect(r.removed).toHaveLength(before);
+    expect(ev.current()).toEqual([]);
+  });
+
   it('an instrument in no basket costs nothing', () => {
     const ev = IncrementalArbEvaluator.forUniverse(snap().instruments, []);
     expect(ev.onBookUpdate('KA:yes', snap(), params, NOW).evaluated).toBe(0);

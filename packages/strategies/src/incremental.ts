@@ -54,6 +54,15 @@ export class IncrementalArbEvaluator {
     return this.reprice(this.plansFor(instrumentId), snapshot, params, nowMs);
   }
 
+  /**
+   * Re-price the baskets that currently show an opportunity. A book that stops updating never triggers
+   * `onBookUpdate`, so call this on a timer to let staleness (maxBookAgeMs) retire such opportunities.
+   */
+  revalidate(snapshot: MarketSnapshot, params: ArbParams, nowMs: number): IncrementalUpdate {
+    const live = this.plans.filter((p) => this.live.has(p.id));
+    return this.reprice(live, snapshot, params, nowMs);
+  }
+
   /** Current opportunities, best profit first. */
   current(): Opportunity[] {
     return [...this.live.values()].sort((a, b) => b.expectedProfit - a.expectedProfit);

@@ -64,6 +64,17 @@ describe('Polymarket binary YES+NO', () => {
     expect(plan && evaluateBasket(plan, s, params, NOW)).toEqual({ ok: false, reason: 'below_min_size' });
   });
 
+  it('trades the venue minimum when the best size is below it but the minimum still pays: 5 sets for 4.94', () => {
+    // Best size is 3 (0.40 + 0.50 = 0.90; the next YES level 0.62 + 0.50 = 1.12 loses), below the 5-share minimum.
+    // At 5: 3×0.40 + 2×0.62 + 5×0.50 = 4.94 → profit 0.06 (1.2146 %).
+    const s = snapshot([yes, no], [book('Y', [[0.4, 3], [0.62, 100]]), book('N', [[0.5, 100]])]);
+    const [opp] = singlePlatformArbitrage(s, params, NOW);
+    expect(opp?.legs.map((l) => [l.size, l.limitPrice])).toEqual([[5, 0.62], [5, 0.5]]);
+    expect(opp?.cost).toBeCloseTo(4.94, 9);
+    expect(opp?.expectedProfit).toBeCloseTo(0.06, 9);
+    expect(singlePlatformArbitrage(s, { ...params, minProfitPct: 2 }, NOW)).toEqual([]);
+  });
+
   it('ignores a stale book (older than maxBookAgeMs), keeps one exactly at the limit', () => {
     const at = (ts: number): OrderBook[] => [book('Y', [[0.4, 100]], [], ts), book('N', [[0.4, 100]])];
     expect(singlePlatformArbitrage(snapshot([yes, no], at(NOW - 10_001)), params, NOW)).toEqual([]);
