@@ -80,7 +80,7 @@ function snap(ins: Instrument[], books: OrderBook[], schedules: Map<string, FeeS
 describe('arbitrage payout property', () => {
   it('single-platform binary and exclusive events pay at least cost in every outcome', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(levelsArb, scheduleArb), { minLength: 2, maxLength: 5 }), fc.constantFrom<VenueId>('polymarket', 'kalshi'), fc.boolean(), paramsArb, (legs, venue, binary, params) => {
+      fc.property(fc.array(fc.tuple(levelsArb, scheduleArb, levelsArb), { minLength: 2, maxLength: 5 }), fc.constantFrom<VenueId>('polymarket', 'kalshi'), fc.boolean(), paramsArb, (legs, venue, binary, params) => {
         const ins: Instrument[] = [];
         const books: OrderBook[] = [];
         const schedules = new Map<string, FeeSchedule>();
@@ -93,11 +93,13 @@ describe('arbitrage payout property', () => {
           schedules.set('Y', y[1]).set('N', n[1]);
           worlds = [new Map([['polymarket:M', true]]), new Map([['polymarket:M', false]])];
         } else {
-          legs.forEach(([asks, schedule], k) => {
+          legs.forEach(([asks, schedule, noAsks], k) => {
             const id = `E-${k}:yes`;
+            const noId = `E-${k}:no`;
             ins.push(instrument({ venue, instrumentId: id, marketId: `E-${k}`, eventId: 'E', mutuallyExclusive: true }));
-            books.push(bk(venue, id, asks));
-            schedules.set(id, schedule);
+            ins.push(instrument({ venue, instrumentId: noId, marketId: `E-${k}`, eventId: 'E', side: 'no', mutuallyExclusive: true }));
+            books.push(bk(venue, id, asks), bk(venue, noId, noAsks.map((l) => ({ price: Math.min(0.99, l.price + 0.5), size: l.size }))));
+            schedules.set(id, schedule).set(noId, schedule);
           });
           // Exactly one outcome of the event happens.
           worlds = legs.map((_, winner) => new Map(legs.map((__, k) => [`${venue}:E-${k}`, k === winner])));

@@ -27,9 +27,9 @@ const snap = () => snapshot(ins, [...books.values()]);
 describe('IncrementalArbEvaluator', () => {
   it('indexes baskets by instrument: A-Y is in binary A, event E and cross aYes-bNo', () => {
     const ev = IncrementalArbEvaluator.forUniverse(snap().instruments, links);
-    expect(ev.plans.map((p) => p.id).sort()).toEqual(['cross:1:aNo-bYes', 'cross:1:aYes-bNo', 'single:binary:A', 'single:binary:B', 'single:event:polymarket|E']);
+    expect(ev.plans.map((p) => p.id).sort()).toEqual(['cross:1:aNo-bYes', 'cross:1:aYes-bNo', 'single:binary:A', 'single:binary:B', 'single:event-no:polymarket|E', 'single:event:polymarket|E']);
     expect(ev.plansFor('A-Y').map((p) => p.id).sort()).toEqual(['cross:1:aYes-bNo', 'single:binary:A', 'single:event:polymarket|E']);
-    expect(ev.plansFor('B-N').map((p) => p.id)).toEqual(['single:binary:B']);
+    expect(ev.plansFor('B-N').map((p) => p.id)).toEqual(['single:binary:B', 'single:event-no:polymarket|E']);
   });
 
   it('re-prices only the touched baskets and tracks appearing and vanishing opportunities', () => {
@@ -41,13 +41,13 @@ describe('IncrementalArbEvaluator', () => {
     expect(u.evaluated).toBe(3);
     expect(u.opportunities.map((o) => o.expectedProfit)).toEqual([4, 4, 4].map((x) => expect.closeTo(x, 9)));
     expect(ev.current()).toHaveLength(3);
-    // A B-N change touches only binary B and leaves the three alone.
-    expect(ev.onBookUpdate('B-N', snap(), params, NOW)).toEqual({ evaluated: 1, opportunities: [], removed: [] });
+    // A B-N change touches only binary B and the all-NO basket (0.51 + 0.50 for a payout of 1) and leaves the three alone.
+    expect(ev.onBookUpdate('B-N', snap(), params, NOW)).toEqual({ evaluated: 2, opportunities: [], removed: [] });
     expect(ev.current()).toHaveLength(3);
-    // A-N rises to 0.56: binary A (1.01) vanishes; A-N is also in cross aNo-bYes (0.56 + 0.50, still none).
+    // A-N rises to 0.56: binary A (1.01) vanishes; A-N is also in cross aNo-bYes and the all-NO basket (still none).
     books.set('A-N', book('A-N', [[0.56, 100]]));
     const v = ev.onBookUpdate('A-N', snap(), params, NOW);
-    expect(v).toMatchObject({ evaluated: 2, removed: ['single:binary:A'] });
+    expect(v).toMatchObject({ evaluated: 3, removed: ['single:binary:A'] });
     expect(ev.current().map((o) => o.id.split('@')[0]).sort()).toEqual(['cross:1:aYes-bNo', 'single:event:polymarket|E']);
   });
 

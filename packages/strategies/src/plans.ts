@@ -17,12 +17,22 @@ export function indexBySide(instruments: InstrumentIndex): Map<string, Instrumen
 /**
  * Polymarket binary YES+NO (the two tokens of one condition always pay exactly 1 together), and every
  * mutually exclusive & exhaustive event (Polymarket neg-risk, Kalshi mutually_exclusive): YES of every market pays 1.
+ * The mirror image needs only exclusivity: NO of every one of n markets pays at least n − 1 (n if none happens).
  */
 export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] {
   const plans: BasketPlan[] = [];
   const events = new Map<string, Instrument[]>();
+  const noEvents = new Map<string, Instrument[]>();
+  const push = (m: Map<string, Instrument[]>, key: string, i: Instrument) => {
+    const list = m.get(key);
+    if (list) list.push(i);
+    else m.set(key, [i]);
+  };
   for (const i of instruments.values()) {
-    if (i.side !== 'yes') continue;
+    if (i.side === 'no') {
+      if (i.mutuallyExclusive && i.eventId) push(noEvents, `${i.venue}|${i.eventId}`, i);
+      continue;
+    }
     if (i.venue === 'polymarket' && i.complementId && instruments.has(i.complementId)) {
       plans.push({
         id: `single:binary:${i.marketId}`,
@@ -32,12 +42,7 @@ export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] 
         description: `Buy YES+NO of "${i.title}" on polymarket`,
       });
     }
-    if (i.mutuallyExclusive && i.eventId) {
-      const key = `${i.venue}|${i.eventId}`;
-      const list = events.get(key);
-      if (list) list.push(i);
-      else events.set(key, [i]);
-    }
+    if (i.mutuallyExclusive && i.eventId) push(events, `${i.venue}|${i.eventId}`, i);
   }
   for (const [key, yeses] of events) {
     if (yeses.length < 2) continue;
@@ -50,6 +55,19 @@ export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] 
       instrumentIds: yeses.map((y) => y.instrumentId),
       minPayout: 1,
       description: `Buy YES of all ${yeses.length} outcomes of event ${first.eventId ?? ''} on ${first.venue}`,
+    });
+  }
+  for (const [key, nos] of noEvents) {
+    if (nos.length < 2) continue;
+    nos.sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
+    const first = nos[0];
+    if (!first) continue;
+    plans.push({
+      id: `single:event-no:${key}`,
+      strategy: 'single_platform',
+      instrumentIds: nos.map((n) => n.instrumentId),
+      minPayout: nos.length - 1,
+      description: `Buy NO of all ${nos.length} outcomes of event ${first.eventId ?? ''} on ${first.venue} (pays ${nos.length - 1})`,
     });
   }
   return plans;

@@ -100,6 +100,18 @@ describe('Kalshi mutually exclusive event', () => {
     expect(opp?.expectedProfit).toBeCloseTo(0.55, 9);
   });
 
+  it('buys NO of every market when they sum below n − 1: 100 × (0.60 + 0.65 + 0.70) = 195 for a payout of 200', () => {
+    const nos = tickers.map((t) => instrument({ venue: 'kalshi', instrumentId: `${t}:no`, marketId: t, eventId: 'KXFED-26JUN', side: 'no', mutuallyExclusive: true }));
+    const prices = [0.6, 0.65, 0.7];
+    const books = tickers.flatMap((t, k) => [book(`${t}:yes`, [[0.5, 100]], [], NOW, 'kalshi'), book(`${t}:no`, [[prices[k] ?? 0.99, 100]], [], NOW, 'kalshi')]);
+    const [opp, ...rest] = singlePlatformArbitrage(snapshot([...ins, ...nos], books), params, NOW);
+    expect(rest).toEqual([]); // YES side: 1.50 per set, no arb
+    expect(opp?.id.startsWith('single:event-no:kalshi|KXFED-26JUN@')).toBe(true);
+    expect(opp?.legs.map((l) => l.size)).toEqual([100, 100, 100]);
+    expect(opp?.cost).toBeCloseTo(195, 9);
+    expect(opp?.expectedProfit).toBeCloseTo(5, 9);
+  });
+
   it('an event with one market missing its book is skipped (exhaustiveness cannot be assumed)', () => {
     const books = tickers.slice(0, 2).map((t) => book(`${t}:yes`, [[0.3, 10]], [], NOW, 'kalshi'));
     expect(singlePlatformArbitrage(snapshot(ins, books), params, NOW)).toEqual([]);
