@@ -129,7 +129,22 @@ export class KalshiTrading implements Trading {
   }
 
   async cancelOrder(venueOrderId: string): Promise<void> {
-    await this.client.read(() => this.client.orders.cancelOrderV2(venueOrderId));
+    const retries = this.opts.orderRetries ?? 4;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.write(() => this.client.orders.cancelOrderV2(venueOrderId));
+        return;
+      } catch (e) {
+        // A retry that finds nothing left to cancel means the earlier, unanswered attempt did it.
+        const err = kalshiError(e);
+        if (attempt > 0 && (err.code === 'order_not_cancelable' || err.status === 404)) return;
+        if (isTransient(e) && attempt < retries) {
+          await new Promise((r) => setTimeout(r, backoffDelay(attempt, 200, 5_000)));
+          continue;
+        }
+        throw e;
+      }
+    }
   }
 
   async openOrders(): Promise<OrderResult[]> {

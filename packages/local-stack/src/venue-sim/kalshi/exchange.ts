@@ -1,97 +1,11 @@
 // The simulated exchange: markets with books, accounts with balances and positions, the matching engine.
 // Units: prices integer cents (YES price unless named otherwise), counts integer hundredths of a contract,
 // money in "units" = cents × hundredths (1e-4 dollars), so every cost is an exact integer.
-import type { KeyObject } from 'node:crypto';
-import type { BookSideName, MarketBook, RestingOrder } from './book.ts';
+import type { BookSideName, RestingOrder } from './book.ts';
 import { takerFeeCents } from './fees.ts';
-import type { ScenarioEvent, ScenarioMarket } from './scenario.ts';
+import { ExchangeError, type NewOrder, type SimAccount, type SimMarket, type SimOrder, type SimPosition } from './model.ts';
 
-export type TimeInForce = 'fill_or_kill' | 'good_till_canceled' | 'immediate_or_cancel';
-export type StpType = 'taker_at_cross' | 'maker';
-
-export interface SimMarket {
-  spec: ScenarioMarket;
-  event: ScenarioEvent;
-  status: 'active' | 'finalized';
-  result: '' | 'yes' | 'no';
-  book: MarketBook;
-  lastPriceCents: number | null;
-  volume: number;
-  feeBps: number;
-}
-
-export interface SimPosition {
-  position: number;
-  exposureUnits: number;
-  tradedUnits: number;
-  feesUnits: number;
-  realizedUnits: number;
-  updatedMs: number;
-}
-
-export interface SimOrder {
-  orderId: string;
-  clientOrderId: string;
-  keyId: string;
-  ticker: string;
-  bookSide: 'bid' | 'ask';
-  yesPriceCents: number;
-  initial: number;
-  filled: number;
-  remaining: number;
-  status: 'resting' | 'canceled' | 'executed';
-  takerCostUnits: number;
-  makerCostUnits: number;
-  takerFeeCents: number;
-  createdMs: number;
-  updatedMs: number;
-  stp: StpType;
-  resting: RestingOrder | null;
-}
-
-export interface SimFill {
-  fillId: string;
-  orderId: string;
-  keyId: string;
-  ticker: string;
-  outcome: BookSideName;
-  bookSide: 'bid' | 'ask';
-  count: number;
-  yesPriceCents: number;
-  isTaker: boolean;
-  feeCents: number;
-  tsMs: number;
-}
-
-export interface SimAccount {
-  keyId: string;
-  publicKey: KeyObject;
-  balanceUnits: number;
-  positions: Map<string, SimPosition>;
-  orders: Map<string, SimOrder>;
-  byClientId: Map<string, SimOrder>;
-  fills: SimFill[];
-}
-
-export class ExchangeError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface NewOrder {
-  ticker: string;
-  clientOrderId: string;
-  bookSide: 'bid' | 'ask';
-  count: number;
-  yesPriceCents: number;
-  tif: TimeInForce;
-  stp: StpType;
-}
+export * from './model.ts';
 
 /** What a buyer of `outcome` pays per contract when the order's YES price is p. */
 const outcomePrice = (bookSide: 'bid' | 'ask', yesPriceCents: number): number =>
