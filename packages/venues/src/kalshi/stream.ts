@@ -19,6 +19,8 @@ export interface StreamOptions {
   maxDelayMs: number;
 }
 
+const HEARTBEAT_MS = 15_000;
+
 const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 const Levels = z.array(z.tuple([Num, Num])).nullish();
 const Message = z.discriminatedUnion('type', [
@@ -68,6 +70,7 @@ export class KalshiBookStream implements BookSubscription {
   private nextId = 1;
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
   private closed = false;
   /** Resubscriptions after a seq gap and reconnects (for stats and tests). */
   resyncs = 0;
@@ -120,6 +123,7 @@ export class KalshiBookStream implements BookSubscription {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     const ws = this.ws;
     this.ws = null;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
@@ -136,10 +140,23 @@ export class KalshiBookStream implements BookSubscription {
     this.ws = ws;
     this.sid = null;
     this.pendingId = null;
+    // A half-open TCP connection never closes by itself: ping, and give up on a socket silent for two periods.
+    let alive = true;
     ws.on('open', () => {
       if (this.tickers.size > 0) this.subscribeAll();
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = setInterval(() => {
+        if (!alive) ws.terminate();
+        alive = false;
+        ws.ping();
+      }, HEARTBEAT_MS);
+      this.heartbeat.unref();
     });
-    ws.on('message', (data) => this.onMessage(String(data)));
+    ws.on('pong', () => (alive = true));
+    ws.on('message', (data) => {
+      alive = true;
+      this.onMessage(String(data));
+    });
     ws.on('unexpected-response', (_req, res) => {
       this.opts.onError(new Error(`kalshi ws: handshake refused with HTTP ${res.statusCode ?? '?'}`));
       res.resume();
@@ -148,6 +165,8 @@ export class KalshiBookStream implements BookSubscription {
     ws.on('error', (err) => this.opts.onError(err));
     ws.on('close', () => {
       if (this.ws !== ws || this.closed) return;
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.heartbeat = null;
       this.ws = null;
       const delay = backoffDelay(this.attempt++, this.opts.baseDelayMs, this.opts.maxDelayMs);
       this.reconnects++;
