@@ -113,6 +113,30 @@ describe('PaperTrading risk checks', () => {
   });
 });
 
+describe('PaperTrading maker fills', () => {
+  it('a resting Kalshi bid filled later pays the series maker fee: ceil(0.0175×10×0.55×0.45×100)/100 = 0.05', async () => {
+    let book: OrderBook = { venue: 'kalshi', instrumentId: 'KX-2:yes', asks: lv([[0.6, 10]]), bids: [], timestampMs: T0, seq: 1 };
+    const paper = new PaperTrading({ venue: 'kalshi', getBook: () => book, feeSchedule: () => ({ type: 'quadratic_with_maker_fees', takerRate: 0.07, makerRate: 0.0175 }), initialCash: 100, now: () => T0 });
+    const r = await paper.placeOrder({ venue: 'kalshi', instrumentId: 'KX-2:yes', side: 'buy', limitPrice: 0.55, size: 10, orderType: 'GTC', clientOrderId: 'kalshi-0002' });
+    expect(r.status).toBe('resting');
+    book = { ...book, asks: lv([[0.54, 20]]), seq: 2 };
+    const [filled] = paper.onBook(book);
+    expect(filled).toMatchObject({ status: 'filled', filledSize: 10, averagePrice: 0.55, fees: 0.05 });
+    expect(await paper.balance()).toBeCloseTo(100 - 5.5 - 0.05, 9);
+  });
+
+  it('a resting sell fills when bids rise to it, realizing the gain', async () => {
+    const { paper } = setup(1000, { type: 'none' });
+    await paper.placeOrder(order({ size: 100, limitPrice: 0.4 })); // 100 @ 0.40
+    const r = await paper.placeOrder(order({ side: 'sell', size: 100, limitPrice: 0.5, orderType: 'GTC', clientOrderId: 'order-S003' }));
+    expect(r.status).toBe('resting');
+    expect((await paper.placeOrder(order({ side: 'sell', size: 1, limitPrice: 0.3, orderType: 'FAK', clientOrderId: 'order-S004' }))).rejectReason).toBe('insufficient position');
+    paper.onBook(bookY(2, [[0.55, 10]], [[0.52, 300]]));
+    expect(paper.realizedPnl()).toBeCloseTo(10, 9); // (0.50 − 0.40) × 100
+    expect(await paper.positions()).toEqual([]);
+  });
+});
+
 describe('PaperTrading P&L', () => {
   it('sells into bids above its limit: 30@0.38 of 50 ≥ 0.36; realized = (0.38 − 0.40333)×30 − fees', async () => {
     const { paper } = setup();
