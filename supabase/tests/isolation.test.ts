@@ -228,7 +228,8 @@ for (const c of CASES) {
         const label = expected === 'denied' ? 'denied (42501)' : expected === 'not_updatable' ? 'refused: view not updatable (55000)' : `${expected} row(s)`;
         it(`${who} ${op} → ${label}`, async () => {
           casesRun += 1;
-          const { outcome, verified } = await attempt(db.sql, actorFor(who), (tx) => c.ops[op](tx, f), c.probe ? (tx) => c.probe?.(tx, f) : undefined);
+          const probe = c.probe;
+          const { outcome, verified } = await attempt(db.sql, actorFor(who), (tx) => c.ops[op](tx, f), probe ? (tx) => probe(tx, f) : undefined);
           if (expected === 'denied' || expected === 'not_updatable') {
             expect(outcome.ok ? `allowed (${outcome.value.count} rows)` : outcome.code).toBe(expected === 'denied' ? '42501' : '55000');
           } else {

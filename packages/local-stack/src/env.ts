@@ -1,0 +1,27 @@
+// The one place local-stack's command-line tools read the environment. Bad values fail at start-up, loudly.
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  /** Any Postgres 15+ (or a Supabase project's direct connection). Unset: the embedded local instance. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'DATABASE_URL must be a postgres:// or postgresql:// connection string' })
+    .optional(),
+  POLYBOT_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54322),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type LocalStackEnv = z.infer<typeof EnvSchema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): LocalStackEnv {
+  const parsed = EnvSchema.safeParse({ ...env, DATABASE_URL: env.DATABASE_URL || undefined });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Print a connection string without its password. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
