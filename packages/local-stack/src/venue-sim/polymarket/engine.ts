@@ -91,7 +91,7 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
       id: ctx.nextId('trade'), takerOrderId: order.id, market: order.market, assetId: order.tokenId, side: o.side,
       size: fill.size, price, fee, feeRateBps: Math.round((o.token.market.feeSchedule?.rate ?? 0) * 10_000), matchTimeMs: now,
       outcome: order.outcome, owner: o.apiKey, makerAddress, traderSide: 'TAKER',
-      makerOrders: [{ orderId: fill.maker.orderId ?? 'sim-liquidity', owner: fill.maker.owner ?? 'sim', makerAddress, matchedAmount: fill.size, price }],
+      makerOrders: [{ orderId: fill.maker.orderId ?? 'sim-liquidity', owner: fill.maker.owner ?? 'sim', makerAddress, matchedAmount: fill.size, price, side: o.side === 'BUY' ? 'SELL' : 'BUY' }],
       transactionHash: '',
     };
     trade.transactionHash = txHash(trade.id);
@@ -128,7 +128,11 @@ function settleMaker(ctx: SimContext, orderId: string, owner: string, takerTrade
   }
   order.matched = roundSize(order.matched + takerTrade.size);
   if (order.matched >= order.originalSize) order.status = 'MATCHED';
-  const trade: SimTrade = { ...takerTrade, id: ctx.nextId('trade'), side: order.side, fee: 0, owner: order.apiKey, makerAddress: maker.address, traderSide: 'MAKER' };
+  // As the venue reports it: the taker's trade (taker side), with our order among maker_orders; makers pay no fee.
+  const trade: SimTrade = {
+    ...takerTrade, id: ctx.nextId('trade'), fee: 0, owner: order.apiKey, makerAddress: maker.address, traderSide: 'MAKER',
+    makerOrders: takerTrade.makerOrders.map((m) => ({ ...m, owner: order.apiKey })),
+  };
   order.tradeIds.push(trade.id);
   maker.trades.push(trade);
 }

@@ -25,7 +25,7 @@ function tradeJson(t: SimTrade): Record<string, unknown> {
     last_update: String(Math.floor(t.matchTimeMs / 1000)), outcome: t.outcome, bucket_index: 0, owner: t.owner, maker_address: t.makerAddress,
     maker_orders: t.makerOrders.map((m) => ({
       order_id: m.orderId, owner: m.owner, maker_address: m.makerAddress, matched_amount: String(m.matchedAmount), price: String(m.price),
-      fee_rate_bps: '0', asset_id: t.assetId, outcome: t.outcome,
+      fee_rate_bps: '0', asset_id: t.assetId, outcome: t.outcome, side: m.side,
     })),
     transaction_hash: t.transactionHash, trader_side: t.traderSide,
   };

@@ -1,0 +1,1 @@
+export { MarketDataHub, type HubConsumer, type HubStats } from './market-data-hub.ts';
