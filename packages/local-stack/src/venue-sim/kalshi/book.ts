@@ -71,14 +71,16 @@ export class MarketBook {
   }
 
   /**
-   * Takes up to `want` from one level: house first, then resting orders in time priority. `stop` is asked before
-   * touching each resting order (self-trade prevention). Returns what was taken, per maker.
+   * Takes up to `want` from one level: house first, then resting orders in time priority. `decide` is asked before
+   * touching each resting order (self-trade prevention): match it, stop the taker here, or remove the resting order
+   * (`removed` gets it, with its remaining size, before it is zeroed). Returns what was taken, per maker.
    */
   take(
     side: BookSideName,
     priceCents: number,
     want: number,
-    stop: (order: RestingOrder) => boolean,
+    decide: (order: RestingOrder) => 'match' | 'stop' | 'remove',
+    removed: (order: RestingOrder) => void,
   ): { taken: number; makers: Array<{ order: RestingOrder; size: number }>; stopped: boolean } {
     const level = this.sides[side].get(priceCents);
     const makers: Array<{ order: RestingOrder; size: number }> = [];
@@ -89,9 +91,17 @@ export class MarketBook {
     while (taken < want && level.orders.length > 0) {
       const order = level.orders[0];
       if (!order) break;
-      if (stop(order)) {
+      const decision = decide(order);
+      if (decision === 'stop') {
         stopped = true;
         break;
+      }
+      if (decision === 'remove') {
+        level.orders.shift();
+        this.onChange(side, priceCents, -order.remaining);
+        removed(order);
+        order.remaining = 0;
+        continue;
       }
       const size = Math.min(want - taken, order.remaining);
       order.remaining -= size;

@@ -85,7 +85,14 @@ export class Exchange {
     let lastPrice: number | null = null;
     for (const [oppPrice] of crossing) {
       if (order.remaining === 0) break;
-      const { taken, makers, stopped } = market.book.take(opposite, oppPrice, order.remaining, (o) => o.accountKey === keyId);
+      // Self-trade prevention: "taker_at_cross" cancels the taker's remainder, "maker" cancels the resting order.
+      const { taken, makers, stopped } = market.book.take(
+        opposite,
+        oppPrice,
+        order.remaining,
+        (o) => (o.accountKey !== keyId ? 'match' : req.stp === 'maker' ? 'remove' : 'stop'),
+        (o) => this.cancelRemoved(account, o, now),
+      );
       const price = 100 - oppPrice;
       if (taken > 0) {
         // Kalshi charges the taker per fill (each level taken), rounded up to the cent.
@@ -100,7 +107,6 @@ export class Exchange {
         this.recordFill(account, order, outcome, taken, price, true, now, fee);
         for (const maker of makers) this.fillMaker(market, maker.order, maker.size, now);
       }
-      // Self-trade prevention "taker at cross": the taker's remainder is cancelled rather than trade with itself.
       if (stopped) {
         order.remaining = 0;
         break;
@@ -134,6 +140,17 @@ export class Exchange {
     order.resting = null;
     order.updatedMs = this.clock();
     return { order, reducedBy: removed };
+  }
+
+  /** A resting order the book removed (self-trade prevention): refund its collateral, mark it cancelled. */
+  private cancelRemoved(account: SimAccount, resting: RestingOrder, now: number): void {
+    const order = account.orders.get(resting.orderId);
+    account.balanceUnits += resting.priceCents * resting.remaining;
+    if (!order) return;
+    order.remaining = 0;
+    order.status = 'canceled';
+    order.resting = null;
+    order.updatedMs = now;
   }
 
   /** Final result: winners get $1 a contract, resting orders are cancelled and refunded. */
