@@ -129,7 +129,7 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
       cost,
       expectedProfit,
       profitPct,
-      detectedAtMs: nowMs,
+      detectedAtMs: Math.trunc(nowMs),
       description: plan.description,
     },
   };

@@ -78,7 +78,7 @@ export function copyTrades(input: CopyInput, params: CopyParams, nowMs: number):
       cost,
       expectedProfit,
       profitPct: cost > 0 ? (expectedProfit / cost) * 100 : 0,
-      detectedAtMs: nowMs,
+      detectedAtMs: Math.trunc(nowMs),
       description: `Copy ${t.wallet} buy of ${t.size} ${ins.title} @ ${t.price} (×${params.scale})`,
     });
   }
