@@ -4,11 +4,19 @@ import { KalshiClient, type KalshiClientOptions, type KalshiCredentials } from '
 import { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 import { KalshiTrading } from './trading.ts';
 
-export { KalshiClient, isTransient, kalshiError, type KalshiApiError, type KalshiClientOptions, type KalshiCredentials } from './client.ts';
+export { KalshiClient, isTransient as isKalshiTransient, kalshiError, type KalshiApiError, type KalshiClientOptions, type KalshiCredentials } from './client.ts';
 export { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 export { KalshiTrading, type KalshiTradingOptions } from './trading.ts';
 export { KalshiBookStream, kalshiWsHeaders, type StreamOptions } from './stream.ts';
-export { instrumentsOf, parseMarket, sideBook, splitInstrumentId, bidsFromLevels, type KalshiMarket } from './parse.ts';
+// Prefixed on the way out: the package index re-exports every venue side by side.
+export {
+  instrumentsOf as kalshiInstrumentsOf,
+  parseMarket as parseKalshiMarket,
+  sideBook as kalshiSideBook,
+  splitInstrumentId as splitKalshiInstrumentId,
+  bidsFromLevels as kalshiBidsFromLevels,
+  type KalshiMarket,
+} from './parse.ts';
 
 export const KALSHI_PRODUCTION = {
   basePath: 'https://external-api.kalshi.com/trade-api/v2',
