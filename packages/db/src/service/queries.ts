@@ -1,0 +1,135 @@
+// Privileged reads and writes for the platform (BotManager, runners, billing). Each goes through a narrowly scoped
+// SQL function or a service_role-only table grant; callers pass the connection configured with service credentials.
+import { DecryptedSecretRowSchema, type DecryptedSecretRow } from '@polybot/schemas';
+import type { Sql, TransactionSql } from 'postgres';
+import { z } from 'zod';
+
+type Conn = Sql | TransactionSql;
+
+/** Runs fn as service_role (what a Supabase service key gets), for connections that log in as postgres. */
+export async function asService<T>(sql: Sql, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  const result = await sql.begin(async (tx) => {
+    await tx`set local role service_role`;
+    await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
+    return fn(tx);
+  });
+  return result as T;
+}
+
+export const DesiredBotSchema = z.object({
+  user_id: z.uuid(),
+  subscription_tier: z.enum(['free', 'basic', 'pro', 'enterprise']),
+  config_version: z.coerce.number().int(),
+});
+export type DesiredBot = z.infer<typeof DesiredBotSchema>;
+
+export async function listDesiredBots(db: Conn): Promise<DesiredBot[]> {
+  const rows = await db`select * from public.list_desired_bots()`;
+  return rows.map((r) => DesiredBotSchema.parse(r));
+}
+
+export async function getUserSecretsDecrypted(db: Conn, userId: string): Promise<DecryptedSecretRow[]> {
+  const rows = await db`select * from public.get_user_secrets_decrypted(${userId})`;
+  return rows.map((r) => DecryptedSecretRowSchema.parse(r));
+}
+
+/** Reserve one trade of the monthly limit. False: limit reached (or user suspended) — place no order. */
+export async function incrementUserTrades(db: Conn, userId: string): Promise<boolean> {
+  const rows = await db<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}) as reserved`;
+  return rows[0]?.reserved === true;
+}
+
+export async function setSecretValidation(
+  db: Conn,
+  userId: string,
+  platform: 'polymarket' | 'kalshi',
+  isPaper: boolean,
+  status: 'valid' | 'invalid' | 'expired',
+  error: string | null,
+): Promise<boolean> {
+  const rows = await db<{ ok: boolean }[]>`select public.set_user_secret_validation(${userId}, ${platform}, ${isPaper}, ${status}, ${error}) as ok`;
+  return rows[0]?.ok === true;
+}
+
+export interface TradeRecord {
+  userId: string;
+  clientOrderId: string;
+  venueOrderId: string | null;
+  platform: 'polymarket' | 'kalshi';
+  marketId: string;
+  instrumentId: string;
+  outcome: string | null;
+  side: 'buy' | 'sell';
+  strategy: 'single_platform' | 'cross_platform' | 'overlapping' | 'news' | 'copy_trading' | 'unwind';
+  mode: 'paper' | 'live';
+  orderType: 'FOK' | 'FAK' | 'GTC';
+  status: 'filled' | 'partially_filled' | 'resting' | 'cancelled' | 'rejected';
+  limitPrice: number;
+  price: number | null;
+  size: number;
+  filledSize: number;
+  fee: number;
+  opportunityId: string | null;
+  legGroupId: string | null;
+  rejectReason: string | null;
+}
+
+/**
+ * Books a trade once. A retry or a restarted runner presenting the same client order id changes nothing and gets
+ * `inserted: false` — the unique (user_id, client_order_id) constraint is what guarantees it.
+ */
+export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: number; inserted: boolean }> {
+  const inserted = await db<{ id: number }[]>`
+    insert into public.polybot_trades
+      (user_id, client_order_id, venue_order_id, platform, market_id, instrument_id, outcome, side, strategy, mode,
+       order_type, status, limit_price, price, size, filled_size, fee, notional_usd, opportunity_id, leg_group_id,
+       reject_reason, executed_at)
+    values
+      (${t.userId}, ${t.clientOrderId}, ${t.venueOrderId}, ${t.platform}, ${t.marketId}, ${t.instrumentId}, ${t.outcome},
+       ${t.side}, ${t.strategy}, ${t.mode}, ${t.orderType}, ${t.status}, ${t.limitPrice}, ${t.price}, ${t.size},
+       ${t.filledSize}, ${t.fee}, ${t.price === null ? 0 : t.filledSize * t.price}, ${t.opportunityId}, ${t.legGroupId},
+       ${t.rejectReason}, ${t.filledSize > 0 ? new Date() : null})
+    on conflict (user_id, client_order_id) do nothing
+    returning id`;
+  if (inserted[0]) return { id: inserted[0].id, inserted: true };
+  const existing = await db<{ id: number }[]>`
+    select id from public.polybot_trades where user_id = ${t.userId} and client_order_id = ${t.clientOrderId}`;
+  const row = existing[0];
+  if (!row) throw new Error(`trade ${t.clientOrderId} neither inserted nor found`);
+  return { id: row.id, inserted: false };
+}
+
+export interface BotStatusUpdate {
+  state?: 'stopped' | 'starting' | 'running' | 'reloading' | 'stopping' | 'paused' | 'suspended' | 'limit_reached' | 'error';
+  mode?: 'paper' | 'live';
+  pid?: number | null;
+  managerId?: string | null;
+  startedAt?: Date | null;
+  heartbeatAt?: Date | null;
+  configVersion?: number | null;
+  configAppliedAt?: Date | null;
+  lastError?: string | null;
+  restartCount?: number;
+  tradingHaltedUntil?: Date | null;
+  haltReason?: string | null;
+  stats?: Record<string, unknown>;
+}
+
+const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {
+  state: 'state', mode: 'mode', pid: 'pid', managerId: 'manager_id', startedAt: 'started_at', heartbeatAt: 'heartbeat_at',
+  configVersion: 'config_version', configAppliedAt: 'config_applied_at', lastError: 'last_error',
+  restartCount: 'restart_count', tradingHaltedUntil: 'trading_halted_until', haltReason: 'halt_reason', stats: 'stats',
+};
+
+export async function updateBotStatus(db: Conn, userId: string, update: BotStatusUpdate): Promise<void> {
+  const values: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(STATUS_COLUMNS) as Array<[keyof BotStatusUpdate, string]>) {
+    const v = update[key];
+    if (v !== undefined) values[column] = key === 'stats' ? db.json(v as never) : v;
+  }
+  if ('lastError' in update) values.last_error_at = update.lastError ? new Date() : null;
+  if (Object.keys(values).length === 0) return;
+  await db`
+    insert into public.polybot_bot_status ${db({ user_id: userId, ...values } as unknown as Record<string, never>)}
+    on conflict (user_id) do update set ${db(values as unknown as Record<string, never>)}`;
+}
