@@ -86,6 +86,7 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
   const legs = [];
   let lot = 0;
   let minSize = 0;
+  let bestUnitCost = 0;
   for (const id of plan.instrumentIds) {
     const instrument = snapshot.instruments.get(id);
     const book = snapshot.books.get(id);
@@ -93,10 +94,15 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
     if (!instrument.active) return { ok: false, reason: 'inactive' };
     if (book.timestampMs < nowMs - params.maxBookAgeMs) return { ok: false, reason: 'stale_book' };
     const schedule = snapshot.fees(instrument);
+    const best = book.asks[0];
+    if (!best) return { ok: false, reason: 'no_edge' };
+    bestUnitCost += best.price + feePerContract(schedule, best.price, 'taker');
     legs.push({ instrument, book, schedule, asks: book.asks, feeSlope: (p: number) => feePerContract(schedule, p, 'taker') });
     lot = Math.max(lot, lotSize(instrument.venue));
     minSize = Math.max(minSize, instrument.minOrderSize);
   }
+  // Most baskets most of the time: even the best levels cost more than the payout. Stop before the sweep.
+  if (plan.minPayout - bestUnitCost <= 1e-12) return { ok: false, reason: 'no_edge' };
   const raw = optimalBasketSize(legs, plan.minPayout, params.maxTradeSizeUsd, params.minProfitPct);
   if (raw <= 0) return { ok: false, reason: 'no_edge' };
   let size = floorToStep(raw, lot);
@@ -109,12 +115,12 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
   }
 
   // Venue rounding (Kalshi rounds fees up per fill) can push the exact cost a hair over budget: shed lots until it fits.
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const priced = priceAt(legs, size);
-    if (priced.cost <= params.maxTradeSizeUsd + 1e-9 || size - lot + 1e-9 < minSize) break;
+  let priced = priceAt(legs, size);
+  for (let attempt = 0; attempt < 1000 && priced.cost > params.maxTradeSizeUsd + 1e-9 && size - lot + 1e-9 >= minSize; attempt++) {
     size = floorToStep(size - lot, lot);
+    priced = priceAt(legs, size);
   }
-  const { cost, out } = priceAt(legs, size);
+  const { cost, out } = priced;
   if (cost > params.maxTradeSizeUsd + 1e-9 || size + 1e-9 < minSize) return { ok: false, reason: 'below_min_size' };
   const expectedProfit = size * plan.minPayout - cost;
   const profitPct = cost > 0 ? (expectedProfit / cost) * 100 : 0;
