@@ -86,6 +86,15 @@ describe('PaperTrading idempotency and liquidity', () => {
     expect(await paper.balance()).toBeCloseTo(950.1564, 9);
   });
 
+  it('a call that threw (book source down) booked nothing and can be retried with the same id', async () => {
+    let down = true;
+    const paper = new PaperTrading({ venue: 'polymarket', getBook: () => (down ? Promise.reject(new Error('hub down')) : bookY()), feeSchedule: () => pmFees, initialCash: 1000, now: () => T0 });
+    await expect(paper.placeOrder(order({}))).rejects.toThrow('hub down');
+    down = false;
+    expect((await paper.placeOrder(order({}))).status).toBe('filled');
+    expect(await paper.balance()).toBeCloseTo(950.1564, 9);
+  });
+
   it('liquidity taken from one book version is not sold twice: 80 then 80 at ≤ 0.40 → second FOK fails', async () => {
     const { paper } = setup();
     expect((await paper.placeOrder(order({ size: 80, limitPrice: 0.4, clientOrderId: 'order-A001' }))).status).toBe('filled');

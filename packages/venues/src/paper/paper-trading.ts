@@ -68,6 +68,10 @@ export class PaperTrading implements Trading {
     if (existing) return existing;
     const result = this.execute(order);
     this.results.set(key, result);
+    // A throw (e.g. the book source failed) booked nothing: forget it so the same id can be retried.
+    result.catch(() => {
+      if (this.results.get(key) === result) this.results.delete(key);
+    });
     return result;
   }
 
