@@ -47,6 +47,18 @@ describe('executeArbitrage', () => {
     expect(await k.balance()).toBeCloseTo(1000 - 56.74, 9);
   });
 
+  it.each([
+    ['YES', 1, 0],
+    ['NO', 0, 1],
+  ])('after settlement (%s wins) the paper P&L equals the reported expected profit, 3.26', async (_w, pmPayout, kPayout) => {
+    const { pm, k, getBook, tradingFor } = setup();
+    await executeArbitrage(tradingFor, opportunity, { getBook });
+    pm.settle('PM1-Y', pmPayout);
+    k.settle('KXA-1:no', kPayout);
+    expect(pm.realizedPnl() + k.realizedPnl()).toBeCloseTo(opportunity.expectedProfit, 9);
+    expect((await pm.balance()) + (await k.balance()) - 2000).toBeCloseTo(3.26, 9);
+  });
+
   it('sends the thinnest leg first (PM: depth 100 for 100, Kalshi: 200 for 100)', async () => {
     const { getBook, tradingFor } = setup();
     const r = await executeArbitrage(tradingFor, opportunity, { getBook });
