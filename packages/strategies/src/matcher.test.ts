@@ -37,6 +37,14 @@ describe('proposeLinks', () => {
     expect(proposeLinks(target, ks)).toEqual([]);
   });
 
+  it('with only common words to block on, still finds the market whose numbers agree', () => {
+    const many = Array.from({ length: 30 }, (_, k) => instrument({ venue: 'kalshi', instrumentId: `KXBTC-${k}:yes`, marketId: `KXBTC-${k}`, title: `Bitcoin price above ${90_000 + k * 1_000} on Dec 31, 2026?`, closeTime: '2026-12-31T22:00:00Z' }));
+    const pmBtc = instrument({ instrumentId: 'pm-btc', marketId: '0xbtc', title: 'Will the Bitcoin price be above 100000 on December 31 2026?', closeTime: '2026-12-31T23:59:00Z' });
+    const [best] = proposeLinks([pmBtc], many, { minScore: 0 });
+    expect(best?.bMarketId).toBe('KXBTC-10');
+    expect(best?.reasons[2]).toBe('numbers 100000/31/2026 vs 100000/31/2026');
+  });
+
   it('does not propose pairs that are already linked', () => {
     const target = pm.filter((i) => i.outcome === '300-324');
     const link: MarketLink = { id: 3, relation: 'equivalent', aVenue: 'polymarket', aMarketId: target[0]?.marketId ?? '', bVenue: 'kalshi', bMarketId: 'KXELONTWEETS-25APR11-324.5', approved: false };

@@ -66,13 +66,22 @@ export function proposeLinks(polymarket: readonly Instrument[], kalshi: readonly
   const yesOnly = (xs: readonly Instrument[]) => xs.filter((i) => i.side === 'yes' && i.active).map(prepare);
   const ks = yesOnly(kalshi);
   // Inverted index word → Kalshi markets, so each Polymarket market is compared only with markets sharing a word.
+  // Blocking uses the distinctive words only (in at most max(20, 5 %) of markets; else the two rarest), so words
+  // like "price" or "win" do not pair everything with everything. Scoring still uses all words.
   const byWord = new Map<string, Prepared[]>();
   for (const k of ks) for (const w of k.words) (byWord.get(w) ?? byWord.set(w, []).get(w))?.push(k);
+  const maxDf = Math.max(20, Math.ceil(ks.length * 0.05));
+  const blockingWords = (words: ReadonlySet<string>): string[] => {
+    const known = [...words].filter((w) => byWord.has(w));
+    const rare = known.filter((w) => (byWord.get(w)?.length ?? 0) <= maxDf);
+    if (rare.length > 0) return rare;
+    return known.sort((a, b) => (byWord.get(a)?.length ?? 0) - (byWord.get(b)?.length ?? 0)).slice(0, 2);
+  };
 
   const out: LinkCandidate[] = [];
   for (const p of yesOnly(polymarket)) {
     const seen = new Set<Prepared>();
-    for (const w of p.words) for (const k of byWord.get(w) ?? []) seen.add(k);
+    for (const w of blockingWords(p.words)) for (const k of byWord.get(w) ?? []) seen.add(k);
     const mine: LinkCandidate[] = [];
     for (const k of seen) {
       if (linked.has(`polymarket:${p.ins.marketId}|kalshi:${k.ins.marketId}`)) continue;
