@@ -44,10 +44,9 @@ export function snapshot(instruments: Instrument[], books: OrderBook[], fees: Fe
   };
 }
 
-/** Where the shared recorded venue data lives (override with POLYBOT_FIXTURES). */
+/** The shared recorded venue data (/work/shared/fixtures), beside the repository checkout. */
 export function fixturePath(rel: string): string {
-  const base = process.env['POLYBOT_FIXTURES'] ?? fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
-  return `${base.endsWith('/') ? base : `${base}/`}${rel}`;
+  return fileURLToPath(new URL(`../../../../shared/fixtures/${rel}`, import.meta.url));
 }
 
 interface RawLevel { price: string; size: string }
