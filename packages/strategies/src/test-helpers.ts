@@ -44,9 +44,10 @@ export function snapshot(instruments: Instrument[], books: OrderBook[], fees: Fe
   };
 }
 
-/** The shared recorded venue data (/work/shared/fixtures), beside the repository checkout. */
+/** Recorded venue data copied into this package (see __fixtures__/README.md); `rel` as in the shared set. */
 export function fixturePath(rel: string): string {
-  return fileURLToPath(new URL(`../../../../shared/fixtures/${rel}`, import.meta.url));
+  const file = rel.slice(rel.lastIndexOf('/') + 1);
+  return fileURLToPath(new URL(`./__fixtures__/${file}`, import.meta.url));
 }
 
 interface RawLevel { price: string; size: string }
