@@ -76,6 +76,8 @@ export interface FeeLookupKey {
   eventId?: string | null;
   /** Polymarket: the market's Gamma `feeSchedule`, or null/undefined when it has none. */
   polymarketSchedule?: PolymarketGammaFeeSchedule | null;
+  /** Polymarket: Gamma `feesEnabled`; an explicit false means no fees whatever the schedule says. */
+  feesEnabled?: boolean | null;
 }
 
 /** Kalshi event tickers are `<SERIES>-<suffix>` (e.g. `KXELONTWEETS-25APR11`). */
@@ -89,7 +91,7 @@ export function resolveFeeSchedule(key: FeeLookupKey, config: FeeConfig = FeeCon
   const marketOverride = config.markets[`${key.venue}:${key.marketId}`];
   if (marketOverride) return marketOverride;
   if (key.venue === 'polymarket') {
-    const s = key.polymarketSchedule;
+    const s = key.feesEnabled === false ? null : key.polymarketSchedule;
     return s ? { type: 'polymarket', rate: s.rate, exponent: s.exponent, takerOnly: s.takerOnly, rebateRate: s.rebateRate } : NO_FEES;
   }
   const series = key.seriesId ?? kalshiSeriesOf(key.eventId ?? key.marketId);
