@@ -115,6 +115,31 @@ describe('polymarket simulator with @polymarket/clob-client-v2', () => {
     expect(await client.getTrades()).toEqual([]);
   });
 
+  it('matches a taker against another account\'s resting order: both see the trade, cash and tokens move', async () => {
+    const maker = await authed();
+    const taker = await authed();
+    // The maker first buys tokens to sell, then rests an ask below the scenario's 0.47.
+    await maker.client.postOrder(await maker.client.createOrder({ tokenID: BTC_UP, price: 0.47, size: 20, side: Side.BUY }), OrderType.FOK);
+    const ask = await maker.client.createAndPostOrder({ tokenID: BTC_UP, price: 0.46, size: 20, side: Side.SELL }, undefined, OrderType.GTC);
+    expect(ask.status).toBe('live');
+    const makerCash = Number((await maker.client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL })).balance);
+    const res = await taker.client.postOrder(await taker.client.createOrder({ tokenID: BTC_UP, price: 0.46, size: 15, side: Side.BUY }), OrderType.FAK);
+    expect(res.takingAmount).toBe('15');
+    const [makerTrade] = (await maker.client.getTrades()).filter((t) => t.trader_side === 'MAKER');
+    expect(makerTrade?.maker_orders[0]).toMatchObject({ order_id: ask.orderID, matched_amount: '15', price: '0.46', side: 'SELL' });
+    expect(Number((await maker.client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL })).balance)).toBe(makerCash + 15 * 0.46 * 1e6);
+    expect((await maker.client.getOpenOrders())[0]).toMatchObject({ id: ask.orderID, size_matched: '15', original_size: '20' });
+    expect((await taker.client.getBalanceAllowance({ asset_type: AssetType.CONDITIONAL, token_id: BTC_UP })).balance).toBe('15000000');
+  });
+
+  it('rejects L1 auth whose signature does not recover POLY_ADDRESS', async () => {
+    const res = await fetch(`${sim.origin}/auth/derive-api-key`, {
+      headers: { POLY_ADDRESS: privateKeyToAccount(generatePrivateKey()).address, POLY_SIGNATURE: `0x${'11'.repeat(65)}`, POLY_TIMESTAMP: '1', POLY_NONCE: '0' },
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'Invalid L1 Request headers' });
+  });
+
   it('answers unknown routes with a loud JSON 404', async () => {
     const res = await fetch(`${sim.origin}/no/such/route`);
     expect(res.status).toBe(404);
