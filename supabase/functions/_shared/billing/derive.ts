@@ -1,0 +1,107 @@
+// Pure part of event application: what a Stripe event says about a subscriber, before looking at the database.
+// Kept free of I/O so the rules (which statuses keep a paid tier, where the period end lives) are in one place.
+import { tierForPrice, type PriceMap, type Tier } from './prices.ts';
+import {
+  CheckoutSessionSchema,
+  InvoiceSchema,
+  SubscriptionSchema,
+  type StripeEventEnvelope,
+  type StripeSubscription,
+} from './stripe-objects.ts';
+
+export const HANDLED_EVENT_TYPES = [
+  'checkout.session.completed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.paid',
+  'invoice.payment_failed',
+] as const;
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+export function isHandledEventType(type: string): type is HandledEventType {
+  return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/**
+ * Statuses that keep the paid tier. past_due is the grace period (Stripe is retrying the card; the bot keeps its
+ * plan). unpaid keeps the tier on the profile but list_desired_bots stops the bot until an invoice is paid.
+ * Everything else (incomplete, incomplete_expired, canceled, paused) is the free tier.
+ */
+const PAID_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due', 'unpaid']);
+
+export class UnknownPriceError extends Error {
+  constructor(priceId: string, subscriptionId: string) {
+    super(`subscription ${subscriptionId} uses price ${priceId}, which no STRIPE_PRICE_* setting maps to a tier`);
+    this.name = 'UnknownPriceError';
+  }
+}
+
+export type Change =
+  | {
+      kind: 'subscription';
+      customerId: string;
+      userHint: string | undefined;
+      subscriptionId: string;
+      status: StripeSubscription['status'];
+      tier: Tier;
+      expiresAt: Date | null;
+      cancelAtPeriodEnd: boolean;
+    }
+  | { kind: 'checkout'; customerId: string | undefined; userHint: string | undefined; subscriptionId: string | undefined }
+  | { kind: 'invoice'; customerId: string; userHint: string | undefined; subscriptionId: string | undefined; paid: boolean };
+
+export function deriveChange(event: StripeEventEnvelope & { type: HandledEventType }, prices: PriceMap): Change {
+  const object = event.data.object;
+  switch (event.type) {
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated':
+    case 'customer.subscription.deleted': {
+      const sub = SubscriptionSchema.parse(object);
+      // A deletion is final whatever status the payload shows.
+      const status = event.type === 'customer.subscription.deleted' ? 'canceled' : sub.status;
+      const paid = PAID_STATUSES.has(status);
+      let tier: Tier = 'free';
+      if (paid) {
+        const priceId = sub.items.data.map((i) => i.price.id).find((id) => tierForPrice(prices, id)) ?? sub.items.data[0]?.price.id ?? '';
+        const found = tierForPrice(prices, priceId);
+        if (!found) throw new UnknownPriceError(priceId, sub.id);
+        tier = found;
+      }
+      // Since API 2025-03-31 the billing period lives on the items; the subscription's ends with the latest item.
+      const periodEnd = Math.max(...sub.items.data.map((i) => i.current_period_end));
+      return {
+        kind: 'subscription',
+        customerId: sub.customer,
+        userHint: sub.metadata.user_id,
+        subscriptionId: sub.id,
+        status,
+        tier,
+        expiresAt: paid ? new Date(periodEnd * 1000) : null,
+        // The portal may cancel with cancel_at (a date) instead of the flag; both mean "ends, not renews".
+        cancelAtPeriodEnd: paid && (sub.cancel_at_period_end || sub.cancel_at != null),
+      };
+    }
+    case 'checkout.session.completed': {
+      const session = CheckoutSessionSchema.parse(object);
+      return {
+        kind: 'checkout',
+        customerId: session.customer ?? undefined,
+        userHint: session.client_reference_id ?? session.metadata.user_id,
+        subscriptionId: session.subscription ?? undefined,
+      };
+    }
+    case 'invoice.paid':
+    case 'invoice.payment_failed': {
+      const invoice = InvoiceSchema.parse(object);
+      const details = invoice.parent?.subscription_details;
+      return {
+        kind: 'invoice',
+        customerId: invoice.customer,
+        userHint: details?.metadata.user_id,
+        subscriptionId: details?.subscription,
+        paid: event.type === 'invoice.paid',
+      };
+    }
+  }
+}
