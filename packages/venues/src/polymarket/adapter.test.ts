@@ -3,7 +3,7 @@ import type { OrderRequest } from '@polybot/schemas';
 import { generatePrivateKey } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolymarketTrading } from './trading.ts';
-import { BTC_DOWN, BTC_UP, FED_NO_CHANGE_NO, marketDataFor, startPolymarketSim, type VenueSim } from './test-support.ts';
+import { BTC_DOWN, BTC_UP, FED_NO_CHANGE_NO, marketDataFor, simControl, startPolymarketSim, type VenueSim } from './test-support.ts';
 
 const order = (o: Pick<OrderRequest, 'instrumentId' | 'limitPrice' | 'size' | 'orderType' | 'clientOrderId'>): OrderRequest => ({ venue: 'polymarket', side: 'buy', ...o });
 
@@ -69,6 +69,36 @@ describe('Polymarket adapter against the simulator', () => {
     await trading.cancelOrder(gtc.venueOrderId ?? '');
     expect(await trading.openOrders()).toEqual([]);
     await expect(trading.cancelOrder(gtc.venueOrderId ?? '')).rejects.toThrow(/not cancelled/);
+  });
+
+  it('never duplicates an order: a response lost after the order landed is recovered by looking the order up', async () => {
+    const t = await PolymarketTrading.connect({ clobUrl: sim.origin, privateKey: generatePrivateKey(), baseDelayMs: 1 });
+    await simControl(sim, 'fail-next', { path: '/order', status: 502, when: 'after' });
+    const result = await t.placeOrder(order({ instrumentId: BTC_UP, limitPrice: 0.48, size: 10, orderType: 'FOK', clientOrderId: 'lost-response-0001' }));
+    expect(result).toMatchObject({ status: 'filled', filledSize: 10 });
+    expect(await t.fills()).toHaveLength(1);
+    expect(await t.positions()).toEqual([{ venue: 'polymarket', instrumentId: BTC_UP, size: 10, averagePrice: 0.47 }]);
+  });
+
+  it('retries a 429 (refused before processing) and places the order exactly once', async () => {
+    const t = await PolymarketTrading.connect({ clobUrl: sim.origin, privateKey: generatePrivateKey(), baseDelayMs: 1 });
+    await simControl(sim, 'fail-next', { path: '/order', status: 429, when: 'before', count: 2 });
+    const result = await t.placeOrder(order({ instrumentId: BTC_UP, limitPrice: 0.2, size: 5, orderType: 'GTC', clientOrderId: 'rate-limited-0001' }));
+    expect(result.status).toBe('resting');
+    expect((await t.openOrders()).map((o) => o.venueOrderId)).toEqual([result.venueOrderId]);
+  });
+
+  it('gives up with "outcome unknown" (never a second order) when the venue keeps failing and nothing landed', async () => {
+    const t = await PolymarketTrading.connect({ clobUrl: sim.origin, privateKey: generatePrivateKey(), baseDelayMs: 1, retries: 1 });
+    await simControl(sim, 'fail-next', { path: '/order', status: 503, when: 'before', count: 2 });
+    const req = order({ instrumentId: BTC_UP, limitPrice: 0.2, size: 5, orderType: 'GTC', clientOrderId: 'venue-down-00001' });
+    await expect(t.placeOrder(req)).rejects.toThrow(/outcome unknown/);
+    expect(await t.openOrders()).toEqual([]);
+    // Later, the same clientOrderId reposts the same signed order: one order, same venue id as any earlier attempt.
+    const again = await t.placeOrder(req);
+    expect(again.status).toBe('resting');
+    expect(await t.placeOrder(req)).toEqual(again);
+    expect((await t.openOrders()).map((o) => o.clientOrderId)).toEqual(['venue-down-00001']);
   });
 
   it('is rejected with 401 when its L2 secret is wrong', async () => {

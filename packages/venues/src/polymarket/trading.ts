@@ -2,7 +2,7 @@
 // orders signed offline with a viem account, posted with `throwOnError`. Idempotent by clientOrderId: the
 // same id returns the same result and never signs a second order; after an ambiguous failure (5xx, network)
 // we look the order up by its hash before reposting the *same* signed order.
-import { ApiError, AssetType, Chain, ClobClient, OrderType, Side, type ApiKeyCreds, type OrderResponse, type Trade } from '@polymarket/clob-client-v2';
+import { ApiError, AssetType, Chain, ClobClient, OrderType, Side, type ApiKeyCreds, type OrderResponse, type SignedOrder, type Trade } from '@polymarket/clob-client-v2';
 import { OrderRequestSchema, fee, resolveFeeSchedule, type Fill, type OrderRequest, type OrderResult } from '@polybot/schemas';
 import { createWalletClient, custom, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
@@ -40,6 +40,8 @@ export class PolymarketTrading implements Trading {
   readonly mode = 'live' as const;
   private readonly orders = new Map<string, Promise<OrderResult>>();
   private readonly clientIds = new Map<string, string>();
+  /** clientOrderId → the one signed order ever made for it. */
+  private readonly signed = new Map<string, SignedOrder>();
   private readonly feeInfo = new Map<string, Promise<{ rate: number; exponent: number } | null>>();
 
   private constructor(
@@ -83,12 +85,16 @@ export class PolymarketTrading implements Trading {
     if (existing) return existing;
     const result = this.execute(req);
     this.orders.set(req.clientOrderId, result);
+    // Outcome unknown: let a later call try again — with the same signed order, which the venue dedupes.
+    result.catch(() => this.orders.delete(req.clientOrderId));
     return result;
   }
 
   private async execute(req: OrderRequest): Promise<OrderResult> {
     const side = req.side === 'buy' ? Side.BUY : Side.SELL;
-    const signed = await this.call(() => this.client.createOrder({ tokenID: req.instrumentId, price: req.limitPrice, size: req.size, side }));
+    const cached = this.signed.get(req.clientOrderId);
+    const signed = cached ?? (await this.call(() => this.client.createOrder({ tokenID: req.instrumentId, price: req.limitPrice, size: req.size, side })));
+    this.signed.set(req.clientOrderId, signed);
     const negRisk = await this.call(() => this.client.getNegRisk(req.instrumentId));
     const orderId = v2OrderHash(signed, this.chainId, negRisk);
     this.clientIds.set(orderId, req.clientOrderId);

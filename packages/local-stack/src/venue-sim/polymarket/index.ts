@@ -1,6 +1,6 @@
 // The simulated Polymarket venue: CLOB (root), Gamma (/gamma), data-API (/data-api), market WebSocket
 // (/ws/market), plus test controls. Scenario time zero is when the venue is created.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { SimulatedVenue, SimControlResult } from '../types.ts';
@@ -23,6 +23,19 @@ const SetLevelSchema = z.object({ tokenId: z.string(), side: z.enum(['bid', 'ask
 const TokenSchema = z.object({ tokenId: z.string() });
 const FundSchema = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: z.number() });
 const ResolveSchema = z.object({ conditionId: z.string(), winningOutcome: z.string() });
+/**
+ * Fault injection for retry/idempotency tests: the next `count` requests to `method path` fail with `status`,
+ * either before the venue processes them (`before`: nothing happened, like a 429) or after (`after`: the order
+ * landed but the response was lost, like a 502 from a proxy).
+ */
+const FailNextSchema = z.object({
+  method: z.string().default('POST'),
+  path: z.string(),
+  status: z.number().int().min(400).max(599),
+  when: z.enum(['before', 'after']),
+  count: z.number().int().positive().default(1),
+});
+type Fault = z.infer<typeof FailNextSchema>;
 
 export interface PolymarketSim extends SimulatedVenue {
   readonly world: World;
@@ -66,8 +79,20 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     return true;
   };
 
+  const faults: Fault[] = [];
+  const takeFault = (req: IncomingMessage, url: URL): Fault | undefined => {
+    const fault = faults.find((f) => f.method === req.method && f.path === url.pathname);
+    if (fault && --fault.count <= 0) faults.splice(faults.indexOf(fault), 1);
+    return fault;
+  };
+
   const control = async (action: string, body: unknown): Promise<SimControlResult> => {
     switch (action) {
+      case 'fail-next': {
+        const fault = FailNextSchema.parse(body);
+        faults.push(fault);
+        return { status: 200, body: { ok: true, pending: faults.length } };
+      }
       case 'drop-ws':
         return { status: 200, body: { dropped: channel.dropAll() } };
       case 'set-level': {
@@ -105,6 +130,13 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     world,
     async handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
       const body = req.method === 'GET' ? '' : await readBody(req);
+      const fault = takeFault(req, url);
+      if (fault) {
+        // 'after': process for real into a response nobody receives.
+        if (fault.when === 'after' && !(await handlePrivate(ctx, req, new ServerResponse(req), url, body))) return false;
+        sendJson(res, fault.status, { error: `venue-sim: injected ${fault.status}` });
+        return true;
+      }
       if (handlePublic(ctx, req, res, url, body, () => ({ trades: scenario.walletTrades.filter((t) => t.atMs <= elapsedMs), startMs }))) return true;
       return handlePrivate(ctx, req, res, url, body);
     },
