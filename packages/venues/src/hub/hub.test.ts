@@ -13,7 +13,10 @@ describe('MarketDataHub fan-out', () => {
   beforeAll(async () => {
     sim = await startPolymarketSim('stress');
     const md = marketDataFor(sim);
-    instruments = (await md.listInstruments()).slice(0, 100);
+    const all = await md.listInstruments();
+    // 2,505 markets: Gamma discovery paginated through six pages of 500.
+    expect(all).toHaveLength(5010);
+    instruments = all.slice(0, 100);
     hub = new MarketDataHub(md);
   });
   afterAll(async () => {
