@@ -1,0 +1,115 @@
+// Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
+import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
+import { getOwnBotStatus } from '@polybot/db/user';
+import { z } from 'zod';
+import { ActionForm, Submit } from '../../../components/form.tsx';
+import { PnlChart } from '../../../components/pnl-chart.tsx';
+import { StatusCard } from '../../../components/status-card.tsx';
+import { TradesTable, type TradeFilters } from '../../../components/trades-table.tsx';
+import { pnlThisMonth, TradeRowSchema } from '../../../lib/data.ts';
+import { asUser, requireClaims } from '../../../lib/session.ts';
+import { loadStatus } from '../../../lib/status.ts';
+import { setBotEnabled } from '../../actions/config.ts';
+
+export const metadata = { title: 'Dashboard · PolyBot' };
+export const dynamic = 'force-dynamic';
+
+const PAGE = 25;
+// Unknown filter values are dropped rather than failing the page: a stale bookmark should still open.
+const QuerySchema = z.object({
+  platform: z.enum(['polymarket', 'kalshi']).optional().catch(undefined),
+  strategy: z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind']).optional().catch(undefined),
+  mode: z.enum(['paper', 'live']).optional().catch(undefined),
+  before: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+const OpportunitySchema = z.object({
+  strategy: z.string().optional(),
+  description: z.string().optional(),
+  expectedProfitUsd: z.number().optional(),
+  detectedAtMs: z.number().optional(),
+});
+
+const money = (v: number) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
+
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const q = QuerySchema.parse(await searchParams);
+  const claims = await requireClaims('/dashboard');
+  const now = new Date();
+  const filter = TradeFilterSchema.parse({ platform: q.platform, strategy: q.strategy, mode: q.mode, beforeId: q.before, limit: PAGE + 1 });
+  const { status, config, rows, pnl, bot } = await asUser(claims, async (tx) => ({
+    status: await loadStatus(tx),
+    config: await getOwnConfig(tx),
+    rows: await listOwnTrades(tx, filter),
+    pnl: await pnlThisMonth(tx),
+    bot: await getOwnBotStatus(tx),
+  }));
+  const trades = rows.slice(0, PAGE).map((r) => TradeRowSchema.parse(r));
+  const nextBefore = rows.length > PAGE ? (trades.at(-1)?.id ?? null) : null;
+  const todayKey = now.toISOString().slice(0, 10);
+  const today = pnl.filter((d) => d.day.toISOString().slice(0, 10) === todayKey).reduce((s, d) => s + d.pnl, 0);
+  const month = pnl.reduce((s, d) => s + d.pnl, 0);
+  const used = status.tradesThisMonth;
+  const limit = status.monthlyTradeLimit;
+  const rawOpps = bot?.stats.recentOpportunities;
+  const opportunities = z.array(OpportunitySchema).catch([]).parse(Array.isArray(rawOpps) ? rawOpps.slice(0, 10) : []);
+  const filters: TradeFilters = { ...(q.platform ? { platform: q.platform } : {}), ...(q.strategy ? { strategy: q.strategy } : {}), ...(q.mode ? { mode: q.mode } : {}) };
+
+  return (
+    <div className="stack">
+      <h1>Dashboard</h1>
+      <div className="grid">
+        <div className="stack">
+          <StatusCard initial={status} />
+          <ActionForm action={setBotEnabled} label={config?.bot_enabled ? 'Pause bot' : 'Resume bot'}>
+            <input type="hidden" name="bot_enabled" value={config?.bot_enabled ? 'false' : 'true'} />
+            <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>{config?.bot_enabled ? 'Pause bot' : 'Resume bot'}</Submit>
+          </ActionForm>
+        </div>
+        <section className="card" aria-labelledby="pnl-h">
+          <h2 id="pnl-h">Profit &amp; loss</h2>
+          <div className="row" style={{ justifyContent: 'space-between' }}>
+            <div>
+              <div className="muted">Today</div>
+              <div className={`stat ${today < 0 ? 'neg' : ''}`} data-testid="pnl-today">
+                {money(today)}
+              </div>
+            </div>
+            <div>
+              <div className="muted">This month</div>
+              <div className={`stat ${month < 0 ? 'neg' : ''}`} data-testid="pnl-month">
+                {money(month)}
+              </div>
+            </div>
+          </div>
+          <PnlChart days={pnl} now={now} />
+        </section>
+        <section className="card" aria-labelledby="usage-h">
+          <h2 id="usage-h">Trades this month</h2>
+          <p className="stat" data-testid="usage">
+            {used.toLocaleString('en-US')} / {limit.toLocaleString('en-US')}
+          </p>
+          <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={limit} aria-valuenow={used} aria-label="Trades used this month">
+            <span style={{ width: `${limit > 0 ? Math.min(100, (used / limit) * 100) : 100}%` }} />
+          </div>
+          <p className="hint">When you reach the limit your bot pauses until next month or until you upgrade.</p>
+        </section>
+      </div>
+      <section className="card" aria-labelledby="opp-h">
+        <h2 id="opp-h">Recent opportunities</h2>
+        {opportunities.length === 0 ? (
+          <p className="muted">No opportunities reported yet. Your bot lists what it finds here, including the ones it skipped.</p>
+        ) : (
+          <ul>
+            {opportunities.map((o, i) => (
+              <li key={i}>
+                {o.strategy ?? 'opportunity'}: {o.description ?? ''} {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <TradesTable trades={trades} filters={filters} nextBefore={nextBefore} />
+    </div>
+  );
+}

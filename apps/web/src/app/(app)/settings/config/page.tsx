@@ -1,0 +1,36 @@
+import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { ConfigForm } from '../../../../components/config-form.tsx';
+import { listPlans } from '../../../../lib/data.ts';
+import { asUser, requireClaims } from '../../../../lib/session.ts';
+import { saveConfig } from '../../../actions/config.ts';
+
+export const metadata = { title: 'Config · PolyBot' };
+export const dynamic = 'force-dynamic';
+
+export default async function ConfigPage() {
+  const claims = await requireClaims('/settings/config');
+  const { profile, config, bot, plans } = await asUser(claims, async (tx) => ({
+    profile: await getOwnProfile(tx),
+    config: await getOwnConfig(tx),
+    bot: await getOwnBotStatus(tx),
+    plans: await listPlans(tx),
+  }));
+  if (!profile || !config) throw new Error('signed-in user has no profile or config row');
+  const applied = bot?.config_version ?? null;
+  return (
+    <div className="stack">
+      <h1>Bot configuration</h1>
+      <p className="card" data-testid="config-applied">
+        Saved version <strong data-testid="saved-version">{config.config_version}</strong> (changed {config.updated_at.toISOString().slice(0, 16).replace('T', ' ')} UTC).{' '}
+        {applied === null
+          ? 'Your bot has not picked up a configuration yet.'
+          : applied === config.config_version
+            ? `Your bot applied it${bot?.config_applied_at ? ` at ${bot.config_applied_at.toISOString().slice(0, 19).replace('T', ' ')} UTC` : ''}.`
+            : `Your bot is still on version ${applied}; changes reach it within seconds while it runs.`}
+      </p>
+      <section className="card">
+        <ConfigForm config={config} profile={profile} plans={plans} action={saveConfig} submitLabel="Save configuration" />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+'use server';
+// Config changes: the shared schema's ranges, then what the user's plan allows. config_version bumps in the
+// database (trigger) and the change reaches the bot through NOTIFY; nothing here talks to the bot directly.
+import { getOwnProfile, updateOwnConfig, type Profile } from '@polybot/db/user';
+import { FEATURE_TOGGLES, UserConfigPatchSchema, type PlanFeature, type UserConfigPatch } from '@polybot/schemas';
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { action, bool, num, UserError } from '../../lib/action.ts';
+import { advanceOnboarding } from '../../lib/data.ts';
+import { asUser } from '../../lib/session.ts';
+
+const TOGGLES = Object.values(FEATURE_TOGGLES);
+
+function readConfigForm(form: FormData): unknown {
+  return {
+    min_profit_pct: num(form, 'min_profit_pct'),
+    max_trade_size_usd: num(form, 'max_trade_size_usd'),
+    max_daily_loss_usd: num(form, 'max_daily_loss_usd'),
+    max_open_positions: num(form, 'max_open_positions'),
+    dry_run: form.get('trading_mode') !== 'live',
+    enable_polymarket: bool(form, 'enable_polymarket'),
+    enable_kalshi: bool(form, 'enable_kalshi'),
+    ...Object.fromEntries(TOGGLES.map((t) => [t, bool(form, t)])),
+  };
+}
+
+// Every numeric limit is required on this form: a blank field is a mistake, not "leave unchanged".
+const ConfigFormSchema = UserConfigPatchSchema.required({
+  min_profit_pct: true,
+  max_trade_size_usd: true,
+  max_daily_loss_usd: true,
+  max_open_positions: true,
+});
+
+/** Plan rules the shared schema cannot know: gated strategies, live trading. */
+function planErrors(profile: Profile, patch: UserConfigPatch): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const [feature, toggle] of Object.entries(FEATURE_TOGGLES) as [PlanFeature, (typeof TOGGLES)[number]][]) {
+    if (patch[toggle] && !profile.features_enabled[feature]) errors[toggle] = ['Your plan does not include this strategy. Upgrade on the billing page.'];
+  }
+  if (patch.dry_run === false && !profile.live_trading_allowed) errors.trading_mode = ['Live trading needs a paid plan. Paper trading stays available.'];
+  return errors;
+}
+
+async function save(claims: Parameters<typeof asUser>[0], patch: UserConfigPatch) {
+  return asUser(claims, async (tx) => {
+    const profile = await getOwnProfile(tx);
+    if (!profile) throw new Error('signed-in user has no profile');
+    const errors = planErrors(profile, patch);
+    if (Object.keys(errors).length > 0) throw new UserError('Some settings are not available on your plan.', errors);
+    return updateOwnConfig(tx, patch);
+  });
+}
+
+export const saveConfig = action(ConfigFormSchema, readConfigForm, async (claims, patch) => {
+  const row = await save(claims, patch);
+  revalidatePath('/settings/config');
+  revalidatePath('/dashboard');
+  return `Saved. Configuration version ${row.config_version} is on its way to your bot.`;
+});
+
+export const saveRiskAndContinue = action(ConfigFormSchema, readConfigForm, async (claims, patch) => {
+  await save(claims, patch);
+  await asUser(claims, (tx) => advanceOnboarding(tx, 'plan'));
+  redirect('/onboarding');
+});
+
+export const setBotEnabled = action(
+  z.object({ bot_enabled: z.enum(['true', 'false'], { error: 'Choose pause or resume' }) }),
+  (form) => ({ bot_enabled: form.get('bot_enabled') }),
+  async (claims, input) => {
+    const enabled = input.bot_enabled === 'true';
+    const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
+    revalidatePath('/dashboard');
+    return enabled ? `Resuming your bot (config version ${row.config_version}).` : `Pausing your bot (config version ${row.config_version}).`;
+  },
+);

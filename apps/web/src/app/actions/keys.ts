@@ -1,0 +1,65 @@
+'use server';
+// Venue keys: validated by zod, then checked against the venue, then stored through save_user_secret (Vault).
+// Nothing is saved when either check fails. Only the key hint ever comes back.
+import { deleteOwnSecret, saveOwnSecret } from '@polybot/db/user';
+import { SecretInputSchema, toSaveUserSecretArgs } from '@polybot/schemas';
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { action, str, UserError } from '../../lib/action.ts';
+import { asUser } from '../../lib/session.ts';
+import { checkKeysWithVenue } from '../../lib/venue-check.ts';
+
+const Mode = z.enum(['paper', 'live'], { error: 'Choose paper or live keys' });
+
+// The form speaks in "mode"; the shared schema in isPaper. Issues keep their field names so errors land in place.
+const KeyFormSchema = z
+  .looseObject({ mode: Mode })
+  .transform((v, ctx) => {
+    const r = SecretInputSchema.safeParse({ ...v, isPaper: v.mode === 'paper' });
+    if (!r.success) {
+      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      return z.NEVER;
+    }
+    return r.data;
+  });
+
+function readKeyForm(form: FormData) {
+  const platform = str(form, 'platform');
+  const base = { platform, mode: str(form, 'mode') };
+  if (platform === 'kalshi') return { ...base, keyId: str(form, 'keyId')?.trim() ?? '', privateKeyPem: str(form, 'privateKeyPem') ?? '' };
+  const funder = str(form, 'funderAddress')?.trim();
+  const sig = str(form, 'signatureType');
+  return {
+    ...base,
+    privateKey: str(form, 'privateKey') ?? '',
+    ...(funder ? { funderAddress: funder } : {}),
+    ...(sig ? { signatureType: Number(sig) } : {}),
+  };
+}
+
+export const saveKeys = action(KeyFormSchema, readKeyForm, async (claims, input) => {
+  const check = await checkKeysWithVenue(input);
+  if (!check.ok) throw new UserError(check.message, { [check.field]: [check.message] });
+  const saved = await asUser(claims, (tx) => saveOwnSecret(tx, toSaveUserSecretArgs(input)));
+  revalidatePath('/settings/keys');
+  revalidatePath('/onboarding');
+  const venue = input.platform === 'kalshi' ? 'Kalshi' : 'Polymarket';
+  return `${venue} ${input.isPaper ? 'paper' : 'live'} keys ${saved.rotated ? 'rotated' : 'saved'} (key ${saved.key_hint}).`;
+});
+
+const DeleteSchema = z.object({
+  platform: z.enum(['polymarket', 'kalshi'], { error: 'Unknown platform' }),
+  mode: Mode,
+  confirm: z.literal('delete', { error: 'Type delete to confirm' }),
+});
+
+export const deleteKeys = action(
+  DeleteSchema,
+  (form) => ({ platform: str(form, 'platform'), mode: str(form, 'mode'), confirm: str(form, 'confirm')?.trim().toLowerCase() }),
+  async (claims, input) => {
+    const deleted = await asUser(claims, (tx) => deleteOwnSecret(tx, input.platform, input.mode === 'paper'));
+    if (!deleted) throw new UserError('There are no such keys to delete.');
+    revalidatePath('/settings/keys');
+    return 'Keys deleted.';
+  },
+);

@@ -1,0 +1,54 @@
+'use server';
+// Sign-up, sign-in and sign-out. These are the only actions without a signed-in user, so they do not go through
+// the authenticated wrapper; they still parse with zod and return the same { error, fieldErrors } shape.
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { fieldErrorsOf, str, type ActionState } from '../../lib/action.ts';
+import { createSupabaseServerClient } from '../../lib/supabase/server.ts';
+
+const CredentialsSchema = z.object({
+  email: z.email({ error: 'Enter a valid email address' }),
+  password: z.string().min(8, { error: 'Password must be at least 8 characters' }).max(72, { error: 'Password must be at most 72 characters' }),
+});
+
+// Only same-site paths: an open redirect through ?next= would let a link send a fresh session anywhere.
+function safeNext(next: string | undefined): string {
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard';
+}
+
+function readCredentials(form: FormData) {
+  return CredentialsSchema.safeParse({ email: str(form, 'email')?.trim() ?? '', password: str(form, 'password') ?? '' });
+}
+
+export async function signUp(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = readCredentials(form);
+  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+  const supabase = await createSupabaseServerClient();
+  const { data, error } = await supabase.auth.signUp(parsed.data);
+  if (error) {
+    const taken = /already|registered|exists/i.test(error.message);
+    return {
+      ok: false,
+      error: taken ? 'An account with this email already exists. Sign in instead.' : `Sign-up failed: ${error.message}`,
+      fieldErrors: taken ? { email: ['This email is already registered'] } : {},
+      at: Date.now(),
+    };
+  }
+  if (!data.session) return { ok: true, error: null, fieldErrors: {}, message: 'Check your email to confirm your account, then sign in.', at: Date.now() };
+  redirect('/onboarding');
+}
+
+export async function signIn(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const parsed = readCredentials(form);
+  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+  const supabase = await createSupabaseServerClient();
+  const { error } = await supabase.auth.signInWithPassword(parsed.data);
+  if (error) return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, at: Date.now() };
+  redirect(safeNext(str(form, 'next')));
+}
+
+export async function signOut(): Promise<void> {
+  const supabase = await createSupabaseServerClient();
+  await supabase.auth.signOut();
+  redirect('/sign-in');
+}

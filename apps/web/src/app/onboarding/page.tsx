@@ -1,0 +1,108 @@
+// The wizard. The step lives in the profile (onboarding_step), so leaving and coming back resumes where you were.
+import { getOwnConfig, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
+import { redirect } from 'next/navigation';
+import { ConfigForm } from '../../components/config-form.tsx';
+import { ActionForm, FieldErrors, Submit } from '../../components/form.tsx';
+import { KalshiKeyForm, PolymarketKeyForm } from '../../components/key-forms.tsx';
+import { KeyList } from '../../components/key-list.tsx';
+import { PlanCards } from '../../components/plan-cards.tsx';
+import { listPlans, TERMS_VERSION } from '../../lib/data.ts';
+import { asUser, requireClaims } from '../../lib/session.ts';
+import { saveRiskAndContinue } from '../actions/config.ts';
+import { acceptTermsAction, finishPlatforms } from '../actions/onboarding.ts';
+
+export const metadata = { title: 'Set up your bot · PolyBot' };
+
+const STEPS = [
+  { key: 'terms', label: 'Terms' },
+  { key: 'platforms', label: 'Platforms' },
+  { key: 'risk', label: 'Risk & strategies' },
+  { key: 'plan', label: 'Plan' },
+] as const;
+
+export default async function OnboardingPage() {
+  const claims = await requireClaims('/onboarding');
+  const data = await asUser(claims, async (tx) => ({
+    profile: await getOwnProfile(tx),
+    config: await getOwnConfig(tx),
+    keys: await listOwnSecretMetadata(tx),
+    plans: await listPlans(tx),
+  }));
+  const { profile, config, keys, plans } = data;
+  if (!profile || !config) throw new Error('signed-in user has no profile or config row');
+  if (profile.onboarding_completed || profile.onboarding_step === 'done') redirect('/dashboard');
+  const current = STEPS.findIndex((s) => s.key === profile.onboarding_step);
+
+  return (
+    <main className="shell stack">
+      <h1>Set up your bot</h1>
+      <nav aria-label="Setup progress">
+        <ol className="steps">
+          {STEPS.map((s, i) => (
+            <li key={s.key} className={i < current ? 'done' : ''} aria-current={i === current ? 'step' : undefined}>
+              {i + 1}. {s.label}
+              {i < current ? <span className="sr-only"> (done)</span> : null}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <p className="muted">
+        Step {current + 1} of {STEPS.length}. You can leave at any time and continue here later.
+      </p>
+
+      {profile.onboarding_step === 'terms' ? (
+        <section className="card stack" aria-labelledby="terms-h">
+          <h2 id="terms-h">Terms of service</h2>
+          <p>
+            PolyBot places orders on prediction markets with <strong>your own</strong> venue accounts. Markets move; arbitrage can fail
+            when a leg does not fill. Paper trading uses no real money. You are responsible for complying with each venue&apos;s rules in your
+            jurisdiction. Version {TERMS_VERSION}.
+          </p>
+          <ActionForm action={acceptTermsAction} label="Accept terms">
+            <label className="check">
+              <input type="checkbox" name="accept" /> I have read and accept the terms (version {TERMS_VERSION})
+            </label>
+            <FieldErrors name="accept" />
+            <Submit>Accept and continue</Submit>
+          </ActionForm>
+        </section>
+      ) : null}
+
+      {profile.onboarding_step === 'platforms' ? (
+        <>
+          <section className="card stack" aria-labelledby="connected-h">
+            <h2 id="connected-h">Connected</h2>
+            <KeyList keys={keys} allowDelete={false} />
+            <ActionForm action={finishPlatforms} label="Continue to risk">
+              <Submit>Continue</Submit>
+            </ActionForm>
+          </section>
+          <div className="grid">
+            <section className="card stack" aria-labelledby="pm-h">
+              <h2 id="pm-h">Polymarket</h2>
+              <PolymarketKeyForm />
+            </section>
+            <section className="card stack" aria-labelledby="k-h">
+              <h2 id="k-h">Kalshi</h2>
+              <KalshiKeyForm />
+            </section>
+          </div>
+        </>
+      ) : null}
+
+      {profile.onboarding_step === 'risk' ? (
+        <section className="card stack" aria-labelledby="risk-h">
+          <h2 id="risk-h">Risk limits and strategies</h2>
+          <ConfigForm config={config} profile={profile} plans={plans} action={saveRiskAndContinue} submitLabel="Save and continue" />
+        </section>
+      ) : null}
+
+      {profile.onboarding_step === 'plan' ? (
+        <section className="stack" aria-labelledby="plan-h">
+          <h2 id="plan-h">Choose a plan</h2>
+          <PlanCards plans={plans} current={profile.subscription_tier} onboarding />
+        </section>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,23 @@
+import Link from 'next/link';
+import { ActionForm, Field, Submit } from '../../components/form.tsx';
+import { signIn } from '../auth/actions.ts';
+
+export const metadata = { title: 'Sign in · PolyBot' };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  return (
+    <main className="auth-card card">
+      <h1>Sign in</h1>
+      <ActionForm action={signIn} label="Sign in">
+        <input type="hidden" name="next" value={next ?? ''} />
+        <Field name="email" label="Email" type="email" autoComplete="email" required />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" required />
+        <Submit>Sign in</Submit>
+      </ActionForm>
+      <p>
+        New to PolyBot? <Link href="/sign-up">Create an account</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,22 @@
+import Link from 'next/link';
+import { ActionForm, Field, Submit } from '../../components/form.tsx';
+import { signUp } from '../auth/actions.ts';
+
+export const metadata = { title: 'Create account · PolyBot' };
+
+export default function SignUpPage() {
+  return (
+    <main className="auth-card card">
+      <h1>Create your account</h1>
+      <p className="muted">Paper trading is free. You connect your own venue keys; PolyBot never holds your funds.</p>
+      <ActionForm action={signUp} label="Create account">
+        <Field name="email" label="Email" type="email" autoComplete="email" required />
+        <Field name="password" label="Password" type="password" autoComplete="new-password" hint="At least 8 characters." required />
+        <Submit>Create account</Submit>
+      </ActionForm>
+      <p>
+        Already have an account? <Link href="/sign-in">Sign in</Link>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,43 @@
+// The plan catalogue. Free is chosen at once; paid plans need Stripe Checkout, which is shown as unavailable
+// until billing is wired in (the free path never depends on it).
+import type { Plan, Tier } from '@polybot/schemas';
+import { choosePlan } from '../app/actions/onboarding.ts';
+import { ActionForm, Submit } from './form.tsx';
+
+export function PlanCards({ plans, current, onboarding }: { plans: Plan[]; current: Tier; onboarding: boolean }) {
+  return (
+    <div className="plans">
+      {plans.map((p) => (
+        <section key={p.tier} className="card" aria-label={`${p.display_name} plan`} data-plan={p.tier}>
+          <h2>{p.display_name}</h2>
+          <p className="stat">{p.price_usd_monthly === 0 ? 'Free' : `$${p.price_usd_monthly}/mo`}</p>
+          <p className="muted">{p.description}</p>
+          <ul>
+            <li>{p.monthly_trade_limit.toLocaleString('en-US')} trades / month</li>
+            <li>Up to ${p.max_trade_size_usd.toLocaleString('en-US')} per trade</li>
+            <li>{p.live_trading_allowed ? 'Live and paper trading' : 'Paper trading only'}</li>
+          </ul>
+          {p.tier === current && !onboarding ? (
+            <p>
+              <strong>Your current plan</strong>
+            </p>
+          ) : p.tier === 'free' && onboarding ? (
+            <ActionForm action={choosePlan} label={`Choose ${p.display_name}`}>
+              <input type="hidden" name="tier" value="free" />
+              <Submit>Start on Free</Submit>
+            </ActionForm>
+          ) : p.tier === 'free' ? null : (
+            <div>
+              <button type="button" className="btn btn-secondary" disabled aria-describedby={`co-${p.tier}`}>
+                Upgrade to {p.display_name}
+              </button>
+              <p id={`co-${p.tier}`} className="hint">
+                Checkout unavailable right now — card payments are not connected yet.
+              </p>
+            </div>
+          )}
+        </section>
+      ))}
+    </div>
+  );
+}

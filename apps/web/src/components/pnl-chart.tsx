@@ -1,0 +1,28 @@
+// Cumulative realized P&L over the month as an SVG line: no chart library, fixed viewBox (no layout shift).
+import type { PnlDay } from '../lib/data.ts';
+
+export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
+  const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
+  const today = now.getUTCDate();
+  const byDay = new Map(days.map((d) => [d.day.getUTCDate(), d.pnl]));
+  const points: number[] = [];
+  let total = 0;
+  for (let d = 1; d <= today; d++) {
+    total += byDay.get(d) ?? 0;
+    points.push(total);
+  }
+  const W = 600;
+  const H = 160;
+  const min = Math.min(0, ...points);
+  const max = Math.max(0, ...points);
+  const span = max - min || 1;
+  const x = (i: number) => (i / Math.max(1, daysInMonth - 1)) * W;
+  const y = (v: number) => H - ((v - min) / span) * (H - 10) - 5;
+  const path = points.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  return (
+    <svg className="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}>
+      <line x1="0" x2={W} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity="0.25" strokeDasharray="4 4" />
+      {points.length > 0 ? <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2.5" vectorEffect="non-scaling-stroke" /> : null}
+    </svg>
+  );
+}

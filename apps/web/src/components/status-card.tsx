@@ -1,0 +1,68 @@
+'use client';
+// Live bot status: polls /api/status every 3 s (a Supabase Realtime channel would need the platform's realtime
+// server; polling a cheap route works everywhere). Fixed-height card so updates never shift the layout.
+import { useEffect, useState } from 'react';
+import type { StatusView } from '../lib/status.ts';
+
+function age(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 90 ? `${s}s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+}
+
+export function StatusCard({ initial }: { initial: StatusView }) {
+  const [view, setView] = useState(initial);
+  const [now, setNow] = useState(() => Date.now());
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    let alive = true;
+    const tick = async () => {
+      try {
+        const res = await fetch('/api/status', { cache: 'no-store' });
+        if (!res.ok) throw new Error(String(res.status));
+        const next = (await res.json()) as StatusView;
+        if (alive) {
+          setView(next);
+          setStale(false);
+        }
+      } catch {
+        if (alive) setStale(true);
+      }
+      if (alive) setNow(Date.now());
+    };
+    const timer = setInterval(tick, 3000);
+    return () => {
+      alive = false;
+      clearInterval(timer);
+    };
+  }, []);
+  const applied = view.appliedVersion !== null && view.appliedVersion === view.configVersion;
+  return (
+    <section className="card status-card stack" aria-labelledby="status-h" data-testid="bot-status">
+      <div className="row">
+        <h2 id="status-h" style={{ margin: 0 }}>
+          Bot
+        </h2>
+        <span className={`badge ${view.mode === 'live' ? 'badge-live' : 'badge-paper'}`} data-testid="mode-badge">
+          {view.mode === 'live' ? 'LIVE — real money' : 'PAPER — no real money'}
+        </span>
+      </div>
+      <p style={{ margin: 0 }} aria-live="polite">
+        <span className={`state state-${view.state}`} data-testid="bot-state">
+          {view.stateLabel}
+        </span>
+        {!view.botEnabled && view.state !== 'paused' ? <span className="muted"> · paused by you</span> : null}
+      </p>
+      <p className="muted" style={{ margin: 0 }}>
+        Heartbeat {age(view.heartbeatAt, now)} · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>,{' '}
+        {applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}
+        {stale ? ' · connection lost, retrying' : ''}
+      </p>
+      {view.problem ? (
+        <p role="alert" className="banner banner-error" style={{ margin: 0 }}>
+          {view.problem}
+        </p>
+      ) : null}
+    </section>
+  );
+}

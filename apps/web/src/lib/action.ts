@@ -1,0 +1,75 @@
+// The one wrapper every server action goes through: authenticate from verified claims, parse the form with the
+// shared zod schema, run the handler as the user. User mistakes come back as { error, fieldErrors } for the form
+// to show; anything else is a bug and throws (the error boundary shows it, the log keeps it).
+import 'server-only';
+import type { JwtClaims } from '@polybot/db';
+import type { z } from 'zod';
+import { getClaims } from './session.ts';
+
+export interface ActionState {
+  ok: boolean;
+  error: string | null;
+  fieldErrors: Record<string, string[]>;
+  message?: string;
+  /** Bumped on every submission so forms can tell a new result from an old one. */
+  at?: number;
+}
+
+export const initialActionState: ActionState = { ok: false, error: null, fieldErrors: {} };
+
+/** Thrown by handlers for a problem the user can fix (bad key, unavailable option): shown, not logged as a bug. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors: Record<string, string[]> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length > 0 ? issue.path.join('.') : '_form';
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function action<S extends z.ZodType>(
+  schema: S,
+  toInput: (form: FormData) => unknown,
+  handler: (claims: JwtClaims, input: z.output<S>) => Promise<string | void>,
+): (prev: ActionState, form: FormData) => Promise<ActionState> {
+  return async (_prev, form) => {
+    const claims = await getClaims();
+    if (!claims) return { ok: false, error: 'Your session has ended. Sign in again to continue.', fieldErrors: {}, at: Date.now() };
+    const parsed = schema.safeParse(toInput(form));
+    if (!parsed.success) {
+      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+    }
+    try {
+      const message = await handler(claims, parsed.data);
+      return { ok: true, error: null, fieldErrors: {}, message: message ?? 'Saved.', at: Date.now() };
+    } catch (e) {
+      if (e instanceof UserError) return { ok: false, error: e.message, fieldErrors: e.fieldErrors, at: Date.now() };
+      throw e;
+    }
+  };
+}
+
+/** Form values arrive as strings; an empty field is "missing", not 0. */
+export function num(form: FormData, key: string): number | undefined {
+  const v = form.get(key);
+  if (typeof v !== 'string' || v.trim() === '') return undefined;
+  return Number(v.trim());
+}
+
+export function str(form: FormData, key: string): string | undefined {
+  const v = form.get(key);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function bool(form: FormData, key: string): boolean {
+  return form.get(key) === 'on' || form.get(key) === 'true';
+}

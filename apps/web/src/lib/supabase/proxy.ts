@@ -1,0 +1,39 @@
+// Runs on every request (src/proxy.ts): refreshes an expiring session and writes the new cookies to both the
+// request (so this render sees them) and the response (so the browser keeps them). Follows Supabase's Next example.
+import { createServerClient } from '@supabase/ssr';
+import { NextResponse, type NextRequest } from 'next/server';
+import { publicEnv } from '../../env.ts';
+
+const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms'];
+
+export async function updateSession(request: NextRequest): Promise<NextResponse> {
+  let response = NextResponse.next({ request });
+  const { supabaseUrl, supabaseAnonKey } = publicEnv();
+  const supabase = createServerClient(supabaseUrl, supabaseAnonKey, {
+    cookies: {
+      getAll: () => request.cookies.getAll(),
+      setAll: (toSet) => {
+        for (const { name, value } of toSet) request.cookies.set(name, value);
+        response = NextResponse.next({ request });
+        for (const { name, value, options } of toSet) response.cookies.set(name, value, options);
+      },
+    },
+  });
+  // getClaims verifies the access token (JWKS) and refreshes it when expired — do not run code between
+  // creating the client and this call (Supabase's guidance: it can make sessions drop at random).
+  const { data } = await supabase.auth.getClaims();
+  const signedIn = Boolean(data?.claims.sub);
+  const path = request.nextUrl.pathname;
+  const isPublic = PUBLIC_PATHS.includes(path) || path.startsWith('/_next') || path.startsWith('/api/health');
+  if (!signedIn && !isPublic) {
+    if (path.startsWith('/api/')) return NextResponse.json({ error: 'not signed in' }, { status: 401 });
+    const url = request.nextUrl.clone();
+    url.pathname = '/sign-in';
+    url.search = '';
+    url.searchParams.set('next', path);
+    const redirect = NextResponse.redirect(url);
+    for (const c of response.cookies.getAll()) redirect.cookies.set(c);
+    return redirect;
+  }
+  return response;
+}
