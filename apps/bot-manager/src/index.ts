@@ -1,0 +1,108 @@
+// startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
+import { hostname } from 'node:os';
+import { createDb } from '@polybot/db';
+import type { Logger } from 'pino';
+import { BotManager, type SupervisionOptions } from './manager/bot-manager.ts';
+import { startHttp } from './manager/http.ts';
+import { NotifyListener } from './manager/listener.ts';
+import { MarketFeed } from './manager/market-feed.ts';
+import { createMetrics, type Metrics } from './manager/metrics.ts';
+import type { IpcTap } from './manager/runner-process.ts';
+import { coerceError } from './shared/errors.ts';
+import type { VenueUrls } from './shared/ipc.ts';
+import { createLogger } from './shared/log.ts';
+
+export type { IpcTap } from './manager/runner-process.ts';
+export type { VenueUrls } from './shared/ipc.ts';
+export { BotManager } from './manager/bot-manager.ts';
+
+export interface BotManagerOptions extends Partial<SupervisionOptions> {
+  databaseUrl: string;
+  venueUrls: VenueUrls;
+  httpHost?: string;
+  httpPort?: number;
+  reconcileIntervalMs?: number;
+  notifyDebounceMs?: number;
+  listenBackoffBaseMs?: number;
+  logger?: Logger;
+  ipcTap?: IpcTap;
+}
+
+export interface RunningBotManager {
+  manager: BotManager;
+  metrics: Metrics;
+  httpPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startBotManager(o: BotManagerOptions): Promise<RunningBotManager> {
+  const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
+  const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
+  const metrics = createMetrics();
+  const feed = new MarketFeed(o.venueUrls, log);
+  await feed.discover();
+  const opts: SupervisionOptions = {
+    managerId: o.managerId ?? `${hostname()}:${process.pid}`,
+    heartbeatMs: o.heartbeatMs ?? 1000,
+    heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 10_000,
+    crashBackoffBaseMs: o.crashBackoffBaseMs ?? 500,
+    crashBackoffMaxMs: o.crashBackoffMaxMs ?? 60_000,
+    maxCrashes: o.maxCrashes ?? 5,
+    healthyResetMs: o.healthyResetMs ?? 60_000,
+    stopGraceMs: o.stopGraceMs ?? 5000,
+    runnerMemoryMb: o.runnerMemoryMb ?? 256,
+    statusWriteMs: o.statusWriteMs ?? 5000,
+    logLevel: o.logLevel ?? 'info',
+  };
+  const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap);
+  manager.start();
+
+  const debounceMs = o.notifyDebounceMs ?? 50;
+  const debounce = new Map<string, NodeJS.Timeout>();
+  let listening = false;
+  const listener = new NotifyListener({
+    databaseUrl: o.databaseUrl, log, baseDelayMs: o.listenBackoffBaseMs ?? 200,
+    onUser: (userId) => {
+      // Debounced per user: one reconcile for a burst (a form save touching several rows).
+      const t = debounce.get(userId);
+      if (t) clearTimeout(t);
+      debounce.set(userId, setTimeout(() => {
+        debounce.delete(userId);
+        void manager.reconcileUser(userId);
+      }, debounceMs));
+    },
+    onReconnected: () => {
+      metrics.notifyReconnects.inc();
+      void manager.reconcileAll('reconnect').catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
+    },
+  });
+  await listener.start();
+  listening = true;
+  await manager.reconcileAll('start');
+  const periodic = setInterval(() => {
+    void manager.reconcileAll('periodic').catch((e: unknown) => log.error({ err: coerceError(e).message }, 'periodic reconcile failed'));
+  }, o.reconcileIntervalMs ?? 60_000);
+
+  const http = await startHttp({
+    host: o.httpHost ?? '127.0.0.1', port: o.httpPort ?? 0, registry: metrics.registry,
+    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats() }),
+  });
+  log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
+
+  let stopped: Promise<void> | null = null;
+  return {
+    manager, metrics, httpPort: http.port,
+    stop: () => {
+      stopped ??= (async () => {
+        clearInterval(periodic);
+        for (const t of debounce.values()) clearTimeout(t);
+        listening = false;
+        const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
+        const more = await Promise.allSettled([feed.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
+        for (const r of [...results, ...more]) if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
+        log.info('bot manager stopped');
+      })();
+      return stopped;
+    },
+  };
+}

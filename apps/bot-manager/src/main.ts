@@ -1,0 +1,42 @@
+// CLI: `tsx apps/bot-manager/src/main.ts` with the environment described in env.ts. First SIGTERM/SIGINT = graceful
+// stop (bounded); a second one, or the bound passing, exits forcefully.
+import { parseEnv } from './env.ts';
+import { startBotManager } from './index.ts';
+import { coerceError } from './shared/errors.ts';
+import { createLogger } from './shared/log.ts';
+
+const env = parseEnv();
+const log = createLogger('polybot-bot-manager', env.LOG_LEVEL);
+const running = await startBotManager({
+  databaseUrl: env.DATABASE_URL,
+  venueUrls: { polymarketClob: env.POLYMARKET_CLOB_URL, polymarketGamma: env.POLYMARKET_GAMMA_URL, polymarketWs: env.POLYMARKET_WS_URL },
+  httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
+  heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
+  maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,
+  logLevel: env.LOG_LEVEL, logger: log, ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
+}).catch((e: unknown) => {
+  log.fatal({ err: coerceError(e).message }, 'bot manager failed to start');
+  process.exit(1);
+});
+log.info({ httpPort: running.httpPort }, 'bot-manager ready');
+
+let signals = 0;
+const onSignal = (signal: NodeJS.Signals): void => {
+  signals++;
+  if (signals > 1) {
+    log.warn({ signal }, 'second signal: exiting now');
+    process.exit(1);
+  }
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => {
+    log.error('shutdown took too long: exiting');
+    process.exit(1);
+  }, 30_000);
+  force.unref();
+  running.stop().then(() => process.exit(0), (e: unknown) => {
+    log.error({ err: coerceError(e).message }, 'shutdown failed');
+    process.exit(1);
+  });
+};
+process.on('SIGTERM', onSignal);
+process.on('SIGINT', onSignal);

@@ -1,0 +1,296 @@
+// BotManager: reconciles running runners (actual) to list_desired_bots() (desired) and supervises them.
+// Per user, reconcile passes are serialized (a chain of promises), so a burst of notifications never races itself.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Sql } from 'postgres';
+import { coerceError } from '../shared/errors.ts';
+import type { FromRunner } from '../shared/ipc.ts';
+import { runDbOp } from './db-ops.ts';
+import type { MarketFeed } from './market-feed.ts';
+import type { Metrics } from './metrics.ts';
+import { RunnerProcess, type IpcTap } from './runner-process.ts';
+import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
+import { desiredUserIds, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import type { VenueUrls } from '../shared/ipc.ts';
+import type { HubConsumer } from '@polybot/venues';
+
+export interface SupervisionOptions {
+  managerId: string;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  crashBackoffBaseMs: number;
+  crashBackoffMaxMs: number;
+  maxCrashes: number;
+  healthyResetMs: number;
+  stopGraceMs: number;
+  runnerMemoryMb: number;
+  statusWriteMs: number;
+  logLevel: string;
+}
+
+interface Slot {
+  userId: string;
+  proc: RunnerProcess | null;
+  applied: UserState | null;
+  crashes: number;
+  restartTimer: NodeJS.Timeout | null;
+  /** Set after too many crashes; cleared when the user's keys, plan or config change. */
+  erroredAt: { keys: string; plan: string; config: number } | null;
+  pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
+  lastStatusWrite: number;
+  /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
+  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number } } | null;
+  chain: Promise<void>;
+}
+
+export class BotManager extends EventEmitter {
+  private readonly slots = new Map<string, Slot>();
+  private stopping = false;
+  private watchdog: NodeJS.Timeout | null = null;
+  private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly feed: MarketFeed,
+    private readonly venueUrls: VenueUrls,
+    private readonly metrics: Metrics,
+    private readonly opts: SupervisionOptions,
+    private readonly log: Logger,
+    private readonly tap?: IpcTap,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.watchdog = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
+  }
+
+  runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
+    const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
+    for (const s of this.slots.values()) if (s.proc && !s.proc.exited) out.push({ userId: s.userId, pid: s.proc.pid, configVersion: s.proc.configVersion });
+    return out;
+  }
+
+  private slot(userId: string): Slot {
+    let s = this.slots.get(userId);
+    if (!s) {
+      s = { userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0, pendingInit: null, chain: Promise.resolve() };
+      this.slots.set(userId, s);
+    }
+    return s;
+  }
+
+  /** Serialize work per user. */
+  private enqueue(userId: string, work: (s: Slot) => Promise<void>): Promise<void> {
+    const s = this.slot(userId);
+    s.chain = s.chain.then(() => (this.stopping ? undefined : work(s))).catch((e: unknown) => {
+      this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
+    });
+    return s.chain;
+  }
+
+  async reconcileAll(scope: 'start' | 'periodic' | 'reconnect'): Promise<void> {
+    if (this.stopping) return;
+    const end = this.metrics.reconcileDuration.startTimer({ scope });
+    const desired = await desiredUserIds(this.sql);
+    const users = new Set([...desired, ...this.slots.keys()]);
+    const list = [...users];
+    // Bounded parallelism: a full pass over hundreds of users must not open hundreds of queries at once.
+    for (let i = 0; i < list.length; i += 8) {
+      await Promise.all(list.slice(i, i + 8).map((u) => this.enqueue(u, (s) => this.reconcileSlot(s, desired.has(u)))));
+    }
+    end();
+  }
+
+  reconcileUser(userId: string): Promise<void> {
+    return this.enqueue(userId, async (s) => {
+      const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
+      const desired = await desiredUserIds(this.sql);
+      await this.reconcileSlot(s, desired.has(userId));
+      end();
+    });
+  }
+
+  private async reconcileSlot(s: Slot, desired: boolean): Promise<void> {
+    if (!desired) {
+      if (s.proc || s.restartTimer || s.erroredAt) await this.stopSlot(s);
+      return;
+    }
+    const state = await loadUserState(this.sql, s.userId);
+    if (!state) return this.stopSlot(s);
+    if (s.erroredAt) {
+      const e = s.erroredAt;
+      if (e.keys === state.keysFingerprint && e.plan === state.planFingerprint && e.config === state.configVersion) return;
+      // Something changed since the runner gave up: the user deserves a fresh attempt.
+      s.erroredAt = null;
+      s.crashes = 0;
+    }
+    if (s.restartTimer) return; // backing off after a crash; the timer starts it with fresh state
+    if (!s.proc || s.proc.exited) return this.startRunner(s, state);
+    const applied = s.applied;
+    if (!applied || applied.keysFingerprint !== state.keysFingerprint || applied.planFingerprint !== state.planFingerprint) {
+      this.log.info({ userId: s.userId, keys: applied?.keysFingerprint !== state.keysFingerprint }, 'keys or plan changed: restarting runner');
+      this.metrics.restarts.inc({ reason: 'change' });
+      const since = Date.now();
+      await this.stopProc(s);
+      await this.startRunner(s, state);
+      s.pendingReload = { version: state.configVersion, since, kind: 'restart' };
+      return;
+    }
+    if (applied.configVersion !== state.configVersion) {
+      s.applied = state;
+      s.pendingReload = { version: state.configVersion, since: Date.now(), kind: 'config' };
+      s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
+    }
+  }
+
+  private async startRunner(s: Slot, state: UserState): Promise<void> {
+    if (this.stopping) return;
+    const risk = await loadRiskStart(this.sql, s.userId);
+    const log = this.log.child({ userId: s.userId });
+    const proc = new RunnerProcess({
+      userId: s.userId, memoryMb: this.opts.runnerMemoryMb, logLevel: this.opts.logLevel, log,
+      onMessage: (msg) => this.onRunnerMessage(s, proc, msg),
+      onExit: (code, signal) => this.onRunnerExit(s, proc, code, signal),
+      ...(this.tap ? { tap: this.tap } : {}),
+    });
+    s.proc = proc;
+    s.applied = state;
+    this.metrics.runnersActive.inc();
+    log.info({ pid: proc.pid, configVersion: state.configVersion }, 'runner forked');
+    await writeStatus(this.sql, s.userId, {
+      state: 'starting', pid: proc.pid, managerId: this.opts.managerId, startedAt: proc.startedAt, configVersion: state.configVersion,
+      restartCount: s.crashes,
+    });
+    s.pendingInit = { state, risk };
+  }
+
+  private onRunnerMessage(s: Slot, proc: RunnerProcess, msg: FromRunner): void {
+    if (s.proc !== proc) return;
+    switch (msg.type) {
+      case 'ready': {
+        const init = s.pendingInit;
+        if (!init) return;
+        s.pendingInit = null;
+        const { state, risk } = init;
+        // The keys travel now, over this child's own IPC channel, and only to it.
+        proc.send({
+          type: 'init', userId: s.userId, configVersion: state.configVersion, config: state.config, plan: state.plan, keys: state.keys,
+          instruments: this.feed.instruments, fees: this.feed.fees, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
+          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd,
+        });
+        this.consumers.set(proc, this.feed.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));
+        return;
+      }
+      case 'heartbeat': {
+        const now = Date.now();
+        if (now - proc.startedAt.getTime() > this.opts.healthyResetMs) s.crashes = 0;
+        const first = !s.lastStatusWrite || s.lastStatusWrite < proc.startedAt.getTime();
+        if (first && s.pendingReload?.kind === 'restart') this.finishReload(s, msg.configVersion);
+        if (first) this.emit('runnerReady', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
+        if (first || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
+          s.lastStatusWrite = now;
+          void writeHeartbeat(this.sql, s.userId, { pid: proc.pid, managerId: this.opts.managerId, configVersion: msg.configVersion, stats: msg.stats })
+            .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+        }
+        return;
+      }
+      case 'configAck': {
+        this.finishReload(s, msg.configVersion);
+        void writeStatus(this.sql, s.userId, { configVersion: msg.configVersion, configAppliedAt: new Date(), heartbeatAt: new Date() })
+          .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+        this.emit('configApplied', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
+        return;
+      }
+      case 'db': {
+        runDbOp(this.sql, s.userId, msg.request, (mode, n) => this.metrics.trades.inc({ mode }, n)).then(
+          (value) => proc.send({ type: 'dbResult', id: msg.id, ok: true, value, error: null }),
+          (e: unknown) => {
+            this.log.warn({ userId: s.userId, op: msg.request.op, err: coerceError(e).message }, 'runner db op failed');
+            proc.send({ type: 'dbResult', id: msg.id, ok: false, value: null, error: 'database operation failed' });
+          },
+        );
+        return;
+      }
+      case 'stopped':
+        return;
+    }
+  }
+
+  private finishReload(s: Slot, version: number): void {
+    const p = s.pendingReload;
+    if (!p || version < p.version) return;
+    s.pendingReload = null;
+    this.metrics.reloadLatency.observe({ kind: p.kind }, (Date.now() - p.since) / 1000);
+  }
+
+  private onRunnerExit(s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    this.metrics.runnersActive.dec();
+    this.consumers.get(proc)?.close();
+    this.consumers.delete(proc);
+    if (s.proc !== proc) return;
+    s.proc = null;
+    if (proc.stopRequested || this.stopping) return;
+    s.crashes++;
+    const reason = signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`;
+    this.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
+    this.metrics.restarts.inc({ reason: 'crash' });
+    if (s.crashes >= this.opts.maxCrashes) {
+      const applied = s.applied;
+      s.erroredAt = { keys: applied?.keysFingerprint ?? '', plan: applied?.planFingerprint ?? '', config: applied?.configVersion ?? 0 };
+      const message = `bot stopped after ${s.crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
+      void writeStatus(this.sql, s.userId, { state: 'error', pid: null, lastError: message, restartCount: s.crashes }).catch(() => undefined);
+      return;
+    }
+    const delay = Math.min(this.opts.crashBackoffMaxMs, this.opts.crashBackoffBaseMs * 2 ** (s.crashes - 1));
+    void writeStatus(this.sql, s.userId, { state: 'starting', pid: null, lastError: reason, restartCount: s.crashes }).catch(() => undefined);
+    s.restartTimer = setTimeout(() => {
+      s.restartTimer = null;
+      void this.reconcileUser(s.userId);
+    }, delay);
+  }
+
+  private checkHeartbeats(): void {
+    const now = Date.now();
+    for (const s of this.slots.values()) {
+      const p = s.proc;
+      if (!p || p.exited || p.stopRequested) continue;
+      if (now - p.lastHeartbeat > this.opts.heartbeatTimeoutMs) {
+        this.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
+        this.metrics.restarts.inc({ reason: 'silent' });
+        p.kill();
+      }
+    }
+  }
+
+  private async stopProc(s: Slot): Promise<void> {
+    const p = s.proc;
+    if (!p) return;
+    await p.stop(this.opts.stopGraceMs);
+  }
+
+  private async stopSlot(s: Slot): Promise<void> {
+    if (s.restartTimer) clearTimeout(s.restartTimer);
+    s.restartTimer = null;
+    await this.stopProc(s);
+    s.erroredAt = null;
+    s.crashes = 0;
+    s.applied = null;
+    const suspended = await isSuspended(this.sql, s.userId);
+    await writeStatus(this.sql, s.userId, { state: suspended ? 'suspended' : 'stopped', pid: null, heartbeatAt: null });
+    this.emit('runnerStopped', { userId: s.userId });
+  }
+
+  /** SIGTERM path: no more reconciling; every runner asked to stop, bounded wait, then killed. */
+  async shutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    const all = [...this.slots.values()];
+    for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);
+    const results = await Promise.allSettled(all.map(async (s) => {
+      await this.stopProc(s);
+      await writeStatus(this.sql, s.userId, { state: 'stopped', pid: null });
+    }));
+    for (const r of results) if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
+  }
+}

@@ -1,0 +1,57 @@
+// Runner database requests, executed by the manager on the runner's behalf and always for the runner's own user id
+// (taken from the manager's bookkeeping, never from the message).
+import { incrementUserTrades, recordTrade } from '@polybot/db/service';
+import type { Sql, TransactionSql } from 'postgres';
+import type { DbOp, TradeRow } from '../shared/ipc.ts';
+
+async function applyPosition(tx: TransactionSql, userId: string, t: TradeRow): Promise<void> {
+  if (t.filledSize <= 0 || t.price === null) return;
+  const cost = t.filledSize * t.price + t.fee;
+  if (t.side === 'buy') {
+    await tx`
+      insert into public.polybot_positions (user_id, platform, market_id, instrument_id, outcome, mode, status, size, avg_price, cost_basis_usd)
+      values (${userId}, ${t.platform}, ${t.marketId}, ${t.instrumentId}, ${t.outcome}, ${t.mode}, 'open', ${t.filledSize}, ${t.price}, ${cost})
+      on conflict (user_id, platform, instrument_id, mode) do update set
+        size = polybot_positions.size + excluded.size,
+        cost_basis_usd = polybot_positions.cost_basis_usd + excluded.cost_basis_usd,
+        avg_price = least(0.999999, (polybot_positions.avg_price * polybot_positions.size + excluded.avg_price * excluded.size)
+                                    / (polybot_positions.size + excluded.size)),
+        status = 'open', closed_at = null`;
+  } else {
+    await tx`
+      update public.polybot_positions set
+        realized_pnl_usd = realized_pnl_usd + ${t.filledSize * t.price - t.fee} - avg_price * least(size, ${t.filledSize}),
+        cost_basis_usd = greatest(0, cost_basis_usd - avg_price * least(size, ${t.filledSize})),
+        size = greatest(0, size - ${t.filledSize}),
+        status = case when size - ${t.filledSize} <= 0 then 'closed' else status end,
+        closed_at = case when size - ${t.filledSize} <= 0 then now() else closed_at end
+      where user_id = ${userId} and platform = ${t.platform} and instrument_id = ${t.instrumentId} and mode = ${t.mode}`;
+  }
+}
+
+export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mode: 'paper' | 'live', n: number) => void): Promise<unknown> {
+  switch (op.op) {
+    case 'reserveTrade': {
+      // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
+      const [seen] = await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
+      if (seen) return true;
+      return incrementUserTrades(sql, userId);
+    }
+    case 'recordExecution': {
+      // One transaction for every leg: a stop or crash never leaves half of an execution booked.
+      let inserted = 0;
+      await sql.begin(async (tx) => {
+        for (const t of op.trades) {
+          const r = await recordTrade(tx, { userId, ...t });
+          if (r.inserted) {
+            inserted++;
+            await applyPosition(tx, userId, t);
+          }
+        }
+      });
+      const mode = op.trades[0]?.mode ?? 'paper';
+      if (inserted > 0) onBooked(mode, inserted);
+      return inserted;
+    }
+  }
+}

@@ -1,0 +1,125 @@
+// LISTEN polybot_user_changed on a dedicated client (never the query pool). Two ways a loss is noticed:
+// postgres.js re-listens by itself after a drop (onlisten fires again), and a self-ping — a NOTIFY we send every
+// `pingMs` that must come back within `pingTimeoutMs` — catches a silent or failed re-listen. On a detected loss the
+// client is torn down and rebuilt with exponential backoff plus jitter. Either way, once listening again the manager
+// is told to run a full reconcile: notifications sent while we were away are gone.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { coerceError } from '../shared/errors.ts';
+
+export const CHANNEL = 'polybot_user_changed';
+const ChangeSchema = z.object({ user_id: z.uuid(), table: z.string(), op: z.string() });
+const PingSchema = z.object({ probe: z.string() });
+
+export interface ListenerOptions {
+  databaseUrl: string;
+  onUser: (userId: string) => void;
+  onReconnected: () => void;
+  log: Logger;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  pingMs?: number;
+  pingTimeoutMs?: number;
+}
+
+export class NotifyListener {
+  private sql: postgres.Sql | null = null;
+  private stopped = false;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly nonce = randomUUID();
+  private lastPingSeen = Date.now();
+
+  constructor(private readonly opts: ListenerOptions) {}
+
+  async start(): Promise<void> {
+    await this.connect(false);
+  }
+
+  private async connect(isReconnect: boolean): Promise<void> {
+    if (this.stopped) return;
+    const sql = postgres(this.opts.databaseUrl, {
+      max: 1, idle_timeout: 0, connect_timeout: 10, onnotice: () => undefined,
+      connection: { application_name: 'polybot-bot-manager-listen' },
+    });
+    this.sql = sql;
+    let listens = 0;
+    try {
+      await sql.listen(CHANNEL, (payload) => this.onPayload(payload), () => {
+        listens++;
+        // Any listen after the first on this client is postgres.js recovering a dropped connection.
+        if (listens > 1) {
+          this.opts.log.warn('LISTEN connection was lost and re-established');
+          this.opts.onReconnected();
+        }
+      });
+      this.attempt = 0;
+      this.lastPingSeen = Date.now();
+      if (isReconnect) this.opts.onReconnected();
+      this.schedulePing(sql);
+    } catch (e) {
+      this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connect failed');
+      this.lost(sql);
+    }
+  }
+
+  private onPayload(payload: string): void {
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(payload) as unknown;
+    } catch {
+      // fall through: reported below
+    }
+    const change = ChangeSchema.safeParse(raw);
+    if (change.success) return this.opts.onUser(change.data.user_id);
+    const ping = PingSchema.safeParse(raw);
+    if (ping.success) {
+      if (ping.data.probe === this.nonce) this.lastPingSeen = Date.now();
+      return;
+    }
+    this.opts.log.warn('ignoring malformed polybot_user_changed payload');
+  }
+
+  private schedulePing(sql: postgres.Sql): void {
+    const pingMs = this.opts.pingMs ?? 2000;
+    const timeout = this.opts.pingTimeoutMs ?? 5000;
+    this.timer = setTimeout(() => {
+      if (this.stopped || this.sql !== sql) return;
+      if (Date.now() - this.lastPingSeen > timeout + pingMs) {
+        this.opts.log.warn('LISTEN self-ping not received: reconnecting');
+        this.lost(sql);
+        return;
+      }
+      sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ probe: this.nonce })})`.then(
+        () => this.schedulePing(sql),
+        (e: unknown) => {
+          this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connection probe failed');
+          this.lost(sql);
+        },
+      );
+    }, pingMs);
+  }
+
+  private lost(sql: postgres.Sql): void {
+    if (this.sql !== sql) return;
+    this.sql = null;
+    void sql.end({ timeout: 1 }).catch(() => undefined);
+    if (this.stopped) return;
+    const base = this.opts.baseDelayMs ?? 200;
+    const max = this.opts.maxDelayMs ?? 15_000;
+    // Full jitter on top of exponential backoff: many managers losing the database at once do not return in step.
+    const delay = Math.min(max, base * 2 ** this.attempt) * (0.5 + Math.random() * 0.5);
+    this.attempt++;
+    this.timer = setTimeout(() => void this.connect(true), delay);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const sql = this.sql;
+    this.sql = null;
+    await sql?.end({ timeout: 2 });
+  }
+}

@@ -1,0 +1,112 @@
+// One forked runner: spawn (memory-capped, scrubbed environment, nothing secret in argv), validated IPC both ways,
+// heartbeat tracking, acknowledgements, graceful and forceful stop.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import { FromRunnerSchema, ToRunnerSchema, type FromRunner, type RunnerStats, type ToRunner } from '../shared/ipc.ts';
+
+const RUNNER_ENTRY = fileURLToPath(new URL('../runner/main.ts', import.meta.url));
+
+export type IpcTap = (event: { userId: string; pid: number; direction: 'to' | 'from'; message: unknown }) => void;
+
+export interface RunnerProcessOptions {
+  userId: string;
+  memoryMb: number;
+  logLevel: string;
+  log: Logger;
+  onMessage: (msg: FromRunner) => void;
+  onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
+  tap?: IpcTap;
+}
+
+/** Only what Node itself needs. The manager's environment (database URL, API tokens) never reaches a runner. */
+function runnerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_PATH']) {
+    const v = process.env[k];
+    if (v !== undefined) env[k] = v;
+  }
+  return env;
+}
+
+export class RunnerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly startedAt = new Date();
+  lastHeartbeat = Date.now();
+  ready = false;
+  stats: RunnerStats | null = null;
+  configVersion: number | null = null;
+  exited = false;
+  stopRequested = false;
+  private readonly exitWaiters: Array<() => void> = [];
+
+  constructor(private readonly opts: RunnerProcessOptions) {
+    this.child = fork(RUNNER_ENTRY, [opts.logLevel], {
+      execArgv: ['--import', 'tsx', `--max-old-space-size=${opts.memoryMb}`],
+      env: runnerEnv(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'json',
+    });
+    if (this.child.pid === undefined) throw new Error('fork returned no pid');
+    this.pid = this.child.pid;
+    this.child.on('message', (raw: unknown) => {
+      const parsed = FromRunnerSchema.safeParse(raw);
+      if (!parsed.success) {
+        opts.log.warn({ pid: this.pid }, 'invalid IPC message from runner ignored');
+        return;
+      }
+      opts.tap?.({ userId: opts.userId, pid: this.pid, direction: 'from', message: parsed.data });
+      this.lastHeartbeat = Date.now();
+      if (parsed.data.type === 'ready') this.ready = true;
+      if (parsed.data.type === 'heartbeat') {
+        this.stats = parsed.data.stats;
+        this.configVersion = parsed.data.configVersion;
+      }
+      opts.onMessage(parsed.data);
+    });
+    this.child.on('error', (e) => opts.log.warn({ pid: this.pid, err: e.message }, 'runner process error'));
+    this.child.on('exit', (code, signal) => {
+      this.exited = true;
+      for (const w of this.exitWaiters.splice(0)) w();
+      opts.onExit(code, signal);
+    });
+  }
+
+  send(msg: ToRunner): boolean {
+    if (this.exited || !this.child.connected) return false;
+    const valid = ToRunnerSchema.parse(msg);
+    this.opts.tap?.({ userId: this.opts.userId, pid: this.pid, direction: 'to', message: valid });
+    try {
+      return this.child.send(valid);
+    } catch {
+      return false;
+    }
+  }
+
+  waitExit(timeoutMs: number): Promise<boolean> {
+    if (this.exited) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      this.exitWaiters.push(() => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Ask to stop (the runner finishes and books its decision in flight), then force after `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopRequested = true;
+    if (this.exited) return;
+    if (!this.send({ type: 'stop' })) this.kill();
+    if (!(await this.waitExit(graceMs))) {
+      this.kill();
+      await this.waitExit(5000);
+    }
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+}

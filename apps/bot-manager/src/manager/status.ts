@@ -1,0 +1,35 @@
+// Writes of polybot_bot_status, the row each user sees on their dashboard.
+import { updateBotStatus, type BotStatusUpdate } from '@polybot/db/service';
+import type { Sql } from 'postgres';
+import type { RunnerStats } from '../shared/ipc.ts';
+
+export function writeStatus(sql: Sql, userId: string, update: BotStatusUpdate): Promise<void> {
+  return updateBotStatus(sql, userId, update);
+}
+
+/** A heartbeat: state, mode, halt, today's P&L and this month's trade count (read from the profile, the one counter). */
+export async function writeHeartbeat(
+  sql: Sql,
+  userId: string,
+  hb: { pid: number; managerId: string; configVersion: number; stats: RunnerStats },
+): Promise<void> {
+  const s = hb.stats;
+  const stats = {
+    pnl_today_usd: s.pnlTodayUsd, open_positions: s.openPositions, trades_placed: s.tradesPlaced,
+    opportunities_seen: s.opportunitiesSeen, mode_reason: s.modeReason, decision_p99_ms: s.decisionP99Ms,
+  };
+  await sql`
+    update public.polybot_bot_status set
+      state = ${s.state}, mode = ${s.mode}, pid = ${hb.pid}, manager_id = ${hb.managerId}, heartbeat_at = now(),
+      config_version = ${hb.configVersion},
+      last_error = ${s.lastError}, last_error_at = case when ${s.lastError}::text is null then null else coalesce(last_error_at, now()) end,
+      trading_halted_until = ${s.haltedUntil}, halt_reason = ${s.haltReason},
+      stats = ${sql.json(stats)} || jsonb_build_object('trades_this_month',
+        (select trades_this_month from public.polybot_user_profiles where id = ${userId}))
+    where user_id = ${userId}`;
+}
+
+export async function isSuspended(sql: Sql, userId: string): Promise<boolean> {
+  const [row] = await sql<{ s: boolean }[]>`select is_suspended as s from public.polybot_user_profiles where id = ${userId}`;
+  return row?.s === true;
+}

@@ -1,0 +1,73 @@
+// Everything the manager needs to know about one user to decide what their runner should be: whether it should run,
+// the config to apply in place, and fingerprints of the keys and plan (a change of either restarts the runner).
+import { createHash } from 'node:crypto';
+import { getUserSecretsDecrypted, listDesiredBots, asService } from '@polybot/db/service';
+import { PlanFeaturesSchema, UserConfigRowSchema } from '@polybot/schemas';
+import type { Sql } from 'postgres';
+import { z } from 'zod';
+import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
+
+const ProfileSchema = z.object({
+  subscription_tier: z.string(),
+  features_enabled: PlanFeaturesSchema,
+  live_trading_allowed: z.boolean(),
+  max_trade_size_usd: z.coerce.number(),
+  max_daily_loss_usd: z.coerce.number(),
+  max_positions: z.coerce.number().int(),
+  monthly_trade_limit: z.coerce.number().int(),
+});
+
+export interface UserState {
+  userId: string;
+  configVersion: number;
+  config: RunnerConfig;
+  plan: RunnerPlan;
+  keys: RunnerKey[];
+  /** sha256 of the keys: compared, never logged, never sent anywhere. */
+  keysFingerprint: string;
+  planFingerprint: string;
+}
+
+export async function desiredUserIds(sql: Sql): Promise<Set<string>> {
+  const rows = await asService(sql, (tx) => listDesiredBots(tx));
+  return new Set(rows.map((r) => r.user_id));
+}
+
+export async function loadUserState(sql: Sql, userId: string): Promise<UserState | null> {
+  return asService(sql, async (tx) => {
+    const [profileRow] = await tx`select * from public.polybot_user_profiles where id = ${userId}`;
+    const [configRow] = await tx`select * from public.polybot_user_config where user_id = ${userId}`;
+    if (!profileRow || !configRow) return null;
+    const profile = ProfileSchema.parse(profileRow);
+    const c = UserConfigRowSchema.parse(configRow);
+    const secrets = await getUserSecretsDecrypted(tx, userId);
+    const keys: RunnerKey[] = secrets.map((s) => ({
+      platform: s.platform, isPaper: s.is_paper, apiKey: s.api_key, apiSecret: s.api_secret, privateKey: s.private_key,
+      additionalConfig: s.additional_config, validationStatus: s.validation_status,
+    }));
+    const plan: RunnerPlan = {
+      tier: profile.subscription_tier, features: profile.features_enabled, liveTradingAllowed: profile.live_trading_allowed,
+      maxTradeSizeUsd: profile.max_trade_size_usd, maxDailyLossUsd: profile.max_daily_loss_usd, maxPositions: profile.max_positions,
+      monthlyTradeLimit: profile.monthly_trade_limit,
+    };
+    const config: RunnerConfig = {
+      dry_run: c.dry_run, min_profit_pct: c.min_profit_pct, max_trade_size_usd: c.max_trade_size_usd,
+      max_daily_loss_usd: c.max_daily_loss_usd, max_open_positions: c.max_open_positions,
+      enable_single_platform_arb: c.enable_single_platform_arb, enable_cross_platform_arb: c.enable_cross_platform_arb,
+      enable_overlapping_arb: c.enable_overlapping_arb, enable_news_arbitrage: c.enable_news_arbitrage,
+      enable_copy_trading: c.enable_copy_trading, enable_polymarket: c.enable_polymarket, enable_kalshi: c.enable_kalshi,
+      max_book_age_ms: c.advanced_config.maxBookAgeMs ?? 120_000,
+    };
+    const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+    return { userId, configVersion: c.config_version, config, plan, keys, keysFingerprint: hash(keys), planFingerprint: hash(plan) };
+  });
+}
+
+/** What the runner needs to resume today's risk picture after a restart. */
+export async function loadRiskStart(sql: Sql, userId: string): Promise<{ openPositions: number; pnlTodayUsd: number }> {
+  const [row] = await sql`
+    select (select count(*) from public.polybot_positions where user_id = ${userId} and status = 'open')::int as open,
+           coalesce((select stats ->> 'pnl_today_usd' from public.polybot_bot_status
+                      where user_id = ${userId} and updated_at >= date_trunc('day', now(), 'UTC')), '0') as pnl`;
+  return { openPositions: z.coerce.number().int().parse(row?.open ?? 0), pnlTodayUsd: z.coerce.number().parse(row?.pnl ?? 0) };
+}

@@ -1,0 +1,83 @@
+// Execution: paper fills against the real books the hub delivers, or the venue adapter with this user's own keys.
+// Either way an arbitrage goes through executeArbitrage (leg-risk handling), and its result becomes trade rows.
+import { NO_FEES, type FeeSchedule, type Opportunity, type OrderBook, type OrderResult } from '@polybot/schemas';
+import { PaperTrading, PolymarketTrading, executeArbitrage, type ArbitrageExecution, type Trading } from '@polybot/venues';
+import { z } from 'zod';
+import type { RunnerKey, TradeRow, VenueUrls } from '../shared/ipc.ts';
+
+const PolymarketApiSecretSchema = z.object({ secret: z.string(), passphrase: z.string() });
+const HexKeySchema = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/).transform((k): `0x${string}` => (k.startsWith('0x') ? (k as `0x${string}`) : `0x${k}`));
+
+export function createPaperTrading(books: ReadonlyMap<string, OrderBook>, fees: Readonly<Record<string, FeeSchedule>>): PaperTrading {
+  return new PaperTrading({
+    venue: 'polymarket',
+    getBook: (id) => books.get(id),
+    feeSchedule: (id) => fees[id] ?? NO_FEES,
+    // Paper accounts start with a notional bankroll; the risk limits, not cash, are what bind.
+    initialCash: 100_000,
+  });
+}
+
+/** The live client for this user's validated live Polymarket key (the only private venue access a runner has). */
+export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
+  const privateKey = HexKeySchema.parse(key.privateKey);
+  const secret = key.apiSecret === null ? null : PolymarketApiSecretSchema.parse(JSON.parse(key.apiSecret));
+  return PolymarketTrading.connect({
+    clobUrl: urls.polymarketClob,
+    privateKey,
+    ...(key.apiKey && secret ? { creds: { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase } } : {}),
+  });
+}
+
+export async function runArbitrage(trading: Trading, opportunity: Opportunity, books: ReadonlyMap<string, OrderBook>): Promise<ArbitrageExecution> {
+  return executeArbitrage(trading, opportunity, { getBook: (id) => books.get(id) });
+}
+
+interface InstrumentInfo {
+  marketId: string;
+  outcome: string;
+}
+
+function row(result: OrderResult, base: Omit<TradeRow, 'clientOrderId' | 'venueOrderId' | 'status' | 'price' | 'filledSize' | 'fee' | 'rejectReason'>): TradeRow {
+  return {
+    ...base,
+    clientOrderId: result.clientOrderId,
+    venueOrderId: result.venueOrderId,
+    status: result.status,
+    price: result.averagePrice !== null && result.averagePrice > 0 && result.averagePrice < 1 ? result.averagePrice : null,
+    filledSize: Math.min(result.filledSize, base.size),
+    fee: result.fees,
+    rejectReason: result.rejectReason,
+  };
+}
+
+/** Every order of one execution (legs and unwinds) as trade rows, booked together. */
+export function tradeRows(
+  execution: ArbitrageExecution,
+  opportunity: Opportunity,
+  mode: 'paper' | 'live',
+  info: (instrumentId: string) => InstrumentInfo,
+): TradeRow[] {
+  const rows: TradeRow[] = [];
+  const strategy = opportunity.strategy;
+  for (const leg of execution.legs) {
+    if (!leg.result) continue;
+    const i = info(leg.leg.instrumentId);
+    rows.push(row(leg.result, {
+      platform: leg.leg.venue, marketId: i.marketId, instrumentId: leg.leg.instrumentId, outcome: i.outcome, side: 'buy',
+      strategy, mode, orderType: 'FOK', limitPrice: leg.leg.limitPrice, size: leg.leg.size,
+      opportunityId: opportunity.id, legGroupId: opportunity.id,
+    }));
+  }
+  for (const u of execution.unwinds) {
+    if (!u.result) continue;
+    const i = info(u.instrumentId);
+    const limit = u.result.fills[0]?.price ?? 0.001;
+    rows.push(row(u.result, {
+      platform: u.venue, marketId: i.marketId, instrumentId: u.instrumentId, outcome: i.outcome, side: 'sell',
+      strategy: 'unwind', mode, orderType: 'FAK', limitPrice: Math.min(Math.max(limit, 0.001), 0.999), size: u.size,
+      opportunityId: opportunity.id, legGroupId: opportunity.id,
+    }));
+  }
+  return rows;
+}

@@ -1,0 +1,66 @@
+// Child process entry (forked by the BotManager). Receives everything — including this user's keys — over IPC after
+// start; argv and env carry nothing secret. If the IPC channel closes (the manager died), it exits at once: no bot
+// ever trades unsupervised.
+import { pino } from 'pino';
+import { coerceError } from '../shared/errors.ts';
+import { FromRunnerSchema, ToRunnerSchema, type FromRunner } from '../shared/ipc.ts';
+import { REDACT_PATHS } from '../shared/log.ts';
+import { DbRpc } from './db-rpc.ts';
+import { PolybotRunner } from './runner.ts';
+
+const base = pino({ name: 'polybot-runner', level: process.argv[2] ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+
+function send(msg: FromRunner): void {
+  if (!process.connected || !process.send) return;
+  process.send(FromRunnerSchema.parse(msg));
+}
+
+process.on('disconnect', () => {
+  // The manager is gone: stop trading now. Exiting drops every in-memory order path with the process.
+  process.exit(0);
+});
+
+let runner: PolybotRunner | null = null;
+let heartbeatTimer: NodeJS.Timeout | null = null;
+const db = new DbRpc((msg) => send(msg));
+
+process.on('message', (raw: unknown) => {
+  const parsed = ToRunnerSchema.safeParse(raw);
+  if (!parsed.success) {
+    base.error({ issues: parsed.error.issues.map((i) => i.path.join('.') + ': ' + i.message) }, 'invalid IPC message ignored');
+    return;
+  }
+  const msg = parsed.data;
+  switch (msg.type) {
+    case 'init': {
+      if (runner) return;
+      const log = base.child({ userId: msg.userId });
+      runner = new PolybotRunner(msg, db, send, log);
+      heartbeatTimer = setInterval(() => runner?.heartbeat(), msg.heartbeatMs);
+      runner.heartbeat();
+      log.info({ configVersion: msg.configVersion, instruments: msg.instruments.length, keyCount: msg.keys.length }, 'runner started');
+      return;
+    }
+    case 'config':
+      runner?.onConfig(msg.config, msg.configVersion);
+      return;
+    case 'book':
+      runner?.onBook(msg.book, msg.hubAtMs);
+      return;
+    case 'dbResult':
+      db.settle(msg.id, msg.ok, msg.value, msg.error);
+      return;
+    case 'stop':
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+      void (runner?.stop() ?? Promise.resolve())
+        .catch((e: unknown) => base.error({ err: coerceError(e).message }, 'stop failed'))
+        .finally(() => {
+          // Exit once 'stopped' is flushed to the manager (or at once if the channel is already gone).
+          if (process.connected && process.send) process.send({ type: 'stopped' }, () => process.exit(0));
+          else process.exit(0);
+        });
+      return;
+  }
+});
+
+send({ type: 'ready' });

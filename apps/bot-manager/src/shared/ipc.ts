@@ -1,0 +1,134 @@
+// The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
+// both directions: a runner is treated as untrusted input by the manager and vice versa.
+import { FeeScheduleSchema, InstrumentSchema, OrderBookSchema, PlanFeaturesSchema } from '@polybot/schemas';
+import { z } from 'zod';
+
+/** The subset of polybot_user_config a runner acts on. */
+export const RunnerConfigSchema = z.object({
+  dry_run: z.boolean(),
+  min_profit_pct: z.number(),
+  max_trade_size_usd: z.number(),
+  max_daily_loss_usd: z.number(),
+  max_open_positions: z.number().int(),
+  enable_single_platform_arb: z.boolean(),
+  enable_cross_platform_arb: z.boolean(),
+  enable_overlapping_arb: z.boolean(),
+  enable_news_arbitrage: z.boolean(),
+  enable_copy_trading: z.boolean(),
+  enable_polymarket: z.boolean(),
+  enable_kalshi: z.boolean(),
+  max_book_age_ms: z.number().int().positive(),
+});
+export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
+
+/** What the user's plan (as copied onto their profile) lets the runner do. A change here restarts the runner. */
+export const RunnerPlanSchema = z.object({
+  tier: z.string(),
+  features: PlanFeaturesSchema,
+  liveTradingAllowed: z.boolean(),
+  maxTradeSizeUsd: z.number(),
+  maxDailyLossUsd: z.number(),
+  maxPositions: z.number().int(),
+  monthlyTradeLimit: z.number().int(),
+});
+export type RunnerPlan = z.infer<typeof RunnerPlanSchema>;
+
+export const RunnerKeySchema = z.object({
+  platform: z.enum(['polymarket', 'kalshi']),
+  isPaper: z.boolean(),
+  apiKey: z.string().nullable(),
+  apiSecret: z.string().nullable(),
+  privateKey: z.string().nullable(),
+  additionalConfig: z.record(z.string(), z.unknown()),
+  validationStatus: z.enum(['pending', 'valid', 'invalid', 'expired']),
+});
+export type RunnerKey = z.infer<typeof RunnerKeySchema>;
+
+export const VenueUrlsSchema = z.object({
+  polymarketClob: z.string(),
+  polymarketGamma: z.string(),
+  polymarketWs: z.string(),
+});
+export type VenueUrls = z.infer<typeof VenueUrlsSchema>;
+
+export const InitMessageSchema = z.object({
+  type: z.literal('init'),
+  userId: z.uuid(),
+  configVersion: z.number().int(),
+  config: RunnerConfigSchema,
+  plan: RunnerPlanSchema,
+  keys: z.array(RunnerKeySchema),
+  instruments: z.array(InstrumentSchema),
+  fees: z.record(z.string(), FeeScheduleSchema),
+  venueUrls: VenueUrlsSchema,
+  heartbeatMs: z.number().int().positive(),
+  openPositions: z.number().int().nonnegative(),
+  pnlTodayUsd: z.number(),
+});
+export type InitMessage = z.infer<typeof InitMessageSchema>;
+
+export const ToRunnerSchema = z.discriminatedUnion('type', [
+  InitMessageSchema,
+  z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
+  z.object({ type: z.literal('book'), book: OrderBookSchema, hubAtMs: z.number() }),
+  z.object({ type: z.literal('dbResult'), id: z.number().int(), ok: z.boolean(), value: z.unknown(), error: z.string().nullable() }),
+  z.object({ type: z.literal('stop') }),
+]);
+export type ToRunner = z.infer<typeof ToRunnerSchema>;
+
+export const TradeRowSchema = z.object({
+  clientOrderId: z.string().min(8).max(64),
+  venueOrderId: z.string().nullable(),
+  platform: z.enum(['polymarket', 'kalshi']),
+  marketId: z.string(),
+  instrumentId: z.string(),
+  outcome: z.string().nullable(),
+  side: z.enum(['buy', 'sell']),
+  strategy: z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind']),
+  mode: z.enum(['paper', 'live']),
+  orderType: z.enum(['FOK', 'FAK', 'GTC']),
+  status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),
+  limitPrice: z.number(),
+  price: z.number().nullable(),
+  size: z.number(),
+  filledSize: z.number(),
+  fee: z.number(),
+  opportunityId: z.string().nullable(),
+  legGroupId: z.string().nullable(),
+  rejectReason: z.string().nullable(),
+});
+export type TradeRow = z.infer<typeof TradeRowSchema>;
+
+export const RunnerStatsSchema = z.object({
+  state: z.enum(['running', 'limit_reached', 'error']),
+  mode: z.enum(['paper', 'live']),
+  modeReason: z.string(),
+  pnlTodayUsd: z.number(),
+  openPositions: z.number().int(),
+  tradesPlaced: z.number().int(),
+  opportunitiesSeen: z.number().int(),
+  haltedUntil: z.string().nullable(),
+  haltReason: z.string().nullable(),
+  lastError: z.string().nullable(),
+  decisionP99Ms: z.number().nullable(),
+  decisions: z.number().int(),
+});
+export type RunnerStats = z.infer<typeof RunnerStatsSchema>;
+
+/** Database operations a runner may ask for. The manager binds them to the runner's own user id. */
+export const DbOpSchema = z.discriminatedUnion('op', [
+  /** Reserve one trade of the monthly limit for this execution (idempotent per leg group). */
+  z.object({ op: z.literal('reserveTrade'), legGroupId: z.string() }),
+  /** Book every leg of one execution in one transaction: all or nothing. */
+  z.object({ op: z.literal('recordExecution'), trades: z.array(TradeRowSchema).min(1) }),
+]);
+export type DbOp = z.infer<typeof DbOpSchema>;
+
+export const FromRunnerSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('heartbeat'), configVersion: z.number().int(), stats: RunnerStatsSchema }),
+  z.object({ type: z.literal('configAck'), configVersion: z.number().int() }),
+  z.object({ type: z.literal('db'), id: z.number().int(), request: DbOpSchema }),
+  z.object({ type: z.literal('stopped') }),
+]);
+export type FromRunner = z.infer<typeof FromRunnerSchema>;

@@ -1,0 +1,124 @@
+// Test set-up: a throwaway database, the venue simulator (arb-rich), users created as the web app creates them, and
+// helpers to wait for conditions (bounded by generous timeouts; never asserting on wall-clock time).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import type { Sql } from 'postgres';
+import { polymarketFactory, startVenueSim, type VenueSim } from '../../../packages/local-stack/src/venue-sim/server.ts';
+import type { VenueUrls } from '../src/shared/ipc.ts';
+
+export { createTestDatabase, startVenueSim, type TestDatabase, type VenueSim };
+
+export async function startSim(): Promise<VenueSim> {
+  return startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory] });
+}
+
+export function venueUrlsOf(sim: VenueSim): VenueUrls {
+  return {
+    polymarketClob: sim.urls.polymarketClob ?? sim.origin,
+    polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
+    polymarketWs: sim.urls.polymarketWs ?? '',
+  };
+}
+
+export interface TestKeys {
+  apiKey: string;
+  apiSecret: string;
+  privateKey: string;
+  /** Unique strings that must never appear anywhere but in this user's runner. */
+  markers: string[];
+}
+
+export function makeKeys(): TestKeys {
+  const privateKey = randomBytes(32).toString('hex');
+  const secret = `SECRETMARK${randomBytes(12).toString('hex')}`;
+  const passphrase = `PASSMARK${randomBytes(8).toString('hex')}`;
+  const apiKey = randomUUID();
+  return { apiKey, apiSecret: JSON.stringify({ secret, passphrase }), privateKey, markers: [privateKey, secret, passphrase, apiKey] };
+}
+
+export interface UserOptions {
+  config?: Record<string, unknown>;
+  profile?: Record<string, unknown>;
+  keys?: TestKeys;
+  isPaper?: boolean;
+}
+
+export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise<{ id: string; keys: TestKeys }> {
+  const id = randomUUID();
+  await db.superuser.begin(async (tx) => {
+    await tx`set local role supabase_auth_admin`;
+    await tx`
+      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+      values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${`${id}@test.local`},
+              'x', now(), '{"provider":"email","providers":["email"]}', '{}', now(), now())`;
+  });
+  await db.sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
+  if (o.profile) await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
+  await db.sql`update public.polybot_user_config set ${db.sql({ dry_run: true, min_profit_pct: 0.1, ...o.config } as Record<string, never>)} where user_id = ${id}`;
+  const keys = o.keys ?? makeKeys();
+  await saveKeys(db.sql, id, keys, o.isPaper ?? true);
+  return { id, keys };
+}
+
+export async function saveKeys(sql: Sql, userId: string, keys: TestKeys, isPaper = true): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`set local role authenticated`;
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
+    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${keys.apiKey}, ${keys.apiSecret}, ${keys.privateKey}, '{}'::jsonb)`;
+  });
+}
+
+export async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`condition never held: ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose parent is `ppid` (from /proc). */
+export function childrenOf(ppid: number): number[] {
+  try {
+    const text = readFileSync(`/proc/${ppid}/task/${ppid}/children`, 'utf8').trim();
+    return text === '' ? [] : text.split(/\s+/).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Every process whose command line mentions the runner entry (whatever its parent now is). */
+export function runnerPids(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('bot-manager/src/runner/main.ts')) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+export async function statusOf(sql: Sql, userId: string): Promise<Record<string, unknown>> {
+  const [row] = await sql`select * from public.polybot_bot_status where user_id = ${userId}`;
+  return row ?? {};
+}

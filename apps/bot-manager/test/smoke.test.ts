@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startBotManager, type RunningBotManager } from '../src/index.ts';
+import { createLogger } from '../src/shared/log.ts';
+import { createTestDatabase, createUser, startSim, statusOf, until, venueUrlsOf, type TestDatabase, type VenueSim } from './harness.ts';
+
+let db: TestDatabase;
+let sim: VenueSim;
+let mgr: RunningBotManager;
+
+beforeAll(async () => {
+  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
+});
+afterAll(async () => {
+  await mgr?.stop();
+  await Promise.allSettled([sim?.close(), db?.stop()]);
+});
+
+test('a demo user on arb-rich paper-trades and a trade row appears', async () => {
+  const u = await createUser(db);
+  mgr = await startBotManager({ databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('t', 'info'), heartbeatMs: 200, statusWriteMs: 200 });
+  await until(async () => (await statusOf(db.sql, u.id)).state === 'running', 'running');
+  const rows = await until(async () => {
+    const r = await db.sql`select * from public.polybot_trades where user_id = ${u.id}`;
+    return r.length > 0 ? r : null;
+  }, 'a trade row');
+  expect(rows[0]?.mode).toBe('paper');
+});
