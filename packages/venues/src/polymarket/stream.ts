@@ -181,9 +181,14 @@ export class PolymarketBookStream implements BookSubscription {
         this.snapshot(summary);
       },
       (err: unknown) => {
-        this.resyncing.delete(assetId);
+        // Keep the asset marked as resyncing (deltas stay ignored) and try again later; REST already retried.
         this.books.delete(assetId);
         this.opts.onError(new Error(`polymarket: resnapshot of ${assetId} failed`, { cause: err }));
+        const timer = setTimeout(() => {
+          this.resyncing.delete(assetId);
+          if (!this.closed && this.wanted.has(assetId)) this.resync(assetId);
+        }, this.opts.reconnectMaxMs ?? 10_000);
+        timer.unref();
       },
     );
   }

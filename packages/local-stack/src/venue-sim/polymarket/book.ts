@@ -1,6 +1,5 @@
 // One token's order book in the simulator: price levels of FIFO maker entries. Scenario liquidity is an
 // anonymous entry (owner null) that price paths resize; users' resting GTC orders queue behind it.
-import { createHash } from 'node:crypto';
 
 /** Prices are kept as integer pips of 1e-4 (the finest Polymarket tick) so levels never drift by float error. */
 export const PIPS = 10_000;
@@ -139,10 +138,4 @@ export const formatSize = (size: number): string => String(roundSize(size));
 export function summaryLevels(book: SimBook, side: BookSide): BookSummaryLevel[] {
   const best = book.sortedPips(side);
   return best.reverse().map((pips) => ({ price: formatPrice(pips), size: formatSize(book.levelSize(side, pips)) }));
-}
-
-/** Content hash of a book (sha1 hex, like the venue's). Changes whenever any level changes. */
-export function bookHash(assetId: string, book: SimBook): string {
-  const content = JSON.stringify([assetId, summaryLevels(book, 'bid'), summaryLevels(book, 'ask')]);
-  return createHash('sha1').update(content).digest('hex');
 }

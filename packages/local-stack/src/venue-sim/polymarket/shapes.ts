@@ -1,6 +1,7 @@
 // Wire shapes of the simulated Polymarket APIs, modelled on the recorded fixtures (Gamma JSON-string fields,
 // CLOB snake_case, compact clob-markets info).
-import { bookHash, formatPrice, summaryLevels } from './book.ts';
+import { createHash } from 'node:crypto';
+import { formatPrice, summaryLevels } from './book.ts';
 import type { SimEvent, SimMarket, SimToken } from './world.ts';
 
 const mid = (token: SimToken): number => {
@@ -108,12 +109,16 @@ export function clobMarketInfo(m: SimMarket): Record<string, unknown> {
   };
 }
 
+/**
+ * `GET /book` summary. Its `hash` is computed the way the SDK's `getOrderBookHash` checks it: sha1 hex of the
+ * summary's JSON with `hash` set to "" (so a client can verify a snapshot it received).
+ */
 export function bookSummary(t: SimToken, timestampMs: number): Record<string, unknown> {
-  return {
+  const summary = {
     market: t.market.spec.conditionId,
     asset_id: t.tokenId,
     timestamp: String(timestampMs),
-    hash: bookHash(t.tokenId, t.book),
+    hash: '',
     bids: summaryLevels(t.book, 'bid'),
     asks: summaryLevels(t.book, 'ask'),
     min_order_size: String(t.market.spec.minOrderSize),
@@ -121,6 +126,8 @@ export function bookSummary(t: SimToken, timestampMs: number): Record<string, un
     neg_risk: t.market.negRisk,
     last_trade_price: t.book.lastTradePrice === null ? '' : String(t.book.lastTradePrice),
   };
+  summary.hash = createHash('sha1').update(JSON.stringify(summary)).digest('hex');
+  return summary;
 }
 
 export const priceString = formatPrice;

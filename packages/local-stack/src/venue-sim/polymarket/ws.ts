@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bookHash, formatPrice, formatSize, type LevelChange } from './book.ts';
+import { formatPrice, formatSize, type LevelChange } from './book.ts';
 import { bookSummary } from './shapes.ts';
 import type { SimToken, World } from './world.ts';
 
@@ -95,7 +95,8 @@ export class MarketChannel {
     if (this.skipNext.delete(token.tokenId)) return;
     const subscribers = this.byAsset.get(token.tokenId);
     if (!subscribers || subscribers.size === 0) return;
-    const hash = bookHash(token.tokenId, token.book);
+    // The hash of the book after this change, as a `GET /book` at this instant would carry it.
+    const hash = String(bookSummary(token, this.now()).hash);
     const bestBid = token.book.best('bid');
     const bestAsk = token.book.best('ask');
     const msg = {
