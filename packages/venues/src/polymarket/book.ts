@@ -1,5 +1,6 @@
 // Local copy of one Polymarket book, kept from a snapshot plus `price_change` deltas. The venue sends prices
 // and sizes as decimal strings, bids ascending and asks descending; we sort best-first for OrderBook.
+import { createHash } from 'node:crypto';
 import type { BookLevel, OrderBook } from '@polybot/schemas';
 import { z } from 'zod';
 
@@ -87,4 +88,14 @@ function canonical(price: string): string {
 
 export function summaryToOrderBook(summary: BookSummary): OrderBook {
   return LocalBook.fromSummary(summary).toOrderBook();
+}
+
+/**
+ * A REST `/book` summary carries `hash` = sha1 hex of the summary's own JSON with `hash` set to "" (what the SDK's
+ * `getOrderBookHash` recomputes; recorded venue responses verify this way). Key order matters, so this takes the
+ * parsed JSON as received. Summaries without a hash pass.
+ */
+export function summaryHashOk(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null || !('hash' in raw) || typeof raw.hash !== 'string' || raw.hash === '') return true;
+  return createHash('sha1').update(JSON.stringify({ ...raw, hash: '' })).digest('hex') === raw.hash;
 }

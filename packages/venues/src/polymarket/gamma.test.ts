@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { BookSummarySchema, summaryToOrderBook } from './book.ts';
+import { BookSummarySchema, summaryHashOk, summaryToOrderBook } from './book.ts';
 import { GammaEventSchema, GammaMarketSchema, instrumentsOf, negRiskGroups, parseMarketsPage } from './gamma.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
@@ -57,5 +57,17 @@ describe('Gamma parsing (recorded responses)', () => {
       expect(book.bids[0]?.price).toBe(Number(summary.bids.at(-1)?.price));
       if (book.bids[0] && book.asks[0]) expect(book.bids[0].price).toBeLessThan(book.asks[0].price);
     }
+  });
+
+  it('verifies recorded REST book hashes, and catches a tampered level', () => {
+    const books = z.array(z.unknown()).parse(fixture('clob-books-fed-decision-negrisk.json'));
+    expect([fixture('clob-book-btc-updown-5m.json'), ...books].every(summaryHashOk)).toBe(true);
+    const raw = fixture('clob-book-btc-updown-5m.json');
+    expect(summaryHashOk(structuredClone(raw))).toBe(true);
+    // Mutate in place: rebuilding the object would reorder keys, which changes the hash by itself.
+    const tampered = structuredClone(raw) as { asks: { size: string }[] };
+    const first = tampered.asks[0];
+    if (first) first.size = '531';
+    expect(summaryHashOk(tampered)).toBe(false);
   });
 });

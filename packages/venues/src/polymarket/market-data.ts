@@ -2,7 +2,7 @@
 import type { Instrument, OrderBook } from '@polybot/schemas';
 import { TokenBucket } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate, MarketData } from '../venue.ts';
-import { BookSummarySchema, summaryToOrderBook, type BookSummary } from './book.ts';
+import { BookSummarySchema, summaryHashOk, summaryToOrderBook, type BookSummary } from './book.ts';
 import { instrumentsOf, metaOf, parseMarketsPage, type MarketMeta } from './gamma.ts';
 import { PublicHttp } from './http.ts';
 import { PolymarketBookStream } from './stream.ts';
@@ -53,8 +53,14 @@ export class PolymarketMarketData implements MarketData {
     return out;
   }
 
+  /** REST snapshot, checked against its own hash (one refetch on a mismatch, then an error). */
   async getBookSummary(instrumentId: string): Promise<BookSummary> {
-    return BookSummarySchema.parse(await this.http.getJson(`${this.opts.clobUrl}/book?token_id=${encodeURIComponent(instrumentId)}`));
+    const url = `${this.opts.clobUrl}/book?token_id=${encodeURIComponent(instrumentId)}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const raw = await this.http.getJson(url);
+      if (summaryHashOk(raw)) return BookSummarySchema.parse(raw);
+    }
+    throw new Error(`polymarket: book for ${instrumentId} fails its hash check twice`);
   }
 
   async getBook(instrumentId: string): Promise<OrderBook> {
