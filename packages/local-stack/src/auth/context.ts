@@ -5,6 +5,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { AuthHttpError, badRequest, forbidden } from './errors.ts';
 import type { AuthKeys } from './keys.ts';
+import type { SignInLimiter } from './sign-in-limiter.ts';
 import { asAuthAdmin, findSession, findUserById, type UserRow } from './store.ts';
 import { verifyBearer, type VerifiedClaims } from './tokens.ts';
 
@@ -18,6 +19,7 @@ export interface AuthContext {
   /** GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL: a revoked token may still be swapped this long after its revocation. */
   refreshTokenReuseIntervalSeconds: number;
   minPasswordLength: number;
+  signInLimiter: SignInLimiter;
 }
 
 export interface AuthRequest {

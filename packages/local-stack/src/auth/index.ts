@@ -6,6 +6,7 @@ import { createDb } from '@polybot/db';
 import type { AuthContext } from './context.ts';
 import { loadOrCreateKeys } from './keys.ts';
 import { createAuthServer } from './server.ts';
+import { SignInLimiter } from './sign-in-limiter.ts';
 import { issueApiKey } from './tokens.ts';
 
 export interface LocalAuthOptions {
@@ -22,6 +23,8 @@ export interface LocalAuthOptions {
   jwtExpirySeconds?: number;
   /** GoTrue's REFRESH_TOKEN_REUSE_INTERVAL (default 10 s): how long a revoked refresh token may still be swapped. */
   refreshTokenReuseIntervalSeconds?: number;
+  /** Failed password sign-ins allowed per email per 5 minutes before 429 (default 30, Supabase's sign-in default). */
+  maxFailedSignInsPerEmail?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -49,6 +52,7 @@ export async function startLocalAuth(options: LocalAuthOptions): Promise<LocalAu
     jwtExpirySeconds: options.jwtExpirySeconds ?? 3600,
     refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? 10,
     minPasswordLength: 6,
+    signInLimiter: new SignInLimiter({ maxFailures: options.maxFailedSignInsPerEmail ?? 30, windowMs: 5 * 60_000 }),
   };
   const server = createAuthServer(ctx, options.onError ? { onError: options.onError } : {});
   try {

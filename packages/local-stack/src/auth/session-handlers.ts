@@ -73,10 +73,15 @@ async function passwordGrant(ctx: AuthContext, req: AuthRequest): Promise<Record
   }
   const email = body.email.trim();
   const password = body.password ?? '';
+  if (ctx.signInLimiter.isBlocked(email)) throw new AuthHttpError(429, 'over_request_rate_limit', 'Request rate limit reached');
   const user = await asAuthAdmin(ctx.sql, (tx) => findUserByEmail(tx, email));
   // Same answer (and one bcrypt either way) whether the email is unknown or the password wrong: no account probing.
   const ok = await verifyPassword(ctx.sql, password, user?.encrypted_password ?? null);
-  if (!user || !ok || user.deleted_at !== null) throw badRequest('invalid_credentials', 'Invalid login credentials');
+  if (!user || !ok || user.deleted_at !== null) {
+    ctx.signInLimiter.recordFailure(email);
+    throw badRequest('invalid_credentials', 'Invalid login credentials');
+  }
+  ctx.signInLimiter.recordSuccess(email);
   if (isBanned(user)) throw badRequest('user_banned', 'User is banned');
   if (user.email_confirmed_at === null) throw badRequest('email_not_confirmed', 'Email not confirmed');
   return asAuthAdmin(ctx.sql, (tx) => startSession(ctx, tx, user));

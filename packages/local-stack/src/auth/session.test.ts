@@ -1,11 +1,12 @@
 // Sign-up, sign-in, refresh rotation, sign-out and the demo seed through the real supabase-js client against the
 // local auth server and a real, fully migrated Postgres.
 import { isAuthApiError, type SupabaseClient } from '@supabase/supabase-js';
+import { createServerClient } from '@supabase/ssr';
 import { applySeed } from '@polybot/db/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, SEED_FILE, type TestDatabase } from '../postgres/index.ts';
 import { startLocalAuth, type LocalAuth } from './index.ts';
-import { createTestClient } from './test-client.ts';
+import { createTestClient, transport } from './test-client.ts';
 
 let db: TestDatabase;
 let auth: LocalAuth;
@@ -146,6 +147,20 @@ describe('refresh tokens', () => {
     await expectAuthError(client().auth.refreshSession({ refresh_token: c.data.session?.refresh_token ?? '' }), 'refresh_token_already_used', 400);
   });
 
+  it('serialises concurrent refreshes of one token: both get the same new refresh token', async () => {
+    const { session } = await signUp();
+    const [a, b] = await Promise.all([
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+    ]);
+    expect(a.error).toBeNull();
+    expect(b.error).toBeNull();
+    expect(a.data.session?.refresh_token).toBe(b.data.session?.refresh_token);
+    const live = await db.sql`select 1 from auth.refresh_tokens r join auth.sessions s on s.id = r.session_id
+                               where s.user_id = ${a.data.user?.id ?? ''} and not r.revoked`;
+    expect(live).toHaveLength(1);
+  });
+
   it('rejects an unknown refresh token with refresh_token_not_found', async () => {
     await expectAuthError(client().auth.refreshSession({ refresh_token: 'no-such-token' }), 'refresh_token_not_found', 400);
   });
@@ -205,5 +220,62 @@ describe('user and sign-out', () => {
     expect((await three.auth.signOut({ scope: 'local' })).error).toBeNull();
     await expectAuthError(client().auth.refreshSession({ refresh_token: s3.refresh_token }), 'refresh_token_not_found');
     expect((await client().auth.refreshSession({ refresh_token: refreshed.data.session?.refresh_token ?? '' })).error).toBeNull();
+  });
+});
+
+describe('sign-in rate limit', () => {
+  it('answers over_request_rate_limit after too many failures for one email, even with the right password', async () => {
+    const limited = await startLocalAuth({ databaseUrl: db.url, maxFailedSignInsPerEmail: 3 });
+    try {
+      const { email, password } = await signUp();
+      const c = createTestClient(limited.url, limited.anonKey);
+      for (let i = 0; i < 3; i++) await expectAuthError(c.auth.signInWithPassword({ email, password: `wrong-${i}-pass` }), 'invalid_credentials');
+      await expectAuthError(c.auth.signInWithPassword({ email, password }), 'over_request_rate_limit', 429);
+      // Another account is unaffected.
+      const other = await signUp();
+      expect((await c.auth.signInWithPassword({ email: other.email, password: other.password })).error).toBeNull();
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('@supabase/ssr', () => {
+  type Cookie = { name: string; value: string };
+  function serverClient(jar: Map<string, string>) {
+    return createServerClient(auth.url, auth.anonKey, {
+      cookies: {
+        getAll: (): Cookie[] => [...jar].map(([name, value]) => ({ name, value })),
+        setAll: (cookies: { name: string; value: string }[]) => {
+          for (const { name, value } of cookies) {
+            if (value === '') jar.delete(name);
+            else jar.set(name, value);
+          }
+        },
+      },
+      realtime: { transport },
+    });
+  }
+
+  it('stores the session in sb-127-auth-token (base64-) and a later request verifies it with getClaims()', async () => {
+    const { email, password, user } = await signUp();
+    const jar = new Map<string, string>();
+    const { error } = await serverClient(jar).auth.signInWithPassword({ email, password });
+    expect(error).toBeNull();
+    const names = [...jar.keys()];
+    expect(names.every((n) => /^sb-127-auth-token(\.\d+)?$/.test(n))).toBe(true);
+    expect(names.length).toBeGreaterThan(0);
+    expect(jar.get('sb-127-auth-token') ?? jar.get('sb-127-auth-token.0')).toMatch(/^base64-/);
+
+    const next = serverClient(new Map(jar));
+    const claims = await next.auth.getClaims();
+    expect(claims.error).toBeNull();
+    expect(claims.data?.claims.sub).toBe(user.id);
+    const fetched = await next.auth.getUser();
+    expect(fetched.data.user?.email).toBe(email);
+
+    const signedOut = new Map(jar);
+    expect((await serverClient(signedOut).auth.signOut()).error).toBeNull();
+    expect([...signedOut.keys()].filter((n) => n.startsWith('sb-127-auth-token'))).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@ import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@
 import WebSocket from 'ws';
 
 type Transport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
-const transport = WebSocket as unknown as Transport;
+export const transport = WebSocket as unknown as Transport;
 
 export function createTestClient(url: string, apiKey: string): SupabaseClient {
   return createClient(url, apiKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport } });
