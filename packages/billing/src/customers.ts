@@ -1,0 +1,44 @@
+// One Stripe customer per user, created on first need and reused for every later Checkout and the portal.
+// Written as the service (the profile guard refuses stripe_* columns to users).
+import type Stripe from 'stripe';
+import type { Sql } from 'postgres';
+import { BillingError } from './errors.ts';
+
+export interface BillingDeps {
+  /** Service connection (postgres / service_role): billing columns are not writable by users. */
+  sql: Sql;
+  stripe: Stripe;
+}
+
+interface ProfileBilling {
+  email: string | null;
+  stripe_customer_id: string | null;
+  stripe_subscription_id: string | null;
+  subscription_status: string;
+  subscription_tier: string;
+}
+
+export async function readProfileBilling(sql: Sql, userId: string): Promise<ProfileBilling> {
+  const [row] = await sql<ProfileBilling[]>`
+    select email, stripe_customer_id, stripe_subscription_id, subscription_status, subscription_tier
+      from public.polybot_user_profiles where id = ${userId}`;
+  if (!row) throw new BillingError('no_profile', 'No PolyBot profile for this user.');
+  return row;
+}
+
+export async function ensureStripeCustomer(deps: BillingDeps, userId: string): Promise<string> {
+  const profile = await readProfileBilling(deps.sql, userId);
+  if (profile.stripe_customer_id) return profile.stripe_customer_id;
+  // The idempotency key makes concurrent first checkouts of one user get the same customer from Stripe.
+  const customer = await deps.stripe.customers.create(
+    { email: profile.email ?? undefined, metadata: { user_id: userId } },
+    { idempotencyKey: `polybot-customer-${userId}` },
+  );
+  const [stored] = await deps.sql<{ stripe_customer_id: string }[]>`
+    update public.polybot_user_profiles
+       set stripe_customer_id = coalesce(stripe_customer_id, ${customer.id})
+     where id = ${userId}
+     returning stripe_customer_id`;
+  if (!stored) throw new BillingError('no_profile', 'No PolyBot profile for this user.');
+  return stored.stripe_customer_id;
+}
