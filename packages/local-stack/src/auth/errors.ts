@@ -37,6 +37,8 @@ export class AuthHttpError extends Error {
     readonly reasons?: readonly string[],
     /** Set for GoTrue's OAuthError responses (`{error, error_description}`, always 400), e.g. a missing refresh_token. */
     readonly oauthError?: string,
+    /** What went wrong underneath (logged by the server for 5xx, never sent to the client). */
+    readonly internal?: unknown,
   ) {
     super(message);
     this.name = 'AuthHttpError';

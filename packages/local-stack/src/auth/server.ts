@@ -29,9 +29,10 @@ export interface ServerOptions {
 }
 
 export function createAuthServer(ctx: AuthContext, options: ServerOptions = {}): Server {
+  const onError = options.onError ?? logUnexpected;
   return createServer((req, res) => {
-    handle(ctx, req, res).catch((error: unknown) => {
-      options.onError?.(error);
+    handle(ctx, req, res, onError).catch((error: unknown) => {
+      onError(error);
       if (!res.headersSent) {
         writeAuthError(res, new AuthHttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'), req.headers['x-supabase-api-version']);
       } else {
@@ -41,7 +42,7 @@ export function createAuthServer(ctx: AuthContext, options: ServerOptions = {}):
   });
 }
 
-async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerResponse, onError: (error: unknown) => void): Promise<void> {
   setCors(req, res);
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') {
@@ -80,6 +81,7 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
     }
   } catch (error) {
     if (error instanceof AuthHttpError) {
+      if (error.status >= 500) onError(error.internal ?? error);
       writeAuthError(res, error, apiVersion);
       return;
     }
@@ -121,6 +123,12 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch (error) {
     throw badRequest('bad_json', `Could not parse request body as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Message and SQLSTATE only: a driver error object can carry the statement's parameters (passwords). */
+function logUnexpected(error: unknown): void {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? ` [${String(error.code)}]` : '';
+  console.error(`local auth: unexpected error${code}: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -51,7 +51,13 @@ export async function signup(ctx: AuthContext, req: AuthRequest): Promise<Reply>
   checkPasswordStrength(ctx, body.password);
   const encryptedPassword = await hashPassword(ctx.sql, body.password);
   const result = await asAuthAdmin(ctx.sql, async (tx) => {
-    const user = await insertUser(tx, { email, encryptedPassword, userMetadata: body.data ?? {} });
+    let user: UserRow | null;
+    try {
+      user = await insertUser(tx, { email, encryptedPassword, userMetadata: body.data ?? {} });
+    } catch (error) {
+      // E.g. handle_new_user failed: GoTrue's answer, with the database's reason kept for the server log only.
+      throw new AuthHttpError(500, 'unexpected_failure', 'Database error saving new user', undefined, undefined, error);
+    }
     if (!user) throw unprocessable('user_already_exists', 'User already registered');
     return startSession(ctx, tx, user);
   });
