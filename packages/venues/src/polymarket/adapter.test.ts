@@ -101,13 +101,13 @@ describe('Polymarket adapter against the simulator', () => {
     expect((await t.openOrders()).map((o) => o.clientOrderId)).toEqual(['venue-down-00001']);
   });
 
-  it('is rejected with 401 when its L2 secret is wrong', async () => {
-    const bad = await PolymarketTrading.connect({
-      clobUrl: sim.origin,
-      privateKey: generatePrivateKey(),
-      creds: { key: '00000000-0000-0000-0000-000000000000', secret: Buffer.alloc(32, 1).toString('base64'), passphrase: 'x' },
-      retries: 0,
-    });
-    await expect(bad.balance()).rejects.toMatchObject({ status: 401 });
+  it('connects with stored creds only if they are right: a wrong L2 secret is rejected with 401', async () => {
+    const privateKey = generatePrivateKey();
+    const derived = await PolymarketTrading.connect({ clobUrl: sim.origin, privateKey });
+    const creds = derived.client.creds;
+    if (!creds) throw new Error('expected derived creds');
+    await expect(PolymarketTrading.connect({ clobUrl: sim.origin, privateKey, creds })).resolves.toBeInstanceOf(PolymarketTrading);
+    const wrong = { ...creds, secret: Buffer.alloc(32, 1).toString('base64') };
+    await expect(PolymarketTrading.connect({ clobUrl: sim.origin, privateKey, creds: wrong, retries: 0 })).rejects.toMatchObject({ status: 401 });
   });
 });

@@ -64,7 +64,11 @@ export class PolymarketTrading implements Trading {
     const base = { host: opts.clobUrl, chain: chainId, signer, throwOnError: true };
     const creds = opts.creds ?? (await new ClobClient(base).createOrDeriveApiKey());
     const bucket = opts.bucket ?? new TokenBucket({ capacity: 10, refillPerSecond: 5 });
-    return new PolymarketTrading(new ClobClient({ ...base, creds }), account.address, chainId, bucket, { retries: opts.retries ?? 4, baseDelayMs: opts.baseDelayMs ?? 200 });
+    const trading = new PolymarketTrading(new ClobClient({ ...base, creds }), account.address, chainId, bucket, { retries: opts.retries ?? 4, baseDelayMs: opts.baseDelayMs ?? 200 });
+    // Stored creds are checked with one L2 call, so a wrong secret fails here (ApiError, status 401) and not on the
+    // first order. Derived creds were just proven by L1 auth.
+    if (opts.creds) await trading.balance();
+    return trading;
   }
 
   /** Rate-limited, retried call for requests that are safe to repeat (reads, cancels). */
