@@ -10,11 +10,12 @@ import { createTestClient, transport } from './test-client.ts';
 
 let db: TestDatabase;
 let auth: LocalAuth;
+const serverErrors: unknown[] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
   // Reuse interval 0: any reuse outside GoTrue's "lost the last answer" case is refused at once (no clock in tests).
-  auth = await startLocalAuth({ databaseUrl: db.url, refreshTokenReuseIntervalSeconds: 0 });
+  auth = await startLocalAuth({ databaseUrl: db.url, refreshTokenReuseIntervalSeconds: 0, onError: (e) => serverErrors.push(e) });
 }, 120_000);
 
 afterAll(async () => {
@@ -82,6 +83,21 @@ describe('sign-up', () => {
     expect(error?.code).toBe('weak_password');
     expect(error && 'reasons' in error ? error.reasons : undefined).toEqual(['length']);
     expect(await db.sql`select 1 from auth.users where email = ${email}`).toHaveLength(0);
+  });
+
+  it('fails as a whole when handle_new_user fails: 500, no auth.users row without its profile', async () => {
+    await db.sql`alter table public.polybot_user_profiles add constraint test_refuse_name check (display_name is distinct from 'FAIL-ME') not valid`;
+    try {
+      const email = newEmail();
+      const { data, error } = await client().auth.signUp({ email, password: 'correct-horse-1', options: { data: { display_name: 'FAIL-ME' } } });
+      expect(data.user).toBeNull();
+      expect(error?.status).toBe(500);
+      expect(error?.message).toBe('Database error saving new user');
+      expect(await db.sql`select 1 from auth.users where email = ${email}`).toHaveLength(0);
+      expect(serverErrors).toEqual([expect.objectContaining({ code: '23514' })]);
+    } finally {
+      await db.sql`alter table public.polybot_user_profiles drop constraint test_refuse_name`;
+    }
   });
 
   it('refuses a malformed email with validation_failed', async () => {
