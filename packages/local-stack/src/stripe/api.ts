@@ -57,7 +57,8 @@ export class StripeApi {
       case 'GET prices/:id':
         return s.get(s.prices, id ?? '', 'price');
       case 'GET prices': {
-        const keys = query.getAll('lookup_keys[]').concat(query.getAll('lookup_keys'));
+        // The SDK sends arrays in a query string as lookup_keys[0]=a&lookup_keys[1]=b.
+        const keys = [...query.entries()].filter(([k]) => k === 'lookup_keys' || k.startsWith('lookup_keys[')).map(([, v]) => v);
         return this.page('/v1/prices', [...s.prices.values()].filter((p) => keys.length === 0 || (p.lookup_key !== null && keys.includes(p.lookup_key))), query);
       }
       case 'POST checkout/sessions':

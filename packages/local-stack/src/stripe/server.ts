@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { StripeApi } from './api.ts';
 import { parseForm, StripeApiError } from './form.ts';
 import { checkoutPage, messagePage, portalPage } from './pages.ts';
-import { StripeStore } from './store.ts';
+import { StripeStore, type StoreSnapshot } from './store.ts';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { WebhookSender } from './webhooks.ts';
 
 export interface StripeEmulatorOptions {
@@ -17,6 +19,8 @@ export interface StripeEmulatorOptions {
   /** First webhook retry delay in ms (doubles per attempt). */
   webhookRetryBaseMs?: number;
   webhookMaxAttempts?: number;
+  /** JSON file to keep state in across restarts (local runs); tests leave it unset. */
+  statePath?: string;
 }
 
 export interface StripeEmulator {
@@ -47,6 +51,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   });
   const store = new StripeStore(() => baseUrl, (event) => webhooks.enqueue(event));
   const api = new StripeApi(store, () => baseUrl);
+  const persist = options.statePath ? statePersister(options.statePath, store) : () => {};
   const idempotent = new Map<string, { status: number; body: string }>();
 
   const server = createServer((req, res) => {
@@ -76,12 +81,14 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       const form = method === 'GET' ? {} : parseForm(body);
       const json = JSON.stringify(api.handle({ method, path: parts.slice(1), query: url.searchParams, form }));
       if (cacheKey) idempotent.set(cacheKey, { status: 200, body: json });
+      if (method !== 'GET') persist();
       return send(res, 200, json, 'application/json');
     }
     if (parts[0] === '_emulator' && parts[1] === 'clock') {
       if (method === 'POST' && parts[2] === 'advance') {
         const ms = Number(new URLSearchParams(body).get('ms') ?? url.searchParams.get('ms'));
         store.advanceClock(ms);
+        persist();
       }
       return send(res, 200, JSON.stringify({ now: store.now() }), 'application/json');
     }
@@ -100,6 +107,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     if (session.status !== 'open') return send(res, 410, messagePage('Checkout closed', 'This Checkout session is no longer open.'), 'text/html');
     if (method !== 'POST') return send(res, 200, checkoutPage(session, lines), 'text/html');
     const result = store.payCheckout(id, new URLSearchParams(body).get('card') ?? '');
+    persist();
     if (!result.ok) return send(res, 402, checkoutPage(session, lines, result.message), 'text/html');
     res.writeHead(303, { location: result.redirect }).end();
   }
@@ -116,6 +124,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       else if (action === 'renew') store.updateSubscription(sub.id, { cancelAtPeriodEnd: false });
       else if (action === 'switch') store.updateSubscription(sub.id, { price: form.get('price') ?? '' });
       else return send(res, 400, messagePage('Bad request', 'Unknown action.'), 'text/html');
+      persist();
       // Post/redirect/get, as the real portal keeps you on its page after a change.
       res.writeHead(303, { location: `/p/session/${id}?done=${action}` }).end();
       return;
@@ -138,13 +147,24 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   return {
     url: baseUrl, host, port: address.port, secretKey, webhookSecret, store, webhooks,
     setWebhookUrl: (url) => { webhooks.url = url; },
-    advanceClock: async (ms) => { store.advanceClock(ms); },
+    advanceClock: async (ms) => { store.advanceClock(ms); persist(); },
     webhooksIdle: () => webhooks.idle(),
     close: async () => {
       webhooks.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
+  };
+}
+
+function statePersister(path: string, store: StripeStore): () => void {
+  // The file is written only by snapshot() below, so its shape is ours; a hand-edited file is the user's problem.
+  if (existsSync(path)) store.restore(JSON.parse(readFileSync(path, 'utf8')) as StoreSnapshot);
+  mkdirSync(dirname(path), { recursive: true });
+  // Write-then-rename so a crash mid-write never leaves a truncated file behind.
+  return () => {
+    writeFileSync(`${path}.tmp`, JSON.stringify(store.snapshot()));
+    renameSync(`${path}.tmp`, path);
   };
 }
 

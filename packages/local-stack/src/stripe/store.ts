@@ -9,6 +9,12 @@ import { StripeApiError } from './form.ts';
 /** Test cards, as in Stripe's docs. Anything else is an invalid number. */
 export const TEST_CARDS = { succeeds: '4242424242424242', declines: '4000000000000002' } as const;
 
+export interface StoreSnapshot {
+  customers: Customer[]; products: Product[]; prices: Price[]; sessions: CheckoutSession[];
+  subscriptions: Subscription[]; invoices: Invoice[]; events: StripeEvent[]; cards: [string, string][];
+  clockOffsetMs: number; invoiceSeq: number;
+}
+
 export class StripeStore {
   readonly customers = new Map<string, Customer>();
   readonly products = new Map<string, Product>();
@@ -26,6 +32,31 @@ export class StripeStore {
     private readonly baseUrl: () => string,
     private readonly onEvent: (event: StripeEvent) => void,
   ) {}
+
+  /** Everything, for persisting local runs across restarts (profiles keep cus_/sub_ ids that must still exist). */
+  snapshot(): StoreSnapshot {
+    return {
+      customers: [...this.customers.values()], products: [...this.products.values()], prices: [...this.prices.values()],
+      sessions: [...this.sessions.values()], subscriptions: [...this.subscriptions.values()], invoices: [...this.invoices.values()],
+      events: this.events, cards: [...this.cards.entries()], clockOffsetMs: this.clockOffsetMs, invoiceSeq: this.invoiceSeq,
+    };
+  }
+
+  restore(snapshot: StoreSnapshot): void {
+    const fill = <T extends { id: string }>(map: Map<string, T>, items: T[]): void => {
+      for (const item of items) map.set(item.id, item);
+    };
+    fill(this.customers, snapshot.customers);
+    fill(this.products, snapshot.products);
+    fill(this.prices, snapshot.prices);
+    fill(this.sessions, snapshot.sessions);
+    fill(this.subscriptions, snapshot.subscriptions);
+    fill(this.invoices, snapshot.invoices);
+    this.events.push(...snapshot.events);
+    for (const [customer, card] of snapshot.cards) this.cards.set(customer, card);
+    this.clockOffsetMs = snapshot.clockOffsetMs;
+    this.invoiceSeq = snapshot.invoiceSeq;
+  }
 
   /** Stripe time in seconds: the wall clock plus however far the test clock was advanced. */
   now(): number {
