@@ -26,6 +26,8 @@ export interface AuthRequest {
   method: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  /** Path parameters (`/admin/users/:id` → id). */
+  params: Partial<Record<string, string>>;
   /** Parsed JSON body (undefined when there was none). */
   body: unknown;
 }

@@ -11,9 +11,11 @@ export const API_VERSION_2024 = '2024-01-01';
 export type AuthErrorCode =
   | 'bad_json'
   | 'bad_jwt'
+  | 'email_exists'
   | 'email_not_confirmed'
   | 'invalid_credentials'
   | 'no_authorization'
+  | 'not_admin'
   | 'not_found'
   | 'over_request_rate_limit'
   | 'phone_provider_disabled'

@@ -2,6 +2,7 @@
 // check (the gateway answers 401 without a valid key; only the JWKS is open), JSON body parsing, routing under
 // /auth/v1, and turning every failure into GoTrue's error shape. Unknown routes get a loud 404.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { adminCreateUser, adminDeleteUser, adminGetUser } from './admin-handlers.ts';
 import type { AuthContext, AuthRequest, Reply } from './context.ts';
 import { AuthHttpError, badRequest, writeAuthError } from './errors.ts';
 import { signup, token } from './session-handlers.ts';
@@ -19,6 +20,8 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/settings': { GET: () => settings() },
   '/health': { GET: () => health() },
   '/.well-known/jwks.json': { GET: (ctx) => jwks(ctx) },
+  '/admin/users': { POST: adminCreateUser },
+  '/admin/users/:id': { GET: adminGetUser, DELETE: adminDeleteUser },
 };
 /** Routes Supabase's gateway serves without an API key. */
 const OPEN_ROUTES = new Set(['/.well-known/jwks.json']);
@@ -53,7 +56,10 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://local');
   const apiVersion = req.headers['x-supabase-api-version'];
   const route = url.pathname.startsWith(`${PREFIX}/`) ? url.pathname.slice(PREFIX.length).replace(/\/+$/, '') : undefined;
-  const routeHandlers = route === undefined ? undefined : ROUTES[route];
+  const params: Partial<Record<string, string>> = {};
+  const adminUser = route === undefined ? null : /^\/admin\/users\/([^/]+)$/.exec(route);
+  if (adminUser) params.id = safeDecode(adminUser[1] ?? '');
+  const routeHandlers = route === undefined ? undefined : ROUTES[adminUser ? '/admin/users/:id' : route];
   if (route === undefined || routeHandlers === undefined) {
     sendJson(res, 404, {
       code: 'not_found',
@@ -72,7 +78,7 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
   }
   try {
     const body = method === 'GET' ? undefined : await readJsonBody(req);
-    const reply = await handler(ctx, { method, query: url.searchParams, headers: req.headers, body });
+    const reply = await handler(ctx, { method, query: url.searchParams, headers: req.headers, params, body });
     if (reply.body === undefined) {
       res.statusCode = reply.status;
       res.end();
@@ -122,6 +128,14 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     return JSON.parse(text);
   } catch (error) {
     throw badRequest('bad_json', `Could not parse request body as JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return ''; // malformed escapes name no user: the handler answers 404
   }
 }
 

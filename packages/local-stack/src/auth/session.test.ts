@@ -295,3 +295,40 @@ describe('@supabase/ssr', () => {
     expect([...signedOut.keys()].filter((n) => n.startsWith('sb-127-auth-token'))).toHaveLength(0);
   });
 });
+
+describe('admin API (service_role)', () => {
+  const admin = (): SupabaseClient => createTestClient(auth.url, auth.serviceRoleKey);
+
+  it('creates a confirmed user (profile via handle_new_user) who can sign in; fetches and deletes it', async () => {
+    const email = newEmail();
+    const { data, error } = await admin().auth.admin.createUser({ email, password: 'admin-made-1', email_confirm: true, user_metadata: { display_name: 'Made' } });
+    expect(error).toBeNull();
+    const id = data.user?.id ?? '';
+    expect(await db.sql`select display_name from public.polybot_user_profiles where id = ${id}`).toEqual([{ display_name: 'Made' }]);
+    expect((await client().auth.signInWithPassword({ email, password: 'admin-made-1' })).error).toBeNull();
+    expect((await admin().auth.admin.getUserById(id)).data.user?.email).toBe(email);
+    await expectAuthError(admin().auth.admin.createUser({ email, password: 'admin-made-1' }), 'email_exists', 422);
+
+    expect((await admin().auth.admin.deleteUser(id)).error).toBeNull();
+    expect(await db.sql`select 1 from public.polybot_user_profiles where id = ${id}`).toHaveLength(0);
+    await expectAuthError(admin().auth.admin.getUserById(id), 'user_not_found', 404);
+  });
+
+  it('leaves a user unconfirmed without email_confirm, so password sign-in answers email_not_confirmed', async () => {
+    const email = newEmail();
+    expect((await admin().auth.admin.createUser({ email, password: 'unconfirmed-1' })).error).toBeNull();
+    await expectAuthError(client().auth.signInWithPassword({ email, password: 'unconfirmed-1' }), 'email_not_confirmed', 400);
+  });
+
+  it('refuses the anon key and user tokens with not_admin', async () => {
+    await expectAuthError(client().auth.admin.createUser({ email: newEmail(), password: 'nope-nope-1' }), 'not_admin', 403);
+    const { session } = await signUp();
+    const res = await fetch(`${auth.url}/auth/v1/admin/users`, {
+      method: 'POST',
+      headers: { apikey: auth.anonKey, Authorization: `Bearer ${session.access_token}`, 'Content-Type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' },
+      body: JSON.stringify({ email: newEmail(), password: 'nope-nope-1' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ code: 'not_admin', message: 'User not allowed' });
+  });
+});

@@ -76,24 +76,34 @@ export async function findUserById(tx: AuthTx, id: string): Promise<UserRow | nu
 
 export interface NewUser {
   email: string;
+  /** '' for a user created by an admin without a password (GoTrue stores the empty string too). */
   encryptedPassword: string;
   userMetadata: Record<string, unknown>;
+  appMetadata?: Record<string, unknown>;
+  /** Sign-up confirms at once (confirmations are off locally); admin createUser only with email_confirm. */
+  confirmed: boolean;
 }
 
-/** Inserts a confirmed email user (confirmations are off locally). Returns null if the email is taken. */
+/** Inserts an email user. Returns null if the email is taken. */
 export async function insertUser(tx: AuthTx, user: NewUser): Promise<UserRow | null> {
   const id = randomUUID();
-  // GoTrue merges the email identity's data into user_metadata at sign-up (sub, email, email_verified, phone_verified).
-  const userMetadata = { ...user.userMetadata, email: user.email, email_verified: true, phone_verified: false, sub: id };
+  // GoTrue merges the email identity's data into user_metadata (sub, email, email_verified, phone_verified).
+  const userMetadata = { ...user.userMetadata, email: user.email, email_verified: user.confirmed, phone_verified: false, sub: id };
+  const appMetadata = { ...user.appMetadata, provider: 'email', providers: ['email'] };
   const rows = await tx`
     insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                             raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
     values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${user.email},
-            ${user.encryptedPassword}, now(), ${tx.json({ provider: 'email', providers: ['email'] })},
+            ${user.encryptedPassword}, ${user.confirmed ? new Date() : null}, ${tx.json(jsonValue(appMetadata))},
             ${tx.json(jsonValue(userMetadata))}, now(), now(), false, false)
     on conflict do nothing
     returning ${tx(USER_COLUMNS)}`;
   return parseUser(rows);
+}
+
+export async function deleteUser(tx: AuthTx, id: string): Promise<boolean> {
+  const rows = await tx`delete from auth.users where id = ${id} returning id`;
+  return rows.length > 0;
 }
 
 export async function updateUser(
