@@ -72,9 +72,16 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
     sendJson(res, 405, { code: 'method_not_allowed', message: `local auth: ${method} ${url.pathname} is not supported (allowed: ${Object.keys(routeHandlers).join(', ')})` });
     return;
   }
-  if (!OPEN_ROUTES.has(route) && !(await hasValidApiKey(ctx, req, url))) {
-    sendJson(res, 401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
-    return;
+  if (!OPEN_ROUTES.has(route)) {
+    const apiKey = presentedApiKey(req, url);
+    if (apiKey === undefined) {
+      sendJson(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
+      return;
+    }
+    if ((await verifyApiKey(ctx.keys, apiKey)) === null) {
+      sendJson(res, 401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
+      return;
+    }
   }
   try {
     const body = method === 'GET' ? undefined : await readJsonBody(req);
@@ -95,10 +102,9 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
   }
 }
 
-async function hasValidApiKey(ctx: AuthContext, req: IncomingMessage, url: URL): Promise<boolean> {
+function presentedApiKey(req: IncomingMessage, url: URL): string | undefined {
   const header = req.headers.apikey;
-  const key = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('apikey');
-  return key ? (await verifyApiKey(ctx.keys, key)) !== null : false;
+  return (Array.isArray(header) ? header[0] : header) || url.searchParams.get('apikey') || undefined;
 }
 
 function setCors(req: IncomingMessage, res: ServerResponse): void {

@@ -146,9 +146,13 @@ describe('HTTP surface', () => {
   const json = async (res: Response): Promise<Record<string, unknown>> => z.record(z.string(), z.unknown()).parse(await res.json());
 
   it('requires a valid apikey except on the JWKS (as Supabase\'s gateway does); the service key is accepted', async () => {
-    expect((await fetch(`${auth.url}/auth/v1/settings`)).status).toBe(401);
+    const none = await fetch(`${auth.url}/auth/v1/settings`);
+    expect(none.status).toBe(401);
+    expect(await json(none)).toMatchObject({ message: 'No API key found in request' });
     const foreignKey = await new SignJWT({ role: 'anon' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('y'.repeat(32)));
-    expect((await fetch(`${auth.url}/auth/v1/settings`, { headers: { apikey: foreignKey } })).status).toBe(401);
+    const foreign = await fetch(`${auth.url}/auth/v1/settings`, { headers: { apikey: foreignKey } });
+    expect(foreign.status).toBe(401);
+    expect(await json(foreign)).toMatchObject({ message: 'Invalid API key' });
     expect((await fetch(`${auth.url}/auth/v1/settings`, { headers: { apikey: auth.serviceRoleKey } })).status).toBe(200);
     expect((await fetch(auth.jwksUrl)).status).toBe(200);
     const settings = await json(await fetch(`${auth.url}/auth/v1/settings`, { headers: withKey() }));
