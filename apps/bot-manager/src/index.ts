@@ -45,6 +45,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     managerId: o.managerId ?? `${hostname()}:${process.pid}`,
     heartbeatMs: o.heartbeatMs ?? 1000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 10_000,
+    startTimeoutMs: o.startTimeoutMs ?? 60_000,
     crashBackoffBaseMs: o.crashBackoffBaseMs ?? 500,
     crashBackoffMaxMs: o.crashBackoffMaxMs ?? 60_000,
     maxCrashes: o.maxCrashes ?? 5,

@@ -18,6 +18,7 @@ export interface SupervisionOptions {
   managerId: string;
   heartbeatMs: number;
   heartbeatTimeoutMs: number;
+  startTimeoutMs: number;
   crashBackoffBaseMs: number;
   crashBackoffMaxMs: number;
   maxCrashes: number;
@@ -255,7 +256,9 @@ export class BotManager extends EventEmitter {
     for (const s of this.slots.values()) {
       const p = s.proc;
       if (!p || p.exited || p.stopRequested) continue;
-      if (now - p.lastHeartbeat > this.opts.heartbeatTimeoutMs) {
+      // Before 'ready' the child is still loading (tsx compiles on first start): a separate, generous bound applies.
+      const limit = p.ready ? this.opts.heartbeatTimeoutMs : this.opts.startTimeoutMs;
+      if (now - p.lastHeartbeat > limit) {
         this.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
         this.metrics.restarts.inc({ reason: 'silent' });
         p.kill();
