@@ -1,7 +1,8 @@
 // Test harness: a migrated throwaway Postgres, the Stripe emulator with Pro/Basic prices, and the real
 // stripe-webhook edge function served by Deno with Stripe delivering to it. Tests only.
 import { randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { createStripeClient, readBillingConfig } from './config.ts';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import { serveEdgeFunction, startStripeEmulator, type EdgeFunctionServer, type StripeEmulator } from '@polybot/local-stack/stripe';
 import type { BillingDeps } from './customers.ts';
@@ -26,7 +27,10 @@ export async function startBillingStack(): Promise<BillingStack> {
     await db.stop();
   };
   try {
-    const stripe = new Stripe(emulator.secretKey, { host: emulator.host, port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
+    // The same factory the app uses, configured the way `npm start` configures it (STRIPE_API_BASE).
+    const stripe = createStripeClient(readBillingConfig({
+      STRIPE_SECRET_KEY: emulator.secretKey, STRIPE_API_BASE: emulator.url, STRIPE_PRICE_BASIC: 'price_placeholder_b', STRIPE_PRICE_PRO: 'price_placeholder_p',
+    }));
     const price = async (name: string, cents: number): Promise<string> => {
       const product = await stripe.products.create({ name });
       return (await stripe.prices.create({ product: product.id, unit_amount: cents, currency: 'usd', recurring: { interval: 'month' } })).id;

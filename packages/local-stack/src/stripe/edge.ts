@@ -29,11 +29,7 @@ export async function serveEdgeFunction(options: {
     {
       cwd: dir,
       // Only what the function needs (plus what npx/deno need to start): never the parent's secrets wholesale.
-      env: {
-        PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1',
-        ...(process.env.DENO_DIR ? { DENO_DIR: process.env.DENO_DIR } : {}),
-        ...options.env, PORT: String(port), HOSTNAME: '127.0.0.1',
-      },
+      env: { ...passThroughEnv(), NO_COLOR: '1', ...options.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -49,6 +45,16 @@ export async function serveEdgeFunction(options: {
   const url = `http://127.0.0.1:${port}`;
   await waitUntilListening(child, url, () => output);
   return { url, port, close: () => stop(child) };
+}
+
+// What Deno itself needs to start and fetch npm packages (cache dir, registry, proxies), never the parent's secrets.
+const PASS_THROUGH = ['PATH', 'HOME', 'DENO_DIR', 'NPM_CONFIG_REGISTRY', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE'];
+
+function passThroughEnv(): Record<string, string> {
+  return Object.fromEntries(PASS_THROUGH.flatMap((name) => {
+    const value = process.env[name];
+    return value ? [[name, value]] : [];
+  }));
 }
 
 async function waitUntilListening(child: ChildProcess, url: string, output: () => string): Promise<void> {
