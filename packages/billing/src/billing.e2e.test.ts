@@ -96,7 +96,7 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
     expect(upgraded.subscription_expires_at?.getTime()).toBe(periodEnd);
     expect(stack.emulator.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
     // The bot-manager learns of the upgrade through the profile trigger's NOTIFY.
-    await expect.poll(() => notified.length).toBeGreaterThan(0);
+    await expect.poll(() => notified.length, { timeout: 15_000 }).toBeGreaterThan(0);
 
     await expect(checkout(userId)).rejects.toMatchObject({ code: 'already_subscribed' });
     const portal = await createPortalSession(stack.deps, { userId, returnUrl: 'http://app.test/billing' });
@@ -106,7 +106,8 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
     expect(await billingOf(userId)).toMatchObject({ subscription_tier: 'pro', subscription_status: 'active', subscription_cancel_at_period_end: true });
 
     // Still paid inside the period...
-    await stack.emulator.advanceClock(periodEnd - Date.now() - DAY);
+    // Emulator time, not the wall clock: earlier tests in this file may have advanced it.
+    await stack.emulator.advanceClock(periodEnd - stack.emulator.store.now() * 1000 - DAY);
     await stack.emulator.webhooksIdle();
     expect((await billingOf(userId)).subscription_tier).toBe('pro');
     // ...and free once the test clock passes its end.
