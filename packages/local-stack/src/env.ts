@@ -8,6 +8,7 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: 'DATABASE_URL must be a postgres:// or postgresql:// connection string' })
     .optional(),
   POLYBOT_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54322),
+  POLYBOT_AUTH_PORT: z.coerce.number().int().min(1024).max(65535).default(54321),
   POLYBOT_VENUE_SIM_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

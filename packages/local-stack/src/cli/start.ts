@@ -3,9 +3,11 @@
 // venue simulator replaying the arb-rich scenario. Any real service configured in the environment (DATABASE_URL)
 // replaces its local stand-in. Runs until Ctrl-C / SIGTERM, then stops everything it started.
 import { applySeed } from '@polybot/db/migrate';
+import path from 'node:path';
 import postgres from 'postgres';
+import { startLocalAuth } from '../auth/index.ts';
 import { readEnv, redactUrl } from '../env.ts';
-import { SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '../postgres/index.ts';
+import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '../postgres/index.ts';
 import { startVenueSim, type VenueSim } from '../venue-sim/server.ts';
 
 const say = (line: string) => console.log(`polybot: ${line}`);
@@ -40,12 +42,23 @@ async function main(): Promise<void> {
     );
   }
 
+  const auth = await startLocalAuth({
+    databaseUrl,
+    port: env.POLYBOT_AUTH_PORT,
+    signingKeyPath: path.join(LOCAL_STATE_DIR, 'auth-signing-key.json'),
+    siteUrl: 'http://127.0.0.1:3000',
+    onError: (e: unknown) => console.error(`polybot: local auth: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  stoppers.unshift({ name: 'local auth', stop: () => auth.close() });
+
   const sim: VenueSim = await startVenueSim({ scenario: 'arb-rich', port: env.POLYBOT_VENUE_SIM_PORT, host: '127.0.0.1' });
   stoppers.unshift({ name: 'venue simulator', stop: () => sim.close() });
 
   console.log('');
   console.log('PolyBot local stack is up');
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
+  console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
+  console.log(`    anon key         ${auth.anonKey}`);
   console.log('  Venue simulator    scenario arb-rich');
   for (const [name, url] of Object.entries(sim.urls)) console.log(`    ${name.padEnd(16)} ${url}`);
   console.log('  Demo users         alice@demo.polybot.local, bob@demo.polybot.local, carol@demo.polybot.local (password: polybot-demo)');
