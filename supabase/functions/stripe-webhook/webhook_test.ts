@@ -159,6 +159,37 @@ Deno.test('database fails mid-transaction → 500, event id not recorded, profil
   assertEquals(state.subscription_tier, 'pro');
 });
 
+Deno.test('an old subscription ending late does not end the one the user has now', async () => {
+  const userId = await createUser(superuser);
+  const old = sub(userId, { id: `sub_old_${userId.slice(0, 8)}`, price: 'price_test_basic' });
+  const current = sub(userId, { id: `sub_new_${userId.slice(0, 8)}` });
+  await deliver(subscriptionEvent('created', T0, old));
+  await deliver(subscriptionEvent('created', T0 + 60, current));
+  assertEquals((await deliver(subscriptionEvent('deleted', T0 + 120, { ...old, status: 'canceled' }))).outcome, 'ignored');
+  const state = await billingOf(sql, userId);
+  assertEquals([state.subscription_tier, state.subscription_status, state.stripe_subscription_id], ['pro', 'active', current.id]);
+});
+
+Deno.test('unhandled event types are acknowledged without touching the database', async () => {
+  const event = { id: 'evt_unhandled_1', object: 'event', type: 'customer.created', created: T0, livemode: false, data: { object: { id: 'cus_x', object: 'customer' } } };
+  assertEquals(await deliver(event), { status: 200, outcome: 'ignored' });
+  assertEquals(await eventCount(sql, [idOf(event)]), 0);
+});
+
+Deno.test('a price no STRIPE_PRICE_* maps → 500 and nothing recorded, so Stripe retries after the fix', async () => {
+  const userId = await createUser(superuser);
+  const event = subscriptionEvent('created', T0, sub(userId, { price: 'price_not_configured' }));
+  assertEquals((await deliver(event)).status, 500);
+  assertEquals(await eventCount(sql, [idOf(event)]), 0);
+  assertEquals((await billingOf(sql, userId)).subscription_tier, 'free');
+});
+
+Deno.test('an event about a customer no user has is recorded and ignored', async () => {
+  const event = subscriptionEvent('created', T0, { id: 'sub_stranger', customer: 'cus_nobody', userId: 'not-a-uuid', status: 'active', price: 'price_test_pro', periodEnd: T0 + 86400 });
+  assertEquals(await deliver(event), { status: 200, outcome: 'ignored' });
+  assertEquals(await eventCount(sql, [idOf(event)]), 1);
+});
+
 Deno.test({
   name: 'close connections',
   fn: async () => {
