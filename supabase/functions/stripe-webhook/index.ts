@@ -5,15 +5,13 @@ import postgres from 'postgres';
 import { priceMapFromEnv } from '../_shared/billing/prices.ts';
 import { createWebhookHandler } from './handler.ts';
 
-export { createWebhookHandler } from './handler.ts';
-
 function requireEnv(name: string): string {
   const value = Deno.env.get(name);
   if (!value) throw new Error(`${name} is not set`);
   return value;
 }
 
-export function handlerFromEnv(): (req: Request) => Promise<Response> {
+function handlerFromEnv(): (req: Request) => Promise<Response> {
   // Small pool, no prepared statements: edge functions may sit behind Supavisor's transaction pooler.
   const sql = postgres(requireEnv('SUPABASE_DB_URL'), { max: 3, prepare: false, idle_timeout: 20, connect_timeout: 10 });
   return createWebhookHandler({
@@ -23,8 +21,7 @@ export function handlerFromEnv(): (req: Request) => Promise<Response> {
   });
 }
 
-if (import.meta.main) {
-  const handler = handlerFromEnv();
-  const port = Number(Deno.env.get('PORT') ?? '8000');
-  Deno.serve({ port, hostname: Deno.env.get('HOSTNAME') ?? '0.0.0.0' }, handler);
-}
+// Serve unconditionally: this file is only ever the entry point (the hosted Edge Runtime loads it as the function's
+// main module). Tests import handler.ts instead. PORT/HOSTNAME are for local `deno run` (serveEdgeFunction).
+const port = Number(Deno.env.get('PORT') ?? '8000');
+Deno.serve({ port, hostname: Deno.env.get('HOSTNAME') ?? '0.0.0.0' }, handlerFromEnv());
