@@ -9,6 +9,8 @@ const EnvSchema = z.object({
     .optional(),
   POLYBOT_DB_PORT: z.coerce.number().int().min(1024).max(65535).default(54322),
   POLYBOT_AUTH_PORT: z.coerce.number().int().min(1024).max(65535).default(54321),
+  POLYBOT_STRIPE_PORT: z.coerce.number().int().min(1024).max(65535).default(12111),
+  POLYBOT_EDGE_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   POLYBOT_VENUE_SIM_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

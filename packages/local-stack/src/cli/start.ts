@@ -6,6 +6,7 @@ import { applySeed } from '@polybot/db/migrate';
 import path from 'node:path';
 import postgres from 'postgres';
 import { startLocalAuth } from '../auth/index.ts';
+import { startLocalBilling } from '../stripe/index.ts';
 import { readEnv, redactUrl } from '../env.ts';
 import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '../postgres/index.ts';
 import { startVenueSim, type VenueSim } from '../venue-sim/server.ts';
@@ -51,6 +52,14 @@ async function main(): Promise<void> {
   });
   stoppers.unshift({ name: 'local auth', stop: () => auth.close() });
 
+  const billing = await startLocalBilling({
+    databaseUrl,
+    statePath: path.join(LOCAL_STATE_DIR, 'stripe.json'),
+    emulatorPort: env.POLYBOT_STRIPE_PORT,
+    edgePort: env.POLYBOT_EDGE_PORT,
+  });
+  stoppers.unshift({ name: 'Stripe emulator and webhook function', stop: () => billing.close() });
+
   const sim: VenueSim = await startVenueSim({ scenario: 'arb-rich', port: env.POLYBOT_VENUE_SIM_PORT, host: '127.0.0.1' });
   stoppers.unshift({ name: 'venue simulator', stop: () => sim.close() });
 
@@ -59,6 +68,8 @@ async function main(): Promise<void> {
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
   console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
   console.log(`    anon key         ${auth.anonKey}`);
+  console.log(`  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`);
+  console.log(`  Webhook function   ${billing.edge.url} (supabase/functions/stripe-webhook under Deno)`);
   console.log('  Venue simulator    scenario arb-rich');
   for (const [name, url] of Object.entries(sim.urls)) console.log(`    ${name.padEnd(16)} ${url}`);
   console.log('  Demo users         alice@demo.polybot.local, bob@demo.polybot.local, carol@demo.polybot.local (password: polybot-demo)');
