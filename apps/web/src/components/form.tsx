@@ -19,7 +19,7 @@ export function ActionForm({ action, children, label, className }: { action: Act
   const [state, formAction] = useActionState(action, { ok: false, error: null, fieldErrors: {} });
   const formErrors = state.fieldErrors._form ?? [];
   return (
-    <form action={formAction} aria-label={label} className={className ?? 'form'} noValidate>
+    <form action={formAction} aria-label={label} className={className ?? 'form'} noValidate data-result-at={state.at ?? 0}>
       <StateContext.Provider value={state}>
         {state.error ? (
           <div role="alert" className="banner banner-error">

@@ -12,12 +12,16 @@ import { asUser } from '../../lib/session.ts';
 
 const TOGGLES = Object.values(FEATURE_TOGGLES);
 
+// Every numeric limit is required on this form: a blank field is a mistake, not "leave unchanged", so it becomes
+// NaN and the shared schema reports "<label> must be a number" for it.
+const limit = (form: FormData, key: string): number => num(form, key) ?? Number.NaN;
+
 function readConfigForm(form: FormData): unknown {
   return {
-    min_profit_pct: num(form, 'min_profit_pct'),
-    max_trade_size_usd: num(form, 'max_trade_size_usd'),
-    max_daily_loss_usd: num(form, 'max_daily_loss_usd'),
-    max_open_positions: num(form, 'max_open_positions'),
+    min_profit_pct: limit(form, 'min_profit_pct'),
+    max_trade_size_usd: limit(form, 'max_trade_size_usd'),
+    max_daily_loss_usd: limit(form, 'max_daily_loss_usd'),
+    max_open_positions: limit(form, 'max_open_positions'),
     dry_run: form.get('trading_mode') !== 'live',
     enable_polymarket: bool(form, 'enable_polymarket'),
     enable_kalshi: bool(form, 'enable_kalshi'),
@@ -25,13 +29,7 @@ function readConfigForm(form: FormData): unknown {
   };
 }
 
-// Every numeric limit is required on this form: a blank field is a mistake, not "leave unchanged".
-const ConfigFormSchema = UserConfigPatchSchema.required({
-  min_profit_pct: true,
-  max_trade_size_usd: true,
-  max_daily_loss_usd: true,
-  max_open_positions: true,
-});
+const ConfigFormSchema = UserConfigPatchSchema;
 
 /** Plan rules the shared schema cannot know: gated strategies, live trading. */
 function planErrors(profile: Profile, patch: UserConfigPatch): Record<string, string[]> {

@@ -4,6 +4,7 @@
 import { deleteOwnSecret, saveOwnSecret } from '@polybot/db/user';
 import { SecretInputSchema, toSaveUserSecretArgs } from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '../../lib/action.ts';
 import { asUser } from '../../lib/session.ts';
@@ -59,7 +60,7 @@ export const deleteKeys = action(
   async (claims, input) => {
     const deleted = await asUser(claims, (tx) => deleteOwnSecret(tx, input.platform, input.mode === 'paper'));
     if (!deleted) throw new UserError('There are no such keys to delete.');
-    revalidatePath('/settings/keys');
-    return 'Keys deleted.';
+    // The form lives inside the deleted key's card, so the confirmation is shown by the page instead.
+    redirect(`/settings/keys?deleted=${input.platform}-${input.mode}`);
   },
 );

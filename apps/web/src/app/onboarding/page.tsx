@@ -10,6 +10,7 @@ import { listPlans, TERMS_VERSION } from '../../lib/data.ts';
 import { asUser, requireClaims } from '../../lib/session.ts';
 import { saveRiskAndContinue } from '../actions/config.ts';
 import { acceptTermsAction, finishPlatforms } from '../actions/onboarding.ts';
+import { signOut } from '../auth/actions.ts';
 
 export const metadata = { title: 'Set up your bot · PolyBot' };
 
@@ -34,6 +35,15 @@ export default async function OnboardingPage() {
   const current = STEPS.findIndex((s) => s.key === profile.onboarding_step);
 
   return (
+    <>
+    <header className="topbar">
+      <span className="brand">PolyBot</span>
+      <form action={signOut}>
+        <button type="submit" className="btn btn-secondary">
+          Sign out
+        </button>
+      </form>
+    </header>
     <main className="shell stack">
       <h1>Set up your bot</h1>
       <nav aria-label="Setup progress">
@@ -104,5 +114,6 @@ export default async function OnboardingPage() {
         </section>
       ) : null}
     </main>
+    </>
   );
 }

@@ -6,13 +6,19 @@ import { asUser, requireClaims } from '../../../../lib/session.ts';
 export const metadata = { title: 'API keys · PolyBot' };
 export const dynamic = 'force-dynamic';
 
-export default async function KeysPage() {
+export default async function KeysPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
+  const { deleted } = await searchParams;
   const claims = await requireClaims('/settings/keys');
   const keys = await asUser(claims, listOwnSecretMetadata);
   return (
     <div className="stack">
       <h1>API keys</h1>
       <p className="muted">Keys are checked with the venue before they are saved, stored encrypted, and never shown again — only the last characters.</p>
+      {deleted && /^(kalshi|polymarket)-(paper|live)$/.test(deleted) ? (
+        <p role="status" className="banner banner-ok">
+          Keys deleted: {deleted.replace('-', ' ')}.
+        </p>
+      ) : null}
       <KeyList keys={keys} allowDelete />
       <div className="grid">
         <section className="card stack" aria-labelledby="pm-h">
