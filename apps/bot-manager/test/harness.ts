@@ -55,7 +55,7 @@ export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise
               'x', now(), '{"provider":"email","providers":["email"]}', '{}', now(), now())`;
   });
   await db.sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
-  if (o.profile) await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
+  if (o.profile && Object.keys(o.profile).length > 0) await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
   await db.sql`update public.polybot_user_config set ${db.sql({ dry_run: true, min_profit_pct: 0.1, ...o.config } as Record<string, never>)} where user_id = ${id}`;
   const keys = o.keys ?? makeKeys();
   await saveKeys(db.sql, id, keys, o.isPaper ?? true);
@@ -121,4 +121,39 @@ export function runnerPids(): number[] {
 export async function statusOf(sql: Sql, userId: string): Promise<Record<string, unknown>> {
   const [row] = await sql`select * from public.polybot_bot_status where user_id = ${userId}`;
   return row ?? {};
+}
+
+/** An HTTP proxy in front of the simulator that records every request (method and path): what the venue would see. */
+export async function startCountingProxy(target: string): Promise<{ origin: string; requests: string[]; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    requests.push(`${req.method ?? 'GET'} ${url.split('?')[0] ?? url}`);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      fetch(`${target}${url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) }).then(
+        async (r) => {
+          const buf = Buffer.from(await r.arrayBuffer());
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(buf);
+        },
+        () => res.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
 }

@@ -1,0 +1,134 @@
+// The runner's risk rules end to end: daily loss halt, the monthly limit under a race, paper never touching private
+// endpoints, and live trading only with all three conditions.
+import { setSecretValidation } from '@polybot/db/service';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startBotManager, type RunningBotManager } from '../src/index.ts';
+import { createLogger } from '../src/shared/log.ts';
+import type { VenueUrls } from '../src/shared/ipc.ts';
+import {
+  createTestDatabase, createUser, saveKeys, makeKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf,
+  type TestDatabase, type VenueSim,
+} from './harness.ts';
+
+let db: TestDatabase;
+let sim: VenueSim;
+let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let urls: VenueUrls;
+const managers: RunningBotManager[] = [];
+const heartbeats: Array<{ pid: number; state: string; seen: number; placed: number }> = [];
+
+const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|data\/|balance-allowance)/;
+
+async function manager(id: string): Promise<RunningBotManager> {
+  const m = await startBotManager({
+    databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id,
+    heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100,
+    ipcTap: (e) => {
+      const msg = e.message as { type: string; stats?: { state: string; opportunitiesSeen: number; tradesPlaced: number } };
+      if (msg.type === 'heartbeat' && msg.stats) heartbeats.push({ pid: e.pid, state: msg.stats.state, seen: msg.stats.opportunitiesSeen, placed: msg.stats.tradesPlaced });
+    },
+  });
+  managers.push(m);
+  return m;
+}
+
+const disable = (userId: string): Promise<unknown> => db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
+
+beforeAll(async () => {
+  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
+  proxy = await startCountingProxy(sim.origin);
+  const direct = venueUrlsOf(sim);
+  urls = { polymarketClob: proxy.origin, polymarketGamma: `${proxy.origin}/gamma`, polymarketWs: direct.polymarketWs };
+});
+
+afterAll(async () => {
+  await Promise.allSettled(managers.map((m) => m.stop()));
+  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
+});
+
+test('daily loss limit reached → no new positions, and the status says so (paper mode: no private endpoint called)', async () => {
+  const u = await createUser(db, { config: { max_daily_loss_usd: 1 } });
+  await manager('m1');
+  await until(async () => (await db.sql`select 1 from public.polybot_positions where user_id = ${u.id} and status = 'open'`).length > 0, 'a position');
+  // Take away the bids of everything held: marked to market, the positions are now worth nothing.
+  const held = await db.sql<{ instrument_id: string }[]>`select instrument_id from public.polybot_positions where user_id = ${u.id}`;
+  for (const { instrument_id } of held) {
+    const book = (await (await fetch(`${sim.origin}/book?token_id=${instrument_id}`)).json()) as { bids: Array<{ price: string }> };
+    for (const b of book.bids) {
+      await fetch(`${sim.origin}/_sim/polymarket/set-level`, { method: 'POST', body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: Number(b.price), size: 0 }) });
+    }
+  }
+  const s = await until(async () => {
+    const st = await statusOf(db.sql, u.id);
+    return st.halt_reason && st.trading_halted_until ? st : null;
+  }, 'halt in status');
+  expect(String(s.halt_reason)).toMatch(/daily loss limit reached/);
+  const haltedUntil = new Date(String(s.trading_halted_until));
+  expect(haltedUntil.getUTCHours()).toBe(0);
+  expect(haltedUntil.getTime()).toBeGreaterThan(Date.now());
+  const [{ n: before } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
+  // Arbitrage keeps appearing on arb-rich (new books every tick); a halted runner must not act on any of it.
+  const seenAtHalt = heartbeats.length;
+  await until(() => heartbeats.length > seenAtHalt + 20, 'more heartbeats while halted');
+  const [{ n: after } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
+  expect(after).toBe(before);
+  expect(proxy.requests.filter((r) => PRIVATE.test(r))).toEqual([]);
+  expect(proxy.requests.length).toBeGreaterThan(0);
+  await disable(u.id);
+});
+
+test('monthly limit: two runners of one user racing at limit − 1 → exactly one more trade', async () => {
+  const u = await createUser(db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
+  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
+  const m2 = await manager('m2');
+  const m1 = managers[0];
+  if (!m1) throw new Error('no first manager');
+  const pids = await until(() => {
+    const a = m1.manager.runners().find((r) => r.userId === u.id)?.pid;
+    const b = m2.manager.runners().find((r) => r.userId === u.id)?.pid;
+    return a && b ? [a, b] : null;
+  }, 'a runner of the user in each manager', 90_000);
+  // Both runners have met the arbitrage and finished what they did about it.
+  await until(() => pids.every((pid) => heartbeats.some((h) => h.pid === pid && h.seen >= 1)), 'both runners met an opportunity', 90_000);
+  const mark = heartbeats.length;
+  await until(() => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10), 'both runners settled', 90_000);
+  const groups = await db.sql`select distinct leg_group_id from public.polybot_trades where user_id = ${u.id} and strategy <> 'unwind'`;
+  expect(groups.length).toBe(1);
+  const [p] = await db.sql`select trades_this_month from public.polybot_user_profiles where id = ${u.id}`;
+  expect(p?.trades_this_month).toBe(5);
+  await disable(u.id);
+  await m2.stop();
+});
+
+test('monthly limit already reached → no order, and the status says why', async () => {
+  const u = await createUser(db, { profile: { monthly_trade_limit: 3, trades_this_month: 3 } });
+  const s = await until(async () => {
+    const st = await statusOf(db.sql, u.id);
+    return st.state === 'limit_reached' ? st : null;
+  }, 'limit_reached in status', 90_000);
+  expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
+  expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  await disable(u.id);
+});
+
+test('live trading only with all three: dry_run off, validated live keys, a plan that allows it', async () => {
+  const liveProfile = { live_trading_allowed: true };
+  const mk = async (o: { dryRun: boolean; plan: boolean; validated: boolean }): Promise<string> => {
+    const u = await createUser(db, { config: { dry_run: o.dryRun }, profile: o.plan ? liveProfile : {} });
+    await saveKeys(db.sql, u.id, makeKeys(), false);
+    if (o.validated) await setSecretValidation(db.sql, u.id, 'polymarket', false, 'valid', null);
+    return u.id;
+  };
+  const all = await mk({ dryRun: false, plan: true, validated: true });
+  const dry = await mk({ dryRun: true, plan: true, validated: true });
+  const noPlan = await mk({ dryRun: false, plan: false, validated: true });
+  const noValid = await mk({ dryRun: false, plan: true, validated: false });
+  const modeOf = (id: string) => until(async () => {
+    const s = await statusOf(db.sql, id);
+    return s.state === 'running' || s.state === 'limit_reached' ? { mode: String(s.mode), reason: String((s.stats as { mode_reason?: string }).mode_reason) } : null;
+  }, `status of ${id}`, 90_000);
+  expect(await modeOf(all)).toMatchObject({ mode: 'live' });
+  expect(await modeOf(dry)).toEqual({ mode: 'paper', reason: 'dry run is on' });
+  expect(await modeOf(noPlan)).toMatchObject({ mode: 'paper', reason: expect.stringMatching(/plan does not allow live/) as unknown });
+  expect(await modeOf(noValid)).toEqual({ mode: 'paper', reason: 'no validated live Polymarket keys' });
+});
