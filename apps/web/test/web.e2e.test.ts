@@ -199,6 +199,9 @@ describe('web app in Chromium', () => {
     expect(await fieldError(a, 'max_daily_loss_usd')).toContain('at most 1000000');
     expect(await configRow(userA)).toEqual(before);
     expect(await step(userA)).toBe('risk');
+    // the form keeps what the user typed instead of snapping back to the saved values
+    expect(await a.getByLabel('Max trade size (USD)').inputValue()).toBe('0');
+    expect(await a.getByLabel('Max daily loss (USD)').inputValue()).toBe('99999999');
     await shoot(a, '07-onboarding-risk-errors');
     // strategies outside the plan are disabled and say what unlocks them
     const copy = a.getByLabel('Copy trading');

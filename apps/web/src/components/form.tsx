@@ -9,6 +9,7 @@ export interface FormState {
   error: string | null;
   fieldErrors: Record<string, string[]>;
   message?: string;
+  values?: Record<string, string>;
   at?: number;
 }
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
@@ -55,10 +56,12 @@ export function Field(props: {
   const id = useId();
   const errors = state.fieldErrors[props.name] ?? [];
   const describedBy = [props.hint ? `${id}-hint` : null, errors.length ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
+  // React resets a form after its action runs; refill it with what was submitted when the submission failed.
+  const key = `${props.name}-${state.at ?? 0}`;
   const common = {
     id,
     name: props.name,
-    defaultValue: props.defaultValue,
+    defaultValue: state.ok ? props.defaultValue : (state.values?.[props.name] ?? props.defaultValue),
     'aria-invalid': errors.length > 0 || undefined,
     'aria-describedby': describedBy,
     required: props.required,
@@ -68,9 +71,9 @@ export function Field(props: {
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
       {props.multiline ? (
-        <textarea {...common} rows={5} spellCheck={false} />
+        <textarea {...common} key={key} rows={5} spellCheck={false} />
       ) : (
-        <input {...common} type={props.type ?? 'text'} step={props.step} min={props.min} max={props.max} inputMode={props.type === 'number' ? 'decimal' : undefined} />
+        <input {...common} key={key} type={props.type ?? 'text'} step={props.step} min={props.min} max={props.max} inputMode={props.type === 'number' ? 'decimal' : undefined} />
       )}
       {props.hint ? (
         <p id={`${id}-hint`} className="hint">

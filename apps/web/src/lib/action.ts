@@ -11,6 +11,8 @@ export interface ActionState {
   error: string | null;
   fieldErrors: Record<string, string[]>;
   message?: string;
+  /** What was submitted (never secrets), so a form with errors keeps the user's input instead of resetting. */
+  values?: Record<string, string>;
   /** Bumped on every submission so forms can tell a new result from an old one. */
   at?: number;
 }
@@ -36,6 +38,15 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
   return out;
 }
 
+// Form fields that must never travel back to the browser, even to refill a form after an error.
+const SECRET_FIELDS = new Set(['password', 'privateKey', 'privateKeyPem']);
+
+function echo(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === 'string' && !SECRET_FIELDS.has(k) && !k.startsWith('$')) out[k] = v;
+  return out;
+}
+
 export function action<S extends z.ZodType>(
   schema: S,
   toInput: (form: FormData) => unknown,
@@ -46,13 +57,13 @@ export function action<S extends z.ZodType>(
     if (!claims) return { ok: false, error: 'Your session has ended. Sign in again to continue.', fieldErrors: {}, at: Date.now() };
     const parsed = schema.safeParse(toInput(form));
     if (!parsed.success) {
-      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
     }
     try {
       const message = await handler(claims, parsed.data);
       return { ok: true, error: null, fieldErrors: {}, message: message ?? 'Saved.', at: Date.now() };
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, error: e.message, fieldErrors: e.fieldErrors, at: Date.now() };
+      if (e instanceof UserError) return { ok: false, error: e.message, fieldErrors: e.fieldErrors, values: echo(form), at: Date.now() };
       throw e;
     }
   };

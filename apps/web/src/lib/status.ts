@@ -2,6 +2,7 @@
 import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { explainError } from './explain.ts';
 
 export interface StatusView {
   state: string;
@@ -28,16 +29,6 @@ const STATE_LABELS: Record<string, string> = {
   limit_reached: 'Monthly trade limit reached',
   error: 'Stopped by an error',
 };
-
-/** Raw runner errors are for operators; users get what happened and what to do. */
-export function explainError(raw: string | null): string | null {
-  if (!raw) return null;
-  if (/401|403|auth|signature|api key/i.test(raw)) return 'A venue rejected your keys. Rotate them on the API keys page.';
-  if (/balance|insufficient|funds/i.test(raw)) return 'Not enough balance on the venue to place orders. Add funds or lower the trade size.';
-  if (/crash|exit|backoff|restart/i.test(raw)) return 'Your bot stopped unexpectedly several times. We are looking at it; pausing and resuming may help.';
-  if (/timeout|ECONN|network|unreachable/i.test(raw)) return 'A venue could not be reached. Your bot retries on its own.';
-  return 'Your bot hit a problem and stopped. Pause and resume it; if that does not help, contact support.';
-}
 
 export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const [status, config, profile] = [await getOwnBotStatus(tx), await getOwnConfig(tx), await getOwnProfile(tx)];

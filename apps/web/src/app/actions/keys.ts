@@ -40,7 +40,11 @@ function readKeyForm(form: FormData) {
 
 export const saveKeys = action(KeyFormSchema, readKeyForm, async (claims, input) => {
   const check = await checkKeysWithVenue(input);
-  if (!check.ok) throw new UserError(check.message, { [check.field]: [check.message] });
+  if (!check.ok) {
+    // Field problems are explained at the field; the banner only says which step failed.
+    const banner = check.field === '_form' ? check.message : 'The venue did not accept these keys. Nothing was saved.';
+    throw new UserError(banner, { [check.field]: [check.message] });
+  }
   const saved = await asUser(claims, (tx) => saveOwnSecret(tx, toSaveUserSecretArgs(input)));
   revalidatePath('/settings/keys');
   revalidatePath('/onboarding');
