@@ -386,5 +386,11 @@ describe('web app in Chromium', () => {
     await shoot(b, '17-config-second-user');
     await b.goto(`${stack.baseUrl}/settings/billing`);
     await shoot(b, '18-billing');
+    // dark mode follows the system
+    await a.emulateMedia({ colorScheme: 'dark' });
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    await shoot(a, '19-dashboard-dark');
+    await a.goto(`${stack.baseUrl}/settings/config`);
+    await shoot(a, '20-config-dark');
   });
 });

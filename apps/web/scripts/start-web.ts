@@ -1,0 +1,86 @@
+// Starts the built web app (`next start`) as a child process, for `npm start` and the browser tests.
+// The app reads its configuration only from the environment (src/env.ts); this passes exactly that.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB_DIR = fileURLToPath(new URL('../', import.meta.url));
+
+export interface WebEnv {
+  DATABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_URL: string;
+  NEXT_PUBLIC_SUPABASE_ANON_KEY: string;
+  /** Kalshi trade-api base used to validate keys (the simulator's `${origin}/trade-api/v2` locally). */
+  KALSHI_API_BASE?: string;
+  KALSHI_DEMO_API_BASE?: string;
+  /** Polymarket CLOB host used to validate keys (the simulator's origin locally). */
+  POLYMARKET_CLOB_URL?: string;
+  POLYMARKET_CHAIN_ID?: string;
+}
+
+export interface WebApp {
+  url: string;
+  /** Everything the server printed (for error reports). */
+  log(): string;
+  close(): Promise<void>;
+}
+
+function nextBin(): string {
+  const local = path.join(WEB_DIR, 'node_modules/.bin/next');
+  return existsSync(local) ? local : path.join(WEB_DIR, '../../node_modules/.bin/next');
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(nextBin(), args, { cwd: WEB_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}\n${out.slice(-4000)}`))));
+  });
+}
+
+/** `next build`. NEXT_PUBLIC_* values are read at request time on the server, so one build serves any stack. */
+export function buildWeb(): Promise<void> {
+  return run(['build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1' });
+}
+
+export function isBuilt(): boolean {
+  return existsSync(path.join(WEB_DIR, '.next/BUILD_ID'));
+}
+
+export async function startWeb(opts: { env: WebEnv; port: number; host?: string }): Promise<WebApp> {
+  const host = opts.host ?? '127.0.0.1';
+  let out = '';
+  const child = spawn(nextBin(), ['start', '-p', String(opts.port), '-H', host], {
+    cwd: WEB_DIR,
+    env: { ...process.env, ...opts.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const close = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const url = `http://${host}:${opts.port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}\n${out}`);
+    try {
+      await fetch(`${url}/sign-in`, { redirect: 'manual' });
+      break;
+    } catch {
+      if (i > 600) {
+        await close();
+        throw new Error(`next start did not answer at ${url}\n${out}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { url, log: () => out, close };
+}
