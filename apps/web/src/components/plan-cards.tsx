@@ -10,7 +10,7 @@ export function PlanCards({ plans, current, onboarding }: { plans: Plan[]; curre
       {plans.map((p) => (
         <section key={p.tier} className="card" aria-label={`${p.display_name} plan`} data-plan={p.tier}>
           <h2>{p.display_name}</h2>
-          <p className="stat">{p.price_usd_monthly === 0 ? 'Free' : `$${p.price_usd_monthly}/mo`}</p>
+          <p className="stat">${p.price_usd_monthly}/mo</p>
           <p className="muted">{p.description}</p>
           <ul>
             <li>{p.monthly_trade_limit.toLocaleString('en-US')} trades / month</li>
