@@ -3,8 +3,8 @@ import type { NextConfig } from 'next';
 // The @polybot/* workspace packages export TypeScript sources (with explicit `.ts` import extensions), so Next
 // compiles them. The venue SDKs stay external: they are plain Node packages, and bundling them only slows the build.
 const config: NextConfig = {
-  transpilePackages: ['@polybot/db', '@polybot/schemas', '@polybot/venues'],
-  serverExternalPackages: ['postgres', '@polymarket/clob-client-v2', 'kalshi-typescript', 'viem', 'ws', 'axios'],
+  transpilePackages: ['@polybot/billing', '@polybot/db', '@polybot/schemas', '@polybot/venues'],
+  serverExternalPackages: ['postgres', '@polymarket/clob-client-v2', 'kalshi-typescript', 'viem', 'ws', 'axios', 'stripe'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

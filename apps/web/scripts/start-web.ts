@@ -17,6 +17,14 @@ export interface WebEnv {
   /** Polymarket CLOB host used to validate keys (the simulator's origin locally). */
   POLYMARKET_CLOB_URL?: string;
   POLYMARKET_CHAIN_ID?: string;
+  /** Billing (optional; without it paid plans show "checkout unavailable"). */
+  STRIPE_SECRET_KEY?: string;
+  STRIPE_API_BASE?: string;
+  STRIPE_PRICE_BASIC?: string;
+  STRIPE_PRICE_PRO?: string;
+  STRIPE_PRICE_ENTERPRISE?: string;
+  /** Public origin for Stripe's return URLs (default: the request's origin). */
+  APP_URL?: string;
 }
 
 export interface WebApp {

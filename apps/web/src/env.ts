@@ -14,6 +14,14 @@ const ServerEnvSchema = z.object({
   /** Polymarket chain: 137 Polygon mainnet, 80002 Amoy. */
   POLYMARKET_CHAIN_ID: z.coerce.number().pipe(z.union([z.literal(137), z.literal(80002)])).default(137),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(50).default(5),
+  /** Billing is optional: without STRIPE_SECRET_KEY paid plans show "checkout unavailable" and Free still works. */
+  STRIPE_SECRET_KEY: z.string().optional(),
+  STRIPE_API_BASE: z.string().url().optional(),
+  STRIPE_PRICE_BASIC: z.string().optional(),
+  STRIPE_PRICE_PRO: z.string().optional(),
+  STRIPE_PRICE_ENTERPRISE: z.string().optional(),
+  /** Public origin of this app for Stripe's return URLs; defaults to the request's own origin. */
+  APP_URL: z.string().url().optional(),
 });
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;
 

@@ -214,8 +214,8 @@ describe('web app in Chromium', () => {
     expect(Number((await configRow(userA)).max_trade_size_usd)).toBe(25);
     await shoot(a, '08-onboarding-plan');
 
-    // (4) plan: paid plans say checkout is unavailable; free completes onboarding
-    await a.getByText(/Checkout unavailable/).first().waitFor();
+    // (4) plan: paid plans go to Stripe Checkout; free completes onboarding at once
+    await a.getByRole('button', { name: 'Choose Basic' }).waitFor();
     await a.getByRole('button', { name: 'Start on Free' }).click();
     await a.waitForURL('**/dashboard');
     expect(await step(userA)).toBe('done');
@@ -386,6 +386,16 @@ describe('web app in Chromium', () => {
     await shoot(b, '17-config-second-user');
     await b.goto(`${stack.baseUrl}/settings/billing`);
     await shoot(b, '18-billing');
+    // upgrade: Stripe Checkout (the emulator) with a customer recorded for A only
+    await a.goto(`${stack.baseUrl}/settings/billing`);
+    await shoot(a, '21-billing-free');
+    await a.getByRole('button', { name: 'Upgrade to Basic' }).click();
+    await a.waitForURL((u) => u.origin === new URL(stack.billing.env.STRIPE_API_BASE ?? 'http://none').origin);
+    await shoot(a, '22-stripe-checkout');
+    const cust = await stack.db.sql<{ id: string; stripe_customer_id: string | null }[]>`
+      select id, stripe_customer_id from public.polybot_user_profiles where id in (${userA}, ${userB})`;
+    expect(cust.find((r) => r.id === userA)?.stripe_customer_id).toMatch(/^cus_/);
+    expect(cust.find((r) => r.id === userB)?.stripe_customer_id).toBeNull();
     // dark mode follows the system
     await a.emulateMedia({ colorScheme: 'dark' });
     await a.goto(`${stack.baseUrl}/dashboard`);

@@ -1,10 +1,11 @@
-// The plan catalogue. Free is chosen at once; paid plans need Stripe Checkout, which is shown as unavailable
-// until billing is wired in (the free path never depends on it).
+// The plan catalogue. Free is chosen at once; paid plans go through Stripe Checkout, shown as unavailable when
+// billing is not configured (the free path never depends on it).
 import type { Plan, Tier } from '@polybot/schemas';
+import { startCheckout } from '../app/actions/billing.ts';
 import { choosePlan } from '../app/actions/onboarding.ts';
 import { ActionForm, Submit } from './form.tsx';
 
-export function PlanCards({ plans, current, onboarding }: { plans: Plan[]; current: Tier; onboarding: boolean }) {
+export function PlanCards({ plans, current, onboarding, checkout }: { plans: Plan[]; current: Tier; onboarding: boolean; checkout: boolean }) {
   return (
     <div className="plans">
       {plans.map((p) => (
@@ -26,7 +27,14 @@ export function PlanCards({ plans, current, onboarding }: { plans: Plan[]; curre
               <input type="hidden" name="tier" value="free" />
               <Submit>Start on Free</Submit>
             </ActionForm>
-          ) : p.tier === 'free' ? null : (
+          ) : p.tier === 'free' ? null : checkout ? (
+            <ActionForm action={startCheckout} label={`Upgrade to ${p.display_name}`}>
+              <input type="hidden" name="tier" value={p.tier} />
+              <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />
+              <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
+              <p className="hint">Secure payment with Stripe Checkout.</p>
+            </ActionForm>
+          ) : (
             <div>
               <button type="button" className="btn btn-secondary" disabled aria-describedby={`co-${p.tier}`}>
                 Upgrade to {p.display_name}

@@ -7,10 +7,24 @@ import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts
 
 export { WEB_DIR };
 
+// What the tests use of @polybot/local-stack/stripe. Imported by specifier at run time: its sources do not
+// type-check under this app's tsconfig (Next's types make NODE_ENV a required ProcessEnv key).
+interface LocalBilling {
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+const STRIPE_MODULE: string = '@polybot/local-stack/stripe';
+
+async function startLocalBilling(options: { databaseUrl: string }): Promise<LocalBilling> {
+  const mod = (await import(/* @vite-ignore */ STRIPE_MODULE)) as { startLocalBilling: (o: { databaseUrl: string }) => Promise<LocalBilling> };
+  return mod.startLocalBilling(options);
+}
+
 export interface Stack {
   db: TestDatabase;
   auth: LocalAuth;
   sim: VenueSim;
+  billing: LocalBilling;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -32,6 +46,8 @@ export async function startStack(): Promise<Stack> {
     cleanups.unshift(() => auth.close());
     const sim = await startVenueSim({ scenario: 'quiet', port: 0, host: '127.0.0.1' });
     cleanups.unshift(() => sim.close());
+    const billing = await startLocalBilling({ databaseUrl: db.url });
+    cleanups.unshift(() => billing.close());
     const web = await startWeb({
       port: await findFreePort(),
       env: {
@@ -41,13 +57,14 @@ export async function startStack(): Promise<Stack> {
         KALSHI_API_BASE: sim.urls.kalshi ?? `${sim.origin}/trade-api/v2`,
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
+        ...billing.env,
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, baseUrl: web.url, stop: stopAll };
+    return { db, auth, sim, billing, baseUrl: web.url, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

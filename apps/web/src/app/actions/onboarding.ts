@@ -1,6 +1,6 @@
 'use server';
 // Wizard steps that are not forms of their own (terms, "continue", plan choice).
-import { listOwnSecretMetadata } from '@polybot/db/user';
+import { getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '../../lib/action.ts';
@@ -28,14 +28,23 @@ export const finishPlatforms = action(
 );
 
 export const choosePlan = action(
-  z.object({ tier: z.enum(['free', 'basic', 'pro', 'enterprise'], { error: 'Choose a plan' }) }),
+  // Paid tiers go through startCheckout (Stripe); this action only ever completes onboarding on Free.
+  z.object({ tier: z.literal('free', { error: 'Paid plans go through checkout' }) }),
   (form) => ({ tier: str(form, 'tier') }),
-  async (claims, input) => {
-    if (input.tier !== 'free') {
-      // Paid tiers need Stripe Checkout (packages/billing), which is not wired into this app yet.
-      throw new UserError('Checkout is unavailable right now. Start on Free; you can upgrade from the billing page later.', {
-        tier: ['Checkout unavailable'],
-      });
+  async (claims) => {
+    await asUser(claims, (tx) => advanceOnboarding(tx, 'done'));
+    redirect('/dashboard');
+  },
+);
+
+/** After a paid Checkout: the webhook has set the tier; finishing only needs the profile to say so. */
+export const finishAfterCheckout = action(
+  z.object({}),
+  () => ({}),
+  async (claims) => {
+    const profile = await asUser(claims, getOwnProfile);
+    if (!profile || profile.subscription_tier === 'free') {
+      throw new UserError('We have not received the payment confirmation yet. Wait a few seconds and try again, or start on Free.');
     }
     await asUser(claims, (tx) => advanceOnboarding(tx, 'done'));
     redirect('/dashboard');

@@ -9,7 +9,8 @@ import { PlanCards } from '../../components/plan-cards.tsx';
 import { listPlans, TERMS_VERSION } from '../../lib/data.ts';
 import { asUser, requireClaims } from '../../lib/session.ts';
 import { saveRiskAndContinue } from '../actions/config.ts';
-import { acceptTermsAction, finishPlatforms } from '../actions/onboarding.ts';
+import { billing } from '../../lib/billing.ts';
+import { acceptTermsAction, finishAfterCheckout, finishPlatforms } from '../actions/onboarding.ts';
 import { signOut } from '../auth/actions.ts';
 
 export const metadata = { title: 'Set up your bot · PolyBot' };
@@ -21,7 +22,8 @@ const STEPS = [
   { key: 'plan', label: 'Plan' },
 ] as const;
 
-export default async function OnboardingPage() {
+export default async function OnboardingPage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
+  const { checkout } = await searchParams;
   const claims = await requireClaims('/onboarding');
   const data = await asUser(claims, async (tx) => ({
     profile: await getOwnProfile(tx),
@@ -110,7 +112,20 @@ export default async function OnboardingPage() {
       {profile.onboarding_step === 'plan' ? (
         <section className="stack" aria-labelledby="plan-h">
           <h2 id="plan-h">Choose a plan</h2>
-          <PlanCards plans={plans} current={profile.subscription_tier} onboarding />
+          {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged. Pick a plan to continue.</p> : null}
+          {checkout === 'success' || profile.subscription_tier !== 'free' ? (
+            <div className="card stack">
+              <p>
+                {profile.subscription_tier !== 'free'
+                  ? `Your ${profile.subscription_tier} plan is active.`
+                  : 'Payment received — waiting for Stripe to confirm your subscription.'}
+              </p>
+              <ActionForm action={finishAfterCheckout} label="Finish setup">
+                <Submit>Go to my dashboard</Submit>
+              </ActionForm>
+            </div>
+          ) : null}
+          <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />
         </section>
       ) : null}
     </main>
