@@ -396,6 +396,17 @@ describe('web app in Chromium', () => {
       select id, stripe_customer_id from public.polybot_user_profiles where id in (${userA}, ${userB})`;
     expect(cust.find((r) => r.id === userA)?.stripe_customer_id).toMatch(/^cus_/);
     expect(cust.find((r) => r.id === userB)?.stripe_customer_id).toBeNull();
+    // pay with the emulator's test card → back on the billing page; the webhook moves A (only A) to Basic
+    await a.getByRole('button', { name: 'Subscribe' }).click();
+    await a.waitForURL('**/settings/billing?checkout=success');
+    const tierOf = async (id: string) =>
+      (await stack.db.sql<{ subscription_tier: string }[]>`select subscription_tier from public.polybot_user_profiles where id = ${id}`)[0]?.subscription_tier;
+    await expect.poll(() => tierOf(userA), { timeout: 20_000 }).toBe('basic');
+    expect(await tierOf(userB)).toBe('free');
+    await a.reload();
+    await a.getByRole('heading', { name: 'Current plan: Basic' }).waitFor();
+    await a.getByRole('button', { name: /Manage subscription/ }).waitFor();
+    await shoot(a, '23-billing-basic');
     // dark mode follows the system
     await a.emulateMedia({ colorScheme: 'dark' });
     await a.goto(`${stack.baseUrl}/dashboard`);

@@ -27,7 +27,10 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
               <input type="hidden" name="tier" value="free" />
               <Submit>Start on Free</Submit>
             </ActionForm>
-          ) : p.tier === 'free' ? null : checkout ? (
+          ) : p.tier === 'free' ? null : checkout && current !== 'free' && !onboarding ? (
+            // A paying user changes plan in the Stripe portal: a second Checkout would start a second subscription.
+            <p className="hint">Switch to {p.display_name} with “Manage subscription” above.</p>
+          ) : checkout ? (
             <ActionForm action={startCheckout} label={`Upgrade to ${p.display_name}`}>
               <input type="hidden" name="tier" value={p.tier} />
               <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />

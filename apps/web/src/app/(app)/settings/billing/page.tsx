@@ -31,7 +31,13 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         <p data-testid="billing-usage">
           Trades this month: <strong>{profile.trades_this_month.toLocaleString('en-US')}</strong> of {profile.monthly_trade_limit.toLocaleString('en-US')}
         </p>
-        {checkout === 'success' ? <p className="banner banner-ok">Thank you! Your plan changes as soon as Stripe confirms the payment.</p> : null}
+        {checkout === 'success' ? (
+          <p className="banner banner-ok">
+            {profile.subscription_tier === 'free'
+              ? 'Thank you! Your plan changes as soon as Stripe confirms the payment — reload in a few seconds.'
+              : `Thank you! You are on ${plan?.display_name ?? profile.subscription_tier} now.`}
+          </p>
+        ) : null}
         {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged.</p> : null}
         {deps && profile.subscription_tier !== 'free' ? (
           <ActionForm action={openPortal} label="Manage subscription">
