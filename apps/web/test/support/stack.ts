@@ -44,7 +44,7 @@ export async function startStack(): Promise<Stack> {
   try {
     const auth = await startLocalAuth({ databaseUrl: db.url });
     cleanups.unshift(() => auth.close());
-    const sim = await startVenueSim({ scenario: 'quiet', port: 0, host: '127.0.0.1' });
+    const sim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
     cleanups.unshift(() => billing.close());
