@@ -2,6 +2,7 @@
 // sign-out/in, bad input on every form, and isolation between two users (checked in the database).
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
 import { launchChromium, shoot } from './support/browser.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
@@ -15,6 +16,7 @@ let a: Page;
 let b: Page;
 let kalshiA: KalshiKey;
 let manager: ManagerProcess | undefined;
+let botSim: VenueSim | undefined;
 let userA = '';
 let userB = '';
 const emailA = `alice-${Date.now()}@example.test`;
@@ -101,6 +103,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager?.stop();
+  await botSim?.close();
   await browser?.close().catch(() => undefined);
   await stack?.stop();
 });
@@ -418,7 +421,7 @@ describe('web app in Chromium', () => {
     await shoot(a, '20-config-dark');
   });
 
-  it('with the bot-manager running: a new user sees their paper bot running and the config version it applied', async () => {
+  it('with the bot-manager running: a new user sees their paper bot running, a paper trade, and the config version it applied', async () => {
     const ctxC = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const c = await ctxC.newPage();
     try {
@@ -437,13 +440,17 @@ describe('web app in Chromium', () => {
       await c.getByRole('button', { name: 'Start on Free' }).click();
       await c.waitForURL('**/dashboard');
 
-      manager = await startManagerProcess(stack);
+      // arb-rich's opportunities sit early in its timeline: the bots get a sim whose clock starts now
+      botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
+      manager = await startManagerProcess(stack, botSim);
       // live: the status card changes without a reload
       await c.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 90_000 });
       expect(await c.getByTestId('mode-badge').textContent()).toContain('PAPER');
-      // (A paper trade from arb-rich is asserted by the bot-manager's own smoke test; through this UI-created
-      // user the runner reports opportunities_seen but no fill yet — see docs/WEB.md "Open".)
-      await c.getByText('Heartbeat').waitFor();
+      await expect
+        .poll(async () => (await stack.db.sql`select 1 from public.polybot_trades where user_id = ${userC} and mode = 'paper'`).length, { timeout: 90_000 })
+        .toBeGreaterThan(0);
+      await c.reload();
+      await c.locator('[data-trade-id]').first().waitFor();
       await shoot(c, '24-dashboard-bot-running');
 
       // a limit change reaches the running bot: the config page shows the version it applied

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@polybot/local-stack/postgres';
+import type { VenueSim } from '@polybot/local-stack/venue-sim';
 import type { Stack } from './stack.ts';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -12,16 +13,17 @@ export interface ManagerProcess {
   stop(): Promise<void>;
 }
 
-export async function startManagerProcess(stack: Stack): Promise<ManagerProcess> {
-  const u = stack.sim.urls;
+/** `sim`: the venue the bots trade on (a fresh one, so the scenario's timeline starts when the bots do). */
+export async function startManagerProcess(stack: Stack, sim: VenueSim): Promise<ManagerProcess> {
+  const u = sim.urls;
   let out = '';
   const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['apps/bot-manager/src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       DATABASE_URL: stack.db.url,
-      POLYMARKET_CLOB_URL: u.polymarketClob ?? stack.sim.origin,
-      POLYMARKET_GAMMA_URL: u.polymarketGamma ?? `${stack.sim.origin}/gamma`,
+      POLYMARKET_CLOB_URL: u.polymarketClob ?? sim.origin,
+      POLYMARKET_GAMMA_URL: u.polymarketGamma ?? `${sim.origin}/gamma`,
       POLYMARKET_WS_URL: u.polymarketWs ?? '',
       BOT_MANAGER_HTTP_PORT: String(await findFreePort()),
       HEARTBEAT_MS: '200',
