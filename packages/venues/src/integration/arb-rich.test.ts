@@ -1,10 +1,13 @@
 // arb-rich end to end: the venue simulator (both venues) → the REAL adapters (Gamma + CLOB REST + market WebSocket;
 // kalshi-typescript REST + the authenticated Kalshi WebSocket) → the REAL strategies → paper execution.
 //
-// Parameters. `maxTradeSizeUsd: 1000` is large enough that no listed opportunity is cut by the budget (the biggest
-// one the strategies find costs $957.73), so every size below is set by book depth and can be recomputed by hand;
-// `minProfitPct: 0.5` is the threshold the strategies README uses as its example. The scan is repeated at
-// `minProfitPct: 0` (every positive arbitrage), which is where the one arbitrage the listing omits shows up.
+// Parameters. `minProfitPct: 0` — every positive arbitrage counts, so "exactly the listed opportunities" leaves no
+// room for a small unlisted one to hide under a threshold. Repeated with an unlimited budget it finds the same
+// baskets at the same sizes; at the strategies README's example threshold (0.5 %) the same minus the one listed
+// basket that earns less (the Polymarket Fed NO basket, 0.428 %).
+// `maxTradeSizeUsd: 1000` cuts nothing (the dearest listed basket, the Fed NO basket, costs $398.30): every size below is
+// set by book depth — each listed basket takes the whole of its planted levels, and the levels behind them are
+// unprofitable — so each can be recomputed by hand (the `note`/`hand_check` fields of links.json/kalshi.json).
 // Books never go stale here (the simulator's clock only moves on /_sim/advance), so `maxBookAgeMs` is an hour:
 // staleness is covered by the strategies' own tests.
 //
@@ -26,8 +29,10 @@ import { basketKey, kalshiNotedWindows, listedOpportunities, type Listed } from 
 import { paperInEveryWorld, worldsFor } from './worlds.ts';
 
 const TOL = 1e-6;
-const PARAMS: ArbParams = { minProfitPct: 0.5, maxTradeSizeUsd: 1000, maxBookAgeMs: 3_600_000 };
-const ANY_PROFIT: ArbParams = { ...PARAMS, minProfitPct: 0 };
+const PARAMS: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 3_600_000 };
+/** The strategies README's example threshold. */
+const README_PARAMS: ArbParams = { ...PARAMS, minProfitPct: 0.5 };
+const UNLIMITED_BUDGET: ArbParams = { ...PARAMS, maxTradeSizeUsd: 1e9 };
 
 const BTC_MARKET = '0xba3509c3c29a52bb2f8cf8204755314a38461825e61e77e6350f5abd4b848e05';
 const FED_NO_CHANGE = '0xde04b189b3f19eaccda02529a3ea67abfc46bff5c0c8fc42d8a2d0ed7b8f0d41';
@@ -56,7 +61,7 @@ function atListedSize(u: Universe, listed: Listed): Opportunity {
     return { venue: l.venue, instrumentId: l.instrumentId, side: 'buy', size: listed.size, vwap: w.vwap, limitPrice: w.worstPrice, fee: w.fee };
   });
   const cost = legs.reduce((s, l) => s + l.vwap * l.size + l.fee, 0);
-  const expectedProfit = listed.size - cost;
+  const expectedProfit = listed.payout - cost;
   return { id: `listed:${keyOfListed(listed)}`, strategy: listed.strategy, legs, cost, expectedProfit, profitPct: (expectedProfit / cost) * 100, detectedAtMs: 0, description: 'listed' };
 }
 
@@ -124,11 +129,11 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     expect(approvedLinks({ links: links.map((l) => ({ ...l, approved: false })) })).toEqual([]);
     const unapproved = links.map((l) => ({ ...l, approved: false }));
     const snapshot: LinkedSnapshot = { instruments: u.instruments, books: u.books, fees: (i) => u.feeOf(i.instrumentId), links: unapproved };
-    expect(crossPlatformArbitrage(snapshot, ANY_PROFIT, u.sim.now())).toEqual([]);
-    expect(overlappingArbitrage(snapshot, ANY_PROFIT, u.sim.now())).toEqual([]);
+    expect(crossPlatformArbitrage(snapshot, PARAMS, u.sim.now())).toEqual([]);
+    expect(overlappingArbitrage(snapshot, PARAMS, u.sim.now())).toEqual([]);
     // With the approved links the very same books do hold linked opportunities.
-    expect(crossPlatformArbitrage({ ...snapshot, links }, ANY_PROFIT, u.sim.now())).toHaveLength(1);
-    expect(overlappingArbitrage({ ...snapshot, links }, ANY_PROFIT, u.sim.now())).toHaveLength(1);
+    expect(crossPlatformArbitrage({ ...snapshot, links }, PARAMS, u.sim.now())).toHaveLength(1);
+    expect(overlappingArbitrage({ ...snapshot, links }, PARAMS, u.sim.now())).toHaveLength(1);
   });
 
   it('the listings recompute: each listed basket priced by the strategies at its listed size gives the listed cost and profit', () => {
@@ -136,6 +141,7 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
       'kalshi.json:single_platform',
       'links.json:cross_platform',
       'links.json:overlapping',
+      'links.json:single_platform',
       'links.json:single_platform',
       'links.json:single_platform',
     ]);
@@ -146,7 +152,7 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     }
   });
 
-  it('at time 0 the strategies find exactly the listed opportunities (no misses, no extras), with hand-checked profits', () => {
+  it('at time 0 and 0 % minimum profit the strategies find exactly the listed opportunities (no misses, no extras), at the listed sizes', () => {
     const found = scan(u, links, PARAMS);
     expect(found.map(keyOf).sort()).toEqual(listed.map(keyOfListed).sort());
     const byKey = new Map(found.map((o) => [keyOf(o), o]));
@@ -161,105 +167,108 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
       return l;
     };
 
-    // Depth-bound exactly at the listed size — the strategies agree with the listing to the 1e-5 unit:
-    // BTC Up/Down: Up 200 @ 0.47 + Down 200 @ 0.48 (next asks 0.50 / 0.52 make the pair cost > 1).
+    // Each found opportunity IS its listing: same size on every leg, every leg filled at the listed price alone (one
+    // level), same cost and profit.
+    for (const l of listed) {
+      const o = get(l);
+      const byId = (a: { instrumentId: string }, b: { instrumentId: string }): number => a.instrumentId.localeCompare(b.instrumentId);
+      expect([...o.legs].sort(byId).map((x) => [x.instrumentId, x.size, x.vwap, x.limitPrice]), keyOfListed(l)).toEqual(
+        [...l.legs].sort(byId).map((x) => [x.instrumentId, l.size, expect.closeTo(x.price, 9), x.price]),
+      );
+      expect(o.cost, keyOfListed(l)).toBeCloseTo(l.cost, 6);
+      expect(o.expectedProfit, keyOfListed(l)).toBeCloseTo(l.expectedProfit, 6);
+    }
+
+    // The same numbers by hand. Each basket takes the whole of its planted levels; the level behind is unprofitable.
+    // BTC Up/Down: Up 200 @ 0.47 + Down 200 @ 0.48 (next asks 0.50 + 0.52 = 1.02 > 1).
     //   fees 200·0.25·(0.47·0.53)² = 3.10254, 200·0.25·(0.48·0.52)² = 3.115; cost 190 + 6.21754 = 196.21754;
     //   profit 200 − 196.21754 = 3.78246.
     const btc = get(listedOf('single_platform', 'links.json', BTC_MARKET));
     expect(btc.legs.map((l) => l.size)).toEqual([200, 200]);
     expect(btc.expectedProfit).toBeCloseTo(3.78246, 6);
-    // Elon neg-risk, 16 YES asks summing to 0.989 with 100 each and no fee schedule; the next levels sum far above 1.
-    //   profit 100 − 98.9 = 1.1.
+    // Elon neg-risk, 16 YES asks summing to 0.989 with 100 each and no fee schedule; every next level is 0.02 dearer
+    //   (0.989 + 16 × 0.02 = 1.309). Profit 100 − 98.9 = 1.1.
     const elon = get(listedOf('single_platform', 'links.json', POLY_ELON_EVENT));
     expect(elon.legs).toHaveLength(16);
     expect(elon.legs.every((l) => l.size === 100)).toBe(true);
     expect(elon.expectedProfit).toBeCloseTo(1.1, 6);
     // Overlap (Polymarket '300-324' ⇒ Kalshi '300 to 349'): Kalshi YES 100 @ 0.25 (fee ceil(1.3125) = 1.32) +
-    //   Polymarket NO 100 @ 0.72 (no fees); the next Polymarket NO level 0.74 + 0.25 + fee > 1. Profit 100 − 98.32 = 1.68.
+    //   Polymarket NO 100 @ 0.72 (no fees); the next Polymarket NO level 0.74 + 0.25 + Kalshi's 0.013125 fee slope
+    //   = 1.003 > 1. Profit 100 − 98.32 = 1.68.
     const overlap = get(listedOf('overlapping', 'links.json', 'KXELONTWEETS-26APR10-324.5'));
     expect(overlap.legs.map((l) => l.size)).toEqual([100, 100]);
     expect(overlap.expectedProfit).toBeCloseTo(1.68, 6);
-
-    // DISCREPANCY 1 — cross-platform Fed 'No change' (links.json lists 100 contracts, profit 12.002). The listing
-    // sizes it by Polymarket's first NO level (100 @ 0.02), but the NO ladder behind it (0.021, 0.022, … with
-    // hundreds of shares each) keeps the pair far below $1, so the profit-maximizing basket takes ALL of Kalshi's
-    // H0 YES asks: 1,070 contracts.
-    //   Kalshi YES: 120 @ 0.85 + 300 @ 0.86 + 650 @ 0.87 = 925.50; fees ceil(1.071) + ceil(2.5284) + ceil(5.14605)
-    //     = 1.08 + 2.53 + 5.15 = 8.76.
-    //   Polymarket NO: 100 @ 0.02 + 970 @ 0.021 = 22.37; fees floor5(0.05·100·0.02·0.98 = 0.098)
-    //     + floor5(0.05·970·0.021·0.979 = 0.9971115) = 0.098 + 0.99711 = 1.09511.
-    //   cost 925.50 + 8.76 + 22.37 + 1.09511 = 957.72511; profit 1070 − 957.72511 = 112.27489 (11.7 %).
-    // The listed 12.002 is right for 100 contracts (previous test) but is not the opportunity the book holds.
-    const crossListed = listedOf('cross_platform', 'links.json', FED_NO_CHANGE_NO);
-    const cross = get(crossListed);
-    expect(crossListed).toMatchObject({ size: 100, expectedProfit: 12.002 });
+    // Cross-platform Fed 'No change' (link 1): Polymarket NO 100 @ 0.02 (the whole planted level; the NO ladder
+    //   behind it starts at 0.15) + Kalshi H0 YES 100 @ 0.85 (of 120). The 101st pair would cost 0.15 + 0.85 = 1.00
+    //   before fees. Fees floor5(0.05·100·0.02·0.98) = 0.098 and ceil(0.07·100·0.85·0.15 = 0.8925) = 0.90;
+    //   cost 2 + 85 + 0.998 = 87.998; profit 100 − 87.998 = 12.002.
+    const cross = get(listedOf('cross_platform', 'links.json', FED_NO_CHANGE_NO));
     const noLadder = u.books.get(FED_NO_CHANGE_NO)?.asks ?? [];
-    expect(noLadder[0]).toEqual({ price: 0.02, size: 100 });
-    expect(noLadder[1]?.price).toBe(0.021);
-    expect(noLadder[1]?.size ?? 0).toBeGreaterThanOrEqual(970);
-    expect(cross.legs.map((l) => l.size)).toEqual([1070, 1070]);
-    expect(cross.legs.map((l) => [l.instrumentId, l.limitPrice, l.fee])).toEqual(
+    expect(noLadder.slice(0, 2).map((l) => l.price)).toEqual([0.02, 0.15]);
+    expect(noLadder[0]?.size).toBe(100);
+    expect(cross.legs.map((l) => [l.instrumentId, l.size, l.limitPrice, l.fee])).toEqual(
       expect.arrayContaining([
-        [FED_NO_CHANGE_NO, 0.021, expect.closeTo(1.09511, 6)],
-        [`${H0}:yes`, 0.87, expect.closeTo(8.76, 6)],
+        [FED_NO_CHANGE_NO, 100, 0.02, expect.closeTo(0.098, 6)],
+        [`${H0}:yes`, 100, 0.85, expect.closeTo(0.9, 6)],
       ]),
     );
-    expect(cross.cost).toBeCloseTo(957.72511, 6);
-    expect(cross.expectedProfit).toBeCloseTo(112.27489, 6);
-
-    // DISCREPANCY 2 — Kalshi Fed event YES basket (kalshi.json lists 100 sets, fees 1.46, profit 5.54). The first
-    // level holds 120 sets, and the second level (YES asks 0.86 + 0.04 + 0.03 + 0.03 + 0.02 = 0.98, fee slope
-    // 0.07·Σp(1−p) = 0.01656/set) still earns ~0.0034/set, so the best basket is 420 sets:
-    //   notional H0 120·0.85 + 300·0.86 = 360.00, C25 120·0.03 + 300·0.04 = 15.60, C26 and H25 120·0.02 + 300·0.03
-    //     = 11.40 each, H26 120·0.01 + 300·0.02 = 7.20 → 405.60;
-    //   fees (per level, each ceil to the cent) H0 1.08 + 2.53, C25 0.25 + 0.81, C26/H25 0.17 + 0.62 each,
-    //     H26 0.09 + 0.42 → 6.76;
-    //   cost 412.36; profit 420 − 412.36 = 7.64 (third level 0.87 + 0.05 + 0.04 + 0.04 + 0.03 = 1.03 > 1 stops it).
-    // (At the listed 100 sets: 100 − 93.00 − (0.90 + 0.21 + 0.14 + 0.14 + 0.07) = 5.54, as listed.)
-    const kalshiListed = listedOf('single_platform', 'kalshi.json', KALSHI_FED_EVENT);
-    const kalshiEvent = get(kalshiListed);
-    expect(kalshiListed).toMatchObject({ size: 100, expectedProfit: 5.54 });
+    expect(cross.cost).toBeCloseTo(87.998, 6);
+    expect(cross.expectedProfit).toBeCloseTo(12.002, 6);
+    // Kalshi Fed event YES basket: every market's best YES ask holds 120 (0.85 + 0.03 + 0.02 + 0.02 + 0.01 = 0.93);
+    //   the second levels sum to 0.86 + 0.05 + 0.04 + 0.04 + 0.03 = 1.02 > 1. Notional 111.60; fees (one fill each)
+    //   ceil(1.071) + ceil(0.24444) + 2 × ceil(0.16464) + ceil(0.08316) = 1.08 + 0.25 + 0.34 + 0.09 = 1.76;
+    //   cost 113.36; profit 120 − 113.36 = 6.64.
+    const kalshiEvent = get(listedOf('single_platform', 'kalshi.json', KALSHI_FED_EVENT));
     expect(kalshiEvent.legs).toHaveLength(5);
-    expect(kalshiEvent.legs.every((l) => l.size === 420)).toBe(true);
-    expect(kalshiEvent.legs.reduce((s, l) => s + l.fee, 0)).toBeCloseTo(6.76, 6);
-    expect(kalshiEvent.cost).toBeCloseTo(412.36, 6);
-    expect(kalshiEvent.expectedProfit).toBeCloseTo(7.64, 6);
-
-    // Every found opportunity is at least as good as its listing (the listing is a feasible, smaller basket).
-    for (const l of listed) expect(get(l).expectedProfit + TOL).toBeGreaterThanOrEqual(l.expectedProfit);
+    expect(kalshiEvent.legs.every((l) => l.size === 120)).toBe(true);
+    expect(kalshiEvent.legs.reduce((s, l) => s + l.fee, 0)).toBeCloseTo(1.76, 6);
+    expect(kalshiEvent.cost).toBeCloseTo(113.36, 6);
+    expect(kalshiEvent.expectedProfit).toBeCloseTo(6.64, 6);
+    // Polymarket Fed NO basket (NO on all 5 markets of the neg-risk event pays 4 in every world): NO asks 0.98 +
+    //   0.988 + 0.994 + 0.998 + 0.02 = 3.98 for 100 sets ('No change' NO holds exactly 100 @ 0.02, then 0.15:
+    //   0.98 + 0.988 + 0.994 + 0.998 + 0.15 = 4.11 > 4). Fees (rate 0.05, exponent 1) 0.098 + 0.05928 + 0.02982 +
+    //   0.00998 + 0.098 = 0.29508; cost 398.29508; profit 400 − 398.29508 = 1.70492 (0.428 %).
+    const fedNo = get(listedOf('single_platform', 'links.json', FED_NO_CHANGE_NO));
+    expect(fedNo.legs.map((l) => u.instruments.get(l.instrumentId)).every((i) => i?.eventId === POLY_FED_EVENT && i.side === 'no')).toBe(true);
+    expect(fedNo.legs).toHaveLength(5);
+    expect(fedNo.legs.every((l) => l.size === 100)).toBe(true);
+    expect(fedNo.legs.reduce((s, l) => s + l.fee, 0)).toBeCloseTo(0.29508, 6);
+    expect(fedNo.cost).toBeCloseTo(398.29508, 6);
+    expect(fedNo.expectedProfit).toBeCloseTo(1.70492, 6);
+    expect(fedNo.profitPct).toBeCloseTo(0.428, 3);
   });
 
-  it('at any positive profit the strategies also find one real arbitrage the scenario does not list: the Polymarket Fed NO basket', () => {
-    const found = scan(u, links, ANY_PROFIT);
-    const extra = found.filter((o) => !listed.some((l) => keyOfListed(l) === keyOf(o)));
-    // DISCREPANCY 3 — Buying NO on all 5 markets of the Fed neg-risk event pays 4 in every world (exactly one
-    // market resolves YES). The Fed event's NO asks (the same in `quiet`, so not a side effect of the planted
-    // cross-venue pair) sum below 4:
-    //   NO asks 0.98 (25 bps cut) + 0.988 (25 bps hike) + 0.994 (50+ cut) + 0.998 (50+ hike) + 0.02 (no change) = 3.980;
-    //   fees at 100 sets (rate 0.05, exponent 1): 0.098 + 0.05928 + 0.02982 + 0.00998 + 0.098 = 0.29508;
-    //   profit at 100 sets 400 − 398 − 0.29508 = 1.70492 (0.428 %), i.e. 0.0170492 per set. With the $1000
-    //   budget the strategies take ~251 sets (the 'No change' leg then also buys at 0.021): see the assertions.
-    // It stays under the README's example threshold of 0.5 %, which is why the scan above matches the listing,
-    // but it is a genuine arbitrage: the scenario should list it, or raise those NO asks until they sum, with fees,
-    // to at least 4 (e.g. the 25 bps cut NO from 0.98 to 0.999 is not enough on its own: +0.019 leaves 3.999 + fees).
-    expect(extra.map(keyOf)).toEqual([basketKey('single_platform', [...u.instruments.values()].filter((i) => i.eventId === POLY_FED_EVENT && i.side === 'no').map((i) => i.instrumentId))]);
-    const [noBasket] = extra;
-    if (!noBasket) throw new Error('unreachable');
-    const hundred = noBasket.legs.map((l) => {
-      const book = u.books.get(l.instrumentId);
-      if (!book) throw new Error(`no book ${l.instrumentId}`);
-      return walkAsks(book, 100, u.feeOf(l.instrumentId));
-    });
-    expect(hundred.map((w) => w.worstPrice).sort()).toEqual([0.02, 0.98, 0.988, 0.994, 0.998]);
-    expect(hundred.reduce((s, w) => s + w.fee, 0)).toBeCloseTo(0.29508, 6);
-    expect(400 - hundred.reduce((s, w) => s + w.notional + w.fee, 0)).toBeCloseTo(1.70492, 6);
-    expect(noBasket.expectedProfit).toBeGreaterThan(0);
-    expect(noBasket.profitPct).toBeLessThan(PARAMS.minProfitPct);
-    expect(noBasket.cost).toBeLessThanOrEqual(PARAMS.maxTradeSizeUsd);
+  it('the same baskets with an unlimited budget (nothing is budget-bound); at the README threshold (0.5 %) all but the Fed NO basket', () => {
+    const at = (params: ArbParams): string[] => scan(u, links, params).map((o) => `${keyOf(o)}@${o.legs.map((l) => l.size).join(',')}:${o.expectedProfit.toFixed(6)}`).sort();
+    const base = at(PARAMS);
+    expect(base).toHaveLength(listed.length);
+    expect(at(UNLIMITED_BUDGET)).toEqual(base);
+    const fedNoKey = basketKey('single_platform', [...u.instruments.values()].filter((i) => i.eventId === POLY_FED_EVENT && i.side === 'no').map((i) => i.instrumentId));
+    expect(base.filter((k) => k.startsWith(`${fedNoKey}@`))).toHaveLength(1);
+    expect(at(README_PARAMS)).toEqual(base.filter((k) => !k.startsWith(`${fedNoKey}@`)));
+    // Every other listed return is at least Elon's 1.1 / 98.9 = 1.11 %.
+    expect(Math.min(...scan(u, links, README_PARAMS).map((o) => o.profitPct))).toBeGreaterThan(1);
+  });
+
+  it('NO on every market of the other exclusive events is no arbitrage: their best NO asks cost at least what they pay (n − 1)', () => {
+    const bestNoAsks = (venue: 'polymarket' | 'kalshi', eventId: string): (number | undefined)[] =>
+      [...u.instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no').map((i) => u.books.get(i.instrumentId)?.asks[0]?.price);
+    const sum = (xs: (number | undefined)[]): number => xs.reduce<number>((s, p) => s + (p ?? 1), 0);
+    // Polymarket Elon (16 buckets, pays 15) and Kalshi Elon (13, pays 12), before fees.
+    expect(sum(bestNoAsks('polymarket', POLY_ELON_EVENT))).toBeGreaterThanOrEqual(15);
+    expect(sum(bestNoAsks('kalshi', 'KXELONTWEETS-26APR10'))).toBeGreaterThanOrEqual(12);
+    // Kalshi Fed: H26 has no YES bid, so no NO ask: the basket cannot be bought at all.
+    expect(bestNoAsks('kalshi', KALSHI_FED_EVENT)).toContain(undefined);
+    const found = scan(u, links, PARAMS).map(keyOf);
+    for (const eventId of [POLY_ELON_EVENT, KALSHI_FED_EVENT, 'KXELONTWEETS-26APR10']) {
+      const ids = [...u.instruments.values()].filter((i) => i.eventId === eventId && i.side === 'no').map((i) => i.instrumentId);
+      expect(ids.length, eventId).toBeGreaterThan(1);
+      expect(found).not.toContain(basketKey('single_platform', ids));
+    }
   });
 
   it('paper execution (PaperTrading on the streamed books + executeArbitrage) books every found opportunity in every resolution', async () => {
-    for (const opp of scan(u, links, ANY_PROFIT)) {
+    for (const opp of scan(u, links, PARAMS)) {
       const results = await paperInEveryWorld(u, opp, links);
       expect(results.length, opp.id).toBeGreaterThanOrEqual(2);
       const worst = Math.min(...results.map((r) => r.realizedPnl));
@@ -278,20 +287,21 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     for (const l of listed) {
       const opp = atListedSize(u, l);
       const results = await paperInEveryWorld(u, opp, links);
-      // World counts: binary 2, Elon 16 buckets, Kalshi Fed 5 outcomes, equivalent pair 2, A ⇒ B 3.
+      // World counts: binary 2, Elon 16 buckets, Kalshi Fed 5 outcomes, Polymarket Fed 5 outcomes, equivalent pair 2,
+      // A ⇒ B 3.
       expect(results.length).toBe(worldsFor(opp, u.instruments, links).length);
       for (const r of results) expect(r.execution.status).toBe('complete');
       expect(Math.min(...results.map((r) => r.realizedPnl)), keyOfListed(l)).toBeCloseTo(l.expectedProfit, 6);
     }
     const counts = listed.map((l) => worldsFor(atListedSize(u, l), u.instruments, links).length).sort((a, b) => a - b);
-    expect(counts).toEqual([2, 2, 3, 5, 16]);
+    expect(counts).toEqual([2, 2, 3, 5, 5, 16]);
   });
 
   it('time-limited opportunities are gone once scenario time passes their window; the others stay', async () => {
     const windows = new Map(listed.map((l) => [keyOfListed(l), l.untilMs]));
     // kalshi.json states its window only in prose; the price path says the same.
     expect(kalshiNotedWindows(u.scenario.kalshi)).toEqual([60_000]);
-    expect(listed.map((l) => l.untilMs ?? Infinity).sort((a, b) => a - b)).toEqual([60_000, 60_000, 120_000, Infinity, Infinity]);
+    expect(listed.map((l) => l.untilMs ?? Infinity).sort((a, b) => a - b)).toEqual([60_000, 60_000, 120_000, Infinity, Infinity, Infinity]);
     const keysAt = (): string[] => scan(u, links, PARAMS).map(keyOf).sort();
     const alive = (tMs: number): string[] => listed.filter((l) => l.untilMs === null || l.untilMs > tMs).map(keyOfListed).sort();
 
@@ -304,7 +314,7 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
 
     await u.advance(60_000);
     expect(keysAt()).toEqual(alive(120_000));
-    expect(alive(120_000)).toHaveLength(2);
+    expect(alive(120_000)).toHaveLength(3);
     expect(u.streamErrors).toEqual([]);
   });
 });
@@ -319,7 +329,7 @@ describe('quiet: no arbitrage at all', { timeout: 30_000 }, () => {
     if (u !== undefined) await u.close();
   });
 
-  it('every arbitrage strategy over the same links finds nothing at the 0.5 % threshold', () => {
+  it('every arbitrage strategy over the same links finds nothing, even at 0 % minimum profit and an unlimited budget', () => {
     const links = approvedLinks(u.scenario.links);
     expect(links).toHaveLength(6);
     // 30 Gamma markets and 18 Kalshi markets, two instruments each, every one with a streamed book.
@@ -328,26 +338,19 @@ describe('quiet: no arbitrage at all', { timeout: 30_000 }, () => {
     expect(u.books.size).toBe(u.instruments.size);
     expect(listedOpportunities(u.scenario.links, u.scenario.kalshi)).toEqual([]);
     expect(scan(u, links, PARAMS)).toEqual([]);
+    expect(scan(u, links, UNLIMITED_BUDGET)).toEqual([]);
   });
 
-  it('at zero minimum profit two small NO-basket arbitrages remain (documented, below 0.5 %)', () => {
-    // DISCREPANCY 4 — `quiet` is quiet only above ~0.43 %. Two real arbitrages buy NO on every market of an exclusive
-    // event (pays n − 1 = 4 in every world):
-    //  - Polymarket Fed event, same NO asks as arb-rich: 0.98 + 0.988 + 0.994 + 0.02 + 0.998 = 3.980 < 4
-    //    (0.0170492 per set after fees; the $1000 budget caps it, ~0.43 %);
-    //  - Kalshi KXFEDDECISION-26JUN: NO ask = 1 − best YES bid: H0 1 − 0.97 = 0.03, C25/C26/H25/H26 1 − 0.01 = 0.99,
-    //    120 each at the first level: 0.03 + 4 × 0.99 = 3.99 < 4; fees ceil(0.07·120·0.03·0.97 = 0.24444) = 0.25 and
-    //    4 × ceil(0.07·120·0.99·0.01 = 0.08316) = 4 × 0.09; cost 478.80 + 0.61 = 479.41; profit 480 − 479.41 = 0.59
-    //    (0.123 %); C25, C26, H25 and H26 have a single YES bid level of 120, so 120 NO is all their books offer.
-    const links = approvedLinks(u.scenario.links);
-    const found = scan(u, links, ANY_PROFIT);
-    const noBasket = (venue: 'polymarket' | 'kalshi', eventId: string): string =>
-      basketKey('single_platform', [...u.instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no').map((i) => i.instrumentId));
-    expect(found.map(keyOf).sort()).toEqual([noBasket('kalshi', KALSHI_FED_EVENT), noBasket('polymarket', POLY_FED_EVENT)].sort());
-    const kalshi = found.find((o) => keyOf(o) === noBasket('kalshi', KALSHI_FED_EVENT));
-    expect(kalshi?.legs.every((l) => l.size === 120)).toBe(true);
-    expect(kalshi?.cost).toBeCloseTo(479.41, 6);
-    expect(kalshi?.expectedProfit).toBeCloseTo(0.59, 6);
-    for (const o of found) expect(o.profitPct).toBeLessThan(PARAMS.minProfitPct);
+  it('NO on every market of each exclusive event costs at least what it pays (n − 1) at the best asks, before fees', () => {
+    const bestNoAsks = (venue: 'polymarket' | 'kalshi', eventId: string): number[] =>
+      [...u.instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no').map((i) => u.books.get(i.instrumentId)?.asks[0]?.price ?? 1);
+    const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
+    // Polymarket Fed (pays 4): 0.99 + 0.995 + 0.997 + 0.02 + 0.999 = 4.001 — its YES bids (mirrors) sum to 0.999.
+    expect(sum(bestNoAsks('polymarket', POLY_FED_EVENT))).toBeCloseTo(4.001, 9);
+    // Kalshi Fed (pays 4): NO ask = 1 − best YES bid: H0 1 − 0.95 = 0.05, C25/C26/H25/H26 1 − 0.01 = 0.99 → 4.01.
+    expect(sum(bestNoAsks('kalshi', KALSHI_FED_EVENT))).toBeCloseTo(4.01, 9);
+    // Elon (Polymarket 16 buckets pay 15; Kalshi 13 pay 12).
+    expect(sum(bestNoAsks('polymarket', POLY_ELON_EVENT))).toBeGreaterThanOrEqual(15);
+    expect(sum(bestNoAsks('kalshi', 'KXELONTWEETS-26APR10'))).toBeGreaterThanOrEqual(12);
   });
 });

@@ -18,6 +18,8 @@ export interface Listed {
   legs: ListedLeg[];
   /** Same size on every leg (a basket). */
   size: number;
+  /** What the basket pays in every resolution (size × 1, or size × (n − 1) for NO on all n markets of an event). */
+  payout: number;
   cost: number;
   expectedProfit: number;
   /** Scenario time after which the opportunity is gone; null = lasts. */
@@ -31,6 +33,7 @@ const LinksExpected = z.object({
     z.object({
       strategy: z.enum(['single_platform', 'cross_platform', 'overlapping']),
       untilMs: z.number().nullable(),
+      payout: z.number(),
       legs: z.array(z.object({ venue: z.enum(['polymarket', 'kalshi']), instrumentId: z.string(), price: z.number(), size: z.number() })).min(1),
       cost: z.number(),
       expectedProfit: z.number(),
@@ -48,6 +51,7 @@ const KalshiExpected = z.object({
         legs: z.array(z.object({ ticker: z.string(), buy: z.enum(['yes', 'no']), price: Dollars })).min(1),
         cost_dollars: Dollars,
         fees_dollars: Dollars,
+        payout_dollars: Dollars,
         expected_profit_dollars: Dollars,
       }),
       z.object({ kind: z.literal('note'), text: z.string() }),
@@ -61,7 +65,7 @@ export function listedOpportunities(linksFile: unknown, kalshiFile: unknown): Li
     const sizes = new Set(e.legs.map((l) => l.size));
     const [size] = [...sizes];
     if (sizes.size !== 1 || size === undefined) throw new Error(`listed ${e.strategy} is not a basket (sizes ${[...sizes].join(',')})`);
-    out.push({ source: 'links.json', strategy: e.strategy, legs: e.legs, size, cost: e.cost, expectedProfit: e.expectedProfit, untilMs: e.untilMs });
+    out.push({ source: 'links.json', strategy: e.strategy, legs: e.legs, size, payout: e.payout, cost: e.cost, expectedProfit: e.expectedProfit, untilMs: e.untilMs });
   }
   const k = KalshiExpected.parse(kalshiFile);
   for (const e of k.expected) {
@@ -74,6 +78,7 @@ export function listedOpportunities(linksFile: unknown, kalshiFile: unknown): Li
       strategy: 'single_platform',
       legs: e.legs.map((l) => ({ venue: 'kalshi', instrumentId: `${l.ticker}:${l.buy}`, price: l.price, size: e.contracts })),
       size: e.contracts,
+      payout: e.payout_dollars,
       // kalshi.json lists notional and fees apart; links.json's `cost` includes fees.
       cost: Math.round((e.cost_dollars + e.fees_dollars) * 100) / 100,
       expectedProfit: e.expected_profit_dollars,
