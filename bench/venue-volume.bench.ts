@@ -31,9 +31,10 @@ async function main(): Promise<void> {
     const w0 = proxy.requests.length;
     await new Promise((r) => setTimeout(r, windowMs));
     const perSec = (proxy.requests.length - w0) / (windowMs / 1000);
-    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { venues: { polymarket: unknown } };
-    results.push({ n, startup, perSec, ws: stats.venues.polymarket });
-    console.log(`users=${n}: HTTP requests during start-up ${startup}, steady ${perSec.toFixed(2)}/s; simulator WS stats ${JSON.stringify(stats.venues.polymarket)}`);
+    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { venues: { polymarket: { connections?: number; totalSubscriptions?: number; messagesSent?: number } } };
+    const ws = stats.venues.polymarket;
+    results.push({ n, startup, perSec, ws });
+    console.log(`users=${n}: HTTP requests during start-up ${startup}, steady ${perSec.toFixed(2)}/s; WS connections ${ws.connections ?? '?'}, book subscriptions ${ws.totalSubscriptions ?? '?'}, WS messages sent so far ${ws.messagesSent ?? '?'}`);
     await running.stop();
   }
   const [a, b] = results;
