@@ -148,6 +148,20 @@ describe('BotManager lifecycle', () => {
     await until(async () => (await statusOf(db.sql, u.id)).state === 'stopped', 'disabled bot stopped');
   });
 
+  test('a silent runner (SIGSTOP: alive but no heartbeat) is killed and restarted', async () => {
+    const u = users[2];
+    if (!u) throw new Error('no user');
+    const pid = await runningPid(u.id);
+    process.kill(pid, 'SIGSTOP');
+    const fresh = await until(async () => {
+      const p = await runningPid(u.id);
+      return p !== pid ? p : null;
+    }, 'silent runner replaced', 60_000);
+    expect(fresh).not.toBe(pid);
+    await until(() => !alive(pid), 'stopped runner killed');
+    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain('reason="silent"');
+  });
+
   test('LISTEN connection terminated, config changed while down → applied after the reconnect', async () => {
     const u = users[0];
     if (!u) throw new Error('no user');
