@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   POLYBOT_AUTH_PORT: z.coerce.number().int().min(1024).max(65535).default(54321),
   POLYBOT_STRIPE_PORT: z.coerce.number().int().min(1024).max(65535).default(12111),
   POLYBOT_EDGE_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  POLYBOT_MANAGER_PORT: z.coerce.number().int().min(1024).max(65535).default(9464),
+  POLYBOT_WEB_PORT: z.coerce.number().int().min(1024).max(65535).default(3000),
   POLYBOT_VENUE_SIM_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

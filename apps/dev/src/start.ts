@@ -1,15 +1,18 @@
 // npm start — the whole product locally on embedded defaults: no Docker, no accounts.
-// Today that is: Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time) and the
-// venue simulator replaying the arb-rich scenario. Any real service configured in the environment (DATABASE_URL)
-// replaces its local stand-in. Runs until Ctrl-C / SIGTERM, then stops everything it started.
+// Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time), local Supabase Auth,
+// the Stripe emulator with the stripe-webhook edge function under Deno, the venue simulator replaying arb-rich,
+// the BotManager and the web app. DATABASE_URL replaces the embedded Postgres. Runs until Ctrl-C / SIGTERM, then
+// stops everything it started.
 import { applySeed } from '@polybot/db/migrate';
 import path from 'node:path';
 import postgres from 'postgres';
-import { startLocalAuth } from '../auth/index.ts';
-import { startLocalBilling } from '../stripe/index.ts';
-import { readEnv, redactUrl } from '../env.ts';
-import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '../postgres/index.ts';
-import { startVenueSim, type VenueSim } from '../venue-sim/server.ts';
+import { startBotManager } from '@polybot/bot-manager';
+import { startLocalAuth } from '@polybot/local-stack/auth';
+import { readEnv, redactUrl } from '@polybot/local-stack/env';
+import { startLocalBilling } from '@polybot/local-stack/stripe';
+import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
+import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '@polybot/local-stack/postgres';
 
 const say = (line: string) => console.log(`polybot: ${line}`);
 const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
@@ -63,8 +66,37 @@ async function main(): Promise<void> {
   const sim: VenueSim = await startVenueSim({ scenario: 'arb-rich', port: env.POLYBOT_VENUE_SIM_PORT, host: '127.0.0.1' });
   stoppers.unshift({ name: 'venue simulator', stop: () => sim.close() });
 
+  const manager = await startBotManager({
+    databaseUrl,
+    venueUrls: { polymarketClob: sim.urls.polymarketClob ?? sim.origin, polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`, polymarketWs: sim.urls.polymarketWs ?? '' },
+    httpPort: env.POLYBOT_MANAGER_PORT,
+  });
+  stoppers.unshift({ name: 'bot-manager', stop: () => manager.stop() });
+  say(`bot-manager running (/healthz and /metrics on 127.0.0.1:${manager.httpPort})`);
+
+  if (!isBuilt()) {
+    say('building the web app once (next build, about a minute)…');
+    await buildWeb();
+  }
+  const webPort = env.POLYBOT_WEB_PORT;
+  const web = await startWeb({
+    port: webPort,
+    env: {
+      DATABASE_URL: databaseUrl,
+      NEXT_PUBLIC_SUPABASE_URL: auth.url,
+      NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey,
+      KALSHI_API_BASE: sim.urls.kalshi ?? `${sim.origin}/trade-api/v2`,
+      POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
+      APP_URL: `http://127.0.0.1:${webPort}`,
+      ...billing.env,
+    },
+  });
+  stoppers.unshift({ name: 'web app', stop: () => web.close() });
+
   console.log('');
-  console.log('PolyBot local stack is up');
+  console.log('PolyBot is up');
+  console.log(`  Web app            ${web.url}   ← start here (sign up, or sign in as a demo user)`);
+  console.log(`  Bot-manager        http://127.0.0.1:${manager.httpPort}/metrics`);
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
   console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
   console.log(`    anon key         ${auth.anonKey}`);
