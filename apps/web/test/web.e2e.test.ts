@@ -6,8 +6,10 @@ import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
 import { launchChromium, shoot } from './support/browser.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
+import { fieldError, flows, forceFill, submit } from './support/flows.ts';
 import { buildApp, startStack, type Stack } from './support/stack.ts';
 
+type F = ReturnType<typeof flows>;
 let stack: Stack;
 let browser: Browser;
 let ctxA: BrowserContext;
@@ -18,81 +20,16 @@ let kalshiA: KalshiKey;
 let manager: ManagerProcess | undefined;
 let botSim: VenueSim | undefined;
 let userA = '';
+let userId: F['userId'], secretCount: F['secretCount'], configRow: F['configRow'], step: F['step'];
+let signUp: F['signUp'], signIn: F['signIn'], signOut: F['signOut'];
 let userB = '';
 const emailA = `alice-${Date.now()}@example.test`;
 const emailB = `bob-${Date.now()}@example.test`;
-const PASSWORD = 'correct horse battery';
-
-async function userId(email: string): Promise<string> {
-  const rows = await stack.db.sql<{ id: string }[]>`select id from auth.users where email = ${email}`;
-  const id = rows[0]?.id;
-  if (!id) throw new Error(`no user ${email}`);
-  return id;
-}
-async function secretCount(id: string): Promise<number> {
-  const rows = await stack.db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_user_secrets where user_id = ${id}`;
-  return rows[0]?.n ?? -1;
-}
-async function configRow(id: string) {
-  const rows = await stack.db.sql<{ config_version: number; max_trade_size_usd: string; bot_enabled: boolean; min_profit_pct: string }[]>`
-    select config_version, max_trade_size_usd, bot_enabled, min_profit_pct from public.polybot_user_config where user_id = ${id}`;
-  const row = rows[0];
-  if (!row) throw new Error('no config row');
-  return row;
-}
-async function step(id: string): Promise<string> {
-  const rows = await stack.db.sql<{ onboarding_step: string }[]>`select onboarding_step from public.polybot_user_profiles where id = ${id}`;
-  return rows[0]?.onboarding_step ?? 'none';
-}
-
-async function signUp(page: Page, email: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/sign-up`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/onboarding');
-}
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/sign-in`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-}
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL('**/sign-in');
-}
-/** Fills a number input with anything, including text a number input would refuse to take from a keyboard. */
-async function forceFill(page: Page, formName: string, label: string, value: string): Promise<void> {
-  const input = page.getByRole('form', { name: formName }).getByLabel(label, { exact: true });
-  await input.evaluate((el) => el.setAttribute('type', 'text'));
-  await input.fill(value);
-}
-/** Clicks a form's submit button and waits for that submission's result (not a stale one) or a navigation. */
-async function submit(page: Page, formName: string, button: string | RegExp): Promise<void> {
-  const form = page.getByRole('form', { name: formName });
-  const before = (await form.getAttribute('data-result-at')) ?? '0';
-  const url = page.url();
-  await form.getByRole('button', { name: button }).click();
-  await page.waitForFunction(
-    ({ name, prev, href }) => {
-      if (location.href !== href) return true;
-      const f = document.querySelector(`form[aria-label="${name}"]`);
-      return !f || (f.getAttribute('data-result-at') ?? '0') !== prev;
-    },
-    { name: formName, prev: before, href: url },
-  );
-}
-async function fieldError(page: Page, name: string): Promise<string> {
-  const el = page.locator(`[data-field-error="${name}"]`).first();
-  await el.waitFor();
-  return (await el.textContent()) ?? '';
-}
 
 beforeAll(async () => {
   await buildApp();
   stack = await startStack();
+  ({ userId, secretCount, configRow, step, signUp, signIn, signOut } = flows(stack));
   browser = await launchChromium();
   ctxA = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   ctxB = await browser.newContext({ viewport: { width: 1280, height: 900 } });
