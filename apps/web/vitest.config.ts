@@ -2,10 +2,25 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    // The browser suite builds the app and starts a whole local stack: minutes, not seconds.
-    testTimeout: 300_000,
-    hookTimeout: 600_000,
-    fileParallelism: false,
+    // Two projects so a unit-only run (src/**) never pays for `next build`: vitest runs a project's
+    // globalSetup only when that project has files in the run.
+    projects: [
+      {
+        test: { name: 'unit', include: ['src/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/**/*.test.ts'],
+          // `next build` once per run; every browser test file then starts its own stack against that build.
+          globalSetup: ['test/support/global-setup.ts'],
+          // Each file starts a whole local stack (Postgres, auth, venue sim, `next start`): minutes, not seconds.
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // One stack at a time: two cores, and every file's stack is heavy.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

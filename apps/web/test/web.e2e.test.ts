@@ -7,7 +7,7 @@ import { startManagerProcess, type ManagerProcess } from './support/bot-manager.
 import { launchChromium, shoot } from './support/browser.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { fieldError, flows, forceFill, submit } from './support/flows.ts';
-import { buildApp, startStack, type Stack } from './support/stack.ts';
+import { startStack, type Stack } from './support/stack.ts';
 
 type F = ReturnType<typeof flows>;
 let stack: Stack;
@@ -27,7 +27,6 @@ const emailA = `alice-${Date.now()}@example.test`;
 const emailB = `bob-${Date.now()}@example.test`;
 
 beforeAll(async () => {
-  await buildApp();
   stack = await startStack();
   ({ userId, secretCount, configRow, step, signUp, signIn, signOut } = flows(stack));
   browser = await launchChromium();
