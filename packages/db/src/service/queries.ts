@@ -1,6 +1,6 @@
 // Privileged reads and writes for the platform (BotManager, runners, billing). Each goes through a narrowly scoped
 // SQL function or a service_role-only table grant; callers pass the connection configured with service credentials.
-import { DecryptedSecretRowSchema, type DecryptedSecretRow } from '@polybot/schemas';
+import { DecryptedSecretRowSchema, MarketLinkSchema, type DecryptedSecretRow, type MarketLink } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 
@@ -37,6 +37,28 @@ export async function getUserSecretsDecrypted(db: Conn, userId: string): Promise
 export async function incrementUserTrades(db: Conn, userId: string): Promise<boolean> {
   const rows = await db<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}) as reserved`;
   return rows[0]?.reserved === true;
+}
+
+/** Reserve `count` trades (one per order) all or nothing. False: they do not all fit (or user suspended) — send none. */
+export async function reserveUserTrades(db: Conn, userId: string, count: number): Promise<boolean> {
+  const rows = await db<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}, ${count}::int) as reserved`;
+  return rows[0]?.reserved === true;
+}
+
+/** Give back up to `count` reservations of this month for orders never sent; returns how many were given back. */
+export async function releaseUserTrades(db: Conn, userId: string, count: number): Promise<number> {
+  const rows = await db<{ released: number }[]>`select public.release_user_trades(${userId}, ${count}::int) as released`;
+  return rows[0]?.released ?? 0;
+}
+
+/** Approved market links (what cross-platform and overlapping arbitrage may trade on). */
+export async function listApprovedMarketLinks(db: Conn): Promise<MarketLink[]> {
+  const rows = await db`
+    select id, relation, a_platform, a_market_id, b_platform, b_market_id
+      from public.polybot_market_links where status = 'approved' order by id`;
+  return rows.map((r) => MarketLinkSchema.parse({
+    id: Number(r.id), relation: r.relation, aVenue: r.a_platform, aMarketId: r.a_market_id, bVenue: r.b_platform, bMarketId: r.b_market_id, approved: true,
+  }));
 }
 
 export async function setSecretValidation(
