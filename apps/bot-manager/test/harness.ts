@@ -110,7 +110,7 @@ export function runnerPids(): number[] {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('bot-manager/src/runner/main.ts')) out.push(Number(d));
+      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes('bot-manager/.runner-bundle/')) out.push(Number(d));
     } catch {
       // gone meanwhile
     }

@@ -60,6 +60,12 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line; SIG
   for (const pid of children) {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    // Precompiled and memory-capped: plain node on the bundle, no TypeScript loader, heap limits set.
+    const argv = cmdline.split('\0');
+    expect(argv.some((a) => /\/\.runner-bundle\/[0-9a-f]{64}\/main\.mjs$/.test(a))).toBe(true);
+    expect(argv).not.toContain('tsx');
+    expect(argv.some((a) => /^--max-old-space-size=\d+$/.test(a))).toBe(true);
+    expect(argv.some((a) => /^--max-semi-space-size=\d+$/.test(a))).toBe(true);
     for (const marker of markers) {
       expect(cmdline).not.toContain(marker);
       expect(environ).not.toContain(marker);

@@ -8,6 +8,7 @@ import type { FromRunner } from '../shared/ipc.ts';
 import { runDbOp } from './db-ops.ts';
 import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
+import { runnerBundle } from './runner-bundle.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
 import { desiredUserIds, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
@@ -64,6 +65,8 @@ export class BotManager extends EventEmitter {
 
   start(): void {
     this.watchdog = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
+    // Build (or find cached) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
+    runnerBundle().catch(() => undefined);
   }
 
   runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
@@ -148,9 +151,11 @@ export class BotManager extends EventEmitter {
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
     const risk = await loadRiskStart(this.sql, s.userId);
+    const entry = await runnerBundle();
+    if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
     const proc = new RunnerProcess({
-      userId: s.userId, memoryMb: this.opts.runnerMemoryMb, logLevel: this.opts.logLevel, log,
+      entry, userId: s.userId, memoryMb: this.opts.runnerMemoryMb, logLevel: this.opts.logLevel, log,
       onMessage: (msg) => this.onRunnerMessage(s, proc, msg),
       onExit: (code, signal) => this.onRunnerExit(s, proc, code, signal),
       ...(this.tap ? { tap: this.tap } : {}),

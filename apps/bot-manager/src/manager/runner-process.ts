@@ -1,15 +1,14 @@
 // One forked runner: spawn (memory-capped, scrubbed environment, nothing secret in argv), validated IPC both ways,
 // heartbeat tracking, acknowledgements, graceful and forceful stop.
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner, type RunnerStats, type ToRunner } from '../shared/ipc.ts';
-
-const RUNNER_ENTRY = fileURLToPath(new URL('../runner/main.ts', import.meta.url));
 
 export type IpcTap = (event: { userId: string; pid: number; direction: 'to' | 'from'; message: unknown }) => void;
 
 export interface RunnerProcessOptions {
+  /** The compiled runner entry (runner-bundle.ts): plain JavaScript, forked without any loader. */
+  entry: string;
   userId: string;
   memoryMb: number;
   logLevel: string;
@@ -29,6 +28,16 @@ function runnerEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/**
+ * Memory caps for the child. The old generation is capped at the runner budget (a runaway runner dies with an OOM
+ * and is restarted, instead of starving its neighbours). The young generation's semi-spaces default to 16 MB each
+ * and are mostly empty for a runner's small allocation rate; a smaller cap trades a few more scavenges for memory.
+ */
+export function runnerExecArgv(memoryMb: number): string[] {
+  const semiMb = Math.max(1, Math.min(16, Math.floor(memoryMb / 64)));
+  return [`--max-old-space-size=${memoryMb}`, `--max-semi-space-size=${semiMb}`];
+}
+
 export class RunnerProcess {
   readonly child: ChildProcess;
   readonly pid: number;
@@ -42,8 +51,8 @@ export class RunnerProcess {
   private readonly exitWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: RunnerProcessOptions) {
-    this.child = fork(RUNNER_ENTRY, [opts.logLevel], {
-      execArgv: ['--import', 'tsx', `--max-old-space-size=${opts.memoryMb}`],
+    this.child = fork(opts.entry, [opts.logLevel], {
+      execArgv: runnerExecArgv(opts.memoryMb),
       env: runnerEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',

@@ -1,7 +1,10 @@
 // Execution: paper fills against the real books the hub delivers, or the venue adapter with this user's own keys.
 // Either way an arbitrage goes through executeArbitrage (leg-risk handling), and its result becomes trade rows.
 import { NO_FEES, type FeeSchedule, type Opportunity, type OrderBook, type OrderResult } from '@polybot/schemas';
-import { PaperTrading, PolymarketTrading, executeArbitrage, type ArbitrageExecution, type Trading } from '@polybot/venues';
+// Paper execution only: the live adapters (clob-client-v2 with viem, kalshi-typescript with axios) are imported
+// when a runner actually goes live, so a paper runner never loads them (most of a runner's memory otherwise).
+import type { Trading } from '@polybot/venues';
+import { PaperTrading, executeArbitrage, type ArbitrageExecution } from '@polybot/venues/paper';
 import { z } from 'zod';
 import type { RunnerKey, TradeRow, VenueUrls } from '../shared/ipc.ts';
 
@@ -22,6 +25,7 @@ export function createPaperTrading(books: ReadonlyMap<string, OrderBook>, fees: 
 export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
   const privateKey = HexKeySchema.parse(key.privateKey);
   const secret = key.apiSecret === null ? null : PolymarketApiSecretSchema.parse(JSON.parse(key.apiSecret));
+  const { PolymarketTrading } = await import('@polybot/venues/polymarket');
   return PolymarketTrading.connect({
     clobUrl: urls.polymarketClob,
     privateKey,
