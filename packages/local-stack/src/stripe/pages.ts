@@ -1,6 +1,6 @@
-// The hosted pages a browser sees: Checkout (pay with a test card or go back) and the Customer Portal (cancel at
-// period end, undo, switch plan, go back). Plain server-rendered HTML forms; labels and ids are stable for tests.
-import type { CheckoutSession, Price, Product, Subscription } from './objects.ts';
+// The hosted pages a browser sees: Checkout (pay with a test card or go back), the Customer Portal (cancel at
+// period end, undo, switch plan, go back) and a hosted invoice. Plain server-rendered HTML; ids are stable for tests.
+import type { CheckoutSession, Invoice, Price, Product, Subscription } from './objects.ts';
 import { TEST_CARDS } from './store.ts';
 
 function esc(text: string): string {
@@ -59,6 +59,16 @@ export function portalPage(
   const back = returnUrl ? `<p><a id="return" href="${esc(returnUrl)}">Return to the app</a></p>` : '';
   return page('Billing portal', `<h1>Manage your subscription</h1>${notice ? `<p role="status">${esc(notice)}</p>` : ''}
 ${subs || '<p>No active subscription.</p>'}${back}`);
+}
+
+export function invoicePage(invoice: Invoice): string {
+  const amount = (cents: number): string => `${(cents / 100).toFixed(2)} ${invoice.currency.toUpperCase()}`;
+  const day = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
+  const lines = invoice.lines.data.map((l) => `<li>${esc(l.description)} — ${esc(amount(l.amount))}</li>`).join('');
+  return page(`Invoice ${invoice.number ?? invoice.id}`, `<h1>Invoice ${esc(invoice.number ?? invoice.id)}</h1>
+<p>Status: <strong id="invoice-status">${esc(invoice.status)}</strong></p>
+<p>Period ${day(invoice.period_start)} – ${day(invoice.period_end)}</p><ul>${lines}</ul>
+<p>Amount due ${esc(amount(invoice.amount_due))} · paid ${esc(amount(invoice.amount_paid))}</p>`);
 }
 
 export function messagePage(title: string, message: string): string {

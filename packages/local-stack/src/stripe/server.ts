@@ -1,10 +1,10 @@
 // The emulator's HTTP front: /v1/* (Stripe's API, bearer secret key, idempotency keys), the hosted Checkout and
-// Portal pages, and /_emulator/clock for the test clock.
+// Portal pages, hosted invoices (/i/<id>), and /_emulator/clock for the test clock.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { StripeApi } from './api.ts';
 import { parseForm, StripeApiError } from './form.ts';
-import { checkoutPage, messagePage, portalPage } from './pages.ts';
+import { checkoutPage, invoicePage, messagePage, portalPage } from './pages.ts';
 import { StripeStore, type StoreSnapshot } from './store.ts';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -94,6 +94,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     }
     if (parts[0] === 'c' && parts[1] === 'pay' && parts[2]) return checkout(parts[2], method, body, res);
     if (parts[0] === 'p' && parts[1] === 'session' && parts[2]) return portal(parts[2], method, body, url.searchParams.get('done'), res);
+    if (parts[0] === 'i' && parts[1]) {
+      // The hosted invoice page (hosted_invoice_url): anyone with the unguessable link may read it, as on Stripe.
+      const invoice = store.invoices.get(parts[1]);
+      if (!invoice) return send(res, 404, messagePage('Not found', 'This invoice does not exist.'), 'text/html');
+      return send(res, 200, invoicePage(invoice), 'text/html');
+    }
     send(res, 404, messagePage('Not found', 'Nothing here.'), 'text/html');
   }
 

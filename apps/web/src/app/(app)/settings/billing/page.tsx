@@ -6,6 +6,10 @@ import { billing } from '../../../../lib/billing.ts';
 import { openPortal } from '../../../actions/billing.ts';
 import { listPlans } from '../../../../lib/data.ts';
 import { asUser, requireClaims } from '../../../../lib/session.ts';
+import { RefreshWhileConfirming } from './confirming.tsx';
+import { CurrentPlan } from './current-plan.tsx';
+import { PaymentHistory } from './payment-history.tsx';
+import { cancelsAtPeriodEnd } from './subscription.ts';
 
 export const metadata = { title: 'Billing · PolyBot' };
 export const dynamic = 'force-dynamic';
@@ -13,32 +17,36 @@ export const dynamic = 'force-dynamic';
 export default async function BillingPage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
   const { checkout } = await searchParams;
   const claims = await requireClaims('/settings/billing');
-  const { profile, plans } = await asUser(claims, async (tx) => ({ profile: await getOwnProfile(tx), plans: await listPlans(tx) }));
+  const { profile, plans, cancelling } = await asUser(claims, async (tx) => ({
+    profile: await getOwnProfile(tx),
+    plans: await listPlans(tx),
+    cancelling: await cancelsAtPeriodEnd(tx),
+  }));
   if (!profile) throw new Error('signed-in user has no profile');
   const plan = plans.find((p) => p.tier === profile.subscription_tier);
+  const planName = plan?.display_name ?? profile.subscription_tier;
   const deps = billing();
   // Stripe is the source of truth for invoices; if it cannot be reached the page still shows plan and usage.
   const payments = deps ? await listPayments(deps, claims.sub).catch(() => null) : [];
+  const confirming = checkout === 'success' && profile.subscription_tier === 'free';
   return (
     <div className="stack">
       <h1>Billing</h1>
+      {checkout === 'success' ? (
+        <p className="banner banner-ok" role="status" data-testid="checkout-banner">
+          {confirming
+            ? 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'
+            : `Thank you! You are on ${planName} now; your bot restarts with the new limits within a few seconds.`}
+        </p>
+      ) : null}
+      {confirming ? <RefreshWhileConfirming /> : null}
+      {checkout === 'cancelled' ? (
+        <p className="banner banner-error" role="status" data-testid="checkout-banner">
+          Checkout was cancelled and nothing was charged. You are still on the {planName} plan; upgrade below whenever you like.
+        </p>
+      ) : null}
       <section className="card" aria-labelledby="cur-h">
-        <h2 id="cur-h">Current plan: {plan?.display_name ?? profile.subscription_tier}</h2>
-        <p>
-          Status: {profile.subscription_status}
-          {profile.subscription_expires_at ? ` · renews ${profile.subscription_expires_at.toISOString().slice(0, 10)}` : ''}
-        </p>
-        <p data-testid="billing-usage">
-          Trades this month: <strong>{profile.trades_this_month.toLocaleString('en-US')}</strong> of {profile.monthly_trade_limit.toLocaleString('en-US')}
-        </p>
-        {checkout === 'success' ? (
-          <p className="banner banner-ok">
-            {profile.subscription_tier === 'free'
-              ? 'Thank you! Your plan changes as soon as Stripe confirms the payment — reload in a few seconds.'
-              : `Thank you! You are on ${plan?.display_name ?? profile.subscription_tier} now.`}
-          </p>
-        ) : null}
-        {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged.</p> : null}
+        <CurrentPlan profile={profile} planName={planName} cancelAtPeriodEnd={cancelling} />
         {deps && profile.subscription_tier !== 'free' ? (
           <ActionForm action={openPortal} label="Manage subscription">
             <Submit variant="secondary">Manage subscription, card and invoices</Submit>
@@ -48,36 +56,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
       </section>
       <section className="card" aria-labelledby="pay-h">
         <h2 id="pay-h">Payment history</h2>
-        {payments === null ? (
-          <p className="muted">Payment history could not be loaded from Stripe just now. Reload in a minute.</p>
-        ) : payments.length === 0 ? (
-          <p className="muted">No payments yet.</p>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>Date</th>
-                  <th>Invoice</th>
-                  <th className="num">Amount</th>
-                  <th>Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {payments.map((p) => (
-                  <tr key={p.id}>
-                    <td>{p.createdAt.toISOString().slice(0, 10)}</td>
-                    <td>{p.url ? <a href={p.url}>{p.number ?? p.id}</a> : (p.number ?? p.id)}</td>
-                    <td className="num">
-                      {(p.amountPaid / 100).toFixed(2)} {p.currency.toUpperCase()}
-                    </td>
-                    <td>{p.status}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <PaymentHistory payments={payments} />
       </section>
       <PlanCards plans={plans} current={profile.subscription_tier} onboarding={false} checkout={deps !== null} />
     </div>
