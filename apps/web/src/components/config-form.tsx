@@ -3,7 +3,7 @@
 import type { Profile } from '@polybot/db/user';
 import { CONFIG_LIMITS, FEATURE_TOGGLES, type Plan, type PlanFeature, type UserConfigRow } from '@polybot/schemas';
 import type { FormState } from './form.tsx';
-import { ActionForm, Field, FieldErrors, Submit } from './form.tsx';
+import { ActionForm, Check, Field, FieldErrors, Submit } from './form.tsx';
 
 const STRATEGIES: Record<PlanFeature, { label: string; what: string }> = {
   single_platform: { label: 'Single-platform arbitrage', what: 'Buy every outcome of one market when together they cost less than $1 after fees.' },
@@ -61,7 +61,7 @@ export function ConfigForm(props: {
           const id = `toggle-${toggle}`;
           return (
             <div key={feature} className={`check ${allowed ? '' : 'disabled'}`}>
-              <input id={id} type="checkbox" name={toggle} defaultChecked={allowed && config[toggle]} disabled={!allowed} aria-describedby={`${id}-d`} />
+              <Check id={id} name={toggle} defaultChecked={allowed && config[toggle]} disabled={!allowed} aria-describedby={`${id}-d`} />
               <div>
                 <label htmlFor={id}>{STRATEGIES[feature].label}</label>
                 <p id={`${id}-d`} className="hint">
@@ -77,16 +77,16 @@ export function ConfigForm(props: {
       <fieldset>
         <legend>Platforms and mode</legend>
         <label className="check">
-          <input type="checkbox" name="enable_polymarket" defaultChecked={config.enable_polymarket} /> Trade on Polymarket
+          <Check name="enable_polymarket" defaultChecked={config.enable_polymarket} /> Trade on Polymarket
         </label>
         <label className="check">
-          <input type="checkbox" name="enable_kalshi" defaultChecked={config.enable_kalshi} /> Trade on Kalshi
+          <Check name="enable_kalshi" defaultChecked={config.enable_kalshi} /> Trade on Kalshi
         </label>
         <label className="check">
-          <input type="radio" name="trading_mode" value="paper" defaultChecked={config.dry_run} /> Paper trading (no real money)
+          <Check type="radio" name="trading_mode" value="paper" defaultChecked={config.dry_run} /> Paper trading (no real money)
         </label>
         <label className={`check ${profile.live_trading_allowed ? '' : 'disabled'}`}>
-          <input type="radio" name="trading_mode" value="live" defaultChecked={!config.dry_run} disabled={!profile.live_trading_allowed} /> Live trading
+          <Check type="radio" name="trading_mode" value="live" defaultChecked={!config.dry_run} disabled={!profile.live_trading_allowed} /> Live trading
           {profile.live_trading_allowed ? '' : ' — needs a paid plan'}
         </label>
         <FieldErrors name="trading_mode" />

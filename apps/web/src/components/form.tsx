@@ -89,6 +89,54 @@ export function Field(props: {
   );
 }
 
+/** What a failed submission sent (never secrets), or undefined on first render and after a success. */
+function useSubmitted(): { values: Record<string, string> | undefined; at: number } {
+  const state = useContext(StateContext);
+  return { values: state.ok ? undefined : state.values, at: state.at ?? 0 };
+}
+
+/**
+ * A checkbox or radio that, after a failed submit, shows what the user submitted rather than the saved value.
+ * Browsers send nothing for an unchecked box, so "absent from the submission" means unchecked. A disabled input is
+ * never submitted and the user could not change it, so it keeps its default.
+ */
+export function Check(props: {
+  type?: 'checkbox' | 'radio';
+  name: string;
+  value?: string;
+  defaultChecked?: boolean;
+  disabled?: boolean;
+  id?: string;
+  'aria-describedby'?: string;
+}) {
+  const { values, at } = useSubmitted();
+  const type = props.type ?? 'checkbox';
+  let checked = props.defaultChecked ?? false;
+  if (values && !props.disabled) checked = type === 'radio' ? values[props.name] === props.value : props.name in values;
+  return (
+    <input
+      key={`${props.name}-${props.value ?? ''}-${at}`}
+      id={props.id}
+      type={type}
+      name={props.name}
+      value={props.value}
+      defaultChecked={checked}
+      disabled={props.disabled}
+      aria-describedby={props['aria-describedby']}
+    />
+  );
+}
+
+/** A select that keeps the submitted option after a failed submit (see Check). */
+export function Select(props: { id: string; name: string; defaultValue: string; children: ReactNode }) {
+  const { values, at } = useSubmitted();
+  return (
+    <select key={`${props.name}-${at}`} id={props.id} name={props.name} defaultValue={values?.[props.name] ?? props.defaultValue}>
+      {props.children}
+    </select>
+  );
+}
+
 export function FieldErrors({ name }: { name: string }) {
   const state = useContext(StateContext);
   const errors = state.fieldErrors[name] ?? [];

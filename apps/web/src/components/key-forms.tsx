@@ -1,5 +1,5 @@
 // Forms for connecting (or rotating) venue keys. Fields never get the saved value back: only a hint is shown.
-import { ActionForm, Field, FieldErrors, Submit } from './form.tsx';
+import { ActionForm, Check, Field, FieldErrors, Select, Submit } from './form.tsx';
 import { saveKeys } from '../app/actions/keys.ts';
 
 function ModeChoice({ platform, defaultMode }: { platform: string; defaultMode: 'paper' | 'live' }) {
@@ -7,10 +7,10 @@ function ModeChoice({ platform, defaultMode }: { platform: string; defaultMode: 
     <fieldset>
       <legend>Mode</legend>
       <label className="check">
-        <input type="radio" name="mode" value="paper" defaultChecked={defaultMode === 'paper'} /> Paper (simulated fills, no real money)
+        <Check type="radio" name="mode" value="paper" defaultChecked={defaultMode === 'paper'} /> Paper (simulated fills, no real money)
       </label>
       <label className="check">
-        <input type="radio" name="mode" value="live" defaultChecked={defaultMode === 'live'} /> Live (real orders with your {platform} account)
+        <Check type="radio" name="mode" value="live" defaultChecked={defaultMode === 'live'} /> Live (real orders with your {platform} account)
       </label>
       <FieldErrors name="mode" />
     </fieldset>
@@ -38,11 +38,11 @@ export function PolymarketKeyForm({ defaultMode = 'paper', submitLabel = 'Check 
       <Field name="funderAddress" label="Funder address (optional)" autoComplete="off" hint="Only for proxy or Safe wallets: the address that holds your USDC." />
       <div className="field">
         <label htmlFor="signatureType">Wallet type</label>
-        <select id="signatureType" name="signatureType" defaultValue="0">
+        <Select id="signatureType" name="signatureType" defaultValue="0">
           <option value="0">Plain wallet (EOA)</option>
           <option value="1">Email / Magic wallet</option>
           <option value="2">Browser wallet (Safe)</option>
-        </select>
+        </Select>
         <FieldErrors name="signatureType" />
       </div>
       <Submit>{submitLabel}</Submit>

@@ -2,7 +2,7 @@
 import { getOwnConfig, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { ConfigForm } from '../../components/config-form.tsx';
-import { ActionForm, FieldErrors, Submit } from '../../components/form.tsx';
+import { ActionForm, Check, FieldErrors, Submit } from '../../components/form.tsx';
 import { KalshiKeyForm, PolymarketKeyForm } from '../../components/key-forms.tsx';
 import { KeyList } from '../../components/key-list.tsx';
 import { PlanCards } from '../../components/plan-cards.tsx';
@@ -72,7 +72,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
           </p>
           <ActionForm action={acceptTermsAction} label="Accept terms">
             <label className="check">
-              <input type="checkbox" name="accept" /> I have read and accept the terms (version {TERMS_VERSION})
+              <Check name="accept" /> I have read and accept the terms (version {TERMS_VERSION})
             </label>
             <FieldErrors name="accept" />
             <Submit>Accept and continue</Submit>
