@@ -1,18 +1,24 @@
 // Runs the stripe-webhook edge function's Deno tests (supabase/functions/stripe-webhook/*_test.ts) against a real,
-// fully migrated throwaway Postgres, so `npm test` covers them. Deno runs as a child process; this test passes only
+// fully migrated throwaway Postgres and the Stripe emulator (the function re-reads subscriptions from Stripe), so
+// `npm test` covers them. Deno runs as a child process; this test passes only
 // if `deno test` exits 0 having run every test in the file.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startStripeEmulator, type StripeEmulator } from '@polybot/local-stack/stripe';
 import { createTestDatabase, type TestDatabase } from './helpers.ts';
 
 const FUNCTION_DIR = fileURLToPath(new URL('../functions/stripe-webhook/', import.meta.url));
 let db: TestDatabase;
+let stripe: StripeEmulator;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  // No webhook URL: the Deno tests sign and deliver the emulator's events themselves, in the order they choose.
+  stripe = await startStripeEmulator();
 });
 afterAll(async () => {
+  await stripe?.close();
   await db?.stop();
 });
 
@@ -33,11 +39,15 @@ function runDenoTests(env: Record<string, string>): Promise<{ code: number | nul
 }
 
 test('stripe-webhook edge function: deno test passes against real Postgres', { timeout: 300_000 }, async () => {
-  const { code, output } = await runDenoTests({ SUPABASE_DB_URL: db.url, POLYBOT_TEST_SUPERUSER_URL: db.superuserUrl });
+  const { code, output } = await runDenoTests({
+    SUPABASE_DB_URL: db.url, POLYBOT_TEST_SUPERUSER_URL: db.superuserUrl,
+    STRIPE_TEST_API_BASE: stripe.url, STRIPE_TEST_SECRET_KEY: stripe.secretKey,
+  });
   if (code !== 0 || process.env.SHOW_DENO_OUTPUT) console.error(output);
   expect(code).toBe(0);
   const summary = /ok \| (\d+) passed \| (\d+) failed/.exec(output);
   expect(summary?.[2]).toBe('0');
-  // Every Deno.test in webhook_test.ts ran (a file that silently registered nothing must not pass).
-  expect(Number(summary?.[1])).toBeGreaterThanOrEqual(13);
+  // Every Deno.test in webhook_test.ts (13) and reread_test.ts (4) ran (a file that silently registered nothing
+  // must not pass).
+  expect(Number(summary?.[1])).toBeGreaterThanOrEqual(17);
 });

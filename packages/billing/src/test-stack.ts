@@ -41,6 +41,8 @@ export async function startBillingStack(): Promise<BillingStack> {
       env: {
         SUPABASE_DB_URL: db.url,
         STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+        STRIPE_SECRET_KEY: emulator.secretKey,
+        STRIPE_API_BASE: emulator.url,
         STRIPE_PRICE_BASIC: prices.basic,
         STRIPE_PRICE_PRO: prices.pro,
         STRIPE_PRICE_ENTERPRISE: prices.enterprise ?? '',

@@ -2,16 +2,19 @@
 // Thin on purpose: verify the signature over the raw body, then hand the event to the shared billing logic.
 //   400 — missing or bad signature (nothing written)
 //   200 — applied, duplicate, or an event type we do not handle
-//   500 — anything else (database down, unmapped price): the transaction rolled back and Stripe retries
+//   500 — anything else (database down, Stripe unreachable, unmapped price): the transaction rolled back and
+//         Stripe retries
 import Stripe from 'stripe';
 import type { Sql } from 'postgres';
-import { applyStripeEvent } from '../_shared/billing/apply-event.ts';
+import { applyStripeEvent, type RetrieveSubscription } from '../_shared/billing/apply-event.ts';
 import type { PriceMap } from '../_shared/billing/prices.ts';
 
 export interface WebhookDeps {
   sql: Sql;
   webhookSecret: string;
   prices: PriceMap;
+  /** Stripe's current subscription (stripe-read.ts); the function always passes it, tests may leave it out. */
+  retrieveSubscription?: RetrieveSubscription;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -35,7 +38,10 @@ export function createWebhookHandler(deps: WebhookDeps): (req: Request) => Promi
       return json(400, { error: 'invalid signature' });
     }
     try {
-      const result = await applyStripeEvent(deps.sql, event, { prices: deps.prices });
+      const result = await applyStripeEvent(deps.sql, event, {
+        prices: deps.prices,
+        ...(deps.retrieveSubscription ? { retrieveSubscription: deps.retrieveSubscription } : {}),
+      });
       log({ msg: 'stripe event', type: event.type, ...result });
       return json(200, { received: true, outcome: result.outcome });
     } catch (error) {

@@ -1,8 +1,10 @@
 // Supabase Edge Function: Stripe → PolyBot subscription state. Deployed with verify_jwt = false (Stripe sends no
 // Supabase JWT; the Stripe signature is the authentication). Configuration comes from the function's secrets:
-//   STRIPE_WEBHOOK_SECRET (whsec_...), STRIPE_PRICE_BASIC / _PRO / _ENTERPRISE, and the platform's SUPABASE_DB_URL.
+//   STRIPE_WEBHOOK_SECRET (whsec_...), STRIPE_SECRET_KEY (to re-read subscriptions), STRIPE_PRICE_BASIC / _PRO /
+//   _ENTERPRISE, and the platform's SUPABASE_DB_URL. STRIPE_API_BASE only points at the local emulator.
 import postgres from 'postgres';
 import { priceMapFromEnv } from '../_shared/billing/prices.ts';
+import { stripeReader } from '../_shared/billing/stripe-read.ts';
 import { createWebhookHandler } from './handler.ts';
 
 function requireEnv(name: string): string {
@@ -18,6 +20,7 @@ function handlerFromEnv(): (req: Request) => Promise<Response> {
     sql,
     webhookSecret: requireEnv('STRIPE_WEBHOOK_SECRET'),
     prices: priceMapFromEnv(Deno.env.toObject()),
+    retrieveSubscription: stripeReader({ secretKey: requireEnv('STRIPE_SECRET_KEY'), apiBase: Deno.env.get('STRIPE_API_BASE') }),
   });
 }
 

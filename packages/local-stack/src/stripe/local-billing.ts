@@ -37,7 +37,11 @@ export async function startLocalBilling(options: {
     const prices = await ensurePrices(emulator, options.databaseUrl);
     edge = await serveEdgeFunction({
       name: 'stripe-webhook',
-      env: { SUPABASE_DB_URL: options.databaseUrl, STRIPE_WEBHOOK_SECRET: emulator.webhookSecret, ...prices },
+      env: {
+        SUPABASE_DB_URL: options.databaseUrl, STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+        // The function re-reads subscriptions from "Stripe" (this emulator) when it applies an event.
+        STRIPE_SECRET_KEY: emulator.secretKey, STRIPE_API_BASE: emulator.url, ...prices,
+      },
       ...(options.edgePort !== undefined ? { port: options.edgePort } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });

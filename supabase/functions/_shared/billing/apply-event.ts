@@ -7,12 +7,17 @@
 //    A redelivery finds the id and changes nothing; a failure rolls both back, so Stripe's retry starts clean.
 //  * Order-independent: each profile remembers the Stripe `created` time of the newest event applied to its
 //    subscription state (stripe_event_at). An older event is recorded and ignored. A deleted subscription stays
-//    deleted: later-delivered events about it are ignored. Equal seconds: the later delivery wins (see BILLING.md).
+//    deleted: later-delivered events about it are ignored.
+//  * Converges on Stripe: with `retrieveSubscription` (the webhook always passes it), subscription and invoice
+//    events apply the subscription as Stripe returns it now, not the payload's snapshot — so two events in the same
+//    second (Stripe's `created` has one-second resolution) end on Stripe's latest state in either delivery order.
+//    The read happens after the profile row is locked: reads for one user are serialized with their writes, so the
+//    last write is the latest read. A failed read throws (the webhook answers 500; Stripe retries).
 //  * Runs as the service connection (postgres / service_role). The profile guard refuses these columns to users.
 import type { Sql, TransactionSql } from 'postgres';
-import { deriveChange, isHandledEventType, type Change } from './derive.ts';
+import { deriveChange, isHandledEventType, subscriptionChange, type Change } from './derive.ts';
 import type { PriceMap } from './prices.ts';
-import { EventSchema } from './stripe-objects.ts';
+import { EventSchema, SubscriptionSchema } from './stripe-objects.ts';
 
 export type ApplyOutcome =
   | { outcome: 'applied'; eventId: string; userId: string }
@@ -27,10 +32,18 @@ interface ProfileRow {
   stripe_event_at: Date | null;
 }
 
+/** Stripe's current subscription object (stripe.subscriptions.retrieve), or null when Stripe has no such subscription. */
+export type RetrieveSubscription = (id: string) => Promise<unknown>;
+
+export interface ApplyOptions {
+  prices: PriceMap;
+  retrieveSubscription?: RetrieveSubscription;
+}
+
 const LIVE_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due', 'unpaid']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: { prices: PriceMap }): Promise<ApplyOutcome> {
+export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: ApplyOptions): Promise<ApplyOutcome> {
   const event = EventSchema.parse(rawEvent);
   const { type } = event;
   if (!isHandledEventType(type)) return { outcome: 'ignored', eventId: event.id, reason: `unhandled type ${type}` };
@@ -53,9 +66,12 @@ export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: { p
       return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: 'event names a different customer than the profile' };
     }
 
-    const reason = staleReason(profile, change, eventAt);
-    if (reason) return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason };
-    await writeChange(tx, profile, change, eventAt);
+    const stale = staleReason(profile, change, eventAt);
+    if (stale) return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: stale };
+    const current = await currentState(change, options);
+    const elsewhere = endsAnotherSubscription(profile, current);
+    if (elsewhere) return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: elsewhere };
+    await writeChange(tx, profile, current, eventAt);
     return { outcome: 'applied', eventId: event.id, userId: profile.id };
   });
 }
@@ -81,12 +97,23 @@ function staleReason(profile: ProfileRow, change: Change, eventAt: Date): string
   const sameSubscription = change.subscriptionId !== undefined && change.subscriptionId === profile.stripe_subscription_id;
   if (sameSubscription && profile.subscription_status === 'canceled') return 'subscription already deleted';
   if (profile.stripe_event_at && eventAt < profile.stripe_event_at) return 'older than the state already applied';
-  if (change.kind === 'invoice') {
-    if (!sameSubscription) return 'invoice for a subscription that is not the current one';
-    return undefined;
-  }
-  // An old subscription ending must not end the one the user has now.
-  if (!sameSubscription && profile.stripe_subscription_id && LIVE_STATUSES.has(profile.subscription_status) && !LIVE_STATUSES.has(change.status)) {
+  if (change.kind === 'invoice' && !sameSubscription) return 'invoice for a subscription that is not the current one';
+  return undefined;
+}
+
+/** The state to write: Stripe's subscription as it is now when we can ask, else what the event carried. */
+async function currentState(change: Change, options: ApplyOptions): Promise<Change> {
+  if (!options.retrieveSubscription || change.kind === 'checkout' || !change.subscriptionId) return change;
+  const raw = await options.retrieveSubscription(change.subscriptionId);
+  // Stripe no longer knows the subscription (e.g. test data deleted): the event's own state is all there is.
+  if (raw === null) return change;
+  return subscriptionChange(SubscriptionSchema.parse(raw), options.prices);
+}
+
+/** An old subscription ending must not end the one the user has now. */
+function endsAnotherSubscription(profile: ProfileRow, change: Change): string | undefined {
+  if (change.kind !== 'subscription' || change.subscriptionId === profile.stripe_subscription_id) return undefined;
+  if (profile.stripe_subscription_id && LIVE_STATUSES.has(profile.subscription_status) && !LIVE_STATUSES.has(change.status)) {
     return 'ended subscription is not the current one';
   }
   return undefined;

@@ -51,37 +51,42 @@ export type Change =
   | { kind: 'checkout'; customerId: string | undefined; userHint: string | undefined; subscriptionId: string | undefined }
   | { kind: 'invoice'; customerId: string; userHint: string | undefined; subscriptionId: string | undefined; paid: boolean };
 
+export type SubscriptionChange = Extract<Change, { kind: 'subscription' }>;
+
+/** What a subscription object (from an event, or as Stripe returns it now) means for the subscriber. */
+export function subscriptionChange(sub: StripeSubscription, prices: PriceMap, deleted = false): SubscriptionChange {
+  const status = deleted ? 'canceled' : sub.status;
+  const paid = PAID_STATUSES.has(status);
+  let tier: Tier = 'free';
+  if (paid) {
+    const priceId = sub.items.data.map((i) => i.price.id).find((id) => tierForPrice(prices, id)) ?? sub.items.data[0]?.price.id ?? '';
+    const found = tierForPrice(prices, priceId);
+    if (!found) throw new UnknownPriceError(priceId, sub.id);
+    tier = found;
+  }
+  // Since API 2025-03-31 the billing period lives on the items; the subscription's ends with the latest item.
+  const periodEnd = Math.max(...sub.items.data.map((i) => i.current_period_end));
+  return {
+    kind: 'subscription',
+    customerId: sub.customer,
+    userHint: sub.metadata.user_id,
+    subscriptionId: sub.id,
+    status,
+    tier,
+    expiresAt: paid ? new Date(periodEnd * 1000) : null,
+    // The portal may cancel with cancel_at (a date) instead of the flag; both mean "ends, not renews".
+    cancelAtPeriodEnd: paid && (sub.cancel_at_period_end || sub.cancel_at != null),
+  };
+}
+
 export function deriveChange(event: StripeEventEnvelope & { type: HandledEventType }, prices: PriceMap): Change {
   const object = event.data.object;
   switch (event.type) {
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
-    case 'customer.subscription.deleted': {
-      const sub = SubscriptionSchema.parse(object);
+    case 'customer.subscription.deleted':
       // A deletion is final whatever status the payload shows.
-      const status = event.type === 'customer.subscription.deleted' ? 'canceled' : sub.status;
-      const paid = PAID_STATUSES.has(status);
-      let tier: Tier = 'free';
-      if (paid) {
-        const priceId = sub.items.data.map((i) => i.price.id).find((id) => tierForPrice(prices, id)) ?? sub.items.data[0]?.price.id ?? '';
-        const found = tierForPrice(prices, priceId);
-        if (!found) throw new UnknownPriceError(priceId, sub.id);
-        tier = found;
-      }
-      // Since API 2025-03-31 the billing period lives on the items; the subscription's ends with the latest item.
-      const periodEnd = Math.max(...sub.items.data.map((i) => i.current_period_end));
-      return {
-        kind: 'subscription',
-        customerId: sub.customer,
-        userHint: sub.metadata.user_id,
-        subscriptionId: sub.id,
-        status,
-        tier,
-        expiresAt: paid ? new Date(periodEnd * 1000) : null,
-        // The portal may cancel with cancel_at (a date) instead of the flag; both mean "ends, not renews".
-        cancelAtPeriodEnd: paid && (sub.cancel_at_period_end || sub.cancel_at != null),
-      };
-    }
+      return subscriptionChange(SubscriptionSchema.parse(object), prices, event.type === 'customer.subscription.deleted');
     case 'checkout.session.completed': {
       const session = CheckoutSessionSchema.parse(object);
       return {
