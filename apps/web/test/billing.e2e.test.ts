@@ -179,10 +179,10 @@ describe('billing in Chromium', () => {
     const cells = async (i: number) => (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
     const [renewal, first] = [await cells(0), await cells(1)];
     for (const r of [renewal, first]) {
-      expect(r[0]).toMatch(/^[A-Z][a-z]+ \d{1,2}, \d{4}$/);
-      expect(r[1]).toMatch(/^EMU-\d{4}$/);
-      expect(r[3]).toBe('$99.00');
-      expect(r[4]).toBe('Paid');
+      expect(r[0]).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}$/);
+      expect(r[1]).toBe('$99.00');
+      expect(r[2]).toBe('Paid');
+      expect(r[3]).toMatch(/^EMU-\d{4}$/);
     }
     // Newest first: the renewal is dated at the (advanced) clock, a month after the first payment.
     expect(Date.parse(renewal[0] ?? '')).toBeGreaterThan(Date.parse(first[0] ?? '') + 27 * DAY_MS);

@@ -1,9 +1,15 @@
 // How the billing page words Stripe's facts for a person: dates in words (UTC, as Stripe bills), money in the
 // invoice's currency, subscription and invoice statuses in plain language.
-const DATE = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+const LONG = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
+const SHORT = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 
 export function longDate(d: Date): string {
-  return DATE.format(d);
+  return LONG.format(d);
+}
+
+/** For table cells: "Nov 25, 2026". */
+export function shortDate(d: Date): string {
+  return SHORT.format(d);
 }
 
 export function money(minorUnits: number, currency: string): string {
