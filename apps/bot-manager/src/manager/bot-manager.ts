@@ -8,6 +8,7 @@ import type { FromRunner } from '../shared/ipc.ts';
 import { runDbOp } from './db-ops.ts';
 import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
+import { KeyValidator } from './key-validation.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
@@ -50,6 +51,7 @@ export class BotManager extends EventEmitter {
   private stopping = false;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
+  private readonly keyValidator: KeyValidator;
 
   constructor(
     private readonly sql: Sql,
@@ -61,6 +63,7 @@ export class BotManager extends EventEmitter {
     private readonly tap?: IpcTap,
   ) {
     super();
+    this.keyValidator = new KeyValidator(sql, { urls: venueUrls, log, onRetryDue: (userId) => void this.reconcileUser(userId) });
   }
 
   start(): void {
@@ -120,8 +123,12 @@ export class BotManager extends EventEmitter {
       if (s.proc || s.restartTimer || s.erroredAt) await this.stopSlot(s);
       return;
     }
-    const state = await loadUserState(this.sql, s.userId);
+    let state = await loadUserState(this.sql, s.userId);
     if (!state) return this.stopSlot(s);
+    // New or rotated keys are checked against the venue first, so the runner starts with their real status.
+    if (state.keys.some((k) => k.validationStatus === 'pending') && (await this.keyValidator.validatePending(s.userId))) {
+      state = (await loadUserState(this.sql, s.userId)) ?? state;
+    }
     if (s.erroredAt) {
       const e = s.erroredAt;
       if (e.keys === state.keysFingerprint && e.plan === state.planFingerprint && e.config === state.configVersion) return;
@@ -292,6 +299,7 @@ export class BotManager extends EventEmitter {
   /** SIGTERM path: no more reconciling; every runner asked to stop, bounded wait, then killed. */
   async shutdown(): Promise<void> {
     this.stopping = true;
+    this.keyValidator.close();
     if (this.watchdog) clearInterval(this.watchdog);
     const all = [...this.slots.values()];
     for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);

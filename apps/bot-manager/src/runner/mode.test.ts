@@ -10,7 +10,8 @@ test('live needs dry_run off, validated live keys and a plan that allows it — 
   expect(decideMode(config, plan, [liveKey]).mode).toBe('live');
   expect(decideMode({ ...config, dry_run: true }, plan, [liveKey])).toEqual({ mode: 'paper', reason: 'dry run is on' });
   expect(decideMode(config, { ...plan, liveTradingAllowed: false }, [liveKey]).mode).toBe('paper');
-  expect(decideMode(config, plan, [{ ...liveKey, validationStatus: 'pending' }]).mode).toBe('paper');
+  expect(decideMode(config, plan, [{ ...liveKey, validationStatus: 'pending' }])).toEqual({ mode: 'paper', reason: 'no validated live Polymarket keys: not checked with the venue yet' });
+  expect(decideMode(config, plan, [{ ...liveKey, validationStatus: 'invalid' }]).reason).toMatch(/venue rejected them/);
   expect(decideMode(config, plan, [{ ...liveKey, isPaper: true }]).mode).toBe('paper');
   expect(decideMode(config, plan, []).mode).toBe('paper');
 });
