@@ -9,6 +9,7 @@ import { longDate } from '../src/app/(app)/settings/billing/format.ts';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
 import { billingFlows, CARDS, DAY_MS } from './support/billing.ts';
 import { launchChromium, shoot } from './support/browser.ts';
+import { flows, submit } from './support/flows.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
@@ -88,6 +89,9 @@ describe('billing in Chromium', () => {
     manager = await startManagerProcess(stack, botSim);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 90_000 });
     await expect.poll(async () => (await bf.botRow(users.dana))?.state, { timeout: 90_000 }).toBe('running');
+    // On Free, the Pro-only strategy cannot be switched on.
+    await e.goto(`${stack.baseUrl}/settings/config`);
+    expect(await e.getByLabel('Overlapping-market arbitrage').isDisabled()).toBe(true);
     const erinBefore = await bf.botRow(users.erin);
     const danaBefore = await bf.botRow(users.dana);
     expect(erinBefore?.pid).toBeGreaterThan(0);
@@ -119,6 +123,17 @@ describe('billing in Chromium', () => {
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
     expect(await e.getByTestId('usage').textContent()).toMatch(/^\d+ \/ 10,000$/);
     await shoot(e, 'billing-06-dashboard-after-upgrade');
+
+    // The raised plan in effect: the Pro-only strategy can be switched on now, and the restarted bot applies it.
+    await e.goto(`${stack.baseUrl}/settings/config`);
+    await e.getByLabel('Overlapping-market arbitrage').check();
+    await submit(e, 'Risk and strategies', 'Save configuration');
+    const v = (await flows(stack).configRow(users.erin)).config_version;
+    expect((await stack.db.sql<{ on: boolean }[]>`select enable_overlapping_arb as on from public.polybot_user_config where user_id = ${users.erin}`)[0]?.on).toBe(true);
+    await expect.poll(async () => (await bf.botRow(users.erin))?.config_version, { timeout: 60_000 }).toBe(v);
+    await e.goto(`${stack.baseUrl}/dashboard`);
+    await e.getByText(`settings v${v}, applied`).waitFor({ timeout: 30_000 });
+    await shoot(e, 'billing-06b-dashboard-pro-strategy-applied');
 
     // Only Erin changed: Dana is still free and her runner was never restarted.
     expect(await bf.billingRow(users.dana)).toMatchObject({ subscription_tier: 'free', stripe_subscription_id: null, monthly_trade_limit: 100 });

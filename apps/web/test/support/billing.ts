@@ -24,6 +24,7 @@ export interface BotRow {
   state: string;
   pid: number | null;
   started_at: Date | null;
+  config_version: number | null;
 }
 
 export function billingFlows(stack: Stack) {
@@ -55,7 +56,7 @@ export function billingFlows(stack: Stack) {
       return row;
     },
     async botRow(id: string): Promise<BotRow | undefined> {
-      const [row] = await sql<BotRow[]>`select state, pid, started_at from public.polybot_bot_status where user_id = ${id}`;
+      const [row] = await sql<BotRow[]>`select state, pid, started_at, config_version::int as config_version from public.polybot_bot_status where user_id = ${id}`;
       return row;
     },
     async eventCount(id: string): Promise<number> {
