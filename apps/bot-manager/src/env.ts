@@ -1,4 +1,5 @@
 // The one place process.env is read (manager process only; runners get nothing from the environment).
+import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
 const EnvSchema = z.object({
@@ -6,6 +7,15 @@ const EnvSchema = z.object({
   POLYMARKET_CLOB_URL: z.url(),
   POLYMARKET_GAMMA_URL: z.url(),
   POLYMARKET_WS_URL: z.string().regex(/^wss?:\/\//, { error: 'POLYMARKET_WS_URL must be a ws:// or wss:// URL' }),
+  /** Kalshi trade-api v2 base URL; absent = Kalshi market data off. */
+  KALSHI_API_URL: z.url().optional(),
+  KALSHI_WS_URL: z.string().regex(/^wss?:\/\//, { error: 'KALSHI_WS_URL must be a ws:// or wss:// URL' }).optional(),
+  /** Platform (not user) Kalshi key for the authenticated book stream; both or neither. Without it: REST polling. */
+  KALSHI_MARKET_DATA_KEY_ID: z.string().min(1).optional(),
+  KALSHI_MARKET_DATA_PRIVATE_KEY_PEM: z.string().optional().refine((pem) => pem === undefined || isPrivateKeyPem(pem), {
+    error: 'KALSHI_MARKET_DATA_PRIVATE_KEY_PEM must be an RSA private key in PEM (\\n escapes allowed)',
+  }),
+  KALSHI_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
   BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   BOT_MANAGER_ID: z.string().optional(),
@@ -17,8 +27,25 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+}).refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
+  error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',
+  path: ['KALSHI_MARKET_DATA_KEY_ID'],
+}).refine((e) => e.KALSHI_MARKET_DATA_KEY_ID === undefined || (e.KALSHI_API_URL !== undefined && e.KALSHI_WS_URL !== undefined), {
+  error: 'a Kalshi market-data key needs KALSHI_API_URL and KALSHI_WS_URL',
+  path: ['KALSHI_WS_URL'],
 });
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Env files often carry a PEM on one line with literal \n. */
+export const unescapePem = (pem: string): string => pem.replace(/\\n/g, '\n');
+
+function isPrivateKeyPem(pem: string): boolean {
+  try {
+    return createPrivateKey(unescapePem(pem)).asymmetricKeyType === 'rsa';
+  } catch {
+    return false;
+  }
+}
 
 export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const r = EnvSchema.safeParse(env);

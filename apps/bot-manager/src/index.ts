@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { BotManager, type SupervisionOptions } from './manager/bot-manager.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
-import { MarketFeed } from './manager/market-feed.ts';
+import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { coerceError } from './shared/errors.ts';
@@ -19,6 +19,8 @@ export { BotManager } from './manager/bot-manager.ts';
 export interface BotManagerOptions extends Partial<SupervisionOptions> {
   databaseUrl: string;
   venueUrls: VenueUrls;
+  /** Kalshi market data: the platform market-data key (stream) or nothing (REST polling). Never sent to runners. */
+  kalshiMarketData?: KalshiFeedOptions;
   httpHost?: string;
   httpPort?: number;
   reconcileIntervalMs?: number;
@@ -39,7 +41,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
   const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
   const metrics = createMetrics();
-  const feed = new MarketFeed(o.venueUrls, log);
+  const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData);
   await feed.discover();
   const opts: SupervisionOptions = {
     managerId: o.managerId ?? `${hostname()}:${process.pid}`,

@@ -1,6 +1,6 @@
 // CLI: `tsx apps/bot-manager/src/main.ts` with the environment described in env.ts. First SIGTERM/SIGINT = graceful
 // stop (bounded); a second one, or the bound passing, exits forcefully.
-import { parseEnv } from './env.ts';
+import { parseEnv, unescapePem } from './env.ts';
 import { startBotManager } from './index.ts';
 import { coerceError } from './shared/errors.ts';
 import { createLogger } from './shared/log.ts';
@@ -9,7 +9,16 @@ const env = parseEnv();
 const log = createLogger('polybot-bot-manager', env.LOG_LEVEL);
 const running = await startBotManager({
   databaseUrl: env.DATABASE_URL,
-  venueUrls: { polymarketClob: env.POLYMARKET_CLOB_URL, polymarketGamma: env.POLYMARKET_GAMMA_URL, polymarketWs: env.POLYMARKET_WS_URL },
+  venueUrls: {
+    polymarketClob: env.POLYMARKET_CLOB_URL, polymarketGamma: env.POLYMARKET_GAMMA_URL, polymarketWs: env.POLYMARKET_WS_URL,
+    ...(env.KALSHI_API_URL ? { kalshiApi: env.KALSHI_API_URL } : {}), ...(env.KALSHI_WS_URL ? { kalshiWs: env.KALSHI_WS_URL } : {}),
+  },
+  kalshiMarketData: {
+    pollIntervalMs: env.KALSHI_POLL_INTERVAL_MS,
+    ...(env.KALSHI_MARKET_DATA_KEY_ID && env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM
+      ? { credentials: { keyId: env.KALSHI_MARKET_DATA_KEY_ID, privateKeyPem: unescapePem(env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM) } }
+      : {}),
+  },
   httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
   heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
   maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,

@@ -1,6 +1,6 @@
 // Test set-up: a throwaway database, the venue simulator (arb-rich), users created as the web app creates them, and
 // helpers to wait for conditions (bounded by generous timeouts; never asserting on wall-clock time).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { Sql } from 'postgres';
@@ -13,11 +13,47 @@ export async function startSim(): Promise<VenueSim> {
   return startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory] });
 }
 
+/** Both venues of a scenario, with scenario time standing still (it moves only on /_sim/advance): time-limited
+ * opportunities (arb-rich's cross-platform and Kalshi baskets end at 60 s) stay put however slow the machine is. */
+export async function startBothVenuesSim(): Promise<VenueSim> {
+  return startVenueSim({ scenario: 'arb-rich', port: 0, autoAdvance: false });
+}
+
+/** A fresh RSA key registered with the simulated Kalshi (as a platform market-data key would be with Kalshi). */
+export async function registerKalshiKey(sim: VenueSim): Promise<{ keyId: string; privateKeyPem: string }> {
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyId = randomUUID();
+  const res = await fetch(`${sim.origin}/_sim/kalshi/accounts`, {
+    method: 'POST',
+    body: JSON.stringify({ key_id: keyId, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), balance_cents: 1_000_000 }),
+  });
+  if (!res.ok) throw new Error(`kalshi sim accounts → ${res.status} ${await res.text()}`);
+  return { keyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+/** Every link of a scenario's links.json, stored as admin-approved rows of polybot_market_links. */
+export async function approveScenarioLinks(sql: Sql, scenario: string): Promise<number> {
+  const file = JSON.parse(readFileSync(new URL(`../../../packages/local-stack/scenarios/${scenario}/links.json`, import.meta.url), 'utf8')) as {
+    links: Array<{ relation: string; aVenue: string; aMarketId: string; bVenue: string; bMarketId: string; approved: boolean }>;
+  };
+  let n = 0;
+  for (const l of file.links.filter((x) => x.approved)) {
+    await sql`
+      insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_by, reviewed_at)
+      values (${l.relation}, ${l.aVenue}, ${l.aMarketId}, ${l.bVenue}, ${l.bMarketId}, 'approved', 'test', now())
+      on conflict do nothing`;
+    n++;
+  }
+  return n;
+}
+
 export function venueUrlsOf(sim: VenueSim): VenueUrls {
   return {
     polymarketClob: sim.urls.polymarketClob ?? sim.origin,
     polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
     polymarketWs: sim.urls.polymarketWs ?? '',
+    ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
+    ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
   };
 }
 

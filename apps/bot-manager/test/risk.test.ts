@@ -80,7 +80,7 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   await disable(u.id);
 });
 
-test('monthly limit: two runners of one user racing at limit − 1 → exactly one more trade', async () => {
+test('monthly limit, per order: two runners of one user racing at limit − 1 → no order at all (every arbitrage here has ≥ 2 legs: none may go out half)', async () => {
   const u = await createUser(db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
   // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
   const m2 = await manager('m2');
@@ -91,14 +91,14 @@ test('monthly limit: two runners of one user racing at limit − 1 → exactly o
     const b = m2.manager.runners().find((r) => r.userId === u.id)?.pid;
     return a && b ? [a, b] : null;
   }, 'a runner of the user in each manager', 90_000);
-  // Both runners have met the arbitrage and finished what they did about it.
-  await until(() => pids.every((pid) => heartbeats.some((h) => h.pid === pid && h.seen >= 1)), 'both runners met an opportunity', 90_000);
+  // Both runners have met arbitrage, asked for its reservations, been refused, and kept running.
+  await until(() => pids.every((pid) => heartbeats.some((h) => h.pid === pid && h.seen >= 1 && h.state === 'limit_reached')), 'both runners refused', 90_000);
   const mark = heartbeats.length;
   await until(() => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10), 'both runners settled', 90_000);
-  const groups = await db.sql`select distinct leg_group_id from public.polybot_trades where user_id = ${u.id} and strategy <> 'unwind'`;
-  expect(groups.length).toBe(1);
+  expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  // Nothing reserved and nothing leaked: the one slot left is still there.
   const [p] = await db.sql`select trades_this_month from public.polybot_user_profiles where id = ${u.id}`;
-  expect(p?.trades_this_month).toBe(5);
+  expect(p?.trades_this_month).toBe(4);
   await disable(u.id);
   await m2.stop();
 });

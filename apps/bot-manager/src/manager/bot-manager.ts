@@ -15,6 +15,7 @@ import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
 import { desiredUserIds, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
 import type { HubConsumer } from '@polybot/venues';
+import { asService, listApprovedMarketLinks } from '@polybot/db/service';
 
 export interface SupervisionOptions {
   managerId: string;
@@ -99,6 +100,7 @@ export class BotManager extends EventEmitter {
   async reconcileAll(scope: 'start' | 'periodic' | 'reconnect'): Promise<void> {
     if (this.stopping) return;
     const end = this.metrics.reconcileDuration.startTimer({ scope });
+    await this.refreshLinks();
     const desired = await desiredUserIds(this.sql);
     const users = new Set([...desired, ...this.slots.keys()]);
     const list = [...users];
@@ -107,6 +109,13 @@ export class BotManager extends EventEmitter {
       await Promise.all(list.slice(i, i + 8).map((u) => this.enqueue(u, (s) => this.reconcileSlot(s, desired.has(u)))));
     }
     end();
+  }
+
+  /** Approved market links change rarely (an admin's review): picked up on every full pass and sent to live runners. */
+  private async refreshLinks(): Promise<void> {
+    if (!this.feed.setLinks(await asService(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
+    this.log.info({ links: this.feed.links.length }, 'approved market links changed');
+    for (const s of this.slots.values()) if (s.proc && !s.proc.exited && s.proc.ready) s.proc.send({ type: 'links', links: this.feed.links });
   }
 
   reconcileUser(userId: string): Promise<void> {
@@ -189,7 +198,7 @@ export class BotManager extends EventEmitter {
         // The keys travel now, over this child's own IPC channel, and only to it.
         proc.send({
           type: 'init', userId: s.userId, configVersion: state.configVersion, config: state.config, plan: state.plan, keys: state.keys,
-          instruments: this.feed.instruments, fees: this.feed.fees, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
+          instruments: this.feed.instruments, fees: this.feed.fees, links: this.feed.links, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
           openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd,
         });
         this.consumers.set(proc, this.feed.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));

@@ -1,6 +1,6 @@
 // Runner database requests, executed by the manager on the runner's behalf and always for the runner's own user id
 // (taken from the manager's bookkeeping, never from the message).
-import { incrementUserTrades, recordTrade } from '@polybot/db/service';
+import { recordTrade, releaseUserTrades, reserveUserTrades } from '@polybot/db/service';
 import type { Sql, TransactionSql } from 'postgres';
 import type { DbOp, TradeRow } from '../shared/ipc.ts';
 
@@ -29,13 +29,39 @@ async function applyPosition(tx: TransactionSql, userId: string, t: TradeRow): P
   }
 }
 
+/**
+ * Reservations a runner holds and has not yet booked, per user and leg group. A release hands back at most what the
+ * group reserved: a runner is untrusted input, and an unbounded release would lift its user's monthly limit.
+ * Entries go when the group is booked or released; the cap bounds what a crashed runner can leave behind.
+ */
+const held = new Map<string, Map<string, number>>();
+const MAX_HELD_GROUPS = 1000;
+
+function holdings(userId: string): Map<string, number> {
+  let m = held.get(userId);
+  if (!m) held.set(userId, (m = new Map()));
+  return m;
+}
+
 export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mode: 'paper' | 'live', n: number) => void): Promise<unknown> {
   switch (op.op) {
-    case 'reserveTrade': {
+    case 'reserveTrades': {
       // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
       const [seen] = await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
       if (seen) return true;
-      return incrementUserTrades(sql, userId);
+      const ok = await reserveUserTrades(sql, userId, op.count);
+      if (ok) {
+        const m = holdings(userId);
+        m.set(op.legGroupId, (m.get(op.legGroupId) ?? 0) + op.count);
+        if (m.size > MAX_HELD_GROUPS) m.delete(m.keys().next().value ?? '');
+      }
+      return ok;
+    }
+    case 'releaseTrades': {
+      const m = holdings(userId);
+      const n = Math.min(op.count, m.get(op.legGroupId) ?? 0);
+      m.delete(op.legGroupId);
+      return n > 0 ? releaseUserTrades(sql, userId, n) : 0;
     }
     case 'recordExecution': {
       // One transaction for every leg: a stop or crash never leaves half of an execution booked.
@@ -49,6 +75,7 @@ export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mod
           }
         }
       });
+      for (const t of op.trades) holdings(userId).delete(t.legGroupId ?? '');
       const mode = op.trades[0]?.mode ?? 'paper';
       if (inserted > 0) onBooked(mode, inserted);
       return inserted;

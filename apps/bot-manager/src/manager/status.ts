@@ -17,6 +17,8 @@ export async function writeHeartbeat(
   const stats = {
     pnl_today_usd: s.pnlTodayUsd, open_positions: s.openPositions, trades_placed: s.tradesPlaced,
     opportunities_seen: s.opportunitiesSeen, mode_reason: s.modeReason, decision_p99_ms: s.decisionP99Ms,
+    // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
+    recentOpportunities: s.recentOpportunities,
   };
   await sql`
     update public.polybot_bot_status set

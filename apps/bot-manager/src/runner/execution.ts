@@ -1,6 +1,6 @@
 // Execution: paper fills against the real books the hub delivers, or the venue adapter with this user's own keys.
 // Either way an arbitrage goes through executeArbitrage (leg-risk handling), and its result becomes trade rows.
-import { NO_FEES, type FeeSchedule, type Opportunity, type OrderBook, type OrderResult } from '@polybot/schemas';
+import { NO_FEES, type FeeSchedule, type Opportunity, type OrderBook, type OrderResult, type VenueId } from '@polybot/schemas';
 // Paper execution only: the live adapters (clob-client-v2 with viem, kalshi-typescript with axios) are imported
 // when a runner actually goes live, so a paper runner never loads them (most of a runner's memory otherwise).
 import type { Trading } from '@polybot/venues';
@@ -11,9 +11,9 @@ import type { RunnerKey, TradeRow, VenueUrls } from '../shared/ipc.ts';
 const PolymarketApiSecretSchema = z.object({ secret: z.string(), passphrase: z.string() });
 const HexKeySchema = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/).transform((k): `0x${string}` => (k.startsWith('0x') ? (k as `0x${string}`) : `0x${k}`));
 
-export function createPaperTrading(books: ReadonlyMap<string, OrderBook>, fees: Readonly<Record<string, FeeSchedule>>): PaperTrading {
+export function createPaperTrading(venue: VenueId, books: ReadonlyMap<string, OrderBook>, fees: Readonly<Record<string, FeeSchedule>>): PaperTrading {
   return new PaperTrading({
-    venue: 'polymarket',
+    venue,
     getBook: (id) => books.get(id),
     feeSchedule: (id) => fees[id] ?? NO_FEES,
     // Paper accounts start with a notional bankroll; the risk limits, not cash, are what bind.
@@ -33,7 +33,15 @@ export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promis
   });
 }
 
-export async function runArbitrage(trading: Trading, opportunity: Opportunity, books: ReadonlyMap<string, OrderBook>): Promise<ArbitrageExecution> {
+/** The live client for this user's validated live Kalshi key (key id + RSA private key PEM). */
+export async function createLiveKalshiTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
+  if (!key.apiKey || !key.privateKey || !urls.kalshiApi) throw new Error('live Kalshi trading needs a key id, a private key and the Kalshi API URL');
+  const { KalshiClient, KalshiTrading } = await import('@polybot/venues');
+  return new KalshiTrading({ client: new KalshiClient({ basePath: urls.kalshiApi, credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey } }) });
+}
+
+/** Each leg goes to the Trading of its own venue. */
+export async function runArbitrage(trading: (venue: VenueId) => Trading, opportunity: Opportunity, books: ReadonlyMap<string, OrderBook>): Promise<ArbitrageExecution> {
   return executeArbitrage(trading, opportunity, { getBook: (id) => books.get(id) });
 }
 

@@ -47,6 +47,9 @@ process.on('message', (raw: unknown) => {
     case 'book':
       runner?.onBook(msg.book, msg.hubAtMs);
       return;
+    case 'links':
+      runner?.onLinks(msg.links);
+      return;
     case 'dbResult':
       db.settle(msg.id, msg.ok, msg.value, msg.error);
       return;

@@ -1,15 +1,17 @@
 // PolybotRunner: market data from the manager's hub → enabled strategies → risk → execution → persistence, for one
 // user. Decisions run one at a time; a new config is applied between decisions (the safe point) and acknowledged.
-import { NO_FEES, type Instrument, type Opportunity, type OrderBook } from '@polybot/schemas';
-import { IncrementalArbEvaluator, singlePlatformPlans, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
-import type { Trading } from '@polybot/venues';
+import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type OrderBook } from '@polybot/schemas';
+import { IncrementalArbEvaluator, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
 import type { FromRunner, InitMessage, RunnerConfig, RunnerStats } from '../shared/ipc.ts';
 import type { DbRpc } from './db-rpc.ts';
-import { createLiveTrading, createPaperTrading, runArbitrage, tradeRows } from './execution.ts';
+import { runArbitrage, tradeRows } from './execution.ts';
 import { decideMode, type ModeDecision } from './mode.ts';
+import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
+import { buildPlans } from './strategies.ts';
+import { TradingRouter } from './trading-router.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
 
@@ -17,16 +19,21 @@ export class PolybotRunner {
   private config: RunnerConfig;
   private configVersion: number;
   private pendingConfig: { config: RunnerConfig; version: number } | null = null;
+  private links: MarketLink[];
+  private pendingLinks: MarketLink[] | null = null;
   private readonly books = new Map<string, OrderBook>();
   private readonly instruments: Map<string, Instrument>;
   private evaluator: IncrementalArbEvaluator;
   private readonly risk: RiskEngine;
-  private readonly paper: Trading;
-  private live: Trading | null = null;
+  private readonly router: TradingRouter;
   private mode: ModeDecision;
   private busy: Promise<void> | null = null;
   private readonly acted = new Set<string>();
-  private limitReachedAt: number | null = null;
+  /** The last denied reservation: the month has room for fewer than `orders` more orders. */
+  private limitReached: { atMs: number; orders: number } | null = null;
+  private readonly recent = new RecentOpportunities();
+  private readonly dirty = new Set<string>();
+  private rescanAll = false;
   private stopping = false;
   private readonly latencies: number[] = [];
   private decisions = 0;
@@ -41,18 +48,18 @@ export class PolybotRunner {
   ) {
     this.config = init.config;
     this.configVersion = init.configVersion;
+    this.links = init.links;
     this.instruments = new Map(init.instruments.map((i) => [i.instrumentId, i]));
     this.snapshot = { instruments: this.instruments, books: this.books, fees: (i) => init.fees[i.instrumentId] ?? NO_FEES };
     this.evaluator = this.buildEvaluator();
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openPositions, init.pnlTodayUsd);
-    this.paper = createPaperTrading(this.books, init.fees);
+    this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
     this.mode = decideMode(init.config, init.plan, init.keys);
   }
 
-  /** Strategies that run = config toggle AND plan feature. Cross/overlapping need links and a second venue feed. */
+  /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
   private buildEvaluator(): IncrementalArbEvaluator {
-    const single = this.config.enable_polymarket && this.config.enable_single_platform_arb && this.init.plan.features.single_platform;
-    return new IncrementalArbEvaluator(single ? singlePlatformPlans(this.instruments) : []);
+    return new IncrementalArbEvaluator(buildPlans(this.instruments, this.links, this.config, this.init.plan.features));
   }
 
   private params(): ArbParams {
@@ -61,10 +68,30 @@ export class PolybotRunner {
 
   onConfig(config: RunnerConfig, version: number): void {
     this.pendingConfig = { config, version };
-    if (!this.busy) this.applyPendingConfig();
+    if (!this.busy) {
+      this.applyPendingConfig();
+      this.resume();
+    }
+  }
+
+  onLinks(links: MarketLink[]): void {
+    this.pendingLinks = links;
+    if (!this.busy) {
+      this.applyPendingConfig();
+      this.resume();
+    }
   }
 
   private applyPendingConfig(): void {
+    if (this.pendingLinks) {
+      this.links = this.pendingLinks;
+      this.pendingLinks = null;
+      if (!this.pendingConfig) {
+        this.evaluator = this.buildEvaluator();
+        this.rescanAll = true;
+      }
+      this.log.info({ links: this.links.length }, 'approved market links applied');
+    }
     const next = this.pendingConfig;
     if (!next) return;
     this.pendingConfig = null;
@@ -72,6 +99,7 @@ export class PolybotRunner {
     this.configVersion = next.version;
     this.risk.setConfig(next.config);
     this.evaluator = this.buildEvaluator();
+    this.rescanAll = true;
     this.mode = decideMode(next.config, this.init.plan, this.init.keys);
     this.log.info({ configVersion: next.version, mode: this.mode.mode }, 'config applied in place');
     this.send({ type: 'configAck', configVersion: next.version });
@@ -81,13 +109,47 @@ export class PolybotRunner {
   onBook(book: OrderBook, hubAtMs: number): void {
     if (this.stopping) return;
     this.books.set(book.instrumentId, book);
-    if (this.busy) return; // the decision in flight re-reads the books when it finishes
-    const now = Date.now();
-    const update = this.evaluator.onBookUpdate(book.instrumentId, this.snapshot, this.params(), now);
+    if (this.busy) {
+      // Priced when the decision in flight finishes: a quiet venue may never send this book again.
+      this.dirty.add(book.instrumentId);
+      return;
+    }
+    const update = this.evaluator.onBookUpdate(book.instrumentId, this.snapshot, this.params(), Date.now());
     this.decisions++;
     this.latencies.push(Date.now() - hubAtMs);
     if (this.latencies.length > 2000) this.latencies.splice(0, 1000);
-    const best = update.opportunities.filter((o) => !this.acted.has(o.id)).sort((a, b) => b.expectedProfit - a.expectedProfit)[0];
+    this.consider(update.opportunities);
+  }
+
+  /** Books that changed during a decision (or every book, after the baskets were rebuilt), then the best candidate. */
+  private resume(): void {
+    if (this.stopping || this.busy) return;
+    const now = Date.now();
+    if (this.rescanAll) {
+      this.rescanAll = false;
+      this.dirty.clear();
+      this.consider(this.evaluator.evaluateAll(this.snapshot, this.params(), now));
+      return;
+    }
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) this.evaluator.onBookUpdate(id, this.snapshot, this.params(), now);
+    this.consider(this.evaluator.current());
+  }
+
+  /** The most profitable opportunity not yet acted on that risk and the monthly limit let through. */
+  private consider(opportunities: readonly Opportunity[]): void {
+    for (const o of opportunities) this.recent.seen(o);
+    const now = Date.now();
+    const getBook = (id: string): OrderBook | undefined => this.books.get(id);
+    const best = opportunities
+      .filter((o) => !this.acted.has(o.id))
+      .sort((a, b) => b.expectedProfit - a.expectedProfit)
+      .find((o) => {
+        const lr = this.limitReached;
+        if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders) return false;
+        return this.risk.check(o, now, getBook).ok && this.router.check(this.mode.mode, o).ok;
+      });
     if (best) this.startDecision(best);
   }
 
@@ -101,6 +163,7 @@ export class PolybotRunner {
       .finally(() => {
         this.busy = null;
         this.applyPendingConfig();
+        this.resume();
       });
   }
 
@@ -108,38 +171,54 @@ export class PolybotRunner {
     const now = Date.now();
     const verdict = this.risk.check(opportunity, now, (id) => this.books.get(id));
     if (!verdict.ok) return;
-    if (this.limitReachedAt !== null && now - this.limitReachedAt < LIMIT_RECHECK_MS) return;
+    const orders = opportunity.legs.length;
+    const lr = this.limitReached;
+    if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && orders >= lr.orders) return;
+    const routable = this.router.check(this.mode.mode, opportunity);
+    if (!routable.ok) {
+      this.log.debug({ opportunityId: opportunity.id, reason: routable.reason }, 'opportunity skipped');
+      return;
+    }
     this.acted.add(opportunity.id);
-    // The monthly limit is reserved in the database before any order of this execution goes out.
-    const reserved = (await this.db.call({ op: 'reserveTrade', legGroupId: opportunity.id })) === true;
+    // One trade of the monthly limit per order, every leg reserved before the first is sent: a limit can never leave
+    // an arbitrage half executed. Denied → no order at all.
+    const reserved = (await this.db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: orders })) === true;
     if (!reserved) {
-      this.limitReachedAt = now;
-      this.log.warn({ opportunityId: opportunity.id }, 'monthly trade limit reached: no order sent');
+      this.limitReached = { atMs: now, orders };
+      this.log.warn({ opportunityId: opportunity.id, orders }, 'monthly trade limit reached: no order sent');
       this.heartbeat();
       return;
     }
-    this.limitReachedAt = null;
-    const trading = await this.trading();
-    const execution = await runArbitrage(trading, opportunity, this.books);
-    const rows = tradeRows(execution, opportunity, trading.mode, (id) => {
-      const i = this.instruments.get(id);
-      return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '' };
-    });
-    for (const r of rows) if (r.filledSize > 0 && r.price !== null) this.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
-    if (rows.length > 0) await this.db.call({ op: 'recordExecution', trades: rows });
-    this.stats.tradesPlaced++;
-    this.log.info({ opportunityId: opportunity.id, status: execution.status, mode: trading.mode, legs: rows.length }, 'executed');
+    this.limitReached = null;
+    // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
+    let sent: number | null = 0;
+    try {
+      const route = await this.router.route(this.mode.mode, opportunity);
+      if (!route.ok) throw new Error(route.reason);
+      sent = null;
+      const execution = await runArbitrage(route.tradingFor, opportunity, this.books);
+      sent = execution.legs.length;
+      const rows = tradeRows(execution, opportunity, this.mode.mode, (id) => {
+        const i = this.instruments.get(id);
+        return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '' };
+      });
+      for (const r of rows) if (r.filledSize > 0 && r.price !== null) this.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
+      // Released before booking: the manager forgets a group's reservations once it is booked.
+      await this.releaseUnsent(opportunity.id, orders - execution.legs.length);
+      if (rows.length > 0) await this.db.call({ op: 'recordExecution', trades: rows });
+      if (execution.legs.length > 0) this.recent.acted(opportunity.id);
+      this.stats.tradesPlaced++;
+      this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: execution.status, mode: this.mode.mode, legs: rows.length }, 'executed');
+    } catch (e) {
+      if (sent === 0) await this.releaseUnsent(opportunity.id, orders);
+      throw e;
+    }
     if (this.risk.refresh(Date.now(), (id) => this.books.get(id))) this.heartbeat();
   }
 
-  private async trading(): Promise<Trading> {
-    if (this.mode.mode === 'paper') return this.paper;
-    if (!this.live) {
-      const key = this.init.keys.find((k) => k.platform === 'polymarket' && !k.isPaper && k.validationStatus === 'valid');
-      if (!key) throw new Error('live mode without a live key');
-      this.live = await createLiveTrading(key, this.init.venueUrls);
-    }
-    return this.live;
+  private async releaseUnsent(legGroupId: string, count: number): Promise<void> {
+    if (count <= 0) return;
+    await this.db.call({ op: 'releaseTrades', legGroupId, count });
   }
 
   currentStats(): RunnerStats {
@@ -148,7 +227,7 @@ export class PolybotRunner {
     const sorted = [...this.latencies].sort((a, b) => a - b);
     const p99 = sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null);
     return {
-      state: this.limitReachedAt !== null ? 'limit_reached' : 'running',
+      state: this.limitReached !== null ? 'limit_reached' : 'running',
       mode: this.mode.mode,
       modeReason: this.mode.reason,
       pnlTodayUsd: Math.round(this.risk.pnlToday(getBook) * 1e6) / 1e6,
@@ -156,10 +235,13 @@ export class PolybotRunner {
       tradesPlaced: this.stats.tradesPlaced,
       opportunitiesSeen: this.stats.opportunitiesSeen,
       haltedUntil: halt ? (this.risk.halted()?.toISOString() ?? null) : null,
-      haltReason: halt ?? (this.limitReachedAt !== null ? 'monthly trade limit reached: no new orders until the limit resets or the plan changes' : null),
+      haltReason: halt ?? (this.limitReached !== null
+        ? `monthly trade limit reached: no room for ${this.limitReached.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
+        : null),
       lastError: this.stats.lastError,
       decisionP99Ms: p99,
       decisions: this.decisions,
+      recentOpportunities: this.recent.list(),
     };
   }
 

@@ -1,6 +1,6 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
-import { FeeScheduleSchema, InstrumentSchema, OrderBookSchema, PlanFeaturesSchema } from '@polybot/schemas';
+import { FeeScheduleSchema, InstrumentSchema, MarketLinkSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
 import { z } from 'zod';
 
 /** The subset of polybot_user_config a runner acts on. */
@@ -48,6 +48,9 @@ export const VenueUrlsSchema = z.object({
   polymarketClob: z.string(),
   polymarketGamma: z.string(),
   polymarketWs: z.string(),
+  /** Kalshi trade-api v2 base and WebSocket URLs (public venue addresses; runners use them for live Kalshi orders). */
+  kalshiApi: z.string().optional(),
+  kalshiWs: z.string().optional(),
 });
 export type VenueUrls = z.infer<typeof VenueUrlsSchema>;
 
@@ -60,6 +63,8 @@ export const InitMessageSchema = z.object({
   keys: z.array(RunnerKeySchema),
   instruments: z.array(InstrumentSchema),
   fees: z.record(z.string(), FeeScheduleSchema),
+  /** Approved market links: what cross-platform and overlapping baskets are built from. */
+  links: z.array(MarketLinkSchema),
   venueUrls: VenueUrlsSchema,
   heartbeatMs: z.number().int().positive(),
   openPositions: z.number().int().nonnegative(),
@@ -71,6 +76,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
   z.object({ type: z.literal('book'), book: OrderBookSchema, hubAtMs: z.number() }),
+  /** The approved links changed (an admin approved or withdrew one): rebuild the baskets at the next safe point. */
+  z.object({ type: z.literal('links'), links: z.array(MarketLinkSchema) }),
   z.object({ type: z.literal('dbResult'), id: z.number().int(), ok: z.boolean(), value: z.unknown(), error: z.string().nullable() }),
   z.object({ type: z.literal('stop') }),
 ]);
@@ -99,6 +106,18 @@ export const TradeRowSchema = z.object({
 });
 export type TradeRow = z.infer<typeof TradeRowSchema>;
 
+/** One opportunity the runner met, as the dashboard lists it (docs/WEB.md "For the bot-manager"). */
+export const RecentOpportunitySchema = z.object({
+  strategy: StrategyKindSchema,
+  description: z.string().max(500),
+  expectedProfitUsd: z.number(),
+  detectedAtMs: z.number().int().nonnegative(),
+  /** Orders went out for it (false: seen only — risk, the monthly limit or an earlier fill kept it from trading). */
+  acted: z.boolean(),
+});
+export type RecentOpportunity = z.infer<typeof RecentOpportunitySchema>;
+export const RECENT_OPPORTUNITIES = 10;
+
 export const RunnerStatsSchema = z.object({
   state: z.enum(['running', 'limit_reached', 'error']),
   mode: z.enum(['paper', 'live']),
@@ -112,13 +131,20 @@ export const RunnerStatsSchema = z.object({
   lastError: z.string().nullable(),
   decisionP99Ms: z.number().nullable(),
   decisions: z.number().int(),
+  /** The last opportunities met, newest first. */
+  recentOpportunities: z.array(RecentOpportunitySchema).max(RECENT_OPPORTUNITIES),
 });
 export type RunnerStats = z.infer<typeof RunnerStatsSchema>;
 
 /** Database operations a runner may ask for. The manager binds them to the runner's own user id. */
 export const DbOpSchema = z.discriminatedUnion('op', [
-  /** Reserve one trade of the monthly limit for this execution (idempotent per leg group). */
-  z.object({ op: z.literal('reserveTrade'), legGroupId: z.string() }),
+  /**
+   * Reserve one trade of the monthly limit per order of this execution, all or nothing, before any order goes out
+   * (idempotent per leg group: a group already booked is not charged again).
+   */
+  z.object({ op: z.literal('reserveTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64) }),
+  /** Hand back reservations of this group's orders that were never sent (at most what the group reserved). */
+  z.object({ op: z.literal('releaseTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64) }),
   /** Book every leg of one execution in one transaction: all or nothing. */
   z.object({ op: z.literal('recordExecution'), trades: z.array(TradeRowSchema).min(1) }),
 ]);

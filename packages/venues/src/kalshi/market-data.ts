@@ -9,7 +9,8 @@ export interface KalshiMarketDataOptions {
   client: KalshiClient;
   /** wss://.../trade-api/ws/v2 — the WebSocket needs credentials even for public channels. */
   wsUrl: string;
-  credentials: KalshiCredentials;
+  /** Without credentials discovery and REST books still work (public); subscribeBooks does not. */
+  credentials?: KalshiCredentials | undefined;
   stream?: Partial<Pick<StreamOptions, 'baseDelayMs' | 'maxDelayMs'>> | undefined;
 }
 
@@ -46,9 +47,11 @@ export class KalshiMarketData implements MarketData {
   }
 
   subscribeBooks(onUpdate: (update: BookUpdate) => void, onError: (error: Error) => void): BookSubscription {
+    const credentials = this.opts.credentials;
+    if (!credentials) throw new Error('Kalshi book stream needs credentials: its WebSocket is authenticated even for public channels');
     return new KalshiBookStream({
       wsUrl: this.opts.wsUrl,
-      credentials: this.opts.credentials,
+      credentials,
       onUpdate,
       onError,
       baseDelayMs: this.opts.stream?.baseDelayMs ?? 250,

@@ -1,0 +1,64 @@
+// Routes every leg to the Trading of its venue: paper accounts for both venues (fills against the hub's books), or
+// the venue adapters with this user's own validated live keys. In live mode an opportunity with a leg on a venue the
+// user holds no validated live key for is not executed at all: half live, half paper would be no arbitrage.
+import type { FeeSchedule, Opportunity, OrderBook, VenueId } from '@polybot/schemas';
+import type { Trading } from '@polybot/venues';
+import type { RunnerKey, VenueUrls } from '../shared/ipc.ts';
+import { createLiveKalshiTrading, createLiveTrading, createPaperTrading } from './execution.ts';
+
+export type Route = { ok: true; tradingFor: (venue: VenueId) => Trading } | { ok: false; reason: string };
+
+const liveKey = (keys: readonly RunnerKey[], venue: VenueId): RunnerKey | undefined =>
+  keys.find((k) => k.platform === venue && !k.isPaper && k.validationStatus === 'valid' && k.privateKey !== null);
+
+export class TradingRouter {
+  private readonly paper: Record<VenueId, Trading>;
+  private readonly live = new Map<VenueId, Promise<Trading>>();
+
+  constructor(
+    books: ReadonlyMap<string, OrderBook>,
+    fees: Readonly<Record<string, FeeSchedule>>,
+    private readonly keys: readonly RunnerKey[],
+    private readonly urls: VenueUrls,
+  ) {
+    this.paper = { polymarket: createPaperTrading('polymarket', books, fees), kalshi: createPaperTrading('kalshi', books, fees) };
+  }
+
+  /** Whether this opportunity can go out in this mode, without creating anything yet. */
+  check(mode: 'paper' | 'live', opportunity: Opportunity): { ok: true } | { ok: false; reason: string } {
+    if (mode === 'paper') return { ok: true };
+    for (const venue of new Set(opportunity.legs.map((l) => l.venue))) {
+      if (!liveKey(this.keys, venue)) return { ok: false, reason: `live mode: no validated live ${venue} key for the ${venue} leg` };
+    }
+    return { ok: true };
+  }
+
+  async route(mode: 'paper' | 'live', opportunity: Opportunity): Promise<Route> {
+    const c = this.check(mode, opportunity);
+    if (!c.ok) return c;
+    if (mode === 'paper') return { ok: true, tradingFor: (v) => this.paper[v] };
+    const clients = new Map<VenueId, Trading>();
+    for (const venue of new Set(opportunity.legs.map((l) => l.venue))) clients.set(venue, await this.liveFor(venue));
+    return {
+      ok: true,
+      tradingFor: (v) => {
+        const t = clients.get(v);
+        if (!t) throw new Error(`no live ${v} client`);
+        return t;
+      },
+    };
+  }
+
+  private liveFor(venue: VenueId): Promise<Trading> {
+    let p = this.live.get(venue);
+    if (!p) {
+      const key = liveKey(this.keys, venue);
+      if (!key) return Promise.reject(new Error(`no validated live ${venue} key`));
+      p = venue === 'polymarket' ? createLiveTrading(key, this.urls) : createLiveKalshiTrading(key, this.urls);
+      // A failed connect is retried on the next opportunity rather than cached.
+      p.catch(() => this.live.delete(venue));
+      this.live.set(venue, p);
+    }
+    return p;
+  }
+}
