@@ -33,13 +33,16 @@ export async function listPlans(tx: UserTx): Promise<Plan[]> {
 const PnlRow = z.object({ day: z.coerce.date(), pnl: z.coerce.number(), trades: z.coerce.number().int() });
 export type PnlDay = z.infer<typeof PnlRow>;
 
-/** Realized P&L per UTC day of the current month (days without trades are filled in by the chart). */
+/**
+ * Realized P&L per UTC day of the current month (days without trades are filled in by the chart). `(select
+ * auth.uid())` is evaluated once, not per row; the predicate matches polybot_trades_user_booked_at_idx.
+ */
 export async function pnlThisMonth(tx: UserTx): Promise<PnlDay[]> {
   const rows = await tx`
     select date_trunc('day', coalesce(executed_at, created_at), 'UTC') as day,
            coalesce(sum(realized_pnl_usd), 0)::float8 as pnl, count(*)::int as trades
       from public.polybot_trades
-     where user_id = auth.uid() and coalesce(executed_at, created_at) >= date_trunc('month', now(), 'UTC')
+     where user_id = (select auth.uid()) and coalesce(executed_at, created_at) >= date_trunc('month', now(), 'UTC')
      group by 1 order by 1`;
   return rows.map((r) => PnlRow.parse(r));
 }

@@ -118,7 +118,8 @@ export async function listOwnTrades(tx: UserTx, filter: TradeFilter = {}) {
            filled_size::float8 as filled_size, fee::float8 as fee, notional_usd::float8 as notional_usd,
            realized_pnl_usd::float8 as realized_pnl_usd, created_at, executed_at
       from public.polybot_trades
-     where user_id = auth.uid()
+     -- (select auth.uid()): evaluated once per query; a bare auth.uid() is re-evaluated (claims JSON parsed) per row.
+     where user_id = (select auth.uid())
        ${f.platform ? tx`and platform = ${f.platform}` : tx``}
        ${f.strategy ? tx`and strategy = ${f.strategy}` : tx``}
        ${f.mode ? tx`and mode = ${f.mode}` : tx``}
