@@ -9,11 +9,13 @@ export { PolymarketBookStream, type BookStreamOptions } from './stream.ts';
 export { LocalBook, BookSummarySchema, summaryToOrderBook, type BookSummary } from './book.ts';
 export { GammaMarketSchema, GammaEventSchema, instrumentsOf as gammaInstrumentsOf, negRiskGroups, parseMarketsPage, type GammaMarket, type GammaEvent } from './gamma.ts';
 export { v2OrderHash } from './order-hash.ts';
+export { PolymarketDataApi, DataApiTradeSchema, DataApiActivitySchema, type DataApiTrade, type DataApiActivity, type PolymarketDataApiOptions, type TradesSinceOptions } from './data-api.ts';
 
 export const POLYMARKET_PRODUCTION = {
   clobUrl: 'https://clob.polymarket.com',
   gammaUrl: 'https://gamma-api.polymarket.com',
   wsUrl: 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
+  dataApiUrl: 'https://data-api.polymarket.com',
 } as const;
 
 export type PolymarketVenueOptions = PolymarketMarketDataOptions & Omit<PolymarketTradingOptions, 'clobUrl'>;
