@@ -16,6 +16,9 @@ const EnvSchema = z.object({
     error: 'KALSHI_MARKET_DATA_PRIVATE_KEY_PEM must be an RSA private key in PEM (\\n escapes allowed)',
   }),
   KALSHI_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
+  POLYMARKET_DATA_API_URL: z.url().optional(),
+  WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
   BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
   BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   BOT_MANAGER_ID: z.string().optional(),

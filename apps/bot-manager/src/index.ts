@@ -7,6 +7,7 @@ import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
+import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { coerceError } from './shared/errors.ts';
 import type { VenueUrls } from './shared/ipc.ts';
@@ -21,6 +22,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   venueUrls: VenueUrls;
   /** Kalshi market data: the platform market-data key (stream) or nothing (REST polling). Never sent to runners. */
   kalshiMarketData?: KalshiFeedOptions;
+  /** How often each followed wallet is polled on the data-API (`venueUrls.polymarketDataApi`), default 2000 ms. */
+  walletPollIntervalMs?: number;
   httpHost?: string;
   httpPort?: number;
   reconcileIntervalMs?: number;
@@ -33,6 +36,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
 export interface RunningBotManager {
   manager: BotManager;
   metrics: Metrics;
+  /** Followed wallets' trades (copy trading); null without a data-API URL. */
+  walletFeed: WalletFeed | null;
   httpPort: number;
   stop(): Promise<void>;
 }
@@ -57,7 +62,10 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
   };
-  const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap);
+  const dataApiUrl = o.venueUrls.polymarketDataApi;
+  const walletFeed = dataApiUrl ? new WalletFeed({ dataApiUrl, intervalMs: o.walletPollIntervalMs ?? 2000, log }) : null;
+  if (!walletFeed) log.info('no Polymarket data-API URL: copy trading has no wallet feed');
+  const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed);
   manager.start();
 
   const debounceMs = o.notifyDebounceMs ?? 50;
@@ -88,20 +96,20 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
 
   const http = await startHttp({
     host: o.httpHost ?? '127.0.0.1', port: o.httpPort ?? 0, registry: metrics.registry,
-    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats() }),
+    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats(), wallets: walletFeed?.stats() ?? null }),
   });
   log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
 
   let stopped: Promise<void> | null = null;
   return {
-    manager, metrics, httpPort: http.port,
+    manager, metrics, walletFeed, httpPort: http.port,
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
         for (const t of debounce.values()) clearTimeout(t);
         listening = false;
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
-        const more = await Promise.allSettled([feed.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
+        const more = await Promise.allSettled([feed.close(), walletFeed?.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
         for (const r of [...results, ...more]) if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
         log.info('bot manager stopped');
       })();

@@ -11,6 +11,7 @@ const running = await startBotManager({
   databaseUrl: env.DATABASE_URL,
   venueUrls: {
     polymarketClob: env.POLYMARKET_CLOB_URL, polymarketGamma: env.POLYMARKET_GAMMA_URL, polymarketWs: env.POLYMARKET_WS_URL,
+    ...(env.POLYMARKET_DATA_API_URL ? { polymarketDataApi: env.POLYMARKET_DATA_API_URL } : {}),
     ...(env.KALSHI_API_URL ? { kalshiApi: env.KALSHI_API_URL } : {}), ...(env.KALSHI_WS_URL ? { kalshiWs: env.KALSHI_WS_URL } : {}),
   },
   kalshiMarketData: {
@@ -19,6 +20,7 @@ const running = await startBotManager({
       ? { credentials: { keyId: env.KALSHI_MARKET_DATA_KEY_ID, privateKeyPem: unescapePem(env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM) } }
       : {}),
   },
+  walletPollIntervalMs: env.WALLET_POLL_INTERVAL_MS,
   httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
   heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
   maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,

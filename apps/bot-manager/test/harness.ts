@@ -52,6 +52,7 @@ export function venueUrlsOf(sim: VenueSim): VenueUrls {
     polymarketClob: sim.urls.polymarketClob ?? sim.origin,
     polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
     polymarketWs: sim.urls.polymarketWs ?? '',
+    polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
     ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
     ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
   };
@@ -160,12 +161,15 @@ export async function statusOf(sql: Sql, userId: string): Promise<Record<string,
 }
 
 /** An HTTP proxy in front of the simulator that records every request (method and path): what the venue would see. */
-export async function startCountingProxy(target: string): Promise<{ origin: string; requests: string[]; close: () => Promise<void> }> {
+export async function startCountingProxy(target: string): Promise<{ origin: string; requests: string[]; urls: string[]; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
   const requests: string[] = [];
+  /** The same requests with their query strings (which wallet a data-API poll asked for). */
+  const urls: string[] = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     requests.push(`${req.method ?? 'GET'} ${url.split('?')[0] ?? url}`);
+    urls.push(`${req.method ?? 'GET'} ${url}`);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -187,6 +191,7 @@ export async function startCountingProxy(target: string): Promise<{ origin: stri
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    urls,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
   const manager = await startBotManager({
     databaseUrl,
     venueUrls: { polymarketClob: sim.urls.polymarketClob ?? sim.origin, polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`, polymarketWs: sim.urls.polymarketWs ?? '',
+      // Followed wallets' trades (copy trading) from the simulator's data-API.
+      polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
       // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
       ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}), ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}) },
     httpPort: env.POLYBOT_MANAGER_PORT,

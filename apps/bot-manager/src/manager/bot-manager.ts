@@ -12,7 +12,8 @@ import { KeyValidator } from './key-validation.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
-import { desiredUserIds, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import { desiredUserIds, followedWalletsOf, loadCopiedTxHashes, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import type { WalletFeed, WalletSubscription } from './wallet-feed.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
 import type { HubConsumer } from '@polybot/venues';
 import { asService, listApprovedMarketLinks } from '@polybot/db/service';
@@ -43,7 +44,7 @@ interface Slot {
   pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
   lastStatusWrite: number;
   /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
-  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number } } | null;
+  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number }; copiedTxHashes: string[] } | null;
   chain: Promise<void>;
 }
 
@@ -52,6 +53,7 @@ export class BotManager extends EventEmitter {
   private stopping = false;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
+  private readonly walletSubs = new WeakMap<RunnerProcess, WalletSubscription>();
   private readonly keyValidator: KeyValidator;
 
   constructor(
@@ -62,6 +64,8 @@ export class BotManager extends EventEmitter {
     private readonly opts: SupervisionOptions,
     private readonly log: Logger,
     private readonly tap?: IpcTap,
+    /** Followed wallets' trades (copy trading); null when no data-API URL is configured. */
+    private readonly wallets: WalletFeed | null = null,
   ) {
     super();
     this.keyValidator = new KeyValidator(sql, { urls: venueUrls, log, onRetryDue: (userId) => void this.reconcileUser(userId) });
@@ -161,12 +165,13 @@ export class BotManager extends EventEmitter {
       s.applied = state;
       s.pendingReload = { version: state.configVersion, since: Date.now(), kind: 'config' };
       s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
+      this.walletSubs.get(s.proc)?.update(followedWalletsOf(state));
     }
   }
 
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const risk = await loadRiskStart(this.sql, s.userId);
+    const [risk, copiedTxHashes] = await Promise.all([loadRiskStart(this.sql, s.userId), loadCopiedTxHashes(this.sql, s.userId)]);
     const entry = await runnerBundle();
     if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
@@ -184,7 +189,7 @@ export class BotManager extends EventEmitter {
       state: 'starting', pid: proc.pid, managerId: this.opts.managerId, startedAt: proc.startedAt, configVersion: state.configVersion,
       restartCount: s.crashes,
     });
-    s.pendingInit = { state, risk };
+    s.pendingInit = { state, risk, copiedTxHashes };
   }
 
   private onRunnerMessage(s: Slot, proc: RunnerProcess, msg: FromRunner): void {
@@ -194,14 +199,15 @@ export class BotManager extends EventEmitter {
         const init = s.pendingInit;
         if (!init) return;
         s.pendingInit = null;
-        const { state, risk } = init;
+        const { state, risk, copiedTxHashes } = init;
         // The keys travel now, over this child's own IPC channel, and only to it.
         proc.send({
           type: 'init', userId: s.userId, configVersion: state.configVersion, config: state.config, plan: state.plan, keys: state.keys,
           instruments: this.feed.instruments, fees: this.feed.fees, links: this.feed.links, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
-          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd,
+          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd, copiedTxHashes,
         });
         this.consumers.set(proc, this.feed.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));
+        if (this.wallets) this.walletSubs.set(proc, this.wallets.subscribe(followedWalletsOf(state), (trade) => proc.send({ type: 'walletTrade', trade })));
         return;
       }
       case 'heartbeat': {
@@ -250,6 +256,8 @@ export class BotManager extends EventEmitter {
     this.metrics.runnersActive.dec();
     this.consumers.get(proc)?.close();
     this.consumers.delete(proc);
+    this.walletSubs.get(proc)?.close();
+    this.walletSubs.delete(proc);
     if (s.proc !== proc) return;
     s.proc = null;
     if (proc.stopRequested || this.stopping) return;

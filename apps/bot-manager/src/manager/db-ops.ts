@@ -48,7 +48,7 @@ export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mod
     case 'reserveTrades': {
       // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
       const [seen] = await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
-      if (seen) return true;
+      if (seen) return op.firstOnly ? 'booked' : true;
       const ok = await reserveUserTrades(sql, userId, op.count);
       if (ok) {
         const m = holdings(userId);
@@ -66,16 +66,25 @@ export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mod
     case 'recordExecution': {
       // One transaction for every leg: a stop or crash never leaves half of an execution booked.
       let inserted = 0;
+      const duplicates = new Map<string, number>();
       await sql.begin(async (tx) => {
         for (const t of op.trades) {
           const r = await recordTrade(tx, { userId, ...t });
           if (r.inserted) {
             inserted++;
             await applyPosition(tx, userId, t);
+          } else if (t.strategy !== 'unwind') {
+            // Booked before (the same client order id): its reservation was already spent by the first booking.
+            duplicates.set(t.legGroupId ?? '', (duplicates.get(t.legGroupId ?? '') ?? 0) + 1);
           }
         }
       });
-      for (const t of op.trades) holdings(userId).delete(t.legGroupId ?? '');
+      const m = holdings(userId);
+      for (const [group, n] of duplicates) {
+        const back = Math.min(n, m.get(group) ?? 0);
+        if (back > 0) await releaseUserTrades(sql, userId, back);
+      }
+      for (const t of op.trades) m.delete(t.legGroupId ?? '');
       const mode = op.trades[0]?.mode ?? 'paper';
       if (inserted > 0) onBooked(mode, inserted);
       return inserted;

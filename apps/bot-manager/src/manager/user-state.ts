@@ -57,10 +57,27 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       enable_overlapping_arb: c.enable_overlapping_arb, enable_news_arbitrage: c.enable_news_arbitrage,
       enable_copy_trading: c.enable_copy_trading, enable_polymarket: c.enable_polymarket, enable_kalshi: c.enable_kalshi,
       max_book_age_ms: c.advanced_config.maxBookAgeMs ?? 120_000,
+      followed_wallets: c.advanced_config.followedWallets,
     };
     const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
     return { userId, configVersion: c.config_version, config, plan, keys, keysFingerprint: hash(keys), planFingerprint: hash(plan) };
   });
+}
+
+/** Wallets whose trades this user's runner should get: copy trading on (config AND plan) on Polymarket. */
+export function followedWalletsOf(state: UserState): string[] {
+  const on = state.config.enable_copy_trading && state.plan.features.copy_trading && state.config.enable_polymarket;
+  return on ? [...new Set(state.config.followed_wallets.map((w) => w.address.toLowerCase()))] : [];
+}
+
+/** Transaction hashes this user's copy trades mirrored lately (the opportunity id is `copy:<txHash>:<token>`). */
+export async function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> {
+  const rows = await sql<{ tx: string }[]>`
+    select distinct split_part(leg_group_id, ':', 2) as tx from public.polybot_trades
+    where user_id = ${userId} and strategy = 'copy_trading' and leg_group_id like 'copy:%'
+      and created_at > now() - interval '7 days'
+    limit 5000`;
+  return rows.map((r) => r.tx).filter((t) => t.length > 0);
 }
 
 /** What the runner needs to resume today's risk picture after a restart. */

@@ -50,6 +50,9 @@ process.on('message', (raw: unknown) => {
     case 'links':
       runner?.onLinks(msg.links);
       return;
+    case 'walletTrade':
+      runner?.onWalletTrade(msg.trade);
+      return;
     case 'dbResult':
       db.settle(msg.id, msg.ok, msg.value, msg.error);
       return;

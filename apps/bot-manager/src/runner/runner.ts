@@ -4,7 +4,8 @@ import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type Order
 import { IncrementalArbEvaluator, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
-import type { FromRunner, InitMessage, RunnerConfig, RunnerStats } from '../shared/ipc.ts';
+import type { FromRunner, InitMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
+import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { decideMode, type ModeDecision } from './mode.ts';
@@ -39,6 +40,7 @@ export class PolybotRunner {
   private decisions = 0;
   private stats = { tradesPlaced: 0, opportunitiesSeen: 0, lastError: null as string | null };
   private readonly snapshot: MarketSnapshot;
+  private readonly copy: CopyTrader;
 
   constructor(
     private readonly init: InitMessage,
@@ -55,6 +57,7 @@ export class PolybotRunner {
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openPositions, init.pnlTodayUsd);
     this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
     this.mode = decideMode(init.config, init.plan, init.keys);
+    this.copy = new CopyTrader(init.copiedTxHashes);
   }
 
   /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
@@ -106,9 +109,21 @@ export class PolybotRunner {
     this.heartbeat();
   }
 
+  /** A followed wallet traded: mirrored between decisions, when copy trading is on (config AND plan). */
+  onWalletTrade(trade: WalletTradeMessage): void {
+    if (this.stopping) return;
+    if (!copyEnabled(this.config, this.init.plan.features)) {
+      this.log.debug({ txHash: trade.txHash }, 'wallet trade ignored: copy trading is off');
+      return;
+    }
+    this.copy.push(trade);
+    this.resume();
+  }
+
   onBook(book: OrderBook, hubAtMs: number): void {
     if (this.stopping) return;
     this.books.set(book.instrumentId, book);
+    if (this.copy.unpark(book.instrumentId)) this.resume();
     if (this.busy) {
       // Priced when the decision in flight finishes: a quiet venue may never send this book again.
       this.dirty.add(book.instrumentId);
@@ -125,6 +140,11 @@ export class PolybotRunner {
   private resume(): void {
     if (this.stopping || this.busy) return;
     const now = Date.now();
+    // Followed wallets' trades first, one at a time: each is its own decision, and they are time-sensitive.
+    while (this.copy.pending > 0 && copyEnabled(this.config, this.init.plan.features)) {
+      this.consider(this.copy.next(this.snapshot, this.config, this.risk.maxTradeSizeUsd(), now));
+      if (this.busy) return;
+    }
     if (this.rescanAll) {
       this.rescanAll = false;
       this.dirty.clear();
@@ -180,9 +200,17 @@ export class PolybotRunner {
       return;
     }
     this.acted.add(opportunity.id);
+    this.copy.acted(opportunity.id);
     // One trade of the monthly limit per order, every leg reserved before the first is sent: a limit can never leave
     // an arbitrage half executed. Denied → no order at all.
-    const reserved = (await this.db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: orders })) === true;
+    const firstOnly = opportunity.strategy === 'copy_trading';
+    const answer = await this.db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: orders, ...(firstOnly ? { firstOnly } : {}) });
+    if (answer === 'booked') {
+      // Another runner of this user (or this one before a restart) already mirrored it.
+      this.log.info({ opportunityId: opportunity.id }, 'already booked: not sent again');
+      return;
+    }
+    const reserved = answer === true;
     if (!reserved) {
       this.limitReached = { atMs: now, orders };
       this.log.warn({ opportunityId: opportunity.id, orders }, 'monthly trade limit reached: no order sent');

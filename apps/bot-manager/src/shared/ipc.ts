@@ -1,6 +1,6 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
-import { FeeScheduleSchema, InstrumentSchema, MarketLinkSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
+import { FeeScheduleSchema, FollowedWalletSchema, InstrumentSchema, MarketLinkSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
 import { z } from 'zod';
 
 /** The subset of polybot_user_config a runner acts on. */
@@ -18,6 +18,8 @@ export const RunnerConfigSchema = z.object({
   enable_polymarket: z.boolean(),
   enable_kalshi: z.boolean(),
   max_book_age_ms: z.number().int().positive(),
+  /** advanced_config.followedWallets: whose buys copy trading mirrors, scaled and capped per wallet. */
+  followed_wallets: z.array(FollowedWalletSchema),
 });
 export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
 
@@ -51,6 +53,8 @@ export const VenueUrlsSchema = z.object({
   /** Kalshi trade-api v2 base and WebSocket URLs (public venue addresses; runners use them for live Kalshi orders). */
   kalshiApi: z.string().optional(),
   kalshiWs: z.string().optional(),
+  /** Polymarket's public data-API (followed wallets' trades; polled by the manager only). */
+  polymarketDataApi: z.string().optional(),
 });
 export type VenueUrls = z.infer<typeof VenueUrlsSchema>;
 
@@ -69,8 +73,22 @@ export const InitMessageSchema = z.object({
   heartbeatMs: z.number().int().positive(),
   openPositions: z.number().int().nonnegative(),
   pnlTodayUsd: z.number(),
+  /** Transaction hashes this user's copy trades already mirrored (booked): never mirrored again after a restart. */
+  copiedTxHashes: z.array(z.string().max(200)).max(5000),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
+
+/** A followed wallet's trade, as the manager's wallet poller read it from the data-API. */
+export const WalletTradeSchema = z.object({
+  wallet: z.string().regex(/^0x[0-9a-f]{40}$/),
+  instrumentId: z.string().min(1).max(200),
+  side: z.enum(['buy', 'sell']),
+  price: z.number().gt(0).lt(1),
+  size: z.number().positive(),
+  timestampMs: z.number().int().nonnegative(),
+  txHash: z.string().min(1).max(100),
+});
+export type WalletTradeMessage = z.infer<typeof WalletTradeSchema>;
 
 export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
@@ -78,6 +96,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('book'), book: OrderBookSchema, hubAtMs: z.number() }),
   /** The approved links changed (an admin approved or withdrew one): rebuild the baskets at the next safe point. */
   z.object({ type: z.literal('links'), links: z.array(MarketLinkSchema) }),
+  /** A trade of a wallet this user follows (sent only while copy trading is on for them, config AND plan). */
+  z.object({ type: z.literal('walletTrade'), trade: WalletTradeSchema }),
   z.object({ type: z.literal('dbResult'), id: z.number().int(), ok: z.boolean(), value: z.unknown(), error: z.string().nullable() }),
   z.object({ type: z.literal('stop') }),
 ]);
@@ -142,7 +162,11 @@ export const DbOpSchema = z.discriminatedUnion('op', [
    * Reserve one trade of the monthly limit per order of this execution, all or nothing, before any order goes out
    * (idempotent per leg group: a group already booked is not charged again).
    */
-  z.object({ op: z.literal('reserveTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64) }),
+  z.object({
+    op: z.literal('reserveTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64),
+    /** Copy trades: a group already booked answers 'booked' (do not send it again) instead of a free pass. */
+    firstOnly: z.boolean().optional(),
+  }),
   /** Hand back reservations of this group's orders that were never sent (at most what the group reserved). */
   z.object({ op: z.literal('releaseTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64) }),
   /** Book every leg of one execution in one transaction: all or nothing. */

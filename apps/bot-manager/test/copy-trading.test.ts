@@ -1,0 +1,142 @@
+// Copy trading end to end: the manager polls the simulator's data-API (through a counting proxy) for the wallets its
+// runners follow, once per wallet whatever the number of followers, and forwards each new trade to the followers'
+// runners; a runner with copy trading on (config AND plan) mirrors the buys on paper, scaled and capped, through the
+// same risk → reservation → execution → booking path as arbitrage. arb-rich's wallet buys 50 Fed "No change" YES at
+// 0.981 at once and 20 BTC Up at 0.47 after 30 s (scenario time runs with the wall clock here), then sells.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startBotManager, type RunningBotManager } from '../src/index.ts';
+import { createLogger } from '../src/shared/log.ts';
+import type { VenueUrls } from '../src/shared/ipc.ts';
+import { createTestDatabase, createUser, startCountingProxy, startSim, statusOf, until, venueUrlsOf, type TestDatabase, type VenueSim } from './harness.ts';
+
+const WALLET = '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866';
+const QUIET_WALLET = '0x00000000000000000000000000000000000000aa';
+const FED_NO_CHANGE_YES = '30767812841387255642892182147223249245545002662653079696958384408588201824258';
+const BTC_UP = '94242206871221370391055736153305071391564432448684801902267396130896523340261';
+
+// The Pro and Enterprise plans include copy_trading (supabase/migrations/*_plans.sql); Free and Basic do not.
+const PRO_FEATURES = { single_platform: true, cross_platform: true, overlapping_arb: true, news_arbitrage: true, copy_trading: true };
+const BASIC_FEATURES = { ...PRO_FEATURES, overlapping_arb: false, copy_trading: false };
+// Arbitrage off: every trade these users book is a copy trade.
+const COPY_ONLY = { enable_copy_trading: true, enable_single_platform_arb: false, enable_cross_platform_arb: false, enable_overlapping_arb: false, enable_news_arbitrage: false };
+
+let db: TestDatabase;
+let sim: VenueSim;
+let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let urls: VenueUrls;
+const managers: RunningBotManager[] = [];
+const users: Record<string, string> = {};
+
+async function copyUser(o: { features?: Record<string, boolean>; wallets?: string[]; config?: Record<string, unknown>; profile?: Record<string, unknown> } = {}): Promise<string> {
+  const followedWallets = (o.wallets ?? [WALLET]).map((address) => ({ address, scale: 0.5, maxPerTradeUsd: 10 }));
+  const u = await createUser(db, {
+    profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...o.profile },
+    config: { ...COPY_ONLY, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, advanced_config: db.sql.json({ newsRules: [], followedWallets }), ...o.config },
+  });
+  await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(o.features ?? PRO_FEATURES)} where id = ${u.id}`;
+  return u.id;
+}
+
+async function manager(id: string): Promise<RunningBotManager> {
+  const m = await startBotManager({
+    databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id,
+    heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100, walletPollIntervalMs: 300,
+  });
+  managers.push(m);
+  return m;
+}
+
+interface Row { instrument_id: string; size: number; price: number; fee: number; strategy: string; mode: string; status: string; leg_group_id: string }
+const copies = (userId: string) => db.sql<Row[]>`
+  select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id
+  from public.polybot_trades where user_id = ${userId} order by id`;
+const polls = (wallet: string): number => proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.includes(`user=${wallet}`)).length;
+const heartbeats = async (userId: string, n: number): Promise<void> => {
+  for (let i = 0; i < n; i++) {
+    const mark = String((await statusOf(db.sql, userId)).heartbeat_at);
+    await until(async () => String((await statusOf(db.sql, userId)).heartbeat_at) !== mark, `heartbeat of ${userId}`);
+  }
+};
+
+beforeAll(async () => {
+  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
+  proxy = await startCountingProxy(sim.origin);
+  urls = { ...venueUrlsOf(sim), polymarketDataApi: `${proxy.origin}/data-api` };
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled(managers.map((m) => m.stop()));
+  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
+});
+
+test('a follower with copy trading on (config AND plan) mirrors the wallet’s buys on paper, scaled and capped; not following, toggle off or a plan without it → none', async () => {
+  users.follower = await copyUser();
+  users.notFollowing = await copyUser({ wallets: [] });
+  users.toggleOff = await copyUser({ config: { enable_copy_trading: false } });
+  users.basicPlan = await copyUser({ features: BASIC_FEATURES });
+  await manager('m-copy');
+
+  const rows = await until(async () => {
+    const r = await copies(users.follower ?? '');
+    return r.length >= 2 ? r : null;
+  }, 'both of the wallet’s buys mirrored', 120_000);
+  expect(rows).toHaveLength(2);
+  expect(rows.every((r) => r.strategy === 'copy_trading' && r.mode === 'paper' && r.status === 'filled')).toBe(true);
+  const [fed, btc] = rows;
+  // 50 × 0.5 = 25 contracts would cost ~24.5 USD: capped at maxPerTradeUsd 10 (fees included).
+  expect(fed?.instrument_id).toBe(FED_NO_CHANGE_YES);
+  expect(fed?.size).toBeLessThan(25);
+  expect((fed?.size ?? 0) * (fed?.price ?? 0) + (fed?.fee ?? 0)).toBeLessThanOrEqual(10 + 1e-6);
+  expect((fed?.size ?? 0) * (fed?.price ?? 0) + (fed?.fee ?? 0)).toBeGreaterThan(9);
+  // 20 × 0.5 = 10 contracts at 0.47 is ~5 USD: under the cap, so exactly the scaled size.
+  expect(btc).toMatchObject({ instrument_id: BTC_UP, size: 10, price: 0.47 });
+  expect(rows.every((r) => r.leg_group_id.startsWith('copy:0x'))).toBe(true);
+  // The SELL was not mirrored, and every order reserved one trade of the month.
+  const [p] = await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${users.follower ?? ''}`;
+  expect(p?.n).toBe(2);
+
+  // The others had their runners up the whole time, and the wallet's trades were there to be had.
+  for (const u of [users.notFollowing, users.toggleOff, users.basicPlan]) {
+    await heartbeats(u ?? '', 5);
+    expect(await copies(u ?? '')).toEqual([]);
+  }
+  // The toggle is what stood in that user's way: switched on in place, the recent trades reach them and are mirrored.
+  await db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${users.toggleOff ?? ''}`;
+  await until(async () => (await copies(users.toggleOff ?? '')).length === 2, 'the toggled-on user mirroring both buys', 60_000);
+  expect(await copies(users.basicPlan ?? '')).toEqual([]);
+}, 300_000);
+
+test('two users following one wallet → one poll stream for it (as many polls as for a wallet only one user follows)', async () => {
+  // follower and toggleOff both follow WALLET now; a third user follows a wallet nobody else does.
+  users.quiet = await copyUser({ wallets: [QUIET_WALLET] });
+  await until(() => polls(QUIET_WALLET) > 0, 'the quiet wallet polled', 60_000);
+  const [w0, q0] = [polls(WALLET), polls(QUIET_WALLET)];
+  await until(() => polls(QUIET_WALLET) >= q0 + 10, 'ten more polls of the quiet wallet', 60_000);
+  const [w1, q1] = [polls(WALLET), polls(QUIET_WALLET)];
+  // Both wallets are polled in the same rounds, one request each: per-follower polling would show about twice as many.
+  expect(Math.abs((w1 - w0) - (q1 - q0))).toBeLessThanOrEqual(1);
+  expect(managers[0]?.walletFeed?.stats()).toMatchObject({ wallets: 2, followers: 3 });
+}, 120_000);
+
+test('monthly limit: two runners of one user racing at limit − 1 over single-leg copy trades → exactly one more order, counter = limit, limit_reached', async () => {
+  const u = await copyUser({ profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
+  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
+  const m1 = managers[0];
+  if (!m1) throw new Error('no first manager');
+  const m2 = await manager('m-copy-2');
+  await until(() => m1.manager.runners().some((r) => r.userId === u) && m2.manager.runners().some((r) => r.userId === u), 'a runner of the user in each manager', 90_000);
+  // Each runner is handed the wallet's two recent buys and races the other for the one slot left.
+  const s = await until(async () => {
+    const st = await statusOf(db.sql, u);
+    return st.state === 'limit_reached' ? st : null;
+  }, 'limit_reached in status', 90_000);
+  expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
+  await heartbeats(u, 10);
+  const rows = await copies(u);
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({ strategy: 'copy_trading', status: 'filled' });
+  const [p] = await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${u}`;
+  expect(p?.n).toBe(5);
+  await m2.stop();
+  managers.pop();
+}, 300_000);
