@@ -36,6 +36,8 @@ describe('dashboard and settings in Chromium', () => {
     expect(await a.getByTestId('mode-badge').textContent()).toContain('PAPER');
     expect(await a.getByTestId('bot-state').textContent()).toBe('Stopped');
     await a.getByTestId('trades-empty').waitFor();
+    expect(await a.getByTestId('trades-empty').textContent()).toContain('No trades yet');
+    await a.getByTestId('pnl-empty').waitFor();
     await shoot(a, '09-dashboard-empty');
     // The platform (bot-manager) writes status and trades as the service; here the test plays that part.
     await stack.db.sql`
@@ -60,8 +62,12 @@ describe('dashboard and settings in Chromium', () => {
     await a.goto(`${stack.baseUrl}/dashboard?platform=kalshi`);
     expect(await a.locator('[data-trade-id]').count()).toBe(15);
     await a.goto(`${stack.baseUrl}/dashboard?mode=live`);
-    await a.getByTestId('trades-empty').waitFor();
+    // filtered to nothing: says so (not "no trades yet") and offers the way back
+    expect(await a.getByTestId('trades-empty').textContent()).toContain('No trades match these filters');
     await shoot(a, '10b-dashboard-filtered-empty');
+    await a.getByRole('link', { name: 'Show all trades' }).click();
+    await a.waitForURL((u) => u.pathname === '/dashboard' && u.search === '');
+    expect(await a.locator('[data-trade-id]').count()).toBe(25);
     await stack.db.sql`update public.polybot_bot_status set state = 'error', last_error = 'kalshi: 401 authentication_error invalid signature' where user_id = ${userA}`;
     await a.goto(`${stack.baseUrl}/dashboard`);
     await a.getByText('A venue rejected your keys').waitFor();
@@ -71,6 +77,8 @@ describe('dashboard and settings in Chromium', () => {
     const [first] = await stack.db.sql<{ id: number }[]>`select id from public.polybot_trades where user_id = ${userA} order by id limit 1`;
     const own = await a.goto(`${stack.baseUrl}/trades/${first?.id ?? 0}`);
     expect(own?.status()).toBe(200);
+    await a.getByRole('heading', { name: `Trade #${first?.id}` }).waitFor();
+    expect(await a.locator('dl').textContent()).toContain('Realized P&L$0.50');
     await shoot(a, '16-trade');
   });
 

@@ -45,6 +45,9 @@ describe('onboarding in Chromium', () => {
     await a.getByRole('button', { name: 'Create account' }).click();
     expect(await fieldError(a, 'email')).toContain('valid email');
     expect(await fieldError(a, 'password')).toContain('at least 8');
+    // the email comes back for correcting; the password never travels back to the browser
+    expect(await a.getByLabel('Email').inputValue()).toBe('not-an-email');
+    expect(await a.getByLabel('Password').inputValue()).toBe('');
     await shoot(a, '02-sign-up-errors');
     const n = await stack.db.sql`select 1 from auth.users`;
     expect(n.length).toBe(0);
@@ -180,6 +183,14 @@ describe('onboarding in Chromium', () => {
 
   it('signs out and back in, and a half-onboarded user resumes their step', async () => {
     await f.signOut(a);
+    // a wrong password: refused, the email stays filled in, still signed out
+    await a.getByLabel('Email').fill(emailA);
+    await a.getByLabel('Password').fill('not the password');
+    await submit(a, 'Sign in', 'Sign in');
+    await a.getByText('Email or password is wrong.').waitFor();
+    expect(new URL(a.url()).pathname).toBe('/sign-in');
+    expect(await a.getByLabel('Email').inputValue()).toBe(emailA);
+    expect(await a.getByLabel('Password').inputValue()).toBe('');
     await f.signIn(a, emailA);
     expect(new URL(a.url()).pathname).toBe('/dashboard');
 

@@ -13,12 +13,22 @@ export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
   }
   const W = 600;
   const H = 160;
-  const min = Math.min(0, ...points);
-  const max = Math.max(0, ...points);
-  const span = max - min || 1;
+  // A month that is flat at zero draws its line mid-chart, not along the bottom edge.
+  const flat = points.every((v) => v === 0);
+  const min = flat ? -1 : Math.min(0, ...points);
+  const max = flat ? 1 : Math.max(0, ...points);
+  const span = max - min;
   const x = (i: number) => (i / Math.max(1, daysInMonth - 1)) * W;
   const y = (v: number) => H - ((v - min) / span) * (H - 10) - 5;
   const path = points.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  // Same height as the chart, so the card does not jump when the first trade arrives.
+  if (days.length === 0) {
+    return (
+      <div className="chart chart-empty muted" data-testid="pnl-empty">
+        No trades this month yet. Your cumulative P&amp;L appears here.
+      </div>
+    );
+  }
   return (
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}>
       <line x1="0" x2={W} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity="0.25" strokeDasharray="4 4" />

@@ -1,6 +1,7 @@
 // Trades with filters (a plain GET form, so filters live in the URL) and keyset pagination ("older").
 import Link from 'next/link';
 import type { TradeRow } from '../lib/data.ts';
+import { label, MODE_LABELS, money, PLATFORM_LABELS, STRATEGY_LABELS } from '../lib/labels.ts';
 
 export interface TradeFilters {
   platform?: string;
@@ -8,7 +9,8 @@ export interface TradeFilters {
   mode?: string;
 }
 
-const money = (v: number | null) => (v === null ? '—' : `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`);
+const pnlClass = (v: number | null) => (v === null || v === 0 ? '' : v < 0 ? 'neg' : 'pos');
+const options = (labels: Record<string, string>): [string, string][] => Object.entries(labels);
 
 function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: [string, string][] }) {
   return (
@@ -26,28 +28,36 @@ function Select({ name, label, value, options }: { name: string; label: string; 
   );
 }
 
-export function TradesTable({ trades, filters, nextBefore }: { trades: TradeRow[]; filters: TradeFilters; nextBefore: number | null }) {
+export function TradesTable(props: { trades: TradeRow[]; filters: TradeFilters; nextBefore: number | null; paged?: boolean }) {
+  const { trades, filters, nextBefore, paged = false } = props;
+  const filtered = paged || Object.values(filters).some(Boolean);
   const qs = (extra: Record<string, string>) => new URLSearchParams({ ...(filters as Record<string, string>), ...extra }).toString();
   return (
     <section className="card stack" aria-labelledby="trades-h">
       <h2 id="trades-h">Trades</h2>
       <form method="get" className="row" aria-label="Filter trades" style={{ alignItems: 'flex-end' }}>
-        <Select name="platform" label="Venue" value={filters.platform} options={[['polymarket', 'Polymarket'], ['kalshi', 'Kalshi']]} />
+        <Select name="platform" label="Venue" value={filters.platform} options={options(PLATFORM_LABELS)} />
         <Select
           name="strategy"
           label="Strategy"
           value={filters.strategy}
-          options={[['single_platform', 'Single-platform'], ['cross_platform', 'Cross-platform'], ['overlapping', 'Overlapping'], ['news', 'News'], ['copy_trading', 'Copy'], ['unwind', 'Unwind']]}
+          options={options(STRATEGY_LABELS)}
         />
-        <Select name="mode" label="Mode" value={filters.mode} options={[['paper', 'Paper'], ['live', 'Live']]} />
+        <Select name="mode" label="Mode" value={filters.mode} options={options(MODE_LABELS)} />
         <button type="submit" className="btn btn-secondary">
           Filter
         </button>
       </form>
       {trades.length === 0 ? (
-        <p className="muted" data-testid="trades-empty">
-          No trades yet. When your bot finds an opportunity within your limits, its trades appear here.
-        </p>
+        filtered ? (
+          <p className="muted" data-testid="trades-empty">
+            No trades match {paged ? 'here' : 'these filters'}. <Link href="/dashboard">Show all trades</Link>
+          </p>
+        ) : (
+          <p className="muted" data-testid="trades-empty">
+            No trades yet. When your bot finds an opportunity within your limits, its trades appear here.
+          </p>
+        )
       ) : (
         <div className="table-wrap">
           <table>
@@ -55,12 +65,12 @@ export function TradesTable({ trades, filters, nextBefore }: { trades: TradeRow[
               <tr>
                 <th>Time (UTC)</th>
                 <th>Venue</th>
-                <th>Market</th>
+                <th className="hide-sm">Market</th>
                 <th>Side</th>
-                <th>Strategy</th>
-                <th>Mode</th>
-                <th className="num">Price</th>
-                <th className="num">Filled</th>
+                <th className="hide-sm">Strategy</th>
+                <th className="hide-sm">Mode</th>
+                <th className="num hide-sm">Price</th>
+                <th className="num hide-sm">Filled</th>
                 <th className="num">P&amp;L</th>
               </tr>
             </thead>
@@ -70,16 +80,18 @@ export function TradesTable({ trades, filters, nextBefore }: { trades: TradeRow[
                   <td>
                     <Link href={`/trades/${t.id}`}>{t.created_at.toISOString().slice(5, 16).replace('T', ' ')}</Link>
                   </td>
-                  <td>{t.platform}</td>
-                  <td title={t.market_id}>{t.market_id.slice(0, 24)}</td>
+                  <td>{label(PLATFORM_LABELS, t.platform)}</td>
+                  <td className="hide-sm" title={t.market_id}>
+                    {t.market_id.slice(0, 24)}
+                  </td>
                   <td>
                     {t.side} {t.outcome ?? ''}
                   </td>
-                  <td>{t.strategy}</td>
-                  <td>{t.mode}</td>
-                  <td className="num">{t.price?.toFixed(3) ?? '—'}</td>
-                  <td className="num">{t.filled_size}</td>
-                  <td className={`num ${(t.realized_pnl_usd ?? 0) < 0 ? 'neg' : 'pos'}`}>{money(t.realized_pnl_usd)}</td>
+                  <td className="hide-sm">{label(STRATEGY_LABELS, t.strategy)}</td>
+                  <td className="hide-sm">{label(MODE_LABELS, t.mode)}</td>
+                  <td className="num hide-sm">{t.price?.toFixed(3) ?? '—'}</td>
+                  <td className="num hide-sm">{t.filled_size}</td>
+                  <td className={`num ${pnlClass(t.realized_pnl_usd)}`}>{money(t.realized_pnl_usd)}</td>
                 </tr>
               ))}
             </tbody>

@@ -41,7 +41,8 @@ export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 // Form fields that must never travel back to the browser, even to refill a form after an error.
 const SECRET_FIELDS = new Set(['password', 'privateKey', 'privateKeyPem']);
 
-function echo(form: FormData): Record<string, string> {
+/** What was submitted, minus secrets and React's internal fields: refills a form that failed. */
+export function echo(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (typeof v === 'string' && !SECRET_FIELDS.has(k) && !k.startsWith('$')) out[k] = v;
   return out;

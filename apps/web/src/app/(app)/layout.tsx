@@ -19,7 +19,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         </a>
         <Nav />
         <form action={signOut}>
-          <span className="muted" style={{ marginRight: '.5rem' }}>
+          <span className="muted who" style={{ marginRight: '.5rem' }}>
             {profile.email}
           </span>
           <button type="submit" className="btn btn-secondary">

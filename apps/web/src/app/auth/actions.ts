@@ -3,7 +3,7 @@
 // the authenticated wrapper; they still parse with zod and return the same { error, fieldErrors } shape.
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { fieldErrorsOf, str, type ActionState } from '../../lib/action.ts';
+import { echo, fieldErrorsOf, str, type ActionState } from '../../lib/action.ts';
 import { createSupabaseServerClient } from '../../lib/supabase/server.ts';
 
 const CredentialsSchema = z.object({
@@ -22,7 +22,7 @@ function readCredentials(form: FormData) {
 
 export async function signUp(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
   const supabase = await createSupabaseServerClient();
   const { data, error } = await supabase.auth.signUp(parsed.data);
   if (error) {
@@ -31,6 +31,7 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
       ok: false,
       error: taken ? 'An account with this email already exists. Sign in instead.' : `Sign-up failed: ${error.message}`,
       fieldErrors: taken ? { email: ['This email is already registered'] } : {},
+      values: echo(form),
       at: Date.now(),
     };
   }
@@ -40,10 +41,10 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
 
 export async function signIn(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), at: Date.now() };
+  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
   const supabase = await createSupabaseServerClient();
   const { error } = await supabase.auth.signInWithPassword(parsed.data);
-  if (error) return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, at: Date.now() };
+  if (error) return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, values: echo(form), at: Date.now() };
   redirect(safeNext(str(form, 'next')));
 }
 

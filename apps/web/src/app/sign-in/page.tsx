@@ -8,6 +8,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const { next } = await searchParams;
   return (
     <main className="auth-card card">
+      <Link className="auth-brand" href="/">
+        PolyBot
+      </Link>
       <h1>Sign in</h1>
       <ActionForm action={signIn} label="Sign in">
         <input type="hidden" name="next" value={next ?? ''} />

@@ -7,6 +7,9 @@ export const metadata = { title: 'Create account · PolyBot' };
 export default function SignUpPage() {
   return (
     <main className="auth-card card">
+      <Link className="auth-brand" href="/">
+        PolyBot
+      </Link>
       <h1>Create your account</h1>
       <p className="muted">Paper trading is free. You connect your own venue keys; PolyBot never holds your funds.</p>
       <ActionForm action={signUp} label="Create account">

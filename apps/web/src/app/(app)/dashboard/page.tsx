@@ -7,6 +7,7 @@ import { PnlChart } from '../../../components/pnl-chart.tsx';
 import { StatusCard } from '../../../components/status-card.tsx';
 import { TradesTable, type TradeFilters } from '../../../components/trades-table.tsx';
 import { pnlThisMonth, TradeRowSchema } from '../../../lib/data.ts';
+import { label, money, STRATEGY_LABELS } from '../../../lib/labels.ts';
 import { asUser, requireClaims } from '../../../lib/session.ts';
 import { loadStatus } from '../../../lib/status.ts';
 import { setBotEnabled } from '../../actions/config.ts';
@@ -30,7 +31,6 @@ const OpportunitySchema = z.object({
   detectedAtMs: z.number().optional(),
 });
 
-const money = (v: number) => `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
 
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const q = QuerySchema.parse(await searchParams);
@@ -103,13 +103,13 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <ul>
             {opportunities.map((o, i) => (
               <li key={i}>
-                {o.strategy ?? 'opportunity'}: {o.description ?? ''} {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
+                {o.strategy ? label(STRATEGY_LABELS, o.strategy) : 'Opportunity'}: {o.description ?? ''} {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
               </li>
             ))}
           </ul>
         )}
       </section>
-      <TradesTable trades={trades} filters={filters} nextBefore={nextBefore} />
+      <TradesTable trades={trades} filters={filters} nextBefore={nextBefore} paged={q.before !== undefined} />
     </div>
   );
 }

@@ -1,0 +1,36 @@
+// How stored values read to a person: one place, so the table, the filters and the detail page say the same thing.
+export const PLATFORM_LABELS: Record<string, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
+
+export const STRATEGY_LABELS: Record<string, string> = {
+  single_platform: 'Single-platform',
+  cross_platform: 'Cross-platform',
+  overlapping: 'Overlapping',
+  news: 'News',
+  copy_trading: 'Copy',
+  unwind: 'Unwind',
+};
+
+export const MODE_LABELS: Record<string, string> = { paper: 'Paper', live: 'Live' };
+
+export const STATUS_LABELS: Record<string, string> = {
+  filled: 'Filled',
+  partially_filled: 'Partly filled',
+  resting: 'Resting',
+  cancelled: 'Cancelled',
+  rejected: 'Rejected',
+};
+
+/** Unknown values (a strategy added later) show as stored rather than disappearing. */
+export function label(map: Record<string, string>, value: string): string {
+  return map[value] ?? value;
+}
+
+/** Dollars with a real minus sign; null (not known yet) is a dash. */
+export function money(v: number | null): string {
+  return v === null ? '—' : `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
+}
+
+/** "2026-11-25 05:16 UTC" */
+export function utc(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
