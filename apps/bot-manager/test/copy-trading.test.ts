@@ -104,6 +104,18 @@ test('a follower with copy trading on (config AND plan) mirrors the wallet’s b
   await db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${users.toggleOff ?? ''}`;
   await until(async () => (await copies(users.toggleOff ?? '')).length === 2, 'the toggled-on user mirroring both buys', 60_000);
   expect(await copies(users.basicPlan ?? '')).toEqual([]);
+
+  // A restarted runner is handed the same recent trades again and mirrors none of them a second time.
+  const m = managers[0];
+  const before = m?.manager.runners().find((r) => r.userId === users.follower)?.pid;
+  await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${users.follower ?? ''}`;
+  await until(() => !m?.manager.runners().some((r) => r.userId === users.follower), 'the follower’s runner stopped');
+  await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.follower ?? ''}`;
+  await until(() => m?.manager.runners().some((r) => r.userId === users.follower && r.pid !== before), 'a new runner for the follower');
+  await heartbeats(users.follower ?? '', 5);
+  expect(await copies(users.follower ?? '')).toHaveLength(2);
+  const [again] = await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${users.follower ?? ''}`;
+  expect(again?.n).toBe(2);
 }, 300_000);
 
 test('two users following one wallet → one poll stream for it (as many polls as for a wallet only one user follows)', async () => {

@@ -8,7 +8,7 @@ import type { FromRunner, InitMessage, RunnerConfig, RunnerStats, WalletTradeMes
 import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
-import { decideMode, type ModeDecision } from './mode.ts';
+import { basketMode, decideMode, type Mode, type ModeDecision } from './mode.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
 import { buildPlans } from './strategies.ts';
@@ -168,7 +168,8 @@ export class PolybotRunner {
       .find((o) => {
         const lr = this.limitReached;
         if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders) return false;
-        return this.risk.check(o, now, getBook).ok && this.router.check(this.mode.mode, o).ok;
+        const mode = this.modeOf(o);
+        return mode !== null && this.risk.check(o, now, getBook).ok && this.router.check(mode, o).ok;
       });
     if (best) this.startDecision(best);
   }
@@ -194,11 +195,13 @@ export class PolybotRunner {
     const orders = opportunity.legs.length;
     const lr = this.limitReached;
     if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && orders >= lr.orders) return;
-    const routable = this.router.check(this.mode.mode, opportunity);
+    const mode = this.modeOf(opportunity);
+    const routable = mode === null ? { ok: false as const, reason: 'legs on a live and a paper venue' } : this.router.check(mode, opportunity);
     if (!routable.ok) {
       this.log.debug({ opportunityId: opportunity.id, reason: routable.reason }, 'opportunity skipped');
       return;
     }
+    if (mode === null) return;
     this.acted.add(opportunity.id);
     this.copy.acted(opportunity.id);
     // One trade of the monthly limit per order, every leg reserved before the first is sent: a limit can never leave
@@ -221,12 +224,12 @@ export class PolybotRunner {
     // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
     let sent: number | null = 0;
     try {
-      const route = await this.router.route(this.mode.mode, opportunity);
+      const route = await this.router.route(mode, opportunity);
       if (!route.ok) throw new Error(route.reason);
       sent = null;
       const execution = await runArbitrage(route.tradingFor, opportunity, this.books);
       sent = execution.legs.length;
-      const rows = tradeRows(execution, opportunity, this.mode.mode, (id) => {
+      const rows = tradeRows(execution, opportunity, mode, (id) => {
         const i = this.instruments.get(id);
         return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '' };
       });
@@ -236,12 +239,17 @@ export class PolybotRunner {
       if (rows.length > 0) await this.db.call({ op: 'recordExecution', trades: rows });
       if (execution.legs.length > 0) this.recent.acted(opportunity.id);
       this.stats.tradesPlaced++;
-      this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: execution.status, mode: this.mode.mode, legs: rows.length }, 'executed');
+      this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: execution.status, mode, legs: rows.length }, 'executed');
     } catch (e) {
       if (sent === 0) await this.releaseUnsent(opportunity.id, orders);
       throw e;
     }
     if (this.risk.refresh(Date.now(), (id) => this.books.get(id))) this.heartbeat();
+  }
+
+  /** Per venue: a basket trades in its venues' common mode; null when it would mix live and paper. */
+  private modeOf(o: Opportunity): Mode | null {
+    return basketMode(this.mode, o.legs.map((l) => l.venue));
   }
 
   private async releaseUnsent(legGroupId: string, count: number): Promise<void> {
