@@ -47,6 +47,9 @@ describe('web app with the bot-manager running', () => {
         .toBeGreaterThan(0);
       await c.reload();
       await c.locator('[data-trade-id]').first().waitFor();
+      // what the bot found is listed too, with whether it took it (stats.recentOpportunities from the runner)
+      await expect.poll(async () => { await c.reload(); return c.getByTestId('opportunity').count(); }, { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(await c.getByTestId('opportunity').first().textContent()).toMatch(/expected \$.*(taken|skipped)/);
       await shoot(c, '24-dashboard-bot-running');
 
       // a limit change reaches the running bot: the config page shows the version it applied

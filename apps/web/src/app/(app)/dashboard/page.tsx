@@ -29,6 +29,7 @@ const OpportunitySchema = z.object({
   description: z.string().optional(),
   expectedProfitUsd: z.number().optional(),
   detectedAtMs: z.number().optional(),
+  acted: z.boolean().optional(),
 });
 
 
@@ -102,8 +103,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
         ) : (
           <ul>
             {opportunities.map((o, i) => (
-              <li key={i}>
+              <li key={i} data-testid="opportunity">
                 {o.strategy ? label(STRATEGY_LABELS, o.strategy) : 'Opportunity'}: {o.description ?? ''} {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
+                {o.acted !== undefined ? <span className="muted"> — {o.acted ? 'taken' : 'skipped'}</span> : null}
               </li>
             ))}
           </ul>
