@@ -9,11 +9,13 @@ export const CONFIG_LIMITS = {
   max_open_positions: { min: 1, max: 500 },
 } as const;
 
+// Bounds are written the way the form hints write them (1,000,000, not 1000000).
+const shown = (n: number): string => n.toLocaleString('en-US');
 const bounded = (key: keyof typeof CONFIG_LIMITS, label: string) =>
   z
     .number({ error: `${label} must be a number` })
-    .min(CONFIG_LIMITS[key].min, { error: `${label} must be at least ${CONFIG_LIMITS[key].min}` })
-    .max(CONFIG_LIMITS[key].max, { error: `${label} must be at most ${CONFIG_LIMITS[key].max}` });
+    .min(CONFIG_LIMITS[key].min, { error: `${label} must be at least ${shown(CONFIG_LIMITS[key].min)}` })
+    .max(CONFIG_LIMITS[key].max, { error: `${label} must be at most ${shown(CONFIG_LIMITS[key].max)}` });
 
 export const NotificationChannelSchema = z.enum(['email', 'webhook', 'telegram']);
 
