@@ -89,7 +89,7 @@ describe('dashboard and settings in Chromium', () => {
     await forceFill(a, 'Risk and strategies', 'Max trade size (USD)', '100001');
     await forceFill(a, 'Risk and strategies', 'Minimum profit (%)', '-1');
     await submit(a, 'Risk and strategies', 'Save configuration');
-    expect(await fieldError(a, 'max_trade_size_usd')).toContain('at most 100000');
+    expect(await fieldError(a, 'max_trade_size_usd')).toContain('at most 100,000');
     expect(await fieldError(a, 'min_profit_pct')).toContain('at least 0');
     expect((await f.configRow(userA)).config_version).toBe(v0);
     await shoot(a, '12-config-errors');

@@ -150,7 +150,7 @@ describe('onboarding in Chromium', () => {
     expect(await fieldError(a, 'max_trade_size_usd')).toContain('at least 1');
     expect(await fieldError(a, 'min_profit_pct')).toContain('must be a number');
     expect(await fieldError(a, 'max_open_positions')).toContain('must be a number');
-    expect(await fieldError(a, 'max_daily_loss_usd')).toContain('at most 1000000');
+    expect(await fieldError(a, 'max_daily_loss_usd')).toContain('at most 1,000,000');
     expect(await f.configRow(userA)).toEqual(before);
     expect(await toggles()).toEqual(savedToggles);
     expect(await f.step(userA)).toBe('risk');
