@@ -81,8 +81,8 @@ export function TradesTable(props: { trades: TradeRow[]; filters: TradeFilters; 
                     <Link href={`/trades/${t.id}`}>{t.created_at.toISOString().slice(5, 16).replace('T', ' ')}</Link>
                   </td>
                   <td>{label(PLATFORM_LABELS, t.platform)}</td>
-                  <td className="hide-sm" title={t.market_id}>
-                    {t.market_id.slice(0, 24)}
+                  <td className="hide-sm market" title={t.market_title ?? t.market_id}>
+                    {t.market_title ?? t.market_id.slice(0, 24)}
                   </td>
                   <td>
                     {t.side} {t.outcome ?? ''}

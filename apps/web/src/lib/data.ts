@@ -51,6 +51,7 @@ export const TradeRowSchema = z.object({
   id: z.coerce.number().int(),
   platform: z.string(),
   market_id: z.string(),
+  market_title: z.string().nullable().default(null),
   instrument_id: z.string(),
   outcome: z.string().nullable(),
   side: z.string(),
@@ -70,7 +71,7 @@ export type TradeRow = z.infer<typeof TradeRowSchema>;
 /** One trade by id — RLS makes another user's trade indistinguishable from one that does not exist. */
 export async function getOwnTrade(tx: UserTx, id: number): Promise<TradeRow | null> {
   const rows = await tx`
-    select id, platform, market_id, instrument_id, outcome, side, strategy, mode, status, price::float8 as price,
+    select id, platform, market_id, market_title, instrument_id, outcome, side, strategy, mode, status, price::float8 as price,
            size::float8 as size, filled_size::float8 as filled_size, fee::float8 as fee,
            notional_usd::float8 as notional_usd, realized_pnl_usd::float8 as realized_pnl_usd, created_at
       from public.polybot_trades where id = ${id}`;

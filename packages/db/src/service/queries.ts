@@ -94,6 +94,8 @@ export interface TradeRecord {
   opportunityId: string | null;
   legGroupId: string | null;
   rejectReason: string | null;
+  /** The market's question at booking time, for people reading the trade (null when the venue gave none). */
+  marketTitle?: string | null;
 }
 
 /**
@@ -105,12 +107,12 @@ export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: numbe
     insert into public.polybot_trades
       (user_id, client_order_id, venue_order_id, platform, market_id, instrument_id, outcome, side, strategy, mode,
        order_type, status, limit_price, price, size, filled_size, fee, notional_usd, opportunity_id, leg_group_id,
-       reject_reason, executed_at)
+       reject_reason, executed_at, market_title)
     values
       (${t.userId}, ${t.clientOrderId}, ${t.venueOrderId}, ${t.platform}, ${t.marketId}, ${t.instrumentId}, ${t.outcome},
        ${t.side}, ${t.strategy}, ${t.mode}, ${t.orderType}, ${t.status}, ${t.limitPrice}, ${t.price}, ${t.size},
        ${t.filledSize}, ${t.fee}, ${t.price === null ? 0 : t.filledSize * t.price}, ${t.opportunityId}, ${t.legGroupId},
-       ${t.rejectReason}, ${t.filledSize > 0 ? new Date() : null})
+       ${t.rejectReason}, ${t.filledSize > 0 ? new Date() : null}, ${t.marketTitle ? t.marketTitle.slice(0, 300) : null})
     on conflict (user_id, client_order_id) do nothing
     returning id`;
   if (inserted[0]) return { id: inserted[0].id, inserted: true };

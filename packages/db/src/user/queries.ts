@@ -113,7 +113,7 @@ export type TradeFilter = z.input<typeof TradeFilterSchema>;
 export async function listOwnTrades(tx: UserTx, filter: TradeFilter = {}) {
   const f = TradeFilterSchema.parse(filter);
   return tx`
-    select id, client_order_id, platform, market_id, instrument_id, outcome, side, strategy, mode, order_type, status,
+    select id, client_order_id, platform, market_id, market_title, instrument_id, outcome, side, strategy, mode, order_type, status,
            limit_price::float8 as limit_price, price::float8 as price, size::float8 as size,
            filled_size::float8 as filled_size, fee::float8 as fee, notional_usd::float8 as notional_usd,
            realized_pnl_usd::float8 as realized_pnl_usd, created_at, executed_at

@@ -18,7 +18,8 @@ export default async function TradePage({ params }: { params: Promise<{ id: stri
   const rows: [string, ReactNode][] = [
     ['When', utc(t.created_at)],
     ['Venue', label(PLATFORM_LABELS, t.platform)],
-    ['Market', <code key="m">{t.market_id}</code>],
+    ['Market', t.market_title ?? <code key="m">{t.market_id}</code>],
+    ...(t.market_title ? ([['Market id', <code key="m">{t.market_id}</code>]] as [string, ReactNode][]) : []),
     ['Instrument', <code key="i">{t.instrument_id}</code>],
     ['Order', `${t.side === 'buy' ? 'Buy' : 'Sell'} ${t.outcome ?? ''}`.trim()],
     ['Strategy', label(STRATEGY_LABELS, t.strategy)],
