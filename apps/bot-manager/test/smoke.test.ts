@@ -24,4 +24,15 @@ test('a demo user on arb-rich paper-trades and a trade row appears', async () =>
     return r.length > 0 ? r : null;
   }, 'a trade row');
   expect(rows[0]?.mode).toBe('paper');
+  // booked with the market's question (what the dashboard shows), on the trade and on the position it opened
+  const titles = await db.sql<{ market_id: string; trade: string | null; position: string | null }[]>`
+    select t.market_id, t.market_title as trade, p.market_title as position
+      from public.polybot_trades t
+      left join public.polybot_positions p on p.user_id = t.user_id and p.instrument_id = t.instrument_id and p.mode = t.mode
+     where t.user_id = ${u.id}`;
+  for (const r of titles) {
+    expect(r.trade, r.market_id).toMatch(/\S/);
+    expect(r.trade).not.toBe(r.market_id);
+    expect(r.position).toBe(r.trade);
+  }
 });

@@ -47,9 +47,13 @@ describe('web app with the bot-manager running', () => {
         .toBeGreaterThan(0);
       await c.reload();
       await c.locator('[data-trade-id]').first().waitFor();
+      // the market reads as its question, not as a condition id
+      expect(await c.locator('[data-trade-id] td.market').first().textContent()).not.toMatch(/^0x|^$/);
       // what the bot found is listed too, with whether it took it (stats.recentOpportunities from the runner)
       await expect.poll(async () => { await c.reload(); return c.getByTestId('opportunity').count(); }, { timeout: 30_000 }).toBeGreaterThan(0);
       expect(await c.getByTestId('opportunity').first().textContent()).toMatch(/expected \$.*(taken|skipped)/);
+      // positions it holds are valued by the bot (realized P&L only comes at resolution)
+      expect(await c.getByTestId('pnl-marked').textContent()).toMatch(/values today at [-−]?\$[\d,.]+ including [1-9]\d* open position/);
       await shoot(c, '24-dashboard-bot-running');
 
       // a limit change reaches the running bot: the config page shows the version it applied

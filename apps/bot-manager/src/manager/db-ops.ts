@@ -9,8 +9,8 @@ async function applyPosition(tx: TransactionSql, userId: string, t: TradeRow): P
   const cost = t.filledSize * t.price + t.fee;
   if (t.side === 'buy') {
     await tx`
-      insert into public.polybot_positions (user_id, platform, market_id, instrument_id, outcome, mode, status, size, avg_price, cost_basis_usd)
-      values (${userId}, ${t.platform}, ${t.marketId}, ${t.instrumentId}, ${t.outcome}, ${t.mode}, 'open', ${t.filledSize}, ${t.price}, ${cost})
+      insert into public.polybot_positions (user_id, platform, market_id, market_title, instrument_id, outcome, mode, status, size, avg_price, cost_basis_usd)
+      values (${userId}, ${t.platform}, ${t.marketId}, ${t.marketTitle}, ${t.instrumentId}, ${t.outcome}, ${t.mode}, 'open', ${t.filledSize}, ${t.price}, ${cost})
       on conflict (user_id, platform, instrument_id, mode) do update set
         size = polybot_positions.size + excluded.size,
         cost_basis_usd = polybot_positions.cost_basis_usd + excluded.cost_basis_usd,

@@ -48,6 +48,8 @@ export async function runArbitrage(trading: (venue: VenueId) => Trading, opportu
 interface InstrumentInfo {
   marketId: string;
   outcome: string;
+  /** The market's question, booked with the trade so people read a title, not a condition id. */
+  marketTitle: string | null;
 }
 
 function row(result: OrderResult, base: Omit<TradeRow, 'clientOrderId' | 'venueOrderId' | 'status' | 'price' | 'filledSize' | 'fee' | 'rejectReason'>): TradeRow {
@@ -76,7 +78,7 @@ export function tradeRows(
     if (!leg.result) continue;
     const i = info(leg.leg.instrumentId);
     rows.push(row(leg.result, {
-      platform: leg.leg.venue, marketId: i.marketId, instrumentId: leg.leg.instrumentId, outcome: i.outcome, side: 'buy',
+      platform: leg.leg.venue, marketId: i.marketId, marketTitle: i.marketTitle, instrumentId: leg.leg.instrumentId, outcome: i.outcome, side: 'buy',
       strategy, mode, orderType: 'FOK', limitPrice: leg.leg.limitPrice, size: leg.leg.size,
       opportunityId: opportunity.id, legGroupId: opportunity.id,
     }));
@@ -86,7 +88,7 @@ export function tradeRows(
     const i = info(u.instrumentId);
     const limit = u.result.fills[0]?.price ?? 0.001;
     rows.push(row(u.result, {
-      platform: u.venue, marketId: i.marketId, instrumentId: u.instrumentId, outcome: i.outcome, side: 'sell',
+      platform: u.venue, marketId: i.marketId, marketTitle: i.marketTitle, instrumentId: u.instrumentId, outcome: i.outcome, side: 'sell',
       strategy: 'unwind', mode, orderType: 'FAK', limitPrice: Math.min(Math.max(limit, 0.001), 0.999), size: u.size,
       opportunityId: opportunity.id, legGroupId: opportunity.id,
     }));

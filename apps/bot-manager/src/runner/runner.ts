@@ -231,7 +231,7 @@ export class PolybotRunner {
       sent = execution.legs.length;
       const rows = tradeRows(execution, opportunity, mode, (id) => {
         const i = this.instruments.get(id);
-        return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '' };
+        return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '', marketTitle: i?.title ? i.title.slice(0, 300) : null };
       });
       for (const r of rows) if (r.filledSize > 0 && r.price !== null) this.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
       // Released before booking: the manager forgets a group's reservations once it is booked.

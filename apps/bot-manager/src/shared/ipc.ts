@@ -108,6 +108,7 @@ export const TradeRowSchema = z.object({
   venueOrderId: z.string().nullable(),
   platform: z.enum(['polymarket', 'kalshi']),
   marketId: z.string(),
+  marketTitle: z.string().max(300).nullable().default(null),
   instrumentId: z.string(),
   outcome: z.string().nullable(),
   side: z.enum(['buy', 'sell']),

@@ -52,6 +52,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const month = pnl.reduce((s, d) => s + d.pnl, 0);
   const used = status.tradesThisMonth;
   const limit = status.monthlyTradeLimit;
+  // The running bot's own view of today (realized + open positions marked to market), from its last heartbeat.
+  const marked = bot && bot.state === 'running' ? z.number().nullable().catch(null).parse(bot.stats.pnl_today_usd ?? null) : null;
+  const openPositions = z.number().int().nullable().catch(null).parse(bot?.stats.open_positions ?? null);
   const rawOpps = bot?.stats.recentOpportunities;
   const opportunities = z.array(OpportunitySchema).catch([]).parse(Array.isArray(rawOpps) ? rawOpps.slice(0, 10) : []);
   const filters: TradeFilters = { ...(q.platform ? { platform: q.platform } : {}), ...(q.strategy ? { strategy: q.strategy } : {}), ...(q.mode ? { mode: q.mode } : {}) };
@@ -83,6 +86,12 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
               </div>
             </div>
           </div>
+          {marked !== null ? (
+            <p className="hint" data-testid="pnl-marked">
+              Realized P&amp;L is booked when markets resolve. Your bot values today at {money(marked)} including {openPositions ?? 0} open
+              position{openPositions === 1 ? '' : 's'} at current prices.
+            </p>
+          ) : null}
           <PnlChart days={pnl} now={now} />
         </section>
         <section className="card" aria-labelledby="usage-h">
