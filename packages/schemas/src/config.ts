@@ -27,6 +27,10 @@ export const NewsRuleSchema = z.object({
   instrumentId: z.string().min(1).max(200),
   side: z.enum(['yes', 'no']),
   maxPrice: z.number().gt(0).lt(1),
+  /** The probability the user believes the chosen side pays after such news: the bot buys only below it, less fees. */
+  confidence: z.number().gt(0).lt(1),
+  /** Budget of this rule per signal, dollars (the config's max trade size applies too). */
+  maxSizeUsd: z.number().min(1).max(100_000).optional(),
   windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
 });
 export type NewsRule = z.infer<typeof NewsRuleSchema>;
