@@ -20,7 +20,7 @@ const LIMIT_FIELDS = [
   { key: 'max_open_positions', label: 'Max open positions', step: '1' },
 ] as const;
 
-function unlockedBy(feature: PlanFeature, plans: Plan[]): string {
+export function unlockedBy(feature: PlanFeature, plans: Plan[]): string {
   const plan = plans.find((p) => p.features[feature]);
   return plan ? `Included in ${plan.display_name} ($${plan.price_usd_monthly}/month) and up` : 'Not available on any plan yet';
 }

@@ -29,10 +29,12 @@ export class UserError extends Error {
   }
 }
 
-export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+/** Errors by field; `topLevel` files an item's error under its list field (keywords.2 → keywords), the form's input. */
+export function fieldErrorsOf(error: z.ZodError, topLevel = false): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? issue.path.join('.') : '_form';
+    const path = topLevel ? issue.path.slice(0, 1) : issue.path;
+    const key = path.length > 0 ? path.join('.') : '_form';
     (out[key] ??= []).push(issue.message);
   }
   return out;
@@ -48,17 +50,25 @@ export function echo(form: FormData): Record<string, string> {
   return out;
 }
 
+export interface ActionOptions {
+  /** Messages for the shared schema's checks that have none of their own (see friendly-errors.ts). */
+  errorMap?: z.core.$ZodErrorMap;
+  /** One form field fills a whole list (comma-separated keywords): show an item's error under that field. */
+  topLevelErrors?: boolean;
+}
+
 export function action<S extends z.ZodType>(
   schema: S,
   toInput: (form: FormData) => unknown,
   handler: (claims: JwtClaims, input: z.output<S>) => Promise<string | void>,
+  options: ActionOptions = {},
 ): (prev: ActionState, form: FormData) => Promise<ActionState> {
   return async (_prev, form) => {
     const claims = await getClaims();
     if (!claims) return { ok: false, error: 'Your session has ended. Sign in again to continue.', fieldErrors: {}, at: Date.now() };
-    const parsed = schema.safeParse(toInput(form));
+    const parsed = schema.safeParse(toInput(form), options.errorMap ? { error: options.errorMap } : undefined);
     if (!parsed.success) {
-      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
+      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error, options.topLevelErrors), values: echo(form), at: Date.now() };
     }
     try {
       const message = await handler(claims, parsed.data);

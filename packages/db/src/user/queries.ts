@@ -42,6 +42,12 @@ export async function getOwnConfig(tx: UserTx): Promise<UserConfigRow | null> {
   return rows[0] ? UserConfigRowSchema.parse(rows[0]) : null;
 }
 
+/** The own config row, locked until the transaction ends: a read-modify-write of advanced_config loses no entry. */
+export async function lockOwnConfig(tx: UserTx): Promise<UserConfigRow | null> {
+  const rows = await tx`select * from public.polybot_user_config where user_id = auth.uid() for update`;
+  return rows[0] ? UserConfigRowSchema.parse(rows[0]) : null;
+}
+
 /** Applies a validated patch; returns the new row (with its new config_version). */
 export async function updateOwnConfig(tx: UserTx, patch: UserConfigPatch): Promise<UserConfigRow> {
   const entries = Object.entries(patch).filter(([, v]) => v !== undefined);

@@ -105,6 +105,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
       {profile.onboarding_step === 'risk' ? (
         <section className="card stack" aria-labelledby="risk-h">
           <h2 id="risk-h">Risk limits and strategies</h2>
+          <p className="hint">Copy trading and news signals need parameters: add the wallets to follow and your news rules later in Settings → Config.</p>
           <ConfigForm config={config} profile={profile} plans={plans} action={saveRiskAndContinue} submitLabel="Save and continue" />
         </section>
       ) : null}

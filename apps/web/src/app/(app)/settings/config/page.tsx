@@ -1,5 +1,6 @@
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
 import { ConfigForm } from '../../../../components/config-form.tsx';
+import { StrategySections } from '../../../../components/strategy-sections.tsx';
 import { listPlans } from '../../../../lib/data.ts';
 import { asUser, requireClaims } from '../../../../lib/session.ts';
 import { saveConfig } from '../../../actions/config.ts';
@@ -7,7 +8,8 @@ import { saveConfig } from '../../../actions/config.ts';
 export const metadata = { title: 'Config · PolyBot' };
 export const dynamic = 'force-dynamic';
 
-export default async function ConfigPage() {
+export default async function ConfigPage({ searchParams }: { searchParams: Promise<{ removed?: string }> }) {
+  const { removed } = await searchParams;
   const claims = await requireClaims('/settings/config');
   const { profile, config, bot, plans } = await asUser(claims, async (tx) => ({
     profile: await getOwnProfile(tx),
@@ -31,6 +33,7 @@ export default async function ConfigPage() {
       <section className="card">
         <ConfigForm config={config} profile={profile} plans={plans} action={saveConfig} submitLabel="Save configuration" />
       </section>
+      <StrategySections config={config} profile={profile} plans={plans} removed={removed} />
     </div>
   );
 }

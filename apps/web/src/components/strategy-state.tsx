@@ -1,0 +1,20 @@
+// One line above a strategy's parameters: whether the bot uses them now, and if not, what the user has to do
+// (switch the strategy on above, or a plan that includes it). Entries can be prepared either way.
+import type { Plan, PlanFeature } from '@polybot/schemas';
+import { unlockedBy } from './config-form.tsx';
+
+export function StrategyState(props: { feature: PlanFeature; label: string; allowed: boolean; on: boolean; plans: Plan[]; uses: string }) {
+  const { allowed, on } = props;
+  const state = !allowed ? 'locked' : on ? 'on' : 'off';
+  return (
+    <p className={`strategy-state strategy-${state}`} data-testid={`state-${props.feature}`}>
+      <strong>{state === 'on' ? 'On' : state === 'off' ? 'Off' : 'Not in your plan'}</strong>
+      {' — '}
+      {state === 'on'
+        ? `${props.label} is on: the bot ${props.uses}.`
+        : state === 'off'
+          ? `Switch on “${props.label}” above and save; until then the bot ignores these.`
+          : `${unlockedBy(props.feature, props.plans)}. You can prepare these now; the bot uses them once your plan includes ${props.label.toLowerCase()} and it is switched on.`}
+    </p>
+  );
+}
