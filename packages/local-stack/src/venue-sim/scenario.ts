@@ -1,5 +1,6 @@
 // Scenario loading: a scenario is a directory scenarios/<name>/ with one file per venue (polymarket.json,
-// kalshi.json) and optionally links.json (cross-venue relations and the opportunities the scenario plants).
+// kalshi.json) and optionally links.json (cross-venue relations and the opportunities the scenario plants) and
+// news.json (news items served as RSS feeds, news.ts).
 // Each venue's file is handed, unparsed, to that venue's module, which validates its own format.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -13,6 +14,7 @@ export interface Scenario {
   polymarket: unknown;
   kalshi: unknown;
   links: unknown;
+  news: unknown;
 }
 
 function readJson(path: string): unknown {
@@ -37,7 +39,7 @@ export function loadScenario(nameOrDir: string): Scenario {
     throw new Error(`venue-sim: unknown scenario "${nameOrDir}" (known: ${listScenarios().join(', ') || 'none'})`);
   }
   const optional = (file: string): unknown => (existsSync(join(dir, file)) ? readJson(join(dir, file)) : null);
-  const scenario: Scenario = { name: nameOrDir, dir, polymarket: optional('polymarket.json'), kalshi: optional('kalshi.json'), links: optional('links.json') };
+  const scenario: Scenario = { name: nameOrDir, dir, polymarket: optional('polymarket.json'), kalshi: optional('kalshi.json'), links: optional('links.json'), news: optional('news.json') };
   if (scenario.polymarket === null && scenario.kalshi === null) throw new Error(`venue-sim: scenario ${dir} has neither polymarket.json nor kalshi.json`);
   return scenario;
 }

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { createKalshiSim } from './kalshi/index.ts';
+import { createNewsSim, type NewsSim } from './news.ts';
 import { createPolymarketSim } from './polymarket/index.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import type { SimulatedVenue } from './types.ts';
@@ -30,6 +31,8 @@ export interface VenueSim {
   origin: string;
   urls: Record<string, string>;
   venues: SimulatedVenue[];
+  /** The scenario's news feeds (news.json), each served as RSS 2.0 at GET /news/<feed>/rss.xml; null without news. */
+  news: NewsSim | null;
   /** Scenario clock (ms since epoch): wall clock plus every manual advance. */
   now(): number;
   advance(ms: number): void;
@@ -57,15 +60,19 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
   const now = (): number => Date.now() + offsetMs;
   const factories = opts.venues ?? [polymarketFactory, kalshiFactory];
   const venues = factories.map((f) => f(scenario, { clock: now })).filter((v): v is SimulatedVenue => v !== null);
+  const news = scenario.news === null ? null : createNewsSim(scenario.news, { clock: now });
   const advanceAll = (): void => {
     const t = now();
     for (const venue of venues) venue.advanceTo(t);
+    news?.advanceTo(t);
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const method = req.method ?? 'GET';
     if (url.pathname === '/_sim/stats' && method === 'GET') {
-      json(res, 200, { scenario: scenario.name, now: now(), venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])) });
+      json(res, 200, {
+        scenario: scenario.name, now: now(), venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])), ...(news ? { news: news.stats() } : {}),
+      });
       return true;
     }
     if (url.pathname === '/_sim/advance' && method === 'POST') {
@@ -76,6 +83,13 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
       return true;
     }
     const m = /^\/_sim\/([a-z]+)\/([a-z-]+)$/.exec(url.pathname);
+    if (m && m[1] === 'news' && news && method === 'POST') {
+      const result = news.control(m[2] ?? '', await readJsonBody(req));
+      if (result) {
+        json(res, result.status, result.body);
+        return true;
+      }
+    }
     const venue = m ? venues.find((v) => v.name === m[1]) : undefined;
     if (m && venue?.control && method === 'POST') {
       const result = await venue.control(m[2] ?? '', await readJsonBody(req));
@@ -90,6 +104,7 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
     void (async () => {
       try {
         if (url.pathname.startsWith('/_sim/') && (await control(req, res, url))) return;
+        if (news?.handleHttp(req, res, url)) return;
         for (const venue of venues) if (await venue.handleHttp(req, res, url)) return;
         json(res, 404, { error: `venue-sim: no route ${req.method ?? 'GET'} ${url.pathname}` });
       } catch (e) {
@@ -115,12 +130,13 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
   const origin = `http://${host}:${port}`;
   const timer = opts.autoAdvance === false ? null : setInterval(advanceAll, opts.tickMs ?? 50);
   timer?.unref();
-  const urls = Object.assign({ origin }, ...venues.map((v) => v.baseUrls(origin))) as Record<string, string>;
+  const urls = Object.assign({ origin }, ...venues.map((v) => v.baseUrls(origin)), news?.baseUrls(origin) ?? {}) as Record<string, string>;
 
   return {
     origin,
     urls,
     venues,
+    news,
     now,
     advance(ms: number) {
       offsetMs += ms;
