@@ -19,6 +19,22 @@ const EnvSchema = z.object({
   /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
   POLYMARKET_DATA_API_URL: z.url().optional(),
   WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
+  /** News feeds for news rules, `name=url,name=url` (RSS 2.0 URLs; a rule names its feed); absent = no news feed. */
+  NEWS_FEEDS: z.string().optional().transform((v, ctx) => {
+    const out: Record<string, string> = {};
+    for (const part of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const eq = part.indexOf('=');
+      const name = eq > 0 ? part.slice(0, eq).trim() : '';
+      const url = part.slice(eq + 1).trim();
+      if (!/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(name) || !z.url({ protocol: /^https?$/ }).safeParse(url).success || out[name] !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `NEWS_FEEDS entry "${part}" must be name=http(s)://url with a unique name` });
+        return z.NEVER;
+      }
+      out[name] = url;
+    }
+    return out;
+  }),
+  NEWS_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(5000),
   BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
   BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   BOT_MANAGER_ID: z.string().optional(),

@@ -7,6 +7,7 @@ import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
+import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { coerceError } from './shared/errors.ts';
@@ -24,6 +25,12 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   kalshiMarketData?: KalshiFeedOptions;
   /** How often each followed wallet is polled on the data-API (`venueUrls.polymarketDataApi`), default 2000 ms. */
   walletPollIntervalMs?: number;
+  /** News feeds for news rules: feed name → RSS 2.0 URL (rules name the feed). Empty or absent = no news feed. */
+  newsFeeds?: Readonly<Record<string, string>>;
+  /** How often each news feed some runner reads is polled, default 5000 ms. */
+  newsPollIntervalMs?: number;
+  /** Longest wait between attempts on a failing news feed, default 60 000 ms. */
+  newsMaxBackoffMs?: number;
   httpHost?: string;
   httpPort?: number;
   reconcileIntervalMs?: number;
@@ -38,6 +45,8 @@ export interface RunningBotManager {
   metrics: Metrics;
   /** Followed wallets' trades (copy trading); null without a data-API URL. */
   walletFeed: WalletFeed | null;
+  /** News items for news rules; null without configured feeds. */
+  newsFeed: NewsFeed | null;
   httpPort: number;
   stop(): Promise<void>;
 }
@@ -65,7 +74,12 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl ? new WalletFeed({ dataApiUrl, intervalMs: o.walletPollIntervalMs ?? 2000, log }) : null;
   if (!walletFeed) log.info('no Polymarket data-API URL: copy trading has no wallet feed');
-  const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed);
+  const newsFeeds = o.newsFeeds ?? {};
+  const newsFeed = Object.keys(newsFeeds).length > 0
+    ? new NewsFeed({ feeds: newsFeeds, intervalMs: o.newsPollIntervalMs ?? 5000, log, metrics, ...(o.newsMaxBackoffMs ? { maxBackoffMs: o.newsMaxBackoffMs } : {}) })
+    : null;
+  if (!newsFeed) log.info('no news feeds configured: news rules get no items');
+  const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
 
   const debounceMs = o.notifyDebounceMs ?? 50;
@@ -96,20 +110,20 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
 
   const http = await startHttp({
     host: o.httpHost ?? '127.0.0.1', port: o.httpPort ?? 0, registry: metrics.registry,
-    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats(), wallets: walletFeed?.stats() ?? null }),
+    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats(), wallets: walletFeed?.stats() ?? null, news: newsFeed?.stats() ?? null }),
   });
   log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
 
   let stopped: Promise<void> | null = null;
   return {
-    manager, metrics, walletFeed, httpPort: http.port,
+    manager, metrics, walletFeed, newsFeed, httpPort: http.port,
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
         for (const t of debounce.values()) clearTimeout(t);
         listening = false;
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
-        const more = await Promise.allSettled([feed.close(), walletFeed?.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
+        const more = await Promise.allSettled([feed.close(), walletFeed?.close(), newsFeed?.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
         for (const r of [...results, ...more]) if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
         log.info('bot manager stopped');
       })();

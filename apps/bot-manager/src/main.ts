@@ -21,6 +21,7 @@ const running = await startBotManager({
       : {}),
   },
   walletPollIntervalMs: env.WALLET_POLL_INTERVAL_MS,
+  newsFeeds: env.NEWS_FEEDS, newsPollIntervalMs: env.NEWS_POLL_INTERVAL_MS,
   httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
   heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
   maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,

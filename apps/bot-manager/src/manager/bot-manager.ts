@@ -12,7 +12,8 @@ import { KeyValidator } from './key-validation.ts';
 import { runnerBundle } from './runner-bundle.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
-import { desiredUserIds, followedWalletsOf, loadCopiedTxHashes, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import { desiredUserIds, followedWalletsOf, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, newsFeedsOf, type UserState } from './user-state.ts';
+import type { NewsFeed, NewsSubscription } from './news-feed.ts';
 import type { WalletFeed, WalletSubscription } from './wallet-feed.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
 import type { HubConsumer } from '@polybot/venues';
@@ -44,7 +45,7 @@ interface Slot {
   pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
   lastStatusWrite: number;
   /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
-  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number }; copiedTxHashes: string[] } | null;
+  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number }; copiedTxHashes: string[]; newsSeenKeys: string[] } | null;
   chain: Promise<void>;
 }
 
@@ -54,6 +55,7 @@ export class BotManager extends EventEmitter {
   private watchdog: NodeJS.Timeout | null = null;
   private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
   private readonly walletSubs = new WeakMap<RunnerProcess, WalletSubscription>();
+  private readonly newsSubs = new WeakMap<RunnerProcess, NewsSubscription>();
   private readonly keyValidator: KeyValidator;
 
   constructor(
@@ -66,6 +68,8 @@ export class BotManager extends EventEmitter {
     private readonly tap?: IpcTap,
     /** Followed wallets' trades (copy trading); null when no data-API URL is configured. */
     private readonly wallets: WalletFeed | null = null,
+    /** News items for news rules; null when no feed is configured. */
+    private readonly news: NewsFeed | null = null,
   ) {
     super();
     this.keyValidator = new KeyValidator(sql, { urls: venueUrls, log, onRetryDue: (userId) => void this.reconcileUser(userId) });
@@ -166,12 +170,15 @@ export class BotManager extends EventEmitter {
       s.pendingReload = { version: state.configVersion, since: Date.now(), kind: 'config' };
       s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
       this.walletSubs.get(s.proc)?.update(followedWalletsOf(state));
+      this.newsSubs.get(s.proc)?.update(newsFeedsOf(state));
     }
   }
 
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes] = await Promise.all([loadRiskStart(this.sql, s.userId), loadCopiedTxHashes(this.sql, s.userId)]);
+    const [risk, copiedTxHashes, newsSeenKeys] = await Promise.all([
+      loadRiskStart(this.sql, s.userId), loadCopiedTxHashes(this.sql, s.userId), loadNewsSeenKeys(this.sql, s.userId),
+    ]);
     const entry = await runnerBundle();
     if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
@@ -189,7 +196,7 @@ export class BotManager extends EventEmitter {
       state: 'starting', pid: proc.pid, managerId: this.opts.managerId, startedAt: proc.startedAt, configVersion: state.configVersion,
       restartCount: s.crashes,
     });
-    s.pendingInit = { state, risk, copiedTxHashes };
+    s.pendingInit = { state, risk, copiedTxHashes, newsSeenKeys };
   }
 
   private onRunnerMessage(s: Slot, proc: RunnerProcess, msg: FromRunner): void {
@@ -199,15 +206,16 @@ export class BotManager extends EventEmitter {
         const init = s.pendingInit;
         if (!init) return;
         s.pendingInit = null;
-        const { state, risk, copiedTxHashes } = init;
+        const { state, risk, copiedTxHashes, newsSeenKeys } = init;
         // The keys travel now, over this child's own IPC channel, and only to it.
         proc.send({
           type: 'init', userId: s.userId, configVersion: state.configVersion, config: state.config, plan: state.plan, keys: state.keys,
           instruments: this.feed.instruments, fees: this.feed.fees, links: this.feed.links, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
-          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd, copiedTxHashes,
+          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd, copiedTxHashes, newsSeenKeys,
         });
         this.consumers.set(proc, this.feed.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));
         if (this.wallets) this.walletSubs.set(proc, this.wallets.subscribe(followedWalletsOf(state), (trade) => proc.send({ type: 'walletTrade', trade })));
+        if (this.news) this.newsSubs.set(proc, this.news.subscribe(newsFeedsOf(state), (item) => proc.send({ type: 'newsItem', item })));
         return;
       }
       case 'heartbeat': {
@@ -258,6 +266,8 @@ export class BotManager extends EventEmitter {
     this.consumers.delete(proc);
     this.walletSubs.get(proc)?.close();
     this.walletSubs.delete(proc);
+    this.newsSubs.get(proc)?.close();
+    this.newsSubs.delete(proc);
     if (s.proc !== proc) return;
     s.proc = null;
     if (proc.stopRequested || this.stopping) return;

@@ -17,6 +17,9 @@ export function createMetrics() {
       name: 'polybot_reconcile_duration_seconds', help: 'Duration of a reconcile pass', labelNames: ['scope'],
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry],
     }),
+    newsPolls: new Counter({ name: 'polybot_news_polls_total', help: 'News feed polls, by feed', labelNames: ['feed'], registers: [registry] }),
+    newsPollErrors: new Counter({ name: 'polybot_news_poll_errors_total', help: 'Failed news feed polls, by feed', labelNames: ['feed'], registers: [registry] }),
+    newsItems: new Counter({ name: 'polybot_news_items_total', help: 'New news items read, by feed', labelNames: ['feed'], registers: [registry] }),
     trades: new Counter({ name: 'polybot_trades_total', help: 'Orders booked, by mode', labelNames: ['mode'], registers: [registry] }),
   };
 }

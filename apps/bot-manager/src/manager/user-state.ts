@@ -58,6 +58,7 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       enable_copy_trading: c.enable_copy_trading, enable_polymarket: c.enable_polymarket, enable_kalshi: c.enable_kalshi,
       max_book_age_ms: c.advanced_config.maxBookAgeMs ?? 120_000,
       followed_wallets: c.advanced_config.followedWallets,
+      news_rules: c.advanced_config.newsRules,
     };
     const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
     return { userId, configVersion: c.config_version, config, plan, keys, keysFingerprint: hash(keys), planFingerprint: hash(plan) };
@@ -68,6 +69,28 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
 export function followedWalletsOf(state: UserState): string[] {
   const on = state.config.enable_copy_trading && state.plan.features.copy_trading && state.config.enable_polymarket;
   return on ? [...new Set(state.config.followed_wallets.map((w) => w.address.toLowerCase()))] : [];
+}
+
+/** Feeds this user's runner reads, each with its longest rule window (ms): news on (config AND plan), rules on enabled venues. */
+export function newsFeedsOf(state: UserState): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!state.config.enable_news_arbitrage || !state.plan.features.news_arbitrage) return out;
+  for (const r of state.config.news_rules) {
+    if (r.venue === 'polymarket' ? !state.config.enable_polymarket : !state.config.enable_kalshi) continue;
+    out.set(r.feed, Math.max(out.get(r.feed) ?? 0, r.windowMinutes * 60_000));
+  }
+  return out;
+}
+
+/** `<ruleId>:<itemId>` of the news signals this user booked lately (the leg group id is `news:<ruleId>:<itemId>`). */
+export async function loadNewsSeenKeys(sql: Sql, userId: string): Promise<string[]> {
+  // The longest rule window is 7 days: an older item can never match again.
+  const rows = await sql<{ k: string }[]>`
+    select distinct substr(leg_group_id, 6) as k from public.polybot_trades
+    where user_id = ${userId} and strategy = 'news' and leg_group_id like 'news:%'
+      and created_at > now() - interval '8 days'
+    limit 5000`;
+  return rows.map((r) => r.k).filter((k) => k.length > 0 && k.length <= 200);
 }
 
 /** Transaction hashes this user's copy trades mirrored lately (the opportunity id is `copy:<txHash>:<token>`). */

@@ -53,6 +53,9 @@ process.on('message', (raw: unknown) => {
     case 'walletTrade':
       runner?.onWalletTrade(msg.trade);
       return;
+    case 'newsItem':
+      runner?.onNewsItem(msg.item);
+      return;
     case 'dbResult':
       db.settle(msg.id, msg.ok, msg.value, msg.error);
       return;

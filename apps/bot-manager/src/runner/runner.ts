@@ -4,11 +4,12 @@ import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type Order
 import { IncrementalArbEvaluator, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
-import type { FromRunner, InitMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
+import type { FromRunner, InitMessage, NewsItemMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
 import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { basketMode, decideMode, type Mode, type ModeDecision } from './mode.ts';
+import { newsEnabled, NewsTrader, strategyRules } from './news.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
 import { buildPlans } from './strategies.ts';
@@ -41,6 +42,7 @@ export class PolybotRunner {
   private stats = { tradesPlaced: 0, opportunitiesSeen: 0, lastError: null as string | null };
   private readonly snapshot: MarketSnapshot;
   private readonly copy: CopyTrader;
+  private readonly news: NewsTrader;
 
   constructor(
     private readonly init: InitMessage,
@@ -58,6 +60,8 @@ export class PolybotRunner {
     this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
     this.mode = decideMode(init.config, init.plan, init.keys);
     this.copy = new CopyTrader(init.copiedTxHashes);
+    this.news = new NewsTrader(init.newsSeenKeys);
+    this.news.setRules(strategyRules(this.config, this.instruments, this.log));
   }
 
   /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
@@ -101,6 +105,7 @@ export class PolybotRunner {
     this.config = next.config;
     this.configVersion = next.version;
     this.risk.setConfig(next.config);
+    this.news.setRules(strategyRules(next.config, this.instruments, this.log));
     this.evaluator = this.buildEvaluator();
     this.rescanAll = true;
     this.mode = decideMode(next.config, this.init.plan, this.init.keys);
@@ -120,9 +125,21 @@ export class PolybotRunner {
     this.resume();
   }
 
+  /** A news item of a feed this user's rules read: priced at once (between decisions), when news is on (config AND plan). */
+  onNewsItem(item: NewsItemMessage): void {
+    if (this.stopping) return;
+    if (!newsEnabled(this.config, this.init.plan.features)) {
+      this.log.debug({ feed: item.feed, itemId: item.id }, 'news item ignored: news rules are off');
+      return;
+    }
+    this.news.push(item);
+    this.resume();
+  }
+
   onBook(book: OrderBook, hubAtMs: number): void {
     if (this.stopping) return;
     this.books.set(book.instrumentId, book);
+    this.news.onBook(book.instrumentId, Date.now());
     if (this.copy.unpark(book.instrumentId)) this.resume();
     if (this.busy) {
       // Priced when the decision in flight finishes: a quiet venue may never send this book again.
@@ -134,6 +151,13 @@ export class PolybotRunner {
     this.latencies.push(Date.now() - hubAtMs);
     if (this.latencies.length > 2000) this.latencies.splice(0, 1000);
     this.consider(update.opportunities);
+    this.considerNews(Date.now());
+  }
+
+  /** News signals, when an item or a watched book changed since the last look. */
+  private considerNews(now: number): void {
+    if (this.busy || !this.news.pending || !newsEnabled(this.config, this.init.plan.features)) return;
+    this.consider(this.news.signals(this.snapshot, this.params(), now));
   }
 
   /** Books that changed during a decision (or every book, after the baskets were rebuilt), then the best candidate. */
@@ -145,6 +169,8 @@ export class PolybotRunner {
       this.consider(this.copy.next(this.snapshot, this.config, this.risk.maxTradeSizeUsd(), now));
       if (this.busy) return;
     }
+    this.considerNews(now);
+    if (this.busy) return;
     if (this.rescanAll) {
       this.rescanAll = false;
       this.dirty.clear();
@@ -204,9 +230,11 @@ export class PolybotRunner {
     if (mode === null) return;
     this.acted.add(opportunity.id);
     this.copy.acted(opportunity.id);
+    this.news.acted(opportunity.id);
     // One trade of the monthly limit per order, every leg reserved before the first is sent: a limit can never leave
     // an arbitrage half executed. Denied → no order at all.
-    const firstOnly = opportunity.strategy === 'copy_trading';
+    // Copy and news trades are one-off signals: a group already booked (before a restart) is not sent again.
+    const firstOnly = opportunity.strategy === 'copy_trading' || opportunity.strategy === 'news';
     const answer = await this.db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: orders, ...(firstOnly ? { firstOnly } : {}) });
     if (answer === 'booked') {
       // Another runner of this user (or this one before a restart) already mirrored it.

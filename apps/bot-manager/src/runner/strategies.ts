@@ -5,7 +5,7 @@ import { FEATURE_TOGGLES, type Instrument, type MarketLink, type PlanFeature, ty
 import { crossPlatformPlans, indexBySide, overlappingPlans, singlePlatformPlans, type BasketPlan } from '@polybot/strategies';
 import type { RunnerConfig } from '../shared/ipc.ts';
 
-/** The arbitrage strategies a runner can run today. News and copy trading have no input feed in the runner yet. */
+/** The arbitrage strategies (baskets). News (news.ts) and copy trading (copy.ts) are signals from the manager's feeds. */
 const ARBITRAGE: readonly PlanFeature[] = ['single_platform', 'cross_platform', 'overlapping_arb'];
 
 export function enabledFeatures(config: RunnerConfig, features: PlanFeatures): Set<PlanFeature> {

@@ -1,6 +1,6 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
-import { FeeScheduleSchema, FollowedWalletSchema, InstrumentSchema, MarketLinkSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
+import { FeeScheduleSchema, FollowedWalletSchema, InstrumentSchema, MarketLinkSchema, NewsRuleSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
 import { z } from 'zod';
 
 /** The subset of polybot_user_config a runner acts on. */
@@ -20,6 +20,8 @@ export const RunnerConfigSchema = z.object({
   max_book_age_ms: z.number().int().positive(),
   /** advanced_config.followedWallets: whose buys copy trading mirrors, scaled and capped per wallet. */
   followed_wallets: z.array(FollowedWalletSchema),
+  /** advanced_config.newsRules: which feeds' items the news strategy acts on, and how. */
+  news_rules: z.array(NewsRuleSchema),
 });
 export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
 
@@ -75,6 +77,8 @@ export const InitMessageSchema = z.object({
   pnlTodayUsd: z.number(),
   /** Transaction hashes this user's copy trades already mirrored (booked): never mirrored again after a restart. */
   copiedTxHashes: z.array(z.string().max(200)).max(5000),
+  /** `<ruleId>:<itemId>` of this user's booked news trades: a restarted runner never acts on them again. */
+  newsSeenKeys: z.array(z.string().max(200)).max(5000),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 
@@ -90,6 +94,18 @@ export const WalletTradeSchema = z.object({
 });
 export type WalletTradeMessage = z.infer<typeof WalletTradeSchema>;
 
+/** A news item from a feed the manager polls (RSS), as the news strategy reads it. */
+export const NewsItemMessageSchema = z.object({
+  /** The item's guid when short and plain, else a hash of it: part of the trade's leg group id `news:<ruleId>:<id>`. */
+  id: z.string().regex(/^[\w.~-]{1,64}$/),
+  feed: z.string().min(1).max(100),
+  headline: z.string().max(1000),
+  body: z.string().max(20_000),
+  /** The item's pubDate, never later than when the manager first read it (a feed's clock may run ahead). */
+  publishedAtMs: z.number().int().nonnegative(),
+});
+export type NewsItemMessage = z.infer<typeof NewsItemMessageSchema>;
+
 export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
@@ -98,6 +114,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('links'), links: z.array(MarketLinkSchema) }),
   /** A trade of a wallet this user follows (sent only while copy trading is on for them, config AND plan). */
   z.object({ type: z.literal('walletTrade'), trade: WalletTradeSchema }),
+  /** An item of a feed one of this user's news rules reads (sent only while news is on for them, config AND plan). */
+  z.object({ type: z.literal('newsItem'), item: NewsItemMessageSchema }),
   z.object({ type: z.literal('dbResult'), id: z.number().int(), ok: z.boolean(), value: z.unknown(), error: z.string().nullable() }),
   z.object({ type: z.literal('stop') }),
 ]);

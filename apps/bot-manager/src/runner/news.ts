@@ -1,0 +1,106 @@
+// News rules in the runner: items from the manager's news feed are kept while some rule's window may still want them,
+// and priced with the user's rules (packages/strategies news.ts) when an item arrives and when a book of a rule's
+// instrument changes while an unseen matching item is inside the window — a book that arrives after the item still
+// triggers. One signal per (rule, item), also across restarts: the seen set starts from the keys of this user's
+// booked news trades (sent in init), and the leg group id `news:<ruleId>:<itemId>` makes a replay that got through
+// anyway book nothing new (the reservation answers 'booked', recordTrade is idempotent per client order id).
+import type { Instrument, Opportunity, PlanFeatures } from '@polybot/schemas';
+import { newsSignals, ruleMatches, type ArbParams, type MarketSnapshot, type NewsItem, type NewsRule } from '@polybot/strategies';
+import type { Logger } from 'pino';
+import type { NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
+
+const MAX_ITEMS = 1000;
+
+export function newsEnabled(config: RunnerConfig, features: PlanFeatures): boolean {
+  return config.enable_news_arbitrage && features.news_arbitrage;
+}
+
+/** The `<ruleId>:<itemId>` key of a news opportunity id `news:<ruleId>:<itemId>`. */
+export const seenKeyOf = (opportunityId: string): string | null => (opportunityId.startsWith('news:') ? opportunityId.slice(5) : null);
+
+/**
+ * The user's rules as the strategy reads them: only rules on an enabled venue whose instrument this runner knows, on
+ * that venue and side (a rule naming a NO token as 'yes' is a mistake to report, not a trade to guess at).
+ */
+export function strategyRules(config: RunnerConfig, instruments: ReadonlyMap<string, Instrument>, log: Logger): NewsRule[] {
+  const out: NewsRule[] = [];
+  for (const r of config.news_rules) {
+    if (r.venue === 'polymarket' ? !config.enable_polymarket : !config.enable_kalshi) continue;
+    const ins = instruments.get(r.instrumentId);
+    if (!ins || ins.venue !== r.venue || ins.side !== r.side) {
+      log.warn({ ruleId: r.id, instrumentId: r.instrumentId, venue: r.venue, side: r.side, known: ins ? `${ins.venue}/${ins.side}` : null }, 'news rule ignored: its instrument is not a listed market of that venue and side');
+      continue;
+    }
+    out.push({
+      id: r.id, feed: r.feed, keywords: r.keywords, instrumentId: r.instrumentId, side: r.side, maxPrice: r.maxPrice, confidence: r.confidence,
+      ...(r.maxSizeUsd !== undefined ? { maxSizeUsd: r.maxSizeUsd } : {}), windowMs: r.windowMinutes * 60_000,
+    });
+  }
+  return out;
+}
+
+export class NewsTrader {
+  private readonly seen: Set<string>;
+  private readonly items = new Map<string, NewsItem>();
+  private rules: NewsRule[] = [];
+  private watched = new Set<string>();
+  /** Something changed (an item came, a watched book moved, the rules changed) since the last pricing. */
+  private dirty = false;
+
+  constructor(seenKeys: readonly string[]) {
+    this.seen = new Set(seenKeys);
+  }
+
+  setRules(rules: NewsRule[]): void {
+    this.rules = rules;
+    this.watched = new Set(rules.flatMap((r) => (r.instrumentId ? [r.instrumentId] : [])));
+    this.dirty = true;
+  }
+
+  push(item: NewsItemMessage): void {
+    // Kept per feed and id: the same guid on two feeds is two items.
+    this.items.set(`${item.feed}\n${item.id}`, item);
+    if (this.items.size > MAX_ITEMS) this.prune(Date.now());
+    this.dirty = true;
+  }
+
+  get pending(): boolean {
+    return this.dirty;
+  }
+
+  /** A book changed: worth pricing again only if a rule on it still has an unseen item inside its window. */
+  onBook(instrumentId: string, nowMs: number): void {
+    if (this.dirty || !this.watched.has(instrumentId)) return;
+    for (const rule of this.rules) {
+      if (rule.instrumentId !== instrumentId) continue;
+      for (const item of this.items.values()) {
+        if (!this.seen.has(`${rule.id}:${item.id}`) && ruleMatches(rule, item, nowMs)) {
+          this.dirty = true;
+          return;
+        }
+      }
+    }
+  }
+
+  /** The signals of every rule over the kept items (one per rule: its newest unseen matching item). */
+  signals(snapshot: MarketSnapshot, params: ArbParams, nowMs: number): Opportunity[] {
+    this.dirty = false;
+    this.prune(nowMs);
+    if (this.rules.length === 0 || this.items.size === 0) return [];
+    return newsSignals({ snapshot, rules: this.rules, items: [...this.items.values()], seenKeys: this.seen }, params, nowMs);
+  }
+
+  /** Called when an order for this opportunity is about to be reserved: from now on the (rule, item) counts as acted on. */
+  acted(opportunityId: string): void {
+    const key = seenKeyOf(opportunityId);
+    if (key) this.seen.add(key);
+  }
+
+  /** Items no rule's window reaches any more go (and the oldest, past the cap). */
+  private prune(nowMs: number): void {
+    const longest = Math.max(0, ...this.rules.map((r) => r.windowMs ?? 0));
+    for (const [k, item] of this.items) if (nowMs - item.publishedAtMs > longest) this.items.delete(k);
+    const extra = this.items.size - MAX_ITEMS;
+    if (extra > 0) for (const k of [...this.items.keys()].slice(0, extra)) this.items.delete(k);
+  }
+}
