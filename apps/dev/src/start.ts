@@ -73,6 +73,8 @@ async function main(): Promise<void> {
       polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
       // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
       ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}), ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}) },
+    // News rules read the simulator's RSS feeds (scenario news.json), as NEWS_FEEDS would name real ones.
+    newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,
   });
   stoppers.unshift({ name: 'bot-manager', stop: () => manager.stop() });
