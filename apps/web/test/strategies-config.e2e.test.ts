@@ -95,7 +95,7 @@ describe('followed wallets and news rules in Chromium', () => {
     await a.getByTestId('rules-empty').waitFor();
     // Free: copy trading is not in the plan (and says what unlocks it), news signals are on by default
     expect(await a.getByTestId('state-copy_trading').textContent()).toMatch(/Not in your plan.*Included in Pro/);
-    expect(await a.getByTestId('state-news_arbitrage').textContent()).toContain('News signals is on');
+    expect(await a.getByTestId('state-news_arbitrage').textContent()).toBe('On — the bot acts on these rules.');
     await shoot(a, 'strategies-01-empty');
     const v0 = (await advanced(userA)).config_version;
 
@@ -253,8 +253,9 @@ describe('followed wallets and news rules in Chromium', () => {
 
   it('reads well in dark mode with entries', async () => {
     await b.emulateMedia({ colorScheme: 'dark' });
-    await b.goto(`${stack.baseUrl}/settings/config#followed-wallets`);
+    await b.goto(`${stack.baseUrl}/settings/config`);
     await b.locator('[data-wallet]').first().waitFor();
+    expect(await b.locator('details[open]').count()).toBe(0);
     await b.locator('[data-wallet] summary').click();
     await shoot(b, 'strategies-07-dark');
     await b.emulateMedia({ colorScheme: 'light' });

@@ -71,7 +71,7 @@ export function NewsRules({ rules, max }: { rules: NewsRule[]; max: number }) {
       ) : (
         <ActionForm action={addNewsRule} label="Add a news rule">
           <div className="grid">
-            <Field name="feed" label="Feed" autoComplete="off" hint="The news feed's name, as your bot's feeds list it." />
+            <Field name="feed" label="Feed" autoComplete="off" hint="The news feed to watch, by name (e.g. reuters)." />
             <Field name="keywords" label="Keywords" autoComplete="off" hint="Comma-separated, 1 – 20: a headline with any of them fires the rule." />
             <RuleSelect id="rule-venue" name="venue" label="Venue" defaultValue="polymarket" options={VENUE} />
             <Field

@@ -11,7 +11,7 @@ export function StrategyState(props: { feature: PlanFeature; label: string; allo
       <strong>{state === 'on' ? 'On' : state === 'off' ? 'Off' : 'Not in your plan'}</strong>
       {' — '}
       {state === 'on'
-        ? `${props.label} is on: the bot ${props.uses}.`
+        ? `the bot ${props.uses}.`
         : state === 'off'
           ? `Switch on “${props.label}” above and save; until then the bot ignores these.`
           : `${unlockedBy(props.feature, props.plans)}. You can prepare these now; the bot uses them once your plan includes ${props.label.toLowerCase()} and it is switched on.`}
