@@ -67,7 +67,7 @@ async function fillRule(page: Page, r: { feed: string; keywords: string; venue: 
   await fillNumbers(page, RULES, {
     maxPrice: ['Max price', r.maxPrice],
     confidence: ['Confidence', r.confidence],
-    maxSizeUsd: ['Budget per signal (USD, optional)', r.budget],
+    maxSizeUsd: ['Budget per signal (USD)', r.budget],
     windowMinutes: ['Window (minutes)', r.window],
   });
 }

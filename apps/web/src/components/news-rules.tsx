@@ -83,7 +83,7 @@ export function NewsRules({ rules, max }: { rules: NewsRule[]; max: number }) {
             <RuleSelect id="rule-side" name="side" label="Side to buy" defaultValue="yes" options={{ yes: 'Yes', no: 'No' }} />
             <Field name="maxPrice" label="Max price" type="number" step="0.01" min={0.01} max={0.99} hint="Per share, between 0 and 1 (e.g. 0.65)." />
             <Field name="confidence" label="Confidence" type="number" step="0.01" min={0.01} max={0.99} hint="How likely you think the side pays after such news, between 0 and 1." />
-            <Field name="maxSizeUsd" label="Budget per signal (USD, optional)" type="number" step="0.01" min={1} max={100_000} hint="1 – 100,000; your max trade size applies too." />
+            <Field name="maxSizeUsd" label="Budget per signal (USD)" type="number" step="0.01" min={1} max={100_000} hint="Optional: 1 – 100,000. Your max trade size applies too." />
             <Field name="windowMinutes" label="Window (minutes)" type="number" step="1" min={1} max={10_080} defaultValue={60} hint="How long after the news the bot may act: 1 – 10,080 (a week)." />
           </div>
           <Submit>Add news rule</Submit>
