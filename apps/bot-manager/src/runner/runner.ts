@@ -128,7 +128,8 @@ export class PolybotRunner {
   /** A news item of a feed this user's rules read: priced at once (between decisions), when news is on (config AND plan). */
   onNewsItem(item: NewsItemMessage): void {
     if (this.stopping) return;
-    if (!newsEnabled(this.config, this.init.plan.features)) {
+    // The config that turned news on may still wait for the safe point: the manager replays items right after sending it.
+    if (!newsEnabled(this.pendingConfig?.config ?? this.config, this.init.plan.features)) {
       this.log.debug({ feed: item.feed, itemId: item.id }, 'news item ignored: news rules are off');
       return;
     }
