@@ -36,7 +36,7 @@ export const KalshiSecretInputSchema = z.object({
     .string()
     .trim()
     .regex(/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/, {
-      error: 'Kalshi private key must be a PEM block (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)',
+      error: 'Kalshi private key must be a whole PEM block: the BEGIN PRIVATE KEY line, the key, and the END PRIVATE KEY line',
     })
     .max(8192),
 });

@@ -3,15 +3,10 @@
 // the fields they belong to. Fields are labelled and errors are linked with aria-describedby for screen readers.
 import { createContext, useActionState, useContext, useId, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
+import type { ActionState } from '../lib/action.ts';
 
-export interface FormState {
-  ok: boolean;
-  error: string | null;
-  fieldErrors: Record<string, string[]>;
-  message?: string;
-  values?: Record<string, string>;
-  at?: number;
-}
+// The server action wrapper's result, as the form receives it (a type-only import: nothing server-side is bundled).
+export type FormState = ActionState;
 type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 const StateContext = createContext<FormState>({ ok: false, error: null, fieldErrors: {} });
