@@ -86,15 +86,23 @@ test('monthly limit, per order: two runners of one user racing at limit âˆ’ 1 â†
   const m2 = await manager('m2');
   const m1 = managers[0];
   if (!m1) throw new Error('no first manager');
-  const pids = await until(() => {
+  // The runners' pids are read afresh on every check: one manager recording the keys' validation can restart the
+  // other's runner once (its keys' fingerprint changed), and a pid read before that restart would never report.
+  const currentPids = (): number[] | null => {
     const a = m1.manager.runners().find((r) => r.userId === u.id)?.pid;
     const b = m2.manager.runners().find((r) => r.userId === u.id)?.pid;
     return a && b ? [a, b] : null;
-  }, 'a runner of the user in each manager', 90_000);
+  };
+  const refused = (pid: number): boolean =>
+    heartbeats.some((h) => h.pid === pid && h.seen >= 1 && h.state === 'limit_reached');
   // Both runners have met arbitrage, asked for its reservations, been refused, and kept running.
-  await until(() => pids.every((pid) => heartbeats.some((h) => h.pid === pid && h.seen >= 1 && h.state === 'limit_reached')), 'both runners refused', 90_000);
+  const pids = await until(() => {
+    const ps = currentPids();
+    return ps && ps.every((pid) => refused(pid)) ? ps : null;
+  }, 'both runners refused', 90_000);
   const mark = heartbeats.length;
   await until(() => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10), 'both runners settled', 90_000);
+  expect(currentPids()).toEqual(pids);
   expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   // Nothing reserved and nothing leaked: the one slot left is still there.
   const [p] = await db.sql`select trades_this_month from public.polybot_user_profiles where id = ${u.id}`;
