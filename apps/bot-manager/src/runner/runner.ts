@@ -117,7 +117,8 @@ export class PolybotRunner {
   /** A followed wallet traded: mirrored between decisions, when copy trading is on (config AND plan). */
   onWalletTrade(trade: WalletTradeMessage): void {
     if (this.stopping) return;
-    if (!copyEnabled(this.config, this.init.plan.features)) {
+    // As for news: the config that turned copy trading on may still wait for the safe point; the queue waits with it.
+    if (!copyEnabled(this.pendingConfig?.config ?? this.config, this.init.plan.features)) {
       this.log.debug({ txHash: trade.txHash }, 'wallet trade ignored: copy trading is off');
       return;
     }
