@@ -2,7 +2,8 @@
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
 import type { Logger } from 'pino';
-import { BotManager, type SupervisionOptions } from './manager/bot-manager.ts';
+import { BotManager } from './manager/bot-manager.ts';
+import type { SupervisionOptions } from './manager/supervision.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';

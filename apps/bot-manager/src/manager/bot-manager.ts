@@ -10,52 +10,25 @@ import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
 import { KeyValidator } from './key-validation.ts';
 import { runnerBundle } from './runner-bundle.ts';
+import { RunnerFeeds } from './runner-feeds.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
+import { newSlot, type Slot } from './slot.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
-import { desiredUserIds, followedWalletsOf, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, newsFeedsOf, type UserState } from './user-state.ts';
-import type { NewsFeed, NewsSubscription } from './news-feed.ts';
-import type { WalletFeed, WalletSubscription } from './wallet-feed.ts';
+import { killSilentRunners, onRunnerCrash, type Supervision, type SupervisionOptions } from './supervision.ts';
+import { desiredUserIds, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import type { NewsFeed } from './news-feed.ts';
+import type { WalletFeed } from './wallet-feed.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
-import type { HubConsumer } from '@polybot/venues';
 import { asService, listApprovedMarketLinks } from '@polybot/db/service';
 
-export interface SupervisionOptions {
-  managerId: string;
-  heartbeatMs: number;
-  heartbeatTimeoutMs: number;
-  startTimeoutMs: number;
-  crashBackoffBaseMs: number;
-  crashBackoffMaxMs: number;
-  maxCrashes: number;
-  healthyResetMs: number;
-  stopGraceMs: number;
-  runnerMemoryMb: number;
-  statusWriteMs: number;
-  logLevel: string;
-}
-
-interface Slot {
-  userId: string;
-  proc: RunnerProcess | null;
-  applied: UserState | null;
-  crashes: number;
-  restartTimer: NodeJS.Timeout | null;
-  /** Set after too many crashes; cleared when the user's keys, plan or config change. */
-  erroredAt: { keys: string; plan: string; config: number } | null;
-  pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
-  lastStatusWrite: number;
-  /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
-  pendingInit: { state: UserState; risk: { openPositions: number; pnlTodayUsd: number }; copiedTxHashes: string[]; newsSeenKeys: string[] } | null;
-  chain: Promise<void>;
-}
+export type { SupervisionOptions } from './supervision.ts';
 
 export class BotManager extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private stopping = false;
   private watchdog: NodeJS.Timeout | null = null;
-  private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
-  private readonly walletSubs = new WeakMap<RunnerProcess, WalletSubscription>();
-  private readonly newsSubs = new WeakMap<RunnerProcess, NewsSubscription>();
+  private readonly feeds: RunnerFeeds;
+  private readonly supervision: Supervision;
   private readonly keyValidator: KeyValidator;
 
   constructor(
@@ -67,16 +40,18 @@ export class BotManager extends EventEmitter {
     private readonly log: Logger,
     private readonly tap?: IpcTap,
     /** Followed wallets' trades (copy trading); null when no data-API URL is configured. */
-    private readonly wallets: WalletFeed | null = null,
+    wallets: WalletFeed | null = null,
     /** News items for news rules; null when no feed is configured. */
-    private readonly news: NewsFeed | null = null,
+    news: NewsFeed | null = null,
   ) {
     super();
+    this.feeds = new RunnerFeeds(feed, wallets, news);
+    this.supervision = { sql, opts, log, metrics };
     this.keyValidator = new KeyValidator(sql, { urls: venueUrls, log, onRetryDue: (userId) => void this.reconcileUser(userId) });
   }
 
   start(): void {
-    this.watchdog = setInterval(() => this.checkHeartbeats(), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
+    this.watchdog = setInterval(() => killSilentRunners(this.supervision, this.slots.values()), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
     // Build (or find cached) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
     runnerBundle().catch(() => undefined);
   }
@@ -90,7 +65,7 @@ export class BotManager extends EventEmitter {
   private slot(userId: string): Slot {
     let s = this.slots.get(userId);
     if (!s) {
-      s = { userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0, pendingInit: null, chain: Promise.resolve() };
+      s = newSlot(userId);
       this.slots.set(userId, s);
     }
     return s;
@@ -169,8 +144,7 @@ export class BotManager extends EventEmitter {
       s.applied = state;
       s.pendingReload = { version: state.configVersion, since: Date.now(), kind: 'config' };
       s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
-      this.walletSubs.get(s.proc)?.update(followedWalletsOf(state));
-      this.newsSubs.get(s.proc)?.update(newsFeedsOf(state));
+      this.feeds.update(s.proc, state);
     }
   }
 
@@ -213,9 +187,7 @@ export class BotManager extends EventEmitter {
           instruments: this.feed.instruments, fees: this.feed.fees, links: this.feed.links, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
           openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd, copiedTxHashes, newsSeenKeys,
         });
-        this.consumers.set(proc, this.feed.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));
-        if (this.wallets) this.walletSubs.set(proc, this.wallets.subscribe(followedWalletsOf(state), (trade) => proc.send({ type: 'walletTrade', trade })));
-        if (this.news) this.newsSubs.set(proc, this.news.subscribe(newsFeedsOf(state), (item) => proc.send({ type: 'newsItem', item })));
+        this.feeds.attach(proc, state);
         return;
       }
       case 'heartbeat': {
@@ -262,47 +234,11 @@ export class BotManager extends EventEmitter {
 
   private onRunnerExit(s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.metrics.runnersActive.dec();
-    this.consumers.get(proc)?.close();
-    this.consumers.delete(proc);
-    this.walletSubs.get(proc)?.close();
-    this.walletSubs.delete(proc);
-    this.newsSubs.get(proc)?.close();
-    this.newsSubs.delete(proc);
+    this.feeds.detach(proc);
     if (s.proc !== proc) return;
     s.proc = null;
     if (proc.stopRequested || this.stopping) return;
-    s.crashes++;
-    const reason = signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`;
-    this.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
-    this.metrics.restarts.inc({ reason: 'crash' });
-    if (s.crashes >= this.opts.maxCrashes) {
-      const applied = s.applied;
-      s.erroredAt = { keys: applied?.keysFingerprint ?? '', plan: applied?.planFingerprint ?? '', config: applied?.configVersion ?? 0 };
-      const message = `bot stopped after ${s.crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
-      void writeStatus(this.sql, s.userId, { state: 'error', pid: null, lastError: message, restartCount: s.crashes }).catch(() => undefined);
-      return;
-    }
-    const delay = Math.min(this.opts.crashBackoffMaxMs, this.opts.crashBackoffBaseMs * 2 ** (s.crashes - 1));
-    void writeStatus(this.sql, s.userId, { state: 'starting', pid: null, lastError: reason, restartCount: s.crashes }).catch(() => undefined);
-    s.restartTimer = setTimeout(() => {
-      s.restartTimer = null;
-      void this.reconcileUser(s.userId);
-    }, delay);
-  }
-
-  private checkHeartbeats(): void {
-    const now = Date.now();
-    for (const s of this.slots.values()) {
-      const p = s.proc;
-      if (!p || p.exited || p.stopRequested) continue;
-      // Before 'ready' the child is still loading (tsx compiles on first start): a separate, generous bound applies.
-      const limit = p.ready ? this.opts.heartbeatTimeoutMs : this.opts.startTimeoutMs;
-      if (now - p.lastHeartbeat > limit) {
-        this.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
-        this.metrics.restarts.inc({ reason: 'silent' });
-        p.kill();
-      }
-    }
+    onRunnerCrash(this.supervision, s, proc, code, signal, () => void this.reconcileUser(s.userId));
   }
 
   private async stopProc(s: Slot): Promise<void> {

@@ -7,11 +7,12 @@ import { coerceError } from '../shared/errors.ts';
 import type { FromRunner, InitMessage, NewsItemMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
 import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
-import { runArbitrage, tradeRows } from './execution.ts';
 import { basketMode, decideMode, type Mode, type ModeDecision } from './mode.ts';
 import { newsEnabled, NewsTrader, strategyRules } from './news.ts';
+import { executeReserved, reserveOrders, type OrderPath } from './order-path.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
+import { assembleStats, DecisionLatencies } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
 
@@ -37,12 +38,12 @@ export class PolybotRunner {
   private readonly dirty = new Set<string>();
   private rescanAll = false;
   private stopping = false;
-  private readonly latencies: number[] = [];
-  private decisions = 0;
+  private readonly latencies = new DecisionLatencies();
   private stats = { tradesPlaced: 0, opportunitiesSeen: 0, lastError: null as string | null };
   private readonly snapshot: MarketSnapshot;
   private readonly copy: CopyTrader;
   private readonly news: NewsTrader;
+  private readonly orderPath: OrderPath;
 
   constructor(
     private readonly init: InitMessage,
@@ -62,6 +63,7 @@ export class PolybotRunner {
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
     this.news.setRules(strategyRules(this.config, this.instruments, this.log));
+    this.orderPath = { db, router: this.router, risk: this.risk, books: this.books, instruments: this.instruments };
   }
 
   /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
@@ -149,9 +151,7 @@ export class PolybotRunner {
       return;
     }
     const update = this.evaluator.onBookUpdate(book.instrumentId, this.snapshot, this.params(), Date.now());
-    this.decisions++;
-    this.latencies.push(Date.now() - hubAtMs);
-    if (this.latencies.length > 2000) this.latencies.splice(0, 1000);
+    this.latencies.record(Date.now() - hubAtMs);
     this.consider(update.opportunities);
     this.considerNews(Date.now());
   }
@@ -233,47 +233,22 @@ export class PolybotRunner {
     this.acted.add(opportunity.id);
     this.copy.acted(opportunity.id);
     this.news.acted(opportunity.id);
-    // One trade of the monthly limit per order, every leg reserved before the first is sent: a limit can never leave
-    // an arbitrage half executed. Denied → no order at all.
-    // Copy and news trades are one-off signals: a group already booked (before a restart) is not sent again.
-    const firstOnly = opportunity.strategy === 'copy_trading' || opportunity.strategy === 'news';
-    const answer = await this.db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: orders, ...(firstOnly ? { firstOnly } : {}) });
-    if (answer === 'booked') {
-      // Another runner of this user (or this one before a restart) already mirrored it.
+    const reservation = await reserveOrders(this.db, opportunity);
+    if (reservation === 'booked') {
       this.log.info({ opportunityId: opportunity.id }, 'already booked: not sent again');
       return;
     }
-    const reserved = answer === true;
-    if (!reserved) {
+    if (reservation === 'denied') {
       this.limitReached = { atMs: now, orders };
       this.log.warn({ opportunityId: opportunity.id, orders }, 'monthly trade limit reached: no order sent');
       this.heartbeat();
       return;
     }
     this.limitReached = null;
-    // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
-    let sent: number | null = 0;
-    try {
-      const route = await this.router.route(mode, opportunity);
-      if (!route.ok) throw new Error(route.reason);
-      sent = null;
-      const execution = await runArbitrage(route.tradingFor, opportunity, this.books);
-      sent = execution.legs.length;
-      const rows = tradeRows(execution, opportunity, mode, (id) => {
-        const i = this.instruments.get(id);
-        return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '', marketTitle: i?.title ? i.title.slice(0, 300) : null };
-      });
-      for (const r of rows) if (r.filledSize > 0 && r.price !== null) this.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
-      // Released before booking: the manager forgets a group's reservations once it is booked.
-      await this.releaseUnsent(opportunity.id, orders - execution.legs.length);
-      if (rows.length > 0) await this.db.call({ op: 'recordExecution', trades: rows });
-      if (execution.legs.length > 0) this.recent.acted(opportunity.id);
-      this.stats.tradesPlaced++;
-      this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: execution.status, mode, legs: rows.length }, 'executed');
-    } catch (e) {
-      if (sent === 0) await this.releaseUnsent(opportunity.id, orders);
-      throw e;
-    }
+    const executed = await executeReserved(this.orderPath, mode, opportunity);
+    if (executed.legs > 0) this.recent.acted(opportunity.id);
+    this.stats.tradesPlaced++;
+    this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: executed.status, mode, legs: executed.rows }, 'executed');
     if (this.risk.refresh(Date.now(), (id) => this.books.get(id))) this.heartbeat();
   }
 
@@ -282,33 +257,11 @@ export class PolybotRunner {
     return basketMode(this.mode, o.legs.map((l) => l.venue));
   }
 
-  private async releaseUnsent(legGroupId: string, count: number): Promise<void> {
-    if (count <= 0) return;
-    await this.db.call({ op: 'releaseTrades', legGroupId, count });
-  }
-
   currentStats(): RunnerStats {
-    const getBook = (id: string): OrderBook | undefined => this.books.get(id);
-    const halt = this.risk.refresh(Date.now(), getBook);
-    const sorted = [...this.latencies].sort((a, b) => a - b);
-    const p99 = sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null);
-    return {
-      state: this.limitReached !== null ? 'limit_reached' : 'running',
-      mode: this.mode.mode,
-      modeReason: this.mode.reason,
-      pnlTodayUsd: Math.round(this.risk.pnlToday(getBook) * 1e6) / 1e6,
-      openPositions: this.risk.openPositions(),
-      tradesPlaced: this.stats.tradesPlaced,
-      opportunitiesSeen: this.stats.opportunitiesSeen,
-      haltedUntil: halt ? (this.risk.halted()?.toISOString() ?? null) : null,
-      haltReason: halt ?? (this.limitReached !== null
-        ? `monthly trade limit reached: no room for ${this.limitReached.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
-        : null),
-      lastError: this.stats.lastError,
-      decisionP99Ms: p99,
-      decisions: this.decisions,
-      recentOpportunities: this.recent.list(),
-    };
+    return assembleStats({
+      risk: this.risk, books: this.books, mode: this.mode, limitReached: this.limitReached, counters: this.stats, latencies: this.latencies,
+      recent: this.recent,
+    });
   }
 
   heartbeat(): void {

@@ -1,0 +1,34 @@
+// A user's place in the supervisor: their runner process (if any), what it was started or reloaded with, and the
+// crash-loop bookkeeping. One per user the manager has ever reconciled; the BotManager owns them all.
+import type { RunnerProcess } from './runner-process.ts';
+import type { UserState } from './user-state.ts';
+
+/** What a forked runner is handed with its init once it says 'ready'. */
+export interface PendingInit {
+  state: UserState;
+  risk: { openPositions: number; pnlTodayUsd: number };
+  copiedTxHashes: string[];
+  newsSeenKeys: string[];
+}
+
+export interface Slot {
+  userId: string;
+  proc: RunnerProcess | null;
+  applied: UserState | null;
+  crashes: number;
+  restartTimer: NodeJS.Timeout | null;
+  /** Set after too many crashes; cleared when the user's keys, plan or config change. */
+  erroredAt: { keys: string; plan: string; config: number } | null;
+  pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
+  lastStatusWrite: number;
+  /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
+  pendingInit: PendingInit | null;
+  chain: Promise<void>;
+}
+
+export function newSlot(userId: string): Slot {
+  return {
+    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0,
+    pendingInit: null, chain: Promise.resolve(),
+  };
+}

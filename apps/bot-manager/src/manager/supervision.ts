@@ -1,0 +1,76 @@
+// Supervision of forked runners: a crash is counted and followed by a restart after a doubling, capped backoff; too
+// many crashes in a row stop the bot until the user changes something (a crash loop must neither spin the machine
+// nor hide from the user); a runner that goes silent is killed, and its exit then counts as a crash.
+import type { Logger } from 'pino';
+import type { Sql } from 'postgres';
+import type { Metrics } from './metrics.ts';
+import type { RunnerProcess } from './runner-process.ts';
+import type { Slot } from './slot.ts';
+import { writeStatus } from './status.ts';
+
+export interface SupervisionOptions {
+  managerId: string;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  startTimeoutMs: number;
+  crashBackoffBaseMs: number;
+  crashBackoffMaxMs: number;
+  maxCrashes: number;
+  healthyResetMs: number;
+  stopGraceMs: number;
+  runnerMemoryMb: number;
+  statusWriteMs: number;
+  logLevel: string;
+}
+
+export interface Supervision {
+  sql: Sql;
+  opts: SupervisionOptions;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** Delay before the restart that follows crash number `crashes` (1-based). */
+export function crashBackoffMs(opts: SupervisionOptions, crashes: number): number {
+  return Math.min(opts.crashBackoffMaxMs, opts.crashBackoffBaseMs * 2 ** (crashes - 1));
+}
+
+/**
+ * A runner exited without being asked to: either give up (status 'error', kept until keys, plan or config change) or
+ * schedule `restart` after the backoff. The slot's process is already cleared.
+ */
+export function onRunnerCrash(
+  sup: Supervision, s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null, restart: () => void,
+): void {
+  s.crashes++;
+  const reason = signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`;
+  sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
+  sup.metrics.restarts.inc({ reason: 'crash' });
+  if (s.crashes >= sup.opts.maxCrashes) {
+    const applied = s.applied;
+    s.erroredAt = { keys: applied?.keysFingerprint ?? '', plan: applied?.planFingerprint ?? '', config: applied?.configVersion ?? 0 };
+    const message = `bot stopped after ${s.crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
+    void writeStatus(sup.sql, s.userId, { state: 'error', pid: null, lastError: message, restartCount: s.crashes }).catch(() => undefined);
+    return;
+  }
+  void writeStatus(sup.sql, s.userId, { state: 'starting', pid: null, lastError: reason, restartCount: s.crashes }).catch(() => undefined);
+  s.restartTimer = setTimeout(() => {
+    s.restartTimer = null;
+    restart();
+  }, crashBackoffMs(sup.opts, s.crashes));
+}
+
+/** Runners that sent nothing for too long are killed. */
+export function killSilentRunners(sup: Supervision, slots: Iterable<Slot>, now = Date.now()): void {
+  for (const s of slots) {
+    const p = s.proc;
+    if (!p || p.exited || p.stopRequested) continue;
+    // Before 'ready' the child is still loading: a separate, generous bound applies.
+    const limit = p.ready ? sup.opts.heartbeatTimeoutMs : sup.opts.startTimeoutMs;
+    if (now - p.lastHeartbeat > limit) {
+      sup.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
+      sup.metrics.restarts.inc({ reason: 'silent' });
+      p.kill();
+    }
+  }
+}

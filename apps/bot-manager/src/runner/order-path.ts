@@ -1,0 +1,59 @@
+// The side effects of one decision once the runner has picked an opportunity: one trade of the monthly limit reserved
+// per order, every leg before the first is sent (a limit can never leave an arbitrage half executed; denied → no
+// order at all), then route, execute, hand back the reservations of orders never sent, and book what went out.
+import type { Instrument, Opportunity, OrderBook } from '@polybot/schemas';
+import type { DbRpc } from './db-rpc.ts';
+import { runArbitrage, tradeRows } from './execution.ts';
+import type { Mode } from './mode.ts';
+import type { RiskEngine } from './risk.ts';
+import type { TradingRouter } from './trading-router.ts';
+
+/** 'booked': this leg group was booked before (another runner of this user, or this one before a restart). */
+export type Reservation = 'reserved' | 'denied' | 'booked';
+
+export interface OrderPath {
+  db: DbRpc;
+  router: TradingRouter;
+  risk: RiskEngine;
+  books: ReadonlyMap<string, OrderBook>;
+  instruments: ReadonlyMap<string, Instrument>;
+}
+
+export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {
+  // Copy and news trades are one-off signals: a group already booked (before a restart) is not sent again.
+  const firstOnly = opportunity.strategy === 'copy_trading' || opportunity.strategy === 'news';
+  const answer = await db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: opportunity.legs.length, ...(firstOnly ? { firstOnly } : {}) });
+  if (answer === 'booked') return 'booked';
+  return answer === true ? 'reserved' : 'denied';
+}
+
+/** Executes a reserved opportunity and books it; fills reach the risk engine. */
+export async function executeReserved(path: OrderPath, mode: Mode, opportunity: Opportunity): Promise<{ legs: number; rows: number; status: string }> {
+  const orders = opportunity.legs.length;
+  // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
+  let sent: number | null = 0;
+  try {
+    const route = await path.router.route(mode, opportunity);
+    if (!route.ok) throw new Error(route.reason);
+    sent = null;
+    const execution = await runArbitrage(route.tradingFor, opportunity, path.books);
+    sent = execution.legs.length;
+    const rows = tradeRows(execution, opportunity, mode, (id) => {
+      const i = path.instruments.get(id);
+      return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '', marketTitle: i?.title ? i.title.slice(0, 300) : null };
+    });
+    for (const r of rows) if (r.filledSize > 0 && r.price !== null) path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
+    // Released before booking: the manager forgets a group's reservations once it is booked.
+    await releaseUnsent(path.db, opportunity.id, orders - execution.legs.length);
+    if (rows.length > 0) await path.db.call({ op: 'recordExecution', trades: rows });
+    return { legs: execution.legs.length, rows: rows.length, status: execution.status };
+  } catch (e) {
+    if (sent === 0) await releaseUnsent(path.db, opportunity.id, orders);
+    throw e;
+  }
+}
+
+async function releaseUnsent(db: DbRpc, legGroupId: string, count: number): Promise<void> {
+  if (count <= 0) return;
+  await db.call({ op: 'releaseTrades', legGroupId, count });
+}
