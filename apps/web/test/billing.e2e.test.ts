@@ -88,6 +88,7 @@ describe('billing in Chromium', () => {
     botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     manager = await startManagerProcess(stack, botSim);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 90_000 });
+    expect(await e.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month');
     await expect.poll(async () => (await bf.botRow(users.dana))?.state, { timeout: 90_000 }).toBe('running');
     // On Free, the Pro-only strategy cannot be switched on.
     await e.goto(`${stack.baseUrl}/settings/config`);
@@ -122,6 +123,7 @@ describe('billing in Chromium', () => {
     await e.goto(`${stack.baseUrl}/dashboard`);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
     expect(await e.getByTestId('usage').textContent()).toMatch(/^\d+ \/ 10,000$/);
+    expect(await e.getByRole('link', { name: 'Pro plan · 10,000 trades/month' }).getAttribute('href')).toBe('/settings/billing');
     await shoot(e, 'billing-06-dashboard-after-upgrade');
 
     // The raised plan in effect: the Pro-only strategy can be switched on now, and the restarted bot applies it.

@@ -1,7 +1,8 @@
 // Followed wallets and news rules on the config page, in Chromium, for two users onboarded through the wizard:
 // adding (checked in the database: advanced_config and a config_version bump), bad input at every field refused
 // with nothing saved, a duplicate wallet refused, removal behind a confirmation (opened from the keyboard), and a
-// second user who sees none of it and whose remove action, pointed at the first user's entries, changes nothing.
+// second user who sees none of it and whose remove action, pointed at the first user's entries, changes nothing;
+// then a rule the bot reports it ignores (status row written by SQL), marked on the config page and the dashboard.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot } from './support/browser.ts';
@@ -259,5 +260,33 @@ describe('followed wallets and news rules in Chromium', () => {
     await b.locator('[data-wallet] summary').click();
     await shoot(b, 'strategies-07-dark');
     await b.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('marks a news rule the bot ignores with its reason and warns on the dashboard; a status row without the list shows nothing', async () => {
+    const ruleId = (await advanced(userB)).advanced_config.newsRules?.[0]?.id ?? '';
+    const rule = b.locator(`[data-rule="${ruleId}"]`);
+    // The bot manager is played by SQL: first a row as an older manager writes it, without the key.
+    await stack.db.sql`update public.polybot_bot_status set stats = jsonb_build_object('open_positions', 0) where user_id = ${userB}`;
+    await b.goto(`${stack.baseUrl}/settings/config`);
+    await rule.waitFor();
+    expect(await b.getByTestId('rule-ignored').count()).toBe(0);
+    await b.goto(`${stack.baseUrl}/dashboard`);
+    await b.getByTestId('bot-plan').waitFor();
+    expect(await b.getByTestId('ignored-rules-warning').count()).toBe(0);
+
+    await stack.db.sql`
+      update public.polybot_bot_status
+         set stats = jsonb_build_object('ignored_news_rules', jsonb_build_array(
+                       jsonb_build_object('rule_id', ${ruleId}::text, 'reason', 'its instrument is not a listed Kalshi market')))
+       where user_id = ${userB}`;
+    // The status card polls, so the warning appears without a reload.
+    const warning = b.getByTestId('ignored-rules-warning');
+    await warning.waitFor({ timeout: 15_000 });
+    expect(await warning.textContent()).toBe('1 news rule ignored — see Settings → Config');
+    await shoot(b, 'strategies-08-dashboard-rule-ignored');
+    await warning.getByRole('link', { name: 'Settings → Config' }).click();
+    await b.waitForURL('**/settings/config#news-rules');
+    expect(await rule.getByTestId('rule-ignored').textContent()).toBe('The bot ignores this rule: its instrument is not a listed Kalshi market');
+    await shoot(b, 'strategies-09-rule-ignored');
   });
 });

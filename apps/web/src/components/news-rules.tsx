@@ -22,9 +22,9 @@ function RuleSelect(props: { id: string; name: string; label: string; defaultVal
   );
 }
 
-function Rule({ r }: { r: NewsRule }) {
+function Rule({ r, ignored }: { r: NewsRule; ignored: string | undefined }) {
   return (
-    <li className="entry" data-rule={r.id}>
+    <li className={ignored ? 'entry entry-ignored' : 'entry'} data-rule={r.id}>
       <div className="entry-main">
         <strong>{r.feed}</strong>
         <span>
@@ -39,6 +39,12 @@ function Rule({ r }: { r: NewsRule }) {
         <span>
           {r.maxSizeUsd ? `up to $${r.maxSizeUsd.toLocaleString('en-US')} per signal, ` : ''}for {r.windowMinutes} min after the news
         </span>
+        {/* Inside the rule's text, so Remove keeps its place at the top right. */}
+        {ignored ? (
+          <p className="rule-ignored" data-testid="rule-ignored">
+            <strong>The bot ignores this rule:</strong> {ignored}
+          </p>
+        ) : null}
       </div>
       <details className="confirm">
         <summary>Remove</summary>
@@ -52,7 +58,8 @@ function Rule({ r }: { r: NewsRule }) {
   );
 }
 
-export function NewsRules({ rules, max }: { rules: NewsRule[]; max: number }) {
+/** `ignored`: the bot manager's reason by rule id, for the rules it reports it will not act on. */
+export function NewsRules({ rules, max, ignored }: { rules: NewsRule[]; max: number; ignored: Record<string, string> }) {
   return (
     <div className="stack">
       {rules.length === 0 ? (
@@ -62,7 +69,7 @@ export function NewsRules({ rules, max }: { rules: NewsRule[]; max: number }) {
       ) : (
         <ul className="entries" aria-label="News rules">
           {rules.map((r) => (
-            <Rule key={r.id} r={r} />
+            <Rule key={r.id} r={r} ignored={ignored[r.id]} />
           ))}
         </ul>
       )}

@@ -1,6 +1,7 @@
 'use client';
 // Live bot status: polls /api/status every 3 s (a Supabase Realtime channel would need the platform's realtime
 // server; polling a cheap route works everywhere). Fixed-height card so updates never shift the layout.
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { StatusView } from '../lib/status.ts';
 
@@ -58,6 +59,19 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         {applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}
         {stale ? ' · connection lost, retrying' : ''}
       </p>
+      <p style={{ margin: 0 }} data-testid="bot-plan">
+        <Link href="/settings/billing">
+          {view.planName} plan · {view.monthlyTradeLimit.toLocaleString('en-US')} trades/month
+        </Link>
+      </p>
+      {view.ignoredNewsRules > 0 ? (
+        <p className="banner banner-warn" style={{ margin: 0 }} data-testid="ignored-rules-warning">
+          {view.ignoredNewsRules} news rule{view.ignoredNewsRules === 1 ? '' : 's'} ignored — see{' '}
+          <Link href="/settings/config#news-rules" style={{ whiteSpace: 'nowrap' }}>
+            Settings → Config
+          </Link>
+        </p>
+      ) : null}
       {view.problem ? (
         <p role="alert" className="banner banner-error" style={{ margin: 0 }}>
           {view.problem}

@@ -9,7 +9,8 @@ import { StrategyState } from './strategy-state.tsx';
 /** AdvancedConfigSchema's limit for each list. */
 const MAX_ENTRIES = 50;
 
-export function StrategySections({ config, profile, plans, removed }: { config: UserConfigRow; profile: Profile; plans: Plan[]; removed?: string }) {
+export function StrategySections(props: { config: UserConfigRow; profile: Profile; plans: Plan[]; removed?: string; ignoredRules: Record<string, string> }) {
+  const { config, profile, plans, removed } = props;
   const { followedWallets, newsRules } = config.advanced_config;
   return (
     <>
@@ -53,7 +54,7 @@ export function StrategySections({ config, profile, plans, removed }: { config: 
             News rule removed. Configuration version {config.config_version} is on its way to your bot.
           </p>
         ) : null}
-        <NewsRules rules={newsRules} max={MAX_ENTRIES} />
+        <NewsRules rules={newsRules} max={MAX_ENTRIES} ignored={props.ignoredRules} />
       </section>
     </>
   );

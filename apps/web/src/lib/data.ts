@@ -30,6 +30,12 @@ export async function listPlans(tx: UserTx): Promise<Plan[]> {
   return rows.map((r) => PlanSchema.parse(r));
 }
 
+/** A tier's name as the catalogue spells it, retired plans included (a user can still be on one). */
+export async function planName(tx: UserTx, tier: string): Promise<string> {
+  const rows = await tx<{ display_name: string }[]>`select display_name from public.polybot_plans where tier = ${tier}`;
+  return z.string().catch(tier).parse(rows[0]?.display_name);
+}
+
 const PnlRow = z.object({ day: z.coerce.date(), pnl: z.coerce.number(), trades: z.coerce.number().int() });
 export type PnlDay = z.infer<typeof PnlRow>;
 

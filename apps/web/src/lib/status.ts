@@ -2,7 +2,9 @@
 import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { planName } from './data.ts';
 import { explainError } from './explain.ts';
+import { ignoredNewsRules } from './ignored-rules.ts';
 
 export interface StatusView {
   state: string;
@@ -16,6 +18,9 @@ export interface StatusView {
   problem: string | null;
   tradesThisMonth: number;
   monthlyTradeLimit: number;
+  /** The plan's name. The bot's runner takes its limits from the profile and restarts when they change. */
+  planName: string;
+  ignoredNewsRules: number;
 }
 
 const STATE_LABELS: Record<string, string> = {
@@ -46,5 +51,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     problem: profile?.is_suspended ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.` : explainError(status?.last_error ?? null),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
+    planName: await planName(tx, profile?.subscription_tier ?? 'free'),
+    ignoredNewsRules: Object.keys(ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? [])).length,
   };
 }

@@ -2,6 +2,7 @@ import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
 import { ConfigForm } from '../../../../components/config-form.tsx';
 import { StrategySections } from '../../../../components/strategy-sections.tsx';
 import { listPlans } from '../../../../lib/data.ts';
+import { ignoredNewsRules } from '../../../../lib/ignored-rules.ts';
 import { asUser, requireClaims } from '../../../../lib/session.ts';
 import { saveConfig } from '../../../actions/config.ts';
 
@@ -19,6 +20,7 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
   }));
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   const applied = bot?.config_version ?? null;
+  const ignored = ignoredNewsRules(bot?.stats, config.advanced_config.newsRules.map((r) => r.id));
   return (
     <div className="stack">
       <h1>Bot configuration</h1>
@@ -33,7 +35,7 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
       <section className="card">
         <ConfigForm config={config} profile={profile} plans={plans} action={saveConfig} submitLabel="Save configuration" />
       </section>
-      <StrategySections config={config} profile={profile} plans={plans} removed={removed} />
+      <StrategySections config={config} profile={profile} plans={plans} removed={removed} ignoredRules={ignored} />
     </div>
   );
 }
