@@ -178,3 +178,34 @@ test('a feed answering 500 is logged, counted and retried with backoff; the othe
   await until(() => m.newsFeed?.stats().feeds.ap?.failing === false, 'ap polled successfully again', 60_000);
   expect(m.newsFeed?.stats().feeds.ap?.items).toBe(1);
 }, 180_000);
+
+test('a rule the runner cannot act on is listed in the status with its reason; fixing it empties the list in place (same pid)', async () => {
+  // Never matching ('recession' is in no item): this test is about which rules the runner takes, not about trades.
+  const good = { ...RECESSION_RULE, id: 'fed-good' };
+  const bad = { ...RECESSION_RULE, id: 'fed-unlisted', instrumentId: '98765432109876543210' };
+  const userId = await newsUser([good, bad]);
+  const ignoredOf = async (): Promise<unknown> =>
+    (await db.sql<{ ignored: unknown }[]>`select stats->'ignored_news_rules' as ignored from public.polybot_bot_status where user_id = ${userId}`)[0]?.ignored;
+
+  const listed = await until(async () => {
+    const v = await ignoredOf();
+    return Array.isArray(v) ? v : null;
+  }, 'ignored news rules in the status', 60_000);
+  expect(listed).toEqual([{ rule_id: 'fed-unlisted', reason: 'instrument 987654321098… is not a listed Polymarket market' }]);
+  const pid = m.manager.runners().find((r) => r.userId === userId)?.pid;
+  expect(pid).toBeGreaterThan(0);
+
+  const fixed = { ...bad, instrumentId: EMERGENCY_CUT_YES };
+  const [row] = await db.sql`
+    update public.polybot_user_config set advanced_config = ${db.sql.json({ newsRules: [good, fixed], followedWallets: [] } as never)}
+    where user_id = ${userId} returning config_version`;
+  const version = Number(row?.config_version);
+  await until(async () => {
+    const s = await statusOf(db.sql, userId);
+    const v = await ignoredOf();
+    return Number(s.config_version) === version && Array.isArray(v) && v.length === 0;
+  }, 'the ignored list emptied by the new config', 60_000);
+  // Applied in place: the same runner, no restart.
+  expect(m.manager.runners().find((r) => r.userId === userId)?.pid).toBe(pid);
+  expect(Number((await statusOf(db.sql, userId)).pid)).toBe(pid);
+}, 120_000);

@@ -196,8 +196,11 @@ export class BotManager extends EventEmitter {
         const first = !s.lastStatusWrite || s.lastStatusWrite < proc.startedAt.getTime();
         if (first && s.pendingReload?.kind === 'restart') this.finishReload(s, msg.configVersion);
         if (first) this.emit('runnerReady', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
-        if (first || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
+        // A new config shows at once (e.g. a news rule the user just fixed leaves the ignored list), not a beat later.
+        const newConfig = msg.configVersion !== s.statusConfigVersion;
+        if (first || newConfig || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
           s.lastStatusWrite = now;
+          s.statusConfigVersion = msg.configVersion;
           void writeHeartbeat(this.sql, s.userId, { pid: proc.pid, managerId: this.opts.managerId, configVersion: msg.configVersion, stats: msg.stats })
             .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
         }

@@ -21,6 +21,8 @@ export interface Slot {
   erroredAt: { keys: string; plan: string; config: number } | null;
   pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
   lastStatusWrite: number;
+  /** The config version of the last heartbeat written to the status row. */
+  statusConfigVersion: number | null;
   /** Waiting for the forked runner's 'ready' before its init (and keys) go out. */
   pendingInit: PendingInit | null;
   chain: Promise<void>;
@@ -28,7 +30,7 @@ export interface Slot {
 
 export function newSlot(userId: string): Slot {
   return {
-    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0,
+    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0, statusConfigVersion: null,
     pendingInit: null, chain: Promise.resolve(),
   };
 }

@@ -19,6 +19,8 @@ export async function writeHeartbeat(
     opportunities_seen: s.opportunitiesSeen, mode_reason: s.modeReason, decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
     recentOpportunities: s.recentOpportunities,
+    // News rules the bot does not act on, with the reason the settings page shows next to each.
+    ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
   };
   await sql`
     update public.polybot_bot_status set

@@ -27,17 +27,24 @@ const item = (now: number, over: Partial<NewsItemMessage> = {}): NewsItemMessage
 });
 
 describe('news rules in the runner', () => {
-  it('is on only with the config toggle AND the plan feature; rules on a disabled venue or a mismatched instrument are dropped', () => {
+  it('is on only with the config toggle AND the plan feature; rules on a disabled venue or a mismatched instrument are left out, each with its reason', () => {
     expect(newsEnabled(config, features)).toBe(true);
     expect(newsEnabled({ ...config, enable_news_arbitrage: false }, features)).toBe(false);
     expect(newsEnabled(config, { ...features, news_arbitrage: false })).toBe(false);
-    expect(strategyRules(config, instruments, log)).toEqual([{
-      id: 'r1', feed: 'fed', keywords: ['rate cut'], instrumentId: 'tok-yes', side: 'yes', maxPrice: 0.3, confidence: 0.6, maxSizeUsd: 10, windowMs: 300_000,
-    }]);
-    expect(strategyRules({ ...config, enable_polymarket: false }, instruments, log)).toEqual([]);
-    expect(strategyRules({ ...config, news_rules: [{ ...rule, side: 'no' }] }, instruments, log)).toEqual([]);
-    expect(strategyRules({ ...config, news_rules: [{ ...rule, venue: 'kalshi' }], enable_kalshi: true }, instruments, log)).toEqual([]);
-    expect(strategyRules({ ...config, news_rules: [{ ...rule, instrumentId: 'unknown' }] }, instruments, log)).toEqual([]);
+    expect(strategyRules(config, instruments, log)).toEqual({
+      rules: [{ id: 'r1', feed: 'fed', keywords: ['rate cut'], instrumentId: 'tok-yes', side: 'yes', maxPrice: 0.3, confidence: 0.6, maxSizeUsd: 10, windowMs: 300_000 }],
+      ignored: [],
+    });
+    const ignored = (c: Partial<RunnerConfig>): unknown => strategyRules({ ...config, ...c }, instruments, log);
+    expect(ignored({ enable_polymarket: false })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'Polymarket is switched off in your config' }] });
+    expect(ignored({ news_rules: [{ ...rule, side: 'no' }] })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'its instrument is the YES token but the rule buys NO' }] });
+    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }], enable_kalshi: true })).toEqual({
+      rules: [], ignored: [{ ruleId: 'r1', reason: 'instrument tok-yes is a Polymarket market, not a Kalshi one' }],
+    });
+    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }] })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'Kalshi is switched off in your config' }] });
+    expect(ignored({ news_rules: [{ ...rule, instrumentId: '65193234666628291664907888364936366210889305490897648116746073820519263548476' }] })).toEqual({
+      rules: [], ignored: [{ ruleId: 'r1', reason: 'instrument 651932346666… is not a listed Polymarket market' }],
+    });
   });
 
   it('an item met before its book is priced when the book arrives; once acted on, never again', () => {

@@ -4,10 +4,10 @@
 // triggers. One signal per (rule, item), also across restarts: the seen set starts from the keys of this user's
 // booked news trades (sent in init), and the leg group id `news:<ruleId>:<itemId>` makes a replay that got through
 // anyway book nothing new (the reservation answers 'booked', recordTrade is idempotent per client order id).
-import type { Instrument, Opportunity, PlanFeatures } from '@polybot/schemas';
+import type { Instrument, Opportunity, PlanFeatures, VenueId } from '@polybot/schemas';
 import { newsSignals, ruleMatches, type ArbParams, type MarketSnapshot, type NewsItem, type NewsRule } from '@polybot/strategies';
 import type { Logger } from 'pino';
-import type { NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
+import type { IgnoredNewsRule, NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
 
 const MAX_ITEMS = 1000;
 
@@ -18,20 +18,46 @@ export function newsEnabled(config: RunnerConfig, features: PlanFeatures): boole
 /** The `<ruleId>:<itemId>` key of a news opportunity id `news:<ruleId>:<itemId>`. */
 export const seenKeyOf = (opportunityId: string): string | null => (opportunityId.startsWith('news:') ? opportunityId.slice(5) : null);
 
+/** The rules the strategy acts on, and those it cannot act on with the reason in the user's words. */
+export interface NewsRuleSet {
+  rules: NewsRule[];
+  ignored: IgnoredNewsRule[];
+}
+
+const VENUE_NAMES: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
+
+/** Token ids run to 77 digits: enough of one for the user to recognise it. */
+const shortId = (id: string): string => (id.length > 14 ? `${id.slice(0, 12)}…` : id);
+
+/** Why a rule cannot be acted on, or null when it can. */
+function ignoreReason(r: RunnerConfig['news_rules'][number], config: RunnerConfig, ins: Instrument | undefined): string | null {
+  const venue = VENUE_NAMES[r.venue];
+  if (r.venue === 'polymarket' ? !config.enable_polymarket : !config.enable_kalshi) return `${venue} is switched off in your config`;
+  if (!ins) return `instrument ${shortId(r.instrumentId)} is not a listed ${venue} market`;
+  if (ins.venue !== r.venue) return `instrument ${shortId(r.instrumentId)} is a ${VENUE_NAMES[ins.venue]} market, not a ${venue} one`;
+  if (ins.side !== r.side) {
+    const what = ins.venue === 'polymarket' ? 'token' : 'side';
+    return `its instrument is the ${ins.side.toUpperCase()} ${what} but the rule buys ${r.side.toUpperCase()}`;
+  }
+  return null;
+}
+
 /**
  * The user's rules as the strategy reads them: only rules on an enabled venue whose instrument this runner knows, on
- * that venue and side (a rule naming a NO token as 'yes' is a mistake to report, not a trade to guess at).
+ * that venue and side (a rule naming a NO token as 'yes' is a mistake to report, not a trade to guess at). The rest
+ * are reported in the bot status, so the user sees why a rule never fires.
  */
-export function strategyRules(config: RunnerConfig, instruments: ReadonlyMap<string, Instrument>, log: Logger): NewsRule[] {
-  const out: NewsRule[] = [];
+export function strategyRules(config: RunnerConfig, instruments: ReadonlyMap<string, Instrument>, log: Logger): NewsRuleSet {
+  const out: NewsRuleSet = { rules: [], ignored: [] };
   for (const r of config.news_rules) {
-    if (r.venue === 'polymarket' ? !config.enable_polymarket : !config.enable_kalshi) continue;
     const ins = instruments.get(r.instrumentId);
-    if (!ins || ins.venue !== r.venue || ins.side !== r.side) {
-      log.warn({ ruleId: r.id, instrumentId: r.instrumentId, venue: r.venue, side: r.side, known: ins ? `${ins.venue}/${ins.side}` : null }, 'news rule ignored: its instrument is not a listed market of that venue and side');
+    const reason = ignoreReason(r, config, ins);
+    if (reason !== null) {
+      log.warn({ ruleId: r.id, instrumentId: r.instrumentId, venue: r.venue, side: r.side, known: ins ? `${ins.venue}/${ins.side}` : null, reason }, 'news rule ignored');
+      out.ignored.push({ ruleId: r.id, reason });
       continue;
     }
-    out.push({
+    out.rules.push({
       id: r.id, feed: r.feed, keywords: r.keywords, instrumentId: r.instrumentId, side: r.side, maxPrice: r.maxPrice, confidence: r.confidence,
       ...(r.maxSizeUsd !== undefined ? { maxSizeUsd: r.maxSizeUsd } : {}), windowMs: r.windowMinutes * 60_000,
     });
@@ -43,6 +69,7 @@ export class NewsTrader {
   private readonly seen: Set<string>;
   private readonly items = new Map<string, NewsItem>();
   private rules: NewsRule[] = [];
+  private ignoredRules: IgnoredNewsRule[] = [];
   private watched = new Set<string>();
   /** Something changed (an item came, a watched book moved, the rules changed) since the last pricing. */
   private dirty = false;
@@ -51,8 +78,9 @@ export class NewsTrader {
     this.seen = new Set(seenKeys);
   }
 
-  setRules(rules: NewsRule[]): void {
+  setRules({ rules, ignored }: NewsRuleSet): void {
     this.rules = rules;
+    this.ignoredRules = ignored;
     this.watched = new Set(rules.flatMap((r) => (r.instrumentId ? [r.instrumentId] : [])));
     this.dirty = true;
   }
@@ -62,6 +90,11 @@ export class NewsTrader {
     this.items.set(`${item.feed}\n${item.id}`, item);
     if (this.items.size > MAX_ITEMS) this.prune(Date.now());
     this.dirty = true;
+  }
+
+  /** The user's rules these rules leave out, and why (reported in every heartbeat). */
+  get ignored(): IgnoredNewsRule[] {
+    return this.ignoredRules;
   }
 
   get pending(): boolean {

@@ -1,7 +1,7 @@
 // What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure, and the
 // book-update-to-decision latencies it keeps for the p99.
 import type { OrderBook } from '@polybot/schemas';
-import type { RunnerStats } from '../shared/ipc.ts';
+import type { IgnoredNewsRule, RunnerStats } from '../shared/ipc.ts';
 import type { ModeDecision } from './mode.ts';
 import type { RecentOpportunities } from './recent.ts';
 import type { RiskEngine } from './risk.ts';
@@ -36,6 +36,7 @@ export interface StatsSources {
   counters: { tradesPlaced: number; opportunitiesSeen: number; lastError: string | null };
   latencies: DecisionLatencies;
   recent: RecentOpportunities;
+  ignoredNewsRules: IgnoredNewsRule[];
 }
 
 export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStats {
@@ -58,5 +59,6 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
     decisionP99Ms: src.latencies.p99(),
     decisions: src.latencies.decisions,
     recentOpportunities: src.recent.list(),
+    ignoredNewsRules: src.ignoredNewsRules,
   };
 }

@@ -260,7 +260,7 @@ export class PolybotRunner {
   currentStats(): RunnerStats {
     return assembleStats({
       risk: this.risk, books: this.books, mode: this.mode, limitReached: this.limitReached, counters: this.stats, latencies: this.latencies,
-      recent: this.recent,
+      recent: this.recent, ignoredNewsRules: this.news.ignored,
     });
   }
 

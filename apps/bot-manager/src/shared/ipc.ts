@@ -157,6 +157,10 @@ export const RecentOpportunitySchema = z.object({
 export type RecentOpportunity = z.infer<typeof RecentOpportunitySchema>;
 export const RECENT_OPPORTUNITIES = 10;
 
+/** A news rule of the user's config the runner does not act on, and why, in words for the user. */
+export const IgnoredNewsRuleSchema = z.object({ ruleId: z.string(), reason: z.string() });
+export type IgnoredNewsRule = z.infer<typeof IgnoredNewsRuleSchema>;
+
 export const RunnerStatsSchema = z.object({
   state: z.enum(['running', 'limit_reached', 'error']),
   mode: z.enum(['paper', 'live']),
@@ -172,6 +176,8 @@ export const RunnerStatsSchema = z.object({
   decisions: z.number().int(),
   /** The last opportunities met, newest first. */
   recentOpportunities: z.array(RecentOpportunitySchema).max(RECENT_OPPORTUNITIES),
+  /** Recomputed whenever the rules are (init, config applied); empty when every rule is acted on. */
+  ignoredNewsRules: z.array(IgnoredNewsRuleSchema),
 });
 export type RunnerStats = z.infer<typeof RunnerStatsSchema>;
 
