@@ -1,31 +1,10 @@
-// What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure, and the
-// book-update-to-decision latencies it keeps for the p99.
+// What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure.
 import type { OrderBook } from '@polybot/schemas';
 import type { IgnoredNewsRule, RunnerStats } from '../shared/ipc.ts';
+import type { DecisionLatencies } from './decision-latency.ts';
 import type { ModeDecision } from './mode.ts';
 import type { RecentOpportunities } from './recent.ts';
 import type { RiskEngine } from './risk.ts';
-
-/** Hub receive in the manager → strategy evaluated here, per book update priced at once. */
-export class DecisionLatencies {
-  private readonly samples: number[] = [];
-  private count = 0;
-
-  record(ms: number): void {
-    this.count++;
-    this.samples.push(ms);
-    if (this.samples.length > 2000) this.samples.splice(0, 1000);
-  }
-
-  get decisions(): number {
-    return this.count;
-  }
-
-  p99(): number | null {
-    const sorted = [...this.samples].sort((a, b) => a - b);
-    return sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? null);
-  }
-}
 
 export interface StatsSources {
   risk: RiskEngine;
@@ -56,7 +35,7 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
       ? `monthly trade limit reached: no room for ${lr.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
       : null),
     lastError: src.counters.lastError,
-    decisionP99Ms: src.latencies.p99(),
+    decisionP99Ms: src.latencies.p99(nowMs),
     decisions: src.latencies.decisions,
     recentOpportunities: src.recent.list(),
     ignoredNewsRules: src.ignoredNewsRules,

@@ -7,12 +7,13 @@ import { coerceError } from '../shared/errors.ts';
 import type { FromRunner, InitMessage, NewsItemMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
 import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
+import { DecisionLatencies } from './decision-latency.ts';
 import { basketMode, decideMode, type Mode, type ModeDecision } from './mode.ts';
 import { newsEnabled, NewsTrader, strategyRules } from './news.ts';
 import { executeReserved, reserveOrders, type OrderPath } from './order-path.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
-import { assembleStats, DecisionLatencies } from './runner-stats.ts';
+import { assembleStats } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
 

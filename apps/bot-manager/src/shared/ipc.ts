@@ -172,6 +172,7 @@ export const RunnerStatsSchema = z.object({
   haltedUntil: z.string().nullable(),
   haltReason: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** Book-update-to-decision p99 over the last 60 s (runner/decision-latency.ts); null without decisions in it. */
   decisionP99Ms: z.number().nullable(),
   decisions: z.number().int(),
   /** The last opportunities met, newest first. */
