@@ -73,6 +73,13 @@ describe('dashboard and settings in Chromium', () => {
     await a.getByText('A venue rejected your keys').waitFor();
     await shoot(a, '11-dashboard-error');
     await stack.db.sql`update public.polybot_bot_status set state = 'running', last_error = null where user_id = ${userA}`;
+    // A runner still on the plan before a change (its heartbeat names it) is shown as such until it restarts.
+    await stack.db.sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"pro"}' where user_id = ${userA}`;
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    expect(await a.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month · your bot still runs on Pro and restarts with it in a moment');
+    await stack.db.sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"free"}' where user_id = ${userA}`;
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    expect(await a.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month');
     // a trade of one's own opens
     const [first] = await stack.db.sql<{ id: number }[]>`select id from public.polybot_trades where user_id = ${userA} order by id limit 1`;
     const own = await a.goto(`${stack.baseUrl}/trades/${first?.id ?? 0}`);

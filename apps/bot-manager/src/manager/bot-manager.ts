@@ -201,7 +201,7 @@ export class BotManager extends EventEmitter {
         if (first || newConfig || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
           s.lastStatusWrite = now;
           s.statusConfigVersion = msg.configVersion;
-          void writeHeartbeat(this.sql, s.userId, { pid: proc.pid, managerId: this.opts.managerId, configVersion: msg.configVersion, stats: msg.stats })
+          void writeHeartbeat(this.sql, s.userId, { pid: proc.pid, managerId: this.opts.managerId, configVersion: msg.configVersion, stats: msg.stats, plan: s.applied?.plan ?? null })
             .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
         }
         return;

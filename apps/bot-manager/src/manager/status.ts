@@ -11,10 +11,13 @@ export function writeStatus(sql: Sql, userId: string, update: BotStatusUpdate): 
 export async function writeHeartbeat(
   sql: Sql,
   userId: string,
-  hb: { pid: number; managerId: string; configVersion: number; stats: RunnerStats },
+  hb: { pid: number; managerId: string; configVersion: number; stats: RunnerStats; plan: { tier: string; monthlyTradeLimit: number } | null },
 ): Promise<void> {
   const s = hb.stats;
   const stats = {
+    // The plan this runner was started with: right after an upgrade the profile already names the new plan while the
+    // old runner still trades under the old one, and the dashboard says so instead of claiming the new limits.
+    ...(hb.plan ? { plan_tier: hb.plan.tier, plan_monthly_trade_limit: hb.plan.monthlyTradeLimit } : {}),
     pnl_today_usd: s.pnlTodayUsd, open_positions: s.openPositions, trades_placed: s.tradesPlaced,
     opportunities_seen: s.opportunitiesSeen, mode_reason: s.modeReason, decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.

@@ -63,6 +63,7 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         <Link href="/settings/billing">
           {view.planName} plan · {view.monthlyTradeLimit.toLocaleString('en-US')} trades/month
         </Link>
+        {view.botPlanName ? <span className="muted"> · your bot still runs on {view.botPlanName} and restarts with it in a moment</span> : null}
       </p>
       {view.ignoredNewsRules > 0 ? (
         <p className="banner banner-warn" style={{ margin: 0 }} data-testid="ignored-rules-warning">

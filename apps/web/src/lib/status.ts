@@ -2,6 +2,7 @@
 import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { z } from 'zod';
 import { planName } from './data.ts';
 import { explainError } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
@@ -20,8 +21,16 @@ export interface StatusView {
   monthlyTradeLimit: number;
   /** The plan's name. The bot's runner takes its limits from the profile and restarts when they change. */
   planName: string;
+  /**
+   * The plan the running bot still trades under when it is not the profile's (from its heartbeat's `plan_tier`): for
+   * the seconds between a plan change and the runner's restart. Null when they agree or no bot runs.
+   */
+  botPlanName: string | null;
   ignoredNewsRules: number;
 }
+
+const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
+const BotPlanSchema = z.object({ plan_tier: z.string() }).nullable().catch(null);
 
 const STATE_LABELS: Record<string, string> = {
   stopped: 'Stopped',
@@ -39,6 +48,8 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const [status, config, profile] = [await getOwnBotStatus(tx), await getOwnConfig(tx), await getOwnProfile(tx)];
   const state = profile?.is_suspended ? 'suspended' : (status?.state ?? 'stopped');
   const mode = status?.mode ?? (config?.dry_run === false ? 'live' : 'paper');
+  const tier = profile?.subscription_tier ?? 'free';
+  const botTier = status && RUNNING.has(state) ? (BotPlanSchema.parse(status.stats)?.plan_tier ?? null) : null;
   return {
     state,
     stateLabel: STATE_LABELS[state] ?? state,
@@ -51,7 +62,8 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     problem: profile?.is_suspended ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.` : explainError(status?.last_error ?? null),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
-    planName: await planName(tx, profile?.subscription_tier ?? 'free'),
+    planName: await planName(tx, tier),
+    botPlanName: botTier !== null && botTier !== tier ? await planName(tx, botTier) : null,
     ignoredNewsRules: Object.keys(ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? [])).length,
   };
 }
