@@ -13,7 +13,7 @@ import { startStack, type Stack } from './support/stack.ts';
 
 interface Advanced {
   advanced_config: {
-    followedWallets?: { address: string; scale: number; maxPerTradeUsd: number }[];
+    followedWallets?: { address: string; scale: number; maxPerTradeUsd: number; maxSlippage?: number }[];
     newsRules?: { id: string; feed: string; keywords: string[]; venue: string; instrumentId: string; side: string; maxPrice: number; confidence: number; maxSizeUsd?: number; windowMinutes: number }[];
   };
   config_version: number;
@@ -52,10 +52,12 @@ async function fillNumbers(page: Page, formName: string, fields: Record<string, 
   throw new Error(`could not fill ${formName}`);
 }
 
-async function fillWallet(page: Page, address: string, scale: string, max: string): Promise<void> {
+async function fillWallet(page: Page, address: string, scale: string, max: string, slippage = ''): Promise<void> {
   const form = page.getByRole('form', { name: WALLETS });
   await form.getByLabel('Wallet address').fill(address);
-  await fillNumbers(page, WALLETS, { scale: ['Scale', scale], maxPerTradeUsd: ['Max per trade (USD)', max] });
+  await fillNumbers(page, WALLETS, {
+    scale: ['Scale', scale], maxPerTradeUsd: ['Max per trade (USD)', max], maxSlippage: ['Max price above theirs (USD per share)', slippage],
+  });
 }
 
 async function fillRule(page: Page, r: { feed: string; keywords: string; venue: string; id: string; side: string; maxPrice: string; confidence: string; budget: string; window: string }) {
@@ -100,13 +102,14 @@ describe('followed wallets and news rules in Chromium', () => {
     await shoot(a, 'strategies-01-empty');
     const v0 = (await advanced(userA)).config_version;
 
-    await fillWallet(a, WALLET, '0.5', '250');
+    await fillWallet(a, WALLET, '0.5', '250', '0.05');
     await submit(a, WALLETS, 'Follow wallet');
     await a.getByText(`Wallet added. Configuration version ${v0 + 1}`).waitFor();
     const afterWallet = await advanced(userA);
     expect(afterWallet.config_version).toBe(v0 + 1);
-    expect(afterWallet.advanced_config.followedWallets).toEqual([{ address: WALLET.toLowerCase(), scale: 0.5, maxPerTradeUsd: 250 }]);
+    expect(afterWallet.advanced_config.followedWallets).toEqual([{ address: WALLET.toLowerCase(), scale: 0.5, maxPerTradeUsd: 250, maxSlippage: 0.05 }]);
     const entry = a.locator(`[data-wallet="${WALLET.toLowerCase()}"]`);
+    expect(await entry.textContent()).toContain('pays at most $0.05 above their price');
     expect(await entry.locator('code').first().textContent()).toBe('0xabcd…ef01');
     expect(await entry.locator('code').first().getAttribute('title')).toBe(WALLET.toLowerCase());
     // the add form is empty again for the next wallet
@@ -130,8 +133,9 @@ describe('followed wallets and news rules in Chromium', () => {
     await a.goto(`${stack.baseUrl}/settings/config`);
     const before = await advanced(userA);
 
-    await fillWallet(a, 'not-a-wallet', '0', '12abc');
+    await fillWallet(a, 'not-a-wallet', '0', '12abc', '-0.01');
     await submit(a, WALLETS, 'Follow wallet');
+    expect(await fieldError(a, 'maxSlippage')).toBe('Max price above theirs (USD per share) must be at least 0');
     expect(await fieldError(a, 'address')).toContain('0x-prefixed 40-hex-digit address');
     expect(await fieldError(a, 'scale')).toBe('Scale must be more than 0');
     expect(await fieldError(a, 'maxPerTradeUsd')).toBe('Max per trade (USD) must be a number');
@@ -140,8 +144,9 @@ describe('followed wallets and news rules in Chromium', () => {
     expect(await a.getByRole('form', { name: WALLETS }).getByLabel('Scale').inputValue()).toBe('0');
     await shoot(a, 'strategies-03-wallet-errors');
 
-    await fillWallet(a, '0x123', '11', '100001');
+    await fillWallet(a, '0x123', '11', '100001', '0.25');
     await submit(a, WALLETS, 'Follow wallet');
+    expect(await fieldError(a, 'maxSlippage')).toBe('Max price above theirs (USD per share) must be at most 0.2');
     expect(await fieldError(a, 'scale')).toBe('Scale must be at most 10');
     expect(await fieldError(a, 'maxPerTradeUsd')).toBe('Max per trade (USD) must be at most 100,000');
     expect(await fieldError(a, 'address')).toContain('0x-prefixed');

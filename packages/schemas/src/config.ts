@@ -17,6 +17,10 @@ const bounded = (key: keyof typeof CONFIG_LIMITS, label: string) =>
     .min(CONFIG_LIMITS[key].min, { error: `${label} must be at least ${shown(CONFIG_LIMITS[key].min)}` })
     .max(CONFIG_LIMITS[key].max, { error: `${label} must be at most ${shown(CONFIG_LIMITS[key].max)}` });
 
+/** Copy trading: the default and the largest allowed price a follower pays above the leader's (dollars per share). */
+export const COPY_DEFAULT_MAX_SLIPPAGE = 0.02;
+export const COPY_MAX_SLIPPAGE_LIMIT = 0.2;
+
 export const NotificationChannelSchema = z.enum(['email', 'webhook', 'telegram']);
 
 export const NewsRuleSchema = z.object({
@@ -39,6 +43,11 @@ export const FollowedWalletSchema = z.object({
   address: z.string().regex(/^0x[0-9a-fA-F]{40}$/, { error: 'wallet must be a 0x-prefixed 40-hex-digit address' }),
   scale: z.number().gt(0).max(10),
   maxPerTradeUsd: z.number().min(1).max(100_000),
+  /**
+   * Highest price paid above the leader's, dollars per share (prices run 0–1). Unset: the bot's default,
+   * COPY_DEFAULT_MAX_SLIPPAGE. 0 copies only at the leader's price or better.
+   */
+  maxSlippage: z.number().min(0).max(COPY_MAX_SLIPPAGE_LIMIT).optional(),
 });
 export type FollowedWallet = z.infer<typeof FollowedWalletSchema>;
 

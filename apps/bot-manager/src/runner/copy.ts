@@ -3,12 +3,10 @@
 // once: the seen set starts from the hashes this user's booked copy trades carry (sent in init, so a restart does not
 // mirror again), and the order's client order id derives from the opportunity id `copy:<txHash>:<token>`, so a
 // replay that got through anyway would book nothing new (recordTrade is idempotent per client order id).
-import type { Opportunity, PlanFeatures } from '@polybot/schemas';
+import { COPY_DEFAULT_MAX_SLIPPAGE, type Opportunity, type PlanFeatures } from '@polybot/schemas';
 import { copyTrades, type CopyParams, type MarketSnapshot } from '@polybot/strategies';
 import type { RunnerConfig, WalletTradeMessage } from '../shared/ipc.ts';
 
-/** Highest price we pay above the leader's (absolute, price units). */
-export const COPY_MAX_SLIPPAGE = 0.02;
 /** A leader's trade older than this is not followed any more: the moment has passed. */
 export const COPY_MAX_TRADE_AGE_MS = 10 * 60_000;
 const MAX_QUEUE = 500;
@@ -52,7 +50,7 @@ export class CopyTrader {
       return [];
     }
     const params: CopyParams = {
-      scale: wallet.scale, maxPerTradeUsd: wallet.maxPerTradeUsd, maxTradeSizeUsd, maxSlippage: COPY_MAX_SLIPPAGE,
+      scale: wallet.scale, maxPerTradeUsd: wallet.maxPerTradeUsd, maxTradeSizeUsd, maxSlippage: wallet.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE,
       maxTradeAgeMs: COPY_MAX_TRADE_AGE_MS, maxBookAgeMs: config.max_book_age_ms,
     };
     return copyTrades({ snapshot, trades: [trade], followedWallets: new Set([trade.wallet]), seenTxHashes: this.seen }, params, nowMs);

@@ -1,6 +1,6 @@
 // Copy trading's parameters: the wallets the bot mirrors, each scaled and capped. Add and remove are separate
 // forms (each its own server action); removing asks for a second click inside the entry.
-import type { FollowedWallet } from '@polybot/schemas';
+import { COPY_DEFAULT_MAX_SLIPPAGE, COPY_MAX_SLIPPAGE_LIMIT, type FollowedWallet } from '@polybot/schemas';
 import { addFollowedWallet, removeFollowedWallet } from '../app/actions/strategies.ts';
 import { ActionForm, Field, Submit } from './form.tsx';
 
@@ -25,6 +25,9 @@ export function FollowedWallets({ wallets, max }: { wallets: FollowedWallet[]; m
                 </span>
                 <span>
                   max <strong>{usd(w.maxPerTradeUsd)}</strong> per trade
+                </span>
+                <span>
+                  pays at most <strong>${(w.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE).toLocaleString('en-US', { maximumFractionDigits: 3 })}</strong> above their price
                 </span>
               </div>
               <details className="confirm">
@@ -57,6 +60,15 @@ export function FollowedWallets({ wallets, max }: { wallets: FollowedWallet[]; m
               max={100_000}
               defaultValue={100}
               hint="Cap per copied trade: 1 – 100,000."
+            />
+            <Field
+              name="maxSlippage"
+              label="Max price above theirs (USD per share)"
+              type="number"
+              step="0.001"
+              min={0}
+              max={COPY_MAX_SLIPPAGE_LIMIT}
+              hint={`Optional: 0 – ${COPY_MAX_SLIPPAGE_LIMIT}; empty means ${COPY_DEFAULT_MAX_SLIPPAGE}. Prices run 0 – 1, so 0.02 is 2¢ a share.`}
             />
           </div>
           <Submit>Follow wallet</Submit>

@@ -20,7 +20,7 @@ const MAX_ENTRIES = 50;
 // A blank required number is a mistake, not "unset": NaN makes the schema say "<label> must be a number".
 const required = (form: FormData, key: string): number => num(form, key) ?? Number.NaN;
 
-const WALLET_LABELS = { address: 'Wallet address', scale: 'Scale', maxPerTradeUsd: 'Max per trade (USD)' };
+const WALLET_LABELS = { address: 'Wallet address', scale: 'Scale', maxPerTradeUsd: 'Max per trade (USD)', maxSlippage: 'Max price above theirs (USD per share)' };
 const RULE_LABELS = {
   feed: 'Feed',
   keywords: 'Keywords',
@@ -61,7 +61,12 @@ function done(kind: string, version: number): string {
 
 export const addFollowedWallet = action(
   FollowedWalletSchema,
-  (form) => ({ address: str(form, 'address')?.trim() ?? '', scale: required(form, 'scale'), maxPerTradeUsd: required(form, 'maxPerTradeUsd') }),
+  (form) => ({
+    address: str(form, 'address')?.trim() ?? '',
+    scale: required(form, 'scale'),
+    maxPerTradeUsd: required(form, 'maxPerTradeUsd'),
+    maxSlippage: num(form, 'maxSlippage'),
+  }),
   async (claims, wallet) => {
     // Stored lower-case: the bot matches trades by lower-case address, and 0xAB… and 0xab… are one wallet.
     const address = wallet.address.toLowerCase();
