@@ -56,7 +56,7 @@ async function fillWallet(page: Page, address: string, scale: string, max: strin
   const form = page.getByRole('form', { name: WALLETS });
   await form.getByLabel('Wallet address').fill(address);
   await fillNumbers(page, WALLETS, {
-    scale: ['Scale', scale], maxPerTradeUsd: ['Max per trade (USD)', max], maxSlippage: ['Max price above theirs (USD per share)', slippage],
+    scale: ['Scale', scale], maxPerTradeUsd: ['Max per trade (USD)', max], maxSlippage: ['Max over their price ($)', slippage],
   });
 }
 
@@ -135,7 +135,7 @@ describe('followed wallets and news rules in Chromium', () => {
 
     await fillWallet(a, 'not-a-wallet', '0', '12abc', '-0.01');
     await submit(a, WALLETS, 'Follow wallet');
-    expect(await fieldError(a, 'maxSlippage')).toBe('Max price above theirs (USD per share) must be at least 0');
+    expect(await fieldError(a, 'maxSlippage')).toBe('Max over their price ($) must be at least 0');
     expect(await fieldError(a, 'address')).toContain('0x-prefixed 40-hex-digit address');
     expect(await fieldError(a, 'scale')).toBe('Scale must be more than 0');
     expect(await fieldError(a, 'maxPerTradeUsd')).toBe('Max per trade (USD) must be a number');
@@ -146,7 +146,7 @@ describe('followed wallets and news rules in Chromium', () => {
 
     await fillWallet(a, '0x123', '11', '100001', '0.25');
     await submit(a, WALLETS, 'Follow wallet');
-    expect(await fieldError(a, 'maxSlippage')).toBe('Max price above theirs (USD per share) must be at most 0.2');
+    expect(await fieldError(a, 'maxSlippage')).toBe('Max over their price ($) must be at most 0.2');
     expect(await fieldError(a, 'scale')).toBe('Scale must be at most 10');
     expect(await fieldError(a, 'maxPerTradeUsd')).toBe('Max per trade (USD) must be at most 100,000');
     expect(await fieldError(a, 'address')).toContain('0x-prefixed');

@@ -63,7 +63,7 @@ export function FollowedWallets({ wallets, max }: { wallets: FollowedWallet[]; m
             />
             <Field
               name="maxSlippage"
-              label="Max price above theirs (USD per share)"
+              label="Max over their price ($)"
               type="number"
               step="0.001"
               min={0}

@@ -20,7 +20,7 @@ const MAX_ENTRIES = 50;
 // A blank required number is a mistake, not "unset": NaN makes the schema say "<label> must be a number".
 const required = (form: FormData, key: string): number => num(form, key) ?? Number.NaN;
 
-const WALLET_LABELS = { address: 'Wallet address', scale: 'Scale', maxPerTradeUsd: 'Max per trade (USD)', maxSlippage: 'Max price above theirs (USD per share)' };
+const WALLET_LABELS = { address: 'Wallet address', scale: 'Scale', maxPerTradeUsd: 'Max per trade (USD)', maxSlippage: 'Max over their price ($)' };
 const RULE_LABELS = {
   feed: 'Feed',
   keywords: 'Keywords',
