@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startStripeEmulator, type StripeEmulator } from '@polybot/local-stack/stripe';
+import { denoCommand, denoTlsEnv, startStripeEmulator, type StripeEmulator } from '@polybot/local-stack/stripe';
 import { createTestDatabase, type TestDatabase } from './helpers.ts';
 
 const FUNCTION_DIR = fileURLToPath(new URL('../functions/stripe-webhook/', import.meta.url));
@@ -24,10 +24,11 @@ afterAll(async () => {
 
 function runDenoTests(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['--no-install', 'deno', 'test', '--allow-net', '--allow-env', '--allow-read', '--no-prompt',
-      '--config', `${FUNCTION_DIR}deno.json`, FUNCTION_DIR], {
+    const deno = denoCommand(['test', '--allow-net', '--allow-env', '--allow-read', '--no-prompt',
+      '--config', `${FUNCTION_DIR}deno.json`, FUNCTION_DIR]);
+    const child = spawn(deno.command, deno.args, {
       cwd: FUNCTION_DIR,
-      env: { ...process.env, NO_COLOR: '1', ...env },
+      env: { ...process.env, ...denoTlsEnv(), NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

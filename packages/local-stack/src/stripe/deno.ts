@@ -14,3 +14,12 @@ export function denoCommand(args: string[]): { command: string; args: string[] }
   }
   return { command: 'npx', args: ['--no-install', 'deno', ...args] };
 }
+
+// Deno trusts only its bundled Mozilla roots unless told otherwise, so behind a TLS-inspecting proxy (a corporate
+// CA installed in the system store, as on our CI machines) its first `npm:` download fails with "invalid peer
+// certificate: UnknownIssuer" while npm itself works. Trust the system store as well, as Node and npm do here.
+export function denoTlsEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = { DENO_TLS_CA_STORE: env.DENO_TLS_CA_STORE ?? 'mozilla,system' };
+  if (env.DENO_CERT) out.DENO_CERT = env.DENO_CERT;
+  return out;
+}

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../postgres/index.ts';
-import { denoCommand } from './deno.ts';
+import { denoCommand, denoTlsEnv } from './deno.ts';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../../../supabase/functions/', import.meta.url));
 
@@ -29,7 +29,7 @@ export async function serveEdgeFunction(options: {
     {
       cwd: dir,
       // Only what the function needs (plus what npx/deno need to start): never the parent's secrets wholesale.
-      env: { ...passThroughEnv(), NO_COLOR: '1', ...options.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
+      env: { ...passThroughEnv(), ...denoTlsEnv(), NO_COLOR: '1', ...options.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

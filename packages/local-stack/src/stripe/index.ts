@@ -5,5 +5,5 @@ export { serveEdgeFunction, type EdgeFunctionServer } from './edge.ts';
 export { signPayload, type DeliveryAttempt } from './webhooks.ts';
 export { TEST_CARDS } from './store.ts';
 export { parseForm } from './form.ts';
-export { denoCommand } from './deno.ts';
+export { denoCommand, denoTlsEnv } from './deno.ts';
 export { startLocalBilling, type LocalBilling } from './local-billing.ts';
