@@ -64,7 +64,13 @@ test('checkout session: right price, one reused customer stored on the profile, 
   expect((await billingOf(userId)).stripe_customer_id).toBe(first.customerId);
 
   const session = await stack.stripe.checkout.sessions.retrieve(first.id);
-  expect(session).toMatchObject({ mode: 'subscription', customer: first.customerId, client_reference_id: userId, success_url: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}' });
+  expect(session).toMatchObject({
+    mode: 'subscription', status: 'open', customer: first.customerId, client_reference_id: userId,
+    success_url: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}', cancel_url: 'http://app.test/billing?canceled=1',
+  });
+  // Exactly our metadata: the user (the webhook's fallback when the customer is unknown) and the tier bought.
+  expect(session.metadata).toEqual({ user_id: userId, tier: 'pro' });
+  expect((await stack.stripe.checkout.sessions.retrieve(second.id)).metadata).toEqual({ user_id: userId, tier: 'basic' });
   const items = await stack.stripe.checkout.sessions.listLineItems(first.id);
   expect(items.data.map((i) => i.price?.id)).toEqual([stack.prices.pro]);
   expect((await stack.stripe.customers.retrieve(first.customerId))).toMatchObject({ metadata: { user_id: userId } });
@@ -94,6 +100,8 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
       stripe_customer_id: session.customerId, monthly_trade_limit: 10000, live_trading_allowed: true,
     });
     expect(upgraded.subscription_expires_at?.getTime()).toBe(periodEnd);
+    // subscription_data.metadata reached the subscription Checkout created (its events carry the user id).
+    expect(sub.metadata).toEqual({ user_id: userId });
     expect(stack.emulator.webhooks.attempts.every((a) => a.status === 200)).toBe(true);
     // The bot-manager learns of the upgrade through the profile trigger's NOTIFY.
     await expect.poll(() => notified.length, { timeout: 15_000 }).toBeGreaterThan(0);

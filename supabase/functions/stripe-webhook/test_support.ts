@@ -21,6 +21,7 @@ export function connect(url: string): postgres.Sql {
   return postgres(url, { max: 4, onnotice: () => {} });
 }
 
+/** The handler with the re-read off (payload only): for tests of what holds before any Stripe call. */
 export function handlerFor(sql: postgres.Sql): (req: Request) => Promise<Response> {
   return createWebhookHandler({ sql, webhookSecret: SECRET, prices: PRICES, log: () => {} });
 }

@@ -1,5 +1,9 @@
-// deno test for the stripe-webhook edge function against a real Postgres (SUPABASE_DB_URL), driven by
+// deno test for the stripe-webhook handler against a real Postgres (SUPABASE_DB_URL), driven by
 // supabase/tests/billing-webhook.test.ts, which starts a throwaway migrated database and runs this file.
+// These run the handler WITHOUT the subscription re-read, on hand-written payloads: they isolate what must hold
+// before any Stripe call — signature checks, idempotency, the order guards by event time, rollback on database
+// failure. The same disorders through the production configuration (re-reading from Stripe, with the events Stripe
+// emitted for real lifecycles) are in lifecycle_test.ts.
 import { assertEquals, assertNotEquals } from './assert.ts';
 import {
   T0, billingOf, connect, createUser, dbUrl, eventCount, handlerFor, idOf, invoiceEvent, signedRequest,

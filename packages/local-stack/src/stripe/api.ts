@@ -37,9 +37,15 @@ export class StripeApi {
         c.email = str(form, 'email') ?? c.email;
         c.name = str(form, 'name') ?? c.name;
         c.metadata = { ...c.metadata, ...metadata(form) };
+        const defaultMethod = str(obj(form, 'invoice_settings'), 'default_payment_method');
+        if (defaultMethod) s.setDefaultPaymentMethod(c, defaultMethod);
         s.emit('customer.updated', c);
         return c;
       }
+      case 'POST payment_methods/:id/attach':
+        return s.attachPaymentMethod(id ?? '', required(form, 'customer'));
+      case 'GET payment_methods/:id':
+        return s.get(s.paymentMethods, id ?? '', 'PaymentMethod');
       case 'GET customers':
         return this.page('/v1/customers', [...s.customers.values()].filter((c) => !query.get('email') || c.email === query.get('email')), query);
       case 'POST products': {
@@ -122,6 +128,12 @@ export class StripeApi {
       }
       case 'GET invoices/:id':
         return s.get(s.invoices, id ?? '', 'invoice');
+      case 'POST invoices/:id/pay': {
+        const paymentMethod = str(form, 'payment_method');
+        const result = s.payInvoice(id ?? '', { ...(paymentMethod ? { paymentMethod } : {}), outOfBand: bool(form, 'paid_out_of_band') === true });
+        if (!result.ok) throw new StripeApiError(402, 'card_error', result.message, undefined, 'card_declined');
+        return result.invoice;
+      }
       case 'GET events':
         return this.page('/v1/events', s.events.filter((e) => !query.get('type') || e.type === query.get('type')), query);
       case 'GET events/:id':
@@ -131,10 +143,19 @@ export class StripeApi {
     }
   }
 
-  /** Newest first, cut at `limit` (default 10, max 100), like every Stripe list. */
-  private page<T extends { created: number }>(url: string, items: T[], query: URLSearchParams) {
+  /**
+   * Newest first, cut at `limit` (default 10, max 100), like every Stripe list; `starting_after=<id>` continues after
+   * that object (what the SDK's auto-pagination sends).
+   */
+  private page<T extends { id: string; created: number }>(url: string, items: T[], query: URLSearchParams) {
     const limit = Math.min(Math.max(Number(query.get('limit') ?? '10') || 10, 1), 100);
-    const sorted = items.map((item, i) => ({ item, i })).sort((a, b) => b.item.created - a.item.created || b.i - a.i).map((x) => x.item);
+    let sorted = items.map((item, i) => ({ item, i })).sort((a, b) => b.item.created - a.item.created || b.i - a.i).map((x) => x.item);
+    const after = query.get('starting_after');
+    if (after) {
+      const at = sorted.findIndex((item) => item.id === after);
+      if (at < 0) throw new StripeApiError(400, 'invalid_request_error', `Invalid starting_after: no object with id ${after} in this list.`, 'starting_after');
+      sorted = sorted.slice(at + 1);
+    }
     return { ...listOf(url, sorted.slice(0, limit)), has_more: sorted.length > limit };
   }
 

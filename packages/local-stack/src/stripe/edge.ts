@@ -1,5 +1,7 @@
-// Serve a Supabase edge function locally the way the platform runs it: Deno, the function's own deno.json, its
-// environment, nothing else. Used by `npm start` and end-to-end tests; production uses `supabase functions deploy`.
+// Serve a Supabase edge function locally the way the platform runs it: `deno serve` on the function's
+// `export default { fetch }` (the declarative handler the hosted Edge Runtime loads too), the function's own
+// deno.json, its environment, nothing else. Used by `npm start` and end-to-end tests; production uses
+// `supabase functions deploy`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../postgres/index.ts';
@@ -22,14 +24,17 @@ export async function serveEdgeFunction(options: {
   if (!/^[a-z0-9-]+$/.test(options.name)) throw new Error(`invalid edge function name ${options.name}`);
   const dir = `${FUNCTIONS_DIR}${options.name}/`;
   const port = options.port ?? (await findFreePort());
-  const deno = denoCommand(['run', '--allow-net', '--allow-env', '--allow-read', '--no-prompt', '--config', `${dir}deno.json`, `${dir}index.ts`]);
+  const deno = denoCommand([
+    'serve', '--port', String(port), '--host', '127.0.0.1',
+    '--allow-net', '--allow-env', '--allow-read', '--no-prompt', '--config', `${dir}deno.json`, `${dir}index.ts`,
+  ]);
   const child = spawn(
     deno.command,
     deno.args,
     {
       cwd: dir,
       // Only what the function needs (plus what npx/deno need to start): never the parent's secrets wholesale.
-      env: { ...passThroughEnv(), ...denoTlsEnv(), NO_COLOR: '1', ...options.env, PORT: String(port), HOSTNAME: '127.0.0.1' },
+      env: { ...passThroughEnv(), ...denoTlsEnv(), NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -77,6 +77,18 @@ describe('API through the SDK', () => {
     expect((await stripe.checkout.sessions.retrieve(session.id)).id).toBe(session.id);
   });
 
+  test('lists are newest first and page with starting_after (the SDK auto-paginates through them)', async () => {
+    const made = [];
+    for (let i = 0; i < 5; i++) made.push((await stripe.customers.create({ email: `page${i}@example.test` })).id);
+    const first = await stripe.customers.list({ limit: 2 });
+    expect(first.data.map((c) => c.id)).toEqual([made[4], made[3]]);
+    expect(first.has_more).toBe(true);
+    const all: string[] = [];
+    for await (const c of stripe.customers.list({ limit: 2 })) all.push(c.id);
+    expect(all).toEqual([...made].reverse());
+    await expect(stripe.customers.list({ starting_after: 'cus_nope' })).rejects.toMatchObject({ statusCode: 400, param: 'starting_after' });
+  });
+
   test('idempotency keys replay the first response', async () => {
     const a = await stripe.customers.create({ email: 'x@example.test' }, { idempotencyKey: 'same-key' });
     const b = await stripe.customers.create({ email: 'x@example.test' }, { idempotencyKey: 'same-key' });
@@ -151,6 +163,65 @@ describe('portal and test clock', () => {
     expect((await stripe.subscriptions.retrieve(subId)).status).toBe('past_due');
     await emu.advanceClock(31 * 86_400_000);
     expect((await stripe.subscriptions.retrieve(subId)).status).toBe('unpaid');
+  });
+
+  test('a default payment method whose charges fail: renewal → past_due; invoices.pay with a good card → active again', async () => {
+    const { session, customer } = await paidSubscription();
+    const subId = String((await stripe.checkout.sessions.retrieve(session.id)).subscription);
+    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customer.id });
+    expect(failing).toMatchObject({ object: 'payment_method', type: 'card', customer: customer.id, card: { last4: '0341' } });
+    const updated = await stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: failing.id } });
+    expect(updated.invoice_settings?.default_payment_method).toBe(failing.id);
+
+    await emu.advanceClock(32 * 86_400_000);
+    const pastDue = await stripe.subscriptions.retrieve(subId);
+    expect(pastDue.status).toBe('past_due');
+    const open = String(pastDue.latest_invoice);
+    expect((await stripe.invoices.retrieve(open)).status).toBe('open');
+    // Retrying with the same failing card: declined (a card error), still open, still past_due.
+    await expect(stripe.invoices.pay(open)).rejects.toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'card_declined' });
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('past_due');
+
+    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const paid = await stripe.invoices.pay(open, { payment_method: visa.id });
+    expect(paid).toMatchObject({ status: 'paid', amount_remaining: 0 });
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('active');
+    await expect(stripe.invoices.pay(open)).rejects.toMatchObject({ statusCode: 400, code: 'invoice_already_paid' });
+    const types = emu.store.events.map((e) => e.type);
+    expect(types.slice(-4)).toEqual(['invoice.payment_failed', 'payment_method.attached', 'customer.subscription.updated', 'invoice.paid']);
+    // The card that paid is charged at the next renewal.
+    await emu.advanceClock(31 * 86_400_000);
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('active');
+
+    const stranger = await stripe.customers.create({});
+    const theirs = await stripe.paymentMethods.attach('pm_card_visa', { customer: stranger.id });
+    await expect(stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: theirs.id } })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(stripe.paymentMethods.attach('pm_card_nonsense', { customer: customer.id })).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
+  test('an unpaid subscription is paid on the hosted invoice page: a declined card changes nothing, 4242 makes it active', async () => {
+    const { session, customer } = await paidSubscription();
+    const subId = String((await stripe.checkout.sessions.retrieve(session.id)).subscription);
+    emu.store.setCard(customer.id, '4000000000000002');
+    await emu.advanceClock(32 * 86_400_000);
+    await emu.advanceClock(31 * 86_400_000);
+    const unpaid = await stripe.subscriptions.retrieve(subId);
+    expect(unpaid.status).toBe('unpaid');
+    const invoice = await stripe.invoices.retrieve(String(unpaid.latest_invoice));
+    const page = await (await fetch(invoice.hosted_invoice_url ?? '')).text();
+    expect(page).toContain('id="pay-invoice"');
+
+    const declined = await post(invoice.hosted_invoice_url ?? '', { card: '4000 0000 0000 0002' });
+    expect(declined.status).toBe(402);
+    expect(await declined.text()).toContain('Your card was declined.');
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('unpaid');
+
+    const paid = await post(invoice.hosted_invoice_url ?? '', { card: '4242 4242 4242 4242' });
+    expect(paid.status).toBe(303);
+    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+    expect((await stripe.subscriptions.retrieve(subId)).status).toBe('active');
+    expect(await (await fetch(invoice.hosted_invoice_url ?? '')).text()).not.toContain('id="pay-invoice"');
+    expect((await post(invoice.hosted_invoice_url ?? '', { card: '4242 4242 4242 4242' })).status).toBe(409);
   });
 
   test('switch plan in the portal changes the subscription price', async () => {

@@ -15,6 +15,14 @@ export type Metadata = Record<string, string>;
 export interface Customer {
   id: string; object: 'customer'; created: number; livemode: false;
   email: string | null; name: string | null; metadata: Metadata;
+  /** Optional only for state persisted before the emulator modelled it. */
+  invoice_settings?: { default_payment_method: string | null };
+}
+
+/** A card attached to a customer (from one of Stripe's test tokens, e.g. pm_card_visa). */
+export interface PaymentMethod {
+  id: string; object: 'payment_method'; created: number; livemode: false; type: 'card'; customer: string | null;
+  card: { brand: string; last4: string; exp_month: number; exp_year: number }; metadata: Metadata;
 }
 
 export interface Product {

@@ -61,14 +61,18 @@ export function portalPage(
 ${subs || '<p>No active subscription.</p>'}${back}`);
 }
 
-export function invoicePage(invoice: Invoice): string {
+export function invoicePage(invoice: Invoice, error?: string): string {
   const amount = (cents: number): string => `${(cents / 100).toFixed(2)} ${invoice.currency.toUpperCase()}`;
   const day = (s: number): string => new Date(s * 1000).toISOString().slice(0, 10);
   const lines = invoice.lines.data.map((l) => `<li>${esc(l.description)} — ${esc(amount(l.amount))}</li>`).join('');
   return page(`Invoice ${invoice.number ?? invoice.id}`, `<h1>Invoice ${esc(invoice.number ?? invoice.id)}</h1>
 <p>Status: <strong id="invoice-status">${esc(invoice.status)}</strong></p>
 <p>Period ${day(invoice.period_start)} – ${day(invoice.period_end)}</p><ul>${lines}</ul>
-<p>Amount due ${esc(amount(invoice.amount_due))} · paid ${esc(amount(invoice.amount_paid))}</p>`);
+<p>Amount due ${esc(amount(invoice.amount_due))} · paid ${esc(amount(invoice.amount_paid))}</p>
+${error ? `<p class="error" role="alert">${esc(error)}</p>` : ''}${invoice.status === 'open' ? `<form method="post" id="pay-invoice">
+<label for="card">Card number</label><input id="card" name="card" inputmode="numeric" autocomplete="cc-number">
+<p><small>Test cards: 4242 4242 4242 4242 pays, 4000 0000 0000 0002 is declined.</small></p>
+<button type="submit" id="pay">Pay ${esc(amount(invoice.amount_remaining))}</button></form>` : ''}`);
 }
 
 export function messagePage(title: string, message: string): string {

@@ -95,9 +95,18 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     if (parts[0] === 'c' && parts[1] === 'pay' && parts[2]) return checkout(parts[2], method, body, res);
     if (parts[0] === 'p' && parts[1] === 'session' && parts[2]) return portal(parts[2], method, body, url.searchParams.get('done'), res);
     if (parts[0] === 'i' && parts[1]) {
-      // The hosted invoice page (hosted_invoice_url): anyone with the unguessable link may read it, as on Stripe.
+      // The hosted invoice page (hosted_invoice_url): anyone with the unguessable link may read it, and pay it while
+      // it is open, as on Stripe.
       const invoice = store.invoices.get(parts[1]);
       if (!invoice) return send(res, 404, messagePage('Not found', 'This invoice does not exist.'), 'text/html');
+      if (method === 'POST') {
+        if (invoice.status !== 'open') return send(res, 409, invoicePage(invoice, 'This invoice is not open.'), 'text/html');
+        const result = store.payInvoice(invoice.id, { card: new URLSearchParams(body).get('card') ?? '' });
+        persist();
+        if (!result.ok) return send(res, 402, invoicePage(invoice, result.message), 'text/html');
+        res.writeHead(303, { location: `/i/${invoice.id}` }).end();
+        return;
+      }
       return send(res, 200, invoicePage(invoice), 'text/html');
     }
     send(res, 404, messagePage('Not found', 'Nothing here.'), 'text/html');

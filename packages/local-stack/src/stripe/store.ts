@@ -2,17 +2,31 @@
 // a test clock, and the events Stripe would send. No HTTP here (server.ts); every state change emits its event.
 import {
   API_VERSION, addInterval, newId,
-  type CheckoutSession, type Customer, type Invoice, type Price, type Product, type StripeEvent, type Subscription,
+  type CheckoutSession, type Customer, type Invoice, type PaymentMethod, type Price, type Product, type StripeEvent, type Subscription,
 } from './objects.ts';
 import { StripeApiError } from './form.ts';
 
 /** Test cards, as in Stripe's docs. Anything else is an invalid number. */
-export const TEST_CARDS = { succeeds: '4242424242424242', declines: '4000000000000002' } as const;
+export const TEST_CARDS = {
+  succeeds: '4242424242424242',
+  declines: '4000000000000002',
+  /** Attaches to a customer, but every charge on it fails (Stripe's pm_card_chargeCustomerFail). */
+  chargeFails: '4000000000000341',
+} as const;
+
+/** Stripe's test PaymentMethod tokens the emulator knows, and the card behind each. */
+export const TEST_PAYMENT_METHODS: Readonly<Record<string, string>> = {
+  pm_card_visa: TEST_CARDS.succeeds,
+  pm_card_visa_chargeDeclined: TEST_CARDS.declines,
+  pm_card_chargeCustomerFail: TEST_CARDS.chargeFails,
+};
 
 export interface StoreSnapshot {
   customers: Customer[]; products: Product[]; prices: Price[]; sessions: CheckoutSession[];
   subscriptions: Subscription[]; invoices: Invoice[]; events: StripeEvent[]; cards: [string, string][];
   clockOffsetMs: number; invoiceSeq: number;
+  /** Absent in state persisted before payment methods were modelled. */
+  paymentMethods?: { method: PaymentMethod; card: string }[];
 }
 
 export class StripeStore {
@@ -23,8 +37,11 @@ export class StripeStore {
   readonly subscriptions = new Map<string, Subscription>();
   readonly invoices = new Map<string, Invoice>();
   readonly events: StripeEvent[] = [];
-  /** The card each customer paid with last (renewals charge it). */
+  readonly paymentMethods = new Map<string, PaymentMethod>();
+  /** The card each customer paid with last, or their default payment method's (renewals charge it). */
   private readonly cards = new Map<string, string>();
+  /** The card number behind each attached payment method. */
+  private readonly methodCards = new Map<string, string>();
   private clockOffsetMs = 0;
   private invoiceSeq = 0;
 
@@ -39,6 +56,7 @@ export class StripeStore {
       customers: [...this.customers.values()], products: [...this.products.values()], prices: [...this.prices.values()],
       sessions: [...this.sessions.values()], subscriptions: [...this.subscriptions.values()], invoices: [...this.invoices.values()],
       events: this.events, cards: [...this.cards.entries()], clockOffsetMs: this.clockOffsetMs, invoiceSeq: this.invoiceSeq,
+      paymentMethods: [...this.paymentMethods.values()].map((method) => ({ method, card: this.methodCards.get(method.id) ?? '' })),
     };
   }
 
@@ -54,6 +72,10 @@ export class StripeStore {
     fill(this.invoices, snapshot.invoices);
     this.events.push(...snapshot.events);
     for (const [customer, card] of snapshot.cards) this.cards.set(customer, card);
+    for (const { method, card } of snapshot.paymentMethods ?? []) {
+      this.paymentMethods.set(method.id, method);
+      this.methodCards.set(method.id, card);
+    }
     this.clockOffsetMs = snapshot.clockOffsetMs;
     this.invoiceSeq = snapshot.invoiceSeq;
   }
@@ -84,6 +106,7 @@ export class StripeStore {
     const customer: Customer = {
       id: newId('cus'), object: 'customer', created: this.now(), livemode: false,
       email: fields.email ?? null, name: fields.name ?? null, metadata: fields.metadata,
+      invoice_settings: { default_payment_method: null },
     };
     this.customers.set(customer.id, customer);
     this.emit('customer.created', customer);
@@ -95,7 +118,7 @@ export class StripeStore {
     const session = this.get(this.sessions, sessionId, 'checkout.session');
     if (session.status !== 'open') return { ok: false, message: 'This Checkout session is no longer open.' };
     const card = cardNumber.replace(/\D/g, '');
-    if (card === TEST_CARDS.declines) return { ok: false, message: 'Your card was declined.' };
+    if (card === TEST_CARDS.declines || card === TEST_CARDS.chargeFails) return { ok: false, message: 'Your card was declined.' };
     if (card !== TEST_CARDS.succeeds) return { ok: false, message: 'Your card number is invalid.' };
 
     const customerId = session.customer ?? this.createCustomer({ email: session.customer_email ?? undefined, metadata: {} }).id;
@@ -211,6 +234,76 @@ export class StripeStore {
   setCard(customerId: string, cardNumber: string): void {
     this.get(this.customers, customerId, 'customer');
     this.cards.set(customerId, cardNumber.replace(/\D/g, ''));
+  }
+
+  /** POST /v1/payment_methods/<test token>/attach: a new card payment method on the customer. */
+  attachPaymentMethod(token: string, customerId: string): PaymentMethod {
+    const card = TEST_PAYMENT_METHODS[token];
+    if (!card) throw new StripeApiError(404, 'invalid_request_error', `No such PaymentMethod: '${token}'`, 'payment_method', 'resource_missing');
+    this.get(this.customers, customerId, 'customer', 'customer');
+    const method: PaymentMethod = {
+      id: newId('pm'), object: 'payment_method', created: this.now(), livemode: false, type: 'card', customer: customerId,
+      card: { brand: 'visa', last4: card.slice(-4), exp_month: 12, exp_year: new Date(this.now() * 1000).getUTCFullYear() + 3 }, metadata: {},
+    };
+    this.paymentMethods.set(method.id, method);
+    this.methodCards.set(method.id, card);
+    this.emit('payment_method.attached', method);
+    return method;
+  }
+
+  /** A payment method of this customer's, by id; the card number behind it. */
+  private customerCard(customerId: string, methodId: string, param: string): string {
+    const method = this.paymentMethods.get(methodId);
+    const card = this.methodCards.get(methodId);
+    if (!method || !card) throw new StripeApiError(404, 'invalid_request_error', `No such PaymentMethod: '${methodId}'`, param, 'resource_missing');
+    if (method.customer !== customerId) {
+      throw new StripeApiError(400, 'invalid_request_error', `The customer does not have a payment method with the ID ${methodId}.`, param);
+    }
+    return card;
+  }
+
+  /** invoice_settings[default_payment_method]: renewals charge it from now on. */
+  setDefaultPaymentMethod(customer: Customer, methodId: string): void {
+    this.cards.set(customer.id, this.customerCard(customer.id, methodId, 'invoice_settings[default_payment_method]'));
+    customer.invoice_settings = { default_payment_method: methodId };
+  }
+
+  /**
+   * Pay an open invoice (POST /v1/invoices/<id>/pay, or the hosted invoice page): with the given payment method or
+   * card, else the customer's current card. Paying the latest invoice of a past_due or unpaid subscription makes it
+   * active again, as Stripe does. A declined card leaves the invoice open and sends invoice.payment_failed.
+   */
+  payInvoice(invoiceId: string, how: { paymentMethod?: string; card?: string; outOfBand?: boolean } = {}): { ok: true; invoice: Invoice } | { ok: false; message: string } {
+    const invoice = this.get(this.invoices, invoiceId, 'invoice');
+    if (invoice.status === 'paid') throw new StripeApiError(400, 'invalid_request_error', 'Invoice is already paid', undefined, 'invoice_already_paid');
+    if (invoice.status !== 'open') throw new StripeApiError(400, 'invalid_request_error', `You can only pay an open invoice (this one is ${invoice.status}).`);
+    const card = how.outOfBand ? TEST_CARDS.succeeds
+      : how.paymentMethod ? this.customerCard(invoice.customer, how.paymentMethod, 'payment_method')
+      : how.card !== undefined ? how.card.replace(/\D/g, '') : this.cards.get(invoice.customer);
+    if (card === undefined) {
+      throw new StripeApiError(400, 'invalid_request_error', 'This customer has no attached payment source or default payment method.');
+    }
+    invoice.attempted = true;
+    invoice.attempt_count += 1;
+    if (card !== TEST_CARDS.succeeds) {
+      this.emit('invoice.payment_failed', invoice);
+      const known = card === TEST_CARDS.declines || card === TEST_CARDS.chargeFails;
+      return { ok: false, message: known ? 'Your card was declined.' : 'Your card number is invalid.' };
+    }
+    // The card that paid is the one later renewals charge (Stripe saves it for future payments of the subscription).
+    if (!how.outOfBand) this.cards.set(invoice.customer, card);
+    invoice.status = 'paid';
+    invoice.amount_paid = invoice.amount_due;
+    invoice.amount_remaining = 0;
+    invoice.status_transitions.paid_at = this.now();
+    const sub = this.subscriptions.get(invoice.parent.subscription_details.subscription);
+    if (sub && sub.latest_invoice === invoice.id && (sub.status === 'past_due' || sub.status === 'unpaid')) {
+      const previous = { status: sub.status };
+      sub.status = 'active';
+      this.emit('customer.subscription.updated', sub, previous);
+    }
+    this.emit('invoice.paid', invoice);
+    return { ok: true, invoice };
   }
 
   private renew(sub: Subscription, periodStart: number): void {

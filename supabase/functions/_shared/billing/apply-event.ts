@@ -13,9 +13,12 @@
 //    second (Stripe's `created` has one-second resolution) end on Stripe's latest state in either delivery order.
 //    The read happens after the profile row is locked: reads for one user are serialized with their writes, so the
 //    last write is the latest read. A failed read throws (the webhook answers 500; Stripe retries).
+//  * Decides on what it writes: the payload is only parsed for ids up front; the tier (the price mapped through
+//    STRIPE_PRICE_*) is derived from the state actually written, so a stale snapshot's retired price never fails
+//    an event whose current subscription is on a configured price.
 //  * Runs as the service connection (postgres / service_role). The profile guard refuses these columns to users.
 import type { Sql, TransactionSql } from 'postgres';
-import { deriveChange, isHandledEventType, subscriptionChange, type Change } from './derive.ts';
+import { deriveNotice, isHandledEventType, subscriptionState, type Change, type Notice } from './derive.ts';
 import type { PriceMap } from './prices.ts';
 import { EventSchema, SubscriptionSchema } from './stripe-objects.ts';
 
@@ -48,7 +51,7 @@ export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: App
   const { type } = event;
   if (!isHandledEventType(type)) return { outcome: 'ignored', eventId: event.id, reason: `unhandled type ${type}` };
   // Parse before opening a transaction: a payload we cannot read changes nothing.
-  const change = deriveChange({ ...event, type }, options.prices);
+  const notice = deriveNotice({ ...event, type });
   const eventAt = new Date(event.created * 1000);
 
   return sql.begin(async (tx): Promise<ApplyOutcome> => {
@@ -59,19 +62,19 @@ export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: App
       returning id`;
     if (inserted.length === 0) return { outcome: 'duplicate', eventId: event.id };
 
-    const profile = await lockProfile(tx, change.customerId, change.userHint);
+    const profile = await lockProfile(tx, notice.customerId, notice.userHint);
     if (!profile) return { outcome: 'ignored', eventId: event.id, reason: 'no PolyBot user for this customer' };
     await tx`update public.polybot_stripe_events set user_id = ${profile.id} where id = ${event.id}`;
-    if (change.customerId && profile.stripe_customer_id && profile.stripe_customer_id !== change.customerId) {
+    if (notice.customerId && profile.stripe_customer_id && profile.stripe_customer_id !== notice.customerId) {
       return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: 'event names a different customer than the profile' };
     }
 
-    const stale = staleReason(profile, change, eventAt);
+    const stale = staleReason(profile, notice, eventAt);
     if (stale) return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: stale };
-    const current = await currentState(change, options);
-    const elsewhere = endsAnotherSubscription(profile, current);
+    const change = await changeToWrite(notice, options);
+    const elsewhere = endsAnotherSubscription(profile, change);
     if (elsewhere) return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: elsewhere };
-    await writeChange(tx, profile, current, eventAt);
+    await writeChange(tx, profile, change, eventAt);
     return { outcome: 'applied', eventId: event.id, userId: profile.id };
   });
 }
@@ -92,22 +95,27 @@ async function lockProfile(tx: TransactionSql, customerId: string | undefined, u
   return undefined;
 }
 
-function staleReason(profile: ProfileRow, change: Change, eventAt: Date): string | undefined {
-  if (change.kind === 'checkout') return undefined; // links the customer only; carries no subscription state
-  const sameSubscription = change.subscriptionId !== undefined && change.subscriptionId === profile.stripe_subscription_id;
+function staleReason(profile: ProfileRow, notice: Notice, eventAt: Date): string | undefined {
+  if (notice.kind === 'checkout') return undefined; // links the customer only; carries no subscription state
+  const sameSubscription = notice.subscriptionId !== undefined && notice.subscriptionId === profile.stripe_subscription_id;
   if (sameSubscription && profile.subscription_status === 'canceled') return 'subscription already deleted';
   if (profile.stripe_event_at && eventAt < profile.stripe_event_at) return 'older than the state already applied';
-  if (change.kind === 'invoice' && !sameSubscription) return 'invoice for a subscription that is not the current one';
+  if (notice.kind === 'invoice' && !sameSubscription) return 'invoice for a subscription that is not the current one';
   return undefined;
 }
 
-/** The state to write: Stripe's subscription as it is now when we can ask, else what the event carried. */
-async function currentState(change: Change, options: ApplyOptions): Promise<Change> {
-  if (!options.retrieveSubscription || change.kind === 'checkout' || !change.subscriptionId) return change;
-  const raw = await options.retrieveSubscription(change.subscriptionId);
-  // Stripe no longer knows the subscription (e.g. test data deleted): the event's own state is all there is.
-  if (raw === null) return change;
-  return subscriptionChange(SubscriptionSchema.parse(raw), options.prices);
+/**
+ * What to write: Stripe's subscription as it is now when we can ask, else what the event carried. The tier is
+ * mapped here, from that state only — never from a snapshot that is not going to be written.
+ */
+async function changeToWrite(notice: Notice, options: ApplyOptions): Promise<Change> {
+  if (notice.kind === 'checkout') return { kind: 'checkout', customerId: notice.customerId };
+  const raw = options.retrieveSubscription && notice.subscriptionId ? await options.retrieveSubscription(notice.subscriptionId) : null;
+  // Without a re-read, or when Stripe no longer knows the subscription (e.g. test data deleted), the event's own
+  // state is all there is.
+  if (raw !== null) return subscriptionState(SubscriptionSchema.parse(raw), options.prices);
+  if (notice.kind === 'subscription') return subscriptionState(notice.snapshot, options.prices, notice.deleted);
+  return { kind: 'invoice', paid: notice.paid };
 }
 
 /** An old subscription ending must not end the one the user has now. */

@@ -37,24 +37,46 @@ export class UnknownPriceError extends Error {
   }
 }
 
-export type Change =
+/**
+ * What an event is about, read from its payload before anything else happens: whose subscription, which one, and
+ * (for subscription events) the payload's own snapshot. No price is mapped here: the snapshot may be stale, and the
+ * tier is decided from the state that will be written (Stripe's current subscription when the webhook re-reads it).
+ */
+export type Notice =
   | {
       kind: 'subscription';
       customerId: string;
       userHint: string | undefined;
       subscriptionId: string;
-      status: StripeSubscription['status'];
-      tier: Tier;
-      expiresAt: Date | null;
-      cancelAtPeriodEnd: boolean;
+      /** The subscription as the event carried it: written only when Stripe cannot be asked. */
+      snapshot: StripeSubscription;
+      deleted: boolean;
     }
   | { kind: 'checkout'; customerId: string | undefined; userHint: string | undefined; subscriptionId: string | undefined }
   | { kind: 'invoice'; customerId: string; userHint: string | undefined; subscriptionId: string | undefined; paid: boolean };
 
-export type SubscriptionChange = Extract<Change, { kind: 'subscription' }>;
+/** The subscriber's state to write, derived from one subscription object (its price mapped to a tier). */
+export interface SubscriptionState {
+  kind: 'subscription';
+  customerId: string;
+  subscriptionId: string;
+  status: StripeSubscription['status'];
+  tier: Tier;
+  expiresAt: Date | null;
+  cancelAtPeriodEnd: boolean;
+}
 
-/** What a subscription object (from an event, or as Stripe returns it now) means for the subscriber. */
-export function subscriptionChange(sub: StripeSubscription, prices: PriceMap, deleted = false): SubscriptionChange {
+/** What applying an event writes: a subscription's state, a customer link (checkout), or an invoice's transition. */
+export type Change =
+  | SubscriptionState
+  | { kind: 'checkout'; customerId: string | undefined }
+  | { kind: 'invoice'; paid: boolean };
+
+/**
+ * What a subscription object (as Stripe returns it now, or an event's snapshot) means for the subscriber. Throws
+ * UnknownPriceError for a paid status whose price no STRIPE_PRICE_* maps: a configuration error, retried by Stripe.
+ */
+export function subscriptionState(sub: StripeSubscription, prices: PriceMap, deleted = false): SubscriptionState {
   const status = deleted ? 'canceled' : sub.status;
   const paid = PAID_STATUSES.has(status);
   let tier: Tier = 'free';
@@ -69,7 +91,6 @@ export function subscriptionChange(sub: StripeSubscription, prices: PriceMap, de
   return {
     kind: 'subscription',
     customerId: sub.customer,
-    userHint: sub.metadata.user_id,
     subscriptionId: sub.id,
     status,
     tier,
@@ -79,14 +100,24 @@ export function subscriptionChange(sub: StripeSubscription, prices: PriceMap, de
   };
 }
 
-export function deriveChange(event: StripeEventEnvelope & { type: HandledEventType }, prices: PriceMap): Change {
+/** Reads the event's payload (zod; a payload we cannot read throws) without deciding anything about prices. */
+export function deriveNotice(event: StripeEventEnvelope & { type: HandledEventType }): Notice {
   const object = event.data.object;
   switch (event.type) {
     case 'customer.subscription.created':
     case 'customer.subscription.updated':
-    case 'customer.subscription.deleted':
-      // A deletion is final whatever status the payload shows.
-      return subscriptionChange(SubscriptionSchema.parse(object), prices, event.type === 'customer.subscription.deleted');
+    case 'customer.subscription.deleted': {
+      const sub = SubscriptionSchema.parse(object);
+      return {
+        kind: 'subscription',
+        customerId: sub.customer,
+        userHint: sub.metadata.user_id,
+        subscriptionId: sub.id,
+        snapshot: sub,
+        // A deletion is final whatever status the payload shows.
+        deleted: event.type === 'customer.subscription.deleted',
+      };
+    }
     case 'checkout.session.completed': {
       const session = CheckoutSessionSchema.parse(object);
       return {

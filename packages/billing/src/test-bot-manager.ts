@@ -1,0 +1,126 @@
+// Test harness: the real bot-manager as the platform runs it — its own process (`tsx apps/bot-manager/src/main.ts`),
+// configured only through its environment, spawned and never imported (packages never import apps; the billing side
+// and the manager meet only in the database). Also: bot users set up the way onboarding leaves them, a counting proxy
+// in front of the simulated Polymarket data-API (which wallets the manager polls for copy trading), and status reads.
+// Tests only.
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Sql } from 'postgres';
+import { findFreePort } from '@polybot/local-stack/postgres';
+import type { VenueSim } from '@polybot/local-stack/venue-sim';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface ManagerProcess {
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startManagerProcess(o: { databaseUrl: string; sim: VenueSim; dataApiUrl: string }): Promise<ManagerProcess> {
+  const u = o.sim.urls;
+  let out = '';
+  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['apps/bot-manager/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL: o.databaseUrl,
+      POLYMARKET_CLOB_URL: u.polymarketClob ?? o.sim.origin,
+      POLYMARKET_GAMMA_URL: u.polymarketGamma ?? `${o.sim.origin}/gamma`,
+      POLYMARKET_WS_URL: u.polymarketWs ?? '',
+      POLYMARKET_DATA_API_URL: o.dataApiUrl,
+      WALLET_POLL_INTERVAL_MS: '300',
+      BOT_MANAGER_HTTP_PORT: String(await findFreePort()),
+      HEARTBEAT_MS: '200',
+      STATUS_WRITE_MS: '200',
+      RECONCILE_INTERVAL_MS: '2000',
+      LOG_LEVEL: process.env.BILLING_TEST_MANAGER_LOG ?? 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return {
+    log: () => out,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * An onboarded user with a paper Polymarket key, as the wizard leaves them (the key saved through the user's own
+ * RPC, under RLS), and `config` over the defaults. `createUser` makes the auth user (and with it the profile).
+ */
+export async function createBotUser(sql: Sql, createUser: () => Promise<string>, config: Record<string, unknown>): Promise<string> {
+  const id = await createUser();
+  await sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
+  const values: Record<string, unknown> = { dry_run: true, min_profit_pct: 0.1, ...config };
+  await sql`update public.polybot_user_config set ${sql(values)} where user_id = ${id}`;
+  await sql.begin(async (tx) => {
+    await tx`set local role authenticated`;
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: id, role: 'authenticated' })}, true)`;
+    const secret = JSON.stringify({ secret: randomBytes(16).toString('hex'), passphrase: randomBytes(8).toString('hex') });
+    await tx`select public.save_user_secret('polymarket', true, ${randomUUID()}, ${secret}, ${randomBytes(32).toString('hex')}, '{}'::jsonb)`;
+  });
+  return id;
+}
+
+export interface BotStatus {
+  state: string;
+  pid: number | null;
+  started_at: Date | null;
+  heartbeat_at: Date | null;
+  last_error: string | null;
+  stats: { plan_tier?: string; plan_monthly_trade_limit?: number } | null;
+}
+
+export async function botStatus(sql: Sql, userId: string): Promise<BotStatus> {
+  const [row] = await sql<BotStatus[]>`
+    select state, pid, started_at, heartbeat_at, last_error, stats from public.polybot_bot_status where user_id = ${userId}`;
+  if (!row) throw new Error(`no bot status for ${userId}`);
+  return row;
+}
+
+/** Whether a process with this pid exists (signal 0 only checks). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An HTTP proxy in front of the simulator recording each request's method and URL: what the venue would see. */
+export async function startCountingProxy(target: string): Promise<{ origin: string; urls: string[]; close: () => Promise<void> }> {
+  const urls: string[] = [];
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    urls.push(`${req.method ?? 'GET'} ${url}`);
+    fetch(`${target}${url}`, { method: req.method ?? 'GET' }).then(
+      async (r) => {
+        const body = Buffer.from(await r.arrayBuffer());
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(body);
+      },
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('counting proxy: no TCP address');
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    urls,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
