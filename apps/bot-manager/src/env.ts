@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   MEMORY_CHECK_MS: z.coerce.number().int().min(100).default(5000),
   HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
   HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long a stopping runner may take to finish the decision in flight before it is killed. */
+  STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
   CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
   MAX_CRASHES: z.coerce.number().int().min(1).default(5),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
