@@ -208,7 +208,7 @@ describe('BotManager lifecycle', () => {
   test('plan change that alters what the runner may do (billing writes a new tier) → new pid, started on the new plan', async () => {
     const [a, u, c] = users;
     if (!a || !u || !c) throw new Error('no users');
-    const [pidA, oldPid, pidC] = await Promise.all([a, u, c].map((x) => runningPid(x.id)));
+    const [pidA, oldPid, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
     // What the Stripe webhook writes for an upgrade (apply-event.ts): the subscription, tier last; the
     // _100_apply_plan_limits trigger copies the tier's features and limits onto the profile.
     await db.sql`
@@ -228,7 +228,7 @@ describe('BotManager lifecycle', () => {
   test('a plan that no longer allows trading (subscription unpaid, then canceled) → runner stopped; paid again → back', async () => {
     const [a, u, c] = users;
     if (!a || !u || !c) throw new Error('no users');
-    const [pidA, first, pidC] = await Promise.all([a, u, c].map((x) => runningPid(x.id)));
+    const [pidA, first, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
     let pid = first;
     // The statuses list_desired_bots does not accept for a paid tier, as the webhook writes them.
     for (const status of ['unpaid', 'canceled']) {
@@ -247,7 +247,7 @@ describe('BotManager lifecycle', () => {
   test('invalid config in the database (written around the app) → that bot stopped with the reason in its status; others untouched; fixed → back', async () => {
     const [u, b, c] = users;
     if (!u || !b || !c) throw new Error('no users');
-    const [pid, pidB, pidC] = await Promise.all([u, b, c].map((x) => runningPid(x.id)));
+    const [pid, pidB, pidC] = await Promise.all([runningPid(u.id), runningPid(b.id), runningPid(c.id)]);
     // As the service role, bypassing the app's validation: a followed wallet that is not an address (the table only
     // checks that advanced_config is a JSON object).
     const bad = { followedWallets: [{ address: 'not-a-wallet', scale: 1, maxPerTradeUsd: 10 }] };

@@ -107,12 +107,12 @@ export function rssLimitMbOf(opts: SupervisionOptions, userId: string): number {
  * logged and counted (polybot_runner_restarts_total{reason="memory"}); the exit is a crash like any other, so repeated
  * breaches back off and end in status 'error' with the reason.
  */
-export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Slot>, rssOf: (pid: number) => Promise<number | null> = readRssMb): Promise<void> {
+export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Slot>): Promise<void> {
   const live = [...slots].filter((s) => s.proc && !s.proc.exited && !s.proc.stopRequested);
   await Promise.all(live.map(async (s) => {
     const p = s.proc;
     if (!p) return;
-    const rssMb = await rssOf(p.pid);
+    const rssMb = await readRssMb(p.pid);
     const limitMb = rssLimitMbOf(sup.opts, s.userId);
     if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || s.proc !== p) return;
     sup.log.warn({ userId: s.userId, pid: p.pid, rssMb: Math.round(rssMb), limitMb }, 'runner over its memory budget: killing it');
