@@ -29,8 +29,8 @@ const users: Record<string, string> = {};
 /** Every IPC message of every runner of every manager here, parsed as the manager saw it. */
 const ipc: Array<{ userId: string; pid: number; direction: 'to' | 'from'; message: Record<string, unknown> }> = [];
 
-async function copyUser(o: { features?: Record<string, boolean>; wallets?: string[]; config?: Record<string, unknown>; profile?: Record<string, unknown> } = {}): Promise<string> {
-  const followedWallets = (o.wallets ?? [WALLET]).map((address) => ({ address, scale: 0.5, maxPerTradeUsd: 10 }));
+async function copyUser(o: { features?: Record<string, boolean>; wallets?: string[]; maxSlippage?: number; config?: Record<string, unknown>; profile?: Record<string, unknown> } = {}): Promise<string> {
+  const followedWallets = (o.wallets ?? [WALLET]).map((address) => ({ address, scale: 0.5, maxPerTradeUsd: 10, ...(o.maxSlippage === undefined ? {} : { maxSlippage: o.maxSlippage }) }));
   const u = await createUser(db, {
     profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...o.profile },
     config: { ...COPY_ONLY, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, advanced_config: db.sql.json({ newsRules: [], followedWallets }), ...o.config },
@@ -137,8 +137,9 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   const m1 = managers[0];
   if (!m1) throw new Error('no first manager');
   // Copy trading off until both runners run: switched on in place, it reaches both at once, each is handed the
-  // wallet's two recent buys and they race for the one slot left.
-  const u = await copyUser({ profile: { monthly_trade_limit: 5, trades_this_month: 4 }, config: { enable_copy_trading: false } });
+  // wallet's two recent buys and they race for the one slot left. The widest price allowance keeps both buys
+  // priceable however late this runs in scenario time (arb-rich withdraws BTC Up's 0.47 ask at 120 s).
+  const u = await copyUser({ maxSlippage: 0.2, profile: { monthly_trade_limit: 5, trades_this_month: 4 }, config: { enable_copy_trading: false } });
   // Keys checked (by m1) before the second manager starts: two managers recording one validation would restart each
   // other's runner, and a race needs both runners up.
   await until(async () => (await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u} and validation_status = 'pending'`).length === 0, 'keys checked');
@@ -163,8 +164,8 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
     return st.state === 'limit_reached' ? st : null;
   }, 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
-  // Both runners took part: each was handed the buys, asked for a reservation, was refused at least once (its
-  // heartbeat says limit_reached), and kept running.
+  // Both runners took part: each was handed the buys, asked for reservations, was refused for the limit at least
+  // once (the winner on its second buy; its heartbeat says limit_reached), and kept running.
   await until(() => pids.every((pid) => beats(pid).some((b) => b.state === 'limit_reached')), 'both runners refused', 90_000);
   await heartbeats(u, 10);
   expect(currentPids()).toEqual(pids);
@@ -176,7 +177,7 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   for (const r of reservations) {
     expect(r.trades).toBeGreaterThanOrEqual(2);
     expect(r.answers.length).toBeGreaterThanOrEqual(1);
-    expect(r.answers.some((v) => v !== true)).toBe(true);
+    expect(r.answers).toContain(false);
   }
   // One reservation granted between the two of them, and one order booked with it.
   expect(reservations.flatMap((r) => r.answers).filter((v) => v === true)).toHaveLength(1);
