@@ -1,5 +1,5 @@
 // Reload latency, commit of the UPDATE → runner acknowledgement. Run from the repo root:
-//   npx tsx bench/reload.bench.ts [configChanges=200] [restarts=30] [seedRestarts=30]
+//   npx tsx bench/reload.bench.ts [configChanges=200] [restarts=200] [seedRestarts=200]
 // 1. config-only change: applied in place; ack = the runner's configAck with the new version.
 // 2. key rotation: the runner restarts; ack = the new runner's first heartbeat.
 // 3. the seed's strategy for the same config change: stop, sleep 1 s, start; ack = the new runner's first heartbeat.
@@ -7,7 +7,7 @@ import { startBotManager } from '../apps/bot-manager/src/index.ts';
 import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
 import { createTestDatabase, createUser, makeKeys, saveKeys, startSim, venueUrlsOf } from '../apps/bot-manager/test/harness.ts';
 
-const [configN = 200, restartN = 30, seedN = 30] = process.argv.slice(2).map(Number);
+const [configN = 200, restartN = 200, seedN = 200] = process.argv.slice(2).map(Number);
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;

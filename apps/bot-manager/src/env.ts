@@ -39,8 +39,13 @@ const EnvSchema = z.object({
   BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   BOT_MANAGER_ID: z.string().optional(),
   RUNNER_MEMORY_MB: z.coerce.number().int().min(64).default(256),
+  /** Resident memory budget per runner (VmRSS); unset = twice RUNNER_MEMORY_MB. Over it, the runner is killed. */
+  RUNNER_RSS_LIMIT_MB: z.coerce.number().int().min(64).optional(),
+  MEMORY_CHECK_MS: z.coerce.number().int().min(100).default(5000),
   HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
   HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long a stopping runner may take to finish the decision in flight before it is killed. */
+  STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
   CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
   MAX_CRASHES: z.coerce.number().int().min(1).default(5),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),

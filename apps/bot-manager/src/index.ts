@@ -37,6 +37,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   reconcileIntervalMs?: number;
   notifyDebounceMs?: number;
   listenBackoffBaseMs?: number;
+  /** Longest wait between LISTEN reconnect attempts, default 15 000 ms. */
+  listenBackoffMaxMs?: number;
   logger?: Logger;
   ipcTap?: IpcTap;
 }
@@ -69,6 +71,10 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     healthyResetMs: o.healthyResetMs ?? 60_000,
     stopGraceMs: o.stopGraceMs ?? 5000,
     runnerMemoryMb: o.runnerMemoryMb ?? 256,
+    // RSS counts what the heap cap does not: code, the young generation, buffers and native allocations.
+    runnerRssLimitMb: o.runnerRssLimitMb ?? 2 * (o.runnerMemoryMb ?? 256),
+    runnerRssLimitOverridesMb: o.runnerRssLimitOverridesMb ?? {},
+    memoryCheckMs: o.memoryCheckMs ?? 5000,
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
   };
@@ -85,16 +91,25 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
 
   const debounceMs = o.notifyDebounceMs ?? 50;
   const debounce = new Map<string, NodeJS.Timeout>();
+  /** When the first notification of a user's pending burst arrived. */
+  const noticed = new Map<string, number>();
   let listening = false;
   const listener = new NotifyListener({
     databaseUrl: o.databaseUrl, log, baseDelayMs: o.listenBackoffBaseMs ?? 200,
+    ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
     onUser: (userId) => {
+      // The reload-latency clock starts here, when the change reaches us — not after the debounce, the queue or the
+      // state load — so polybot_reload_latency_seconds measures what its help says: change noticed → runner
+      // acknowledged. For a burst it is the first notification's arrival (the change began to be seen then).
+      if (!noticed.has(userId)) noticed.set(userId, Date.now());
       // Debounced per user: one reconcile for a burst (a form save touching several rows).
       const t = debounce.get(userId);
       if (t) clearTimeout(t);
       debounce.set(userId, setTimeout(() => {
         debounce.delete(userId);
-        void manager.reconcileUser(userId);
+        const at = noticed.get(userId);
+        noticed.delete(userId);
+        void manager.reconcileUser(userId, at);
       }, debounceMs));
     },
     onReconnected: () => {

@@ -23,7 +23,8 @@ const running = await startBotManager({
   walletPollIntervalMs: env.WALLET_POLL_INTERVAL_MS,
   newsFeeds: env.NEWS_FEEDS, newsPollIntervalMs: env.NEWS_POLL_INTERVAL_MS,
   httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
-  heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
+  ...(env.RUNNER_RSS_LIMIT_MB ? { runnerRssLimitMb: env.RUNNER_RSS_LIMIT_MB } : {}), memoryCheckMs: env.MEMORY_CHECK_MS,
+  heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS, stopGraceMs: env.STOP_GRACE_MS,
   maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,
   logLevel: env.LOG_LEVEL, logger: log, ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
 }).catch((e: unknown) => {

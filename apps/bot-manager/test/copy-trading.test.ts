@@ -26,9 +26,11 @@ let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
 let urls: VenueUrls;
 const managers: RunningBotManager[] = [];
 const users: Record<string, string> = {};
+/** Every IPC message of every runner of every manager here, parsed as the manager saw it. */
+const ipc: Array<{ userId: string; pid: number; direction: 'to' | 'from'; message: Record<string, unknown> }> = [];
 
-async function copyUser(o: { features?: Record<string, boolean>; wallets?: string[]; config?: Record<string, unknown>; profile?: Record<string, unknown> } = {}): Promise<string> {
-  const followedWallets = (o.wallets ?? [WALLET]).map((address) => ({ address, scale: 0.5, maxPerTradeUsd: 10 }));
+async function copyUser(o: { features?: Record<string, boolean>; wallets?: string[]; maxSlippage?: number; config?: Record<string, unknown>; profile?: Record<string, unknown> } = {}): Promise<string> {
+  const followedWallets = (o.wallets ?? [WALLET]).map((address) => ({ address, scale: 0.5, maxPerTradeUsd: 10, ...(o.maxSlippage === undefined ? {} : { maxSlippage: o.maxSlippage }) }));
   const u = await createUser(db, {
     profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...o.profile },
     config: { ...COPY_ONLY, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, advanced_config: db.sql.json({ newsRules: [], followedWallets }), ...o.config },
@@ -41,6 +43,7 @@ async function manager(id: string): Promise<RunningBotManager> {
   const m = await startBotManager({
     databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id,
     heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100, walletPollIntervalMs: 300,
+    ipcTap: (e) => ipc.push({ userId: e.userId, pid: e.pid, direction: e.direction, message: e.message as Record<string, unknown> }),
   });
   managers.push(m);
   return m;
@@ -130,20 +133,54 @@ test('two users following one wallet → one poll stream for it (as many polls a
   expect(managers[0]?.walletFeed?.stats()).toMatchObject({ wallets: 2, followers: 3 });
 }, 120_000);
 
-test('monthly limit: two runners of one user racing at limit − 1 over single-leg copy trades → exactly one more order, counter = limit, limit_reached', async () => {
-  const u = await copyUser({ profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
-  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
+test('monthly limit: two runners of one user racing at limit − 1 over single-leg copy trades → both try, exactly one reservation and one order, counter = limit, limit_reached', async () => {
   const m1 = managers[0];
   if (!m1) throw new Error('no first manager');
+  // Copy trading off until both runners run: switched on in place, it reaches both at once, each is handed the
+  // wallet's two recent buys and they race for the one slot left. The widest price allowance keeps both buys
+  // priceable however late this runs in scenario time (arb-rich withdraws BTC Up's 0.47 ask at 120 s).
+  const u = await copyUser({ maxSlippage: 0.2, profile: { monthly_trade_limit: 5, trades_this_month: 4 }, config: { enable_copy_trading: false } });
+  // Keys checked (by m1) before the second manager starts: two managers recording one validation would restart each
+  // other's runner, and a race needs both runners up.
+  await until(async () => (await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u} and validation_status = 'pending'`).length === 0, 'keys checked');
+  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
   const m2 = await manager('m-copy-2');
-  await until(() => m1.manager.runners().some((r) => r.userId === u) && m2.manager.runners().some((r) => r.userId === u), 'a runner of the user in each manager', 90_000);
-  // Each runner is handed the wallet's two recent buys and races the other for the one slot left.
+  const currentPids = (): [number, number] | null => {
+    const a = m1.manager.runners().find((r) => r.userId === u)?.pid;
+    const b = m2.manager.runners().find((r) => r.userId === u)?.pid;
+    return a && b ? [a, b] : null;
+  };
+  const beats = (pid: number): Array<{ state?: string }> =>
+    ipc.filter((e) => e.pid === pid && e.direction === 'from' && e.message.type === 'heartbeat').map((e) => e.message.stats as { state?: string });
+  const pids = await until(() => {
+    const ps = currentPids();
+    return ps && ps.every((pid) => beats(pid).length > 0) ? ps : null;
+  }, 'a running runner of the user in each manager', 90_000);
+  expect(await copies(u)).toEqual([]);
+
+  await db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${u}`;
   const s = await until(async () => {
     const st = await statusOf(db.sql, u);
     return st.state === 'limit_reached' ? st : null;
   }, 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
+  // Both runners took part: each was handed the buys, asked for reservations, was refused for the limit at least
+  // once (the winner on its second buy; its heartbeat says limit_reached), and kept running.
+  await until(() => pids.every((pid) => beats(pid).some((b) => b.state === 'limit_reached')), 'both runners refused', 90_000);
   await heartbeats(u, 10);
+  expect(currentPids()).toEqual(pids);
+  const reservations = pids.map((pid) => {
+    const asked = ipc.filter((e) => e.pid === pid && e.direction === 'from' && e.message.type === 'db' && (e.message.request as { op: string }).op === 'reserveTrades');
+    const answers = asked.map((q) => ipc.find((a) => a.pid === pid && a.direction === 'to' && a.message.type === 'dbResult' && a.message.id === q.message.id)?.message.value);
+    return { trades: ipc.filter((e) => e.pid === pid && e.direction === 'to' && e.message.type === 'walletTrade').length, answers };
+  });
+  for (const r of reservations) {
+    expect(r.trades).toBeGreaterThanOrEqual(2);
+    expect(r.answers.length).toBeGreaterThanOrEqual(1);
+    expect(r.answers).toContain(false);
+  }
+  // One reservation granted between the two of them, and one order booked with it.
+  expect(reservations.flatMap((r) => r.answers).filter((v) => v === true)).toHaveLength(1);
   const rows = await copies(u);
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ strategy: 'copy_trading', status: 'filled' });

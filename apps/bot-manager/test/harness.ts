@@ -3,6 +3,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { PolymarketTrading } from '@polybot/venues';
 import type { Sql } from 'postgres';
 import { polymarketFactory, startVenueSim, type VenueSim } from '../../../packages/local-stack/src/venue-sim/server.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
@@ -72,6 +73,18 @@ export function makeKeys(): TestKeys {
   const passphrase = `PASSMARK${randomBytes(8).toString('hex')}`;
   const apiKey = randomUUID();
   return { apiKey, apiSecret: JSON.stringify({ secret, passphrase }), privateKey, markers: [privateKey, secret, passphrase, apiKey] };
+}
+
+/**
+ * A wallet with API credentials the simulator issued (derived with L1 auth, directly, not through any proxy): keys a
+ * live runner can really trade with. Every part of them is a marker (random and unique to this wallet).
+ */
+export async function walletKeys(sim: VenueSim): Promise<TestKeys> {
+  const privateKey = randomBytes(32).toString('hex');
+  const t = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${privateKey}` });
+  const c = t.client.creds;
+  if (!c) throw new Error('no creds derived');
+  return { apiKey: c.key, apiSecret: JSON.stringify({ secret: c.secret, passphrase: c.passphrase }), privateKey, markers: [privateKey, c.key, c.secret, c.passphrase] };
 }
 
 export interface UserOptions {
@@ -160,29 +173,63 @@ export async function statusOf(sql: Sql, userId: string): Promise<Record<string,
   return row ?? {};
 }
 
+export interface CountingProxy {
+  origin: string;
+  /** `METHOD /path` of every request, in arrival order. */
+  requests: string[];
+  /** The same requests with their query strings (which wallet a data-API poll asked for). */
+  urls: string[];
+  /** `METHOD /path STATUS` of every answered request, in answer order. */
+  responses: string[];
+  /** Requests held back so far (see hold). */
+  held: string[];
+  /** From now on, hold matching requests before they reach the venue (an order in flight for as long as we like). */
+  hold(when: (method: string, path: string) => boolean): void;
+  /** Stop holding; every held request goes on to the venue. */
+  release(): void;
+  close(): Promise<void>;
+}
+
 /** An HTTP proxy in front of the simulator that records every request (method and path): what the venue would see. */
-export async function startCountingProxy(target: string): Promise<{ origin: string; requests: string[]; urls: string[]; close: () => Promise<void> }> {
+export async function startCountingProxy(target: string): Promise<CountingProxy> {
   const { createServer } = await import('node:http');
   const requests: string[] = [];
-  /** The same requests with their query strings (which wallet a data-API poll asked for). */
   const urls: string[] = [];
+  const responses: string[] = [];
+  const held: string[] = [];
+  let holdWhen: ((method: string, path: string) => boolean) | null = null;
+  const waiting: Array<() => void> = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    requests.push(`${req.method ?? 'GET'} ${url.split('?')[0] ?? url}`);
-    urls.push(`${req.method ?? 'GET'} ${url}`);
+    const method = req.method ?? 'GET';
+    const path = url.split('?')[0] ?? url;
+    requests.push(`${method} ${path}`);
+    urls.push(`${method} ${url}`);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${target}${url}`, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) }).then(
-        async (r) => {
-          const buf = Buffer.from(await r.arrayBuffer());
-          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(buf);
-        },
-        () => res.writeHead(502).end(),
-      );
+      const forward = (): void => {
+        fetch(`${target}${url}`, { method, headers, ...(body ? { body } : {}) }).then(
+          async (r) => {
+            const buf = Buffer.from(await r.arrayBuffer());
+            responses.push(`${method} ${path} ${r.status}`);
+            res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(buf);
+          },
+          () => {
+            responses.push(`${method} ${path} 502`);
+            res.writeHead(502).end();
+          },
+        );
+      };
+      if (holdWhen?.(method, path)) {
+        held.push(`${method} ${path}`);
+        waiting.push(forward);
+      } else {
+        forward();
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -192,6 +239,15 @@ export async function startCountingProxy(target: string): Promise<{ origin: stri
     origin: `http://127.0.0.1:${port}`,
     requests,
     urls,
+    responses,
+    held,
+    hold: (when) => {
+      holdWhen = when;
+    },
+    release: () => {
+      holdWhen = null;
+      for (const forward of waiting.splice(0)) forward();
+    },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

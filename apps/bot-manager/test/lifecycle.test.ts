@@ -1,8 +1,13 @@
 // One manager, in-process, against a real database and the simulator; runners are real child processes.
-// Cases run in order and share the manager (each leaves the users it touched running or stopped on purpose).
+// Cases run in order and share the manager (each leaves the users it touched running or stopped on purpose: the
+// metrics case at the end expects exactly the three first users running).
+// The periodic full reconcile is effectively off here (once an hour): every change must reach the manager through
+// NOTIFY, or through the full reconcile that follows a LISTEN reconnect — never through the safety-net timer.
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
+import { REDACT_PATHS } from '../src/shared/log.ts';
 import {
   alive, createTestDatabase, createUser, makeKeys, saveKeys, startSim, statusOf, until, venueUrlsOf,
   type TestDatabase, type TestKeys, type VenueSim,
@@ -13,6 +18,11 @@ let sim: VenueSim;
 let mgr: RunningBotManager;
 const tapped: Array<{ userId: string; pid: number; direction: 'to' | 'from'; text: string; type: string }> = [];
 const users: Array<{ id: string; keys: TestKeys }> = [];
+/** A user whose runner gets a 1 MB resident-memory budget (every other runner has the default). */
+let hog: { id: string; keys: TestKeys };
+/** Every line the manager logged (warn and up), parsed: the LISTEN backoff is read from here. */
+const logLines: Array<Record<string, unknown>> = [];
+const LISTEN_BACKOFF_BASE_MS = 100;
 
 const pidOf = (userId: string): number | undefined => mgr.manager.runners().find((r) => r.userId === userId)?.pid;
 const runningPid = (userId: string): Promise<number> =>
@@ -21,14 +31,44 @@ const runningPid = (userId: string): Promise<number> =>
     const pid = pidOf(userId);
     return s.state === 'running' && pid !== undefined && s.pid === pid ? pid : null;
   }, `runner of ${userId} running`, 60_000);
+const newPid = (userId: string, old: number, what: string): Promise<number> =>
+  until(async () => {
+    const p = await runningPid(userId);
+    return p !== old ? p : null;
+  }, what, 60_000);
+
+/** One sample of a Prometheus text exposition (`name{labels} value`); 0 when the series is absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue;
+    const body = line.slice(name.length);
+    if (Object.entries(labels).some(([k, v]) => !body.includes(`${k}="${v}"`))) continue;
+    return Number(body.slice(body.lastIndexOf(' ') + 1));
+  }
+  return 0;
+}
+const scrape = async (): Promise<string> => {
+  const res = await fetch(`http://127.0.0.1:${mgr.httpPort}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
+};
+const registryText = (): Promise<string> => mgr.metrics.registry.metrics();
 
 beforeAll(async () => {
   [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   for (let i = 0; i < 3; i++) users.push(await createUser(db));
+  hog = await createUser(db, { config: { bot_enabled: false } });
+  const logger = pino({ name: 'lifecycle', level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, {
+    write: (line: string) => {
+      process.stdout.write(line);
+      logLines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  });
   mgr = await startBotManager({
-    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('lifecycle', 'warn'), logLevel: 'warn',
+    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger, logLevel: 'warn',
     heartbeatMs: 200, statusWriteMs: 200, heartbeatTimeoutMs: 5000, crashBackoffBaseMs: 100, maxCrashes: 3,
-    listenBackoffBaseMs: 100,
+    listenBackoffBaseMs: LISTEN_BACKOFF_BASE_MS, reconcileIntervalMs: 3_600_000,
+    memoryCheckMs: 200, runnerRssLimitOverridesMb: { [hog.id]: 1 },
     ipcTap: (e) => {
       const m = e.message as { type: string };
       tapped.push({ userId: e.userId, pid: e.pid, direction: e.direction, text: JSON.stringify(e.message), type: m.type });
@@ -76,6 +116,9 @@ describe('BotManager lifecycle', () => {
     expect(pidOf(u.id)).toBe(pid);
     expect(alive(pid)).toBe(true);
     expect(tapped.some((t) => t.pid === pid && t.type === 'configAck' && t.text.includes(`"configVersion":${version}`))).toBe(true);
+    // The runner itself (not only the status row the acknowledgement wrote) reports the new version in its heartbeats.
+    const beat = await until(() => tapped.find((t) => t.direction === 'from' && t.pid === pid && t.type === 'heartbeat' && t.text.includes(`"configVersion":${version},`)), 'a heartbeat of the same pid with the new version');
+    expect((JSON.parse(beat.text) as { configVersion: number }).configVersion).toBe(version);
   });
 
   test('key rotation → new pid with the new keys', async () => {
@@ -162,11 +205,122 @@ describe('BotManager lifecycle', () => {
     expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain('reason="silent"');
   });
 
-  test('LISTEN connection terminated, config changed while down → applied after the reconnect', async () => {
+  test('plan change that alters what the runner may do (billing writes a new tier) → new pid, started on the new plan', async () => {
+    const [a, u, c] = users;
+    if (!a || !u || !c) throw new Error('no users');
+    const [pidA, oldPid, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
+    // What the Stripe webhook writes for an upgrade (apply-event.ts): the subscription, tier last; the
+    // _100_apply_plan_limits trigger copies the tier's features and limits onto the profile.
+    await db.sql`
+      update public.polybot_user_profiles
+         set stripe_subscription_id = ${`sub_${randomUUID()}`}, subscription_status = 'active', subscription_tier = 'pro'
+       where id = ${u.id}`;
+    const pid = await newPid(u.id, oldPid, 'runner restarted on the new plan');
+    expect(alive(oldPid)).toBe(false);
+    const init = tapped.find((t) => t.pid === pid && t.type === 'init');
+    const plan = (JSON.parse(init?.text ?? '{}') as { plan?: { tier: string; monthlyTradeLimit: number } }).plan;
+    const [profile] = await db.sql<{ monthly_trade_limit: number }[]>`select monthly_trade_limit from public.polybot_user_profiles where id = ${u.id}`;
+    expect(plan).toMatchObject({ tier: 'pro', monthlyTradeLimit: profile?.monthly_trade_limit });
+    await until(async () => ((await statusOf(db.sql, u.id)).stats as { plan_tier?: string } | undefined)?.plan_tier === 'pro', 'status names the new plan');
+    expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
+  });
+
+  test('a plan that no longer allows trading (subscription unpaid, then canceled) → runner stopped; paid again → back', async () => {
+    const [a, u, c] = users;
+    if (!a || !u || !c) throw new Error('no users');
+    const [pidA, first, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
+    let pid = first;
+    // The statuses list_desired_bots does not accept for a paid tier, as the webhook writes them.
+    for (const status of ['unpaid', 'canceled']) {
+      await db.sql`update public.polybot_user_profiles set subscription_status = ${status} where id = ${u.id}`;
+      await until(() => !alive(pid), `runner gone once the subscription is ${status}`);
+      await until(async () => (await statusOf(db.sql, u.id)).state === 'stopped', `status stopped (${status})`);
+      expect(pidOf(u.id)).toBeUndefined();
+      await db.sql`update public.polybot_user_profiles set subscription_status = 'active' where id = ${u.id}`;
+      const back = await runningPid(u.id);
+      expect(back).not.toBe(pid);
+      pid = back;
+    }
+    expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
+  });
+
+  test('invalid config in the database (written around the app) → that bot stopped with the reason in its status; others untouched; fixed → back', async () => {
+    const [u, b, c] = users;
+    if (!u || !b || !c) throw new Error('no users');
+    const [pid, pidB, pidC] = await Promise.all([runningPid(u.id), runningPid(b.id), runningPid(c.id)]);
+    // As the service role, bypassing the app's validation: a followed wallet that is not an address (the table only
+    // checks that advanced_config is a JSON object).
+    const bad = { followedWallets: [{ address: 'not-a-wallet', scale: 1, maxPerTradeUsd: 10 }] };
+    const version = await db.sql.begin(async (tx) => {
+      await tx`set local role service_role`;
+      const [row] = await tx`update public.polybot_user_config set advanced_config = ${tx.json(bad)} where user_id = ${u.id} returning config_version`;
+      return Number(row?.config_version);
+    });
+    await until(() => !alive(pid), 'runner on the invalid config stopped');
+    const s = await until(async () => {
+      const st = await statusOf(db.sql, u.id);
+      return st.state === 'error' ? st : null;
+    }, 'status error');
+    expect(s.pid).toBeNull();
+    expect(String(s.last_error)).toMatch(new RegExp(`^invalid configuration \\(version ${version}\\).*advanced_config\\.followedWallets\\.0\\.address: wallet must be a 0x-prefixed`));
+    expect(pidOf(u.id)).toBeUndefined();
+    // Contained: the other users' runners never noticed.
+    expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
+    for (const o of [b, c]) expect((await statusOf(db.sql, o.id)).state).toBe('running');
+
+    // A user whose config is already invalid when the bot is switched on is not started at all.
+    const idle = await createUser(db, { config: { bot_enabled: false } });
+    // Sign-up notifications settle first (one may have started a runner before the bot was switched off): the pass
+    // queued here runs after every earlier one of this user.
+    await until(async () => {
+      await mgr.manager.reconcileUser(idle.id);
+      return pidOf(idle.id) === undefined;
+    }, 'the new, switched-off bot idle');
+    const mark = tapped.length;
+    await db.sql`update public.polybot_user_config set advanced_config = ${db.sql.json({ followedWalets: [] })} where user_id = ${idle.id}`;
+    await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${idle.id}`;
+    const idleStatus = await until(async () => {
+      const st = await statusOf(db.sql, idle.id);
+      return st.state === 'error' ? st : null;
+    }, 'never-started bot in error');
+    expect(String(idleStatus.last_error)).toMatch(/invalid configuration.*advanced_config: Unrecognized key.*followedWalets/);
+    expect(tapped.slice(mark).some((t) => t.userId === idle.id)).toBe(false);
+    expect(pidOf(idle.id)).toBeUndefined();
+    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${idle.id}`;
+    await until(async () => (await statusOf(db.sql, idle.id)).state === 'stopped', 'idle bot stopped');
+
+    // The user fixes it: a valid version brings the bot back.
+    await db.sql`update public.polybot_user_config set advanced_config = '{}'::jsonb where user_id = ${u.id}`;
+    const back = await runningPid(u.id);
+    expect(back).not.toBe(pid);
+    expect((await statusOf(db.sql, u.id)).last_error).toBeNull();
+    expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
+  });
+
+  test('a runner over its resident-memory budget is killed and restarted, counted, and after repeated breaches → error; others untouched', async () => {
+    const before = await Promise.all(users.map((u) => runningPid(u.id)));
+    const kills = sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' });
+    await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${hog.id}`;
+    const s = await until(async () => {
+      const st = await statusOf(db.sql, hog.id);
+      return st.state === 'error' ? st : null;
+    }, 'the over-budget bot in error', 90_000);
+    expect(String(s.last_error)).toMatch(/3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/);
+    // Each breach was a kill of its own (three forks of this user, each killed by the manager).
+    expect(sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' })).toBeGreaterThanOrEqual(kills + 3);
+    expect(logLines.filter((l) => l.msg === 'runner over its memory budget: killing it' && l.userId === hog.id).length).toBeGreaterThanOrEqual(3);
+    expect(pidOf(hog.id)).toBeUndefined();
+    // The runners on the default budget kept running, same processes.
+    expect(users.map((u) => pidOf(u.id))).toEqual(before);
+    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${hog.id}`;
+    await until(async () => (await statusOf(db.sql, hog.id)).state === 'stopped', 'over-budget bot switched off');
+  });
+
+  test('LISTEN connection terminated, config changed while down → applied by the full reconcile after the reconnect', async () => {
     const u = users[0];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
-    const reconnectsBefore = (await mgr.metrics.notifyReconnects.get()).values[0]?.value ?? 0;
+    const before = await registryText();
     // Terminate the LISTEN backend and change the config in the same statement batch: the NOTIFY has nobody to reach.
     const [row] = await db.superuser.begin(async (tx) => {
       await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
@@ -174,7 +328,104 @@ describe('BotManager lifecycle', () => {
     });
     const version = Number(row?.config_version);
     await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === version, 'config applied after reconnect', 60_000);
-    expect((await mgr.metrics.notifyReconnects.get()).values[0]?.value ?? 0).toBeGreaterThan(reconnectsBefore);
+    // The reconnect-scoped full pass ran (the periodic one is an hour away in this file).
+    await until(async () => sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }) > sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }), 'a reconnect reconcile');
+    expect(sample(await registryText(), 'polybot_notify_reconnects_total')).toBeGreaterThan(sample(before, 'polybot_notify_reconnects_total'));
+    expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'periodic' })).toBe(0);
     expect(pidOf(u.id)).toBe(pid);
+  });
+
+  test('the database refuses the LISTEN connection for a while → reconnects back off with jitter, then succeed, and the full reconcile applies what changed meanwhile', async () => {
+    const u = users[1];
+    if (!u) throw new Error('no user');
+    const pid = await runningPid(u.id);
+    const before = await registryText();
+    // A login event trigger (Postgres 17) that turns away the manager's LISTEN connections while a database setting
+    // says so: the server itself refuses them, every other connection (the manager's pool, this test) is untouched.
+    await db.superuser.unsafe(`
+      create or replace function public.test_refuse_listen_logins() returns event_trigger language plpgsql as $$
+      begin
+        if current_setting('application_name') = 'polybot-bot-manager-listen'
+           and coalesce(current_setting('polybot.refuse_listen', true), '') = 'on' then
+          raise exception 'test: the database refuses the LISTEN connection';
+        end if;
+      end $$;
+      drop event trigger if exists test_refuse_listen_logins;
+      create event trigger test_refuse_listen_logins on login execute function public.test_refuse_listen_logins();`);
+    await db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
+    const mark = logLines.length;
+    const retries = (): Array<{ attempt: number; delayMs: number }> =>
+      logLines.slice(mark).filter((l) => l.msg === 'LISTEN connection lost: reconnecting after backoff') as unknown as Array<{ attempt: number; delayMs: number }>;
+    try {
+      await db.superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
+      await until(() => retries().length >= 3, 'three reconnect attempts refused', 60_000);
+      const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
+      const version = Number(row?.config_version);
+      // Nobody is listening: that NOTIFY is lost. One more refused attempt later, the runner still has the old config.
+      const n = retries().length;
+      await until(() => retries().length > n, 'another reconnect attempt refused', 60_000);
+      expect(mgr.manager.runners().find((r) => r.userId === u.id)?.configVersion).toBeLessThan(version);
+      expect(Number((await statusOf(db.sql, u.id)).config_version)).toBeLessThan(version);
+
+      await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
+      await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === version, 'config applied after the reconnect', 60_000);
+      expect(pidOf(u.id)).toBe(pid);
+    } finally {
+      await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
+      await db.superuser.unsafe(`drop event trigger if exists test_refuse_listen_logins`);
+    }
+    // Our own reconnect loop did it: attempts 1, 2, 3, ... each after a wait inside [step / 2, step] of a doubling step.
+    const tries = retries();
+    expect(tries.length).toBeGreaterThanOrEqual(4);
+    tries.forEach((t, k) => {
+      expect(t.attempt).toBe(k + 1);
+      const step = Math.min(15_000, LISTEN_BACKOFF_BASE_MS * 2 ** k);
+      expect(t.delayMs).toBeGreaterThanOrEqual(Math.floor(step / 2));
+      expect(t.delayMs).toBeLessThanOrEqual(Math.ceil(step));
+    });
+    const back = logLines.slice(mark).find((l) => l.msg === 'LISTEN connection re-established: full reconcile');
+    expect(back?.attempts).toBe(tries.length);
+    const after = await registryText();
+    expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBeGreaterThan(sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }));
+    expect(sample(after, 'polybot_notify_reconnects_total')).toBeGreaterThan(sample(before, 'polybot_notify_reconnects_total'));
+    expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'periodic' })).toBe(0);
+    // Listening again for real: a change now arrives by NOTIFY.
+    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id} returning config_version`;
+    await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version), 'a change after the reconnect applied');
+    expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBe(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }));
+  });
+
+  test('/metrics of a manager running 3 users: runners, restarts, reload latency, notify reconnects, reconcile duration, trades by mode', async () => {
+    const pids = await Promise.all(users.map((u) => runningPid(u.id)));
+    expect(new Set(pids).size).toBe(3);
+    const ids = users.map((u) => u.id);
+    await until(async () => (await db.sql`select 1 from public.polybot_trades where user_id in ${db.sql(ids)} and mode = 'paper' limit 1`).length > 0, 'a paper trade', 90_000);
+    const u = users[2];
+    if (!u) throw new Error('no user');
+    const reloadsBefore = sample(await scrape(), 'polybot_reload_latency_seconds_count', { kind: 'config' });
+    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.25 where user_id = ${u.id} returning config_version`;
+    await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version), 'config edit acknowledged');
+
+    const text = await until(async () => {
+      const t = await scrape();
+      return sample(t, 'polybot_runners_active') === 3 && sample(t, 'polybot_reload_latency_seconds_count', { kind: 'config' }) > reloadsBefore ? t : null;
+    }, '/metrics showing 3 runners and the reload');
+    const [{ n: paperTrades } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where mode = 'paper'`;
+    expect(sample(text, 'polybot_runners_active')).toBe(mgr.manager.runners().length);
+    // Restarts by reason: the kill -9, the silent runner, the changes of keys and plan, the memory budget.
+    for (const reason of ['crash', 'silent', 'change', 'memory']) expect(sample(text, 'polybot_runner_restarts_total', { reason })).toBeGreaterThan(0);
+    expect(sample(text, 'polybot_reload_latency_seconds_count', { kind: 'restart' })).toBeGreaterThan(0);
+    expect(sample(text, 'polybot_reload_latency_seconds_sum', { kind: 'config' })).toBeGreaterThan(0);
+    expect(sample(text, 'polybot_notify_reconnects_total')).toBeGreaterThanOrEqual(2);
+    for (const scope of ['start', 'user', 'reconnect']) expect(sample(text, 'polybot_reconcile_duration_seconds_count', { scope })).toBeGreaterThan(0);
+    // Trades by mode: what this manager booked, all on paper (the counter is bumped after the booking commits).
+    const paper = sample(text, 'polybot_trades_total', { mode: 'paper' });
+    expect(paper).toBeGreaterThan(0);
+    expect(paper).toBeLessThanOrEqual(paperTrades);
+    expect(sample(text, 'polybot_trades_total', { mode: 'live' })).toBe(0);
+    // The text is Prometheus' exposition format with HELP and TYPE for each of them.
+    for (const name of ['polybot_runners_active', 'polybot_runner_restarts_total', 'polybot_reload_latency_seconds', 'polybot_notify_reconnects_total', 'polybot_reconcile_duration_seconds', 'polybot_trades_total']) {
+      expect(text).toMatch(new RegExp(`^# TYPE ${name} (gauge|counter|histogram)$`, 'm'));
+    }
   });
 });

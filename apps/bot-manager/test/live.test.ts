@@ -4,14 +4,13 @@
 // once. And the fallback: missing any one of dry_run off / validated live key / a plan with live trading → paper.
 // A counting proxy in front of the simulator records what the venue sees: paper runners call no private endpoint,
 // the live runner does.
-import { randomBytes } from 'node:crypto';
 import { PolymarketTrading } from '@polybot/venues';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 import {
-  createTestDatabase, createUser, makeKeys, saveKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf,
+  createTestDatabase, createUser, makeKeys, saveKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf, walletKeys,
   type TestDatabase, type TestKeys, type VenueSim,
 } from './harness.ts';
 
@@ -39,15 +38,6 @@ async function manager(id: string): Promise<RunningBotManager> {
   return m;
 }
 
-/** A wallet with API credentials the simulator issued (derived with L1 auth, directly, not through the proxy). */
-async function walletKeys(): Promise<TestKeys> {
-  const privateKey = randomBytes(32).toString('hex');
-  const t = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${privateKey}` });
-  const c = t.client.creds;
-  if (!c) throw new Error('no creds derived');
-  return { apiKey: c.key, apiSecret: JSON.stringify({ secret: c.secret, passphrase: c.passphrase }), privateKey, markers: [] };
-}
-
 const LIVE_PLAN = { live_trading_allowed: true, subscription_tier: 'pro' };
 
 async function liveUser(o: { dryRun: boolean; plan: boolean; keys: TestKeys }): Promise<string> {
@@ -72,8 +62,8 @@ const running = (id: string): Promise<{ mode: string; reason: string }> =>
 const disable = (ids: string[]): Promise<unknown> => db.sql`update public.polybot_user_config set bot_enabled = false where user_id in ${db.sql(ids)}`;
 
 test('any one of the three conditions missing → paper, paper trades only, and no private endpoint called by a runner', async () => {
-  const dry = await liveUser({ dryRun: true, plan: true, keys: await walletKeys() });
-  const noPlan = await liveUser({ dryRun: false, plan: false, keys: await walletKeys() });
+  const dry = await liveUser({ dryRun: true, plan: true, keys: await walletKeys(sim) });
+  const noPlan = await liveUser({ dryRun: false, plan: false, keys: await walletKeys(sim) });
   const badKey = await liveUser({ dryRun: false, plan: true, keys: makeKeys() }); // credentials the venue never issued
   const ids = [dry, noPlan, badKey];
   const m = await manager('paper');
@@ -101,7 +91,7 @@ test('any one of the three conditions missing → paper, paper trades only, and 
 });
 
 test('dry_run off + validated live Polymarket key + live plan → real signed orders on the simulator, booked once as live', async () => {
-  const keys = await walletKeys();
+  const keys = await walletKeys(sim);
   const id = await liveUser({ dryRun: false, plan: true, keys });
   const m = await manager('live');
   await keysChecked([id]);

@@ -1,5 +1,6 @@
-// The runner's risk rules end to end: daily loss halt, the monthly limit under a race, paper never touching private
-// endpoints, and live trading only with all three conditions.
+// The runner's risk rules end to end: daily loss halt, the monthly limit per order (no basket goes out half), paper
+// never touching private endpoints, and live trading only with all three conditions. The race of two runners of one
+// user for the last trade of the month is in copy-trading.test.ts (single-leg orders, where a race can be won).
 import { setSecretValidation } from '@polybot/db/service';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
@@ -80,7 +81,7 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   await disable(u.id);
 });
 
-test('monthly limit, per order: two runners of one user racing at limit − 1 → no order at all (every arbitrage here has ≥ 2 legs: none may go out half)', async () => {
+test('monthly limit, per order: one trade left and only multi-leg baskets → no half basket goes out: both runners of the user refused, no order, the last slot unspent', async () => {
   const u = await createUser(db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
   // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
   const m2 = await manager('m2');

@@ -14,8 +14,8 @@ import { RunnerFeeds } from './runner-feeds.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { newSlot, type Slot } from './slot.ts';
 import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
-import { killSilentRunners, onRunnerCrash, type Supervision, type SupervisionOptions } from './supervision.ts';
-import { desiredUserIds, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, type UserState } from './user-state.ts';
+import { killOverBudgetRunners, killSilentRunners, onRunnerCrash, type Supervision, type SupervisionOptions } from './supervision.ts';
+import { desiredUserIds, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
@@ -27,6 +27,7 @@ export class BotManager extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private stopping = false;
   private watchdog: NodeJS.Timeout | null = null;
+  private memoryWatch: NodeJS.Timeout | null = null;
   private readonly feeds: RunnerFeeds;
   private readonly supervision: Supervision;
   private readonly keyValidator: KeyValidator;
@@ -52,6 +53,14 @@ export class BotManager extends EventEmitter {
 
   start(): void {
     this.watchdog = setInterval(() => killSilentRunners(this.supervision, this.slots.values()), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
+    let measuring = false;
+    this.memoryWatch = setInterval(() => {
+      if (measuring) return;
+      measuring = true;
+      killOverBudgetRunners(this.supervision, this.slots.values())
+        .catch((e: unknown) => this.log.error({ err: coerceError(e).message }, 'memory check failed'))
+        .finally(() => (measuring = false));
+    }, this.opts.memoryCheckMs);
     // Build (or find cached) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
     runnerBundle().catch(() => undefined);
   }
@@ -101,25 +110,33 @@ export class BotManager extends EventEmitter {
     for (const s of this.slots.values()) if (s.proc && !s.proc.exited && s.proc.ready) s.proc.send({ type: 'links', links: this.feed.links });
   }
 
-  reconcileUser(userId: string): Promise<void> {
+  /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
+  reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
       const desired = await desiredUserIds(this.sql);
-      await this.reconcileSlot(s, desired.has(userId));
+      await this.reconcileSlot(s, desired.has(userId), noticedAt);
       end();
     });
   }
 
-  private async reconcileSlot(s: Slot, desired: boolean): Promise<void> {
+  private async reconcileSlot(s: Slot, desired: boolean, noticedAt = Date.now()): Promise<void> {
     if (!desired) {
-      if (s.proc || s.restartTimer || s.erroredAt) await this.stopSlot(s);
+      if (s.proc || s.restartTimer || s.erroredAt || s.invalidConfigVersion !== null) await this.stopSlot(s);
       return;
     }
     let state = await loadUserState(this.sql, s.userId);
     if (!state) return this.stopSlot(s);
+    if ('invalid' in state) return this.refuseConfig(s, state);
     // New or rotated keys are checked against the venue first, so the runner starts with their real status.
     if (state.keys.some((k) => k.validationStatus === 'pending') && (await this.keyValidator.validatePending(s.userId))) {
-      state = (await loadUserState(this.sql, s.userId)) ?? state;
+      const again = await loadUserState(this.sql, s.userId);
+      if (again && 'invalid' in again) return this.refuseConfig(s, again);
+      state = again ?? state;
+    }
+    if (s.invalidConfigVersion !== null) {
+      this.log.info({ userId: s.userId, configVersion: state.configVersion }, 'config valid again: starting the bot');
+      s.invalidConfigVersion = null;
     }
     if (s.erroredAt) {
       const e = s.erroredAt;
@@ -134,7 +151,7 @@ export class BotManager extends EventEmitter {
     if (!applied || applied.keysFingerprint !== state.keysFingerprint || applied.planFingerprint !== state.planFingerprint) {
       this.log.info({ userId: s.userId, keys: applied?.keysFingerprint !== state.keysFingerprint }, 'keys or plan changed: restarting runner');
       this.metrics.restarts.inc({ reason: 'change' });
-      const since = Date.now();
+      const since = noticedAt;
       await this.stopProc(s);
       await this.startRunner(s, state);
       s.pendingReload = { version: state.configVersion, since, kind: 'restart' };
@@ -142,10 +159,32 @@ export class BotManager extends EventEmitter {
     }
     if (applied.configVersion !== state.configVersion) {
       s.applied = state;
-      s.pendingReload = { version: state.configVersion, since: Date.now(), kind: 'config' };
+      s.pendingReload = { version: state.configVersion, since: noticedAt, kind: 'config' };
       s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
       this.feeds.update(s.proc, state);
     }
+  }
+
+  /**
+   * The user's config row fails the schema: their bot stops (or does not start) and their status says why, in words,
+   * until they save a valid config (a new version). Only this user is affected: nothing here throws.
+   */
+  private async refuseConfig(s: Slot, bad: InvalidConfig): Promise<void> {
+    if (s.invalidConfigVersion === bad.configVersion && !s.proc && !s.restartTimer) return; // already said so
+    this.log.warn({ userId: s.userId, configVersion: bad.configVersion, problem: bad.problem }, 'invalid config: bot stopped until it is fixed');
+    if (s.restartTimer) clearTimeout(s.restartTimer);
+    s.restartTimer = null;
+    await this.stopProc(s);
+    s.applied = null;
+    s.erroredAt = null;
+    s.crashes = 0;
+    s.pendingReload = null;
+    s.invalidConfigVersion = bad.configVersion;
+    await writeStatus(this.sql, s.userId, {
+      state: 'error', pid: null, heartbeatAt: null,
+      lastError: `invalid configuration (version ${bad.configVersion}), the bot is stopped until it is fixed: ${bad.problem}`,
+    });
+    this.emit('runnerStopped', { userId: s.userId });
   }
 
   private async startRunner(s: Slot, state: UserState): Promise<void> {
@@ -255,6 +294,7 @@ export class BotManager extends EventEmitter {
     s.restartTimer = null;
     await this.stopProc(s);
     s.erroredAt = null;
+    s.invalidConfigVersion = null;
     s.crashes = 0;
     s.applied = null;
     const suspended = await isSuspended(this.sql, s.userId);
@@ -267,6 +307,7 @@ export class BotManager extends EventEmitter {
     this.stopping = true;
     this.keyValidator.close();
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.memoryWatch) clearInterval(this.memoryWatch);
     const all = [...this.slots.values()];
     for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);
     const results = await Promise.allSettled(all.map(async (s) => {

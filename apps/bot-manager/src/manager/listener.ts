@@ -1,8 +1,9 @@
 // LISTEN polybot_user_changed on a dedicated client (never the query pool). Two ways a loss is noticed:
 // postgres.js re-listens by itself after a drop (onlisten fires again), and a self-ping — a NOTIFY we send every
 // `pingMs` that must come back within `pingTimeoutMs` — catches a silent or failed re-listen. On a detected loss the
-// client is torn down and rebuilt with exponential backoff plus jitter. Either way, once listening again the manager
-// is told to run a full reconcile: notifications sent while we were away are gone.
+// client is torn down and rebuilt with exponential backoff plus jitter (reconnectDelayMs), attempt after attempt until
+// the database takes us back. Either way, once listening again the manager is told to run a full reconcile:
+// notifications sent while we were away are gone.
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
@@ -12,6 +13,17 @@ import { coerceError } from '../shared/errors.ts';
 export const CHANNEL = 'polybot_user_changed';
 const ChangeSchema = z.object({ user_id: z.uuid(), table: z.string(), op: z.string() });
 const PingSchema = z.object({ probe: z.string() });
+
+/**
+ * Wait before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`, with "equal jitter" —
+ * half of the step is fixed, the other half random. Many managers losing the database at once do not come back in
+ * step, and unlike full jitter the wait still grows with every failure (never close to zero while the database is
+ * down). `random` is Math.random in production; tests pass fixed values.
+ */
+export function reconnectDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
+  return step / 2 + (step / 2) * random();
+}
 
 export interface ListenerOptions {
   databaseUrl: string;
@@ -55,6 +67,7 @@ export class NotifyListener {
           this.opts.onReconnected();
         }
       });
+      if (isReconnect) this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;
       this.lastPingSeen = Date.now();
       if (isReconnect) this.opts.onReconnected();
@@ -107,12 +120,10 @@ export class NotifyListener {
     this.sql = null;
     void sql.end({ timeout: 1 }).catch(() => undefined);
     if (this.stopped) return;
-    const base = this.opts.baseDelayMs ?? 200;
-    const max = this.opts.maxDelayMs ?? 15_000;
-    // Full jitter on top of exponential backoff: many managers losing the database at once do not return in step.
-    const delay = Math.min(max, base * 2 ** this.attempt) * (0.5 + Math.random() * 0.5);
+    const delayMs = Math.round(reconnectDelayMs(this.attempt, this.opts.baseDelayMs ?? 200, this.opts.maxDelayMs ?? 15_000));
+    this.opts.log.warn({ attempt: this.attempt + 1, delayMs }, 'LISTEN connection lost: reconnecting after backoff');
     this.attempt++;
-    this.timer = setTimeout(() => void this.connect(true), delay);
+    this.timer = setTimeout(() => void this.connect(true), delayMs);
   }
 
   async stop(): Promise<void> {

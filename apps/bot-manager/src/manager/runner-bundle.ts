@@ -83,12 +83,15 @@ async function build(): Promise<string> {
     });
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
+    await esbuild.stop();
     const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
     const detail = errors?.length
       ? errors.slice(0, 5).map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text)).join('; ')
       : e instanceof Error ? e.message : String(e);
     throw new RunnerBundleError(`bundling the runner (${SOURCE_ENTRY}) with esbuild failed: ${detail}`);
   }
+  // One build per manager: its esbuild service process is not kept as an idle child beside the runners.
+  await esbuild.stop();
   const inputs = Object.keys(result.metafile.inputs);
   const hash = await hashInputs(inputs);
   if (!hash) throw new RunnerBundleError('bundling the runner: a source file changed while it was being bundled; try again');

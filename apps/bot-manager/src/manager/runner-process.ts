@@ -48,6 +48,8 @@ export class RunnerProcess {
   configVersion: number | null = null;
   exited = false;
   stopRequested = false;
+  /** Why the manager killed it (silent, over its memory budget); null when it died on its own or was asked to stop. */
+  killReason: string | null = null;
   private readonly exitWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: RunnerProcessOptions) {
@@ -115,7 +117,9 @@ export class RunnerProcess {
     }
   }
 
-  kill(): void {
-    if (!this.exited) this.child.kill('SIGKILL');
+  kill(reason?: string): void {
+    if (this.exited) return;
+    if (reason) this.killReason ??= reason;
+    this.child.kill('SIGKILL');
   }
 }

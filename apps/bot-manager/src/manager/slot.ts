@@ -19,6 +19,8 @@ export interface Slot {
   restartTimer: NodeJS.Timeout | null;
   /** Set after too many crashes; cleared when the user's keys, plan or config change. */
   erroredAt: { keys: string; plan: string; config: number } | null;
+  /** The config version refused as invalid (status 'error' written); cleared by a valid version or a stop. */
+  invalidConfigVersion: number | null;
   pendingReload: { version: number; since: number; kind: 'config' | 'restart' } | null;
   lastStatusWrite: number;
   /** The config version of the last heartbeat written to the status row. */
@@ -30,7 +32,7 @@ export interface Slot {
 
 export function newSlot(userId: string): Slot {
   return {
-    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, pendingReload: null, lastStatusWrite: 0, statusConfigVersion: null,
+    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, invalidConfigVersion: null, pendingReload: null, lastStatusWrite: 0, statusConfigVersion: null,
     pendingInit: null, chain: Promise.resolve(),
   };
 }

@@ -1,6 +1,8 @@
 // Supervision of forked runners: a crash is counted and followed by a restart after a doubling, capped backoff; too
 // many crashes in a row stop the bot until the user changes something (a crash loop must neither spin the machine
-// nor hide from the user); a runner that goes silent is killed, and its exit then counts as a crash.
+// nor hide from the user); a runner that goes silent, or grows past its memory budget, is killed, and its exit then
+// counts as a crash.
+import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import type { Metrics } from './metrics.ts';
@@ -18,7 +20,17 @@ export interface SupervisionOptions {
   maxCrashes: number;
   healthyResetMs: number;
   stopGraceMs: number;
+  /** V8 heap cap of a runner (--max-old-space-size). */
   runnerMemoryMb: number;
+  /**
+   * Resident memory budget of a runner (VmRSS): the heap cap does not bound code, buffers or native allocations, so
+   * the manager measures the whole process and kills one that grows past this.
+   */
+  runnerRssLimitMb: number;
+  /** Per-user budgets instead of runnerRssLimitMb (an operator giving one heavy user more room). */
+  runnerRssLimitOverridesMb: Readonly<Record<string, number>>;
+  /** How often runners' resident memory is read. */
+  memoryCheckMs: number;
   statusWriteMs: number;
   logLevel: string;
 }
@@ -43,7 +55,8 @@ export function onRunnerCrash(
   sup: Supervision, s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null, restart: () => void,
 ): void {
   s.crashes++;
-  const reason = signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`;
+  // A kill of our own (silent, over its memory budget) says why; anything else says how the process ended.
+  const reason = proc.killReason ?? (signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`);
   sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
   sup.metrics.restarts.inc({ reason: 'crash' });
   if (s.crashes >= sup.opts.maxCrashes) {
@@ -70,7 +83,40 @@ export function killSilentRunners(sup: Supervision, slots: Iterable<Slot>, now =
     if (now - p.lastHeartbeat > limit) {
       sup.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
       sup.metrics.restarts.inc({ reason: 'silent' });
-      p.kill();
+      p.kill(`runner killed: no heartbeat for ${Math.round(limit / 1000)} s`);
     }
   }
+}
+
+/** Resident memory of a process in MB (VmRSS from /proc/<pid>/status); null where there is no /proc or it is gone. */
+export async function readRssMb(pid: number): Promise<number | null> {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB$/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export function rssLimitMbOf(opts: SupervisionOptions, userId: string): number {
+  return opts.runnerRssLimitOverridesMb[userId] ?? opts.runnerRssLimitMb;
+}
+
+/**
+ * Runners whose resident memory is over their budget are killed (SIGKILL: a runaway may not get to finish anything),
+ * logged and counted (polybot_runner_restarts_total{reason="memory"}); the exit is a crash like any other, so repeated
+ * breaches back off and end in status 'error' with the reason.
+ */
+export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Slot>): Promise<void> {
+  const live = [...slots].filter((s) => s.proc && !s.proc.exited && !s.proc.stopRequested);
+  await Promise.all(live.map(async (s) => {
+    const p = s.proc;
+    if (!p) return;
+    const rssMb = await readRssMb(p.pid);
+    const limitMb = rssLimitMbOf(sup.opts, s.userId);
+    if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || s.proc !== p) return;
+    sup.log.warn({ userId: s.userId, pid: p.pid, rssMb: Math.round(rssMb), limitMb }, 'runner over its memory budget: killing it');
+    sup.metrics.restarts.inc({ reason: 'memory' });
+    p.kill(`runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`);
+  }));
 }

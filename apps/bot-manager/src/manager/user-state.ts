@@ -28,18 +28,39 @@ export interface UserState {
   planFingerprint: string;
 }
 
+/**
+ * A config row that fails the schema (written around the app: SQL, Studio, an old client): the bot must not run on
+ * it, nor keep running on the previous one as if nothing happened. `problem` names the fields, in words for the user.
+ */
+export interface InvalidConfig {
+  invalid: true;
+  configVersion: number;
+  problem: string;
+}
+
+/** The zod issues of an invalid config as one line: `field.path: message; ...` (values are not repeated). */
+function describeIssues(issues: z.ZodError['issues']): string {
+  const text = issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'config'}: ${i.message}`).join('; ');
+  return text.length > 600 ? `${text.slice(0, 597)}...` : text;
+}
+
 export async function desiredUserIds(sql: Sql): Promise<Set<string>> {
   const rows = await asService(sql, (tx) => listDesiredBots(tx));
   return new Set(rows.map((r) => r.user_id));
 }
 
-export async function loadUserState(sql: Sql, userId: string): Promise<UserState | null> {
+/** null: no profile or config row (the user is gone). */
+export async function loadUserState(sql: Sql, userId: string): Promise<UserState | InvalidConfig | null> {
   return asService(sql, async (tx) => {
     const [profileRow] = await tx`select * from public.polybot_user_profiles where id = ${userId}`;
     const [configRow] = await tx`select * from public.polybot_user_config where user_id = ${userId}`;
     if (!profileRow || !configRow) return null;
     const profile = ProfileSchema.parse(profileRow);
-    const c = UserConfigRowSchema.parse(configRow);
+    const parsed = UserConfigRowSchema.safeParse(configRow);
+    if (!parsed.success) {
+      return { invalid: true, configVersion: z.coerce.number().int().catch(0).parse(configRow.config_version), problem: describeIssues(parsed.error.issues) };
+    }
+    const c = parsed.data;
     const secrets = await getUserSecretsDecrypted(tx, userId);
     const keys: RunnerKey[] = secrets.map((s) => ({
       platform: s.platform, isPaper: s.is_paper, apiKey: s.api_key, apiSecret: s.api_secret, privateKey: s.private_key,

@@ -21,6 +21,8 @@ process.on('disconnect', () => {
 });
 
 let runner: PolybotRunner | null = null;
+/** Bound to the user id once the init names it. */
+let log = base;
 let heartbeatTimer: NodeJS.Timeout | null = null;
 const db = new DbRpc((msg) => send(msg));
 
@@ -34,7 +36,7 @@ process.on('message', (raw: unknown) => {
   switch (msg.type) {
     case 'init': {
       if (runner) return;
-      const log = base.child({ userId: msg.userId });
+      log = base.child({ userId: msg.userId });
       runner = new PolybotRunner(msg, db, send, log);
       heartbeatTimer = setInterval(() => runner?.heartbeat(), msg.heartbeatMs);
       runner.heartbeat();
@@ -61,8 +63,9 @@ process.on('message', (raw: unknown) => {
       return;
     case 'stop':
       if (heartbeatTimer) clearInterval(heartbeatTimer);
+      if (runner) log.info({ deciding: runner.deciding }, runner.deciding ? 'stop requested: finishing the decision in flight' : 'stop requested');
       void (runner?.stop() ?? Promise.resolve())
-        .catch((e: unknown) => base.error({ err: coerceError(e).message }, 'stop failed'))
+        .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'stop failed'))
         .finally(() => {
           // Exit once 'stopped' is flushed to the manager (or at once if the channel is already gone).
           if (process.connected && process.send) process.send({ type: 'stopped' }, () => process.exit(0));

@@ -270,6 +270,11 @@ export class PolybotRunner {
     this.send({ type: 'heartbeat', configVersion: this.configVersion, stats: this.currentStats() });
   }
 
+  /** A decision (reservation → orders → booking) is in flight. */
+  get deciding(): boolean {
+    return this.busy !== null;
+  }
+
   /** Graceful stop: no new decisions; the one in flight finishes and is booked before we report stopped. */
   async stop(): Promise<void> {
     this.stopping = true;
