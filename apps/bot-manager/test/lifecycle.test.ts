@@ -144,7 +144,11 @@ describe('BotManager lifecycle', () => {
     const pid = await runningPid(u.id);
     await db.sql`select public.admin_suspend_user(${u.id}, 'test suspension')`;
     await until(() => !alive(pid), 'suspended runner gone', 2000);
-    await until(async () => (await statusOf(db.sql, u.id)).state === 'suspended', 'status suspended');
+    const suspended = await until(async () => {
+      const st = await statusOf(db.sql, u.id);
+      return st.state === 'suspended' ? st : null;
+    }, 'status suspended');
+    expect(suspended.halt_reason).toBe('suspended by PolyBot support: test suspension');
     await db.sql`select public.admin_resume_user(${u.id})`;
     const back = await runningPid(u.id);
     expect(back).not.toBe(pid);
@@ -234,11 +238,19 @@ describe('BotManager lifecycle', () => {
     for (const status of ['unpaid', 'canceled']) {
       await db.sql`update public.polybot_user_profiles set subscription_status = ${status} where id = ${u.id}`;
       await until(() => !alive(pid), `runner gone once the subscription is ${status}`);
-      await until(async () => (await statusOf(db.sql, u.id)).state === 'stopped', `status stopped (${status})`);
+      const stopped = await until(async () => {
+        const st = await statusOf(db.sql, u.id);
+        return st.state === 'stopped' ? st : null;
+      }, `status stopped (${status})`);
+      // The status row says which rule took the bot out, for the user's dashboard and for admins in Studio.
+      expect(stopped.halt_reason).toMatch(new RegExp(`subscription is ${status}: trading stays stopped`));
+      expect(stopped.pid).toBeNull();
       expect(pidOf(u.id)).toBeUndefined();
       await db.sql`update public.polybot_user_profiles set subscription_status = 'active' where id = ${u.id}`;
       const back = await runningPid(u.id);
       expect(back).not.toBe(pid);
+      // Running again: the stop reason is gone from the row as soon as the new runner starts.
+      await until(async () => (await statusOf(db.sql, u.id)).halt_reason === null, 'stop reason cleared');
       pid = back;
     }
     expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);

@@ -13,7 +13,7 @@ import { runnerBundle } from './runner-bundle.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { newSlot, type Slot } from './slot.ts';
-import { isSuspended, writeHeartbeat, writeStatus } from './status.ts';
+import { whyNotRunning, writeHeartbeat, writeStatus } from './status.ts';
 import { killOverBudgetRunners, killSilentRunners, onRunnerCrash, type Supervision, type SupervisionOptions } from './supervision.ts';
 import { desiredUserIds, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
@@ -207,7 +207,8 @@ export class BotManager extends EventEmitter {
     log.info({ pid: proc.pid, configVersion: state.configVersion }, 'runner forked');
     await writeStatus(this.sql, s.userId, {
       state: 'starting', pid: proc.pid, managerId: this.opts.managerId, startedAt: proc.startedAt, configVersion: state.configVersion,
-      restartCount: s.crashes,
+      // Why it was stopped no longer holds; the runner's heartbeats report any halt of its own from here on.
+      restartCount: s.crashes, haltReason: null,
     });
     s.pendingInit = { state, risk, copiedTxHashes, newsSeenKeys };
   }
@@ -297,8 +298,8 @@ export class BotManager extends EventEmitter {
     s.invalidConfigVersion = null;
     s.crashes = 0;
     s.applied = null;
-    const suspended = await isSuspended(this.sql, s.userId);
-    await writeStatus(this.sql, s.userId, { state: suspended ? 'suspended' : 'stopped', pid: null, heartbeatAt: null });
+    const why = await whyNotRunning(this.sql, s.userId);
+    await writeStatus(this.sql, s.userId, { state: why.state, pid: null, heartbeatAt: null, haltReason: why.reason, tradingHaltedUntil: null });
     this.emit('runnerStopped', { userId: s.userId });
   }
 
@@ -312,7 +313,7 @@ export class BotManager extends EventEmitter {
     for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);
     const results = await Promise.allSettled(all.map(async (s) => {
       await this.stopProc(s);
-      await writeStatus(this.sql, s.userId, { state: 'stopped', pid: null });
+      await writeStatus(this.sql, s.userId, { state: 'stopped', pid: null, haltReason: 'the bot service is restarting; your bot resumes when it is back' });
     }));
     for (const r of results) if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
   }

@@ -36,7 +36,31 @@ export async function writeHeartbeat(
     where user_id = ${userId}`;
 }
 
-export async function isSuspended(sql: Sql, userId: string): Promise<boolean> {
-  const [row] = await sql<{ s: boolean }[]>`select is_suspended as s from public.polybot_user_profiles where id = ${userId}`;
-  return row?.s === true;
+/**
+ * Why a user's bot is not running, in words for their dashboard and for admins in Studio (the status row's
+ * halt_reason): the manager stops a bot because it left the desired state, and the row must say which rule took it out.
+ * The order follows list_desired_bots; a user can match several (suspension wins, as in the web app).
+ */
+export async function whyNotRunning(sql: Sql, userId: string): Promise<{ state: 'suspended' | 'stopped'; reason: string }> {
+  const [row] = await sql<{
+    is_suspended: boolean; suspended_reason: string | null; onboarding_completed: boolean; subscription_tier: string;
+    subscription_status: string; bot_enabled: boolean | null;
+  }[]>`
+    select p.is_suspended, p.suspended_reason, p.onboarding_completed, p.subscription_tier, p.subscription_status,
+           c.bot_enabled
+      from public.polybot_user_profiles p
+      left join public.polybot_user_config c on c.user_id = p.id
+     where p.id = ${userId}`;
+  if (!row) return { state: 'stopped', reason: 'account not found' };
+  if (row.is_suspended) return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
+  if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
+  if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
+  if (!row.bot_enabled) return { state: 'stopped', reason: 'paused by you' };
+  if (row.subscription_tier !== 'free' && !TRADING_STATUSES.has(row.subscription_status)) {
+    return { state: 'stopped', reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan` };
+  }
+  return { state: 'stopped', reason: 'stopped by the bot service' };
 }
+
+/** Subscription statuses under which a paid plan trades (list_desired_bots: past_due is the grace period). */
+const TRADING_STATUSES = new Set(['active', 'trialing', 'past_due']);
