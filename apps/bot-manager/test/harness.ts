@@ -106,7 +106,8 @@ export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise
   });
   await db.sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
   if (o.profile && Object.keys(o.profile).length > 0) await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
-  await db.sql`update public.polybot_user_config set ${db.sql({ dry_run: true, min_profit_pct: 0.1, ...o.config } as Record<string, never>)} where user_id = ${id}`;
+  const config: Record<string, unknown> = { dry_run: true, min_profit_pct: 0.1, ...o.config };
+  await db.sql`update public.polybot_user_config set ${db.sql(config as Record<string, never>)} where user_id = ${id}`;
   const keys = o.keys ?? makeKeys();
   await saveKeys(db.sql, id, keys, o.isPaper ?? true);
   return { id, keys };
