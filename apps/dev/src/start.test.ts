@@ -1,0 +1,128 @@
+// `npm start` itself, as a developer runs it: the launcher in its own process on a fresh state directory (so a fresh
+// embedded Postgres gets the bootstrap, every migration and the demo seed), every service on a free port. It must come
+// up, the demo users' bots must paper-trade the simulator, every service must answer, and Ctrl-C must stop all of it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createTestClient } from '@polybot/local-stack/auth/test-client';
+import { findFreePort } from '@polybot/local-stack/postgres';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PORT_NAMES = ['DB', 'AUTH', 'STRIPE', 'EDGE', 'MANAGER', 'WEB', 'VENUE_SIM'] as const;
+type PortName = (typeof PORT_NAMES)[number];
+
+let child: ChildProcess | null = null;
+let stateDir = '';
+let output = '';
+const ports = {} as Record<PortName, number>;
+
+async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (e) {
+      last = e instanceof Error ? e.message : String(e);
+    }
+    if (child?.exitCode !== null) throw new Error(`npm start exited (${String(child?.exitCode)}) while waiting for ${what}:\n${output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`condition never held: ${what}${last ? ` (last error: ${last})` : ''}\n${output.slice(-3000)}`);
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+beforeAll(async () => {
+  stateDir = await mkdtemp(path.join(tmpdir(), 'polybot-start-'));
+  // As root, embedded Postgres runs as a `postgres` OS user, which must be able to enter the directory (mkdtemp: 0700).
+  await chmod(stateDir, 0o755);
+  // Seven distinct ports (a port just released can be handed out again).
+  const taken = new Set<number>();
+  for (const name of PORT_NAMES) {
+    let port = await findFreePort();
+    while (taken.has(port)) port = await findFreePort();
+    taken.add(port);
+    ports[name] = port;
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env, POLYBOT_STATE_DIR: stateDir, DATABASE_URL: '' };
+  for (const name of PORT_NAMES) env[`POLYBOT_${name}_PORT`] = String(ports[name]);
+  // The launcher as `npm start` runs it (root script → this workspace's start script → tsx src/start.ts).
+  child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['apps/dev/src/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  // A first start may run `next build` (about a minute on an idle machine; much more while other suites run).
+  await until('"PolyBot is up"', async () => output.includes('PolyBot is up'), 900_000);
+});
+
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+test('npm start brings the whole product up on a fresh state directory: demo bots paper-trade, every service answers', async () => {
+  expect(output).toContain('fresh database: loaded demo data');
+
+  // The three demo users' bots run, and they paper-trade the arb-rich scenario.
+  const health = await until('3 demo runners', async () => {
+    const h = (await (await fetch(`http://127.0.0.1:${ports.MANAGER}/healthz`)).json()) as { ok: boolean; runners: number };
+    return h.ok && h.runners === 3 ? h : null;
+  }, 120_000);
+  expect(health.runners).toBe(3);
+  const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${ports.DB}/postgres`, { max: 1, onnotice: () => undefined });
+  try {
+    const trades = await until('a demo paper trade', async () => {
+      const rows = await sql<{ n: number; live: number }[]>`
+        select count(*)::int as n, count(*) filter (where mode <> 'paper')::int as live from public.polybot_trades`;
+      return rows[0] && rows[0].n > 0 ? rows[0] : null;
+    }, 120_000);
+    expect(trades.live).toBe(0);
+  } finally {
+    await sql.end();
+  }
+
+  // A demo user signs in through the local Supabase Auth with the real client.
+  const anonKey = /anon key\s+(\S+)/.exec(output)?.[1];
+  expect(anonKey).toBeTruthy();
+  const supabase = createTestClient(`http://127.0.0.1:${ports.AUTH}`, anonKey ?? '');
+  const { data, error } = await supabase.auth.signInWithPassword({ email: 'alice@demo.polybot.local', password: 'polybot-demo' });
+  expect(error).toBeNull();
+  expect(data.user?.email).toBe('alice@demo.polybot.local');
+
+  // The web app serves its sign-in page; the webhook function refuses an unsigned event.
+  const signIn = await fetch(`http://127.0.0.1:${ports.WEB}/sign-in`);
+  expect(signIn.status).toBe(200);
+  expect(await signIn.text()).toMatch(/Sign in/i);
+  const unsigned = await fetch(`http://127.0.0.1:${ports.EDGE}`, { method: 'POST', body: '{}' });
+  expect(unsigned.status).toBe(400);
+  await unsigned.body?.cancel();
+});
+
+test('Ctrl-C stops everything it started and exits 0', async () => {
+  const proc = child;
+  if (!proc) throw new Error('npm start is not running');
+  const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(`${String(code)}/${String(signal)}`)));
+  proc.kill('SIGINT');
+  const how = await exited;
+  if (how !== '0/null') console.error(output.slice(-4000));
+  expect(how).toBe('0/null');
+  expect(output).toContain('SIGINT: stopping');
+  // No service is left listening (Postgres included: it is a child of the launcher's embedded instance).
+  const open = await Promise.all(PORT_NAMES.map(async (name) => ((await portOpen(ports[name])) ? name : null)));
+  expect(open.filter(Boolean)).toEqual([]);
+});
