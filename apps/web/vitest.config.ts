@@ -6,7 +6,7 @@ export default defineConfig({
     // globalSetup only when that project has files in the run.
     projects: [
       {
-        test: { name: 'unit', include: ['src/**/*.test.ts'] },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] },
       },
       {
         test: {

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   say(`bot-manager running (/healthz and /metrics on 127.0.0.1:${manager.httpPort})`);
 
   if (!isBuilt()) {
-    say('building the web app once (next build, about a minute)…');
+    say('building the web app (no build yet, or its sources changed since): next build, about a minute…');
     await buildWeb();
   }
   const web = await startWeb({

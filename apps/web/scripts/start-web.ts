@@ -1,9 +1,10 @@
 // Starts the built web app (`next start`) as a child process, for `npm start` and the browser tests.
 // The app reads its configuration only from the environment (src/env.ts); this passes exactly that.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceFingerprint } from './build-fingerprint.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../', import.meta.url));
 
@@ -50,12 +51,18 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 /** `next build`. NEXT_PUBLIC_* values are read at request time on the server, so one build serves any stack. */
-export function buildWeb(): Promise<void> {
-  return run(['build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1' });
+export async function buildWeb(): Promise<void> {
+  await run(['build'], { ...process.env, NEXT_TELEMETRY_DISABLED: '1' });
+  // Taken after the build: `next build` may rewrite next-env.d.ts and tsconfig.json, which are part of the sources.
+  writeFileSync(FINGERPRINT_FILE, `${sourceFingerprint(WEB_DIR)}\n`);
 }
 
+const FINGERPRINT_FILE = path.join(WEB_DIR, '.next/polybot-source-fingerprint');
+
+/** A build exists and was made from the sources as they are now (see build-fingerprint.ts). */
 export function isBuilt(): boolean {
-  return existsSync(path.join(WEB_DIR, '.next/BUILD_ID'));
+  if (!existsSync(path.join(WEB_DIR, '.next/BUILD_ID')) || !existsSync(FINGERPRINT_FILE)) return false;
+  return readFileSync(FINGERPRINT_FILE, 'utf8').trim() === sourceFingerprint(WEB_DIR);
 }
 
 export async function startWeb(opts: { env: WebEnv; port: number; host?: string }): Promise<WebApp> {
