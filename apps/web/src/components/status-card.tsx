@@ -1,8 +1,11 @@
 'use client';
 // Live bot status: polls /api/status every 3 s (a Supabase Realtime channel would need the platform's realtime
-// server; polling a cheap route works everywhere). Fixed-height card so updates never shift the layout.
+// server; polling a cheap route works everywhere). Fixed-height card so updates never shift the layout. When a poll
+// brings a new trade or opportunity, the page's server parts (trades, P&L, usage, opportunities) are re-rendered in
+// place with router.refresh(): the dashboard is live as a whole, not only this card.
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
 import type { StatusView } from '../lib/status.ts';
 
 function age(iso: string | null, now: number): string {
@@ -12,9 +15,12 @@ function age(iso: string | null, now: number): string {
 }
 
 export function StatusCard({ initial }: { initial: StatusView }) {
+  const router = useRouter();
   const [view, setView] = useState(initial);
   const [now, setNow] = useState(() => Date.now());
   const [stale, setStale] = useState(false);
+  // What the rendered page's lists show; a poll with something newer re-renders them.
+  const shownLists = useRef(initial.listsVersion);
   useEffect(() => {
     let alive = true;
     const tick = async () => {
@@ -25,6 +31,10 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         if (alive) {
           setView(next);
           setStale(false);
+          if (next.listsVersion !== shownLists.current) {
+            shownLists.current = next.listsVersion;
+            router.refresh();
+          }
         }
       } catch {
         if (alive) setStale(true);
@@ -36,7 +46,7 @@ export function StatusCard({ initial }: { initial: StatusView }) {
       alive = false;
       clearInterval(timer);
     };
-  }, []);
+  }, [router]);
   const applied = view.appliedVersion !== null && view.appliedVersion === view.configVersion;
   return (
     <section className="card status-card stack" aria-labelledby="status-h" data-testid="bot-status">
@@ -49,13 +59,21 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         </span>
       </div>
       <p style={{ margin: 0 }} aria-live="polite">
-        <span className={`state state-${view.state}`} data-testid="bot-state">
+        <span className={`state state-${view.pause === 'paused' ? 'paused' : view.state}`} data-testid="bot-state">
           {view.stateLabel}
         </span>
-        {!view.botEnabled && view.state !== 'paused' ? <span className="muted"> · paused by you</span> : null}
+        {view.pause === 'paused' ? <span className="muted"> by you</span> : null}
+        {view.pause === 'pausing' ? <span className="muted"> · pausing as you asked…</span> : null}
       </p>
       <p className="muted" style={{ margin: 0 }}>
-        Heartbeat {age(view.heartbeatAt, now)} · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>,{' '}
+        Heartbeat {age(view.heartbeatAt, now)}
+        {view.startedAt ? (
+          <span data-testid="bot-started" data-started-at={view.startedAt}>
+            {' '}
+            · started {age(view.startedAt, now)}
+          </span>
+        ) : null}{' '}
+        · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>,{' '}
         {applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}
         {stale ? ' · connection lost, retrying' : ''}
       </p>
@@ -64,6 +82,7 @@ export function StatusCard({ initial }: { initial: StatusView }) {
           {view.planName} plan · {view.monthlyTradeLimit.toLocaleString('en-US')} trades/month
         </Link>
         {view.botPlanName ? <span className="muted"> · your bot still runs on {view.botPlanName} and restarts with it in a moment</span> : null}
+        {view.botOnPlan ? <span className="muted"> · your bot runs on it</span> : null}
       </p>
       {view.ignoredNewsRules > 0 ? (
         <p className="banner banner-warn" style={{ margin: 0 }} data-testid="ignored-rules-warning">

@@ -4,8 +4,8 @@ import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { PlanSchema, type Plan } from '@polybot/schemas';
 import { z } from 'zod';
+import { TERMS_VERSION } from './terms.ts';
 
-export const TERMS_VERSION = '2026-11-01';
 export const ONBOARDING_STEPS = ['terms', 'platforms', 'risk', 'plan', 'done'] as const;
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
@@ -82,4 +82,19 @@ export async function getOwnTrade(tx: UserTx, id: number): Promise<TradeRow | nu
            notional_usd::float8 as notional_usd, realized_pnl_usd::float8 as realized_pnl_usd, created_at
       from public.polybot_trades where id = ${id}`;
   return rows[0] ? TradeRowSchema.parse(rows[0]) : null;
+}
+
+/** The newest of the user's trades (its id), or null: the dashboard refreshes its lists when this changes. */
+export async function latestTradeId(tx: UserTx): Promise<number | null> {
+  // Matches polybot_trades_user_id_desc_idx: one index probe.
+  const rows = await tx<{ id: string | number }[]>`
+    select id from public.polybot_trades where user_id = (select auth.uid()) order by id desc limit 1`;
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+/** When the bot's current process started (polybot_bot_status.started_at, written by the manager), or null. */
+export async function botStartedAt(tx: UserTx): Promise<Date | null> {
+  const rows = await tx<{ started_at: Date | null }[]>`
+    select started_at from public.polybot_bot_status where user_id = (select auth.uid())`;
+  return rows[0]?.started_at ?? null;
 }

@@ -3,16 +3,22 @@ import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
 import { z } from 'zod';
-import { planName } from './data.ts';
+import { botStartedAt, latestTradeId, planName } from './data.ts';
 import { explainError } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 
 export interface StatusView {
+  /** The bot's own state as the manager last wrote it (or `suspended` from the profile). */
   state: string;
+  /** How the state reads: a bot the user paused and the manager stopped reads "Paused". */
   stateLabel: string;
+  /** The user paused the bot: 'pausing' while it still runs, 'paused' once the manager has stopped it. */
+  pause: 'pausing' | 'paused' | null;
   mode: 'paper' | 'live';
   botEnabled: boolean;
   heartbeatAt: string | null;
+  /** When the running bot's process started (a restart — new keys, new plan — moves it); null when not running. */
+  startedAt: string | null;
   configVersion: number | null;
   appliedVersion: number | null;
   appliedAt: string | null;
@@ -26,11 +32,21 @@ export interface StatusView {
    * the seconds between a plan change and the runner's restart. Null when they agree or no bot runs.
    */
   botPlanName: string | null;
+  /** The running bot's heartbeat names the profile's plan: the plan shown is the one it trades under. */
+  botOnPlan: boolean;
   ignoredNewsRules: number;
+  /** The newest trade's id, or null. */
+  latestTradeId: number | null;
+  /**
+   * Changes when the dashboard's server-rendered parts would: a new trade, the bot's open positions, or its recent
+   * opportunities (a new one, or one taken). The status card re-renders the page when a poll brings another value.
+   */
+  listsVersion: string;
 }
 
 const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
 const BotPlanSchema = z.object({ plan_tier: z.string() }).nullable().catch(null);
+const OpportunityMarksSchema = z.array(z.object({ detectedAtMs: z.number().optional(), acted: z.boolean().optional() })).catch([]);
 
 const STATE_LABELS: Record<string, string> = {
   stopped: 'Stopped',
@@ -49,13 +65,22 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const state = profile?.is_suspended ? 'suspended' : (status?.state ?? 'stopped');
   const mode = status?.mode ?? (config?.dry_run === false ? 'live' : 'paper');
   const tier = profile?.subscription_tier ?? 'free';
-  const botTier = status && RUNNING.has(state) ? (BotPlanSchema.parse(status.stats)?.plan_tier ?? null) : null;
+  const running = status !== null && RUNNING.has(state);
+  const botTier = running ? (BotPlanSchema.parse(status.stats)?.plan_tier ?? null) : null;
+  const botEnabled = config?.bot_enabled ?? false;
+  // "Paused" only once the bot has stopped: until the manager has acted, the user sees it still running.
+  const paused = !botEnabled && (state === 'stopped' || state === 'paused');
+  const startedAt = running ? await botStartedAt(tx) : null;
+  const newestTrade = await latestTradeId(tx);
+  const opportunities = OpportunityMarksSchema.parse(status?.stats.recentOpportunities ?? []);
   return {
     state,
-    stateLabel: STATE_LABELS[state] ?? state,
+    stateLabel: paused ? 'Paused' : (STATE_LABELS[state] ?? state),
+    pause: paused ? 'paused' : !botEnabled && running ? 'pausing' : null,
     mode,
-    botEnabled: config?.bot_enabled ?? false,
+    botEnabled,
     heartbeatAt: status?.heartbeat_at?.toISOString() ?? null,
+    startedAt: startedAt?.toISOString() ?? null,
     configVersion: config?.config_version ?? null,
     appliedVersion: status?.config_version ?? null,
     appliedAt: status?.config_applied_at?.toISOString() ?? null,
@@ -64,6 +89,9 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
     planName: await planName(tx, tier),
     botPlanName: botTier !== null && botTier !== tier ? await planName(tx, botTier) : null,
+    botOnPlan: botTier === tier,
     ignoredNewsRules: Object.keys(ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? [])).length,
+    latestTradeId: newestTrade,
+    listsVersion: JSON.stringify([newestTrade, status?.stats.open_positions ?? null, opportunities.map((o) => [o.detectedAtMs ?? 0, o.acted ?? false])]),
   };
 }
