@@ -17,6 +17,9 @@ export default function SignUpPage() {
         <Field name="password" label="Password" type="password" autoComplete="new-password" hint="At least 8 characters." required />
         <Submit>Create account</Submit>
       </ActionForm>
+      <p className="hint">
+        The first setup step asks you to accept our <Link href="/terms">terms of service</Link>.
+      </p>
       <p>
         Already have an account? <Link href="/sign-in">Sign in</Link>
       </p>
