@@ -14,15 +14,46 @@ export function launchChromium(): Promise<Browser> {
 }
 
 const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
+export const PHONE = { width: 390, height: 844 };
 
-/** Full-page screenshots of the current page at desktop and phone width. */
-export async function shoot(page: Page, name: string): Promise<void> {
+/**
+ * How far the page scrolls sideways at its current width (0 = not at all), and the elements sticking out past the
+ * right edge (outermost first), to say what to fix.
+ */
+export async function sidewaysOverflow(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    const overflow = root.scrollWidth - root.clientWidth;
+    const culprits: string[] = [];
+    if (overflow > 0) {
+      for (const el of Array.from(document.body.querySelectorAll('*'))) {
+        const r = el.getBoundingClientRect();
+        const parent = el.parentElement?.getBoundingClientRect();
+        if (r.right > root.clientWidth + 0.5 && (!parent || parent.right <= root.clientWidth + 0.5)) {
+          culprits.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''} (right ${Math.round(r.right)}px): ${(el.textContent ?? '').trim().slice(0, 60)}`);
+        }
+        if (culprits.length >= 5) break;
+      }
+    }
+    return { overflow, culprits };
+  });
+}
+
+/**
+ * Full-page screenshots of the current page at desktop and phone width. At phone width the page must not scroll
+ * sideways (document scrollWidth <= clientWidth): a wide table scrolls inside its own box, never the page.
+ * `sideways: 'allowed'` only for pages that are not ours (the Stripe emulator's hosted pages).
+ */
+export async function shoot(page: Page, name: string, opts: { sideways?: 'checked' | 'allowed' } = {}): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
+  const { overflow, culprits } = await sidewaysOverflow(page);
   await page.setViewportSize(before);
+  if (opts.sideways !== 'allowed' && overflow > 0) {
+    throw new Error(`${name} (${page.url()}) scrolls sideways by ${overflow}px at ${PHONE.width}px:\n  ${culprits.join('\n  ')}`);
+  }
 }

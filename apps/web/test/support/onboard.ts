@@ -38,6 +38,7 @@ export async function onboard(stack: Stack, page: Page, email: string, opts: Onb
   await page.getByRole('heading', { name: 'Risk limits and strategies' }).waitFor();
   if (opts.minProfitPct !== undefined) await page.getByLabel('Minimum profit (%)').fill(opts.minProfitPct);
   await submit(page, 'Risk and strategies', 'Save and continue');
+  await page.getByRole('heading', { name: 'Choose a plan' }).waitFor();
   await page.getByRole('button', { name: 'Start on Free' }).click();
   await page.waitForURL('**/dashboard');
   return f.userId(email);
