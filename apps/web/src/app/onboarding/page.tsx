@@ -6,10 +6,13 @@ import { ActionForm, Check, FieldErrors, Submit } from '../../components/form.ts
 import { KalshiKeyForm, PolymarketKeyForm } from '../../components/key-forms.tsx';
 import { KeyList } from '../../components/key-list.tsx';
 import { PlanCards } from '../../components/plan-cards.tsx';
-import { listPlans, TERMS_VERSION } from '../../lib/data.ts';
-import { asUser, requireClaims } from '../../lib/session.ts';
-import { saveRiskAndContinue } from '../actions/config.ts';
+import Link from 'next/link';
+import { RefreshWhileConfirming } from '../../components/refresh-while-confirming.tsx';
 import { billing } from '../../lib/billing.ts';
+import { listPlans } from '../../lib/data.ts';
+import { asUser, requireClaims } from '../../lib/session.ts';
+import { TERMS_SUMMARY, TERMS_VERSION } from '../../lib/terms.ts';
+import { saveRiskAndContinue } from '../actions/config.ts';
 import { acceptTermsAction, finishAfterCheckout, finishPlatforms } from '../actions/onboarding.ts';
 import { signOut } from '../auth/actions.ts';
 
@@ -35,6 +38,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   if (profile.onboarding_completed || profile.onboarding_step === 'done') redirect('/dashboard');
   const current = STEPS.findIndex((s) => s.key === profile.onboarding_step);
+  const paidPlan = profile.subscription_tier === 'free' ? null : (plans.find((p) => p.tier === profile.subscription_tier)?.display_name ?? profile.subscription_tier);
 
   return (
     <>
@@ -65,10 +69,9 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
       {profile.onboarding_step === 'terms' ? (
         <section className="card stack" aria-labelledby="terms-h">
           <h2 id="terms-h">Terms of service</h2>
+          <p>{TERMS_SUMMARY}</p>
           <p>
-            PolyBot places orders on prediction markets with <strong>your own</strong> venue accounts. Markets move; arbitrage can fail
-            when a leg does not fill. Paper trading uses no real money. You are responsible for complying with each venue&apos;s rules in your
-            jurisdiction. Version {TERMS_VERSION}.
+            <Link href="/terms">Read the full terms (version {TERMS_VERSION})</Link>
           </p>
           <ActionForm action={acceptTermsAction} label="Accept terms">
             <label className="check">
@@ -114,19 +117,21 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
         <section className="stack" aria-labelledby="plan-h">
           <h2 id="plan-h">Choose a plan</h2>
           {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged. Pick a plan to continue.</p> : null}
-          {checkout === 'success' || profile.subscription_tier !== 'free' ? (
-            <div className="card stack">
+          {checkout === 'success' || paidPlan ? (
+            <div className="card stack" data-testid="checkout-status" role="status">
               <p>
-                {profile.subscription_tier !== 'free'
-                  ? `Your ${profile.subscription_tier} plan is active.`
-                  : 'Payment received — waiting for Stripe to confirm your subscription.'}
+                {paidPlan
+                  ? `Payment confirmed: your ${paidPlan} plan is active. Finish setup to start your bot with it.`
+                  : 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'}
               </p>
+              {paidPlan ? null : <RefreshWhileConfirming />}
               <ActionForm action={finishAfterCheckout} label="Finish setup">
                 <Submit>Go to my dashboard</Submit>
               </ActionForm>
             </div>
           ) : null}
-          <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />
+          {/* Once a paid plan is active the only step left is finishing: no second Checkout from here. */}
+          {paidPlan ? null : <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />}
         </section>
       ) : null}
     </main>

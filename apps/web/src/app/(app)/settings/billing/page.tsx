@@ -6,7 +6,7 @@ import { billing } from '../../../../lib/billing.ts';
 import { openPortal } from '../../../actions/billing.ts';
 import { listPlans } from '../../../../lib/data.ts';
 import { asUser, requireClaims } from '../../../../lib/session.ts';
-import { RefreshWhileConfirming } from './confirming.tsx';
+import { RefreshWhileConfirming } from '../../../../components/refresh-while-confirming.tsx';
 import { CurrentPlan } from './current-plan.tsx';
 import { PaymentHistory } from './payment-history.tsx';
 import { cancelsAtPeriodEnd } from './subscription.ts';

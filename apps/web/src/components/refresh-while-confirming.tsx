@@ -1,6 +1,7 @@
 'use client';
-// After Checkout the user lands here before Stripe's webhook may have arrived: refresh the page (server data only)
-// every two seconds for up to a minute, so "confirming" turns into the new plan without the user reloading.
+// After Checkout the user lands (on billing or on the wizard's plan step) before Stripe's webhook may have arrived:
+// refresh the page (server data only) every two seconds for up to a minute, so "confirming" turns into the new plan
+// without the user reloading.
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
 
