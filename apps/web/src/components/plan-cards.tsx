@@ -3,7 +3,7 @@
 import type { Plan, Tier } from '@polybot/schemas';
 import { startCheckout } from '../app/actions/billing.ts';
 import { choosePlan } from '../app/actions/onboarding.ts';
-import { ActionForm, Submit } from './form.tsx';
+import { ActionForm, FieldErrors, Submit } from './form.tsx';
 
 export function PlanCards({ plans, current, onboarding, checkout }: { plans: Plan[]; current: Tier; onboarding: boolean; checkout: boolean }) {
   return (
@@ -25,6 +25,7 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
           ) : p.tier === 'free' && onboarding ? (
             <ActionForm action={choosePlan} label={`Choose ${p.display_name}`}>
               <input type="hidden" name="tier" value="free" />
+              <FieldErrors name="tier" />
               <Submit>Start on Free</Submit>
             </ActionForm>
           ) : p.tier === 'free' ? null : checkout && current !== 'free' && !onboarding ? (
@@ -34,6 +35,8 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
             <ActionForm action={startCheckout} label={`Upgrade to ${p.display_name}`}>
               <input type="hidden" name="tier" value={p.tier} />
               <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />
+              <FieldErrors name="tier" />
+              <FieldErrors name="from" />
               <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
               <p className="hint">Secure payment with Stripe Checkout.</p>
             </ActionForm>

@@ -12,13 +12,20 @@ import { checkKeysWithVenue } from '../../lib/venue-check.ts';
 
 const Mode = z.enum(['paper', 'live'], { error: 'Choose paper or live keys' });
 
+// The shared schema words some checks without their subject ("must be a 0x-prefixed … address"): name the field.
+const SUBJECTS: Record<string, string> = { funderAddress: 'Funder address' };
+const worded = (field: PropertyKey | undefined, message: string): string => {
+  const subject = typeof field === 'string' ? SUBJECTS[field] : undefined;
+  return subject && /^must\b/.test(message) ? `${subject} ${message}` : message;
+};
+
 // The form speaks in "mode"; the shared schema in isPaper. Issues keep their field names so errors land in place.
 const KeyFormSchema = z
   .looseObject({ mode: Mode })
   .transform((v, ctx) => {
     const r = SecretInputSchema.safeParse({ ...v, isPaper: v.mode === 'paper' });
     if (!r.success) {
-      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: worded(issue.path[0], issue.message), path: issue.path });
       return z.NEVER;
     }
     return r.data;
