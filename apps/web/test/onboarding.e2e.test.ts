@@ -1,8 +1,11 @@
-// Onboarding in Chromium against a real local stack: sign-up (with bad input), the whole wizard with bad input at
-// every step (and every kind of field keeping what the user submitted), sign-out/in, and resuming a half-finished
-// wizard. Every refusal is also checked in the database: nothing saved.
+// Onboarding in Chromium against a real local stack: sign-up (with bad input), the terms page, the whole wizard with
+// bad input at every step (every kind of field keeping what the user submitted, keys the venue rejects, hidden plan
+// fields edited in the page), sign-out/in, resuming a half-finished wizard, and a paid plan chosen in the wizard
+// (Stripe Checkout on the emulator, back to the wizard, onboarding done on that plan). Every refusal is also checked in
+// the database: nothing saved.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billingFlows, CARDS } from './support/billing.ts';
 import { launchChromium, shoot } from './support/browser.ts';
 import { fieldError, flows, forceFill, submit } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
@@ -40,6 +43,8 @@ describe('onboarding in Chromium', () => {
     expect(new URL(a.url()).pathname).toBe('/sign-in');
     await shoot(a, '01-sign-in');
     await a.goto(`${stack.baseUrl}/sign-up`);
+    await a.getByRole('heading', { name: 'Create your account' }).waitFor();
+    await shoot(a, '02a-sign-up');
     await a.getByLabel('Email').fill('not-an-email');
     await a.getByLabel('Password').fill('short');
     await a.getByRole('button', { name: 'Create account' }).click();
@@ -53,11 +58,37 @@ describe('onboarding in Chromium', () => {
     expect(n.length).toBe(0);
   });
 
+  it('the terms are a public page with the version the wizard records', async () => {
+    const res = await a.goto(`${stack.baseUrl}/terms`);
+    expect(res?.status()).toBe(200);
+    expect(new URL(a.url()).pathname).toBe('/terms');
+    await a.getByRole('heading', { name: 'Terms of service', level: 1 }).waitFor();
+    expect(await a.getByTestId('terms-version').textContent()).toContain('Version 2026-11-01');
+    for (const h of ['1. What PolyBot does', '2. Paper and live trading', '3. Risk', '4. Your responsibilities', '5. Plans and payment', '6. Changes to these terms']) {
+      await a.getByRole('heading', { name: h, level: 2 }).waitFor();
+    }
+    // the contents link to each section
+    await a.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Risk' }).click();
+    await a.waitForURL((u) => u.pathname === '/terms' && u.hash === '#risk');
+    await shoot(a, '02b-terms');
+    // sign-up points to them
+    await a.goto(`${stack.baseUrl}/sign-up`);
+    await a.getByRole('link', { name: 'terms of service' }).click();
+    await a.waitForURL('**/terms');
+  });
+
   it('a new user signs up and walks the wizard (with bad input at every step)', async () => {
     await f.signUp(a, emailA);
     userA = await f.userId(emailA);
     await expect.poll(() => f.step(userA)).toBe('terms');
     await shoot(a, '03-onboarding-terms');
+    // the full terms, at the version the checkbox names, and back to the same step
+    await a.getByRole('link', { name: 'Read the full terms (version 2026-11-01)' }).click();
+    await a.waitForURL('**/terms');
+    expect(await a.getByTestId('terms-version').textContent()).toContain('Version 2026-11-01');
+    await a.getByRole('link', { name: 'Back to setup' }).click();
+    await a.waitForURL('**/onboarding');
+    await a.getByRole('heading', { name: 'Terms of service' }).waitFor();
 
     // (1) terms: not ticked → error, nothing recorded
     await submit(a, 'Accept terms', 'Accept and continue');
@@ -106,6 +137,25 @@ describe('onboarding in Chromium', () => {
     expect(await fieldError(a, 'privateKey')).toContain('64 hex digits');
     expect(await pm.getByLabel('Wallet type').inputValue()).toBe('1');
     expect(await pm.getByLabel('Polymarket wallet private key').inputValue()).toBe('');
+    // a malformed funder address, next to a well-formed key: refused at the field, kept for correcting
+    await pm.getByLabel('Polymarket wallet private key').fill(polymarketKey());
+    await pm.getByLabel('Funder address (optional)').fill('0x12345');
+    await submit(a, 'Polymarket keys', /Check and save/);
+    expect(await fieldError(a, 'funderAddress')).toBe('Funder address must be a 0x-prefixed 40-hex-digit address');
+    expect(await pm.getByLabel('Funder address (optional)').inputValue()).toBe('0x12345');
+    expect(await f.secretCount(userA)).toBe(0);
+    // a well-formed key the venue refuses (the simulator answers the next key request with 401): its reason, nothing saved
+    const fault = await fetch(`${stack.sim.origin}/_sim/polymarket/fail-next`, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'POST', path: '/auth/api-key', status: 401, when: 'before' }),
+    });
+    expect(fault.status).toBe(200);
+    await pm.getByLabel('Polymarket wallet private key').fill(polymarketKey());
+    await pm.getByLabel('Funder address (optional)').fill('');
+    await pm.getByLabel('Wallet type').selectOption('0');
+    await submit(a, 'Polymarket keys', /Check and save/);
+    expect(await fieldError(a, 'privateKey')).toBe('Polymarket did not accept this key: it could not derive API credentials for it.');
+    expect(await pm.getByRole('alert').textContent()).toContain('The venue did not accept these keys. Nothing was saved.');
     expect(await f.secretCount(userA)).toBe(0);
     await shoot(a, '05-onboarding-platforms-errors');
 
@@ -174,7 +224,24 @@ describe('onboarding in Chromium', () => {
     expect(Number((await f.configRow(userA)).max_trade_size_usd)).toBe(25);
     await shoot(a, '08-onboarding-plan');
 
-    // (4) plan: paid plans go to Stripe Checkout; free completes onboarding at once
+    // (4) plan: hidden fields edited in the page are refused and change nothing. The Free form asking for Pro:
+    const free = a.getByRole('form', { name: 'Choose Free' });
+    await free.locator('input[name="tier"]').evaluate((el) => ((el as HTMLInputElement).value = 'pro'));
+    await submit(a, 'Choose Free', 'Start on Free');
+    expect(await free.locator('[data-field-error="tier"]').textContent()).toBe('Paid plans go through checkout');
+    expect(new URL(a.url()).pathname).toBe('/onboarding');
+    // a Checkout form asking for a plan that does not exist: no Stripe customer, no session, still on the plan step
+    const basic = a.getByRole('form', { name: 'Upgrade to Basic' });
+    await basic.locator('input[name="tier"]').evaluate((el) => ((el as HTMLInputElement).value = 'bogus'));
+    await submit(a, 'Upgrade to Basic', 'Choose Basic');
+    expect(await basic.locator('[data-field-error="tier"]').textContent()).toBe('Choose a paid plan');
+    expect(new URL(a.url()).pathname).toBe('/onboarding');
+    const plan = await stack.db.sql`
+      select onboarding_step, onboarding_completed, subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${userA}`;
+    expect(plan[0]).toEqual({ onboarding_step: 'plan', onboarding_completed: false, subscription_tier: 'free', stripe_customer_id: null });
+    await a.reload();
+
+    // paid plans go to Stripe Checkout (below, another user); free completes onboarding at once
     await a.getByRole('button', { name: 'Choose Basic' }).waitFor();
     await a.getByRole('button', { name: 'Start on Free' }).click();
     await a.waitForURL('**/dashboard');
@@ -204,5 +271,42 @@ describe('onboarding in Chromium', () => {
     await b.waitForURL('**/onboarding');
     expect(await b.locator('[aria-current="step"]').textContent()).toContain('Platforms');
     expect(await f.step(await f.userId(emailB))).toBe('platforms');
+  });
+
+  it('a paid plan chosen in the wizard: Stripe Checkout, back to the wizard, onboarding done on that plan', async () => {
+    const bf = billingFlows(stack);
+    const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const email = `cleo-${Date.now()}@example.test`;
+    await f.signUp(p, email);
+    const user = await f.userId(email);
+    await p.getByLabel(/I have read and accept/).check();
+    await submit(p, 'Accept terms', 'Accept and continue');
+    await p.getByRole('form', { name: 'Polymarket keys' }).getByLabel('Polymarket wallet private key').fill(polymarketKey());
+    await submit(p, 'Polymarket keys', /Check and save/);
+    await p.getByText(/Polymarket paper keys saved/).waitFor();
+    await submit(p, 'Continue to risk', 'Continue');
+    await submit(p, 'Risk and strategies', 'Save and continue');
+    await p.getByRole('heading', { name: 'Choose a plan' }).waitFor();
+
+    await p.getByRole('button', { name: 'Choose Basic' }).click();
+    await p.waitForURL((u) => u.origin === bf.emulatorOrigin && u.pathname.startsWith('/c/pay/'));
+    await p.getByText('PolyBot Basic').waitFor();
+    await bf.pay(p, CARDS.pays);
+    await p.waitForURL((u) => u.pathname === '/onboarding' && u.searchParams.get('checkout') === 'success');
+    // the wizard waits for Stripe's webhook by itself, then offers to finish
+    await p.getByTestId('checkout-status').filter({ hasText: 'Payment confirmed: your Basic plan is active.' }).waitFor({ timeout: 60_000 });
+    expect(await p.locator('[aria-current="step"]').textContent()).toContain('Plan');
+    // no second Checkout from here once a plan is paid for
+    expect(await p.getByRole('button', { name: /Choose|Start on Free/ }).count()).toBe(0);
+    expect(await f.step(user)).toBe('plan');
+    expect(await bf.billingRow(user)).toMatchObject({ subscription_tier: 'basic', subscription_status: 'active', monthly_trade_limit: 1000 });
+    await shoot(p, '08b-onboarding-checkout-success');
+
+    await submit(p, 'Finish setup', 'Go to my dashboard');
+    await p.waitForURL('**/dashboard');
+    expect(await f.step(user)).toBe('done');
+    expect(await p.getByTestId('bot-plan').textContent()).toBe('Basic plan · 1,000 trades/month');
+    expect(await p.getByTestId('usage').textContent()).toBe('0 / 1,000');
+    await p.context().close();
   });
 });
