@@ -6,7 +6,7 @@ import { FEATURE_TOGGLES, UserConfigPatchSchema, type PlanFeature, type UserConf
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, bool, num, UserError } from '../../lib/action.ts';
+import { action, bool, num, str, UserError } from '../../lib/action.ts';
 import { advanceOnboarding } from '../../lib/data.ts';
 import { asUser } from '../../lib/session.ts';
 
@@ -22,14 +22,18 @@ function readConfigForm(form: FormData): unknown {
     max_trade_size_usd: limit(form, 'max_trade_size_usd'),
     max_daily_loss_usd: limit(form, 'max_daily_loss_usd'),
     max_open_positions: limit(form, 'max_open_positions'),
-    dry_run: form.get('trading_mode') !== 'live',
+    trading_mode: str(form, 'trading_mode'),
     enable_polymarket: bool(form, 'enable_polymarket'),
     enable_kalshi: bool(form, 'enable_kalshi'),
     ...Object.fromEntries(TOGGLES.map((t) => [t, bool(form, t)])),
   };
 }
 
-const ConfigFormSchema = UserConfigPatchSchema;
+// The form speaks in "trading_mode" (paper | live); the table in dry_run. Anything else is refused, not read as
+// paper: a form that sends something we did not offer is not a choice we can guess.
+const ConfigFormSchema = UserConfigPatchSchema.omit({ dry_run: true })
+  .extend({ trading_mode: z.enum(['paper', 'live'], { error: 'Choose paper or live trading' }) })
+  .transform(({ trading_mode, ...patch }): UserConfigPatch => ({ ...patch, dry_run: trading_mode !== 'live' }));
 
 /** Plan rules the shared schema cannot know: gated strategies, live trading. */
 function planErrors(profile: Profile, patch: UserConfigPatch): Record<string, string[]> {
