@@ -2,7 +2,7 @@
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
 import { getOwnBotStatus } from '@polybot/db/user';
 import { z } from 'zod';
-import { ActionForm, Submit } from '../../../components/form.tsx';
+import { ActionForm, FieldErrors, Submit } from '../../../components/form.tsx';
 import { PnlChart } from '../../../components/pnl-chart.tsx';
 import { StatusCard } from '../../../components/status-card.tsx';
 import { TradesTable, type TradeFilters } from '../../../components/trades-table.tsx';
@@ -67,6 +67,7 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <StatusCard initial={status} />
           <ActionForm action={setBotEnabled} label={config?.bot_enabled ? 'Pause bot' : 'Resume bot'}>
             <input type="hidden" name="bot_enabled" value={config?.bot_enabled ? 'false' : 'true'} />
+            <FieldErrors name="bot_enabled" />
             <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>{config?.bot_enabled ? 'Pause bot' : 'Resume bot'}</Submit>
           </ActionForm>
         </div>
