@@ -1,14 +1,21 @@
 'use client';
-// Something broke on our side. Say so plainly, offer a retry, and give the reference the log has.
-export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+// Something broke on our side. Say so plainly, say what to do, and give the reference the server log has.
+// retry() fetches the page again from the server (reset() would only re-render what already failed).
+import Link from 'next/link';
+
+export default function ErrorPage({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
   return (
-    <main className="auth-card card" role="alert">
+    <main className="auth-card card stack" role="alert">
       <h1>Something went wrong</h1>
-      <p>Your data is safe and nothing was half-saved. Try again; if it keeps happening, contact support with this reference.</p>
-      {error.digest ? <p className="muted">Reference: {error.digest}</p> : null}
-      <button className="btn" type="button" onClick={reset}>
-        Try again
-      </button>
+      <p>Your data is safe and nothing was half-saved, and your bot keeps running on our servers. Try again in a moment.</p>
+      <p>If it keeps happening, contact support and quote this reference.</p>
+      {error.digest ? <p className="muted" data-testid="error-reference">Reference: {error.digest}</p> : null}
+      <div className="row">
+        <button className="btn" type="button" onClick={() => retry()}>
+          Try again
+        </button>
+        <Link href="/dashboard">Go to your dashboard</Link>
+      </div>
     </main>
   );
 }
