@@ -1,6 +1,8 @@
 // Isolation between two users in Chromium: the second user sees none of the first user's data, the first user's
-// ids are not found for them, and whatever the second user does leaves the first user's rows unchanged (checked in
-// the database). Both users are made through the wizard's happy path (support/onboard.ts).
+// ids are not found for them (a trade's page, the trades list's `before=` cursor), and whatever the second user does
+// — delete keys, save config, pause and resume, start a Checkout — leaves the first user's rows unchanged (checked in
+// the database), also with the first user's id slipped into the form. Both users are made through the wizard's happy
+// path (support/onboard.ts).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot } from './support/browser.ts';
@@ -95,5 +97,82 @@ describe('isolation between users in Chromium', () => {
     await shoot(b, '17-config-second-user');
     await b.goto(`${stack.baseUrl}/settings/billing`);
     await shoot(b, '18-billing');
+  });
+
+  it('the trades list’s cursor, pause/resume and Checkout, pointed at the first user, reveal and change nothing of theirs', async () => {
+    // B's own trades, made after A's (so A's trades have the lower ids a `before=` cursor reaches down to)
+    await stack.db.sql`
+      insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, outcome, side, strategy, mode,
+                                         order_type, status, limit_price, price, size, filled_size, fee, notional_usd, realized_pnl_usd, executed_at)
+      select ${userB}, 'coid-b-' || g, 'kalshi', 'BOB-' || g, 'BINS-' || g, 'yes', 'buy',
+             'single_platform', 'paper', 'FOK', 'filled', 0.45, 0.44, 10, 10, 0.02, 4.4, 0.5, now()
+        from generate_series(1, 3) g`;
+    const aIds = (await stack.db.sql<{ id: number }[]>`select id::int as id from public.polybot_trades where user_id = ${userA} order by id`).map((r) => r.id);
+    const bIds = (await stack.db.sql<{ id: number }[]>`select id::int as id from public.polybot_trades where user_id = ${userB} order by id`).map((r) => r.id);
+    expect(Math.min(...bIds)).toBeGreaterThan(Math.max(...aIds));
+    const shownIds = async () => (await b.locator('[data-trade-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-trade-id'))))).sort((x, y) => x - y);
+    // before = one of A's ids: nothing of A's below it
+    for (const id of [Math.max(...aIds), Math.min(...aIds) + 1]) {
+      const res = await b.goto(`${stack.baseUrl}/dashboard?before=${id}`);
+      expect(res?.status()).toBe(200);
+      await b.getByTestId('trades-empty').waitFor();
+      expect(await b.getByTestId('trades-empty').textContent()).toContain('No trades match here');
+      expect(await shownIds()).toEqual([]);
+    }
+    // before = above everyone's ids: B's own three, none of A's lower ones
+    await b.goto(`${stack.baseUrl}/dashboard?before=${Math.max(...bIds) + 1}`);
+    await b.locator('[data-trade-id]').first().waitFor();
+    expect(await shownIds()).toEqual(bIds);
+    expect(await b.content()).not.toMatch(/MKT-\d|coid-a-/);
+
+    // B pauses and resumes (once with A's id slipped into the form): A's config row does not move
+    const aCfg = await f.configRow(userA);
+    const bCfg = await f.configRow(userB);
+    await b.goto(`${stack.baseUrl}/dashboard`);
+    const slipIn = (form: string) =>
+      b.getByRole('form', { name: form }).evaluate((el, id) => {
+        for (const name of ['user_id', 'userId', 'id']) {
+          const input = document.createElement('input');
+          Object.assign(input, { type: 'hidden', name, value: id });
+          el.appendChild(input);
+        }
+      }, userA);
+    await slipIn('Pause bot');
+    await b.getByRole('button', { name: 'Pause bot' }).click();
+    await b.getByRole('button', { name: 'Resume bot' }).waitFor();
+    expect(await f.configRow(userB)).toMatchObject({ bot_enabled: false, config_version: bCfg.config_version + 1 });
+    expect(await f.configRow(userA)).toEqual(aCfg);
+    await b.getByRole('button', { name: 'Resume bot' }).click();
+    await b.getByRole('button', { name: 'Pause bot' }).waitFor();
+    expect(await f.configRow(userB)).toMatchObject({ bot_enabled: true, config_version: bCfg.config_version + 2 });
+    expect(await f.configRow(userA)).toEqual(aCfg);
+
+    // B's config form with A's id slipped in saves B's row only
+    await b.goto(`${stack.baseUrl}/settings/config`);
+    await b.getByLabel('Max trade size (USD)').fill('9');
+    await slipIn('Risk and strategies');
+    await submit(b, 'Risk and strategies', 'Save configuration');
+    await b.getByText(/Configuration version/).waitFor();
+    expect(Number((await f.configRow(userB)).max_trade_size_usd)).toBe(9);
+    expect(await f.configRow(userA)).toEqual(aCfg);
+
+    // B starts a Checkout with A's id slipped in: the session is B's (client_reference_id), A gets no Stripe customer
+    const billingOf = (id: string) => stack.db.sql`select subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${id}`.then((r) => r[0]);
+    const aBilling = await billingOf(userA);
+    await b.goto(`${stack.baseUrl}/settings/billing`);
+    await slipIn('Upgrade to Basic');
+    await b.getByRole('button', { name: 'Upgrade to Basic' }).click();
+    const emulator = new URL(stack.billing.env.STRIPE_API_BASE ?? 'http://stripe-not-configured').origin;
+    await b.waitForURL((u) => u.origin === emulator && u.pathname.startsWith('/c/pay/'));
+    const sessionId = new URL(b.url()).pathname.split('/').pop() ?? '';
+    const session = await fetch(`${stack.billing.env.STRIPE_API_BASE}/v1/checkout/sessions/${sessionId}`, {
+      headers: { authorization: `Bearer ${stack.billing.env.STRIPE_SECRET_KEY}` },
+    });
+    expect(session.status).toBe(200);
+    const body = (await session.json()) as { client_reference_id: string; customer: string };
+    expect(body.client_reference_id).toBe(userB);
+    expect(body.customer).toBe((await billingOf(userB))?.stripe_customer_id);
+    expect(await billingOf(userA)).toEqual(aBilling);
+    expect(aBilling?.stripe_customer_id).toBeNull();
   });
 });
