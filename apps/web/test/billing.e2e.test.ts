@@ -88,7 +88,8 @@ describe('billing in Chromium', () => {
     botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     manager = await startManagerProcess(stack, botSim);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 90_000 });
-    expect(await e.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month');
+    // the plan line names the plan the running bot reports in its heartbeat
+    expect(await e.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month · your bot runs on it');
     await expect.poll(async () => (await bf.botRow(users.dana))?.state, { timeout: 90_000 }).toBe('running');
     // On Free, the Pro-only strategy cannot be switched on.
     await e.goto(`${stack.baseUrl}/settings/config`);
@@ -122,6 +123,12 @@ describe('billing in Chromium', () => {
       .toBe(true);
     await e.goto(`${stack.baseUrl}/dashboard`);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
+    // The restarted bot's own heartbeat names Pro, and the plan line says it runs on it (no "still runs on Free").
+    const heartbeat = await stack.db.sql<{ tier: string; limit: number }[]>`
+      select stats ->> 'plan_tier' as tier, (stats ->> 'plan_monthly_trade_limit')::int as limit from public.polybot_bot_status where user_id = ${users.erin}`;
+    expect(heartbeat[0]).toEqual({ tier: 'pro', limit: 10_000 });
+    await e.getByTestId('bot-plan').filter({ hasText: /^Pro plan · 10,000 trades\/month · your bot runs on it$/ }).waitFor({ timeout: 30_000 });
+    expect(await e.getByTestId('bot-plan').textContent()).not.toContain('still runs on');
     expect(await e.getByTestId('usage').textContent()).toMatch(/^\d+ \/ 10,000$/);
     expect(await e.getByRole('link', { name: 'Pro plan · 10,000 trades/month' }).getAttribute('href')).toBe('/settings/billing');
     await shoot(e, 'billing-06-dashboard-after-upgrade');

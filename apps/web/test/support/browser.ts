@@ -42,9 +42,8 @@ export async function sidewaysOverflow(page: Page): Promise<{ overflow: number; 
 /**
  * Full-page screenshots of the current page at desktop and phone width. At phone width the page must not scroll
  * sideways (document scrollWidth <= clientWidth): a wide table scrolls inside its own box, never the page.
- * `sideways: 'allowed'` only for pages that are not ours (the Stripe emulator's hosted pages).
  */
-export async function shoot(page: Page, name: string, opts: { sideways?: 'checked' | 'allowed' } = {}): Promise<void> {
+export async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const before = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
@@ -53,7 +52,7 @@ export async function shoot(page: Page, name: string, opts: { sideways?: 'checke
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
   const { overflow, culprits } = await sidewaysOverflow(page);
   await page.setViewportSize(before);
-  if (opts.sideways !== 'allowed' && overflow > 0) {
+  if (overflow > 0) {
     throw new Error(`${name} (${page.url()}) scrolls sideways by ${overflow}px at ${PHONE.width}px:\n  ${culprits.join('\n  ')}`);
   }
 }
