@@ -18,38 +18,42 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
             <li>Up to ${p.max_trade_size_usd.toLocaleString('en-US')} per trade</li>
             <li>{p.live_trading_allowed ? 'Live and paper trading' : 'Paper trading only'}</li>
           </ul>
-          {p.tier === current && !onboarding ? (
-            <p>
-              <strong>Your current plan</strong>
-            </p>
-          ) : p.tier === 'free' && onboarding ? (
-            <ActionForm action={choosePlan} label={`Choose ${p.display_name}`}>
-              <input type="hidden" name="tier" value="free" />
-              <FieldErrors name="tier" />
-              <Submit>Start on Free</Submit>
-            </ActionForm>
-          ) : p.tier === 'free' ? null : checkout && current !== 'free' && !onboarding ? (
-            // A paying user changes plan in the Stripe portal: a second Checkout would start a second subscription.
-            <p className="hint">Switch to {p.display_name} with “Manage subscription” above.</p>
-          ) : checkout ? (
-            <ActionForm action={startCheckout} label={`Upgrade to ${p.display_name}`}>
-              <input type="hidden" name="tier" value={p.tier} />
-              <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />
-              <FieldErrors name="tier" />
-              <FieldErrors name="from" />
-              <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
-              <p className="hint">Secure payment with Stripe Checkout.</p>
-            </ActionForm>
-          ) : (
-            <div>
-              <button type="button" className="btn btn-secondary" disabled aria-describedby={`co-${p.tier}`}>
-                Upgrade to {p.display_name}
-              </button>
-              <p id={`co-${p.tier}`} className="hint">
-                Checkout unavailable right now — card payments are not connected yet.
+          {/* The action sits at the card's foot, so the plans' buttons line up whatever their descriptions' length. */}
+          <div className="plan-action">
+            {p.tier === current && !onboarding ? (
+              <p>
+                <strong>Your current plan</strong>
               </p>
-            </div>
-          )}
+            ) : p.tier === 'free' && onboarding ? (
+              <ActionForm action={choosePlan} label={`Choose ${p.display_name}`}>
+                <input type="hidden" name="tier" value="free" />
+                <FieldErrors name="tier" />
+                <Submit>Start on Free</Submit>
+                <p className="hint">No card needed.</p>
+              </ActionForm>
+            ) : p.tier === 'free' ? null : checkout && current !== 'free' && !onboarding ? (
+              // A paying user changes plan in the Stripe portal: a second Checkout would start a second subscription.
+              <p className="hint">Switch to {p.display_name} with “Manage subscription” above.</p>
+            ) : checkout ? (
+              <ActionForm action={startCheckout} label={`Upgrade to ${p.display_name}`}>
+                <input type="hidden" name="tier" value={p.tier} />
+                <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />
+                <FieldErrors name="tier" />
+                <FieldErrors name="from" />
+                <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
+                <p className="hint">Secure payment with Stripe Checkout.</p>
+              </ActionForm>
+            ) : (
+              <div>
+                <button type="button" className="btn btn-secondary" disabled aria-describedby={`co-${p.tier}`}>
+                  Upgrade to {p.display_name}
+                </button>
+                <p id={`co-${p.tier}`} className="hint">
+                  Checkout unavailable right now — card payments are not connected yet.
+                </p>
+              </div>
+            )}
+          </div>
         </section>
       ))}
     </div>

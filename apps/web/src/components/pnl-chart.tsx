@@ -21,18 +21,34 @@ export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
   const x = (i: number) => (i / Math.max(1, daysInMonth - 1)) * W;
   const y = (v: number) => H - ((v - min) / span) * (H - 10) - 5;
   const path = points.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  // The month's first and last day under the chart, so a line that stops mid-width reads as "so far this month".
+  const month = now.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const axis = (
+    <div className="chart-axis muted" aria-hidden="true">
+      <span>{month} 1</span>
+      <span>
+        {month} {daysInMonth}
+      </span>
+    </div>
+  );
   // Same height as the chart, so the card does not jump when the first trade arrives.
   if (days.length === 0) {
     return (
-      <div className="chart chart-empty muted" data-testid="pnl-empty">
-        No trades this month yet. Your cumulative P&amp;L appears here.
+      <div>
+        <div className="chart chart-empty muted" data-testid="pnl-empty">
+          No trades this month yet. Your cumulative P&amp;L appears here.
+        </div>
+        {axis}
       </div>
     );
   }
   return (
-    <svg className="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}>
-      <line x1="0" x2={W} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity="0.25" strokeDasharray="4 4" />
-      {points.length > 0 ? <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2.5" vectorEffect="non-scaling-stroke" /> : null}
-    </svg>
+    <div>
+      <svg className="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}>
+        <line x1="0" x2={W} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity="0.25" strokeDasharray="4 4" />
+        {points.length > 0 ? <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2.5" vectorEffect="non-scaling-stroke" /> : null}
+      </svg>
+      {axis}
+    </div>
   );
 }

@@ -115,11 +115,11 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
 
       {profile.onboarding_step === 'plan' ? (
         <section className="stack" aria-labelledby="plan-h">
-          <h2 id="plan-h">Choose a plan</h2>
+          <h2 id="plan-h">{paidPlan ? 'Your plan' : 'Choose a plan'}</h2>
           {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged. Pick a plan to continue.</p> : null}
           {checkout === 'success' || paidPlan ? (
             <div className="card stack" data-testid="checkout-status" role="status">
-              <p>
+              <p style={{ margin: 0 }}>
                 {paidPlan
                   ? `Payment confirmed: your ${paidPlan} plan is active. Finish setup to start your bot with it.`
                   : 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'}

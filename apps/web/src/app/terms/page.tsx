@@ -13,7 +13,7 @@ export default function TermsPage() {
       </Link>
       <h1>Terms of service</h1>
       <p className="muted" data-testid="terms-version">
-        Version {TERMS_VERSION} · in effect since {TERMS_VERSION}
+        Version <span className="nowrap">{TERMS_VERSION}</span>, the version you accept in the first setup step.
       </p>
       <nav aria-label="Sections" className="card">
         <ol className="toc">
@@ -32,7 +32,7 @@ export default function TermsPage() {
           ))}
         </section>
       ))}
-      <p className="muted">
+      <p className="muted prose-footer">
         Setting up your bot? <Link href="/onboarding">Back to setup</Link> · New here? <Link href="/sign-up">Create an account</Link>
       </p>
     </main>

@@ -13,7 +13,7 @@ export function CurrentPlan({ profile, planName, cancelAtPeriodEnd }: { profile:
       <p data-testid="billing-status">Status: {subscriptionStatus(profile.subscription_status, profile.subscription_tier)}</p>
       {paid && end ? (
         cancelAtPeriodEnd ? (
-          <p className="banner" data-testid="billing-period">
+          <p className="banner banner-warn" data-testid="billing-period">
             Cancelled: you keep {planName} until <strong>{longDate(end)}</strong>, then your bot moves to the Free plan. Changed your
             mind? Choose “Don’t cancel” in Manage subscription.
           </p>
