@@ -56,7 +56,9 @@ export const saveKeys = action(KeyFormSchema, readKeyForm, async (claims, input)
   revalidatePath('/settings/keys');
   revalidatePath('/onboarding');
   const venue = input.platform === 'kalshi' ? 'Kalshi' : 'Polymarket';
-  return `${venue} ${input.isPaper ? 'paper' : 'live'} keys ${saved.rotated ? 'rotated' : 'saved'} (key ${saved.key_hint}).`;
+  // "key ending in 1a2b", not the hint's "…1a2b": a phone may break the line after an ellipsis.
+  const ending = saved.key_hint.replace(/^…/, '');
+  return `${venue} ${input.isPaper ? 'paper' : 'live'} keys ${saved.rotated ? 'rotated' : 'saved'} (key ending in ${ending}).`;
 });
 
 const DeleteSchema = z.object({

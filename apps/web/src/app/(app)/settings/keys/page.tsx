@@ -8,15 +8,17 @@ export const dynamic = 'force-dynamic';
 
 export default async function KeysPage({ searchParams }: { searchParams: Promise<{ deleted?: string }> }) {
   const { deleted } = await searchParams;
+  const gone = /^(kalshi|polymarket)-(paper|live)$/.exec(deleted ?? '');
+  const deletedName = gone ? `${gone[1] === 'kalshi' ? 'Kalshi' : 'Polymarket'} ${gone[2]}` : null;
   const claims = await requireClaims('/settings/keys');
   const keys = await asUser(claims, listOwnSecretMetadata);
   return (
     <div className="stack">
       <h1>API keys</h1>
       <p className="muted">Keys are checked with the venue before they are saved, stored encrypted, and never shown again — only the last characters.</p>
-      {deleted && /^(kalshi|polymarket)-(paper|live)$/.test(deleted) ? (
+      {deletedName ? (
         <p role="status" className="banner banner-ok">
-          Keys deleted: {deleted.replace('-', ' ')}.
+          {deletedName} keys deleted. Your bot stops using them within seconds.
         </p>
       ) : null}
       <KeyList keys={keys} allowDelete />
