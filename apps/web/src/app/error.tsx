@@ -1,21 +1,11 @@
 'use client';
-// Something broke on our side. Say so plainly, say what to do, and give the reference the server log has.
-// retry() fetches the page again from the server (reset() would only re-render what already failed).
-import Link from 'next/link';
+// Errors outside the signed-in area's layout (or in it): the whole page is the error panel.
+import { ErrorPanel } from '../components/error-panel.tsx';
 
-export default function ErrorPage({ error, retry }: { error: Error & { digest?: string }; retry: () => void }) {
+export default function ErrorPage(props: { error: Error & { digest?: string }; retry: () => void }) {
   return (
-    <main className="auth-card card stack" role="alert">
-      <h1>Something went wrong</h1>
-      <p>Your data is safe and nothing was half-saved, and your bot keeps running on our servers. Try again in a moment.</p>
-      <p>If it keeps happening, contact support and quote this reference.</p>
-      {error.digest ? <p className="muted" data-testid="error-reference">Reference: {error.digest}</p> : null}
-      <div className="row">
-        <button className="btn" type="button" onClick={() => retry()}>
-          Try again
-        </button>
-        <Link href="/dashboard">Go to your dashboard</Link>
-      </div>
+    <main>
+      <ErrorPanel {...props} />
     </main>
   );
 }
