@@ -66,15 +66,17 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         {view.pause === 'pausing' ? <span className="muted"> · pausing as you asked…</span> : null}
       </p>
       <p className="muted" style={{ margin: 0 }}>
-        Heartbeat {age(view.heartbeatAt, now)}
+        {view.pause === 'paused' ? 'Not running while paused' : `Heartbeat ${age(view.heartbeatAt, now)}`}
         {view.startedAt ? (
           <span data-testid="bot-started" data-started-at={view.startedAt}>
             {' '}
             · started {age(view.startedAt, now)}
           </span>
         ) : null}{' '}
-        · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>,{' '}
-        {applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}
+        · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>
+        {view.pause === 'paused'
+          ? ', used when you resume'
+          : `, ${applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}`}
         {stale ? ' · connection lost, retrying' : ''}
       </p>
       <p style={{ margin: 0 }} data-testid="bot-plan">

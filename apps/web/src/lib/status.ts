@@ -38,8 +38,8 @@ export interface StatusView {
   /** The newest trade's id, or null. */
   latestTradeId: number | null;
   /**
-   * Changes when the dashboard's server-rendered parts would: a new trade, the bot's open positions, or its recent
-   * opportunities (a new one, or one taken). The status card re-renders the page when a poll brings another value.
+   * Changes when the dashboard's server-rendered parts would: a new trade, the bot starting or stopping, its open
+   * positions, or its recent opportunities (a new one, or one taken). The status card re-renders the page when a poll brings another value.
    */
   listsVersion: string;
 }
@@ -92,6 +92,12 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     botOnPlan: botTier === tier,
     ignoredNewsRules: Object.keys(ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? [])).length,
     latestTradeId: newestTrade,
-    listsVersion: JSON.stringify([newestTrade, status?.stats.open_positions ?? null, opportunities.map((o) => [o.detectedAtMs ?? 0, o.acted ?? false])]),
+    listsVersion: JSON.stringify([
+      newestTrade,
+      // the P&L card shows the bot's own valuation only while it runs
+      running,
+      status?.stats.open_positions ?? null,
+      opportunities.map((o) => [o.detectedAtMs ?? 0, o.acted ?? false]),
+    ]),
   };
 }

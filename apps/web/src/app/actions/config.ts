@@ -75,6 +75,8 @@ export const setBotEnabled = action(
     const enabled = input.bot_enabled === 'true';
     const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
     revalidatePath('/dashboard');
-    return enabled ? `Resuming your bot (config version ${row.config_version}).` : `Pausing your bot (config version ${row.config_version}).`;
+    return enabled
+      ? `Resume requested (config version ${row.config_version}): your bot starts within seconds.`
+      : `Pause requested (config version ${row.config_version}): your bot stops within seconds.`;
   },
 );
