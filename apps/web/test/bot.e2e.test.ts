@@ -137,6 +137,8 @@ describe('one new user with the bot-manager running', () => {
       expect(await botRow(userC)).toMatchObject({ state: 'stopped', pid: null });
       expect(alive(pidBeforePause)).toBe(false);
       expect(await c.getByTestId('bot-started').count()).toBe(0);
+      // the page's other parts follow: the bot's own valuation of today goes with it (no reload)
+      await c.getByTestId('pnl-marked').waitFor({ state: 'detached', timeout: 30_000 });
       expect(await sameDocument(c)).toBe(true);
       await shoot(c, '25-dashboard-bot-paused');
 
@@ -163,7 +165,7 @@ describe('one new user with the bot-manager running', () => {
       expect(await pmCard.getByTestId('key-hint').textContent()).toBe(oldHint?.key_hint);
       await c.getByRole('form', { name: 'Polymarket keys' }).getByLabel('Polymarket wallet private key').fill(newKey);
       await submit(c, 'Polymarket keys', 'Check and save');
-      await c.getByText(`Polymarket paper keys rotated (key …${newKey.slice(-4)}).`).waitFor();
+      await c.getByText(`Polymarket paper keys rotated (key ending in ${newKey.slice(-4)}).`).waitFor();
       // the bot-manager validates the new key before the runner starts with it; the keys page says so
       await expect
         .poll(async () => {

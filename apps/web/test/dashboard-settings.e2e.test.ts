@@ -209,7 +209,7 @@ describe('dashboard and settings in Chromium', () => {
     expect(await f.secretCount(userA)).toBe(2);
     await del.getByLabel('Type "delete" to confirm').fill('delete');
     await del.getByRole('button', { name: 'Delete keys' }).click();
-    await a.getByText('Keys deleted: polymarket paper.').waitFor();
+    await a.getByText('Polymarket paper keys deleted. Your bot stops using them within seconds.').waitFor();
     expect(await f.secretCount(userA)).toBe(1);
     expect(await a.locator('[data-key]').count()).toBe(1);
     await shoot(a, '14c-keys-deleted');
@@ -252,6 +252,8 @@ describe('dashboard and settings in Chromium', () => {
       await a.getByRole('heading', { name: 'Something went wrong' }).waitFor();
       expect(await a.getByTestId('error-reference').textContent()).toMatch(/^Reference: \S+$/);
       expect(await a.locator('[data-trade-id]').count()).toBe(0);
+      // the menu stays, so the user can go elsewhere
+      await a.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).waitFor();
       await shoot(a, '15b-error');
     } finally {
       await stack.db.sql`grant select on public.polybot_trades to authenticated`;

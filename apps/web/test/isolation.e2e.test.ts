@@ -83,7 +83,7 @@ describe('isolation between users in Chromium', () => {
     const del = b.getByRole('form', { name: 'Delete Kalshi paper keys' });
     await del.getByLabel('Type "delete" to confirm').fill('delete');
     await del.getByRole('button', { name: 'Delete keys' }).click();
-    await b.getByText('Keys deleted: kalshi paper.').waitFor();
+    await b.getByText('Kalshi paper keys deleted. Your bot stops using them within seconds.').waitFor();
     expect(await f.secretCount(userB)).toBe(0);
     expect(await stack.db.sql`select platform, is_paper, key_hint, rotated_at from public.polybot_user_secrets where user_id = ${userA} order by platform`).toEqual(aBefore);
     // B's config change does not touch A's config

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingFlows, CARDS } from './support/billing.ts';
-import { launchChromium, shoot } from './support/browser.ts';
+import { launchChromium, PHONE, shoot, sidewaysOverflow } from './support/browser.ts';
 import { fieldError, flows, forceFill, submit } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -42,6 +42,15 @@ describe('onboarding in Chromium', () => {
     await a.goto(`${stack.baseUrl}/dashboard`);
     expect(new URL(a.url()).pathname).toBe('/sign-in');
     await shoot(a, '01-sign-in');
+    // shoot() refuses pages that scroll sideways at phone width; the check itself catches a page made too wide
+    await a.setViewportSize(PHONE);
+    expect((await sidewaysOverflow(a)).overflow).toBe(0);
+    await a.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div id="too-wide" style="width: 600px">wide</div>'));
+    const wide = await sidewaysOverflow(a);
+    expect(wide.overflow).toBeGreaterThan(0);
+    expect(wide.culprits.join()).toContain('wide');
+    await a.evaluate(() => document.getElementById('too-wide')?.remove());
+    await a.setViewportSize({ width: 1280, height: 900 });
     await a.goto(`${stack.baseUrl}/sign-up`);
     await a.getByRole('heading', { name: 'Create your account' }).waitFor();
     await shoot(a, '02a-sign-up');
