@@ -18,7 +18,7 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
             <li>Up to ${p.max_trade_size_usd.toLocaleString('en-US')} per trade</li>
             <li>{p.live_trading_allowed ? 'Live and paper trading' : 'Paper trading only'}</li>
           </ul>
-          {/* The action sits at the card's foot, so the plans' buttons line up whatever their descriptions' length. */}
+          {/* The action sits at the card's foot, button last, so the plans' buttons line up whatever the text above. */}
           <div className="plan-action">
             {p.tier === current && !onboarding ? (
               <p>
@@ -28,8 +28,8 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
               <ActionForm action={choosePlan} label={`Choose ${p.display_name}`}>
                 <input type="hidden" name="tier" value="free" />
                 <FieldErrors name="tier" />
-                <Submit>Start on Free</Submit>
                 <p className="hint">No card needed.</p>
+                <Submit>Start on Free</Submit>
               </ActionForm>
             ) : p.tier === 'free' ? null : checkout && current !== 'free' && !onboarding ? (
               // A paying user changes plan in the Stripe portal: a second Checkout would start a second subscription.
@@ -40,8 +40,8 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
                 <input type="hidden" name="from" value={onboarding ? 'onboarding' : 'billing'} />
                 <FieldErrors name="tier" />
                 <FieldErrors name="from" />
-                <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
                 <p className="hint">Secure payment with Stripe Checkout.</p>
+                <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
               </ActionForm>
             ) : (
               <div>
