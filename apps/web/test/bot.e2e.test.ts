@@ -2,8 +2,8 @@
 // database; support/bot-manager.ts) trading on the arb-rich simulator: sign-up and every wizard step, the paper bot
 // running and a paper trade appearing on the dashboard without a reload, a limit change the bot applies, pause and
 // resume as the bot reports them, a key rotated while the bot runs (the bot checks the new key and restarts with it),
-// then sign-out and sign-in back to where they were. Every state the page shows here was written by the manager, never
-// by the test.
+// then sign-out and sign-in back to where they were, and finally the platform stopping (its reason on the card). Every
+// state the page shows here was written by the manager, never by the test.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
@@ -134,9 +134,13 @@ describe('one new user with the bot-manager running', () => {
       await c.getByRole('button', { name: 'Resume bot' }).waitFor();
       expect((await f.configRow(userC)).bot_enabled).toBe(false);
       await c.getByTestId('bot-state').filter({ hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
-      expect(await botRow(userC)).toMatchObject({ state: 'stopped', pid: null });
+      // the manager's row: stopped, no process, and its own reason
+      const [pausedRow] = await stack.db.sql<{ state: string; pid: number | null; halt_reason: string | null }[]>`
+        select state, pid, halt_reason from public.polybot_bot_status where user_id = ${userC}`;
+      expect(pausedRow).toEqual({ state: 'stopped', pid: null, halt_reason: 'paused by you' });
       expect(alive(pidBeforePause)).toBe(false);
       expect(await c.getByTestId('bot-started').count()).toBe(0);
+      expect(await c.getByTestId('bot-reason').count()).toBe(0); // "Paused by you" says it already
       // the page's other parts follow: the bot's own valuation of today goes with it (no reload)
       await c.getByTestId('pnl-marked').waitFor({ state: 'detached', timeout: 30_000 });
       expect(await sameDocument(c)).toBe(true);
@@ -208,6 +212,14 @@ describe('one new user with the bot-manager running', () => {
       expect(Number(after.max_trade_size_usd)).toBe(30);
       await c.getByText(`settings v${v + 2}, applied`).waitFor({ timeout: 30_000 });
       await c.locator('[data-trade-id]').first().waitFor();
+
+      // The platform itself stops (a deploy): the card says so in the manager's words, live.
+      await markDocument(c);
+      await manager?.stop();
+      manager = undefined;
+      await c.getByTestId('bot-state').filter({ hasText: /^Stopped$/ }).waitFor({ timeout: 30_000 });
+      expect(await c.getByTestId('bot-reason').textContent()).toBe(' — the bot service is restarting; your bot resumes when it is back');
+      expect(await sameDocument(c)).toBe(true);
     } finally {
       if (process.env.WEB_TEST_SHOW_LOG === '1') {
         console.log(manager?.log());

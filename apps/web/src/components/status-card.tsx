@@ -64,6 +64,12 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         </span>
         {view.pause === 'paused' ? <span className="muted"> by you</span> : null}
         {view.pause === 'pausing' ? <span className="muted"> · pausing as you asked…</span> : null}
+        {view.reason ? (
+          <span className="muted" data-testid="bot-reason">
+            {' '}
+            — {view.reason}
+          </span>
+        ) : null}
       </p>
       <p className="muted" style={{ margin: 0 }}>
         {view.pause === 'paused' ? 'Not running while paused' : `Heartbeat ${age(view.heartbeatAt, now)}`}

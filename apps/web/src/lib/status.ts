@@ -14,6 +14,12 @@ export interface StatusView {
   stateLabel: string;
   /** The user paused the bot: 'pausing' while it still runs, 'paused' once the manager has stopped it. */
   pause: 'pausing' | 'paused' | null;
+  /**
+   * Why the bot is not trading, in the bot-manager's own words (polybot_bot_status.halt_reason): why it stopped a
+   * bot ("the pro subscription is unpaid: …", "the bot service is restarting; …") or a running bot's halt. Null when
+   * there is none, or when the page already says it (paused by the user, suspended).
+   */
+  reason: string | null;
   mode: 'paper' | 'live';
   botEnabled: boolean;
   heartbeatAt: string | null;
@@ -77,6 +83,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     state,
     stateLabel: paused ? 'Paused' : (STATE_LABELS[state] ?? state),
     pause: paused ? 'paused' : !botEnabled && running ? 'pausing' : null,
+    reason: paused || state === 'suspended' ? null : (status?.halt_reason ?? null),
     mode,
     botEnabled,
     heartbeatAt: status?.heartbeat_at?.toISOString() ?? null,
