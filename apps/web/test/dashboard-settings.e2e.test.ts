@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot } from './support/browser.ts';
-import { fieldError, flows, forceFill, submit } from './support/flows.ts';
+import { fieldError, flows, forceFill, hydrated, submit, submitTampered } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -141,6 +141,7 @@ describe('dashboard and settings in Chromium', () => {
     const planBefore = await planColumns();
     expect(planBefore).toMatchObject({ dry_run: true, enable_copy_trading: false });
     await a.reload();
+    await hydrated(a, 'Risk and strategies');
     const risk = a.getByRole('form', { name: 'Risk and strategies' });
     const live = risk.getByRole('radio', { name: /Live trading/ });
     expect(await live.isDisabled()).toBe(true);
@@ -156,8 +157,7 @@ describe('dashboard and settings in Chromium', () => {
     expect(await planColumns()).toEqual(planBefore);
     // a mode that is neither paper nor live is refused, not read as paper
     await a.reload();
-    await risk.getByRole('radio', { name: /Paper trading/ }).evaluate((el) => ((el as HTMLInputElement).value = 'maybe'));
-    await submit(a, 'Risk and strategies', 'Save configuration');
+    await submitTampered(a, 'Risk and strategies', 'Save configuration', { trading_mode: 'maybe' });
     expect(await fieldError(a, 'trading_mode')).toBe('Choose paper or live trading');
     expect(await f.configRow(userA)).toEqual(before);
 
@@ -176,8 +176,7 @@ describe('dashboard and settings in Chromium', () => {
   it('pauses and resumes the bot; a pause form asking "maybe" changes nothing', async () => {
     await a.goto(`${stack.baseUrl}/dashboard`);
     const cfg = await f.configRow(userA);
-    await a.getByRole('form', { name: 'Pause bot' }).locator('input[name="bot_enabled"]').evaluate((el) => ((el as HTMLInputElement).value = 'maybe'));
-    await submit(a, 'Pause bot', 'Pause bot');
+    await submitTampered(a, 'Pause bot', 'Pause bot', { bot_enabled: 'maybe' });
     expect(await fieldError(a, 'bot_enabled')).toBe('Choose pause or resume');
     expect(await f.configRow(userA)).toEqual(cfg);
     await a.reload();

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot } from './support/browser.ts';
-import { flows, submit } from './support/flows.ts';
+import { flows, hydrated, submit } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -129,16 +129,23 @@ describe('isolation between users in Chromium', () => {
     const aCfg = await f.configRow(userA);
     const bCfg = await f.configRow(userB);
     await b.goto(`${stack.baseUrl}/dashboard`);
-    const slipIn = (form: string) =>
-      b.getByRole('form', { name: form }).evaluate((el, id) => {
+    // Inputs added to a hydrated form stay: React leaves DOM it did not render alone.
+    const slipIn = async (form: string) => {
+      await hydrated(b, form);
+      await b.getByRole('form', { name: form }).evaluate((el, id) => {
         for (const name of ['user_id', 'userId', 'id']) {
           const input = document.createElement('input');
           Object.assign(input, { type: 'hidden', name, value: id });
           el.appendChild(input);
         }
       }, userA);
+    };
+    // the first user's id really travels with the form
+    const sent = () => b.waitForRequest((r) => r.method() === 'POST' && (r.postData() ?? '').includes(userA), { timeout: 15_000 });
     await slipIn('Pause bot');
+    const pausePosted = sent();
     await b.getByRole('button', { name: 'Pause bot' }).click();
+    await pausePosted;
     await b.getByRole('button', { name: 'Resume bot' }).waitFor();
     expect(await f.configRow(userB)).toMatchObject({ bot_enabled: false, config_version: bCfg.config_version + 1 });
     expect(await f.configRow(userA)).toEqual(aCfg);
@@ -151,7 +158,9 @@ describe('isolation between users in Chromium', () => {
     await b.goto(`${stack.baseUrl}/settings/config`);
     await b.getByLabel('Max trade size (USD)').fill('9');
     await slipIn('Risk and strategies');
+    const configPosted = sent();
     await submit(b, 'Risk and strategies', 'Save configuration');
+    await configPosted;
     await b.getByText(/Configuration version/).waitFor();
     expect(Number((await f.configRow(userB)).max_trade_size_usd)).toBe(9);
     expect(await f.configRow(userA)).toEqual(aCfg);
@@ -161,7 +170,9 @@ describe('isolation between users in Chromium', () => {
     const aBilling = await billingOf(userA);
     await b.goto(`${stack.baseUrl}/settings/billing`);
     await slipIn('Upgrade to Basic');
+    const checkoutPosted = sent();
     await b.getByRole('button', { name: 'Upgrade to Basic' }).click();
+    await checkoutPosted;
     const emulator = new URL(stack.billing.env.STRIPE_API_BASE ?? 'http://stripe-not-configured').origin;
     await b.waitForURL((u) => u.origin === emulator && u.pathname.startsWith('/c/pay/'));
     const sessionId = new URL(b.url()).pathname.split('/').pop() ?? '';

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingFlows, CARDS } from './support/billing.ts';
 import { launchChromium, PHONE, shoot, sidewaysOverflow } from './support/browser.ts';
-import { fieldError, flows, forceFill, submit } from './support/flows.ts';
+import { fieldError, flows, forceFill, submit, submitTampered } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { startStack, type Stack } from './support/stack.ts';
 
@@ -235,14 +235,12 @@ describe('onboarding in Chromium', () => {
 
     // (4) plan: hidden fields edited in the page are refused and change nothing. The Free form asking for Pro:
     const free = a.getByRole('form', { name: 'Choose Free' });
-    await free.locator('input[name="tier"]').evaluate((el) => ((el as HTMLInputElement).value = 'pro'));
-    await submit(a, 'Choose Free', 'Start on Free');
+    await submitTampered(a, 'Choose Free', 'Start on Free', { tier: 'pro' });
     expect(await free.locator('[data-field-error="tier"]').textContent()).toBe('Paid plans go through checkout');
     expect(new URL(a.url()).pathname).toBe('/onboarding');
     // a Checkout form asking for a plan that does not exist: no Stripe customer, no session, still on the plan step
     const basic = a.getByRole('form', { name: 'Upgrade to Basic' });
-    await basic.locator('input[name="tier"]').evaluate((el) => ((el as HTMLInputElement).value = 'bogus'));
-    await submit(a, 'Upgrade to Basic', 'Choose Basic');
+    await submitTampered(a, 'Upgrade to Basic', 'Choose Basic', { tier: 'bogus' });
     expect(await basic.locator('[data-field-error="tier"]').textContent()).toBe('Choose a paid plan');
     expect(new URL(a.url()).pathname).toBe('/onboarding');
     const plan = await stack.db.sql`

@@ -12,12 +12,8 @@ export async function forceFill(page: Page, formName: string, label: string, val
   await input.fill(value);
 }
 
-/** Clicks a form's submit button and waits for that submission's result (not a stale one) or a navigation. */
-export async function submit(page: Page, formName: string, button: string | RegExp): Promise<void> {
-  const form = page.getByRole('form', { name: formName });
-  const before = (await form.getAttribute('data-result-at')) ?? '0';
-  const url = page.url();
-  await form.getByRole('button', { name: button }).click();
+/** Waits for the result of the submission that started after `before`/`url` were read (or for a navigation). */
+async function waitForResult(page: Page, formName: string, before: string, url: string): Promise<void> {
   await page.waitForFunction(
     ({ name, prev, href }) => {
       if (location.href !== href) return true;
@@ -26,6 +22,53 @@ export async function submit(page: Page, formName: string, button: string | RegE
     },
     { name: formName, prev: before, href: url },
   );
+}
+
+/** Clicks a form's submit button and waits for that submission's result (not a stale one) or a navigation. */
+export async function submit(page: Page, formName: string, button: string | RegExp): Promise<void> {
+  const form = page.getByRole('form', { name: formName });
+  const before = (await form.getAttribute('data-result-at')) ?? '0';
+  const url = page.url();
+  await form.getByRole('button', { name: button }).click();
+  await waitForResult(page, formName, before, url);
+}
+
+/** Waits until React has hydrated the form (its element carries a fiber): before that, edits to it may be undone. */
+export async function hydrated(page: Page, formName: string): Promise<void> {
+  await page.getByRole('form', { name: formName }).evaluate(
+    (f) =>
+      new Promise<void>((resolve) => {
+        const check = () => (Object.keys(f).some((k) => k.startsWith('__reactFiber')) ? resolve() : setTimeout(check, 50));
+        check();
+      }),
+  );
+}
+
+/**
+ * Submits a form with fields set to values the page does not offer (a hidden input edited, as anyone can in dev
+ * tools), and waits for the result. The form must be hydrated first, and the values are set and the form submitted in
+ * one task: React puts a controlled input's value back when it re-renders (hydration, a live refresh), which between
+ * an edit and a click would quietly submit the page's own value instead.
+ */
+export async function submitTampered(page: Page, formName: string, button: string, values: Record<string, string>): Promise<void> {
+  const form = page.getByRole('form', { name: formName });
+  await hydrated(page, formName);
+  const before = (await form.getAttribute('data-result-at')) ?? '0';
+  const url = page.url();
+  await form.evaluate(
+    (f, { fields, label }) => {
+      for (const [name, value] of Object.entries(fields)) {
+        const input = f.querySelector<HTMLInputElement>(`[name="${name}"]`);
+        if (!input) throw new Error(`no field ${name}`);
+        input.value = value;
+      }
+      const submitter = Array.from(f.querySelectorAll('button')).find((b) => b.textContent?.trim() === label);
+      if (!submitter) throw new Error(`no button ${label}`);
+      (f as HTMLFormElement).requestSubmit(submitter);
+    },
+    { fields: values, label: button },
+  );
+  await waitForResult(page, formName, before, url);
 }
 
 export async function fieldError(page: Page, name: string): Promise<string> {
