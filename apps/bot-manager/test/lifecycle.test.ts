@@ -192,7 +192,7 @@ describe('BotManager lifecycle', () => {
     await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id}`;
     await runningPid(u.id);
     await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
-    await until(async () => (await statusOf(db.sql, u.id)).state === 'stopped', 'disabled bot stopped');
+    await until(async () => (await statusOf(db.sql, u.id)).state === 'paused', 'disabled bot paused');
   });
 
   test('a silent runner (SIGSTOP: alive but no heartbeat) is killed and restarted', async () => {
@@ -299,7 +299,7 @@ describe('BotManager lifecycle', () => {
     expect(tapped.slice(mark).some((t) => t.userId === idle.id)).toBe(false);
     expect(pidOf(idle.id)).toBeUndefined();
     await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${idle.id}`;
-    await until(async () => (await statusOf(db.sql, idle.id)).state === 'stopped', 'idle bot stopped');
+    await until(async () => (await statusOf(db.sql, idle.id)).state === 'paused', 'idle bot paused');
 
     // The user fixes it: a valid version brings the bot back.
     await db.sql`update public.polybot_user_config set advanced_config = '{}'::jsonb where user_id = ${u.id}`;
@@ -325,7 +325,7 @@ describe('BotManager lifecycle', () => {
     // The runners on the default budget kept running, same processes.
     expect(users.map((u) => pidOf(u.id))).toEqual(before);
     await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${hog.id}`;
-    await until(async () => (await statusOf(db.sql, hog.id)).state === 'stopped', 'over-budget bot switched off');
+    await until(async () => (await statusOf(db.sql, hog.id)).state === 'paused', 'over-budget bot switched off');
   });
 
   test('LISTEN connection terminated, config changed while down → applied by the full reconcile after the reconnect', async () => {

@@ -105,7 +105,7 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   }, 'a live trade booked', 90_000);
   // Stop the bot (graceful: whatever is in flight is booked first), then compare what was booked with the venue.
   await disable([id]);
-  await until(async () => (await statusOf(db.sql, id)).state === 'stopped', 'runner stopped', 60_000);
+  await until(async () => (await statusOf(db.sql, id)).state === 'paused', 'runner stopped (paused)', 60_000);
   const booked = await db.sql<{ venue_order_id: string | null; mode: string; filled_size: string; leg_group_id: string }[]>`
     select venue_order_id, mode, filled_size::text, leg_group_id from public.polybot_trades where user_id = ${id}`;
   expect(booked.length).toBeGreaterThanOrEqual(rows.length);

@@ -134,10 +134,10 @@ describe('one new user with the bot-manager running', () => {
       await c.getByRole('button', { name: 'Resume bot' }).waitFor();
       expect((await f.configRow(userC)).bot_enabled).toBe(false);
       await c.getByTestId('bot-state').filter({ hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
-      // the manager's row: stopped, no process, and its own reason
+      // the manager's row: paused, no process, and its own reason
       const [pausedRow] = await stack.db.sql<{ state: string; pid: number | null; halt_reason: string | null }[]>`
         select state, pid, halt_reason from public.polybot_bot_status where user_id = ${userC}`;
-      expect(pausedRow).toEqual({ state: 'stopped', pid: null, halt_reason: 'paused by you' });
+      expect(pausedRow).toEqual({ state: 'paused', pid: null, halt_reason: 'paused by you' });
       expect(alive(pidBeforePause)).toBe(false);
       expect(await c.getByTestId('bot-started').count()).toBe(0);
       expect(await c.getByTestId('bot-reason').count()).toBe(0); // "Paused by you" says it already

@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, shoot } from './support/browser.ts';
-import { fieldError, forceFill, submit } from './support/flows.ts';
+import { fieldError, forceFill, submit, submitTampered } from './support/flows.ts';
 import { registerKalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -205,9 +205,8 @@ describe('followed wallets and news rules in Chromium', () => {
     await submit(b, WALLETS, 'Follow wallet');
     await b.getByText('Wallet added.').waitFor();
     const bWithWallet = await advanced(userB);
-    await b.locator(`[data-wallet="${WALLET_B}"] input[name="address"]`).evaluate((el, v) => ((el as HTMLInputElement).value = v), WALLET.toLowerCase());
     await b.locator(`[data-wallet="${WALLET_B}"] summary`).click();
-    await submit(b, `Remove wallet ${WALLET_B}`, 'Yes, remove wallet');
+    await submitTampered(b, `Remove wallet ${WALLET_B}`, 'Yes, remove wallet', { address: WALLET.toLowerCase() });
     expect(await b.getByRole('form', { name: `Remove wallet ${WALLET_B}` }).getByRole('alert').textContent()).toContain('That wallet is not in your list.');
     expect(await advanced(userA)).toEqual(aBefore);
     expect(await advanced(userB)).toEqual(bWithWallet);
@@ -218,9 +217,8 @@ describe('followed wallets and news rules in Chromium', () => {
     await b.getByText('News rule added.').waitFor();
     const bWithRule = await advanced(userB);
     const ruleB = bWithRule.advanced_config.newsRules?.[0]?.id ?? '';
-    await b.locator(`[data-rule="${ruleB}"] input[name="id"]`).evaluate((el, v) => ((el as HTMLInputElement).value = v), ruleA.id);
     await b.locator(`[data-rule="${ruleB}"] summary`).click();
-    await submit(b, `Remove news rule ${ruleB}`, 'Yes, remove rule');
+    await submitTampered(b, `Remove news rule ${ruleB}`, 'Yes, remove rule', { id: ruleA.id });
     expect(await b.getByRole('form', { name: `Remove news rule ${ruleB}` }).getByRole('alert').textContent()).toContain('That news rule is not in your list.');
     expect(await advanced(userA)).toEqual(aBefore);
     expect(await advanced(userB)).toEqual(bWithRule);

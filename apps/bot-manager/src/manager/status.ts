@@ -41,7 +41,7 @@ export async function writeHeartbeat(
  * halt_reason): the manager stops a bot because it left the desired state, and the row must say which rule took it out.
  * The order follows list_desired_bots; a user can match several (suspension wins, as in the web app).
  */
-export async function whyNotRunning(sql: Sql, userId: string): Promise<{ state: 'suspended' | 'stopped'; reason: string }> {
+export async function whyNotRunning(sql: Sql, userId: string): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string }> {
   const [row] = await sql<{
     is_suspended: boolean; suspended_reason: string | null; onboarding_completed: boolean; subscription_tier: string;
     subscription_status: string; bot_enabled: boolean | null;
@@ -55,7 +55,7 @@ export async function whyNotRunning(sql: Sql, userId: string): Promise<{ state: 
   if (row.is_suspended) return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
   if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
   if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
-  if (!row.bot_enabled) return { state: 'stopped', reason: 'paused by you' };
+  if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you' };
   if (row.subscription_tier !== 'free' && !TRADING_STATUSES.has(row.subscription_status)) {
     return { state: 'stopped', reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan` };
   }
