@@ -4,35 +4,20 @@
 // The events are the ones the emulator emitted for real lifecycles (Checkout on the hosted page, plan switch,
 // cancel at period end, renewals on its test clock, a failing card, an invoice paid), signed and delivered here in
 // the order each test chooses. After every sequence the profile must be what stripe.subscriptions.retrieve() says.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { tierForPrice, type PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
+import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
 import { webhookFromEnv, type Webhook } from './config.ts';
 import { billingOf, connect, createUser, dbUrl, eventCount, idOf, signedRequest, SECRET, superuserUrl } from './test_support.ts';
 
-function env(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} must be set (supabase/tests/billing-webhook.test.ts starts the Stripe emulator)`);
-  return value;
-}
-
-const apiBase = env('STRIPE_TEST_API_BASE');
-const secretKey = env('STRIPE_TEST_SECRET_KEY');
-const base = new URL(apiBase);
-const stripe = new Stripe(secretKey, {
-  host: base.hostname, port: Number(base.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient(),
-});
 const sql = connect(dbUrl());
 const superuser = connect(superuserUrl());
 const DAY_MS = 86_400_000;
 
-async function price(name: string, cents: number): Promise<string> {
-  const product = await stripe.products.create({ name });
-  return (await stripe.prices.create({ product: product.id, unit_amount: cents, currency: 'usd', recurring: { interval: 'month' } })).id;
-}
-const prices: PriceMap = { basic: await price('Basic', 2900), pro: await price('Pro', 9900), enterprise: await price('Enterprise', 49900) };
+const prices: PriceMap = { basic: await monthlyPrice('Basic', 2900), pro: await monthlyPrice('Pro', 9900), enterprise: await monthlyPrice('Enterprise', 49900) };
 /** A price Stripe has but no STRIPE_PRICE_* names (e.g. a retired plan's). */
-const legacyPrice = await price('Legacy', 1900);
+const legacyPrice = await monthlyPrice('Legacy', 1900);
 
 /** The function's secrets as `supabase secrets set` would give them, plus STRIPE_API_BASE for the emulator. */
 function functionEnv(over: Record<string, string> = {}): Record<string, string> {

@@ -1,33 +1,18 @@
 // deno test: the webhook applies Stripe's *current* subscription (re-read through the API), so events in the same
 // second converge whatever their delivery order, and a Stripe it cannot reach is a retryable failure. "Stripe" is
 // the local emulator (real HTTP, the real SDK), started by supabase/tests/billing-webhook.test.ts.
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { stripeReader } from '../_shared/billing/stripe-read.ts';
 import type { PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
+import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
 import { createWebhookHandler } from './handler.ts';
 import { billingOf, connect, createUser, dbUrl, eventCount, idOf, signedRequest, SECRET, superuserUrl } from './test_support.ts';
 
-function env(name: string): string {
-  const value = Deno.env.get(name);
-  if (!value) throw new Error(`${name} must be set (supabase/tests/billing-webhook.test.ts starts the Stripe emulator)`);
-  return value;
-}
-
-const apiBase = env('STRIPE_TEST_API_BASE');
-const secretKey = env('STRIPE_TEST_SECRET_KEY');
-const base = new URL(apiBase);
-const stripe = new Stripe(secretKey, {
-  host: base.hostname, port: Number(base.port), protocol: 'http', httpClient: Stripe.createFetchHttpClient(),
-});
 const sql = connect(dbUrl());
 const superuser = connect(superuserUrl());
 
-async function price(name: string, cents: number): Promise<string> {
-  const product = await stripe.products.create({ name });
-  return (await stripe.prices.create({ product: product.id, unit_amount: cents, currency: 'usd', recurring: { interval: 'month' } })).id;
-}
-const prices: PriceMap = { basic: await price('Basic', 2900), pro: await price('Pro', 9900), enterprise: await price('Enterprise', 49900) };
+const prices: PriceMap = { basic: await monthlyPrice('Basic', 2900), pro: await monthlyPrice('Pro', 9900), enterprise: await monthlyPrice('Enterprise', 49900) };
 
 function handler(readFrom: { secretKey: string; apiBase: string } | null): (req: Request) => Promise<Response> {
   return createWebhookHandler({
