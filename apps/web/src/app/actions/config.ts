@@ -76,7 +76,8 @@ export const setBotEnabled = action(
     const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
     revalidatePath('/dashboard');
     return enabled
-      ? `Resume requested (config version ${row.config_version}): your bot starts within seconds.`
-      : `Pause requested (config version ${row.config_version}): your bot stops within seconds.`;
+      // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).
+      ? `Resume requested (settings v${row.config_version}). The status above shows when your bot is running again, usually within seconds.`
+      : `Pause requested (settings v${row.config_version}). The status above shows when your bot has stopped, usually within seconds.`;
   },
 );
