@@ -1,86 +1,32 @@
-// One manager, in-process, against a real database and the simulator; runners are real child processes.
-// Cases run in order and share the manager (each leaves the users it touched running or stopped on purpose: the
-// metrics case at the end expects exactly the three first users running).
-// The periodic full reconcile is effectively off here (once an hour): every change must reach the manager through
-// NOTIFY, or through the full reconcile that follows a LISTEN reconnect — never through the safety-net timer.
+// The BotManager's lifecycle, one manager shared by the cases in order (each leaves the users it touched running or
+// stopped on purpose: the metrics case at the end expects exactly the three first users running). Setup in
+// lifecycle-fixture.ts; the cases that take a bot out of the desired state (plan, invalid config, memory) are in
+// stop-policy.test.ts.
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { REDACT_PATHS } from '../src/shared/log.ts';
-import {
-  alive, createTestDatabase, createUser, makeKeys, saveKeys, startSim, statusOf, until, venueUrlsOf,
-  type TestDatabase, type TestKeys, type VenueSim,
-} from './harness.ts';
+import type { RunningBotManager } from '../src/index.ts';
+import { alive, createUser, makeKeys, saveKeys, statusOf, until, type TestDatabase } from './harness.ts';
+import { LISTEN_BACKOFF_BASE_MS, sample, startLifecycleFixture, type LifecycleFixture } from './lifecycle-fixture.ts';
 
+let f: LifecycleFixture;
 let db: TestDatabase;
-let sim: VenueSim;
 let mgr: RunningBotManager;
-const tapped: Array<{ userId: string; pid: number; direction: 'to' | 'from'; text: string; type: string }> = [];
-const users: Array<{ id: string; keys: TestKeys }> = [];
-/** A user whose runner gets a 1 MB resident-memory budget (every other runner has the default). */
-let hog: { id: string; keys: TestKeys };
-/** Every line the manager logged (warn and up), parsed: the LISTEN backoff is read from here. */
-const logLines: Array<Record<string, unknown>> = [];
-const LISTEN_BACKOFF_BASE_MS = 100;
-
-const pidOf = (userId: string): number | undefined => mgr.manager.runners().find((r) => r.userId === userId)?.pid;
-const runningPid = (userId: string): Promise<number> =>
-  until(async () => {
-    const s = await statusOf(db.sql, userId);
-    const pid = pidOf(userId);
-    return s.state === 'running' && pid !== undefined && s.pid === pid ? pid : null;
-  }, `runner of ${userId} running`, 60_000);
-const newPid = (userId: string, old: number, what: string): Promise<number> =>
-  until(async () => {
-    const p = await runningPid(userId);
-    return p !== old ? p : null;
-  }, what, 60_000);
-
-/** One sample of a Prometheus text exposition (`name{labels} value`); 0 when the series is absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue;
-    const body = line.slice(name.length);
-    if (Object.entries(labels).some(([k, v]) => !body.includes(`${k}="${v}"`))) continue;
-    return Number(body.slice(body.lastIndexOf(' ') + 1));
-  }
-  return 0;
-}
-const scrape = async (): Promise<string> => {
-  const res = await fetch(`http://127.0.0.1:${mgr.httpPort}/metrics`);
-  expect(res.status).toBe(200);
-  return res.text();
-};
-const registryText = (): Promise<string> => mgr.metrics.registry.metrics();
+let users: LifecycleFixture['users'];
+let tapped: LifecycleFixture['tapped'];
+let logLines: LifecycleFixture['logLines'];
+const pidOf = (userId: string): number | undefined => f.pidOf(userId);
+const runningPid = (userId: string): Promise<number> => f.runningPid(userId);
+const registryText = (): Promise<string> => f.registryText();
+const newPid = (userId: string, old: number, what: string): Promise<number> => f.newPid(userId, old, what);
+const scrape = (): Promise<string> => f.scrape();
 
 beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-  for (let i = 0; i < 3; i++) users.push(await createUser(db));
-  hog = await createUser(db, { config: { bot_enabled: false } });
-  const logger = pino({ name: 'lifecycle', level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, {
-    write: (line: string) => {
-      process.stdout.write(line);
-      logLines.push(JSON.parse(line) as Record<string, unknown>);
-    },
-  });
-  mgr = await startBotManager({
-    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger, logLevel: 'warn',
-    heartbeatMs: 200, statusWriteMs: 200, heartbeatTimeoutMs: 5000, crashBackoffBaseMs: 100, maxCrashes: 3,
-    listenBackoffBaseMs: LISTEN_BACKOFF_BASE_MS, reconcileIntervalMs: 3_600_000,
-    memoryCheckMs: 200, runnerRssLimitOverridesMb: { [hog.id]: 1 },
-    ipcTap: (e) => {
-      const m = e.message as { type: string };
-      tapped.push({ userId: e.userId, pid: e.pid, direction: e.direction, text: JSON.stringify(e.message), type: m.type });
-    },
-  });
+  f = await startLifecycleFixture();
+  ({ db, mgr, users, tapped, logLines } = f);
 });
 
 afterAll(async () => {
-  const pids = mgr ? mgr.manager.runners().map((r) => r.pid) : [];
-  await mgr?.stop();
-  for (const pid of pids) expect(alive(pid)).toBe(false);
-  await Promise.allSettled([sim?.close(), db?.stop()]);
+  await f?.stop();
 });
 
 describe('BotManager lifecycle', () => {
@@ -229,105 +175,6 @@ describe('BotManager lifecycle', () => {
     expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
   });
 
-  test('a plan that no longer allows trading (subscription unpaid, then canceled) → runner stopped; paid again → back', async () => {
-    const [a, u, c] = users;
-    if (!a || !u || !c) throw new Error('no users');
-    const [pidA, first, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
-    let pid = first;
-    // The statuses list_desired_bots does not accept for a paid tier, as the webhook writes them.
-    for (const status of ['unpaid', 'canceled']) {
-      await db.sql`update public.polybot_user_profiles set subscription_status = ${status} where id = ${u.id}`;
-      await until(() => !alive(pid), `runner gone once the subscription is ${status}`);
-      const stopped = await until(async () => {
-        const st = await statusOf(db.sql, u.id);
-        return st.state === 'stopped' ? st : null;
-      }, `status stopped (${status})`);
-      // The status row says which rule took the bot out, for the user's dashboard and for admins in Studio.
-      expect(stopped.halt_reason).toMatch(new RegExp(`subscription is ${status}: trading stays stopped`));
-      expect(stopped.pid).toBeNull();
-      expect(pidOf(u.id)).toBeUndefined();
-      await db.sql`update public.polybot_user_profiles set subscription_status = 'active' where id = ${u.id}`;
-      const back = await runningPid(u.id);
-      expect(back).not.toBe(pid);
-      // Running again: the stop reason is gone from the row as soon as the new runner starts.
-      await until(async () => (await statusOf(db.sql, u.id)).halt_reason === null, 'stop reason cleared');
-      pid = back;
-    }
-    expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
-  });
-
-  test('invalid config in the database (written around the app) → that bot stopped with the reason in its status; others untouched; fixed → back', async () => {
-    const [u, b, c] = users;
-    if (!u || !b || !c) throw new Error('no users');
-    const [pid, pidB, pidC] = await Promise.all([runningPid(u.id), runningPid(b.id), runningPid(c.id)]);
-    // As the service role, bypassing the app's validation: a followed wallet that is not an address (the table only
-    // checks that advanced_config is a JSON object).
-    const bad = { followedWallets: [{ address: 'not-a-wallet', scale: 1, maxPerTradeUsd: 10 }] };
-    const version = await db.sql.begin(async (tx) => {
-      await tx`set local role service_role`;
-      const [row] = await tx`update public.polybot_user_config set advanced_config = ${tx.json(bad)} where user_id = ${u.id} returning config_version`;
-      return Number(row?.config_version);
-    });
-    await until(() => !alive(pid), 'runner on the invalid config stopped');
-    const s = await until(async () => {
-      const st = await statusOf(db.sql, u.id);
-      return st.state === 'error' ? st : null;
-    }, 'status error');
-    expect(s.pid).toBeNull();
-    expect(String(s.last_error)).toMatch(new RegExp(`^invalid configuration \\(version ${version}\\).*advanced_config\\.followedWallets\\.0\\.address: wallet must be a 0x-prefixed`));
-    expect(pidOf(u.id)).toBeUndefined();
-    // Contained: the other users' runners never noticed.
-    expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
-    for (const o of [b, c]) expect((await statusOf(db.sql, o.id)).state).toBe('running');
-
-    // A user whose config is already invalid when the bot is switched on is not started at all.
-    const idle = await createUser(db, { config: { bot_enabled: false } });
-    // Sign-up notifications settle first (one may have started a runner before the bot was switched off): the pass
-    // queued here runs after every earlier one of this user.
-    await until(async () => {
-      await mgr.manager.reconcileUser(idle.id);
-      return pidOf(idle.id) === undefined;
-    }, 'the new, switched-off bot idle');
-    const mark = tapped.length;
-    await db.sql`update public.polybot_user_config set advanced_config = ${db.sql.json({ followedWalets: [] })} where user_id = ${idle.id}`;
-    await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${idle.id}`;
-    const idleStatus = await until(async () => {
-      const st = await statusOf(db.sql, idle.id);
-      return st.state === 'error' ? st : null;
-    }, 'never-started bot in error');
-    expect(String(idleStatus.last_error)).toMatch(/invalid configuration.*advanced_config: Unrecognized key.*followedWalets/);
-    expect(tapped.slice(mark).some((t) => t.userId === idle.id)).toBe(false);
-    expect(pidOf(idle.id)).toBeUndefined();
-    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${idle.id}`;
-    await until(async () => (await statusOf(db.sql, idle.id)).state === 'paused', 'idle bot paused');
-
-    // The user fixes it: a valid version brings the bot back.
-    await db.sql`update public.polybot_user_config set advanced_config = '{}'::jsonb where user_id = ${u.id}`;
-    const back = await runningPid(u.id);
-    expect(back).not.toBe(pid);
-    expect((await statusOf(db.sql, u.id)).last_error).toBeNull();
-    expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
-  });
-
-  test('a runner over its resident-memory budget is killed and restarted, counted, and after repeated breaches → error; others untouched', async () => {
-    const before = await Promise.all(users.map((u) => runningPid(u.id)));
-    const kills = sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' });
-    await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${hog.id}`;
-    const s = await until(async () => {
-      const st = await statusOf(db.sql, hog.id);
-      return st.state === 'error' ? st : null;
-    }, 'the over-budget bot in error', 90_000);
-    expect(String(s.last_error)).toMatch(/3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/);
-    // Each breach was a kill of its own (three forks of this user, each killed by the manager).
-    expect(sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' })).toBeGreaterThanOrEqual(kills + 3);
-    expect(logLines.filter((l) => l.msg === 'runner over its memory budget: killing it' && l.userId === hog.id).length).toBeGreaterThanOrEqual(3);
-    expect(pidOf(hog.id)).toBeUndefined();
-    // The runners on the default budget kept running, same processes.
-    expect(users.map((u) => pidOf(u.id))).toEqual(before);
-    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${hog.id}`;
-    await until(async () => (await statusOf(db.sql, hog.id)).state === 'paused', 'over-budget bot switched off');
-  });
-
   test('LISTEN connection terminated, config changed while down → applied by the full reconcile after the reconnect', async () => {
     const u = users[0];
     if (!u) throw new Error('no user');
@@ -424,8 +271,9 @@ describe('BotManager lifecycle', () => {
     }, '/metrics showing 3 runners and the reload');
     const [{ n: paperTrades } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where mode = 'paper'`;
     expect(sample(text, 'polybot_runners_active')).toBe(mgr.manager.runners().length);
-    // Restarts by reason: the kill -9, the silent runner, the changes of keys and plan, the memory budget.
-    for (const reason of ['crash', 'silent', 'change', 'memory']) expect(sample(text, 'polybot_runner_restarts_total', { reason })).toBeGreaterThan(0);
+    // Restarts by reason: the kill -9, the silent runner, the changes of keys and plan (the memory budget's kills are
+    // counted in stop-policy.test.ts).
+    for (const reason of ['crash', 'silent', 'change']) expect(sample(text, 'polybot_runner_restarts_total', { reason })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_reload_latency_seconds_count', { kind: 'restart' })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_reload_latency_seconds_sum', { kind: 'config' })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_notify_reconnects_total')).toBeGreaterThanOrEqual(2);
