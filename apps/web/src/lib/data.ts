@@ -92,9 +92,3 @@ export async function latestTradeId(tx: UserTx): Promise<number | null> {
   return rows[0] ? Number(rows[0].id) : null;
 }
 
-/** When the bot's current process started (polybot_bot_status.started_at, written by the manager), or null. */
-export async function botStartedAt(tx: UserTx): Promise<Date | null> {
-  const rows = await tx<{ started_at: Date | null }[]>`
-    select started_at from public.polybot_bot_status where user_id = (select auth.uid())`;
-  return rows[0]?.started_at ?? null;
-}

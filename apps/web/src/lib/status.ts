@@ -3,7 +3,7 @@ import 'server-only';
 import type { UserTx } from '@polybot/db';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
 import { z } from 'zod';
-import { botStartedAt, latestTradeId, planName } from './data.ts';
+import { latestTradeId, planName } from './data.ts';
 import { explainError } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 
@@ -76,7 +76,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const botEnabled = config?.bot_enabled ?? false;
   // "Paused" only once the bot has stopped: until the manager has acted, the user sees it still running.
   const paused = !botEnabled && (state === 'stopped' || state === 'paused');
-  const startedAt = running ? await botStartedAt(tx) : null;
+  const startedAt = running ? (status.started_at ?? null) : null;
   const newestTrade = await latestTradeId(tx);
   const opportunities = OpportunityMarksSchema.parse(status?.stats.recentOpportunities ?? []);
   return {

@@ -92,6 +92,8 @@ export const BotStatusSchema = z.object({
   mode: z.enum(['paper', 'live']),
   pid: z.number().int().nullable(),
   heartbeat_at: z.coerce.date().nullable(),
+  /** When the current runner process started (a restart — new keys, a new plan — moves it). */
+  started_at: z.coerce.date().nullable(),
   config_version: z.coerce.number().int().nullable(),
   config_applied_at: z.coerce.date().nullable(),
   last_error: z.string().nullable(),
@@ -102,7 +104,7 @@ export const BotStatusSchema = z.object({
 export type BotStatus = z.infer<typeof BotStatusSchema>;
 
 export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
-  const rows = await tx`select * from public.polybot_bot_status where user_id = auth.uid()`;
+  const rows = await tx`select * from public.polybot_bot_status where user_id = (select auth.uid())`;
   return rows[0] ? BotStatusSchema.parse(rows[0]) : null;
 }
 
