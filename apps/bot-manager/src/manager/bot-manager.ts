@@ -172,13 +172,7 @@ export class BotManager extends EventEmitter {
   private async refuseConfig(s: Slot, bad: InvalidConfig): Promise<void> {
     if (s.invalidConfigVersion === bad.configVersion && !s.proc && !s.restartTimer) return; // already said so
     this.log.warn({ userId: s.userId, configVersion: bad.configVersion, problem: bad.problem }, 'invalid config: bot stopped until it is fixed');
-    if (s.restartTimer) clearTimeout(s.restartTimer);
-    s.restartTimer = null;
-    await this.stopProc(s);
-    s.applied = null;
-    s.erroredAt = null;
-    s.crashes = 0;
-    s.pendingReload = null;
+    await this.clearSlot(s);
     s.invalidConfigVersion = bad.configVersion;
     await writeStatus(this.sql, s.userId, {
       state: 'error', pid: null, heartbeatAt: null,
@@ -290,14 +284,20 @@ export class BotManager extends EventEmitter {
     await p.stop(this.opts.stopGraceMs);
   }
 
-  private async stopSlot(s: Slot): Promise<void> {
+  /** No runner, no pending restart, no crash or reload bookkeeping: what both ways of taking a bot out start from. */
+  private async clearSlot(s: Slot): Promise<void> {
     if (s.restartTimer) clearTimeout(s.restartTimer);
     s.restartTimer = null;
     await this.stopProc(s);
-    s.erroredAt = null;
-    s.invalidConfigVersion = null;
-    s.crashes = 0;
     s.applied = null;
+    s.erroredAt = null;
+    s.crashes = 0;
+    s.pendingReload = null;
+    s.invalidConfigVersion = null;
+  }
+
+  private async stopSlot(s: Slot): Promise<void> {
+    await this.clearSlot(s);
     const why = await whyNotRunning(this.sql, s.userId);
     await writeStatus(this.sql, s.userId, { state: why.state, pid: null, heartbeatAt: null, haltReason: why.reason, tradingHaltedUntil: null });
     this.emit('runnerStopped', { userId: s.userId });
