@@ -25,7 +25,8 @@ const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
 };
-const fmt = (xs: number[]): string => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
+const fmt = (xs: number[]): string =>
+  `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
 
 /** Signs up through the auth server's API; the profile and config rows come from the database's own triggers. */
 async function signUp(authUrl: string, anonKey: string, email: string): Promise<string> {
@@ -97,7 +98,8 @@ const TRADE_COLUMNS = `id, client_order_id, platform, market_id, instrument_id, 
   limit_price::float8, price::float8, size::float8, filled_size::float8, fee::float8, notional_usd::float8,
   realized_pnl_usd::float8, created_at, executed_at`;
 function dashboardQueries(beforeId: number): [string, string][] {
-  const list = (extra: string) => `select ${TRADE_COLUMNS} from public.polybot_trades where user_id = UID ${extra} order by id desc limit 26`;
+  const list = (extra: string) =>
+    `select ${TRADE_COLUMNS} from public.polybot_trades where user_id = UID ${extra} order by id desc limit 26`;
   return [
     ['trades page 1', list('')],
     ['trades kalshi+live', list(`and platform = 'kalshi' and mode = 'live'`)],
@@ -116,7 +118,13 @@ function dashboardQueries(beforeId: number): [string, string][] {
 const NEW_INDEXES = ['polybot_trades_user_id_desc_idx', 'polybot_trades_user_booked_at_idx'];
 
 /** Each query `n` times as the user; `before` = the old predicate with this change's indexes dropped (rolled back). */
-async function timeQueries(sql: Sql, userId: string, beforeId: number, n: number, before: boolean): Promise<Map<string, number[]>> {
+async function timeQueries(
+  sql: Sql,
+  userId: string,
+  beforeId: number,
+  n: number,
+  before: boolean,
+): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   const rollback = new Error('rollback');
   await sql
@@ -135,7 +143,9 @@ async function timeQueries(sql: Sql, userId: string, beforeId: number, n: number
         out.set(name, xs);
         if (process.env.BENCH_EXPLAIN === '1') {
           const plan = await tx.unsafe(`explain (analyze, buffers off) ${text}`);
-          console.log(`\n-- ${name} (${before ? 'before' : 'after'})\n${plan.map((r) => String(r['QUERY PLAN'])).join('\n')}`);
+          console.log(
+            `\n-- ${name} (${before ? 'before' : 'after'})\n${plan.map((r) => String(r['QUERY PLAN'])).join('\n')}`,
+          );
         }
       }
       throw rollback;
@@ -171,7 +181,9 @@ async function main(): Promise<void> {
                         config_applied_at = now() where user_id = ${userId}`;
     // As autovacuum would have by now: statistics, and the visibility map index-only scans rely on.
     await db.sql`vacuum analyze public.polybot_trades`;
-    const ids = await db.sql<{ id: string }[]>`select id from public.polybot_trades where user_id = ${userId} order by id desc offset ${Math.floor(tradeN / 2)} limit 1`;
+    const ids = await db.sql<
+      { id: string }[]
+    >`select id from public.polybot_trades where user_id = ${userId} order by id desc offset ${Math.floor(tradeN / 2)} limit 1`;
     const mid = Number(ids[0]?.id);
     const cookie = await sessionCookie(auth.url, auth.anonKey, email);
 
@@ -189,13 +201,16 @@ async function main(): Promise<void> {
       const body = await res.text();
       const ms = performance.now() - t0;
       const expected = p.startsWith('/api/') ? '"state"' : 'data-trade-id';
-      if (res.status !== 200 || !body.includes(expected)) throw new Error(`GET ${p} → ${res.status}: ${body.slice(0, 200)}`);
+      if (res.status !== 200 || !body.includes(expected))
+        throw new Error(`GET ${p} → ${res.status}: ${body.slice(0, 200)}`);
       return ms;
     };
     for (const [, p] of variants) for (let i = 0; i < 20; i++) await get(p); // warm-up: JIT, route chunks, pool
 
     const buildId = readFileSync(path.join(WEB_DIR, '.next/BUILD_ID'), 'utf8').trim();
-    console.log(`dashboard bench: ${tradeN} trades for the user, ${otherUsers} other users × ${otherN}; build ${buildId}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`);
+    console.log(
+      `dashboard bench: ${tradeN} trades for the user, ${otherUsers} other users × ${otherN}; build ${buildId}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}`,
+    );
     for (const [name, p] of variants) {
       const xs: number[] = [];
       for (let i = 0; i < requests; i++) xs.push(await get(p));

@@ -13,7 +13,13 @@ import { readFileSync } from 'node:fs';
 import { startBotManager } from '../apps/bot-manager/src/index.ts';
 import { LATENCY_WINDOW_MS } from '../apps/bot-manager/src/runner/decision-latency.ts';
 import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
-import { createTestDatabase, createUser, startSim, venueUrlsOf, type VenueSim } from '../apps/bot-manager/test/harness.ts';
+import {
+  createTestDatabase,
+  createUser,
+  startSim,
+  venueUrlsOf,
+  type VenueSim,
+} from '../apps/bot-manager/test/harness.ts';
 
 const sizes = (process.argv[2] ?? '10,50,100,200').split(',').map(Number);
 const steadyMs = Number(process.argv[3] ?? 15) * 1000;
@@ -34,7 +40,10 @@ const pct = (xs: number[], p: number): number => {
 };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface Beat { p99: number | null; decisions: number }
+interface Beat {
+  p99: number | null;
+  decisions: number;
+}
 
 /** "median / max" of the runners' p99s, and how many runners had no decision in their window. */
 function p99Summary(beats: Iterable<Beat>): string {
@@ -51,8 +60,10 @@ function driveBookChanges(sim: VenueSim, tokens: string[], perSecond: number): (
     const tokenId = tokens[k % tokens.length] ?? '';
     const size = 1 + (Math.floor(k / tokens.length) % 2);
     k++;
-    void fetch(`${sim.origin}/_sim/polymarket/set-level`, { method: 'POST', body: JSON.stringify({ tokenId, side: 'bid', price: 0.001, size }) })
-      .then((r) => r.arrayBuffer());
+    void fetch(`${sim.origin}/_sim/polymarket/set-level`, {
+      method: 'POST',
+      body: JSON.stringify({ tokenId, side: 'bid', price: 0.001, size }),
+    }).then((r) => r.arrayBuffer());
   }, 1000 / perSecond);
   return () => clearInterval(timer);
 }
@@ -60,20 +71,39 @@ function driveBookChanges(sim: VenueSim, tokens: string[], perSecond: number): (
 async function main(): Promise<void> {
   const [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   const users: string[] = [];
-  console.log(`steady: ${changesPerSecond} book changes/s, window ${steadyMs / 1000} s after ${LATENCY_WINDOW_MS / 1000} s of warm-up`);
-  console.log('N    start(s)  PSS/runner(MB)  RSS/runner(MB)  manager CPU(% core)  manager RSS(MB)  p99 start-up burst (median / max)  p99 steady (median / max)  steady decisions/s');
+  console.log(
+    `steady: ${changesPerSecond} book changes/s, window ${steadyMs / 1000} s after ${LATENCY_WINDOW_MS / 1000} s of warm-up`,
+  );
+  console.log(
+    'N    start(s)  PSS/runner(MB)  RSS/runner(MB)  manager CPU(% core)  manager RSS(MB)  p99 start-up burst (median / max)  p99 steady (median / max)  steady decisions/s',
+  );
   for (const n of sizes) {
     while (users.length < n) users.push((await createUser(db)).id);
     const beats = new Map<number, Beat>();
     let tokens: string[] = [];
     const t0 = performance.now();
     const running = await startBotManager({
-      databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('bench', 'error'), logLevel: 'error',
-      heartbeatMs: 1000, statusWriteMs: 5000, runnerMemoryMb: 128, startTimeoutMs: 600_000,
+      databaseUrl: db.url,
+      venueUrls: venueUrlsOf(sim),
+      logger: createLogger('bench', 'error'),
+      logLevel: 'error',
+      heartbeatMs: 1000,
+      statusWriteMs: 5000,
+      runnerMemoryMb: 128,
+      startTimeoutMs: 600_000,
       ipcTap: (e) => {
-        const msg = e.message as { type: string; stats?: { decisionP99Ms: number | null; decisions: number }; instruments?: Array<{ venue: string; instrumentId: string }> };
-        if (msg.type === 'heartbeat' && msg.stats) beats.set(e.pid, { p99: msg.stats.decisionP99Ms, decisions: msg.stats.decisions });
-        if (msg.type === 'init' && tokens.length === 0) tokens = (msg.instruments ?? []).filter((i) => i.venue === 'polymarket').slice(0, 10).map((i) => i.instrumentId);
+        const msg = e.message as {
+          type: string;
+          stats?: { decisionP99Ms: number | null; decisions: number };
+          instruments?: Array<{ venue: string; instrumentId: string }>;
+        };
+        if (msg.type === 'heartbeat' && msg.stats)
+          beats.set(e.pid, { p99: msg.stats.decisionP99Ms, decisions: msg.stats.decisions });
+        if (msg.type === 'init' && tokens.length === 0)
+          tokens = (msg.instruments ?? [])
+            .filter((i) => i.venue === 'polymarket')
+            .slice(0, 10)
+            .map((i) => i.instrumentId);
       },
     });
     while (beats.size < n) await sleep(200);
@@ -101,15 +131,18 @@ async function main(): Promise<void> {
     const rssMb = mem.reduce((a, b) => a + b.rss, 0) / mem.length / 1024;
     const managerRss = process.memoryUsage().rss / 1024 / 1024;
     console.log(
-      `${String(n).padEnd(5)}${startS.toFixed(1).padEnd(10)}${pssMb.toFixed(1).padEnd(16)}${rssMb.toFixed(1).padEnd(16)}${cpuPct.toFixed(1).padEnd(21)}`
-      + `${managerRss.toFixed(0).padEnd(17)}${burst.padEnd(35)}${steady.padEnd(27)}${decisionsPerS.toFixed(0)}`,
+      `${String(n).padEnd(5)}${startS.toFixed(1).padEnd(10)}${pssMb.toFixed(1).padEnd(16)}${rssMb.toFixed(1).padEnd(16)}${cpuPct.toFixed(1).padEnd(21)}` +
+        `${managerRss.toFixed(0).padEnd(17)}${burst.padEnd(35)}${steady.padEnd(27)}${decisionsPerS.toFixed(0)}`,
     );
     await running.stop();
   }
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -6,7 +6,14 @@
 // 3. End to end: the venue simulator's stress scenario over a real WebSocket → PolymarketMarketData → hub → N
 //    consumers, all 5,010 tokens subscribed; time from publishing a burst of updates to the last consumer having it.
 import type { OrderBook } from '@polybot/schemas';
-import { LocalBook, MarketDataHub, PolymarketMarketData, type BookSubscription, type BookUpdate, type MarketData } from '@polybot/venues';
+import {
+  LocalBook,
+  MarketDataHub,
+  PolymarketMarketData,
+  type BookSubscription,
+  type BookUpdate,
+  type MarketData,
+} from '@polybot/venues';
 import { polymarketFactory, startVenueSim } from '../packages/local-stack/src/venue-sim/server.ts';
 
 const RUNS = 7;
@@ -44,7 +51,10 @@ function inProcess(consumers: number): { perUpdateUs: number; perConsumerNs: num
   const ids = Array.from({ length: INSTRUMENTS }, (_, i) => `token-${i}`);
   let sink = 0;
   for (let c = 0; c < consumers; c++) hub.subscribe((u) => (sink += u.book.bids[0]?.size ?? 0)).add(ids);
-  const updates: BookUpdate[] = Array.from({ length: UPDATES }, (_, k) => ({ book: book(k % INSTRUMENTS, k), kind: 'delta' }));
+  const updates: BookUpdate[] = Array.from({ length: UPDATES }, (_, k) => ({
+    book: book(k % INSTRUMENTS, k),
+    kind: 'delta',
+  }));
   for (const u of updates.slice(0, 5000)) push(u); // warm-up
   const samples: number[] = [];
   for (let r = 0; r < RUNS; r++) {
@@ -59,13 +69,21 @@ function inProcess(consumers: number): { perUpdateUs: number; perConsumerNs: num
 
 function adapterCost(): number {
   const summary = {
-    market: '0x1', asset_id: 'token-0', timestamp: '1', hash: '',
+    market: '0x1',
+    asset_id: 'token-0',
+    timestamp: '1',
+    hash: '',
     bids: Array.from({ length: 10 }, (_, l) => ({ price: String(0.36 + l * 0.01), size: '100' })),
     asks: Array.from({ length: 10 }, (_, l) => ({ price: String(0.56 - l * 0.01), size: '100' })),
   };
   const local = LocalBook.fromSummary(summary);
   const changes = Array.from({ length: UPDATES }, (_, k) => ({
-    asset_id: 'token-0', price: String(0.4 + (k % 5) * 0.01), size: String(100 + (k % 90)), side: 'BUY' as const, best_bid: '0.45', best_ask: '0.47',
+    asset_id: 'token-0',
+    price: String(0.4 + (k % 5) * 0.01),
+    size: String(100 + (k % 90)),
+    side: 'BUY' as const,
+    best_bid: '0.45',
+    best_ask: '0.47',
   }));
   const samples: number[] = [];
   let sink = 0;
@@ -84,7 +102,11 @@ function adapterCost(): number {
 async function endToEnd(consumers: number): Promise<{ perUpdateUs: number; deliveries: number }> {
   const sim = await startVenueSim({ scenario: 'stress', venues: [polymarketFactory], autoAdvance: false });
   try {
-    const md = new PolymarketMarketData({ clobUrl: sim.origin, gammaUrl: `${sim.origin}/gamma`, wsUrl: sim.urls.polymarketWs ?? '' });
+    const md = new PolymarketMarketData({
+      clobUrl: sim.origin,
+      gammaUrl: `${sim.origin}/gamma`,
+      wsUrl: sim.urls.polymarketWs ?? '',
+    });
     const ids = (await md.listInstruments()).map((i) => i.instrumentId);
     const hub = new MarketDataHub(md);
     let snapshots = 0;
@@ -121,10 +143,14 @@ async function main(): Promise<void> {
   console.log('consumers | µs per update (all consumers) | ns per update per consumer');
   for (const n of CONSUMERS) {
     const r = inProcess(n);
-    console.log(`${String(n).padStart(9)} | ${fmt(r.perUpdateUs).padStart(29)} | ${fmt(r.perConsumerNs, 1).padStart(26)}`);
+    console.log(
+      `${String(n).padStart(9)} | ${fmt(r.perUpdateUs).padStart(29)} | ${fmt(r.perConsumerNs, 1).padStart(26)}`,
+    );
   }
   console.log(`\n2. adapter per price_change (apply + top-of-book check + OrderBook): ${fmt(adapterCost())} µs`);
-  console.log('\n3. end to end over the simulator WebSocket (stress scenario, all 5,010 tokens, median of 3 bursts of 5,000 updates)');
+  console.log(
+    '\n3. end to end over the simulator WebSocket (stress scenario, all 5,010 tokens, median of 3 bursts of 5,000 updates)',
+  );
   console.log('consumers | µs per update (sim + WS + adapter + hub + all consumers)');
   for (const n of CONSUMERS) {
     const r = await endToEnd(n);

@@ -5,19 +5,34 @@
 // 3. the seed's strategy for the same config change: stop, sleep 1 s, start; ack = the new runner's first heartbeat.
 import { startBotManager } from '../apps/bot-manager/src/index.ts';
 import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
-import { createTestDatabase, createUser, makeKeys, saveKeys, startSim, venueUrlsOf } from '../apps/bot-manager/test/harness.ts';
+import {
+  createTestDatabase,
+  createUser,
+  makeKeys,
+  saveKeys,
+  startSim,
+  venueUrlsOf,
+} from '../apps/bot-manager/test/harness.ts';
 
 const [configN = 200, restartN = 200, seedN = 200] = process.argv.slice(2).map(Number);
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
 };
-const fmt = (xs: number[]): string => `p50 ${pct(xs, 0.5).toFixed(1)} ms, p99 ${pct(xs, 0.99).toFixed(1)} ms (n=${xs.length})`;
+const fmt = (xs: number[]): string =>
+  `p50 ${pct(xs, 0.5).toFixed(1)} ms, p99 ${pct(xs, 0.99).toFixed(1)} ms (n=${xs.length})`;
 
 async function main(): Promise<void> {
   const [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   const user = await createUser(db);
-  const running = await startBotManager({ databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('bench', 'warn'), logLevel: 'warn', heartbeatMs: 1000, notifyDebounceMs: 0 });
+  const running = await startBotManager({
+    databaseUrl: db.url,
+    venueUrls: venueUrlsOf(sim),
+    logger: createLogger('bench', 'warn'),
+    logLevel: 'warn',
+    heartbeatMs: 1000,
+    notifyDebounceMs: 0,
+  });
   const m = running.manager;
 
   function waitEvent<T extends { userId: string }>(name: string, pred: (e: T) => boolean): Promise<T> {
@@ -35,9 +50,11 @@ async function main(): Promise<void> {
   await waitEvent<{ userId: string; pid: number }>('runnerReady', () => true).catch(() => undefined);
   const configLat: number[] = [];
   for (let i = 0; i < configN; i++) {
-    const acked = (v: number) => waitEvent<{ userId: string; configVersion: number }>('configApplied', (e) => e.configVersion >= v);
+    const acked = (v: number) =>
+      waitEvent<{ userId: string; configVersion: number }>('configApplied', (e) => e.configVersion >= v);
     const t0 = performance.now();
-    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = ${i % 2 === 0 ? 0.15 : 0.25} where user_id = ${user.id} returning config_version`;
+    const [row] =
+      await db.sql`update public.polybot_user_config set min_profit_pct = ${i % 2 === 0 ? 0.15 : 0.25} where user_id = ${user.id} returning config_version`;
     await acked(Number(row?.config_version));
     configLat.push(performance.now() - t0);
   }
@@ -69,13 +86,18 @@ async function main(): Promise<void> {
   console.log(`config-only (in place):       ${fmt(configLat)}`);
   console.log(`key rotation (restart):       ${fmt(restartLat)}`);
   console.log(`seed stop/sleep 1 s/start:    ${fmt(seedLat)}`);
-  console.log(`ratio seed / config-only p50: ${(pct(seedLat, 0.5) / pct(configLat, 0.5)).toFixed(0)}x, p99: ${(pct(seedLat, 0.99) / pct(configLat, 0.99)).toFixed(0)}x`);
+  console.log(
+    `ratio seed / config-only p50: ${(pct(seedLat, 0.5) / pct(configLat, 0.5)).toFixed(0)}x, p99: ${(pct(seedLat, 0.99) / pct(configLat, 0.99)).toFixed(0)}x`,
+  );
   console.log(`ratio seed / key rotation p50: ${(pct(seedLat, 0.5) / pct(restartLat, 0.5)).toFixed(2)}x`);
   await running.stop();
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

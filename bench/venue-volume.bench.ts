@@ -29,8 +29,17 @@ async function main(): Promise<void> {
     const before = proxy.requests.length;
     const running = await startBotManager({
       databaseUrl: db.url,
-      venueUrls: { polymarketClob: proxy.origin, polymarketGamma: `${proxy.origin}/gamma`, polymarketWs: direct.polymarketWs, kalshiApi: `${proxy.origin}${kalshiPath}` },
-      logger: createLogger('bench', 'error'), logLevel: 'error', heartbeatMs: 1000, runnerMemoryMb: 128, startTimeoutMs: 600_000,
+      venueUrls: {
+        polymarketClob: proxy.origin,
+        polymarketGamma: `${proxy.origin}/gamma`,
+        polymarketWs: direct.polymarketWs,
+        kalshiApi: `${proxy.origin}${kalshiPath}`,
+      },
+      logger: createLogger('bench', 'error'),
+      logLevel: 'error',
+      heartbeatMs: 1000,
+      runnerMemoryMb: 128,
+      startTimeoutMs: 600_000,
       ipcTap: (e) => {
         if ((e.message as { type: string }).type === 'heartbeat') ready.add(e.pid);
       },
@@ -44,19 +53,29 @@ async function main(): Promise<void> {
     const window = proxy.requests.slice(w0);
     const perSec = window.filter((r) => !isPrivate(r)).length / (windowMs / 1000);
     const privatePerSec = window.filter(isPrivate).length / (windowMs / 1000);
-    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { venues: { polymarket: { connections?: number; totalSubscriptions?: number; messagesSent?: number } } };
+    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as {
+      venues: { polymarket: { connections?: number; totalSubscriptions?: number; messagesSent?: number } };
+    };
     const ws = stats.venues.polymarket;
     results.push({ n, startup, perSec, ws });
-    console.log(`users=${n}: public HTTP requests during start-up ${startup}, steady ${perSec.toFixed(2)}/s; private (key checks) ${privateStartup} at start-up, ${privatePerSec.toFixed(2)}/s steady; Polymarket WS connections ${ws.connections ?? '?'}, book subscriptions ${ws.totalSubscriptions ?? '?'}, WS messages sent so far ${ws.messagesSent ?? '?'}`);
+    console.log(
+      `users=${n}: public HTTP requests during start-up ${startup}, steady ${perSec.toFixed(2)}/s; private (key checks) ${privateStartup} at start-up, ${privatePerSec.toFixed(2)}/s steady; Polymarket WS connections ${ws.connections ?? '?'}, book subscriptions ${ws.totalSubscriptions ?? '?'}, WS messages sent so far ${ws.messagesSent ?? '?'}`,
+    );
     await running.stop();
   }
   const [a, b] = results;
-  if (a && b) console.log(`ratio ${b.n} users / ${a.n} user: public start-up requests ${(b.startup / Math.max(1, a.startup)).toFixed(2)}x, public steady requests/s ${(b.perSec / Math.max(1e-9, a.perSec)).toFixed(2)}x`);
+  if (a && b)
+    console.log(
+      `ratio ${b.n} users / ${a.n} user: public start-up requests ${(b.startup / Math.max(1, a.startup)).toFixed(2)}x, public steady requests/s ${(b.perSec / Math.max(1e-9, a.perSec)).toFixed(2)}x`,
+    );
   await proxy.close();
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -4,7 +4,15 @@ import type { NextConfig } from 'next';
 // compiles them. The venue SDKs stay external: they are plain Node packages, and bundling them only slows the build.
 const config: NextConfig = {
   transpilePackages: ['@polybot/billing', '@polybot/db', '@polybot/schemas', '@polybot/venues'],
-  serverExternalPackages: ['postgres', '@polymarket/clob-client-v2', 'kalshi-typescript', 'viem', 'ws', 'axios', 'stripe'],
+  serverExternalPackages: [
+    'postgres',
+    '@polymarket/clob-client-v2',
+    'kalshi-typescript',
+    'viem',
+    'ws',
+    'axios',
+    'stripe',
+  ],
   poweredByHeader: false,
   reactStrictMode: true,
 };

@@ -36,16 +36,27 @@ afterAll(async () => {
 
 describe('reading billing data', () => {
   it('the owner reads their own billing columns', async () => {
-    const { outcome } = await attempt(db.sql, { role: 'authenticated', userId: owner }, (tx) =>
-      tx`select subscription_tier, stripe_customer_id, stripe_event_at from public.polybot_user_profiles where id = ${owner}`);
+    const { outcome } = await attempt(
+      db.sql,
+      { role: 'authenticated', userId: owner },
+      (tx) =>
+        tx`select subscription_tier, stripe_customer_id, stripe_event_at from public.polybot_user_profiles where id = ${owner}`,
+    );
     expect(outcome).toMatchObject({ ok: true, value: [{ subscription_tier: 'pro', stripe_customer_id: 'cus_owner' }] });
   });
 
   it('a stranger sees no row of the owner, anon is refused', async () => {
-    const asStranger = await attempt(db.sql, { role: 'authenticated', userId: stranger }, (tx) =>
-      tx`select stripe_customer_id from public.polybot_user_profiles where id = ${owner}`);
+    const asStranger = await attempt(
+      db.sql,
+      { role: 'authenticated', userId: stranger },
+      (tx) => tx`select stripe_customer_id from public.polybot_user_profiles where id = ${owner}`,
+    );
     expect(asStranger.outcome).toEqual({ ok: true, value: [] });
-    const asAnon = await attempt(db.sql, { role: 'anon' }, (tx) => tx`select stripe_customer_id from public.polybot_user_profiles`);
+    const asAnon = await attempt(
+      db.sql,
+      { role: 'anon' },
+      (tx) => tx`select stripe_customer_id from public.polybot_user_profiles`,
+    );
     expect(asAnon.outcome).toMatchObject({ ok: false, code: '42501' });
   });
 
@@ -55,10 +66,16 @@ describe('reading billing data', () => {
   ])('polybot_stripe_events is closed to %s', async (_name, actor) => {
     const resolved = actor.role === 'anon' ? actor : { role: 'authenticated' as const, userId: owner };
     const select = await attempt(db.sql, resolved, (tx) => tx`select id from public.polybot_stripe_events`);
-    expect(select.outcome).toMatchObject({ ok: false, code: '42501', message: 'permission denied for table polybot_stripe_events' });
+    expect(select.outcome).toMatchObject({
+      ok: false,
+      code: '42501',
+      message: 'permission denied for table polybot_stripe_events',
+    });
     const insert = await attempt(
-      db.sql, resolved,
-      (tx) => tx`insert into public.polybot_stripe_events (id, type, stripe_created_at) values ('evt_forged', 'invoice.paid', now())`,
+      db.sql,
+      resolved,
+      (tx) =>
+        tx`insert into public.polybot_stripe_events (id, type, stripe_created_at) values ('evt_forged', 'invoice.paid', now())`,
       (tx) => tx`select count(*)::int as n from public.polybot_stripe_events where id = 'evt_forged'`,
     );
     expect(insert.outcome).toMatchObject({ ok: false, code: '42501' });
@@ -67,20 +84,38 @@ describe('reading billing data', () => {
 });
 
 describe('writing billing columns', () => {
-  it.each(BILLING_COLUMNS)('the owner cannot change %s (error names the column, nothing changes)', async (column, value) => {
-    const { outcome, verified } = await attempt(
-      db.sql, { role: 'authenticated', userId: owner },
-      (tx) => tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1`, [owner]),
-      (tx) => tx`select subscription_tier, stripe_customer_id, stripe_subscription_id, monthly_trade_limit from public.polybot_user_profiles where id = ${owner}`,
-    );
-    expect(outcome).toMatchObject({ ok: false, code: '42501', message: `polybot_user_profiles.${column} cannot be changed by the user` });
-    expect(verified).toEqual([{ subscription_tier: 'pro', stripe_customer_id: 'cus_owner', stripe_subscription_id: 'sub_owner', monthly_trade_limit: 10000 }]);
-  });
+  it.each(BILLING_COLUMNS)(
+    'the owner cannot change %s (error names the column, nothing changes)',
+    async (column, value) => {
+      const { outcome, verified } = await attempt(
+        db.sql,
+        { role: 'authenticated', userId: owner },
+        (tx) => tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1`, [owner]),
+        (tx) =>
+          tx`select subscription_tier, stripe_customer_id, stripe_subscription_id, monthly_trade_limit from public.polybot_user_profiles where id = ${owner}`,
+      );
+      expect(outcome).toMatchObject({
+        ok: false,
+        code: '42501',
+        message: `polybot_user_profiles.${column} cannot be changed by the user`,
+      });
+      expect(verified).toEqual([
+        {
+          subscription_tier: 'pro',
+          stripe_customer_id: 'cus_owner',
+          stripe_subscription_id: 'sub_owner',
+          monthly_trade_limit: 10000,
+        },
+      ]);
+    },
+  );
 
-  it.each(BILLING_COLUMNS)('a stranger cannot change the owner\'s %s (RLS: no row matches)', async (column, value) => {
+  it.each(BILLING_COLUMNS)("a stranger cannot change the owner's %s (RLS: no row matches)", async (column, value) => {
     const { outcome, verified } = await attempt(
-      db.sql, { role: 'authenticated', userId: stranger },
-      (tx) => tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1 returning id`, [owner]),
+      db.sql,
+      { role: 'authenticated', userId: stranger },
+      (tx) =>
+        tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1 returning id`, [owner]),
       (tx) => tx`select subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${owner}`,
     );
     expect(outcome).toEqual({ ok: true, value: [] });
@@ -89,14 +124,17 @@ describe('writing billing columns', () => {
 
   it.each(BILLING_COLUMNS)('anon cannot change %s', async (column, value) => {
     const { outcome } = await attempt(db.sql, { role: 'anon' }, (tx) =>
-      tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1`, [owner]));
+      tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1`, [owner]),
+    );
     expect(outcome).toMatchObject({ ok: false, code: '42501' });
   });
 
   it('the service (webhook connection) can write them, and the tier brings its limits', async () => {
     const { outcome, verified } = await attempt(
-      db.sql, { role: 'service_role' },
-      (tx) => tx`update public.polybot_user_profiles set subscription_tier = 'basic', stripe_event_at = now() where id = ${owner} returning id`,
+      db.sql,
+      { role: 'service_role' },
+      (tx) =>
+        tx`update public.polybot_user_profiles set subscription_tier = 'basic', stripe_event_at = now() where id = ${owner} returning id`,
       (tx) => tx`select subscription_tier, monthly_trade_limit from public.polybot_user_profiles where id = ${owner}`,
     );
     expect(outcome).toMatchObject({ ok: true, value: [{ id: owner }] });

@@ -39,11 +39,24 @@ function runDeno(args: string[], env: Record<string, string> = {}): Promise<{ co
 }
 
 test('stripe-webhook edge function: deno test passes against real Postgres', { timeout: 300_000 }, async () => {
-  const { code, output } = await runDeno(['test', '--allow-net', '--allow-env', '--allow-read', '--no-prompt',
-    '--config', `${FUNCTION_DIR}deno.json`, FUNCTION_DIR], {
-    SUPABASE_DB_URL: db.url, POLYBOT_TEST_SUPERUSER_URL: db.superuserUrl,
-    STRIPE_TEST_API_BASE: stripe.url, STRIPE_TEST_SECRET_KEY: stripe.secretKey,
-  });
+  const { code, output } = await runDeno(
+    [
+      'test',
+      '--allow-net',
+      '--allow-env',
+      '--allow-read',
+      '--no-prompt',
+      '--config',
+      `${FUNCTION_DIR}deno.json`,
+      FUNCTION_DIR,
+    ],
+    {
+      SUPABASE_DB_URL: db.url,
+      POLYBOT_TEST_SUPERUSER_URL: db.superuserUrl,
+      STRIPE_TEST_API_BASE: stripe.url,
+      STRIPE_TEST_SECRET_KEY: stripe.secretKey,
+    },
+  );
   if (code !== 0 || process.env.SHOW_DENO_OUTPUT) console.error(output);
   expect(code).toBe(0);
   const summary = /ok \| (\d+) passed \| (\d+) failed/.exec(output);

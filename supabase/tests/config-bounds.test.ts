@@ -19,10 +19,25 @@ beforeAll(async () => {
   db = await createTestDatabase();
   userId = await createAuthUser(db, 'bounds@example.test');
   validConfig = {
-    dry_run: true, bot_enabled: true, min_profit_pct: 1, max_trade_size_usd: 50, max_daily_loss_usd: 100, max_open_positions: 5,
-    enable_copy_trading: false, enable_single_platform_arb: true, enable_cross_platform_arb: false, enable_overlapping_arb: false,
-    enable_news_arbitrage: true, enable_polymarket: true, enable_kalshi: true, enable_alpaca: false, enable_ibkr: false,
-    notify_on_trade: true, notify_on_opportunity: false, notify_daily_summary: true, notification_channels: ['email'],
+    dry_run: true,
+    bot_enabled: true,
+    min_profit_pct: 1,
+    max_trade_size_usd: 50,
+    max_daily_loss_usd: 100,
+    max_open_positions: 5,
+    enable_copy_trading: false,
+    enable_single_platform_arb: true,
+    enable_cross_platform_arb: false,
+    enable_overlapping_arb: false,
+    enable_news_arbitrage: true,
+    enable_polymarket: true,
+    enable_kalshi: true,
+    enable_alpaca: false,
+    enable_ibkr: false,
+    notify_on_trade: true,
+    notify_on_opportunity: false,
+    notify_daily_summary: true,
+    notification_channels: ['email'],
     advanced_config: {},
   };
 });
@@ -30,7 +45,8 @@ afterAll(async () => db?.stop());
 
 async function dbAccepts(column: string, value: number): Promise<boolean> {
   const { outcome } = await attempt(db.sql, { role: 'authenticated', userId }, (tx) =>
-    tx.unsafe(`update public.polybot_user_config set ${column} = $1 where user_id = $2`, [value, userId]));
+    tx.unsafe(`update public.polybot_user_config set ${column} = $1 where user_id = $2`, [value, userId]),
+  );
   if (!outcome.ok && outcome.code !== '23514') throw new Error(`unexpected error ${outcome.code}: ${outcome.message}`);
   return outcome.ok && outcome.value.count === 1;
 }
@@ -39,7 +55,9 @@ describe('config: zod and the database agree at every bound', () => {
   let compared = 0;
   afterAll(() => console.log(`config bounds: ${compared} values compared between zod and Postgres`));
 
-  for (const [column, { min, max }] of Object.entries(CONFIG_LIMITS) as Array<[keyof typeof CONFIG_LIMITS, { min: number; max: number }]>) {
+  for (const [column, { min, max }] of Object.entries(CONFIG_LIMITS) as Array<
+    [keyof typeof CONFIG_LIMITS, { min: number; max: number }]
+  >) {
     const step = STEP[column];
     const cases: Array<[string, number, boolean]> = [
       ['at min', min, true],

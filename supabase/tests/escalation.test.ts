@@ -18,7 +18,12 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.stop());
 
-async function expectDenied(actor: Actor, fn: (tx: TransactionSql) => Promise<unknown>, code = '42501', message?: RegExp) {
+async function expectDenied(
+  actor: Actor,
+  fn: (tx: TransactionSql) => Promise<unknown>,
+  code = '42501',
+  message?: RegExp,
+) {
   const { outcome } = await attempt(db.sql, actor, fn);
   expect(outcome.ok ? 'allowed' : outcome.code).toBe(code);
   if (message && !outcome.ok) expect(outcome.message).toMatch(message);
@@ -31,18 +36,32 @@ describe('functions called by roles that must not call them', () => {
     ['list_desired_bots', (tx) => tx`select * from public.list_desired_bots()`],
     ['admin_suspend_user', (tx) => tx`select public.admin_suspend_user(${f.other}, 'x')`],
     ['admin_resume_user', (tx) => tx`select public.admin_resume_user(${f.owner})`],
-    ['set_user_secret_validation', (tx) => tx`select public.set_user_secret_validation(${f.owner}, 'polymarket', true, 'valid', null)`],
+    [
+      'set_user_secret_validation',
+      (tx) => tx`select public.set_user_secret_validation(${f.owner}, 'polymarket', true, 'valid', null)`,
+    ],
   ];
   for (const [name, call] of privileged) {
     it(`anon cannot execute ${name}`, () => expectDenied(anon, call, '42501', /permission denied for function/));
-    it(`authenticated (the user themself) cannot execute ${name}`, () => expectDenied(owner(), call, '42501', /permission denied for function/));
+    it(`authenticated (the user themself) cannot execute ${name}`, () =>
+      expectDenied(owner(), call, '42501', /permission denied for function/));
   }
   it('anon cannot execute save_user_secret', () =>
-    expectDenied(anon, (tx) => tx`select public.save_user_secret('kalshi', true, 'k', null, 'p', '{}')`, '42501', /permission denied for function/));
+    expectDenied(
+      anon,
+      (tx) => tx`select public.save_user_secret('kalshi', true, 'k', null, 'p', '{}')`,
+      '42501',
+      /permission denied for function/,
+    ));
   it('anon cannot execute delete_user_secret', () =>
     expectDenied(anon, (tx) => tx`select public.delete_user_secret('polymarket', true)`, '42501'));
   it('authenticated cannot reach the private schema helpers', () =>
-    expectDenied(owner(), (tx) => tx`select private.audit(${f.owner}, 'forged', null, '{}')`, '42501', /permission denied for schema private/));
+    expectDenied(
+      owner(),
+      (tx) => tx`select private.audit(${f.owner}, 'forged', null, '{}')`,
+      '42501',
+      /permission denied for schema private/,
+    ));
   it('service_role may execute what the platform needs', async () => {
     const { outcome } = await attempt(db.sql, service, async (tx) => {
       const secrets = await tx`select * from public.get_user_secrets_decrypted(${f.owner})`;
@@ -55,22 +74,58 @@ describe('functions called by roles that must not call them', () => {
 
 describe('a user cannot raise their own tier, limits or counters, or lift their own suspension', () => {
   const protectedColumns: Array<[string, (tx: TransactionSql) => Promise<unknown>]> = [
-    ['subscription_tier', (tx) => tx`update public.polybot_user_profiles set subscription_tier = 'enterprise' where id = ${f.owner}`],
-    ['subscription_status', (tx) => tx`update public.polybot_user_profiles set subscription_status = 'trialing' where id = ${f.owner}`],
-    ['monthly_trade_limit', (tx) => tx`update public.polybot_user_profiles set monthly_trade_limit = 1000000 where id = ${f.owner}`],
-    ['trades_this_month', (tx) => tx`update public.polybot_user_profiles set trades_this_month = 7 where id = ${f.owner}`],
-    ['max_trade_size_usd', (tx) => tx`update public.polybot_user_profiles set max_trade_size_usd = 100000 where id = ${f.owner}`],
-    ['features_enabled', (tx) => tx`update public.polybot_user_profiles set features_enabled = '{"copy_trading": true}' where id = ${f.owner}`],
-    ['live_trading_allowed', (tx) => tx`update public.polybot_user_profiles set live_trading_allowed = true where id = ${f.owner}`],
-    ['stripe_customer_id', (tx) => tx`update public.polybot_user_profiles set stripe_customer_id = 'cus_someone_else' where id = ${f.owner}`],
+    [
+      'subscription_tier',
+      (tx) => tx`update public.polybot_user_profiles set subscription_tier = 'enterprise' where id = ${f.owner}`,
+    ],
+    [
+      'subscription_status',
+      (tx) => tx`update public.polybot_user_profiles set subscription_status = 'trialing' where id = ${f.owner}`,
+    ],
+    [
+      'monthly_trade_limit',
+      (tx) => tx`update public.polybot_user_profiles set monthly_trade_limit = 1000000 where id = ${f.owner}`,
+    ],
+    [
+      'trades_this_month',
+      (tx) => tx`update public.polybot_user_profiles set trades_this_month = 7 where id = ${f.owner}`,
+    ],
+    [
+      'max_trade_size_usd',
+      (tx) => tx`update public.polybot_user_profiles set max_trade_size_usd = 100000 where id = ${f.owner}`,
+    ],
+    [
+      'features_enabled',
+      (tx) =>
+        tx`update public.polybot_user_profiles set features_enabled = '{"copy_trading": true}' where id = ${f.owner}`,
+    ],
+    [
+      'live_trading_allowed',
+      (tx) => tx`update public.polybot_user_profiles set live_trading_allowed = true where id = ${f.owner}`,
+    ],
+    [
+      'stripe_customer_id',
+      (tx) => tx`update public.polybot_user_profiles set stripe_customer_id = 'cus_someone_else' where id = ${f.owner}`,
+    ],
   ];
   for (const [column, update] of protectedColumns) {
     it(`${column}: refused with an error naming the column`, async () => {
-      const { outcome, verified } = await attempt(db.sql, owner(), update, (tx) =>
-        tx`select subscription_tier, monthly_trade_limit, trades_this_month, live_trading_allowed from public.polybot_user_profiles where id = ${f.owner}`);
+      const { outcome, verified } = await attempt(
+        db.sql,
+        owner(),
+        update,
+        (tx) =>
+          tx`select subscription_tier, monthly_trade_limit, trades_this_month, live_trading_allowed from public.polybot_user_profiles where id = ${f.owner}`,
+      );
       expect(outcome.ok ? 'allowed' : outcome.code).toBe('42501');
-      if (!outcome.ok) expect(outcome.message).toContain(`polybot_user_profiles.${column} cannot be changed by the user`);
-      expect(verified?.[0]).toMatchObject({ subscription_tier: 'free', monthly_trade_limit: 100, trades_this_month: 0, live_trading_allowed: false });
+      if (!outcome.ok)
+        expect(outcome.message).toContain(`polybot_user_profiles.${column} cannot be changed by the user`);
+      expect(verified?.[0]).toMatchObject({
+        subscription_tier: 'free',
+        monthly_trade_limit: 100,
+        trades_this_month: 0,
+        live_trading_allowed: false,
+      });
     });
   }
 
@@ -80,10 +135,13 @@ describe('a user cannot raise their own tier, limits or counters, or lift their 
       const { outcome, verified } = await attempt(
         db.sql,
         other(),
-        (tx) => tx`update public.polybot_user_profiles set is_suspended = false, suspended_reason = null where id = ${f.other}`,
+        (tx) =>
+          tx`update public.polybot_user_profiles set is_suspended = false, suspended_reason = null where id = ${f.other}`,
         (tx) => tx`select is_suspended from public.polybot_user_profiles where id = ${f.other}`,
       );
-      expect(outcome.ok ? 'allowed' : outcome.message).toMatch(/polybot_user_profiles\.is_suspended cannot be changed by the user/);
+      expect(outcome.ok ? 'allowed' : outcome.message).toMatch(
+        /polybot_user_profiles\.is_suspended cannot be changed by the user/,
+      );
       expect(verified?.[0]?.is_suspended).toBe(true);
       await expectDenied(other(), (tx) => tx`select public.admin_resume_user(${f.other})`);
     } finally {
@@ -95,7 +153,8 @@ describe('a user cannot raise their own tier, limits or counters, or lift their 
     const { outcome, verified } = await attempt(
       db.sql,
       owner(),
-      (tx) => tx`update public.polybot_user_config set config_version = 999, min_profit_pct = 2 where user_id = ${f.owner} returning config_version`,
+      (tx) =>
+        tx`update public.polybot_user_config set config_version = 999, min_profit_pct = 2 where user_id = ${f.owner} returning config_version`,
       (tx) => tx`select config_version from public.polybot_user_config where user_id = ${f.owner}`,
     );
     expect(outcome.ok).toBe(true);
@@ -103,20 +162,33 @@ describe('a user cannot raise their own tier, limits or counters, or lift their 
   });
 
   it('the user may change their own presentation and onboarding fields', async () => {
-    const { outcome } = await attempt(db.sql, owner(), (tx) =>
-      tx`update public.polybot_user_profiles set display_name = 'Me', onboarding_step = 'risk', accepted_terms_at = now(), accepted_terms_version = '2026-11' where id = ${f.owner}`);
+    const { outcome } = await attempt(
+      db.sql,
+      owner(),
+      (tx) =>
+        tx`update public.polybot_user_profiles set display_name = 'Me', onboarding_step = 'risk', accepted_terms_at = now(), accepted_terms_version = '2026-11' where id = ${f.owner}`,
+    );
     expect(outcome.ok && outcome.value).toMatchObject({ count: 1 });
   });
 });
 
 describe('rows naming another user', () => {
-  it('moving one\'s config to another user is refused', () =>
-    expectDenied(owner(), (tx) => tx`update public.polybot_user_config set user_id = ${f.other} where user_id = ${f.owner}`, '42501', /user_id cannot be changed/));
-  it('booking a trade in another user\'s name is refused', () =>
-    expectDenied(owner(), (tx) => tx`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy, mode, order_type, status, limit_price, size) values (${f.other}, 'forged-order-2', 'kalshi', 'KX', 'KX:yes', 'buy', 'news', 'paper', 'FOK', 'filled', 0.5, 1)`));
+  it("moving one's config to another user is refused", () =>
+    expectDenied(
+      owner(),
+      (tx) => tx`update public.polybot_user_config set user_id = ${f.other} where user_id = ${f.owner}`,
+      '42501',
+      /user_id cannot be changed/,
+    ));
+  it("booking a trade in another user's name is refused", () =>
+    expectDenied(
+      owner(),
+      (tx) =>
+        tx`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy, mode, order_type, status, limit_price, size) values (${f.other}, 'forged-order-2', 'kalshi', 'KX', 'KX:yes', 'buy', 'news', 'paper', 'FOK', 'filled', 0.5, 1)`,
+    ));
   it('writing a profile row for another user is refused', () =>
     expectDenied(owner(), (tx) => tx`insert into public.polybot_user_profiles (id) values (${f.other})`));
-  it('delete_user_secret only ever deletes the caller\'s own keys', async () => {
+  it("delete_user_secret only ever deletes the caller's own keys", async () => {
     const { outcome, verified } = await attempt(
       db.sql,
       other(),
@@ -129,13 +201,23 @@ describe('rows naming another user', () => {
 });
 
 describe('Vault is closed to the API roles', () => {
-  for (const [who, actor] of [['anon', () => anon], ['authenticated', owner]] as const) {
-    it(`${who} cannot read vault.secrets`, () => expectDenied(actor(), (tx) => tx`select * from vault.secrets`, '42501', /permission denied for schema vault/));
-    it(`${who} cannot read vault.decrypted_secrets`, () => expectDenied(actor(), (tx) => tx`select * from vault.decrypted_secrets`, '42501'));
-    it(`${who} cannot call vault.create_secret`, () => expectDenied(actor(), (tx) => tx`select vault.create_secret('x')`, '42501'));
+  for (const [who, actor] of [
+    ['anon', () => anon],
+    ['authenticated', owner],
+  ] as const) {
+    it(`${who} cannot read vault.secrets`, () =>
+      expectDenied(actor(), (tx) => tx`select * from vault.secrets`, '42501', /permission denied for schema vault/));
+    it(`${who} cannot read vault.decrypted_secrets`, () =>
+      expectDenied(actor(), (tx) => tx`select * from vault.decrypted_secrets`, '42501'));
+    it(`${who} cannot call vault.create_secret`, () =>
+      expectDenied(actor(), (tx) => tx`select vault.create_secret('x')`, '42501'));
   }
   it('service_role can read Vault (the platform contract), and inserting directly is refused', async () => {
-    const { outcome } = await attempt(db.sql, service, (tx) => tx`select count(*)::int as n from vault.decrypted_secrets`);
+    const { outcome } = await attempt(
+      db.sql,
+      service,
+      (tx) => tx`select count(*)::int as n from vault.decrypted_secrets`,
+    );
     expect(outcome.ok && outcome.value[0]).toEqual({ n: 2 });
     await expectDenied(service, (tx) => tx`insert into vault.secrets (secret) values ('plaintext')`, '42501');
   });

@@ -9,7 +9,11 @@ export type { TestDatabase };
 export { createTestDatabase };
 
 /** Insert into auth.users as GoTrue does (role supabase_auth_admin), which fires handle_new_user. */
-export async function createAuthUser(db: TestDatabase, email: string, meta: Record<string, unknown> = {}): Promise<string> {
+export async function createAuthUser(
+  db: TestDatabase,
+  email: string,
+  meta: Record<string, unknown> = {},
+): Promise<string> {
   const id = randomUUID();
   await db.superuser.begin(async (tx) => {
     await tx`set local role supabase_auth_admin`;
@@ -78,7 +82,14 @@ export async function attempt<T, V = undefined>(
 export async function saveSecret(
   sql: Db,
   userId: string,
-  args: { platform: string; isPaper: boolean; apiKey: string | null; apiSecret: string | null; privateKey: string | null; additional?: Record<string, unknown> },
+  args: {
+    platform: string;
+    isPaper: boolean;
+    apiKey: string | null;
+    apiSecret: string | null;
+    privateKey: string | null;
+    additional?: Record<string, unknown>;
+  },
 ): Promise<Record<string, unknown>> {
   return sql.begin(async (tx) => {
     await tx`set local role authenticated`;

@@ -40,7 +40,8 @@ const CASES: RelationCase[] = [
     relation: 'polybot_plans',
     ops: {
       select: (tx) => tx`select * from public.polybot_plans where tier = 'free'`,
-      insert: (tx) => tx`insert into public.polybot_plans (tier, display_name, monthly_trade_limit, max_trade_size_usd, max_daily_loss_usd, max_positions) values ('free', 'x', 1, 1, 1, 1)`,
+      insert: (tx) =>
+        tx`insert into public.polybot_plans (tier, display_name, monthly_trade_limit, max_trade_size_usd, max_daily_loss_usd, max_positions) values ('free', 'x', 1, 1, 1, 1)`,
       update: (tx) => tx`update public.polybot_plans set monthly_trade_limit = 999999 where tier = 'free'`,
       delete: (tx) => tx`delete from public.polybot_plans where tier = 'free'`,
     },
@@ -85,34 +86,41 @@ const CASES: RelationCase[] = [
     relation: 'polybot_user_secrets',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_user_secrets where user_id = ${f.owner}`,
-      insert: (tx, f) => tx`insert into public.polybot_user_secrets (user_id, platform, is_paper) values (${f.owner}, 'kalshi', true)`,
-      update: (tx, f) => tx`update public.polybot_user_secrets set validation_status = 'valid' where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_user_secrets (user_id, platform, is_paper) values (${f.owner}, 'kalshi', true)`,
+      update: (tx, f) =>
+        tx`update public.polybot_user_secrets set validation_status = 'valid' where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_user_secrets where user_id = ${f.owner}`,
     },
     expect: readOnlyOwnRows(1),
-    probe: (tx, f) => tx`select count(*)::int as n, min(validation_status) as s from public.polybot_user_secrets where user_id = ${f.owner}`,
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(validation_status) as s from public.polybot_user_secrets where user_id = ${f.owner}`,
   },
   {
     relation: 'polybot_trades',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_trades where user_id = ${f.owner}`,
-      insert: (tx, f) => tx`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy, mode, order_type, status, limit_price, size) values (${f.owner}, 'forged-order-1', 'kalshi', 'KX', 'KX:yes', 'buy', 'news', 'paper', 'FOK', 'filled', 0.5, 1)`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy, mode, order_type, status, limit_price, size) values (${f.owner}, 'forged-order-1', 'kalshi', 'KX', 'KX:yes', 'buy', 'news', 'paper', 'FOK', 'filled', 0.5, 1)`,
       update: (tx, f) => tx`update public.polybot_trades set fee = 0 where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_trades where user_id = ${f.owner}`,
     },
     expect: readOnlyOwnRows(1),
-    probe: (tx, f) => tx`select count(*)::int as n, sum(fee) as fee from public.polybot_trades where user_id = ${f.owner}`,
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, sum(fee) as fee from public.polybot_trades where user_id = ${f.owner}`,
   },
   {
     relation: 'polybot_positions',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_positions where user_id = ${f.owner}`,
-      insert: (tx, f) => tx`insert into public.polybot_positions (user_id, platform, market_id, instrument_id, mode) values (${f.owner}, 'kalshi', 'KX', 'KX:yes', 'paper')`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_positions (user_id, platform, market_id, instrument_id, mode) values (${f.owner}, 'kalshi', 'KX', 'KX:yes', 'paper')`,
       update: (tx, f) => tx`update public.polybot_positions set size = 0 where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_positions where user_id = ${f.owner}`,
     },
     expect: readOnlyOwnRows(1),
-    probe: (tx, f) => tx`select count(*)::int as n, sum(size) as size from public.polybot_positions where user_id = ${f.owner}`,
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, sum(size) as size from public.polybot_positions where user_id = ${f.owner}`,
   },
   {
     relation: 'polybot_bot_status',
@@ -129,19 +137,23 @@ const CASES: RelationCase[] = [
     relation: 'polybot_audit_log',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_audit_log where user_id = ${f.owner}`,
-      insert: (tx, f) => tx`insert into public.polybot_audit_log (user_id, actor_role, action) values (${f.owner}, 'authenticated', 'forged')`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_audit_log (user_id, actor_role, action) values (${f.owner}, 'authenticated', 'forged')`,
       update: (tx, f) => tx`update public.polybot_audit_log set action = 'rewritten' where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_audit_log where user_id = ${f.owner}`,
     },
     expect: readOnlyOwnRows(1),
-    probe: (tx, f) => tx`select count(*)::int as n, min(action) as a from public.polybot_audit_log where user_id = ${f.owner}`,
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(action) as a from public.polybot_audit_log where user_id = ${f.owner}`,
   },
   {
     relation: 'polybot_market_links',
     ops: {
       select: (tx) => tx`select * from public.polybot_market_links`,
-      insert: (tx) => tx`insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_at) values ('implies', 'kalshi', 'A', 'kalshi', 'B', 'approved', now())`,
-      update: (tx) => tx`update public.polybot_market_links set status = 'approved', reviewed_at = now() where status = 'proposed'`,
+      insert: (tx) =>
+        tx`insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_at) values ('implies', 'kalshi', 'A', 'kalshi', 'B', 'approved', now())`,
+      update: (tx) =>
+        tx`update public.polybot_market_links set status = 'approved', reviewed_at = now() where status = 'proposed'`,
       delete: (tx) => tx`delete from public.polybot_market_links`,
     },
     expect: {
@@ -149,13 +161,15 @@ const CASES: RelationCase[] = [
       owner: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
       other: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
     },
-    probe: (tx) => tx`select status, count(*)::int as n from public.polybot_market_links group by status order by status`,
+    probe: (tx) =>
+      tx`select status, count(*)::int as n from public.polybot_market_links group by status order by status`,
   },
   {
     relation: 'polybot_stripe_events',
     ops: {
       select: (tx) => tx`select * from public.polybot_stripe_events`,
-      insert: (tx) => tx`insert into public.polybot_stripe_events (id, type, stripe_created_at) values ('evt_forged', 'invoice.paid', now())`,
+      insert: (tx) =>
+        tx`insert into public.polybot_stripe_events (id, type, stripe_created_at) values ('evt_forged', 'invoice.paid', now())`,
       update: (tx) => tx`update public.polybot_stripe_events set type = 'x'`,
       delete: (tx) => tx`delete from public.polybot_stripe_events`,
     },
@@ -225,13 +239,25 @@ for (const c of CASES) {
     for (const who of ['anon', 'owner', 'other'] as const) {
       for (const op of ['select', 'insert', 'update', 'delete'] as const) {
         const expected = c.expect[who][op];
-        const label = expected === 'denied' ? 'denied (42501)' : expected === 'not_updatable' ? 'refused: view not updatable (55000)' : `${expected} row(s)`;
+        const label =
+          expected === 'denied'
+            ? 'denied (42501)'
+            : expected === 'not_updatable'
+              ? 'refused: view not updatable (55000)'
+              : `${expected} row(s)`;
         it(`${who} ${op} → ${label}`, async () => {
           casesRun += 1;
           const probe = c.probe;
-          const { outcome, verified } = await attempt(db.sql, actorFor(who), (tx) => c.ops[op](tx, f), probe ? (tx) => probe(tx, f) : undefined);
+          const { outcome, verified } = await attempt(
+            db.sql,
+            actorFor(who),
+            (tx) => c.ops[op](tx, f),
+            probe ? (tx) => probe(tx, f) : undefined,
+          );
           if (expected === 'denied' || expected === 'not_updatable') {
-            expect(outcome.ok ? `allowed (${outcome.value.count} rows)` : outcome.code).toBe(expected === 'denied' ? '42501' : '55000');
+            expect(outcome.ok ? `allowed (${outcome.value.count} rows)` : outcome.code).toBe(
+              expected === 'denied' ? '42501' : '55000',
+            );
           } else {
             expect(outcome.ok ? outcome.value.count : `error ${outcome.code}: ${outcome.message}`).toBe(expected);
           }

@@ -83,7 +83,7 @@ describe('migration runner', () => {
         [
           '-- creates things, then fails: none of it may survive',
           'create table public.should_not_survive (id int primary key);',
-          "insert into public.should_not_survive values (1);",
+          'insert into public.should_not_survive values (1);',
           "comment on table public.should_not_survive is 'semicolon; inside a string';",
           'select 1 / 0;',
           'create table public.never_reached (id int);',
@@ -105,7 +105,8 @@ describe('migration runner', () => {
 
       const leftovers = await db.sql`select to_regclass('public.should_not_survive') as t`;
       expect(leftovers[0]?.t).toBeNull();
-      const recorded = await db.sql`select 1 from supabase_migrations.schema_migrations where version = '20991231000000'`;
+      const recorded =
+        await db.sql`select 1 from supabase_migrations.schema_migrations where version = '20991231000000'`;
       expect(recorded).toHaveLength(0);
       expect(await schemaFingerprint(db.sql)).toBe(before);
 
@@ -139,7 +140,8 @@ describe('npm run db:setup on a plain Postgres (DATABASE_URL)', () => {
 
       const sql = postgres(plain.superuserUrl, { max: 1, onnotice: () => undefined });
       try {
-        const roles = await sql`select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') order by 1`;
+        const roles =
+          await sql`select rolname from pg_roles where rolname in ('anon', 'authenticated', 'service_role') order by 1`;
         expect(roles.map((r) => r.rolname)).toEqual(['anon', 'authenticated', 'service_role']);
         const plans = await sql`select count(*)::int as n from public.polybot_plans`;
         expect(plans[0]?.n).toBe(4);

@@ -63,28 +63,57 @@ describe('polybot_user_changed', () => {
   });
 
   it('config edit by the user: one update', async () => {
-    const got = await notificationsOf(() => asUser(userId, (tx) => tx`update public.polybot_user_config set min_profit_pct = 2.5 where user_id = ${userId}`));
+    const got = await notificationsOf(() =>
+      asUser(userId, (tx) => tx`update public.polybot_user_config set min_profit_pct = 2.5 where user_id = ${userId}`),
+    );
     expect(got).toEqual([{ user_id: userId, table: 'polybot_user_config', op: 'update' }]);
   });
 
   it('an update that changes nothing: no notification', async () => {
-    const got = await notificationsOf(() => asUser(userId, (tx) => tx`update public.polybot_user_config set min_profit_pct = 2.5 where user_id = ${userId}`));
+    const got = await notificationsOf(() =>
+      asUser(userId, (tx) => tx`update public.polybot_user_config set min_profit_pct = 2.5 where user_id = ${userId}`),
+    );
     expect(got).toEqual([]);
   });
 
   it('pause (bot_enabled=false) and resume: one update each', async () => {
     for (const enabled of [false, true]) {
-      const got = await notificationsOf(() => asUser(userId, (tx) => tx`update public.polybot_user_config set bot_enabled = ${enabled} where user_id = ${userId}`));
+      const got = await notificationsOf(() =>
+        asUser(
+          userId,
+          (tx) => tx`update public.polybot_user_config set bot_enabled = ${enabled} where user_id = ${userId}`,
+        ),
+      );
       expect(got).toEqual([{ user_id: userId, table: 'polybot_user_config', op: 'update' }]);
     }
   });
 
   it('keys saved, rotated, validated and deleted: insert, update, update, delete', async () => {
     const secret = 'NOTIFY-SECRET-MARKER-1234';
-    const saved = await notificationsOf(() => saveSecret(db.sql, userId, { platform: 'kalshi', isPaper: true, apiKey: secret, apiSecret: null, privateKey: secret }));
-    const rotated = await notificationsOf(() => saveSecret(db.sql, userId, { platform: 'kalshi', isPaper: true, apiKey: `${secret}-2`, apiSecret: null, privateKey: secret }));
-    const validated = await notificationsOf(() => db.sql`select public.set_user_secret_validation(${userId}, 'kalshi', true, 'valid', null)`);
-    const deleted = await notificationsOf(() => asUser(userId, (tx) => tx`select public.delete_user_secret('kalshi', true)`));
+    const saved = await notificationsOf(() =>
+      saveSecret(db.sql, userId, {
+        platform: 'kalshi',
+        isPaper: true,
+        apiKey: secret,
+        apiSecret: null,
+        privateKey: secret,
+      }),
+    );
+    const rotated = await notificationsOf(() =>
+      saveSecret(db.sql, userId, {
+        platform: 'kalshi',
+        isPaper: true,
+        apiKey: `${secret}-2`,
+        apiSecret: null,
+        privateKey: secret,
+      }),
+    );
+    const validated = await notificationsOf(
+      () => db.sql`select public.set_user_secret_validation(${userId}, 'kalshi', true, 'valid', null)`,
+    );
+    const deleted = await notificationsOf(() =>
+      asUser(userId, (tx) => tx`select public.delete_user_secret('kalshi', true)`),
+    );
     const secrets = (op: string) => [{ user_id: userId, table: 'polybot_user_secrets', op }];
     expect(saved).toEqual(secrets('insert'));
     expect(rotated).toEqual(secrets('update'));
@@ -100,7 +129,9 @@ describe('polybot_user_changed', () => {
   });
 
   it('a plan change (billing): one profile update', async () => {
-    const got = await notificationsOf(() => db.sql`update public.polybot_user_profiles set subscription_tier = 'pro' where id = ${userId}`);
+    const got = await notificationsOf(
+      () => db.sql`update public.polybot_user_profiles set subscription_tier = 'pro' where id = ${userId}`,
+    );
     expect(got).toEqual([{ user_id: userId, table: 'polybot_user_profiles', op: 'update' }]);
   });
 
@@ -123,7 +154,13 @@ describe('polybot_user_changed', () => {
   it('no payload ever carried a secret or more than ids', async () => {
     const all = await notificationsOf(async () => {
       const u = await createAuthUser(db, 'notify2@example.test');
-      await saveSecret(db.sql, u, { platform: 'polymarket', isPaper: true, apiKey: null, apiSecret: null, privateKey: 'NOTIFY-SECRET-MARKER-9999' });
+      await saveSecret(db.sql, u, {
+        platform: 'polymarket',
+        isPaper: true,
+        apiKey: null,
+        apiSecret: null,
+        privateKey: 'NOTIFY-SECRET-MARKER-9999',
+      });
     });
     expect(all.length).toBe(3);
     for (const raw of received) {

@@ -18,8 +18,20 @@ const markers = {
 beforeAll(async () => {
   db = await createTestDatabase();
   userId = await createAuthUser(db, 'hygiene@example.test');
-  await saveSecret(db.sql, userId, { platform: 'kalshi', isPaper: true, apiKey: markers.apiKey, apiSecret: markers.apiSecret, privateKey: markers.privateKey });
-  await saveSecret(db.sql, userId, { platform: 'polymarket', isPaper: false, apiKey: null, apiSecret: null, privateKey: markers.rotated });
+  await saveSecret(db.sql, userId, {
+    platform: 'kalshi',
+    isPaper: true,
+    apiKey: markers.apiKey,
+    apiSecret: markers.apiSecret,
+    privateKey: markers.privateKey,
+  });
+  await saveSecret(db.sql, userId, {
+    platform: 'polymarket',
+    isPaper: false,
+    apiKey: null,
+    apiSecret: null,
+    privateKey: markers.rotated,
+  });
 });
 afterAll(async () => db?.stop());
 
@@ -63,7 +75,9 @@ describe('secret hygiene', () => {
     const planted = `MARKER-PLANTED-${run}`;
     await db.superuser`update public.polybot_user_secrets set additional_config = ${db.superuser.json({ note: planted })} where user_id = ${userId} and platform = 'polymarket'`;
     try {
-      expect(await scanForMarkers([planted])).toEqual([{ table: 'public.polybot_user_secrets', column: 'additional_config', needle: planted }]);
+      expect(await scanForMarkers([planted])).toEqual([
+        { table: 'public.polybot_user_secrets', column: 'additional_config', needle: planted },
+      ]);
     } finally {
       await db.superuser`update public.polybot_user_secrets set additional_config = '{}' where user_id = ${userId} and platform = 'polymarket'`;
     }
@@ -82,7 +96,8 @@ describe('secret hygiene', () => {
     const key = (await db.superuser<{ k: string }[]>`select vault._root_key() as k`)[0]?.k ?? '';
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(await scanForMarkers([key])).toEqual([]);
-    const inVault = await db.superuser`select 1 from vault.secrets where position(${key} in secret) > 0 or position(${key} in description) > 0`;
+    const inVault =
+      await db.superuser`select 1 from vault.secrets where position(${key} in secret) > 0 or position(${key} in description) > 0`;
     expect(inVault).toHaveLength(0);
   });
 
@@ -92,7 +107,13 @@ describe('secret hygiene', () => {
       return tx`select platform, is_paper, api_key, api_secret, private_key from public.get_user_secrets_decrypted(${userId})`;
     });
     expect(rows).toEqual([
-      { platform: 'kalshi', is_paper: true, api_key: markers.apiKey, api_secret: markers.apiSecret, private_key: markers.privateKey },
+      {
+        platform: 'kalshi',
+        is_paper: true,
+        api_key: markers.apiKey,
+        api_secret: markers.apiSecret,
+        private_key: markers.privateKey,
+      },
       { platform: 'polymarket', is_paper: false, api_key: null, api_secret: null, private_key: markers.rotated },
     ]);
   });
@@ -112,7 +133,13 @@ describe('secret hygiene', () => {
   it('rotation updates Vault rows in place and deleting removes them: no orphans', async () => {
     const before = await db.superuser<{ id: string }[]>`select id from vault.secrets order by id`;
     const newKey = `MARKER-NEWKEY-${run}`;
-    await saveSecret(db.sql, userId, { platform: 'kalshi', isPaper: true, apiKey: newKey, apiSecret: null, privateKey: markers.privateKey });
+    await saveSecret(db.sql, userId, {
+      platform: 'kalshi',
+      isPaper: true,
+      apiKey: newKey,
+      apiSecret: null,
+      privateKey: markers.privateKey,
+    });
     const after = await db.superuser<{ id: string }[]>`select id from vault.secrets order by id`;
     // api_secret was not passed on rotation, so its Vault row is gone; the other two were updated in place.
     expect(after.length).toBe(before.length - 1);

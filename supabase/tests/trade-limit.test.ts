@@ -68,6 +68,8 @@ describe('increment_user_trades', () => {
   });
 
   it('an unknown user reserves nothing', async () => {
-    expect((await db.sql`select public.increment_user_trades('00000000-0000-0000-0000-000000000001') as r`)[0]?.r).toBe(false);
+    expect((await db.sql`select public.increment_user_trades('00000000-0000-0000-0000-000000000001') as r`)[0]?.r).toBe(
+      false,
+    );
   });
 });

@@ -128,8 +128,14 @@ describe('release_user_trades(user, n)', () => {
 
 describe('who may call them', () => {
   const calls = [
-    ['increment_user_trades(uuid, integer)', (u: string) => (tx: postgres.TransactionSql) => tx`select public.increment_user_trades(${u}, 1)`],
-    ['release_user_trades(uuid, integer)', (u: string) => (tx: postgres.TransactionSql) => tx`select public.release_user_trades(${u}, 1)`],
+    [
+      'increment_user_trades(uuid, integer)',
+      (u: string) => (tx: postgres.TransactionSql) => tx`select public.increment_user_trades(${u}, 1)`,
+    ],
+    [
+      'release_user_trades(uuid, integer)',
+      (u: string) => (tx: postgres.TransactionSql) => tx`select public.release_user_trades(${u}, 1)`,
+    ],
   ] as const;
   for (const [name, call] of calls) {
     it(`anon and authenticated (the user themself) cannot execute ${name}; service_role can`, async () => {

@@ -15,17 +15,26 @@ afterAll(async () => db?.stop());
 
 describe('withUser', () => {
   it('sets role and claims transaction-locally, as PostgREST does', async () => {
-    const [ctx] = await withUser(db.sql, alice, (tx) =>
-      tx`select current_user as role, auth.uid() as uid, auth.role() as jwt_role, current_setting('request.jwt.claims', true)::jsonb ->> 'aud' as aud`);
+    const [ctx] = await withUser(
+      db.sql,
+      alice,
+      (tx) =>
+        tx`select current_user as role, auth.uid() as uid, auth.role() as jwt_role, current_setting('request.jwt.claims', true)::jsonb ->> 'aud' as aud`,
+    );
     expect(ctx).toEqual({ role: 'authenticated', uid: alice, jwt_role: 'authenticated', aud: 'authenticated' });
-    const [after] = await db.sql`select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;
+    const [after] =
+      await db.sql`select current_user as role, nullif(current_setting('request.jwt.claims', true), '') as claims`;
     expect(after).toEqual({ role: 'postgres', claims: null });
   });
 
-  it('sees only the user\'s own rows', async () => {
+  it("sees only the user's own rows", async () => {
     const rows = await withUser(db.sql, alice, (tx) => tx`select user_id from public.polybot_user_config`);
     expect(rows.map((r) => r.user_id)).toEqual([alice]);
-    const bobs = await withUser(db.sql, { sub: bob, email: 'bob@example.test' }, (tx) => tx`select id, email from public.polybot_user_profiles`);
+    const bobs = await withUser(
+      db.sql,
+      { sub: bob, email: 'bob@example.test' },
+      (tx) => tx`select id, email from public.polybot_user_profiles`,
+    );
     expect(bobs).toEqual([{ id: bob, email: 'bob@example.test' }]);
   });
 
@@ -45,7 +54,9 @@ describe('withUser', () => {
   });
 
   it('withAnon is the anon role and sees no user data', async () => {
-    await expect(withAnon(db.sql, (tx) => tx`select * from public.polybot_user_profiles`)).rejects.toThrow(/permission denied/);
+    await expect(withAnon(db.sql, (tx) => tx`select * from public.polybot_user_profiles`)).rejects.toThrow(
+      /permission denied/,
+    );
     const plans = await withAnon(db.sql, (tx) => tx`select tier from public.polybot_plans order by sort_order`);
     expect(plans.map((p) => p.tier)).toEqual(['free', 'basic', 'pro', 'enterprise']);
   });

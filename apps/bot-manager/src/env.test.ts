@@ -2,11 +2,22 @@
 import { expect, test } from 'vitest';
 import { parseEnv } from './env.ts';
 
-const base = { DATABASE_URL: 'postgres://x', POLYMARKET_CLOB_URL: 'http://c.test', POLYMARKET_GAMMA_URL: 'http://g.test', POLYMARKET_WS_URL: 'ws://w.test' };
+const base = {
+  DATABASE_URL: 'postgres://x',
+  POLYMARKET_CLOB_URL: 'http://c.test',
+  POLYMARKET_GAMMA_URL: 'http://g.test',
+  POLYMARKET_WS_URL: 'ws://w.test',
+};
 
 test('NEWS_FEEDS parses into name → URL; unset is no feeds; the poll interval defaults to 5 s', () => {
-  const env = parseEnv({ ...base, NEWS_FEEDS: 'fed=https://www.federalreserve.gov/feeds/press_all.xml, ap=http://127.0.0.1:4010/news/ap/rss.xml' });
-  expect(env.NEWS_FEEDS).toEqual({ fed: 'https://www.federalreserve.gov/feeds/press_all.xml', ap: 'http://127.0.0.1:4010/news/ap/rss.xml' });
+  const env = parseEnv({
+    ...base,
+    NEWS_FEEDS: 'fed=https://www.federalreserve.gov/feeds/press_all.xml, ap=http://127.0.0.1:4010/news/ap/rss.xml',
+  });
+  expect(env.NEWS_FEEDS).toEqual({
+    fed: 'https://www.federalreserve.gov/feeds/press_all.xml',
+    ap: 'http://127.0.0.1:4010/news/ap/rss.xml',
+  });
   expect(env.NEWS_POLL_INTERVAL_MS).toBe(5000);
   expect(parseEnv(base).NEWS_FEEDS).toEqual({});
 });

@@ -2,62 +2,90 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
-const EnvSchema = z.object({
-  DATABASE_URL: z.string().min(1, { error: 'DATABASE_URL is required (a direct/session connection: LISTEN needs one)' }),
-  POLYMARKET_CLOB_URL: z.url(),
-  POLYMARKET_GAMMA_URL: z.url(),
-  POLYMARKET_WS_URL: z.string().regex(/^wss?:\/\//, { error: 'POLYMARKET_WS_URL must be a ws:// or wss:// URL' }),
-  /** Kalshi trade-api v2 base URL; absent = Kalshi market data off. */
-  KALSHI_API_URL: z.url().optional(),
-  KALSHI_WS_URL: z.string().regex(/^wss?:\/\//, { error: 'KALSHI_WS_URL must be a ws:// or wss:// URL' }).optional(),
-  /** Platform (not user) Kalshi key for the authenticated book stream; both or neither. Without it: REST polling. */
-  KALSHI_MARKET_DATA_KEY_ID: z.string().min(1).optional(),
-  KALSHI_MARKET_DATA_PRIVATE_KEY_PEM: z.string().optional().refine((pem) => pem === undefined || isPrivateKeyPem(pem), {
-    error: 'KALSHI_MARKET_DATA_PRIVATE_KEY_PEM must be an RSA private key in PEM (\\n escapes allowed)',
-  }),
-  KALSHI_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
-  /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
-  POLYMARKET_DATA_API_URL: z.url().optional(),
-  WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
-  /** News feeds for news rules, `name=url,name=url` (RSS 2.0 URLs; a rule names its feed); absent = no news feed. */
-  NEWS_FEEDS: z.string().optional().transform((v, ctx) => {
-    const out: Record<string, string> = {};
-    for (const part of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-      const eq = part.indexOf('=');
-      const name = eq > 0 ? part.slice(0, eq).trim() : '';
-      const url = part.slice(eq + 1).trim();
-      if (!/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(name) || !z.url({ protocol: /^https?$/ }).safeParse(url).success || out[name] !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `NEWS_FEEDS entry "${part}" must be name=http(s)://url with a unique name` });
-        return z.NEVER;
-      }
-      out[name] = url;
-    }
-    return out;
-  }),
-  NEWS_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(5000),
-  BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
-  BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  BOT_MANAGER_ID: z.string().optional(),
-  RUNNER_MEMORY_MB: z.coerce.number().int().min(64).default(256),
-  /** Resident memory budget per runner (VmRSS); unset = twice RUNNER_MEMORY_MB. Over it, the runner is killed. */
-  RUNNER_RSS_LIMIT_MB: z.coerce.number().int().min(64).optional(),
-  MEMORY_CHECK_MS: z.coerce.number().int().min(100).default(5000),
-  HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
-  HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** How long a stopping runner may take to finish the decision in flight before it is killed. */
-  STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
-  CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
-  MAX_CRASHES: z.coerce.number().int().min(1).default(5),
-  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
-  STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-}).refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
-  error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',
-  path: ['KALSHI_MARKET_DATA_KEY_ID'],
-}).refine((e) => e.KALSHI_MARKET_DATA_KEY_ID === undefined || (e.KALSHI_API_URL !== undefined && e.KALSHI_WS_URL !== undefined), {
-  error: 'a Kalshi market-data key needs KALSHI_API_URL and KALSHI_WS_URL',
-  path: ['KALSHI_WS_URL'],
-});
+const EnvSchema = z
+  .object({
+    DATABASE_URL: z
+      .string()
+      .min(1, { error: 'DATABASE_URL is required (a direct/session connection: LISTEN needs one)' }),
+    POLYMARKET_CLOB_URL: z.url(),
+    POLYMARKET_GAMMA_URL: z.url(),
+    POLYMARKET_WS_URL: z.string().regex(/^wss?:\/\//, { error: 'POLYMARKET_WS_URL must be a ws:// or wss:// URL' }),
+    /** Kalshi trade-api v2 base URL; absent = Kalshi market data off. */
+    KALSHI_API_URL: z.url().optional(),
+    KALSHI_WS_URL: z
+      .string()
+      .regex(/^wss?:\/\//, { error: 'KALSHI_WS_URL must be a ws:// or wss:// URL' })
+      .optional(),
+    /** Platform (not user) Kalshi key for the authenticated book stream; both or neither. Without it: REST polling. */
+    KALSHI_MARKET_DATA_KEY_ID: z.string().min(1).optional(),
+    KALSHI_MARKET_DATA_PRIVATE_KEY_PEM: z
+      .string()
+      .optional()
+      .refine((pem) => pem === undefined || isPrivateKeyPem(pem), {
+        error: 'KALSHI_MARKET_DATA_PRIVATE_KEY_PEM must be an RSA private key in PEM (\\n escapes allowed)',
+      }),
+    KALSHI_POLL_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+    /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
+    POLYMARKET_DATA_API_URL: z.url().optional(),
+    WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
+    /** News feeds for news rules, `name=url,name=url` (RSS 2.0 URLs; a rule names its feed); absent = no news feed. */
+    NEWS_FEEDS: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        const out: Record<string, string> = {};
+        for (const part of (v ?? '')
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)) {
+          const eq = part.indexOf('=');
+          const name = eq > 0 ? part.slice(0, eq).trim() : '';
+          const url = part.slice(eq + 1).trim();
+          if (
+            !/^[a-z0-9][a-z0-9._-]{0,99}$/i.test(name) ||
+            !z.url({ protocol: /^https?$/ }).safeParse(url).success ||
+            out[name] !== undefined
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              message: `NEWS_FEEDS entry "${part}" must be name=http(s)://url with a unique name`,
+            });
+            return z.NEVER;
+          }
+          out[name] = url;
+        }
+        return out;
+      }),
+    NEWS_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(5000),
+    BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
+    BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+    BOT_MANAGER_ID: z.string().optional(),
+    RUNNER_MEMORY_MB: z.coerce.number().int().min(64).default(256),
+    /** Resident memory budget per runner (VmRSS); unset = twice RUNNER_MEMORY_MB. Over it, the runner is killed. */
+    RUNNER_RSS_LIMIT_MB: z.coerce.number().int().min(64).optional(),
+    MEMORY_CHECK_MS: z.coerce.number().int().min(100).default(5000),
+    HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
+    HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+    /** How long a stopping runner may take to finish the decision in flight before it is killed. */
+    STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+    CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
+    MAX_CRASHES: z.coerce.number().int().min(1).default(5),
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  })
+  .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
+    error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',
+    path: ['KALSHI_MARKET_DATA_KEY_ID'],
+  })
+  .refine(
+    (e) =>
+      e.KALSHI_MARKET_DATA_KEY_ID === undefined || (e.KALSHI_API_URL !== undefined && e.KALSHI_WS_URL !== undefined),
+    {
+      error: 'a Kalshi market-data key needs KALSHI_API_URL and KALSHI_WS_URL',
+      path: ['KALSHI_WS_URL'],
+    },
+  );
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Env files often carry a PEM on one line with literal \n. */

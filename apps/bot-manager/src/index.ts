@@ -79,12 +79,21 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     logLevel: o.logLevel ?? 'info',
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
-  const walletFeed = dataApiUrl ? new WalletFeed({ dataApiUrl, intervalMs: o.walletPollIntervalMs ?? 2000, log }) : null;
+  const walletFeed = dataApiUrl
+    ? new WalletFeed({ dataApiUrl, intervalMs: o.walletPollIntervalMs ?? 2000, log })
+    : null;
   if (!walletFeed) log.info('no Polymarket data-API URL: copy trading has no wallet feed');
   const newsFeeds = o.newsFeeds ?? {};
-  const newsFeed = Object.keys(newsFeeds).length > 0
-    ? new NewsFeed({ feeds: newsFeeds, intervalMs: o.newsPollIntervalMs ?? 5000, log, metrics, ...(o.newsMaxBackoffMs ? { maxBackoffMs: o.newsMaxBackoffMs } : {}) })
-    : null;
+  const newsFeed =
+    Object.keys(newsFeeds).length > 0
+      ? new NewsFeed({
+          feeds: newsFeeds,
+          intervalMs: o.newsPollIntervalMs ?? 5000,
+          log,
+          metrics,
+          ...(o.newsMaxBackoffMs ? { maxBackoffMs: o.newsMaxBackoffMs } : {}),
+        })
+      : null;
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
@@ -95,7 +104,9 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const noticed = new Map<string, number>();
   let listening = false;
   const listener = new NotifyListener({
-    databaseUrl: o.databaseUrl, log, baseDelayMs: o.listenBackoffBaseMs ?? 200,
+    databaseUrl: o.databaseUrl,
+    log,
+    baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
     onUser: (userId) => {
       // The reload-latency clock starts here, when the change reaches us — not after the debounce, the queue or the
@@ -105,42 +116,68 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       // Debounced per user: one reconcile for a burst (a form save touching several rows).
       const t = debounce.get(userId);
       if (t) clearTimeout(t);
-      debounce.set(userId, setTimeout(() => {
-        debounce.delete(userId);
-        const at = noticed.get(userId);
-        noticed.delete(userId);
-        void manager.reconcileUser(userId, at);
-      }, debounceMs));
+      debounce.set(
+        userId,
+        setTimeout(() => {
+          debounce.delete(userId);
+          const at = noticed.get(userId);
+          noticed.delete(userId);
+          void manager.reconcileUser(userId, at);
+        }, debounceMs),
+      );
     },
     onReconnected: () => {
       metrics.notifyReconnects.inc();
-      void manager.reconcileAll('reconnect').catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
+      void manager
+        .reconcileAll('reconnect')
+        .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
     },
   });
   await listener.start();
   listening = true;
   await manager.reconcileAll('start');
   const periodic = setInterval(() => {
-    void manager.reconcileAll('periodic').catch((e: unknown) => log.error({ err: coerceError(e).message }, 'periodic reconcile failed'));
+    void manager
+      .reconcileAll('periodic')
+      .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'periodic reconcile failed'));
   }, o.reconcileIntervalMs ?? 60_000);
 
   const http = await startHttp({
-    host: o.httpHost ?? '127.0.0.1', port: o.httpPort ?? 0, registry: metrics.registry,
-    health: () => ({ ok: listening, runners: manager.runners().length, hub: feed.stats(), wallets: walletFeed?.stats() ?? null, news: newsFeed?.stats() ?? null }),
+    host: o.httpHost ?? '127.0.0.1',
+    port: o.httpPort ?? 0,
+    registry: metrics.registry,
+    health: () => ({
+      ok: listening,
+      runners: manager.runners().length,
+      hub: feed.stats(),
+      wallets: walletFeed?.stats() ?? null,
+      news: newsFeed?.stats() ?? null,
+    }),
   });
   log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
 
   let stopped: Promise<void> | null = null;
   return {
-    manager, metrics, walletFeed, newsFeed, httpPort: http.port,
+    manager,
+    metrics,
+    walletFeed,
+    newsFeed,
+    httpPort: http.port,
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
         for (const t of debounce.values()) clearTimeout(t);
         listening = false;
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
-        const more = await Promise.allSettled([feed.close(), walletFeed?.close(), newsFeed?.close(), new Promise<void>((r) => http.server.close(() => r())), sql.end({ timeout: 5 })]);
-        for (const r of [...results, ...more]) if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
+        const more = await Promise.allSettled([
+          feed.close(),
+          walletFeed?.close(),
+          newsFeed?.close(),
+          new Promise<void>((r) => http.server.close(() => r())),
+          sql.end({ timeout: 5 }),
+        ]);
+        for (const r of [...results, ...more])
+          if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
         log.info('bot manager stopped');
       })();
       return stopped;

@@ -10,23 +10,42 @@ const log = createLogger('polybot-bot-manager', env.LOG_LEVEL);
 const running = await startBotManager({
   databaseUrl: env.DATABASE_URL,
   venueUrls: {
-    polymarketClob: env.POLYMARKET_CLOB_URL, polymarketGamma: env.POLYMARKET_GAMMA_URL, polymarketWs: env.POLYMARKET_WS_URL,
+    polymarketClob: env.POLYMARKET_CLOB_URL,
+    polymarketGamma: env.POLYMARKET_GAMMA_URL,
+    polymarketWs: env.POLYMARKET_WS_URL,
     ...(env.POLYMARKET_DATA_API_URL ? { polymarketDataApi: env.POLYMARKET_DATA_API_URL } : {}),
-    ...(env.KALSHI_API_URL ? { kalshiApi: env.KALSHI_API_URL } : {}), ...(env.KALSHI_WS_URL ? { kalshiWs: env.KALSHI_WS_URL } : {}),
+    ...(env.KALSHI_API_URL ? { kalshiApi: env.KALSHI_API_URL } : {}),
+    ...(env.KALSHI_WS_URL ? { kalshiWs: env.KALSHI_WS_URL } : {}),
   },
   kalshiMarketData: {
     pollIntervalMs: env.KALSHI_POLL_INTERVAL_MS,
     ...(env.KALSHI_MARKET_DATA_KEY_ID && env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM
-      ? { credentials: { keyId: env.KALSHI_MARKET_DATA_KEY_ID, privateKeyPem: unescapePem(env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM) } }
+      ? {
+          credentials: {
+            keyId: env.KALSHI_MARKET_DATA_KEY_ID,
+            privateKeyPem: unescapePem(env.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM),
+          },
+        }
       : {}),
   },
   walletPollIntervalMs: env.WALLET_POLL_INTERVAL_MS,
-  newsFeeds: env.NEWS_FEEDS, newsPollIntervalMs: env.NEWS_POLL_INTERVAL_MS,
-  httpHost: env.BOT_MANAGER_HTTP_HOST, httpPort: env.BOT_MANAGER_HTTP_PORT, runnerMemoryMb: env.RUNNER_MEMORY_MB,
-  ...(env.RUNNER_RSS_LIMIT_MB ? { runnerRssLimitMb: env.RUNNER_RSS_LIMIT_MB } : {}), memoryCheckMs: env.MEMORY_CHECK_MS,
-  heartbeatMs: env.HEARTBEAT_MS, heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS, crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS, stopGraceMs: env.STOP_GRACE_MS,
-  maxCrashes: env.MAX_CRASHES, reconcileIntervalMs: env.RECONCILE_INTERVAL_MS, statusWriteMs: env.STATUS_WRITE_MS,
-  logLevel: env.LOG_LEVEL, logger: log, ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
+  newsFeeds: env.NEWS_FEEDS,
+  newsPollIntervalMs: env.NEWS_POLL_INTERVAL_MS,
+  httpHost: env.BOT_MANAGER_HTTP_HOST,
+  httpPort: env.BOT_MANAGER_HTTP_PORT,
+  runnerMemoryMb: env.RUNNER_MEMORY_MB,
+  ...(env.RUNNER_RSS_LIMIT_MB ? { runnerRssLimitMb: env.RUNNER_RSS_LIMIT_MB } : {}),
+  memoryCheckMs: env.MEMORY_CHECK_MS,
+  heartbeatMs: env.HEARTBEAT_MS,
+  heartbeatTimeoutMs: env.HEARTBEAT_TIMEOUT_MS,
+  crashBackoffBaseMs: env.CRASH_BACKOFF_BASE_MS,
+  stopGraceMs: env.STOP_GRACE_MS,
+  maxCrashes: env.MAX_CRASHES,
+  reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+  statusWriteMs: env.STATUS_WRITE_MS,
+  logLevel: env.LOG_LEVEL,
+  logger: log,
+  ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
 }).catch((e: unknown) => {
   log.fatal({ err: coerceError(e).message }, 'bot manager failed to start');
   process.exit(1);
@@ -46,10 +65,13 @@ const onSignal = (signal: NodeJS.Signals): void => {
     process.exit(1);
   }, 30_000);
   force.unref();
-  running.stop().then(() => process.exit(0), (e: unknown) => {
-    log.error({ err: coerceError(e).message }, 'shutdown failed');
-    process.exit(1);
-  });
+  running.stop().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      log.error({ err: coerceError(e).message }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);

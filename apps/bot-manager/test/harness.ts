@@ -26,7 +26,11 @@ export async function registerKalshiKey(sim: VenueSim): Promise<{ keyId: string;
   const keyId = randomUUID();
   const res = await fetch(`${sim.origin}/_sim/kalshi/accounts`, {
     method: 'POST',
-    body: JSON.stringify({ key_id: keyId, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), balance_cents: 1_000_000 }),
+    body: JSON.stringify({
+      key_id: keyId,
+      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      balance_cents: 1_000_000,
+    }),
   });
   if (!res.ok) throw new Error(`kalshi sim accounts → ${res.status} ${await res.text()}`);
   return { keyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
@@ -34,8 +38,17 @@ export async function registerKalshiKey(sim: VenueSim): Promise<{ keyId: string;
 
 /** Every link of a scenario's links.json, stored as admin-approved rows of polybot_market_links. */
 export async function approveScenarioLinks(sql: Sql, scenario: string): Promise<number> {
-  const file = JSON.parse(readFileSync(new URL(`../../../packages/local-stack/scenarios/${scenario}/links.json`, import.meta.url), 'utf8')) as {
-    links: Array<{ relation: string; aVenue: string; aMarketId: string; bVenue: string; bMarketId: string; approved: boolean }>;
+  const file = JSON.parse(
+    readFileSync(new URL(`../../../packages/local-stack/scenarios/${scenario}/links.json`, import.meta.url), 'utf8'),
+  ) as {
+    links: Array<{
+      relation: string;
+      aVenue: string;
+      aMarketId: string;
+      bVenue: string;
+      bMarketId: string;
+      approved: boolean;
+    }>;
   };
   let n = 0;
   for (const l of file.links.filter((x) => x.approved)) {
@@ -72,7 +85,12 @@ export function makeKeys(): TestKeys {
   const secret = `SECRETMARK${randomBytes(12).toString('hex')}`;
   const passphrase = `PASSMARK${randomBytes(8).toString('hex')}`;
   const apiKey = randomUUID();
-  return { apiKey, apiSecret: JSON.stringify({ secret, passphrase }), privateKey, markers: [privateKey, secret, passphrase, apiKey] };
+  return {
+    apiKey,
+    apiSecret: JSON.stringify({ secret, passphrase }),
+    privateKey,
+    markers: [privateKey, secret, passphrase, apiKey],
+  };
 }
 
 /**
@@ -81,10 +99,18 @@ export function makeKeys(): TestKeys {
  */
 export async function walletKeys(sim: VenueSim): Promise<TestKeys> {
   const privateKey = randomBytes(32).toString('hex');
-  const t = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${privateKey}` });
+  const t = await PolymarketTrading.connect({
+    clobUrl: venueUrlsOf(sim).polymarketClob,
+    privateKey: `0x${privateKey}`,
+  });
   const c = t.client.creds;
   if (!c) throw new Error('no creds derived');
-  return { apiKey: c.key, apiSecret: JSON.stringify({ secret: c.secret, passphrase: c.passphrase }), privateKey, markers: [privateKey, c.key, c.secret, c.passphrase] };
+  return {
+    apiKey: c.key,
+    apiSecret: JSON.stringify({ secret: c.secret, passphrase: c.passphrase }),
+    privateKey,
+    markers: [privateKey, c.key, c.secret, c.passphrase],
+  };
 }
 
 export interface UserOptions {
@@ -105,7 +131,8 @@ export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise
               'x', now(), '{"provider":"email","providers":["email"]}', '{}', now(), now())`;
   });
   await db.sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
-  if (o.profile && Object.keys(o.profile).length > 0) await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
+  if (o.profile && Object.keys(o.profile).length > 0)
+    await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;
   const config: Record<string, unknown> = { dry_run: true, min_profit_pct: 0.1, ...o.config };
   await db.sql`update public.polybot_user_config set ${db.sql(config as Record<string, never>)} where user_id = ${id}`;
   const keys = o.keys ?? makeKeys();
@@ -121,7 +148,11 @@ export async function saveKeys(sql: Sql, userId: string, keys: TestKeys, isPaper
   });
 }
 
-export async function until<T>(check: () => T | null | undefined | false | Promise<T | null | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function until<T>(
+  check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown = null;
   while (Date.now() < deadline) {
@@ -210,7 +241,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
       const forward = (): void => {
         fetch(`${target}${url}`, { method, headers, ...(body ? { body } : {}) }).then(
@@ -249,9 +281,10 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       holdWhen = null;
       for (const forward of waiting.splice(0)) forward();
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

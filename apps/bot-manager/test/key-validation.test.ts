@@ -11,8 +11,18 @@ import { checkKey } from '../src/manager/key-validation.ts';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import {
-  createTestDatabase, createUser, makeKeys, saveKeys, startSim, startVenueSim, statusOf, until, venueUrlsOf,
-  type TestDatabase, type TestKeys, type VenueSim,
+  createTestDatabase,
+  createUser,
+  makeKeys,
+  saveKeys,
+  startSim,
+  startVenueSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type TestKeys,
+  type VenueSim,
 } from './harness.ts';
 import { kalshiFactory } from '../../../packages/local-stack/src/venue-sim/server.ts';
 
@@ -30,10 +40,18 @@ afterAll(async () => {
 
 /** API credentials the simulator knows: derived from the wallet with L1 auth, as a user would get them. */
 async function derivedKeys(privateKey: string): Promise<TestKeys> {
-  const t = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${privateKey}` });
+  const t = await PolymarketTrading.connect({
+    clobUrl: venueUrlsOf(sim).polymarketClob,
+    privateKey: `0x${privateKey}`,
+  });
   const creds = t.client.creds;
   if (!creds) throw new Error('no creds derived');
-  return { apiKey: creds.key, apiSecret: JSON.stringify({ secret: creds.secret, passphrase: creds.passphrase }), privateKey, markers: [] };
+  return {
+    apiKey: creds.key,
+    apiSecret: JSON.stringify({ secret: creds.secret, passphrase: creds.passphrase }),
+    privateKey,
+    markers: [],
+  };
 }
 
 /** A bare private key (no API credentials): the venue check is L1 auth. */
@@ -45,7 +63,11 @@ async function savePrivateKeyOnly(sql: Sql, userId: string, privateKey: string, 
   });
 }
 
-interface KeyRow { validation_status: string; validation_error: string | null; last_validated_at: Date | null }
+interface KeyRow {
+  validation_status: string;
+  validation_error: string | null;
+  last_validated_at: Date | null;
+}
 async function keyRow(userId: string, isPaper: boolean): Promise<KeyRow> {
   const [r] = await db.sql<KeyRow[]>`
     select validation_status, validation_error, last_validated_at from public.polybot_user_secrets
@@ -54,21 +76,35 @@ async function keyRow(userId: string, isPaper: boolean): Promise<KeyRow> {
   return r;
 }
 const settled = (userId: string, isPaper: boolean): Promise<KeyRow> =>
-  until(async () => {
-    const r = await keyRow(userId, isPaper);
-    return r.validation_status !== 'pending' ? r : null;
-  }, `keys of ${userId} validated`, 60_000);
+  until(
+    async () => {
+      const r = await keyRow(userId, isPaper);
+      return r.validation_status !== 'pending' ? r : null;
+    },
+    `keys of ${userId} validated`,
+    60_000,
+  );
 
 const modeReason = (userId: string, match: RegExp): Promise<string> =>
-  until(async () => {
-    const s = await statusOf(db.sql, userId);
-    const reason = String((s.stats as { mode_reason?: string } | null)?.mode_reason ?? '');
-    return s.state === 'running' && match.test(reason) ? reason : null;
-  }, `mode reason of ${userId} matching ${String(match)}`, 60_000);
+  until(
+    async () => {
+      const s = await statusOf(db.sql, userId);
+      const reason = String((s.stats as { mode_reason?: string } | null)?.mode_reason ?? '');
+      return s.state === 'running' && match.test(reason) ? reason : null;
+    },
+    `mode reason of ${userId} matching ${String(match)}`,
+    60_000,
+  );
 
 async function manager(id: string, urls = venueUrlsOf(sim)): Promise<RunningBotManager> {
   const m = await startBotManager({
-    databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id, heartbeatMs: 200, statusWriteMs: 200,
+    databaseUrl: db.url,
+    venueUrls: urls,
+    logger: createLogger(id, 'warn'),
+    logLevel: 'warn',
+    managerId: id,
+    heartbeatMs: 200,
+    statusWriteMs: 200,
   });
   managers.push(m);
   return m;
@@ -107,19 +143,28 @@ test('valid paper and live keys become valid; a wrong or malformed key becomes i
   // Rotation: the live user's keys are replaced by bad ones → pending again → checked → invalid, runner restarted in paper.
   const pidBefore = m.manager.runners().find((r) => r.userId === live.id)?.pid;
   await saveKeys(db.sql, live.id, makeKeys(), false);
-  const rotated = await until(async () => {
-    const r = await keyRow(live.id, false);
-    return r.validation_status === 'invalid' ? r : null;
-  }, 'rotated key invalid', 60_000);
+  const rotated = await until(
+    async () => {
+      const r = await keyRow(live.id, false);
+      return r.validation_status === 'invalid' ? r : null;
+    },
+    'rotated key invalid',
+    60_000,
+  );
   expect(rotated.validation_error).toMatch(/HTTP 401/);
   expect(rotated.last_validated_at?.getTime()).toBeGreaterThanOrEqual(liveRow.last_validated_at?.getTime() ?? Infinity);
   await modeReason(live.id, /venue rejected them/);
   expect(m.manager.runners().find((r) => r.userId === live.id)?.pid).not.toBe(pidBefore);
   // And back: rotated to good keys → valid → live again.
   await saveKeys(db.sql, live.id, await derivedKeys(randomBytes(32).toString('hex')), false);
-  await until(async () => (await keyRow(live.id, false)).validation_status === 'valid', 'rotated good key valid', 60_000);
+  await until(
+    async () => (await keyRow(live.id, false)).validation_status === 'valid',
+    'rotated good key valid',
+    60_000,
+  );
   await modeReason(live.id, /validated live keys/);
-  for (const u of [paper, live, wrong, malformed]) await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+  for (const u of [paper, live, wrong, malformed])
+    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
   await m.stop();
 });
 
@@ -132,11 +177,18 @@ test('venue unreachable → keys stay pending (not invalid), the runner starts i
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (down && /^\/(auth|balance-allowance|order|data)/.test(url)) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"down"}');
+      if (down && /^\/(auth|balance-allowance|order|data)/.test(url))
+        return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"down"}');
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      fetch(`${target}${url}`, { method: req.method ?? 'GET', headers, ...(chunks.length ? { body: Buffer.concat(chunks) } : {}) }).then(
-        async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer())),
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      fetch(`${target}${url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      }).then(
+        async (r) =>
+          res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer())),
         () => res.writeHead(502).end(),
       );
     });
@@ -165,19 +217,42 @@ test('Kalshi keys: a signed balance GET against the simulator — valid, unknown
   try {
     const kalshiApi = ks.urls.kalshi;
     if (!kalshiApi) throw new Error('no Kalshi sim');
-    const pair = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const pair = () =>
+      generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
     const mine = pair();
     const keyId = `kv-${randomBytes(6).toString('hex')}`;
-    const reg = await fetch(`${ks.origin}/_sim/kalshi/accounts`, { method: 'POST', body: JSON.stringify({ key_id: keyId, public_key_pem: mine.publicKey, balance_cents: 100_000 }) });
+    const reg = await fetch(`${ks.origin}/_sim/kalshi/accounts`, {
+      method: 'POST',
+      body: JSON.stringify({ key_id: keyId, public_key_pem: mine.publicKey, balance_cents: 100_000 }),
+    });
     expect(reg.status).toBeLessThan(300);
     const urls = { polymarketClob: '', kalshiApi };
-    const key = { platform: 'kalshi' as const, isPaper: false, apiKey: keyId, apiSecret: null, privateKey: mine.privateKey };
+    const key = {
+      platform: 'kalshi' as const,
+      isPaper: false,
+      apiKey: keyId,
+      apiSecret: null,
+      privateKey: mine.privateKey,
+    };
     expect(await checkKey(key, urls)).toEqual({ outcome: 'valid' });
     const unknown = await checkKey({ ...key, apiKey: 'nobody' }, urls);
-    expect(unknown).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/does not know this live API key id/) as unknown });
+    expect(unknown).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringMatching(/does not know this live API key id/) as unknown,
+    });
     const wrongPem = await checkKey({ ...key, privateKey: pair().privateKey }, urls);
-    expect(wrongPem).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/private key does not belong/) as unknown });
-    expect(await checkKey({ ...key, privateKey: 'garbage' }, urls)).toMatchObject({ outcome: 'invalid', reason: expect.stringMatching(/not a valid RSA private key/) as unknown });
+    expect(wrongPem).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringMatching(/private key does not belong/) as unknown,
+    });
+    expect(await checkKey({ ...key, privateKey: 'garbage' }, urls)).toMatchObject({
+      outcome: 'invalid',
+      reason: expect.stringMatching(/not a valid RSA private key/) as unknown,
+    });
     // No Kalshi URL configured: nothing is learned about the key.
     expect((await checkKey(key, { polymarketClob: '' })).outcome).toBe('unreachable');
   } finally {

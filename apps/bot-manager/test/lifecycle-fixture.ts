@@ -7,11 +7,28 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { startBotManager, type BotManagerOptions, type RunningBotManager } from '../src/index.ts';
 import { REDACT_PATHS } from '../src/shared/log.ts';
-import { alive, createTestDatabase, createUser, startSim, statusOf, until, venueUrlsOf, type TestDatabase, type TestKeys, type VenueSim } from './harness.ts';
+import {
+  alive,
+  createTestDatabase,
+  createUser,
+  startSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type TestKeys,
+  type VenueSim,
+} from './harness.ts';
 
 export const LISTEN_BACKOFF_BASE_MS = 100;
 
-export interface Tapped { userId: string; pid: number; direction: 'to' | 'from'; text: string; type: string }
+export interface Tapped {
+  userId: string;
+  pid: number;
+  direction: 'to' | 'from';
+  text: string;
+  type: string;
+}
 
 export interface LifecycleFixture {
   db: TestDatabase;
@@ -32,43 +49,78 @@ export interface LifecycleFixture {
 }
 
 /** `setup` runs after the database exists and before the manager starts; what it returns is added to its options. */
-export async function startLifecycleFixture(setup?: (db: TestDatabase) => Promise<Partial<BotManagerOptions>>): Promise<LifecycleFixture> {
+export async function startLifecycleFixture(
+  setup?: (db: TestDatabase) => Promise<Partial<BotManagerOptions>>,
+): Promise<LifecycleFixture> {
   const [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   const users: Array<{ id: string; keys: TestKeys }> = [];
   for (let i = 0; i < 3; i++) users.push(await createUser(db));
   const extra = setup ? await setup(db) : {};
   const tapped: Tapped[] = [];
   const logLines: Array<Record<string, unknown>> = [];
-  const logger = pino({ name: 'lifecycle', level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, {
-    write: (line: string) => {
-      process.stdout.write(line);
-      logLines.push(JSON.parse(line) as Record<string, unknown>);
+  const logger = pino(
+    { name: 'lifecycle', level: 'warn', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    {
+      write: (line: string) => {
+        process.stdout.write(line);
+        logLines.push(JSON.parse(line) as Record<string, unknown>);
+      },
     },
-  });
+  );
   const mgr = await startBotManager({
-    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger, logLevel: 'warn',
-    heartbeatMs: 200, statusWriteMs: 200, heartbeatTimeoutMs: 5000, crashBackoffBaseMs: 100, maxCrashes: 3,
-    listenBackoffBaseMs: LISTEN_BACKOFF_BASE_MS, reconcileIntervalMs: 3_600_000, memoryCheckMs: 200,
+    databaseUrl: db.url,
+    venueUrls: venueUrlsOf(sim),
+    logger,
+    logLevel: 'warn',
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+    heartbeatTimeoutMs: 5000,
+    crashBackoffBaseMs: 100,
+    maxCrashes: 3,
+    listenBackoffBaseMs: LISTEN_BACKOFF_BASE_MS,
+    reconcileIntervalMs: 3_600_000,
+    memoryCheckMs: 200,
     ipcTap: (e) => {
       const m = e.message as { type: string };
-      tapped.push({ userId: e.userId, pid: e.pid, direction: e.direction, text: JSON.stringify(e.message), type: m.type });
+      tapped.push({
+        userId: e.userId,
+        pid: e.pid,
+        direction: e.direction,
+        text: JSON.stringify(e.message),
+        type: m.type,
+      });
     },
     ...extra,
   });
   const pidOf = (userId: string): number | undefined => mgr.manager.runners().find((r) => r.userId === userId)?.pid;
   const runningPid = (userId: string): Promise<number> =>
-    until(async () => {
-      const s = await statusOf(db.sql, userId);
-      const pid = pidOf(userId);
-      return s.state === 'running' && pid !== undefined && s.pid === pid ? pid : null;
-    }, `runner of ${userId} running`, 60_000);
+    until(
+      async () => {
+        const s = await statusOf(db.sql, userId);
+        const pid = pidOf(userId);
+        return s.state === 'running' && pid !== undefined && s.pid === pid ? pid : null;
+      },
+      `runner of ${userId} running`,
+      60_000,
+    );
   return {
-    db, sim, mgr, users, tapped, logLines, pidOf, runningPid,
+    db,
+    sim,
+    mgr,
+    users,
+    tapped,
+    logLines,
+    pidOf,
+    runningPid,
     newPid: (userId, old, what) =>
-      until(async () => {
-        const p = await runningPid(userId);
-        return p !== old ? p : null;
-      }, what, 60_000),
+      until(
+        async () => {
+          const p = await runningPid(userId);
+          return p !== old ? p : null;
+        },
+        what,
+        60_000,
+      ),
     registryText: () => mgr.metrics.registry.metrics(),
     scrape: async () => {
       const res = await fetch(`http://127.0.0.1:${mgr.httpPort}/metrics`);

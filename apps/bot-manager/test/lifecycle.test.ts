@@ -53,7 +53,8 @@ describe('BotManager lifecycle', () => {
     const u = users[0];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
-    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.2 where user_id = ${u.id} returning config_version`;
+    const [row] =
+      await db.sql`update public.polybot_user_config set min_profit_pct = 0.2 where user_id = ${u.id} returning config_version`;
     const version = Number(row?.config_version);
     await until(async () => {
       const s = await statusOf(db.sql, u.id);
@@ -61,9 +62,21 @@ describe('BotManager lifecycle', () => {
     }, 'new config version acknowledged');
     expect(pidOf(u.id)).toBe(pid);
     expect(alive(pid)).toBe(true);
-    expect(tapped.some((t) => t.pid === pid && t.type === 'configAck' && t.text.includes(`"configVersion":${version}`))).toBe(true);
+    expect(
+      tapped.some((t) => t.pid === pid && t.type === 'configAck' && t.text.includes(`"configVersion":${version}`)),
+    ).toBe(true);
     // The runner itself (not only the status row the acknowledgement wrote) reports the new version in its heartbeats.
-    const beat = await until(() => tapped.find((t) => t.direction === 'from' && t.pid === pid && t.type === 'heartbeat' && t.text.includes(`"configVersion":${version},`)), 'a heartbeat of the same pid with the new version');
+    const beat = await until(
+      () =>
+        tapped.find(
+          (t) =>
+            t.direction === 'from' &&
+            t.pid === pid &&
+            t.type === 'heartbeat' &&
+            t.text.includes(`"configVersion":${version},`),
+        ),
+      'a heartbeat of the same pid with the new version',
+    );
     expect((JSON.parse(beat.text) as { configVersion: number }).configVersion).toBe(version);
   });
 
@@ -73,10 +86,14 @@ describe('BotManager lifecycle', () => {
     const oldPid = await runningPid(u.id);
     const fresh = makeKeys();
     await saveKeys(db.sql, u.id, fresh);
-    const newPid = await until(async () => {
-      const p = await runningPid(u.id);
-      return p !== oldPid ? p : null;
-    }, 'runner restarted with new keys', 60_000);
+    const newPid = await until(
+      async () => {
+        const p = await runningPid(u.id);
+        return p !== oldPid ? p : null;
+      },
+      'runner restarted with new keys',
+      60_000,
+    );
     expect(alive(oldPid)).toBe(false);
     const init = tapped.find((t) => t.pid === newPid && t.type === 'init');
     for (const m of fresh.markers) expect(init?.text).toContain(m);
@@ -106,24 +123,34 @@ describe('BotManager lifecycle', () => {
     const before = await Promise.all([a, b, c].map((u) => runningPid(u.id)));
     const victim = before[0] ?? 0;
     process.kill(victim, 'SIGKILL');
-    const restarted = await until(async () => {
-      const p = await runningPid(a.id);
-      return p !== victim ? p : null;
-    }, 'killed runner restarted', 60_000);
+    const restarted = await until(
+      async () => {
+        const p = await runningPid(a.id);
+        return p !== victim ? p : null;
+      },
+      'killed runner restarted',
+      60_000,
+    );
     expect(restarted).not.toBe(victim);
     expect(pidOf(b.id)).toBe(before[1]);
     expect(pidOf(c.id)).toBe(before[2]);
-    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain('reason="crash"');
+    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
+      'reason="crash"',
+    );
   });
 
   test('repeated crashes → status error with the reason', async () => {
     const u = await createUser(db);
     let last = 0;
     for (let i = 0; i < 3; i++) {
-      const pid = await until(() => {
-        const p = pidOf(u.id);
-        return p !== undefined && p !== last ? p : null;
-      }, `runner attempt ${i + 1}`, 60_000);
+      const pid = await until(
+        () => {
+          const p = pidOf(u.id);
+          return p !== undefined && p !== last ? p : null;
+        },
+        `runner attempt ${i + 1}`,
+        60_000,
+      );
       last = pid;
       // Kill as soon as it is forked: a runner that dies at start-up, over and over.
       process.kill(pid, 'SIGKILL');
@@ -146,13 +173,19 @@ describe('BotManager lifecycle', () => {
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     process.kill(pid, 'SIGSTOP');
-    const fresh = await until(async () => {
-      const p = await runningPid(u.id);
-      return p !== pid ? p : null;
-    }, 'silent runner replaced', 60_000);
+    const fresh = await until(
+      async () => {
+        const p = await runningPid(u.id);
+        return p !== pid ? p : null;
+      },
+      'silent runner replaced',
+      60_000,
+    );
     expect(fresh).not.toBe(pid);
     await until(() => !alive(pid), 'stopped runner killed');
-    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain('reason="silent"');
+    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
+      'reason="silent"',
+    );
   });
 
   test('plan change that alters what the runner may do (billing writes a new tier) → new pid, started on the new plan', async () => {
@@ -169,9 +202,14 @@ describe('BotManager lifecycle', () => {
     expect(alive(oldPid)).toBe(false);
     const init = tapped.find((t) => t.pid === pid && t.type === 'init');
     const plan = (JSON.parse(init?.text ?? '{}') as { plan?: { tier: string; monthlyTradeLimit: number } }).plan;
-    const [profile] = await db.sql<{ monthly_trade_limit: number }[]>`select monthly_trade_limit from public.polybot_user_profiles where id = ${u.id}`;
+    const [profile] = await db.sql<
+      { monthly_trade_limit: number }[]
+    >`select monthly_trade_limit from public.polybot_user_profiles where id = ${u.id}`;
     expect(plan).toMatchObject({ tier: 'pro', monthlyTradeLimit: profile?.monthly_trade_limit });
-    await until(async () => ((await statusOf(db.sql, u.id)).stats as { plan_tier?: string } | undefined)?.plan_tier === 'pro', 'status names the new plan');
+    await until(
+      async () => ((await statusOf(db.sql, u.id)).stats as { plan_tier?: string } | undefined)?.plan_tier === 'pro',
+      'status names the new plan',
+    );
     expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
   });
 
@@ -186,10 +224,21 @@ describe('BotManager lifecycle', () => {
       return tx`update public.polybot_user_config set min_profit_pct = 0.4 where user_id = ${u.id} returning config_version`;
     });
     const version = Number(row?.config_version);
-    await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === version, 'config applied after reconnect', 60_000);
+    await until(
+      async () => Number((await statusOf(db.sql, u.id)).config_version) === version,
+      'config applied after reconnect',
+      60_000,
+    );
     // The reconnect-scoped full pass ran (the periodic one is an hour away in this file).
-    await until(async () => sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }) > sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }), 'a reconnect reconcile');
-    expect(sample(await registryText(), 'polybot_notify_reconnects_total')).toBeGreaterThan(sample(before, 'polybot_notify_reconnects_total'));
+    await until(
+      async () =>
+        sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }) >
+        sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }),
+      'a reconnect reconcile',
+    );
+    expect(sample(await registryText(), 'polybot_notify_reconnects_total')).toBeGreaterThan(
+      sample(before, 'polybot_notify_reconnects_total'),
+    );
     expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'periodic' })).toBe(0);
     expect(pidOf(u.id)).toBe(pid);
   });
@@ -214,11 +263,17 @@ describe('BotManager lifecycle', () => {
     await db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
     const mark = logLines.length;
     const retries = (): Array<{ attempt: number; delayMs: number }> =>
-      logLines.slice(mark).filter((l) => l.msg === 'LISTEN connection lost: reconnecting after backoff') as unknown as Array<{ attempt: number; delayMs: number }>;
+      logLines
+        .slice(mark)
+        .filter((l) => l.msg === 'LISTEN connection lost: reconnecting after backoff') as unknown as Array<{
+        attempt: number;
+        delayMs: number;
+      }>;
     try {
       await db.superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
       await until(() => retries().length >= 3, 'three reconnect attempts refused', 60_000);
-      const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
+      const [row] =
+        await db.sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
       const version = Number(row?.config_version);
       // Nobody is listening: that NOTIFY is lost. One more refused attempt later, the runner still has the old config.
       const n = retries().length;
@@ -227,7 +282,11 @@ describe('BotManager lifecycle', () => {
       expect(Number((await statusOf(db.sql, u.id)).config_version)).toBeLessThan(version);
 
       await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
-      await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === version, 'config applied after the reconnect', 60_000);
+      await until(
+        async () => Number((await statusOf(db.sql, u.id)).config_version) === version,
+        'config applied after the reconnect',
+        60_000,
+      );
       expect(pidOf(u.id)).toBe(pid);
     } finally {
       await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
@@ -245,46 +304,80 @@ describe('BotManager lifecycle', () => {
     const back = logLines.slice(mark).find((l) => l.msg === 'LISTEN connection re-established: full reconcile');
     expect(back?.attempts).toBe(tries.length);
     const after = await registryText();
-    expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBeGreaterThan(sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }));
-    expect(sample(after, 'polybot_notify_reconnects_total')).toBeGreaterThan(sample(before, 'polybot_notify_reconnects_total'));
+    expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBeGreaterThan(
+      sample(before, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }),
+    );
+    expect(sample(after, 'polybot_notify_reconnects_total')).toBeGreaterThan(
+      sample(before, 'polybot_notify_reconnects_total'),
+    );
     expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'periodic' })).toBe(0);
     // Listening again for real: a change now arrives by NOTIFY.
-    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id} returning config_version`;
-    await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version), 'a change after the reconnect applied');
-    expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBe(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }));
+    const [row] =
+      await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id} returning config_version`;
+    await until(
+      async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version),
+      'a change after the reconnect applied',
+    );
+    expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBe(
+      sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' }),
+    );
   });
 
   test('/metrics of a manager running 3 users: runners, restarts, reload latency, notify reconnects, reconcile duration, trades by mode', async () => {
     const pids = await Promise.all(users.map((u) => runningPid(u.id)));
     expect(new Set(pids).size).toBe(3);
     const ids = users.map((u) => u.id);
-    await until(async () => (await db.sql`select 1 from public.polybot_trades where user_id in ${db.sql(ids)} and mode = 'paper' limit 1`).length > 0, 'a paper trade', 90_000);
+    await until(
+      async () =>
+        (await db.sql`select 1 from public.polybot_trades where user_id in ${db.sql(ids)} and mode = 'paper' limit 1`)
+          .length > 0,
+      'a paper trade',
+      90_000,
+    );
     const u = users[2];
     if (!u) throw new Error('no user');
     const reloadsBefore = sample(await scrape(), 'polybot_reload_latency_seconds_count', { kind: 'config' });
-    const [row] = await db.sql`update public.polybot_user_config set min_profit_pct = 0.25 where user_id = ${u.id} returning config_version`;
-    await until(async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version), 'config edit acknowledged');
+    const [row] =
+      await db.sql`update public.polybot_user_config set min_profit_pct = 0.25 where user_id = ${u.id} returning config_version`;
+    await until(
+      async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version),
+      'config edit acknowledged',
+    );
 
     const text = await until(async () => {
       const t = await scrape();
-      return sample(t, 'polybot_runners_active') === 3 && sample(t, 'polybot_reload_latency_seconds_count', { kind: 'config' }) > reloadsBefore ? t : null;
+      return sample(t, 'polybot_runners_active') === 3 &&
+        sample(t, 'polybot_reload_latency_seconds_count', { kind: 'config' }) > reloadsBefore
+        ? t
+        : null;
     }, '/metrics showing 3 runners and the reload');
-    const [{ n: paperTrades } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where mode = 'paper'`;
+    const [{ n: paperTrades } = { n: 0 }] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from public.polybot_trades where mode = 'paper'`;
     expect(sample(text, 'polybot_runners_active')).toBe(mgr.manager.runners().length);
     // Restarts by reason: the kill -9, the silent runner, the changes of keys and plan (the memory budget's kills are
     // counted in stop-policy.test.ts).
-    for (const reason of ['crash', 'silent', 'change']) expect(sample(text, 'polybot_runner_restarts_total', { reason })).toBeGreaterThan(0);
+    for (const reason of ['crash', 'silent', 'change'])
+      expect(sample(text, 'polybot_runner_restarts_total', { reason })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_reload_latency_seconds_count', { kind: 'restart' })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_reload_latency_seconds_sum', { kind: 'config' })).toBeGreaterThan(0);
     expect(sample(text, 'polybot_notify_reconnects_total')).toBeGreaterThanOrEqual(2);
-    for (const scope of ['start', 'user', 'reconnect']) expect(sample(text, 'polybot_reconcile_duration_seconds_count', { scope })).toBeGreaterThan(0);
+    for (const scope of ['start', 'user', 'reconnect'])
+      expect(sample(text, 'polybot_reconcile_duration_seconds_count', { scope })).toBeGreaterThan(0);
     // Trades by mode: what this manager booked, all on paper (the counter is bumped after the booking commits).
     const paper = sample(text, 'polybot_trades_total', { mode: 'paper' });
     expect(paper).toBeGreaterThan(0);
     expect(paper).toBeLessThanOrEqual(paperTrades);
     expect(sample(text, 'polybot_trades_total', { mode: 'live' })).toBe(0);
     // The text is Prometheus' exposition format with HELP and TYPE for each of them.
-    for (const name of ['polybot_runners_active', 'polybot_runner_restarts_total', 'polybot_reload_latency_seconds', 'polybot_notify_reconnects_total', 'polybot_reconcile_duration_seconds', 'polybot_trades_total']) {
+    for (const name of [
+      'polybot_runners_active',
+      'polybot_runner_restarts_total',
+      'polybot_reload_latency_seconds',
+      'polybot_notify_reconnects_total',
+      'polybot_reconcile_duration_seconds',
+      'polybot_trades_total',
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} (gauge|counter|histogram)$`, 'm'));
     }
   });

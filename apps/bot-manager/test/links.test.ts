@@ -4,7 +4,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
-import { createTestDatabase, createUser, startBothVenuesSim, statusOf, until, venueUrlsOf, type TestDatabase, type VenueSim } from './harness.ts';
+import {
+  createTestDatabase,
+  createUser,
+  startBothVenuesSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type VenueSim,
+} from './harness.ts';
 
 // arb-rich link 1: Polymarket Fed 'No change' ≡ Kalshi KXFEDDECISION-26JUN-H0.
 const FED_NO_CHANGE = '0xde04b189b3f19eaccda02529a3ea67abfc46bff5c0c8fc42d8a2d0ed7b8f0d41';
@@ -27,12 +36,27 @@ afterAll(async () => {
 test('a link approved while the runner runs reaches it without a restart, and the runner then trades it', async () => {
   const u = await createUser(db, {
     profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000 },
-    config: { enable_polymarket: true, enable_kalshi: true, enable_single_platform_arb: false, enable_cross_platform_arb: true, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000 },
+    config: {
+      enable_polymarket: true,
+      enable_kalshi: true,
+      enable_single_platform_arb: false,
+      enable_cross_platform_arb: true,
+      max_open_positions: 50,
+      max_trade_size_usd: 250,
+      max_daily_loss_usd: 10_000,
+    },
   });
   await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json({ single_platform: true, cross_platform: true, overlapping_arb: false, news_arbitrage: false, copy_trading: false })} where id = ${u.id}`;
   running = await startBotManager({
-    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('m-links', 'warn'), logLevel: 'warn', managerId: 'm-links',
-    heartbeatMs: 200, statusWriteMs: 200, reconcileIntervalMs: 500, kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 },
+    databaseUrl: db.url,
+    venueUrls: venueUrlsOf(sim),
+    logger: createLogger('m-links', 'warn'),
+    logLevel: 'warn',
+    managerId: 'm-links',
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+    reconcileIntervalMs: 500,
+    kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 },
     ipcTap: (e) => {
       const msg = e.message as { type: string; links?: unknown[] };
       if (e.direction === 'to' && msg.type === 'links') linkMessages.push(msg.links?.length ?? 0);
@@ -53,11 +77,15 @@ test('a link approved while the runner runs reaches it without a restart, and th
     values ('equivalent', 'polymarket', ${FED_NO_CHANGE}, 'kalshi', ${H0}, 'approved', 'test', now())`;
   await until(() => linkMessages.length > 0, 'the links message sent to the runner', 30_000);
   expect(linkMessages[0]).toBe(1);
-  const rows = await until(async () => {
-    const r = await db.sql<{ platform: string; leg_group_id: string }[]>`
+  const rows = await until(
+    async () => {
+      const r = await db.sql<{ platform: string; leg_group_id: string }[]>`
       select platform, leg_group_id from public.polybot_trades where user_id = ${u.id} and strategy = 'cross_platform'`;
-    return r.length >= 2 ? r : null;
-  }, 'the cross-platform arbitrage on the new link', 90_000);
+      return r.length >= 2 ? r : null;
+    },
+    'the cross-platform arbitrage on the new link',
+    90_000,
+  );
   expect(rows.map((r) => r.platform).sort()).toEqual(['kalshi', 'polymarket']);
   // The same runner process did it: no restart.
   expect(m.manager.runners().find((r) => r.userId === u.id)?.pid).toBe(pid);

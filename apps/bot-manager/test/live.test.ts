@@ -10,8 +10,19 @@ import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 import {
-  createTestDatabase, createUser, makeKeys, saveKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf, walletKeys,
-  type TestDatabase, type TestKeys, type VenueSim,
+  createTestDatabase,
+  createUser,
+  makeKeys,
+  saveKeys,
+  startCountingProxy,
+  startSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  walletKeys,
+  type TestDatabase,
+  type TestKeys,
+  type VenueSim,
 } from './harness.ts';
 
 const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|data\/|balance-allowance)/;
@@ -25,7 +36,11 @@ const managers: RunningBotManager[] = [];
 beforeAll(async () => {
   [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   proxy = await startCountingProxy(sim.origin);
-  urls = { polymarketClob: proxy.origin, polymarketGamma: `${proxy.origin}/gamma`, polymarketWs: venueUrlsOf(sim).polymarketWs };
+  urls = {
+    polymarketClob: proxy.origin,
+    polymarketGamma: `${proxy.origin}/gamma`,
+    polymarketWs: venueUrlsOf(sim).polymarketWs,
+  };
 });
 afterAll(async () => {
   await Promise.allSettled(managers.map((m) => m.stop()));
@@ -33,7 +48,15 @@ afterAll(async () => {
 });
 
 async function manager(id: string): Promise<RunningBotManager> {
-  const m = await startBotManager({ databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id, heartbeatMs: 200, statusWriteMs: 200 });
+  const m = await startBotManager({
+    databaseUrl: db.url,
+    venueUrls: urls,
+    logger: createLogger(id, 'warn'),
+    logLevel: 'warn',
+    managerId: id,
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+  });
   managers.push(m);
   return m;
 }
@@ -41,25 +64,38 @@ async function manager(id: string): Promise<RunningBotManager> {
 const LIVE_PLAN = { live_trading_allowed: true, subscription_tier: 'pro' };
 
 async function liveUser(o: { dryRun: boolean; plan: boolean; keys: TestKeys }): Promise<string> {
-  const u = await createUser(db, { config: { dry_run: o.dryRun }, profile: o.plan ? LIVE_PLAN : { live_trading_allowed: false } });
+  const u = await createUser(db, {
+    config: { dry_run: o.dryRun },
+    profile: o.plan ? LIVE_PLAN : { live_trading_allowed: false },
+  });
   await saveKeys(db.sql, u.id, o.keys, false);
   return u.id;
 }
 
 const keysChecked = (ids: string[]): Promise<boolean> =>
-  until(async () => {
-    const rows = await db.sql`select 1 from public.polybot_user_secrets where user_id in ${db.sql(ids)} and validation_status = 'pending'`;
-    return rows.length === 0;
-  }, 'every key checked by the manager', 60_000);
+  until(
+    async () => {
+      const rows =
+        await db.sql`select 1 from public.polybot_user_secrets where user_id in ${db.sql(ids)} and validation_status = 'pending'`;
+      return rows.length === 0;
+    },
+    'every key checked by the manager',
+    60_000,
+  );
 
 const running = (id: string): Promise<{ mode: string; reason: string }> =>
-  until(async () => {
-    const s = await statusOf(db.sql, id);
-    const reason = (s.stats as { mode_reason?: string } | null)?.mode_reason;
-    return (s.state === 'running' || s.state === 'limit_reached') && reason ? { mode: String(s.mode), reason } : null;
-  }, `runner of ${id} running`, 90_000);
+  until(
+    async () => {
+      const s = await statusOf(db.sql, id);
+      const reason = (s.stats as { mode_reason?: string } | null)?.mode_reason;
+      return (s.state === 'running' || s.state === 'limit_reached') && reason ? { mode: String(s.mode), reason } : null;
+    },
+    `runner of ${id} running`,
+    90_000,
+  );
 
-const disable = (ids: string[]): Promise<unknown> => db.sql`update public.polybot_user_config set bot_enabled = false where user_id in ${db.sql(ids)}`;
+const disable = (ids: string[]): Promise<unknown> =>
+  db.sql`update public.polybot_user_config set bot_enabled = false where user_id in ${db.sql(ids)}`;
 
 test('any one of the three conditions missing → paper, paper trades only, and no private endpoint called by a runner', async () => {
   const dry = await liveUser({ dryRun: true, plan: true, keys: await walletKeys(sim) });
@@ -72,16 +108,30 @@ test('any one of the three conditions missing → paper, paper trades only, and 
   const from = proxy.requests.length;
   const keyStatus = await db.sql<{ user_id: string; validation_status: string }[]>`
     select user_id, validation_status from public.polybot_user_secrets where user_id in ${db.sql(ids)}`;
-  expect(Object.fromEntries(keyStatus.map((r) => [r.user_id, r.validation_status]))).toEqual({ [dry]: 'valid', [noPlan]: 'valid', [badKey]: 'invalid' });
+  expect(Object.fromEntries(keyStatus.map((r) => [r.user_id, r.validation_status]))).toEqual({
+    [dry]: 'valid',
+    [noPlan]: 'valid',
+    [badKey]: 'invalid',
+  });
 
   expect(await running(dry)).toEqual({ mode: 'paper', reason: 'dry run is on' });
-  expect(await running(noPlan)).toMatchObject({ mode: 'paper', reason: expect.stringMatching(/plan does not allow live trading/) as unknown });
-  expect(await running(badKey)).toMatchObject({ mode: 'paper', reason: expect.stringMatching(/no validated live Polymarket keys: the venue rejected them/) as unknown });
+  expect(await running(noPlan)).toMatchObject({
+    mode: 'paper',
+    reason: expect.stringMatching(/plan does not allow live trading/) as unknown,
+  });
+  expect(await running(badKey)).toMatchObject({
+    mode: 'paper',
+    reason: expect.stringMatching(/no validated live Polymarket keys: the venue rejected them/) as unknown,
+  });
   // Each of them trades arb-rich — on paper.
-  await until(async () => {
-    const rows = await db.sql`select distinct user_id from public.polybot_trades where user_id in ${db.sql(ids)}`;
-    return rows.length === ids.length;
-  }, 'paper trades of all three', 90_000);
+  await until(
+    async () => {
+      const rows = await db.sql`select distinct user_id from public.polybot_trades where user_id in ${db.sql(ids)}`;
+      return rows.length === ids.length;
+    },
+    'paper trades of all three',
+    90_000,
+  );
   const modes = await db.sql`select distinct mode from public.polybot_trades where user_id in ${db.sql(ids)}`;
   expect(modes.map((r) => r.mode)).toEqual(['paper']);
   expect(proxy.requests.slice(from).filter((r) => PRIVATE.test(r))).toEqual([]);
@@ -96,17 +146,35 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   const m = await manager('live');
   await keysChecked([id]);
   const from = proxy.requests.length;
-  expect(await running(id)).toMatchObject({ mode: 'live', reason: expect.stringMatching(/validated live keys/) as unknown });
+  expect(await running(id)).toMatchObject({
+    mode: 'live',
+    reason: expect.stringMatching(/validated live keys/) as unknown,
+  });
 
-  const rows = await until(async () => {
-    const r = await db.sql<{ venue_order_id: string | null; mode: string; status: string; filled_size: string; leg_group_id: string; strategy: string }[]>`
+  const rows = await until(
+    async () => {
+      const r = await db.sql<
+        {
+          venue_order_id: string | null;
+          mode: string;
+          status: string;
+          filled_size: string;
+          leg_group_id: string;
+          strategy: string;
+        }[]
+      >`
       select venue_order_id, mode, status, filled_size::text, leg_group_id, strategy from public.polybot_trades where user_id = ${id}`;
-    return r.length > 0 ? r : null;
-  }, 'a live trade booked', 90_000);
+      return r.length > 0 ? r : null;
+    },
+    'a live trade booked',
+    90_000,
+  );
   // Stop the bot (graceful: whatever is in flight is booked first), then compare what was booked with the venue.
   await disable([id]);
   await until(async () => (await statusOf(db.sql, id)).state === 'paused', 'runner stopped (paused)', 60_000);
-  const booked = await db.sql<{ venue_order_id: string | null; mode: string; filled_size: string; leg_group_id: string }[]>`
+  const booked = await db.sql<
+    { venue_order_id: string | null; mode: string; filled_size: string; leg_group_id: string }[]
+  >`
     select venue_order_id, mode, filled_size::text, leg_group_id from public.polybot_trades where user_id = ${id}`;
   expect(booked.length).toBeGreaterThanOrEqual(rows.length);
   expect(new Set(booked.map((r) => r.mode))).toEqual(new Set(['live']));
@@ -116,7 +184,11 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
 
   // What the venue has for this wallet (asked with the user's own credentials, directly): the same orders.
   const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${keys.privateKey}`, creds: { key: keys.apiKey, ...secret } });
+  const venue = await PolymarketTrading.connect({
+    clobUrl: venueUrlsOf(sim).polymarketClob,
+    privateKey: `0x${keys.privateKey}`,
+    creds: { key: keys.apiKey, ...secret },
+  });
   const fills = await venue.fills();
   const filledAtVenue = new Set(fills.map((f) => f.venueOrderId));
   const filledBooked = booked.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id);

@@ -11,22 +11,59 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 import { polymarketFactory } from '../../../packages/local-stack/src/venue-sim/server.ts';
-import { createTestDatabase, createUser, startCountingProxy, startVenueSim, statusOf, until, venueUrlsOf, type TestDatabase, type VenueSim } from './harness.ts';
+import {
+  createTestDatabase,
+  createUser,
+  startCountingProxy,
+  startVenueSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type VenueSim,
+} from './harness.ts';
 
 // Fed Decision in June? — '25 bps decrease' YES (asks from 0.025) and 'Fed emergency rate cut in 2025?' YES (from 0.05).
 const FED_25_DOWN_YES = '65193234666628291664907888364936366210889305490897648116746073820519263548476';
 const EMERGENCY_CUT_YES = '86651051340048717188016545368005905974650771288612142430184256026061526806964';
 
-const PRO_FEATURES = { single_platform: true, cross_platform: true, overlapping_arb: true, news_arbitrage: true, copy_trading: true };
+const PRO_FEATURES = {
+  single_platform: true,
+  cross_platform: true,
+  overlapping_arb: true,
+  news_arbitrage: true,
+  copy_trading: true,
+};
 const NO_NEWS_FEATURES = { ...PRO_FEATURES, news_arbitrage: false };
 // Arbitrage and copy trading off: every trade these users book is a news trade.
-const NEWS_ONLY = { enable_news_arbitrage: true, enable_copy_trading: false, enable_single_platform_arb: false, enable_cross_platform_arb: false, enable_overlapping_arb: false };
+const NEWS_ONLY = {
+  enable_news_arbitrage: true,
+  enable_copy_trading: false,
+  enable_single_platform_arb: false,
+  enable_cross_platform_arb: false,
+  enable_overlapping_arb: false,
+};
 
 const CUT_RULE = {
-  id: 'fed-cut', feed: 'fed', keywords: ['rate cut'], venue: 'polymarket', instrumentId: FED_25_DOWN_YES, side: 'yes',
-  maxPrice: 0.05, confidence: 0.4, maxSizeUsd: 20, windowMinutes: 60,
+  id: 'fed-cut',
+  feed: 'fed',
+  keywords: ['rate cut'],
+  venue: 'polymarket',
+  instrumentId: FED_25_DOWN_YES,
+  side: 'yes',
+  maxPrice: 0.05,
+  confidence: 0.4,
+  maxSizeUsd: 20,
+  windowMinutes: 60,
 };
-const MEETING_RULE = { ...CUT_RULE, id: 'fed-meeting', keywords: ['unscheduled meeting'], instrumentId: EMERGENCY_CUT_YES, maxPrice: 0.1, confidence: 0.3 };
+const MEETING_RULE = {
+  ...CUT_RULE,
+  id: 'fed-meeting',
+  keywords: ['unscheduled meeting'],
+  instrumentId: EMERGENCY_CUT_YES,
+  maxPrice: 0.1,
+  confidence: 0.3,
+};
 const RECESSION_RULE = { ...CUT_RULE, id: 'fed-recession', keywords: ['recession'] };
 const AP_RULE = { ...CUT_RULE, id: 'ap-rates', feed: 'ap', keywords: ['interest rates'] };
 
@@ -38,22 +75,44 @@ let m: RunningBotManager;
 const logLines: string[] = [];
 const users: Record<string, string> = {};
 
-async function newsUser(rules: object[], o: { features?: Record<string, boolean>; config?: Record<string, unknown> } = {}): Promise<string> {
+async function newsUser(
+  rules: object[],
+  o: { features?: Record<string, boolean>; config?: Record<string, unknown> } = {},
+): Promise<string> {
   const u = await createUser(db, {
     profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000 },
-    config: { ...NEWS_ONLY, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, advanced_config: db.sql.json({ newsRules: rules, followedWallets: [] } as never), ...o.config },
+    config: {
+      ...NEWS_ONLY,
+      max_open_positions: 50,
+      max_trade_size_usd: 250,
+      max_daily_loss_usd: 10_000,
+      advanced_config: db.sql.json({ newsRules: rules, followedWallets: [] } as never),
+      ...o.config,
+    },
   });
   await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(o.features ?? PRO_FEATURES)} where id = ${u.id}`;
   return u.id;
 }
 
-interface Row { instrument_id: string; size: number; price: number; fee: number; strategy: string; mode: string; status: string; leg_group_id: string; created_at: Date }
+interface Row {
+  instrument_id: string;
+  size: number;
+  price: number;
+  fee: number;
+  strategy: string;
+  mode: string;
+  status: string;
+  leg_group_id: string;
+  created_at: Date;
+}
 const newsTrades = (userId: string) => db.sql<Row[]>`
   select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
   from public.polybot_trades where user_id = ${userId} order by id`;
 const polls = (feed: string): number => proxy.requests.filter((r) => r === `GET /news/${feed}/rss.xml`).length;
 const tradesThisMonth = async (userId: string): Promise<number> =>
-  (await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`)[0]?.n ?? -1;
+  (
+    await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`
+  )[0]?.n ?? -1;
 const heartbeats = async (userId: string, n: number): Promise<void> => {
   for (let i = 0; i < n; i++) {
     const mark = String((await statusOf(db.sql, userId)).heartbeat_at);
@@ -62,7 +121,10 @@ const heartbeats = async (userId: string, n: number): Promise<void> => {
 };
 
 beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory], autoAdvance: false })]);
+  [db, sim] = await Promise.all([
+    createTestDatabase(),
+    startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory], autoAdvance: false }),
+  ]);
   proxy = await startCountingProxy(sim.origin);
   urls = venueUrlsOf(sim);
 }, 120_000);
@@ -79,18 +141,41 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
   users.toggleOff = await newsUser([CUT_RULE], { config: { enable_news_arbitrage: false } });
   users.noPlan = await newsUser([CUT_RULE], { features: NO_NEWS_FEATURES });
   users.ap = await newsUser([AP_RULE]);
-  const sink = new Writable({ write: (chunk: Buffer, _e, cb) => { logLines.push(...chunk.toString().split('\n').filter(Boolean)); cb(); } });
+  const sink = new Writable({
+    write: (chunk: Buffer, _e, cb) => {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      cb();
+    },
+  });
   m = await startBotManager({
-    databaseUrl: db.url, venueUrls: urls, logger: pino({ level: 'warn' }, sink), logLevel: 'warn', managerId: 'm-news',
-    heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100,
-    newsFeeds: { fed: `${proxy.origin}/news/fed/rss.xml`, ap: `${proxy.origin}/news/ap/rss.xml` }, newsPollIntervalMs: 300, newsMaxBackoffMs: 1200,
+    databaseUrl: db.url,
+    venueUrls: urls,
+    logger: pino({ level: 'warn' }, sink),
+    logLevel: 'warn',
+    managerId: 'm-news',
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+    crashBackoffBaseMs: 100,
+    newsFeeds: { fed: `${proxy.origin}/news/fed/rss.xml`, ap: `${proxy.origin}/news/ap/rss.xml` },
+    newsPollIntervalMs: 300,
+    newsMaxBackoffMs: 1200,
   });
 
-  const [cut] = await until(async () => {
-    const r = await newsTrades(users.cut ?? '');
-    return r.length >= 1 ? r : null;
-  }, 'the rate-cut rule’s trade', 120_000);
-  expect(cut).toMatchObject({ strategy: 'news', mode: 'paper', status: 'filled', instrument_id: FED_25_DOWN_YES, leg_group_id: 'news:fed-cut:fed-june-cut-signal' });
+  const [cut] = await until(
+    async () => {
+      const r = await newsTrades(users.cut ?? '');
+      return r.length >= 1 ? r : null;
+    },
+    'the rate-cut rule’s trade',
+    120_000,
+  );
+  expect(cut).toMatchObject({
+    strategy: 'news',
+    mode: 'paper',
+    status: 'filled',
+    instrument_id: FED_25_DOWN_YES,
+    leg_group_id: 'news:fed-cut:fed-june-cut-signal',
+  });
   expect(cut?.price).toBeLessThanOrEqual(CUT_RULE.maxPrice);
   // The rule's own budget (20 USD, fees included) bounds it, below the config's 250.
   expect((cut?.size ?? 0) * (cut?.price ?? 0) + (cut?.fee ?? 0)).toBeLessThanOrEqual(20 + 1e-6);
@@ -107,11 +192,20 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
   // Scenario time reaches 20 s: the unscheduled-meeting item is published now, and only now.
   const publishedAt = new Date();
   sim.advance(20_000);
-  const [meeting] = await until(async () => {
-    const r = await newsTrades(users.meeting ?? '');
-    return r.length >= 1 ? r : null;
-  }, 'the meeting rule’s trade', 60_000);
-  expect(meeting).toMatchObject({ strategy: 'news', status: 'filled', instrument_id: EMERGENCY_CUT_YES, leg_group_id: 'news:fed-meeting:fed-unscheduled-meeting' });
+  const [meeting] = await until(
+    async () => {
+      const r = await newsTrades(users.meeting ?? '');
+      return r.length >= 1 ? r : null;
+    },
+    'the meeting rule’s trade',
+    60_000,
+  );
+  expect(meeting).toMatchObject({
+    strategy: 'news',
+    status: 'filled',
+    instrument_id: EMERGENCY_CUT_YES,
+    leg_group_id: 'news:fed-meeting:fed-unscheduled-meeting',
+  });
   expect(meeting?.price).toBeLessThanOrEqual(MEETING_RULE.maxPrice);
   expect(meeting?.created_at.getTime()).toBeGreaterThanOrEqual(publishedAt.getTime());
   // The second item does not say 'rate cut': the first rule has still acted once.
@@ -129,7 +223,10 @@ test('a restarted runner is handed the same items again and books no second trad
   await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.cut ?? ''}`;
   await until(() => m.manager.runners().some((r) => r.userId === users.cut && r.pid !== before), 'a new runner');
   // The replay reached the new runner (both fed items are inside its 60-minute window)...
-  await until(() => (m.newsFeed?.stats().delivered ?? 0) >= delivered + 2, 'the recent items replayed to the new runner');
+  await until(
+    () => (m.newsFeed?.stats().delivered ?? 0) >= delivered + 2,
+    'the recent items replayed to the new runner',
+  );
   await heartbeats(users.cut ?? '', 5);
   // ...and it acted on none of them again.
   expect(await newsTrades(users.cut ?? '')).toHaveLength(1);
@@ -145,19 +242,26 @@ test('three users with rules on one feed → one poll stream for it (as many pol
   await until(() => polls('ap') >= a0 + 10, 'ten more polls of the ap feed', 60_000);
   const [f1, a1] = [polls('fed'), polls('ap')];
   // Each feed has its own loop on the same beat: per-reader polling would show three times as many for 'fed'.
-  expect(Math.abs((f1 - f0) - (a1 - a0))).toBeLessThanOrEqual(2);
-  const health = (await (await fetch(`http://127.0.0.1:${m.httpPort}/healthz`)).json()) as { news: { feeds: Record<string, { items: number; subscribers: number }> } };
+  expect(Math.abs(f1 - f0 - (a1 - a0))).toBeLessThanOrEqual(2);
+  const health = (await (await fetch(`http://127.0.0.1:${m.httpPort}/healthz`)).json()) as {
+    news: { feeds: Record<string, { items: number; subscribers: number }> };
+  };
   expect(health.news.feeds.fed).toMatchObject({ items: 2, subscribers: 3 });
   expect(health.news.feeds.ap).toMatchObject({ items: 1, subscribers: 1 });
 }, 120_000);
 
 test('a feed answering 500 is logged, counted and retried with backoff; the other feed and the bots keep working, and it recovers', async () => {
-  const fail = await fetch(`${sim.origin}/_sim/news/fail`, { method: 'POST', body: JSON.stringify({ feed: 'ap', status: 500 }) });
+  const fail = await fetch(`${sim.origin}/_sim/news/fail`, {
+    method: 'POST',
+    body: JSON.stringify({ feed: 'ap', status: 500 }),
+  });
   expect(fail.status).toBe(200);
   await until(() => (m.newsFeed?.stats().feeds.ap?.errors ?? 0) >= 3, 'three failed polls of ap', 60_000);
   const failing = m.newsFeed?.stats().feeds.ap;
   expect(failing).toMatchObject({ failing: true, lastError: 'HTTP 500' });
-  const logged = logLines.map((l) => JSON.parse(l) as { msg: string; feed?: string; err?: string }).filter((l) => l.msg === 'news feed poll failed');
+  const logged = logLines
+    .map((l) => JSON.parse(l) as { msg: string; feed?: string; err?: string })
+    .filter((l) => l.msg === 'news feed poll failed');
   expect(logged.length).toBeGreaterThanOrEqual(3);
   expect(logged.every((l) => l.feed === 'ap' && l.err === 'HTTP 500')).toBe(true);
   const metrics = await (await fetch(`http://127.0.0.1:${m.httpPort}/metrics`)).text();
@@ -185,13 +289,23 @@ test('a rule the runner cannot act on is listed in the status with its reason; f
   const bad = { ...RECESSION_RULE, id: 'fed-unlisted', instrumentId: '98765432109876543210' };
   const userId = await newsUser([good, bad]);
   const ignoredOf = async (): Promise<unknown> =>
-    (await db.sql<{ ignored: unknown }[]>`select stats->'ignored_news_rules' as ignored from public.polybot_bot_status where user_id = ${userId}`)[0]?.ignored;
+    (
+      await db.sql<
+        { ignored: unknown }[]
+      >`select stats->'ignored_news_rules' as ignored from public.polybot_bot_status where user_id = ${userId}`
+    )[0]?.ignored;
 
-  const listed = await until(async () => {
-    const v = await ignoredOf();
-    return Array.isArray(v) ? v : null;
-  }, 'ignored news rules in the status', 60_000);
-  expect(listed).toEqual([{ rule_id: 'fed-unlisted', reason: 'instrument 987654321098… is not a listed Polymarket market' }]);
+  const listed = await until(
+    async () => {
+      const v = await ignoredOf();
+      return Array.isArray(v) ? v : null;
+    },
+    'ignored news rules in the status',
+    60_000,
+  );
+  expect(listed).toEqual([
+    { rule_id: 'fed-unlisted', reason: 'instrument 987654321098… is not a listed Polymarket market' },
+  ]);
   const pid = m.manager.runners().find((r) => r.userId === userId)?.pid;
   expect(pid).toBeGreaterThan(0);
 
@@ -200,11 +314,15 @@ test('a rule the runner cannot act on is listed in the status with its reason; f
     update public.polybot_user_config set advanced_config = ${db.sql.json({ newsRules: [good, fixed], followedWallets: [] } as never)}
     where user_id = ${userId} returning config_version`;
   const version = Number(row?.config_version);
-  await until(async () => {
-    const s = await statusOf(db.sql, userId);
-    const v = await ignoredOf();
-    return Number(s.config_version) === version && Array.isArray(v) && v.length === 0;
-  }, 'the ignored list emptied by the new config', 60_000);
+  await until(
+    async () => {
+      const s = await statusOf(db.sql, userId);
+      const v = await ignoredOf();
+      return Number(s.config_version) === version && Array.isArray(v) && v.length === 0;
+    },
+    'the ignored list emptied by the new config',
+    60_000,
+  );
   // Applied in place: the same runner, no restart.
   expect(m.manager.runners().find((r) => r.userId === userId)?.pid).toBe(pid);
   expect(Number((await statusOf(db.sql, userId)).pid)).toBe(pid);

@@ -8,8 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { PolymarketTrading } from '@polybot/venues';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
-  alive, childrenOf, createTestDatabase, createUser, saveKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf, walletKeys,
-  type CountingProxy, type TestDatabase, type TestKeys, type VenueSim,
+  alive,
+  childrenOf,
+  createTestDatabase,
+  createUser,
+  saveKeys,
+  startCountingProxy,
+  startSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  walletKeys,
+  type CountingProxy,
+  type TestDatabase,
+  type TestKeys,
+  type VenueSim,
 } from './harness.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -31,8 +44,14 @@ let planted = 0;
 /** A fresh arbitrage at the venue: Up and Down asks below the scenario's, Up cheaper each time (a new opportunity). */
 async function plantArb(): Promise<void> {
   planted++;
-  for (const [tokenId, price] of [[BTC_UP, 0.4 - 0.01 * planted], [BTC_DOWN, 0.45]] as const) {
-    const res = await fetch(`${sim.origin}/_sim/polymarket/set-level`, { method: 'POST', body: JSON.stringify({ tokenId, side: 'ask', price, size: 30 }) });
+  for (const [tokenId, price] of [
+    [BTC_UP, 0.4 - 0.01 * planted],
+    [BTC_DOWN, 0.45],
+  ] as const) {
+    const res = await fetch(`${sim.origin}/_sim/polymarket/set-level`, {
+      method: 'POST',
+      body: JSON.stringify({ tokenId, side: 'ask', price, size: 30 }),
+    });
     expect(res.status).toBe(200);
   }
 }
@@ -40,7 +59,13 @@ async function plantArb(): Promise<void> {
 async function tradeUntil(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 20; i++) {
     await plantArb();
-    if (await until(cond, what, 5000).then(() => true, () => false)) return;
+    if (
+      await until(cond, what, 5000).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
   }
   await until(cond, what, 1);
 }
@@ -50,9 +75,16 @@ function startManagerProcess(): { proc: ChildProcess; output: () => string; exit
   let out = '';
   const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: {
-      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: db.url, POLYMARKET_CLOB_URL: proxy.origin, POLYMARKET_GAMMA_URL: urls.polymarketGamma,
-      POLYMARKET_WS_URL: urls.polymarketWs, BOT_MANAGER_HTTP_PORT: '0', HEARTBEAT_MS: '200', STATUS_WRITE_MS: '200', LOG_LEVEL: 'debug',
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: db.url,
+      POLYMARKET_CLOB_URL: proxy.origin,
+      POLYMARKET_GAMMA_URL: urls.polymarketGamma,
+      POLYMARKET_WS_URL: urls.polymarketWs,
+      BOT_MANAGER_HTTP_PORT: '0',
+      HEARTBEAT_MS: '200',
+      STATUS_WRITE_MS: '200',
+      LOG_LEVEL: 'debug',
       // Generous: the order held in flight is released only once the runner has been told to stop (slow machines).
       STOP_GRACE_MS: '20000',
     },
@@ -77,13 +109,20 @@ const runnersOf = (mpid: number): number[] =>
 
 /** Every JSON log line of the output (the runners' included), parsed. */
 const logLines = (output: string): Array<Record<string, unknown>> =>
-  output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const runningAll = async (): Promise<void> => {
-  await until(async () => {
-    for (const u of everyone()) if ((await statusOf(db.sql, u.id)).state !== 'running') return false;
-    return true;
-  }, 'all runners running', 90_000);
+  await until(
+    async () => {
+      for (const u of everyone()) if ((await statusOf(db.sql, u.id)).state !== 'running') return false;
+      return true;
+    },
+    'all runners running',
+    90_000,
+  );
 };
 
 beforeAll(async () => {
@@ -114,16 +153,28 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   await runningAll();
   expect((await statusOf(db.sql, live.id)).mode).toBe('live');
   // Let them trade a little so execution and booking paths log too.
-  await until(async () => (await db.sql`select count(*)::int as n from public.polybot_trades where mode = 'paper'`)[0]?.n > 0, 'some paper trades');
+  await until(
+    async () => (await db.sql`select count(*)::int as n from public.polybot_trades where mode = 'paper'`)[0]?.n > 0,
+    'some paper trades',
+  );
 
   // The venue rejects the live runner's next two orders: the rejection path (error from the venue, booked as
   // 'rejected') runs with the user's live credentials in hand, and must not spill them either.
   const fail = await fetch(`${sim.origin}/_sim/polymarket/fail-next`, {
-    method: 'POST', body: JSON.stringify({ method: 'POST', path: '/order', status: 400, when: 'before', count: 2 }),
+    method: 'POST',
+    body: JSON.stringify({ method: 'POST', path: '/order', status: 400, when: 'before', count: 2 }),
   });
   expect(fail.status).toBe(200);
-  await tradeUntil(() => proxy.responses.filter((r) => r === 'POST /order 400').length >= 2, 'two live orders rejected by the venue');
-  await until(async () => (await db.sql`select 1 from public.polybot_trades where user_id = ${live.id} and status = 'rejected'`).length > 0, 'a rejected live order booked', 60_000);
+  await tradeUntil(
+    () => proxy.responses.filter((r) => r === 'POST /order 400').length >= 2,
+    'two live orders rejected by the venue',
+  );
+  await until(
+    async () =>
+      (await db.sql`select 1 from public.polybot_trades where user_id = ${live.id} and status = 'rejected'`).length > 0,
+    'a rejected live order booked',
+    60_000,
+  );
 
   const runners = runnersOf(mpid);
   expect(runners.length).toBe(4);
@@ -154,8 +205,12 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   await tradeUntil(() => proxy.held.length > 0, 'a live order in flight');
   m.proc.kill('SIGTERM');
   await until(
-    () => logLines(m.output()).some((l) => l.userId === live.id && l.msg === 'stop requested: finishing the decision in flight'),
-    'the live runner told to stop while its order is in flight', 60_000,
+    () =>
+      logLines(m.output()).some(
+        (l) => l.userId === live.id && l.msg === 'stop requested: finishing the decision in flight',
+      ),
+    'the live runner told to stop while its order is in flight',
+    60_000,
   );
   // The venue answers only now; the runner must book what it sent before it exits.
   proxy.release();
@@ -166,7 +221,8 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   expect(output).toContain('runner started');
   for (const marker of markers) expect(output).not.toContain(marker);
   // Every line a runner wrote names its user.
-  for (const line of output.split('\n').filter((l) => l.includes('"polybot-runner"'))) expect(line).toMatch(/"userId":"[0-9a-f-]{36}"/);
+  for (const line of output.split('\n').filter((l) => l.includes('"polybot-runner"')))
+    expect(line).toMatch(/"userId":"[0-9a-f-]{36}"/);
 
   // Nothing half-booked. Each instrument's open position equals what its booked trades add up to ...
   const mismatches = await db.sql`
@@ -191,9 +247,15 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   expect(new Set(liveRows.map((r) => r.mode))).toEqual(new Set(['live']));
   // What the venue filled for this wallet (asked with the user's own credentials, directly) is what was booked filled.
   const secret = JSON.parse(live.keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({ clobUrl: venueUrlsOf(sim).polymarketClob, privateKey: `0x${live.keys.privateKey}`, creds: { key: live.keys.apiKey, ...secret } });
+  const venue = await PolymarketTrading.connect({
+    clobUrl: venueUrlsOf(sim).polymarketClob,
+    privateKey: `0x${live.keys.privateKey}`,
+    creds: { key: live.keys.apiKey, ...secret },
+  });
   const filledAtVenue = new Set((await venue.fills()).map((f) => f.venueOrderId));
-  expect(new Set(liveRows.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id))).toEqual(filledAtVenue);
+  expect(new Set(liveRows.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id))).toEqual(
+    filledAtVenue,
+  );
   for (const u of everyone()) expect((await statusOf(db.sql, u.id)).state).toBe('stopped');
 });
 

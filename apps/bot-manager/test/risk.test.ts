@@ -7,8 +7,17 @@ import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 import {
-  createTestDatabase, createUser, saveKeys, makeKeys, startCountingProxy, startSim, statusOf, until, venueUrlsOf,
-  type TestDatabase, type VenueSim,
+  createTestDatabase,
+  createUser,
+  saveKeys,
+  makeKeys,
+  startCountingProxy,
+  startSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type VenueSim,
 } from './harness.ts';
 
 let db: TestDatabase;
@@ -22,18 +31,34 @@ const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|dat
 
 async function manager(id: string): Promise<RunningBotManager> {
   const m = await startBotManager({
-    databaseUrl: db.url, venueUrls: urls, logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id,
-    heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100,
+    databaseUrl: db.url,
+    venueUrls: urls,
+    logger: createLogger(id, 'warn'),
+    logLevel: 'warn',
+    managerId: id,
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+    crashBackoffBaseMs: 100,
     ipcTap: (e) => {
-      const msg = e.message as { type: string; stats?: { state: string; opportunitiesSeen: number; tradesPlaced: number } };
-      if (msg.type === 'heartbeat' && msg.stats) heartbeats.push({ pid: e.pid, state: msg.stats.state, seen: msg.stats.opportunitiesSeen, placed: msg.stats.tradesPlaced });
+      const msg = e.message as {
+        type: string;
+        stats?: { state: string; opportunitiesSeen: number; tradesPlaced: number };
+      };
+      if (msg.type === 'heartbeat' && msg.stats)
+        heartbeats.push({
+          pid: e.pid,
+          state: msg.stats.state,
+          seen: msg.stats.opportunitiesSeen,
+          placed: msg.stats.tradesPlaced,
+        });
     },
   });
   managers.push(m);
   return m;
 }
 
-const disable = (userId: string): Promise<unknown> => db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
+const disable = (userId: string): Promise<unknown> =>
+  db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
 
 beforeAll(async () => {
   [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
@@ -51,15 +76,32 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   const u = await createUser(db, { config: { max_daily_loss_usd: 1 } });
   await manager('m1');
   // The manager checks the keys with the venue (its private calls) before it forks the runner; the runner's come after.
-  await until(async () => (await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u.id} and validation_status <> 'pending'`).length > 0, 'keys checked');
+  await until(
+    async () =>
+      (
+        await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u.id} and validation_status <> 'pending'`
+      ).length > 0,
+    'keys checked',
+  );
   const runnerRequestsFrom = proxy.requests.length;
-  await until(async () => (await db.sql`select 1 from public.polybot_positions where user_id = ${u.id} and status = 'open'`).length > 0, 'a position');
+  await until(
+    async () =>
+      (await db.sql`select 1 from public.polybot_positions where user_id = ${u.id} and status = 'open'`).length > 0,
+    'a position',
+  );
   // Take away the bids of everything held: marked to market, the positions are now worth nothing.
-  const held = await db.sql<{ instrument_id: string }[]>`select instrument_id from public.polybot_positions where user_id = ${u.id}`;
+  const held = await db.sql<
+    { instrument_id: string }[]
+  >`select instrument_id from public.polybot_positions where user_id = ${u.id}`;
   for (const { instrument_id } of held) {
-    const book = (await (await fetch(`${sim.origin}/book?token_id=${instrument_id}`)).json()) as { bids: Array<{ price: string }> };
+    const book = (await (await fetch(`${sim.origin}/book?token_id=${instrument_id}`)).json()) as {
+      bids: Array<{ price: string }>;
+    };
     for (const b of book.bids) {
-      await fetch(`${sim.origin}/_sim/polymarket/set-level`, { method: 'POST', body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: Number(b.price), size: 0 }) });
+      await fetch(`${sim.origin}/_sim/polymarket/set-level`, {
+        method: 'POST',
+        body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: Number(b.price), size: 0 }),
+      });
     }
   }
   const s = await until(async () => {
@@ -70,11 +112,15 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   const haltedUntil = new Date(String(s.trading_halted_until));
   expect(haltedUntil.getUTCHours()).toBe(0);
   expect(haltedUntil.getTime()).toBeGreaterThan(Date.now());
-  const [{ n: before } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
+  const [{ n: before } = { n: 0 }] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
   // Arbitrage keeps appearing on arb-rich (new books every tick); a halted runner must not act on any of it.
   const seenAtHalt = heartbeats.length;
   await until(() => heartbeats.length > seenAtHalt + 20, 'more heartbeats while halted');
-  const [{ n: after } = { n: 0 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
+  const [{ n: after } = { n: 0 }] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
   expect(after).toBe(before);
   expect(proxy.requests.slice(runnerRequestsFrom).filter((r) => PRIVATE.test(r))).toEqual([]);
   expect(proxy.requests.length).toBeGreaterThan(0);
@@ -97,12 +143,20 @@ test('monthly limit, per order: one trade left and only multi-leg baskets → no
   const refused = (pid: number): boolean =>
     heartbeats.some((h) => h.pid === pid && h.seen >= 1 && h.state === 'limit_reached');
   // Both runners have met arbitrage, asked for its reservations, been refused, and kept running.
-  const pids = await until(() => {
-    const ps = currentPids();
-    return ps && ps.every((pid) => refused(pid)) ? ps : null;
-  }, 'both runners refused', 90_000);
+  const pids = await until(
+    () => {
+      const ps = currentPids();
+      return ps && ps.every((pid) => refused(pid)) ? ps : null;
+    },
+    'both runners refused',
+    90_000,
+  );
   const mark = heartbeats.length;
-  await until(() => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10), 'both runners settled', 90_000);
+  await until(
+    () => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10),
+    'both runners settled',
+    90_000,
+  );
   expect(currentPids()).toEqual(pids);
   expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   // Nothing reserved and nothing leaked: the one slot left is still there.
@@ -114,10 +168,14 @@ test('monthly limit, per order: one trade left and only multi-leg baskets → no
 
 test('monthly limit already reached → no order, and the status says why', async () => {
   const u = await createUser(db, { profile: { monthly_trade_limit: 3, trades_this_month: 3 } });
-  const s = await until(async () => {
-    const st = await statusOf(db.sql, u.id);
-    return st.state === 'limit_reached' ? st : null;
-  }, 'limit_reached in status', 90_000);
+  const s = await until(
+    async () => {
+      const st = await statusOf(db.sql, u.id);
+      return st.state === 'limit_reached' ? st : null;
+    },
+    'limit_reached in status',
+    90_000,
+  );
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   await disable(u.id);
@@ -135,13 +193,26 @@ test('live trading only with all three: dry_run off, validated live keys, a plan
   const dry = await mk({ dryRun: true, plan: true, validated: true });
   const noPlan = await mk({ dryRun: false, plan: false, validated: true });
   const noValid = await mk({ dryRun: false, plan: true, validated: false });
-  const modeOf = (id: string) => until(async () => {
-    const s = await statusOf(db.sql, id);
-    return s.state === 'running' || s.state === 'limit_reached' ? { mode: String(s.mode), reason: String((s.stats as { mode_reason?: string }).mode_reason) } : null;
-  }, `status of ${id}`, 90_000);
+  const modeOf = (id: string) =>
+    until(
+      async () => {
+        const s = await statusOf(db.sql, id);
+        return s.state === 'running' || s.state === 'limit_reached'
+          ? { mode: String(s.mode), reason: String((s.stats as { mode_reason?: string }).mode_reason) }
+          : null;
+      },
+      `status of ${id}`,
+      90_000,
+    );
   expect(await modeOf(all)).toMatchObject({ mode: 'live' });
   expect(await modeOf(dry)).toEqual({ mode: 'paper', reason: 'dry run is on' });
-  expect(await modeOf(noPlan)).toMatchObject({ mode: 'paper', reason: expect.stringMatching(/plan does not allow live/) as unknown });
+  expect(await modeOf(noPlan)).toMatchObject({
+    mode: 'paper',
+    reason: expect.stringMatching(/plan does not allow live/) as unknown,
+  });
   // Its keys (API credentials the venue never issued) were rejected when the manager checked them.
-  expect(await modeOf(noValid)).toMatchObject({ mode: 'paper', reason: expect.stringMatching(/^no validated live Polymarket keys/) as unknown });
+  expect(await modeOf(noValid)).toMatchObject({
+    mode: 'paper',
+    reason: expect.stringMatching(/^no validated live Polymarket keys/) as unknown,
+  });
 });

@@ -12,7 +12,8 @@ function staticClosure(dir: string, file: string, seen = new Set<string>()): Set
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(join(dir, file), 'utf8');
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"/g)) if (m[1]) staticClosure(dir, m[1], seen);
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*"\.\/([^"]+)"/g))
+    if (m[1]) staticClosure(dir, m[1], seen);
   for (const m of text.matchAll(/(?:^|\n)import\s*"\.\/([^"]+)"/g)) if (m[1]) staticClosure(dir, m[1], seen);
   return seen;
 }
@@ -41,7 +42,10 @@ test('unchanged sources → the same build is reused', async () => {
   const a = await runnerBundle();
   const b = await runnerBundle();
   expect(b).toBe(a);
-  const manifest = JSON.parse(readFileSync(join(BUNDLE_ROOT, 'current.json'), 'utf8')) as { hash: string; inputs: string[] };
+  const manifest = JSON.parse(readFileSync(join(BUNDLE_ROOT, 'current.json'), 'utf8')) as {
+    hash: string;
+    inputs: string[];
+  };
   expect(a).toBe(join(BUNDLE_ROOT, manifest.hash, 'main.mjs'));
   expect(manifest.inputs).toContain('src/runner/main.ts');
 });

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
-import { createTestDatabase, createUser, startSim, statusOf, until, venueUrlsOf, type TestDatabase, type VenueSim } from './harness.ts';
+import {
+  createTestDatabase,
+  createUser,
+  startSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type VenueSim,
+} from './harness.ts';
 
 let db: TestDatabase;
 let sim: VenueSim;
@@ -17,13 +26,21 @@ afterAll(async () => {
 
 test('a demo user on arb-rich paper-trades and a trade row appears', async () => {
   const u = await createUser(db);
-  mgr = await startBotManager({ databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger('t', 'info'), heartbeatMs: 200, statusWriteMs: 200 });
+  mgr = await startBotManager({
+    databaseUrl: db.url,
+    venueUrls: venueUrlsOf(sim),
+    logger: createLogger('t', 'info'),
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+  });
   const running = await until(async () => {
     const s = await statusOf(db.sql, u.id);
     return s.state === 'running' ? s : null;
   }, 'running');
   // The heartbeat names the plan the runner was started with (the dashboard compares it with the profile's).
-  const [profile] = await db.sql<{ tier: string; limit: number }[]>`select subscription_tier as tier, monthly_trade_limit as limit from public.polybot_user_profiles where id = ${u.id}`;
+  const [profile] = await db.sql<
+    { tier: string; limit: number }[]
+  >`select subscription_tier as tier, monthly_trade_limit as limit from public.polybot_user_profiles where id = ${u.id}`;
   expect(running.stats).toMatchObject({ plan_tier: profile?.tier, plan_monthly_trade_limit: profile?.limit });
   const rows = await until(async () => {
     const r = await db.sql`select * from public.polybot_trades where user_id = ${u.id}`;

@@ -74,7 +74,8 @@ describe('BotManager stop policy', () => {
     const bad = { followedWallets: [{ address: 'not-a-wallet', scale: 1, maxPerTradeUsd: 10 }] };
     const version = await db.sql.begin(async (tx) => {
       await tx`set local role service_role`;
-      const [row] = await tx`update public.polybot_user_config set advanced_config = ${tx.json(bad)} where user_id = ${u.id} returning config_version`;
+      const [row] =
+        await tx`update public.polybot_user_config set advanced_config = ${tx.json(bad)} where user_id = ${u.id} returning config_version`;
       return Number(row?.config_version);
     });
     await until(() => !alive(pid), 'runner on the invalid config stopped');
@@ -83,7 +84,11 @@ describe('BotManager stop policy', () => {
       return st.state === 'error' ? st : null;
     }, 'status error');
     expect(s.pid).toBeNull();
-    expect(String(s.last_error)).toMatch(new RegExp(`^invalid configuration \\(version ${version}\\).*advanced_config\\.followedWallets\\.0\\.address: wallet must be a 0x-prefixed`));
+    expect(String(s.last_error)).toMatch(
+      new RegExp(
+        `^invalid configuration \\(version ${version}\\).*advanced_config\\.followedWallets\\.0\\.address: wallet must be a 0x-prefixed`,
+      ),
+    );
     expect(pidOf(u.id)).toBeUndefined();
     // Contained: the other users' runners never noticed.
     expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
@@ -104,7 +109,9 @@ describe('BotManager stop policy', () => {
       const st = await statusOf(db.sql, idle.id);
       return st.state === 'error' ? st : null;
     }, 'never-started bot in error');
-    expect(String(idleStatus.last_error)).toMatch(/invalid configuration.*advanced_config: Unrecognized key.*followedWalets/);
+    expect(String(idleStatus.last_error)).toMatch(
+      /invalid configuration.*advanced_config: Unrecognized key.*followedWalets/,
+    );
     expect(tapped.slice(mark).some((t) => t.userId === idle.id)).toBe(false);
     expect(pidOf(idle.id)).toBeUndefined();
     await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${idle.id}`;
@@ -122,14 +129,24 @@ describe('BotManager stop policy', () => {
     const before = await Promise.all(users.map((u) => runningPid(u.id)));
     const kills = sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' });
     await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${hog.id}`;
-    const s = await until(async () => {
-      const st = await statusOf(db.sql, hog.id);
-      return st.state === 'error' ? st : null;
-    }, 'the over-budget bot in error', 90_000);
-    expect(String(s.last_error)).toMatch(/3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/);
+    const s = await until(
+      async () => {
+        const st = await statusOf(db.sql, hog.id);
+        return st.state === 'error' ? st : null;
+      },
+      'the over-budget bot in error',
+      90_000,
+    );
+    expect(String(s.last_error)).toMatch(
+      /3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/,
+    );
     // Each breach was a kill of its own (three forks of this user, each killed by the manager).
-    expect(sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' })).toBeGreaterThanOrEqual(kills + 3);
-    expect(logLines.filter((l) => l.msg === 'runner over its memory budget: killing it' && l.userId === hog.id).length).toBeGreaterThanOrEqual(3);
+    expect(sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' })).toBeGreaterThanOrEqual(
+      kills + 3,
+    );
+    expect(
+      logLines.filter((l) => l.msg === 'runner over its memory budget: killing it' && l.userId === hog.id).length,
+    ).toBeGreaterThanOrEqual(3);
     expect(pidOf(hog.id)).toBeUndefined();
     // The runners on the default budget kept running, same processes.
     expect(users.map((u) => pidOf(u.id))).toEqual(before);

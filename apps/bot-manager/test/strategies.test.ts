@@ -8,8 +8,16 @@ import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { RecentOpportunitySchema } from '../src/shared/ipc.ts';
 import {
-  approveScenarioLinks, createTestDatabase, createUser, registerKalshiKey, startBothVenuesSim, statusOf, until, venueUrlsOf,
-  type TestDatabase, type VenueSim,
+  approveScenarioLinks,
+  createTestDatabase,
+  createUser,
+  registerKalshiKey,
+  startBothVenuesSim,
+  statusOf,
+  until,
+  venueUrlsOf,
+  type TestDatabase,
+  type VenueSim,
 } from './harness.ts';
 
 // arb-rich link 1: Polymarket Fed 'No change' ≡ Kalshi KXFEDDECISION-26JUN-H0 (cross-platform: Polymarket NO + Kalshi YES).
@@ -21,11 +29,27 @@ let sim: VenueSim;
 const managers: RunningBotManager[] = [];
 let pollingManager: RunningBotManager | null = null;
 
-const FEATURES_ALL_ARB = { single_platform: true, cross_platform: true, overlapping_arb: false, news_arbitrage: false, copy_trading: false };
+const FEATURES_ALL_ARB = {
+  single_platform: true,
+  cross_platform: true,
+  overlapping_arb: false,
+  news_arbitrage: false,
+  copy_trading: false,
+};
 const FEATURES_NO_CROSS = { ...FEATURES_ALL_ARB, cross_platform: false };
-const ENABLE_BOTH = { enable_polymarket: true, enable_kalshi: true, enable_single_platform_arb: true, enable_cross_platform_arb: true, min_profit_pct: 0.1 };
+const ENABLE_BOTH = {
+  enable_polymarket: true,
+  enable_kalshi: true,
+  enable_single_platform_arb: true,
+  enable_cross_platform_arb: true,
+  min_profit_pct: 0.1,
+};
 
-async function userWith(features: Record<string, boolean>, profile: Record<string, unknown> = {}, config: Record<string, unknown> = {}): Promise<string> {
+async function userWith(
+  features: Record<string, boolean>,
+  profile: Record<string, unknown> = {},
+  config: Record<string, unknown> = {},
+): Promise<string> {
   // Profile limits first (the config's own caps are checked against them), then the features the plan grants.
   // Paper baskets marked at the best bid show a loss on paper; the daily-loss halt has its own test (risk.test.ts).
   const u = await createUser(db, {
@@ -39,8 +63,14 @@ async function userWith(features: Record<string, boolean>, profile: Record<strin
 async function manager(id: string, kalshi: 'stream' | 'poll'): Promise<RunningBotManager> {
   const key = kalshi === 'stream' ? await registerKalshiKey(sim) : null;
   const m = await startBotManager({
-    databaseUrl: db.url, venueUrls: venueUrlsOf(sim), logger: createLogger(id, 'warn'), logLevel: 'warn', managerId: id,
-    heartbeatMs: 200, statusWriteMs: 200, crashBackoffBaseMs: 100,
+    databaseUrl: db.url,
+    venueUrls: venueUrlsOf(sim),
+    logger: createLogger(id, 'warn'),
+    logLevel: 'warn',
+    managerId: id,
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+    crashBackoffBaseMs: 100,
     kalshiMarketData: key ? { credentials: key } : { pollIntervalMs: 200, readsPerSecond: 500 },
   });
   managers.push(m);
@@ -50,7 +80,8 @@ async function manager(id: string, kalshi: 'stream' | 'poll'): Promise<RunningBo
 const trades = (userId: string) =>
   db.sql<{ platform: string; strategy: string; leg_group_id: string; mode: string; status: string }[]>`
     select platform, strategy, leg_group_id, mode, status from public.polybot_trades where user_id = ${userId}`;
-const disable = (userId: string): Promise<unknown> => db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
+const disable = (userId: string): Promise<unknown> =>
+  db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
 
 beforeAll(async () => {
   [db, sim] = await Promise.all([createTestDatabase(), startBothVenuesSim()]);
@@ -70,28 +101,42 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   await manager('m-stream', 'stream');
 
   // The cross-platform arbitrage on link 1: two legs of one group, one on each venue, both filled on paper.
-  const cross = await until(async () => {
-    const rows = (await trades(withCross)).filter((t) => t.strategy === 'cross_platform');
-    return rows.length >= 2 ? rows : null;
-  }, 'a cross-platform paper arbitrage', 120_000);
+  const cross = await until(
+    async () => {
+      const rows = (await trades(withCross)).filter((t) => t.strategy === 'cross_platform');
+      return rows.length >= 2 ? rows : null;
+    },
+    'a cross-platform paper arbitrage',
+    120_000,
+  );
   const group = cross.filter((t) => t.leg_group_id === cross[0]?.leg_group_id);
   expect(group.map((t) => t.platform).sort()).toEqual(['kalshi', 'polymarket']);
   expect(group.every((t) => t.mode === 'paper' && t.status === 'filled')).toBe(true);
   const [legs] = await db.sql<{ ids: string[] }[]>`
     select array_agg(instrument_id order by instrument_id) as ids from public.polybot_trades where leg_group_id = ${cross[0]?.leg_group_id ?? ''} and user_id = ${withCross}`;
   expect(legs?.ids.some((id) => id === `${H0}:yes`)).toBe(true);
-  const [fedNo] = await db.sql`select 1 from public.polybot_trades where user_id = ${withCross} and platform = 'polymarket' and market_id = ${FED_NO_CHANGE} and strategy = 'cross_platform'`;
+  const [fedNo] =
+    await db.sql`select 1 from public.polybot_trades where user_id = ${withCross} and platform = 'polymarket' and market_id = ${FED_NO_CHANGE} and strategy = 'cross_platform'`;
   expect(fedNo).toBeDefined();
 
   // Positions were opened on both venues, per venue.
-  const venues = await db.sql<{ platform: string }[]>`select distinct platform from public.polybot_positions where user_id = ${withCross} and status = 'open'`;
+  const venues = await db.sql<
+    { platform: string }[]
+  >`select distinct platform from public.polybot_positions where user_id = ${withCross} and status = 'open'`;
   expect(venues.map((v) => v.platform).sort()).toEqual(['kalshi', 'polymarket']);
 
   // The other user's config enables cross-platform arbitrage but their plan does not: single-platform only — which
   // includes Kalshi's own basket (the Fed event's YES on every market), booked on the Kalshi paper account.
-  await until(async () => (await trades(noCrossInPlan)).some((t) => t.platform === 'kalshi' && t.strategy === 'single_platform'), 'the plan-limited user trading single-platform on Kalshi', 120_000);
+  await until(
+    async () => (await trades(noCrossInPlan)).some((t) => t.platform === 'kalshi' && t.strategy === 'single_platform'),
+    'the plan-limited user trading single-platform on Kalshi',
+    120_000,
+  );
   const mark = (await statusOf(db.sql, noCrossInPlan)).heartbeat_at;
-  await until(async () => (await statusOf(db.sql, noCrossInPlan)).heartbeat_at !== mark, 'another heartbeat of the plan-limited user');
+  await until(
+    async () => (await statusOf(db.sql, noCrossInPlan)).heartbeat_at !== mark,
+    'another heartbeat of the plan-limited user',
+  );
   expect((await trades(noCrossInPlan)).filter((t) => t.strategy === 'cross_platform')).toEqual([]);
 
   // recentOpportunities in the status row: at most 10, newest first, the dashboard's shape, and the cross one acted.
@@ -102,13 +147,20 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   }, 'recentOpportunities with the cross-platform arbitrage');
   expect(recent.length).toBeGreaterThan(0);
   expect(recent.length).toBeLessThanOrEqual(10);
-  for (let i = 1; i < recent.length; i++) expect((recent[i - 1]?.detectedAtMs ?? 0) >= (recent[i]?.detectedAtMs ?? 0)).toBe(true);
-  const otherRecent = ((await statusOf(db.sql, noCrossInPlan)).stats as { recentOpportunities?: Array<{ strategy: string }> }).recentOpportunities ?? [];
+  for (let i = 1; i < recent.length; i++)
+    expect((recent[i - 1]?.detectedAtMs ?? 0) >= (recent[i]?.detectedAtMs ?? 0)).toBe(true);
+  const otherRecent =
+    ((await statusOf(db.sql, noCrossInPlan)).stats as { recentOpportunities?: Array<{ strategy: string }> })
+      .recentOpportunities ?? [];
   expect(otherRecent.some((o) => o.strategy === 'cross_platform')).toBe(false);
 
   // Every order reserved one trade of the month (paper included), legs and nothing else.
-  const [p] = await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${withCross}`;
-  const [orders] = await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${withCross} and strategy <> 'unwind'`;
+  const [p] = await db.sql<
+    { n: number }[]
+  >`select trades_this_month as n from public.polybot_user_profiles where id = ${withCross}`;
+  const [orders] = await db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from public.polybot_trades where user_id = ${withCross} and strategy <> 'unwind'`;
   expect(p?.n).toBe(orders?.n);
 
   await Promise.all([disable(withCross), disable(noCrossInPlan)]);
@@ -121,21 +173,34 @@ test('monthly limit, per order: two runners of one user racing with room for 2 o
   const m1 = await manager('m-race-1', 'stream');
   const m2 = await manager('m-race-2', 'poll');
   pollingManager = m2;
-  await until(() => m1.manager.runners().some((r) => r.userId === u) && m2.manager.runners().some((r) => r.userId === u), 'a runner in each manager', 90_000);
-  const s = await until(async () => {
-    const st = await statusOf(db.sql, u);
-    return st.state === 'limit_reached' ? st : null;
-  }, 'the limit reached in status', 120_000);
+  await until(
+    () => m1.manager.runners().some((r) => r.userId === u) && m2.manager.runners().some((r) => r.userId === u),
+    'a runner in each manager',
+    90_000,
+  );
+  const s = await until(
+    async () => {
+      const st = await statusOf(db.sql, u);
+      return st.state === 'limit_reached' ? st : null;
+    },
+    'the limit reached in status',
+    120_000,
+  );
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   // Both runners keep meeting arbitrage they may no longer trade; nothing more may go out.
   for (let i = 0; i < 10; i++) {
     const mark = String((await statusOf(db.sql, u)).heartbeat_at);
-    await until(async () => String((await statusOf(db.sql, u)).heartbeat_at) !== mark, 'another heartbeat after the limit');
+    await until(
+      async () => String((await statusOf(db.sql, u)).heartbeat_at) !== mark,
+      'another heartbeat after the limit',
+    );
   }
   const rows = (await trades(u)).filter((t) => t.strategy !== 'unwind');
   expect(rows).toHaveLength(2);
   expect(new Set(rows.map((r) => r.leg_group_id)).size).toBe(1);
-  const [p] = await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${u}`;
+  const [p] = await db.sql<
+    { n: number }[]
+  >`select trades_this_month as n from public.polybot_user_profiles where id = ${u}`;
   expect(p?.n).toBe(20);
   await disable(u);
   await m1.stop();
@@ -145,7 +210,15 @@ test('without a platform key Kalshi books arrive by REST polling, and Kalshi tra
   const u = await userWith(FEATURES_ALL_ARB);
   // Only the polling manager is up now: every Kalshi book this runner gets came from REST polls.
   expect(pollingManager).not.toBeNull();
-  await until(() => pollingManager?.manager.runners().some((r) => r.userId === u), 'the user\'s runner in the polling manager', 90_000);
-  await until(async () => (await trades(u)).some((t) => t.platform === 'kalshi'), 'a Kalshi paper trade from polled books', 120_000);
+  await until(
+    () => pollingManager?.manager.runners().some((r) => r.userId === u),
+    "the user's runner in the polling manager",
+    90_000,
+  );
+  await until(
+    async () => (await trades(u)).some((t) => t.platform === 'kalshi'),
+    'a Kalshi paper trade from polled books',
+    120_000,
+  );
   await disable(u);
 }, 300_000);

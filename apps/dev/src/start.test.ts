@@ -31,7 +31,10 @@ async function until<T>(what: string, fn: () => Promise<T | null | undefined | f
     } catch (e) {
       last = e instanceof Error ? e.message : String(e);
     }
-    if (child?.exitCode !== null) throw new Error(`npm start exited (${String(child?.exitCode)}) while waiting for ${what}:\n${output.slice(-3000)}`);
+    if (child?.exitCode !== null)
+      throw new Error(
+        `npm start exited (${String(child?.exitCode)}) while waiting for ${what}:\n${output.slice(-3000)}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`condition never held: ${what}${last ? ` (last error: ${last})` : ''}\n${output.slice(-3000)}`);
@@ -63,7 +66,11 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, POLYBOT_STATE_DIR: stateDir, DATABASE_URL: '' };
   for (const name of PORT_NAMES) env[`POLYBOT_${name}_PORT`] = String(ports[name]);
   // The launcher as `npm start` runs it (root script → this workspace's start script → tsx src/start.ts).
-  child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['apps/dev/src/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['apps/dev/src/start.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   // A first start may run `next build` (about a minute on an idle machine; much more while other suites run).
@@ -79,18 +86,32 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
   expect(output).toContain('fresh database: loaded demo data');
 
   // The three demo users' bots run, and they paper-trade the arb-rich scenario.
-  const health = await until('3 demo runners', async () => {
-    const h = (await (await fetch(`http://127.0.0.1:${ports.MANAGER}/healthz`)).json()) as { ok: boolean; runners: number };
-    return h.ok && h.runners === 3 ? h : null;
-  }, 120_000);
+  const health = await until(
+    '3 demo runners',
+    async () => {
+      const h = (await (await fetch(`http://127.0.0.1:${ports.MANAGER}/healthz`)).json()) as {
+        ok: boolean;
+        runners: number;
+      };
+      return h.ok && h.runners === 3 ? h : null;
+    },
+    120_000,
+  );
   expect(health.runners).toBe(3);
-  const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${ports.DB}/postgres`, { max: 1, onnotice: () => undefined });
+  const sql = postgres(`postgres://postgres:postgres@127.0.0.1:${ports.DB}/postgres`, {
+    max: 1,
+    onnotice: () => undefined,
+  });
   try {
-    const trades = await until('a demo paper trade', async () => {
-      const rows = await sql<{ n: number; live: number }[]>`
+    const trades = await until(
+      'a demo paper trade',
+      async () => {
+        const rows = await sql<{ n: number; live: number }[]>`
         select count(*)::int as n, count(*) filter (where mode <> 'paper')::int as live from public.polybot_trades`;
-      return rows[0] && rows[0].n > 0 ? rows[0] : null;
-    }, 120_000);
+        return rows[0] && rows[0].n > 0 ? rows[0] : null;
+      },
+      120_000,
+    );
     expect(trades.live).toBe(0);
   } finally {
     await sql.end();
@@ -100,7 +121,10 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
   const anonKey = /anon key\s+(\S+)/.exec(output)?.[1];
   expect(anonKey).toBeTruthy();
   const supabase = createTestClient(`http://127.0.0.1:${ports.AUTH}`, anonKey ?? '');
-  const { data, error } = await supabase.auth.signInWithPassword({ email: 'alice@demo.polybot.local', password: 'polybot-demo' });
+  const { data, error } = await supabase.auth.signInWithPassword({
+    email: 'alice@demo.polybot.local',
+    password: 'polybot-demo',
+  });
   expect(error).toBeNull();
   expect(data.user?.email).toBe('alice@demo.polybot.local');
 
@@ -116,7 +140,9 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
 test('Ctrl-C stops everything it started and exits 0', async () => {
   const proc = child;
   if (!proc) throw new Error('npm start is not running');
-  const exited = new Promise<string>((resolve) => proc.once('exit', (code, signal) => resolve(`${String(code)}/${String(signal)}`)));
+  const exited = new Promise<string>((resolve) =>
+    proc.once('exit', (code, signal) => resolve(`${String(code)}/${String(signal)}`)),
+  );
   proc.kill('SIGINT');
   const how = await exited;
   if (how !== '0/null') console.error(output.slice(-4000));

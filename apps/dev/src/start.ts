@@ -12,7 +12,14 @@ import { readEnv, redactUrl } from '@polybot/local-stack/env';
 import { startLocalBilling } from '@polybot/local-stack/stripe';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
-import { LOCAL_STATE_DIR, SEED_FILE, setupDatabase, startLocalDatabase, takeOverShutdownSignals, type EmbeddedInstance } from '@polybot/local-stack/postgres';
+import {
+  LOCAL_STATE_DIR,
+  SEED_FILE,
+  setupDatabase,
+  startLocalDatabase,
+  takeOverShutdownSignals,
+  type EmbeddedInstance,
+} from '@polybot/local-stack/postgres';
 
 const say = (line: string) => console.log(`polybot: ${line}`);
 const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
@@ -29,7 +36,9 @@ async function main(): Promise<void> {
     say(`database ${redactUrl(databaseUrl)}: ${result.migrations.applied.length} migration(s) applied`);
   } else {
     const dataDir = path.join(stateDir, 'postgres');
-    say(`starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`);
+    say(
+      `starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`,
+    );
     const local = await startLocalDatabase({ port: env.POLYBOT_DB_PORT, dataDir, log: (l) => say(`db: ${l}`) });
     const instance: EmbeddedInstance = local.instance;
     stoppers.push({ name: 'postgres', stop: () => instance.stop() });
@@ -66,16 +75,25 @@ async function main(): Promise<void> {
   });
   stoppers.unshift({ name: 'Stripe emulator and webhook function', stop: () => billing.close() });
 
-  const sim: VenueSim = await startVenueSim({ scenario: 'arb-rich', port: env.POLYBOT_VENUE_SIM_PORT, host: '127.0.0.1' });
+  const sim: VenueSim = await startVenueSim({
+    scenario: 'arb-rich',
+    port: env.POLYBOT_VENUE_SIM_PORT,
+    host: '127.0.0.1',
+  });
   stoppers.unshift({ name: 'venue simulator', stop: () => sim.close() });
 
   const manager = await startBotManager({
     databaseUrl,
-    venueUrls: { polymarketClob: sim.urls.polymarketClob ?? sim.origin, polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`, polymarketWs: sim.urls.polymarketWs ?? '',
+    venueUrls: {
+      polymarketClob: sim.urls.polymarketClob ?? sim.origin,
+      polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
+      polymarketWs: sim.urls.polymarketWs ?? '',
       // Followed wallets' trades (copy trading) from the simulator's data-API.
       polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
       // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
-      ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}), ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}) },
+      ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
+      ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
+    },
     // News rules read the simulator's RSS feeds (scenario news.json), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,
@@ -108,12 +126,20 @@ async function main(): Promise<void> {
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
   console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
   console.log(`    anon key         ${auth.anonKey}`);
-  console.log(`  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`);
+  console.log(
+    `  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`,
+  );
   console.log(`  Webhook function   ${billing.edge.url} (supabase/functions/stripe-webhook under Deno)`);
   console.log('  Venue simulator    scenario arb-rich');
   for (const [name, url] of Object.entries(sim.urls)) console.log(`    ${name.padEnd(16)} ${url}`);
-  console.log('  Demo users         alice@demo.polybot.local, bob@demo.polybot.local, carol@demo.polybot.local (password: polybot-demo)');
-  console.log('  Admin              psql "postgres://postgres:postgres@127.0.0.1:' + String(env.POLYBOT_DB_PORT) + '/postgres" -c "select * from admin_user_overview"');
+  console.log(
+    '  Demo users         alice@demo.polybot.local, bob@demo.polybot.local, carol@demo.polybot.local (password: polybot-demo)',
+  );
+  console.log(
+    '  Admin              psql "postgres://postgres:postgres@127.0.0.1:' +
+      String(env.POLYBOT_DB_PORT) +
+      '/postgres" -c "select * from admin_user_overview"',
+  );
   console.log('Press Ctrl-C to stop.');
 }
 

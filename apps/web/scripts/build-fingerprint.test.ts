@@ -34,7 +34,11 @@ test('the build fingerprint follows the app, the workspace packages it ships and
   expect(sourceFingerprint(web)).toBe(first);
 
   // Part of it: the app's sources, a transitive workspace dependency, the lockfile.
-  const changes: Array<[string, string]> = [['apps/web/src/page.tsx', 'export default 2;'], ['packages/b/src/index.ts', 'b2'], ['package-lock.json', '{"v":2}']];
+  const changes: Array<[string, string]> = [
+    ['apps/web/src/page.tsx', 'export default 2;'],
+    ['packages/b/src/index.ts', 'b2'],
+    ['package-lock.json', '{"v":2}'],
+  ];
   let previous = first;
   for (const [file, text] of changes) {
     write(file, text);

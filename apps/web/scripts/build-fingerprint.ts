@@ -22,7 +22,9 @@ export function sourceFingerprint(webDir: string): string {
 
 /** Directories of the @polybot/* packages `dir` depends on in production, transitively. */
 function workspaceDependencies(root: string, dir: string, seen = new Set<string>()): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   for (const name of Object.keys(pkg.dependencies ?? {})) {
     if (!name.startsWith('@polybot/')) continue;
     const depDir = path.join(root, 'packages', name.slice('@polybot/'.length));

@@ -46,7 +46,9 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}\n${out.slice(-4000)}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`next ${args.join(' ')} exited ${code}\n${out.slice(-4000)}`)),
+    );
   });
 }
 

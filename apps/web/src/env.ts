@@ -12,7 +12,10 @@ const ServerEnvSchema = z.object({
   /** Polymarket CLOB host (the simulator's origin locally). */
   POLYMARKET_CLOB_URL: z.string().url().default('https://clob.polymarket.com'),
   /** Polymarket chain: 137 Polygon mainnet, 80002 Amoy. */
-  POLYMARKET_CHAIN_ID: z.coerce.number().pipe(z.union([z.literal(137), z.literal(80002)])).default(137),
+  POLYMARKET_CHAIN_ID: z.coerce
+    .number()
+    .pipe(z.union([z.literal(137), z.literal(80002)]))
+    .default(137),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(50).default(5),
   /** Billing is optional: without STRIPE_SECRET_KEY paid plans show "checkout unavailable" and Free still works. */
   STRIPE_SECRET_KEY: z.string().optional(),
@@ -38,8 +41,9 @@ export function serverEnv(): ServerEnv {
  * so they are read here by name and validated the same way.
  */
 export function publicEnv(): { supabaseUrl: string; supabaseAnonKey: string } {
-  const parsed = z
-    .object({ supabaseUrl: z.string().url(), supabaseAnonKey: z.string().min(20) })
-    .parse({ supabaseUrl: process.env.NEXT_PUBLIC_SUPABASE_URL, supabaseAnonKey: process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY });
+  const parsed = z.object({ supabaseUrl: z.string().url(), supabaseAnonKey: z.string().min(20) }).parse({
+    supabaseUrl: process.env.NEXT_PUBLIC_SUPABASE_URL,
+    supabaseAnonKey: process.env.NEXT_PUBLIC_SUPABASE_ANON_KEY,
+  });
   return parsed;
 }

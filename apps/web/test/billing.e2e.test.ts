@@ -75,7 +75,11 @@ describe('billing in Chromium', () => {
     await shoot(d, 'billing-04-checkout-cancelled');
 
     const row = await bf.billingRow(users.dana);
-    expect(row).toMatchObject({ subscription_tier: 'free', stripe_subscription_id: null, subscription_cancel_at_period_end: false });
+    expect(row).toMatchObject({
+      subscription_tier: 'free',
+      stripe_subscription_id: null,
+      subscription_cancel_at_period_end: false,
+    });
     // The customer exists (made before Checkout) but Stripe holds no subscription for it and sent us nothing.
     expect(row.stripe_customer_id).toMatch(/^cus_/);
     expect(await bf.stripeSubscriptionCount(row.stripe_customer_id ?? '')).toBe(0);
@@ -105,21 +109,41 @@ describe('billing in Chromium', () => {
     await e.getByRole('heading', { name: 'Current plan: Pro' }).waitFor({ timeout: 60_000 });
     expect(await e.getByTestId('checkout-banner').textContent()).toContain('You are on Pro now');
     const limits = await e.getByTestId('plan-limits').textContent();
-    for (const text of ['10,000 trades / month', 'Up to $1,000 per trade', 'Live and paper trading', 'Copy trading', 'Overlapping-market arbitrage']) {
+    for (const text of [
+      '10,000 trades / month',
+      'Up to $1,000 per trade',
+      'Live and paper trading',
+      'Copy trading',
+      'Overlapping-market arbitrage',
+    ]) {
       expect(limits).toContain(text);
     }
     const erin = await bf.billingRow(users.erin);
-    expect(erin).toMatchObject({ subscription_tier: 'pro', subscription_status: 'active', monthly_trade_limit: 10_000, max_trade_size_usd: '1000.00' });
+    expect(erin).toMatchObject({
+      subscription_tier: 'pro',
+      subscription_status: 'active',
+      monthly_trade_limit: 10_000,
+      max_trade_size_usd: '1000.00',
+    });
     expect(erin.stripe_subscription_id).toMatch(/^sub_/);
-    expect(await e.getByTestId('billing-period').textContent()).toBe(`Renews on ${longDate(erin.subscription_expires_at ?? new Date(0))}.`);
+    expect(await e.getByTestId('billing-period').textContent()).toBe(
+      `Renews on ${longDate(erin.subscription_expires_at ?? new Date(0))}.`,
+    );
     await shoot(e, 'billing-05-pro-after-checkout');
 
     // The manager restarts a runner only when its keys or plan change; the keys did not: a new process means the plan.
     await expect
-      .poll(async () => {
-        const now = await bf.botRow(users.erin);
-        return now?.state === 'running' && now.pid !== erinBefore?.pid && (now.started_at?.getTime() ?? 0) > (erinBefore?.started_at?.getTime() ?? 0);
-      }, { timeout: 60_000 })
+      .poll(
+        async () => {
+          const now = await bf.botRow(users.erin);
+          return (
+            now?.state === 'running' &&
+            now.pid !== erinBefore?.pid &&
+            (now.started_at?.getTime() ?? 0) > (erinBefore?.started_at?.getTime() ?? 0)
+          );
+        },
+        { timeout: 60_000 },
+      )
       .toBe(true);
     await e.goto(`${stack.baseUrl}/dashboard`);
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
@@ -127,10 +151,15 @@ describe('billing in Chromium', () => {
     const heartbeat = await stack.db.sql<{ tier: string; limit: number }[]>`
       select stats ->> 'plan_tier' as tier, (stats ->> 'plan_monthly_trade_limit')::int as limit from public.polybot_bot_status where user_id = ${users.erin}`;
     expect(heartbeat[0]).toEqual({ tier: 'pro', limit: 10_000 });
-    await e.getByTestId('bot-plan').filter({ hasText: /^Pro plan · 10,000 trades\/month · your bot runs on it$/ }).waitFor({ timeout: 30_000 });
+    await e
+      .getByTestId('bot-plan')
+      .filter({ hasText: /^Pro plan · 10,000 trades\/month · your bot runs on it$/ })
+      .waitFor({ timeout: 30_000 });
     expect(await e.getByTestId('bot-plan').textContent()).not.toContain('still runs on');
     expect(await e.getByTestId('usage').textContent()).toMatch(/^\d+ \/ 10,000$/);
-    expect(await e.getByRole('link', { name: 'Pro plan · 10,000 trades/month' }).getAttribute('href')).toBe('/settings/billing');
+    expect(await e.getByRole('link', { name: 'Pro plan · 10,000 trades/month' }).getAttribute('href')).toBe(
+      '/settings/billing',
+    );
     await shoot(e, 'billing-06-dashboard-after-upgrade');
 
     // The raised plan in effect: the Pro-only strategy can be switched on now, and the restarted bot applies it.
@@ -138,14 +167,24 @@ describe('billing in Chromium', () => {
     await e.getByLabel('Overlapping-market arbitrage').check();
     await submit(e, 'Risk and strategies', 'Save configuration');
     const v = (await flows(stack).configRow(users.erin)).config_version;
-    expect((await stack.db.sql<{ on: boolean }[]>`select enable_overlapping_arb as on from public.polybot_user_config where user_id = ${users.erin}`)[0]?.on).toBe(true);
+    expect(
+      (
+        await stack.db.sql<
+          { on: boolean }[]
+        >`select enable_overlapping_arb as on from public.polybot_user_config where user_id = ${users.erin}`
+      )[0]?.on,
+    ).toBe(true);
     await expect.poll(async () => (await bf.botRow(users.erin))?.config_version, { timeout: 60_000 }).toBe(v);
     await e.goto(`${stack.baseUrl}/dashboard`);
     await e.getByText(`settings v${v}, applied`).waitFor({ timeout: 30_000 });
     await shoot(e, 'billing-06b-dashboard-pro-strategy-applied');
 
     // Only Erin changed: Dana is still free and her runner was never restarted.
-    expect(await bf.billingRow(users.dana)).toMatchObject({ subscription_tier: 'free', stripe_subscription_id: null, monthly_trade_limit: 100 });
+    expect(await bf.billingRow(users.dana)).toMatchObject({
+      subscription_tier: 'free',
+      stripe_subscription_id: null,
+      monthly_trade_limit: 100,
+    });
     expect((await bf.botRow(users.dana))?.pid).toBe(danaBefore?.pid);
     await manager.stop();
     manager = undefined;
@@ -168,21 +207,33 @@ describe('billing in Chromium', () => {
     await f.getByRole('link', { name: 'Return to the app' }).click();
     await f.waitForURL('**/settings/billing');
 
-    await expect.poll(async () => (await bf.billingRow(users.fay)).subscription_cancel_at_period_end, { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await bf.billingRow(users.fay)).subscription_cancel_at_period_end, { timeout: 30_000 })
+      .toBe(true);
     const cancelling = await bf.billingRow(users.fay);
-    expect(cancelling).toMatchObject({ subscription_tier: 'basic', subscription_status: 'active', monthly_trade_limit: 1000 });
+    expect(cancelling).toMatchObject({
+      subscription_tier: 'basic',
+      subscription_status: 'active',
+      monthly_trade_limit: 1000,
+    });
     const end = cancelling.subscription_expires_at ?? new Date(0);
     expect(end.getTime()).toBeGreaterThan(Date.now() + 27 * DAY_MS);
     await f.reload();
     await f.getByRole('heading', { name: 'Current plan: Basic' }).waitFor();
-    expect(await f.getByTestId('billing-period').textContent()).toContain(`Cancelled: you keep Basic until ${longDate(end)}, then your bot moves to the Free plan.`);
+    expect(await f.getByTestId('billing-period').textContent()).toContain(
+      `Cancelled: you keep Basic until ${longDate(end)}, then your bot moves to the Free plan.`,
+    );
     expect(await f.getByTestId('plan-limits').textContent()).toContain('1,000 trades / month');
     await shoot(f, 'billing-09-cancelling');
 
     // Past Fay's period end (and Erin's: her subscription renews in the same jump).
     await bf.advanceClock(end.getTime() - Date.now() + 2 * DAY_MS);
     await expect.poll(async () => (await bf.billingRow(users.fay)).subscription_tier, { timeout: 30_000 }).toBe('free');
-    expect(await bf.billingRow(users.fay)).toMatchObject({ subscription_status: 'canceled', monthly_trade_limit: 100, max_trade_size_usd: '50.00' });
+    expect(await bf.billingRow(users.fay)).toMatchObject({
+      subscription_status: 'canceled',
+      monthly_trade_limit: 100,
+      max_trade_size_usd: '50.00',
+    });
     await f.reload();
     await f.getByRole('heading', { name: 'Current plan: Free' }).waitFor();
     expect(await f.getByTestId('plan-limits').textContent()).toContain('100 trades / month');
@@ -194,7 +245,8 @@ describe('billing in Chromium', () => {
   it('payment history lists the invoices (checkout and renewal) with date, amount, status and a link; a free user sees none', async () => {
     const e = page('erin');
     // The renewal from the clock jump above: a second paid invoice and a period end one month later.
-    await expect.poll(async () => (await bf.billingRow(users.erin)).subscription_expires_at?.getTime() ?? 0, { timeout: 30_000 })
+    await expect
+      .poll(async () => (await bf.billingRow(users.erin)).subscription_expires_at?.getTime() ?? 0, { timeout: 30_000 })
       .toBeGreaterThan(Date.now() + 45 * DAY_MS);
     expect(await bf.billingRow(users.erin)).toMatchObject({ subscription_tier: 'pro', subscription_status: 'active' });
     await e.goto(`${stack.baseUrl}/settings/billing`);

@@ -52,7 +52,8 @@ async function shownStart(page: Page): Promise<number> {
 
 /** Set on the page's window once; still there later = the page was never reloaded or navigated away from. */
 const markDocument = (page: Page) => page.evaluate(() => Object.assign(window, { __sameDocument: true }));
-const sameDocument = (page: Page) => page.evaluate(() => (window as Window & { __sameDocument?: boolean }).__sameDocument === true);
+const sameDocument = (page: Page) =>
+  page.evaluate(() => (window as Window & { __sameDocument?: boolean }).__sameDocument === true);
 
 beforeAll(async () => {
   stack = await startStack();
@@ -86,7 +87,10 @@ describe('one new user with the bot-manager running', () => {
       await markDocument(c);
       botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
       manager = await startManagerProcess(stack, botSim);
-      await c.getByTestId('bot-state').filter({ hasText: /^Running$/ }).waitFor({ timeout: 90_000 });
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Running$/ })
+        .waitFor({ timeout: 90_000 });
       expect(await c.getByTestId('mode-badge').textContent()).toBe('PAPER — no real money');
       const running = await botRow(userC);
       expect(running).toMatchObject({ state: 'running', mode: 'paper' });
@@ -96,7 +100,9 @@ describe('one new user with the bot-manager running', () => {
       const firstRow = c.locator('[data-trade-id]').first();
       await firstRow.waitFor({ timeout: 90_000 });
       const shownId = Number(await firstRow.getAttribute('data-trade-id'));
-      const [trade] = await stack.db.sql<{ user_id: string; mode: string }[]>`select user_id, mode from public.polybot_trades where id = ${shownId}`;
+      const [trade] = await stack.db.sql<
+        { user_id: string; mode: string }[]
+      >`select user_id, mode from public.polybot_trades where id = ${shownId}`;
       expect(trade).toEqual({ user_id: userC, mode: 'paper' });
       expect(await firstRow.locator('td').nth(5).textContent()).toBe('Paper');
       // the market reads as its question, not as a condition id
@@ -133,7 +139,10 @@ describe('one new user with the bot-manager running', () => {
       await c.getByRole('button', { name: 'Pause bot' }).click();
       await c.getByRole('button', { name: 'Resume bot' }).waitFor();
       expect((await f.configRow(userC)).bot_enabled).toBe(false);
-      await c.getByTestId('bot-state').filter({ hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Paused$/ })
+        .waitFor({ timeout: 60_000 });
       // the manager's row: paused, no process, and its own reason
       const [pausedRow] = await stack.db.sql<{ state: string; pid: number | null; halt_reason: string | null }[]>`
         select state, pid, halt_reason from public.polybot_bot_status where user_id = ${userC}`;
@@ -149,7 +158,10 @@ describe('one new user with the bot-manager running', () => {
       // Resume: running again, in a new process.
       await c.getByRole('button', { name: 'Resume bot' }).click();
       await c.getByRole('button', { name: 'Pause bot' }).waitFor();
-      await c.getByTestId('bot-state').filter({ hasText: /^Running$/ }).waitFor({ timeout: 90_000 });
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Running$/ })
+        .waitFor({ timeout: 90_000 });
       const resumed = await botRow(userC);
       expect(resumed?.state).toBe('running');
       expect(resumed?.pid).toBeGreaterThan(0);
@@ -160,7 +172,9 @@ describe('one new user with the bot-manager running', () => {
       // Rotate the Polymarket key while the bot runs: the bot checks the new key with the venue and restarts with it.
       const startedBefore = resumed?.started_at ?? new Date(0);
       await expect.poll(() => shownStart(c), { timeout: 30_000 }).toBe(startedBefore.getTime());
-      const [oldHint] = await stack.db.sql<{ key_hint: string }[]>`select key_hint from public.polybot_user_secrets where user_id = ${userC} and platform = 'polymarket'`;
+      const [oldHint] = await stack.db.sql<
+        { key_hint: string }[]
+      >`select key_hint from public.polybot_user_secrets where user_id = ${userC} and platform = 'polymarket'`;
       let newKey = polymarketKey();
       while (`…${newKey.slice(-4)}` === oldHint?.key_hint) newKey = polymarketKey();
       await c.getByRole('link', { name: 'API keys', exact: true }).click();
@@ -172,22 +186,32 @@ describe('one new user with the bot-manager running', () => {
       await c.getByText(`Polymarket paper keys rotated (key ending in ${newKey.slice(-4)}).`).waitFor();
       // the bot-manager validates the new key before the runner starts with it; the keys page says so
       await expect
-        .poll(async () => {
-          await c.reload();
-          return pmCard.textContent();
-        }, { timeout: 60_000 })
+        .poll(
+          async () => {
+            await c.reload();
+            return pmCard.textContent();
+          },
+          { timeout: 60_000 },
+        )
         .toMatch(/Valid · saved .* · last validated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
       expect(await pmCard.getByTestId('key-hint').textContent()).toBe(`…${newKey.slice(-4)}`);
-      const [validation] = await stack.db.sql<{ validation_status: string; last_validated_at: Date; rotated_at: Date }[]>`
+      const [validation] = await stack.db.sql<
+        { validation_status: string; last_validated_at: Date; rotated_at: Date }[]
+      >`
         select validation_status, last_validated_at, rotated_at from public.polybot_user_secrets where user_id = ${userC} and platform = 'polymarket'`;
       expect(validation?.validation_status).toBe('valid');
-      expect(validation?.last_validated_at.getTime()).toBeGreaterThanOrEqual(validation?.rotated_at.getTime() ?? Infinity);
+      expect(validation?.last_validated_at.getTime()).toBeGreaterThanOrEqual(
+        validation?.rotated_at.getTime() ?? Infinity,
+      );
       await shoot(c, '26-keys-rotated-bot-validated');
       await c.getByRole('link', { name: 'Dashboard', exact: true }).click();
       await c.waitForURL('**/dashboard');
       // the status card shows the restart live: a later start time (only while the bot runs, so "Starting" reads as none)
       await expect.poll(() => shownStart(c), { timeout: 60_000 }).toBeGreaterThan(startedBefore.getTime());
-      await c.getByTestId('bot-state').filter({ hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Running$/ })
+        .waitFor({ timeout: 60_000 });
       const rotated = await botRow(userC);
       expect(rotated?.pid).not.toBe(resumed?.pid);
       expect(rotated?.started_at?.getTime()).toBeGreaterThan(startedBefore.getTime());
@@ -202,10 +226,15 @@ describe('one new user with the bot-manager running', () => {
       await c.getByLabel('Password').fill(PASSWORD);
       await c.getByRole('button', { name: 'Sign in' }).click();
       await c.waitForURL('**/settings/keys');
-      expect(await c.locator('[data-key="polymarket-paper"]').getByTestId('key-hint').textContent()).toBe(`…${newKey.slice(-4)}`);
+      expect(await c.locator('[data-key="polymarket-paper"]').getByTestId('key-hint').textContent()).toBe(
+        `…${newKey.slice(-4)}`,
+      );
       await c.getByRole('link', { name: 'Dashboard', exact: true }).click();
       await c.waitForURL('**/dashboard');
-      await c.getByTestId('bot-state').filter({ hasText: /^Running$/ }).waitFor({ timeout: 30_000 });
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Running$/ })
+        .waitFor({ timeout: 30_000 });
       // the same settings as before signing out: the limit change, then pause and resume (each a config version)
       const after = await f.configRow(userC);
       expect(after).toMatchObject({ config_version: v + 2, bot_enabled: true });
@@ -217,8 +246,13 @@ describe('one new user with the bot-manager running', () => {
       await markDocument(c);
       await manager?.stop();
       manager = undefined;
-      await c.getByTestId('bot-state').filter({ hasText: /^Stopped$/ }).waitFor({ timeout: 30_000 });
-      expect(await c.getByTestId('bot-reason').textContent()).toBe(' — the bot service is restarting; your bot resumes when it is back');
+      await c
+        .getByTestId('bot-state')
+        .filter({ hasText: /^Stopped$/ })
+        .waitFor({ timeout: 30_000 });
+      expect(await c.getByTestId('bot-reason').textContent()).toBe(
+        ' — the bot service is restarting; your bot resumes when it is back',
+      );
       expect(await sameDocument(c)).toBe(true);
     } finally {
       if (process.env.WEB_TEST_SHOW_LOG === '1') {

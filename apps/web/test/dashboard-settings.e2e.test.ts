@@ -70,13 +70,16 @@ describe('dashboard and settings in Chromium', () => {
     await filter.getByRole('button', { name: 'Filter' }).click();
     await a.waitForURL((u) => u.searchParams.get('strategy') === 'cross_platform');
     await a.locator('[data-trade-id]').first().waitFor();
-    const strategies = async () => (await a.locator('[data-trade-id] td:nth-child(5)').allTextContents()).map((t) => t.trim());
+    const strategies = async () =>
+      (await a.locator('[data-trade-id] td:nth-child(5)').allTextContents()).map((t) => t.trim());
     expect(await strategies()).toEqual(Array(10).fill('Cross-platform'));
     expect(await filter.getByLabel('Strategy').inputValue()).toBe('cross_platform');
     await shoot(a, '10c-dashboard-strategy-filter');
     await filter.getByLabel('Venue').selectOption('kalshi');
     await filter.getByRole('button', { name: 'Filter' }).click();
-    await a.waitForURL((u) => u.searchParams.get('platform') === 'kalshi' && u.searchParams.get('strategy') === 'cross_platform');
+    await a.waitForURL(
+      (u) => u.searchParams.get('platform') === 'kalshi' && u.searchParams.get('strategy') === 'cross_platform',
+    );
     await expect.poll(() => a.locator('[data-trade-id]').count()).toBe(5);
     expect(await strategies()).toEqual(Array(5).fill('Cross-platform'));
     // an unknown strategy in the URL (a stale bookmark) is dropped, not an error
@@ -89,20 +92,28 @@ describe('dashboard and settings in Chromium', () => {
     await a.getByRole('link', { name: 'Show all trades' }).click();
     await a.waitForURL((u) => u.pathname === '/dashboard' && u.search === '');
     expect(await a.locator('[data-trade-id]').count()).toBe(25);
-    await stack.db.sql`update public.polybot_bot_status set state = 'error', last_error = 'kalshi: 401 authentication_error invalid signature' where user_id = ${userA}`;
+    await stack.db
+      .sql`update public.polybot_bot_status set state = 'error', last_error = 'kalshi: 401 authentication_error invalid signature' where user_id = ${userA}`;
     await a.goto(`${stack.baseUrl}/dashboard`);
     await a.getByText('A venue rejected your keys').waitFor();
     await shoot(a, '11-dashboard-error');
-    await stack.db.sql`update public.polybot_bot_status set state = 'running', last_error = null where user_id = ${userA}`;
+    await stack.db
+      .sql`update public.polybot_bot_status set state = 'running', last_error = null where user_id = ${userA}`;
     // A runner still on the plan before a change (its heartbeat names it) is shown as such until it restarts.
-    await stack.db.sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"pro"}' where user_id = ${userA}`;
+    await stack.db
+      .sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"pro"}' where user_id = ${userA}`;
     await a.goto(`${stack.baseUrl}/dashboard`);
-    expect(await a.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month · your bot still runs on Pro and restarts with it in a moment');
-    await stack.db.sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"free"}' where user_id = ${userA}`;
+    expect(await a.getByTestId('bot-plan').textContent()).toBe(
+      'Free plan · 100 trades/month · your bot still runs on Pro and restarts with it in a moment',
+    );
+    await stack.db
+      .sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"free"}' where user_id = ${userA}`;
     await a.goto(`${stack.baseUrl}/dashboard`);
     expect(await a.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month · your bot runs on it');
     // a trade of one's own opens
-    const [first] = await stack.db.sql<{ id: number }[]>`select id from public.polybot_trades where user_id = ${userA} order by id limit 1`;
+    const [first] = await stack.db.sql<
+      { id: number }[]
+    >`select id from public.polybot_trades where user_id = ${userA} order by id limit 1`;
     const own = await a.goto(`${stack.baseUrl}/trades/${first?.id ?? 0}`);
     expect(own?.status()).toBe(200);
     await a.getByRole('heading', { name: `Trade #${first?.id}` }).waitFor();
@@ -137,7 +148,10 @@ describe('dashboard and settings in Chromium', () => {
 
     // fields the page does not offer, switched on by editing it: live trading and a strategy outside the plan (Free)
     const planColumns = () =>
-      stack.db.sql`select dry_run, enable_copy_trading, config_version::int as v from public.polybot_user_config where user_id = ${userA}`.then((r) => r[0]);
+      stack.db
+        .sql`select dry_run, enable_copy_trading, config_version::int as v from public.polybot_user_config where user_id = ${userA}`.then(
+        (r) => r[0],
+      );
     const planBefore = await planColumns();
     expect(planBefore).toMatchObject({ dry_run: true, enable_copy_trading: false });
     await a.reload();
@@ -152,7 +166,9 @@ describe('dashboard and settings in Chromium', () => {
     await copy.check();
     await submit(a, 'Risk and strategies', 'Save configuration');
     expect(await fieldError(a, 'trading_mode')).toBe('Live trading needs a paid plan. Paper trading stays available.');
-    expect(await fieldError(a, 'enable_copy_trading')).toBe('Your plan does not include this strategy. Upgrade on the billing page.');
+    expect(await fieldError(a, 'enable_copy_trading')).toBe(
+      'Your plan does not include this strategy. Upgrade on the billing page.',
+    );
     expect(await risk.getByRole('alert').textContent()).toBe('Some settings are not available on your plan.');
     expect(await planColumns()).toEqual(planBefore);
     // a mode that is neither paper nor live is refused, not read as paper
@@ -196,7 +212,8 @@ describe('dashboard and settings in Chromium', () => {
     await kalshi.getByLabel('Kalshi private key (PEM)').fill(kalshiA.privatePem);
     await submit(a, 'Kalshi keys', 'Check and save');
     await a.getByText(/Kalshi paper keys rotated/).waitFor();
-    const rotated = await stack.db.sql`select rotated_at from public.polybot_user_secrets where user_id = ${userA} and platform = 'kalshi'`;
+    const rotated = await stack.db
+      .sql`select rotated_at from public.polybot_user_secrets where user_id = ${userA} and platform = 'kalshi'`;
     expect(rotated[0]?.rotated_at).toBeInstanceOf(Date);
     await shoot(a, '14b-keys-rotated');
     await a.reload();

@@ -27,7 +27,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   b = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  userA = await onboard(stack, a, emailA, { kalshi: await registerKalshiKey(stack.sim.origin), polymarket: polymarketKey() });
+  userA = await onboard(stack, a, emailA, {
+    kalshi: await registerKalshiKey(stack.sim.origin),
+    polymarket: polymarketKey(),
+  });
   // A has a running bot with trades (the platform's writes, played by SQL) for B not to see.
   await stack.db.sql`
     insert into public.polybot_bot_status (user_id, state, mode, heartbeat_at, config_version, config_applied_at)
@@ -58,7 +61,9 @@ describe('isolation between users in Chromium', () => {
     expect(body).not.toContain(emailA);
 
     // A's trade ids → not found for B (and found for A)
-    const tradeIds = await stack.db.sql<{ id: number }[]>`select id from public.polybot_trades where user_id = ${userA} order by id limit 3`;
+    const tradeIds = await stack.db.sql<
+      { id: number }[]
+    >`select id from public.polybot_trades where user_id = ${userA} order by id limit 3`;
     expect(tradeIds.length).toBe(3);
     for (const { id } of tradeIds) {
       const res = await b.goto(`${stack.baseUrl}/trades/${id}`);
@@ -76,7 +81,8 @@ describe('isolation between users in Chromium', () => {
 
   it('what the second user changes leaves the first user’s rows alone', async () => {
     // B deletes "kalshi paper": only B's own row goes; A's (same platform and mode) stay as they were
-    const aBefore = await stack.db.sql`select platform, is_paper, key_hint, rotated_at from public.polybot_user_secrets where user_id = ${userA} order by platform`;
+    const aBefore = await stack.db
+      .sql`select platform, is_paper, key_hint, rotated_at from public.polybot_user_secrets where user_id = ${userA} order by platform`;
     expect(aBefore.length).toBe(2);
     await b.goto(`${stack.baseUrl}/settings/keys`);
     await b.getByText('Delete Kalshi paper keys').click();
@@ -85,7 +91,10 @@ describe('isolation between users in Chromium', () => {
     await del.getByRole('button', { name: 'Delete keys' }).click();
     await b.getByText('Kalshi paper keys deleted. Your bot stops using them within seconds.').waitFor();
     expect(await f.secretCount(userB)).toBe(0);
-    expect(await stack.db.sql`select platform, is_paper, key_hint, rotated_at from public.polybot_user_secrets where user_id = ${userA} order by platform`).toEqual(aBefore);
+    expect(
+      await stack.db
+        .sql`select platform, is_paper, key_hint, rotated_at from public.polybot_user_secrets where user_id = ${userA} order by platform`,
+    ).toEqual(aBefore);
     // B's config change does not touch A's config
     const aCfg = await f.configRow(userA);
     await b.goto(`${stack.baseUrl}/settings/config`);
@@ -107,10 +116,23 @@ describe('isolation between users in Chromium', () => {
       select ${userB}, 'coid-b-' || g, 'kalshi', 'BOB-' || g, 'BINS-' || g, 'yes', 'buy',
              'single_platform', 'paper', 'FOK', 'filled', 0.45, 0.44, 10, 10, 0.02, 4.4, 0.5, now()
         from generate_series(1, 3) g`;
-    const aIds = (await stack.db.sql<{ id: number }[]>`select id::int as id from public.polybot_trades where user_id = ${userA} order by id`).map((r) => r.id);
-    const bIds = (await stack.db.sql<{ id: number }[]>`select id::int as id from public.polybot_trades where user_id = ${userB} order by id`).map((r) => r.id);
+    const aIds = (
+      await stack.db.sql<
+        { id: number }[]
+      >`select id::int as id from public.polybot_trades where user_id = ${userA} order by id`
+    ).map((r) => r.id);
+    const bIds = (
+      await stack.db.sql<
+        { id: number }[]
+      >`select id::int as id from public.polybot_trades where user_id = ${userB} order by id`
+    ).map((r) => r.id);
     expect(Math.min(...bIds)).toBeGreaterThan(Math.max(...aIds));
-    const shownIds = async () => (await b.locator('[data-trade-id]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-trade-id'))))).sort((x, y) => x - y);
+    const shownIds = async () =>
+      (
+        await b
+          .locator('[data-trade-id]')
+          .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-trade-id'))))
+      ).sort((x, y) => x - y);
     // before = one of A's ids: nothing of A's below it
     for (const id of [Math.max(...aIds), Math.min(...aIds) + 1]) {
       const res = await b.goto(`${stack.baseUrl}/dashboard?before=${id}`);
@@ -141,7 +163,8 @@ describe('isolation between users in Chromium', () => {
       }, userA);
     };
     // the first user's id really travels with the form
-    const sent = () => b.waitForRequest((r) => r.method() === 'POST' && (r.postData() ?? '').includes(userA), { timeout: 15_000 });
+    const sent = () =>
+      b.waitForRequest((r) => r.method() === 'POST' && (r.postData() ?? '').includes(userA), { timeout: 15_000 });
     await slipIn('Pause bot');
     const pausePosted = sent();
     await b.getByRole('button', { name: 'Pause bot' }).click();
@@ -166,7 +189,11 @@ describe('isolation between users in Chromium', () => {
     expect(await f.configRow(userA)).toEqual(aCfg);
 
     // B starts a Checkout with A's id slipped in: the session is B's (client_reference_id), A gets no Stripe customer
-    const billingOf = (id: string) => stack.db.sql`select subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${id}`.then((r) => r[0]);
+    const billingOf = (id: string) =>
+      stack.db
+        .sql`select subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${id}`.then(
+        (r) => r[0],
+      );
     const aBilling = await billingOf(userA);
     await b.goto(`${stack.baseUrl}/settings/billing`);
     await slipIn('Upgrade to Basic');

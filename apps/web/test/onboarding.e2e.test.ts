@@ -45,7 +45,9 @@ describe('onboarding in Chromium', () => {
     // shoot() refuses pages that scroll sideways at phone width; the check itself catches a page made too wide
     await a.setViewportSize(PHONE);
     expect((await sidewaysOverflow(a)).overflow).toBe(0);
-    await a.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<div id="too-wide" style="width: 600px">wide</div>'));
+    await a.evaluate(() =>
+      document.body.insertAdjacentHTML('beforeend', '<div id="too-wide" style="width: 600px">wide</div>'),
+    );
     const wide = await sidewaysOverflow(a);
     expect(wide.overflow).toBeGreaterThan(0);
     expect(wide.culprits.join()).toContain('wide');
@@ -73,7 +75,14 @@ describe('onboarding in Chromium', () => {
     expect(new URL(a.url()).pathname).toBe('/terms');
     await a.getByRole('heading', { name: 'Terms of service', level: 1 }).waitFor();
     expect(await a.getByTestId('terms-version').textContent()).toContain('Version 2026-11-01');
-    for (const h of ['1. What PolyBot does', '2. Paper and live trading', '3. Risk', '4. Your responsibilities', '5. Plans and payment', '6. Changes to these terms']) {
+    for (const h of [
+      '1. What PolyBot does',
+      '2. Paper and live trading',
+      '3. Risk',
+      '4. Your responsibilities',
+      '5. Plans and payment',
+      '6. Changes to these terms',
+    ]) {
       await a.getByRole('heading', { name: h, level: 2 }).waitFor();
     }
     // the contents link to each section
@@ -107,7 +116,8 @@ describe('onboarding in Chromium', () => {
     await a.getByLabel(/I have read and accept/).check();
     await submit(a, 'Accept terms', 'Accept and continue');
     await a.getByRole('heading', { name: 'Polymarket' }).waitFor();
-    const t1 = await stack.db.sql`select accepted_terms_at, accepted_terms_version from public.polybot_user_profiles where id = ${userA}`;
+    const t1 = await stack.db
+      .sql`select accepted_terms_at, accepted_terms_version from public.polybot_user_profiles where id = ${userA}`;
     expect(t1[0]?.accepted_terms_at).toBeInstanceOf(Date);
     expect(t1[0]?.accepted_terms_version).toBe('2026-11-01');
     await shoot(a, '04-onboarding-platforms');
@@ -163,8 +173,12 @@ describe('onboarding in Chromium', () => {
     await pm.getByLabel('Funder address (optional)').fill('');
     await pm.getByLabel('Wallet type').selectOption('0');
     await submit(a, 'Polymarket keys', /Check and save/);
-    expect(await fieldError(a, 'privateKey')).toBe('Polymarket did not accept this key: it could not derive API credentials for it.');
-    expect(await pm.getByRole('alert').textContent()).toContain('The venue did not accept these keys. Nothing was saved.');
+    expect(await fieldError(a, 'privateKey')).toBe(
+      'Polymarket did not accept this key: it could not derive API credentials for it.',
+    );
+    expect(await pm.getByRole('alert').textContent()).toContain(
+      'The venue did not accept these keys. Nothing was saved.',
+    );
     expect(await f.secretCount(userA)).toBe(0);
     await shoot(a, '05-onboarding-platforms-errors');
 
@@ -191,8 +205,10 @@ describe('onboarding in Chromium', () => {
     // (3) risk: out of range, empty, malformed → field errors, config untouched; toggles stay as the user left them
     const before = await f.configRow(userA);
     const toggles = async () =>
-      (await stack.db.sql<{ news: boolean; kalshi: boolean }[]>`
-        select enable_news_arbitrage as news, enable_kalshi as kalshi from public.polybot_user_config where user_id = ${userA}`)[0];
+      (
+        await stack.db.sql<{ news: boolean; kalshi: boolean }[]>`
+        select enable_news_arbitrage as news, enable_kalshi as kalshi from public.polybot_user_config where user_id = ${userA}`
+      )[0];
     const savedToggles = await toggles();
     const risk = a.getByRole('form', { name: 'Risk and strategies' });
     const news = risk.getByLabel('News signals');
@@ -223,7 +239,10 @@ describe('onboarding in Chromium', () => {
     // strategies outside the plan are disabled and say what unlocks them
     const copy = a.getByLabel('Copy trading');
     expect(await copy.isDisabled()).toBe(true);
-    await a.getByText(/Included in Pro/).first().waitFor();
+    await a
+      .getByText(/Included in Pro/)
+      .first()
+      .waitFor();
     await a.reload();
     // after a reload the form shows what is saved again
     expect(await news.isChecked()).toBe(savedToggles?.news);
@@ -245,7 +264,12 @@ describe('onboarding in Chromium', () => {
     expect(new URL(a.url()).pathname).toBe('/onboarding');
     const plan = await stack.db.sql`
       select onboarding_step, onboarding_completed, subscription_tier, stripe_customer_id from public.polybot_user_profiles where id = ${userA}`;
-    expect(plan[0]).toEqual({ onboarding_step: 'plan', onboarding_completed: false, subscription_tier: 'free', stripe_customer_id: null });
+    expect(plan[0]).toEqual({
+      onboarding_step: 'plan',
+      onboarding_completed: false,
+      subscription_tier: 'free',
+      stripe_customer_id: null,
+    });
     await a.reload();
 
     // paid plans go to Stripe Checkout (below, another user); free completes onboarding at once
@@ -288,7 +312,10 @@ describe('onboarding in Chromium', () => {
     const user = await f.userId(email);
     await p.getByLabel(/I have read and accept/).check();
     await submit(p, 'Accept terms', 'Accept and continue');
-    await p.getByRole('form', { name: 'Polymarket keys' }).getByLabel('Polymarket wallet private key').fill(polymarketKey());
+    await p
+      .getByRole('form', { name: 'Polymarket keys' })
+      .getByLabel('Polymarket wallet private key')
+      .fill(polymarketKey());
     await submit(p, 'Polymarket keys', /Check and save/);
     await p.getByText(/Polymarket paper keys saved/).waitFor();
     await submit(p, 'Continue to risk', 'Continue');
@@ -301,12 +328,19 @@ describe('onboarding in Chromium', () => {
     await bf.pay(p, CARDS.pays);
     await p.waitForURL((u) => u.pathname === '/onboarding' && u.searchParams.get('checkout') === 'success');
     // the wizard waits for Stripe's webhook by itself, then offers to finish
-    await p.getByTestId('checkout-status').filter({ hasText: 'Payment confirmed: your Basic plan is active.' }).waitFor({ timeout: 60_000 });
+    await p
+      .getByTestId('checkout-status')
+      .filter({ hasText: 'Payment confirmed: your Basic plan is active.' })
+      .waitFor({ timeout: 60_000 });
     expect(await p.locator('[aria-current="step"]').textContent()).toContain('Plan');
     // no second Checkout from here once a plan is paid for
     expect(await p.getByRole('button', { name: /Choose|Start on Free/ }).count()).toBe(0);
     expect(await f.step(user)).toBe('plan');
-    expect(await bf.billingRow(user)).toMatchObject({ subscription_tier: 'basic', subscription_status: 'active', monthly_trade_limit: 1000 });
+    expect(await bf.billingRow(user)).toMatchObject({
+      subscription_tier: 'basic',
+      subscription_status: 'active',
+      monthly_trade_limit: 1000,
+    });
     await shoot(p, '08b-onboarding-checkout-success');
 
     await submit(p, 'Finish setup', 'Go to my dashboard');

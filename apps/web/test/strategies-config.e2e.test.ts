@@ -14,7 +14,18 @@ import { startStack, type Stack } from './support/stack.ts';
 interface Advanced {
   advanced_config: {
     followedWallets?: { address: string; scale: number; maxPerTradeUsd: number; maxSlippage?: number }[];
-    newsRules?: { id: string; feed: string; keywords: string[]; venue: string; instrumentId: string; side: string; maxPrice: number; confidence: number; maxSizeUsd?: number; windowMinutes: number }[];
+    newsRules?: {
+      id: string;
+      feed: string;
+      keywords: string[];
+      venue: string;
+      instrumentId: string;
+      side: string;
+      maxPrice: number;
+      confidence: number;
+      maxSizeUsd?: number;
+      windowMinutes: number;
+    }[];
   };
   config_version: number;
 }
@@ -31,7 +42,9 @@ const WALLETS = 'Follow a wallet';
 const RULES = 'Add a news rule';
 
 async function advanced(user: string): Promise<Advanced> {
-  const rows = await stack.db.sql<Advanced[]>`select advanced_config, config_version::int as config_version from public.polybot_user_config where user_id = ${user}`;
+  const rows = await stack.db.sql<
+    Advanced[]
+  >`select advanced_config, config_version::int as config_version from public.polybot_user_config where user_id = ${user}`;
   const row = rows[0];
   if (!row) throw new Error('no config row');
   return row;
@@ -42,11 +55,17 @@ async function advanced(user: string): Promise<Advanced> {
  * re-renders the field (a router refresh after another form's action can land just after), which would drop text
  * such as "12abc"; so the form's data is checked and the fields filled again until it holds what was typed.
  */
-async function fillNumbers(page: Page, formName: string, fields: Record<string, [label: string, value: string]>): Promise<void> {
+async function fillNumbers(
+  page: Page,
+  formName: string,
+  fields: Record<string, [label: string, value: string]>,
+): Promise<void> {
   const form = page.getByRole('form', { name: formName });
   for (let attempt = 0; attempt < 5; attempt++) {
     for (const [label, value] of Object.values(fields)) await forceFill(page, formName, label, value);
-    const data = await form.evaluate((f) => Object.fromEntries([...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)])));
+    const data = await form.evaluate((f) =>
+      Object.fromEntries([...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)])),
+    );
     if (Object.entries(fields).every(([name, [, value]]) => data[name] === value)) return;
   }
   throw new Error(`could not fill ${formName}`);
@@ -56,11 +75,26 @@ async function fillWallet(page: Page, address: string, scale: string, max: strin
   const form = page.getByRole('form', { name: WALLETS });
   await form.getByLabel('Wallet address').fill(address);
   await fillNumbers(page, WALLETS, {
-    scale: ['Scale', scale], maxPerTradeUsd: ['Max per trade (USD)', max], maxSlippage: ['Max over their price ($)', slippage],
+    scale: ['Scale', scale],
+    maxPerTradeUsd: ['Max per trade (USD)', max],
+    maxSlippage: ['Max over their price ($)', slippage],
   });
 }
 
-async function fillRule(page: Page, r: { feed: string; keywords: string; venue: string; id: string; side: string; maxPrice: string; confidence: string; budget: string; window: string }) {
+async function fillRule(
+  page: Page,
+  r: {
+    feed: string;
+    keywords: string;
+    venue: string;
+    id: string;
+    side: string;
+    maxPrice: string;
+    confidence: string;
+    budget: string;
+    window: string;
+  },
+) {
   const form = page.getByRole('form', { name: RULES });
   await form.getByLabel('Feed', { exact: true }).fill(r.feed);
   await form.getByLabel('Keywords', { exact: true }).fill(r.keywords);
@@ -75,15 +109,29 @@ async function fillRule(page: Page, r: { feed: string; keywords: string; venue: 
   });
 }
 
-const GOOD_RULE = { feed: 'reuters', keywords: 'rate cut, Fed cuts ,', venue: 'kalshi', id: 'KXFED-25DEC-T4.00', side: 'no', maxPrice: '0.6', confidence: '0.7', budget: '50', window: '120' };
+const GOOD_RULE = {
+  feed: 'reuters',
+  keywords: 'rate cut, Fed cuts ,',
+  venue: 'kalshi',
+  id: 'KXFED-25DEC-T4.00',
+  side: 'no',
+  maxPrice: '0.6',
+  confidence: '0.7',
+  budget: '50',
+  window: '120',
+};
 
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchChromium();
   a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   b = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  userA = await onboard(stack, a, `alice-${Date.now()}@example.test`, { kalshi: await registerKalshiKey(stack.sim.origin) });
-  userB = await onboard(stack, b, `bob-${Date.now()}@example.test`, { kalshi: await registerKalshiKey(stack.sim.origin) });
+  userA = await onboard(stack, a, `alice-${Date.now()}@example.test`, {
+    kalshi: await registerKalshiKey(stack.sim.origin),
+  });
+  userB = await onboard(stack, b, `bob-${Date.now()}@example.test`, {
+    kalshi: await registerKalshiKey(stack.sim.origin),
+  });
 });
 
 afterAll(async () => {
@@ -107,7 +155,9 @@ describe('followed wallets and news rules in Chromium', () => {
     await a.getByText(`Wallet added. Configuration version ${v0 + 1}`).waitFor();
     const afterWallet = await advanced(userA);
     expect(afterWallet.config_version).toBe(v0 + 1);
-    expect(afterWallet.advanced_config.followedWallets).toEqual([{ address: WALLET.toLowerCase(), scale: 0.5, maxPerTradeUsd: 250, maxSlippage: 0.05 }]);
+    expect(afterWallet.advanced_config.followedWallets).toEqual([
+      { address: WALLET.toLowerCase(), scale: 0.5, maxPerTradeUsd: 250, maxSlippage: 0.05 },
+    ]);
     const entry = a.locator(`[data-wallet="${WALLET.toLowerCase()}"]`);
     expect(await entry.textContent()).toContain('pays at most $0.05 above their price');
     expect(await entry.locator('code').first().textContent()).toBe('0xabcd…ef01');
@@ -123,7 +173,17 @@ describe('followed wallets and news rules in Chromium', () => {
     expect(afterRule.advanced_config.followedWallets).toEqual(afterWallet.advanced_config.followedWallets);
     const [rule] = afterRule.advanced_config.newsRules ?? [];
     expect(afterRule.advanced_config.newsRules?.length).toBe(1);
-    expect(rule).toMatchObject({ feed: 'reuters', keywords: ['rate cut', 'Fed cuts'], venue: 'kalshi', instrumentId: 'KXFED-25DEC-T4.00', side: 'no', maxPrice: 0.6, confidence: 0.7, maxSizeUsd: 50, windowMinutes: 120 });
+    expect(rule).toMatchObject({
+      feed: 'reuters',
+      keywords: ['rate cut', 'Fed cuts'],
+      venue: 'kalshi',
+      instrumentId: 'KXFED-25DEC-T4.00',
+      side: 'no',
+      maxPrice: 0.6,
+      confidence: 0.7,
+      maxSizeUsd: 50,
+      windowMinutes: 120,
+    });
     expect(rule?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await a.locator(`[data-rule="${rule?.id}"]`).textContent()).toContain('buy NO on Kalshi KXFED-25DEC-T4.00');
     await shoot(a, 'strategies-02-added');
@@ -163,7 +223,17 @@ describe('followed wallets and news rules in Chromium', () => {
     expect(await fieldError(a, 'address')).toContain('You already follow this wallet');
     expect(await advanced(userA)).toEqual(before);
 
-    await fillRule(a, { feed: '', keywords: ' , ,', venue: 'polymarket', id: '', side: 'no', maxPrice: '1', confidence: '0', budget: 'x1', window: '0' });
+    await fillRule(a, {
+      feed: '',
+      keywords: ' , ,',
+      venue: 'polymarket',
+      id: '',
+      side: 'no',
+      maxPrice: '1',
+      confidence: '0',
+      budget: 'x1',
+      window: '0',
+    });
     await submit(a, RULES, 'Add news rule');
     expect(await fieldError(a, 'feed')).toBe('Feed is required');
     expect(await fieldError(a, 'keywords')).toBe('Add at least 1 keyword');
@@ -178,7 +248,14 @@ describe('followed wallets and news rules in Chromium', () => {
     expect(await rules.getByLabel('Keywords', { exact: true }).inputValue()).toBe(' , ,');
     await shoot(a, 'strategies-04-rule-errors');
 
-    await fillRule(a, { ...GOOD_RULE, keywords: `ok, ${'k'.repeat(101)}`, maxPrice: '0.5.1', confidence: '1.5', budget: '0.5', window: '1.5' });
+    await fillRule(a, {
+      ...GOOD_RULE,
+      keywords: `ok, ${'k'.repeat(101)}`,
+      maxPrice: '0.5.1',
+      confidence: '1.5',
+      budget: '0.5',
+      window: '1.5',
+    });
     await submit(a, RULES, 'Add news rule');
     expect(await fieldError(a, 'keywords')).toBe('Keyword 2 must be at most 100 characters');
     expect(await fieldError(a, 'maxPrice')).toBe('Max price must be a number');
@@ -207,7 +284,12 @@ describe('followed wallets and news rules in Chromium', () => {
     const bWithWallet = await advanced(userB);
     await b.locator(`[data-wallet="${WALLET_B}"] summary`).click();
     await submitTampered(b, `Remove wallet ${WALLET_B}`, 'Yes, remove wallet', { address: WALLET.toLowerCase() });
-    expect(await b.getByRole('form', { name: `Remove wallet ${WALLET_B}` }).getByRole('alert').textContent()).toContain('That wallet is not in your list.');
+    expect(
+      await b
+        .getByRole('form', { name: `Remove wallet ${WALLET_B}` })
+        .getByRole('alert')
+        .textContent(),
+    ).toContain('That wallet is not in your list.');
     expect(await advanced(userA)).toEqual(aBefore);
     expect(await advanced(userB)).toEqual(bWithWallet);
 
@@ -219,7 +301,12 @@ describe('followed wallets and news rules in Chromium', () => {
     const ruleB = bWithRule.advanced_config.newsRules?.[0]?.id ?? '';
     await b.locator(`[data-rule="${ruleB}"] summary`).click();
     await submitTampered(b, `Remove news rule ${ruleB}`, 'Yes, remove rule', { id: ruleA.id });
-    expect(await b.getByRole('form', { name: `Remove news rule ${ruleB}` }).getByRole('alert').textContent()).toContain('That news rule is not in your list.');
+    expect(
+      await b
+        .getByRole('form', { name: `Remove news rule ${ruleB}` })
+        .getByRole('alert')
+        .textContent(),
+    ).toContain('That news rule is not in your list.');
     expect(await advanced(userA)).toEqual(aBefore);
     expect(await advanced(userB)).toEqual(bWithRule);
     await shoot(b, 'strategies-05-other-user');
@@ -269,7 +356,8 @@ describe('followed wallets and news rules in Chromium', () => {
     const ruleId = (await advanced(userB)).advanced_config.newsRules?.[0]?.id ?? '';
     const rule = b.locator(`[data-rule="${ruleId}"]`);
     // The bot manager is played by SQL: first a row as an older manager writes it, without the key.
-    await stack.db.sql`update public.polybot_bot_status set stats = jsonb_build_object('open_positions', 0) where user_id = ${userB}`;
+    await stack.db
+      .sql`update public.polybot_bot_status set stats = jsonb_build_object('open_positions', 0) where user_id = ${userB}`;
     await b.goto(`${stack.baseUrl}/settings/config`);
     await rule.waitFor();
     expect(await b.getByTestId('rule-ignored').count()).toBe(0);
@@ -289,7 +377,9 @@ describe('followed wallets and news rules in Chromium', () => {
     await shoot(b, 'strategies-08-dashboard-rule-ignored');
     await warning.getByRole('link', { name: 'Settings → Config' }).click();
     await b.waitForURL('**/settings/config#news-rules');
-    expect(await rule.getByTestId('rule-ignored').textContent()).toBe('The bot ignores this rule: its instrument is not a listed Kalshi market');
+    expect(await rule.getByTestId('rule-ignored').textContent()).toBe(
+      'The bot ignores this rule: its instrument is not a listed Kalshi market',
+    );
     await shoot(b, 'strategies-09-rule-ignored');
   });
 });

@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { createCheckoutSession, createPortalSession } from './checkout.ts';
-import { alive, botStatus, createBotUser, startCountingProxy, startManagerProcess, type ManagerProcess } from './test-bot-manager.ts';
+import {
+  alive,
+  botStatus,
+  createBotUser,
+  startCountingProxy,
+  startManagerProcess,
+  type ManagerProcess,
+} from './test-bot-manager.ts';
 import { startBillingStack, type BillingStack } from './test-stack.ts';
 
 const DAY = 86_400_000;
@@ -52,9 +59,16 @@ async function planOf(userId: string): Promise<Plan> {
 /** Checkout for `tier` paid with 4242 on the hosted page; resolves once the webhooks have been applied. */
 async function subscribe(userId: string, tier: 'basic' | 'pro'): Promise<{ customerId: string; subId: string }> {
   const session = await createCheckoutSession(stack.deps, {
-    userId, tier, successUrl: 'http://app.test/billing?checkout=success', cancelUrl: 'http://app.test/billing?checkout=cancelled',
+    userId,
+    tier,
+    successUrl: 'http://app.test/billing?checkout=success',
+    cancelUrl: 'http://app.test/billing?checkout=cancelled',
   });
-  const res = await fetch(session.url, { method: 'POST', body: new URLSearchParams({ card: '4242 4242 4242 4242' }), redirect: 'manual' });
+  const res = await fetch(session.url, {
+    method: 'POST',
+    body: new URLSearchParams({ card: '4242 4242 4242 4242' }),
+    redirect: 'manual',
+  });
   expect(res.status).toBe(303);
   await stack.emulator.webhooksIdle();
   expect((await planOf(userId)).subscription_tier).toBe(tier);
@@ -66,29 +80,50 @@ async function subscribe(userId: string, tier: 'basic' | 'pro'): Promise<{ custo
 async function heartbeats(userId: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const mark = (await botStatus(stack.db.sql, userId)).heartbeat_at?.getTime();
-    await expect.poll(async () => (await botStatus(stack.db.sql, userId)).heartbeat_at?.getTime(), { timeout: 30_000, interval: 50 }).not.toBe(mark);
+    await expect
+      .poll(async () => (await botStatus(stack.db.sql, userId)).heartbeat_at?.getTime(), {
+        timeout: 30_000,
+        interval: 50,
+      })
+      .not.toBe(mark);
   }
 }
 
 /** Waits for a running runner that started on `tier` (the plan the manager handed it, reported in its status). */
 async function runningOn(userId: string, tier: string, notPid?: number): Promise<{ pid: number; startedAt: number }> {
-  await expect.poll(async () => {
-    const s = await botStatus(stack.db.sql, userId);
-    return s.state === 'running' && s.pid !== null && s.pid !== notPid && s.stats?.plan_tier === tier;
-  }, { timeout: 120_000, interval: 100 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const s = await botStatus(stack.db.sql, userId);
+        return s.state === 'running' && s.pid !== null && s.pid !== notPid && s.stats?.plan_tier === tier;
+      },
+      { timeout: 120_000, interval: 100 },
+    )
+    .toBe(true);
   const s = await botStatus(stack.db.sql, userId);
   return { pid: s.pid ?? 0, startedAt: s.started_at?.getTime() ?? 0 };
 }
 
-const walletPolls = (): number => proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.toLowerCase().includes(`user=${WALLET}`)).length;
+const walletPolls = (): number =>
+  proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.toLowerCase().includes(`user=${WALLET}`)).length;
 const copyTrades = async (userId: string): Promise<number> =>
-  (await stack.db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_trades where user_id = ${userId} and strategy = 'copy_trading'`)[0]?.n ?? 0;
+  (
+    await stack.db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from public.polybot_trades where user_id = ${userId} and strategy = 'copy_trading'`
+  )[0]?.n ?? 0;
 
 test('downgrade Pro → Basic in the portal: Basic limits at once (NOTIFY), the runner restarts on Basic and copy trading (Pro only) stops', async () => {
   const userId = await createBotUser(stack.db.sql, stack.createUser, {
-    enable_copy_trading: true, enable_single_platform_arb: false, enable_cross_platform_arb: false, enable_overlapping_arb: false,
+    enable_copy_trading: true,
+    enable_single_platform_arb: false,
+    enable_cross_platform_arb: false,
+    enable_overlapping_arb: false,
     enable_news_arbitrage: false,
-    advanced_config: stack.db.sql.json({ newsRules: [], followedWallets: [{ address: WALLET, scale: 0.5, maxPerTradeUsd: 10 }] }),
+    advanced_config: stack.db.sql.json({
+      newsRules: [],
+      followedWallets: [{ address: WALLET, scale: 0.5, maxPerTradeUsd: 10 }],
+    }),
   });
   const { subId } = await subscribe(userId, 'pro');
   const pro = await runningOn(userId, 'pro');
@@ -105,14 +140,27 @@ test('downgrade Pro → Basic in the portal: Basic limits at once (NOTIFY), the 
   });
   try {
     const portal = await createPortalSession(stack.deps, { userId, returnUrl: 'http://app.test/billing' });
-    const res = await fetch(portal.url, { method: 'POST', body: new URLSearchParams({ subscription: subId, action: 'switch', price: stack.prices.basic }), redirect: 'manual' });
+    const res = await fetch(portal.url, {
+      method: 'POST',
+      body: new URLSearchParams({ subscription: subId, action: 'switch', price: stack.prices.basic }),
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     await stack.emulator.webhooksIdle();
     // Policy (docs/BILLING.md): a plan switch applies at once — Basic's limits and features, same billing period.
     const basic = await planOf(userId);
     expect(basic).toMatchObject({
-      subscription_tier: 'basic', subscription_status: 'active', monthly_trade_limit: 1000, max_trade_size_usd: '250.00',
-      features_enabled: { single_platform: true, cross_platform: true, news_arbitrage: true, overlapping_arb: false, copy_trading: false },
+      subscription_tier: 'basic',
+      subscription_status: 'active',
+      monthly_trade_limit: 1000,
+      max_trade_size_usd: '250.00',
+      features_enabled: {
+        single_platform: true,
+        cross_platform: true,
+        news_arbitrage: true,
+        overlapping_arb: false,
+        copy_trading: false,
+      },
     });
     expect(basic.subscription_expires_at).toEqual(periodEnd);
     expect((await stack.stripe.subscriptions.retrieve(subId)).items.data[0]?.price.id).toBe(stack.prices.basic);
@@ -146,7 +194,11 @@ test('failed renewal: past_due keeps the bot running; unpaid stops it (no proces
   await stack.emulator.advanceClock(end - stack.emulator.store.now() * 1000 + DAY);
   await stack.emulator.webhooksIdle();
   expect((await stack.stripe.subscriptions.retrieve(subId)).status).toBe('past_due');
-  expect(await planOf(userId)).toMatchObject({ subscription_tier: 'basic', subscription_status: 'past_due', monthly_trade_limit: 1000 });
+  expect(await planOf(userId)).toMatchObject({
+    subscription_tier: 'basic',
+    subscription_status: 'past_due',
+    monthly_trade_limit: 1000,
+  });
   // Grace period: the same runner keeps trading through the manager's reaction to the change (NOTIFY, debounce)
   // and a periodic reconcile (every 2 s here; 10 beats of 200 ms outlast it).
   await heartbeats(userId, 12);
@@ -158,17 +210,28 @@ test('failed renewal: past_due keeps the bot running; unpaid stops it (no proces
   await stack.emulator.webhooksIdle();
   expect((await stack.stripe.subscriptions.retrieve(subId)).status).toBe('unpaid');
   expect(await planOf(userId)).toMatchObject({ subscription_tier: 'basic', subscription_status: 'unpaid' });
-  await expect.poll(async () => {
-    const s = await botStatus(stack.db.sql, userId);
-    return [s.state, s.pid];
-  }, { timeout: 60_000, interval: 100 }).toEqual(['stopped', null]);
+  await expect
+    .poll(
+      async () => {
+        const s = await botStatus(stack.db.sql, userId);
+        return [s.state, s.pid];
+      },
+      { timeout: 60_000, interval: 100 },
+    )
+    .toEqual(['stopped', null]);
   expect(alive(first.pid)).toBe(false);
 
   // The user pays the open invoice on its hosted page (the link their payment history shows).
   const invoiceId = (await stack.stripe.subscriptions.retrieve(subId)).latest_invoice;
-  const invoice = await stack.stripe.invoices.retrieve(typeof invoiceId === 'string' ? invoiceId : (invoiceId?.id ?? ''));
+  const invoice = await stack.stripe.invoices.retrieve(
+    typeof invoiceId === 'string' ? invoiceId : (invoiceId?.id ?? ''),
+  );
   expect(invoice.status).toBe('open');
-  const paid = await fetch(invoice.hosted_invoice_url ?? '', { method: 'POST', body: new URLSearchParams({ card: '4242 4242 4242 4242' }), redirect: 'manual' });
+  const paid = await fetch(invoice.hosted_invoice_url ?? '', {
+    method: 'POST',
+    body: new URLSearchParams({ card: '4242 4242 4242 4242' }),
+    redirect: 'manual',
+  });
   expect(paid.status).toBe(303);
   await stack.emulator.webhooksIdle();
   expect(await planOf(userId)).toMatchObject({ subscription_tier: 'basic', subscription_status: 'active' });

@@ -44,14 +44,20 @@ async function pay(url: string, card: string): Promise<Response> {
 
 function checkout(userId: string, tier: 'basic' | 'pro' = 'pro') {
   return createCheckoutSession(stack.deps, {
-    userId, tier, successUrl: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}', cancelUrl: 'http://app.test/billing?canceled=1',
+    userId,
+    tier,
+    successUrl: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}',
+    cancelUrl: 'http://app.test/billing?canceled=1',
   });
 }
 
 test('plans come from polybot_plans with the configured Stripe prices', async () => {
   const plans = await listPlans(stack.db.sql, stack.prices);
   expect(plans.map((p) => [p.tier, p.stripe_price_id, p.purchasable])).toEqual([
-    ['free', null, false], ['basic', stack.prices.basic, true], ['pro', stack.prices.pro, true], ['enterprise', stack.prices.enterprise, true],
+    ['free', null, false],
+    ['basic', stack.prices.basic, true],
+    ['pro', stack.prices.pro, true],
+    ['enterprise', stack.prices.enterprise, true],
   ]);
   expect(plans.find((p) => p.tier === 'pro')?.monthly_trade_limit).toBe(10000);
 });
@@ -65,17 +71,25 @@ test('checkout session: right price, one reused customer stored on the profile, 
 
   const session = await stack.stripe.checkout.sessions.retrieve(first.id);
   expect(session).toMatchObject({
-    mode: 'subscription', status: 'open', customer: first.customerId, client_reference_id: userId,
-    success_url: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}', cancel_url: 'http://app.test/billing?canceled=1',
+    mode: 'subscription',
+    status: 'open',
+    customer: first.customerId,
+    client_reference_id: userId,
+    success_url: 'http://app.test/billing?session={CHECKOUT_SESSION_ID}',
+    cancel_url: 'http://app.test/billing?canceled=1',
   });
   // Exactly our metadata: the user (the webhook's fallback when the customer is unknown) and the tier bought.
   expect(session.metadata).toEqual({ user_id: userId, tier: 'pro' });
-  expect((await stack.stripe.checkout.sessions.retrieve(second.id)).metadata).toEqual({ user_id: userId, tier: 'basic' });
+  expect((await stack.stripe.checkout.sessions.retrieve(second.id)).metadata).toEqual({
+    user_id: userId,
+    tier: 'basic',
+  });
   const items = await stack.stripe.checkout.sessions.listLineItems(first.id);
   expect(items.data.map((i) => i.price?.id)).toEqual([stack.prices.pro]);
-  expect((await stack.stripe.customers.retrieve(first.customerId))).toMatchObject({ metadata: { user_id: userId } });
-  await expect(createCheckoutSession(stack.deps, { userId, tier: 'free', successUrl: 'http://x', cancelUrl: 'http://x' }))
-    .rejects.toBeInstanceOf(BillingError);
+  expect(await stack.stripe.customers.retrieve(first.customerId)).toMatchObject({ metadata: { user_id: userId } });
+  await expect(
+    createCheckoutSession(stack.deps, { userId, tier: 'free', successUrl: 'http://x', cancelUrl: 'http://x' }),
+  ).rejects.toBeInstanceOf(BillingError);
 });
 
 test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in portal → paid until period end → free', async () => {
@@ -83,7 +97,8 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
   const notified: string[] = [];
   const listener = await stack.db.sql.listen('polybot_user_changed', (payload) => {
     const parsed: unknown = JSON.parse(payload);
-    if (typeof parsed === 'object' && parsed !== null && 'user_id' in parsed && parsed.user_id === userId) notified.push(payload);
+    if (typeof parsed === 'object' && parsed !== null && 'user_id' in parsed && parsed.user_id === userId)
+      notified.push(payload);
   });
   try {
     const session = await checkout(userId);
@@ -96,8 +111,12 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
     const sub = await stack.stripe.subscriptions.retrieve(upgraded.stripe_subscription_id ?? '');
     const periodEnd = (sub.items.data[0]?.current_period_end ?? 0) * 1000;
     expect(upgraded).toMatchObject({
-      subscription_tier: 'pro', subscription_status: 'active', subscription_cancel_at_period_end: false,
-      stripe_customer_id: session.customerId, monthly_trade_limit: 10000, live_trading_allowed: true,
+      subscription_tier: 'pro',
+      subscription_status: 'active',
+      subscription_cancel_at_period_end: false,
+      stripe_customer_id: session.customerId,
+      monthly_trade_limit: 10000,
+      live_trading_allowed: true,
     });
     expect(upgraded.subscription_expires_at?.getTime()).toBe(periodEnd);
     // subscription_data.metadata reached the subscription Checkout created (its events carry the user id).
@@ -108,10 +127,18 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
 
     await expect(checkout(userId)).rejects.toMatchObject({ code: 'already_subscribed' });
     const portal = await createPortalSession(stack.deps, { userId, returnUrl: 'http://app.test/billing' });
-    const cancel = await fetch(portal.url, { method: 'POST', body: new URLSearchParams({ subscription: sub.id, action: 'cancel' }), redirect: 'manual' });
+    const cancel = await fetch(portal.url, {
+      method: 'POST',
+      body: new URLSearchParams({ subscription: sub.id, action: 'cancel' }),
+      redirect: 'manual',
+    });
     expect(cancel.status).toBe(303);
     await stack.emulator.webhooksIdle();
-    expect(await billingOf(userId)).toMatchObject({ subscription_tier: 'pro', subscription_status: 'active', subscription_cancel_at_period_end: true });
+    expect(await billingOf(userId)).toMatchObject({
+      subscription_tier: 'pro',
+      subscription_status: 'active',
+      subscription_cancel_at_period_end: true,
+    });
 
     // Still paid inside the period...
     // Emulator time, not the wall clock: earlier tests in this file may have advanced it.
@@ -122,7 +149,11 @@ test('checkout → webhook → pro with its limits (NOTIFY sent) → cancel in p
     await stack.emulator.advanceClock(2 * DAY);
     await stack.emulator.webhooksIdle();
     expect(await billingOf(userId)).toMatchObject({
-      subscription_tier: 'free', subscription_status: 'canceled', subscription_expires_at: null, monthly_trade_limit: 100, live_trading_allowed: false,
+      subscription_tier: 'free',
+      subscription_status: 'canceled',
+      subscription_expires_at: null,
+      monthly_trade_limit: 100,
+      live_trading_allowed: false,
     });
 
     const payments = await listPayments(stack.deps, userId);
@@ -139,7 +170,11 @@ test('a declined card leaves the user on free', async () => {
   expect(res.status).toBe(402);
   expect(await res.text()).toContain('Your card was declined.');
   await stack.emulator.webhooksIdle();
-  expect(await billingOf(userId)).toMatchObject({ subscription_tier: 'free', stripe_subscription_id: null, monthly_trade_limit: 100 });
+  expect(await billingOf(userId)).toMatchObject({
+    subscription_tier: 'free',
+    stripe_subscription_id: null,
+    monthly_trade_limit: 100,
+  });
   expect(await listPayments(stack.deps, userId)).toEqual([]);
 });
 

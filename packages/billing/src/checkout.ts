@@ -25,7 +25,10 @@ export async function createCheckoutSession(
   if (!paid || !price) throw new BillingError('not_purchasable', `The ${input.tier} plan cannot be bought online.`);
   const profile = await readProfileBilling(deps.sql, input.userId);
   if (profile.subscription_tier !== 'free' && LIVE_STATUSES.has(profile.subscription_status)) {
-    throw new BillingError('already_subscribed', 'You already have a subscription: change or cancel it in the billing portal.');
+    throw new BillingError(
+      'already_subscribed',
+      'You already have a subscription: change or cancel it in the billing portal.',
+    );
   }
   const customerId = await ensureStripeCustomer(deps, input.userId);
   const session = await deps.stripe.checkout.sessions.create({
@@ -43,9 +46,16 @@ export async function createCheckoutSession(
   return { id: session.id, url: session.url, customerId };
 }
 
-export async function createPortalSession(deps: BillingDeps, input: { userId: string; returnUrl: string }): Promise<{ url: string }> {
+export async function createPortalSession(
+  deps: BillingDeps,
+  input: { userId: string; returnUrl: string },
+): Promise<{ url: string }> {
   const profile = await readProfileBilling(deps.sql, input.userId);
-  if (!profile.stripe_customer_id) throw new BillingError('no_customer', 'There is nothing to manage yet: choose a plan first.');
-  const session = await deps.stripe.billingPortal.sessions.create({ customer: profile.stripe_customer_id, return_url: input.returnUrl });
+  if (!profile.stripe_customer_id)
+    throw new BillingError('no_customer', 'There is nothing to manage yet: choose a plan first.');
+  const session = await deps.stripe.billingPortal.sessions.create({
+    customer: profile.stripe_customer_id,
+    return_url: input.returnUrl,
+  });
   return { url: session.url };
 }

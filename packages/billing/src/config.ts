@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { priceMapFromEnv, type PriceMap } from './shared.ts';
 
 const EnvSchema = z.object({
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { error: 'must be a Stripe secret key (sk_test_... / sk_live_...)' }),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { error: 'must be a Stripe secret key (sk_test_... / sk_live_...)' }),
   /** Only for the local emulator: http://127.0.0.1:<port>. Unset means api.stripe.com. */
   STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -17,9 +19,14 @@ export interface BillingConfig {
 }
 
 export function readBillingConfig(env: Record<string, string | undefined>): BillingConfig {
-  const parsed = EnvSchema.safeParse({ STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_BASE: env.STRIPE_API_BASE || undefined });
+  const parsed = EnvSchema.safeParse({
+    STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY,
+    STRIPE_API_BASE: env.STRIPE_API_BASE || undefined,
+  });
   if (!parsed.success) {
-    throw new Error(`invalid billing configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `invalid billing configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   return {
     secretKey: parsed.data.STRIPE_SECRET_KEY,

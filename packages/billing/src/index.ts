@@ -7,6 +7,15 @@ export { createCheckoutSession, createPortalSession, type CheckoutInput } from '
 export { listPayments, type Payment } from './payments.ts';
 export { BillingError, type BillingErrorCode } from './errors.ts';
 export {
-  applyStripeEvent, HANDLED_EVENT_TYPES, UnknownPriceError, PAID_TIERS, PriceMapSchema, priceForTier,
-  priceMapFromEnv, tierForPrice, type ApplyOutcome, type PaidTier, type PriceMap,
+  applyStripeEvent,
+  HANDLED_EVENT_TYPES,
+  UnknownPriceError,
+  PAID_TIERS,
+  PriceMapSchema,
+  priceForTier,
+  priceMapFromEnv,
+  tierForPrice,
+  type ApplyOutcome,
+  type PaidTier,
+  type PriceMap,
 } from './shared.ts';

@@ -4,5 +4,11 @@
 export { applyStripeEvent, type ApplyOutcome } from '../../../supabase/functions/_shared/billing/apply-event.ts';
 export { HANDLED_EVENT_TYPES, UnknownPriceError } from '../../../supabase/functions/_shared/billing/derive.ts';
 export {
-  PAID_TIERS, PriceMapSchema, priceForTier, priceMapFromEnv, tierForPrice, type PaidTier, type PriceMap,
+  PAID_TIERS,
+  PriceMapSchema,
+  priceForTier,
+  priceMapFromEnv,
+  tierForPrice,
+  type PaidTier,
+  type PriceMap,
 } from '../../../supabase/functions/_shared/billing/prices.ts';

@@ -18,7 +18,11 @@ export interface ManagerProcess {
   stop(): Promise<void>;
 }
 
-export async function startManagerProcess(o: { databaseUrl: string; sim: VenueSim; dataApiUrl: string }): Promise<ManagerProcess> {
+export async function startManagerProcess(o: {
+  databaseUrl: string;
+  sim: VenueSim;
+  dataApiUrl: string;
+}): Promise<ManagerProcess> {
   const u = o.sim.urls;
   let out = '';
   const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['apps/bot-manager/src/main.ts'], {
@@ -58,7 +62,11 @@ export async function startManagerProcess(o: { databaseUrl: string; sim: VenueSi
  * An onboarded user with a paper Polymarket key, as the wizard leaves them (the key saved through the user's own
  * RPC, under RLS), and `config` over the defaults. `createUser` makes the auth user (and with it the profile).
  */
-export async function createBotUser(sql: Sql, createUser: () => Promise<string>, config: Record<string, unknown>): Promise<string> {
+export async function createBotUser(
+  sql: Sql,
+  createUser: () => Promise<string>,
+  config: Record<string, unknown>,
+): Promise<string> {
   const id = await createUser();
   await sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
   const values: Record<string, unknown> = { dry_run: true, min_profit_pct: 0.1, ...config };
@@ -66,7 +74,10 @@ export async function createBotUser(sql: Sql, createUser: () => Promise<string>,
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: id, role: 'authenticated' })}, true)`;
-    const secret = JSON.stringify({ secret: randomBytes(16).toString('hex'), passphrase: randomBytes(8).toString('hex') });
+    const secret = JSON.stringify({
+      secret: randomBytes(16).toString('hex'),
+      passphrase: randomBytes(8).toString('hex'),
+    });
     await tx`select public.save_user_secret('polymarket', true, ${randomUUID()}, ${secret}, ${randomBytes(32).toString('hex')}, '{}'::jsonb)`;
   });
   return id;
@@ -99,7 +110,9 @@ export function alive(pid: number): boolean {
 }
 
 /** An HTTP proxy in front of the simulator recording each request's method and URL: what the venue would see. */
-export async function startCountingProxy(target: string): Promise<{ origin: string; urls: string[]; close: () => Promise<void> }> {
+export async function startCountingProxy(
+  target: string,
+): Promise<{ origin: string; urls: string[]; close: () => Promise<void> }> {
   const urls: string[] = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -118,9 +131,10 @@ export async function startCountingProxy(target: string): Promise<{ origin: stri
   return {
     origin: `http://127.0.0.1:${address.port}`,
     urls,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

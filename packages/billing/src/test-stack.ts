@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createStripeClient, readBillingConfig } from './config.ts';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
-import { serveEdgeFunction, startStripeEmulator, type EdgeFunctionServer, type StripeEmulator } from '@polybot/local-stack/stripe';
+import {
+  serveEdgeFunction,
+  startStripeEmulator,
+  type EdgeFunctionServer,
+  type StripeEmulator,
+} from '@polybot/local-stack/stripe';
 import type { BillingDeps } from './customers.ts';
 import type { PriceMap } from './shared.ts';
 
@@ -28,14 +33,30 @@ export async function startBillingStack(): Promise<BillingStack> {
   };
   try {
     // The same factory the app uses, configured the way `npm start` configures it (STRIPE_API_BASE).
-    const stripe = createStripeClient(readBillingConfig({
-      STRIPE_SECRET_KEY: emulator.secretKey, STRIPE_API_BASE: emulator.url, STRIPE_PRICE_BASIC: 'price_placeholder_b', STRIPE_PRICE_PRO: 'price_placeholder_p',
-    }));
+    const stripe = createStripeClient(
+      readBillingConfig({
+        STRIPE_SECRET_KEY: emulator.secretKey,
+        STRIPE_API_BASE: emulator.url,
+        STRIPE_PRICE_BASIC: 'price_placeholder_b',
+        STRIPE_PRICE_PRO: 'price_placeholder_p',
+      }),
+    );
     const price = async (name: string, cents: number): Promise<string> => {
       const product = await stripe.products.create({ name });
-      return (await stripe.prices.create({ product: product.id, unit_amount: cents, currency: 'usd', recurring: { interval: 'month' } })).id;
+      return (
+        await stripe.prices.create({
+          product: product.id,
+          unit_amount: cents,
+          currency: 'usd',
+          recurring: { interval: 'month' },
+        })
+      ).id;
     };
-    const prices: PriceMap = { basic: await price('Basic', 2900), pro: await price('Pro', 9900), enterprise: await price('Enterprise', 49900) };
+    const prices: PriceMap = {
+      basic: await price('Basic', 2900),
+      pro: await price('Pro', 9900),
+      enterprise: await price('Enterprise', 49900),
+    };
     const edge = await serveEdgeFunction({
       name: 'stripe-webhook',
       env: {
@@ -50,7 +71,11 @@ export async function startBillingStack(): Promise<BillingStack> {
     });
     emulator.setWebhookUrl(edge.url);
     return {
-      db, emulator, edge, stripe, prices,
+      db,
+      emulator,
+      edge,
+      stripe,
+      prices,
       deps: { sql: db.sql, stripe, prices },
       createUser: async () => {
         const id = randomUUID();

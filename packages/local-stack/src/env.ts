@@ -21,7 +21,11 @@ const EnvSchema = z.object({
 export type LocalStackEnv = z.infer<typeof EnvSchema>;
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): LocalStackEnv {
-  const parsed = EnvSchema.safeParse({ ...env, DATABASE_URL: env.DATABASE_URL || undefined, POLYBOT_STATE_DIR: env.POLYBOT_STATE_DIR || undefined });
+  const parsed = EnvSchema.safeParse({
+    ...env,
+    DATABASE_URL: env.DATABASE_URL || undefined,
+    POLYBOT_STATE_DIR: env.POLYBOT_STATE_DIR || undefined,
+  });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`invalid environment:\n${lines.join('\n')}`);

@@ -35,7 +35,11 @@ export const NewsRuleSchema = z.object({
   confidence: z.number().gt(0).lt(1),
   /** Budget of this rule per signal, dollars (the config's max trade size applies too). */
   maxSizeUsd: z.number().min(1).max(100_000).optional(),
-  windowMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  windowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
 });
 export type NewsRule = z.infer<typeof NewsRuleSchema>;
 
@@ -68,7 +72,9 @@ export const UserConfigInputSchema = z.strictObject({
   min_profit_pct: bounded('min_profit_pct', 'Minimum profit (%)'),
   max_trade_size_usd: bounded('max_trade_size_usd', 'Max trade size (USD)'),
   max_daily_loss_usd: bounded('max_daily_loss_usd', 'Max daily loss (USD)'),
-  max_open_positions: bounded('max_open_positions', 'Max open positions').int({ error: 'Max open positions must be a whole number' }),
+  max_open_positions: bounded('max_open_positions', 'Max open positions').int({
+    error: 'Max open positions must be a whole number',
+  }),
   enable_copy_trading: z.boolean(),
   enable_single_platform_arb: z.boolean(),
   enable_cross_platform_arb: z.boolean(),

@@ -52,17 +52,48 @@ describe('resolveFeeSchedule', () => {
     markets: { 'kalshi:KXELONTWEETS-25APR11-B300': { type: 'flat', takerPerContract: 0.02 } },
   });
   it('Polymarket: Gamma schedule when present, none otherwise', () => {
-    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: { rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0.25 } }, config)).toEqual(fed);
-    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: null }, config)).toEqual({ type: 'none' });
+    expect(
+      resolveFeeSchedule(
+        {
+          venue: 'polymarket',
+          marketId: '0xabc',
+          polymarketSchedule: { rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0.25 },
+        },
+        config,
+      ),
+    ).toEqual(fed);
+    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: null }, config)).toEqual({
+      type: 'none',
+    });
     const fedSchedule = { rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0.25 };
-    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule, feesEnabled: false }, config)).toEqual({ type: 'none' });
-    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule, feesEnabled: true }, config)).toEqual(fed);
-    expect(resolveFeeSchedule({ venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule }, FeeConfigSchema.parse({ markets: { 'polymarket:0xabc': { type: 'none' } } }))).toEqual({ type: 'none' });
+    expect(
+      resolveFeeSchedule(
+        { venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule, feesEnabled: false },
+        config,
+      ),
+    ).toEqual({ type: 'none' });
+    expect(
+      resolveFeeSchedule(
+        { venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule, feesEnabled: true },
+        config,
+      ),
+    ).toEqual(fed);
+    expect(
+      resolveFeeSchedule(
+        { venue: 'polymarket', marketId: '0xabc', polymarketSchedule: fedSchedule },
+        FeeConfigSchema.parse({ markets: { 'polymarket:0xabc': { type: 'none' } } }),
+      ),
+    ).toEqual({ type: 'none' });
   });
   it('Kalshi: market override > series override > default 0.07 quadratic', () => {
     expect(resolveFeeSchedule({ venue: 'kalshi', marketId: 'KXELONTWEETS-25APR11-B300' }, config).type).toBe('flat');
-    expect(resolveFeeSchedule({ venue: 'kalshi', marketId: 'KXELONTWEETS-25APR11-B350' }, config).type).toBe('quadratic_with_maker_fees');
-    expect(resolveFeeSchedule({ venue: 'kalshi', marketId: 'KXFED-26JUN-T4.00' }, config)).toEqual({ type: 'quadratic', takerRate: 0.07 });
+    expect(resolveFeeSchedule({ venue: 'kalshi', marketId: 'KXELONTWEETS-25APR11-B350' }, config).type).toBe(
+      'quadratic_with_maker_fees',
+    );
+    expect(resolveFeeSchedule({ venue: 'kalshi', marketId: 'KXFED-26JUN-T4.00' }, config)).toEqual({
+      type: 'quadratic',
+      takerRate: 0.07,
+    });
   });
   it('series is the event ticker prefix', () => {
     expect(kalshiSeriesOf('KXELONTWEETS-25APR11')).toBe('KXELONTWEETS');

@@ -92,7 +92,9 @@ export function resolveFeeSchedule(key: FeeLookupKey, config: FeeConfig = FeeCon
   if (marketOverride) return marketOverride;
   if (key.venue === 'polymarket') {
     const s = key.feesEnabled === false ? null : key.polymarketSchedule;
-    return s ? { type: 'polymarket', rate: s.rate, exponent: s.exponent, takerOnly: s.takerOnly, rebateRate: s.rebateRate } : NO_FEES;
+    return s
+      ? { type: 'polymarket', rate: s.rate, exponent: s.exponent, takerOnly: s.takerOnly, rebateRate: s.rebateRate }
+      : NO_FEES;
   }
   const series = key.seriesId ?? kalshiSeriesOf(key.eventId ?? key.marketId);
   return config.kalshiSeries[series] ?? config.kalshiDefault;

@@ -6,7 +6,10 @@ const PolymarketPrivateKey = z
   .string()
   .trim()
   .regex(/^(0x)?[0-9a-fA-F]{64}$/, { error: 'Polymarket private key must be 64 hex digits (optionally 0x-prefixed)' });
-const EvmAddress = z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, { error: 'must be a 0x-prefixed 40-hex-digit address' });
+const EvmAddress = z
+  .string()
+  .trim()
+  .regex(/^0x[0-9a-fA-F]{40}$/, { error: 'must be a 0x-prefixed 40-hex-digit address' });
 
 export const PolymarketApiCredsSchema = z.object({
   key: z.uuid({ error: 'Polymarket API key must be a UUID' }),
@@ -36,12 +39,16 @@ export const KalshiSecretInputSchema = z.object({
     .string()
     .trim()
     .regex(/^-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----$/, {
-      error: 'Kalshi private key must be a whole PEM block: the BEGIN PRIVATE KEY line, the key, and the END PRIVATE KEY line',
+      error:
+        'Kalshi private key must be a whole PEM block: the BEGIN PRIVATE KEY line, the key, and the END PRIVATE KEY line',
     })
     .max(8192),
 });
 
-export const SecretInputSchema = z.discriminatedUnion('platform', [PolymarketSecretInputSchema, KalshiSecretInputSchema]);
+export const SecretInputSchema = z.discriminatedUnion('platform', [
+  PolymarketSecretInputSchema,
+  KalshiSecretInputSchema,
+]);
 export type SecretInput = z.infer<typeof SecretInputSchema>;
 
 /** The exact arguments of public.save_user_secret, derived from validated input. */
@@ -70,7 +77,9 @@ export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
     p_platform: 'polymarket',
     p_is_paper: input.isPaper,
     p_api_key: input.apiCreds?.key ?? null,
-    p_api_secret: input.apiCreds ? JSON.stringify({ secret: input.apiCreds.secret, passphrase: input.apiCreds.passphrase }) : null,
+    p_api_secret: input.apiCreds
+      ? JSON.stringify({ secret: input.apiCreds.secret, passphrase: input.apiCreds.passphrase })
+      : null,
     p_private_key: input.privateKey,
     p_additional_config: {
       signatureType: input.signatureType,

@@ -10,7 +10,12 @@ export interface LinkedSnapshot extends MarketSnapshot {
 }
 
 /** Price a set of plans; best profit first. */
-export function evaluatePlans(plans: readonly BasketPlan[], snapshot: MarketSnapshot, params: ArbParams, nowMs: number): Opportunity[] {
+export function evaluatePlans(
+  plans: readonly BasketPlan[],
+  snapshot: MarketSnapshot,
+  params: ArbParams,
+  nowMs: number,
+): Opportunity[] {
   const out: Opportunity[] = [];
   for (const plan of plans) {
     const r = evaluateBasket(plan, snapshot, params, nowMs);

@@ -33,7 +33,12 @@ export function optimalBasketSize(
   for (const leg of legs) {
     const first = leg.asks[0];
     if (!first) return 0;
-    states.push({ levels: leg.asks, index: 0, remaining: first.size, unitCost: first.price + leg.feeSlope(first.price) });
+    states.push({
+      levels: leg.asks,
+      index: 0,
+      remaining: first.size,
+      unitCost: first.price + leg.feeSlope(first.price),
+    });
   }
   const m = 1 + minProfitPct / 100;
   let size = 0;
@@ -77,12 +82,18 @@ export function optimalBasketSize(
   return size;
 }
 
-export type BasketRejection = 'missing_book' | 'stale_book' | 'inactive' | 'no_edge' | 'below_min_size' | 'below_min_profit';
+export type BasketRejection =
+  'missing_book' | 'stale_book' | 'inactive' | 'no_edge' | 'below_min_size' | 'below_min_profit';
 
 export type BasketResult = { ok: true; opportunity: Opportunity } | { ok: false; reason: BasketRejection };
 
 /** Price one basket. Returns why it was rejected so tests (and logs) can tell a thin book from a stale one. */
-export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, params: ArbParams, nowMs: number): BasketResult {
+export function evaluateBasket(
+  plan: BasketPlan,
+  snapshot: MarketSnapshot,
+  params: ArbParams,
+  nowMs: number,
+): BasketResult {
   const legs = [];
   let lot = 0;
   let minSize = 0;
@@ -97,7 +108,13 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
     const best = book.asks[0];
     if (!best) return { ok: false, reason: 'no_edge' };
     bestUnitCost += best.price + feePerContract(schedule, best.price, 'taker');
-    legs.push({ instrument, book, schedule, asks: book.asks, feeSlope: (p: number) => feePerContract(schedule, p, 'taker') });
+    legs.push({
+      instrument,
+      book,
+      schedule,
+      asks: book.asks,
+      feeSlope: (p: number) => feePerContract(schedule, p, 'taker'),
+    });
     lot = Math.max(lot, lotSize(instrument.venue));
     minSize = Math.max(minSize, instrument.minOrderSize);
   }
@@ -110,13 +127,18 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
   // past its peak there but positive): try the minimum when every book holds it; the checks below decide.
   if (size + 1e-9 < minSize) {
     const least = Math.ceil(minSize / lot - 1e-9) * lot;
-    if (!legs.every((l) => walkAsks(l.book, least, l.schedule).filled + 1e-9 >= least)) return { ok: false, reason: 'below_min_size' };
+    if (!legs.every((l) => walkAsks(l.book, least, l.schedule).filled + 1e-9 >= least))
+      return { ok: false, reason: 'below_min_size' };
     size = least;
   }
 
   // Venue rounding (Kalshi rounds fees up per fill) can push the exact cost a hair over budget: shed lots until it fits.
   let priced = priceAt(legs, size);
-  for (let attempt = 0; attempt < 1000 && priced.cost > params.maxTradeSizeUsd + 1e-9 && size - lot + 1e-9 >= minSize; attempt++) {
+  for (
+    let attempt = 0;
+    attempt < 1000 && priced.cost > params.maxTradeSizeUsd + 1e-9 && size - lot + 1e-9 >= minSize;
+    attempt++
+  ) {
     size = floorToStep(size - lot, lot);
     priced = priceAt(legs, size);
   }
@@ -142,7 +164,11 @@ export function evaluateBasket(plan: BasketPlan, snapshot: MarketSnapshot, param
 }
 
 function priceAt(
-  legs: readonly { instrument: { venue: OpportunityLeg['venue']; instrumentId: string }; book: Parameters<typeof walkAsks>[0]; schedule: Parameters<typeof walkAsks>[2] }[],
+  legs: readonly {
+    instrument: { venue: OpportunityLeg['venue']; instrumentId: string };
+    book: Parameters<typeof walkAsks>[0];
+    schedule: Parameters<typeof walkAsks>[2];
+  }[],
   size: number,
 ): { cost: number; out: OpportunityLeg[] } {
   let cost = 0;

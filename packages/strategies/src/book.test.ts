@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { depthWithin, floorToStep, walkAsks, walkBids } from './book.ts';
 import { book } from './test-helpers.ts';
 
-const b = book('t', [[0.4, 100], [0.42, 50], [0.45, 200]], [[0.38, 30], [0.35, 70]]);
+const b = book(
+  't',
+  [
+    [0.4, 100],
+    [0.42, 50],
+    [0.45, 200],
+  ],
+  [
+    [0.38, 30],
+    [0.35, 70],
+  ],
+);
 const fed = { type: 'polymarket', rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0 } as const;
 
 describe('walkAsks', () => {
@@ -12,7 +23,11 @@ describe('walkAsks', () => {
     expect(w.notional).toBeCloseTo(74.5, 10);
     expect(w.vwap).toBeCloseTo(74.5 / 180, 12);
     expect(w.worstPrice).toBe(0.45);
-    expect(w.slices).toEqual([{ price: 0.4, size: 100 }, { price: 0.42, size: 50 }, { price: 0.45, size: 30 }]);
+    expect(w.slices).toEqual([
+      { price: 0.4, size: 100 },
+      { price: 0.42, size: 50 },
+      { price: 0.45, size: 30 },
+    ]);
   });
   it('charges the fee per level: 1.2 + 0.609 + 0.37125 = 2.18025', () => {
     // 100×0.05×0.40×0.60 = 1.2; 50×0.05×0.42×0.58 = 0.609; 30×0.05×0.45×0.55 = 0.37125

@@ -38,7 +38,11 @@ export function walkLevels(
   const slices: BookLevel[] = [];
   for (const level of levels) {
     if (remaining <= SIZE_EPS) break;
-    if (priceLimit !== undefined && (side === 'buy' ? level.price > priceLimit + 1e-12 : level.price < priceLimit - 1e-12)) break;
+    if (
+      priceLimit !== undefined &&
+      (side === 'buy' ? level.price > priceLimit + 1e-12 : level.price < priceLimit - 1e-12)
+    )
+      break;
     const take = Math.min(remaining, level.size);
     notional += take * level.price;
     feeSum += fee(schedule, take, level.price, 'taker');

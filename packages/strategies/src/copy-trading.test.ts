@@ -5,17 +5,66 @@ import type { CopyParams, WalletTrade } from './copy-trading.ts';
 import { book, fixturePath, instrument, snapshot } from './test-helpers.ts';
 
 // One real data-api trade (BTC Up/Down 5m, "Down" token) as the leader's trade.
-interface DataApiTrade { proxyWallet: string; side: 'BUY' | 'SELL'; asset: string; size: number; price: number; timestamp: number; transactionHash: string }
-const [raw] = JSON.parse(readFileSync(fixturePath('polymarket/data-api-trades-btc-updown-5m.json'), 'utf8')) as DataApiTrade[];
+interface DataApiTrade {
+  proxyWallet: string;
+  side: 'BUY' | 'SELL';
+  asset: string;
+  size: number;
+  price: number;
+  timestamp: number;
+  transactionHash: string;
+}
+const [raw] = JSON.parse(
+  readFileSync(fixturePath('polymarket/data-api-trades-btc-updown-5m.json'), 'utf8'),
+) as DataApiTrade[];
 if (!raw) throw new Error('fixture empty');
-const leader: WalletTrade = { wallet: raw.proxyWallet, instrumentId: raw.asset, side: raw.side === 'BUY' ? 'buy' : 'sell', price: raw.price, size: raw.size, timestampMs: raw.timestamp * 1000, txHash: raw.transactionHash };
+const leader: WalletTrade = {
+  wallet: raw.proxyWallet,
+  instrumentId: raw.asset,
+  side: raw.side === 'BUY' ? 'buy' : 'sell',
+  price: raw.price,
+  size: raw.size,
+  timestampMs: raw.timestamp * 1000,
+  txHash: raw.transactionHash,
+};
 const now = leader.timestampMs + 5_000;
 
-const down = instrument({ instrumentId: raw.asset, marketId: 'btc-5m', title: 'Bitcoin Up or Down 3:50-3:55 (Down)', tickSize: 0.001 });
-const s = snapshot([down], [book(raw.asset, [[0.9, 30], [0.91, 40], [0.95, 100]], [], now)]);
-const params: CopyParams = { scale: 1, maxPerTradeUsd: 1000, maxTradeSizeUsd: 1000, maxSlippage: 0.02, maxTradeAgeMs: 60_000, maxBookAgeMs: 10_000 };
+const down = instrument({
+  instrumentId: raw.asset,
+  marketId: 'btc-5m',
+  title: 'Bitcoin Up or Down 3:50-3:55 (Down)',
+  tickSize: 0.001,
+});
+const s = snapshot(
+  [down],
+  [
+    book(
+      raw.asset,
+      [
+        [0.9, 30],
+        [0.91, 40],
+        [0.95, 100],
+      ],
+      [],
+      now,
+    ),
+  ],
+);
+const params: CopyParams = {
+  scale: 1,
+  maxPerTradeUsd: 1000,
+  maxTradeSizeUsd: 1000,
+  maxSlippage: 0.02,
+  maxTradeAgeMs: 60_000,
+  maxBookAgeMs: 10_000,
+};
 const big: WalletTrade = { ...leader, size: 200 };
-const input = (trades: WalletTrade[], seen: string[] = []) => ({ snapshot: s, trades, followedWallets: new Set([leader.wallet.toUpperCase().replace('0X', '0x')]), seenTxHashes: new Set(seen) });
+const input = (trades: WalletTrade[], seen: string[] = []) => ({
+  snapshot: s,
+  trades,
+  followedWallets: new Set([leader.wallet.toUpperCase().replace('0X', '0x')]),
+  seenTxHashes: new Set(seen),
+});
 
 describe('copyTrades', () => {
   it('mirrors the recorded BUY 3.28888 @ 0.90 scaled ×2 → 6.57 (floored to 0.01), all at 0.90', () => {
@@ -52,7 +101,9 @@ describe('copyTrades', () => {
     expect(copyTrades(input([big, big]), params, now)).toHaveLength(1);
     expect(copyTrades(input([big]), params, big.timestampMs + 60_001)).toEqual([]);
     expect(copyTrades(input([{ ...big, side: 'sell' }]), params, now)).toEqual([]);
-    expect(copyTrades(input([{ ...big, wallet: '0x0000000000000000000000000000000000000001' }]), params, now)).toEqual([]);
+    expect(copyTrades(input([{ ...big, wallet: '0x0000000000000000000000000000000000000001' }]), params, now)).toEqual(
+      [],
+    );
     // 200 × 0.02 = 4 < 5 shares minimum
     expect(copyTrades(input([big]), { ...params, scale: 0.02 }, now)).toEqual([]);
   });

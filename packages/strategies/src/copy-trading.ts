@@ -60,7 +60,13 @@ export function copyTrades(input: CopyInput, params: CopyParams, nowMs: number):
     const asks = book.asks.filter((l) => l.price <= cap + 1e-12);
     const budget = Math.min(params.maxPerTradeUsd, params.maxTradeSizeUsd);
     // A payout no price reaches makes only depth, budget and the target size bind.
-    const raw = optimalBasketSize([{ asks, feeSlope: (p) => feePerContract(schedule, p) }], Number.MAX_SAFE_INTEGER, budget, 0, t.size * params.scale);
+    const raw = optimalBasketSize(
+      [{ asks, feeSlope: (p) => feePerContract(schedule, p) }],
+      Number.MAX_SAFE_INTEGER,
+      budget,
+      0,
+      t.size * params.scale,
+    );
     const lot = lotSize(ins.venue);
     let size = floorToStep(raw, lot);
     let walk = walkAsks(book, size, schedule, cap);
@@ -74,7 +80,17 @@ export function copyTrades(input: CopyInput, params: CopyParams, nowMs: number):
     out.push({
       id: `copy:${t.txHash}:${t.instrumentId}`,
       strategy: 'copy_trading',
-      legs: [{ venue: ins.venue, instrumentId: ins.instrumentId, side: 'buy', size, vwap: walk.vwap, limitPrice: walk.worstPrice, fee: walk.fee }],
+      legs: [
+        {
+          venue: ins.venue,
+          instrumentId: ins.instrumentId,
+          side: 'buy',
+          size,
+          vwap: walk.vwap,
+          limitPrice: walk.worstPrice,
+          fee: walk.fee,
+        },
+      ],
       cost,
       expectedProfit,
       profitPct: cost > 0 ? (expectedProfit / cost) * 100 : 0,

@@ -22,15 +22,37 @@ const ins = [
   instrument({ venue: 'kalshi', instrumentId: 'B:yes', marketId: 'B' }),
   instrument({ venue: 'kalshi', instrumentId: 'B:no', marketId: 'B', side: 'no' }),
 ];
-const books = (p: { aY?: [number, number][]; aN?: [number, number][]; bY?: [number, number][]; bN?: [number, number][]; staleId?: string }): OrderBook[] =>
-  ([['A-Y', p.aY ?? [[0.99, 100]]], ['A-N', p.aN ?? [[0.99, 100]]], ['B:yes', p.bY ?? [[0.99, 100]]], ['B:no', p.bN ?? [[0.99, 100]]]] as const).map(([id, asks]) =>
+const books = (p: {
+  aY?: [number, number][];
+  aN?: [number, number][];
+  bY?: [number, number][];
+  bN?: [number, number][];
+  staleId?: string;
+}): OrderBook[] =>
+  (
+    [
+      ['A-Y', p.aY ?? [[0.99, 100]]],
+      ['A-N', p.aN ?? [[0.99, 100]]],
+      ['B:yes', p.bY ?? [[0.99, 100]]],
+      ['B:no', p.bN ?? [[0.99, 100]]],
+    ] as const
+  ).map(([id, asks]) =>
     book(id, [...asks], [], id === p.staleId ? NOW - 10_001 : NOW, id.startsWith('B') ? 'kalshi' : 'polymarket'),
   );
-const equivalent: MarketLink = { id: 1, relation: 'equivalent', aVenue: 'polymarket', aMarketId: 'A', bVenue: 'kalshi', bMarketId: 'B', approved: true };
+const equivalent: MarketLink = {
+  id: 1,
+  relation: 'equivalent',
+  aVenue: 'polymarket',
+  aMarketId: 'A',
+  bVenue: 'kalshi',
+  bMarketId: 'B',
+  approved: true,
+};
 const implies: MarketLink = { ...equivalent, id: 2, relation: 'implies' };
 
 describe('cross-platform edge cases', () => {
-  const run = (b: OrderBook[], fees: FeeSchedule | ((i: Instrument) => FeeSchedule), p: ArbParams = params) => crossPlatformArbitrage({ ...snapshot(ins, b, fees), links: [equivalent] }, p, NOW);
+  const run = (b: OrderBook[], fees: FeeSchedule | ((i: Instrument) => FeeSchedule), p: ArbParams = params) =>
+    crossPlatformArbitrage({ ...snapshot(ins, b, fees), links: [equivalent] }, p, NOW);
   it('threshold included: A-YES 0.40 + B-NO 0.40, no fees → 20 on 80 = 25 %', () => {
     const b = books({ aY: [[0.4, 100]], bN: [[0.4, 100]] });
     expect(run(b, { type: 'none' }, { ...params, minProfitPct: 25 })[0]?.profitPct).toBe(25);
@@ -45,7 +67,8 @@ describe('cross-platform edge cases', () => {
 });
 
 describe('overlapping edge cases (A implies B: B-YES + A-NO)', () => {
-  const run = (b: OrderBook[], fees: FeeSchedule | ((i: Instrument) => FeeSchedule), p: ArbParams = params) => overlappingArbitrage({ ...snapshot(ins, b, fees), links: [implies] }, p, NOW);
+  const run = (b: OrderBook[], fees: FeeSchedule | ((i: Instrument) => FeeSchedule), p: ArbParams = params) =>
+    overlappingArbitrage({ ...snapshot(ins, b, fees), links: [implies] }, p, NOW);
   it('threshold included: B-YES 0.30 + A-NO 0.50 → 20 on 80 = 25 %', () => {
     const b = books({ bY: [[0.3, 100]], aN: [[0.5, 100]] });
     const [opp] = run(b, { type: 'none' }, { ...params, minProfitPct: 25 });
@@ -67,7 +90,15 @@ describe('overlapping edge cases (A implies B: B-YES + A-NO)', () => {
 });
 
 describe('news edge cases', () => {
-  const rule: NewsRule = { id: 'r', feed: 'ap', keywords: ['approved'], instrumentId: 'A-Y', maxPrice: 0.9, confidence: 0.5, windowMs: 60_000 };
+  const rule: NewsRule = {
+    id: 'r',
+    feed: 'ap',
+    keywords: ['approved'],
+    instrumentId: 'A-Y',
+    maxPrice: 0.9,
+    confidence: 0.5,
+    windowMs: 60_000,
+  };
   const item: NewsItem = { id: 'i', feed: 'ap', headline: 'Merger approved', body: '', publishedAtMs: NOW - 1 };
   const run = (asks: [number, number][], r: NewsRule, fees: FeeSchedule, p: ArbParams = params, ts = NOW) =>
     newsSignals({ snapshot: snapshot(ins, [book('A-Y', asks, [], ts)], fees), rules: [r], items: [item] }, p, NOW);
@@ -80,7 +111,16 @@ describe('news edge cases', () => {
     expect(run([[0.4, 100]], { ...rule, confidence: 0.41 }, { type: 'none' })[0]?.expectedProfit).toBeCloseTo(1, 9);
   });
   it('depth below the 5-share minimum (3 at ≤ maxPrice) → nothing', () => {
-    expect(run([[0.4, 3], [0.95, 100]], rule, { type: 'none' })).toEqual([]);
+    expect(
+      run(
+        [
+          [0.4, 3],
+          [0.95, 100],
+        ],
+        rule,
+        { type: 'none' },
+      ),
+    ).toEqual([]);
   });
   it('stale book → nothing', () => {
     expect(run([[0.4, 100]], rule, { type: 'none' }, params, NOW - 10_001)).toEqual([]);
@@ -88,10 +128,34 @@ describe('news edge cases', () => {
 });
 
 describe('copy-trading edge cases', () => {
-  const trade: WalletTrade = { wallet: '0xabc', instrumentId: 'A-Y', side: 'buy', price: 0.9, size: 50, timestampMs: NOW - 1_000, txHash: '0xt1' };
-  const cp: CopyParams = { scale: 1, maxPerTradeUsd: 1000, maxTradeSizeUsd: 1000, maxSlippage: 0.02, maxTradeAgeMs: 60_000, maxBookAgeMs: 10_000 };
+  const trade: WalletTrade = {
+    wallet: '0xabc',
+    instrumentId: 'A-Y',
+    side: 'buy',
+    price: 0.9,
+    size: 50,
+    timestampMs: NOW - 1_000,
+    txHash: '0xt1',
+  };
+  const cp: CopyParams = {
+    scale: 1,
+    maxPerTradeUsd: 1000,
+    maxTradeSizeUsd: 1000,
+    maxSlippage: 0.02,
+    maxTradeAgeMs: 60_000,
+    maxBookAgeMs: 10_000,
+  };
   const run = (asks: [number, number][], fees: FeeSchedule, ts = NOW) =>
-    copyTrades({ snapshot: snapshot(ins, [book('A-Y', asks, [], ts)], fees), trades: [trade], followedWallets: new Set(['0xABC']), seenTxHashes: new Set() }, cp, NOW);
+    copyTrades(
+      {
+        snapshot: snapshot(ins, [book('A-Y', asks, [], ts)], fees),
+        trades: [trade],
+        followedWallets: new Set(['0xABC']),
+        seenTxHashes: new Set(),
+      },
+      cp,
+      NOW,
+    );
   it('fees show up as a loss against the leader: (0.90 − 0.90) × 50 − 50×0.05×0.9×0.1 = −0.225', () => {
     const [opp] = run([[0.9, 100]], pmFee);
     expect(opp?.legs[0]?.fee).toBeCloseTo(0.225, 9);
@@ -99,7 +163,15 @@ describe('copy-trading edge cases', () => {
     expect(opp?.expectedProfit).toBeCloseTo(-0.225, 9);
   });
   it('depth below the minimum within the slippage cap (3 at ≤ 0.92) → nothing', () => {
-    expect(run([[0.9, 3], [0.95, 100]], { type: 'none' })).toEqual([]);
+    expect(
+      run(
+        [
+          [0.9, 3],
+          [0.95, 100],
+        ],
+        { type: 'none' },
+      ),
+    ).toEqual([]);
   });
   it('stale book → nothing', () => {
     expect(run([[0.9, 100]], { type: 'none' }, NOW - 10_001)).toEqual([]);

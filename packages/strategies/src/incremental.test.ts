@@ -6,13 +6,37 @@ import { NOW, book, instrument, snapshot } from './test-helpers.ts';
 // Two Polymarket outcomes of a neg-risk event (binary + event baskets) and one of them linked to Kalshi.
 const ins = [
   instrument({ instrumentId: 'A-Y', marketId: 'A', eventId: 'E', mutuallyExclusive: true, complementId: 'A-N' }),
-  instrument({ instrumentId: 'A-N', marketId: 'A', eventId: 'E', mutuallyExclusive: true, side: 'no', complementId: 'A-Y' }),
+  instrument({
+    instrumentId: 'A-N',
+    marketId: 'A',
+    eventId: 'E',
+    mutuallyExclusive: true,
+    side: 'no',
+    complementId: 'A-Y',
+  }),
   instrument({ instrumentId: 'B-Y', marketId: 'B', eventId: 'E', mutuallyExclusive: true, complementId: 'B-N' }),
-  instrument({ instrumentId: 'B-N', marketId: 'B', eventId: 'E', mutuallyExclusive: true, side: 'no', complementId: 'B-Y' }),
+  instrument({
+    instrumentId: 'B-N',
+    marketId: 'B',
+    eventId: 'E',
+    mutuallyExclusive: true,
+    side: 'no',
+    complementId: 'B-Y',
+  }),
   instrument({ venue: 'kalshi', instrumentId: 'KA:yes', marketId: 'KA' }),
   instrument({ venue: 'kalshi', instrumentId: 'KA:no', marketId: 'KA', side: 'no' }),
 ];
-const links: MarketLink[] = [{ id: 1, relation: 'equivalent', aVenue: 'polymarket', aMarketId: 'A', bVenue: 'kalshi', bMarketId: 'KA', approved: true }];
+const links: MarketLink[] = [
+  {
+    id: 1,
+    relation: 'equivalent',
+    aVenue: 'polymarket',
+    aMarketId: 'A',
+    bVenue: 'kalshi',
+    bMarketId: 'KA',
+    approved: true,
+  },
+];
 const params = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };
 const books = new Map<string, OrderBook>([
   ['A-Y', book('A-Y', [[0.5, 100]])],
@@ -27,8 +51,20 @@ const snap = () => snapshot(ins, [...books.values()]);
 describe('IncrementalArbEvaluator', () => {
   it('indexes baskets by instrument: A-Y is in binary A, event E and cross aYes-bNo', () => {
     const ev = IncrementalArbEvaluator.forUniverse(snap().instruments, links);
-    expect(ev.plans.map((p) => p.id).sort()).toEqual(['cross:1:aNo-bYes', 'cross:1:aYes-bNo', 'single:binary:A', 'single:binary:B', 'single:event-no:polymarket|E', 'single:event:polymarket|E']);
-    expect(ev.plansFor('A-Y').map((p) => p.id).sort()).toEqual(['cross:1:aYes-bNo', 'single:binary:A', 'single:event:polymarket|E']);
+    expect(ev.plans.map((p) => p.id).sort()).toEqual([
+      'cross:1:aNo-bYes',
+      'cross:1:aYes-bNo',
+      'single:binary:A',
+      'single:binary:B',
+      'single:event-no:polymarket|E',
+      'single:event:polymarket|E',
+    ]);
+    expect(
+      ev
+        .plansFor('A-Y')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['cross:1:aYes-bNo', 'single:binary:A', 'single:event:polymarket|E']);
     expect(ev.plansFor('B-N').map((p) => p.id)).toEqual(['single:binary:B', 'single:event-no:polymarket|E']);
   });
 
@@ -48,7 +84,12 @@ describe('IncrementalArbEvaluator', () => {
     books.set('A-N', book('A-N', [[0.56, 100]]));
     const v = ev.onBookUpdate('A-N', snap(), params, NOW);
     expect(v).toMatchObject({ evaluated: 3, removed: ['single:binary:A'] });
-    expect(ev.current().map((o) => o.id.split('@')[0]).sort()).toEqual(['cross:1:aYes-bNo', 'single:event:polymarket|E']);
+    expect(
+      ev
+        .current()
+        .map((o) => o.id.split('@')[0])
+        .sort(),
+    ).toEqual(['cross:1:aYes-bNo', 'single:event:polymarket|E']);
   });
 
   it('revalidate retires opportunities whose books went stale without an update', () => {

@@ -68,7 +68,12 @@ export class IncrementalArbEvaluator {
     return [...this.live.values()].sort((a, b) => b.expectedProfit - a.expectedProfit);
   }
 
-  private reprice(plans: readonly BasketPlan[], snapshot: MarketSnapshot, params: ArbParams, nowMs: number): IncrementalUpdate {
+  private reprice(
+    plans: readonly BasketPlan[],
+    snapshot: MarketSnapshot,
+    params: ArbParams,
+    nowMs: number,
+  ): IncrementalUpdate {
     const opportunities: Opportunity[] = [];
     const removed: string[] = [];
     for (const plan of plans) {

@@ -11,8 +11,23 @@ const fees = (i: { venue: string }) => (i.venue === 'kalshi' ? kalshi : ({ type:
 const pmYes = instrument({ instrumentId: 'PM1-Y', marketId: 'PM1', complementId: 'PM1-N' });
 const pmNo = instrument({ instrumentId: 'PM1-N', marketId: 'PM1', side: 'no', complementId: 'PM1-Y' });
 const kYes = instrument({ venue: 'kalshi', instrumentId: 'KXA-1:yes', marketId: 'KXA-1', complementId: 'KXA-1:no' });
-const kNo = instrument({ venue: 'kalshi', instrumentId: 'KXA-1:no', marketId: 'KXA-1', side: 'no', complementId: 'KXA-1:yes' });
-const link = (p: Partial<MarketLink> = {}): MarketLink => ({ id: 1, relation: 'equivalent', aVenue: 'polymarket', aMarketId: 'PM1', bVenue: 'kalshi', bMarketId: 'KXA-1', approved: true, ...p });
+const kNo = instrument({
+  venue: 'kalshi',
+  instrumentId: 'KXA-1:no',
+  marketId: 'KXA-1',
+  side: 'no',
+  complementId: 'KXA-1:yes',
+});
+const link = (p: Partial<MarketLink> = {}): MarketLink => ({
+  id: 1,
+  relation: 'equivalent',
+  aVenue: 'polymarket',
+  aMarketId: 'PM1',
+  bVenue: 'kalshi',
+  bMarketId: 'KXA-1',
+  approved: true,
+  ...p,
+});
 
 const crossBooks = [
   book('PM1-Y', [[0.4, 100]]),
@@ -38,9 +53,18 @@ describe('cross-platform arbitrage', () => {
   });
 
   it('finds the reverse direction when that is the cheap one', () => {
-    const books = [book('PM1-Y', [[0.6, 100]]), book('PM1-N', [[0.38, 100]]), book('KXA-1:yes', [[0.5, 20]], [], NOW, 'kalshi'), book('KXA-1:no', [[0.6, 100]], [], NOW, 'kalshi')];
+    const books = [
+      book('PM1-Y', [[0.6, 100]]),
+      book('PM1-N', [[0.38, 100]]),
+      book('KXA-1:yes', [[0.5, 20]], [], NOW, 'kalshi'),
+      book('KXA-1:no', [[0.6, 100]], [], NOW, 'kalshi'),
+    ];
     // 20 × (0.38 + 0.50) = 17.6, Kalshi fee ceil(0.07×20×0.25×100)/100 = 0.35 → cost 17.95, profit 2.05
-    const [opp, ...rest] = crossPlatformArbitrage({ ...snapshot([pmYes, pmNo, kYes, kNo], books, fees), links: [link()] }, params, NOW);
+    const [opp, ...rest] = crossPlatformArbitrage(
+      { ...snapshot([pmYes, pmNo, kYes, kNo], books, fees), links: [link()] },
+      params,
+      NOW,
+    );
     expect(rest).toEqual([]);
     expect(opp?.legs.map((l) => l.instrumentId)).toEqual(['PM1-N', 'KXA-1:yes']);
     expect(opp?.cost).toBeCloseTo(17.95, 9);
@@ -56,15 +80,25 @@ describe('cross-platform arbitrage', () => {
   it('fees of both venues turn a 0.99 gross into a loss', () => {
     // PM YES 0.45 (fee 0.05×0.45×0.55 = 0.012375) + Kalshi NO 0.54 (0.07×0.54×0.46 = 0.017388): 1.019763 per set.
     const pmFees = { type: 'polymarket', rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0 } as const;
-    const books = [book('PM1-Y', [[0.45, 100]]), book('PM1-N', [[0.6, 100]]), book('KXA-1:yes', [[0.5, 100]], [], NOW, 'kalshi'), book('KXA-1:no', [[0.54, 100]], [], NOW, 'kalshi')];
-    const s = { ...snapshot([pmYes, pmNo, kYes, kNo], books, (i) => (i.venue === 'kalshi' ? kalshi : pmFees)), links: [link()] };
+    const books = [
+      book('PM1-Y', [[0.45, 100]]),
+      book('PM1-N', [[0.6, 100]]),
+      book('KXA-1:yes', [[0.5, 100]], [], NOW, 'kalshi'),
+      book('KXA-1:no', [[0.54, 100]], [], NOW, 'kalshi'),
+    ];
+    const s = {
+      ...snapshot([pmYes, pmNo, kYes, kNo], books, (i) => (i.venue === 'kalshi' ? kalshi : pmFees)),
+      links: [link()],
+    };
     expect(crossPlatformArbitrage(s, params, NOW)).toEqual([]);
     expect(crossPlatformArbitrage({ ...s, fees: () => ({ type: 'none' }) }, params, NOW)).toHaveLength(1);
   });
 
   it('a stale Kalshi book blocks the pair', () => {
     const books = crossBooks.map((b) => (b.instrumentId === 'KXA-1:no' ? { ...b, timestampMs: NOW - 60_000 } : b));
-    expect(crossPlatformArbitrage({ ...snapshot([pmYes, pmNo, kYes, kNo], books, fees), links: [link()] }, params, NOW)).toEqual([]);
+    expect(
+      crossPlatformArbitrage({ ...snapshot([pmYes, pmNo, kYes, kNo], books, fees), links: [link()] }, params, NOW),
+    ).toEqual([]);
   });
 });
 
@@ -74,11 +108,28 @@ describe('overlapping arbitrage (A implies B)', () => {
   const aNo = instrument({ instrumentId: 'CUT50-N', marketId: 'CUT50', side: 'no' });
   const bYes = instrument({ venue: 'kalshi', instrumentId: 'KXCUT:yes', marketId: 'KXCUT' });
   const bNo = instrument({ venue: 'kalshi', instrumentId: 'KXCUT:no', marketId: 'KXCUT', side: 'no' });
-  const implies: MarketLink = { id: 7, relation: 'implies', aVenue: 'polymarket', aMarketId: 'CUT50', bVenue: 'kalshi', bMarketId: 'KXCUT', approved: true };
+  const implies: MarketLink = {
+    id: 7,
+    relation: 'implies',
+    aVenue: 'polymarket',
+    aMarketId: 'CUT50',
+    bVenue: 'kalshi',
+    bMarketId: 'KXCUT',
+    approved: true,
+  };
   const books = [
     book('CUT50-Y', [[0.2, 100]]),
     book('CUT50-N', [[0.65, 80]]),
-    book('KXCUT:yes', [[0.3, 50], [0.4, 100]], [], NOW, 'kalshi'),
+    book(
+      'KXCUT:yes',
+      [
+        [0.3, 50],
+        [0.4, 100],
+      ],
+      [],
+      NOW,
+      'kalshi',
+    ),
     book('KXCUT:no', [[0.75, 100]], [], NOW, 'kalshi'),
   ];
   const s = { ...snapshot([aYes, aNo, bYes, bNo], books, fees), links: [implies] };

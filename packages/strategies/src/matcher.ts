@@ -28,7 +28,9 @@ export interface MatcherOptions {
 }
 
 const STOP = new Set(
-  'a an the of in on at to by for from with and or will be is are was were this that after before than more less over under what who which how when does do did ever any between end yes no market'.split(' '),
+  'a an the of in on at to by for from with and or will be is are was were this that after before than more less over under what who which how when does do did ever any between end yes no market'.split(
+    ' ',
+  ),
 );
 
 interface Prepared {
@@ -58,11 +60,20 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): { score: numbe
   return { score: union === 0 ? 0 : shared.length / union, shared };
 }
 
-export function proposeLinks(polymarket: readonly Instrument[], kalshi: readonly Instrument[], options: MatcherOptions = {}): LinkCandidate[] {
+export function proposeLinks(
+  polymarket: readonly Instrument[],
+  kalshi: readonly Instrument[],
+  options: MatcherOptions = {},
+): LinkCandidate[] {
   const minScore = options.minScore ?? 0.55;
   const maxDays = options.maxDateDiffDays ?? 7;
   const perMarket = options.perMarket ?? 3;
-  const linked = new Set((options.existing ?? []).flatMap((l) => [`${l.aVenue}:${l.aMarketId}|${l.bVenue}:${l.bMarketId}`, `${l.bVenue}:${l.bMarketId}|${l.aVenue}:${l.aMarketId}`]));
+  const linked = new Set(
+    (options.existing ?? []).flatMap((l) => [
+      `${l.aVenue}:${l.aMarketId}|${l.bVenue}:${l.bMarketId}`,
+      `${l.bVenue}:${l.bMarketId}|${l.aVenue}:${l.aMarketId}`,
+    ]),
+  );
   const yesOnly = (xs: readonly Instrument[]) => xs.filter((i) => i.side === 'yes' && i.active).map(prepare);
   const ks = yesOnly(kalshi);
   // Inverted index word → Kalshi markets, so each Polymarket market is compared only with markets sharing a word.
@@ -88,7 +99,8 @@ export function proposeLinks(polymarket: readonly Instrument[], kalshi: readonly
       const title = jaccard(p.words, k.words);
       const days = p.closeMs !== null && k.closeMs !== null ? Math.abs(p.closeMs - k.closeMs) / 86_400_000 : null;
       const date = days === null ? 0.5 : Math.max(0, 1 - days / maxDays);
-      const nums = p.numbers.size === 0 && k.numbers.size === 0 ? { score: 0.5, shared: [] } : jaccard(p.numbers, k.numbers);
+      const nums =
+        p.numbers.size === 0 && k.numbers.size === 0 ? { score: 0.5, shared: [] } : jaccard(p.numbers, k.numbers);
       const score = Math.round((0.6 * title.score + 0.25 * date + 0.15 * nums.score) * 1e6) / 1e6;
       if (score < minScore) continue;
       mine.push({
@@ -101,7 +113,9 @@ export function proposeLinks(polymarket: readonly Instrument[], kalshi: readonly
         reasons: [
           `title similarity ${title.score.toFixed(2)} (shared: ${title.shared.join(', ')})`,
           days === null ? 'close date unknown on one side' : `close dates ${days.toFixed(1)} days apart`,
-          p.numbers.size + k.numbers.size === 0 ? 'no numbers in either title' : `numbers ${[...p.numbers].join('/') || '-'} vs ${[...k.numbers].join('/') || '-'}`,
+          p.numbers.size + k.numbers.size === 0
+            ? 'no numbers in either title'
+            : `numbers ${[...p.numbers].join('/') || '-'} vs ${[...k.numbers].join('/') || '-'}`,
         ],
       });
     }

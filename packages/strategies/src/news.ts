@@ -122,7 +122,13 @@ export function newsSignals(input: NewsInput, params: ArbParams, nowMs: number):
     let newest: NewsItem | undefined;
     for (let k = 0; k < input.items.length; k++) {
       const item = input.items[k];
-      if (!item || item.feed !== rule.feed || input.seenKeys?.has(`${rule.id}:${item.id}`) || !ruleMatches(rule, item, nowMs, texts[k], matchers)) continue;
+      if (
+        !item ||
+        item.feed !== rule.feed ||
+        input.seenKeys?.has(`${rule.id}:${item.id}`) ||
+        !ruleMatches(rule, item, nowMs, texts[k], matchers)
+      )
+        continue;
       if (!newest || item.publishedAtMs > newest.publishedAtMs) newest = item;
     }
     if (!newest) continue;
@@ -131,7 +137,13 @@ export function newsSignals(input: NewsInput, params: ArbParams, nowMs: number):
     const snapshot: MarketSnapshot = { ...input.snapshot, books: new Map([[ins.instrumentId, capped]]) };
     const budget = Math.min(params.maxTradeSizeUsd, rule.maxSizeUsd ?? Infinity);
     const r = evaluateBasket(
-      { id: `news:${rule.id}:${newest.id}`, strategy: 'news', instrumentIds: [ins.instrumentId], minPayout: rule.confidence, description: `News "${newest.headline}" → buy ${ins.side.toUpperCase()} ${ins.title} (rule ${rule.id}, confidence ${rule.confidence})` },
+      {
+        id: `news:${rule.id}:${newest.id}`,
+        strategy: 'news',
+        instrumentIds: [ins.instrumentId],
+        minPayout: rule.confidence,
+        description: `News "${newest.headline}" → buy ${ins.side.toUpperCase()} ${ins.title} (rule ${rule.id}, confidence ${rule.confidence})`,
+      },
       snapshot,
       { ...params, maxTradeSizeUsd: budget },
       nowMs,

@@ -74,7 +74,11 @@ export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] 
 }
 
 /** Approved 'equivalent' links: YES on one venue + NO on the other, both directions. */
-export function crossPlatformPlans(instruments: InstrumentIndex, links: readonly MarketLink[], bySide = indexBySide(instruments)): BasketPlan[] {
+export function crossPlatformPlans(
+  instruments: InstrumentIndex,
+  links: readonly MarketLink[],
+  bySide = indexBySide(instruments),
+): BasketPlan[] {
   const plans: BasketPlan[] = [];
   for (const link of links) {
     if (!link.approved || link.relation !== 'equivalent') continue;
@@ -108,7 +112,11 @@ export function crossPlatformPlans(instruments: InstrumentIndex, links: readonly
  * Approved 'implies' links (A implies B): buy B-YES + A-NO. If A happens, B happens and B-YES pays; if A does not,
  * A-NO pays; so every world pays at least 1 (2 when A fails and B happens).
  */
-export function overlappingPlans(instruments: InstrumentIndex, links: readonly MarketLink[], bySide = indexBySide(instruments)): BasketPlan[] {
+export function overlappingPlans(
+  instruments: InstrumentIndex,
+  links: readonly MarketLink[],
+  bySide = indexBySide(instruments),
+): BasketPlan[] {
   const plans: BasketPlan[] = [];
   for (const link of links) {
     if (!link.approved || link.relation !== 'implies') continue;

@@ -11,7 +11,16 @@ const yes = instrument({ instrumentId: 'Y', marketId: 'C1', complementId: 'N' })
 const no = instrument({ instrumentId: 'N', marketId: 'C1', side: 'no', complementId: 'Y', outcome: 'No' });
 
 describe('Polymarket binary YES+NO', () => {
-  const books = [book('Y', [[0.45, 100], [0.47, 100]]), book('N', [[0.5, 60], [0.52, 200]])];
+  const books = [
+    book('Y', [
+      [0.45, 100],
+      [0.47, 100],
+    ]),
+    book('N', [
+      [0.5, 60],
+      [0.52, 200],
+    ]),
+  ];
 
   it('walks depth to the profit-maximizing size (200) and reports VWAPs, limits, cost and profit', () => {
     // Segments: 60 @ 0.45+0.50 (+0.05 each), 40 @ 0.45+0.52 (+0.03), 100 @ 0.47+0.52 (+0.01); then YES is exhausted.
@@ -48,7 +57,13 @@ describe('Polymarket binary YES+NO', () => {
 
   it('fees turn a gross arb into a loss: 0.49+0.50 = 0.99 but fees 0.012495+0.0125 per set', () => {
     // 100 sets: 99 + 1.2495 + 1.25 = 101.4995 > 100 payout.
-    const s = snapshot([yes, no], [book('Y', [[0.49, 100]]), book('N', [[0.5, 100]])], { type: 'polymarket', rate: 0.05, exponent: 1, takerOnly: true, rebateRate: 0 });
+    const s = snapshot([yes, no], [book('Y', [[0.49, 100]]), book('N', [[0.5, 100]])], {
+      type: 'polymarket',
+      rate: 0.05,
+      exponent: 1,
+      takerOnly: true,
+      rebateRate: 0,
+    });
     expect(singlePlatformArbitrage(s, params, NOW)).toEqual([]);
     const [plan] = singlePlatformPlans(s.instruments);
     expect(plan && evaluateBasket(plan, s, params, NOW)).toEqual({ ok: false, reason: 'no_edge' });
@@ -67,9 +82,21 @@ describe('Polymarket binary YES+NO', () => {
   it('trades the venue minimum when the best size is below it but the minimum still pays: 5 sets for 4.94', () => {
     // Best size is 3 (0.40 + 0.50 = 0.90; the next YES level 0.62 + 0.50 = 1.12 loses), below the 5-share minimum.
     // At 5: 3×0.40 + 2×0.62 + 5×0.50 = 4.94 → profit 0.06 (1.2146 %).
-    const s = snapshot([yes, no], [book('Y', [[0.4, 3], [0.62, 100]]), book('N', [[0.5, 100]])]);
+    const s = snapshot(
+      [yes, no],
+      [
+        book('Y', [
+          [0.4, 3],
+          [0.62, 100],
+        ]),
+        book('N', [[0.5, 100]]),
+      ],
+    );
     const [opp] = singlePlatformArbitrage(s, params, NOW);
-    expect(opp?.legs.map((l) => [l.size, l.limitPrice])).toEqual([[5, 0.62], [5, 0.5]]);
+    expect(opp?.legs.map((l) => [l.size, l.limitPrice])).toEqual([
+      [5, 0.62],
+      [5, 0.5],
+    ]);
     expect(opp?.cost).toBeCloseTo(4.94, 9);
     expect(opp?.expectedProfit).toBeCloseTo(0.06, 9);
     expect(singlePlatformArbitrage(s, { ...params, minProfitPct: 2 }, NOW)).toEqual([]);
@@ -88,10 +115,29 @@ describe('Polymarket binary YES+NO', () => {
 
 describe('Kalshi mutually exclusive event', () => {
   const tickers = ['KXFED-26JUN-H0', 'KXFED-26JUN-C25', 'KXFED-26JUN-C50'];
-  const ins = tickers.map((t) => instrument({ venue: 'kalshi', instrumentId: `${t}:yes`, marketId: t, eventId: 'KXFED-26JUN', mutuallyExclusive: true }));
+  const ins = tickers.map((t) =>
+    instrument({
+      venue: 'kalshi',
+      instrumentId: `${t}:yes`,
+      marketId: t,
+      eventId: 'KXFED-26JUN',
+      mutuallyExclusive: true,
+    }),
+  );
 
   it('buys YES of every market: 10 × (0.30 ×3) + 3 × ceil(0.07×10×0.3×0.7 ×100)/100 = 9 + 0.45', () => {
-    const books = tickers.map((t) => book(`${t}:yes`, [[0.3, 10], [0.5, 100]], [], NOW, 'kalshi'));
+    const books = tickers.map((t) =>
+      book(
+        `${t}:yes`,
+        [
+          [0.3, 10],
+          [0.5, 100],
+        ],
+        [],
+        NOW,
+        'kalshi',
+      ),
+    );
     const [opp] = singlePlatformArbitrage(snapshot(ins, books, { type: 'quadratic', takerRate: 0.07 }), params, NOW);
     expect(opp?.legs.map((l) => [l.instrumentId, l.size, l.vwap, l.limitPrice, l.fee])).toEqual(
       [...tickers].sort().map((t) => [`${t}:yes`, 10, 0.3, 0.3, 0.15]),
@@ -101,9 +147,21 @@ describe('Kalshi mutually exclusive event', () => {
   });
 
   it('buys NO of every market when they sum below n − 1: 100 × (0.60 + 0.65 + 0.70) = 195 for a payout of 200', () => {
-    const nos = tickers.map((t) => instrument({ venue: 'kalshi', instrumentId: `${t}:no`, marketId: t, eventId: 'KXFED-26JUN', side: 'no', mutuallyExclusive: true }));
+    const nos = tickers.map((t) =>
+      instrument({
+        venue: 'kalshi',
+        instrumentId: `${t}:no`,
+        marketId: t,
+        eventId: 'KXFED-26JUN',
+        side: 'no',
+        mutuallyExclusive: true,
+      }),
+    );
     const prices = [0.6, 0.65, 0.7];
-    const books = tickers.flatMap((t, k) => [book(`${t}:yes`, [[0.5, 100]], [], NOW, 'kalshi'), book(`${t}:no`, [[prices[k] ?? 0.99, 100]], [], NOW, 'kalshi')]);
+    const books = tickers.flatMap((t, k) => [
+      book(`${t}:yes`, [[0.5, 100]], [], NOW, 'kalshi'),
+      book(`${t}:no`, [[prices[k] ?? 0.99, 100]], [], NOW, 'kalshi'),
+    ]);
     const [opp, ...rest] = singlePlatformArbitrage(snapshot([...ins, ...nos], books), params, NOW);
     expect(rest).toEqual([]); // YES side: 1.50 per set, no arb
     expect(opp?.id.startsWith('single:event-no:kalshi|KXFED-26JUN@')).toBe(true);
@@ -129,8 +187,14 @@ describe('Polymarket neg-risk event from the recorded Fed-decision books', () =>
 
   it('with "No change" YES asks 1¢ lower the 5-leg basket is found, sized by the $990 budget', () => {
     const noChangeYes = '30767812841387255642892182147223249245545002662653079696958384408588201824258';
-    const books = fed.books.map((b) => (b.instrumentId === noChangeYes ? { ...b, asks: b.asks.map((l) => ({ ...l, price: Math.round((l.price - 0.01) * 1000) / 1000 })) } : b));
-    const found = singlePlatformArbitrage(snapshot(fed.instruments, books, fed.fees), p, nowMs).filter((o) => o.id.startsWith('single:event:'));
+    const books = fed.books.map((b) =>
+      b.instrumentId === noChangeYes
+        ? { ...b, asks: b.asks.map((l) => ({ ...l, price: Math.round((l.price - 0.01) * 1000) / 1000 })) }
+        : b,
+    );
+    const found = singlePlatformArbitrage(snapshot(fed.instruments, books, fed.fees), p, nowMs).filter((o) =>
+      o.id.startsWith('single:event:'),
+    );
     expect(found).toHaveLength(1);
     const opp = found[0];
     // Unit cost = 0.994 + fees 0.05×p×(1−p) summed (0.0025508) = 0.9965508 → 990 / 0.9965508 = 993.4265 → 993.42.

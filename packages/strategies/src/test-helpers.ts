@@ -25,7 +25,13 @@ export function instrument(p: Partial<Instrument> & { instrumentId: string; venu
 }
 
 /** asks/bids as [price, size] pairs, best first. */
-export function book(instrumentId: string, asks: [number, number][], bids: [number, number][] = [], timestampMs = NOW, venue: VenueId = 'polymarket'): OrderBook {
+export function book(
+  instrumentId: string,
+  asks: [number, number][],
+  bids: [number, number][] = [],
+  timestampMs = NOW,
+  venue: VenueId = 'polymarket',
+): OrderBook {
   return {
     venue,
     instrumentId,
@@ -36,7 +42,11 @@ export function book(instrumentId: string, asks: [number, number][], bids: [numb
   };
 }
 
-export function snapshot(instruments: Instrument[], books: OrderBook[], fees: FeeSchedule | ((i: Instrument) => FeeSchedule) = { type: 'none' }): MarketSnapshot {
+export function snapshot(
+  instruments: Instrument[],
+  books: OrderBook[],
+  fees: FeeSchedule | ((i: Instrument) => FeeSchedule) = { type: 'none' },
+): MarketSnapshot {
   return {
     instruments: new Map(instruments.map((i) => [i.instrumentId, i])),
     books: new Map(books.map((b) => [b.instrumentId, b])),
@@ -50,18 +60,44 @@ export function fixturePath(rel: string): string {
   return fileURLToPath(new URL(`./__fixtures__/${file}`, import.meta.url));
 }
 
-interface RawLevel { price: string; size: string }
-interface RawBook { asset_id: string; market: string; timestamp: string; bids: RawLevel[]; asks: RawLevel[]; min_order_size: string; tick_size: string }
-interface RawMarket { conditionId: string; question: string; groupItemTitle?: string; clobTokenIds: string; orderMinSize?: number; feeSchedule?: { rate: number; exponent: number; takerOnly: boolean; rebateRate: number }; endDate?: string }
-interface RawEvent { id: string; markets: RawMarket[] }
+interface RawLevel {
+  price: string;
+  size: string;
+}
+interface RawBook {
+  asset_id: string;
+  market: string;
+  timestamp: string;
+  bids: RawLevel[];
+  asks: RawLevel[];
+  min_order_size: string;
+  tick_size: string;
+}
+interface RawMarket {
+  conditionId: string;
+  question: string;
+  groupItemTitle?: string;
+  clobTokenIds: string;
+  orderMinSize?: number;
+  feeSchedule?: { rate: number; exponent: number; takerOnly: boolean; rebateRate: number };
+  endDate?: string;
+}
+interface RawEvent {
+  id: string;
+  markets: RawMarket[];
+}
 
 /**
  * The recorded Fed-decision neg-risk event (5 outcomes) as instruments + books. The CLOB lists bids ascending and
  * asks descending (best level last); OrderBook wants best first, so both are reversed.
  */
 export function loadFedDecision(): { instruments: Instrument[]; books: OrderBook[]; fees: FeeSchedule } {
-  const event = JSON.parse(readFileSync(fixturePath('polymarket/gamma-event-fed-decision-june-negrisk.json'), 'utf8')) as RawEvent;
-  const raw = JSON.parse(readFileSync(fixturePath('polymarket/clob-books-fed-decision-negrisk.json'), 'utf8')) as RawBook[];
+  const event = JSON.parse(
+    readFileSync(fixturePath('polymarket/gamma-event-fed-decision-june-negrisk.json'), 'utf8'),
+  ) as RawEvent;
+  const raw = JSON.parse(
+    readFileSync(fixturePath('polymarket/clob-books-fed-decision-negrisk.json'), 'utf8'),
+  ) as RawBook[];
   const instruments: Instrument[] = [];
   let fees: FeeSchedule = { type: 'none' };
   for (const m of event.markets) {
@@ -69,7 +105,10 @@ export function loadFedDecision(): { instruments: Instrument[]; books: OrderBook
     const [yes, no] = tokens;
     if (!yes || !no) throw new Error(`market ${m.conditionId} lacks two tokens`);
     if (m.feeSchedule) fees = { type: 'polymarket', ...m.feeSchedule };
-    for (const [id, side, complement] of [[yes, 'yes', no], [no, 'no', yes]] as const) {
+    for (const [id, side, complement] of [
+      [yes, 'yes', no],
+      [no, 'no', yes],
+    ] as const) {
       instruments.push({
         venue: 'polymarket',
         instrumentId: id,

@@ -33,7 +33,12 @@ export function webhookFromEnv(env: Env, log?: (line: Record<string, unknown>) =
   const secretKey = required(env, 'STRIPE_SECRET_KEY');
   const prices = priceMapFromEnv(env);
   // Small pool, no prepared statements: edge functions may sit behind Supavisor's transaction pooler.
-  const sql = postgres(required(env, 'SUPABASE_DB_URL'), { max: 3, prepare: false, idle_timeout: 20, connect_timeout: 10 });
+  const sql = postgres(required(env, 'SUPABASE_DB_URL'), {
+    max: 3,
+    prepare: false,
+    idle_timeout: 20,
+    connect_timeout: 10,
+  });
   const handle = createWebhookHandler({
     sql,
     webhookSecret,

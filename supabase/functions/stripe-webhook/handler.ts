@@ -45,7 +45,12 @@ export function createWebhookHandler(deps: WebhookDeps): (req: Request) => Promi
       log({ msg: 'stripe event', type: event.type, ...result });
       return json(200, { received: true, outcome: result.outcome });
     } catch (error) {
-      log({ msg: 'stripe event failed; Stripe will retry', eventId: event.id, type: event.type, error: errorMessage(error) });
+      log({
+        msg: 'stripe event failed; Stripe will retry',
+        eventId: event.id,
+        type: event.type,
+        error: errorMessage(error),
+      });
       return json(500, { error: 'event not applied; retry later' });
     }
   };

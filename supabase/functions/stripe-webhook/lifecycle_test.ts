@@ -9,21 +9,41 @@ import { tierForPrice, type PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
 import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
 import { webhookFromEnv, type Webhook } from './config.ts';
-import { billingOf, connect, createUser, dbUrl, eventCount, idOf, signedRequest, SECRET, superuserUrl } from './test_support.ts';
+import {
+  billingOf,
+  connect,
+  createUser,
+  dbUrl,
+  eventCount,
+  idOf,
+  signedRequest,
+  SECRET,
+  superuserUrl,
+} from './test_support.ts';
 
 const sql = connect(dbUrl());
 const superuser = connect(superuserUrl());
 const DAY_MS = 86_400_000;
 
-const prices: PriceMap = { basic: await monthlyPrice('Basic', 2900), pro: await monthlyPrice('Pro', 9900), enterprise: await monthlyPrice('Enterprise', 49900) };
+const prices: PriceMap = {
+  basic: await monthlyPrice('Basic', 2900),
+  pro: await monthlyPrice('Pro', 9900),
+  enterprise: await monthlyPrice('Enterprise', 49900),
+};
 /** A price Stripe has but no STRIPE_PRICE_* names (e.g. a retired plan's). */
 const legacyPrice = await monthlyPrice('Legacy', 1900);
 
 /** The function's secrets as `supabase secrets set` would give them, plus STRIPE_API_BASE for the emulator. */
 function functionEnv(over: Record<string, string> = {}): Record<string, string> {
   return {
-    SUPABASE_DB_URL: dbUrl(), STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_SECRET_KEY: secretKey, STRIPE_API_BASE: apiBase,
-    STRIPE_PRICE_BASIC: prices.basic, STRIPE_PRICE_PRO: prices.pro, STRIPE_PRICE_ENTERPRISE: prices.enterprise ?? '', ...over,
+    SUPABASE_DB_URL: dbUrl(),
+    STRIPE_WEBHOOK_SECRET: SECRET,
+    STRIPE_SECRET_KEY: secretKey,
+    STRIPE_API_BASE: apiBase,
+    STRIPE_PRICE_BASIC: prices.basic,
+    STRIPE_PRICE_PRO: prices.pro,
+    STRIPE_PRICE_ENTERPRISE: prices.enterprise ?? '',
+    ...over,
   };
 }
 const webhook = webhookFromEnv(functionEnv());
@@ -40,27 +60,47 @@ async function subscribe(tier: 'basic' | 'pro'): Promise<{ userId: string; custo
   const customer = await stripe.customers.create({ metadata: { user_id: userId } });
   await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
   const session = await stripe.checkout.sessions.create({
-    mode: 'subscription', customer: customer.id, client_reference_id: userId, metadata: { user_id: userId },
-    line_items: [{ price: prices[tier], quantity: 1 }], subscription_data: { metadata: { user_id: userId } },
-    success_url: 'http://app.test/billing?checkout=success', cancel_url: 'http://app.test/billing?checkout=cancelled',
+    mode: 'subscription',
+    customer: customer.id,
+    client_reference_id: userId,
+    metadata: { user_id: userId },
+    line_items: [{ price: prices[tier], quantity: 1 }],
+    subscription_data: { metadata: { user_id: userId } },
+    success_url: 'http://app.test/billing?checkout=success',
+    cancel_url: 'http://app.test/billing?checkout=cancelled',
   });
-  const paid = await fetch(session.url ?? '', { method: 'POST', body: new URLSearchParams({ card: '4242424242424242' }), redirect: 'manual' });
+  const paid = await fetch(session.url ?? '', {
+    method: 'POST',
+    body: new URLSearchParams({ card: '4242424242424242' }),
+    redirect: 'manual',
+  });
   await paid.body?.cancel();
   assertEquals(paid.status, 303);
   const subId = String((await stripe.checkout.sessions.retrieve(session.id)).subscription);
   return { userId, customerId: customer.id, subId };
 }
 
-const HANDLED = new Set(['checkout.session.completed', 'customer.subscription.created', 'customer.subscription.updated',
-  'customer.subscription.deleted', 'invoice.paid', 'invoice.payment_failed']);
+const HANDLED = new Set([
+  'checkout.session.completed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'invoice.paid',
+  'invoice.payment_failed',
+]);
 
 /** The handled events Stripe emitted about one subscription (its own, its invoices', its Checkout's), oldest first. */
 async function eventsOf(subId: string): Promise<Stripe.Event[]> {
   const found: Stripe.Event[] = [];
   for await (const e of stripe.events.list({ limit: 100 })) {
     if (!HANDLED.has(e.type)) continue;
-    const o = e.data.object as { id?: string; subscription?: string | null; parent?: { subscription_details?: { subscription?: string } | null } | null };
-    if (o.id === subId || o.subscription === subId || o.parent?.subscription_details?.subscription === subId) found.push(e);
+    const o = e.data.object as {
+      id?: string;
+      subscription?: string | null;
+      parent?: { subscription_details?: { subscription?: string } | null } | null;
+    };
+    if (o.id === subId || o.subscription === subId || o.parent?.subscription_details?.subscription === subId)
+      found.push(e);
   }
   return found.reverse();
 }
@@ -73,7 +113,9 @@ function pick(events: Stripe.Event[], type: string, nth = 0): Stripe.Event {
 
 async function advanceClock(ms: number): Promise<void> {
   const res = await fetch(`${apiBase}/_emulator/clock/advance`, {
-    method: 'POST', headers: { authorization: `Bearer ${secretKey}` }, body: new URLSearchParams({ ms: String(ms) }),
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}` },
+    body: new URLSearchParams({ ms: String(ms) }),
   });
   await res.body?.cancel();
   assertEquals(res.status, 200);
@@ -83,7 +125,9 @@ async function advanceClock(ms: number): Promise<void> {
 async function passPeriodEnd(subId: string): Promise<void> {
   const sub = await stripe.subscriptions.retrieve(subId);
   const end = Math.max(...sub.items.data.map((i) => i.current_period_end));
-  const clock = (await (await fetch(`${apiBase}/_emulator/clock`, { headers: { authorization: `Bearer ${secretKey}` } })).json()) as { now: number };
+  const clock = (await (
+    await fetch(`${apiBase}/_emulator/clock`, { headers: { authorization: `Bearer ${secretKey}` } })
+  ).json()) as { now: number };
   await advanceClock((end - clock.now) * 1000 + DAY_MS);
 }
 
@@ -97,20 +141,27 @@ async function assertProfileIsStripe(userId: string, subId: string, message?: st
   const expected = {
     subscription_status: sub.status,
     subscription_tier: live ? (tierForPrice(prices, priceId) ?? `unmapped ${priceId}`) : 'free',
-    subscription_expires_at: live ? new Date(Math.max(...sub.items.data.map((i) => i.current_period_end)) * 1000) : null,
+    subscription_expires_at: live
+      ? new Date(Math.max(...sub.items.data.map((i) => i.current_period_end)) * 1000)
+      : null,
     subscription_cancel_at_period_end: live && sub.cancel_at_period_end,
     stripe_customer_id: typeof sub.customer === 'string' ? sub.customer : sub.customer.id,
     stripe_subscription_id: sub.id,
   };
   const state = await billingOf(sql, userId);
   const actual = {
-    subscription_status: state.subscription_status, subscription_tier: state.subscription_tier,
-    subscription_expires_at: state.subscription_expires_at, subscription_cancel_at_period_end: state.subscription_cancel_at_period_end,
-    stripe_customer_id: state.stripe_customer_id, stripe_subscription_id: state.stripe_subscription_id,
+    subscription_status: state.subscription_status,
+    subscription_tier: state.subscription_tier,
+    subscription_expires_at: state.subscription_expires_at,
+    subscription_cancel_at_period_end: state.subscription_cancel_at_period_end,
+    stripe_customer_id: state.stripe_customer_id,
+    stripe_subscription_id: state.stripe_subscription_id,
   };
   assertEquals(actual, expected, message);
   // And the limits the bot runs with are that tier's (copied by the profile trigger).
-  const [plan] = await sql<{ monthly_trade_limit: number }[]>`select monthly_trade_limit from public.polybot_plans where tier = ${expected.subscription_tier}`;
+  const [plan] = await sql<
+    { monthly_trade_limit: number }[]
+  >`select monthly_trade_limit from public.polybot_plans where tier = ${expected.subscription_tier}`;
   assertEquals(state.monthly_trade_limit, plan?.monthly_trade_limit, message);
   return sub;
 }
@@ -127,53 +178,71 @@ Deno.test('updated before created (Basic → Pro in the portal): Stripe’s curr
   assertEquals(await deliver(updated), { status: 200, outcome: 'applied' });
   await assertProfileIsStripe(userId, subId, 'after the update alone');
   // Then the older events — whose snapshots say Basic — arrive. None of them may take the plan back.
-  for (const late of [pick(events, 'customer.subscription.created'), pick(events, 'invoice.paid'), pick(events, 'checkout.session.completed')]) {
+  for (const late of [
+    pick(events, 'customer.subscription.created'),
+    pick(events, 'invoice.paid'),
+    pick(events, 'checkout.session.completed'),
+  ]) {
     assertEquals((await deliver(late)).status, 200, late.type);
   }
   const final = await assertProfileIsStripe(userId, subId, 'after every event');
   assertEquals([final.status, final.items.data[0]?.price.id], ['active', prices.pro]);
 });
 
-Deno.test('deleted before updated (cancel at period end, the clock passes it): canceled, free, and it stays so', async () => {
-  const { userId, subId } = await subscribe('pro');
-  assertEquals(await deliver(pick(await eventsOf(subId), 'customer.subscription.created')), { status: 200, outcome: 'applied' });
-  await assertProfileIsStripe(userId, subId, 'subscribed');
-  // Cancelled in the portal (at period end), then the period ends: an update and a deletion, delivered swapped.
-  await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
-  await passPeriodEnd(subId);
-  const events = await eventsOf(subId);
-  assertEquals(events.map((e) => e.type).filter((t) => t.startsWith('customer.subscription.')),
-    ['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted']);
+Deno.test(
+  'deleted before updated (cancel at period end, the clock passes it): canceled, free, and it stays so',
+  async () => {
+    const { userId, subId } = await subscribe('pro');
+    assertEquals(await deliver(pick(await eventsOf(subId), 'customer.subscription.created')), {
+      status: 200,
+      outcome: 'applied',
+    });
+    await assertProfileIsStripe(userId, subId, 'subscribed');
+    // Cancelled in the portal (at period end), then the period ends: an update and a deletion, delivered swapped.
+    await stripe.subscriptions.update(subId, { cancel_at_period_end: true });
+    await passPeriodEnd(subId);
+    const events = await eventsOf(subId);
+    assertEquals(
+      events.map((e) => e.type).filter((t) => t.startsWith('customer.subscription.')),
+      ['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.deleted'],
+    );
 
-  assertEquals(await deliver(pick(events, 'customer.subscription.deleted')), { status: 200, outcome: 'applied' });
-  await assertProfileIsStripe(userId, subId, 'after the deletion');
-  // The update (cancel_at_period_end, status active in its snapshot) arrives after the deletion.
-  assertEquals(await deliver(pick(events, 'customer.subscription.updated')), { status: 200, outcome: 'ignored' });
-  const final = await assertProfileIsStripe(userId, subId, 'after the late update');
-  assertEquals(final.status, 'canceled');
-});
+    assertEquals(await deliver(pick(events, 'customer.subscription.deleted')), { status: 200, outcome: 'applied' });
+    await assertProfileIsStripe(userId, subId, 'after the deletion');
+    // The update (cancel_at_period_end, status active in its snapshot) arrives after the deletion.
+    assertEquals(await deliver(pick(events, 'customer.subscription.updated')), { status: 200, outcome: 'ignored' });
+    const final = await assertProfileIsStripe(userId, subId, 'after the late update');
+    assertEquals(final.status, 'canceled');
+  },
+);
 
-Deno.test('payment_failed then paid, delivered as it happens: past_due keeps the plan (grace), then active', async () => {
-  const { userId, customerId, subId } = await subscribe('basic');
-  const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customerId });
-  await stripe.customers.update(customerId, { invoice_settings: { default_payment_method: failing.id } });
-  assertEquals((await deliver(pick(await eventsOf(subId), 'customer.subscription.created'))).outcome, 'applied');
+Deno.test(
+  'payment_failed then paid, delivered as it happens: past_due keeps the plan (grace), then active',
+  async () => {
+    const { userId, customerId, subId } = await subscribe('basic');
+    const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customerId });
+    await stripe.customers.update(customerId, { invoice_settings: { default_payment_method: failing.id } });
+    assertEquals((await deliver(pick(await eventsOf(subId), 'customer.subscription.created'))).outcome, 'applied');
 
-  await passPeriodEnd(subId);
-  const pastDue = await stripe.subscriptions.retrieve(subId);
-  assertEquals(pastDue.status, 'past_due');
-  assertEquals(await deliver(pick(await eventsOf(subId), 'invoice.payment_failed')), { status: 200, outcome: 'applied' });
-  await assertProfileIsStripe(userId, subId, 'in the grace period');
-  assertEquals((await billingOf(sql, userId)).subscription_tier, 'basic');
+    await passPeriodEnd(subId);
+    const pastDue = await stripe.subscriptions.retrieve(subId);
+    assertEquals(pastDue.status, 'past_due');
+    assertEquals(await deliver(pick(await eventsOf(subId), 'invoice.payment_failed')), {
+      status: 200,
+      outcome: 'applied',
+    });
+    await assertProfileIsStripe(userId, subId, 'in the grace period');
+    assertEquals((await billingOf(sql, userId)).subscription_tier, 'basic');
 
-  const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: customerId });
-  await stripe.invoices.pay(String(pastDue.latest_invoice), { payment_method: visa.id });
-  const events = await eventsOf(subId);
-  // The renewal's invoice.paid is the second one (the first paid the Checkout).
-  assertEquals(await deliver(pick(events, 'invoice.paid', 1)), { status: 200, outcome: 'applied' });
-  const final = await assertProfileIsStripe(userId, subId, 'after the payment');
-  assertEquals(final.status, 'active');
-});
+    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: customerId });
+    await stripe.invoices.pay(String(pastDue.latest_invoice), { payment_method: visa.id });
+    const events = await eventsOf(subId);
+    // The renewal's invoice.paid is the second one (the first paid the Checkout).
+    assertEquals(await deliver(pick(events, 'invoice.paid', 1)), { status: 200, outcome: 'applied' });
+    const final = await assertProfileIsStripe(userId, subId, 'after the payment');
+    assertEquals(final.status, 'active');
+  },
+);
 
 Deno.test('payment_failed then paid, delivered in reverse: active, not past_due', async () => {
   const { userId, customerId, subId } = await subscribe('pro');
@@ -200,51 +269,75 @@ Deno.test('one event three times, then another three times at once: each applied
   const events = await eventsOf(subId);
   const created = pick(events, 'customer.subscription.created');
   const outcomes = [await deliver(created), await deliver(created), await deliver(created)];
-  assertEquals(outcomes, [{ status: 200, outcome: 'applied' }, { status: 200, outcome: 'duplicate' }, { status: 200, outcome: 'duplicate' }]);
+  assertEquals(outcomes, [
+    { status: 200, outcome: 'applied' },
+    { status: 200, outcome: 'duplicate' },
+    { status: 200, outcome: 'duplicate' },
+  ]);
   const paid = pick(events, 'invoice.paid');
   const concurrent = await Promise.all([deliver(paid), deliver(paid), deliver(paid)]);
-  assertEquals(concurrent.map((r) => r.status), [200, 200, 200]);
+  assertEquals(
+    concurrent.map((r) => r.status),
+    [200, 200, 200],
+  );
   assertEquals(concurrent.filter((r) => r.outcome === 'applied').length, 1);
   assertEquals(await eventCount(sql, [idOf(created), idOf(paid)]), 2);
   await assertProfileIsStripe(userId, subId);
 });
 
-Deno.test('a stale snapshot on a price no STRIPE_PRICE_* maps does not fail the event: the current (mapped) price decides', async () => {
-  // A subscriber on a retired price who has since moved to Pro: the created event still carries the retired price.
-  const userId = await createUser(superuser);
-  const customer = await stripe.customers.create({ metadata: { user_id: userId } });
-  await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: legacyPrice }], metadata: { user_id: userId } });
-  await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id ?? '', price: prices.pro }] });
-  const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
-  assertEquals((created.data.object as Stripe.Subscription).items.data[0]?.price.id, legacyPrice);
+Deno.test(
+  'a stale snapshot on a price no STRIPE_PRICE_* maps does not fail the event: the current (mapped) price decides',
+  async () => {
+    // A subscriber on a retired price who has since moved to Pro: the created event still carries the retired price.
+    const userId = await createUser(superuser);
+    const customer = await stripe.customers.create({ metadata: { user_id: userId } });
+    await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: legacyPrice }],
+      metadata: { user_id: userId },
+    });
+    await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id ?? '', price: prices.pro }] });
+    const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
+    assertEquals((created.data.object as Stripe.Subscription).items.data[0]?.price.id, legacyPrice);
 
-  assertEquals(await deliver(created), { status: 200, outcome: 'applied' });
-  await assertProfileIsStripe(userId, sub.id);
-  assertEquals((await billingOf(sql, userId)).subscription_tier, 'pro');
-});
+    assertEquals(await deliver(created), { status: 200, outcome: 'applied' });
+    await assertProfileIsStripe(userId, sub.id);
+    assertEquals((await billingOf(sql, userId)).subscription_tier, 'pro');
+  },
+);
 
-Deno.test('Stripe’s CURRENT price unmapped → 500 and nothing written on every retry; once configured, the retry applies', async () => {
-  const userId = await createUser(superuser);
-  const customer = await stripe.customers.create({ metadata: { user_id: userId } });
-  await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
-  const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: legacyPrice }], metadata: { user_id: userId } });
-  const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    assertEquals((await deliver(created)).status, 500);
-    assertEquals(await eventCount(sql, [idOf(created)]), 0);
-    assertEquals((await billingOf(sql, userId)).stripe_subscription_id, null);
-  }
-  // The operator maps the price (here: to Enterprise) and redeploys; Stripe's next retry applies the event.
-  const fixed = webhookFromEnv(functionEnv({ STRIPE_PRICE_ENTERPRISE: legacyPrice }));
-  try {
-    assertEquals(await deliver(created, fixed), { status: 200, outcome: 'applied' });
-    const state = await billingOf(sql, userId);
-    assertEquals([state.subscription_tier, state.subscription_status, state.stripe_subscription_id], ['enterprise', 'active', sub.id]);
-  } finally {
-    await fixed.sql.end({ timeout: 5 });
-  }
-});
+Deno.test(
+  'Stripe’s CURRENT price unmapped → 500 and nothing written on every retry; once configured, the retry applies',
+  async () => {
+    const userId = await createUser(superuser);
+    const customer = await stripe.customers.create({ metadata: { user_id: userId } });
+    await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: legacyPrice }],
+      metadata: { user_id: userId },
+    });
+    const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      assertEquals((await deliver(created)).status, 500);
+      assertEquals(await eventCount(sql, [idOf(created)]), 0);
+      assertEquals((await billingOf(sql, userId)).stripe_subscription_id, null);
+    }
+    // The operator maps the price (here: to Enterprise) and redeploys; Stripe's next retry applies the event.
+    const fixed = webhookFromEnv(functionEnv({ STRIPE_PRICE_ENTERPRISE: legacyPrice }));
+    try {
+      assertEquals(await deliver(created, fixed), { status: 200, outcome: 'applied' });
+      const state = await billingOf(sql, userId);
+      assertEquals(
+        [state.subscription_tier, state.subscription_status, state.stripe_subscription_id],
+        ['enterprise', 'active', sub.id],
+      );
+    } finally {
+      await fixed.sql.end({ timeout: 5 });
+    }
+  },
+);
 
 Deno.test({
   name: 'close lifecycle test connections',

@@ -6,7 +6,11 @@ import { createWebhookHandler } from './handler.ts';
 import type { PriceMap } from '../_shared/billing/prices.ts';
 
 export const SECRET = 'whsec_deno_test_secret';
-export const PRICES: PriceMap = { basic: 'price_test_basic', pro: 'price_test_pro', enterprise: 'price_test_enterprise' };
+export const PRICES: PriceMap = {
+  basic: 'price_test_basic',
+  pro: 'price_test_pro',
+  enterprise: 'price_test_enterprise',
+};
 
 function env(name: string): string {
   const value = Deno.env.get(name);
@@ -89,7 +93,17 @@ export function subscriptionEvent(type: 'created' | 'updated' | 'deleted', creat
         cancel_at_period_end: s.cancelAtPeriodEnd ?? false,
         cancel_at: null,
         metadata: { user_id: s.userId },
-        items: { object: 'list', data: [{ id: `si_${s.id}`, object: 'subscription_item', price: { id: s.price, object: 'price' }, current_period_end: s.periodEnd }] },
+        items: {
+          object: 'list',
+          data: [
+            {
+              id: `si_${s.id}`,
+              object: 'subscription_item',
+              price: { id: s.price, object: 'price' },
+              current_period_end: s.periodEnd,
+            },
+          ],
+        },
       },
     },
   };
@@ -108,7 +122,10 @@ export function invoiceEvent(type: 'paid' | 'payment_failed', created: number, s
         object: 'invoice',
         customer: s.customer,
         status: type === 'paid' ? 'paid' : 'open',
-        parent: { type: 'subscription_details', subscription_details: { subscription: s.id, metadata: { user_id: s.userId } } },
+        parent: {
+          type: 'subscription_details',
+          subscription_details: { subscription: s.id, metadata: { user_id: s.userId } },
+        },
       },
     },
   };
@@ -134,7 +151,9 @@ export async function billingOf(sql: postgres.Sql, userId: string): Promise<Prof
 }
 
 export async function eventCount(sql: postgres.Sql, ids: string[]): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`select count(*)::int as n from public.polybot_stripe_events where id = any(${ids})`;
+  const [row] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from public.polybot_stripe_events where id = any(${ids})`;
   return row?.n ?? 0;
 }
 

@@ -6,8 +6,19 @@
 // emitted for real lifecycles) are in lifecycle_test.ts.
 import { assertEquals, assertNotEquals } from './assert.ts';
 import {
-  T0, billingOf, connect, createUser, dbUrl, eventCount, handlerFor, idOf, invoiceEvent, signedRequest,
-  subscriptionEvent, superuserUrl, type SubState,
+  T0,
+  billingOf,
+  connect,
+  createUser,
+  dbUrl,
+  eventCount,
+  handlerFor,
+  idOf,
+  invoiceEvent,
+  signedRequest,
+  subscriptionEvent,
+  superuserUrl,
+  type SubState,
 } from './test_support.ts';
 
 const sql = connect(dbUrl());
@@ -16,7 +27,15 @@ const handler = handlerFor(sql);
 
 function sub(userId: string, over: Partial<SubState> = {}): SubState {
   const tag = userId.slice(0, 8);
-  return { id: `sub_${tag}`, customer: `cus_${tag}`, userId, status: 'active', price: 'price_test_pro', periodEnd: T0 + 30 * 86400, ...over };
+  return {
+    id: `sub_${tag}`,
+    customer: `cus_${tag}`,
+    userId,
+    status: 'active',
+    price: 'price_test_pro',
+    periodEnd: T0 + 30 * 86400,
+    ...over,
+  };
 }
 
 async function deliver(event: object): Promise<{ status: number; outcome?: string }> {
@@ -59,14 +78,20 @@ Deno.test('the same event delivered three times is applied once', async () => {
   ]);
   assertEquals(await eventCount(sql, [idOf(event)]), 1);
   const state = await billingOf(sql, userId);
-  assertEquals([state.subscription_tier, state.subscription_status, state.monthly_trade_limit], ['pro', 'active', 10000]);
+  assertEquals(
+    [state.subscription_tier, state.subscription_status, state.monthly_trade_limit],
+    ['pro', 'active', 10000],
+  );
 });
 
 Deno.test('concurrent redeliveries of one event: exactly one applies', async () => {
   const userId = await createUser(superuser);
   const event = subscriptionEvent('created', T0, sub(userId, { price: 'price_test_basic' }));
   const results = await Promise.all([deliver(event), deliver(event), deliver(event)]);
-  assertEquals(results.map((r) => r.status), [200, 200, 200]);
+  assertEquals(
+    results.map((r) => r.status),
+    [200, 200, 200],
+  );
   assertEquals(results.filter((r) => r.outcome === 'applied').length, 1);
   assertEquals(await eventCount(sql, [idOf(event)]), 1);
   assertEquals((await billingOf(sql, userId)).subscription_tier, 'basic');
@@ -97,7 +122,10 @@ Deno.test('deleted before updated → free, and the subscription stays deleted',
   assertEquals((await deliver(deleted)).outcome, 'applied');
   assertEquals((await deliver(updated)).outcome, 'ignored');
   const state = await billingOf(sql, userId);
-  assertEquals([state.subscription_tier, state.subscription_status, state.monthly_trade_limit], ['free', 'canceled', 100]);
+  assertEquals(
+    [state.subscription_tier, state.subscription_status, state.monthly_trade_limit],
+    ['free', 'canceled', 100],
+  );
   assertEquals(state.subscription_expires_at, null);
 });
 
@@ -137,31 +165,36 @@ Deno.test('database unreachable → 500, nothing written; the retry succeeds', a
   assertEquals((await billingOf(sql, userId)).subscription_tier, 'pro');
 });
 
-Deno.test('database fails mid-transaction → 500, event id not recorded, profile untouched; the retry succeeds', async () => {
-  const userId = await createUser(superuser);
-  const event = subscriptionEvent('created', T0, sub(userId));
-  // The failure strikes after the event id was inserted, while the profile is updated: exactly the partial state
-  // the single transaction must prevent. 57P01 is what Postgres raises when the server shuts down under us.
-  await superuser.unsafe(`
+Deno.test(
+  'database fails mid-transaction → 500, event id not recorded, profile untouched; the retry succeeds',
+  async () => {
+    const userId = await createUser(superuser);
+    const event = subscriptionEvent('created', T0, sub(userId));
+    // The failure strikes after the event id was inserted, while the profile is updated: exactly the partial state
+    // the single transaction must prevent. 57P01 is what Postgres raises when the server shuts down under us.
+    await superuser.unsafe(`
     create or replace function public.test_fail_profile_update() returns trigger language plpgsql as $$
     begin raise exception 'simulated outage' using errcode = '57P01'; end $$;
     create trigger _000_test_fail before update on public.polybot_user_profiles
       for each row when (new.id = '${userId}') execute function public.test_fail_profile_update();`);
-  try {
-    const res = await handler(await signedRequest(event));
-    assertEquals(res.status, 500);
-    await res.body?.cancel();
-    assertEquals(await eventCount(sql, [idOf(event)]), 0);
+    try {
+      const res = await handler(await signedRequest(event));
+      assertEquals(res.status, 500);
+      await res.body?.cancel();
+      assertEquals(await eventCount(sql, [idOf(event)]), 0);
+      const state = await billingOf(sql, userId);
+      assertEquals([state.subscription_tier, state.stripe_subscription_id], ['free', null]);
+    } finally {
+      await superuser.unsafe(
+        `drop trigger _000_test_fail on public.polybot_user_profiles; drop function public.test_fail_profile_update();`,
+      );
+    }
+    assertEquals(await deliver(event), { status: 200, outcome: 'applied' });
     const state = await billingOf(sql, userId);
-    assertEquals([state.subscription_tier, state.stripe_subscription_id], ['free', null]);
-  } finally {
-    await superuser.unsafe(`drop trigger _000_test_fail on public.polybot_user_profiles; drop function public.test_fail_profile_update();`);
-  }
-  assertEquals(await deliver(event), { status: 200, outcome: 'applied' });
-  const state = await billingOf(sql, userId);
-  assertNotEquals(state.stripe_subscription_id, null);
-  assertEquals(state.subscription_tier, 'pro');
-});
+    assertNotEquals(state.stripe_subscription_id, null);
+    assertEquals(state.subscription_tier, 'pro');
+  },
+);
 
 Deno.test('an old subscription ending late does not end the one the user has now', async () => {
   const userId = await createUser(superuser);
@@ -169,13 +202,26 @@ Deno.test('an old subscription ending late does not end the one the user has now
   const current = sub(userId, { id: `sub_new_${userId.slice(0, 8)}` });
   await deliver(subscriptionEvent('created', T0, old));
   await deliver(subscriptionEvent('created', T0 + 60, current));
-  assertEquals((await deliver(subscriptionEvent('deleted', T0 + 120, { ...old, status: 'canceled' }))).outcome, 'ignored');
+  assertEquals(
+    (await deliver(subscriptionEvent('deleted', T0 + 120, { ...old, status: 'canceled' }))).outcome,
+    'ignored',
+  );
   const state = await billingOf(sql, userId);
-  assertEquals([state.subscription_tier, state.subscription_status, state.stripe_subscription_id], ['pro', 'active', current.id]);
+  assertEquals(
+    [state.subscription_tier, state.subscription_status, state.stripe_subscription_id],
+    ['pro', 'active', current.id],
+  );
 });
 
 Deno.test('unhandled event types are acknowledged without touching the database', async () => {
-  const event = { id: 'evt_unhandled_1', object: 'event', type: 'customer.created', created: T0, livemode: false, data: { object: { id: 'cus_x', object: 'customer' } } };
+  const event = {
+    id: 'evt_unhandled_1',
+    object: 'event',
+    type: 'customer.created',
+    created: T0,
+    livemode: false,
+    data: { object: { id: 'cus_x', object: 'customer' } },
+  };
   assertEquals(await deliver(event), { status: 200, outcome: 'ignored' });
   assertEquals(await eventCount(sql, [idOf(event)]), 0);
 });
@@ -189,7 +235,14 @@ Deno.test('a price no STRIPE_PRICE_* maps → 500 and nothing recorded, so Strip
 });
 
 Deno.test('an event about a customer no user has is recorded and ignored', async () => {
-  const event = subscriptionEvent('created', T0, { id: 'sub_stranger', customer: 'cus_nobody', userId: 'not-a-uuid', status: 'active', price: 'price_test_pro', periodEnd: T0 + 86400 });
+  const event = subscriptionEvent('created', T0, {
+    id: 'sub_stranger',
+    customer: 'cus_nobody',
+    userId: 'not-a-uuid',
+    status: 'active',
+    price: 'price_test_pro',
+    periodEnd: T0 + 86400,
+  });
   assertEquals(await deliver(event), { status: 200, outcome: 'ignored' });
   assertEquals(await eventCount(sql, [idOf(event)]), 1);
 });

@@ -14,8 +14,22 @@ import { RunnerFeeds } from './runner-feeds.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { newSlot, type Slot } from './slot.ts';
 import { whyNotRunning, writeHeartbeat, writeStatus } from './status.ts';
-import { killOverBudgetRunners, killSilentRunners, onRunnerCrash, type Supervision, type SupervisionOptions } from './supervision.ts';
-import { desiredUserIds, loadCopiedTxHashes, loadNewsSeenKeys, loadRiskStart, loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
+import {
+  killOverBudgetRunners,
+  killSilentRunners,
+  onRunnerCrash,
+  type Supervision,
+  type SupervisionOptions,
+} from './supervision.ts';
+import {
+  desiredUserIds,
+  loadCopiedTxHashes,
+  loadNewsSeenKeys,
+  loadRiskStart,
+  loadUserState,
+  type InvalidConfig,
+  type UserState,
+} from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { VenueUrls } from '../shared/ipc.ts';
@@ -48,11 +62,18 @@ export class BotManager extends EventEmitter {
     super();
     this.feeds = new RunnerFeeds(feed, wallets, news);
     this.supervision = { sql, opts, log, metrics };
-    this.keyValidator = new KeyValidator(sql, { urls: venueUrls, log, onRetryDue: (userId) => void this.reconcileUser(userId) });
+    this.keyValidator = new KeyValidator(sql, {
+      urls: venueUrls,
+      log,
+      onRetryDue: (userId) => void this.reconcileUser(userId),
+    });
   }
 
   start(): void {
-    this.watchdog = setInterval(() => killSilentRunners(this.supervision, this.slots.values()), Math.max(100, Math.floor(this.opts.heartbeatMs / 2)));
+    this.watchdog = setInterval(
+      () => killSilentRunners(this.supervision, this.slots.values()),
+      Math.max(100, Math.floor(this.opts.heartbeatMs / 2)),
+    );
     let measuring = false;
     this.memoryWatch = setInterval(() => {
       if (measuring) return;
@@ -67,7 +88,9 @@ export class BotManager extends EventEmitter {
 
   runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
     const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
-    for (const s of this.slots.values()) if (s.proc && !s.proc.exited) out.push({ userId: s.userId, pid: s.proc.pid, configVersion: s.proc.configVersion });
+    for (const s of this.slots.values())
+      if (s.proc && !s.proc.exited)
+        out.push({ userId: s.userId, pid: s.proc.pid, configVersion: s.proc.configVersion });
     return out;
   }
 
@@ -83,9 +106,11 @@ export class BotManager extends EventEmitter {
   /** Serialize work per user. */
   private enqueue(userId: string, work: (s: Slot) => Promise<void>): Promise<void> {
     const s = this.slot(userId);
-    s.chain = s.chain.then(() => (this.stopping ? undefined : work(s))).catch((e: unknown) => {
-      this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
-    });
+    s.chain = s.chain
+      .then(() => (this.stopping ? undefined : work(s)))
+      .catch((e: unknown) => {
+        this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
+      });
     return s.chain;
   }
 
@@ -107,7 +132,8 @@ export class BotManager extends EventEmitter {
   private async refreshLinks(): Promise<void> {
     if (!this.feed.setLinks(await asService(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
-    for (const s of this.slots.values()) if (s.proc && !s.proc.exited && s.proc.ready) s.proc.send({ type: 'links', links: this.feed.links });
+    for (const s of this.slots.values())
+      if (s.proc && !s.proc.exited && s.proc.ready) s.proc.send({ type: 'links', links: this.feed.links });
   }
 
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
@@ -129,7 +155,10 @@ export class BotManager extends EventEmitter {
     if (!state) return this.stopSlot(s);
     if ('invalid' in state) return this.refuseConfig(s, state);
     // New or rotated keys are checked against the venue first, so the runner starts with their real status.
-    if (state.keys.some((k) => k.validationStatus === 'pending') && (await this.keyValidator.validatePending(s.userId))) {
+    if (
+      state.keys.some((k) => k.validationStatus === 'pending') &&
+      (await this.keyValidator.validatePending(s.userId))
+    ) {
       const again = await loadUserState(this.sql, s.userId);
       if (again && 'invalid' in again) return this.refuseConfig(s, again);
       state = again ?? state;
@@ -140,7 +169,8 @@ export class BotManager extends EventEmitter {
     }
     if (s.erroredAt) {
       const e = s.erroredAt;
-      if (e.keys === state.keysFingerprint && e.plan === state.planFingerprint && e.config === state.configVersion) return;
+      if (e.keys === state.keysFingerprint && e.plan === state.planFingerprint && e.config === state.configVersion)
+        return;
       // Something changed since the runner gave up: the user deserves a fresh attempt.
       s.erroredAt = null;
       s.crashes = 0;
@@ -148,8 +178,15 @@ export class BotManager extends EventEmitter {
     if (s.restartTimer) return; // backing off after a crash; the timer starts it with fresh state
     if (!s.proc || s.proc.exited) return this.startRunner(s, state);
     const applied = s.applied;
-    if (!applied || applied.keysFingerprint !== state.keysFingerprint || applied.planFingerprint !== state.planFingerprint) {
-      this.log.info({ userId: s.userId, keys: applied?.keysFingerprint !== state.keysFingerprint }, 'keys or plan changed: restarting runner');
+    if (
+      !applied ||
+      applied.keysFingerprint !== state.keysFingerprint ||
+      applied.planFingerprint !== state.planFingerprint
+    ) {
+      this.log.info(
+        { userId: s.userId, keys: applied?.keysFingerprint !== state.keysFingerprint },
+        'keys or plan changed: restarting runner',
+      );
       this.metrics.restarts.inc({ reason: 'change' });
       const since = noticedAt;
       await this.stopProc(s);
@@ -171,11 +208,16 @@ export class BotManager extends EventEmitter {
    */
   private async refuseConfig(s: Slot, bad: InvalidConfig): Promise<void> {
     if (s.invalidConfigVersion === bad.configVersion && !s.proc && !s.restartTimer) return; // already said so
-    this.log.warn({ userId: s.userId, configVersion: bad.configVersion, problem: bad.problem }, 'invalid config: bot stopped until it is fixed');
+    this.log.warn(
+      { userId: s.userId, configVersion: bad.configVersion, problem: bad.problem },
+      'invalid config: bot stopped until it is fixed',
+    );
     await this.clearSlot(s);
     s.invalidConfigVersion = bad.configVersion;
     await writeStatus(this.sql, s.userId, {
-      state: 'error', pid: null, heartbeatAt: null,
+      state: 'error',
+      pid: null,
+      heartbeatAt: null,
       lastError: `invalid configuration (version ${bad.configVersion}), the bot is stopped until it is fixed: ${bad.problem}`,
     });
     this.emit('runnerStopped', { userId: s.userId });
@@ -184,13 +226,19 @@ export class BotManager extends EventEmitter {
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
     const [risk, copiedTxHashes, newsSeenKeys] = await Promise.all([
-      loadRiskStart(this.sql, s.userId), loadCopiedTxHashes(this.sql, s.userId), loadNewsSeenKeys(this.sql, s.userId),
+      loadRiskStart(this.sql, s.userId),
+      loadCopiedTxHashes(this.sql, s.userId),
+      loadNewsSeenKeys(this.sql, s.userId),
     ]);
     const entry = await runnerBundle();
     if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
     const proc = new RunnerProcess({
-      entry, userId: s.userId, memoryMb: this.opts.runnerMemoryMb, logLevel: this.opts.logLevel, log,
+      entry,
+      userId: s.userId,
+      memoryMb: this.opts.runnerMemoryMb,
+      logLevel: this.opts.logLevel,
+      log,
       onMessage: (msg) => this.onRunnerMessage(s, proc, msg),
       onExit: (code, signal) => this.onRunnerExit(s, proc, code, signal),
       ...(this.tap ? { tap: this.tap } : {}),
@@ -200,9 +248,14 @@ export class BotManager extends EventEmitter {
     this.metrics.runnersActive.inc();
     log.info({ pid: proc.pid, configVersion: state.configVersion }, 'runner forked');
     await writeStatus(this.sql, s.userId, {
-      state: 'starting', pid: proc.pid, managerId: this.opts.managerId, startedAt: proc.startedAt, configVersion: state.configVersion,
+      state: 'starting',
+      pid: proc.pid,
+      managerId: this.opts.managerId,
+      startedAt: proc.startedAt,
+      configVersion: state.configVersion,
       // Why it was stopped no longer holds; the runner's heartbeats report any halt of its own from here on.
-      restartCount: s.crashes, haltReason: null,
+      restartCount: s.crashes,
+      haltReason: null,
     });
     s.pendingInit = { state, risk, copiedTxHashes, newsSeenKeys };
   }
@@ -217,9 +270,21 @@ export class BotManager extends EventEmitter {
         const { state, risk, copiedTxHashes, newsSeenKeys } = init;
         // The keys travel now, over this child's own IPC channel, and only to it.
         proc.send({
-          type: 'init', userId: s.userId, configVersion: state.configVersion, config: state.config, plan: state.plan, keys: state.keys,
-          instruments: this.feed.instruments, fees: this.feed.fees, links: this.feed.links, venueUrls: this.venueUrls, heartbeatMs: this.opts.heartbeatMs,
-          openPositions: risk.openPositions, pnlTodayUsd: risk.pnlTodayUsd, copiedTxHashes, newsSeenKeys,
+          type: 'init',
+          userId: s.userId,
+          configVersion: state.configVersion,
+          config: state.config,
+          plan: state.plan,
+          keys: state.keys,
+          instruments: this.feed.instruments,
+          fees: this.feed.fees,
+          links: this.feed.links,
+          venueUrls: this.venueUrls,
+          heartbeatMs: this.opts.heartbeatMs,
+          openPositions: risk.openPositions,
+          pnlTodayUsd: risk.pnlTodayUsd,
+          copiedTxHashes,
+          newsSeenKeys,
         });
         this.feeds.attach(proc, state);
         return;
@@ -235,15 +300,27 @@ export class BotManager extends EventEmitter {
         if (first || newConfig || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
           s.lastStatusWrite = now;
           s.statusConfigVersion = msg.configVersion;
-          void writeHeartbeat(this.sql, s.userId, { pid: proc.pid, managerId: this.opts.managerId, configVersion: msg.configVersion, stats: msg.stats, plan: s.applied?.plan ?? null })
-            .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+          void writeHeartbeat(this.sql, s.userId, {
+            pid: proc.pid,
+            managerId: this.opts.managerId,
+            configVersion: msg.configVersion,
+            stats: msg.stats,
+            plan: s.applied?.plan ?? null,
+          }).catch((e: unknown) =>
+            this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'),
+          );
         }
         return;
       }
       case 'configAck': {
         this.finishReload(s, msg.configVersion);
-        void writeStatus(this.sql, s.userId, { configVersion: msg.configVersion, configAppliedAt: new Date(), heartbeatAt: new Date() })
-          .catch((e: unknown) => this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+        void writeStatus(this.sql, s.userId, {
+          configVersion: msg.configVersion,
+          configAppliedAt: new Date(),
+          heartbeatAt: new Date(),
+        }).catch((e: unknown) =>
+          this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'),
+        );
         this.emit('configApplied', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
         return;
       }
@@ -299,7 +376,13 @@ export class BotManager extends EventEmitter {
   private async stopSlot(s: Slot): Promise<void> {
     await this.clearSlot(s);
     const why = await whyNotRunning(this.sql, s.userId);
-    await writeStatus(this.sql, s.userId, { state: why.state, pid: null, heartbeatAt: null, haltReason: why.reason, tradingHaltedUntil: null });
+    await writeStatus(this.sql, s.userId, {
+      state: why.state,
+      pid: null,
+      heartbeatAt: null,
+      haltReason: why.reason,
+      tradingHaltedUntil: null,
+    });
     this.emit('runnerStopped', { userId: s.userId });
   }
 
@@ -311,10 +394,17 @@ export class BotManager extends EventEmitter {
     if (this.memoryWatch) clearInterval(this.memoryWatch);
     const all = [...this.slots.values()];
     for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);
-    const results = await Promise.allSettled(all.map(async (s) => {
-      await this.stopProc(s);
-      await writeStatus(this.sql, s.userId, { state: 'stopped', pid: null, haltReason: 'the bot service is restarting; your bot resumes when it is back' });
-    }));
-    for (const r of results) if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
+    const results = await Promise.allSettled(
+      all.map(async (s) => {
+        await this.stopProc(s);
+        await writeStatus(this.sql, s.userId, {
+          state: 'stopped',
+          pid: null,
+          haltReason: 'the bot service is restarting; your bot resumes when it is back',
+        });
+      }),
+    );
+    for (const r of results)
+      if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
   }
 }

@@ -43,11 +43,17 @@ function holdings(userId: string): Map<string, number> {
   return m;
 }
 
-export async function runDbOp(sql: Sql, userId: string, op: DbOp, onBooked: (mode: 'paper' | 'live', n: number) => void): Promise<unknown> {
+export async function runDbOp(
+  sql: Sql,
+  userId: string,
+  op: DbOp,
+  onBooked: (mode: 'paper' | 'live', n: number) => void,
+): Promise<unknown> {
   switch (op.op) {
     case 'reserveTrades': {
       // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
-      const [seen] = await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
+      const [seen] =
+        await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
       if (seen) return op.firstOnly ? 'booked' : true;
       const ok = await reserveUserTrades(sql, userId, op.count);
       if (ok) {

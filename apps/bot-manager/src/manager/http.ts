@@ -3,7 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-export async function startHttp(opts: { host: string; port: number; registry: Registry; health: () => Record<string, unknown> & { ok: boolean } }): Promise<{ server: Server; port: number }> {
+export async function startHttp(opts: {
+  host: string;
+  port: number;
+  registry: Registry;
+  health: () => Record<string, unknown> & { ok: boolean };
+}): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/healthz') {

@@ -31,7 +31,10 @@ export type KeyCheck =
   /** Nothing learned about the key (network failure, 429, 5xx, venue not configured): try again later. */
   | { outcome: 'unreachable'; reason: string };
 
-const HexKeySchema = z.string().trim().regex(/^(0x)?[0-9a-fA-F]{64}$/);
+const HexKeySchema = z
+  .string()
+  .trim()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/);
 const ApiSecretSchema = z.object({ secret: z.string().min(1), passphrase: z.string().min(1) });
 
 function httpStatus(e: unknown): number | null {
@@ -42,7 +45,11 @@ const transientStatus = (s: number | null): boolean => s === null || s === 408 |
 async function checkPolymarket(key: KeyMaterial, urls: ValidationUrls): Promise<KeyCheck> {
   const mode = key.isPaper ? 'paper' : 'live';
   const hex = HexKeySchema.safeParse(key.privateKey ?? '');
-  if (!hex.success) return { outcome: 'invalid', reason: `Polymarket ${mode} keys: the private key is missing or is not a 64-digit hex key.` };
+  if (!hex.success)
+    return {
+      outcome: 'invalid',
+      reason: `Polymarket ${mode} keys: the private key is missing or is not a 64-digit hex key.`,
+    };
   let creds: { key: string; secret: string; passphrase: string } | undefined;
   if (key.apiKey || key.apiSecret) {
     let secret: z.infer<typeof ApiSecretSchema> | null;
@@ -51,18 +58,32 @@ async function checkPolymarket(key: KeyMaterial, urls: ValidationUrls): Promise<
     } catch {
       secret = null;
     }
-    if (!key.apiKey || !secret) return { outcome: 'invalid', reason: `Polymarket ${mode} keys: the API credentials are incomplete (key, secret and passphrase are all needed).` };
+    if (!key.apiKey || !secret)
+      return {
+        outcome: 'invalid',
+        reason: `Polymarket ${mode} keys: the API credentials are incomplete (key, secret and passphrase are all needed).`,
+      };
     creds = { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase };
   }
   const value = hex.data.startsWith('0x') ? hex.data : `0x${hex.data}`;
   const { PolymarketTrading } = await import('@polybot/venues/polymarket');
   try {
     // Without stored creds: L1 auth (derive the API key from the wallet). With them: one authenticated L2 GET.
-    await PolymarketTrading.connect({ clobUrl: urls.polymarketClob, privateKey: value as `0x${string}`, retries: 1, baseDelayMs: 200, ...(creds ? { creds } : {}) });
+    await PolymarketTrading.connect({
+      clobUrl: urls.polymarketClob,
+      privateKey: value as `0x${string}`,
+      retries: 1,
+      baseDelayMs: 200,
+      ...(creds ? { creds } : {}),
+    });
     return { outcome: 'valid' };
   } catch (e) {
     const status = httpStatus(e);
-    if (transientStatus(status)) return { outcome: 'unreachable', reason: `Polymarket could not be reached to check the keys${status ? ` (HTTP ${status})` : ''}.` };
+    if (transientStatus(status))
+      return {
+        outcome: 'unreachable',
+        reason: `Polymarket could not be reached to check the keys${status ? ` (HTTP ${status})` : ''}.`,
+      };
     if (status === 401 || status === 403) {
       return {
         outcome: 'invalid',
@@ -78,23 +99,36 @@ async function checkPolymarket(key: KeyMaterial, urls: ValidationUrls): Promise<
 async function checkKalshi(key: KeyMaterial, urls: ValidationUrls): Promise<KeyCheck> {
   const mode = key.isPaper ? 'paper' : 'live';
   const basePath = key.isPaper ? (urls.kalshiDemoApi ?? urls.kalshiApi) : urls.kalshiApi;
-  if (!basePath) return { outcome: 'unreachable', reason: 'Kalshi is not configured on this server; the keys will be checked once it is.' };
+  if (!basePath)
+    return {
+      outcome: 'unreachable',
+      reason: 'Kalshi is not configured on this server; the keys will be checked once it is.',
+    };
   if (!key.apiKey) return { outcome: 'invalid', reason: `Kalshi ${mode} keys: the API key id is missing.` };
   try {
     createPrivateKey(key.privateKey ?? '');
   } catch {
-    return { outcome: 'invalid', reason: `Kalshi ${mode} keys: the private key is not a valid RSA private key in PEM format.` };
+    return {
+      outcome: 'invalid',
+      reason: `Kalshi ${mode} keys: the private key is not a valid RSA private key in PEM format.`,
+    };
   }
   const { KalshiClient, kalshiError } = await import('@polybot/venues');
   const client = new KalshiClient({
-    basePath, credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey ?? '' }, retry: { retries: 1, baseDelayMs: 200, maxDelayMs: 500 },
+    basePath,
+    credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey ?? '' },
+    retry: { retries: 1, baseDelayMs: 200, maxDelayMs: 500 },
   });
   try {
     await client.read(() => client.portfolio.getBalance());
     return { outcome: 'valid' };
   } catch (e) {
     const err = kalshiError(e);
-    if (transientStatus(err.status)) return { outcome: 'unreachable', reason: `Kalshi could not be reached to check the keys${err.status ? ` (HTTP ${err.status})` : ''}.` };
+    if (transientStatus(err.status))
+      return {
+        outcome: 'unreachable',
+        reason: `Kalshi could not be reached to check the keys${err.status ? ` (HTTP ${err.status})` : ''}.`,
+      };
     if (err.status === 401 || err.status === 403) {
       return {
         outcome: 'invalid',
@@ -133,7 +167,10 @@ interface Backoff {
 export class KeyValidator {
   private readonly backoff = new Map<string, Backoff>();
 
-  constructor(private readonly sql: Sql, private readonly opts: KeyValidatorOptions) {}
+  constructor(
+    private readonly sql: Sql,
+    private readonly opts: KeyValidatorOptions,
+  ) {}
 
   /**
    * Validate every pending key of this user whose backoff allows it. Returns true if any key was checked (an outcome
@@ -147,7 +184,10 @@ export class KeyValidator {
       const rows = await tx`
         select platform, is_paper, coalesce(rotated_at, created_at)::text as stamp
           from public.polybot_user_secrets where user_id = ${userId} and is_active and validation_status = 'pending'`;
-      return { stamps: rows.map((r) => StampSchema.parse(r)), keys: rows.length === 0 ? [] : await getUserSecretsDecrypted(tx, userId) };
+      return {
+        stamps: rows.map((r) => StampSchema.parse(r)),
+        keys: rows.length === 0 ? [] : await getUserSecretsDecrypted(tx, userId),
+      };
     });
     let recorded = false;
     for (const st of stamps) {
@@ -156,7 +196,16 @@ export class KeyValidator {
       if (b && b.stamp === st.stamp && Date.now() < b.notBefore) continue;
       const k = keys.find((x) => x.platform === st.platform && x.is_paper === st.is_paper);
       if (!k) continue;
-      const check = await checkKey({ platform: k.platform, isPaper: k.is_paper, apiKey: k.api_key, apiSecret: k.api_secret, privateKey: k.private_key }, this.opts.urls);
+      const check = await checkKey(
+        {
+          platform: k.platform,
+          isPaper: k.is_paper,
+          apiKey: k.api_key,
+          apiSecret: k.api_secret,
+          privateKey: k.private_key,
+        },
+        this.opts.urls,
+      );
       const log = this.opts.log.child({ userId, platform: st.platform, isPaper: st.is_paper });
       if (check.outcome === 'unreachable') {
         this.scheduleRetry(id, userId, st.stamp, check.reason, log);
@@ -170,11 +219,21 @@ export class KeyValidator {
              and coalesce(rotated_at, created_at)::text = ${st.stamp}
            for update`;
         if (still.length === 0) return false;
-        return setSecretValidation(tx, userId, st.platform, st.is_paper, check.outcome, check.outcome === 'invalid' ? check.reason : null);
+        return setSecretValidation(
+          tx,
+          userId,
+          st.platform,
+          st.is_paper,
+          check.outcome,
+          check.outcome === 'invalid' ? check.reason : null,
+        );
       });
       recorded = true;
       if (written) {
-        log.info({ status: check.outcome, ...(check.outcome === 'invalid' ? { reason: check.reason } : {}) }, 'keys validated');
+        log.info(
+          { status: check.outcome, ...(check.outcome === 'invalid' ? { reason: check.reason } : {}) },
+          'keys validated',
+        );
       } else {
         log.info('keys changed while being validated: outcome dropped, the new keys are checked next');
       }

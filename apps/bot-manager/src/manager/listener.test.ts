@@ -23,7 +23,10 @@ describe('reconnectDelayMs', () => {
         expect(d).toBeLessThanOrEqual(step);
       }
       // The slowest draw of the next attempt is never earlier than the fastest of this one, until the cap.
-      if (step * 2 <= MAX) expect(reconnectDelayMs(attempt + 1, BASE, MAX, () => 0)).toBeGreaterThanOrEqual(reconnectDelayMs(attempt, BASE, MAX, () => 1));
+      if (step * 2 <= MAX)
+        expect(reconnectDelayMs(attempt + 1, BASE, MAX, () => 0)).toBeGreaterThanOrEqual(
+          reconnectDelayMs(attempt, BASE, MAX, () => 1),
+        );
     }
   });
 

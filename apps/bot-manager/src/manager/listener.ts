@@ -20,7 +20,12 @@ const PingSchema = z.object({ probe: z.string() });
  * step, and unlike full jitter the wait still grows with every failure (never close to zero while the database is
  * down). `random` is Math.random in production; tests pass fixed values.
  */
-export function reconnectDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return step / 2 + (step / 2) * random();
 }
@@ -53,21 +58,29 @@ export class NotifyListener {
   private async connect(isReconnect: boolean): Promise<void> {
     if (this.stopped) return;
     const sql = postgres(this.opts.databaseUrl, {
-      max: 1, idle_timeout: 0, connect_timeout: 10, onnotice: () => undefined,
+      max: 1,
+      idle_timeout: 0,
+      connect_timeout: 10,
+      onnotice: () => undefined,
       connection: { application_name: 'polybot-bot-manager-listen' },
     });
     this.sql = sql;
     let listens = 0;
     try {
-      await sql.listen(CHANNEL, (payload) => this.onPayload(payload), () => {
-        listens++;
-        // Any listen after the first on this client is postgres.js recovering a dropped connection.
-        if (listens > 1) {
-          this.opts.log.warn('LISTEN connection was lost and re-established');
-          this.opts.onReconnected();
-        }
-      });
-      if (isReconnect) this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
+      await sql.listen(
+        CHANNEL,
+        (payload) => this.onPayload(payload),
+        () => {
+          listens++;
+          // Any listen after the first on this client is postgres.js recovering a dropped connection.
+          if (listens > 1) {
+            this.opts.log.warn('LISTEN connection was lost and re-established');
+            this.opts.onReconnected();
+          }
+        },
+      );
+      if (isReconnect)
+        this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;
       this.lastPingSeen = Date.now();
       if (isReconnect) this.opts.onReconnected();
@@ -120,7 +133,9 @@ export class NotifyListener {
     this.sql = null;
     void sql.end({ timeout: 1 }).catch(() => undefined);
     if (this.stopped) return;
-    const delayMs = Math.round(reconnectDelayMs(this.attempt, this.opts.baseDelayMs ?? 200, this.opts.maxDelayMs ?? 15_000));
+    const delayMs = Math.round(
+      reconnectDelayMs(this.attempt, this.opts.baseDelayMs ?? 200, this.opts.maxDelayMs ?? 15_000),
+    );
     this.opts.log.warn({ attempt: this.attempt + 1, delayMs }, 'LISTEN connection lost: reconnecting after backoff');
     this.attempt++;
     this.timer = setTimeout(() => void this.connect(true), delayMs);

@@ -5,7 +5,14 @@
 // all, Kalshi is off and the startup log says so.
 import { resolveFeeSchedule, type FeeSchedule, type Instrument, type MarketLink, type VenueId } from '@polybot/schemas';
 import {
-  KalshiClient, KalshiMarketData, MarketDataHub, PolymarketMarketData, type BookUpdate, type HubConsumer, type HubStats, type KalshiCredentials,
+  KalshiClient,
+  KalshiMarketData,
+  MarketDataHub,
+  PolymarketMarketData,
+  type BookUpdate,
+  type HubConsumer,
+  type HubStats,
+  type KalshiCredentials,
   type MarketData,
 } from '@polybot/venues';
 import type { Logger } from 'pino';
@@ -35,13 +42,26 @@ export class MarketFeed {
   private linksKey = '[]';
   private readonly venueOf = new Map<string, VenueId>();
 
-  constructor(urls: VenueUrls, private readonly log: Logger, kalshi: KalshiFeedOptions = {}) {
-    this.polymarket = new PolymarketMarketData({ clobUrl: urls.polymarketClob, gammaUrl: urls.polymarketGamma, wsUrl: urls.polymarketWs });
+  constructor(
+    urls: VenueUrls,
+    private readonly log: Logger,
+    kalshi: KalshiFeedOptions = {},
+  ) {
+    this.polymarket = new PolymarketMarketData({
+      clobUrl: urls.polymarketClob,
+      gammaUrl: urls.polymarketGamma,
+      wsUrl: urls.polymarketWs,
+    });
     this.hubs.set('polymarket', new MarketDataHub(this.polymarket));
     if (!urls.kalshiApi || (kalshi.credentials && !urls.kalshiWs)) {
       this.kalshiMode = 'off';
-      const why = !urls.kalshiApi ? 'no Kalshi API URL is configured (KALSHI_API_URL)' : 'a market-data key is set but no KALSHI_WS_URL';
-      log.warn({ kalshi: 'off' }, `Kalshi market data is off: ${why}; Kalshi single-platform, cross-platform and Kalshi-side overlapping strategies find nothing`);
+      const why = !urls.kalshiApi
+        ? 'no Kalshi API URL is configured (KALSHI_API_URL)'
+        : 'a market-data key is set but no KALSHI_WS_URL';
+      log.warn(
+        { kalshi: 'off' },
+        `Kalshi market data is off: ${why}; Kalshi single-platform, cross-platform and Kalshi-side overlapping strategies find nothing`,
+      );
       return;
     }
     const client = new KalshiClient({ basePath: urls.kalshiApi, readsPerSecond: kalshi.readsPerSecond ?? 15 });
@@ -52,8 +72,15 @@ export class MarketFeed {
     } else {
       this.kalshiMode = 'poll';
       const intervalMs = kalshi.pollIntervalMs ?? 1000;
-      this.kalshiData = new PolledMarketData(new KalshiMarketData({ client, wsUrl: urls.kalshiWs ?? '' }), { intervalMs, refreshMs: 15_000, concurrency: 4 });
-      log.info({ kalshi: 'poll', intervalMs }, 'Kalshi books: polling public REST orderbooks (no platform market-data key: KALSHI_MARKET_DATA_KEY_ID / KALSHI_MARKET_DATA_PRIVATE_KEY_PEM)');
+      this.kalshiData = new PolledMarketData(new KalshiMarketData({ client, wsUrl: urls.kalshiWs ?? '' }), {
+        intervalMs,
+        refreshMs: 15_000,
+        concurrency: 4,
+      });
+      log.info(
+        { kalshi: 'poll', intervalMs },
+        'Kalshi books: polling public REST orderbooks (no platform market-data key: KALSHI_MARKET_DATA_KEY_ID / KALSHI_MARKET_DATA_PRIVATE_KEY_PEM)',
+      );
     }
     this.hubs.set('kalshi', new MarketDataHub(this.kalshiData));
   }
@@ -63,7 +90,11 @@ export class MarketFeed {
     const fees: Record<string, FeeSchedule> = {};
     for (const i of poly) {
       const meta = this.polymarket.markets.get(i.marketId);
-      fees[i.instrumentId] = resolveFeeSchedule({ venue: 'polymarket', marketId: i.marketId, polymarketSchedule: meta?.feeSchedule ?? null });
+      fees[i.instrumentId] = resolveFeeSchedule({
+        venue: 'polymarket',
+        marketId: i.marketId,
+        polymarketSchedule: meta?.feeSchedule ?? null,
+      });
     }
     let kalshi: Instrument[] = [];
     if (this.kalshiData) {
@@ -71,14 +102,21 @@ export class MarketFeed {
         kalshi = await this.kalshiData.listInstruments();
       } catch (e) {
         // Kalshi is optional: the manager runs on without it rather than taking Polymarket users down too.
-        this.log.error({ err: coerceError(e).message }, 'Kalshi discovery failed: Kalshi strategies find nothing until the manager restarts');
+        this.log.error(
+          { err: coerceError(e).message },
+          'Kalshi discovery failed: Kalshi strategies find nothing until the manager restarts',
+        );
       }
-      for (const i of kalshi) fees[i.instrumentId] = resolveFeeSchedule({ venue: 'kalshi', marketId: i.marketId, eventId: i.eventId });
+      for (const i of kalshi)
+        fees[i.instrumentId] = resolveFeeSchedule({ venue: 'kalshi', marketId: i.marketId, eventId: i.eventId });
     }
     this.instruments = [...poly, ...kalshi].filter((i) => i.active);
     this.fees = fees;
     for (const i of this.instruments) this.venueOf.set(i.instrumentId, i.venue);
-    this.log.info({ polymarket: poly.length, kalshi: kalshi.length, active: this.instruments.length }, 'market discovery done');
+    this.log.info(
+      { polymarket: poly.length, kalshi: kalshi.length, active: this.instruments.length },
+      'market discovery done',
+    );
   }
 
   /** Replace the approved links; true when they changed (runners must be told). */
@@ -94,7 +132,10 @@ export class MarketFeed {
   subscribe(onUpdate: (u: BookUpdate) => void): HubConsumer {
     const consumers = new Map<VenueId, HubConsumer>();
     for (const [venue, hub] of this.hubs) {
-      consumers.set(venue, hub.subscribe(onUpdate, (e) => this.log.warn({ venue, err: coerceError(e).message }, 'book stream error')));
+      consumers.set(
+        venue,
+        hub.subscribe(onUpdate, (e) => this.log.warn({ venue, err: coerceError(e).message }, 'book stream error')),
+      );
     }
     const byVenue = (ids: readonly string[]): Map<VenueId, string[]> => {
       const out = new Map<VenueId, string[]>();

@@ -7,20 +7,55 @@ export function createMetrics() {
   return {
     registry,
     runnersActive: new Gauge({ name: 'polybot_runners_active', help: 'Runner processes alive', registers: [registry] }),
-    restarts: new Counter({ name: 'polybot_runner_restarts_total', help: 'Runner restarts by reason', labelNames: ['reason'], registers: [registry] }),
+    restarts: new Counter({
+      name: 'polybot_runner_restarts_total',
+      help: 'Runner restarts by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     reloadLatency: new Histogram({
-      name: 'polybot_reload_latency_seconds', help: 'Change noticed → runner acknowledged, by kind', labelNames: ['kind'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+      name: 'polybot_reload_latency_seconds',
+      help: 'Change noticed → runner acknowledged, by kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
     }),
-    notifyReconnects: new Counter({ name: 'polybot_notify_reconnects_total', help: 'LISTEN connection re-established', registers: [registry] }),
+    notifyReconnects: new Counter({
+      name: 'polybot_notify_reconnects_total',
+      help: 'LISTEN connection re-established',
+      registers: [registry],
+    }),
     reconcileDuration: new Histogram({
-      name: 'polybot_reconcile_duration_seconds', help: 'Duration of a reconcile pass', labelNames: ['scope'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry],
+      name: 'polybot_reconcile_duration_seconds',
+      help: 'Duration of a reconcile pass',
+      labelNames: ['scope'],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+      registers: [registry],
     }),
-    newsPolls: new Counter({ name: 'polybot_news_polls_total', help: 'News feed polls, by feed', labelNames: ['feed'], registers: [registry] }),
-    newsPollErrors: new Counter({ name: 'polybot_news_poll_errors_total', help: 'Failed news feed polls, by feed', labelNames: ['feed'], registers: [registry] }),
-    newsItems: new Counter({ name: 'polybot_news_items_total', help: 'New news items read, by feed', labelNames: ['feed'], registers: [registry] }),
-    trades: new Counter({ name: 'polybot_trades_total', help: 'Orders booked, by mode', labelNames: ['mode'], registers: [registry] }),
+    newsPolls: new Counter({
+      name: 'polybot_news_polls_total',
+      help: 'News feed polls, by feed',
+      labelNames: ['feed'],
+      registers: [registry],
+    }),
+    newsPollErrors: new Counter({
+      name: 'polybot_news_poll_errors_total',
+      help: 'Failed news feed polls, by feed',
+      labelNames: ['feed'],
+      registers: [registry],
+    }),
+    newsItems: new Counter({
+      name: 'polybot_news_items_total',
+      help: 'New news items read, by feed',
+      labelNames: ['feed'],
+      registers: [registry],
+    }),
+    trades: new Counter({
+      name: 'polybot_trades_total',
+      help: 'Orders booked, by mode',
+      labelNames: ['mode'],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -51,12 +51,17 @@ const MAX_RECENT = 500;
 
 /** The id a runner books with: the guid itself when short and plain (readable trade ids), else a hash of it. */
 export function itemIdOf(feed: string, guid: string): string {
-  return /^[\w.~-]{1,64}$/.test(guid) ? guid : `h${createHash('sha256').update(`${feed}\n${guid}`).digest('hex').slice(0, 40)}`;
+  return /^[\w.~-]{1,64}$/.test(guid)
+    ? guid
+    : `h${createHash('sha256').update(`${feed}\n${guid}`).digest('hex').slice(0, 40)}`;
 }
 
 export function toNewsItem(feed: string, item: RssItem, nowMs: number): NewsItemMessage {
   return NewsItemMessageSchema.parse({
-    id: itemIdOf(feed, item.guid), feed, headline: item.title, body: item.description,
+    id: itemIdOf(feed, item.guid),
+    feed,
+    headline: item.title,
+    body: item.description,
     publishedAtMs: Math.min(item.publishedAtMs ?? nowMs, nowMs),
   });
 }
@@ -78,7 +83,8 @@ export class NewsFeed {
       sub.windows = new Map(next);
       for (const [feed, windowMs] of next) {
         // A feed newly read, or read further back: what was kept for it may now concern this runner.
-        if ((before.get(feed) ?? -1) < windowMs) for (const item of this.state.get(feed)?.recent ?? []) this.deliver(sub, item, windowMs, before.get(feed));
+        if ((before.get(feed) ?? -1) < windowMs)
+          for (const item of this.state.get(feed)?.recent ?? []) this.deliver(sub, item, windowMs, before.get(feed));
         this.ensurePolling(feed);
       }
     };
@@ -98,13 +104,27 @@ export class NewsFeed {
     return out;
   }
 
-  stats(): { feeds: Record<string, { subscribers: number; polls: number; errors: number; items: number; failing: boolean; lastError: string | null }>; unknownFeeds: string[]; delivered: number } {
-    const feeds: Record<string, { subscribers: number; polls: number; errors: number; items: number; failing: boolean; lastError: string | null }> = {};
+  stats(): {
+    feeds: Record<
+      string,
+      { subscribers: number; polls: number; errors: number; items: number; failing: boolean; lastError: string | null }
+    >;
+    unknownFeeds: string[];
+    delivered: number;
+  } {
+    const feeds: Record<
+      string,
+      { subscribers: number; polls: number; errors: number; items: number; failing: boolean; lastError: string | null }
+    > = {};
     for (const name of Object.keys(this.opts.feeds)) {
       const st = this.state.get(name);
       feeds[name] = {
         subscribers: [...this.subscribers].filter((s) => s.windows.has(name)).length,
-        polls: st?.polls ?? 0, errors: st?.errors ?? 0, items: st?.items ?? 0, failing: (st?.failures ?? 0) > 0, lastError: st?.lastError ?? null,
+        polls: st?.polls ?? 0,
+        errors: st?.errors ?? 0,
+        items: st?.items ?? 0,
+        failing: (st?.failures ?? 0) > 0,
+        lastError: st?.lastError ?? null,
       };
     }
     return { feeds, unknownFeeds: [...this.unknown].sort(), delivered: this.delivered };
@@ -124,7 +144,21 @@ export class NewsFeed {
 
   private feedState(feed: string): FeedState {
     let st = this.state.get(feed);
-    if (!st) this.state.set(feed, (st = { timer: null, polling: null, failures: 0, seen: new Set(), recent: [], polls: 0, errors: 0, items: 0, lastError: null }));
+    if (!st)
+      this.state.set(
+        feed,
+        (st = {
+          timer: null,
+          polling: null,
+          failures: 0,
+          seen: new Set(),
+          recent: [],
+          polls: 0,
+          errors: 0,
+          items: 0,
+          lastError: null,
+        }),
+      );
     return st;
   }
 
@@ -132,7 +166,8 @@ export class NewsFeed {
   private ensurePolling(feed: string): void {
     if (this.closed) return;
     if (this.opts.feeds[feed] === undefined) {
-      if (!this.unknown.has(feed)) this.opts.log.warn({ feed }, 'a news rule reads a feed that is not configured (NEWS_FEEDS): it gets no items');
+      if (!this.unknown.has(feed))
+        this.opts.log.warn({ feed }, 'a news rule reads a feed that is not configured (NEWS_FEEDS): it gets no items');
       this.unknown.add(feed);
       return;
     }
@@ -146,16 +181,19 @@ export class NewsFeed {
     st.timer = null;
     if (this.closed || !this.wanted().has(feed)) return; // nobody reads it any more: the loop ends here
     st.polling = this.poll(feed, st)
-      .then(() => {
-        st.failures = 0;
-        st.lastError = null;
-      }, (e: unknown) => {
-        st.failures++;
-        st.errors++;
-        st.lastError = coerceError(e).message;
-        this.opts.metrics?.newsPollErrors.inc({ feed });
-        this.opts.log.warn({ feed, err: st.lastError, failures: st.failures }, 'news feed poll failed');
-      })
+      .then(
+        () => {
+          st.failures = 0;
+          st.lastError = null;
+        },
+        (e: unknown) => {
+          st.failures++;
+          st.errors++;
+          st.lastError = coerceError(e).message;
+          this.opts.metrics?.newsPollErrors.inc({ feed });
+          this.opts.log.warn({ feed, err: st.lastError, failures: st.failures }, 'news feed poll failed');
+        },
+      )
       .finally(() => {
         st.polling = null;
         if (this.closed) return;
@@ -168,7 +206,10 @@ export class NewsFeed {
     const url = this.opts.feeds[feed] ?? '';
     st.polls++;
     this.opts.metrics?.newsPolls.inc({ feed });
-    const res = await fetch(url, { headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.8' }, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });
+    const res = await fetch(url, {
+      headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.8' },
+      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+    });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const rows = parseRss(await res.text());
     const now = Date.now();
@@ -190,10 +231,11 @@ export class NewsFeed {
     if (fresh.length === 0) return;
     this.opts.metrics?.newsItems.inc({ feed }, fresh.length);
     this.opts.log.info({ feed, items: fresh.length }, 'news items read');
-    for (const item of fresh) for (const s of this.subscribers) {
-      const w = s.windows.get(feed);
-      if (w !== undefined) this.deliver(s, item, w);
-    }
+    for (const item of fresh)
+      for (const s of this.subscribers) {
+        const w = s.windows.get(feed);
+        if (w !== undefined) this.deliver(s, item, w);
+      }
   }
 
   async close(): Promise<void> {

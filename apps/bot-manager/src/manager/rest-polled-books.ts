@@ -87,7 +87,10 @@ class RestPolledBooks implements BookSubscription {
 export class PolledMarketData implements MarketData {
   readonly venue: MarketData['venue'];
 
-  constructor(private readonly inner: MarketData, private readonly o: PolledBooksOptions) {
+  constructor(
+    private readonly inner: MarketData,
+    private readonly o: PolledBooksOptions,
+  ) {
     this.venue = inner.venue;
   }
 

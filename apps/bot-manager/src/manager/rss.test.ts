@@ -10,7 +10,8 @@ ${items}
 
 describe('parseRss', () => {
   it('reads guid, title, description and an RFC 822 pubDate, in document order', () => {
-    const items = parseRss(doc(`
+    const items = parseRss(
+      doc(`
       <item><title>Fed cuts rates</title><description>Quarter point.</description><guid isPermaLink="false">a1</guid>
         <pubDate>Wed, 17 Jun 2026 18:00:00 GMT</pubDate></item>
       <item>
@@ -19,20 +20,28 @@ describe('parseRss', () => {
         <description>&lt;p&gt;Payrolls rose &amp;amp; wages&#160;too &#x2014; a lot&lt;/p&gt;</description>
         <guid>https://x.test/2</guid>
         <pubDate>Wed, 17 Jun 2026 14:00:00 -0400</pubDate>
-      </item>`));
+      </item>`),
+    );
     expect(items).toEqual([
       { guid: 'a1', title: 'Fed cuts rates', description: 'Quarter point.', publishedAtMs: Date.UTC(2026, 5, 17, 18) },
-      { guid: 'https://x.test/2', title: 'Jobs <report> & more', description: 'Payrolls rose &amp; wages too — a lot', publishedAtMs: Date.UTC(2026, 5, 17, 18) },
+      {
+        guid: 'https://x.test/2',
+        title: 'Jobs <report> & more',
+        description: 'Payrolls rose &amp; wages too — a lot',
+        publishedAtMs: Date.UTC(2026, 5, 17, 18),
+      },
     ]);
   });
 
   it('falls back to the link, then title + date, for identity; a missing or bad date is null; empty items are skipped', () => {
-    const items = parseRss(doc(`
+    const items = parseRss(
+      doc(`
       <item><title>No guid</title><link>https://x.test/n</link><pubDate>not a date</pubDate></item>
       <item><title>Only a title</title></item>
       <item><description>nothing to call it</description></item>
       <!-- <item><title>commented out</title><guid>c</guid></item> -->
-      <item><guid/><title>Empty guid</title><link>https://x.test/e</link></item>`));
+      <item><guid/><title>Empty guid</title><link>https://x.test/e</link></item>`),
+    );
     expect(items.map((i) => [i.guid, i.publishedAtMs])).toEqual([
       ['https://x.test/n', null],
       ['Only a title|', null],

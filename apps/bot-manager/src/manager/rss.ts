@@ -41,7 +41,11 @@ function textOf(raw: string): string {
 }
 
 /** Descriptions often carry HTML: keywords are matched against its words, not its markup. */
-const plain = (html: string): string => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const plain = (html: string): string =>
+  html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 function child(item: string, tag: string): string | null {
   const m = new RegExp(`<${tag}(?:\\s[^>]*)?(?:/>|>([\\s\\S]*?)</${tag}\\s*>)`, 'i').exec(item);
@@ -53,7 +57,8 @@ function child(item: string, tag: string): string | null {
 export function parseRss(xml: string): RssItem[] {
   // Comments could hide or fake items.
   const doc = xml.replace(/<!--[\s\S]*?-->/g, '');
-  if (!/<rss[\s>]/i.test(doc) || !/<channel[\s>]/i.test(doc)) throw new Error('not an RSS 2.0 document (no <rss> with a <channel>)');
+  if (!/<rss[\s>]/i.test(doc) || !/<channel[\s>]/i.test(doc))
+    throw new Error('not an RSS 2.0 document (no <rss> with a <channel>)');
   const items: RssItem[] = [];
   for (const m of doc.matchAll(/<item(?:\s[^>]*)?>([\s\S]*?)<\/item\s*>/gi)) {
     const body = m[1] ?? '';
@@ -65,7 +70,12 @@ export function parseRss(xml: string): RssItem[] {
     const publishedAtMs = Number.isFinite(parsed) ? parsed : null;
     const guid = child(body, 'guid') || child(body, 'link') || (title ? `${title}|${pubDate ?? ''}` : '');
     // An item with nothing to identify or read is skipped, not fatal: one bad entry must not blind the whole feed.
-    const r = RssItemSchema.safeParse({ guid, title: title.slice(0, 1000), description: description.slice(0, 20_000), publishedAtMs });
+    const r = RssItemSchema.safeParse({
+      guid,
+      title: title.slice(0, 1000),
+      description: description.slice(0, 20_000),
+      publishedAtMs,
+    });
     if (r.success) items.push(r.data);
   }
   return items;

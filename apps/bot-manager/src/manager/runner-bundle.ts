@@ -30,7 +30,10 @@ async function hashInputs(inputs: readonly string[]): Promise<string | null> {
   const h = createHash('sha256');
   for (const file of [...inputs].sort()) {
     try {
-      h.update(file).update('\0').update(await readFile(resolve(APP_DIR, file))).update('\0');
+      h.update(file)
+        .update('\0')
+        .update(await readFile(resolve(APP_DIR, file)))
+        .update('\0');
     } catch {
       return null; // an input vanished: rebuild
     }
@@ -55,7 +58,9 @@ async function build(): Promise<string> {
   try {
     esbuild = await import('esbuild');
   } catch (e) {
-    throw new RunnerBundleError(`cannot bundle the runner: esbuild is not installed (${e instanceof Error ? e.message : String(e)}); run npm ci`);
+    throw new RunnerBundleError(
+      `cannot bundle the runner: esbuild is not installed (${e instanceof Error ? e.message : String(e)}); run npm ci`,
+    );
   }
   await mkdir(BUNDLE_ROOT, { recursive: true });
   const tmp = join(BUNDLE_ROOT, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -73,28 +78,40 @@ async function build(): Promise<string> {
       outExtension: { '.js': '.mjs' },
       metafile: true,
       logLevel: 'silent',
-      plugins: [{
-        name: 'third-party-external',
-        setup(b: Esbuild.PluginBuild) {
-          // Bare specifiers other than our workspace packages load from node_modules at run time.
-          b.onResolve({ filter: /^[^./]/ }, (args: Esbuild.OnResolveArgs) => (args.path.startsWith('@polybot/') || args.path.startsWith('node:') ? undefined : { path: args.path, external: true }));
+      plugins: [
+        {
+          name: 'third-party-external',
+          setup(b: Esbuild.PluginBuild) {
+            // Bare specifiers other than our workspace packages load from node_modules at run time.
+            b.onResolve({ filter: /^[^./]/ }, (args: Esbuild.OnResolveArgs) =>
+              args.path.startsWith('@polybot/') || args.path.startsWith('node:')
+                ? undefined
+                : { path: args.path, external: true },
+            );
+          },
         },
-      }],
+      ],
     });
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     await esbuild.stop();
     const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
     const detail = errors?.length
-      ? errors.slice(0, 5).map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text)).join('; ')
-      : e instanceof Error ? e.message : String(e);
+      ? errors
+          .slice(0, 5)
+          .map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text))
+          .join('; ')
+      : e instanceof Error
+        ? e.message
+        : String(e);
     throw new RunnerBundleError(`bundling the runner (${SOURCE_ENTRY}) with esbuild failed: ${detail}`);
   }
   // One build per manager: its esbuild service process is not kept as an idle child beside the runners.
   await esbuild.stop();
   const inputs = Object.keys(result.metafile.inputs);
   const hash = await hashInputs(inputs);
-  if (!hash) throw new RunnerBundleError('bundling the runner: a source file changed while it was being bundled; try again');
+  if (!hash)
+    throw new RunnerBundleError('bundling the runner: a source file changed while it was being bundled; try again');
   const dir = join(BUNDLE_ROOT, hash);
   if (existsSync(join(dir, 'main.mjs'))) {
     await rm(tmp, { recursive: true, force: true }); // another manager built the same sources meanwhile

@@ -21,9 +21,20 @@ export class RunnerFeeds {
   ) {}
 
   attach(proc: RunnerProcess, state: UserState): void {
-    this.consumers.set(proc, this.market.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })));
-    if (this.wallets) this.walletSubs.set(proc, this.wallets.subscribe(followedWalletsOf(state), (trade) => proc.send({ type: 'walletTrade', trade })));
-    if (this.news) this.newsSubs.set(proc, this.news.subscribe(newsFeedsOf(state), (item) => proc.send({ type: 'newsItem', item })));
+    this.consumers.set(
+      proc,
+      this.market.subscribe((u) => proc.send({ type: 'book', book: u.book, hubAtMs: Date.now() })),
+    );
+    if (this.wallets)
+      this.walletSubs.set(
+        proc,
+        this.wallets.subscribe(followedWalletsOf(state), (trade) => proc.send({ type: 'walletTrade', trade })),
+      );
+    if (this.news)
+      this.newsSubs.set(
+        proc,
+        this.news.subscribe(newsFeedsOf(state), (item) => proc.send({ type: 'newsItem', item })),
+      );
   }
 
   /** The user's config changed in place: follow the wallets and feeds it names now. */

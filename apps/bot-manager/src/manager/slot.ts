@@ -32,7 +32,17 @@ export interface Slot {
 
 export function newSlot(userId: string): Slot {
   return {
-    userId, proc: null, applied: null, crashes: 0, restartTimer: null, erroredAt: null, invalidConfigVersion: null, pendingReload: null, lastStatusWrite: 0, statusConfigVersion: null,
-    pendingInit: null, chain: Promise.resolve(),
+    userId,
+    proc: null,
+    applied: null,
+    crashes: 0,
+    restartTimer: null,
+    erroredAt: null,
+    invalidConfigVersion: null,
+    pendingReload: null,
+    lastStatusWrite: 0,
+    statusConfigVersion: null,
+    pendingInit: null,
+    chain: Promise.resolve(),
   };
 }

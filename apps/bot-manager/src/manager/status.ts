@@ -11,15 +11,25 @@ export function writeStatus(sql: Sql, userId: string, update: BotStatusUpdate): 
 export async function writeHeartbeat(
   sql: Sql,
   userId: string,
-  hb: { pid: number; managerId: string; configVersion: number; stats: RunnerStats; plan: { tier: string; monthlyTradeLimit: number } | null },
+  hb: {
+    pid: number;
+    managerId: string;
+    configVersion: number;
+    stats: RunnerStats;
+    plan: { tier: string; monthlyTradeLimit: number } | null;
+  },
 ): Promise<void> {
   const s = hb.stats;
   const stats = {
     // The plan this runner was started with: right after an upgrade the profile already names the new plan while the
     // old runner still trades under the old one, and the dashboard says so instead of claiming the new limits.
     ...(hb.plan ? { plan_tier: hb.plan.tier, plan_monthly_trade_limit: hb.plan.monthlyTradeLimit } : {}),
-    pnl_today_usd: s.pnlTodayUsd, open_positions: s.openPositions, trades_placed: s.tradesPlaced,
-    opportunities_seen: s.opportunitiesSeen, mode_reason: s.modeReason, decision_p99_ms: s.decisionP99Ms,
+    pnl_today_usd: s.pnlTodayUsd,
+    open_positions: s.openPositions,
+    trades_placed: s.tradesPlaced,
+    opportunities_seen: s.opportunitiesSeen,
+    mode_reason: s.modeReason,
+    decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
     recentOpportunities: s.recentOpportunities,
     // News rules the bot does not act on, with the reason the settings page shows next to each.
@@ -41,23 +51,36 @@ export async function writeHeartbeat(
  * halt_reason): the manager stops a bot because it left the desired state, and the row must say which rule took it out.
  * The order follows list_desired_bots; a user can match several (suspension wins, as in the web app).
  */
-export async function whyNotRunning(sql: Sql, userId: string): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string }> {
-  const [row] = await sql<{
-    is_suspended: boolean; suspended_reason: string | null; onboarding_completed: boolean; subscription_tier: string;
-    subscription_status: string; bot_enabled: boolean | null;
-  }[]>`
+export async function whyNotRunning(
+  sql: Sql,
+  userId: string,
+): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string }> {
+  const [row] = await sql<
+    {
+      is_suspended: boolean;
+      suspended_reason: string | null;
+      onboarding_completed: boolean;
+      subscription_tier: string;
+      subscription_status: string;
+      bot_enabled: boolean | null;
+    }[]
+  >`
     select p.is_suspended, p.suspended_reason, p.onboarding_completed, p.subscription_tier, p.subscription_status,
            c.bot_enabled
       from public.polybot_user_profiles p
       left join public.polybot_user_config c on c.user_id = p.id
      where p.id = ${userId}`;
   if (!row) return { state: 'stopped', reason: 'account not found' };
-  if (row.is_suspended) return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
+  if (row.is_suspended)
+    return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
   if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
   if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
   if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you' };
   if (row.subscription_tier !== 'free' && !TRADING_STATUSES.has(row.subscription_status)) {
-    return { state: 'stopped', reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan` };
+    return {
+      state: 'stopped',
+      reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan`,
+    };
   }
   return { state: 'stopped', reason: 'stopped by the bot service' };
 }

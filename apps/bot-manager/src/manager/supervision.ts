@@ -52,7 +52,12 @@ export function crashBackoffMs(opts: SupervisionOptions, crashes: number): numbe
  * schedule `restart` after the backoff. The slot's process is already cleared.
  */
 export function onRunnerCrash(
-  sup: Supervision, s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null, restart: () => void,
+  sup: Supervision,
+  s: Slot,
+  proc: RunnerProcess,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  restart: () => void,
 ): void {
   s.crashes++;
   // A kill of our own (silent, over its memory budget) says why; anything else says how the process ended.
@@ -61,16 +66,33 @@ export function onRunnerCrash(
   sup.metrics.restarts.inc({ reason: 'crash' });
   if (s.crashes >= sup.opts.maxCrashes) {
     const applied = s.applied;
-    s.erroredAt = { keys: applied?.keysFingerprint ?? '', plan: applied?.planFingerprint ?? '', config: applied?.configVersion ?? 0 };
+    s.erroredAt = {
+      keys: applied?.keysFingerprint ?? '',
+      plan: applied?.planFingerprint ?? '',
+      config: applied?.configVersion ?? 0,
+    };
     const message = `bot stopped after ${s.crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
-    void writeStatus(sup.sql, s.userId, { state: 'error', pid: null, lastError: message, restartCount: s.crashes }).catch(() => undefined);
+    void writeStatus(sup.sql, s.userId, {
+      state: 'error',
+      pid: null,
+      lastError: message,
+      restartCount: s.crashes,
+    }).catch(() => undefined);
     return;
   }
-  void writeStatus(sup.sql, s.userId, { state: 'starting', pid: null, lastError: reason, restartCount: s.crashes }).catch(() => undefined);
-  s.restartTimer = setTimeout(() => {
-    s.restartTimer = null;
-    restart();
-  }, crashBackoffMs(sup.opts, s.crashes));
+  void writeStatus(sup.sql, s.userId, {
+    state: 'starting',
+    pid: null,
+    lastError: reason,
+    restartCount: s.crashes,
+  }).catch(() => undefined);
+  s.restartTimer = setTimeout(
+    () => {
+      s.restartTimer = null;
+      restart();
+    },
+    crashBackoffMs(sup.opts, s.crashes),
+  );
 }
 
 /** Runners that sent nothing for too long are killed. */
@@ -109,14 +131,19 @@ export function rssLimitMbOf(opts: SupervisionOptions, userId: string): number {
  */
 export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Slot>): Promise<void> {
   const live = [...slots].filter((s) => s.proc && !s.proc.exited && !s.proc.stopRequested);
-  await Promise.all(live.map(async (s) => {
-    const p = s.proc;
-    if (!p) return;
-    const rssMb = await readRssMb(p.pid);
-    const limitMb = rssLimitMbOf(sup.opts, s.userId);
-    if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || s.proc !== p) return;
-    sup.log.warn({ userId: s.userId, pid: p.pid, rssMb: Math.round(rssMb), limitMb }, 'runner over its memory budget: killing it');
-    sup.metrics.restarts.inc({ reason: 'memory' });
-    p.kill(`runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`);
-  }));
+  await Promise.all(
+    live.map(async (s) => {
+      const p = s.proc;
+      if (!p) return;
+      const rssMb = await readRssMb(p.pid);
+      const limitMb = rssLimitMbOf(sup.opts, s.userId);
+      if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || s.proc !== p) return;
+      sup.log.warn(
+        { userId: s.userId, pid: p.pid, rssMb: Math.round(rssMb), limitMb },
+        'runner over its memory budget: killing it',
+      );
+      sup.metrics.restarts.inc({ reason: 'memory' });
+      p.kill(`runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`);
+    }),
+  );
 }

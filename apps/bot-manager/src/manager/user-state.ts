@@ -58,31 +58,59 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
     const profile = ProfileSchema.parse(profileRow);
     const parsed = UserConfigRowSchema.safeParse(configRow);
     if (!parsed.success) {
-      return { invalid: true, configVersion: z.coerce.number().int().catch(0).parse(configRow.config_version), problem: describeIssues(parsed.error.issues) };
+      return {
+        invalid: true,
+        configVersion: z.coerce.number().int().catch(0).parse(configRow.config_version),
+        problem: describeIssues(parsed.error.issues),
+      };
     }
     const c = parsed.data;
     const secrets = await getUserSecretsDecrypted(tx, userId);
     const keys: RunnerKey[] = secrets.map((s) => ({
-      platform: s.platform, isPaper: s.is_paper, apiKey: s.api_key, apiSecret: s.api_secret, privateKey: s.private_key,
-      additionalConfig: s.additional_config, validationStatus: s.validation_status,
+      platform: s.platform,
+      isPaper: s.is_paper,
+      apiKey: s.api_key,
+      apiSecret: s.api_secret,
+      privateKey: s.private_key,
+      additionalConfig: s.additional_config,
+      validationStatus: s.validation_status,
     }));
     const plan: RunnerPlan = {
-      tier: profile.subscription_tier, features: profile.features_enabled, liveTradingAllowed: profile.live_trading_allowed,
-      maxTradeSizeUsd: profile.max_trade_size_usd, maxDailyLossUsd: profile.max_daily_loss_usd, maxPositions: profile.max_positions,
+      tier: profile.subscription_tier,
+      features: profile.features_enabled,
+      liveTradingAllowed: profile.live_trading_allowed,
+      maxTradeSizeUsd: profile.max_trade_size_usd,
+      maxDailyLossUsd: profile.max_daily_loss_usd,
+      maxPositions: profile.max_positions,
       monthlyTradeLimit: profile.monthly_trade_limit,
     };
     const config: RunnerConfig = {
-      dry_run: c.dry_run, min_profit_pct: c.min_profit_pct, max_trade_size_usd: c.max_trade_size_usd,
-      max_daily_loss_usd: c.max_daily_loss_usd, max_open_positions: c.max_open_positions,
-      enable_single_platform_arb: c.enable_single_platform_arb, enable_cross_platform_arb: c.enable_cross_platform_arb,
-      enable_overlapping_arb: c.enable_overlapping_arb, enable_news_arbitrage: c.enable_news_arbitrage,
-      enable_copy_trading: c.enable_copy_trading, enable_polymarket: c.enable_polymarket, enable_kalshi: c.enable_kalshi,
+      dry_run: c.dry_run,
+      min_profit_pct: c.min_profit_pct,
+      max_trade_size_usd: c.max_trade_size_usd,
+      max_daily_loss_usd: c.max_daily_loss_usd,
+      max_open_positions: c.max_open_positions,
+      enable_single_platform_arb: c.enable_single_platform_arb,
+      enable_cross_platform_arb: c.enable_cross_platform_arb,
+      enable_overlapping_arb: c.enable_overlapping_arb,
+      enable_news_arbitrage: c.enable_news_arbitrage,
+      enable_copy_trading: c.enable_copy_trading,
+      enable_polymarket: c.enable_polymarket,
+      enable_kalshi: c.enable_kalshi,
       max_book_age_ms: c.advanced_config.maxBookAgeMs ?? 120_000,
       followed_wallets: c.advanced_config.followedWallets,
       news_rules: c.advanced_config.newsRules,
     };
     const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-    return { userId, configVersion: c.config_version, config, plan, keys, keysFingerprint: hash(keys), planFingerprint: hash(plan) };
+    return {
+      userId,
+      configVersion: c.config_version,
+      config,
+      plan,
+      keys,
+      keysFingerprint: hash(keys),
+      planFingerprint: hash(plan),
+    };
   });
 }
 
@@ -130,5 +158,11 @@ export async function loadRiskStart(sql: Sql, userId: string): Promise<{ openPos
     select (select count(*) from public.polybot_positions where user_id = ${userId} and status = 'open')::int as open,
            coalesce((select stats ->> 'pnl_today_usd' from public.polybot_bot_status
                       where user_id = ${userId} and updated_at >= date_trunc('day', now(), 'UTC')), '0') as pnl`;
-  return { openPositions: z.coerce.number().int().parse(row?.open ?? 0), pnlTodayUsd: z.coerce.number().parse(row?.pnl ?? 0) };
+  return {
+    openPositions: z.coerce
+      .number()
+      .int()
+      .parse(row?.open ?? 0),
+    pnlTodayUsd: z.coerce.number().parse(row?.pnl ?? 0),
+  };
 }

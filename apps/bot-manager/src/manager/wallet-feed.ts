@@ -38,8 +38,13 @@ const keyOf = (t: DataApiTrade): string => `${t.transactionHash}:${t.asset}:${t.
 
 export function toWalletTrade(t: DataApiTrade): WalletTradeMessage {
   return {
-    wallet: t.proxyWallet.toLowerCase(), instrumentId: t.asset, side: t.side === 'BUY' ? 'buy' : 'sell', price: t.price, size: t.size,
-    timestampMs: t.timestamp * 1000, txHash: t.transactionHash,
+    wallet: t.proxyWallet.toLowerCase(),
+    instrumentId: t.asset,
+    side: t.side === 'BUY' ? 'buy' : 'sell',
+    price: t.price,
+    size: t.size,
+    timestampMs: t.timestamp * 1000,
+    txHash: t.transactionHash,
   };
 }
 
@@ -80,7 +85,11 @@ export class WalletFeed {
   }
 
   stats(): { wallets: number; followers: number; polls: number; errors: number; trades: number; delivered: number } {
-    return { wallets: this.followed().size, followers: [...this.subscribers].filter((s) => s.wallets.size > 0).length, ...this.counters };
+    return {
+      wallets: this.followed().size,
+      followers: [...this.subscribers].filter((s) => s.wallets.size > 0).length,
+      ...this.counters,
+    };
   }
 
   private deliver(sub: Subscriber, t: WalletTradeMessage): void {
@@ -124,7 +133,10 @@ export class WalletFeed {
   private async pollWallet(wallet: string): Promise<void> {
     let st = this.wallets.get(wallet);
     this.counters.polls++;
-    const rows = await this.api.tradesSince(wallet, st?.watermarkSec === undefined ? {} : { afterTimestampSec: st.watermarkSec });
+    const rows = await this.api.tradesSince(
+      wallet,
+      st?.watermarkSec === undefined ? {} : { afterTimestampSec: st.watermarkSec },
+    );
     if (!st) this.wallets.set(wallet, (st = { watermarkSec: undefined, seen: new Map(), recent: [] }));
     const fresh: WalletTradeMessage[] = [];
     // Oldest first, so runners meet a wallet's trades in the order they happened.

@@ -8,16 +8,54 @@ import { CopyTrader } from './copy.ts';
 
 const WALLET = '0x' + 'ab'.repeat(20);
 const tok: Instrument = {
-  venue: 'polymarket', instrumentId: 'tok-yes', marketId: 'm1', eventId: null, side: 'yes', complementId: 'tok-no', title: 'Fed cuts?', outcome: 'Yes',
-  mutuallyExclusive: false, tickSize: 0.01, minOrderSize: 1, closeTime: null, active: true,
+  venue: 'polymarket',
+  instrumentId: 'tok-yes',
+  marketId: 'm1',
+  eventId: null,
+  side: 'yes',
+  complementId: 'tok-no',
+  title: 'Fed cuts?',
+  outcome: 'Yes',
+  mutuallyExclusive: false,
+  tickSize: 0.01,
+  minOrderSize: 1,
+  closeTime: null,
+  active: true,
 };
 const now = 1_800_000_000_000;
 // The leader bought at 0.50; the book now asks 10 at 0.51 and 100 at 0.55.
-const book: OrderBook = { venue: 'polymarket', instrumentId: tok.instrumentId, bids: [], asks: [{ price: 0.51, size: 10 }, { price: 0.55, size: 100 }], timestampMs: now, seq: 1 };
-const snapshot: MarketSnapshot = { instruments: new Map([[tok.instrumentId, tok]]), books: new Map([[tok.instrumentId, book]]), fees: () => NO_FEES };
-const trade: WalletTradeMessage = { wallet: WALLET, instrumentId: tok.instrumentId, side: 'buy', price: 0.5, size: 50, timestampMs: now - 1000, txHash: '0xfeed' };
+const book: OrderBook = {
+  venue: 'polymarket',
+  instrumentId: tok.instrumentId,
+  bids: [],
+  asks: [
+    { price: 0.51, size: 10 },
+    { price: 0.55, size: 100 },
+  ],
+  timestampMs: now,
+  seq: 1,
+};
+const snapshot: MarketSnapshot = {
+  instruments: new Map([[tok.instrumentId, tok]]),
+  books: new Map([[tok.instrumentId, book]]),
+  fees: () => NO_FEES,
+};
+const trade: WalletTradeMessage = {
+  wallet: WALLET,
+  instrumentId: tok.instrumentId,
+  side: 'buy',
+  price: 0.5,
+  size: 50,
+  timestampMs: now - 1000,
+  txHash: '0xfeed',
+};
 const configWith = (maxSlippage?: number): RunnerConfig =>
-  ({ max_book_age_ms: 60_000, followed_wallets: [{ address: WALLET, scale: 1, maxPerTradeUsd: 1000, ...(maxSlippage === undefined ? {} : { maxSlippage }) }] }) as RunnerConfig;
+  ({
+    max_book_age_ms: 60_000,
+    followed_wallets: [
+      { address: WALLET, scale: 1, maxPerTradeUsd: 1000, ...(maxSlippage === undefined ? {} : { maxSlippage }) },
+    ],
+  }) as RunnerConfig;
 
 function copyOnce(config: RunnerConfig): { size: number; limitPrice: number } | undefined {
   const trader = new CopyTrader([]);

@@ -15,7 +15,8 @@ export function copyEnabled(config: RunnerConfig, features: PlanFeatures): boole
   return config.enable_copy_trading && features.copy_trading && config.enable_polymarket;
 }
 
-export const txHashOf = (opportunityId: string): string | null => (opportunityId.startsWith('copy:') ? (opportunityId.split(':')[1] ?? null) : null);
+export const txHashOf = (opportunityId: string): string | null =>
+  opportunityId.startsWith('copy:') ? (opportunityId.split(':')[1] ?? null) : null;
 
 export class CopyTrader {
   private readonly seen: Set<string>;
@@ -50,10 +51,18 @@ export class CopyTrader {
       return [];
     }
     const params: CopyParams = {
-      scale: wallet.scale, maxPerTradeUsd: wallet.maxPerTradeUsd, maxTradeSizeUsd, maxSlippage: wallet.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE,
-      maxTradeAgeMs: COPY_MAX_TRADE_AGE_MS, maxBookAgeMs: config.max_book_age_ms,
+      scale: wallet.scale,
+      maxPerTradeUsd: wallet.maxPerTradeUsd,
+      maxTradeSizeUsd,
+      maxSlippage: wallet.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE,
+      maxTradeAgeMs: COPY_MAX_TRADE_AGE_MS,
+      maxBookAgeMs: config.max_book_age_ms,
     };
-    return copyTrades({ snapshot, trades: [trade], followedWallets: new Set([trade.wallet]), seenTxHashes: this.seen }, params, nowMs);
+    return copyTrades(
+      { snapshot, trades: [trade], followedWallets: new Set([trade.wallet]), seenTxHashes: this.seen },
+      params,
+      nowMs,
+    );
   }
 
   /** A book arrived: trades parked for it go back in the queue. */

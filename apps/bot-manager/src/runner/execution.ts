@@ -1,6 +1,13 @@
 // Execution: paper fills against the real books the hub delivers, or the venue adapter with this user's own keys.
 // Either way an arbitrage goes through executeArbitrage (leg-risk handling), and its result becomes trade rows.
-import { NO_FEES, type FeeSchedule, type Opportunity, type OrderBook, type OrderResult, type VenueId } from '@polybot/schemas';
+import {
+  NO_FEES,
+  type FeeSchedule,
+  type Opportunity,
+  type OrderBook,
+  type OrderResult,
+  type VenueId,
+} from '@polybot/schemas';
 // Paper execution only: the live adapters (clob-client-v2 with viem, kalshi-typescript with axios) are imported
 // when a runner actually goes live, so a paper runner never loads them (most of a runner's memory otherwise).
 import type { Trading } from '@polybot/venues';
@@ -9,9 +16,16 @@ import { z } from 'zod';
 import type { RunnerKey, TradeRow, VenueUrls } from '../shared/ipc.ts';
 
 const PolymarketApiSecretSchema = z.object({ secret: z.string(), passphrase: z.string() });
-const HexKeySchema = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/).transform((k): `0x${string}` => (k.startsWith('0x') ? (k as `0x${string}`) : `0x${k}`));
+const HexKeySchema = z
+  .string()
+  .regex(/^(0x)?[0-9a-fA-F]{64}$/)
+  .transform((k): `0x${string}` => (k.startsWith('0x') ? (k as `0x${string}`) : `0x${k}`));
 
-export function createPaperTrading(venue: VenueId, books: ReadonlyMap<string, OrderBook>, fees: Readonly<Record<string, FeeSchedule>>): PaperTrading {
+export function createPaperTrading(
+  venue: VenueId,
+  books: ReadonlyMap<string, OrderBook>,
+  fees: Readonly<Record<string, FeeSchedule>>,
+): PaperTrading {
   return new PaperTrading({
     venue,
     getBook: (id) => books.get(id),
@@ -29,19 +43,31 @@ export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promis
   return PolymarketTrading.connect({
     clobUrl: urls.polymarketClob,
     privateKey,
-    ...(key.apiKey && secret ? { creds: { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase } } : {}),
+    ...(key.apiKey && secret
+      ? { creds: { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase } }
+      : {}),
   });
 }
 
 /** The live client for this user's validated live Kalshi key (key id + RSA private key PEM). */
 export async function createLiveKalshiTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
-  if (!key.apiKey || !key.privateKey || !urls.kalshiApi) throw new Error('live Kalshi trading needs a key id, a private key and the Kalshi API URL');
+  if (!key.apiKey || !key.privateKey || !urls.kalshiApi)
+    throw new Error('live Kalshi trading needs a key id, a private key and the Kalshi API URL');
   const { KalshiClient, KalshiTrading } = await import('@polybot/venues');
-  return new KalshiTrading({ client: new KalshiClient({ basePath: urls.kalshiApi, credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey } }) });
+  return new KalshiTrading({
+    client: new KalshiClient({
+      basePath: urls.kalshiApi,
+      credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey },
+    }),
+  });
 }
 
 /** Each leg goes to the Trading of its own venue. */
-export async function runArbitrage(trading: (venue: VenueId) => Trading, opportunity: Opportunity, books: ReadonlyMap<string, OrderBook>): Promise<ArbitrageExecution> {
+export async function runArbitrage(
+  trading: (venue: VenueId) => Trading,
+  opportunity: Opportunity,
+  books: ReadonlyMap<string, OrderBook>,
+): Promise<ArbitrageExecution> {
   return executeArbitrage(trading, opportunity, { getBook: (id) => books.get(id) });
 }
 
@@ -52,13 +78,17 @@ interface InstrumentInfo {
   marketTitle: string | null;
 }
 
-function row(result: OrderResult, base: Omit<TradeRow, 'clientOrderId' | 'venueOrderId' | 'status' | 'price' | 'filledSize' | 'fee' | 'rejectReason'>): TradeRow {
+function row(
+  result: OrderResult,
+  base: Omit<TradeRow, 'clientOrderId' | 'venueOrderId' | 'status' | 'price' | 'filledSize' | 'fee' | 'rejectReason'>,
+): TradeRow {
   return {
     ...base,
     clientOrderId: result.clientOrderId,
     venueOrderId: result.venueOrderId,
     status: result.status,
-    price: result.averagePrice !== null && result.averagePrice > 0 && result.averagePrice < 1 ? result.averagePrice : null,
+    price:
+      result.averagePrice !== null && result.averagePrice > 0 && result.averagePrice < 1 ? result.averagePrice : null,
     filledSize: Math.min(result.filledSize, base.size),
     fee: result.fees,
     rejectReason: result.rejectReason,
@@ -77,21 +107,45 @@ export function tradeRows(
   for (const leg of execution.legs) {
     if (!leg.result) continue;
     const i = info(leg.leg.instrumentId);
-    rows.push(row(leg.result, {
-      platform: leg.leg.venue, marketId: i.marketId, marketTitle: i.marketTitle, instrumentId: leg.leg.instrumentId, outcome: i.outcome, side: 'buy',
-      strategy, mode, orderType: 'FOK', limitPrice: leg.leg.limitPrice, size: leg.leg.size,
-      opportunityId: opportunity.id, legGroupId: opportunity.id,
-    }));
+    rows.push(
+      row(leg.result, {
+        platform: leg.leg.venue,
+        marketId: i.marketId,
+        marketTitle: i.marketTitle,
+        instrumentId: leg.leg.instrumentId,
+        outcome: i.outcome,
+        side: 'buy',
+        strategy,
+        mode,
+        orderType: 'FOK',
+        limitPrice: leg.leg.limitPrice,
+        size: leg.leg.size,
+        opportunityId: opportunity.id,
+        legGroupId: opportunity.id,
+      }),
+    );
   }
   for (const u of execution.unwinds) {
     if (!u.result) continue;
     const i = info(u.instrumentId);
     const limit = u.result.fills[0]?.price ?? 0.001;
-    rows.push(row(u.result, {
-      platform: u.venue, marketId: i.marketId, marketTitle: i.marketTitle, instrumentId: u.instrumentId, outcome: i.outcome, side: 'sell',
-      strategy: 'unwind', mode, orderType: 'FAK', limitPrice: Math.min(Math.max(limit, 0.001), 0.999), size: u.size,
-      opportunityId: opportunity.id, legGroupId: opportunity.id,
-    }));
+    rows.push(
+      row(u.result, {
+        platform: u.venue,
+        marketId: i.marketId,
+        marketTitle: i.marketTitle,
+        instrumentId: u.instrumentId,
+        outcome: i.outcome,
+        side: 'sell',
+        strategy: 'unwind',
+        mode,
+        orderType: 'FAK',
+        limitPrice: Math.min(Math.max(limit, 0.001), 0.999),
+        size: u.size,
+        opportunityId: opportunity.id,
+        legGroupId: opportunity.id,
+      }),
+    );
   }
   return rows;
 }

@@ -8,7 +8,11 @@ import { REDACT_PATHS } from '../shared/log.ts';
 import { DbRpc } from './db-rpc.ts';
 import { PolybotRunner } from './runner.ts';
 
-const base = pino({ name: 'polybot-runner', level: process.argv[2] ?? 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+const base = pino({
+  name: 'polybot-runner',
+  level: process.argv[2] ?? 'info',
+  redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+});
 
 function send(msg: FromRunner): void {
   if (!process.connected || !process.send) return;
@@ -29,7 +33,10 @@ const db = new DbRpc((msg) => send(msg));
 process.on('message', (raw: unknown) => {
   const parsed = ToRunnerSchema.safeParse(raw);
   if (!parsed.success) {
-    base.error({ issues: parsed.error.issues.map((i) => i.path.join('.') + ': ' + i.message) }, 'invalid IPC message ignored');
+    base.error(
+      { issues: parsed.error.issues.map((i) => i.path.join('.') + ': ' + i.message) },
+      'invalid IPC message ignored',
+    );
     return;
   }
   const msg = parsed.data;
@@ -40,7 +47,10 @@ process.on('message', (raw: unknown) => {
       runner = new PolybotRunner(msg, db, send, log);
       heartbeatTimer = setInterval(() => runner?.heartbeat(), msg.heartbeatMs);
       runner.heartbeat();
-      log.info({ configVersion: msg.configVersion, instruments: msg.instruments.length, keyCount: msg.keys.length }, 'runner started');
+      log.info(
+        { configVersion: msg.configVersion, instruments: msg.instruments.length, keyCount: msg.keys.length },
+        'runner started',
+      );
       return;
     }
     case 'config':
@@ -63,7 +73,11 @@ process.on('message', (raw: unknown) => {
       return;
     case 'stop':
       if (heartbeatTimer) clearInterval(heartbeatTimer);
-      if (runner) log.info({ deciding: runner.deciding }, runner.deciding ? 'stop requested: finishing the decision in flight' : 'stop requested');
+      if (runner)
+        log.info(
+          { deciding: runner.deciding },
+          runner.deciding ? 'stop requested: finishing the decision in flight' : 'stop requested',
+        );
       void (runner?.stop() ?? Promise.resolve())
         .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'stop failed'))
         .finally(() => {

@@ -24,23 +24,30 @@ const liveKeyOf = (keys: readonly RunnerKey[], venue: VenueId): RunnerKey | unde
 function missingKeyReason(keys: readonly RunnerKey[], venue: VenueId): string {
   const saved = keys.find((k) => k.platform === venue && !k.isPaper);
   const base = `no validated live ${NAMES[venue]} keys`;
-  if (saved?.validationStatus === 'invalid') return `${base}: the venue rejected them (the reason is shown with the keys)`;
+  if (saved?.validationStatus === 'invalid')
+    return `${base}: the venue rejected them (the reason is shown with the keys)`;
   if (saved?.validationStatus === 'pending') return `${base}: not checked with the venue yet`;
   return base;
 }
 
 export function decideMode(config: RunnerConfig, plan: RunnerPlan, keys: readonly RunnerKey[]): ModeDecision {
   if (config.dry_run) return { mode: 'paper', reason: 'dry run is on', venues: { ...ALL_PAPER } };
-  if (!plan.liveTradingAllowed) return { mode: 'paper', reason: `the ${plan.tier} plan does not allow live trading`, venues: { ...ALL_PAPER } };
+  if (!plan.liveTradingAllowed)
+    return { mode: 'paper', reason: `the ${plan.tier} plan does not allow live trading`, venues: { ...ALL_PAPER } };
   const venues: Record<VenueId, Mode> = {
     polymarket: liveKeyOf(keys, 'polymarket') ? 'live' : 'paper',
     kalshi: liveKeyOf(keys, 'kalshi') ? 'live' : 'paper',
   };
   const live = (Object.keys(venues) as VenueId[]).filter((v) => venues[v] === 'live');
   if (live.length === 0) return { mode: 'paper', reason: missingKeyReason(keys, 'polymarket'), venues };
-  if (live.length === 2) return { mode: 'live', reason: 'dry run off, validated live keys, plan allows live trading', venues };
+  if (live.length === 2)
+    return { mode: 'live', reason: 'dry run off, validated live keys, plan allows live trading', venues };
   const paper = live[0] === 'polymarket' ? 'kalshi' : 'polymarket';
-  return { mode: 'live', reason: `live on ${NAMES[live[0] ?? 'polymarket']} (dry run off, validated live keys, plan allows live trading); ${NAMES[paper]} paper: ${missingKeyReason(keys, paper)}`, venues };
+  return {
+    mode: 'live',
+    reason: `live on ${NAMES[live[0] ?? 'polymarket']} (dry run off, validated live keys, plan allows live trading); ${NAMES[paper]} paper: ${missingKeyReason(keys, paper)}`,
+    venues,
+  };
 }
 
 /** The mode a basket trades in: its venues' common mode, or null when it mixes a live and a paper venue. */

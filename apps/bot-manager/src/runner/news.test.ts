@@ -10,20 +10,62 @@ import { NewsTrader, newsEnabled, seenKeyOf, strategyRules } from './news.ts';
 
 const log = pino({ level: 'silent' });
 const yes: Instrument = {
-  venue: 'polymarket', instrumentId: 'tok-yes', marketId: 'm1', eventId: null, side: 'yes', complementId: 'tok-no', title: 'Fed cuts?', outcome: 'Yes',
-  mutuallyExclusive: false, tickSize: 0.01, minOrderSize: 1, closeTime: null, active: true,
+  venue: 'polymarket',
+  instrumentId: 'tok-yes',
+  marketId: 'm1',
+  eventId: null,
+  side: 'yes',
+  complementId: 'tok-no',
+  title: 'Fed cuts?',
+  outcome: 'Yes',
+  mutuallyExclusive: false,
+  tickSize: 0.01,
+  minOrderSize: 1,
+  closeTime: null,
+  active: true,
 };
 const instruments = new Map([[yes.instrumentId, yes]]);
 const rule = {
-  id: 'r1', feed: 'fed', keywords: ['rate cut'], venue: 'polymarket' as const, instrumentId: 'tok-yes', side: 'yes' as const,
-  maxPrice: 0.3, confidence: 0.6, maxSizeUsd: 10, windowMinutes: 5,
+  id: 'r1',
+  feed: 'fed',
+  keywords: ['rate cut'],
+  venue: 'polymarket' as const,
+  instrumentId: 'tok-yes',
+  side: 'yes' as const,
+  maxPrice: 0.3,
+  confidence: 0.6,
+  maxSizeUsd: 10,
+  windowMinutes: 5,
 };
-const config = { enable_news_arbitrage: true, enable_polymarket: true, enable_kalshi: false, news_rules: [rule] } as RunnerConfig;
-const features = { single_platform: true, cross_platform: true, overlapping_arb: true, news_arbitrage: true, copy_trading: true };
+const config = {
+  enable_news_arbitrage: true,
+  enable_polymarket: true,
+  enable_kalshi: false,
+  news_rules: [rule],
+} as RunnerConfig;
+const features = {
+  single_platform: true,
+  cross_platform: true,
+  overlapping_arb: true,
+  news_arbitrage: true,
+  copy_trading: true,
+};
 const params = { minProfitPct: 0.1, maxTradeSizeUsd: 100, maxBookAgeMs: 60_000 };
-const book = (now: number, ask: number): OrderBook => ({ venue: 'polymarket', instrumentId: 'tok-yes', bids: [], asks: [{ price: ask, size: 100 }], timestampMs: now, seq: 1 });
+const book = (now: number, ask: number): OrderBook => ({
+  venue: 'polymarket',
+  instrumentId: 'tok-yes',
+  bids: [],
+  asks: [{ price: ask, size: 100 }],
+  timestampMs: now,
+  seq: 1,
+});
 const item = (now: number, over: Partial<NewsItemMessage> = {}): NewsItemMessage => ({
-  id: 'i1', feed: 'fed', headline: 'Fed signals a rate cut', body: '', publishedAtMs: now - 1000, ...over,
+  id: 'i1',
+  feed: 'fed',
+  headline: 'Fed signals a rate cut',
+  body: '',
+  publishedAtMs: now - 1000,
+  ...over,
 });
 
 describe('news rules in the runner', () => {
@@ -32,18 +74,47 @@ describe('news rules in the runner', () => {
     expect(newsEnabled({ ...config, enable_news_arbitrage: false }, features)).toBe(false);
     expect(newsEnabled(config, { ...features, news_arbitrage: false })).toBe(false);
     expect(strategyRules(config, instruments, log)).toEqual({
-      rules: [{ id: 'r1', feed: 'fed', keywords: ['rate cut'], instrumentId: 'tok-yes', side: 'yes', maxPrice: 0.3, confidence: 0.6, maxSizeUsd: 10, windowMs: 300_000 }],
+      rules: [
+        {
+          id: 'r1',
+          feed: 'fed',
+          keywords: ['rate cut'],
+          instrumentId: 'tok-yes',
+          side: 'yes',
+          maxPrice: 0.3,
+          confidence: 0.6,
+          maxSizeUsd: 10,
+          windowMs: 300_000,
+        },
+      ],
       ignored: [],
     });
     const ignored = (c: Partial<RunnerConfig>): unknown => strategyRules({ ...config, ...c }, instruments, log);
-    expect(ignored({ enable_polymarket: false })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'Polymarket is switched off in your config' }] });
-    expect(ignored({ news_rules: [{ ...rule, side: 'no' }] })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'its instrument is the YES token but the rule buys NO' }] });
-    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }], enable_kalshi: true })).toEqual({
-      rules: [], ignored: [{ ruleId: 'r1', reason: 'instrument tok-yes is a Polymarket market, not a Kalshi one' }],
+    expect(ignored({ enable_polymarket: false })).toEqual({
+      rules: [],
+      ignored: [{ ruleId: 'r1', reason: 'Polymarket is switched off in your config' }],
     });
-    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }] })).toEqual({ rules: [], ignored: [{ ruleId: 'r1', reason: 'Kalshi is switched off in your config' }] });
-    expect(ignored({ news_rules: [{ ...rule, instrumentId: '65193234666628291664907888364936366210889305490897648116746073820519263548476' }] })).toEqual({
-      rules: [], ignored: [{ ruleId: 'r1', reason: 'instrument 651932346666… is not a listed Polymarket market' }],
+    expect(ignored({ news_rules: [{ ...rule, side: 'no' }] })).toEqual({
+      rules: [],
+      ignored: [{ ruleId: 'r1', reason: 'its instrument is the YES token but the rule buys NO' }],
+    });
+    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }], enable_kalshi: true })).toEqual({
+      rules: [],
+      ignored: [{ ruleId: 'r1', reason: 'instrument tok-yes is a Polymarket market, not a Kalshi one' }],
+    });
+    expect(ignored({ news_rules: [{ ...rule, venue: 'kalshi' }] })).toEqual({
+      rules: [],
+      ignored: [{ ruleId: 'r1', reason: 'Kalshi is switched off in your config' }],
+    });
+    expect(
+      ignored({
+        news_rules: [
+          { ...rule, instrumentId: '65193234666628291664907888364936366210889305490897648116746073820519263548476' },
+        ],
+      }),
+    ).toEqual({
+      rules: [],
+      ignored: [{ ruleId: 'r1', reason: 'instrument 651932346666… is not a listed Polymarket market' }],
     });
   });
 
@@ -80,7 +151,11 @@ describe('news rules in the runner', () => {
 
   it('a (rule, item) booked before a restart is skipped; an ask above maxPrice or an item outside the window gives nothing', () => {
     const now = Date.now();
-    const snapshot: MarketSnapshot = { instruments, books: new Map([['tok-yes', book(now, 0.2)]]), fees: () => NO_FEES };
+    const snapshot: MarketSnapshot = {
+      instruments,
+      books: new Map([['tok-yes', book(now, 0.2)]]),
+      fees: () => NO_FEES,
+    };
     const restarted = new NewsTrader(['r1:i1']);
     restarted.setRules(strategyRules(config, instruments, log));
     restarted.push(item(now));

@@ -5,7 +5,14 @@
 // booked news trades (sent in init), and the leg group id `news:<ruleId>:<itemId>` makes a replay that got through
 // anyway book nothing new (the reservation answers 'booked', recordTrade is idempotent per client order id).
 import type { Instrument, Opportunity, PlanFeatures, VenueId } from '@polybot/schemas';
-import { newsSignals, ruleMatches, type ArbParams, type MarketSnapshot, type NewsItem, type NewsRule } from '@polybot/strategies';
+import {
+  newsSignals,
+  ruleMatches,
+  type ArbParams,
+  type MarketSnapshot,
+  type NewsItem,
+  type NewsRule,
+} from '@polybot/strategies';
 import type { Logger } from 'pino';
 import type { IgnoredNewsRule, NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
 
@@ -16,7 +23,8 @@ export function newsEnabled(config: RunnerConfig, features: PlanFeatures): boole
 }
 
 /** The `<ruleId>:<itemId>` key of a news opportunity id `news:<ruleId>:<itemId>`. */
-export const seenKeyOf = (opportunityId: string): string | null => (opportunityId.startsWith('news:') ? opportunityId.slice(5) : null);
+export const seenKeyOf = (opportunityId: string): string | null =>
+  opportunityId.startsWith('news:') ? opportunityId.slice(5) : null;
 
 /** The rules the strategy acts on, and those it cannot act on with the reason in the user's words. */
 export interface NewsRuleSet {
@@ -30,11 +38,17 @@ const VENUE_NAMES: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi:
 const shortId = (id: string): string => (id.length > 14 ? `${id.slice(0, 12)}…` : id);
 
 /** Why a rule cannot be acted on, or null when it can. */
-function ignoreReason(r: RunnerConfig['news_rules'][number], config: RunnerConfig, ins: Instrument | undefined): string | null {
+function ignoreReason(
+  r: RunnerConfig['news_rules'][number],
+  config: RunnerConfig,
+  ins: Instrument | undefined,
+): string | null {
   const venue = VENUE_NAMES[r.venue];
-  if (r.venue === 'polymarket' ? !config.enable_polymarket : !config.enable_kalshi) return `${venue} is switched off in your config`;
+  if (r.venue === 'polymarket' ? !config.enable_polymarket : !config.enable_kalshi)
+    return `${venue} is switched off in your config`;
   if (!ins) return `instrument ${shortId(r.instrumentId)} is not a listed ${venue} market`;
-  if (ins.venue !== r.venue) return `instrument ${shortId(r.instrumentId)} is a ${VENUE_NAMES[ins.venue]} market, not a ${venue} one`;
+  if (ins.venue !== r.venue)
+    return `instrument ${shortId(r.instrumentId)} is a ${VENUE_NAMES[ins.venue]} market, not a ${venue} one`;
   if (ins.side !== r.side) {
     const what = ins.venue === 'polymarket' ? 'token' : 'side';
     return `its instrument is the ${ins.side.toUpperCase()} ${what} but the rule buys ${r.side.toUpperCase()}`;
@@ -47,19 +61,40 @@ function ignoreReason(r: RunnerConfig['news_rules'][number], config: RunnerConfi
  * that venue and side (a rule naming a NO token as 'yes' is a mistake to report, not a trade to guess at). The rest
  * are reported in the bot status, so the user sees why a rule never fires.
  */
-export function strategyRules(config: RunnerConfig, instruments: ReadonlyMap<string, Instrument>, log: Logger): NewsRuleSet {
+export function strategyRules(
+  config: RunnerConfig,
+  instruments: ReadonlyMap<string, Instrument>,
+  log: Logger,
+): NewsRuleSet {
   const out: NewsRuleSet = { rules: [], ignored: [] };
   for (const r of config.news_rules) {
     const ins = instruments.get(r.instrumentId);
     const reason = ignoreReason(r, config, ins);
     if (reason !== null) {
-      log.warn({ ruleId: r.id, instrumentId: r.instrumentId, venue: r.venue, side: r.side, known: ins ? `${ins.venue}/${ins.side}` : null, reason }, 'news rule ignored');
+      log.warn(
+        {
+          ruleId: r.id,
+          instrumentId: r.instrumentId,
+          venue: r.venue,
+          side: r.side,
+          known: ins ? `${ins.venue}/${ins.side}` : null,
+          reason,
+        },
+        'news rule ignored',
+      );
       out.ignored.push({ ruleId: r.id, reason });
       continue;
     }
     out.rules.push({
-      id: r.id, feed: r.feed, keywords: r.keywords, instrumentId: r.instrumentId, side: r.side, maxPrice: r.maxPrice, confidence: r.confidence,
-      ...(r.maxSizeUsd !== undefined ? { maxSizeUsd: r.maxSizeUsd } : {}), windowMs: r.windowMinutes * 60_000,
+      id: r.id,
+      feed: r.feed,
+      keywords: r.keywords,
+      instrumentId: r.instrumentId,
+      side: r.side,
+      maxPrice: r.maxPrice,
+      confidence: r.confidence,
+      ...(r.maxSizeUsd !== undefined ? { maxSizeUsd: r.maxSizeUsd } : {}),
+      windowMs: r.windowMinutes * 60_000,
     });
   }
   return out;
@@ -120,7 +155,11 @@ export class NewsTrader {
     this.dirty = false;
     this.prune(nowMs);
     if (this.rules.length === 0 || this.items.size === 0) return [];
-    return newsSignals({ snapshot, rules: this.rules, items: [...this.items.values()], seenKeys: this.seen }, params, nowMs);
+    return newsSignals(
+      { snapshot, rules: this.rules, items: [...this.items.values()], seenKeys: this.seen },
+      params,
+      nowMs,
+    );
   }
 
   /** Called when an order for this opportunity is about to be reserved: from now on the (rule, item) counts as acted on. */

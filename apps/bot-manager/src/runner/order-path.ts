@@ -22,13 +22,22 @@ export interface OrderPath {
 export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {
   // Copy and news trades are one-off signals: a group already booked (before a restart) is not sent again.
   const firstOnly = opportunity.strategy === 'copy_trading' || opportunity.strategy === 'news';
-  const answer = await db.call({ op: 'reserveTrades', legGroupId: opportunity.id, count: opportunity.legs.length, ...(firstOnly ? { firstOnly } : {}) });
+  const answer = await db.call({
+    op: 'reserveTrades',
+    legGroupId: opportunity.id,
+    count: opportunity.legs.length,
+    ...(firstOnly ? { firstOnly } : {}),
+  });
   if (answer === 'booked') return 'booked';
   return answer === true ? 'reserved' : 'denied';
 }
 
 /** Executes a reserved opportunity and books it; fills reach the risk engine. */
-export async function executeReserved(path: OrderPath, mode: Mode, opportunity: Opportunity): Promise<{ legs: number; rows: number; status: string }> {
+export async function executeReserved(
+  path: OrderPath,
+  mode: Mode,
+  opportunity: Opportunity,
+): Promise<{ legs: number; rows: number; status: string }> {
   const orders = opportunity.legs.length;
   // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
   let sent: number | null = 0;
@@ -40,9 +49,14 @@ export async function executeReserved(path: OrderPath, mode: Mode, opportunity: 
     sent = execution.legs.length;
     const rows = tradeRows(execution, opportunity, mode, (id) => {
       const i = path.instruments.get(id);
-      return { marketId: i?.marketId ?? id, outcome: i?.outcome ?? '', marketTitle: i?.title ? i.title.slice(0, 300) : null };
+      return {
+        marketId: i?.marketId ?? id,
+        outcome: i?.outcome ?? '',
+        marketTitle: i?.title ? i.title.slice(0, 300) : null,
+      };
     });
-    for (const r of rows) if (r.filledSize > 0 && r.price !== null) path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
+    for (const r of rows)
+      if (r.filledSize > 0 && r.price !== null) path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
     // Released before booking: the manager forgets a group's reservations once it is booked.
     await releaseUnsent(path.db, opportunity.id, orders - execution.legs.length);
     if (rows.length > 0) await path.db.call({ op: 'recordExecution', trades: rows });

@@ -11,8 +11,12 @@ export class RecentOpportunities {
   seen(o: Opportunity): void {
     if (this.entries.some((e) => e.id === o.id)) return;
     this.entries.unshift({
-      id: o.id, strategy: o.strategy, description: o.description.slice(0, 500),
-      expectedProfitUsd: Math.round(o.expectedProfit * 1e6) / 1e6, detectedAtMs: Math.max(0, Math.round(o.detectedAtMs)), acted: false,
+      id: o.id,
+      strategy: o.strategy,
+      description: o.description.slice(0, 500),
+      expectedProfitUsd: Math.round(o.expectedProfit * 1e6) / 1e6,
+      detectedAtMs: Math.max(0, Math.round(o.detectedAtMs)),
+      acted: false,
     });
     if (this.entries.length > this.size) this.entries.length = this.size;
   }

@@ -5,17 +5,42 @@ import { RiskEngine, nextUtcMidnight } from './risk.ts';
 
 const config = { max_trade_size_usd: 100, max_daily_loss_usd: 10, max_open_positions: 2 } as RunnerConfig;
 const plan = { maxTradeSizeUsd: 50, maxDailyLossUsd: 1000, maxPositions: 10 } as RunnerPlan;
-const leg = (id: string) => ({ venue: 'polymarket' as const, instrumentId: id, side: 'buy' as const, size: 10, vwap: 0.4, limitPrice: 0.4, fee: 0 });
-const opp = (cost: number, ids: string[]): Opportunity => ({
-  id: ids.join('+'), strategy: 'single_platform', legs: ids.map(leg), cost, expectedProfit: 1, profitPct: 1, detectedAtMs: 0, description: '',
+const leg = (id: string) => ({
+  venue: 'polymarket' as const,
+  instrumentId: id,
+  side: 'buy' as const,
+  size: 10,
+  vwap: 0.4,
+  limitPrice: 0.4,
+  fee: 0,
 });
-const book = (bid: number | null): OrderBook => ({ venue: 'polymarket', instrumentId: 'x', bids: bid === null ? [] : [{ price: bid, size: 100 }], asks: [], timestampMs: 0, seq: 0 });
+const opp = (cost: number, ids: string[]): Opportunity => ({
+  id: ids.join('+'),
+  strategy: 'single_platform',
+  legs: ids.map(leg),
+  cost,
+  expectedProfit: 1,
+  profitPct: 1,
+  detectedAtMs: 0,
+  description: '',
+});
+const book = (bid: number | null): OrderBook => ({
+  venue: 'polymarket',
+  instrumentId: 'x',
+  bids: bid === null ? [] : [{ price: bid, size: 100 }],
+  asks: [],
+  timestampMs: 0,
+  seq: 0,
+});
 const NOON = Date.UTC(2026, 10, 25, 12);
 
 test('tighter of config and plan: trade size and open positions', () => {
   const r = new RiskEngine(config, plan, NOON);
   expect(r.check(opp(60, ['a']), NOON, () => book(0.4))).toMatchObject({ ok: false });
-  expect(r.check(opp(40, ['a', 'b', 'c']), NOON, () => book(0.4))).toEqual({ ok: false, reason: 'max open positions reached' });
+  expect(r.check(opp(40, ['a', 'b', 'c']), NOON, () => book(0.4))).toEqual({
+    ok: false,
+    reason: 'max open positions reached',
+  });
   expect(r.check(opp(40, ['a', 'b']), NOON, () => book(0.4))).toEqual({ ok: true });
 });
 

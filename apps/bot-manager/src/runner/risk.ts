@@ -93,9 +93,11 @@ export class RiskEngine {
   check(opportunity: Opportunity, nowMs: number, book: (id: string) => OrderBook | undefined): RiskVerdict {
     const halt = this.refresh(nowMs, book);
     if (halt) return { ok: false, reason: halt };
-    if (opportunity.cost > this.maxTradeSizeUsd() + 1e-9) return { ok: false, reason: `cost ${opportunity.cost.toFixed(2)} above max trade size` };
+    if (opportunity.cost > this.maxTradeSizeUsd() + 1e-9)
+      return { ok: false, reason: `cost ${opportunity.cost.toFixed(2)} above max trade size` };
     const newPositions = opportunity.legs.filter((l) => (this.holdings.get(l.instrumentId)?.size ?? 0) <= 1e-9).length;
-    if (this.openPositions() + newPositions > this.maxPositions()) return { ok: false, reason: 'max open positions reached' };
+    if (this.openPositions() + newPositions > this.maxPositions())
+      return { ok: false, reason: 'max open positions reached' };
     return { ok: true };
   }
 

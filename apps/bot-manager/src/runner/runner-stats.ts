@@ -31,9 +31,11 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
     tradesPlaced: src.counters.tradesPlaced,
     opportunitiesSeen: src.counters.opportunitiesSeen,
     haltedUntil: halt ? (src.risk.halted()?.toISOString() ?? null) : null,
-    haltReason: halt ?? (lr !== null
-      ? `monthly trade limit reached: no room for ${lr.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
-      : null),
+    haltReason:
+      halt ??
+      (lr !== null
+        ? `monthly trade limit reached: no room for ${lr.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
+        : null),
     lastError: src.counters.lastError,
     decisionP99Ms: src.latencies.p99(nowMs),
     decisions: src.latencies.decisions,

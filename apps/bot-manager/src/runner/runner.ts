@@ -4,7 +4,14 @@ import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type Order
 import { IncrementalArbEvaluator, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
-import type { FromRunner, InitMessage, NewsItemMessage, RunnerConfig, RunnerStats, WalletTradeMessage } from '../shared/ipc.ts';
+import type {
+  FromRunner,
+  InitMessage,
+  NewsItemMessage,
+  RunnerConfig,
+  RunnerStats,
+  WalletTradeMessage,
+} from '../shared/ipc.ts';
 import { copyEnabled, CopyTrader } from './copy.ts';
 import type { DbRpc } from './db-rpc.ts';
 import { DecisionLatencies } from './decision-latency.ts';
@@ -56,7 +63,11 @@ export class PolybotRunner {
     this.configVersion = init.configVersion;
     this.links = init.links;
     this.instruments = new Map(init.instruments.map((i) => [i.instrumentId, i]));
-    this.snapshot = { instruments: this.instruments, books: this.books, fees: (i) => init.fees[i.instrumentId] ?? NO_FEES };
+    this.snapshot = {
+      instruments: this.instruments,
+      books: this.books,
+      fees: (i) => init.fees[i.instrumentId] ?? NO_FEES,
+    };
     this.evaluator = this.buildEvaluator();
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openPositions, init.pnlTodayUsd);
     this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
@@ -73,7 +84,11 @@ export class PolybotRunner {
   }
 
   private params(): ArbParams {
-    return { minProfitPct: this.config.min_profit_pct, maxTradeSizeUsd: this.risk.maxTradeSizeUsd(), maxBookAgeMs: this.config.max_book_age_ms };
+    return {
+      minProfitPct: this.config.min_profit_pct,
+      maxTradeSizeUsd: this.risk.maxTradeSizeUsd(),
+      maxBookAgeMs: this.config.max_book_age_ms,
+    };
   }
 
   onConfig(config: RunnerConfig, version: number): void {
@@ -225,7 +240,10 @@ export class PolybotRunner {
     const lr = this.limitReached;
     if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && orders >= lr.orders) return;
     const mode = this.modeOf(opportunity);
-    const routable = mode === null ? { ok: false as const, reason: 'legs on a live and a paper venue' } : this.router.check(mode, opportunity);
+    const routable =
+      mode === null
+        ? { ok: false as const, reason: 'legs on a live and a paper venue' }
+        : this.router.check(mode, opportunity);
     if (!routable.ok) {
       this.log.debug({ opportunityId: opportunity.id, reason: routable.reason }, 'opportunity skipped');
       return;
@@ -249,19 +267,37 @@ export class PolybotRunner {
     const executed = await executeReserved(this.orderPath, mode, opportunity);
     if (executed.legs > 0) this.recent.acted(opportunity.id);
     this.stats.tradesPlaced++;
-    this.log.info({ opportunityId: opportunity.id, strategy: opportunity.strategy, status: executed.status, mode, legs: executed.rows }, 'executed');
+    this.log.info(
+      {
+        opportunityId: opportunity.id,
+        strategy: opportunity.strategy,
+        status: executed.status,
+        mode,
+        legs: executed.rows,
+      },
+      'executed',
+    );
     if (this.risk.refresh(Date.now(), (id) => this.books.get(id))) this.heartbeat();
   }
 
   /** Per venue: a basket trades in its venues' common mode; null when it would mix live and paper. */
   private modeOf(o: Opportunity): Mode | null {
-    return basketMode(this.mode, o.legs.map((l) => l.venue));
+    return basketMode(
+      this.mode,
+      o.legs.map((l) => l.venue),
+    );
   }
 
   currentStats(): RunnerStats {
     return assembleStats({
-      risk: this.risk, books: this.books, mode: this.mode, limitReached: this.limitReached, counters: this.stats, latencies: this.latencies,
-      recent: this.recent, ignoredNewsRules: this.news.ignored,
+      risk: this.risk,
+      books: this.books,
+      mode: this.mode,
+      limitReached: this.limitReached,
+      counters: this.stats,
+      latencies: this.latencies,
+      recent: this.recent,
+      ignoredNewsRules: this.news.ignored,
     });
   }
 

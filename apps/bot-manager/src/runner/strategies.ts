@@ -1,8 +1,21 @@
 // Which baskets a runner prices: each strategy runs only when the user's config toggle AND the plan's feature are on
 // (packages/schemas plans.ts FEATURE_TOGGLES), and only over the venues the user enabled. Cross-platform and
 // overlapping baskets come from the approved market links the manager sends.
-import { FEATURE_TOGGLES, type Instrument, type MarketLink, type PlanFeature, type PlanFeatures, type VenueId } from '@polybot/schemas';
-import { crossPlatformPlans, indexBySide, overlappingPlans, singlePlatformPlans, type BasketPlan } from '@polybot/strategies';
+import {
+  FEATURE_TOGGLES,
+  type Instrument,
+  type MarketLink,
+  type PlanFeature,
+  type PlanFeatures,
+  type VenueId,
+} from '@polybot/schemas';
+import {
+  crossPlatformPlans,
+  indexBySide,
+  overlappingPlans,
+  singlePlatformPlans,
+  type BasketPlan,
+} from '@polybot/strategies';
 import type { RunnerConfig } from '../shared/ipc.ts';
 
 /** The arbitrage strategies (baskets). News (news.ts) and copy trading (copy.ts) are signals from the manager's feeds. */
@@ -20,7 +33,12 @@ export function enabledVenues(config: RunnerConfig): Set<VenueId> {
 }
 
 /** The union of every enabled strategy's baskets over the enabled venues' instruments. */
-export function buildPlans(instruments: ReadonlyMap<string, Instrument>, links: readonly MarketLink[], config: RunnerConfig, features: PlanFeatures): BasketPlan[] {
+export function buildPlans(
+  instruments: ReadonlyMap<string, Instrument>,
+  links: readonly MarketLink[],
+  config: RunnerConfig,
+  features: PlanFeatures,
+): BasketPlan[] {
   const venues = enabledVenues(config);
   const on = enabledFeatures(config, features);
   // A basket with a leg on a disabled venue is never formed: its instruments are simply not in the index.

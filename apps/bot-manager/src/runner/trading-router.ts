@@ -21,14 +21,18 @@ export class TradingRouter {
     private readonly keys: readonly RunnerKey[],
     private readonly urls: VenueUrls,
   ) {
-    this.paper = { polymarket: createPaperTrading('polymarket', books, fees), kalshi: createPaperTrading('kalshi', books, fees) };
+    this.paper = {
+      polymarket: createPaperTrading('polymarket', books, fees),
+      kalshi: createPaperTrading('kalshi', books, fees),
+    };
   }
 
   /** Whether this opportunity can go out in this mode, without creating anything yet. */
   check(mode: 'paper' | 'live', opportunity: Opportunity): { ok: true } | { ok: false; reason: string } {
     if (mode === 'paper') return { ok: true };
     for (const venue of new Set(opportunity.legs.map((l) => l.venue))) {
-      if (!liveKey(this.keys, venue)) return { ok: false, reason: `live mode: no validated live ${venue} key for the ${venue} leg` };
+      if (!liveKey(this.keys, venue))
+        return { ok: false, reason: `live mode: no validated live ${venue} key for the ${venue} leg` };
     }
     return { ok: true };
   }

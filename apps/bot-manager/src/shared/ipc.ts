@@ -1,6 +1,15 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
-import { FeeScheduleSchema, FollowedWalletSchema, InstrumentSchema, MarketLinkSchema, NewsRuleSchema, OrderBookSchema, PlanFeaturesSchema, StrategyKindSchema } from '@polybot/schemas';
+import {
+  FeeScheduleSchema,
+  FollowedWalletSchema,
+  InstrumentSchema,
+  MarketLinkSchema,
+  NewsRuleSchema,
+  OrderBookSchema,
+  PlanFeaturesSchema,
+  StrategyKindSchema,
+} from '@polybot/schemas';
 import { z } from 'zod';
 
 /** The subset of polybot_user_config a runner acts on. */
@@ -116,7 +125,13 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('walletTrade'), trade: WalletTradeSchema }),
   /** An item of a feed one of this user's news rules reads (sent only while news is on for them, config AND plan). */
   z.object({ type: z.literal('newsItem'), item: NewsItemMessageSchema }),
-  z.object({ type: z.literal('dbResult'), id: z.number().int(), ok: z.boolean(), value: z.unknown(), error: z.string().nullable() }),
+  z.object({
+    type: z.literal('dbResult'),
+    id: z.number().int(),
+    ok: z.boolean(),
+    value: z.unknown(),
+    error: z.string().nullable(),
+  }),
   z.object({ type: z.literal('stop') }),
 ]);
 export type ToRunner = z.infer<typeof ToRunnerSchema>;
@@ -189,12 +204,18 @@ export const DbOpSchema = z.discriminatedUnion('op', [
    * (idempotent per leg group: a group already booked is not charged again).
    */
   z.object({
-    op: z.literal('reserveTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64),
+    op: z.literal('reserveTrades'),
+    legGroupId: z.string().min(1).max(200),
+    count: z.number().int().min(1).max(64),
     /** Copy trades: a group already booked answers 'booked' (do not send it again) instead of a free pass. */
     firstOnly: z.boolean().optional(),
   }),
   /** Hand back reservations of this group's orders that were never sent (at most what the group reserved). */
-  z.object({ op: z.literal('releaseTrades'), legGroupId: z.string().min(1).max(200), count: z.number().int().min(1).max(64) }),
+  z.object({
+    op: z.literal('releaseTrades'),
+    legGroupId: z.string().min(1).max(200),
+    count: z.number().int().min(1).max(64),
+  }),
   /** Book every leg of one execution in one transaction: all or nothing. */
   z.object({ op: z.literal('recordExecution'), trades: z.array(TradeRowSchema).min(1) }),
 ]);

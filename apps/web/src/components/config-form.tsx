@@ -6,8 +6,14 @@ import type { FormState } from './form.tsx';
 import { ActionForm, Check, Field, FieldErrors, Submit } from './form.tsx';
 
 const STRATEGIES: Record<PlanFeature, { label: string; what: string }> = {
-  single_platform: { label: 'Single-platform arbitrage', what: 'Buy every outcome of one market when together they cost less than $1 after fees.' },
-  cross_platform: { label: 'Cross-platform arbitrage', what: 'The same question on Polymarket and Kalshi priced apart.' },
+  single_platform: {
+    label: 'Single-platform arbitrage',
+    what: 'Buy every outcome of one market when together they cost less than $1 after fees.',
+  },
+  cross_platform: {
+    label: 'Cross-platform arbitrage',
+    what: 'The same question on Polymarket and Kalshi priced apart.',
+  },
   overlapping_arb: { label: 'Overlapping-market arbitrage', what: 'Linked markets where one outcome implies another.' },
   news_arbitrage: { label: 'News signals', what: 'Your own keyword rules on news feeds.' },
   copy_trading: { label: 'Copy trading', what: 'Mirror wallets you follow, scaled and capped.' },
@@ -22,7 +28,9 @@ const LIMIT_FIELDS = [
 
 export function unlockedBy(feature: PlanFeature, plans: Plan[]): string {
   const plan = plans.find((p) => p.features[feature]);
-  return plan ? `Included in ${plan.display_name} ($${plan.price_usd_monthly}/month) and up` : 'Not available on any plan yet';
+  return plan
+    ? `Included in ${plan.display_name} ($${plan.price_usd_monthly}/month) and up`
+    : 'Not available on any plan yet';
 }
 
 export function ConfigForm(props: {
@@ -61,7 +69,13 @@ export function ConfigForm(props: {
           const id = `toggle-${toggle}`;
           return (
             <div key={feature} className={`check ${allowed ? '' : 'disabled'}`}>
-              <Check id={id} name={toggle} defaultChecked={allowed && config[toggle]} disabled={!allowed} aria-describedby={`${id}-d`} />
+              <Check
+                id={id}
+                name={toggle}
+                defaultChecked={allowed && config[toggle]}
+                disabled={!allowed}
+                aria-describedby={`${id}-d`}
+              />
               <div>
                 <label htmlFor={id}>{STRATEGIES[feature].label}</label>
                 <p id={`${id}-d`} className="hint">
@@ -83,10 +97,18 @@ export function ConfigForm(props: {
           <Check name="enable_kalshi" defaultChecked={config.enable_kalshi} /> Trade on Kalshi
         </label>
         <label className="check">
-          <Check type="radio" name="trading_mode" value="paper" defaultChecked={config.dry_run} /> Paper trading (no real money)
+          <Check type="radio" name="trading_mode" value="paper" defaultChecked={config.dry_run} /> Paper trading (no
+          real money)
         </label>
         <label className={`check ${profile.live_trading_allowed ? '' : 'disabled'}`}>
-          <Check type="radio" name="trading_mode" value="live" defaultChecked={!config.dry_run} disabled={!profile.live_trading_allowed} /> Live trading
+          <Check
+            type="radio"
+            name="trading_mode"
+            value="live"
+            defaultChecked={!config.dry_run}
+            disabled={!profile.live_trading_allowed}
+          />{' '}
+          Live trading
           {profile.live_trading_allowed ? '' : ' — needs a paid plan'}
         </label>
         <FieldErrors name="trading_mode" />

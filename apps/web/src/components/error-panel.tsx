@@ -7,7 +7,9 @@ export function ErrorPanel({ error, retry }: { error: Error & { digest?: string 
   return (
     <div className="auth-card card stack" role="alert">
       <h1>Something went wrong</h1>
-      <p>Your data is safe and nothing was half-saved, and your bot keeps running on our servers. Try again in a moment.</p>
+      <p>
+        Your data is safe and nothing was half-saved, and your bot keeps running on our servers. Try again in a moment.
+      </p>
       <p>If it keeps happening, contact support and quote this reference.</p>
       {error.digest ? (
         <p className="muted" data-testid="error-reference">

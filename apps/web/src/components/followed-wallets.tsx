@@ -27,15 +27,25 @@ export function FollowedWallets({ wallets, max }: { wallets: FollowedWallet[]; m
                   max <strong>{usd(w.maxPerTradeUsd)}</strong> per trade
                 </span>
                 <span>
-                  pays at most <strong>${(w.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE).toLocaleString('en-US', { maximumFractionDigits: 3 })}</strong> above their price
+                  pays at most{' '}
+                  <strong>
+                    $
+                    {(w.maxSlippage ?? COPY_DEFAULT_MAX_SLIPPAGE).toLocaleString('en-US', { maximumFractionDigits: 3 })}
+                  </strong>{' '}
+                  above their price
                 </span>
               </div>
               <details className="confirm">
                 <summary>Remove</summary>
-                <ActionForm action={removeFollowedWallet} label={`Remove wallet ${w.address}`} className="form confirm-form">
+                <ActionForm
+                  action={removeFollowedWallet}
+                  label={`Remove wallet ${w.address}`}
+                  className="form confirm-form"
+                >
                   <input type="hidden" name="address" value={w.address} />
                   <p>
-                    Stop following <code title={w.address}>{short(w.address)}</code>? The bot copies none of its new trades; positions already open stay open.
+                    Stop following <code title={w.address}>{short(w.address)}</code>? The bot copies none of its new
+                    trades; positions already open stay open.
                   </p>
                   <Submit variant="danger">Yes, remove wallet</Submit>
                 </ActionForm>
@@ -49,8 +59,22 @@ export function FollowedWallets({ wallets, max }: { wallets: FollowedWallet[]; m
       ) : (
         <ActionForm action={addFollowedWallet} label="Follow a wallet">
           <div className="grid">
-            <Field name="address" label="Wallet address" autoComplete="off" hint="A Polymarket wallet: 0x followed by 40 hex digits." />
-            <Field name="scale" label="Scale" type="number" step="0.01" min={0.01} max={10} defaultValue={1} hint="Their size × this (more than 0, at most 10)." />
+            <Field
+              name="address"
+              label="Wallet address"
+              autoComplete="off"
+              hint="A Polymarket wallet: 0x followed by 40 hex digits."
+            />
+            <Field
+              name="scale"
+              label="Scale"
+              type="number"
+              step="0.01"
+              min={0.01}
+              max={10}
+              defaultValue={1}
+              hint="Their size × this (more than 0, at most 10)."
+            />
             <Field
               name="maxPerTradeUsd"
               label="Max per trade (USD)"

@@ -11,11 +11,27 @@ type Action = (prev: FormState, form: FormData) => Promise<FormState>;
 
 const StateContext = createContext<FormState>({ ok: false, error: null, fieldErrors: {} });
 
-export function ActionForm({ action, children, label, className }: { action: Action; children: ReactNode; label: string; className?: string }) {
+export function ActionForm({
+  action,
+  children,
+  label,
+  className,
+}: {
+  action: Action;
+  children: ReactNode;
+  label: string;
+  className?: string;
+}) {
   const [state, formAction] = useActionState(action, { ok: false, error: null, fieldErrors: {} });
   const formErrors = state.fieldErrors._form ?? [];
   return (
-    <form action={formAction} aria-label={label} className={className ?? 'form'} noValidate data-result-at={state.at ?? 0}>
+    <form
+      action={formAction}
+      aria-label={label}
+      className={className ?? 'form'}
+      noValidate
+      data-result-at={state.at ?? 0}
+    >
       <StateContext.Provider value={state}>
         {state.error ? (
           <div role="alert" className="banner banner-error">
@@ -50,7 +66,8 @@ export function Field(props: {
   const state = useContext(StateContext);
   const id = useId();
   const errors = state.fieldErrors[props.name] ?? [];
-  const describedBy = [props.hint ? `${id}-hint` : null, errors.length ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [props.hint ? `${id}-hint` : null, errors.length ? `${id}-err` : null].filter(Boolean).join(' ') || undefined;
   // React resets a form after its action runs; refill it with what was submitted when the submission failed.
   const key = `${props.name}-${state.at ?? 0}`;
   const common = {
@@ -68,7 +85,15 @@ export function Field(props: {
       {props.multiline ? (
         <textarea {...common} key={key} rows={5} spellCheck={false} />
       ) : (
-        <input {...common} key={key} type={props.type ?? 'text'} step={props.step} min={props.min} max={props.max} inputMode={props.type === 'number' ? 'decimal' : undefined} />
+        <input
+          {...common}
+          key={key}
+          type={props.type ?? 'text'}
+          step={props.step}
+          min={props.min}
+          max={props.max}
+          inputMode={props.type === 'number' ? 'decimal' : undefined}
+        />
       )}
       {props.hint ? (
         <p id={`${id}-hint`} className="hint">
@@ -126,7 +151,12 @@ export function Check(props: {
 export function Select(props: { id: string; name: string; defaultValue: string; children: ReactNode }) {
   const { values, at } = useSubmitted();
   return (
-    <select key={`${props.name}-${at}`} id={props.id} name={props.name} defaultValue={values?.[props.name] ?? props.defaultValue}>
+    <select
+      key={`${props.name}-${at}`}
+      id={props.id}
+      name={props.name}
+      defaultValue={values?.[props.name] ?? props.defaultValue}
+    >
       {props.children}
     </select>
   );

@@ -21,10 +21,16 @@ export function KeyList({ keys, allowDelete }: { keys: SecretMetadata[]; allowDe
       {keys.map((k) => {
         const name = `${k.platform === 'kalshi' ? 'Kalshi' : 'Polymarket'} ${k.is_paper ? 'paper' : 'live'}`;
         return (
-          <li key={`${k.platform}-${k.is_paper}`} className="card" data-key={`${k.platform}-${k.is_paper ? 'paper' : 'live'}`}>
+          <li
+            key={`${k.platform}-${k.is_paper}`}
+            className="card"
+            data-key={`${k.platform}-${k.is_paper ? 'paper' : 'live'}`}
+          >
             <div className="row">
               <strong>{name}</strong>
-              <span className={`badge ${k.is_paper ? 'badge-paper' : 'badge-live'}`}>{k.is_paper ? 'paper' : 'live'}</span>
+              <span className={`badge ${k.is_paper ? 'badge-paper' : 'badge-live'}`}>
+                {k.is_paper ? 'paper' : 'live'}
+              </span>
               <span>
                 key <code data-testid="key-hint">{k.key_hint ?? '—'}</code>
               </span>

@@ -6,7 +6,13 @@ import { ActionForm, Field, FieldErrors, Select, Submit } from './form.tsx';
 
 const VENUE = { polymarket: 'Polymarket', kalshi: 'Kalshi' } as const;
 
-function RuleSelect(props: { id: string; name: string; label: string; defaultValue: string; options: Record<string, string> }) {
+function RuleSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  defaultValue: string;
+  options: Record<string, string>;
+}) {
   return (
     <div className="field">
       <label htmlFor={props.id}>{props.label}</label>
@@ -31,13 +37,15 @@ function Rule({ r, ignored }: { r: NewsRule; ignored: string | undefined }) {
           on <q>{r.keywords.join('”, “')}</q>
         </span>
         <span>
-          buy <strong>{r.side.toUpperCase()}</strong> on {VENUE[r.venue]} <code title={r.instrumentId}>{r.instrumentId}</code>
+          buy <strong>{r.side.toUpperCase()}</strong> on {VENUE[r.venue]}{' '}
+          <code title={r.instrumentId}>{r.instrumentId}</code>
         </span>
         <span>
           while price + fees &lt; {r.confidence} and ≤ {r.maxPrice}
         </span>
         <span>
-          {r.maxSizeUsd ? `up to $${r.maxSizeUsd.toLocaleString('en-US')} per signal, ` : ''}for {r.windowMinutes} min after the news
+          {r.maxSizeUsd ? `up to $${r.maxSizeUsd.toLocaleString('en-US')} per signal, ` : ''}for {r.windowMinutes} min
+          after the news
         </span>
         {/* Inside the rule's text, so Remove keeps its place at the top right. */}
         {ignored ? (
@@ -59,7 +67,15 @@ function Rule({ r, ignored }: { r: NewsRule; ignored: string | undefined }) {
 }
 
 /** `ignored`: the bot manager's reason by rule id, for the rules it reports it will not act on. */
-export function NewsRules({ rules, max, ignored }: { rules: NewsRule[]; max: number; ignored: Record<string, string> }) {
+export function NewsRules({
+  rules,
+  max,
+  ignored,
+}: {
+  rules: NewsRule[];
+  max: number;
+  ignored: Record<string, string>;
+}) {
   return (
     <div className="stack">
       {rules.length === 0 ? (
@@ -79,7 +95,12 @@ export function NewsRules({ rules, max, ignored }: { rules: NewsRule[]; max: num
         <ActionForm action={addNewsRule} label="Add a news rule">
           <div className="grid">
             <Field name="feed" label="Feed" autoComplete="off" hint="The news feed to watch, by name (e.g. reuters)." />
-            <Field name="keywords" label="Keywords" autoComplete="off" hint="Comma-separated, 1 – 20: a headline with any of them fires the rule." />
+            <Field
+              name="keywords"
+              label="Keywords"
+              autoComplete="off"
+              hint="Comma-separated, 1 – 20: a headline with any of them fires the rule."
+            />
             <RuleSelect id="rule-venue" name="venue" label="Venue" defaultValue="polymarket" options={VENUE} />
             <Field
               name="instrumentId"
@@ -87,11 +108,50 @@ export function NewsRules({ rules, max, ignored }: { rules: NewsRule[]; max: num
               autoComplete="off"
               hint="Polymarket: the outcome's token id; Kalshi: the market ticker. The trade page shows it as “Instrument”."
             />
-            <RuleSelect id="rule-side" name="side" label="Side to buy" defaultValue="yes" options={{ yes: 'Yes', no: 'No' }} />
-            <Field name="maxPrice" label="Max price" type="number" step="0.01" min={0.01} max={0.99} hint="Per share, between 0 and 1 (e.g. 0.65)." />
-            <Field name="confidence" label="Confidence" type="number" step="0.01" min={0.01} max={0.99} hint="How likely you think the side pays after such news, between 0 and 1." />
-            <Field name="maxSizeUsd" label="Budget per signal (USD)" type="number" step="0.01" min={1} max={100_000} hint="Optional: 1 – 100,000. Your max trade size applies too." />
-            <Field name="windowMinutes" label="Window (minutes)" type="number" step="1" min={1} max={10_080} defaultValue={60} hint="How long after the news the bot may act: 1 – 10,080 (a week)." />
+            <RuleSelect
+              id="rule-side"
+              name="side"
+              label="Side to buy"
+              defaultValue="yes"
+              options={{ yes: 'Yes', no: 'No' }}
+            />
+            <Field
+              name="maxPrice"
+              label="Max price"
+              type="number"
+              step="0.01"
+              min={0.01}
+              max={0.99}
+              hint="Per share, between 0 and 1 (e.g. 0.65)."
+            />
+            <Field
+              name="confidence"
+              label="Confidence"
+              type="number"
+              step="0.01"
+              min={0.01}
+              max={0.99}
+              hint="How likely you think the side pays after such news, between 0 and 1."
+            />
+            <Field
+              name="maxSizeUsd"
+              label="Budget per signal (USD)"
+              type="number"
+              step="0.01"
+              min={1}
+              max={100_000}
+              hint="Optional: 1 – 100,000. Your max trade size applies too."
+            />
+            <Field
+              name="windowMinutes"
+              label="Window (minutes)"
+              type="number"
+              step="1"
+              min={1}
+              max={10_080}
+              defaultValue={60}
+              hint="How long after the news the bot may act: 1 – 10,080 (a week)."
+            />
           </div>
           <Submit>Add news rule</Submit>
         </ActionForm>

@@ -5,7 +5,17 @@ import { startCheckout } from '../app/actions/billing.ts';
 import { choosePlan } from '../app/actions/onboarding.ts';
 import { ActionForm, FieldErrors, Submit } from './form.tsx';
 
-export function PlanCards({ plans, current, onboarding, checkout }: { plans: Plan[]; current: Tier; onboarding: boolean; checkout: boolean }) {
+export function PlanCards({
+  plans,
+  current,
+  onboarding,
+  checkout,
+}: {
+  plans: Plan[];
+  current: Tier;
+  onboarding: boolean;
+  checkout: boolean;
+}) {
   return (
     <div className="plans">
       {plans.map((p) => (
@@ -41,7 +51,9 @@ export function PlanCards({ plans, current, onboarding, checkout }: { plans: Pla
                 <FieldErrors name="tier" />
                 <FieldErrors name="from" />
                 <p className="hint">Secure payment with Stripe Checkout.</p>
-                <Submit variant={onboarding ? 'secondary' : undefined}>{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
+                <Submit
+                  variant={onboarding ? 'secondary' : undefined}
+                >{`${onboarding ? 'Choose' : 'Upgrade to'} ${p.display_name}`}</Submit>
               </ActionForm>
             ) : (
               <div>

@@ -44,9 +44,17 @@ export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
   }
   return (
     <div>
-      <svg className="chart" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}>
+      <svg
+        className="chart"
+        viewBox={`0 0 ${W} ${H}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`Cumulative P&L this month: $${total.toFixed(2)}`}
+      >
         <line x1="0" x2={W} y1={y(0)} y2={y(0)} stroke="currentColor" strokeOpacity="0.25" strokeDasharray="4 4" />
-        {points.length > 0 ? <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2.5" vectorEffect="non-scaling-stroke" /> : null}
+        {points.length > 0 ? (
+          <path d={path} fill="none" stroke="var(--accent)" strokeWidth="2.5" vectorEffect="non-scaling-stroke" />
+        ) : null}
       </svg>
       {axis}
     </div>

@@ -89,7 +89,9 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         <Link href="/settings/billing">
           {view.planName} plan · {view.monthlyTradeLimit.toLocaleString('en-US')} trades/month
         </Link>
-        {view.botPlanName ? <span className="muted"> · your bot still runs on {view.botPlanName} and restarts with it in a moment</span> : null}
+        {view.botPlanName ? (
+          <span className="muted"> · your bot still runs on {view.botPlanName} and restarts with it in a moment</span>
+        ) : null}
         {view.botOnPlan ? <span className="muted"> · your bot runs on it</span> : null}
       </p>
       {view.ignoredNewsRules > 0 ? (

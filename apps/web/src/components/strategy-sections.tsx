@@ -9,7 +9,13 @@ import { StrategyState } from './strategy-state.tsx';
 /** AdvancedConfigSchema's limit for each list. */
 const MAX_ENTRIES = 50;
 
-export function StrategySections(props: { config: UserConfigRow; profile: Profile; plans: Plan[]; removed?: string; ignoredRules: Record<string, string> }) {
+export function StrategySections(props: {
+  config: UserConfigRow;
+  profile: Profile;
+  plans: Plan[];
+  removed?: string;
+  ignoredRules: Record<string, string>;
+}) {
   const { config, profile, plans, removed } = props;
   const { followedWallets, newsRules } = config.advanced_config;
   return (
@@ -17,8 +23,8 @@ export function StrategySections(props: { config: UserConfigRow; profile: Profil
       <section className="card stack" id="followed-wallets" aria-labelledby="wallets-h">
         <h2 id="wallets-h">Followed wallets</h2>
         <p className="hint">
-          Copy trading mirrors the buys of these Polymarket wallets: their size times your scale, never more than your cap per trade (or your
-          max trade size).
+          Copy trading mirrors the buys of these Polymarket wallets: their size times your scale, never more than your
+          cap per trade (or your max trade size).
         </p>
         <StrategyState
           feature="copy_trading"
@@ -38,8 +44,8 @@ export function StrategySections(props: { config: UserConfigRow; profile: Profil
       <section className="card stack" id="news-rules" aria-labelledby="rules-h">
         <h2 id="rules-h">News rules</h2>
         <p className="hint">
-          When a headline on the feed has one of the keywords, the bot buys the side you chose for the window you set — only while price plus
-          fees is below your confidence and at most your max price.
+          When a headline on the feed has one of the keywords, the bot buys the side you chose for the window you set —
+          only while price plus fees is below your confidence and at most your max price.
         </p>
         <StrategyState
           feature="news_arbitrage"

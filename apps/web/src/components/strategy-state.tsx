@@ -3,7 +3,14 @@
 import type { Plan, PlanFeature } from '@polybot/schemas';
 import { unlockedBy } from './config-form.tsx';
 
-export function StrategyState(props: { feature: PlanFeature; label: string; allowed: boolean; on: boolean; plans: Plan[]; uses: string }) {
+export function StrategyState(props: {
+  feature: PlanFeature;
+  label: string;
+  allowed: boolean;
+  on: boolean;
+  plans: Plan[];
+  uses: string;
+}) {
   const { allowed, on } = props;
   const state = !allowed ? 'locked' : on ? 'on' : 'off';
   return (

@@ -12,7 +12,17 @@ export interface TradeFilters {
 const pnlClass = (v: number | null) => (v === null || v === 0 ? '' : v < 0 ? 'neg' : 'pos');
 const options = (labels: Record<string, string>): [string, string][] => Object.entries(labels);
 
-function Select({ name, label, value, options }: { name: string; label: string; value: string | undefined; options: [string, string][] }) {
+function Select({
+  name,
+  label,
+  value,
+  options,
+}: {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+}) {
   return (
     <div className="field">
       <label htmlFor={`f-${name}`}>{label}</label>
@@ -28,21 +38,22 @@ function Select({ name, label, value, options }: { name: string; label: string; 
   );
 }
 
-export function TradesTable(props: { trades: TradeRow[]; filters: TradeFilters; nextBefore: number | null; paged?: boolean }) {
+export function TradesTable(props: {
+  trades: TradeRow[];
+  filters: TradeFilters;
+  nextBefore: number | null;
+  paged?: boolean;
+}) {
   const { trades, filters, nextBefore, paged = false } = props;
   const filtered = paged || Object.values(filters).some(Boolean);
-  const qs = (extra: Record<string, string>) => new URLSearchParams({ ...(filters as Record<string, string>), ...extra }).toString();
+  const qs = (extra: Record<string, string>) =>
+    new URLSearchParams({ ...(filters as Record<string, string>), ...extra }).toString();
   return (
     <section className="card stack" aria-labelledby="trades-h">
       <h2 id="trades-h">Trades</h2>
       <form method="get" className="row" aria-label="Filter trades" style={{ alignItems: 'flex-end' }}>
         <Select name="platform" label="Venue" value={filters.platform} options={options(PLATFORM_LABELS)} />
-        <Select
-          name="strategy"
-          label="Strategy"
-          value={filters.strategy}
-          options={options(STRATEGY_LABELS)}
-        />
+        <Select name="strategy" label="Strategy" value={filters.strategy} options={options(STRATEGY_LABELS)} />
         <Select name="mode" label="Mode" value={filters.mode} options={options(MODE_LABELS)} />
         <button type="submit" className="btn btn-secondary">
           Filter
@@ -99,7 +110,9 @@ export function TradesTable(props: { trades: TradeRow[]; filters: TradeFilters; 
         </div>
       )}
       <div className="row">
-        {nextBefore !== null ? <Link href={`/dashboard?${qs({ before: String(nextBefore) })}`}>Older trades →</Link> : null}
+        {nextBefore !== null ? (
+          <Link href={`/dashboard?${qs({ before: String(nextBefore) })}`}>Older trades →</Link>
+        ) : null}
       </div>
     </section>
   );

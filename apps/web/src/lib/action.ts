@@ -46,7 +46,8 @@ const SECRET_FIELDS = new Set(['password', 'privateKey', 'privateKeyPem']);
 /** What was submitted, minus secrets and React's internal fields: refills a form that failed. */
 export function echo(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of form.entries()) if (typeof v === 'string' && !SECRET_FIELDS.has(k) && !k.startsWith('$')) out[k] = v;
+  for (const [k, v] of form.entries())
+    if (typeof v === 'string' && !SECRET_FIELDS.has(k) && !k.startsWith('$')) out[k] = v;
   return out;
 }
 
@@ -65,16 +66,29 @@ export function action<S extends z.ZodType>(
 ): (prev: ActionState, form: FormData) => Promise<ActionState> {
   return async (_prev, form) => {
     const claims = await getClaims();
-    if (!claims) return { ok: false, error: 'Your session has ended. Sign in again to continue.', fieldErrors: {}, at: Date.now() };
+    if (!claims)
+      return {
+        ok: false,
+        error: 'Your session has ended. Sign in again to continue.',
+        fieldErrors: {},
+        at: Date.now(),
+      };
     const parsed = schema.safeParse(toInput(form), options.errorMap ? { error: options.errorMap } : undefined);
     if (!parsed.success) {
-      return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error, options.topLevelErrors), values: echo(form), at: Date.now() };
+      return {
+        ok: false,
+        error: 'Some fields need attention.',
+        fieldErrors: fieldErrorsOf(parsed.error, options.topLevelErrors),
+        values: echo(form),
+        at: Date.now(),
+      };
     }
     try {
       const message = await handler(claims, parsed.data);
       return { ok: true, error: null, fieldErrors: {}, message: message ?? 'Saved.', at: Date.now() };
     } catch (e) {
-      if (e instanceof UserError) return { ok: false, error: e.message, fieldErrors: e.fieldErrors, values: echo(form), at: Date.now() };
+      if (e instanceof UserError)
+        return { ok: false, error: e.message, fieldErrors: e.fieldErrors, values: echo(form), at: Date.now() };
       throw e;
     }
   };

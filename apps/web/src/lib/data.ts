@@ -91,4 +91,3 @@ export async function latestTradeId(tx: UserTx): Promise<number | null> {
     select id from public.polybot_trades where user_id = (select auth.uid()) order by id desc limit 1`;
   return rows[0] ? Number(rows[0].id) : null;
 }
-

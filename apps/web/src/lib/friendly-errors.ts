@@ -21,12 +21,19 @@ export function friendlyErrors(labels: Record<string, string>): z.core.$ZodError
         return `Choose one of the ${base.toLowerCase()} options`;
       case 'too_small':
         if (iss.origin === 'array') return `Add at least ${shown(iss.minimum)} ${base.toLowerCase().replace(/s$/, '')}`;
-        if (iss.origin === 'string') return iss.minimum === 1 ? `${label} is required` : `${label} needs at least ${shown(iss.minimum)} characters`;
-        return iss.inclusive ? `${label} must be at least ${shown(iss.minimum)}` : `${label} must be more than ${shown(iss.minimum)}`;
+        if (iss.origin === 'string')
+          return iss.minimum === 1
+            ? `${label} is required`
+            : `${label} needs at least ${shown(iss.minimum)} characters`;
+        return iss.inclusive
+          ? `${label} must be at least ${shown(iss.minimum)}`
+          : `${label} must be more than ${shown(iss.minimum)}`;
       case 'too_big':
         if (iss.origin === 'array') return `At most ${shown(iss.maximum)} ${base.toLowerCase()}`;
         if (iss.origin === 'string') return `${label} must be at most ${shown(iss.maximum)} characters`;
-        return iss.inclusive ? `${label} must be at most ${shown(iss.maximum)}` : `${label} must be less than ${shown(iss.maximum)}`;
+        return iss.inclusive
+          ? `${label} must be at most ${shown(iss.maximum)}`
+          : `${label} must be less than ${shown(iss.maximum)}`;
       default:
         return undefined;
     }

@@ -5,7 +5,12 @@ const REASON = 'its instrument is not a listed Kalshi market';
 
 describe('ignoredNewsRules', () => {
   it('reads the bot manager’s list, keeping only rules the user still has', () => {
-    const stats = { ignored_news_rules: [{ rule_id: 'r1', reason: REASON }, { rule_id: 'gone', reason: 'x' }] };
+    const stats = {
+      ignored_news_rules: [
+        { rule_id: 'r1', reason: REASON },
+        { rule_id: 'gone', reason: 'x' },
+      ],
+    };
     expect(ignoredNewsRules(stats, ['r1', 'r2'])).toEqual({ r1: REASON });
   });
 

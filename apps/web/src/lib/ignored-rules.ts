@@ -9,7 +9,10 @@ const IgnoredRulesSchema = z.array(z.object({ rule_id: z.string(), reason: z.str
  * Reason by rule id, only for rules still in the user's config: a rule removed a moment ago stays in the bot's list
  * until its next heartbeat, and a warning about a rule the user can no longer see would only confuse.
  */
-export function ignoredNewsRules(stats: Record<string, unknown> | undefined, ruleIds: readonly string[]): Record<string, string> {
+export function ignoredNewsRules(
+  stats: Record<string, unknown> | undefined,
+  ruleIds: readonly string[],
+): Record<string, string> {
   const listed = IgnoredRulesSchema.parse(stats?.ignored_news_rules ?? []);
   const current = new Set(ruleIds);
   return Object.fromEntries(listed.filter((r) => current.has(r.rule_id)).map((r) => [r.rule_id, r.reason]));

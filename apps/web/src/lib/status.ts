@@ -52,7 +52,9 @@ export interface StatusView {
 
 const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
 const BotPlanSchema = z.object({ plan_tier: z.string() }).nullable().catch(null);
-const OpportunityMarksSchema = z.array(z.object({ detectedAtMs: z.number().optional(), acted: z.boolean().optional() })).catch([]);
+const OpportunityMarksSchema = z
+  .array(z.object({ detectedAtMs: z.number().optional(), acted: z.boolean().optional() }))
+  .catch([]);
 
 const STATE_LABELS: Record<string, string> = {
   stopped: 'Stopped',
@@ -91,13 +93,17 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     configVersion: config?.config_version ?? null,
     appliedVersion: status?.config_version ?? null,
     appliedAt: status?.config_applied_at?.toISOString() ?? null,
-    problem: profile?.is_suspended ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.` : explainError(status?.last_error ?? null),
+    problem: profile?.is_suspended
+      ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.`
+      : explainError(status?.last_error ?? null),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
     planName: await planName(tx, tier),
     botPlanName: botTier !== null && botTier !== tier ? await planName(tx, botTier) : null,
     botOnPlan: botTier === tier,
-    ignoredNewsRules: Object.keys(ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? [])).length,
+    ignoredNewsRules: Object.keys(
+      ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? []),
+    ).length,
     latestTradeId: newestTrade,
     listsVersion: JSON.stringify([
       newestTrade,

@@ -27,7 +27,8 @@ async function checkKalshi(input: Extract<SecretInput, { platform: 'kalshi' }>):
         : 'Kalshi rejected the signature: the private key does not belong to this API key id.';
       return { ok: false, field: /unknown api key/i.test(err.message) ? 'keyId' : 'privateKeyPem', message: what };
     }
-    if (err.status === null) return { ok: false, field: '_form', message: 'Kalshi could not be reached. Try again in a minute.' };
+    if (err.status === null)
+      return { ok: false, field: '_form', message: 'Kalshi could not be reached. Try again in a minute.' };
     return { ok: false, field: '_form', message: `Kalshi refused the check (HTTP ${err.status}). Try again later.` };
   }
 }
@@ -45,11 +46,17 @@ async function checkPolymarket(input: Extract<SecretInput, { platform: 'polymark
     });
     return { ok: true };
   } catch (e) {
-    const status = typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : null;
+    const status =
+      typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : null;
     if (status === 401 || status === 403) {
-      return { ok: false, field: 'privateKey', message: 'Polymarket did not accept this key: it could not derive API credentials for it.' };
+      return {
+        ok: false,
+        field: 'privateKey',
+        message: 'Polymarket did not accept this key: it could not derive API credentials for it.',
+      };
     }
-    if (status === null) return { ok: false, field: '_form', message: 'Polymarket could not be reached. Try again in a minute.' };
+    if (status === null)
+      return { ok: false, field: '_form', message: 'Polymarket could not be reached. Try again in a minute.' };
     return { ok: false, field: '_form', message: `Polymarket refused the check (HTTP ${status}). Try again later.` };
   }
 }

@@ -56,11 +56,15 @@ export function billingFlows(stack: Stack) {
       return row;
     },
     async botRow(id: string): Promise<BotRow | undefined> {
-      const [row] = await sql<BotRow[]>`select state, pid, started_at, config_version::int as config_version from public.polybot_bot_status where user_id = ${id}`;
+      const [row] = await sql<
+        BotRow[]
+      >`select state, pid, started_at, config_version::int as config_version from public.polybot_bot_status where user_id = ${id}`;
       return row;
     },
     async eventCount(id: string): Promise<number> {
-      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from public.polybot_stripe_events where user_id = ${id}`;
+      const [row] = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from public.polybot_stripe_events where user_id = ${id}`;
       return row?.n ?? 0;
     },
     /** The customer's subscriptions in any status, asked of "Stripe" (the emulator) over its API. */
@@ -75,7 +79,10 @@ export function billingFlows(stack: Stack) {
     async advanceClock(ms: number): Promise<void> {
       const res = await fetch(`${stack.billing.env.STRIPE_API_BASE}/_emulator/clock/advance`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${stack.billing.env.STRIPE_SECRET_KEY}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Bearer ${stack.billing.env.STRIPE_SECRET_KEY}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams({ ms: String(ms) }),
       });
       if (!res.ok) throw new Error(`clock advance → ${res.status} ${await res.text()}`);

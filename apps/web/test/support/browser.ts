@@ -30,7 +30,9 @@ export async function sidewaysOverflow(page: Page): Promise<{ overflow: number; 
         const r = el.getBoundingClientRect();
         const parent = el.parentElement?.getBoundingClientRect();
         if (r.right > root.clientWidth + 0.5 && (!parent || parent.right <= root.clientWidth + 0.5)) {
-          culprits.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''} (right ${Math.round(r.right)}px): ${(el.textContent ?? '').trim().slice(0, 60)}`);
+          culprits.push(
+            `${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).trim().split(/\s+/).join('.')}` : ''} (right ${Math.round(r.right)}px): ${(el.textContent ?? '').trim().slice(0, 60)}`,
+          );
         }
         if (culprits.length >= 5) break;
       }
@@ -53,6 +55,8 @@ export async function shoot(page: Page, name: string): Promise<void> {
   const { overflow, culprits } = await sidewaysOverflow(page);
   await page.setViewportSize(before);
   if (overflow > 0) {
-    throw new Error(`${name} (${page.url()}) scrolls sideways by ${overflow}px at ${PHONE.width}px:\n  ${culprits.join('\n  ')}`);
+    throw new Error(
+      `${name} (${page.url()}) scrolls sideways by ${overflow}px at ${PHONE.width}px:\n  ${culprits.join('\n  ')}`,
+    );
   }
 }

@@ -38,7 +38,8 @@ export async function hydrated(page: Page, formName: string): Promise<void> {
   await page.getByRole('form', { name: formName }).evaluate(
     (f) =>
       new Promise<void>((resolve) => {
-        const check = () => (Object.keys(f).some((k) => k.startsWith('__reactFiber')) ? resolve() : setTimeout(check, 50));
+        const check = () =>
+          Object.keys(f).some((k) => k.startsWith('__reactFiber')) ? resolve() : setTimeout(check, 50);
         check();
       }),
   );
@@ -50,7 +51,12 @@ export async function hydrated(page: Page, formName: string): Promise<void> {
  * one task: React puts a controlled input's value back when it re-renders (hydration, a live refresh), which between
  * an edit and a click would quietly submit the page's own value instead.
  */
-export async function submitTampered(page: Page, formName: string, button: string, values: Record<string, string>): Promise<void> {
+export async function submitTampered(
+  page: Page,
+  formName: string,
+  button: string,
+  values: Record<string, string>,
+): Promise<void> {
   const form = page.getByRole('form', { name: formName });
   await hydrated(page, formName);
   const before = (await form.getAttribute('data-result-at')) ?? '0';
@@ -94,7 +100,9 @@ export function flows(stack: Stack) {
       return id;
     },
     async secretCount(id: string): Promise<number> {
-      const rows = await sql<{ n: number }[]>`select count(*)::int as n from public.polybot_user_secrets where user_id = ${id}`;
+      const rows = await sql<
+        { n: number }[]
+      >`select count(*)::int as n from public.polybot_user_secrets where user_id = ${id}`;
       return rows[0]?.n ?? -1;
     },
     async configRow(id: string): Promise<ConfigRow> {
@@ -105,11 +113,15 @@ export function flows(stack: Stack) {
       return row;
     },
     async step(id: string): Promise<string> {
-      const rows = await sql<{ onboarding_step: string }[]>`select onboarding_step from public.polybot_user_profiles where id = ${id}`;
+      const rows = await sql<
+        { onboarding_step: string }[]
+      >`select onboarding_step from public.polybot_user_profiles where id = ${id}`;
       return rows[0]?.onboarding_step ?? 'none';
     },
     async tier(id: string): Promise<string | undefined> {
-      const rows = await sql<{ subscription_tier: string }[]>`select subscription_tier from public.polybot_user_profiles where id = ${id}`;
+      const rows = await sql<
+        { subscription_tier: string }[]
+      >`select subscription_tier from public.polybot_user_profiles where id = ${id}`;
       return rows[0]?.subscription_tier;
     },
     async signUp(page: Page, email: string): Promise<void> {

@@ -11,7 +11,11 @@ export async function registerKalshiKey(simOrigin: string): Promise<KalshiKey> {
   const keyId = randomUUID();
   const res = await fetch(`${simOrigin}/_sim/kalshi/accounts`, {
     method: 'POST',
-    body: JSON.stringify({ key_id: keyId, public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), balance_cents: 1_000_000 }),
+    body: JSON.stringify({
+      key_id: keyId,
+      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      balance_cents: 1_000_000,
+    }),
   });
   if (!res.ok) throw new Error(`kalshi sim accounts → ${res.status} ${await res.text()}`);
   return { keyId, privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };

@@ -30,7 +30,10 @@ export async function onboard(stack: Stack, page: Page, email: string, opts: Onb
     await page.getByText(/Kalshi paper keys saved/).waitFor();
   }
   if (opts.polymarket) {
-    await page.getByRole('form', { name: 'Polymarket keys' }).getByLabel('Polymarket wallet private key').fill(opts.polymarket);
+    await page
+      .getByRole('form', { name: 'Polymarket keys' })
+      .getByLabel('Polymarket wallet private key')
+      .fill(opts.polymarket);
     await submit(page, 'Polymarket keys', /Check and save/);
     await page.getByText(/Polymarket paper keys saved/).waitFor();
   }

@@ -16,7 +16,9 @@ interface LocalBilling {
 const STRIPE_MODULE: string = '@polybot/local-stack/stripe';
 
 async function startLocalBilling(options: { databaseUrl: string }): Promise<LocalBilling> {
-  const mod = (await import(/* @vite-ignore */ STRIPE_MODULE)) as { startLocalBilling: (o: { databaseUrl: string }) => Promise<LocalBilling> };
+  const mod = (await import(/* @vite-ignore */ STRIPE_MODULE)) as {
+    startLocalBilling: (o: { databaseUrl: string }) => Promise<LocalBilling>;
+  };
   return mod.startLocalBilling(options);
 }
 

@@ -26,7 +26,10 @@ describe('splitStatements', () => {
   });
 
   it('handles nested block comments and comments containing quotes', () => {
-    expect(texts("/* outer /* inner; */ still; */ select 1; -- don't; split\nselect 2")).toEqual(['select 1', 'select 2']);
+    expect(texts("/* outer /* inner; */ still; */ select 1; -- don't; split\nselect 2")).toEqual([
+      'select 1',
+      'select 2',
+    ]);
   });
 
   it('does not treat $1 parameters or identifiers with $ as dollar quotes', () => {

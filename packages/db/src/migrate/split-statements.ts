@@ -44,7 +44,8 @@ export function splitStatements(sql: string): SqlStatement[] {
       if (m) {
         const tag = m[0];
         const close = sql.indexOf(tag, i + tag.length);
-        if (close === -1) throw new Error(`unterminated dollar-quoted string ${tag} starting on line ${lineAt(sql, i)}`);
+        if (close === -1)
+          throw new Error(`unterminated dollar-quoted string ${tag} starting on line ${lineAt(sql, i)}`);
         i = close + tag.length;
       } else {
         i += 1;
@@ -93,7 +94,9 @@ function skipQuoted(sql: string, from: number, quote: string, backslashEscapes: 
       i += 1;
     }
   }
-  throw new Error(`unterminated ${quote === "'" ? 'string literal' : 'quoted identifier'} starting on line ${lineAt(sql, from)}`);
+  throw new Error(
+    `unterminated ${quote === "'" ? 'string literal' : 'quoted identifier'} starting on line ${lineAt(sql, from)}`,
+  );
 }
 
 function stripLeadingTrivia(s: string): string {

@@ -41,13 +41,17 @@ export async function incrementUserTrades(db: Conn, userId: string): Promise<boo
 
 /** Reserve `count` trades (one per order) all or nothing. False: they do not all fit (or user suspended) — send none. */
 export async function reserveUserTrades(db: Conn, userId: string, count: number): Promise<boolean> {
-  const rows = await db<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}, ${count}::int) as reserved`;
+  const rows = await db<
+    { reserved: boolean }[]
+  >`select public.increment_user_trades(${userId}, ${count}::int) as reserved`;
   return rows[0]?.reserved === true;
 }
 
 /** Give back up to `count` reservations of this month for orders never sent; returns how many were given back. */
 export async function releaseUserTrades(db: Conn, userId: string, count: number): Promise<number> {
-  const rows = await db<{ released: number }[]>`select public.release_user_trades(${userId}, ${count}::int) as released`;
+  const rows = await db<
+    { released: number }[]
+  >`select public.release_user_trades(${userId}, ${count}::int) as released`;
   return rows[0]?.released ?? 0;
 }
 
@@ -56,9 +60,17 @@ export async function listApprovedMarketLinks(db: Conn): Promise<MarketLink[]> {
   const rows = await db`
     select id, relation, a_platform, a_market_id, b_platform, b_market_id
       from public.polybot_market_links where status = 'approved' order by id`;
-  return rows.map((r) => MarketLinkSchema.parse({
-    id: Number(r.id), relation: r.relation, aVenue: r.a_platform, aMarketId: r.a_market_id, bVenue: r.b_platform, bMarketId: r.b_market_id, approved: true,
-  }));
+  return rows.map((r) =>
+    MarketLinkSchema.parse({
+      id: Number(r.id),
+      relation: r.relation,
+      aVenue: r.a_platform,
+      aMarketId: r.a_market_id,
+      bVenue: r.b_platform,
+      bMarketId: r.b_market_id,
+      approved: true,
+    }),
+  );
 }
 
 export async function setSecretValidation(
@@ -69,7 +81,9 @@ export async function setSecretValidation(
   status: 'valid' | 'invalid' | 'expired',
   error: string | null,
 ): Promise<boolean> {
-  const rows = await db<{ ok: boolean }[]>`select public.set_user_secret_validation(${userId}, ${platform}, ${isPaper}, ${status}, ${error}) as ok`;
+  const rows = await db<
+    { ok: boolean }[]
+  >`select public.set_user_secret_validation(${userId}, ${platform}, ${isPaper}, ${status}, ${error}) as ok`;
   return rows[0]?.ok === true;
 }
 
@@ -124,7 +138,8 @@ export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: numbe
 }
 
 export interface BotStatusUpdate {
-  state?: 'stopped' | 'starting' | 'running' | 'reloading' | 'stopping' | 'paused' | 'suspended' | 'limit_reached' | 'error';
+  state?:
+    'stopped' | 'starting' | 'running' | 'reloading' | 'stopping' | 'paused' | 'suspended' | 'limit_reached' | 'error';
   mode?: 'paper' | 'live';
   pid?: number | null;
   managerId?: string | null;
@@ -140,9 +155,19 @@ export interface BotStatusUpdate {
 }
 
 const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {
-  state: 'state', mode: 'mode', pid: 'pid', managerId: 'manager_id', startedAt: 'started_at', heartbeatAt: 'heartbeat_at',
-  configVersion: 'config_version', configAppliedAt: 'config_applied_at', lastError: 'last_error',
-  restartCount: 'restart_count', tradingHaltedUntil: 'trading_halted_until', haltReason: 'halt_reason', stats: 'stats',
+  state: 'state',
+  mode: 'mode',
+  pid: 'pid',
+  managerId: 'manager_id',
+  startedAt: 'started_at',
+  heartbeatAt: 'heartbeat_at',
+  configVersion: 'config_version',
+  configAppliedAt: 'config_applied_at',
+  lastError: 'last_error',
+  restartCount: 'restart_count',
+  tradingHaltedUntil: 'trading_halted_until',
+  haltReason: 'halt_reason',
+  stats: 'stats',
 };
 
 export async function updateBotStatus(db: Conn, userId: string, update: BotStatusUpdate): Promise<void> {

@@ -56,7 +56,9 @@ export async function updateOwnConfig(tx: UserTx, patch: UserConfigPatch): Promi
     if (!current) throw new Error('no config row for this user');
     return current;
   }
-  const values = Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'object' && v !== null ? tx.json(v as never) : v]));
+  const values = Object.fromEntries(
+    entries.map(([k, v]) => [k, typeof v === 'object' && v !== null ? tx.json(v as never) : v]),
+  );
   const rows = await tx`
     update public.polybot_user_config set ${tx(values as Record<string, never>)}
      where user_id = auth.uid() returning *`;
@@ -72,7 +74,10 @@ export async function listOwnSecretMetadata(tx: UserTx): Promise<SecretMetadata[
 }
 
 /** Keys travel as bind parameters only (never interpolated into SQL text). */
-export async function saveOwnSecret(tx: UserTx, args: SaveUserSecretArgs): Promise<{ key_hint: string; rotated: boolean }> {
+export async function saveOwnSecret(
+  tx: UserTx,
+  args: SaveUserSecretArgs,
+): Promise<{ key_hint: string; rotated: boolean }> {
   const rows = await tx<{ r: { key_hint: string; rotated: boolean } }[]>`
     select public.save_user_secret(${args.p_platform}, ${args.p_is_paper}, ${args.p_api_key}, ${args.p_api_secret},
                                    ${args.p_private_key}, ${tx.json(args.p_additional_config as never)}) as r`;
@@ -81,7 +86,11 @@ export async function saveOwnSecret(tx: UserTx, args: SaveUserSecretArgs): Promi
   return { key_hint: r.key_hint, rotated: r.rotated };
 }
 
-export async function deleteOwnSecret(tx: UserTx, platform: 'polymarket' | 'kalshi', isPaper: boolean): Promise<boolean> {
+export async function deleteOwnSecret(
+  tx: UserTx,
+  platform: 'polymarket' | 'kalshi',
+  isPaper: boolean,
+): Promise<boolean> {
   const rows = await tx<{ deleted: boolean }[]>`select public.delete_user_secret(${platform}, ${isPaper}) as deleted`;
   return rows[0]?.deleted ?? false;
 }

@@ -31,9 +31,11 @@ const CreateUserBody = z.looseObject({
 export async function adminCreateUser(ctx: AuthContext, req: AuthRequest): Promise<Reply> {
   await requireAdmin(ctx, req);
   const body = parseBody(CreateUserBody, req.body);
-  if (!body.email) throw badRequest('validation_failed', 'The local auth server creates email users only: email is required');
+  if (!body.email)
+    throw badRequest('validation_failed', 'The local auth server creates email users only: email is required');
   const email = body.email.trim().toLowerCase();
-  if (email.length > 255 || !EMAIL.test(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+  if (email.length > 255 || !EMAIL.test(email))
+    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
   let encryptedPassword = '';
   if (body.password !== undefined) {
     checkPasswordStrength(ctx, body.password);

@@ -54,7 +54,8 @@ export async function requireAuthentication(ctx: AuthContext, req: AuthRequest):
   if (!claims.sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
   const sub = claims.sub;
   if (!z.uuid().safeParse(sub).success) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID');
-  const sessionId = claims.session_id && claims.session_id !== '00000000-0000-0000-0000-000000000000' ? claims.session_id : undefined;
+  const sessionId =
+    claims.session_id && claims.session_id !== '00000000-0000-0000-0000-000000000000' ? claims.session_id : undefined;
   if (sessionId !== undefined && !z.uuid().safeParse(sessionId).success) {
     throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
   }

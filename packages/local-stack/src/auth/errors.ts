@@ -47,11 +47,13 @@ export class AuthHttpError extends Error {
   }
 }
 
-export const badRequest = (code: AuthErrorCode, message: string): AuthHttpError => new AuthHttpError(400, code, message);
+export const badRequest = (code: AuthErrorCode, message: string): AuthHttpError =>
+  new AuthHttpError(400, code, message);
 export const forbidden = (code: AuthErrorCode, message: string): AuthHttpError => new AuthHttpError(403, code, message);
 export const oauthError = (error: string, description: string): AuthHttpError =>
   new AuthHttpError(400, 'validation_failed', description, undefined, error);
-export const unprocessable = (code: AuthErrorCode, message: string): AuthHttpError => new AuthHttpError(422, code, message);
+export const unprocessable = (code: AuthErrorCode, message: string): AuthHttpError =>
+  new AuthHttpError(422, code, message);
 
 /** Whether the client asked for the 2024-01-01 (or later) error format. */
 export function wantsApiVersion2024(headerValue: string | string[] | undefined): boolean {
@@ -60,7 +62,11 @@ export function wantsApiVersion2024(headerValue: string | string[] | undefined):
   return Date.parse(`${value}T00:00:00Z`) >= Date.parse(`${API_VERSION_2024}T00:00:00Z`);
 }
 
-export function writeAuthError(res: ServerResponse, error: AuthHttpError, apiVersionHeader: string | string[] | undefined): void {
+export function writeAuthError(
+  res: ServerResponse,
+  error: AuthHttpError,
+  apiVersionHeader: string | string[] | undefined,
+): void {
   res.setHeader('Content-Type', 'application/json');
   if (error.oauthError !== undefined) {
     res.statusCode = 400;

@@ -48,7 +48,9 @@ export async function loadOrCreateKeys(signingKeyPath?: string): Promise<AuthKey
   if (text !== undefined) {
     const parsed = KeyFileSchema.safeParse(JSON.parse(text));
     if (!parsed.success) {
-      throw new Error(`local auth: ${signingKeyPath} is not a valid signing-key file (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it to generate a new key`);
+      throw new Error(
+        `local auth: ${signingKeyPath} is not a valid signing-key file (${parsed.error.issues[0]?.message ?? 'invalid'}); delete it to generate a new key`,
+      );
     }
     return fromFile(parsed.data);
   }

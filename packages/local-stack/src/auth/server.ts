@@ -37,7 +37,15 @@ export function createAuthServer(ctx: AuthContext, options: ServerOptions = {}):
     handle(ctx, req, res, onError).catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) {
-        writeAuthError(res, new AuthHttpError(500, 'unexpected_failure', 'Unexpected failure, please check server logs for more information'), req.headers['x-supabase-api-version']);
+        writeAuthError(
+          res,
+          new AuthHttpError(
+            500,
+            'unexpected_failure',
+            'Unexpected failure, please check server logs for more information',
+          ),
+          req.headers['x-supabase-api-version'],
+        );
       } else {
         res.end();
       }
@@ -45,7 +53,12 @@ export function createAuthServer(ctx: AuthContext, options: ServerOptions = {}):
   });
 }
 
-async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerResponse, onError: (error: unknown) => void): Promise<void> {
+async function handle(
+  ctx: AuthContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onError: (error: unknown) => void,
+): Promise<void> {
   setCors(req, res);
   const method = req.method ?? 'GET';
   if (method === 'OPTIONS') {
@@ -55,7 +68,9 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
   }
   const url = new URL(req.url ?? '/', 'http://local');
   const apiVersion = req.headers['x-supabase-api-version'];
-  const route = url.pathname.startsWith(`${PREFIX}/`) ? url.pathname.slice(PREFIX.length).replace(/\/+$/, '') : undefined;
+  const route = url.pathname.startsWith(`${PREFIX}/`)
+    ? url.pathname.slice(PREFIX.length).replace(/\/+$/, '')
+    : undefined;
   const params: Partial<Record<string, string>> = {};
   const adminUser = route === undefined ? null : /^\/admin\/users\/([^/]+)$/.exec(route);
   if (adminUser) params.id = safeDecode(adminUser[1] ?? '');
@@ -69,17 +84,26 @@ async function handle(ctx: AuthContext, req: IncomingMessage, res: ServerRespons
   }
   const handler = routeHandlers[method];
   if (!handler) {
-    sendJson(res, 405, { code: 'method_not_allowed', message: `local auth: ${method} ${url.pathname} is not supported (allowed: ${Object.keys(routeHandlers).join(', ')})` });
+    sendJson(res, 405, {
+      code: 'method_not_allowed',
+      message: `local auth: ${method} ${url.pathname} is not supported (allowed: ${Object.keys(routeHandlers).join(', ')})`,
+    });
     return;
   }
   if (!OPEN_ROUTES.has(route)) {
     const apiKey = presentedApiKey(req, url);
     if (apiKey === undefined) {
-      sendJson(res, 401, { message: 'No API key found in request', hint: 'No `apikey` request header or url param was found.' });
+      sendJson(res, 401, {
+        message: 'No API key found in request',
+        hint: 'No `apikey` request header or url param was found.',
+      });
       return;
     }
     if ((await verifyApiKey(ctx.keys, apiKey)) === null) {
-      sendJson(res, 401, { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' });
+      sendJson(res, 401, {
+        message: 'Invalid API key',
+        hint: 'Double check your Supabase `anon` or `service_role` API key.',
+      });
       return;
     }
   }
@@ -112,7 +136,8 @@ function setCors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
   res.setHeader(
     'Access-Control-Allow-Headers',
-    req.headers['access-control-request-headers'] ?? 'authorization, apikey, content-type, x-client-info, x-supabase-api-version',
+    req.headers['access-control-request-headers'] ??
+      'authorization, apikey, content-type, x-client-info, x-supabase-api-version',
   );
   // auth-js reads the API version header to know that `code` is the error code; browsers hide it unless exposed.
   res.setHeader('Access-Control-Expose-Headers', 'X-Supabase-Api-Version, x-sb-error-code');
@@ -133,7 +158,10 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badRequest('bad_json', `Could not parse request body as JSON: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(
+      'bad_json',
+      `Could not parse request body as JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

@@ -5,8 +5,20 @@ import { parseBody, type AuthContext, type AuthRequest, type Reply } from './con
 import { AuthHttpError, badRequest, oauthError, unprocessable } from './errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import {
-  activeRefreshToken, asAuthAdmin, createSession, deleteRefreshToken, findUserByEmail, findUserById, insertUser,
-  lockRefreshToken, lockSession, recordSignIn, revokeTokenFamily, swapRefreshToken, type AuthTx, type UserRow,
+  activeRefreshToken,
+  asAuthAdmin,
+  createSession,
+  deleteRefreshToken,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  lockRefreshToken,
+  lockSession,
+  recordSignIn,
+  revokeTokenFamily,
+  swapRefreshToken,
+  type AuthTx,
+  type UserRow,
 } from './store.ts';
 import { issueAccessToken } from './tokens.ts';
 import { toSessionJson } from './user-json.ts';
@@ -35,7 +47,9 @@ export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function checkPasswordStrength(ctx: AuthContext, password: string): void {
   if ([...password].length < ctx.minPasswordLength) {
-    throw new AuthHttpError(422, 'weak_password', `Password should be at least ${ctx.minPasswordLength} characters.`, ['length']);
+    throw new AuthHttpError(422, 'weak_password', `Password should be at least ${ctx.minPasswordLength} characters.`, [
+      'length',
+    ]);
   }
 }
 
@@ -47,7 +61,8 @@ export async function signup(ctx: AuthContext, req: AuthRequest): Promise<Reply>
   }
   if (!body.password) throw badRequest('validation_failed', 'Signup requires a valid password');
   const email = body.email.trim().toLowerCase();
-  if (email.length > 255 || !EMAIL.test(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+  if (email.length > 255 || !EMAIL.test(email))
+    throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
   checkPasswordStrength(ctx, body.password);
   const encryptedPassword = await hashPassword(ctx.sql, body.password);
   const result = await asAuthAdmin(ctx.sql, async (tx) => {
@@ -68,7 +83,10 @@ export async function token(ctx: AuthContext, req: AuthRequest): Promise<Reply> 
   const grantType = req.query.get('grant_type');
   if (grantType === 'password') return { status: 200, body: await passwordGrant(ctx, req) };
   if (grantType === 'refresh_token') return { status: 200, body: await refreshGrant(ctx, req) };
-  throw badRequest('validation_failed', `unsupported_grant_type: ${grantType ?? '(none)'}; the local auth server supports password and refresh_token`);
+  throw badRequest(
+    'validation_failed',
+    `unsupported_grant_type: ${grantType ?? '(none)'}; the local auth server supports password and refresh_token`,
+  );
 }
 
 async function passwordGrant(ctx: AuthContext, req: AuthRequest): Promise<Record<string, unknown>> {
@@ -79,7 +97,8 @@ async function passwordGrant(ctx: AuthContext, req: AuthRequest): Promise<Record
   }
   const email = body.email.trim();
   const password = body.password ?? '';
-  if (ctx.signInLimiter.isBlocked(email)) throw new AuthHttpError(429, 'over_request_rate_limit', 'Request rate limit reached');
+  if (ctx.signInLimiter.isBlocked(email))
+    throw new AuthHttpError(429, 'over_request_rate_limit', 'Request rate limit reached');
   const user = await asAuthAdmin(ctx.sql, (tx) => findUserByEmail(tx, email));
   // Same answer (and one bcrypt either way) whether the email is unknown or the password wrong: no account probing.
   const ok = await verifyPassword(ctx.sql, password, user?.encrypted_password ?? null);
@@ -97,8 +116,20 @@ async function startSession(ctx: AuthContext, tx: AuthTx, user: UserRow): Promis
   const { session, refreshToken } = await createSession(tx, user.id);
   const signedIn = (await recordSignIn(tx, user.id)) ?? user;
   const amr = [{ method: 'password', timestamp: Math.floor((session.created_at ?? new Date()).getTime() / 1000) }];
-  const access = await issueAccessToken(ctx.keys, { user: signedIn, sessionId: session.id, amr, issuer: ctx.issuer, expirySeconds: ctx.jwtExpirySeconds });
-  return toSessionJson({ accessToken: access.token, expiresIn: ctx.jwtExpirySeconds, expiresAt: access.expiresAt, refreshToken, user: signedIn });
+  const access = await issueAccessToken(ctx.keys, {
+    user: signedIn,
+    sessionId: session.id,
+    amr,
+    issuer: ctx.issuer,
+    expirySeconds: ctx.jwtExpirySeconds,
+  });
+  return toSessionJson({
+    accessToken: access.token,
+    expiresIn: ctx.jwtExpirySeconds,
+    expiresAt: access.expiresAt,
+    refreshToken,
+    user: signedIn,
+  });
 }
 
 type RefreshOutcome = { kind: 'issued'; body: Record<string, unknown> } | { kind: 'error'; error: AuthHttpError };
@@ -130,16 +161,31 @@ async function refreshGrant(ctx: AuthContext, req: AuthRequest): Promise<Record<
         const revokedAt = (row.updated_at ?? new Date(0)).getTime();
         if (Date.now() > revokedAt + ctx.refreshTokenReuseIntervalSeconds * 1000) {
           await revokeTokenFamily(tx, session.id);
-          return { kind: 'error', error: badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used') };
+          return {
+            kind: 'error',
+            error: badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used'),
+          };
         }
       }
     }
     issued ??= await swapRefreshToken(tx, row, user.id, session.id);
     const amr = [{ method: 'password', timestamp: Math.floor((session.created_at ?? new Date()).getTime() / 1000) }];
-    const access = await issueAccessToken(ctx.keys, { user, sessionId: session.id, amr, issuer: ctx.issuer, expirySeconds: ctx.jwtExpirySeconds });
+    const access = await issueAccessToken(ctx.keys, {
+      user,
+      sessionId: session.id,
+      amr,
+      issuer: ctx.issuer,
+      expirySeconds: ctx.jwtExpirySeconds,
+    });
     return {
       kind: 'issued',
-      body: toSessionJson({ accessToken: access.token, expiresIn: ctx.jwtExpirySeconds, expiresAt: access.expiresAt, refreshToken: issued, user }),
+      body: toSessionJson({
+        accessToken: access.token,
+        expiresIn: ctx.jwtExpirySeconds,
+        expiresAt: access.expiresAt,
+        refreshToken: issued,
+        user,
+      }),
     };
   });
   if (outcome.kind === 'error') throw outcome.error;

@@ -15,7 +15,11 @@ const serverErrors: unknown[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   // Reuse interval 0: any reuse outside GoTrue's "lost the last answer" case is refused at once (no clock in tests).
-  auth = await startLocalAuth({ databaseUrl: db.url, refreshTokenReuseIntervalSeconds: 0, onError: (e) => serverErrors.push(e) });
+  auth = await startLocalAuth({
+    databaseUrl: db.url,
+    refreshTokenReuseIntervalSeconds: 0,
+    onError: (e) => serverErrors.push(e),
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -45,7 +49,11 @@ async function expectAuthError(promise: Promise<{ error: unknown }>, code: strin
 describe('sign-up', () => {
   it('creates the auth.users row (bcrypt password), the profile via handle_new_user, and returns a session', async () => {
     const email = newEmail();
-    const { data, error } = await client().auth.signUp({ email, password: 'correct-horse-1', options: { data: { display_name: 'Dana' } } });
+    const { data, error } = await client().auth.signUp({
+      email,
+      password: 'correct-horse-1',
+      options: { data: { display_name: 'Dana' } },
+    });
     expect(error).toBeNull();
     expect(data.session?.access_token).toEqual(expect.any(String));
     expect(data.session?.refresh_token).toEqual(expect.any(String));
@@ -57,7 +65,8 @@ describe('sign-up', () => {
     expect(data.user?.identities?.[0]?.provider).toBe('email');
 
     const userId = data.user?.id ?? '';
-    const [row] = await db.sql`select email, encrypted_password, aud, role, email_confirmed_at from auth.users where id = ${userId}`;
+    const [row] =
+      await db.sql`select email, encrypted_password, aud, role, email_confirmed_at from auth.users where id = ${userId}`;
     expect(row?.email).toBe(email);
     expect(String(row?.encrypted_password)).toMatch(/^\$2[ab]\$10\$/);
     expect(String(row?.encrypted_password)).not.toContain('correct-horse-1');
@@ -65,14 +74,21 @@ describe('sign-up', () => {
     expect(row?.email_confirmed_at).not.toBeNull();
     const [profile] = await db.sql`select email, display_name from public.polybot_user_profiles where id = ${userId}`;
     expect(profile).toEqual({ email, display_name: 'Dana' });
-    const sessions = await db.sql`select s.id from auth.sessions s join auth.refresh_tokens r on r.session_id = s.id where s.user_id = ${userId}`;
+    const sessions =
+      await db.sql`select s.id from auth.sessions s join auth.refresh_tokens r on r.session_id = s.id where s.user_id = ${userId}`;
     expect(sessions).toHaveLength(1);
   });
 
   it('refuses a duplicate email (any case) with user_already_exists and creates nothing', async () => {
     const { email } = await signUp();
-    await expectAuthError(client().auth.signUp({ email: email.toUpperCase(), password: 'another-pass-2' }), 'user_already_exists', 422);
-    const [{ n } = { n: -1 }] = await db.sql<{ n: number }[]>`select count(*)::int as n from auth.users where lower(email) = ${email}`;
+    await expectAuthError(
+      client().auth.signUp({ email: email.toUpperCase(), password: 'another-pass-2' }),
+      'user_already_exists',
+      422,
+    );
+    const [{ n } = { n: -1 }] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from auth.users where lower(email) = ${email}`;
     expect(n).toBe(1);
   });
 
@@ -89,7 +105,11 @@ describe('sign-up', () => {
     await db.sql`alter table public.polybot_user_profiles add constraint test_refuse_name check (display_name is distinct from 'FAIL-ME') not valid`;
     try {
       const email = newEmail();
-      const { data, error } = await client().auth.signUp({ email, password: 'correct-horse-1', options: { data: { display_name: 'FAIL-ME' } } });
+      const { data, error } = await client().auth.signUp({
+        email,
+        password: 'correct-horse-1',
+        options: { data: { display_name: 'FAIL-ME' } },
+      });
       expect(data.user).toBeNull();
       expect(error?.status).toBe(500);
       expect(error?.message).toBe('Database error saving new user');
@@ -101,7 +121,11 @@ describe('sign-up', () => {
   });
 
   it('refuses a malformed email with validation_failed', async () => {
-    await expectAuthError(client().auth.signUp({ email: 'not-an-email', password: 'correct-horse-1' }), 'validation_failed', 400);
+    await expectAuthError(
+      client().auth.signUp({ email: 'not-an-email', password: 'correct-horse-1' }),
+      'validation_failed',
+      400,
+    );
   });
 });
 
@@ -117,13 +141,24 @@ describe('password sign-in', () => {
 
   it('answers a wrong password and an unknown email the same way: invalid_credentials', async () => {
     const { email } = await signUp();
-    await expectAuthError(client().auth.signInWithPassword({ email, password: 'wrong-password' }), 'invalid_credentials', 400);
-    await expectAuthError(client().auth.signInWithPassword({ email: newEmail(), password: 'whatever-1' }), 'invalid_credentials', 400);
+    await expectAuthError(
+      client().auth.signInWithPassword({ email, password: 'wrong-password' }),
+      'invalid_credentials',
+      400,
+    );
+    await expectAuthError(
+      client().auth.signInWithPassword({ email: newEmail(), password: 'whatever-1' }),
+      'invalid_credentials',
+      400,
+    );
   });
 
   it('lets the seeded demo user sign in with polybot-demo', async () => {
     await applySeed(db.sql, SEED_FILE);
-    const { data, error } = await client().auth.signInWithPassword({ email: 'alice@demo.polybot.local', password: 'polybot-demo' });
+    const { data, error } = await client().auth.signInWithPassword({
+      email: 'alice@demo.polybot.local',
+      password: 'polybot-demo',
+    });
     expect(error).toBeNull();
     expect(data.user?.id).toBe('11111111-1111-4111-8111-111111111111');
     expect(data.user?.user_metadata.display_name).toBe('Alice (demo)');
@@ -138,7 +173,8 @@ describe('refresh tokens', () => {
     expect(data.session?.refresh_token).toEqual(expect.any(String));
     expect(data.session?.refresh_token).not.toBe(session.refresh_token);
     expect(data.session?.access_token).not.toBe(session.access_token);
-    const rows = await db.sql`select token, revoked, parent from auth.refresh_tokens where token in ${db.sql([session.refresh_token, data.session?.refresh_token ?? ''])} order by id`;
+    const rows =
+      await db.sql`select token, revoked, parent from auth.refresh_tokens where token in ${db.sql([session.refresh_token, data.session?.refresh_token ?? ''])} order by id`;
     expect(rows).toEqual([
       { token: session.refresh_token, revoked: true, parent: null },
       { token: data.session?.refresh_token, revoked: false, parent: session.refresh_token },
@@ -158,9 +194,17 @@ describe('refresh tokens', () => {
     const b = await client().auth.refreshSession({ refresh_token: session.refresh_token });
     const c = await client().auth.refreshSession({ refresh_token: b.data.session?.refresh_token ?? '' });
     expect(c.error).toBeNull();
-    await expectAuthError(client().auth.refreshSession({ refresh_token: session.refresh_token }), 'refresh_token_already_used', 400);
+    await expectAuthError(
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+      'refresh_token_already_used',
+      400,
+    );
     // The thief's reuse burnt the family: the legitimate latest token is dead too.
-    await expectAuthError(client().auth.refreshSession({ refresh_token: c.data.session?.refresh_token ?? '' }), 'refresh_token_already_used', 400);
+    await expectAuthError(
+      client().auth.refreshSession({ refresh_token: c.data.session?.refresh_token ?? '' }),
+      'refresh_token_already_used',
+      400,
+    );
   });
 
   it('serialises concurrent refreshes of one token: both get the same new refresh token', async () => {
@@ -178,7 +222,11 @@ describe('refresh tokens', () => {
   });
 
   it('rejects an unknown refresh token with refresh_token_not_found', async () => {
-    await expectAuthError(client().auth.refreshSession({ refresh_token: 'no-such-token' }), 'refresh_token_not_found', 400);
+    await expectAuthError(
+      client().auth.refreshSession({ refresh_token: 'no-such-token' }),
+      'refresh_token_not_found',
+      400,
+    );
   });
 });
 
@@ -196,11 +244,17 @@ describe('user and sign-out', () => {
     const c = client();
     const { email } = await signUp();
     await c.auth.signInWithPassword({ email, password: 'correct-horse-1' });
-    const { data, error } = await c.auth.updateUser({ password: 'brand-new-pass-3', data: { display_name: 'New', email_verified: null } });
+    const { data, error } = await c.auth.updateUser({
+      password: 'brand-new-pass-3',
+      data: { display_name: 'New', email_verified: null },
+    });
     expect(error).toBeNull();
     expect(data.user?.user_metadata.display_name).toBe('New');
     expect(data.user?.user_metadata).not.toHaveProperty('email_verified');
-    await expectAuthError(client().auth.signInWithPassword({ email, password: 'correct-horse-1' }), 'invalid_credentials');
+    await expectAuthError(
+      client().auth.signInWithPassword({ email, password: 'correct-horse-1' }),
+      'invalid_credentials',
+    );
     expect((await client().auth.signInWithPassword({ email, password: 'brand-new-pass-3' })).error).toBeNull();
     await expectAuthError(c.auth.updateUser({ password: 'brand-new-pass-3' }), 'same_password', 422);
   });
@@ -212,7 +266,11 @@ describe('user and sign-out', () => {
     const session = data.session;
     if (!session) throw new Error('no session');
     expect((await c.auth.signOut()).error).toBeNull();
-    await expectAuthError(client().auth.refreshSession({ refresh_token: session.refresh_token }), 'refresh_token_not_found', 400);
+    await expectAuthError(
+      client().auth.refreshSession({ refresh_token: session.refresh_token }),
+      'refresh_token_not_found',
+      400,
+    );
     const { error } = await client().auth.getUser(session.access_token);
     expect(error?.name).toBe('AuthSessionMissingError');
     expect(await db.sql`select 1 from auth.refresh_tokens where token = ${session.refresh_token}`).toHaveLength(0);
@@ -235,7 +293,9 @@ describe('user and sign-out', () => {
     if (!s3) throw new Error('no session');
     expect((await three.auth.signOut({ scope: 'local' })).error).toBeNull();
     await expectAuthError(client().auth.refreshSession({ refresh_token: s3.refresh_token }), 'refresh_token_not_found');
-    expect((await client().auth.refreshSession({ refresh_token: refreshed.data.session?.refresh_token ?? '' })).error).toBeNull();
+    expect(
+      (await client().auth.refreshSession({ refresh_token: refreshed.data.session?.refresh_token ?? '' })).error,
+    ).toBeNull();
   });
 });
 
@@ -245,7 +305,8 @@ describe('sign-in rate limit', () => {
     try {
       const { email, password } = await signUp();
       const c = createTestClient(limited.url, limited.anonKey);
-      for (let i = 0; i < 3; i++) await expectAuthError(c.auth.signInWithPassword({ email, password: `wrong-${i}-pass` }), 'invalid_credentials');
+      for (let i = 0; i < 3; i++)
+        await expectAuthError(c.auth.signInWithPassword({ email, password: `wrong-${i}-pass` }), 'invalid_credentials');
       await expectAuthError(c.auth.signInWithPassword({ email, password }), 'over_request_rate_limit', 429);
       // Another account is unaffected.
       const other = await signUp();
@@ -301,10 +362,17 @@ describe('admin API (service_role)', () => {
 
   it('creates a confirmed user (profile via handle_new_user) who can sign in; fetches and deletes it', async () => {
     const email = newEmail();
-    const { data, error } = await admin().auth.admin.createUser({ email, password: 'admin-made-1', email_confirm: true, user_metadata: { display_name: 'Made' } });
+    const { data, error } = await admin().auth.admin.createUser({
+      email,
+      password: 'admin-made-1',
+      email_confirm: true,
+      user_metadata: { display_name: 'Made' },
+    });
     expect(error).toBeNull();
     const id = data.user?.id ?? '';
-    expect(await db.sql`select display_name from public.polybot_user_profiles where id = ${id}`).toEqual([{ display_name: 'Made' }]);
+    expect(await db.sql`select display_name from public.polybot_user_profiles where id = ${id}`).toEqual([
+      { display_name: 'Made' },
+    ]);
     expect((await client().auth.signInWithPassword({ email, password: 'admin-made-1' })).error).toBeNull();
     expect((await admin().auth.admin.getUserById(id)).data.user?.email).toBe(email);
     await expectAuthError(admin().auth.admin.createUser({ email, password: 'admin-made-1' }), 'email_exists', 422);
@@ -317,15 +385,28 @@ describe('admin API (service_role)', () => {
   it('leaves a user unconfirmed without email_confirm, so password sign-in answers email_not_confirmed', async () => {
     const email = newEmail();
     expect((await admin().auth.admin.createUser({ email, password: 'unconfirmed-1' })).error).toBeNull();
-    await expectAuthError(client().auth.signInWithPassword({ email, password: 'unconfirmed-1' }), 'email_not_confirmed', 400);
+    await expectAuthError(
+      client().auth.signInWithPassword({ email, password: 'unconfirmed-1' }),
+      'email_not_confirmed',
+      400,
+    );
   });
 
   it('refuses the anon key and user tokens with not_admin', async () => {
-    await expectAuthError(client().auth.admin.createUser({ email: newEmail(), password: 'nope-nope-1' }), 'not_admin', 403);
+    await expectAuthError(
+      client().auth.admin.createUser({ email: newEmail(), password: 'nope-nope-1' }),
+      'not_admin',
+      403,
+    );
     const { session } = await signUp();
     const res = await fetch(`${auth.url}/auth/v1/admin/users`, {
       method: 'POST',
-      headers: { apikey: auth.anonKey, Authorization: `Bearer ${session.access_token}`, 'Content-Type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' },
+      headers: {
+        apikey: auth.anonKey,
+        Authorization: `Bearer ${session.access_token}`,
+        'Content-Type': 'application/json',
+        'X-Supabase-Api-Version': '2024-01-01',
+      },
       body: JSON.stringify({ email: newEmail(), password: 'nope-nope-1' }),
     });
     expect(res.status).toBe(403);

@@ -44,8 +44,22 @@ const SessionRowSchema = z.object({ id: z.string(), user_id: z.string(), created
 export type SessionRow = z.infer<typeof SessionRowSchema>;
 
 const USER_COLUMNS = [
-  'id', 'aud', 'role', 'email', 'phone', 'encrypted_password', 'email_confirmed_at', 'phone_confirmed_at', 'last_sign_in_at',
-  'raw_app_meta_data', 'raw_user_meta_data', 'created_at', 'updated_at', 'banned_until', 'deleted_at', 'is_anonymous',
+  'id',
+  'aud',
+  'role',
+  'email',
+  'phone',
+  'encrypted_password',
+  'email_confirmed_at',
+  'phone_confirmed_at',
+  'last_sign_in_at',
+  'raw_app_meta_data',
+  'raw_user_meta_data',
+  'created_at',
+  'updated_at',
+  'banned_until',
+  'deleted_at',
+  'is_anonymous',
 ] as const;
 
 export type AuthTx = TransactionSql;
@@ -64,10 +78,12 @@ function parseUser(rows: readonly unknown[]): UserRow | null {
 
 export async function findUserByEmail(tx: AuthTx, email: string): Promise<UserRow | null> {
   // Same lookup as GoTrue's FindUserByEmailAndAudience: case-insensitive, SSO users excluded.
-  return parseUser(await tx`
+  return parseUser(
+    await tx`
     select ${tx(USER_COLUMNS)} from auth.users
      where lower(email) = lower(${email}) and aud = 'authenticated' and is_sso_user = false
-     limit 1`);
+     limit 1`,
+  );
 }
 
 export async function findUserById(tx: AuthTx, id: string): Promise<UserRow | null> {
@@ -88,7 +104,13 @@ export interface NewUser {
 export async function insertUser(tx: AuthTx, user: NewUser): Promise<UserRow | null> {
   const id = randomUUID();
   // GoTrue merges the email identity's data into user_metadata (sub, email, email_verified, phone_verified).
-  const userMetadata = { ...user.userMetadata, email: user.email, email_verified: user.confirmed, phone_verified: false, sub: id };
+  const userMetadata = {
+    ...user.userMetadata,
+    email: user.email,
+    email_verified: user.confirmed,
+    phone_verified: false,
+    sub: id,
+  };
   const appMetadata = { ...user.appMetadata, provider: 'email', providers: ['email'] };
   const rows = await tx`
     insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
@@ -122,8 +144,10 @@ export async function updateUser(
 }
 
 export async function recordSignIn(tx: AuthTx, userId: string): Promise<UserRow | null> {
-  return parseUser(await tx`
-    update auth.users set last_sign_in_at = now(), updated_at = now() where id = ${userId} returning ${tx(USER_COLUMNS)}`);
+  return parseUser(
+    await tx`
+    update auth.users set last_sign_in_at = now(), updated_at = now() where id = ${userId} returning ${tx(USER_COLUMNS)}`,
+  );
 }
 
 /** GoTrue's refresh tokens are short random strings; only their unguessability matters. */
@@ -131,7 +155,10 @@ function newRefreshTokenString(): string {
   return randomBytes(16).toString('base64url');
 }
 
-export async function createSession(tx: AuthTx, userId: string): Promise<{ session: SessionRow; refreshToken: string }> {
+export async function createSession(
+  tx: AuthTx,
+  userId: string,
+): Promise<{ session: SessionRow; refreshToken: string }> {
   const [row] = await tx`
     insert into auth.sessions (id, user_id, created_at, updated_at, aal)
     values (${randomUUID()}, ${userId}, now(), now(), 'aal1')
@@ -141,7 +168,10 @@ export async function createSession(tx: AuthTx, userId: string): Promise<{ sessi
   return { session, refreshToken };
 }
 
-async function insertRefreshToken(tx: AuthTx, t: { userId: string; sessionId: string; parent: string | null }): Promise<string> {
+async function insertRefreshToken(
+  tx: AuthTx,
+  t: { userId: string; sessionId: string; parent: string | null },
+): Promise<string> {
   const token = newRefreshTokenString();
   await tx`
     insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
@@ -180,7 +210,12 @@ export async function activeRefreshToken(tx: AuthTx, sessionId: string): Promise
 }
 
 /** GoTrue's GrantRefreshTokenSwap: revoke the presented token, issue its child in the same session. */
-export async function swapRefreshToken(tx: AuthTx, old: RefreshTokenRow, userId: string, sessionId: string): Promise<string> {
+export async function swapRefreshToken(
+  tx: AuthTx,
+  old: RefreshTokenRow,
+  userId: string,
+  sessionId: string,
+): Promise<string> {
   await tx`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${old.id}`;
   await tx`update auth.sessions set updated_at = now() where id = ${sessionId}`;
   return insertRefreshToken(tx, { userId, sessionId, parent: old.token });
@@ -194,7 +229,12 @@ export async function revokeTokenFamily(tx: AuthTx, sessionId: string): Promise<
 export type LogoutScope = 'global' | 'local' | 'others';
 
 /** Deleting sessions deletes their refresh tokens (on delete cascade), as GoTrue's Logout* functions do. */
-export async function deleteSessions(tx: AuthTx, scope: LogoutScope, userId: string, sessionId: string | undefined): Promise<void> {
+export async function deleteSessions(
+  tx: AuthTx,
+  scope: LogoutScope,
+  userId: string,
+  sessionId: string | undefined,
+): Promise<void> {
   if (scope === 'global') {
     await tx`delete from auth.sessions where user_id = ${userId}`;
   } else if (sessionId === undefined) {

@@ -8,5 +8,8 @@ type Transport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realti
 export const transport = WebSocket as unknown as Transport;
 
 export function createTestClient(url: string, apiKey: string): SupabaseClient {
-  return createClient(url, apiKey, { auth: { persistSession: false, autoRefreshToken: false }, realtime: { transport } });
+  return createClient(url, apiKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport },
+  });
 }

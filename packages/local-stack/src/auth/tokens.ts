@@ -21,7 +21,10 @@ export interface IssueAccessTokenInput {
   now?: Date;
 }
 
-export async function issueAccessToken(keys: AuthKeys, input: IssueAccessTokenInput): Promise<{ token: string; expiresAt: number }> {
+export async function issueAccessToken(
+  keys: AuthKeys,
+  input: IssueAccessTokenInput,
+): Promise<{ token: string; expiresAt: number }> {
   const iat = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const exp = iat + input.expirySeconds;
   const { user } = input;
@@ -42,7 +45,9 @@ export async function issueAccessToken(keys: AuthKeys, input: IssueAccessTokenIn
     session_id: input.sessionId,
     is_anonymous: user.is_anonymous,
   };
-  const token = await new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' }).sign(keys.privateKey);
+  const token = await new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: keys.kid, typ: 'JWT' })
+    .sign(keys.privateKey);
   return { token, expiresAt: exp };
 }
 
@@ -92,7 +97,9 @@ const API_KEY_EXP = 1983812996;
 export type ApiKeyRole = 'anon' | 'service_role';
 
 export async function issueApiKey(keys: AuthKeys, role: ApiKeyRole): Promise<string> {
-  return new SignJWT({ iss: 'supabase-demo', role, exp: API_KEY_EXP }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(keys.jwtSecret);
+  return new SignJWT({ iss: 'supabase-demo', role, exp: API_KEY_EXP })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(keys.jwtSecret);
 }
 
 /** The role of a valid API key (what Supabase's gateway checks in the `apikey` header), or null. */

@@ -25,7 +25,10 @@ export async function putUser(ctx: AuthContext, req: AuthRequest): Promise<Reply
   const { user } = await requireAuthentication(ctx, req);
   const body = parseBody(UpdateUserBody, req.body);
   if (body.email !== undefined && body.email.trim().toLowerCase() !== (user.email ?? '')) {
-    throw badRequest('validation_failed', 'Email changes are not supported by the local auth server (they need a mailer)');
+    throw badRequest(
+      'validation_failed',
+      'Email changes are not supported by the local auth server (they need a mailer)',
+    );
   }
   if (body.phone !== undefined && body.phone !== (user.phone ?? '')) {
     throw unprocessable('phone_provider_disabled', 'Phone logins are disabled');
@@ -54,7 +57,8 @@ export async function putUser(ctx: AuthContext, req: AuthRequest): Promise<Reply
 
 export async function logout(ctx: AuthContext, req: AuthRequest): Promise<Reply> {
   const scopeParam = req.query.get('scope') ?? '';
-  const scope: LogoutScope | undefined = scopeParam === '' ? 'global' : z.enum(['global', 'local', 'others']).safeParse(scopeParam).data;
+  const scope: LogoutScope | undefined =
+    scopeParam === '' ? 'global' : z.enum(['global', 'local', 'others']).safeParse(scopeParam).data;
   if (scope === undefined) throw badRequest('validation_failed', `Unsupported logout scope "${scopeParam}"`);
   const { user, sessionId } = await requireAuthentication(ctx, req);
   await asAuthAdmin(ctx.sql, (tx) => deleteSessions(tx, scope, user.id, sessionId));
@@ -62,8 +66,29 @@ export async function logout(ctx: AuthContext, req: AuthRequest): Promise<Reply>
 }
 
 export function settings(): Reply {
-  const providers = ['anonymous_users', 'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'figma', 'github', 'gitlab', 'google',
-    'keycloak', 'kakao', 'linkedin_oidc', 'notion', 'phone', 'slack_oidc', 'spotify', 'twitch', 'twitter', 'workos', 'zoom'];
+  const providers = [
+    'anonymous_users',
+    'apple',
+    'azure',
+    'bitbucket',
+    'discord',
+    'facebook',
+    'figma',
+    'github',
+    'gitlab',
+    'google',
+    'keycloak',
+    'kakao',
+    'linkedin_oidc',
+    'notion',
+    'phone',
+    'slack_oidc',
+    'spotify',
+    'twitch',
+    'twitter',
+    'workos',
+    'zoom',
+  ];
   return {
     status: 200,
     body: {
@@ -78,7 +103,10 @@ export function settings(): Reply {
 }
 
 export function health(): Reply {
-  return { status: 200, body: { version: 'local', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' } };
+  return {
+    status: 200,
+    body: { version: 'local', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' },
+  };
 }
 
 export function jwks(ctx: AuthContext): Reply {

@@ -15,7 +15,12 @@ export function toUserJson(user: UserRow): Record<string, unknown> {
             identity_id: user.id,
             id: user.id,
             user_id: user.id,
-            identity_data: { email, email_verified: user.email_confirmed_at !== null, phone_verified: false, sub: user.id },
+            identity_data: {
+              email,
+              email_verified: user.email_confirmed_at !== null,
+              phone_verified: false,
+              sub: user.id,
+            },
             provider: 'email',
             last_sign_in_at: iso(user.last_sign_in_at),
             created_at: iso(user.created_at),
@@ -44,7 +49,13 @@ export function toUserJson(user: UserRow): Record<string, unknown> {
 }
 
 /** GoTrue's AccessTokenResponse: what sign-up, password sign-in and refresh return. */
-export function toSessionJson(input: { accessToken: string; expiresIn: number; expiresAt: number; refreshToken: string; user: UserRow }): Record<string, unknown> {
+export function toSessionJson(input: {
+  accessToken: string;
+  expiresIn: number;
+  expiresAt: number;
+  refreshToken: string;
+  user: UserRow;
+}): Record<string, unknown> {
   return {
     access_token: input.accessToken,
     token_type: 'bearer',

@@ -8,7 +8,9 @@ import { runCli } from './run-cli.ts';
 runCli(async () => {
   const env = readEnv();
   if (env.DATABASE_URL) {
-    throw new Error('db:reset only resets the local embedded database; unset DATABASE_URL (it would wipe that database otherwise).');
+    throw new Error(
+      'db:reset only resets the local embedded database; unset DATABASE_URL (it would wipe that database otherwise).',
+    );
   }
   const log = (line: string) => console.log(`db:reset: ${line}`);
   await wipeLocalDatabase();

@@ -7,7 +7,9 @@ import type { Sql } from 'postgres';
 const BOOTSTRAP_SQL = fileURLToPath(new URL('./bootstrap.sql', import.meta.url));
 
 export async function needsBootstrap(sql: Sql): Promise<boolean> {
-  const rows = await sql<{ present: boolean }[]>`select exists (select 1 from pg_namespace where nspname = 'auth') as present`;
+  const rows = await sql<
+    { present: boolean }[]
+  >`select exists (select 1 from pg_namespace where nspname = 'auth') as present`;
   return !rows[0]?.present;
 }
 

@@ -46,7 +46,13 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     // fsync off only for throwaway test clusters: speed matters there and a crash loses nothing of value.
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...(options.persistent ? [] : ['-c', 'fsync=off'])],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=200',
+      ...(options.persistent ? [] : ['-c', 'fsync=off']),
+    ],
     onLog: (message: unknown) => log(String(message).trimEnd()),
     onError: (message: unknown) => log(`[error] ${String(message).trimEnd()}`),
   });

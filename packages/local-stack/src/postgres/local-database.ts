@@ -16,8 +16,16 @@ export interface LocalDatabase {
 }
 
 /** `dataDir`: where the cluster lives (default .local/postgres); created and bootstrapped if empty. */
-export async function startLocalDatabase(options: { port: number; log: (line: string) => void; dataDir?: string }): Promise<LocalDatabase> {
-  const instance = await startEmbeddedPostgres({ dataDir: options.dataDir ?? LOCAL_DB_DIR, port: options.port, persistent: true });
+export async function startLocalDatabase(options: {
+  port: number;
+  log: (line: string) => void;
+  dataDir?: string;
+}): Promise<LocalDatabase> {
+  const instance = await startEmbeddedPostgres({
+    dataDir: options.dataDir ?? LOCAL_DB_DIR,
+    port: options.port,
+    persistent: true,
+  });
   try {
     const setup = await setupDatabase({
       adminUrl: instance.superuserUrl,

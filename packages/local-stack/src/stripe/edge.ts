@@ -25,19 +25,25 @@ export async function serveEdgeFunction(options: {
   const dir = `${FUNCTIONS_DIR}${options.name}/`;
   const port = options.port ?? (await findFreePort());
   const deno = denoCommand([
-    'serve', '--port', String(port), '--host', '127.0.0.1',
-    '--allow-net', '--allow-env', '--allow-read', '--no-prompt', '--config', `${dir}deno.json`, `${dir}index.ts`,
+    'serve',
+    '--port',
+    String(port),
+    '--host',
+    '127.0.0.1',
+    '--allow-net',
+    '--allow-env',
+    '--allow-read',
+    '--no-prompt',
+    '--config',
+    `${dir}deno.json`,
+    `${dir}index.ts`,
   ]);
-  const child = spawn(
-    deno.command,
-    deno.args,
-    {
-      cwd: dir,
-      // Only what the function needs (plus what npx/deno need to start): never the parent's secrets wholesale.
-      env: { ...passThroughEnv(), ...denoTlsEnv(), NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(deno.command, deno.args, {
+    cwd: dir,
+    // Only what the function needs (plus what npx/deno need to start): never the parent's secrets wholesale.
+    env: { ...passThroughEnv(), ...denoTlsEnv(), NO_COLOR: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const log = options.onLog ?? (() => {});
   let output = '';
   const onData = (chunk: Buffer): void => {
@@ -53,13 +59,27 @@ export async function serveEdgeFunction(options: {
 }
 
 // What Deno itself needs to start and fetch npm packages (cache dir, registry, proxies), never the parent's secrets.
-const PASS_THROUGH = ['PATH', 'HOME', 'DENO_DIR', 'NPM_CONFIG_REGISTRY', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE'];
+const PASS_THROUGH = [
+  'PATH',
+  'HOME',
+  'DENO_DIR',
+  'NPM_CONFIG_REGISTRY',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+];
 
 function passThroughEnv(): Record<string, string> {
-  return Object.fromEntries(PASS_THROUGH.flatMap((name) => {
-    const value = process.env[name];
-    return value ? [[name, value]] : [];
-  }));
+  return Object.fromEntries(
+    PASS_THROUGH.flatMap((name) => {
+      const value = process.env[name];
+      return value ? [[name, value]] : [];
+    }),
+  );
 }
 
 async function waitUntilListening(child: ChildProcess, url: string, output: () => string): Promise<void> {

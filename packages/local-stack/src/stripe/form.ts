@@ -75,14 +75,22 @@ export function str(form: FormObject, name: string): string | undefined {
 
 export function required(form: FormObject, name: string): string {
   const v = str(form, name);
-  if (!v) throw new StripeApiError(400, 'invalid_request_error', `Missing required param: ${name}.`, name, 'parameter_missing');
+  if (!v)
+    throw new StripeApiError(
+      400,
+      'invalid_request_error',
+      `Missing required param: ${name}.`,
+      name,
+      'parameter_missing',
+    );
   return v;
 }
 
 export function obj(form: FormObject, name: string): FormObject {
   const v = form[name];
   if (v === undefined || v === '') return {};
-  if (typeof v === 'string' || Array.isArray(v)) throw new StripeApiError(400, 'invalid_request_error', `Invalid object: ${name}`, name);
+  if (typeof v === 'string' || Array.isArray(v))
+    throw new StripeApiError(400, 'invalid_request_error', `Invalid object: ${name}`, name);
   return v;
 }
 
@@ -91,7 +99,8 @@ export function list(form: FormObject, name: string): FormObject[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new StripeApiError(400, 'invalid_request_error', `Invalid array: ${name}`, name);
   return v.map((item) => {
-    if (typeof item !== 'object' || Array.isArray(item)) throw new StripeApiError(400, 'invalid_request_error', `Invalid array: ${name}`, name);
+    if (typeof item !== 'object' || Array.isArray(item))
+      throw new StripeApiError(400, 'invalid_request_error', `Invalid array: ${name}`, name);
     return item;
   });
 }
@@ -108,6 +117,7 @@ export function metadata(form: FormObject, name = 'metadata'): Record<string, st
 export function bool(form: FormObject, name: string): boolean | undefined {
   const v = str(form, name);
   if (v === undefined) return undefined;
-  if (v !== 'true' && v !== 'false') throw new StripeApiError(400, 'invalid_request_error', `Invalid boolean: ${v}`, name);
+  if (v !== 'true' && v !== 'false')
+    throw new StripeApiError(400, 'invalid_request_error', `Invalid boolean: ${v}`, name);
   return v === 'true';
 }

@@ -20,34 +20,64 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('prices per paid plan, webhooks reach the edge function, state persists across restarts', { timeout: 120_000 }, async () => {
-  const statePath = join(dir, 'stripe.json');
-  const first = await startLocalBilling({ databaseUrl: db.url, statePath, secretKey: 'sk_test_local_fixed', webhookSecret: 'whsec_local_fixed' });
-  let customerId: string;
-  let cardId: string;
-  try {
-    expect(Object.keys(first.env).sort()).toEqual([
-      'STRIPE_API_BASE', 'STRIPE_PRICE_BASIC', 'STRIPE_PRICE_ENTERPRISE', 'STRIPE_PRICE_PRO', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET',
-    ]);
-    const stripe = new Stripe(first.env.STRIPE_SECRET_KEY ?? '', { host: first.emulator.host, port: first.emulator.port, protocol: 'http' });
-    const pro = await stripe.prices.retrieve(first.env.STRIPE_PRICE_PRO ?? '');
-    expect([pro.unit_amount, pro.recurring?.interval]).toEqual([9900, 'month']);
-    customerId = (await stripe.customers.create({ email: 'persist@example.test' })).id;
-    cardId = (await stripe.paymentMethods.attach('pm_card_visa', { customer: customerId })).id;
-    await first.emulator.webhooksIdle();
-    // Events billing does not handle: the function (served by `deno serve`) answers 200 and Stripe stops retrying.
-    expect(first.emulator.webhooks.attempts.map((a) => [a.type, a.status])).toEqual([['customer.created', 200], ['payment_method.attached', 200]]);
-  } finally {
-    await first.close();
-  }
+test(
+  'prices per paid plan, webhooks reach the edge function, state persists across restarts',
+  { timeout: 120_000 },
+  async () => {
+    const statePath = join(dir, 'stripe.json');
+    const first = await startLocalBilling({
+      databaseUrl: db.url,
+      statePath,
+      secretKey: 'sk_test_local_fixed',
+      webhookSecret: 'whsec_local_fixed',
+    });
+    let customerId: string;
+    let cardId: string;
+    try {
+      expect(Object.keys(first.env).sort()).toEqual([
+        'STRIPE_API_BASE',
+        'STRIPE_PRICE_BASIC',
+        'STRIPE_PRICE_ENTERPRISE',
+        'STRIPE_PRICE_PRO',
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+      ]);
+      const stripe = new Stripe(first.env.STRIPE_SECRET_KEY ?? '', {
+        host: first.emulator.host,
+        port: first.emulator.port,
+        protocol: 'http',
+      });
+      const pro = await stripe.prices.retrieve(first.env.STRIPE_PRICE_PRO ?? '');
+      expect([pro.unit_amount, pro.recurring?.interval]).toEqual([9900, 'month']);
+      customerId = (await stripe.customers.create({ email: 'persist@example.test' })).id;
+      cardId = (await stripe.paymentMethods.attach('pm_card_visa', { customer: customerId })).id;
+      await first.emulator.webhooksIdle();
+      // Events billing does not handle: the function (served by `deno serve`) answers 200 and Stripe stops retrying.
+      expect(first.emulator.webhooks.attempts.map((a) => [a.type, a.status])).toEqual([
+        ['customer.created', 200],
+        ['payment_method.attached', 200],
+      ]);
+    } finally {
+      await first.close();
+    }
 
-  const second = await startLocalBilling({ databaseUrl: db.url, statePath, secretKey: 'sk_test_local_fixed', webhookSecret: 'whsec_local_fixed' });
-  try {
-    expect(second.env.STRIPE_PRICE_PRO).toBe(first.env.STRIPE_PRICE_PRO);
-    const stripe = new Stripe(second.env.STRIPE_SECRET_KEY ?? '', { host: second.emulator.host, port: second.emulator.port, protocol: 'http' });
-    expect((await stripe.customers.retrieve(customerId)).id).toBe(customerId);
-    expect((await stripe.paymentMethods.retrieve(cardId)).customer).toBe(customerId);
-  } finally {
-    await second.close();
-  }
-});
+    const second = await startLocalBilling({
+      databaseUrl: db.url,
+      statePath,
+      secretKey: 'sk_test_local_fixed',
+      webhookSecret: 'whsec_local_fixed',
+    });
+    try {
+      expect(second.env.STRIPE_PRICE_PRO).toBe(first.env.STRIPE_PRICE_PRO);
+      const stripe = new Stripe(second.env.STRIPE_SECRET_KEY ?? '', {
+        host: second.emulator.host,
+        port: second.emulator.port,
+        protocol: 'http',
+      });
+      expect((await stripe.customers.retrieve(customerId)).id).toBe(customerId);
+      expect((await stripe.paymentMethods.retrieve(cardId)).customer).toBe(customerId);
+    } finally {
+      await second.close();
+    }
+  },
+);

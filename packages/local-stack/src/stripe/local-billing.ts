@@ -38,9 +38,12 @@ export async function startLocalBilling(options: {
     edge = await serveEdgeFunction({
       name: 'stripe-webhook',
       env: {
-        SUPABASE_DB_URL: options.databaseUrl, STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+        SUPABASE_DB_URL: options.databaseUrl,
+        STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
         // The function re-reads subscriptions from "Stripe" (this emulator) when it applies an event.
-        STRIPE_SECRET_KEY: emulator.secretKey, STRIPE_API_BASE: emulator.url, ...prices,
+        STRIPE_SECRET_KEY: emulator.secretKey,
+        STRIPE_API_BASE: emulator.url,
+        ...prices,
       },
       ...(options.edgePort !== undefined ? { port: options.edgePort } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
@@ -48,8 +51,14 @@ export async function startLocalBilling(options: {
     emulator.setWebhookUrl(edge.url);
     const server = edge;
     return {
-      emulator, edge,
-      env: { STRIPE_SECRET_KEY: emulator.secretKey, STRIPE_API_BASE: emulator.url, STRIPE_WEBHOOK_SECRET: emulator.webhookSecret, ...prices },
+      emulator,
+      edge,
+      env: {
+        STRIPE_SECRET_KEY: emulator.secretKey,
+        STRIPE_API_BASE: emulator.url,
+        STRIPE_WEBHOOK_SECRET: emulator.webhookSecret,
+        ...prices,
+      },
       close: async () => {
         await Promise.allSettled([server.close(), emulator.close()]);
       },
@@ -72,10 +81,15 @@ async function ensurePrices(emulator: StripeEmulator, databaseUrl: string): Prom
     for (const plan of plans) {
       const lookupKey = `polybot_${plan.tier}_monthly`;
       const existing = await stripe.prices.list({ lookup_keys: [lookupKey], limit: 1 });
-      const price = existing.data[0] ?? await stripe.prices.create({
-        currency: 'usd', unit_amount: plan.cents, recurring: { interval: 'month' }, lookup_key: lookupKey,
-        product_data: { name: `PolyBot ${plan.display_name}` },
-      });
+      const price =
+        existing.data[0] ??
+        (await stripe.prices.create({
+          currency: 'usd',
+          unit_amount: plan.cents,
+          recurring: { interval: 'month' },
+          lookup_key: lookupKey,
+          product_data: { name: `PolyBot ${plan.display_name}` },
+        }));
       env[`STRIPE_PRICE_${plan.tier.toUpperCase()}`] = price.id;
     }
     return env;

@@ -45,18 +45,25 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`;
   let baseUrl = '';
   const webhooks = new WebhookSender({
-    url: options.webhookUrl, secret: webhookSecret,
+    url: options.webhookUrl,
+    secret: webhookSecret,
     ...(options.webhookRetryBaseMs !== undefined ? { retryBaseMs: options.webhookRetryBaseMs } : {}),
     ...(options.webhookMaxAttempts !== undefined ? { maxAttempts: options.webhookMaxAttempts } : {}),
   });
-  const store = new StripeStore(() => baseUrl, (event) => webhooks.enqueue(event));
+  const store = new StripeStore(
+    () => baseUrl,
+    (event) => webhooks.enqueue(event),
+  );
   const api = new StripeApi(store, () => baseUrl);
   const persist = options.statePath ? statePersister(options.statePath, store) : () => {};
   const idempotent = new Map<string, { status: number; body: string }>();
 
   const server = createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
-      const e = error instanceof StripeApiError ? error : new StripeApiError(500, 'api_error', error instanceof Error ? error.message : String(error));
+      const e =
+        error instanceof StripeApiError
+          ? error
+          : new StripeApiError(500, 'api_error', error instanceof Error ? error.message : String(error));
       send(res, e.status, JSON.stringify(e.toJSON()), 'application/json');
     });
   });
@@ -70,7 +77,13 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     if (parts[0] === 'v1' || parts[0] === '_emulator') {
       const auth = req.headers.authorization ?? '';
       if (auth !== `Bearer ${secretKey}`) {
-        throw new StripeApiError(401, 'invalid_request_error', auth ? 'Invalid API Key provided: ' + auth.replace(/^Bearer\s+/, '').slice(0, 12) + '****' : "You did not provide an API key.");
+        throw new StripeApiError(
+          401,
+          'invalid_request_error',
+          auth
+            ? 'Invalid API Key provided: ' + auth.replace(/^Bearer\s+/, '').slice(0, 12) + '****'
+            : 'You did not provide an API key.',
+        );
       }
     }
     if (parts[0] === 'v1') {
@@ -93,14 +106,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       return send(res, 200, JSON.stringify({ now: store.now() }), 'application/json');
     }
     if (parts[0] === 'c' && parts[1] === 'pay' && parts[2]) return checkout(parts[2], method, body, res);
-    if (parts[0] === 'p' && parts[1] === 'session' && parts[2]) return portal(parts[2], method, body, url.searchParams.get('done'), res);
+    if (parts[0] === 'p' && parts[1] === 'session' && parts[2])
+      return portal(parts[2], method, body, url.searchParams.get('done'), res);
     if (parts[0] === 'i' && parts[1]) {
       // The hosted invoice page (hosted_invoice_url): anyone with the unguessable link may read it, and pay it while
       // it is open, as on Stripe.
       const invoice = store.invoices.get(parts[1]);
       if (!invoice) return send(res, 404, messagePage('Not found', 'This invoice does not exist.'), 'text/html');
       if (method === 'POST') {
-        if (invoice.status !== 'open') return send(res, 409, invoicePage(invoice, 'This invoice is not open.'), 'text/html');
+        if (invoice.status !== 'open')
+          return send(res, 409, invoicePage(invoice, 'This invoice is not open.'), 'text/html');
         const result = store.payInvoice(invoice.id, { card: new URLSearchParams(body).get('card') ?? '' });
         persist();
         if (!result.ok) return send(res, 402, invoicePage(invoice, result.message), 'text/html');
@@ -119,7 +134,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       const price = store.get(store.prices, li.price, 'price');
       return { price, product: store.products.get(price.product) };
     });
-    if (session.status !== 'open') return send(res, 410, messagePage('Checkout closed', 'This Checkout session is no longer open.'), 'text/html');
+    if (session.status !== 'open')
+      return send(res, 410, messagePage('Checkout closed', 'This Checkout session is no longer open.'), 'text/html');
     if (method !== 'POST') return send(res, 200, checkoutPage(session, lines), 'text/html');
     const result = store.payCheckout(id, new URLSearchParams(body).get('card') ?? '');
     persist();
@@ -133,7 +149,8 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     if (method === 'POST') {
       const form = new URLSearchParams(body);
       const sub = store.subscriptions.get(form.get('subscription') ?? '');
-      if (!sub || sub.customer !== session.customer) return send(res, 404, messagePage('Not found', 'No such subscription.'), 'text/html');
+      if (!sub || sub.customer !== session.customer)
+        return send(res, 404, messagePage('Not found', 'No such subscription.'), 'text/html');
       const action = form.get('action');
       if (action === 'cancel') store.updateSubscription(sub.id, { cancelAtPeriodEnd: true });
       else if (action === 'renew') store.updateSubscription(sub.id, { cancelAtPeriodEnd: false });
@@ -144,7 +161,11 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       res.writeHead(303, { location: `/p/session/${id}?done=${action}` }).end();
       return;
     }
-    const notices: Record<string, string> = { cancel: 'Your plan will be canceled at the end of the period.', renew: 'Your plan will renew.', switch: 'Your plan was changed.' };
+    const notices: Record<string, string> = {
+      cancel: 'Your plan will be canceled at the end of the period.',
+      renew: 'Your plan will renew.',
+      switch: 'Your plan was changed.',
+    };
     const notice = done ? notices[done] : undefined;
     const subs = [...store.subscriptions.values()].filter((s) => s.customer === session.customer);
     const prices = [...store.prices.values()].map((price) => ({ price, product: store.products.get(price.product) }));
@@ -160,9 +181,20 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
   baseUrl = `http://${host}:${address.port}`;
 
   return {
-    url: baseUrl, host, port: address.port, secretKey, webhookSecret, store, webhooks,
-    setWebhookUrl: (url) => { webhooks.url = url; },
-    advanceClock: async (ms) => { store.advanceClock(ms); persist(); },
+    url: baseUrl,
+    host,
+    port: address.port,
+    secretKey,
+    webhookSecret,
+    store,
+    webhooks,
+    setWebhookUrl: (url) => {
+      webhooks.url = url;
+    },
+    advanceClock: async (ms) => {
+      store.advanceClock(ms);
+      persist();
+    },
     webhooksIdle: () => webhooks.idle(),
     close: async () => {
       webhooks.close();
@@ -193,6 +225,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, body: string, type: string): void {
-  res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'request-id': `req_${randomBytes(8).toString('hex')}` });
+  res.writeHead(status, {
+    'content-type': `${type}; charset=utf-8`,
+    'request-id': `req_${randomBytes(8).toString('hex')}`,
+  });
   res.end(body);
 }

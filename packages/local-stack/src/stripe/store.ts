@@ -1,8 +1,17 @@
 // The emulator's state and the billing behaviour behind it: customers, prices, Checkout, subscriptions, invoices,
 // a test clock, and the events Stripe would send. No HTTP here (server.ts); every state change emits its event.
 import {
-  API_VERSION, addInterval, newId,
-  type CheckoutSession, type Customer, type Invoice, type PaymentMethod, type Price, type Product, type StripeEvent, type Subscription,
+  API_VERSION,
+  addInterval,
+  newId,
+  type CheckoutSession,
+  type Customer,
+  type Invoice,
+  type PaymentMethod,
+  type Price,
+  type Product,
+  type StripeEvent,
+  type Subscription,
 } from './objects.ts';
 import { StripeApiError } from './form.ts';
 
@@ -22,9 +31,16 @@ export const TEST_PAYMENT_METHODS: Readonly<Record<string, string>> = {
 };
 
 export interface StoreSnapshot {
-  customers: Customer[]; products: Product[]; prices: Price[]; sessions: CheckoutSession[];
-  subscriptions: Subscription[]; invoices: Invoice[]; events: StripeEvent[]; cards: [string, string][];
-  clockOffsetMs: number; invoiceSeq: number;
+  customers: Customer[];
+  products: Product[];
+  prices: Price[];
+  sessions: CheckoutSession[];
+  subscriptions: Subscription[];
+  invoices: Invoice[];
+  events: StripeEvent[];
+  cards: [string, string][];
+  clockOffsetMs: number;
+  invoiceSeq: number;
   /** Absent in state persisted before payment methods were modelled. */
   paymentMethods?: { method: PaymentMethod; card: string }[];
 }
@@ -53,10 +69,20 @@ export class StripeStore {
   /** Everything, for persisting local runs across restarts (profiles keep cus_/sub_ ids that must still exist). */
   snapshot(): StoreSnapshot {
     return {
-      customers: [...this.customers.values()], products: [...this.products.values()], prices: [...this.prices.values()],
-      sessions: [...this.sessions.values()], subscriptions: [...this.subscriptions.values()], invoices: [...this.invoices.values()],
-      events: this.events, cards: [...this.cards.entries()], clockOffsetMs: this.clockOffsetMs, invoiceSeq: this.invoiceSeq,
-      paymentMethods: [...this.paymentMethods.values()].map((method) => ({ method, card: this.methodCards.get(method.id) ?? '' })),
+      customers: [...this.customers.values()],
+      products: [...this.products.values()],
+      prices: [...this.prices.values()],
+      sessions: [...this.sessions.values()],
+      subscriptions: [...this.subscriptions.values()],
+      invoices: [...this.invoices.values()],
+      events: this.events,
+      cards: [...this.cards.entries()],
+      clockOffsetMs: this.clockOffsetMs,
+      invoiceSeq: this.invoiceSeq,
+      paymentMethods: [...this.paymentMethods.values()].map((method) => ({
+        method,
+        card: this.methodCards.get(method.id) ?? '',
+      })),
     };
   }
 
@@ -87,14 +113,21 @@ export class StripeStore {
 
   get<T>(map: Map<string, T>, id: string, noun: string, param = 'id'): T {
     const found = map.get(id);
-    if (!found) throw new StripeApiError(404, 'invalid_request_error', `No such ${noun}: '${id}'`, param, 'resource_missing');
+    if (!found)
+      throw new StripeApiError(404, 'invalid_request_error', `No such ${noun}: '${id}'`, param, 'resource_missing');
     return found;
   }
 
   emit(type: string, object: unknown, previous?: Record<string, unknown>): void {
     const event: StripeEvent = {
-      id: newId('evt'), object: 'event', api_version: API_VERSION, created: this.now(), livemode: false,
-      pending_webhooks: 1, type, request: { id: null, idempotency_key: null },
+      id: newId('evt'),
+      object: 'event',
+      api_version: API_VERSION,
+      created: this.now(),
+      livemode: false,
+      pending_webhooks: 1,
+      type,
+      request: { id: null, idempotency_key: null },
       // Events carry a snapshot, not a live reference: later changes must not rewrite history.
       data: { object: structuredClone(object), ...(previous ? { previous_attributes: previous } : {}) },
     };
@@ -104,8 +137,13 @@ export class StripeStore {
 
   createCustomer(fields: { email?: string; name?: string; metadata: Record<string, string> }): Customer {
     const customer: Customer = {
-      id: newId('cus'), object: 'customer', created: this.now(), livemode: false,
-      email: fields.email ?? null, name: fields.name ?? null, metadata: fields.metadata,
+      id: newId('cus'),
+      object: 'customer',
+      created: this.now(),
+      livemode: false,
+      email: fields.email ?? null,
+      name: fields.name ?? null,
+      metadata: fields.metadata,
       invoice_settings: { default_payment_method: null },
     };
     this.customers.set(customer.id, customer);
@@ -118,10 +156,12 @@ export class StripeStore {
     const session = this.get(this.sessions, sessionId, 'checkout.session');
     if (session.status !== 'open') return { ok: false, message: 'This Checkout session is no longer open.' };
     const card = cardNumber.replace(/\D/g, '');
-    if (card === TEST_CARDS.declines || card === TEST_CARDS.chargeFails) return { ok: false, message: 'Your card was declined.' };
+    if (card === TEST_CARDS.declines || card === TEST_CARDS.chargeFails)
+      return { ok: false, message: 'Your card was declined.' };
     if (card !== TEST_CARDS.succeeds) return { ok: false, message: 'Your card number is invalid.' };
 
-    const customerId = session.customer ?? this.createCustomer({ email: session.customer_email ?? undefined, metadata: {} }).id;
+    const customerId =
+      session.customer ?? this.createCustomer({ email: session.customer_email ?? undefined, metadata: {} }).id;
     this.cards.set(customerId, card);
     const subscription = this.createSubscription(customerId, session._lineItems, session._subscriptionMetadata);
     session.status = 'complete';
@@ -138,20 +178,44 @@ export class StripeStore {
     return rest;
   }
 
-  createSubscription(customerId: string, items: { price: string; quantity: number }[], metadata: Record<string, string>): Subscription {
+  createSubscription(
+    customerId: string,
+    items: { price: string; quantity: number }[],
+    metadata: Record<string, string>,
+  ): Subscription {
     const now = this.now();
     const id = newId('sub');
     const subscription: Subscription = {
-      id, object: 'subscription', created: now, livemode: false, customer: customerId, status: 'active', start_date: now,
-      cancel_at_period_end: false, cancel_at: null, canceled_at: null, ended_at: null, latest_invoice: null,
-      metadata, test_clock: null,
+      id,
+      object: 'subscription',
+      created: now,
+      livemode: false,
+      customer: customerId,
+      status: 'active',
+      start_date: now,
+      cancel_at_period_end: false,
+      cancel_at: null,
+      canceled_at: null,
+      ended_at: null,
+      latest_invoice: null,
+      metadata,
+      test_clock: null,
       items: {
-        object: 'list', has_more: false, url: `/v1/subscription_items?subscription=${id}`,
+        object: 'list',
+        has_more: false,
+        url: `/v1/subscription_items?subscription=${id}`,
         data: items.map((item) => {
           const price = this.get(this.prices, item.price, 'price', 'items');
           return {
-            id: newId('si'), object: 'subscription_item' as const, created: now, price, quantity: item.quantity,
-            current_period_start: now, current_period_end: addInterval(now, price.recurring), subscription: id, metadata: {},
+            id: newId('si'),
+            object: 'subscription_item' as const,
+            created: now,
+            price,
+            quantity: item.quantity,
+            current_period_start: now,
+            current_period_end: addInterval(now, price.recurring),
+            subscription: id,
+            metadata: {},
           };
         }),
       },
@@ -171,10 +235,17 @@ export class StripeStore {
     return subscription;
   }
 
-  updateSubscription(id: string, change: { cancelAtPeriodEnd?: boolean; price?: string; metadata?: Record<string, string> }): Subscription {
+  updateSubscription(
+    id: string,
+    change: { cancelAtPeriodEnd?: boolean; price?: string; metadata?: Record<string, string> },
+  ): Subscription {
     const sub = this.get(this.subscriptions, id, 'subscription');
     if (sub.status === 'canceled') {
-      throw new StripeApiError(400, 'invalid_request_error', 'A canceled subscription can only update its cancellation_details and metadata.');
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'A canceled subscription can only update its cancellation_details and metadata.',
+      );
     }
     const previous: Record<string, unknown> = {};
     if (change.cancelAtPeriodEnd !== undefined && change.cancelAtPeriodEnd !== sub.cancel_at_period_end) {
@@ -212,7 +283,8 @@ export class StripeStore {
 
   /** Move the test clock forward and run what would have happened: renewals, failed payments, period ends. */
   advanceClock(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new StripeApiError(400, 'invalid_request_error', 'The clock only moves forward.', 'ms');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new StripeApiError(400, 'invalid_request_error', 'The clock only moves forward.', 'ms');
     this.clockOffsetMs += ms;
     const now = this.now();
     for (const sub of this.subscriptions.values()) {
@@ -239,11 +311,29 @@ export class StripeStore {
   /** POST /v1/payment_methods/<test token>/attach: a new card payment method on the customer. */
   attachPaymentMethod(token: string, customerId: string): PaymentMethod {
     const card = TEST_PAYMENT_METHODS[token];
-    if (!card) throw new StripeApiError(404, 'invalid_request_error', `No such PaymentMethod: '${token}'`, 'payment_method', 'resource_missing');
+    if (!card)
+      throw new StripeApiError(
+        404,
+        'invalid_request_error',
+        `No such PaymentMethod: '${token}'`,
+        'payment_method',
+        'resource_missing',
+      );
     this.get(this.customers, customerId, 'customer', 'customer');
     const method: PaymentMethod = {
-      id: newId('pm'), object: 'payment_method', created: this.now(), livemode: false, type: 'card', customer: customerId,
-      card: { brand: 'visa', last4: card.slice(-4), exp_month: 12, exp_year: new Date(this.now() * 1000).getUTCFullYear() + 3 }, metadata: {},
+      id: newId('pm'),
+      object: 'payment_method',
+      created: this.now(),
+      livemode: false,
+      type: 'card',
+      customer: customerId,
+      card: {
+        brand: 'visa',
+        last4: card.slice(-4),
+        exp_month: 12,
+        exp_year: new Date(this.now() * 1000).getUTCFullYear() + 3,
+      },
+      metadata: {},
     };
     this.paymentMethods.set(method.id, method);
     this.methodCards.set(method.id, card);
@@ -255,9 +345,21 @@ export class StripeStore {
   private customerCard(customerId: string, methodId: string, param: string): string {
     const method = this.paymentMethods.get(methodId);
     const card = this.methodCards.get(methodId);
-    if (!method || !card) throw new StripeApiError(404, 'invalid_request_error', `No such PaymentMethod: '${methodId}'`, param, 'resource_missing');
+    if (!method || !card)
+      throw new StripeApiError(
+        404,
+        'invalid_request_error',
+        `No such PaymentMethod: '${methodId}'`,
+        param,
+        'resource_missing',
+      );
     if (method.customer !== customerId) {
-      throw new StripeApiError(400, 'invalid_request_error', `The customer does not have a payment method with the ID ${methodId}.`, param);
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        `The customer does not have a payment method with the ID ${methodId}.`,
+        param,
+      );
     }
     return card;
   }
@@ -273,15 +375,38 @@ export class StripeStore {
    * card, else the customer's current card. Paying the latest invoice of a past_due or unpaid subscription makes it
    * active again, as Stripe does. A declined card leaves the invoice open and sends invoice.payment_failed.
    */
-  payInvoice(invoiceId: string, how: { paymentMethod?: string; card?: string; outOfBand?: boolean } = {}): { ok: true; invoice: Invoice } | { ok: false; message: string } {
+  payInvoice(
+    invoiceId: string,
+    how: { paymentMethod?: string; card?: string; outOfBand?: boolean } = {},
+  ): { ok: true; invoice: Invoice } | { ok: false; message: string } {
     const invoice = this.get(this.invoices, invoiceId, 'invoice');
-    if (invoice.status === 'paid') throw new StripeApiError(400, 'invalid_request_error', 'Invoice is already paid', undefined, 'invoice_already_paid');
-    if (invoice.status !== 'open') throw new StripeApiError(400, 'invalid_request_error', `You can only pay an open invoice (this one is ${invoice.status}).`);
-    const card = how.outOfBand ? TEST_CARDS.succeeds
-      : how.paymentMethod ? this.customerCard(invoice.customer, how.paymentMethod, 'payment_method')
-      : how.card !== undefined ? how.card.replace(/\D/g, '') : this.cards.get(invoice.customer);
+    if (invoice.status === 'paid')
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'Invoice is already paid',
+        undefined,
+        'invoice_already_paid',
+      );
+    if (invoice.status !== 'open')
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        `You can only pay an open invoice (this one is ${invoice.status}).`,
+      );
+    const card = how.outOfBand
+      ? TEST_CARDS.succeeds
+      : how.paymentMethod
+        ? this.customerCard(invoice.customer, how.paymentMethod, 'payment_method')
+        : how.card !== undefined
+          ? how.card.replace(/\D/g, '')
+          : this.cards.get(invoice.customer);
     if (card === undefined) {
-      throw new StripeApiError(400, 'invalid_request_error', 'This customer has no attached payment source or default payment method.');
+      throw new StripeApiError(
+        400,
+        'invalid_request_error',
+        'This customer has no attached payment source or default payment method.',
+      );
     }
     invoice.attempted = true;
     invoice.attempt_count += 1;
@@ -340,19 +465,39 @@ export class StripeStore {
     const amount = sub.items.data.reduce((sum, i) => sum + i.price.unit_amount * i.quantity, 0);
     const id = newId('in');
     const invoice: Invoice = {
-      id, object: 'invoice', created: this.now(), livemode: false, customer: sub.customer,
-      number: `EMU-${String(this.invoiceSeq).padStart(4, '0')}`, status: 'open', currency: item?.price.currency ?? 'usd',
-      amount_due: amount, amount_paid: 0, amount_remaining: amount, total: amount, subtotal: amount,
-      attempt_count: 0, attempted: false, billing_reason: reason,
-      period_start: item?.current_period_start ?? this.now(), period_end: item?.current_period_end ?? this.now(),
-      hosted_invoice_url: `${this.baseUrl()}/i/${id}`, invoice_pdf: null,
+      id,
+      object: 'invoice',
+      created: this.now(),
+      livemode: false,
+      customer: sub.customer,
+      number: `EMU-${String(this.invoiceSeq).padStart(4, '0')}`,
+      status: 'open',
+      currency: item?.price.currency ?? 'usd',
+      amount_due: amount,
+      amount_paid: 0,
+      amount_remaining: amount,
+      total: amount,
+      subtotal: amount,
+      attempt_count: 0,
+      attempted: false,
+      billing_reason: reason,
+      period_start: item?.current_period_start ?? this.now(),
+      period_end: item?.current_period_end ?? this.now(),
+      hosted_invoice_url: `${this.baseUrl()}/i/${id}`,
+      invoice_pdf: null,
       status_transitions: { finalized_at: this.now(), paid_at: null },
       parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata: sub.metadata } },
       lines: {
-        object: 'list', has_more: false, url: `/v1/invoices/${id}/lines`,
+        object: 'list',
+        has_more: false,
+        url: `/v1/invoices/${id}/lines`,
         data: sub.items.data.map((i) => ({
-          id: newId('il'), object: 'line_item' as const, amount: i.price.unit_amount * i.quantity, currency: i.price.currency,
-          description: `${i.quantity} × ${this.products.get(i.price.product)?.name ?? i.price.product}`, quantity: i.quantity,
+          id: newId('il'),
+          object: 'line_item' as const,
+          amount: i.price.unit_amount * i.quantity,
+          currency: i.price.currency,
+          description: `${i.quantity} × ${this.products.get(i.price.product)?.name ?? i.price.product}`,
+          quantity: i.quantity,
           period: { start: i.current_period_start, end: i.current_period_end },
           pricing: { type: 'price_details' as const, price_details: { price: i.price.id, product: i.price.product } },
         })),

@@ -48,19 +48,33 @@ describe('news feeds (arb-rich, scenario time standing still)', () => {
     // Dated at scenario start + atMs: 20 s apart.
     expect(Date.parse(after[0]?.pubDate ?? '') - Date.parse(after[1]?.pubDate ?? '')).toBe(20_000);
     // Feeds are separate.
-    expect(items(await (await fetch(`${sim.origin}/news/ap/rss.xml`)).text()).map((i) => i.guid)).toEqual(['ap-bike-lanes']);
+    expect(items(await (await fetch(`${sim.origin}/news/ap/rss.xml`)).text()).map((i) => i.guid)).toEqual([
+      'ap-bike-lanes',
+    ]);
   });
 
   it('answers an unknown feed with 404, and a failing feed with the status asked for until cleared', async () => {
     expect((await fetch(`${sim.origin}/news/nope/rss.xml`)).status).toBe(404);
-    const fail = await fetch(`${sim.origin}/_sim/news/fail`, { method: 'POST', body: JSON.stringify({ feed: 'ap', status: 500 }) });
+    const fail = await fetch(`${sim.origin}/_sim/news/fail`, {
+      method: 'POST',
+      body: JSON.stringify({ feed: 'ap', status: 500 }),
+    });
     expect(fail.status).toBe(200);
     expect((await fetch(`${sim.origin}/news/ap/rss.xml`)).status).toBe(500);
     expect((await fetch(`${sim.origin}/news/fed/rss.xml`)).status).toBe(200);
     await fetch(`${sim.origin}/_sim/news/fail`, { method: 'POST', body: JSON.stringify({ feed: 'ap', status: null }) });
     expect((await fetch(`${sim.origin}/news/ap/rss.xml`)).status).toBe(200);
-    expect((await fetch(`${sim.origin}/_sim/news/fail`, { method: 'POST', body: JSON.stringify({ feed: 'nope', status: 500 }) })).status).toBe(404);
-    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { news: { feeds: string[]; requests: Record<string, number> } };
+    expect(
+      (
+        await fetch(`${sim.origin}/_sim/news/fail`, {
+          method: 'POST',
+          body: JSON.stringify({ feed: 'nope', status: 500 }),
+        })
+      ).status,
+    ).toBe(404);
+    const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as {
+      news: { feeds: string[]; requests: Record<string, number> };
+    };
     expect(stats.news.feeds).toEqual(['ap', 'fed']);
     expect(stats.news.requests.ap).toBeGreaterThanOrEqual(3);
   });
@@ -69,13 +83,19 @@ describe('news feeds (arb-rich, scenario time standing still)', () => {
 describe('news scenario files', () => {
   it('escapes text so a headline cannot break the XML', async () => {
     let t = 1_000_000;
-    const news = createNewsSim({ items: [{ id: 'a&b', feed: 'x', headline: '<b>Rates & "more"</b>', body: "it's", atMs: 0 }] }, { clock: () => t });
+    const news = createNewsSim(
+      { items: [{ id: 'a&b', feed: 'x', headline: '<b>Rates & "more"</b>', body: "it's", atMs: 0 }] },
+      { clock: () => t },
+    );
     t += 1;
     news.advanceTo(t);
     expect(news.baseUrls('http://h')['news:x']).toBe('http://h/news/x/rss.xml');
     const dir = mkdtempSync(join(tmpdir(), 'news-'));
     copyFileSync(join(SCENARIOS_DIR, 'quiet', 'polymarket.json'), join(dir, 'polymarket.json'));
-    writeFileSync(join(dir, 'news.json'), JSON.stringify({ items: [{ id: 'a&b', feed: 'x', headline: '<b>Rates & "more"</b>', body: "it's", atMs: 0 }] }));
+    writeFileSync(
+      join(dir, 'news.json'),
+      JSON.stringify({ items: [{ id: 'a&b', feed: 'x', headline: '<b>Rates & "more"</b>', body: "it's", atMs: 0 }] }),
+    );
     const sim = await startVenueSim({ scenario: loadScenario(dir), autoAdvance: false });
     try {
       const xml = await (await fetch(`${sim.origin}/news/x/rss.xml`)).text();

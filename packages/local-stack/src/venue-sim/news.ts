@@ -15,10 +15,12 @@ export const NewsItemSchema = z.strictObject({
 });
 export type NewsScenarioItem = z.infer<typeof NewsItemSchema>;
 
-export const NewsScenarioSchema = z.strictObject({
-  note: z.string().optional(),
-  items: z.array(NewsItemSchema),
-}).refine((s) => new Set(s.items.map((i) => i.id)).size === s.items.length, { error: 'news item ids must be unique' });
+export const NewsScenarioSchema = z
+  .strictObject({
+    note: z.string().optional(),
+    items: z.array(NewsItemSchema),
+  })
+  .refine((s) => new Set(s.items.map((i) => i.id)).size === s.items.length, { error: 'news item ids must be unique' });
 
 const FailSchema = z.object({ feed: z.string(), status: z.number().int().min(200).max(599).nullable() });
 
@@ -36,16 +38,18 @@ const xmlEscape = (s: string): string =>
 
 /** The RSS 2.0 document of one feed: `items` newest first, each dated startMs + atMs. */
 export function renderRss(feed: string, items: readonly NewsScenarioItem[], startMs: number, origin: string): string {
-  const entries = items.map((i) => [
-    '    <item>',
-    `      <title>${xmlEscape(i.headline)}</title>`,
-    `      <link>${xmlEscape(`${origin}/news/${feed}/${encodeURIComponent(i.id)}`)}</link>`,
-    `      <description>${xmlEscape(i.body)}</description>`,
-    `      <guid isPermaLink="false">${xmlEscape(i.id)}</guid>`,
-    // Date.toUTCString is RFC 822/1123 ("Tue, 10 Jun 2003 04:00:00 GMT"), what RSS 2.0 asks for.
-    `      <pubDate>${new Date(startMs + i.atMs).toUTCString()}</pubDate>`,
-    '    </item>',
-  ].join('\n'));
+  const entries = items.map((i) =>
+    [
+      '    <item>',
+      `      <title>${xmlEscape(i.headline)}</title>`,
+      `      <link>${xmlEscape(`${origin}/news/${feed}/${encodeURIComponent(i.id)}`)}</link>`,
+      `      <description>${xmlEscape(i.body)}</description>`,
+      `      <guid isPermaLink="false">${xmlEscape(i.id)}</guid>`,
+      // Date.toUTCString is RFC 822/1123 ("Tue, 10 Jun 2003 04:00:00 GMT"), what RSS 2.0 asks for.
+      `      <pubDate>${new Date(startMs + i.atMs).toUTCString()}</pubDate>`,
+      '    </item>',
+    ].join('\n'),
+  );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<rss version="2.0">',
@@ -82,10 +86,17 @@ export function createNewsSim(raw: unknown, opts: { clock: () => number }): News
         res.writeHead(status, { 'content-type': 'text/plain' }).end(`venue-sim: feed ${feed} is failing (${status})`);
         return true;
       }
-      const published = scenario.items.filter((i) => i.feed === feed && i.atMs <= elapsedMs).sort((a, b) => b.atMs - a.atMs);
+      const published = scenario.items
+        .filter((i) => i.feed === feed && i.atMs <= elapsedMs)
+        .sort((a, b) => b.atMs - a.atMs);
       const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
       const text = renderRss(feed, published, startMs, origin);
-      res.writeHead(200, { 'content-type': 'application/rss+xml; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+      res
+        .writeHead(200, {
+          'content-type': 'application/rss+xml; charset=utf-8',
+          'content-length': Buffer.byteLength(text),
+        })
+        .end(text);
       return true;
     },
     control(action, body) {

@@ -39,7 +39,15 @@ export function loadScenario(nameOrDir: string): Scenario {
     throw new Error(`venue-sim: unknown scenario "${nameOrDir}" (known: ${listScenarios().join(', ') || 'none'})`);
   }
   const optional = (file: string): unknown => (existsSync(join(dir, file)) ? readJson(join(dir, file)) : null);
-  const scenario: Scenario = { name: nameOrDir, dir, polymarket: optional('polymarket.json'), kalshi: optional('kalshi.json'), links: optional('links.json'), news: optional('news.json') };
-  if (scenario.polymarket === null && scenario.kalshi === null) throw new Error(`venue-sim: scenario ${dir} has neither polymarket.json nor kalshi.json`);
+  const scenario: Scenario = {
+    name: nameOrDir,
+    dir,
+    polymarket: optional('polymarket.json'),
+    kalshi: optional('kalshi.json'),
+    links: optional('links.json'),
+    news: optional('news.json'),
+  };
+  if (scenario.polymarket === null && scenario.kalshi === null)
+    throw new Error(`venue-sim: scenario ${dir} has neither polymarket.json nor kalshi.json`);
   return scenario;
 }

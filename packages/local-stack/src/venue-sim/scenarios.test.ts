@@ -8,23 +8,61 @@ import { takerFee } from './polymarket/fees.ts';
 import { loadScenario } from './scenario.ts';
 import { startVenueSim, type VenueSim } from './server.ts';
 
-const Leg = z.object({ venue: z.enum(['polymarket', 'kalshi']), instrumentId: z.string(), marketId: z.string(), side: z.literal('buy'), price: z.number(), size: z.number(), fee: z.number() });
+const Leg = z.object({
+  venue: z.enum(['polymarket', 'kalshi']),
+  instrumentId: z.string(),
+  marketId: z.string(),
+  side: z.literal('buy'),
+  price: z.number(),
+  size: z.number(),
+  fee: z.number(),
+});
 const Links = z.object({
-  links: z.array(z.object({ id: z.number(), relation: z.enum(['equivalent', 'implies']), aVenue: z.string(), aMarketId: z.string(), bVenue: z.string(), bMarketId: z.string() })),
-  expected: z.array(z.object({ strategy: z.string(), fromMs: z.number(), untilMs: z.number().nullable(), payout: z.number(), legs: z.array(Leg).min(1), cost: z.number(), expectedProfit: z.number().positive() })),
+  links: z.array(
+    z.object({
+      id: z.number(),
+      relation: z.enum(['equivalent', 'implies']),
+      aVenue: z.string(),
+      aMarketId: z.string(),
+      bVenue: z.string(),
+      bMarketId: z.string(),
+    }),
+  ),
+  expected: z.array(
+    z.object({
+      strategy: z.string(),
+      fromMs: z.number(),
+      untilMs: z.number().nullable(),
+      payout: z.number(),
+      legs: z.array(Leg).min(1),
+      cost: z.number(),
+      expectedProfit: z.number().positive(),
+    }),
+  ),
 });
 type Ask = { price: number; size: number };
 
-const kalshiFee = (c: number, p: number): number => Math.ceil(Math.round(0.07 * c * p * (1 - p) * 1e5) / 1e3 - 1e-9) / 100;
+const kalshiFee = (c: number, p: number): number =>
+  Math.ceil(Math.round(0.07 * c * p * (1 - p) * 1e5) / 1e3 - 1e-9) / 100;
 
 async function polyBook(sim: VenueSim, tokenId: string): Promise<{ asks: Ask[]; market: string }> {
-  const book = (await (await fetch(`${sim.origin}/book?token_id=${tokenId}`)).json()) as { market: string; asks: { price: string; size: string }[] };
-  return { market: book.market, asks: book.asks.map((l) => ({ price: Number(l.price), size: Number(l.size) })).reverse() };
+  const book = (await (await fetch(`${sim.origin}/book?token_id=${tokenId}`)).json()) as {
+    market: string;
+    asks: { price: string; size: string }[];
+  };
+  return {
+    market: book.market,
+    asks: book.asks.map((l) => ({ price: Number(l.price), size: Number(l.size) })).reverse(),
+  };
 }
 async function kalshiYesAsks(sim: VenueSim, ticker: string): Promise<Ask[]> {
-  const res = (await (await fetch(`${sim.origin}/trade-api/v2/markets/${ticker}/orderbook`)).json()) as { orderbook_fp: { no_dollars: [string, string][] } };
+  const res = (await (await fetch(`${sim.origin}/trade-api/v2/markets/${ticker}/orderbook`)).json()) as {
+    orderbook_fp: { no_dollars: [string, string][] };
+  };
   // A YES ask is 1 − a NO bid.
-  return res.orderbook_fp.no_dollars.map(([p, s]) => ({ price: Math.round((1 - Number(p)) * 1e4) / 1e4, size: Number(s) })).sort((a, b) => a.price - b.price);
+  return res.orderbook_fp.no_dollars
+    .map(([p, s]) => ({ price: Math.round((1 - Number(p)) * 1e4) / 1e4, size: Number(s) }))
+    .sort((a, b) => a.price - b.price);
 }
 
 /** The ask a buyer pays for the next contract after `taken` contracts (undefined once the book is exhausted). */
@@ -37,22 +75,32 @@ function priceAfter(asks: readonly Ask[], taken: number): number | undefined {
   return undefined;
 }
 
-type GammaEvent = { id: string; negRisk: boolean; markets: { conditionId: string; clobTokenIds: string; feeSchedule?: { rate: number; exponent: number } }[] };
+type GammaEvent = {
+  id: string;
+  negRisk: boolean;
+  markets: { conditionId: string; clobTokenIds: string; feeSchedule?: { rate: number; exponent: number } }[];
+};
 const tokensOf = (m: GammaEvent['markets'][number]): [string, string] => {
   const [yes = '', no = ''] = z.array(z.string()).parse(JSON.parse(m.clobTokenIds));
   return [yes, no];
 };
-const takerSchedule = (m: GammaEvent['markets'][number]): { rate: number; exponent: number; takerOnly: true; rebateRate: number } | null =>
+const takerSchedule = (
+  m: GammaEvent['markets'][number],
+): { rate: number; exponent: number; takerOnly: true; rebateRate: number } | null =>
   m.feeSchedule ? { ...m.feeSchedule, takerOnly: true, rebateRate: 0 } : null;
 /** Polymarket's taker fee per contract at price p before rounding (the marginal fee of one more contract). */
-const feeSlope = (schedule: { rate: number; exponent: number } | null | undefined, p: number): number => (schedule ? schedule.rate * (p * (1 - p)) ** schedule.exponent : 0);
+const feeSlope = (schedule: { rate: number; exponent: number } | null | undefined, p: number): number =>
+  schedule ? schedule.rate * (p * (1 - p)) ** schedule.exponent : 0;
 
 /**
  * Buying NO on every market of a neg-risk event pays n − 1 whichever market resolves YES. At the best NO asks
  * (asks only get dearer behind them) it must cost at least that, fees included, for every such event whose NO
  * basket is not a listed opportunity. Returns how many events it checked.
  */
-async function checkNoOnEveryMarketBaskets(sim: VenueSim, listedEventIds: ReadonlySet<string> = new Set()): Promise<number> {
+async function checkNoOnEveryMarketBaskets(
+  sim: VenueSim,
+  listedEventIds: ReadonlySet<string> = new Set(),
+): Promise<number> {
   const events = (await (await fetch(`${sim.origin}/gamma/events?limit=1000`)).json()) as GammaEvent[];
   let checked = 0;
   for (const e of events.filter((ev) => ev.negRisk && !listedEventIds.has(ev.id))) {
@@ -74,7 +122,10 @@ describe('arb-rich planted opportunities', () => {
   const fees = new Map<string, { rate: number; exponent: number }>();
   beforeAll(async () => {
     sim = await startVenueSim({ scenario: 'arb-rich', autoAdvance: false });
-    const markets = (await (await fetch(`${sim.origin}/gamma/markets?limit=1000`)).json()) as { conditionId: string; feeSchedule?: { rate: number; exponent: number } }[];
+    const markets = (await (await fetch(`${sim.origin}/gamma/markets?limit=1000`)).json()) as {
+      conditionId: string;
+      feeSchedule?: { rate: number; exponent: number };
+    }[];
     for (const m of markets) if (m.feeSchedule) fees.set(m.conditionId, m.feeSchedule);
   });
   afterAll(async () => {
@@ -82,10 +133,18 @@ describe('arb-rich planted opportunities', () => {
   });
 
   const bestAsk = async (leg: z.infer<typeof Leg>): Promise<Ask | undefined> =>
-    leg.venue === 'polymarket' ? (await polyBook(sim, leg.instrumentId)).asks[0] : (await kalshiYesAsks(sim, leg.marketId))[0];
+    leg.venue === 'polymarket'
+      ? (await polyBook(sim, leg.instrumentId)).asks[0]
+      : (await kalshiYesAsks(sim, leg.marketId))[0];
 
   it('lists one opportunity of each Polymarket-side kind (binary, neg-risk YES, neg-risk NO) and of each linked kind', () => {
-    expect(links.expected.map((e) => e.strategy).sort()).toEqual(['cross_platform', 'overlapping', 'single_platform', 'single_platform', 'single_platform']);
+    expect(links.expected.map((e) => e.strategy).sort()).toEqual([
+      'cross_platform',
+      'overlapping',
+      'single_platform',
+      'single_platform',
+      'single_platform',
+    ]);
   });
 
   it('every leg is the best ask with enough depth, and the fees and profit recompute', async () => {
@@ -96,7 +155,10 @@ describe('arb-rich planted opportunities', () => {
         expect(ask?.price, `${opp.strategy} ${leg.instrumentId}`).toBe(leg.price);
         expect(ask?.size ?? 0).toBeGreaterThanOrEqual(leg.size);
         const schedule = fees.get(leg.marketId) ?? null;
-        const fee = leg.venue === 'polymarket' ? takerFee(schedule ? { ...schedule, takerOnly: true, rebateRate: 0 } : null, leg.size, leg.price) : kalshiFee(leg.size, leg.price);
+        const fee =
+          leg.venue === 'polymarket'
+            ? takerFee(schedule ? { ...schedule, takerOnly: true, rebateRate: 0 } : null, leg.size, leg.price)
+            : kalshiFee(leg.size, leg.price);
         expect(fee).toBeCloseTo(leg.fee, 5);
         cost += leg.price * leg.size + fee;
       }
@@ -111,7 +173,10 @@ describe('arb-rich planted opportunities', () => {
       if (!first || opp.legs.some((l) => l.size !== first.size)) throw new Error(`${opp.strategy}: not a basket`);
       let unitCost = 0;
       for (const leg of opp.legs) {
-        const asks = leg.venue === 'polymarket' ? (await polyBook(sim, leg.instrumentId)).asks : await kalshiYesAsks(sim, leg.marketId);
+        const asks =
+          leg.venue === 'polymarket'
+            ? (await polyBook(sim, leg.instrumentId)).asks
+            : await kalshiYesAsks(sim, leg.marketId);
         const p = priceAfter(asks, leg.size);
         // An exhausted book cannot sell one more basket at all.
         if (p === undefined) {
@@ -139,7 +204,10 @@ describe('arb-rich planted opportunities', () => {
       for (const leg of opp.legs) {
         const price = (await bestAsk(leg))?.price ?? 1;
         const schedule = fees.get(leg.marketId) ?? null;
-        const fee = leg.venue === 'polymarket' ? takerFee(schedule ? { ...schedule, takerOnly: true, rebateRate: 0 } : null, leg.size, price) : kalshiFee(leg.size, price);
+        const fee =
+          leg.venue === 'polymarket'
+            ? takerFee(schedule ? { ...schedule, takerOnly: true, rebateRate: 0 } : null, leg.size, price)
+            : kalshiFee(leg.size, price);
         cost += price * leg.size + fee;
       }
       expect(cost, opp.strategy).toBeGreaterThan(opp.payout);
@@ -179,7 +247,9 @@ describe('quiet scenario', () => {
       // Buy Kalshi YES + Polymarket NO (both relations); for 'equivalent' also the mirror pair.
       expect(kYes + (asks.get(`${link.aMarketId}:no`) ?? 1), `link ${link.id}`).toBeGreaterThanOrEqual(1);
       if (link.relation === 'equivalent') {
-        const res = (await (await fetch(`${sim.origin}/trade-api/v2/markets/${link.bMarketId}/orderbook`)).json()) as { orderbook_fp: { yes_dollars: [string, string][] } };
+        const res = (await (await fetch(`${sim.origin}/trade-api/v2/markets/${link.bMarketId}/orderbook`)).json()) as {
+          orderbook_fp: { yes_dollars: [string, string][] };
+        };
         const bestYesBid = Math.max(...res.orderbook_fp.yes_dollars.map(([p]) => Number(p)));
         expect(1 - bestYesBid + (asks.get(link.aMarketId) ?? 1), `link ${link.id} mirror`).toBeGreaterThanOrEqual(1);
       }

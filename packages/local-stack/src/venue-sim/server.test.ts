@@ -17,7 +17,9 @@ describe('venue simulator server (arb-rich, both venues)', () => {
   });
 
   it('mounts Polymarket and Kalshi and reports both in /_sim/stats', async () => {
-    expect(Object.keys(sim.urls)).toEqual(expect.arrayContaining(['polymarketClob', 'polymarketGamma', 'polymarketWs']));
+    expect(Object.keys(sim.urls)).toEqual(
+      expect.arrayContaining(['polymarketClob', 'polymarketGamma', 'polymarketWs']),
+    );
     const stats = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { venues: Record<string, unknown> };
     expect(Object.keys(stats.venues).sort()).toEqual(['kalshi', 'polymarket']);
   });
@@ -25,7 +27,8 @@ describe('venue simulator server (arb-rich, both venues)', () => {
   it('advances scenario time on request and applies scripted price paths', async () => {
     const up = '94242206871221370391055736153305071391564432448684801902267396130896523340261';
     const bestAsk = async (): Promise<string | undefined> =>
-      ((await (await fetch(`${sim.origin}/book?token_id=${up}`)).json()) as { asks: { price: string }[] }).asks.at(-1)?.price;
+      ((await (await fetch(`${sim.origin}/book?token_id=${up}`)).json()) as { asks: { price: string }[] }).asks.at(-1)
+        ?.price;
     expect(await bestAsk()).toBe('0.47');
     const res = await fetch(`${sim.origin}/_sim/advance`, { method: 'POST', body: JSON.stringify({ ms: 120_000 }) });
     expect(res.status).toBe(200);
@@ -52,8 +55,11 @@ describe('stress scenario', () => {
 
   it('has at least 5,000 Polymarket tokens and sends at least 200 book updates per scenario second', async () => {
     const markets: { tokens: { token_id: string }[] }[] = [];
-    for (let cursor = 'MA=='; cursor !== 'LTE='; ) {
-      const page = (await (await fetch(`${sim.origin}/markets?next_cursor=${cursor}`)).json()) as { next_cursor: string; data: typeof markets };
+    for (let cursor = 'MA=='; cursor !== 'LTE=';) {
+      const page = (await (await fetch(`${sim.origin}/markets?next_cursor=${cursor}`)).json()) as {
+        next_cursor: string;
+        data: typeof markets;
+      };
       markets.push(...page.data);
       cursor = page.next_cursor;
     }
@@ -65,7 +71,8 @@ describe('stress scenario', () => {
     let books = 0;
     let changes = 0;
     ws.on('message', (data: Buffer) => {
-      const msg = JSON.parse(data.toString()) as { event_type?: string; price_changes?: unknown[] } | { event_type: string }[];
+      const msg = JSON.parse(data.toString()) as
+        { event_type?: string; price_changes?: unknown[] } | { event_type: string }[];
       if (Array.isArray(msg)) books += msg.filter((m) => m.event_type === 'book').length;
       else if (msg.event_type === 'price_change') changes += msg.price_changes?.length ?? 0;
     });
@@ -81,7 +88,9 @@ describe('stress scenario', () => {
 describe('venue-sim CLI', () => {
   it('prints the base URLs when ready and exits 0 on SIGTERM', async () => {
     const cli = fileURLToPath(new URL('../cli/venue-sim.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--scenario', 'quiet', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--scenario', 'quiet', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     while (!out.includes('polymarketWs')) await once(child.stdout, 'data');

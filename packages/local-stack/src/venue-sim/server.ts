@@ -12,7 +12,8 @@ import type { SimulatedVenue } from './types.ts';
 
 export type VenueFactory = (scenario: Scenario, opts: { clock: () => number }) => SimulatedVenue | null;
 
-export const polymarketFactory: VenueFactory = (s, opts) => (s.polymarket === null ? null : createPolymarketSim(s.polymarket, opts));
+export const polymarketFactory: VenueFactory = (s, opts) =>
+  s.polymarket === null ? null : createPolymarketSim(s.polymarket, opts);
 export const kalshiFactory: VenueFactory = (s, opts) => (s.kalshi === null ? null : createKalshiSim(s.kalshi, opts));
 
 export interface VenueSimOptions {
@@ -71,7 +72,10 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
     const method = req.method ?? 'GET';
     if (url.pathname === '/_sim/stats' && method === 'GET') {
       json(res, 200, {
-        scenario: scenario.name, now: now(), venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])), ...(news ? { news: news.stats() } : {}),
+        scenario: scenario.name,
+        now: now(),
+        venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])),
+        ...(news ? { news: news.stats() } : {}),
       });
       return true;
     }
@@ -109,7 +113,10 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
         json(res, 404, { error: `venue-sim: no route ${req.method ?? 'GET'} ${url.pathname}` });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
-        if (!res.headersSent) json(res, e instanceof z.ZodError || e instanceof SyntaxError ? 400 : 500, { error: `venue-sim: ${message}` });
+        if (!res.headersSent)
+          json(res, e instanceof z.ZodError || e instanceof SyntaxError ? 400 : 500, {
+            error: `venue-sim: ${message}`,
+          });
         else res.destroy();
       }
     })();
@@ -118,7 +125,9 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (venues.some((v) => v.handleUpgrade(req, socket, head, url))) return;
     const body = JSON.stringify({ error: `venue-sim: no WebSocket route ${url.pathname}` });
-    socket.end(`HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
 
   const host = opts.host ?? '127.0.0.1';
@@ -130,7 +139,11 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
   const origin = `http://${host}:${port}`;
   const timer = opts.autoAdvance === false ? null : setInterval(advanceAll, opts.tickMs ?? 50);
   timer?.unref();
-  const urls = Object.assign({ origin }, ...venues.map((v) => v.baseUrls(origin)), news?.baseUrls(origin) ?? {}) as Record<string, string>;
+  const urls = Object.assign(
+    { origin },
+    ...venues.map((v) => v.baseUrls(origin)),
+    news?.baseUrls(origin) ?? {},
+  ) as Record<string, string>;
 
   return {
     origin,
@@ -148,7 +161,11 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason as unknown), 'venue-sim: some venues failed to close');
+      if (failed.length > 0)
+        throw new AggregateError(
+          failed.map((f) => f.reason as unknown),
+          'venue-sim: some venues failed to close',
+        );
     },
   };
 }

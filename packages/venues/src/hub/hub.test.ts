@@ -2,7 +2,14 @@
 // venue exactly one subscription per instrument, every consumer still gets every book, and leaving unsubscribes.
 import type { Instrument } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { marketDataFor, simControl, simStats, startPolymarketSim, until, type VenueSim } from '../polymarket/test-support.ts';
+import {
+  marketDataFor,
+  simControl,
+  simStats,
+  startPolymarketSim,
+  until,
+  type VenueSim,
+} from '../polymarket/test-support.ts';
 import type { BookUpdate } from '../venue.ts';
 import { MarketDataHub, type HubConsumer } from './market-data-hub.ts';
 
@@ -52,7 +59,10 @@ describe('MarketDataHub fan-out', () => {
     const book = await marketDataFor(sim).getBook(target);
     const price = book.bids[0]?.price ?? 0.5;
     await simControl(sim, 'set-level', { tokenId: target, side: 'bid', price, size: 4321 });
-    await until(() => seen.every((m) => m.get(target)?.some((u) => u.kind === 'delta' && u.book.bids[0]?.size === 4321) === true), 'delta fanned out');
+    await until(
+      () => seen.every((m) => m.get(target)?.some((u) => u.kind === 'delta' && u.book.bids[0]?.size === 4321) === true),
+      'delta fanned out',
+    );
 
     // Leaving: instruments stay subscribed while anyone wants them, and go when the last consumer leaves.
     for (const c of consumers.slice(1)) c.close();

@@ -49,7 +49,12 @@ export class MarketDataHub {
   }
 
   stats(): HubStats {
-    return { consumers: this.consumers.size, instruments: this.byInstrument.size, venueAdds: this.venueAdds, venueRemoves: this.venueRemoves };
+    return {
+      consumers: this.consumers.size,
+      instruments: this.byInstrument.size,
+      venueAdds: this.venueAdds,
+      venueRemoves: this.venueRemoves,
+    };
   }
 
   async close(): Promise<void> {

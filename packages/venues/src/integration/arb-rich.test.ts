@@ -22,7 +22,14 @@
 // walk the same streamed book levels with the same fee function, so the cent the brief allows is never needed;
 // anything above 1e-6 would be a real disagreement between pricing and execution.
 import type { MarketLink, Opportunity, OpportunityLeg } from '@polybot/schemas';
-import { crossPlatformArbitrage, overlappingArbitrage, singlePlatformArbitrage, walkAsks, type ArbParams, type LinkedSnapshot } from '@polybot/strategies';
+import {
+  crossPlatformArbitrage,
+  overlappingArbitrage,
+  singlePlatformArbitrage,
+  walkAsks,
+  type ArbParams,
+  type LinkedSnapshot,
+} from '@polybot/strategies';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvedLinks, startUniverse, type Universe } from './harness.ts';
 import { basketKey, kalshiNotedWindows, listedOpportunities, type Listed } from './listing.ts';
@@ -43,13 +50,30 @@ const KALSHI_FED_EVENT = 'KXFEDDECISION-26JUN';
 const H0 = 'KXFEDDECISION-26JUN-H0';
 
 function scan(u: Universe, links: readonly MarketLink[], params: ArbParams): Opportunity[] {
-  const snapshot: LinkedSnapshot = { instruments: u.instruments, books: u.books, fees: (i) => u.feeOf(i.instrumentId), links };
+  const snapshot: LinkedSnapshot = {
+    instruments: u.instruments,
+    books: u.books,
+    fees: (i) => u.feeOf(i.instrumentId),
+    links,
+  };
   const nowMs = u.sim.now();
-  return [...singlePlatformArbitrage(snapshot, params, nowMs), ...crossPlatformArbitrage(snapshot, params, nowMs), ...overlappingArbitrage(snapshot, params, nowMs)];
+  return [
+    ...singlePlatformArbitrage(snapshot, params, nowMs),
+    ...crossPlatformArbitrage(snapshot, params, nowMs),
+    ...overlappingArbitrage(snapshot, params, nowMs),
+  ];
 }
 
-const keyOf = (o: Opportunity): string => basketKey(o.strategy, o.legs.map((l) => l.instrumentId));
-const keyOfListed = (l: Listed): string => basketKey(l.strategy, l.legs.map((x) => x.instrumentId));
+const keyOf = (o: Opportunity): string =>
+  basketKey(
+    o.strategy,
+    o.legs.map((l) => l.instrumentId),
+  );
+const keyOfListed = (l: Listed): string =>
+  basketKey(
+    l.strategy,
+    l.legs.map((x) => x.instrumentId),
+  );
 
 /** The listed basket priced by the strategies' own book walk at the listed size: an Opportunity paper can execute. */
 function atListedSize(u: Universe, listed: Listed): Opportunity {
@@ -57,12 +81,30 @@ function atListedSize(u: Universe, listed: Listed): Opportunity {
     const book = u.books.get(l.instrumentId);
     if (!book) throw new Error(`no book for ${l.instrumentId}`);
     const w = walkAsks(book, listed.size, u.feeOf(l.instrumentId));
-    if (w.filled < listed.size || w.vwap === null || w.worstPrice === null) throw new Error(`book too thin for ${listed.size} of ${l.instrumentId}`);
-    return { venue: l.venue, instrumentId: l.instrumentId, side: 'buy', size: listed.size, vwap: w.vwap, limitPrice: w.worstPrice, fee: w.fee };
+    if (w.filled < listed.size || w.vwap === null || w.worstPrice === null)
+      throw new Error(`book too thin for ${listed.size} of ${l.instrumentId}`);
+    return {
+      venue: l.venue,
+      instrumentId: l.instrumentId,
+      side: 'buy',
+      size: listed.size,
+      vwap: w.vwap,
+      limitPrice: w.worstPrice,
+      fee: w.fee,
+    };
   });
   const cost = legs.reduce((s, l) => s + l.vwap * l.size + l.fee, 0);
   const expectedProfit = listed.payout - cost;
-  return { id: `listed:${keyOfListed(listed)}`, strategy: listed.strategy, legs, cost, expectedProfit, profitPct: (expectedProfit / cost) * 100, detectedAtMs: 0, description: 'listed' };
+  return {
+    id: `listed:${keyOfListed(listed)}`,
+    strategy: listed.strategy,
+    legs,
+    cost,
+    expectedProfit,
+    profitPct: (expectedProfit / cost) * 100,
+    detectedAtMs: 0,
+    description: 'listed',
+  };
 }
 
 // Generous per-test limits: two cores are shared with other builds; no assertion depends on time.
@@ -91,9 +133,21 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     expect(all.filter((i) => i.venue === 'polymarket')).toHaveLength(52);
     expect(all.filter((i) => i.venue === 'kalshi')).toHaveLength(36);
     // Neg-risk / mutually exclusive grouping comes from discovery.
-    expect(all.filter((i) => i.venue === 'polymarket' && i.eventId === POLY_ELON_EVENT && i.side === 'yes' && i.mutuallyExclusive)).toHaveLength(16);
-    expect(all.filter((i) => i.venue === 'polymarket' && i.eventId === POLY_FED_EVENT && i.side === 'yes' && i.mutuallyExclusive)).toHaveLength(5);
-    expect(all.filter((i) => i.venue === 'kalshi' && i.eventId === KALSHI_FED_EVENT && i.side === 'yes' && i.mutuallyExclusive)).toHaveLength(5);
+    expect(
+      all.filter(
+        (i) => i.venue === 'polymarket' && i.eventId === POLY_ELON_EVENT && i.side === 'yes' && i.mutuallyExclusive,
+      ),
+    ).toHaveLength(16);
+    expect(
+      all.filter(
+        (i) => i.venue === 'polymarket' && i.eventId === POLY_FED_EVENT && i.side === 'yes' && i.mutuallyExclusive,
+      ),
+    ).toHaveLength(5);
+    expect(
+      all.filter(
+        (i) => i.venue === 'kalshi' && i.eventId === KALSHI_FED_EVENT && i.side === 'yes' && i.mutuallyExclusive,
+      ),
+    ).toHaveLength(5);
     // Fee schedules as Gamma publishes them.
     expect(u.polymarket.markets.get(BTC_MARKET)?.feeSchedule).toMatchObject({ rate: 0.25, exponent: 2 });
     expect(u.polymarket.markets.get(FED_NO_CHANGE)?.feeSchedule).toMatchObject({ rate: 0.05, exponent: 1 });
@@ -102,7 +156,11 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     expect(u.books.size).toBe(u.instruments.size);
     for (const id of u.instruments.keys()) {
       const rest = await u.restBook(id);
-      expect({ id, bids: u.books.get(id)?.bids, asks: u.books.get(id)?.asks }).toEqual({ id, bids: rest.bids, asks: rest.asks });
+      expect({ id, bids: u.books.get(id)?.bids, asks: u.books.get(id)?.asks }).toEqual({
+        id,
+        bids: rest.bids,
+        asks: rest.asks,
+      });
     }
     // Every listed leg is a discovered instrument whose streamed best ask is the listed price with the listed depth.
     for (const l of listed) {
@@ -128,7 +186,12 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     // arb-rich's file has no unapproved link; the same links marked unapproved must produce no opportunity at all.
     expect(approvedLinks({ links: links.map((l) => ({ ...l, approved: false })) })).toEqual([]);
     const unapproved = links.map((l) => ({ ...l, approved: false }));
-    const snapshot: LinkedSnapshot = { instruments: u.instruments, books: u.books, fees: (i) => u.feeOf(i.instrumentId), links: unapproved };
+    const snapshot: LinkedSnapshot = {
+      instruments: u.instruments,
+      books: u.books,
+      fees: (i) => u.feeOf(i.instrumentId),
+      links: unapproved,
+    };
     expect(crossPlatformArbitrage(snapshot, PARAMS, u.sim.now())).toEqual([]);
     expect(overlappingArbitrage(snapshot, PARAMS, u.sim.now())).toEqual([]);
     // With the approved links the very same books do hold linked opportunities.
@@ -162,7 +225,17 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
       return o;
     };
     const listedOf = (strategy: string, source: Listed['source'], marketHint: string): Listed => {
-      const l = listed.find((x) => x.strategy === strategy && x.source === source && x.legs.some((leg) => leg.instrumentId.includes(marketHint) || u.instruments.get(leg.instrumentId)?.marketId === marketHint || u.instruments.get(leg.instrumentId)?.eventId === marketHint));
+      const l = listed.find(
+        (x) =>
+          x.strategy === strategy &&
+          x.source === source &&
+          x.legs.some(
+            (leg) =>
+              leg.instrumentId.includes(marketHint) ||
+              u.instruments.get(leg.instrumentId)?.marketId === marketHint ||
+              u.instruments.get(leg.instrumentId)?.eventId === marketHint,
+          ),
+      );
       if (!l) throw new Error(`no listing ${strategy} ${marketHint}`);
       return l;
     };
@@ -171,10 +244,12 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     // level), same cost and profit.
     for (const l of listed) {
       const o = get(l);
-      const byId = (a: { instrumentId: string }, b: { instrumentId: string }): number => a.instrumentId.localeCompare(b.instrumentId);
-      expect([...o.legs].sort(byId).map((x) => [x.instrumentId, x.size, x.vwap, x.limitPrice]), keyOfListed(l)).toEqual(
-        [...l.legs].sort(byId).map((x) => [x.instrumentId, l.size, expect.closeTo(x.price, 9), x.price]),
-      );
+      const byId = (a: { instrumentId: string }, b: { instrumentId: string }): number =>
+        a.instrumentId.localeCompare(b.instrumentId);
+      expect(
+        [...o.legs].sort(byId).map((x) => [x.instrumentId, x.size, x.vwap, x.limitPrice]),
+        keyOfListed(l),
+      ).toEqual([...l.legs].sort(byId).map((x) => [x.instrumentId, l.size, expect.closeTo(x.price, 9), x.price]));
       expect(o.cost, keyOfListed(l)).toBeCloseTo(l.cost, 6);
       expect(o.expectedProfit, keyOfListed(l)).toBeCloseTo(l.expectedProfit, 6);
     }
@@ -229,7 +304,11 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     //   0.98 + 0.988 + 0.994 + 0.998 + 0.15 = 4.11 > 4). Fees (rate 0.05, exponent 1) 0.098 + 0.05928 + 0.02982 +
     //   0.00998 + 0.098 = 0.29508; cost 398.29508; profit 400 − 398.29508 = 1.70492 (0.428 %).
     const fedNo = get(listedOf('single_platform', 'links.json', FED_NO_CHANGE_NO));
-    expect(fedNo.legs.map((l) => u.instruments.get(l.instrumentId)).every((i) => i?.eventId === POLY_FED_EVENT && i.side === 'no')).toBe(true);
+    expect(
+      fedNo.legs
+        .map((l) => u.instruments.get(l.instrumentId))
+        .every((i) => i?.eventId === POLY_FED_EVENT && i.side === 'no'),
+    ).toBe(true);
     expect(fedNo.legs).toHaveLength(5);
     expect(fedNo.legs.every((l) => l.size === 100)).toBe(true);
     expect(fedNo.legs.reduce((s, l) => s + l.fee, 0)).toBeCloseTo(0.29508, 6);
@@ -239,11 +318,19 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
   });
 
   it('the same baskets with an unlimited budget (nothing is budget-bound); at the README threshold (0.5 %) all but the Fed NO basket', () => {
-    const at = (params: ArbParams): string[] => scan(u, links, params).map((o) => `${keyOf(o)}@${o.legs.map((l) => l.size).join(',')}:${o.expectedProfit.toFixed(6)}`).sort();
+    const at = (params: ArbParams): string[] =>
+      scan(u, links, params)
+        .map((o) => `${keyOf(o)}@${o.legs.map((l) => l.size).join(',')}:${o.expectedProfit.toFixed(6)}`)
+        .sort();
     const base = at(PARAMS);
     expect(base).toHaveLength(listed.length);
     expect(at(UNLIMITED_BUDGET)).toEqual(base);
-    const fedNoKey = basketKey('single_platform', [...u.instruments.values()].filter((i) => i.eventId === POLY_FED_EVENT && i.side === 'no').map((i) => i.instrumentId));
+    const fedNoKey = basketKey(
+      'single_platform',
+      [...u.instruments.values()]
+        .filter((i) => i.eventId === POLY_FED_EVENT && i.side === 'no')
+        .map((i) => i.instrumentId),
+    );
     expect(base.filter((k) => k.startsWith(`${fedNoKey}@`))).toHaveLength(1);
     expect(at(README_PARAMS)).toEqual(base.filter((k) => !k.startsWith(`${fedNoKey}@`)));
     // Every other listed return is at least Elon's 1.1 / 98.9 = 1.11 %.
@@ -252,7 +339,9 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
 
   it('NO on every market of the other exclusive events is no arbitrage: their best NO asks cost at least what they pay (n − 1)', () => {
     const bestNoAsks = (venue: 'polymarket' | 'kalshi', eventId: string): (number | undefined)[] =>
-      [...u.instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no').map((i) => u.books.get(i.instrumentId)?.asks[0]?.price);
+      [...u.instruments.values()]
+        .filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no')
+        .map((i) => u.books.get(i.instrumentId)?.asks[0]?.price);
     const sum = (xs: (number | undefined)[]): number => xs.reduce<number>((s, p) => s + (p ?? 1), 0);
     // Polymarket Elon (16 buckets, pays 15) and Kalshi Elon (13, pays 12), before fees.
     expect(sum(bestNoAsks('polymarket', POLY_ELON_EVENT))).toBeGreaterThanOrEqual(15);
@@ -261,7 +350,9 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     expect(bestNoAsks('kalshi', KALSHI_FED_EVENT)).toContain(undefined);
     const found = scan(u, links, PARAMS).map(keyOf);
     for (const eventId of [POLY_ELON_EVENT, KALSHI_FED_EVENT, 'KXELONTWEETS-26APR10']) {
-      const ids = [...u.instruments.values()].filter((i) => i.eventId === eventId && i.side === 'no').map((i) => i.instrumentId);
+      const ids = [...u.instruments.values()]
+        .filter((i) => i.eventId === eventId && i.side === 'no')
+        .map((i) => i.instrumentId);
       expect(ids.length, eventId).toBeGreaterThan(1);
       expect(found).not.toContain(basketKey('single_platform', ids));
     }
@@ -301,9 +392,20 @@ describe('arb-rich: real adapters + real strategies + paper execution', { timeou
     const windows = new Map(listed.map((l) => [keyOfListed(l), l.untilMs]));
     // kalshi.json states its window only in prose; the price path says the same.
     expect(kalshiNotedWindows(u.scenario.kalshi)).toEqual([60_000]);
-    expect(listed.map((l) => l.untilMs ?? Infinity).sort((a, b) => a - b)).toEqual([60_000, 60_000, 120_000, Infinity, Infinity, Infinity]);
+    expect(listed.map((l) => l.untilMs ?? Infinity).sort((a, b) => a - b)).toEqual([
+      60_000,
+      60_000,
+      120_000,
+      Infinity,
+      Infinity,
+      Infinity,
+    ]);
     const keysAt = (): string[] => scan(u, links, PARAMS).map(keyOf).sort();
-    const alive = (tMs: number): string[] => listed.filter((l) => l.untilMs === null || l.untilMs > tMs).map(keyOfListed).sort();
+    const alive = (tMs: number): string[] =>
+      listed
+        .filter((l) => l.untilMs === null || l.untilMs > tMs)
+        .map(keyOfListed)
+        .sort();
 
     await u.advance(60_000);
     // Scenario time is now past 60 s; while it is also still short of 120 s (true unless setup took a minute), the
@@ -343,7 +445,9 @@ describe('quiet: no arbitrage at all', { timeout: 30_000 }, () => {
 
   it('NO on every market of each exclusive event costs at least what it pays (n − 1) at the best asks, before fees', () => {
     const bestNoAsks = (venue: 'polymarket' | 'kalshi', eventId: string): number[] =>
-      [...u.instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no').map((i) => u.books.get(i.instrumentId)?.asks[0]?.price ?? 1);
+      [...u.instruments.values()]
+        .filter((i) => i.venue === venue && i.eventId === eventId && i.side === 'no')
+        .map((i) => u.books.get(i.instrumentId)?.asks[0]?.price ?? 1);
     const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
     // Polymarket Fed (pays 4): 0.99 + 0.995 + 0.997 + 0.02 + 0.999 = 4.001 — its YES bids (mirrors) sum to 0.999.
     expect(sum(bestNoAsks('polymarket', POLY_FED_EVENT))).toBeCloseTo(4.001, 9);

@@ -53,19 +53,27 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
 export function postControl(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        try {
-          resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown });
-        } catch {
-          resolve({ status: res.statusCode ?? 0, json: text });
-        }
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as unknown });
+          } catch {
+            resolve({ status: res.statusCode ?? 0, json: text });
+          }
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -79,13 +87,17 @@ export async function startUniverse(name: 'arb-rich' | 'quiet'): Promise<Univers
   const subs: BookSubscription[] = [];
   try {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const credentials = { keyId: 'integration', privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+    const credentials = {
+      keyId: 'integration',
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
     const reg = await postControl(`${sim.origin}/_sim/kalshi/accounts`, {
       key_id: credentials.keyId,
       public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       balance_cents: 100_000,
     });
-    if (reg.status < 200 || reg.status > 299) throw new Error(`kalshi account registration → ${reg.status} ${JSON.stringify(reg.json)}`);
+    if (reg.status < 200 || reg.status > 299)
+      throw new Error(`kalshi account registration → ${reg.status} ${JSON.stringify(reg.json)}`);
 
     const url = (key: string): string => {
       const u = sim.urls[key];
@@ -101,12 +113,24 @@ export async function startUniverse(name: 'arb-rich' | 'quiet'): Promise<Univers
       reconnectBaseMs: 20,
       reconnectMaxMs: 200,
     });
-    const client = new KalshiClient({ basePath: url('kalshi'), credentials, readsPerSecond: 1000, writesPerSecond: 1000 });
-    const kalshi = new KalshiMarketData({ client, wsUrl: url('kalshiWs'), credentials, stream: { baseDelayMs: 20, maxDelayMs: 200 } });
+    const client = new KalshiClient({
+      basePath: url('kalshi'),
+      credentials,
+      readsPerSecond: 1000,
+      writesPerSecond: 1000,
+    });
+    const kalshi = new KalshiMarketData({
+      client,
+      wsUrl: url('kalshiWs'),
+      credentials,
+      stream: { baseDelayMs: 20, maxDelayMs: 200 },
+    });
 
     const instruments = new Map<string, Instrument>();
-    for (const i of [...(await polymarket.listInstruments()), ...(await kalshi.listInstruments())]) instruments.set(i.instrumentId, i);
-    if (polymarket.lastInvalid.length > 0) throw new Error(`gamma markets failing validation: ${JSON.stringify(polymarket.lastInvalid)}`);
+    for (const i of [...(await polymarket.listInstruments()), ...(await kalshi.listInstruments())])
+      instruments.set(i.instrumentId, i);
+    if (polymarket.lastInvalid.length > 0)
+      throw new Error(`gamma markets failing validation: ${JSON.stringify(polymarket.lastInvalid)}`);
 
     const books = new Map<string, OrderBook>();
     const streamErrors: Error[] = [];
@@ -119,14 +143,23 @@ export async function startUniverse(name: 'arb-rich' | 'quiet'): Promise<Univers
       subs.push(sub);
       sub.add([...instruments.values()].filter((i) => i.venue === venue).map((i) => i.instrumentId));
     }
-    await until(() => books.size === instruments.size, `a streamed snapshot for each of ${instruments.size} instruments`);
+    await until(
+      () => books.size === instruments.size,
+      `a streamed snapshot for each of ${instruments.size} instruments`,
+    );
 
     const feeConfig = FeeConfigSchema.parse({});
     const feeOf = (instrumentId: string): FeeSchedule => {
       const i = instruments.get(instrumentId);
       if (!i) throw new Error(`unknown instrument ${instrumentId}`);
       return resolveFeeSchedule(
-        { venue: i.venue, marketId: i.marketId, eventId: i.eventId, polymarketSchedule: i.venue === 'polymarket' ? (polymarket.markets.get(i.marketId)?.feeSchedule ?? null) : null },
+        {
+          venue: i.venue,
+          marketId: i.marketId,
+          eventId: i.eventId,
+          polymarketSchedule:
+            i.venue === 'polymarket' ? (polymarket.markets.get(i.marketId)?.feeSchedule ?? null) : null,
+        },
         feeConfig,
       );
     };
@@ -153,7 +186,8 @@ export async function startUniverse(name: 'arb-rich' | 'quiet'): Promise<Univers
       restBook,
       async advance(ms) {
         const res = await postControl(`${sim.origin}/_sim/advance`, { ms });
-        if (res.status < 200 || res.status > 299) throw new Error(`/_sim/advance → ${res.status} ${JSON.stringify(res.json)}`);
+        if (res.status < 200 || res.status > 299)
+          throw new Error(`/_sim/advance → ${res.status} ${JSON.stringify(res.json)}`);
         SimNow.parse(res.json);
         await until(streamsMatchRest, `streamed books equal REST after advancing ${ms} ms`, 200);
       },

@@ -26,7 +26,10 @@ export interface Listed {
   untilMs: number | null;
 }
 
-const Dollars = z.string().regex(/^\d+(\.\d+)?$/).transform(Number);
+const Dollars = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number);
 
 const LinksExpected = z.object({
   expected: z.array(
@@ -34,7 +37,16 @@ const LinksExpected = z.object({
       strategy: z.enum(['single_platform', 'cross_platform', 'overlapping']),
       untilMs: z.number().nullable(),
       payout: z.number(),
-      legs: z.array(z.object({ venue: z.enum(['polymarket', 'kalshi']), instrumentId: z.string(), price: z.number(), size: z.number() })).min(1),
+      legs: z
+        .array(
+          z.object({
+            venue: z.enum(['polymarket', 'kalshi']),
+            instrumentId: z.string(),
+            price: z.number(),
+            size: z.number(),
+          }),
+        )
+        .min(1),
       cost: z.number(),
       expectedProfit: z.number(),
     }),
@@ -64,8 +76,18 @@ export function listedOpportunities(linksFile: unknown, kalshiFile: unknown): Li
   for (const e of LinksExpected.parse(linksFile).expected) {
     const sizes = new Set(e.legs.map((l) => l.size));
     const [size] = [...sizes];
-    if (sizes.size !== 1 || size === undefined) throw new Error(`listed ${e.strategy} is not a basket (sizes ${[...sizes].join(',')})`);
-    out.push({ source: 'links.json', strategy: e.strategy, legs: e.legs, size, payout: e.payout, cost: e.cost, expectedProfit: e.expectedProfit, untilMs: e.untilMs });
+    if (sizes.size !== 1 || size === undefined)
+      throw new Error(`listed ${e.strategy} is not a basket (sizes ${[...sizes].join(',')})`);
+    out.push({
+      source: 'links.json',
+      strategy: e.strategy,
+      legs: e.legs,
+      size,
+      payout: e.payout,
+      cost: e.cost,
+      expectedProfit: e.expectedProfit,
+      untilMs: e.untilMs,
+    });
   }
   const k = KalshiExpected.parse(kalshiFile);
   for (const e of k.expected) {
@@ -76,7 +98,12 @@ export function listedOpportunities(linksFile: unknown, kalshiFile: unknown): Li
     out.push({
       source: 'kalshi.json',
       strategy: 'single_platform',
-      legs: e.legs.map((l) => ({ venue: 'kalshi', instrumentId: `${l.ticker}:${l.buy}`, price: l.price, size: e.contracts })),
+      legs: e.legs.map((l) => ({
+        venue: 'kalshi',
+        instrumentId: `${l.ticker}:${l.buy}`,
+        price: l.price,
+        size: e.contracts,
+      })),
       size: e.contracts,
       payout: e.payout_dollars,
       // kalshi.json lists notional and fees apart; links.json's `cost` includes fees.
@@ -98,4 +125,5 @@ export function kalshiNotedWindows(kalshiFile: unknown): number[] {
 }
 
 /** Identity of an opportunity for matching: strategy + the set of instruments bought. */
-export const basketKey = (strategy: string, instrumentIds: readonly string[]): string => `${strategy}|${[...instrumentIds].sort().join(',')}`;
+export const basketKey = (strategy: string, instrumentIds: readonly string[]): string =>
+  `${strategy}|${[...instrumentIds].sort().join(',')}`;

@@ -14,7 +14,11 @@ export type World = ReadonlyMap<string, 'yes' | 'no'>;
 
 const marketKey = (venue: VenueId, marketId: string): string => `${venue}|${marketId}`;
 
-export function worldsFor(opp: Opportunity, instruments: ReadonlyMap<string, Instrument>, links: readonly MarketLink[]): World[] {
+export function worldsFor(
+  opp: Opportunity,
+  instruments: ReadonlyMap<string, Instrument>,
+  links: readonly MarketLink[],
+): World[] {
   // The markets bought into, grouped: each mutually exclusive event is one group (which of its markets is the YES
   // one, or none when the basket does not cover the whole event), every other market a group of its own.
   const groups = new Map<string, Instrument[]>();
@@ -29,12 +33,17 @@ export function worldsFor(opp: Opportunity, instruments: ReadonlyMap<string, Ins
     groups.set(g, [...(groups.get(g) ?? []), i]);
   }
   const eventSize = (venue: VenueId, eventId: string): number =>
-    new Set([...instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId).map((i) => i.marketId)).size;
+    new Set([...instruments.values()].filter((i) => i.venue === venue && i.eventId === eventId).map((i) => i.marketId))
+      .size;
 
   // Per group, the possible outcomes: index of the YES market, or -1 for "none of these".
   const choices = [...groups.values()].map((ms) => {
     const first = ms[0];
-    const exhaustive = first !== undefined && first.mutuallyExclusive && first.eventId !== null && ms.length === eventSize(first.venue, first.eventId);
+    const exhaustive =
+      first !== undefined &&
+      first.mutuallyExclusive &&
+      first.eventId !== null &&
+      ms.length === eventSize(first.venue, first.eventId);
     const options = ms.map((_, k) => k);
     return { ms, options: exhaustive ? options : [-1, ...options] };
   });
@@ -74,7 +83,11 @@ export interface WorldResult {
 }
 
 /** Paper-executes `opp` against the universe's current streamed books, once per world, and settles every leg. */
-export async function paperInEveryWorld(u: Universe, opp: Opportunity, links: readonly MarketLink[]): Promise<WorldResult[]> {
+export async function paperInEveryWorld(
+  u: Universe,
+  opp: Opportunity,
+  links: readonly MarketLink[],
+): Promise<WorldResult[]> {
   const getBook = (id: string): OrderBook | undefined => u.books.get(id);
   const out: WorldResult[] = [];
   for (const world of worldsFor(opp, u.instruments, links)) {
@@ -91,7 +104,10 @@ export async function paperInEveryWorld(u: Universe, opp: Opportunity, links: re
       const i = u.instruments.get(leg.instrumentId);
       const r = i && world.get(marketKey(i.venue, i.marketId));
       if (!i || !r) throw new Error(`no resolution for ${leg.instrumentId}`);
-      for (const [id, side] of [[i.instrumentId, i.side], [i.complementId, i.side === 'yes' ? 'no' : 'yes']] as const) {
+      for (const [id, side] of [
+        [i.instrumentId, i.side],
+        [i.complementId, i.side === 'yes' ? 'no' : 'yes'],
+      ] as const) {
         if (id === null || settled.has(id)) continue;
         settled.add(id);
         payout += paper[i.venue].settle(id, side === r ? 1 : 0).proceeds;

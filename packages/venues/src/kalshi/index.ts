@@ -4,7 +4,14 @@ import { KalshiClient, type KalshiClientOptions, type KalshiCredentials } from '
 import { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 import { KalshiTrading } from './trading.ts';
 
-export { KalshiClient, isTransient as isKalshiTransient, kalshiError, type KalshiApiError, type KalshiClientOptions, type KalshiCredentials } from './client.ts';
+export {
+  KalshiClient,
+  isTransient as isKalshiTransient,
+  kalshiError,
+  type KalshiApiError,
+  type KalshiClientOptions,
+  type KalshiCredentials,
+} from './client.ts';
 export { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 export { KalshiTrading, type KalshiTradingOptions } from './trading.ts';
 export { KalshiBookStream, kalshiWsHeaders, type StreamOptions } from './stream.ts';

@@ -2,7 +2,15 @@
 import type { Instrument, OrderBook } from '@polybot/schemas';
 import type { BookSubscription, BookUpdate, MarketData } from '../venue.ts';
 import type { KalshiClient, KalshiCredentials } from './client.ts';
-import { bidsFromLevels, EventsPageSchema, instrumentsOf, OrderbookSchema, parseMarket, sideBook, splitInstrumentId } from './parse.ts';
+import {
+  bidsFromLevels,
+  EventsPageSchema,
+  instrumentsOf,
+  OrderbookSchema,
+  parseMarket,
+  sideBook,
+  splitInstrumentId,
+} from './parse.ts';
 import { KalshiBookStream, type StreamOptions } from './stream.ts';
 
 export interface KalshiMarketDataOptions {
@@ -25,7 +33,9 @@ export class KalshiMarketData implements MarketData {
     const out: Instrument[] = [];
     let cursor: string | undefined;
     do {
-      const raw = await this.opts.client.read(() => this.opts.client.events.getEvents(EVENTS_PAGE, cursor, true, undefined, 'open'));
+      const raw = await this.opts.client.read(() =>
+        this.opts.client.events.getEvents(EVENTS_PAGE, cursor, true, undefined, 'open'),
+      );
       const page = EventsPageSchema.parse(raw);
       for (const event of page.events) {
         for (const m of event.markets ?? []) {
@@ -48,7 +58,8 @@ export class KalshiMarketData implements MarketData {
 
   subscribeBooks(onUpdate: (update: BookUpdate) => void, onError: (error: Error) => void): BookSubscription {
     const credentials = this.opts.credentials;
-    if (!credentials) throw new Error('Kalshi book stream needs credentials: its WebSocket is authenticated even for public channels');
+    if (!credentials)
+      throw new Error('Kalshi book stream needs credentials: its WebSocket is authenticated even for public channels');
     return new KalshiBookStream({
       wsUrl: this.opts.wsUrl,
       credentials,

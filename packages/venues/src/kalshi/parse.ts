@@ -4,7 +4,10 @@
 import type { BookLevel, Instrument } from '@polybot/schemas';
 import { z } from 'zod';
 
-const Dollars = z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number);
+const Dollars = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .transform(Number);
 
 export interface KalshiMarket {
   ticker: string;
@@ -83,7 +86,9 @@ export function parseMarket(raw: unknown): KalshiMarket {
   throw new Error(`unrecognised Kalshi market: ${z.prettifyError(dollar.error)}`);
 }
 
-function common(m: z.infer<typeof MarketBase>): Pick<KalshiMarket, 'ticker' | 'eventTicker' | 'title' | 'yesSubTitle' | 'status' | 'closeTime' | 'result'> {
+function common(
+  m: z.infer<typeof MarketBase>,
+): Pick<KalshiMarket, 'ticker' | 'eventTicker' | 'title' | 'yesSubTitle' | 'status' | 'closeTime' | 'result'> {
   return {
     ticker: m.ticker,
     eventTicker: m.event_ticker,
@@ -118,7 +123,10 @@ export interface BidsOnly {
   no: Map<number, number>;
 }
 
-export function bidsFromLevels(yes: ReadonlyArray<readonly [number, number]>, no: ReadonlyArray<readonly [number, number]>): BidsOnly {
+export function bidsFromLevels(
+  yes: ReadonlyArray<readonly [number, number]>,
+  no: ReadonlyArray<readonly [number, number]>,
+): BidsOnly {
   const toMap = (ls: ReadonlyArray<readonly [number, number]>): Map<number, number> => {
     const m = new Map<number, number>();
     for (const [p, s] of ls) if (s > 0) m.set(roundPrice(p), s);
@@ -139,11 +147,16 @@ export function sideBook(bids: BidsOnly, side: 'yes' | 'no'): { bids: BookLevel[
   const other = side === 'yes' ? bids.no : bids.yes;
   return {
     bids: [...own.entries()].map(([price, size]) => ({ price, size })).sort((a, b) => b.price - a.price),
-    asks: [...other.entries()].map(([p, size]) => ({ price: roundPrice(1 - p), size })).sort((a, b) => a.price - b.price),
+    asks: [...other.entries()]
+      .map(([p, size]) => ({ price: roundPrice(1 - p), size }))
+      .sort((a, b) => a.price - b.price),
   };
 }
 
-export function instrumentsOf(market: KalshiMarket, event: Pick<KalshiEvent, 'event_ticker' | 'mutually_exclusive' | 'title'> | null): Instrument[] {
+export function instrumentsOf(
+  market: KalshiMarket,
+  event: Pick<KalshiEvent, 'event_ticker' | 'mutually_exclusive' | 'title'> | null,
+): Instrument[] {
   const yesId = `${market.ticker}:yes`;
   const noId = `${market.ticker}:no`;
   const base = {
@@ -159,7 +172,13 @@ export function instrumentsOf(market: KalshiMarket, event: Pick<KalshiEvent, 'ev
   };
   return [
     { ...base, instrumentId: yesId, side: 'yes', complementId: noId, outcome: market.yesSubTitle || 'Yes' },
-    { ...base, instrumentId: noId, side: 'no', complementId: yesId, outcome: market.yesSubTitle ? `Not ${market.yesSubTitle}` : 'No' },
+    {
+      ...base,
+      instrumentId: noId,
+      side: 'no',
+      complementId: yesId,
+      outcome: market.yesSubTitle ? `Not ${market.yesSubTitle}` : 'No',
+    },
   ];
 }
 

@@ -103,7 +103,9 @@ describe('Kalshi book stream against the simulator', () => {
     expect(h.sim.dropConnections()).toBe(1);
     await venue.trading.placeOrder(gtc(`${H0}:yes`, 0.5, 3));
     await eventually(() => expect(stream.reconnects).toBeGreaterThanOrEqual(1));
-    await eventually(() => expect(books.get(`${H0}:yes`)?.bids.some((l) => l.price === 0.5 && l.size === 3)).toBe(true));
+    await eventually(() =>
+      expect(books.get(`${H0}:yes`)?.bids.some((l) => l.price === 0.5 && l.size === 3)).toBe(true),
+    );
     await eventually(() => matchesRest([`${H0}:yes`, `${H0}:no`, `${E300}:yes`, `${E350}:no`]));
     expect(h.sim.subscriptionCounts().get(H0)).toBe(1);
     expect(errors.filter((e) => /handshake refused/.test(e.message))).toEqual([]);
@@ -111,11 +113,21 @@ describe('Kalshi book stream against the simulator', () => {
 
   it('reports a refused handshake (wrong key) through onError', async () => {
     const other = rsaKeys();
-    const bad = createKalshiVenue({ basePath: h.basePath, wsUrl: h.wsUrl, credentials: { keyId: 'streamer', privateKeyPem: other.privatePem }, stream: { baseDelayMs: 1_000, maxDelayMs: 1_000 } });
+    const bad = createKalshiVenue({
+      basePath: h.basePath,
+      wsUrl: h.wsUrl,
+      credentials: { keyId: 'streamer', privateKeyPem: other.privatePem },
+      stream: { baseDelayMs: 1_000, maxDelayMs: 1_000 },
+    });
     const badErrors: Error[] = [];
-    const s = bad.marketData.subscribeBooks(() => undefined, (e) => badErrors.push(e));
+    const s = bad.marketData.subscribeBooks(
+      () => undefined,
+      (e) => badErrors.push(e),
+    );
     s.add([`${H0}:yes`]);
-    await eventually(() => expect(badErrors.map((e) => e.message)).toContain('kalshi ws: handshake refused with HTTP 401'));
+    await eventually(() =>
+      expect(badErrors.map((e) => e.message)).toContain('kalshi ws: handshake refused with HTTP 401'),
+    );
     await s.close();
   });
 });

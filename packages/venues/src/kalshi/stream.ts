@@ -21,7 +21,13 @@ export interface StreamOptions {
 
 const HEARTBEAT_MS = 15_000;
 
-const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const Num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const Levels = z.array(z.tuple([Num, Num])).nullish();
 const Message = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribed'), id: z.number().optional(), msg: z.object({ sid: z.number() }) }),
@@ -35,21 +41,39 @@ const Message = z.discriminatedUnion('type', [
     type: z.literal('orderbook_delta'),
     sid: z.number(),
     seq: z.number(),
-    msg: z.object({ market_ticker: z.string(), price_dollars: Num, delta_fp: Num, side: z.enum(['yes', 'no']), ts: z.string().optional() }),
+    msg: z.object({
+      market_ticker: z.string(),
+      price_dollars: Num,
+      delta_fp: Num,
+      side: z.enum(['yes', 'no']),
+      ts: z.string().optional(),
+    }),
   }),
-  z.object({ type: z.literal('error'), id: z.number().optional(), msg: z.object({ code: z.number().optional(), msg: z.string().optional() }) }),
+  z.object({
+    type: z.literal('error'),
+    id: z.number().optional(),
+    msg: z.object({ code: z.number().optional(), msg: z.string().optional() }),
+  }),
   z.object({ type: z.literal('unsubscribed'), sid: z.number().optional() }),
   z.object({ type: z.literal('ok'), sid: z.number().optional() }),
 ]);
 
-export function kalshiWsHeaders(credentials: KalshiCredentials, pathname: string, nowMs = Date.now()): Record<string, string> {
+export function kalshiWsHeaders(
+  credentials: KalshiCredentials,
+  pathname: string,
+  nowMs = Date.now(),
+): Record<string, string> {
   const ts = String(nowMs);
   const signature = sign('sha256', Buffer.from(`${ts}GET${pathname}`), {
     key: credentials.privateKeyPem,
     padding: constants.RSA_PKCS1_PSS_PADDING,
     saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
   }).toString('base64');
-  return { 'KALSHI-ACCESS-KEY': credentials.keyId, 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signature };
+  return {
+    'KALSHI-ACCESS-KEY': credentials.keyId,
+    'KALSHI-ACCESS-TIMESTAMP': ts,
+    'KALSHI-ACCESS-SIGNATURE': signature,
+  };
 }
 
 interface TickerState {
@@ -116,7 +140,11 @@ export class KalshiBookStream implements BookSubscription {
       }
     }
     if (gone.length > 0 && this.sid !== null && this.isOpen()) {
-      this.send({ id: this.nextId++, cmd: 'update_subscription', params: { sids: [this.sid], market_tickers: gone, action: 'delete_markets' } });
+      this.send({
+        id: this.nextId++,
+        cmd: 'update_subscription',
+        params: { sids: [this.sid], market_tickers: gone, action: 'delete_markets' },
+      });
     }
   }
 
@@ -177,7 +205,11 @@ export class KalshiBookStream implements BookSubscription {
   private addMarkets(tickers: readonly string[]): void {
     if (this.sid === null || tickers.length === 0) return;
     for (const t of tickers) this.requested.add(t);
-    this.send({ id: this.nextId++, cmd: 'update_subscription', params: { sids: [this.sid], market_tickers: tickers, action: 'add_markets' } });
+    this.send({
+      id: this.nextId++,
+      cmd: 'update_subscription',
+      params: { sids: [this.sid], market_tickers: tickers, action: 'add_markets' },
+    });
   }
 
   private isOpen(): boolean {
@@ -196,7 +228,11 @@ export class KalshiBookStream implements BookSubscription {
     if (this.tickers.size === 0) return;
     this.pendingId = this.nextId++;
     this.requested = new Set(this.tickers.keys());
-    this.send({ id: this.pendingId, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: [...this.tickers.keys()] } });
+    this.send({
+      id: this.pendingId,
+      cmd: 'subscribe',
+      params: { channels: ['orderbook_delta'], market_tickers: [...this.tickers.keys()] },
+    });
   }
 
   private onMessage(text: string): void {
@@ -258,7 +294,13 @@ export class KalshiBookStream implements BookSubscription {
   private emit(ticker: string, st: TickerState, kind: BookUpdate['kind'], sides: ReadonlyArray<'yes' | 'no'>): void {
     if (!st.book) return;
     for (const side of sides) {
-      const book: OrderBook = { venue: 'kalshi', instrumentId: `${ticker}:${side}`, ...sideBook(st.book, side), timestampMs: st.tsMs, seq: st.seq };
+      const book: OrderBook = {
+        venue: 'kalshi',
+        instrumentId: `${ticker}:${side}`,
+        ...sideBook(st.book, side),
+        timestampMs: st.tsMs,
+        seq: st.seq,
+      };
       this.opts.onUpdate({ book, kind });
     }
   }

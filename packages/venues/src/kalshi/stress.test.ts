@@ -12,7 +12,12 @@ describe('Kalshi adapter on the stress scenario', () => {
   beforeAll(async () => {
     h = await startKalshiSim('stress');
     h.sim.registerAccount('load', keys.publicPem, 0);
-    venue = createKalshiVenue({ basePath: h.basePath, wsUrl: h.wsUrl, credentials: { keyId: 'load', privateKeyPem: keys.privatePem }, readsPerSecond: 1_000 });
+    venue = createKalshiVenue({
+      basePath: h.basePath,
+      wsUrl: h.wsUrl,
+      credentials: { keyId: 'load', privateKeyPem: keys.privatePem },
+      readsPerSecond: 1_000,
+    });
   });
   afterAll(async () => {
     await h.close();

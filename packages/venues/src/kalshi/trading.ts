@@ -9,7 +9,13 @@ import type { Position, Trading } from '../venue.ts';
 import { isTransient, kalshiError, type KalshiClient } from './client.ts';
 import { splitInstrumentId } from './parse.ts';
 
-const Num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const Num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 const CreateResponse = z.object({
   order_id: z.string(),
@@ -122,7 +128,8 @@ export class KalshiTrading implements Trading {
           await new Promise((r) => setTimeout(r, backoffDelay(attempt, 200, 5_000)));
           continue;
         }
-        if (err.status !== null && err.status >= 400 && err.status < 500) return rejected(order, `${err.code ?? err.status}: ${err.message}`);
+        if (err.status !== null && err.status >= 400 && err.status < 500)
+          return rejected(order, `${err.code ?? err.status}: ${err.message}`);
         throw e;
       }
     }
@@ -157,7 +164,11 @@ export class KalshiTrading implements Trading {
     const raw: z.infer<typeof FillsPage>['fills'] = [];
     let cursor: string | undefined;
     do {
-      const page = FillsPage.parse(await this.client.read(() => this.client.portfolio.getFills(undefined, undefined, minTs, undefined, 200, cursor)));
+      const page = FillsPage.parse(
+        await this.client.read(() =>
+          this.client.portfolio.getFills(undefined, undefined, minTs, undefined, 200, cursor),
+        ),
+      );
       raw.push(...page.fills);
       cursor = page.cursor || undefined;
     } while (cursor);
@@ -208,7 +219,9 @@ export class KalshiTrading implements Trading {
     let cursor: string | undefined;
     do {
       const page = OrdersPage.parse(
-        await this.client.read(() => this.client.orders.getOrders(ticker, undefined, undefined, undefined, status, 200, cursor)),
+        await this.client.read(() =>
+          this.client.orders.getOrders(ticker, undefined, undefined, undefined, status, 200, cursor),
+        ),
       );
       out.push(...page.orders);
       cursor = page.cursor || undefined;
@@ -242,7 +255,19 @@ function fromCreate(order: OrderRequest, r: z.infer<typeof CreateResponse>): Ord
     fees,
     fills:
       filled > 0 && averagePrice !== null
-        ? [{ venue: 'kalshi', instrumentId: order.instrumentId, clientOrderId: order.clientOrderId, venueOrderId: r.order_id, side: order.side, price: averagePrice, size: filled, fee: fees, timestampMs: r.ts_ms ?? Date.now() }]
+        ? [
+            {
+              venue: 'kalshi',
+              instrumentId: order.instrumentId,
+              clientOrderId: order.clientOrderId,
+              venueOrderId: r.order_id,
+              side: order.side,
+              price: averagePrice,
+              size: filled,
+              fee: fees,
+              timestampMs: r.ts_ms ?? Date.now(),
+            },
+          ]
         : [],
     rejectReason: null,
   };
@@ -267,12 +292,33 @@ function fromOrder(request: OrderRequest | null, o: KalshiOrder): OrderResult {
     fees,
     fills:
       filled > 0 && averagePrice !== null
-        ? [{ venue: 'kalshi', instrumentId, clientOrderId: o.client_order_id, venueOrderId: o.order_id, side: request?.side ?? 'buy', price: averagePrice, size: filled, fee: fees, timestampMs: Date.parse(o.created_time ?? '') || Date.now() }]
+        ? [
+            {
+              venue: 'kalshi',
+              instrumentId,
+              clientOrderId: o.client_order_id,
+              venueOrderId: o.order_id,
+              side: request?.side ?? 'buy',
+              price: averagePrice,
+              size: filled,
+              fee: fees,
+              timestampMs: Date.parse(o.created_time ?? '') || Date.now(),
+            },
+          ]
         : [],
     rejectReason: null,
   };
 }
 
 function rejected(order: OrderRequest, reason: string): OrderResult {
-  return { clientOrderId: order.clientOrderId, venueOrderId: null, status: 'rejected', filledSize: 0, averagePrice: null, fees: 0, fills: [], rejectReason: reason };
+  return {
+    clientOrderId: order.clientOrderId,
+    venueOrderId: null,
+    status: 'rejected',
+    filledSize: 0,
+    averagePrice: null,
+    fees: 0,
+    fills: [],
+    rejectReason: reason,
+  };
 }

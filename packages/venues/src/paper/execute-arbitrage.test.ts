@@ -5,7 +5,14 @@ import { PaperTrading } from './paper-trading.ts';
 
 const T0 = 1_778_997_900_000;
 const lv = (xs: [number, number][]) => xs.map(([price, size]) => ({ price, size }));
-const mk = (venue: VenueId, instrumentId: string, asks: [number, number][], bids: [number, number][]): OrderBook => ({ venue, instrumentId, asks: lv(asks), bids: lv(bids), timestampMs: T0, seq: 1 });
+const mk = (venue: VenueId, instrumentId: string, asks: [number, number][], bids: [number, number][]): OrderBook => ({
+  venue,
+  instrumentId,
+  asks: lv(asks),
+  bids: lv(bids),
+  timestampMs: T0,
+  seq: 1,
+});
 
 // Cross-venue opportunity: Polymarket YES 100 @ 0.40 + Kalshi NO 100 @ 0.55.
 const opportunity: Opportunity = {
@@ -24,12 +31,35 @@ const opportunity: Opportunity = {
 
 function setup(opts: { kalshiCash?: number; pmBids?: [number, number][]; pmFees?: FeeSchedule } = {}) {
   const books = new Map<string, OrderBook>([
-    ['PM1-Y', mk('polymarket', 'PM1-Y', [[0.4, 100]], opts.pmBids ?? [[0.38, 60], [0.36, 100]])],
+    [
+      'PM1-Y',
+      mk(
+        'polymarket',
+        'PM1-Y',
+        [[0.4, 100]],
+        opts.pmBids ?? [
+          [0.38, 60],
+          [0.36, 100],
+        ],
+      ),
+    ],
     ['KXA-1:no', mk('kalshi', 'KXA-1:no', [[0.55, 200]], [[0.53, 100]])],
   ]);
   const getBook = (id: string) => books.get(id);
-  const pm = new PaperTrading({ venue: 'polymarket', getBook, feeSchedule: () => opts.pmFees ?? { type: 'none' }, initialCash: 1000, now: () => T0 });
-  const k = new PaperTrading({ venue: 'kalshi', getBook, feeSchedule: () => ({ type: 'quadratic', takerRate: 0.07 }), initialCash: opts.kalshiCash ?? 1000, now: () => T0 });
+  const pm = new PaperTrading({
+    venue: 'polymarket',
+    getBook,
+    feeSchedule: () => opts.pmFees ?? { type: 'none' },
+    initialCash: 1000,
+    now: () => T0,
+  });
+  const k = new PaperTrading({
+    venue: 'kalshi',
+    getBook,
+    feeSchedule: () => ({ type: 'quadratic', takerRate: 0.07 }),
+    initialCash: opts.kalshiCash ?? 1000,
+    now: () => T0,
+  });
   const tradingFor = (v: VenueId) => (v === 'kalshi' ? k : pm);
   return { pm, k, getBook, tradingFor };
 }
@@ -50,14 +80,17 @@ describe('executeArbitrage', () => {
   it.each([
     ['YES', 1, 0],
     ['NO', 0, 1],
-  ])('after settlement (%s wins) the paper P&L equals the reported expected profit, 3.26', async (_w, pmPayout, kPayout) => {
-    const { pm, k, getBook, tradingFor } = setup();
-    await executeArbitrage(tradingFor, opportunity, { getBook });
-    pm.settle('PM1-Y', pmPayout);
-    k.settle('KXA-1:no', kPayout);
-    expect(pm.realizedPnl() + k.realizedPnl()).toBeCloseTo(opportunity.expectedProfit, 9);
-    expect((await pm.balance()) + (await k.balance()) - 2000).toBeCloseTo(3.26, 9);
-  });
+  ])(
+    'after settlement (%s wins) the paper P&L equals the reported expected profit, 3.26',
+    async (_w, pmPayout, kPayout) => {
+      const { pm, k, getBook, tradingFor } = setup();
+      await executeArbitrage(tradingFor, opportunity, { getBook });
+      pm.settle('PM1-Y', pmPayout);
+      k.settle('KXA-1:no', kPayout);
+      expect(pm.realizedPnl() + k.realizedPnl()).toBeCloseTo(opportunity.expectedProfit, 9);
+      expect((await pm.balance()) + (await k.balance()) - 2000).toBeCloseTo(3.26, 9);
+    },
+  );
 
   it('sends the thinnest leg first (PM: depth 100 for 100, Kalshi: 200 for 100)', async () => {
     const { getBook, tradingFor } = setup();
@@ -72,7 +105,10 @@ describe('executeArbitrage', () => {
     expect(r.legs.map((l) => l.result?.status)).toEqual(['filled', 'rejected']);
     expect(r.unwinds).toHaveLength(1);
     expect(r.unwinds[0]).toMatchObject({ instrumentId: 'PM1-Y', size: 100, stranded: 0 });
-    expect(r.unwinds[0]?.result?.fills.map((f) => [f.price, f.size])).toEqual([[0.38, 60], [0.36, 40]]);
+    expect(r.unwinds[0]?.result?.fills.map((f) => [f.price, f.size])).toEqual([
+      [0.38, 60],
+      [0.36, 40],
+    ]);
     expect(r.realizedLoss).toBeCloseTo(2.8, 9);
     expect(await pm.positions()).toEqual([]);
     expect(pm.realizedPnl()).toBeCloseTo(-2.8, 9);
@@ -88,7 +124,13 @@ describe('executeArbitrage', () => {
   });
 
   it('bids below the slippage floor are not hit: 0.30 < 0.38 − 0.05, so 40 contracts stay stranded', async () => {
-    const { pm, getBook, tradingFor } = setup({ kalshiCash: 10, pmBids: [[0.38, 60], [0.3, 100]] });
+    const { pm, getBook, tradingFor } = setup({
+      kalshiCash: 10,
+      pmBids: [
+        [0.38, 60],
+        [0.3, 100],
+      ],
+    });
     const r = await executeArbitrage(tradingFor, opportunity, { getBook });
     expect(r.status).toBe('stranded');
     expect(r.unwinds[0]).toMatchObject({ stranded: 40 });
@@ -99,7 +141,10 @@ describe('executeArbitrage', () => {
 
   it('first leg fails: nothing filled, nothing to unwind, later legs not sent', async () => {
     const { k, getBook, tradingFor } = setup();
-    const thin = { ...opportunity, legs: opportunity.legs.map((l) => (l.venue === 'polymarket' ? { ...l, size: 150 } : { ...l, size: 150 })) };
+    const thin = {
+      ...opportunity,
+      legs: opportunity.legs.map((l) => (l.venue === 'polymarket' ? { ...l, size: 150 } : { ...l, size: 150 })),
+    };
     const r = await executeArbitrage(tradingFor, thin, { getBook });
     expect(r.status).toBe('nothing_filled');
     expect(r.legs).toHaveLength(1);

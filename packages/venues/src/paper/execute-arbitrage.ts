@@ -79,7 +79,9 @@ export async function executeArbitrage(
   const prefix = `arb-${shortHash(`${opportunity.id}|${options.attempt ?? ''}`)}`;
   const slippage = options.maxUnwindSlippage ?? 0.05;
 
-  const ranked = await Promise.all(opportunity.legs.map(async (leg, index) => ({ leg, index, ratio: await depthAtLimit(options.getBook, leg) })));
+  const ranked = await Promise.all(
+    opportunity.legs.map(async (leg, index) => ({ leg, index, ratio: await depthAtLimit(options.getBook, leg) })),
+  );
   ranked.sort((x, y) => x.ratio - y.ratio || x.index - y.index);
 
   const legs: LegRecord[] = [];
@@ -117,7 +119,14 @@ export async function executeArbitrage(
     const book: OrderBook | undefined = await options.getBook(leg.instrumentId);
     const bestBid = book?.bids[0]?.price;
     if (bestBid === undefined) {
-      unwinds.push({ instrumentId: leg.instrumentId, venue: leg.venue, size: bought.filledSize, result: null, loss: 0, stranded: bought.filledSize });
+      unwinds.push({
+        instrumentId: leg.instrumentId,
+        venue: leg.venue,
+        size: bought.filledSize,
+        result: null,
+        loss: 0,
+        stranded: bought.filledSize,
+      });
       continue;
     }
     const floor = Math.max(0.001, Math.round((bestBid - slippage) * 1000) / 1000);
@@ -138,9 +147,17 @@ export async function executeArbitrage(
     const sold = result?.filledSize ?? 0;
     const proceeds = (result?.fills ?? []).reduce((s, f) => s + f.price * f.size - f.fee, 0);
     const loss = cost * (sold / bought.filledSize) - proceeds;
-    unwinds.push({ instrumentId: leg.instrumentId, venue: leg.venue, size: bought.filledSize, result, loss: Math.round(loss * 1e9) / 1e9, stranded: Math.round((bought.filledSize - sold) * 1e9) / 1e9 });
+    unwinds.push({
+      instrumentId: leg.instrumentId,
+      venue: leg.venue,
+      size: bought.filledSize,
+      result,
+      loss: Math.round(loss * 1e9) / 1e9,
+      stranded: Math.round((bought.filledSize - sold) * 1e9) / 1e9,
+    });
   }
   const realizedLoss = Math.round(unwinds.reduce((s, u) => s + u.loss, 0) * 1e9) / 1e9;
-  const status = unwinds.length === 0 ? 'nothing_filled' : unwinds.some((u) => u.stranded > 1e-9) ? 'stranded' : 'unwound';
+  const status =
+    unwinds.length === 0 ? 'nothing_filled' : unwinds.some((u) => u.stranded > 1e-9) ? 'stranded' : 'unwound';
   return { opportunityId: opportunity.id, status, legs, unwinds, realizedLoss };
 }

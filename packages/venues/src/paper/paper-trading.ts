@@ -86,7 +86,9 @@ export class PaperTrading implements Trading {
   }
 
   async openOrders(): Promise<OrderResult[]> {
-    return [...this.open.values()].map((o) => this.result(o, o.fills.length > 0 ? 'partially_filled' : 'resting', null));
+    return [...this.open.values()].map((o) =>
+      this.result(o, o.fills.length > 0 ? 'partially_filled' : 'resting', null),
+    );
   }
 
   async fills(sinceMs?: number): Promise<Fill[]> {
@@ -99,7 +101,12 @@ export class PaperTrading implements Trading {
   }
 
   async positions(): Promise<Position[]> {
-    return [...this.holdings].map(([instrumentId, h]) => ({ venue: this.venue, instrumentId, size: round(h.size), averagePrice: h.averagePrice }));
+    return [...this.holdings].map(([instrumentId, h]) => ({
+      venue: this.venue,
+      instrumentId,
+      size: round(h.size),
+      averagePrice: h.averagePrice,
+    }));
   }
 
   /** Realized P&L so far: sales and settlements against average cost, minus every fee paid. */
@@ -121,7 +128,10 @@ export class PaperTrading implements Trading {
         if (side === 'buy' ? l.price > o.request.limitPrice : l.price < o.request.limitPrice) break;
         crossing += l.size;
       }
-      const size = side === 'sell' ? Math.min(crossing, o.remaining, this.holdings.get(book.instrumentId)?.size ?? 0) : Math.min(crossing, o.remaining);
+      const size =
+        side === 'sell'
+          ? Math.min(crossing, o.remaining, this.holdings.get(book.instrumentId)?.size ?? 0)
+          : Math.min(crossing, o.remaining);
       if (size <= 1e-9) continue;
       this.liquidity.take(book, side, o.request.limitPrice, size);
       o.fills.push(this.book(o.request, o.venueOrderId, o.request.limitPrice, size, 'maker'));
@@ -154,7 +164,11 @@ export class PaperTrading implements Trading {
 
   private async execute(raw: OrderRequest): Promise<OrderResult> {
     const parsed = OrderRequestSchema.safeParse(raw);
-    if (!parsed.success) return this.reject(raw, `invalid order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      return this.reject(
+        raw,
+        `invalid order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     const order = parsed.data;
     if (order.venue !== this.venue) return this.reject(order, `order for ${order.venue} sent to paper ${this.venue}`);
     const book = await this.options.getBook(order.instrumentId);
@@ -182,7 +196,8 @@ export class PaperTrading implements Trading {
     const fillable = order.size - Math.max(left, 0);
     const venueOrderId = `paper-${this.venue}-${this.nextId++}`;
     const o: OpenOrder = { request: order, venueOrderId, remaining: order.size, fills: [] };
-    if (order.orderType === 'FOK' && fillable < order.size - 1e-9) return this.result(o, 'cancelled', 'FOK: not enough liquidity at or better than the limit');
+    if (order.orderType === 'FOK' && fillable < order.size - 1e-9)
+      return this.result(o, 'cancelled', 'FOK: not enough liquidity at or better than the limit');
 
     for (const s of slices) {
       this.liquidity.take(book, order.side, s.price, s.size);
@@ -194,11 +209,21 @@ export class PaperTrading implements Trading {
       this.open.set(order.clientOrderId, o);
       return this.result(o, o.fills.length > 0 ? 'partially_filled' : 'resting', null);
     }
-    return this.result(o, o.fills.length > 0 ? 'partially_filled' : 'cancelled', o.fills.length > 0 ? null : 'FAK: nothing at or better than the limit');
+    return this.result(
+      o,
+      o.fills.length > 0 ? 'partially_filled' : 'cancelled',
+      o.fills.length > 0 ? null : 'FAK: nothing at or better than the limit',
+    );
   }
 
   /** Book one fill into cash, holdings, realized P&L and the fill log. */
-  private book(order: OrderRequest, venueOrderId: string, price: number, size: number, liquidity: 'taker' | 'maker'): Fill {
+  private book(
+    order: OrderRequest,
+    venueOrderId: string,
+    price: number,
+    size: number,
+    liquidity: 'taker' | 'maker',
+  ): Fill {
     const f = fee(this.options.feeSchedule(order.instrumentId), size, price, liquidity);
     const h = this.holdings.get(order.instrumentId) ?? { size: 0, averagePrice: 0 };
     if (order.side === 'buy') {
@@ -244,21 +269,33 @@ export class PaperTrading implements Trading {
   }
 
   private reject(order: OrderRequest, reason: string): OrderResult {
-    return { clientOrderId: String(order.clientOrderId), venueOrderId: null, status: 'rejected', filledSize: 0, averagePrice: null, fees: 0, fills: [], rejectReason: reason };
+    return {
+      clientOrderId: String(order.clientOrderId),
+      venueOrderId: null,
+      status: 'rejected',
+      filledSize: 0,
+      averagePrice: null,
+      fees: 0,
+      fills: [],
+      rejectReason: reason,
+    };
   }
 
   private reservedCash(): number {
     let r = 0;
     for (const o of this.open.values()) {
       if (o.request.side !== 'buy') continue;
-      r += o.remaining * o.request.limitPrice + fee(this.options.feeSchedule(o.request.instrumentId), o.remaining, o.request.limitPrice, 'taker');
+      r +=
+        o.remaining * o.request.limitPrice +
+        fee(this.options.feeSchedule(o.request.instrumentId), o.remaining, o.request.limitPrice, 'taker');
     }
     return r;
   }
 
   private reservedSells(instrumentId: string): number {
     let r = 0;
-    for (const o of this.open.values()) if (o.request.side === 'sell' && o.request.instrumentId === instrumentId) r += o.remaining;
+    for (const o of this.open.values())
+      if (o.request.side === 'sell' && o.request.instrumentId === instrumentId) r += o.remaining;
     return r;
   }
 }

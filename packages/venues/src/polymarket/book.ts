@@ -6,14 +6,16 @@ import { z } from 'zod';
 
 const Level = z.object({ price: z.string(), size: z.string() });
 
-export const BookSummarySchema = z.object({
-  market: z.string(),
-  asset_id: z.string(),
-  timestamp: z.string(),
-  hash: z.string().default(''),
-  bids: z.array(Level),
-  asks: z.array(Level),
-}).loose();
+export const BookSummarySchema = z
+  .object({
+    market: z.string(),
+    asset_id: z.string(),
+    timestamp: z.string(),
+    hash: z.string().default(''),
+    bids: z.array(Level),
+    asks: z.array(Level),
+  })
+  .loose();
 export type BookSummary = z.infer<typeof BookSummarySchema>;
 
 export const PriceChangeSchema = z.object({
@@ -76,8 +78,18 @@ export class LocalBook {
 
   toOrderBook(): OrderBook {
     const levels = (m: Map<string, number>, dir: 1 | -1): BookLevel[] =>
-      [...m].map(([p, size]) => ({ price: num(p), size })).filter((l) => l.price > 0 && l.price < 1).sort((a, b) => dir * (a.price - b.price));
-    return { venue: 'polymarket', instrumentId: this.assetId, bids: levels(this.bids, -1), asks: levels(this.asks, 1), timestampMs: this.timestampMs, seq: this.seq };
+      [...m]
+        .map(([p, size]) => ({ price: num(p), size }))
+        .filter((l) => l.price > 0 && l.price < 1)
+        .sort((a, b) => dir * (a.price - b.price));
+    return {
+      venue: 'polymarket',
+      instrumentId: this.assetId,
+      bids: levels(this.bids, -1),
+      asks: levels(this.asks, 1),
+      timestampMs: this.timestampMs,
+      seq: this.seq,
+    };
   }
 }
 
@@ -96,6 +108,11 @@ export function summaryToOrderBook(summary: BookSummary): OrderBook {
  * parsed JSON as received. Summaries without a hash pass.
  */
 export function summaryHashOk(raw: unknown): boolean {
-  if (typeof raw !== 'object' || raw === null || !('hash' in raw) || typeof raw.hash !== 'string' || raw.hash === '') return true;
-  return createHash('sha1').update(JSON.stringify({ ...raw, hash: '' })).digest('hex') === raw.hash;
+  if (typeof raw !== 'object' || raw === null || !('hash' in raw) || typeof raw.hash !== 'string' || raw.hash === '')
+    return true;
+  return (
+    createHash('sha1')
+      .update(JSON.stringify({ ...raw, hash: '' }))
+      .digest('hex') === raw.hash
+  );
 }

@@ -11,7 +11,12 @@ const BTC_UP = '9424220687122137039105573615330507139156443244868480190226739613
 
 let sim: VenueSim;
 const apiFor = (o: { pageSize?: number } = {}): PolymarketDataApi =>
-  new PolymarketDataApi({ url: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`, retries: 2, baseDelayMs: 10, ...o });
+  new PolymarketDataApi({
+    url: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
+    retries: 2,
+    baseDelayMs: 10,
+    ...o,
+  });
 
 beforeAll(async () => {
   sim = await startPolymarketSim('arb-rich');
@@ -25,7 +30,13 @@ describe('PolymarketDataApi', () => {
     const api = apiFor({ pageSize: 2 });
     const first = await api.tradesPage(WALLET);
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ proxyWallet: WALLET, side: 'BUY', asset: FED_NO_CHANGE_YES, size: 50, price: 0.981 });
+    expect(first[0]).toMatchObject({
+      proxyWallet: WALLET,
+      side: 'BUY',
+      asset: FED_NO_CHANGE_YES,
+      size: 50,
+      price: 0.981,
+    });
     expect(first[0]?.transactionHash).toMatch(/^0x[0-9a-f]{64}$/);
     await fetch(`${sim.origin}/_sim/advance`, { method: 'POST', body: JSON.stringify({ ms: 90_000 }) });
     // Three trades now, two per page: tradesSince with no bound reads one page; with an old bound, both pages.
@@ -43,19 +54,37 @@ describe('PolymarketDataApi', () => {
 
   it('retries a 5xx and returns the page; gives up after its retries', async () => {
     const api = apiFor();
-    await simControl(sim, 'fail-next', { method: 'GET', path: '/data-api/trades', status: 503, when: 'before', count: 2 });
+    await simControl(sim, 'fail-next', {
+      method: 'GET',
+      path: '/data-api/trades',
+      status: 503,
+      when: 'before',
+      count: 2,
+    });
     expect((await api.tradesPage(WALLET)).length).toBeGreaterThan(0);
-    await simControl(sim, 'fail-next', { method: 'GET', path: '/data-api/trades', status: 500, when: 'before', count: 3 });
+    await simControl(sim, 'fail-next', {
+      method: 'GET',
+      path: '/data-api/trades',
+      status: 500,
+      when: 'before',
+      count: 3,
+    });
     await expect(api.tradesPage(WALLET)).rejects.toThrow(/500/);
   });
 
   it('rejects a response that is not the data-API’s shape instead of passing it on', async () => {
-    const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ proxyWallet: WALLET, side: 'HOLD' }])));
+    const server = createServer((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify([{ proxyWallet: WALLET, side: 'HOLD' }])),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await expect(new PolymarketDataApi({ url: `http://127.0.0.1:${port}`, retries: 0 }).tradesPage(WALLET)).rejects.toThrow(/side|asset/);
+      await expect(
+        new PolymarketDataApi({ url: `http://127.0.0.1:${port}`, retries: 0 }).tradesPage(WALLET),
+      ).rejects.toThrow(/side|asset/);
     } finally {
       server.close();
     }

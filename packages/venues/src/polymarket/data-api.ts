@@ -5,26 +5,37 @@ import { z } from 'zod';
 import { TokenBucket } from '../rate-limit/index.ts';
 import { PublicHttp } from './http.ts';
 
-const NumberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const NumberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
 /** One row of `GET /trades` (also the trade rows of `GET /activity`). Unknown fields pass through. */
-export const DataApiTradeSchema = z.object({
-  proxyWallet: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
-  side: z.enum(['BUY', 'SELL']),
-  /** The outcome token (CLOB token id): what the wallet bought or sold. */
-  asset: z.string().min(1),
-  conditionId: z.string(),
-  size: NumberLike.pipe(z.number().positive()),
-  price: NumberLike.pipe(z.number().gt(0).lt(1)),
-  /** Unix seconds. */
-  timestamp: z.number().int().nonnegative(),
-  transactionHash: z.string().min(1),
-  title: z.string().nullish(),
-  outcome: z.string().nullish(),
-}).loose();
+export const DataApiTradeSchema = z
+  .object({
+    proxyWallet: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+    side: z.enum(['BUY', 'SELL']),
+    /** The outcome token (CLOB token id): what the wallet bought or sold. */
+    asset: z.string().min(1),
+    conditionId: z.string(),
+    size: NumberLike.pipe(z.number().positive()),
+    price: NumberLike.pipe(z.number().gt(0).lt(1)),
+    /** Unix seconds. */
+    timestamp: z.number().int().nonnegative(),
+    transactionHash: z.string().min(1),
+    title: z.string().nullish(),
+    outcome: z.string().nullish(),
+  })
+  .loose();
 export type DataApiTrade = z.infer<typeof DataApiTradeSchema>;
 
-export const DataApiActivitySchema = DataApiTradeSchema.extend({ type: z.string(), usdcSize: NumberLike.nullish() }).loose();
+export const DataApiActivitySchema = DataApiTradeSchema.extend({
+  type: z.string(),
+  usdcSize: NumberLike.nullish(),
+}).loose();
 export type DataApiActivity = z.infer<typeof DataApiActivitySchema>;
 
 export interface PolymarketDataApiOptions {
@@ -59,7 +70,12 @@ export class PolymarketDataApi {
 
   /** One page of a wallet's trades, newest first. Maker fills count too (takerOnly=false): a leader's limit orders are trades. */
   async tradesPage(user: string, offset = 0, limit = this.pageSize): Promise<DataApiTrade[]> {
-    const q = new URLSearchParams({ user: user.toLowerCase(), limit: String(limit), offset: String(offset), takerOnly: 'false' });
+    const q = new URLSearchParams({
+      user: user.toLowerCase(),
+      limit: String(limit),
+      offset: String(offset),
+      takerOnly: 'false',
+    });
     return z.array(DataApiTradeSchema).parse(await this.http.getJson(`${this.opts.url}/trades?${q}`));
   }
 

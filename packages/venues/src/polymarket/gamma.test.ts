@@ -5,19 +5,28 @@ import { z } from 'zod';
 import { BookSummarySchema, summaryHashOk, summaryToOrderBook } from './book.ts';
 import { GammaEventSchema, GammaMarketSchema, instrumentsOf, negRiskGroups, parseMarketsPage } from './gamma.ts';
 
-const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
 
 describe('Gamma parsing (recorded responses)', () => {
   it('decodes the JSON-string fields of 50 recorded markets and makes two instruments per tradeable market', () => {
     const { markets, invalid } = parseMarketsPage(fixture('gamma-markets-50.json'));
     expect(invalid).toEqual([]);
     expect(markets).toHaveLength(50);
-    const withTokens = markets.filter((m) => (m.clobTokenIds?.length ?? 0) === 2 && m.conditionId && m.enableOrderBook !== false);
+    const withTokens = markets.filter(
+      (m) => (m.clobTokenIds?.length ?? 0) === 2 && m.conditionId && m.enableOrderBook !== false,
+    );
     const instruments = markets.flatMap((m) => instrumentsOf(m));
     expect(instruments).toHaveLength(withTokens.length * 2);
     const first = withTokens[0];
     const [yes, no] = instrumentsOf(first ?? GammaMarketSchema.parse({}));
-    expect(yes).toMatchObject({ venue: 'polymarket', side: 'yes', complementId: no?.instrumentId, marketId: first?.conditionId, outcome: first?.outcomes?.[0] });
+    expect(yes).toMatchObject({
+      venue: 'polymarket',
+      side: 'yes',
+      complementId: no?.instrumentId,
+      marketId: first?.conditionId,
+      outcome: first?.outcomes?.[0],
+    });
     expect(no?.complementId).toBe(yes?.instrumentId);
     expect(instruments.filter((i) => i.mutuallyExclusive).length).toBeGreaterThan(0);
   });
@@ -41,7 +50,9 @@ describe('Gamma parsing (recorded responses)', () => {
   });
 
   it('rejects a market whose JSON-string field is not valid JSON, and reports it', () => {
-    const { markets, invalid } = parseMarketsPage([{ id: '1', question: 'q', conditionId: '0x1', slug: 's', outcomes: '[Yes, No', clobTokenIds: '["1","2"]' }]);
+    const { markets, invalid } = parseMarketsPage([
+      { id: '1', question: 'q', conditionId: '0x1', slug: 's', outcomes: '[Yes, No', clobTokenIds: '["1","2"]' },
+    ]);
     expect(markets).toEqual([]);
     expect(invalid[0]?.error).toMatch(/outcomes/);
   });

@@ -16,36 +16,46 @@ const JsonStringArray = z.string().transform((text, ctx) => {
   return z.NEVER;
 });
 
-const NumberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const NumberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 
-export const GammaMarketSchema = z.object({
-  id: z.string(),
-  question: z.string(),
-  conditionId: z.string(),
-  slug: z.string(),
-  endDate: z.string().nullish(),
-  active: z.boolean().default(true),
-  closed: z.boolean().default(false),
-  acceptingOrders: z.boolean().nullish(),
-  enableOrderBook: z.boolean().nullish(),
-  outcomes: JsonStringArray.nullish(),
-  clobTokenIds: JsonStringArray.nullish(),
-  groupItemTitle: z.string().nullish(),
-  negRisk: z.boolean().nullish(),
-  orderPriceMinTickSize: NumberLike.nullish(),
-  orderMinSize: NumberLike.nullish(),
-  feeSchedule: PolymarketGammaFeeScheduleSchema.nullish(),
-  events: z.array(z.object({ id: z.string(), negRisk: z.boolean().nullish() }).loose()).nullish(),
-}).loose();
+export const GammaMarketSchema = z
+  .object({
+    id: z.string(),
+    question: z.string(),
+    conditionId: z.string(),
+    slug: z.string(),
+    endDate: z.string().nullish(),
+    active: z.boolean().default(true),
+    closed: z.boolean().default(false),
+    acceptingOrders: z.boolean().nullish(),
+    enableOrderBook: z.boolean().nullish(),
+    outcomes: JsonStringArray.nullish(),
+    clobTokenIds: JsonStringArray.nullish(),
+    groupItemTitle: z.string().nullish(),
+    negRisk: z.boolean().nullish(),
+    orderPriceMinTickSize: NumberLike.nullish(),
+    orderMinSize: NumberLike.nullish(),
+    feeSchedule: PolymarketGammaFeeScheduleSchema.nullish(),
+    events: z.array(z.object({ id: z.string(), negRisk: z.boolean().nullish() }).loose()).nullish(),
+  })
+  .loose();
 export type GammaMarket = z.infer<typeof GammaMarketSchema>;
 
-export const GammaEventSchema = z.object({
-  id: z.string(),
-  slug: z.string(),
-  title: z.string(),
-  negRisk: z.boolean().nullish(),
-  markets: z.array(GammaMarketSchema).default([]),
-}).loose();
+export const GammaEventSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    title: z.string(),
+    negRisk: z.boolean().nullish(),
+    markets: z.array(GammaMarketSchema).default([]),
+  })
+  .loose();
 export type GammaEvent = z.infer<typeof GammaEventSchema>;
 
 export interface MarketMeta {
@@ -88,7 +98,10 @@ export function metaOf(market: GammaMarket): MarketMeta {
 }
 
 /** Parses one page of `GET /markets`; a market that fails validation is reported, not silently dropped. */
-export function parseMarketsPage(body: unknown): { markets: GammaMarket[]; invalid: { index: number; error: string }[] } {
+export function parseMarketsPage(body: unknown): {
+  markets: GammaMarket[];
+  invalid: { index: number; error: string }[];
+} {
   const list = z.array(z.unknown()).parse(body);
   const markets: GammaMarket[] = [];
   const invalid: { index: number; error: string }[] = [];

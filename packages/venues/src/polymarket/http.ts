@@ -1,6 +1,6 @@
 // Public (unauthenticated) JSON GETs against the CLOB and Gamma, rate limited by a token bucket and retried
 // with backoff on 429/5xx/network errors. GETs are idempotent, so retrying them is always safe.
-import type { TokenBucket} from '../rate-limit/index.ts';
+import type { TokenBucket } from '../rate-limit/index.ts';
 import { isRetryableStatus, withRetry } from '../rate-limit/index.ts';
 
 export class HttpError extends Error {
@@ -43,12 +43,18 @@ export class PublicHttp {
           // keep the raw text for the error message
         }
         if (!res.ok) {
-          const detail = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : text.slice(0, 200);
+          const detail =
+            typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : text.slice(0, 200);
           throw new HttpError(`GET ${new URL(url).pathname} → ${res.status}: ${detail}`, res.status, body);
         }
         return body;
       },
-      { retries: this.opts.retries ?? 4, baseDelayMs: this.opts.baseDelayMs ?? 200, maxDelayMs: this.opts.maxDelayMs ?? 5000, isRetryable: isRetryableError },
+      {
+        retries: this.opts.retries ?? 4,
+        baseDelayMs: this.opts.baseDelayMs ?? 200,
+        maxDelayMs: this.opts.maxDelayMs ?? 5000,
+        isRetryable: isRetryableError,
+      },
     );
   }
 }

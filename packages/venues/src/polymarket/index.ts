@@ -7,9 +7,25 @@ export { PolymarketMarketData, type PolymarketMarketDataOptions } from './market
 export { PolymarketTrading, type PolymarketTradingOptions } from './trading.ts';
 export { PolymarketBookStream, type BookStreamOptions } from './stream.ts';
 export { LocalBook, BookSummarySchema, summaryToOrderBook, type BookSummary } from './book.ts';
-export { GammaMarketSchema, GammaEventSchema, instrumentsOf as gammaInstrumentsOf, negRiskGroups, parseMarketsPage, type GammaMarket, type GammaEvent } from './gamma.ts';
+export {
+  GammaMarketSchema,
+  GammaEventSchema,
+  instrumentsOf as gammaInstrumentsOf,
+  negRiskGroups,
+  parseMarketsPage,
+  type GammaMarket,
+  type GammaEvent,
+} from './gamma.ts';
 export { v2OrderHash } from './order-hash.ts';
-export { PolymarketDataApi, DataApiTradeSchema, DataApiActivitySchema, type DataApiTrade, type DataApiActivity, type PolymarketDataApiOptions, type TradesSinceOptions } from './data-api.ts';
+export {
+  PolymarketDataApi,
+  DataApiTradeSchema,
+  DataApiActivitySchema,
+  type DataApiTrade,
+  type DataApiActivity,
+  type PolymarketDataApiOptions,
+  type TradesSinceOptions,
+} from './data-api.ts';
 
 export const POLYMARKET_PRODUCTION = {
   clobUrl: 'https://clob.polymarket.com',
@@ -21,7 +37,9 @@ export const POLYMARKET_PRODUCTION = {
 export type PolymarketVenueOptions = PolymarketMarketDataOptions & Omit<PolymarketTradingOptions, 'clobUrl'>;
 
 /** A live Polymarket venue for one user's key (market data is public and needs none). */
-export async function createPolymarketVenue(opts: PolymarketVenueOptions): Promise<Venue & { marketData: PolymarketMarketData; trading: PolymarketTrading }> {
+export async function createPolymarketVenue(
+  opts: PolymarketVenueOptions,
+): Promise<Venue & { marketData: PolymarketMarketData; trading: PolymarketTrading }> {
   const trading = await PolymarketTrading.connect({ ...opts, clobUrl: opts.clobUrl });
   return { marketData: new PolymarketMarketData(opts), trading };
 }

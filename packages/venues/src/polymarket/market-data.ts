@@ -67,7 +67,10 @@ export class PolymarketMarketData implements MarketData {
     return summaryToOrderBook(await this.getBookSummary(instrumentId));
   }
 
-  subscribeBooks(onUpdate: (update: BookUpdate) => void, onError: (error: Error) => void): BookSubscription & { readonly stream: PolymarketBookStream } {
+  subscribeBooks(
+    onUpdate: (update: BookUpdate) => void,
+    onError: (error: Error) => void,
+  ): BookSubscription & { readonly stream: PolymarketBookStream } {
     const stream = new PolymarketBookStream({
       wsUrl: this.opts.wsUrl,
       fetchBook: (id) => this.getBookSummary(id),

@@ -5,8 +5,14 @@ import { getAddress, hashTypedData, type Hex } from 'viem';
 import { z } from 'zod';
 
 const Uint = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((v) => BigInt(v));
-const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/).transform((a) => getAddress(a));
-const Bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/).transform((v) => v as Hex);
+const Address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/)
+  .transform((a) => getAddress(a));
+const Bytes32 = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/)
+  .transform((v) => v as Hex);
 
 /** The fields of a V2 signed order that enter its hash (narrowed from the SDK's loosely typed SignedOrder). */
 export const V2OrderSchema = z.object({
@@ -27,7 +33,12 @@ export function v2OrderHash(order: unknown, chainId: number, negRisk: boolean): 
   const o = V2OrderSchema.parse(order);
   const contracts = getContractConfig(chainId);
   return hashTypedData({
-    domain: { name: 'Polymarket CTF Exchange', version: '2', chainId, verifyingContract: getAddress(negRisk ? contracts.negRiskExchangeV2 : contracts.exchangeV2) },
+    domain: {
+      name: 'Polymarket CTF Exchange',
+      version: '2',
+      chainId,
+      verifyingContract: getAddress(negRisk ? contracts.negRiskExchangeV2 : contracts.exchangeV2),
+    },
     types: {
       Order: [
         { name: 'salt', type: 'uint256' },
@@ -45,8 +56,17 @@ export function v2OrderHash(order: unknown, chainId: number, negRisk: boolean): 
     },
     primaryType: 'Order',
     message: {
-      salt: o.salt, maker: o.maker, signer: o.signer, tokenId: BigInt(o.tokenId), makerAmount: o.makerAmount, takerAmount: o.takerAmount,
-      side: o.side === 'BUY' || o.side === 0 ? 0 : 1, signatureType: o.signatureType, timestamp: o.timestamp, metadata: o.metadata, builder: o.builder,
+      salt: o.salt,
+      maker: o.maker,
+      signer: o.signer,
+      tokenId: BigInt(o.tokenId),
+      makerAmount: o.makerAmount,
+      takerAmount: o.takerAmount,
+      side: o.side === 'BUY' || o.side === 0 ? 0 : 1,
+      signatureType: o.signatureType,
+      timestamp: o.timestamp,
+      metadata: o.metadata,
+      builder: o.builder,
     },
   });
 }

@@ -3,7 +3,17 @@
 import type { OrderBook } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookUpdate } from '../venue.ts';
-import { BTC_DOWN, BTC_UP, FED_NO_CHANGE_NO, marketDataFor, simControl, simStats, startPolymarketSim, until, type VenueSim } from './test-support.ts';
+import {
+  BTC_DOWN,
+  BTC_UP,
+  FED_NO_CHANGE_NO,
+  marketDataFor,
+  simControl,
+  simStats,
+  startPolymarketSim,
+  until,
+  type VenueSim,
+} from './test-support.ts';
 
 const levels = (b: OrderBook | undefined): unknown => b && { bids: b.bids, asks: b.asks };
 
@@ -32,7 +42,8 @@ describe('Polymarket book stream recovery', () => {
     await sim.close();
   });
 
-  const matchesRest = async (id: string): Promise<boolean> => JSON.stringify(levels(latest.get(id))) === JSON.stringify(levels(await md().getBook(id)));
+  const matchesRest = async (id: string): Promise<boolean> =>
+    JSON.stringify(levels(latest.get(id))) === JSON.stringify(levels(await md().getBook(id)));
 
   it('starts from snapshots equal to REST and applies deltas', async () => {
     for (const id of [BTC_UP, BTC_DOWN, FED_NO_CHANGE_NO]) expect(await matchesRest(id)).toBe(true);
@@ -51,7 +62,10 @@ describe('Polymarket book stream recovery', () => {
     expect(latest.get(BTC_UP)?.asks[0]?.price).toBe(0.47);
     // The next (visible) change carries a best_ask our book disagrees with.
     await simControl(sim, 'set-level', { tokenId: BTC_UP, side: 'bid', price: 0.31, size: 5 });
-    await until(() => sub.stream.stats.resnapshots > before && latest.get(BTC_UP)?.asks[0]?.price !== 0.47, 'resnapshot');
+    await until(
+      () => sub.stream.stats.resnapshots > before && latest.get(BTC_UP)?.asks[0]?.price !== 0.47,
+      'resnapshot',
+    );
     expect(await matchesRest(BTC_UP)).toBe(true);
     expect(updates.at(-1)).toMatchObject({ kind: 'snapshot', book: { instrumentId: BTC_UP, seq: 0 } });
   });
@@ -64,7 +78,10 @@ describe('Polymarket book stream recovery', () => {
     await simControl(sim, 'set-level', { tokenId: BTC_DOWN, side: 'ask', price: 0.49, size: 1234 });
     await until(() => sub.stream.stats.connects > connects, 'reconnected');
     await until(async () => (await simStats(sim)).totalSubscriptions === 3, 'resubscribed');
-    await until(() => latest.get(BTC_DOWN)?.asks.some((l) => l.price === 0.49 && l.size === 1234) === true, 'fresh snapshot');
+    await until(
+      () => latest.get(BTC_DOWN)?.asks.some((l) => l.price === 0.49 && l.size === 1234) === true,
+      'fresh snapshot',
+    );
     for (const id of [BTC_UP, BTC_DOWN, FED_NO_CHANGE_NO]) expect(await matchesRest(id)).toBe(true);
   });
 

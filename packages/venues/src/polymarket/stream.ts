@@ -9,7 +9,9 @@ import { backoffDelay } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate } from '../venue.ts';
 import { BookSummarySchema, LocalBook, PriceChangeSchema, type BookSummary } from './book.ts';
 
-const PriceChangeMessage = z.object({ event_type: z.literal('price_change'), timestamp: z.string(), price_changes: z.array(PriceChangeSchema) }).loose();
+const PriceChangeMessage = z
+  .object({ event_type: z.literal('price_change'), timestamp: z.string(), price_changes: z.array(PriceChangeSchema) })
+  .loose();
 
 export interface BookStreamOptions {
   wsUrl: string;
@@ -44,14 +46,16 @@ export class PolymarketBookStream implements BookSubscription {
     const fresh = instrumentIds.filter((id) => !this.wanted.has(id));
     if (fresh.length === 0 || this.closed) return;
     for (const id of fresh) this.wanted.add(id);
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ assets_ids: fresh, operation: 'subscribe' }));
+    if (this.ws?.readyState === WebSocket.OPEN)
+      this.ws.send(JSON.stringify({ assets_ids: fresh, operation: 'subscribe' }));
     else if (this.ws === null && this.reconnectTimer === null) this.connect();
   }
 
   remove(instrumentIds: readonly string[]): void {
     const gone = instrumentIds.filter((id) => this.wanted.delete(id));
     for (const id of gone) this.books.delete(id);
-    if (gone.length > 0 && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ assets_ids: gone, operation: 'unsubscribe' }));
+    if (gone.length > 0 && this.ws?.readyState === WebSocket.OPEN)
+      this.ws.send(JSON.stringify({ assets_ids: gone, operation: 'unsubscribe' }));
   }
 
   async close(): Promise<void> {
@@ -100,7 +104,10 @@ export class PolymarketBookStream implements BookSubscription {
   }
 
   private scheduleReconnect(): void {
-    const delay = Math.max(10, backoffDelay(this.attempt++, this.opts.reconnectBaseMs ?? 250, this.opts.reconnectMaxMs ?? 10_000));
+    const delay = Math.max(
+      10,
+      backoffDelay(this.attempt++, this.opts.reconnectBaseMs ?? 250, this.opts.reconnectMaxMs ?? 10_000),
+    );
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       if (!this.closed && this.wanted.size > 0) this.connect();
@@ -109,7 +116,10 @@ export class PolymarketBookStream implements BookSubscription {
 
   private startPing(ws: WebSocket): void {
     this.stopPing();
-    this.pingTimer = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('PING'), this.opts.pingIntervalMs ?? 10_000);
+    this.pingTimer = setInterval(
+      () => ws.readyState === WebSocket.OPEN && ws.send('PING'),
+      this.opts.pingIntervalMs ?? 10_000,
+    );
     this.pingTimer.unref();
   }
 
@@ -133,11 +143,13 @@ export class PolymarketBookStream implements BookSubscription {
     const type = typeof event === 'object' && event !== null && 'event_type' in event ? event.event_type : undefined;
     if (type === 'book') {
       const parsed = BookSummarySchema.safeParse(event);
-      if (!parsed.success) return this.opts.onError(new Error(`polymarket ws: bad book message: ${parsed.error.message}`));
+      if (!parsed.success)
+        return this.opts.onError(new Error(`polymarket ws: bad book message: ${parsed.error.message}`));
       this.snapshot(parsed.data);
     } else if (type === 'price_change') {
       const parsed = PriceChangeMessage.safeParse(event);
-      if (!parsed.success) return this.opts.onError(new Error(`polymarket ws: bad price_change: ${parsed.error.message}`));
+      if (!parsed.success)
+        return this.opts.onError(new Error(`polymarket ws: bad price_change: ${parsed.error.message}`));
       this.delta(Number(parsed.data.timestamp), parsed.data.price_changes);
     }
     // last_trade_price, tick_size_change: not book state.

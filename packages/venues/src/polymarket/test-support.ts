@@ -32,7 +32,9 @@ export interface PolymarketSimStats {
 }
 
 export async function simStats(sim: VenueSim): Promise<PolymarketSimStats> {
-  const body = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as { venues: { polymarket: PolymarketSimStats } };
+  const body = (await (await fetch(`${sim.origin}/_sim/stats`)).json()) as {
+    venues: { polymarket: PolymarketSimStats };
+  };
   return body.venues.polymarket;
 }
 

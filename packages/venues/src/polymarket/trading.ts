@@ -2,8 +2,26 @@
 // orders signed offline with a viem account, posted with `throwOnError`. Idempotent by clientOrderId: the
 // same id returns the same result and never signs a second order; after an ambiguous failure (5xx, network)
 // we look the order up by its hash before reposting the *same* signed order.
-import { ApiError, AssetType, Chain, ClobClient, OrderType, Side, type ApiKeyCreds, type OrderResponse, type SignedOrder, type Trade } from '@polymarket/clob-client-v2';
-import { OrderRequestSchema, fee, resolveFeeSchedule, type Fill, type OrderRequest, type OrderResult } from '@polybot/schemas';
+import {
+  ApiError,
+  AssetType,
+  Chain,
+  ClobClient,
+  OrderType,
+  Side,
+  type ApiKeyCreds,
+  type OrderResponse,
+  type SignedOrder,
+  type Trade,
+} from '@polymarket/clob-client-v2';
+import {
+  OrderRequestSchema,
+  fee,
+  resolveFeeSchedule,
+  type Fill,
+  type OrderRequest,
+  type OrderResult,
+} from '@polybot/schemas';
 import { createWalletClient, custom, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon, polygonAmoy } from 'viem/chains';
@@ -26,7 +44,11 @@ export interface PolymarketTradingOptions {
   baseDelayMs?: number;
 }
 
-const TYPES: Record<OrderRequest['orderType'], OrderType> = { FOK: OrderType.FOK, FAK: OrderType.FAK, GTC: OrderType.GTC };
+const TYPES: Record<OrderRequest['orderType'], OrderType> = {
+  FOK: OrderType.FOK,
+  FAK: OrderType.FAK,
+  GTC: OrderType.GTC,
+};
 
 function status(e: unknown): number | undefined {
   return e instanceof ApiError ? e.status : undefined;
@@ -64,7 +86,10 @@ export class PolymarketTrading implements Trading {
     const base = { host: opts.clobUrl, chain: chainId, signer, throwOnError: true };
     const creds = opts.creds ?? (await new ClobClient(base).createOrDeriveApiKey());
     const bucket = opts.bucket ?? new TokenBucket({ capacity: 10, refillPerSecond: 5 });
-    const trading = new PolymarketTrading(new ClobClient({ ...base, creds }), account.address, chainId, bucket, { retries: opts.retries ?? 4, baseDelayMs: opts.baseDelayMs ?? 200 });
+    const trading = new PolymarketTrading(new ClobClient({ ...base, creds }), account.address, chainId, bucket, {
+      retries: opts.retries ?? 4,
+      baseDelayMs: opts.baseDelayMs ?? 200,
+    });
     // Stored creds are checked with one L2 call, so a wrong secret fails here (ApiError, status 401) and not on the
     // first order. Derived creds were just proven by L1 auth.
     if (opts.creds) await trading.balance();
@@ -97,7 +122,11 @@ export class PolymarketTrading implements Trading {
   private async execute(req: OrderRequest): Promise<OrderResult> {
     const side = req.side === 'buy' ? Side.BUY : Side.SELL;
     const cached = this.signed.get(req.clientOrderId);
-    const signed = cached ?? (await this.call(() => this.client.createOrder({ tokenID: req.instrumentId, price: req.limitPrice, size: req.size, side })));
+    const signed =
+      cached ??
+      (await this.call(() =>
+        this.client.createOrder({ tokenID: req.instrumentId, price: req.limitPrice, size: req.size, side }),
+      ));
     this.signed.set(req.clientOrderId, signed);
     const negRisk = await this.call(() => this.client.getNegRisk(req.instrumentId));
     const orderId = v2OrderHash(signed, this.chainId, negRisk);
@@ -116,7 +145,9 @@ export class PolymarketTrading implements Trading {
           if (ambiguous(e)) {
             const found = await this.lookup(req, orderId);
             if (found) return found;
-            throw new Error(`polymarket: order ${req.clientOrderId} outcome unknown after ${attempt + 1} attempts`, { cause: e });
+            throw new Error(`polymarket: order ${req.clientOrderId} outcome unknown after ${attempt + 1} attempts`, {
+              cause: e,
+            });
           }
           return this.rejected(req, orderId, e);
         }
@@ -132,7 +163,13 @@ export class PolymarketTrading implements Trading {
 
   private rejected(req: OrderRequest, orderId: string, e: unknown): OrderResult {
     return {
-      clientOrderId: req.clientOrderId, venueOrderId: orderId, status: 'rejected', filledSize: 0, averagePrice: null, fees: 0, fills: [],
+      clientOrderId: req.clientOrderId,
+      venueOrderId: orderId,
+      status: 'rejected',
+      filledSize: 0,
+      averagePrice: null,
+      fees: 0,
+      fills: [],
       rejectReason: e instanceof Error ? e.message : String(e),
     };
   }
@@ -147,7 +184,12 @@ export class PolymarketTrading implements Trading {
 
   private async fromResponse(req: OrderRequest, res: OrderResponse): Promise<OrderResult> {
     const fills = (res.tradeIDs?.length ?? 0) > 0 ? await this.fillsOf(res.orderID, req.instrumentId) : [];
-    return this.summarize(req, res.orderID, fills, res.status === 'live' || (req.orderType === 'GTC' && res.status === 'matched' && sum(fills) < req.size));
+    return this.summarize(
+      req,
+      res.orderID,
+      fills,
+      res.status === 'live' || (req.orderType === 'GTC' && res.status === 'matched' && sum(fills) < req.size),
+    );
   }
 
   private summarize(req: OrderRequest, orderId: string, fills: Fill[], resting: boolean): OrderResult {
@@ -168,7 +210,9 @@ export class PolymarketTrading implements Trading {
 
   private async fillsOf(orderId: string, assetId: string): Promise<Fill[]> {
     const trades = await this.call(() => this.client.getTrades({ asset_id: assetId }));
-    const mine = trades.filter((t) => t.taker_order_id === orderId || t.maker_orders.some((m) => m.order_id === orderId));
+    const mine = trades.filter(
+      (t) => t.taker_order_id === orderId || t.maker_orders.some((m) => m.order_id === orderId),
+    );
     return (await Promise.all(mine.map((t) => this.toFills(t)))).flat();
   }
 
@@ -189,27 +233,43 @@ export class PolymarketTrading implements Trading {
       const polymarketSchedule = s ? { ...s, takerOnly: true, rebateRate: 0 } : null;
       const size = Number(t.size);
       const price = Number(t.price);
-      return [{
-        venue: 'polymarket', instrumentId: t.asset_id, clientOrderId: this.clientIds.get(t.taker_order_id) ?? t.taker_order_id, venueOrderId: t.taker_order_id,
-        side: t.side === Side.BUY ? 'buy' : 'sell', price, size, timestampMs,
-        fee: fee(resolveFeeSchedule({ venue: 'polymarket', marketId: t.market, polymarketSchedule }), size, price),
-      }];
+      return [
+        {
+          venue: 'polymarket',
+          instrumentId: t.asset_id,
+          clientOrderId: this.clientIds.get(t.taker_order_id) ?? t.taker_order_id,
+          venueOrderId: t.taker_order_id,
+          side: t.side === Side.BUY ? 'buy' : 'sell',
+          price,
+          size,
+          timestampMs,
+          fee: fee(resolveFeeSchedule({ venue: 'polymarket', marketId: t.market, polymarketSchedule }), size, price),
+        },
+      ];
     }
     // Maker: our orders are among maker_orders; makers pay no fee.
     return t.maker_orders
       .filter((m) => m.maker_address.toLowerCase() === this.address.toLowerCase())
       .map((m): Fill => ({
-        venue: 'polymarket', instrumentId: m.asset_id, clientOrderId: this.clientIds.get(m.order_id) ?? m.order_id, venueOrderId: m.order_id,
+        venue: 'polymarket',
+        instrumentId: m.asset_id,
+        clientOrderId: this.clientIds.get(m.order_id) ?? m.order_id,
+        venueOrderId: m.order_id,
         side: (m.side ?? (t.side === Side.BUY ? Side.SELL : Side.BUY)) === Side.BUY ? 'buy' : 'sell',
-        price: Number(m.price), size: Number(m.matched_amount), fee: 0, timestampMs,
+        price: Number(m.price),
+        size: Number(m.matched_amount),
+        fee: 0,
+        timestampMs,
       }));
   }
 
   async cancelOrder(venueOrderId: string): Promise<void> {
     const res: unknown = await this.call(() => this.client.cancelOrder({ orderID: venueOrderId }));
-    const canceled = typeof res === 'object' && res !== null && 'canceled' in res && Array.isArray(res.canceled) ? res.canceled : [];
+    const canceled =
+      typeof res === 'object' && res !== null && 'canceled' in res && Array.isArray(res.canceled) ? res.canceled : [];
     if (!canceled.includes(venueOrderId)) {
-      const reason = typeof res === 'object' && res !== null && 'not_canceled' in res ? JSON.stringify(res.not_canceled) : 'unknown';
+      const reason =
+        typeof res === 'object' && res !== null && 'not_canceled' in res ? JSON.stringify(res.not_canceled) : 'unknown';
       throw new Error(`polymarket: order ${venueOrderId} not cancelled: ${reason}`);
     }
   }
@@ -219,14 +279,22 @@ export class PolymarketTrading implements Trading {
     return open.map((o) => {
       const matched = Number(o.size_matched);
       return {
-        clientOrderId: this.clientIds.get(o.id) ?? o.id, venueOrderId: o.id, status: matched > 0 ? 'partially_filled' : 'resting',
-        filledSize: matched, averagePrice: matched > 0 ? Number(o.price) : null, fees: 0, fills: [], rejectReason: null,
+        clientOrderId: this.clientIds.get(o.id) ?? o.id,
+        venueOrderId: o.id,
+        status: matched > 0 ? 'partially_filled' : 'resting',
+        filledSize: matched,
+        averagePrice: matched > 0 ? Number(o.price) : null,
+        fees: 0,
+        fills: [],
+        rejectReason: null,
       };
     });
   }
 
   async fills(sinceMs = 0): Promise<Fill[]> {
-    const trades = await this.call(() => this.client.getTrades(sinceMs > 0 ? { after: String(Math.floor(sinceMs / 1000)) } : undefined));
+    const trades = await this.call(() =>
+      this.client.getTrades(sinceMs > 0 ? { after: String(Math.floor(sinceMs / 1000)) } : undefined),
+    );
     return (await Promise.all(trades.map((t) => this.toFills(t)))).flat().filter((f) => f.timestampMs >= sinceMs);
   }
 
@@ -252,7 +320,12 @@ export class PolymarketTrading implements Trading {
     }
     return [...acc]
       .filter(([, p]) => Math.abs(p.size) > 1e-9)
-      .map(([instrumentId, p]) => ({ venue: 'polymarket', instrumentId, size: round6(p.size), averagePrice: p.bought > 0 ? round6(p.cost / p.bought) : 0 }));
+      .map(([instrumentId, p]) => ({
+        venue: 'polymarket',
+        instrumentId,
+        size: round6(p.size),
+        averagePrice: p.bought > 0 ? round6(p.cost / p.bought) : 0,
+      }));
   }
 }
 

@@ -39,9 +39,13 @@ describe('withRetry', () => {
       calls++;
       throw new Error(`fail ${calls}`);
     };
-    await expect(withRetry(fail, { retries: 5, baseDelayMs: 1, maxDelayMs: 1, isRetryable: () => false })).rejects.toThrow('fail 1');
+    await expect(
+      withRetry(fail, { retries: 5, baseDelayMs: 1, maxDelayMs: 1, isRetryable: () => false }),
+    ).rejects.toThrow('fail 1');
     calls = 0;
-    await expect(withRetry(fail, { retries: 2, baseDelayMs: 1, maxDelayMs: 1, isRetryable: () => true })).rejects.toThrow('fail 3');
+    await expect(
+      withRetry(fail, { retries: 2, baseDelayMs: 1, maxDelayMs: 1, isRetryable: () => true }),
+    ).rejects.toThrow('fail 3');
   });
 
   it('caps the backoff at maxDelayMs', () => {

@@ -10,7 +10,12 @@ export interface RetryOptions {
   onRetry?: (e: unknown, attempt: number, delayMs: number) => void;
 }
 
-export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseDelayMs: number,
+  maxDelayMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }

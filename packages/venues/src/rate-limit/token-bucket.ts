@@ -21,7 +21,9 @@ export class TokenBucket {
 
   constructor(opts: TokenBucketOptions) {
     if (!(opts.capacity > 0) || !(opts.refillPerSecond > 0)) {
-      throw new Error(`TokenBucket: capacity and refillPerSecond must be positive (got ${opts.capacity}, ${opts.refillPerSecond})`);
+      throw new Error(
+        `TokenBucket: capacity and refillPerSecond must be positive (got ${opts.capacity}, ${opts.refillPerSecond})`,
+      );
     }
     this.capacity = opts.capacity;
     this.refillPerMs = opts.refillPerSecond / 1000;

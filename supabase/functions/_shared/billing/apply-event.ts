@@ -66,7 +66,12 @@ export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: App
     if (!profile) return { outcome: 'ignored', eventId: event.id, reason: 'no PolyBot user for this customer' };
     await tx`update public.polybot_stripe_events set user_id = ${profile.id} where id = ${event.id}`;
     if (notice.customerId && profile.stripe_customer_id && profile.stripe_customer_id !== notice.customerId) {
-      return { outcome: 'ignored', eventId: event.id, userId: profile.id, reason: 'event names a different customer than the profile' };
+      return {
+        outcome: 'ignored',
+        eventId: event.id,
+        userId: profile.id,
+        reason: 'event names a different customer than the profile',
+      };
     }
 
     const stale = staleReason(profile, notice, eventAt);
@@ -80,16 +85,24 @@ export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: App
 }
 
 /** The profile the event is about, locked so concurrent events for one user apply one after the other. */
-async function lockProfile(tx: TransactionSql, customerId: string | undefined, userHint: string | undefined): Promise<ProfileRow | undefined> {
+async function lockProfile(
+  tx: TransactionSql,
+  customerId: string | undefined,
+  userHint: string | undefined,
+): Promise<ProfileRow | undefined> {
   const columns = tx`id, stripe_customer_id, stripe_subscription_id, subscription_status, stripe_event_at`;
   if (customerId) {
-    const [row] = await tx<ProfileRow[]>`select ${columns} from public.polybot_user_profiles where stripe_customer_id = ${customerId} for update`;
+    const [row] = await tx<
+      ProfileRow[]
+    >`select ${columns} from public.polybot_user_profiles where stripe_customer_id = ${customerId} for update`;
     if (row) return row;
   }
   // The customer is stored before checkout starts, but metadata (set by us when creating the session) covers
   // a customer created elsewhere, e.g. by an admin in the Stripe dashboard.
   if (userHint && UUID.test(userHint)) {
-    const [row] = await tx<ProfileRow[]>`select ${columns} from public.polybot_user_profiles where id = ${userHint} for update`;
+    const [row] = await tx<
+      ProfileRow[]
+    >`select ${columns} from public.polybot_user_profiles where id = ${userHint} for update`;
     if (row) return row;
   }
   return undefined;
@@ -97,7 +110,8 @@ async function lockProfile(tx: TransactionSql, customerId: string | undefined, u
 
 function staleReason(profile: ProfileRow, notice: Notice, eventAt: Date): string | undefined {
   if (notice.kind === 'checkout') return undefined; // links the customer only; carries no subscription state
-  const sameSubscription = notice.subscriptionId !== undefined && notice.subscriptionId === profile.stripe_subscription_id;
+  const sameSubscription =
+    notice.subscriptionId !== undefined && notice.subscriptionId === profile.stripe_subscription_id;
   if (sameSubscription && profile.subscription_status === 'canceled') return 'subscription already deleted';
   if (profile.stripe_event_at && eventAt < profile.stripe_event_at) return 'older than the state already applied';
   if (notice.kind === 'invoice' && !sameSubscription) return 'invoice for a subscription that is not the current one';
@@ -110,7 +124,10 @@ function staleReason(profile: ProfileRow, notice: Notice, eventAt: Date): string
  */
 async function changeToWrite(notice: Notice, options: ApplyOptions): Promise<Change> {
   if (notice.kind === 'checkout') return { kind: 'checkout', customerId: notice.customerId };
-  const raw = options.retrieveSubscription && notice.subscriptionId ? await options.retrieveSubscription(notice.subscriptionId) : null;
+  const raw =
+    options.retrieveSubscription && notice.subscriptionId
+      ? await options.retrieveSubscription(notice.subscriptionId)
+      : null;
   // Without a re-read, or when Stripe no longer knows the subscription (e.g. test data deleted), the event's own
   // state is all there is.
   if (raw !== null) return subscriptionState(SubscriptionSchema.parse(raw), options.prices);
@@ -121,7 +138,11 @@ async function changeToWrite(notice: Notice, options: ApplyOptions): Promise<Cha
 /** An old subscription ending must not end the one the user has now. */
 function endsAnotherSubscription(profile: ProfileRow, change: Change): string | undefined {
   if (change.kind !== 'subscription' || change.subscriptionId === profile.stripe_subscription_id) return undefined;
-  if (profile.stripe_subscription_id && LIVE_STATUSES.has(profile.subscription_status) && !LIVE_STATUSES.has(change.status)) {
+  if (
+    profile.stripe_subscription_id &&
+    LIVE_STATUSES.has(profile.subscription_status) &&
+    !LIVE_STATUSES.has(change.status)
+  ) {
     return 'ended subscription is not the current one';
   }
   return undefined;

@@ -52,8 +52,19 @@ export type Notice =
       snapshot: StripeSubscription;
       deleted: boolean;
     }
-  | { kind: 'checkout'; customerId: string | undefined; userHint: string | undefined; subscriptionId: string | undefined }
-  | { kind: 'invoice'; customerId: string; userHint: string | undefined; subscriptionId: string | undefined; paid: boolean };
+  | {
+      kind: 'checkout';
+      customerId: string | undefined;
+      userHint: string | undefined;
+      subscriptionId: string | undefined;
+    }
+  | {
+      kind: 'invoice';
+      customerId: string;
+      userHint: string | undefined;
+      subscriptionId: string | undefined;
+      paid: boolean;
+    };
 
 /** The subscriber's state to write, derived from one subscription object (its price mapped to a tier). */
 export interface SubscriptionState {
@@ -68,9 +79,7 @@ export interface SubscriptionState {
 
 /** What applying an event writes: a subscription's state, a customer link (checkout), or an invoice's transition. */
 export type Change =
-  | SubscriptionState
-  | { kind: 'checkout'; customerId: string | undefined }
-  | { kind: 'invoice'; paid: boolean };
+  SubscriptionState | { kind: 'checkout'; customerId: string | undefined } | { kind: 'invoice'; paid: boolean };
 
 /**
  * What a subscription object (as Stripe returns it now, or an event's snapshot) means for the subscriber. Throws
@@ -81,7 +90,8 @@ export function subscriptionState(sub: StripeSubscription, prices: PriceMap, del
   const paid = PAID_STATUSES.has(status);
   let tier: Tier = 'free';
   if (paid) {
-    const priceId = sub.items.data.map((i) => i.price.id).find((id) => tierForPrice(prices, id)) ?? sub.items.data[0]?.price.id ?? '';
+    const priceId =
+      sub.items.data.map((i) => i.price.id).find((id) => tierForPrice(prices, id)) ?? sub.items.data[0]?.price.id ?? '';
     const found = tierForPrice(prices, priceId);
     if (!found) throw new UnknownPriceError(priceId, sub.id);
     tier = found;

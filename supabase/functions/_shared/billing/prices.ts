@@ -24,7 +24,11 @@ export function priceMapFromEnv(env: Record<string, string | undefined>): PriceM
     enterprise: env.STRIPE_PRICE_ENTERPRISE || undefined,
   });
   if (!parsed.success) {
-    const names: Record<string, string> = { basic: 'STRIPE_PRICE_BASIC', pro: 'STRIPE_PRICE_PRO', enterprise: 'STRIPE_PRICE_ENTERPRISE' };
+    const names: Record<string, string> = {
+      basic: 'STRIPE_PRICE_BASIC',
+      pro: 'STRIPE_PRICE_PRO',
+      enterprise: 'STRIPE_PRICE_ENTERPRISE',
+    };
     const lines = parsed.error.issues.map((i) => `  ${names[String(i.path[0])] ?? 'STRIPE_PRICE_*'}: ${i.message}`);
     throw new Error(`invalid Stripe price configuration:\n${lines.join('\n')}`);
   }

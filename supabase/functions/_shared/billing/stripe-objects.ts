@@ -5,7 +5,10 @@ import { z } from 'zod';
 
 /** Expandable references arrive as an id or as the expanded object; we only need the id. */
 const Ref = z.union([z.string(), z.object({ id: z.string() })]).transform((v) => (typeof v === 'string' ? v : v.id));
-const Metadata = z.record(z.string(), z.string()).nullish().transform((m) => m ?? {});
+const Metadata = z
+  .record(z.string(), z.string())
+  .nullish()
+  .transform((m) => m ?? {});
 
 export const EventSchema = z.object({
   id: z.string().startsWith('evt_'),
@@ -17,7 +20,14 @@ export const EventSchema = z.object({
 export type StripeEventEnvelope = z.infer<typeof EventSchema>;
 
 export const SUBSCRIPTION_STATUSES = [
-  'active', 'trialing', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'paused',
+  'active',
+  'trialing',
+  'past_due',
+  'unpaid',
+  'canceled',
+  'incomplete',
+  'incomplete_expired',
+  'paused',
 ] as const;
 
 export const SubscriptionSchema = z.object({
@@ -29,9 +39,7 @@ export const SubscriptionSchema = z.object({
   cancel_at: z.number().int().nullish(),
   metadata: Metadata,
   items: z.object({
-    data: z
-      .array(z.object({ price: z.object({ id: z.string() }), current_period_end: z.number().int() }))
-      .min(1),
+    data: z.array(z.object({ price: z.object({ id: z.string() }), current_period_end: z.number().int() })).min(1),
   }),
 });
 export type StripeSubscription = z.infer<typeof SubscriptionSchema>;

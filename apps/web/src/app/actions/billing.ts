@@ -9,7 +9,10 @@ import { appOrigin, billing } from '../../lib/billing.ts';
 const UNAVAILABLE = 'Checkout is unavailable right now. Stay on Free; you can upgrade from the billing page later.';
 
 export const startCheckout = action(
-  z.object({ tier: z.enum(['basic', 'pro', 'enterprise'], { error: 'Choose a paid plan' }), from: z.enum(['onboarding', 'billing']).default('billing') }),
+  z.object({
+    tier: z.enum(['basic', 'pro', 'enterprise'], { error: 'Choose a paid plan' }),
+    from: z.enum(['onboarding', 'billing']).default('billing'),
+  }),
   (form) => ({ tier: str(form, 'tier'), from: str(form, 'from') }),
   async (claims, input) => {
     const deps = billing();
@@ -40,7 +43,10 @@ export const openPortal = action(
     if (!deps) throw new UserError('The billing portal is unavailable right now.');
     let url: string;
     try {
-      ({ url } = await createPortalSession(deps, { userId: claims.sub, returnUrl: `${await appOrigin()}/settings/billing` }));
+      ({ url } = await createPortalSession(deps, {
+        userId: claims.sub,
+        returnUrl: `${await appOrigin()}/settings/billing`,
+      }));
     } catch (e) {
       if (e instanceof BillingError) throw new UserError(e.message);
       throw e;

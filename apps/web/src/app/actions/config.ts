@@ -39,9 +39,11 @@ const ConfigFormSchema = UserConfigPatchSchema.omit({ dry_run: true })
 function planErrors(profile: Profile, patch: UserConfigPatch): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const [feature, toggle] of Object.entries(FEATURE_TOGGLES) as [PlanFeature, (typeof TOGGLES)[number]][]) {
-    if (patch[toggle] && !profile.features_enabled[feature]) errors[toggle] = ['Your plan does not include this strategy. Upgrade on the billing page.'];
+    if (patch[toggle] && !profile.features_enabled[feature])
+      errors[toggle] = ['Your plan does not include this strategy. Upgrade on the billing page.'];
   }
-  if (patch.dry_run === false && !profile.live_trading_allowed) errors.trading_mode = ['Live trading needs a paid plan. Paper trading stays available.'];
+  if (patch.dry_run === false && !profile.live_trading_allowed)
+    errors.trading_mode = ['Live trading needs a paid plan. Paper trading stays available.'];
   return errors;
 }
 
@@ -76,8 +78,8 @@ export const setBotEnabled = action(
     const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
     revalidatePath('/dashboard');
     return enabled
-      // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).
-      ? `Resume requested (settings v${row.config_version}). The status above shows when your bot is running again, usually within seconds.`
+      ? // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).
+        `Resume requested (settings v${row.config_version}). The status above shows when your bot is running again, usually within seconds.`
       : `Pause requested (settings v${row.config_version}). The status above shows when your bot has stopped, usually within seconds.`;
   },
 );

@@ -20,21 +20,21 @@ const worded = (field: PropertyKey | undefined, message: string): string => {
 };
 
 // The form speaks in "mode"; the shared schema in isPaper. Issues keep their field names so errors land in place.
-const KeyFormSchema = z
-  .looseObject({ mode: Mode })
-  .transform((v, ctx) => {
-    const r = SecretInputSchema.safeParse({ ...v, isPaper: v.mode === 'paper' });
-    if (!r.success) {
-      for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: worded(issue.path[0], issue.message), path: issue.path });
-      return z.NEVER;
-    }
-    return r.data;
-  });
+const KeyFormSchema = z.looseObject({ mode: Mode }).transform((v, ctx) => {
+  const r = SecretInputSchema.safeParse({ ...v, isPaper: v.mode === 'paper' });
+  if (!r.success) {
+    for (const issue of r.error.issues)
+      ctx.addIssue({ code: 'custom', message: worded(issue.path[0], issue.message), path: issue.path });
+    return z.NEVER;
+  }
+  return r.data;
+});
 
 function readKeyForm(form: FormData) {
   const platform = str(form, 'platform');
   const base = { platform, mode: str(form, 'mode') };
-  if (platform === 'kalshi') return { ...base, keyId: str(form, 'keyId')?.trim() ?? '', privateKeyPem: str(form, 'privateKeyPem') ?? '' };
+  if (platform === 'kalshi')
+    return { ...base, keyId: str(form, 'keyId')?.trim() ?? '', privateKeyPem: str(form, 'privateKeyPem') ?? '' };
   const funder = str(form, 'funderAddress')?.trim();
   const sig = str(form, 'signatureType');
   return {
@@ -69,7 +69,11 @@ const DeleteSchema = z.object({
 
 export const deleteKeys = action(
   DeleteSchema,
-  (form) => ({ platform: str(form, 'platform'), mode: str(form, 'mode'), confirm: str(form, 'confirm')?.trim().toLowerCase() }),
+  (form) => ({
+    platform: str(form, 'platform'),
+    mode: str(form, 'mode'),
+    confirm: str(form, 'confirm')?.trim().toLowerCase(),
+  }),
   async (claims, input) => {
     const deleted = await asUser(claims, (tx) => deleteOwnSecret(tx, input.platform, input.mode === 'paper'));
     if (!deleted) throw new UserError('There are no such keys to delete.');

@@ -21,7 +21,8 @@ export const finishPlatforms = action(
   () => ({}),
   async (claims) => {
     const keys = await asUser(claims, listOwnSecretMetadata);
-    if (keys.length === 0) throw new UserError('Connect at least one platform (paper keys are fine) before continuing.');
+    if (keys.length === 0)
+      throw new UserError('Connect at least one platform (paper keys are fine) before continuing.');
     await asUser(claims, (tx) => advanceOnboarding(tx, 'risk'));
     redirect('/onboarding');
   },
@@ -44,7 +45,9 @@ export const finishAfterCheckout = action(
   async (claims) => {
     const profile = await asUser(claims, getOwnProfile);
     if (!profile || profile.subscription_tier === 'free') {
-      throw new UserError('We have not received the payment confirmation yet. Wait a few seconds and try again, or start on Free.');
+      throw new UserError(
+        'We have not received the payment confirmation yet. Wait a few seconds and try again, or start on Free.',
+      );
     }
     await asUser(claims, (tx) => advanceOnboarding(tx, 'done'));
     redirect('/dashboard');

@@ -20,7 +20,12 @@ const MAX_ENTRIES = 50;
 // A blank required number is a mistake, not "unset": NaN makes the schema say "<label> must be a number".
 const required = (form: FormData, key: string): number => num(form, key) ?? Number.NaN;
 
-const WALLET_LABELS = { address: 'Wallet address', scale: 'Scale', maxPerTradeUsd: 'Max per trade (USD)', maxSlippage: 'Max over their price ($)' };
+const WALLET_LABELS = {
+  address: 'Wallet address',
+  scale: 'Scale',
+  maxPerTradeUsd: 'Max per trade (USD)',
+  maxSlippage: 'Max over their price ($)',
+};
 const RULE_LABELS = {
   feed: 'Feed',
   keywords: 'Keywords',
@@ -49,7 +54,10 @@ async function changeAdvanced(claims: JwtClaims, change: (current: AdvancedConfi
     });
   } catch (e) {
     // The table keeps advanced_config under 64 KiB; many long rules can reach that before the 50-entry limit.
-    if (isAdvancedConfigTooLarge(e)) throw new UserError('Your wallets and news rules together are too large to save (64 KiB). Shorten keywords or remove a rule.');
+    if (isAdvancedConfigTooLarge(e))
+      throw new UserError(
+        'Your wallets and news rules together are too large to save (64 KiB). Shorten keywords or remove a rule.',
+      );
     throw e;
   }
 }
@@ -72,9 +80,12 @@ export const addFollowedWallet = action(
     const address = wallet.address.toLowerCase();
     const version = await changeAdvanced(claims, (current) => {
       if (current.followedWallets.some((w) => w.address.toLowerCase() === address)) {
-        throw new UserError('You already follow this wallet.', { address: ['You already follow this wallet. Remove it first to change its scale or cap.'] });
+        throw new UserError('You already follow this wallet.', {
+          address: ['You already follow this wallet. Remove it first to change its scale or cap.'],
+        });
       }
-      if (current.followedWallets.length >= MAX_ENTRIES) throw new UserError(`You follow ${MAX_ENTRIES} wallets, the most allowed. Remove one to add another.`);
+      if (current.followedWallets.length >= MAX_ENTRIES)
+        throw new UserError(`You follow ${MAX_ENTRIES} wallets, the most allowed. Remove one to add another.`);
       return { ...current, followedWallets: [...current.followedWallets, { ...wallet, address }] };
     });
     return done('Wallet added.', version);
@@ -101,7 +112,8 @@ export const addNewsRule = action(
   }),
   async (claims, rule) => {
     const version = await changeAdvanced(claims, (current) => {
-      if (current.newsRules.length >= MAX_ENTRIES) throw new UserError(`You have ${MAX_ENTRIES} news rules, the most allowed. Remove one to add another.`);
+      if (current.newsRules.length >= MAX_ENTRIES)
+        throw new UserError(`You have ${MAX_ENTRIES} news rules, the most allowed. Remove one to add another.`);
       return { ...current, newsRules: [...current.newsRules, rule] };
     });
     return done('News rule added.', version);
@@ -116,8 +128,12 @@ export const removeFollowedWallet = action(
   async (claims, input) => {
     const address = input.address.toLowerCase();
     await changeAdvanced(claims, (current) => {
-      if (!current.followedWallets.some((w) => w.address.toLowerCase() === address)) throw new UserError('That wallet is not in your list.');
-      return { ...current, followedWallets: current.followedWallets.filter((w) => w.address.toLowerCase() !== address) };
+      if (!current.followedWallets.some((w) => w.address.toLowerCase() === address))
+        throw new UserError('That wallet is not in your list.');
+      return {
+        ...current,
+        followedWallets: current.followedWallets.filter((w) => w.address.toLowerCase() !== address),
+      };
     });
     revalidatePath('/settings/config');
     redirect('/settings/config?removed=wallet#followed-wallets');

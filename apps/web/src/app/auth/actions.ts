@@ -8,7 +8,10 @@ import { createSupabaseServerClient } from '../../lib/supabase/server.ts';
 
 const CredentialsSchema = z.object({
   email: z.email({ error: 'Enter a valid email address' }),
-  password: z.string().min(8, { error: 'Password must be at least 8 characters' }).max(72, { error: 'Password must be at most 72 characters' }),
+  password: z
+    .string()
+    .min(8, { error: 'Password must be at least 8 characters' })
+    .max(72, { error: 'Password must be at most 72 characters' }),
 });
 
 // Only same-site paths: an open redirect through ?next= would let a link send a fresh session anywhere.
@@ -17,12 +20,22 @@ function safeNext(next: string | undefined): string {
 }
 
 function readCredentials(form: FormData) {
-  return CredentialsSchema.safeParse({ email: str(form, 'email')?.trim() ?? '', password: str(form, 'password') ?? '' });
+  return CredentialsSchema.safeParse({
+    email: str(form, 'email')?.trim() ?? '',
+    password: str(form, 'password') ?? '',
+  });
 }
 
 export async function signUp(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: 'Some fields need attention.',
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: echo(form),
+      at: Date.now(),
+    };
   const supabase = await createSupabaseServerClient();
   const { data, error } = await supabase.auth.signUp(parsed.data);
   if (error) {
@@ -35,16 +48,31 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
       at: Date.now(),
     };
   }
-  if (!data.session) return { ok: true, error: null, fieldErrors: {}, message: 'Check your email to confirm your account, then sign in.', at: Date.now() };
+  if (!data.session)
+    return {
+      ok: true,
+      error: null,
+      fieldErrors: {},
+      message: 'Check your email to confirm your account, then sign in.',
+      at: Date.now(),
+    };
   redirect('/onboarding');
 }
 
 export async function signIn(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success) return { ok: false, error: 'Some fields need attention.', fieldErrors: fieldErrorsOf(parsed.error), values: echo(form), at: Date.now() };
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: 'Some fields need attention.',
+      fieldErrors: fieldErrorsOf(parsed.error),
+      values: echo(form),
+      at: Date.now(),
+    };
   const supabase = await createSupabaseServerClient();
   const { error } = await supabase.auth.signInWithPassword(parsed.data);
-  if (error) return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, values: echo(form), at: Date.now() };
+  if (error)
+    return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, values: echo(form), at: Date.now() };
   redirect(safeNext(str(form, 'next')));
 }
 

@@ -38,103 +38,121 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   if (profile.onboarding_completed || profile.onboarding_step === 'done') redirect('/dashboard');
   const current = STEPS.findIndex((s) => s.key === profile.onboarding_step);
-  const paidPlan = profile.subscription_tier === 'free' ? null : (plans.find((p) => p.tier === profile.subscription_tier)?.display_name ?? profile.subscription_tier);
+  const paidPlan =
+    profile.subscription_tier === 'free'
+      ? null
+      : (plans.find((p) => p.tier === profile.subscription_tier)?.display_name ?? profile.subscription_tier);
 
   return (
     <>
-    <header className="topbar">
-      <span className="brand">PolyBot</span>
-      <form action={signOut}>
-        <button type="submit" className="btn btn-secondary">
-          Sign out
-        </button>
-      </form>
-    </header>
-    <main className="shell stack">
-      <h1>Set up your bot</h1>
-      <nav aria-label="Setup progress">
-        <ol className="steps">
-          {STEPS.map((s, i) => (
-            <li key={s.key} className={i < current ? 'done' : ''} aria-current={i === current ? 'step' : undefined}>
-              {i + 1}. {s.label}
-              {i < current ? <span className="sr-only"> (done)</span> : null}
-            </li>
-          ))}
-        </ol>
-      </nav>
-      <p className="muted">
-        Step {current + 1} of {STEPS.length}. You can leave at any time and continue here later.
-      </p>
+      <header className="topbar">
+        <span className="brand">PolyBot</span>
+        <form action={signOut}>
+          <button type="submit" className="btn btn-secondary">
+            Sign out
+          </button>
+        </form>
+      </header>
+      <main className="shell stack">
+        <h1>Set up your bot</h1>
+        <nav aria-label="Setup progress">
+          <ol className="steps">
+            {STEPS.map((s, i) => (
+              <li key={s.key} className={i < current ? 'done' : ''} aria-current={i === current ? 'step' : undefined}>
+                {i + 1}. {s.label}
+                {i < current ? <span className="sr-only"> (done)</span> : null}
+              </li>
+            ))}
+          </ol>
+        </nav>
+        <p className="muted">
+          Step {current + 1} of {STEPS.length}. You can leave at any time and continue here later.
+        </p>
 
-      {profile.onboarding_step === 'terms' ? (
-        <section className="card stack" aria-labelledby="terms-h">
-          <h2 id="terms-h">Terms of service</h2>
-          <p>{TERMS_SUMMARY}</p>
-          <p>
-            <Link href="/terms">Read the full terms (version {TERMS_VERSION})</Link>
-          </p>
-          <ActionForm action={acceptTermsAction} label="Accept terms">
-            <label className="check">
-              <Check name="accept" /> I have read and accept the terms (version {TERMS_VERSION})
-            </label>
-            <FieldErrors name="accept" />
-            <Submit>Accept and continue</Submit>
-          </ActionForm>
-        </section>
-      ) : null}
-
-      {profile.onboarding_step === 'platforms' ? (
-        <>
-          <section className="card stack" aria-labelledby="connected-h">
-            <h2 id="connected-h">Connected</h2>
-            <KeyList keys={keys} allowDelete={false} />
-            <ActionForm action={finishPlatforms} label="Continue to risk">
-              <Submit>Continue</Submit>
+        {profile.onboarding_step === 'terms' ? (
+          <section className="card stack" aria-labelledby="terms-h">
+            <h2 id="terms-h">Terms of service</h2>
+            <p>{TERMS_SUMMARY}</p>
+            <p>
+              <Link href="/terms">Read the full terms (version {TERMS_VERSION})</Link>
+            </p>
+            <ActionForm action={acceptTermsAction} label="Accept terms">
+              <label className="check">
+                <Check name="accept" /> I have read and accept the terms (version {TERMS_VERSION})
+              </label>
+              <FieldErrors name="accept" />
+              <Submit>Accept and continue</Submit>
             </ActionForm>
           </section>
-          <div className="grid">
-            <section className="card stack" aria-labelledby="pm-h">
-              <h2 id="pm-h">Polymarket</h2>
-              <PolymarketKeyForm />
-            </section>
-            <section className="card stack" aria-labelledby="k-h">
-              <h2 id="k-h">Kalshi</h2>
-              <KalshiKeyForm />
-            </section>
-          </div>
-        </>
-      ) : null}
+        ) : null}
 
-      {profile.onboarding_step === 'risk' ? (
-        <section className="card stack" aria-labelledby="risk-h">
-          <h2 id="risk-h">Risk limits and strategies</h2>
-          <p className="hint">Copy trading and news signals need parameters: add the wallets to follow and your news rules later in Settings → Config.</p>
-          <ConfigForm config={config} profile={profile} plans={plans} action={saveRiskAndContinue} submitLabel="Save and continue" />
-        </section>
-      ) : null}
-
-      {profile.onboarding_step === 'plan' ? (
-        <section className="stack" aria-labelledby="plan-h">
-          <h2 id="plan-h">{paidPlan ? 'Your plan' : 'Choose a plan'}</h2>
-          {checkout === 'cancelled' ? <p className="banner banner-error">Checkout was cancelled; nothing was charged. Pick a plan to continue.</p> : null}
-          {checkout === 'success' || paidPlan ? (
-            <div className="card stack" data-testid="checkout-status" role="status">
-              <p style={{ margin: 0 }}>
-                {paidPlan
-                  ? `Payment confirmed: your ${paidPlan} plan is active. Finish setup to start your bot with it.`
-                  : 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'}
-              </p>
-              {paidPlan ? null : <RefreshWhileConfirming />}
-              <ActionForm action={finishAfterCheckout} label="Finish setup">
-                <Submit>Go to my dashboard</Submit>
+        {profile.onboarding_step === 'platforms' ? (
+          <>
+            <section className="card stack" aria-labelledby="connected-h">
+              <h2 id="connected-h">Connected</h2>
+              <KeyList keys={keys} allowDelete={false} />
+              <ActionForm action={finishPlatforms} label="Continue to risk">
+                <Submit>Continue</Submit>
               </ActionForm>
+            </section>
+            <div className="grid">
+              <section className="card stack" aria-labelledby="pm-h">
+                <h2 id="pm-h">Polymarket</h2>
+                <PolymarketKeyForm />
+              </section>
+              <section className="card stack" aria-labelledby="k-h">
+                <h2 id="k-h">Kalshi</h2>
+                <KalshiKeyForm />
+              </section>
             </div>
-          ) : null}
-          {/* Once a paid plan is active the only step left is finishing: no second Checkout from here. */}
-          {paidPlan ? null : <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />}
-        </section>
-      ) : null}
-    </main>
+          </>
+        ) : null}
+
+        {profile.onboarding_step === 'risk' ? (
+          <section className="card stack" aria-labelledby="risk-h">
+            <h2 id="risk-h">Risk limits and strategies</h2>
+            <p className="hint">
+              Copy trading and news signals need parameters: add the wallets to follow and your news rules later in
+              Settings → Config.
+            </p>
+            <ConfigForm
+              config={config}
+              profile={profile}
+              plans={plans}
+              action={saveRiskAndContinue}
+              submitLabel="Save and continue"
+            />
+          </section>
+        ) : null}
+
+        {profile.onboarding_step === 'plan' ? (
+          <section className="stack" aria-labelledby="plan-h">
+            <h2 id="plan-h">{paidPlan ? 'Your plan' : 'Choose a plan'}</h2>
+            {checkout === 'cancelled' ? (
+              <p className="banner banner-error">
+                Checkout was cancelled; nothing was charged. Pick a plan to continue.
+              </p>
+            ) : null}
+            {checkout === 'success' || paidPlan ? (
+              <div className="card stack" data-testid="checkout-status" role="status">
+                <p style={{ margin: 0 }}>
+                  {paidPlan
+                    ? `Payment confirmed: your ${paidPlan} plan is active. Finish setup to start your bot with it.`
+                    : 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'}
+                </p>
+                {paidPlan ? null : <RefreshWhileConfirming />}
+                <ActionForm action={finishAfterCheckout} label="Finish setup">
+                  <Submit>Go to my dashboard</Submit>
+                </ActionForm>
+              </div>
+            ) : null}
+            {/* Once a paid plan is active the only step left is finishing: no second Checkout from here. */}
+            {paidPlan ? null : (
+              <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />
+            )}
+          </section>
+        ) : null}
+      </main>
     </>
   );
 }

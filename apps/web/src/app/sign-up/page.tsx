@@ -14,7 +14,14 @@ export default function SignUpPage() {
       <p className="muted">Paper trading is free. You connect your own venue keys; PolyBot never holds your funds.</p>
       <ActionForm action={signUp} label="Create account">
         <Field name="email" label="Email" type="email" autoComplete="email" required />
-        <Field name="password" label="Password" type="password" autoComplete="new-password" hint="At least 8 characters." required />
+        <Field
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint="At least 8 characters."
+          required
+        />
         <Submit>Create account</Submit>
       </ActionForm>
       <p className="hint">

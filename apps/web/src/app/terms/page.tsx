@@ -33,7 +33,8 @@ export default function TermsPage() {
         </section>
       ))}
       <p className="muted prose-footer">
-        Setting up your bot? <Link href="/onboarding">Back to setup</Link> · New here? <Link href="/sign-up">Create an account</Link>
+        Setting up your bot? <Link href="/onboarding">Back to setup</Link> · New here?{' '}
+        <Link href="/sign-up">Create an account</Link>
       </p>
     </main>
   );

@@ -3,7 +3,14 @@
 // money in "units" = cents × hundredths (1e-4 dollars), so every cost is an exact integer.
 import type { BookSideName, RestingOrder } from './book.ts';
 import { takerFeeCents } from './fees.ts';
-import { ExchangeError, type NewOrder, type SimAccount, type SimMarket, type SimOrder, type SimPosition } from './model.ts';
+import {
+  ExchangeError,
+  type NewOrder,
+  type SimAccount,
+  type SimMarket,
+  type SimOrder,
+  type SimPosition,
+} from './model.ts';
 
 export * from './model.ts';
 
@@ -116,7 +123,13 @@ export class Exchange {
     if (order.remaining > 0 && req.tif === 'good_till_canceled') {
       order.status = 'resting';
       account.balanceUnits -= buyPrice * order.remaining;
-      order.resting = { orderId: order.orderId, accountKey: keyId, side: outcome, priceCents: buyPrice, remaining: order.remaining };
+      order.resting = {
+        orderId: order.orderId,
+        accountKey: keyId,
+        side: outcome,
+        priceCents: buyPrice,
+        remaining: order.remaining,
+      };
       market.book.addOrder(order.resting);
     } else {
       order.remaining = 0;
@@ -192,7 +205,15 @@ export class Exchange {
   }
 
   /** Books a buy of `outcome`; nets against an opposite position, paying $1 per netted pair like Kalshi does. */
-  private applyTrade(market: SimMarket, account: SimAccount, outcome: BookSideName, price: number, count: number, prepaid: number, now: number): void {
+  private applyTrade(
+    market: SimMarket,
+    account: SimAccount,
+    outcome: BookSideName,
+    price: number,
+    count: number,
+    prepaid: number,
+    now: number,
+  ): void {
     const pos = this.position(account, market.spec.ticker, now);
     account.balanceUnits -= price * count - prepaid;
     pos.tradedUnits += price * count;

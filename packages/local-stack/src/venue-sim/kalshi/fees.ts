@@ -6,7 +6,11 @@
 
 export const DEFAULT_TAKER_FEE_BPS = 700;
 
-export function takerFeeCents(priceCents: number, countHundredths: number, rateBps: number = DEFAULT_TAKER_FEE_BPS): number {
+export function takerFeeCents(
+  priceCents: number,
+  countHundredths: number,
+  rateBps: number = DEFAULT_TAKER_FEE_BPS,
+): number {
   // fee¢ = bps/1e4 × cc/100 × p/100 × (100−p)/100 × 100  =  bps·cc·p·(100−p) / 1e8, rounded up
   const numerator = rateBps * countHundredths * priceCents * (100 - priceCents);
   return Math.floor((numerator + 1e8 - 1) / 1e8);

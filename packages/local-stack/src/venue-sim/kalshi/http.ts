@@ -28,7 +28,12 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** Opaque cursor over an offset, like the venue's (empty string = no more pages). */
-export function pageOf<T>(items: readonly T[], url: URL, defaultLimit: number, maxLimit: number): { page: T[]; cursor: string } {
+export function pageOf<T>(
+  items: readonly T[],
+  url: URL,
+  defaultLimit: number,
+  maxLimit: number,
+): { page: T[]; cursor: string } {
   const limit = Math.min(maxLimit, Math.max(1, Number(url.searchParams.get('limit') ?? defaultLimit) || defaultLimit));
   const raw = url.searchParams.get('cursor');
   const offset = raw ? Number(Buffer.from(raw, 'base64url').toString('utf8')) || 0 : 0;

@@ -10,7 +10,14 @@ import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
-import { generateEvents, parseKalshiScenario, seededRandom, type PathStep, type Resolution, type ScenarioEvent } from './scenario.ts';
+import {
+  generateEvents,
+  parseKalshiScenario,
+  seededRandom,
+  type PathStep,
+  type Resolution,
+  type ScenarioEvent,
+} from './scenario.ts';
 import { countFp, dollars } from './wire.ts';
 import { KalshiWsHub } from './ws.ts';
 
@@ -67,7 +74,8 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     snapshot(ticker) {
       const m = exchange.markets.get(ticker);
       if (!m) return null;
-      const side = (s: 'yes' | 'no'): Array<[string, string]> => m.book.levels(s).map(([p, c]) => [dollars(p), countFp(c)]);
+      const side = (s: 'yes' | 'no'): Array<[string, string]> =>
+        m.book.levels(s).map(([p, c]) => [dollars(p), countFp(c)]);
       return { yes: side('yes'), no: side('no') };
     },
   });
@@ -124,7 +132,9 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
   let bookUpdates = 0;
   const gen = spec.generator;
   const genRandom = gen ? seededRandom(gen.seed ^ 0x5eed) : null;
-  const genTickers = gen ? allEvents.filter((e) => e.series_ticker === 'KXSTRESS').flatMap((e) => e.markets.map((m) => m.ticker)) : [];
+  const genTickers = gen
+    ? allEvents.filter((e) => e.series_ticker === 'KXSTRESS').flatMap((e) => e.markets.map((m) => m.ticker))
+    : [];
   let genDone = 0;
 
   const advanceTo = (nowMs: number): void => {
@@ -186,13 +196,21 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     switch (action) {
       case 'accounts': {
         const parsed = AccountBody.safeParse(body);
-        if (!parsed.success) return { status: 400, body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } } };
+        if (!parsed.success)
+          return {
+            status: 400,
+            body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } },
+          };
         registerAccount(parsed.data.key_id, parsed.data.public_key_pem, parsed.data.balance_cents);
         return { status: 201, body: { key_id: parsed.data.key_id } };
       }
       case 'fail-next-order': {
         const parsed = FailBody.safeParse(body);
-        if (!parsed.success) return { status: 400, body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } } };
+        if (!parsed.success)
+          return {
+            status: 400,
+            body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } },
+          };
         orderFailures.push(parsed.data);
         return { status: 200, body: { queued: orderFailures.length } };
       }
@@ -202,7 +220,10 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
         hub.skipNextSeq();
         return { status: 200, body: { ok: true } };
       default:
-        return { status: 404, body: { error: { code: 'not_found', message: `kalshi sim: no control action ${action}` } } };
+        return {
+          status: 404,
+          body: { error: { code: 'not_found', message: `kalshi sim: no control action ${action}` } },
+        };
     }
   };
 
@@ -233,7 +254,9 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       const auth = verifyKalshiSignature(req.headers, 'GET', WS_PATH, keys, wallClock());
       if (!auth.ok) {
         const body = JSON.stringify({ error: { code: 'authentication_error', message: auth.message, service: 'sim' } });
-        socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
         return true;
       }
       advanceTo(opts.clock());

@@ -41,13 +41,24 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
     expect(seen).toHaveLength(18);
     expect(new Set(seen).size).toBe(18);
     const { data } = await market.getMarket('KXFEDDECISION-26JUN-H0');
-    expect(data.market).toMatchObject({ yes_bid_dollars: '0.8300', yes_ask_dollars: '0.8500', no_bid_dollars: '0.1500', no_ask_dollars: '0.1700', status: 'active', event_ticker: 'KXFEDDECISION-26JUN' });
+    expect(data.market).toMatchObject({
+      yes_bid_dollars: '0.8300',
+      yes_ask_dollars: '0.8500',
+      no_bid_dollars: '0.1500',
+      no_ask_dollars: '0.1700',
+      status: 'active',
+      event_ticker: 'KXFEDDECISION-26JUN',
+    });
   });
 
   it('serves bids-only order books and mutually exclusive events', async () => {
     const { market, events } = apis(base, 'alice', alice.privatePem);
     const { data } = await market.getMarketOrderbook('KXFEDDECISION-26JUN-H0');
-    expect(data.orderbook_fp.yes_dollars).toEqual([['0.8100', '650'.concat('.00')], ['0.8200', '300.00'], ['0.8300', '120.00']]);
+    expect(data.orderbook_fp.yes_dollars).toEqual([
+      ['0.8100', '650'.concat('.00')],
+      ['0.8200', '300.00'],
+      ['0.8300', '120.00'],
+    ]);
     expect(data.orderbook_fp.no_dollars.at(-1)).toEqual(['0.1500', '120.00']);
     const ev = await events.getEvent('KXFEDDECISION-26JUN');
     expect(ev.data.event.mutually_exclusive).toBe(true);
@@ -137,7 +148,12 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
     expect(book.no_dollars).toContainEqual(['0.1000', '10.00']);
     const open = (await orders.getOrders(undefined, undefined, undefined, undefined, 'resting')).data.orders;
     expect(open.map((o) => o.order_id)).toEqual([data.order_id]);
-    expect(open[0]).toMatchObject({ book_side: 'ask', outcome_side: 'no', yes_price_dollars: '0.9000', remaining_count_fp: '10.00' });
+    expect(open[0]).toMatchObject({
+      book_side: 'ask',
+      outcome_side: 'no',
+      yes_price_dollars: '0.9000',
+      remaining_count_fp: '10.00',
+    });
     const cancel = await orders.cancelOrderV2(data.order_id);
     expect(cancel.data.reduced_by).toBe('10.00');
     expect((await portfolio.getBalance()).data.balance).toBe(before);
@@ -162,7 +178,9 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
       saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
     }).toString('base64');
     const wsUrl = `${server.origin.replace('http', 'ws')}${WS_PATH}`;
-    const ws = new WebSocket(wsUrl, { headers: { 'KALSHI-ACCESS-KEY': 'alice', 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': sig } });
+    const ws = new WebSocket(wsUrl, {
+      headers: { 'KALSHI-ACCESS-KEY': 'alice', 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': sig },
+    });
     const messages: Array<{ type: string; seq?: number; msg?: Record<string, unknown> }> = [];
     const waitFor = async (n: number): Promise<void> => {
       for (let i = 0; i < 200 && messages.length < n; i++) await new Promise((r) => setTimeout(r, 5));
@@ -170,7 +188,13 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
     };
     ws.on('message', (d) => messages.push(JSON.parse(String(d)) as (typeof messages)[number]));
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ id: 1, cmd: 'subscribe', params: { channels: ['orderbook_delta'], market_tickers: ['KXFEDDECISION-26JUN-H0'] } }));
+    ws.send(
+      JSON.stringify({
+        id: 1,
+        cmd: 'subscribe',
+        params: { channels: ['orderbook_delta'], market_tickers: ['KXFEDDECISION-26JUN-H0'] },
+      }),
+    );
     await waitFor(2);
     expect(messages[0]).toMatchObject({ type: 'subscribed' });
     expect(messages[1]).toMatchObject({ type: 'orderbook_snapshot', seq: 1 });
@@ -180,7 +204,9 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
     now += 60_000;
     sim.advanceTo(now);
     await waitFor(5);
-    expect(messages.slice(2).map((m) => [m.type, m.seq, m.msg?.['side'], m.msg?.['price_dollars'], m.msg?.['delta_fp']])).toEqual([
+    expect(
+      messages.slice(2).map((m) => [m.type, m.seq, m.msg?.['side'], m.msg?.['price_dollars'], m.msg?.['delta_fp']]),
+    ).toEqual([
       ['orderbook_delta', 2, 'no', '0.1400', '-270.00'],
       ['orderbook_delta', 3, 'no', '0.1300', '-650.00'],
       ['orderbook_delta', 4, 'no', '0.0100', '500.00'],
@@ -197,7 +223,11 @@ describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
       self_trade_prevention_type: 'taker_at_cross',
     });
     await waitFor(6);
-    expect(messages[5]).toMatchObject({ type: 'orderbook_delta', seq: 6, msg: { side: 'yes', price_dollars: '0.5000', delta_fp: '1.00' } });
+    expect(messages[5]).toMatchObject({
+      type: 'orderbook_delta',
+      seq: 6,
+      msg: { side: 'yes', price_dollars: '0.5000', delta_fp: '1.00' },
+    });
     const closed = new Promise((r) => ws.once('close', r));
     expect(sim.dropConnections()).toBe(1);
     await closed;

@@ -12,7 +12,15 @@ const scenario = {
       series_ticker: 'KXTEST',
       title: 'Test',
       mutually_exclusive: false,
-      markets: [{ ticker: T, title: 'A?', yes_sub_title: 'A', close_time: '2026-01-01T00:00:00Z', book: { yes: [['0.40', '10']], no: [['0.50', '10']] } }],
+      markets: [
+        {
+          ticker: T,
+          title: 'A?',
+          yes_sub_title: 'A',
+          close_time: '2026-01-01T00:00:00Z',
+          book: { yes: [['0.40', '10']], no: [['0.50', '10']] },
+        },
+      ],
     },
   ],
 };
@@ -22,7 +30,13 @@ describe('kalshi sim matching', () => {
   let server: TestServer;
   const keys = keyPair();
   let client: ReturnType<typeof apis>;
-  const base = { ticker: T, count: '4', price: '0.50', side: 'bid' as const, time_in_force: 'immediate_or_cancel' as const };
+  const base = {
+    ticker: T,
+    count: '4',
+    price: '0.50',
+    side: 'bid' as const,
+    time_in_force: 'immediate_or_cancel' as const,
+  };
 
   beforeAll(async () => {
     sim = createKalshiSim(scenario, { clock: () => 1_000 });
@@ -30,22 +44,41 @@ describe('kalshi sim matching', () => {
     sim.registerAccount('carol', keys.publicPem, 10_000);
     client = apis(`${server.origin}/trade-api/v2`, 'carol', keys.privatePem);
     // Carol's own NO bid at 0.55 (= YES ask 0.45) sits ahead of the house NO bid at 0.50.
-    await client.orders.createOrderV2({ ticker: T, client_order_id: 'carol-rest-1', side: 'ask', count: '5', price: '0.45', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross' });
+    await client.orders.createOrderV2({
+      ticker: T,
+      client_order_id: 'carol-rest-1',
+      side: 'ask',
+      count: '5',
+      price: '0.45',
+      time_in_force: 'good_till_canceled',
+      self_trade_prevention_type: 'taker_at_cross',
+    });
   });
   afterAll(async () => {
     await server.close();
   });
 
   it('taker_at_cross: a taker that would hit its own resting order is cancelled, the resting order stays', async () => {
-    const { data } = await client.orders.createOrderV2({ ...base, client_order_id: 'carol-take-1', self_trade_prevention_type: 'taker_at_cross' });
+    const { data } = await client.orders.createOrderV2({
+      ...base,
+      client_order_id: 'carol-take-1',
+      self_trade_prevention_type: 'taker_at_cross',
+    });
     expect(data).toMatchObject({ fill_count: '0.00', remaining_count: '0.00' });
     const book = (await client.market.getMarketOrderbook(T)).data.orderbook_fp;
-    expect(book.no_dollars).toEqual([['0.5000', '10.00'], ['0.5500', '5.00']]);
+    expect(book.no_dollars).toEqual([
+      ['0.5000', '10.00'],
+      ['0.5500', '5.00'],
+    ]);
   });
 
   it('maker: the resting order is cancelled (and refunded) and the taker trades on with others', async () => {
     const before = (await client.portfolio.getBalance()).data.balance;
-    const { data } = await client.orders.createOrderV2({ ...base, client_order_id: 'carol-take-2', self_trade_prevention_type: 'maker' });
+    const { data } = await client.orders.createOrderV2({
+      ...base,
+      client_order_id: 'carol-take-2',
+      self_trade_prevention_type: 'maker',
+    });
     expect(data).toMatchObject({ fill_count: '4.00', remaining_count: '0.00', average_fill_price: '0.500000' });
     const resting = (await client.orders.getOrders(undefined, undefined, undefined, undefined, 'resting')).data.orders;
     expect(resting).toEqual([]);
@@ -56,11 +89,29 @@ describe('kalshi sim matching', () => {
   });
 
   it('IOC fills what crosses and cancels the rest; GTC rests the remainder', async () => {
-    const ioc = await client.orders.createOrderV2({ ...base, client_order_id: 'carol-take-3', count: '10', self_trade_prevention_type: 'taker_at_cross' });
+    const ioc = await client.orders.createOrderV2({
+      ...base,
+      client_order_id: 'carol-take-3',
+      count: '10',
+      self_trade_prevention_type: 'taker_at_cross',
+    });
     expect(ioc.data).toMatchObject({ fill_count: '6.00', remaining_count: '0.00' });
-    const gtc = await client.orders.createOrderV2({ ...base, client_order_id: 'carol-take-4', count: '3', price: '0.41', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross' });
+    const gtc = await client.orders.createOrderV2({
+      ...base,
+      client_order_id: 'carol-take-4',
+      count: '3',
+      price: '0.41',
+      time_in_force: 'good_till_canceled',
+      self_trade_prevention_type: 'taker_at_cross',
+    });
     expect(gtc.data).toMatchObject({ fill_count: '0.00', remaining_count: '3.00' });
     const book = (await client.market.getMarketOrderbook(T)).data.orderbook_fp;
-    expect(book).toEqual({ yes_dollars: [['0.4000', '10.00'], ['0.4100', '3.00']], no_dollars: [] });
+    expect(book).toEqual({
+      yes_dollars: [
+        ['0.4000', '10.00'],
+        ['0.4100', '3.00'],
+      ],
+      no_dollars: [],
+    });
   });
 });

@@ -4,7 +4,17 @@ import { z } from 'zod';
 import { ExchangeError, type Exchange, type SimMarket } from './exchange.ts';
 import { pageOf, parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import type { ScenarioEvent } from './scenario.ts';
-import { countFp, createOrderResponseJson, dollars, eventJson, fillJson, marketJson, orderJson, positionJson, unitsDollars } from './wire.ts';
+import {
+  countFp,
+  createOrderResponseJson,
+  dollars,
+  eventJson,
+  fillJson,
+  marketJson,
+  orderJson,
+  positionJson,
+  unitsDollars,
+} from './wire.ts';
 
 export const API_PREFIX = '/trade-api/v2';
 
@@ -40,7 +50,10 @@ const STATUS_FILTER: Record<string, SimMarket['status'] | 'none'> = {
 export async function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
   const path = url.pathname.slice(API_PREFIX.length).replace(/\/+$/, '');
-  const parts = path.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = path
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
   try {
     if (parts[0] === 'portfolio') {
       const keyId = ctx.authenticate(req, res, url.pathname);
@@ -124,7 +137,13 @@ function events(ctx: RestContext, parts: string[], res: ServerResponse, url: URL
     return;
   }
   // Kalshi returns the markets beside the event unless nested ones are asked for.
-  sendJson(res, 200, nested ? { event: { ...eventJson(event), markets: marketsOf(event) }, markets: [] } : { event: eventJson(event), markets: marketsOf(event) });
+  sendJson(
+    res,
+    200,
+    nested
+      ? { event: { ...eventJson(event), markets: marketsOf(event) }, markets: [] }
+      : { event: eventJson(event), markets: marketsOf(event) },
+  );
 }
 
 async function portfolio(
@@ -149,7 +168,12 @@ async function portfolio(
     const b = parsed.data;
     const failure = ctx.takeOrderFailure();
     if (failure && !failure.processed) {
-      sendError(res, failure.status, failure.status === 429 ? 'too_many_requests' : 'internal_server_error', 'simulated failure');
+      sendError(
+        res,
+        failure.status,
+        failure.status === 429 ? 'too_many_requests' : 'internal_server_error',
+        'simulated failure',
+      );
       return;
     }
     const price = parsePriceCents(b.price);
@@ -167,13 +191,25 @@ async function portfolio(
       tif: b.time_in_force,
       stp: b.self_trade_prevention_type,
     });
-    if (failure) sendError(res, failure.status, 'internal_server_error', 'simulated failure after the order was placed');
+    if (failure)
+      sendError(res, failure.status, 'internal_server_error', 'simulated failure after the order was placed');
     else sendJson(res, 201, createOrderResponseJson(order));
     return;
   }
-  if (method === 'DELETE' && parts[0] === 'events' && parts[1] === 'orders' && parts[2] !== undefined && parts.length === 3) {
+  if (
+    method === 'DELETE' &&
+    parts[0] === 'events' &&
+    parts[1] === 'orders' &&
+    parts[2] !== undefined &&
+    parts.length === 3
+  ) {
     const { order, reducedBy } = ex.cancelOrder(keyId, parts[2]);
-    sendJson(res, 200, { order_id: order.orderId, client_order_id: order.clientOrderId, reduced_by: countFp(reducedBy), ts_ms: order.updatedMs });
+    sendJson(res, 200, {
+      order_id: order.orderId,
+      client_order_id: order.clientOrderId,
+      reduced_by: countFp(reducedBy),
+      ts_ms: order.updatedMs,
+    });
     return;
   }
   if (route === 'GET orders') {
@@ -204,7 +240,9 @@ async function portfolio(
     return;
   }
   if (route === 'GET positions') {
-    const rows = [...account.positions.entries()].filter(([t, p]) => (p.position !== 0 || p.realizedUnits !== 0) && (!q.get('ticker') || t === q.get('ticker')));
+    const rows = [...account.positions.entries()].filter(
+      ([t, p]) => (p.position !== 0 || p.realizedUnits !== 0) && (!q.get('ticker') || t === q.get('ticker')),
+    );
     const { page, cursor } = pageOf(rows, url, 100, 1000);
     const byEvent = new Map<string, { cost: number; fees: number; realized: number; shares: number }>();
     for (const [t, p] of page) {

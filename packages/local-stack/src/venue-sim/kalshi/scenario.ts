@@ -133,7 +133,9 @@ export function generateEvents(gen: Generator): ScenarioEvent[] {
         volume: Math.floor(rand() * 10_000),
         book: {
           yes: [yesBid - 1, yesBid].filter((p) => p >= 1).map((p) => [cents(p), depth()] as [string, string]),
-          no: [100 - yesAsk - 1, 100 - yesAsk].filter((p) => p >= 1).map((p) => [cents(p), depth()] as [string, string]),
+          no: [100 - yesAsk - 1, 100 - yesAsk]
+            .filter((p) => p >= 1)
+            .map((p) => [cents(p), depth()] as [string, string]),
         },
       };
     });

@@ -15,7 +15,13 @@ describe('kalshi sim scenario time', () => {
           title: 'Test',
           mutually_exclusive: false,
           markets: [
-            { ticker: 'KXTEST-26JAN01-A', title: 'A?', yes_sub_title: 'A', close_time: '2026-01-01T00:00:00Z', book: { yes: [['0.30', '100']], no: [['0.60', '100']] } },
+            {
+              ticker: 'KXTEST-26JAN01-A',
+              title: 'A?',
+              yes_sub_title: 'A',
+              close_time: '2026-01-01T00:00:00Z',
+              book: { yes: [['0.30', '100']], no: [['0.60', '100']] },
+            },
           ],
         },
       ],
@@ -28,8 +34,22 @@ describe('kalshi sim scenario time', () => {
       sim.registerAccount('bob', keys.publicPem, 10_000);
       const { orders, portfolio, market } = apis(`${server.origin}/trade-api/v2`, 'bob', keys.privatePem);
       const base = { ticker: 'KXTEST-26JAN01-A', self_trade_prevention_type: 'taker_at_cross' as const };
-      await orders.createOrderV2({ ...base, client_order_id: 'bob-0000001', side: 'bid', count: '10', price: '0.40', time_in_force: 'fill_or_kill' });
-      await orders.createOrderV2({ ...base, client_order_id: 'bob-0000002', side: 'bid', count: '5', price: '0.20', time_in_force: 'good_till_canceled' });
+      await orders.createOrderV2({
+        ...base,
+        client_order_id: 'bob-0000001',
+        side: 'bid',
+        count: '10',
+        price: '0.40',
+        time_in_force: 'fill_or_kill',
+      });
+      await orders.createOrderV2({
+        ...base,
+        client_order_id: 'bob-0000002',
+        side: 'bid',
+        count: '5',
+        price: '0.20',
+        time_in_force: 'good_till_canceled',
+      });
       // 10 × 0.40 + fee ceil(0.07·10·0.4·0.6 = 0.168) = 4.17, plus 1.00 held for the resting bid
       expect((await portfolio.getBalance()).data.balance).toBe(10_000 - 417 - 100);
       now += 1_000;
@@ -39,7 +59,14 @@ describe('kalshi sim scenario time', () => {
       expect((await portfolio.getBalance()).data.balance).toBe(10_000 - 417 + 1_000);
       expect((await orders.getOrders(undefined, undefined, undefined, undefined, 'resting')).data.orders).toEqual([]);
       const closed = await errorOf(
-        orders.createOrderV2({ ...base, client_order_id: 'bob-0000003', side: 'bid', count: '1', price: '0.50', time_in_force: 'fill_or_kill' }),
+        orders.createOrderV2({
+          ...base,
+          client_order_id: 'bob-0000003',
+          side: 'bid',
+          count: '1',
+          price: '0.50',
+          time_in_force: 'fill_or_kill',
+        }),
       );
       expect(closed).toMatchObject({ status: 400, body: { error: { code: 'market_closed' } } });
     } finally {
@@ -52,7 +79,9 @@ describe('kalshi scenarios', () => {
   type Market = { ticker: string; book: { yes: Array<[string, string]>; no: Array<[string, string]> } };
   /** YES asks, best first, in cents: a YES ask is 1 − a NO bid. */
   const yesAsksCents = (m: Market): { price: number; size: number }[] =>
-    m.book.no.map(([p, s]) => ({ price: 100 - Math.round(Number(p) * 100), size: Number(s) })).sort((a, b) => a.price - b.price);
+    m.book.no
+      .map(([p, s]) => ({ price: 100 - Math.round(Number(p) * 100), size: Number(s) }))
+      .sort((a, b) => a.price - b.price);
   const yesAskCents = (m: Market): number => yesAsksCents(m)[0]?.price ?? 100;
   /** Best NO ask in cents (1 − the best YES bid); undefined when nobody bids YES, so NO cannot be bought at all. */
   const noAskCents = (m: Market): number | undefined => {
@@ -69,23 +98,33 @@ describe('kalshi scenarios', () => {
   // NO on every market of a mutually exclusive event pays n − 1 (exactly one market resolves YES). Before fees
   // (which only add) the best NO asks must already cost that much; asks only get dearer behind them. arb-rich lists
   // no such basket either, so it must not hold one.
-  it.each(['quiet', 'arb-rich'])('%s: NO on every market of a mutually exclusive event costs at least n − 1 dollars', (name) => {
-    const spec = parseKalshiScenario(loadScenario(name));
-    let checked = 0;
-    for (const e of spec.events.filter((ev) => ev.mutually_exclusive)) {
-      const asks = e.markets.map(noAskCents);
-      // A market nobody bids YES on has no NO ask: the basket cannot be bought (arb-rich's H26).
-      if (asks.some((a) => a === undefined)) continue;
-      const sum = asks.reduce<number>((s, a) => s + (a ?? 0), 0);
-      expect(sum, e.event_ticker).toBeGreaterThanOrEqual((e.markets.length - 1) * 100);
-      checked += 1;
-    }
-    expect(checked).toBeGreaterThan(0);
-  });
+  it.each(['quiet', 'arb-rich'])(
+    '%s: NO on every market of a mutually exclusive event costs at least n − 1 dollars',
+    (name) => {
+      const spec = parseKalshiScenario(loadScenario(name));
+      let checked = 0;
+      for (const e of spec.events.filter((ev) => ev.mutually_exclusive)) {
+        const asks = e.markets.map(noAskCents);
+        // A market nobody bids YES on has no NO ask: the basket cannot be bought (arb-rich's H26).
+        if (asks.some((a) => a === undefined)) continue;
+        const sum = asks.reduce<number>((s, a) => s + (a ?? 0), 0);
+        expect(sum, e.event_ticker).toBeGreaterThanOrEqual((e.markets.length - 1) * 100);
+        checked += 1;
+      }
+      expect(checked).toBeGreaterThan(0);
+    },
+  );
 
   it('arb-rich: the listed opportunity is there, with the stated cost, fees and profit, and exactly as big as listed', () => {
     const spec = parseKalshiScenario(loadScenario('arb-rich'));
-    const expected = spec.expected?.[0] as { event_ticker: string; contracts: number; cost_dollars: string; fees_dollars: string; payout_dollars: string; expected_profit_dollars: string };
+    const expected = spec.expected?.[0] as {
+      event_ticker: string;
+      contracts: number;
+      cost_dollars: string;
+      fees_dollars: string;
+      payout_dollars: string;
+      expected_profit_dollars: string;
+    };
     const event = spec.events.find((e) => e.event_ticker === expected.event_ticker);
     if (!event) throw new Error('event of the expected opportunity missing');
     const n = expected.contracts * 100;
@@ -121,6 +160,8 @@ describe('kalshi scenarios', () => {
   });
 
   it('rejects a malformed scenario with a clear error', () => {
-    expect(() => createKalshiSim({ events: [{ event_ticker: 'X' }] }, { clock: () => 0 })).toThrow(/invalid kalshi scenario/);
+    expect(() => createKalshiSim({ events: [{ event_ticker: 'X' }] }, { clock: () => 0 })).toThrow(
+      /invalid kalshi scenario/,
+    );
   });
 });

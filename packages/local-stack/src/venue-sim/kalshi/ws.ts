@@ -164,7 +164,8 @@ export class KalshiWsHub {
 
   private send(client: Client, sub: Subscription, type: string, msg: Record<string, unknown>): void {
     sub.seq += this.skipping.delete(sub) ? 2 : 1;
-    if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+    if (client.ws.readyState === client.ws.OPEN)
+      client.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
   }
 
   private error(client: Client, id: number, code: number, msg: string): void {

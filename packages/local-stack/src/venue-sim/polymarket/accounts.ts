@@ -32,7 +32,14 @@ export interface SimTrade {
   owner: string;
   makerAddress: string;
   traderSide: 'TAKER' | 'MAKER';
-  makerOrders: { orderId: string; owner: string; makerAddress: string; matchedAmount: number; price: number; side: 'BUY' | 'SELL' }[];
+  makerOrders: {
+    orderId: string;
+    owner: string;
+    makerAddress: string;
+    matchedAmount: number;
+    price: number;
+    side: 'BUY' | 'SELL';
+  }[];
   transactionHash: string;
 }
 

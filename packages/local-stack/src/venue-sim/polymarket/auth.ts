@@ -50,7 +50,14 @@ export async function verifyL1(req: IncomingMessage): Promise<AuthResult & { non
   const signature = header(req, 'POLY_SIGNATURE');
   const timestamp = header(req, 'POLY_TIMESTAMP');
   const nonce = header(req, 'POLY_NONCE') ?? '0';
-  if (!address || !signature || !timestamp || !isAddress(address) || !/^\d+$/.test(nonce) || !/^0x[0-9a-fA-F]+$/.test(signature)) {
+  if (
+    !address ||
+    !signature ||
+    !timestamp ||
+    !isAddress(address) ||
+    !/^\d+$/.test(nonce) ||
+    !/^0x[0-9a-fA-F]+$/.test(signature)
+  ) {
     return { ok: false, status: 401, error: 'Invalid L1 Request headers' };
   }
   for (const chainId of SUPPORTED_CHAINS) {
@@ -82,7 +89,13 @@ export function hmacSignature(secret: string, message: string): string {
   return createHmac('sha256', key).update(message).digest('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-export function verifyL2(req: IncomingMessage, keys: ApiKeyStore, method: string, path: string, body: string): AuthResult {
+export function verifyL2(
+  req: IncomingMessage,
+  keys: ApiKeyStore,
+  method: string,
+  path: string,
+  body: string,
+): AuthResult {
   const unauthorized: AuthResult = { ok: false, status: 401, error: 'Unauthorized/Invalid api key' };
   const address = header(req, 'POLY_ADDRESS');
   const signature = header(req, 'POLY_SIGNATURE');
@@ -91,7 +104,8 @@ export function verifyL2(req: IncomingMessage, keys: ApiKeyStore, method: string
   const passphrase = header(req, 'POLY_PASSPHRASE');
   if (!address || !signature || !timestamp || !apiKey || !passphrase) return unauthorized;
   const creds = keys.get(apiKey);
-  if (!creds || creds.passphrase !== passphrase || creds.address.toLowerCase() !== address.toLowerCase()) return unauthorized;
+  if (!creds || creds.passphrase !== passphrase || creds.address.toLowerCase() !== address.toLowerCase())
+    return unauthorized;
   const expected = hmacSignature(creds.secret, `${timestamp}${method}${path}${body}`);
   const a = Buffer.from(expected);
   const b = Buffer.from(signature);

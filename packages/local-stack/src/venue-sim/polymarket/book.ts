@@ -95,7 +95,12 @@ export class SimBook {
   }
 
   /** Takes up to `size` at or better than the limit, FIFO within a level. Returns fills and the changed levels. */
-  match(takerSide: 'BUY' | 'SELL', limitPips: number, size: number, takerOwner: string): { fills: MatchFill[]; changes: LevelChange[] } {
+  match(
+    takerSide: 'BUY' | 'SELL',
+    limitPips: number,
+    size: number,
+    takerOwner: string,
+  ): { fills: MatchFill[]; changes: LevelChange[] } {
     const side: BookSide = takerSide === 'BUY' ? 'ask' : 'bid';
     const map = this.levels(side);
     const fills: MatchFill[] = [];

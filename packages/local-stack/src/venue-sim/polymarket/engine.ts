@@ -27,10 +27,16 @@ const txHash = (id: string): string => `0x${createHash('sha256').update(`tx:${id
 
 function validate(ctx: SimContext, o: NewOrder, account: Account): string | null {
   const spec = o.token.market.spec;
-  if (!spec.active || spec.closed || o.token.market.winningOutcome !== null) return 'the market is not yet ready to process new orders';
+  if (!spec.active || spec.closed || o.token.market.winningOutcome !== null)
+    return 'the market is not yet ready to process new orders';
   const tickPips = toPips(spec.tickSize);
   const pips = toPips(o.price);
-  if (Math.abs(o.price * 10_000 - pips) > 1e-6 || pips % tickPips !== 0 || pips < tickPips || pips > 10_000 - tickPips) {
+  if (
+    Math.abs(o.price * 10_000 - pips) > 1e-6 ||
+    pips % tickPips !== 0 ||
+    pips < tickPips ||
+    pips > 10_000 - tickPips
+  ) {
     return `invalid price (${o.price}), min: ${spec.tickSize} - max: ${1 - spec.tickSize}`;
   }
   if (o.size < spec.minOrderSize) return `Size (${o.size}) lower than the minimum: ${spec.minOrderSize}`;
@@ -39,7 +45,8 @@ function validate(ctx: SimContext, o: NewOrder, account: Account): string | null
     const free = account.cash - ctx.accounts.reservedCash(account);
     if (free + 1e-9 < o.size * o.price + worstFee) return 'not enough balance / allowance';
   } else {
-    const free = ctx.accounts.position(account, o.token.tokenId) - ctx.accounts.reservedTokens(account, o.token.tokenId);
+    const free =
+      ctx.accounts.position(account, o.token.tokenId) - ctx.accounts.reservedTokens(account, o.token.tokenId);
     if (free + 1e-9 < o.size) return 'not enough balance / allowance';
   }
   return null;
@@ -47,7 +54,8 @@ function validate(ctx: SimContext, o: NewOrder, account: Account): string | null
 
 export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
   const account = ctx.accounts.get(o.owner);
-  if (account.orders.some((existing) => existing.id === o.id)) return { ok: false, error: `order ${o.id} is invalid. Duplicated.` };
+  if (account.orders.some((existing) => existing.id === o.id))
+    return { ok: false, error: `order ${o.id} is invalid. Duplicated.` };
   const invalid = validate(ctx, o, account);
   if (invalid) return { ok: false, error: invalid };
   const book = o.token.book;
@@ -58,13 +66,27 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
     return { ok: false, error: "order couldn't be fully filled. FOK orders are fully filled or killed." };
   }
   if (o.orderType === 'FAK' && crossing <= 0) {
-    return { ok: false, error: 'no orders found to match with FAK order. FAK orders are partially filled or killed if no match is found.' };
+    return {
+      ok: false,
+      error: 'no orders found to match with FAK order. FAK orders are partially filled or killed if no match is found.',
+    };
   }
   const now = ctx.now();
   const order: SimOrder = {
-    id: o.id, owner: account.address, apiKey: o.apiKey, tokenId: o.token.tokenId, market: o.token.market.spec.conditionId,
-    outcome: o.token.outcome, side: o.side, pips: limitPips, originalSize: roundSize(o.size), matched: 0, status: 'LIVE',
-    orderType: o.orderType, createdAtMs: now, tradeIds: [],
+    id: o.id,
+    owner: account.address,
+    apiKey: o.apiKey,
+    tokenId: o.token.tokenId,
+    market: o.token.market.spec.conditionId,
+    outcome: o.token.outcome,
+    side: o.side,
+    pips: limitPips,
+    originalSize: roundSize(o.size),
+    matched: 0,
+    status: 'LIVE',
+    orderType: o.orderType,
+    createdAtMs: now,
+    tradeIds: [],
   };
   account.orders.push(order);
   const { fills, changes } = book.match(o.side, limitPips, o.size, account.address);
@@ -88,10 +110,30 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
     }
     const makerAddress = fill.maker.owner ?? '0x0000000000000000000000000000000000000001';
     const trade: SimTrade = {
-      id: ctx.nextId('trade'), takerOrderId: order.id, market: order.market, assetId: order.tokenId, side: o.side,
-      size: fill.size, price, fee, feeRateBps: Math.round((o.token.market.feeSchedule?.rate ?? 0) * 10_000), matchTimeMs: now,
-      outcome: order.outcome, owner: o.apiKey, makerAddress, traderSide: 'TAKER',
-      makerOrders: [{ orderId: fill.maker.orderId ?? 'sim-liquidity', owner: fill.maker.owner ?? 'sim', makerAddress, matchedAmount: fill.size, price, side: o.side === 'BUY' ? 'SELL' : 'BUY' }],
+      id: ctx.nextId('trade'),
+      takerOrderId: order.id,
+      market: order.market,
+      assetId: order.tokenId,
+      side: o.side,
+      size: fill.size,
+      price,
+      fee,
+      feeRateBps: Math.round((o.token.market.feeSchedule?.rate ?? 0) * 10_000),
+      matchTimeMs: now,
+      outcome: order.outcome,
+      owner: o.apiKey,
+      makerAddress,
+      traderSide: 'TAKER',
+      makerOrders: [
+        {
+          orderId: fill.maker.orderId ?? 'sim-liquidity',
+          owner: fill.maker.owner ?? 'sim',
+          makerAddress,
+          matchedAmount: fill.size,
+          price,
+          side: o.side === 'BUY' ? 'SELL' : 'BUY',
+        },
+      ],
       transactionHash: '',
     };
     trade.transactionHash = txHash(trade.id);
@@ -99,7 +141,8 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
     account.trades.push(trade);
     order.tradeIds.push(trade.id);
     order.matched = roundSize(order.matched + fill.size);
-    if (fill.maker.orderId !== null && fill.maker.owner !== null) settleMaker(ctx, fill.maker.orderId, fill.maker.owner, trade);
+    if (fill.maker.orderId !== null && fill.maker.owner !== null)
+      settleMaker(ctx, fill.maker.orderId, fill.maker.owner, trade);
   }
   if (fills.length > 0) {
     ctx.publishChanges(o.token, changes);
@@ -109,7 +152,14 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
   const rest = roundSize(order.originalSize - order.matched);
   if (rest <= 0) order.status = 'MATCHED';
   else if (o.orderType === 'FOK' || o.orderType === 'FAK') order.status = order.matched > 0 ? 'MATCHED' : 'CANCELED';
-  else ctx.publishChanges(o.token, [book.addOrder(o.side === 'BUY' ? 'bid' : 'ask', limitPips, { orderId: order.id, owner: account.address, size: rest })]);
+  else
+    ctx.publishChanges(o.token, [
+      book.addOrder(o.side === 'BUY' ? 'bid' : 'ask', limitPips, {
+        orderId: order.id,
+        owner: account.address,
+        size: rest,
+      }),
+    ]);
   return { ok: true, order, trades, takingAmount: roundSize(taking), makingAmount: Math.round(making * 1e6) / 1e6 };
 }
 
@@ -130,7 +180,12 @@ function settleMaker(ctx: SimContext, orderId: string, owner: string, takerTrade
   if (order.matched >= order.originalSize) order.status = 'MATCHED';
   // As the venue reports it: the taker's trade (taker side), with our order among maker_orders; makers pay no fee.
   const trade: SimTrade = {
-    ...takerTrade, id: ctx.nextId('trade'), fee: 0, owner: order.apiKey, makerAddress: maker.address, traderSide: 'MAKER',
+    ...takerTrade,
+    id: ctx.nextId('trade'),
+    fee: 0,
+    owner: order.apiKey,
+    makerAddress: maker.address,
+    traderSide: 'MAKER',
     makerOrders: takerTrade.makerOrders.map((m) => ({ ...m, owner: order.apiKey })),
   };
   order.tradeIds.push(trade.id);

@@ -19,7 +19,12 @@ import { MarketChannel } from './ws.ts';
 
 export type { PolymarketScenario } from './scenario-schema.ts';
 
-const SetLevelSchema = z.object({ tokenId: z.string(), side: z.enum(['bid', 'ask']), price: z.number().gt(0).lt(1), size: z.number().nonnegative() });
+const SetLevelSchema = z.object({
+  tokenId: z.string(),
+  side: z.enum(['bid', 'ask']),
+  price: z.number().gt(0).lt(1),
+  size: z.number().nonnegative(),
+});
 const TokenSchema = z.object({ tokenId: z.string() });
 const FundSchema = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: z.number() });
 const ResolveSchema = z.object({ conditionId: z.string(), winningOutcome: z.string() });
@@ -61,14 +66,17 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
   let pathIndex = 0;
   let resolutionIndex = 0;
   let elapsedMs = 0;
-  const stress = scenario.stress ? new StressDriver(world, scenario.seed, scenario.stress.updatesPerSecond, ctx.publishChanges) : null;
+  const stress = scenario.stress
+    ? new StressDriver(world, scenario.seed, scenario.stress.updatesPerSecond, ctx.publishChanges)
+    : null;
 
   const resolve = (conditionId: string, winningOutcome: string): boolean => {
     const market = world.markets.get(conditionId);
     if (!market || market.winningOutcome !== null) return false;
     market.winningOutcome = winningOutcome;
     for (const account of ctx.accounts.all()) {
-      for (const order of account.orders) if (order.status === 'LIVE' && order.market === conditionId) cancelOrder(ctx, account.address, order.id);
+      for (const order of account.orders)
+        if (order.status === 'LIVE' && order.market === conditionId) cancelOrder(ctx, account.address, order.id);
       for (const token of market.tokens) {
         const held = ctx.accounts.position(account, token.tokenId);
         if (held === 0) continue;
@@ -118,7 +126,9 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       case 'resolve': {
         const p = ResolveSchema.parse(body);
-        return resolve(p.conditionId, p.winningOutcome) ? { status: 200, body: { ok: true } } : { status: 404, body: { error: 'unknown or resolved market' } };
+        return resolve(p.conditionId, p.winningOutcome)
+          ? { status: 200, body: { ok: true } }
+          : { status: 404, body: { error: 'unknown or resolved market' } };
       }
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
@@ -133,11 +143,18 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       const fault = takeFault(req, url);
       if (fault) {
         // 'after': process for real into a response nobody receives.
-        if (fault.when === 'after' && !(await handlePrivate(ctx, req, new ServerResponse(req), url, body))) return false;
+        if (fault.when === 'after' && !(await handlePrivate(ctx, req, new ServerResponse(req), url, body)))
+          return false;
         sendJson(res, fault.status, { error: `venue-sim: injected ${fault.status}` });
         return true;
       }
-      if (handlePublic(ctx, req, res, url, body, () => ({ trades: scenario.walletTrades.filter((t) => t.atMs <= elapsedMs), startMs }))) return true;
+      if (
+        handlePublic(ctx, req, res, url, body, () => ({
+          trades: scenario.walletTrades.filter((t) => t.atMs <= elapsedMs),
+          startMs,
+        }))
+      )
+        return true;
       return handlePrivate(ctx, req, res, url, body);
     },
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
@@ -149,18 +166,33 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       elapsedMs = Math.max(elapsedMs, nowMs - startMs);
       for (let step = paths[pathIndex]; step !== undefined && step.atMs <= elapsedMs; step = paths[++pathIndex]) {
         const token = world.tokens.get(step.tokenId);
-        if (token) channel.publishChanges(token, [token.book.setScenarioLiquidity(step.side, toPips(step.price), step.size)]);
+        if (token)
+          channel.publishChanges(token, [token.book.setScenarioLiquidity(step.side, toPips(step.price), step.size)]);
       }
-      for (let r = resolutions[resolutionIndex]; r !== undefined && r.atMs <= elapsedMs; r = resolutions[++resolutionIndex]) {
+      for (
+        let r = resolutions[resolutionIndex];
+        r !== undefined && r.atMs <= elapsedMs;
+        r = resolutions[++resolutionIndex]
+      ) {
         resolve(r.conditionId, r.winningOutcome);
       }
       stress?.advanceTo(elapsedMs);
     },
     baseUrls(origin: string): Record<string, string> {
       const ws = origin.replace(/^http/, 'ws');
-      return { polymarketClob: origin, polymarketGamma: `${origin}/gamma`, polymarketDataApi: `${origin}/data-api`, polymarketWs: `${ws}/ws/market` };
+      return {
+        polymarketClob: origin,
+        polymarketGamma: `${origin}/gamma`,
+        polymarketDataApi: `${origin}/data-api`,
+        polymarketWs: `${ws}/ws/market`,
+      };
     },
-    stats: () => ({ ...channel.stats(), tokens: world.tokens.size, markets: world.markets.size, stressUpdates: stress?.updates ?? 0 }),
+    stats: () => ({
+      ...channel.stats(),
+      tokens: world.tokens.size,
+      markets: world.markets.size,
+      stressUpdates: stress?.updates ?? 0,
+    }),
     control,
     async close(): Promise<void> {
       await channel.close();

@@ -54,7 +54,12 @@ const ORDER_TYPES = {
 
 function typedData(order: SignedOrder, chainId: number, negRisk: boolean) {
   return {
-    domain: { name: 'Polymarket CTF Exchange', version: '2', chainId, verifyingContract: getAddress(negRisk ? NEG_RISK_EXCHANGE_V2 : EXCHANGE_V2) },
+    domain: {
+      name: 'Polymarket CTF Exchange',
+      version: '2',
+      chainId,
+      verifyingContract: getAddress(negRisk ? NEG_RISK_EXCHANGE_V2 : EXCHANGE_V2),
+    },
     types: ORDER_TYPES,
     primaryType: 'Order' as const,
     message: {

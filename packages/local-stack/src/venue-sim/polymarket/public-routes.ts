@@ -44,18 +44,23 @@ function handleClob(ctx: SimContext, res: ServerResponse, url: URL, method: stri
     const offset = decodeCursor(url.searchParams.get('next_cursor'));
     const data = markets.slice(offset, offset + PAGE).map(clobMarket);
     const next = offset + PAGE >= markets.length ? 'LTE=' : encodeCursor(offset + PAGE);
-    return sendJson(res, 200, { limit: PAGE, count: data.length, next_cursor: next, data }), true;
+    return (sendJson(res, 200, { limit: PAGE, count: data.length, next_cursor: next, data }), true);
   }
   const single = /^\/(markets|clob-markets|markets-by-token)\/([^/]+)$/.exec(path);
   if (method === 'GET' && single) {
     const [, kind, id = ''] = single;
     if (kind === 'markets-by-token') {
       const token = ctx.world.tokens.get(id);
-      return token ? sendJson(res, 200, { condition_id: token.market.spec.conditionId }) : sendJson(res, 404, { error: 'market not found' }), true;
+      return (
+        token
+          ? sendJson(res, 200, { condition_id: token.market.spec.conditionId })
+          : sendJson(res, 404, { error: 'market not found' }),
+        true
+      );
     }
     const market = ctx.world.markets.get(id);
-    if (!market) return sendJson(res, 404, { error: 'market not found' }), true;
-    return sendJson(res, 200, kind === 'markets' ? clobMarket(market) : clobMarketInfo(market)), true;
+    if (!market) return (sendJson(res, 404, { error: 'market not found' }), true);
+    return (sendJson(res, 200, kind === 'markets' ? clobMarket(market) : clobMarketInfo(market)), true);
   }
   if (method === 'POST' && path === '/books') {
     const parsed = parseJson(body);
@@ -65,16 +70,16 @@ function handleClob(ctx: SimContext, res: ServerResponse, url: URL, method: stri
       const token = ctx.world.tokens.get(id);
       return token ? [bookSummary(token, ctx.now())] : [];
     });
-    return sendJson(res, 200, books), true;
+    return (sendJson(res, 200, books), true);
   }
   if (method !== 'GET') return false;
   switch (path) {
     case '/ok':
-      return sendJson(res, 200, 'OK'), true;
+      return (sendJson(res, 200, 'OK'), true);
     case '/time':
-      return sendJson(res, 200, Math.floor(ctx.now() / 1000)), true;
+      return (sendJson(res, 200, Math.floor(ctx.now() / 1000)), true);
     case '/version':
-      return sendJson(res, 200, { version: 2 }), true;
+      return (sendJson(res, 200, { version: 2 }), true);
     case '/book': {
       const token = tokenParam(ctx, res, url);
       return token ? (sendJson(res, 200, bookSummary(token, ctx.now())), true) : true;
@@ -85,18 +90,20 @@ function handleClob(ctx: SimContext, res: ServerResponse, url: URL, method: stri
       const bid = token.book.best('bid');
       const ask = token.book.best('ask');
       const mid = bid !== null && ask !== null ? (bid + ask) / 2 / 10_000 : (token.book.lastTradePrice ?? 0.5);
-      return sendJson(res, 200, { mid: String(mid) }), true;
+      return (sendJson(res, 200, { mid: String(mid) }), true);
     }
     case '/price': {
       const token = tokenParam(ctx, res, url);
       if (!token) return true;
       // BUY = what a buyer pays (best ask); SELL = what a seller gets (best bid).
       const pips = token.book.best(url.searchParams.get('side') === 'SELL' ? 'bid' : 'ask');
-      return sendJson(res, 200, { price: pips === null ? '0' : String(fromPips(pips)) }), true;
+      return (sendJson(res, 200, { price: pips === null ? '0' : String(fromPips(pips)) }), true);
     }
     case '/last-trade-price': {
       const token = tokenParam(ctx, res, url);
-      return token ? (sendJson(res, 200, { price: String(token.book.lastTradePrice ?? 0.5), side: 'BUY' }), true) : true;
+      return token
+        ? (sendJson(res, 200, { price: String(token.book.lastTradePrice ?? 0.5), side: 'BUY' }), true)
+        : true;
     }
     case '/tick-size': {
       const token = tokenParam(ctx, res, url);
@@ -108,7 +115,9 @@ function handleClob(ctx: SimContext, res: ServerResponse, url: URL, method: stri
     }
     case '/fee-rate': {
       const token = tokenParam(ctx, res, url);
-      return token ? (sendJson(res, 200, { base_fee: Math.round((token.market.feeSchedule?.rate ?? 0) * 10_000) }), true) : true;
+      return token
+        ? (sendJson(res, 200, { base_fee: Math.round((token.market.feeSchedule?.rate ?? 0) * 10_000) }), true)
+        : true;
     }
     default:
       return false;
@@ -131,14 +140,19 @@ function handleGamma(ctx: SimContext, res: ServerResponse, url: URL): boolean {
         (ids.length === 0 || ids.includes(m.spec.id)) &&
         (conditionIds.length === 0 || conditionIds.includes(m.spec.conditionId)),
     );
-    return sendJson(res, 200, paginate(url, list).map(gammaMarket)), true;
+    return (sendJson(res, 200, paginate(url, list).map(gammaMarket)), true);
   }
   if (path === '/events') {
     const list = ctx.world.events.filter((e) => {
       const isClosed = e.markets.every((m) => !isOpen(m));
-      return (closed === null || isClosed === closed) && (active === null || active) && (slugs.length === 0 || slugs.includes(e.spec.slug)) && (ids.length === 0 || ids.includes(e.spec.id));
+      return (
+        (closed === null || isClosed === closed) &&
+        (active === null || active) &&
+        (slugs.length === 0 || slugs.includes(e.spec.slug)) &&
+        (ids.length === 0 || ids.includes(e.spec.id))
+      );
     });
-    return sendJson(res, 200, paginate(url, list).map(gammaEvent)), true;
+    return (sendJson(res, 200, paginate(url, list).map(gammaEvent)), true);
   }
   const byId = /^\/(markets|events)\/(slug\/)?([^/]+)$/.exec(path);
   if (byId) {
@@ -147,8 +161,8 @@ function handleGamma(ctx: SimContext, res: ServerResponse, url: URL): boolean {
       kind === 'markets'
         ? [...ctx.world.markets.values()].find((m) => (bySlug ? m.spec.slug : m.spec.id) === key)
         : ctx.world.events.find((e) => (bySlug ? e.spec.slug : e.spec.id) === key);
-    if (!found) return sendJson(res, 404, { type: 'not found error', error: 'id not found' }), true;
-    return sendJson(res, 200, 'tokens' in found ? gammaMarket(found) : gammaEvent(found)), true;
+    if (!found) return (sendJson(res, 404, { type: 'not found error', error: 'id not found' }), true);
+    return (sendJson(res, 200, 'tokens' in found ? gammaMarket(found) : gammaEvent(found)), true);
   }
   return false;
 }
@@ -157,15 +171,34 @@ function dataApiTrade(ctx: SimContext, t: WalletTrade, startMs: number): Record<
   const token = ctx.world.tokens.get(t.tokenId);
   const market = token?.market;
   return {
-    proxyWallet: t.proxyWallet, side: t.side, asset: t.tokenId, conditionId: market?.spec.conditionId ?? '', size: t.size, price: t.price,
-    timestamp: Math.floor((startMs + t.atMs) / 1000), title: market?.spec.question ?? '', slug: market?.spec.slug ?? '', icon: '',
-    eventSlug: market?.event.spec.slug ?? '', outcome: token?.outcome ?? '', outcomeIndex: market?.tokens[1].tokenId === t.tokenId ? 1 : 0,
-    name: t.name, pseudonym: t.name, bio: '', profileImage: '', profileImageOptimized: '',
+    proxyWallet: t.proxyWallet,
+    side: t.side,
+    asset: t.tokenId,
+    conditionId: market?.spec.conditionId ?? '',
+    size: t.size,
+    price: t.price,
+    timestamp: Math.floor((startMs + t.atMs) / 1000),
+    title: market?.spec.question ?? '',
+    slug: market?.spec.slug ?? '',
+    icon: '',
+    eventSlug: market?.event.spec.slug ?? '',
+    outcome: token?.outcome ?? '',
+    outcomeIndex: market?.tokens[1].tokenId === t.tokenId ? 1 : 0,
+    name: t.name,
+    pseudonym: t.name,
+    bio: '',
+    profileImage: '',
+    profileImageOptimized: '',
     transactionHash: `0x${createHash('sha256').update(`wallet:${t.proxyWallet}:${t.atMs}:${t.tokenId}`).digest('hex')}`,
   };
 }
 
-function handleDataApi(ctx: SimContext, res: ServerResponse, url: URL, walletTrades: () => { trades: WalletTrade[]; startMs: number }): boolean {
+function handleDataApi(
+  ctx: SimContext,
+  res: ServerResponse,
+  url: URL,
+  walletTrades: () => { trades: WalletTrade[]; startMs: number },
+): boolean {
   const path = url.pathname.slice('/data-api'.length);
   if (path !== '/trades' && path !== '/activity') return false;
   const user = url.searchParams.get('user')?.toLowerCase();
@@ -177,8 +210,11 @@ function handleDataApi(ctx: SimContext, res: ServerResponse, url: URL, walletTra
     .map((t) => dataApiTrade(ctx, t, startMs))
     .filter((t) => !market || t.conditionId === market)
     .reverse(); // newest first, like the venue
-  const withType = path === '/activity' ? rows.map((r) => ({ ...r, type: 'TRADE', usdcSize: Number(r.size) * Number(r.price) })) : rows;
-  return sendJson(res, 200, paginate(url, withType)), true;
+  const withType =
+    path === '/activity'
+      ? rows.map((r) => ({ ...r, type: 'TRADE', usdcSize: Number(r.size) * Number(r.price) }))
+      : rows;
+  return (sendJson(res, 200, paginate(url, withType)), true);
 }
 
 export function handlePublic(

@@ -26,7 +26,10 @@ export function gammaMarket(m: SimMarket): Record<string, unknown> {
     liquidity: '10000',
     description: spec.question,
     outcomes: JSON.stringify(m.tokens.map((t) => t.outcome)),
-    outcomePrices: JSON.stringify([String(Math.round(yesPrice * 1e4) / 1e4), String(Math.round((1 - yesPrice) * 1e4) / 1e4)]),
+    outcomePrices: JSON.stringify([
+      String(Math.round(yesPrice * 1e4) / 1e4),
+      String(Math.round((1 - yesPrice) * 1e4) / 1e4),
+    ]),
     volume: '0',
     active: spec.active,
     closed: spec.closed || m.winningOutcome !== null,

@@ -94,12 +94,27 @@ function stressEvents(seed: number, count: number, levels: number): EventSpec[] 
         active: true,
         closed: false,
         tokens: [
-          { tokenId: tokenIdFrom(`stress-${seed}-${i}-yes`), outcome: 'Yes', book: { bids: [], asks: [], ladder: { bid, ask, levels, size: 300 } } },
-          { tokenId: tokenIdFrom(`stress-${seed}-${i}-no`), outcome: 'No', book: { bids: [], asks: [], ladder: { bid: noBid, ask: noAsk, levels, size: 300 } } },
+          {
+            tokenId: tokenIdFrom(`stress-${seed}-${i}-yes`),
+            outcome: 'Yes',
+            book: { bids: [], asks: [], ladder: { bid, ask, levels, size: 300 } },
+          },
+          {
+            tokenId: tokenIdFrom(`stress-${seed}-${i}-no`),
+            outcome: 'No',
+            book: { bids: [], asks: [], ladder: { bid: noBid, ask: noAsk, levels, size: 300 } },
+          },
         ],
       });
     }
-    events.push({ id: String(800000 + e), slug: `stress-event-${e}`, title: `Stress event ${e}`, negRisk: false, endDate: '2026-12-31T00:00:00Z', markets });
+    events.push({
+      id: String(800000 + e),
+      slug: `stress-event-${e}`,
+      title: `Stress event ${e}`,
+      negRisk: false,
+      endDate: '2026-12-31T00:00:00Z',
+      markets,
+    });
   }
   return events;
 }
@@ -112,8 +127,15 @@ export function buildWorld(scenario: PolymarketScenario): World {
   for (const eventSpec of specs) {
     const event: SimEvent = { spec: eventSpec, markets: [] };
     for (const spec of eventSpec.markets) {
-      if (world.markets.has(spec.conditionId)) throw new Error(`polymarket scenario: duplicate conditionId ${spec.conditionId}`);
-      const market = { spec, event, negRisk: eventSpec.negRisk, feeSchedule: spec.feeSchedule, winningOutcome: null } as Omit<SimMarket, 'tokens'>;
+      if (world.markets.has(spec.conditionId))
+        throw new Error(`polymarket scenario: duplicate conditionId ${spec.conditionId}`);
+      const market = {
+        spec,
+        event,
+        negRisk: eventSpec.negRisk,
+        feeSchedule: spec.feeSchedule,
+        winningOutcome: null,
+      } as Omit<SimMarket, 'tokens'>;
       const tokens = spec.tokens.map((t) => {
         if (world.tokens.has(t.tokenId)) throw new Error(`polymarket scenario: duplicate tokenId ${t.tokenId}`);
         const book = new SimBook();

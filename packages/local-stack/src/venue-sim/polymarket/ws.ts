@@ -21,7 +21,10 @@ export class MarketChannel {
   private readonly skipNext = new Set<string>();
   messagesSent = 0;
 
-  constructor(private readonly world: World, private readonly now: () => number) {}
+  constructor(
+    private readonly world: World,
+    private readonly now: () => number,
+  ) {}
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
@@ -102,8 +105,13 @@ export class MarketChannel {
     const msg = {
       market: token.market.spec.conditionId,
       price_changes: changes.map((c) => ({
-        asset_id: token.tokenId, price: formatPrice(c.pips), size: formatSize(c.size), side: c.side === 'bid' ? 'BUY' : 'SELL', hash,
-        best_bid: bestBid === null ? '0' : formatPrice(bestBid), best_ask: bestAsk === null ? '1' : formatPrice(bestAsk),
+        asset_id: token.tokenId,
+        price: formatPrice(c.pips),
+        size: formatSize(c.size),
+        side: c.side === 'bid' ? 'BUY' : 'SELL',
+        hash,
+        best_bid: bestBid === null ? '0' : formatPrice(bestBid),
+        best_ask: bestAsk === null ? '1' : formatPrice(bestAsk),
       })),
       timestamp: String(this.now()),
       event_type: 'price_change',
@@ -115,7 +123,16 @@ export class MarketChannel {
     const subscribers = this.byAsset.get(token.tokenId);
     if (!subscribers) return;
     const fee = Math.round((token.market.feeSchedule?.rate ?? 0) * 10_000);
-    const msg = { asset_id: token.tokenId, event_type: 'last_trade_price', fee_rate_bps: String(fee), market: token.market.spec.conditionId, price: String(price), side, size: String(size), timestamp: String(this.now()) };
+    const msg = {
+      asset_id: token.tokenId,
+      event_type: 'last_trade_price',
+      fee_rate_bps: String(fee),
+      market: token.market.spec.conditionId,
+      price: String(price),
+      side,
+      size: String(size),
+      timestamp: String(this.now()),
+    };
     for (const conn of subscribers) this.send(conn, msg);
   }
 
@@ -133,7 +150,12 @@ export class MarketChannel {
     return n;
   }
 
-  stats(): { connections: number; subscriptions: Record<string, number>; totalSubscriptions: number; messagesSent: number } {
+  stats(): {
+    connections: number;
+    subscriptions: Record<string, number>;
+    totalSubscriptions: number;
+    messagesSent: number;
+  } {
     const subscriptions: Record<string, number> = {};
     let total = 0;
     for (const [asset, set] of this.byAsset) {

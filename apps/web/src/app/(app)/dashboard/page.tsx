@@ -19,7 +19,10 @@ const PAGE = 25;
 // Unknown filter values are dropped rather than failing the page: a stale bookmark should still open.
 const QuerySchema = z.object({
   platform: z.enum(['polymarket', 'kalshi']).optional().catch(undefined),
-  strategy: z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind']).optional().catch(undefined),
+  strategy: z
+    .enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind'])
+    .optional()
+    .catch(undefined),
   mode: z.enum(['paper', 'live']).optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
@@ -32,12 +35,21 @@ const OpportunitySchema = z.object({
   acted: z.boolean().optional(),
 });
 
-
-export default async function DashboardPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const q = QuerySchema.parse(await searchParams);
   const claims = await requireClaims('/dashboard');
   const now = new Date();
-  const filter = TradeFilterSchema.parse({ platform: q.platform, strategy: q.strategy, mode: q.mode, beforeId: q.before, limit: PAGE + 1 });
+  const filter = TradeFilterSchema.parse({
+    platform: q.platform,
+    strategy: q.strategy,
+    mode: q.mode,
+    beforeId: q.before,
+    limit: PAGE + 1,
+  });
   const { status, config, rows, pnl, bot } = await asUser(claims, async (tx) => ({
     status: await loadStatus(tx),
     config: await getOwnConfig(tx),
@@ -53,11 +65,30 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
   const used = status.tradesThisMonth;
   const limit = status.monthlyTradeLimit;
   // The running bot's own view of today (realized + open positions marked to market), from its last heartbeat.
-  const marked = bot && bot.state === 'running' ? z.number().nullable().catch(null).parse(bot.stats.pnl_today_usd ?? null) : null;
-  const openPositions = z.number().int().nullable().catch(null).parse(bot?.stats.open_positions ?? null);
+  const marked =
+    bot && bot.state === 'running'
+      ? z
+          .number()
+          .nullable()
+          .catch(null)
+          .parse(bot.stats.pnl_today_usd ?? null)
+      : null;
+  const openPositions = z
+    .number()
+    .int()
+    .nullable()
+    .catch(null)
+    .parse(bot?.stats.open_positions ?? null);
   const rawOpps = bot?.stats.recentOpportunities;
-  const opportunities = z.array(OpportunitySchema).catch([]).parse(Array.isArray(rawOpps) ? rawOpps.slice(0, 10) : []);
-  const filters: TradeFilters = { ...(q.platform ? { platform: q.platform } : {}), ...(q.strategy ? { strategy: q.strategy } : {}), ...(q.mode ? { mode: q.mode } : {}) };
+  const opportunities = z
+    .array(OpportunitySchema)
+    .catch([])
+    .parse(Array.isArray(rawOpps) ? rawOpps.slice(0, 10) : []);
+  const filters: TradeFilters = {
+    ...(q.platform ? { platform: q.platform } : {}),
+    ...(q.strategy ? { strategy: q.strategy } : {}),
+    ...(q.mode ? { mode: q.mode } : {}),
+  };
 
   return (
     <div className="stack">
@@ -68,7 +99,9 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <ActionForm action={setBotEnabled} label={config?.bot_enabled ? 'Pause bot' : 'Resume bot'}>
             <input type="hidden" name="bot_enabled" value={config?.bot_enabled ? 'false' : 'true'} />
             <FieldErrors name="bot_enabled" />
-            <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>{config?.bot_enabled ? 'Pause bot' : 'Resume bot'}</Submit>
+            <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>
+              {config?.bot_enabled ? 'Pause bot' : 'Resume bot'}
+            </Submit>
           </ActionForm>
         </div>
         <section className="card" aria-labelledby="pnl-h">
@@ -89,8 +122,8 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           </div>
           {marked !== null ? (
             <p className="hint" data-testid="pnl-marked">
-              Realized P&amp;L is booked when markets resolve. Your bot values today at {money(marked)} including {openPositions ?? 0} open
-              position{openPositions === 1 ? '' : 's'} at current prices.
+              Realized P&amp;L is booked when markets resolve. Your bot values today at {money(marked)} including{' '}
+              {openPositions ?? 0} open position{openPositions === 1 ? '' : 's'} at current prices.
             </p>
           ) : null}
           <PnlChart days={pnl} now={now} />
@@ -100,7 +133,14 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
           <p className="stat" data-testid="usage">
             {used.toLocaleString('en-US')} / {limit.toLocaleString('en-US')}
           </p>
-          <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={limit} aria-valuenow={used} aria-label="Trades used this month">
+          <div
+            className="meter"
+            role="meter"
+            aria-valuemin={0}
+            aria-valuemax={limit}
+            aria-valuenow={used}
+            aria-label="Trades used this month"
+          >
             <span style={{ width: `${limit > 0 ? Math.min(100, (used / limit) * 100) : 100}%` }} />
           </div>
           <p className="hint">When you reach the limit your bot pauses until next month or until you upgrade.</p>
@@ -109,12 +149,15 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
       <section className="card" aria-labelledby="opp-h">
         <h2 id="opp-h">Recent opportunities</h2>
         {opportunities.length === 0 ? (
-          <p className="muted">No opportunities reported yet. Your bot lists what it finds here, including the ones it skipped.</p>
+          <p className="muted">
+            No opportunities reported yet. Your bot lists what it finds here, including the ones it skipped.
+          </p>
         ) : (
           <ul>
             {opportunities.map((o, i) => (
               <li key={i} data-testid="opportunity">
-                {o.strategy ? label(STRATEGY_LABELS, o.strategy) : 'Opportunity'}: {o.description ?? ''} {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
+                {o.strategy ? label(STRATEGY_LABELS, o.strategy) : 'Opportunity'}: {o.description ?? ''}{' '}
+                {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
                 {o.acted !== undefined ? <span className="muted"> — {o.acted ? 'taken' : 'skipped'}</span> : null}
               </li>
             ))}

@@ -3,19 +3,29 @@
 import type { Profile } from '@polybot/db/user';
 import { FEATURE_LABELS, longDate, subscriptionStatus, usd } from './format.ts';
 
-export function CurrentPlan({ profile, planName, cancelAtPeriodEnd }: { profile: Profile; planName: string; cancelAtPeriodEnd: boolean }) {
+export function CurrentPlan({
+  profile,
+  planName,
+  cancelAtPeriodEnd,
+}: {
+  profile: Profile;
+  planName: string;
+  cancelAtPeriodEnd: boolean;
+}) {
   const paid = profile.subscription_tier !== 'free';
   const end = profile.subscription_expires_at;
   const features = Object.entries(FEATURE_LABELS).filter(([key]) => profile.features_enabled[key]);
   return (
     <>
       <h2 id="cur-h">Current plan: {planName}</h2>
-      <p data-testid="billing-status">Status: {subscriptionStatus(profile.subscription_status, profile.subscription_tier)}</p>
+      <p data-testid="billing-status">
+        Status: {subscriptionStatus(profile.subscription_status, profile.subscription_tier)}
+      </p>
       {paid && end ? (
         cancelAtPeriodEnd ? (
           <p className="banner banner-warn" data-testid="billing-period">
-            Cancelled: you keep {planName} until <strong>{longDate(end)}</strong>, then your bot moves to the Free plan. Changed your
-            mind? Choose “Don’t cancel” in Manage subscription.
+            Cancelled: you keep {planName} until <strong>{longDate(end)}</strong>, then your bot moves to the Free plan.
+            Changed your mind? Choose “Don’t cancel” in Manage subscription.
           </p>
         ) : (
           <p data-testid="billing-period">Renews on {longDate(end)}.</p>
@@ -34,7 +44,8 @@ export function CurrentPlan({ profile, planName, cancelAtPeriodEnd }: { profile:
         <li>Strategies: {features.map(([, label]) => label).join(', ') || 'none'}</li>
       </ul>
       <p data-testid="billing-usage">
-        Trades this month: <strong>{profile.trades_this_month.toLocaleString('en-US')}</strong> of {profile.monthly_trade_limit.toLocaleString('en-US')}
+        Trades this month: <strong>{profile.trades_this_month.toLocaleString('en-US')}</strong> of{' '}
+        {profile.monthly_trade_limit.toLocaleString('en-US')}
       </p>
     </>
   );

@@ -13,7 +13,9 @@ export function shortDate(d: Date): string {
 }
 
 export function money(minorUnits: number, currency: string): string {
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(minorUnits / 100);
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(
+    minorUnits / 100,
+  );
 }
 
 export function usd(amount: number): string {
@@ -37,7 +39,13 @@ export function subscriptionStatus(status: string, tier: string): string {
   return SUBSCRIPTION_STATUS[status] ?? status;
 }
 
-const INVOICE_STATUS: Record<string, string> = { paid: 'Paid', open: 'Due', void: 'Void', uncollectible: 'Uncollectible', draft: 'Draft' };
+const INVOICE_STATUS: Record<string, string> = {
+  paid: 'Paid',
+  open: 'Due',
+  void: 'Void',
+  uncollectible: 'Uncollectible',
+  draft: 'Draft',
+};
 
 export function invoiceStatus(status: string): string {
   return INVOICE_STATUS[status] ?? status;

@@ -42,7 +42,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
       {confirming ? <RefreshWhileConfirming /> : null}
       {checkout === 'cancelled' ? (
         <p className="banner banner-error" role="status" data-testid="checkout-banner">
-          Checkout was cancelled and nothing was charged. You are still on the {planName} plan; upgrade below whenever you like.
+          Checkout was cancelled and nothing was charged. You are still on the {planName} plan; upgrade below whenever
+          you like.
         </p>
       ) : null}
       <section className="card" aria-labelledby="cur-h">
@@ -52,7 +53,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             <Submit variant="secondary">Manage subscription, card and invoices</Submit>
           </ActionForm>
         ) : null}
-        {deps ? null : <p className="muted">Card payments are not connected on this server, so upgrades are unavailable.</p>}
+        {deps ? null : (
+          <p className="muted">Card payments are not connected on this server, so upgrades are unavailable.</p>
+        )}
       </section>
       <section className="card" aria-labelledby="pay-h">
         <h2 id="pay-h">Payment history</h2>

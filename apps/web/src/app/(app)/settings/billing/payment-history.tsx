@@ -4,7 +4,8 @@ import type { Payment } from '@polybot/billing';
 import { invoiceStatus, money, shortDate } from './format.ts';
 
 export function PaymentHistory({ payments }: { payments: Payment[] | null }) {
-  if (payments === null) return <p className="muted">Payment history could not be loaded from Stripe just now. Reload in a minute.</p>;
+  if (payments === null)
+    return <p className="muted">Payment history could not be loaded from Stripe just now. Reload in a minute.</p>;
   if (payments.length === 0) {
     return (
       <p className="muted" data-testid="payments-empty">

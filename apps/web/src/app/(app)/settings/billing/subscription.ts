@@ -7,6 +7,7 @@ import { z } from 'zod';
 const Row = z.object({ subscription_cancel_at_period_end: z.boolean() });
 
 export async function cancelsAtPeriodEnd(tx: UserTx): Promise<boolean> {
-  const rows = await tx`select subscription_cancel_at_period_end from public.polybot_user_profiles where id = auth.uid()`;
+  const rows =
+    await tx`select subscription_cancel_at_period_end from public.polybot_user_profiles where id = auth.uid()`;
   return rows[0] ? Row.parse(rows[0]).subscription_cancel_at_period_end : false;
 }

@@ -20,12 +20,16 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
   }));
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   const applied = bot?.config_version ?? null;
-  const ignored = ignoredNewsRules(bot?.stats, config.advanced_config.newsRules.map((r) => r.id));
+  const ignored = ignoredNewsRules(
+    bot?.stats,
+    config.advanced_config.newsRules.map((r) => r.id),
+  );
   return (
     <div className="stack">
       <h1>Bot configuration</h1>
       <p className="card" data-testid="config-applied">
-        Saved version <strong data-testid="saved-version">{config.config_version}</strong> (changed {config.updated_at.toISOString().slice(0, 16).replace('T', ' ')} UTC).{' '}
+        Saved version <strong data-testid="saved-version">{config.config_version}</strong> (changed{' '}
+        {config.updated_at.toISOString().slice(0, 16).replace('T', ' ')} UTC).{' '}
         {applied === null
           ? 'Your bot has not picked up a configuration yet.'
           : applied === config.config_version
@@ -33,7 +37,13 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
             : `Your bot is still on version ${applied}; changes reach it within seconds while it runs.`}
       </p>
       <section className="card">
-        <ConfigForm config={config} profile={profile} plans={plans} action={saveConfig} submitLabel="Save configuration" />
+        <ConfigForm
+          config={config}
+          profile={profile}
+          plans={plans}
+          action={saveConfig}
+          submitLabel="Save configuration"
+        />
       </section>
       <StrategySections config={config} profile={profile} plans={plans} removed={removed} ignoredRules={ignored} />
     </div>

@@ -15,7 +15,10 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   return (
     <div className="stack">
       <h1>API keys</h1>
-      <p className="muted">Keys are checked with the venue before they are saved, stored encrypted, and never shown again — only the last characters.</p>
+      <p className="muted">
+        Keys are checked with the venue before they are saved, stored encrypted, and never shown again — only the last
+        characters.
+      </p>
       {deletedName ? (
         <p role="status" className="banner banner-ok">
           {deletedName} keys deleted. Your bot stops using them within seconds.

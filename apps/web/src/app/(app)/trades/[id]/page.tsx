@@ -4,13 +4,26 @@ import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
 import { getOwnTrade } from '../../../../lib/data.ts';
-import { label, MODE_LABELS, money, PLATFORM_LABELS, STATUS_LABELS, STRATEGY_LABELS, utc } from '../../../../lib/labels.ts';
+import {
+  label,
+  MODE_LABELS,
+  money,
+  PLATFORM_LABELS,
+  STATUS_LABELS,
+  STRATEGY_LABELS,
+  utc,
+} from '../../../../lib/labels.ts';
 import { asUser, requireClaims } from '../../../../lib/session.ts';
 
 export const metadata = { title: 'Trade · PolyBot' };
 
 export default async function TradePage({ params }: { params: Promise<{ id: string }> }) {
-  const parsed = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).safeParse((await params).id);
+  const parsed = z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .safeParse((await params).id);
   if (!parsed.success) notFound();
   const claims = await requireClaims();
   const t = await asUser(claims, (tx) => getOwnTrade(tx, parsed.data));
