@@ -1,4 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+// `~/` is the web app's own src/ (tsconfig.json `paths`): imports never climb out with ../../.
+const alias = { '~': fileURLToPath(new URL('./src', import.meta.url)) };
 
 export default defineConfig({
   test: {
@@ -6,9 +10,11 @@ export default defineConfig({
     // globalSetup only when that project has files in the run.
     projects: [
       {
+        resolve: { alias },
         test: { name: 'unit', include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'] },
       },
       {
+        resolve: { alias },
         test: {
           name: 'browser',
           include: ['test/**/*.test.ts'],

@@ -5,7 +5,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
-import { longDate } from '../src/app/(app)/settings/billing/format.ts';
+import { longDate } from '~/app/(app)/settings/billing/format.ts';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
 import { billingFlows, CARDS, DAY_MS } from './support/billing.ts';
 import { launchChromium, shoot } from './support/browser.ts';

@@ -1,7 +1,7 @@
 // Copy trading's parameters: the wallets the bot mirrors, each scaled and capped. Add and remove are separate
 // forms (each its own server action); removing asks for a second click inside the entry.
 import { COPY_DEFAULT_MAX_SLIPPAGE, COPY_MAX_SLIPPAGE_LIMIT, type FollowedWallet } from '@polybot/schemas';
-import { addFollowedWallet, removeFollowedWallet } from '../app/actions/strategies.ts';
+import { addFollowedWallet, removeFollowedWallet } from '~/app/actions/strategies.ts';
 import { ActionForm, Field, Submit } from './form.tsx';
 
 const short = (a: string): string => `${a.slice(0, 6)}…${a.slice(-4)}`;

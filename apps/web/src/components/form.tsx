@@ -3,7 +3,7 @@
 // the fields they belong to. Fields are labelled and errors are linked with aria-describedby for screen readers.
 import { createContext, useActionState, useContext, useId, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
-import type { ActionState } from '../lib/action.ts';
+import type { ActionState } from '~/lib/action.ts';
 
 // The server action wrapper's result, as the form receives it (a type-only import: nothing server-side is bundled).
 export type FormState = ActionState;

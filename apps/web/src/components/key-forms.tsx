@@ -1,6 +1,6 @@
 // Forms for connecting (or rotating) venue keys. Fields never get the saved value back: only a hint is shown.
 import { ActionForm, Check, Field, FieldErrors, Select, Submit } from './form.tsx';
-import { saveKeys } from '../app/actions/keys.ts';
+import { saveKeys } from '~/app/actions/keys.ts';
 
 function ModeChoice({ platform, defaultMode }: { platform: string; defaultMode: 'paper' | 'live' }) {
   return (

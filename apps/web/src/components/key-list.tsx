@@ -1,6 +1,6 @@
 // Saved keys: hint, validation status and when. No secret is ever read back.
 import type { SecretMetadata } from '@polybot/schemas';
-import { deleteKeys } from '../app/actions/keys.ts';
+import { deleteKeys } from '~/app/actions/keys.ts';
 import { ActionForm, Field, Submit } from './form.tsx';
 
 const STATUS: Record<SecretMetadata['validation_status'], string> = {

@@ -1,7 +1,7 @@
 // News signals' parameters: keyword rules on a feed, each naming the market side to buy and the prices it may pay.
 // Market ids are typed in (no market list offline); the hint says where the trade page shows them.
 import type { NewsRule } from '@polybot/schemas';
-import { addNewsRule, removeNewsRule } from '../app/actions/strategies.ts';
+import { addNewsRule, removeNewsRule } from '~/app/actions/strategies.ts';
 import { ActionForm, Field, FieldErrors, Select, Submit } from './form.tsx';
 
 const VENUE = { polymarket: 'Polymarket', kalshi: 'Kalshi' } as const;

@@ -1,8 +1,8 @@
 // The plan catalogue. Free is chosen at once; paid plans go through Stripe Checkout, shown as unavailable when
 // billing is not configured (the free path never depends on it).
 import type { Plan, Tier } from '@polybot/schemas';
-import { startCheckout } from '../app/actions/billing.ts';
-import { choosePlan } from '../app/actions/onboarding.ts';
+import { startCheckout } from '~/app/actions/billing.ts';
+import { choosePlan } from '~/app/actions/onboarding.ts';
 import { ActionForm, FieldErrors, Submit } from './form.tsx';
 
 export function PlanCards({

@@ -6,7 +6,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import type { StatusView } from '../lib/status.ts';
+import type { StatusView } from '~/lib/status.ts';
 
 function age(iso: string | null, now: number): string {
   if (!iso) return 'never';

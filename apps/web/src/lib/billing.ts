@@ -3,7 +3,7 @@
 import 'server-only';
 import { createStripeClient, readBillingConfig, type BillingDeps } from '@polybot/billing';
 import { headers } from 'next/headers';
-import { serverEnv } from '../env.ts';
+import { serverEnv } from '~/env.ts';
 import { db } from './db.ts';
 
 type Deps = BillingDeps & { prices: ReturnType<typeof readBillingConfig>['prices'] };

@@ -1,7 +1,7 @@
 // One postgres.js pool per server process. User data is only ever read through withUser (RLS), see lib/session.ts.
 import 'server-only';
 import { createDb, type Db } from '@polybot/db';
-import { serverEnv } from '../env.ts';
+import { serverEnv } from '~/env.ts';
 
 // Survives Next's dev hot reloads, which re-evaluate modules and would otherwise leak a pool per edit.
 const holder = globalThis as typeof globalThis & { polybotWebDb?: Db };

@@ -4,7 +4,7 @@
 import 'server-only';
 import type { SecretInput } from '@polybot/schemas';
 import { KalshiClient, PolymarketTrading, kalshiError } from '@polybot/venues';
-import { serverEnv } from '../env.ts';
+import { serverEnv } from '~/env.ts';
 
 export type KeyCheck = { ok: true } | { ok: false; field: string; message: string };
 

@@ -2,9 +2,9 @@
 import { getOwnProfile } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { Nav } from '../../components/nav.tsx';
-import { asUser, requireClaims } from '../../lib/session.ts';
-import { signOut } from '../auth/actions.ts';
+import { Nav } from '~/components/nav.tsx';
+import { asUser, requireClaims } from '~/lib/session.ts';
+import { signOut } from '~/app/auth/actions.ts';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const claims = await requireClaims();

@@ -3,8 +3,8 @@
 import { BillingError, createCheckoutSession, createPortalSession } from '@polybot/billing';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, str, UserError } from '../../lib/action.ts';
-import { appOrigin, billing } from '../../lib/billing.ts';
+import { action, str, UserError } from '~/lib/action.ts';
+import { appOrigin, billing } from '~/lib/billing.ts';
 
 const UNAVAILABLE = 'Checkout is unavailable right now. Stay on Free; you can upgrade from the billing page later.';
 

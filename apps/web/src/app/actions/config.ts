@@ -6,9 +6,9 @@ import { FEATURE_TOGGLES, UserConfigPatchSchema, type PlanFeature, type UserConf
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, bool, num, str, UserError } from '../../lib/action.ts';
-import { advanceOnboarding } from '../../lib/data.ts';
-import { asUser } from '../../lib/session.ts';
+import { action, bool, num, str, UserError } from '~/lib/action.ts';
+import { advanceOnboarding } from '~/lib/data.ts';
+import { asUser } from '~/lib/session.ts';
 
 const TOGGLES = Object.values(FEATURE_TOGGLES);
 

@@ -6,9 +6,9 @@ import { SecretInputSchema, toSaveUserSecretArgs } from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, str, UserError } from '../../lib/action.ts';
-import { asUser } from '../../lib/session.ts';
-import { checkKeysWithVenue } from '../../lib/venue-check.ts';
+import { action, str, UserError } from '~/lib/action.ts';
+import { asUser } from '~/lib/session.ts';
+import { checkKeysWithVenue } from '~/lib/venue-check.ts';
 
 const Mode = z.enum(['paper', 'live'], { error: 'Choose paper or live keys' });
 

@@ -3,9 +3,9 @@
 import { getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, str, UserError } from '../../lib/action.ts';
-import { acceptTerms, advanceOnboarding } from '../../lib/data.ts';
-import { asUser } from '../../lib/session.ts';
+import { action, str, UserError } from '~/lib/action.ts';
+import { acceptTerms, advanceOnboarding } from '~/lib/data.ts';
+import { asUser } from '~/lib/session.ts';
 
 export const acceptTermsAction = action(
   z.object({ accept: z.literal('on', { error: 'Tick the box to accept the terms' }) }),

@@ -10,9 +10,9 @@ import { AdvancedConfigSchema, FollowedWalletSchema, NewsRuleSchema, type Advanc
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { action, num, str, UserError } from '../../lib/action.ts';
-import { friendlyErrors } from '../../lib/friendly-errors.ts';
-import { asUser } from '../../lib/session.ts';
+import { action, num, str, UserError } from '~/lib/action.ts';
+import { friendlyErrors } from '~/lib/friendly-errors.ts';
+import { asUser } from '~/lib/session.ts';
 
 /** The most entries of each kind AdvancedConfigSchema allows; checked first so the user gets a sentence, not a path. */
 const MAX_ENTRIES = 50;

@@ -3,8 +3,8 @@
 // the authenticated wrapper; they still parse with zod and return the same { error, fieldErrors } shape.
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { echo, fieldErrorsOf, str, type ActionState } from '../../lib/action.ts';
-import { createSupabaseServerClient } from '../../lib/supabase/server.ts';
+import { echo, fieldErrorsOf, str, type ActionState } from '~/lib/action.ts';
+import { createSupabaseServerClient } from '~/lib/supabase/server.ts';
 
 const CredentialsSchema = z.object({
   email: z.email({ error: 'Enter a valid email address' }),

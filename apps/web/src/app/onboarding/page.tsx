@@ -1,20 +1,20 @@
 // The wizard. The step lives in the profile (onboarding_step), so leaving and coming back resumes where you were.
 import { getOwnConfig, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
-import { ConfigForm } from '../../components/config-form.tsx';
-import { ActionForm, Check, FieldErrors, Submit } from '../../components/form.tsx';
-import { KalshiKeyForm, PolymarketKeyForm } from '../../components/key-forms.tsx';
-import { KeyList } from '../../components/key-list.tsx';
-import { PlanCards } from '../../components/plan-cards.tsx';
+import { ConfigForm } from '~/components/config-form.tsx';
+import { ActionForm, Check, FieldErrors, Submit } from '~/components/form.tsx';
+import { KalshiKeyForm, PolymarketKeyForm } from '~/components/key-forms.tsx';
+import { KeyList } from '~/components/key-list.tsx';
+import { PlanCards } from '~/components/plan-cards.tsx';
 import Link from 'next/link';
-import { RefreshWhileConfirming } from '../../components/refresh-while-confirming.tsx';
-import { billing } from '../../lib/billing.ts';
-import { listPlans } from '../../lib/data.ts';
-import { asUser, requireClaims } from '../../lib/session.ts';
-import { TERMS_SUMMARY, TERMS_VERSION } from '../../lib/terms.ts';
-import { saveRiskAndContinue } from '../actions/config.ts';
-import { acceptTermsAction, finishAfterCheckout, finishPlatforms } from '../actions/onboarding.ts';
-import { signOut } from '../auth/actions.ts';
+import { RefreshWhileConfirming } from '~/components/refresh-while-confirming.tsx';
+import { billing } from '~/lib/billing.ts';
+import { listPlans } from '~/lib/data.ts';
+import { asUser, requireClaims } from '~/lib/session.ts';
+import { TERMS_SUMMARY, TERMS_VERSION } from '~/lib/terms.ts';
+import { saveRiskAndContinue } from '~/app/actions/config.ts';
+import { acceptTermsAction, finishAfterCheckout, finishPlatforms } from '~/app/actions/onboarding.ts';
+import { signOut } from '~/app/auth/actions.ts';
 
 export const metadata = { title: 'Set up your bot · PolyBot' };
 

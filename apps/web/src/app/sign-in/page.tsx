@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { ActionForm, Field, Submit } from '../../components/form.tsx';
-import { signIn } from '../auth/actions.ts';
+import { ActionForm, Field, Submit } from '~/components/form.tsx';
+import { signIn } from '~/app/auth/actions.ts';
 
 export const metadata = { title: 'Sign in · PolyBot' };
 

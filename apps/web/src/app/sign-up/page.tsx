@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { ActionForm, Field, Submit } from '../../components/form.tsx';
-import { signUp } from '../auth/actions.ts';
+import { ActionForm, Field, Submit } from '~/components/form.tsx';
+import { signUp } from '~/app/auth/actions.ts';
 
 export const metadata = { title: 'Create account · PolyBot' };
 

@@ -1,7 +1,7 @@
 // The terms of service, public (the proxy lets signed-out visitors in): the version the wizard records when a user
 // accepts, and the full text. A plain server page: nothing here depends on who is asking.
 import Link from 'next/link';
-import { TERMS_SECTIONS, TERMS_VERSION } from '../../lib/terms.ts';
+import { TERMS_SECTIONS, TERMS_VERSION } from '~/lib/terms.ts';
 
 export const metadata = { title: 'Terms of service · PolyBot' };
 

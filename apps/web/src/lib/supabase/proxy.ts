@@ -2,7 +2,7 @@
 // request (so this render sees them) and the response (so the browser keeps them). Follows Supabase's Next example.
 import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
-import { publicEnv } from '../../env.ts';
+import { publicEnv } from '~/env.ts';
 
 const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms'];
 

@@ -2,7 +2,7 @@
 import 'server-only';
 import { createServerClient } from '@supabase/ssr';
 import { cookies } from 'next/headers';
-import { publicEnv } from '../../env.ts';
+import { publicEnv } from '~/env.ts';
 
 export async function createSupabaseServerClient() {
   const store = await cookies();

@@ -2,15 +2,15 @@
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
 import { getOwnBotStatus } from '@polybot/db/user';
 import { z } from 'zod';
-import { ActionForm, FieldErrors, Submit } from '../../../components/form.tsx';
-import { PnlChart } from '../../../components/pnl-chart.tsx';
-import { StatusCard } from '../../../components/status-card.tsx';
-import { TradesTable, type TradeFilters } from '../../../components/trades-table.tsx';
-import { pnlThisMonth, TradeRowSchema } from '../../../lib/data.ts';
-import { label, money, STRATEGY_LABELS } from '../../../lib/labels.ts';
-import { asUser, requireClaims } from '../../../lib/session.ts';
-import { loadStatus } from '../../../lib/status.ts';
-import { setBotEnabled } from '../../actions/config.ts';
+import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
+import { PnlChart } from '~/components/pnl-chart.tsx';
+import { StatusCard } from '~/components/status-card.tsx';
+import { TradesTable, type TradeFilters } from '~/components/trades-table.tsx';
+import { pnlThisMonth, TradeRowSchema } from '~/lib/data.ts';
+import { label, money, STRATEGY_LABELS } from '~/lib/labels.ts';
+import { asUser, requireClaims } from '~/lib/session.ts';
+import { loadStatus } from '~/lib/status.ts';
+import { setBotEnabled } from '~/app/actions/config.ts';
 
 export const metadata = { title: 'Dashboard · PolyBot' };
 export const dynamic = 'force-dynamic';

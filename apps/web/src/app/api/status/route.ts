@@ -1,7 +1,7 @@
 // Polled by the dashboard every few seconds. Claims are verified here too: the proxy is not the boundary.
 import { NextResponse } from 'next/server';
-import { asUser, getClaims } from '../../../lib/session.ts';
-import { loadStatus } from '../../../lib/status.ts';
+import { asUser, getClaims } from '~/lib/session.ts';
+import { loadStatus } from '~/lib/status.ts';
 
 export const dynamic = 'force-dynamic';
 

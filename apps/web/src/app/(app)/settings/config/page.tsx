@@ -1,10 +1,10 @@
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
-import { ConfigForm } from '../../../../components/config-form.tsx';
-import { StrategySections } from '../../../../components/strategy-sections.tsx';
-import { listPlans } from '../../../../lib/data.ts';
-import { ignoredNewsRules } from '../../../../lib/ignored-rules.ts';
-import { asUser, requireClaims } from '../../../../lib/session.ts';
-import { saveConfig } from '../../../actions/config.ts';
+import { ConfigForm } from '~/components/config-form.tsx';
+import { StrategySections } from '~/components/strategy-sections.tsx';
+import { listPlans } from '~/lib/data.ts';
+import { ignoredNewsRules } from '~/lib/ignored-rules.ts';
+import { asUser, requireClaims } from '~/lib/session.ts';
+import { saveConfig } from '~/app/actions/config.ts';
 
 export const metadata = { title: 'Config · PolyBot' };
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,7 @@
 import { listOwnSecretMetadata } from '@polybot/db/user';
-import { KalshiKeyForm, PolymarketKeyForm } from '../../../../components/key-forms.tsx';
-import { KeyList } from '../../../../components/key-list.tsx';
-import { asUser, requireClaims } from '../../../../lib/session.ts';
+import { KalshiKeyForm, PolymarketKeyForm } from '~/components/key-forms.tsx';
+import { KeyList } from '~/components/key-list.tsx';
+import { asUser, requireClaims } from '~/lib/session.ts';
 
 export const metadata = { title: 'API keys · PolyBot' };
 export const dynamic = 'force-dynamic';

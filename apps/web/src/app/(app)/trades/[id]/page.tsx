@@ -3,17 +3,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
-import { getOwnTrade } from '../../../../lib/data.ts';
-import {
-  label,
-  MODE_LABELS,
-  money,
-  PLATFORM_LABELS,
-  STATUS_LABELS,
-  STRATEGY_LABELS,
-  utc,
-} from '../../../../lib/labels.ts';
-import { asUser, requireClaims } from '../../../../lib/session.ts';
+import { getOwnTrade } from '~/lib/data.ts';
+import { label, MODE_LABELS, money, PLATFORM_LABELS, STATUS_LABELS, STRATEGY_LABELS, utc } from '~/lib/labels.ts';
+import { asUser, requireClaims } from '~/lib/session.ts';
 
 export const metadata = { title: 'Trade · PolyBot' };
 
