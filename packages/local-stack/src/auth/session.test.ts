@@ -111,10 +111,22 @@ describe('sign-up', () => {
         options: { data: { display_name: 'FAIL-ME' } },
       });
       expect(data.user).toBeNull();
+      // supabase-js 2.109 (the last for Node 20) treats every 5xx as retryable and does not read the body...
+      expect(error?.name).toBe('AuthRetryableFetchError');
       expect(error?.status).toBe(500);
-      expect(error?.message).toBe('Database error saving new user');
+      // ...so the wire body GoTrue sends (2024-01-01 format, as supabase-js asks for it) is checked directly.
+      const raw = await fetch(`${auth.url}/auth/v1/signup`, {
+        method: 'POST',
+        headers: { apikey: auth.anonKey, 'content-type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' },
+        body: JSON.stringify({ email: newEmail(), password: 'correct-horse-1', data: { display_name: 'FAIL-ME' } }),
+      });
+      expect(raw.status).toBe(500);
+      expect(await raw.json()).toEqual({ code: 'unexpected_failure', message: 'Database error saving new user' });
       expect(await db.sql`select 1 from auth.users where email = ${email}`).toHaveLength(0);
-      expect(serverErrors).toEqual([expect.objectContaining({ code: '23514' })]);
+      expect(serverErrors).toEqual([
+        expect.objectContaining({ code: '23514' }),
+        expect.objectContaining({ code: '23514' }),
+      ]);
     } finally {
       await db.sql`alter table public.polybot_user_profiles drop constraint test_refuse_name`;
     }
