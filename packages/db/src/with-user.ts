@@ -1,6 +1,6 @@
-// Runs queries as a signed-in user, exactly as PostgREST does per request (SUPABASE.md): inside one transaction,
-// `set local role authenticated` and the whole claims JSON in `request.jwt.claims`. RLS policies, not application
-// code, then decide what the user may see and change.
+// Runs queries as a signed-in user, exactly as PostgREST does per request (docs/WIRE-CONTRACTS.md): inside one
+// transaction, `set local role authenticated` and the whole claims JSON in `request.jwt.claims`. RLS policies, not
+// application code, then decide what the user may see and change.
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 

@@ -2,7 +2,7 @@
 // paper execution charges it, so an opportunity's reported profit and its paper P&L agree to the cent.
 //
 // Polymarket (source: docs.polymarket.com/trading/fees, as implemented by nautilus_trader's Polymarket adapter;
-// see also /work/shared/VENUES.md): only takers pay, `fee = C × rate × (p × (1 − p))^exponent` in pUSD, floored to
+// see also docs/WIRE-CONTRACTS.md): only takers pay, `fee = C × rate × (p × (1 − p))^exponent` in pUSD, floored to
 // 5 decimals, where `rate` and `exponent` come from the market's Gamma `feeSchedule`
 // (`{rate, exponent, takerOnly, rebateRate}`; the Fed-decision markets in the fixtures carry rate 0.05, exponent 1).
 // A market without a schedule charges nothing. Makers pay nothing (the rebate goes to makers, it is not charged).

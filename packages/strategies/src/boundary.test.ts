@@ -1,4 +1,5 @@
-// The package boundary from DESIGN.md: strategies do no I/O, read no clock, and import only @polybot/schemas.
+// The package boundary (docs/ARCHITECTURE.md, Boundaries): strategies do no I/O, read no clock, and import only
+// @polybot/schemas.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 

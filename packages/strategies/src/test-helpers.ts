@@ -54,7 +54,7 @@ export function snapshot(
   };
 }
 
-/** Recorded venue data copied into this package (see __fixtures__/README.md); `rel` as in the shared set. */
+/** Recorded venue data copied into this package (see __fixtures__/README.md); only the file name of `rel` is used. */
 export function fixturePath(rel: string): string {
   const file = rel.slice(rel.lastIndexOf('/') + 1);
   return fileURLToPath(new URL(`./__fixtures__/${file}`, import.meta.url));

@@ -4,7 +4,7 @@
 -- Recreates, on a plain Postgres 15+ (locally: embedded Postgres 17), the part of the hosted Supabase platform our
 -- migrations rely on: roles and their attributes, the 2026 default-privilege revocation, the `auth` schema
 -- (`auth.users`, `auth.uid/role/email/jwt`) and Vault's API (`vault.secrets`, `vault.decrypted_secrets`,
--- `vault.create_secret`, `vault.update_secret`). Sources: ../../../../../shared/SUPABASE.md (supabase/postgres init
+-- `vault.create_secret`, `vault.update_secret`). Contract: docs/WIRE-CONTRACTS.md (from supabase/postgres init
 -- scripts, supabase/auth migrations, supabase/vault 0.3.x). Same names, signatures and grants as hosted Supabase.
 --
 -- NEVER applied to hosted Supabase: `db:setup` runs it only when the `auth` schema is missing.

@@ -1,6 +1,6 @@
 // Kalshi's taker fee for one fill: ceil_to_cent(rate × C × P × (1 − P)), rate 0.07 unless the series says otherwise.
-// Not confirmed from an official Kalshi page (VENUES.md). Rounded per fill (per price level taken), the same way
-// @polybot/schemas' `fee()` prices it for strategies and paper trading, so the simulator's charges and the bot's
+// Not confirmed from an official Kalshi page (docs/WIRE-CONTRACTS.md). Rounded per fill (per price level taken), the
+// same way @polybot/schemas' `fee()` prices it for strategies and paper trading, so the simulator's charges and the bot's
 // expected profit agree to the cent. Kept local (integer arithmetic) so the simulator does not depend on app code.
 // Units: price in cents, count in hundredths of a contract, rate in basis points.
 

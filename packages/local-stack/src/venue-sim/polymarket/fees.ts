@@ -1,5 +1,5 @@
-// Polymarket taker fee (VENUES.md): fee = C × rate × (p × (1 − p))^exponent pUSD, floored to 5 decimals;
-// makers pay nothing; markets without a fee schedule charge nothing. Kept local so the simulator does not
+// Polymarket taker fee (docs/WIRE-CONTRACTS.md): fee = C × rate × (p × (1 − p))^exponent pUSD, floored to 5
+// decimals; makers pay nothing; markets without a fee schedule charge nothing. Kept local so the simulator does not
 // depend on the strategy package's fee models (it must charge what the venue charges, not what we expect).
 import type { FeeSchedule } from './scenario-schema.ts';
 
