@@ -1,12 +1,12 @@
 // Test set-up: a throwaway database, the venue simulator (arb-rich), users created as the web app creates them, and
 // helpers to wait for conditions (bounded by generous timeouts; never asserting on wall-clock time).
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import { PolymarketTrading } from '@polybot/venues';
 import type { Sql } from 'postgres';
-import { alive, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
+import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
 import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { SCENARIOS_DIR } from '@polybot/local-stack/venue-sim/scenario';
 import type { VenueUrls } from '../src/shared/ipc.ts';
@@ -14,6 +14,7 @@ import type { VenueUrls } from '../src/shared/ipc.ts';
 export {
   alive,
   createTestDatabase,
+  registerKalshiKey,
   startCountingProxy,
   startVenueSim,
   type CountingProxy,
@@ -29,22 +30,6 @@ export async function startSim(): Promise<VenueSim> {
  * opportunities (arb-rich's cross-platform and Kalshi baskets end at 60 s) stay put however slow the machine is. */
 export async function startBothVenuesSim(): Promise<VenueSim> {
   return startVenueSim({ scenario: 'arb-rich', port: 0, autoAdvance: false });
-}
-
-/** A fresh RSA key registered with the simulated Kalshi (as a platform market-data key would be with Kalshi). */
-export async function registerKalshiKey(sim: VenueSim): Promise<{ keyId: string; privateKeyPem: string }> {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyId = randomUUID();
-  const res = await fetch(`${sim.origin}/_sim/kalshi/accounts`, {
-    method: 'POST',
-    body: JSON.stringify({
-      key_id: keyId,
-      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      balance_cents: 1_000_000,
-    }),
-  });
-  if (!res.ok) throw new Error(`kalshi sim accounts → ${res.status} ${await res.text()}`);
-  return { keyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
 /** Every link of a scenario's links.json, stored as admin-approved rows of polybot_market_links. */
