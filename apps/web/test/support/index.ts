@@ -1,5 +1,6 @@
 // @polybot/web/testing: the web app's browser-test scaffolding (its whole local stack under `next start`, Chromium,
 // the page flows), for the web app's own browser tests and the cross-app journeys in e2e/. Tests only.
+// Relative, not `~/`: the alias is this app's own (tsconfig paths, vitest alias); e2e/ imports this file without it.
 export { longDate } from '../../src/app/(app)/settings/billing/format.ts';
 export { billingFlows, CARDS, DAY_MS, type BillingRow, type BotRow } from './billing.ts';
 export { ARTIFACTS, launchChromium, PHONE, shoot, sidewaysOverflow } from './browser.ts';
