@@ -16,7 +16,7 @@ import { createServerClient } from '@supabase/ssr';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../apps/web/scripts/start-web.ts';
+import { buildWeb, isBuilt, startWeb, WEB_DIR } from '@polybot/web/start';
 
 const [requests = 200, tradeN = 10_000, otherUsers = 499, otherN = 400] = process.argv.slice(2).map(Number);
 const PASSWORD = 'correct horse battery';

@@ -14,7 +14,7 @@ import {
   type BookUpdate,
   type MarketData,
 } from '@polybot/venues';
-import { polymarketFactory, startVenueSim } from '../packages/local-stack/src/venue-sim/server.ts';
+import { polymarketFactory, startVenueSim } from '@polybot/local-stack/venue-sim';
 
 const RUNS = 7;
 const UPDATES = 50_000;

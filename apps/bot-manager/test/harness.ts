@@ -1,14 +1,26 @@
 // Test set-up: a throwaway database, the venue simulator (arb-rich), users created as the web app creates them, and
 // helpers to wait for conditions (bounded by generous timeouts; never asserting on wall-clock time).
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import { PolymarketTrading } from '@polybot/venues';
 import type { Sql } from 'postgres';
-import { polymarketFactory, startVenueSim, type VenueSim } from '../../../packages/local-stack/src/venue-sim/server.ts';
+import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
+import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { SCENARIOS_DIR } from '@polybot/local-stack/venue-sim/scenario';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 
-export { createTestDatabase, startVenueSim, type TestDatabase, type VenueSim };
+export {
+  alive,
+  createTestDatabase,
+  registerKalshiKey,
+  startCountingProxy,
+  startVenueSim,
+  type CountingProxy,
+  type TestDatabase,
+  type VenueSim,
+};
 
 export async function startSim(): Promise<VenueSim> {
   return startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory] });
@@ -20,27 +32,9 @@ export async function startBothVenuesSim(): Promise<VenueSim> {
   return startVenueSim({ scenario: 'arb-rich', port: 0, autoAdvance: false });
 }
 
-/** A fresh RSA key registered with the simulated Kalshi (as a platform market-data key would be with Kalshi). */
-export async function registerKalshiKey(sim: VenueSim): Promise<{ keyId: string; privateKeyPem: string }> {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyId = randomUUID();
-  const res = await fetch(`${sim.origin}/_sim/kalshi/accounts`, {
-    method: 'POST',
-    body: JSON.stringify({
-      key_id: keyId,
-      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      balance_cents: 1_000_000,
-    }),
-  });
-  if (!res.ok) throw new Error(`kalshi sim accounts → ${res.status} ${await res.text()}`);
-  return { keyId, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
-}
-
 /** Every link of a scenario's links.json, stored as admin-approved rows of polybot_market_links. */
 export async function approveScenarioLinks(sql: Sql, scenario: string): Promise<number> {
-  const file = JSON.parse(
-    readFileSync(new URL(`../../../packages/local-stack/scenarios/${scenario}/links.json`, import.meta.url), 'utf8'),
-  ) as {
+  const file = JSON.parse(readFileSync(join(SCENARIOS_DIR, scenario, 'links.json'), 'utf8')) as {
     links: Array<{
       relation: string;
       aVenue: string;
@@ -167,15 +161,6 @@ export async function until<T>(
   throw new Error(`condition never held: ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
 
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Processes whose parent is `ppid` (from /proc). */
 export function childrenOf(ppid: number): number[] {
   try {
@@ -203,88 +188,4 @@ export function runnerPids(): number[] {
 export async function statusOf(sql: Sql, userId: string): Promise<Record<string, unknown>> {
   const [row] = await sql`select * from public.polybot_bot_status where user_id = ${userId}`;
   return row ?? {};
-}
-
-export interface CountingProxy {
-  origin: string;
-  /** `METHOD /path` of every request, in arrival order. */
-  requests: string[];
-  /** The same requests with their query strings (which wallet a data-API poll asked for). */
-  urls: string[];
-  /** `METHOD /path STATUS` of every answered request, in answer order. */
-  responses: string[];
-  /** Requests held back so far (see hold). */
-  held: string[];
-  /** From now on, hold matching requests before they reach the venue (an order in flight for as long as we like). */
-  hold(when: (method: string, path: string) => boolean): void;
-  /** Stop holding; every held request goes on to the venue. */
-  release(): void;
-  close(): Promise<void>;
-}
-
-/** An HTTP proxy in front of the simulator that records every request (method and path): what the venue would see. */
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
-  const { createServer } = await import('node:http');
-  const requests: string[] = [];
-  const urls: string[] = [];
-  const responses: string[] = [];
-  const held: string[] = [];
-  let holdWhen: ((method: string, path: string) => boolean) | null = null;
-  const waiting: Array<() => void> = [];
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const method = req.method ?? 'GET';
-    const path = url.split('?')[0] ?? url;
-    requests.push(`${method} ${path}`);
-    urls.push(`${method} ${url}`);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      const forward = (): void => {
-        fetch(`${target}${url}`, { method, headers, ...(body ? { body } : {}) }).then(
-          async (r) => {
-            const buf = Buffer.from(await r.arrayBuffer());
-            responses.push(`${method} ${path} ${r.status}`);
-            res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(buf);
-          },
-          () => {
-            responses.push(`${method} ${path} 502`);
-            res.writeHead(502).end();
-          },
-        );
-      };
-      if (holdWhen?.(method, path)) {
-        held.push(`${method} ${path}`);
-        waiting.push(forward);
-      } else {
-        forward();
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    urls,
-    responses,
-    held,
-    hold: (when) => {
-      holdWhen = when;
-    },
-    release: () => {
-      holdWhen = null;
-      for (const forward of waiting.splice(0)) forward();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

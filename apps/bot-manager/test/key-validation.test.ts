@@ -24,7 +24,7 @@ import {
   type TestKeys,
   type VenueSim,
 } from './harness.ts';
-import { kalshiFactory } from '../../../packages/local-stack/src/venue-sim/server.ts';
+import { kalshiFactory } from '@polybot/local-stack/venue-sim';
 
 let db: TestDatabase;
 let sim: VenueSim;

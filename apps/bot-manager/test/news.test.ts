@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
-import { polymarketFactory } from '../../../packages/local-stack/src/venue-sim/server.ts';
+import { polymarketFactory } from '@polybot/local-stack/venue-sim';
 import {
   createTestDatabase,
   createUser,

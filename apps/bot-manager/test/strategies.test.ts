@@ -61,7 +61,7 @@ async function userWith(
 }
 
 async function manager(id: string, kalshi: 'stream' | 'poll'): Promise<RunningBotManager> {
-  const key = kalshi === 'stream' ? await registerKalshiKey(sim) : null;
+  const key = kalshi === 'stream' ? await registerKalshiKey(sim.origin) : null;
   const m = await startBotManager({
     databaseUrl: db.url,
     venueUrls: venueUrlsOf(sim),
@@ -71,7 +71,9 @@ async function manager(id: string, kalshi: 'stream' | 'poll'): Promise<RunningBo
     heartbeatMs: 200,
     statusWriteMs: 200,
     crashBackoffBaseMs: 100,
-    kalshiMarketData: key ? { credentials: key } : { pollIntervalMs: 200, readsPerSecond: 500 },
+    kalshiMarketData: key
+      ? { credentials: { keyId: key.keyId, privateKeyPem: key.privatePem } }
+      : { pollIntervalMs: 200, readsPerSecond: 500 },
   });
   managers.push(m);
   return m;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createTestClient } from '@polybot/local-stack/auth/test-client';
+import { createTestClient } from '@polybot/local-stack/testing';
 import { findFreePort } from '@polybot/local-stack/postgres';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

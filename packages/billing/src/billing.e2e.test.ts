@@ -6,7 +6,7 @@ import { createCheckoutSession, createPortalSession } from './checkout.ts';
 import { BillingError } from './errors.ts';
 import { listPayments } from './payments.ts';
 import { listPlans } from './plans.ts';
-import { startBillingStack, type BillingStack } from './test-stack.ts';
+import { startBillingStack, type BillingStack } from '../testing/stack.ts';
 
 let stack: BillingStack;
 const DAY = 86_400_000;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { OpportunitySchema, fee } from '@polybot/schemas';
 import type { FeeSchedule, Instrument, MarketLink, Opportunity, OrderBook, VenueId } from '@polybot/schemas';
 import { crossPlatformArbitrage, overlappingArbitrage, singlePlatformArbitrage } from './arbitrage.ts';
-import { NOW, instrument } from './test-helpers.ts';
+import { NOW, instrument } from '../test/helpers.ts';
 import type { ArbParams, MarketSnapshot } from './types.ts';
 
 const levelsArb = fc

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { depthWithin, floorToStep, walkAsks, walkBids } from './book.ts';
-import { book } from './test-helpers.ts';
+import { book } from '../test/helpers.ts';
 
 const b = book(
   't',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { copyTrades } from './copy-trading.ts';
 import type { CopyParams, WalletTrade } from './copy-trading.ts';
-import { book, fixturePath, instrument, snapshot } from './test-helpers.ts';
+import { book, fixturePath, instrument, snapshot } from '../test/helpers.ts';
 
 // One real data-api trade (BTC Up/Down 5m, "Down" token) as the leader's trade.
 interface DataApiTrade {

@@ -7,7 +7,7 @@ import { copyTrades } from './copy-trading.ts';
 import type { CopyParams, WalletTrade } from './copy-trading.ts';
 import { newsSignals } from './news.ts';
 import type { NewsItem, NewsRule } from './news.ts';
-import { NOW, book, instrument, snapshot } from './test-helpers.ts';
+import { NOW, book, instrument, snapshot } from '../test/helpers.ts';
 import type { ArbParams } from './types.ts';
 
 const params: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };

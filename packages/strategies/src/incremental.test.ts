@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketLink, OrderBook } from '@polybot/schemas';
 import { IncrementalArbEvaluator } from './incremental.ts';
-import { NOW, book, instrument, snapshot } from './test-helpers.ts';
+import { NOW, book, instrument, snapshot } from '../test/helpers.ts';
 
 // Two Polymarket outcomes of a neg-risk event (binary + event baskets) and one of them linked to Kalshi.
 const ins = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketLink } from '@polybot/schemas';
 import { crossPlatformArbitrage, overlappingArbitrage } from './arbitrage.ts';
-import { NOW, book, instrument, snapshot } from './test-helpers.ts';
+import { NOW, book, instrument, snapshot } from '../test/helpers.ts';
 import type { ArbParams } from './types.ts';
 
 const params: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };

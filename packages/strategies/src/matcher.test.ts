@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Instrument, MarketLink } from '@polybot/schemas';
 import { crossPlatformArbitrage } from './arbitrage.ts';
 import { proposeLinks } from './matcher.ts';
-import { NOW, book, fixturePath, instrument, snapshot } from './test-helpers.ts';
+import { NOW, book, fixturePath, instrument, snapshot } from '../test/helpers.ts';
 
 interface GammaMarket {
   conditionId: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containsKeyword, newsSignals } from './news.ts';
 import type { NewsItem, NewsRule } from './news.ts';
-import { NOW, book, instrument, snapshot } from './test-helpers.ts';
+import { NOW, book, instrument, snapshot } from '../test/helpers.ts';
 import type { ArbParams } from './types.ts';
 
 const params: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };

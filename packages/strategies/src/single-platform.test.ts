@@ -3,7 +3,7 @@ import type { OrderBook } from '@polybot/schemas';
 import { singlePlatformArbitrage } from './arbitrage.ts';
 import { evaluateBasket } from './basket.ts';
 import { singlePlatformPlans } from './plans.ts';
-import { NOW, book, instrument, loadFedDecision, snapshot } from './test-helpers.ts';
+import { NOW, book, instrument, loadFedDecision, snapshot } from '../test/helpers.ts';
 import type { ArbParams } from './types.ts';
 
 const params: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };

@@ -6,7 +6,7 @@ import { applySeed } from '@polybot/db/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, SEED_FILE, type TestDatabase } from '../postgres/index.ts';
 import { startLocalAuth, type LocalAuth } from './index.ts';
-import { createTestClient, transport } from './test-client.ts';
+import { createTestClient, transport } from '../../testing/supabase-client.ts';
 
 let db: TestDatabase;
 let auth: LocalAuth;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../postgres/index.ts';
 import { startLocalAuth, type LocalAuth } from './index.ts';
-import { createTestClient } from './test-client.ts';
+import { createTestClient } from '../../testing/supabase-client.ts';
 
 let db: TestDatabase;
 let auth: LocalAuth;

@@ -9,7 +9,7 @@ import {
   startPolymarketSim,
   until,
   type VenueSim,
-} from '../polymarket/test-support.ts';
+} from '../../test/polymarket-sim.ts';
 import type { BookUpdate } from '../venue.ts';
 import { MarketDataHub, type HubConsumer } from './market-data-hub.ts';
 

@@ -2,7 +2,7 @@
 import type { OrderRequest } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKalshiVenue, kalshiError } from './index.ts';
-import { rsaKeys, startKalshiSim, type SimHandle } from './test-support.ts';
+import { keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
 
 const H0 = 'KXFEDDECISION-26JUN-H0';
 const C25 = 'KXFEDDECISION-26JUN-C25';
@@ -26,8 +26,8 @@ async function failure(p: Promise<unknown>): Promise<ReturnType<typeof kalshiErr
 
 describe('Kalshi adapter REST against the simulator', () => {
   let h: SimHandle;
-  const keys = rsaKeys();
-  const other = rsaKeys();
+  const keys = keyPair();
+  const other = keyPair();
   let venue: ReturnType<typeof createKalshiVenue>;
 
   beforeAll(async () => {

@@ -10,9 +10,9 @@ import {
   sideBook,
   splitInstrumentId,
 } from './parse.ts';
+import { fixturePath } from '@polybot/local-stack/fixtures';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(fixturePath('kalshi', name), 'utf8'));
 
 describe('Kalshi parsers', () => {
   it('reads the legacy integer-cent markets (KXELONTWEETS-25APR11) as dollars', () => {

@@ -4,7 +4,7 @@ import type { OrderBook, OrderRequest } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookSubscription } from '../venue.ts';
 import { createKalshiVenue, KalshiBookStream } from './index.ts';
-import { eventually, rsaKeys, startKalshiSim, type SimHandle } from './test-support.ts';
+import { eventually, keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
 
 const H0 = 'KXFEDDECISION-26JUN-H0';
 const E300 = 'KXELONTWEETS-26APR10-324.5';
@@ -12,7 +12,7 @@ const E350 = 'KXELONTWEETS-26APR10-374.5';
 
 describe('Kalshi book stream against the simulator', () => {
   let h: SimHandle;
-  const keys = rsaKeys();
+  const keys = keyPair();
   let venue: ReturnType<typeof createKalshiVenue>;
   let sub: BookSubscription;
   let stream: KalshiBookStream;
@@ -112,7 +112,7 @@ describe('Kalshi book stream against the simulator', () => {
   });
 
   it('reports a refused handshake (wrong key) through onError', async () => {
-    const other = rsaKeys();
+    const other = keyPair();
     const bad = createKalshiVenue({
       basePath: h.basePath,
       wsUrl: h.wsUrl,

@@ -2,11 +2,11 @@
 import type { OrderBook } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKalshiVenue } from './index.ts';
-import { eventually, rsaKeys, startKalshiSim, type SimHandle } from './test-support.ts';
+import { eventually, keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
 
 describe('Kalshi adapter on the stress scenario', () => {
   let h: SimHandle;
-  const keys = rsaKeys();
+  const keys = keyPair();
   let venue: ReturnType<typeof createKalshiVenue>;
 
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
   simControl,
   startPolymarketSim,
   type VenueSim,
-} from './test-support.ts';
+} from '../../test/polymarket-sim.ts';
 
 const order = (
   o: Pick<OrderRequest, 'instrumentId' | 'limitPrice' | 'size' | 'orderType' | 'clientOrderId'>,

@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolymarketDataApi } from './data-api.ts';
-import { simControl, startPolymarketSim, type VenueSim } from './test-support.ts';
+import { simControl, startPolymarketSim, type VenueSim } from '../../test/polymarket-sim.ts';
 
 const WALLET = '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866';
 const FED_NO_CHANGE_YES = '30767812841387255642892182147223249245545002662653079696958384408588201824258';

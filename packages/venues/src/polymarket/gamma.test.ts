@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { BookSummarySchema, summaryHashOk, summaryToOrderBook } from './book.ts';
 import { GammaEventSchema, GammaMarketSchema, instrumentsOf, negRiskGroups, parseMarketsPage } from './gamma.ts';
+import { fixturePath } from '@polybot/local-stack/fixtures';
 
-const fixture = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string): unknown => JSON.parse(readFileSync(fixturePath('polymarket', name), 'utf8'));
 
 describe('Gamma parsing (recorded responses)', () => {
   it('decodes the JSON-string fields of 50 recorded markets and makes two instruments per tradeable market', () => {

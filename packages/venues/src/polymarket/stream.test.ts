@@ -13,7 +13,7 @@ import {
   startPolymarketSim,
   until,
   type VenueSim,
-} from './test-support.ts';
+} from '../../test/polymarket-sim.ts';
 
 const levels = (b: OrderBook | undefined): unknown => b && { bids: b.bids, asks: b.asks };
 

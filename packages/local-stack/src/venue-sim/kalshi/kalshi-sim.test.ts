@@ -3,8 +3,8 @@ import { constants, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createKalshiSim, WS_PATH, type KalshiSim } from './index.ts';
-import { apis, errorOf, keyPair, loadScenario } from './sdk-test-helpers.ts';
-import { serveVenue, type TestServer } from './test-server.ts';
+import { apis, errorOf, keyPair, loadScenario } from '../../../testing/kalshi-sdk.ts';
+import { serveVenue, type TestServer } from '../../../testing/venue-server.ts';
 
 describe('kalshi sim (arb-rich) via kalshi-typescript', () => {
   let now = 1_700_000_000_000;

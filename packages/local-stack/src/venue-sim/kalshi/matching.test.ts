@@ -1,8 +1,8 @@
 // Matching-engine rules through the SDK: self-trade prevention both ways, partial fills, IOC remainder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKalshiSim, type KalshiSim } from './index.ts';
-import { apis, keyPair } from './sdk-test-helpers.ts';
-import { serveVenue, type TestServer } from './test-server.ts';
+import { apis, keyPair } from '../../../testing/kalshi-sdk.ts';
+import { serveVenue, type TestServer } from '../../../testing/venue-server.ts';
 
 const T = 'KXTEST-26JAN01-A';
 const scenario = {

@@ -1,8 +1,8 @@
 // Scenario files and scenario time (resolutions) of the simulated Kalshi.
 import { describe, expect, it } from 'vitest';
 import { createKalshiSim, parseKalshiScenario, takerFeeCents } from './index.ts';
-import { apis, errorOf, keyPair, loadScenario } from './sdk-test-helpers.ts';
-import { serveVenue } from './test-server.ts';
+import { apis, errorOf, keyPair, loadScenario } from '../../../testing/kalshi-sdk.ts';
+import { serveVenue } from '../../../testing/venue-server.ts';
 
 describe('kalshi sim scenario time', () => {
   it('applies resolutions: market finalized with its result, winners paid $1 a contract, resting orders refunded', async () => {

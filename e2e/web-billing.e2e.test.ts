@@ -5,12 +5,19 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
-import { longDate } from '~/app/(app)/settings/billing/format.ts';
+import {
+  billingFlows,
+  CARDS,
+  DAY_MS,
+  flows,
+  launchChromium,
+  longDate,
+  shoot,
+  startStack,
+  submit,
+  type Stack,
+} from '@polybot/web/testing';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
-import { billingFlows, CARDS, DAY_MS } from './support/billing.ts';
-import { launchChromium, shoot } from './support/browser.ts';
-import { flows, submit } from './support/flows.ts';
-import { startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -90,7 +97,7 @@ describe('billing in Chromium', () => {
     const e = (pages.erin = await newPage());
     users.erin = await bf.onboardFree(e, `erin-${stamp}@example.test`);
     botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
-    manager = await startManagerProcess(stack, botSim);
+    manager = await startManagerProcess({ databaseUrl: stack.db.url, sim: botSim });
     await e.getByTestId('bot-state').filter({ hasText: 'Running' }).waitFor({ timeout: 90_000 });
     // the plan line names the plan the running bot reports in its heartbeat
     expect(await e.getByTestId('bot-plan').textContent()).toBe('Free plan · 100 trades/month · your bot runs on it');

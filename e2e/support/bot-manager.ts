@@ -1,27 +1,29 @@
-// Test harness: the real bot-manager as the platform runs it — its own process (`tsx apps/bot-manager/src/main.ts`),
-// configured only through its environment, spawned and never imported (packages never import apps; the billing side
-// and the manager meet only in the database). Also: bot users set up the way onboarding leaves them, a counting proxy
-// in front of the simulated Polymarket data-API (which wallets the manager polls for copy trading), and status reads.
-// Tests only.
+// The real bot-manager as the platform runs it — its own process (`tsx apps/bot-manager/src/main.ts`), configured only
+// through its environment, spawned and never imported (the web app, billing and the manager meet only in the database).
+// Also: bot users set up the way onboarding leaves them, and status reads. Tests only.
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Sql } from 'postgres';
 import { findFreePort } from '@polybot/local-stack/postgres';
 import type { VenueSim } from '@polybot/local-stack/venue-sim';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface ManagerProcess {
   log(): string;
   stop(): Promise<void>;
 }
 
+/**
+ * `sim`: the venue the bots trade on (a fresh one, so the scenario's timeline starts when the bots do).
+ * `dataApiUrl`: the Polymarket data-API the manager polls for copy trading (e.g. a counting proxy), polled every
+ * 300 ms; without it the manager's own default applies. E2E_MANAGER_LOG sets the manager's log level (default warn).
+ */
 export async function startManagerProcess(o: {
   databaseUrl: string;
   sim: VenueSim;
-  dataApiUrl: string;
+  dataApiUrl?: string;
 }): Promise<ManagerProcess> {
   const u = o.sim.urls;
   let out = '';
@@ -33,13 +35,12 @@ export async function startManagerProcess(o: {
       POLYMARKET_CLOB_URL: u.polymarketClob ?? o.sim.origin,
       POLYMARKET_GAMMA_URL: u.polymarketGamma ?? `${o.sim.origin}/gamma`,
       POLYMARKET_WS_URL: u.polymarketWs ?? '',
-      POLYMARKET_DATA_API_URL: o.dataApiUrl,
-      WALLET_POLL_INTERVAL_MS: '300',
+      ...(o.dataApiUrl ? { POLYMARKET_DATA_API_URL: o.dataApiUrl, WALLET_POLL_INTERVAL_MS: '300' } : {}),
       BOT_MANAGER_HTTP_PORT: String(await findFreePort()),
       HEARTBEAT_MS: '200',
       STATUS_WRITE_MS: '200',
       RECONCILE_INTERVAL_MS: '2000',
-      LOG_LEVEL: process.env.BILLING_TEST_MANAGER_LOG ?? 'warn',
+      LOG_LEVEL: process.env.E2E_MANAGER_LOG ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -97,44 +98,4 @@ export async function botStatus(sql: Sql, userId: string): Promise<BotStatus> {
     select state, pid, started_at, heartbeat_at, last_error, stats from public.polybot_bot_status where user_id = ${userId}`;
   if (!row) throw new Error(`no bot status for ${userId}`);
   return row;
-}
-
-/** Whether a process with this pid exists (signal 0 only checks). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An HTTP proxy in front of the simulator recording each request's method and URL: what the venue would see. */
-export async function startCountingProxy(
-  target: string,
-): Promise<{ origin: string; urls: string[]; close: () => Promise<void> }> {
-  const urls: string[] = [];
-  const server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    urls.push(`${req.method ?? 'GET'} ${url}`);
-    fetch(`${target}${url}`, { method: req.method ?? 'GET' }).then(
-      async (r) => {
-        const body = Buffer.from(await r.arrayBuffer());
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(body);
-      },
-      () => res.writeHead(502).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('counting proxy: no TCP address');
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    urls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

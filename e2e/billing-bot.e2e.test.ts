@@ -4,16 +4,10 @@
 // The cases share one stack, one manager and one emulator clock, so they run in order.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
-import { createCheckoutSession, createPortalSession } from './checkout.ts';
-import {
-  alive,
-  botStatus,
-  createBotUser,
-  startCountingProxy,
-  startManagerProcess,
-  type ManagerProcess,
-} from './test-bot-manager.ts';
-import { startBillingStack, type BillingStack } from './test-stack.ts';
+import { createCheckoutSession, createPortalSession } from '@polybot/billing';
+import { startBillingStack, type BillingStack } from '@polybot/billing/testing';
+import { alive, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
+import { botStatus, createBotUser, startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
 
 const DAY = 86_400_000;
 // arb-rich's followed wallet: it buys Fed "No change" YES at once and BTC Up after 30 s (scenario time = wall clock).
@@ -21,7 +15,7 @@ const WALLET = '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866';
 
 let stack: BillingStack;
 let sim: VenueSim;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let proxy: CountingProxy;
 let manager: ManagerProcess | undefined;
 
 beforeAll(async () => {

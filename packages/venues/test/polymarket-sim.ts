@@ -1,7 +1,6 @@
 // Shared by the Polymarket adapter and hub tests: the venue simulator (Polymarket only) on 127.0.0.1:0.
-// Test-only reach into the simulator's sources: @polybot/local-stack exports no venue-sim entry point yet.
-import { polymarketFactory, startVenueSim, type VenueSim } from '../../../local-stack/src/venue-sim/server.ts';
-import { PolymarketMarketData } from './market-data.ts';
+import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { PolymarketMarketData } from '../src/polymarket/market-data.ts';
 
 export type { VenueSim };
 

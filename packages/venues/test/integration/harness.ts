@@ -8,13 +8,12 @@ import { FeeConfigSchema, MarketLinkSchema, resolveFeeSchedule } from '@polybot/
 import type { FeeSchedule, Instrument, MarketLink, OrderBook, VenueId } from '@polybot/schemas';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { z } from 'zod';
-// Test-only reach into the simulator's sources for the scenario files (the package exports the server only).
-import { loadScenario, type Scenario } from '../../../local-stack/src/venue-sim/scenario.ts';
-import { KalshiClient } from '../kalshi/client.ts';
-import { KalshiMarketData } from '../kalshi/market-data.ts';
-import { PolymarketMarketData } from '../polymarket/market-data.ts';
-import { TokenBucket } from '../rate-limit/index.ts';
-import type { BookSubscription, MarketData } from '../venue.ts';
+import { loadScenario, type Scenario } from '@polybot/local-stack/venue-sim/scenario';
+import { KalshiClient } from '../../src/kalshi/client.ts';
+import { KalshiMarketData } from '../../src/kalshi/market-data.ts';
+import { PolymarketMarketData } from '../../src/polymarket/market-data.ts';
+import { TokenBucket } from '../../src/rate-limit/index.ts';
+import type { BookSubscription, MarketData } from '../../src/venue.ts';
 
 export interface Universe {
   scenario: Scenario;

@@ -1,7 +1,7 @@
 // Test helper: mounts one SimulatedVenue on a bare HTTP server on 127.0.0.1:0 (the real server.ts does more).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimulatedVenue } from '../types.ts';
+import type { SimulatedVenue } from '../src/venue-sim/types.ts';
 
 export interface TestServer {
   origin: string;

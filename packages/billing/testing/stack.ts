@@ -1,8 +1,9 @@
 // Test harness: a migrated throwaway Postgres, the Stripe emulator with Pro/Basic prices, and the real
-// stripe-webhook edge function served by Deno with Stripe delivering to it. Tests only.
+// stripe-webhook edge function served by Deno with Stripe delivering to it. Tests only: exported as
+// @polybot/billing/testing for billing's own end-to-end file and the cross-app journeys in e2e/.
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
-import { createStripeClient, readBillingConfig } from './config.ts';
+import { createStripeClient, readBillingConfig } from '../src/config.ts';
 import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import {
   serveEdgeFunction,
@@ -10,8 +11,8 @@ import {
   type EdgeFunctionServer,
   type StripeEmulator,
 } from '@polybot/local-stack/stripe';
-import type { BillingDeps } from './customers.ts';
-import type { PriceMap } from './shared.ts';
+import type { BillingDeps } from '../src/customers.ts';
+import type { PriceMap } from '../src/shared.ts';
 
 export interface BillingStack {
   db: TestDatabase;

@@ -1,10 +1,13 @@
-// Test helpers: keys, SDK clients with their own axios instance, scenario files, and SDK error bodies.
+// Test helpers for the simulated Kalshi: keys, SDK clients with their own axios instance, scenario files, and SDK
+// error bodies.
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import axios, { isAxiosError } from 'axios';
 import { Configuration, EventsApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
+import { SCENARIOS_DIR } from '../src/venue-sim/scenario.ts';
 
-export const scenarioPath = (name: string): URL => new URL(`../../../scenarios/${name}/kalshi.json`, import.meta.url);
+export const scenarioPath = (name: string): string => join(SCENARIOS_DIR, name, 'kalshi.json');
 export const loadScenario = (name: string): unknown => JSON.parse(readFileSync(scenarioPath(name), 'utf8'));
 
 export function keyPair(): { publicPem: string; privatePem: string } {

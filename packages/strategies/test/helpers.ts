@@ -1,8 +1,8 @@
 // Builders for tests and the benchmark: terse instruments and books with the real shapes.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fixturePath as recordedFile, type FixtureVenue } from '@polybot/local-stack/fixtures';
 import type { FeeSchedule, Instrument, OrderBook, VenueId } from '@polybot/schemas';
-import type { MarketSnapshot } from './types.ts';
+import type { MarketSnapshot } from '../src/types.ts';
 
 export const NOW = 1_778_997_900_000;
 
@@ -54,10 +54,10 @@ export function snapshot(
   };
 }
 
-/** Recorded venue data copied into this package (see __fixtures__/README.md); only the file name of `rel` is used. */
+/** Recorded venue data (@polybot/local-stack/fixtures); `rel` is `<venue>/<file>`, the recorded set kept once in local-stack. */
 export function fixturePath(rel: string): string {
-  const file = rel.slice(rel.lastIndexOf('/') + 1);
-  return fileURLToPath(new URL(`./__fixtures__/${file}`, import.meta.url));
+  const [venue, file] = rel.split('/') as [FixtureVenue, string];
+  return recordedFile(venue, file);
 }
 
 interface RawLevel {

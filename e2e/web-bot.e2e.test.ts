@@ -1,5 +1,5 @@
 // One brand-new user's whole journey against the real bot-manager (its own process, meeting the web app only in the
-// database; support/bot-manager.ts) trading on the arb-rich simulator: sign-up and every wizard step, the paper bot
+// database; e2e/support/bot-manager.ts) trading on the arb-rich simulator: sign-up and every wizard step, the paper bot
 // running and a paper trade appearing on the dashboard without a reload, a limit change the bot applies, pause and
 // resume as the bot reports them, a key rotated while the bot runs (the bot checks the new key and restarts with it),
 // then sign-out and sign-in back to where they were, and finally the platform stopping (its reason on the card). Every
@@ -7,12 +7,19 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { alive } from '@polybot/local-stack/testing';
+import {
+  flows,
+  launchChromium,
+  onboard,
+  PASSWORD,
+  polymarketKey,
+  shoot,
+  startStack,
+  submit,
+  type Stack,
+} from '@polybot/web/testing';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
-import { launchChromium, shoot } from './support/browser.ts';
-import { flows, PASSWORD, submit } from './support/flows.ts';
-import { polymarketKey } from './support/keys.ts';
-import { onboard } from './support/onboard.ts';
-import { startStack, type Stack } from './support/stack.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -32,15 +39,6 @@ async function botRow(user: string): Promise<BotRow | undefined> {
   const [row] = await stack.db.sql<BotRow[]>`
     select state, mode, pid, started_at, config_version::int as config_version from public.polybot_bot_status where user_id = ${user}`;
   return row;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The start time the status card shows for the running bot (ms), or 0 while it shows none. */
@@ -86,7 +84,7 @@ describe('one new user with the bot-manager running', () => {
       // bots get a simulator whose clock starts now.
       await markDocument(c);
       botSim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
-      manager = await startManagerProcess(stack, botSim);
+      manager = await startManagerProcess({ databaseUrl: stack.db.url, sim: botSim });
       await c
         .getByTestId('bot-state')
         .filter({ hasText: /^Running$/ })

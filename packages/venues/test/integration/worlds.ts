@@ -6,8 +6,8 @@
 // B NO. Every such world is executed on fresh PaperTrading books and settled leg by leg (PaperTrading.settle), so
 // the realized P&L is what that world pays.
 import type { Instrument, MarketLink, Opportunity, OrderBook, VenueId } from '@polybot/schemas';
-import { executeArbitrage, type ArbitrageExecution } from '../paper/execute-arbitrage.ts';
-import { PaperTrading } from '../paper/paper-trading.ts';
+import { executeArbitrage, type ArbitrageExecution } from '../../src/paper/execute-arbitrage.ts';
+import { PaperTrading } from '../../src/paper/paper-trading.ts';
 import type { Universe } from './harness.ts';
 
 export type World = ReadonlyMap<string, 'yes' | 'no'>;
