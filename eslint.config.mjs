@@ -135,15 +135,18 @@ export default tseslint.config(
     },
   },
 
-  // Type-aware promise rules for the services: a dropped promise is a lost error or an unordered write. Limited to
-  // these workspaces to keep lint time down (each needs its TypeScript program). The edge function's Deno-only files
-  // (Deno globals, `deno test`) are type-checked by `deno check` instead, so only the files Node can type are here.
+  // Type-aware promise rules: a dropped promise is a lost error or an unordered write. Every workspace (the services
+  // first among them: bot-manager, db, billing, venues, the edge function); each workspace's lint builds its
+  // TypeScript program once. The edge function's Deno-only files (Deno globals, `deno test`) are type-checked by
+  // `deno check` instead, so only its files Node can type are here (the same list as supabase/tsconfig.json).
   {
     files: [
-      'apps/bot-manager/**/*.ts',
-      'packages/db/**/*.ts',
-      'packages/billing/**/*.ts',
-      'packages/venues/**/*.ts',
+      'apps/*/**/*.ts',
+      'apps/*/**/*.tsx',
+      'packages/*/**/*.ts',
+      'tools/*/**/*.ts',
+      'supabase/*.ts',
+      'supabase/tests/**/*.ts',
       'supabase/functions/_shared/**/*.ts',
       'supabase/functions/stripe-webhook/handler.ts',
       'supabase/functions/stripe-webhook/config.ts',

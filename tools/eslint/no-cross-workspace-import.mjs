@@ -6,15 +6,31 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Nearest folder at or above `dir` holding a package.json (memoised: eslint asks for the same folders repeatedly). */
+/**
+ * Nearest folder at or above `dir` whose package.json names a package (memoised: eslint asks for the same folders
+ * repeatedly). Unnamed package.json files are not workspaces: Next writes `.next/package.json` ({"type":"commonjs"})
+ * and the app's next-env.d.ts imports from `.next/types`.
+ */
 const workspaceCache = new Map();
 export function workspaceOf(dir) {
   const cached = workspaceCache.get(dir);
   if (cached !== undefined) return cached;
   const parent = path.dirname(dir);
-  const found = existsSync(path.join(dir, 'package.json')) ? dir : parent === dir ? null : workspaceOf(parent);
+  const found = packageName(dir) !== null ? dir : parent === dir ? null : workspaceOf(parent);
   workspaceCache.set(dir, found);
   return found;
+}
+
+/** The `name` in dir/package.json, or null when there is none (or no readable package.json). */
+function packageName(dir) {
+  const file = path.join(dir, 'package.json');
+  if (!existsSync(file)) return null;
+  try {
+    const name = JSON.parse(readFileSync(file, 'utf8')).name;
+    return typeof name === 'string' && name !== '' ? name : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The workspace folder a relative specifier written in `filename` lands in, or null when it stays in its own. */
@@ -24,20 +40,9 @@ export function crossedWorkspace(filename, specifier) {
   const from = workspaceOf(path.dirname(filename));
   const target = path.resolve(path.dirname(filename), specifier);
   // The target's folder: itself if the specifier names a folder, else its parent (the file may lack an extension).
-  const targetDir = existsSync(path.join(target, 'package.json')) ? target : path.dirname(target);
+  const targetDir = packageName(target) !== null ? target : path.dirname(target);
   const to = workspaceOf(targetDir);
   return from === to ? null : (to ?? targetDir);
-}
-
-/** The package's name, for the message (its folder when the package.json has none or there is no package.json). */
-function packageName(dir) {
-  try {
-    const name = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
-    if (typeof name === 'string' && name) return name;
-  } catch {
-    // no readable package.json: name the folder
-  }
-  return dir;
 }
 
 /** @type {import('eslint').Rule.RuleModule} */
@@ -61,7 +66,7 @@ export const noCrossWorkspaceImport = {
         context.report({
           node,
           messageId: 'crossed',
-          data: { specifier: node.value, target: packageName(target) },
+          data: { specifier: node.value, target: packageName(target) ?? target },
         });
       }
     }

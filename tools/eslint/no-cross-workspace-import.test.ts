@@ -13,7 +13,14 @@ RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
 const root = mkdtempSync(path.join(tmpdir(), 'cross-workspace-'));
-for (const dir of ['', 'packages/a', 'packages/a/src', 'packages/a/nested', 'packages/b/src', 'supabase/functions']) {
+for (const dir of [
+  '',
+  'packages/a/src',
+  'packages/a/nested',
+  'packages/a/.next/types',
+  'packages/b/src',
+  'supabase/functions',
+]) {
   mkdirSync(path.join(root, dir), { recursive: true });
 }
 for (const [ws, name] of [
@@ -25,6 +32,8 @@ for (const [ws, name] of [
 ]) {
   writeFileSync(path.join(root, ws as string, 'package.json'), JSON.stringify({ name }));
 }
+// Next's build output carries an unnamed package.json ({"type":"commonjs"}); it is not a workspace.
+writeFileSync(path.join(root, 'packages/a/.next/package.json'), JSON.stringify({ type: 'commonjs' }));
 const inA = path.join(root, 'packages/a/src/file.ts');
 
 new RuleTester({ languageOptions: { parser: tseslint.parser } }).run(
@@ -39,6 +48,7 @@ new RuleTester({ languageOptions: { parser: tseslint.parser } }).run(
       { filename: inA, code: "export * from './sibling.ts';" },
       { filename: inA, code: "const m = await import('./lazy.ts');" },
       { filename: inA, code: "type T = typeof import('./types.ts');" },
+      { filename: path.join(root, 'packages/a/next-env.d.ts'), code: "import './.next/types/routes.d.ts';" },
     ],
     invalid: [
       {
