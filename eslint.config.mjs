@@ -1,7 +1,7 @@
 // One flat config for every workspace: each package's `eslint .` resolves this file from the root, so the globs below
 // are relative to the repository root. The repository's rules that tooling holds (issue 11): the environment is read
 // in one place per workspace, production code never depends on the local stack, workspaces meet only through package
-// names, and the services never drop a promise.
+// names, and no code drops a promise.
 import js from '@eslint/js';
 import polybot from '@polybot/eslint-rules';
 import tseslint from 'typescript-eslint';
@@ -14,6 +14,8 @@ const TESTS = [
   '**/test/**',
   '**/tests/**',
   '**/testing/**',
+  // Cross-app journeys (a top-level e2e/ workspace, should one hold them).
+  'e2e/**',
   // Deno tests of the edge function and what only they load.
   'supabase/functions/**/*_test.ts',
   'supabase/functions/**/test_support.ts',
