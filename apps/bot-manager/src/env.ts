@@ -1,4 +1,4 @@
-// The one place process.env is read (manager process only; runners get nothing from the environment).
+// The one place process.env is read (manager process only; runners get only what Node needs: runnerEnv).
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 
@@ -103,4 +103,17 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const r = EnvSchema.safeParse(env);
   if (!r.success) throw new Error(`bot-manager configuration: ${z.prettifyError(r.error)}`);
   return r.data;
+}
+
+/**
+ * A forked runner's whole environment: only what Node itself needs. The manager's environment (database URL, API
+ * tokens) never reaches a runner. Read at each fork, as the manager's own environment is.
+ */
+export function runnerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_PATH']) {
+    const v = env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
 }

@@ -241,6 +241,6 @@ export class NewsFeed {
   async close(): Promise<void> {
     this.closed = true;
     for (const st of this.state.values()) if (st.timer) clearTimeout(st.timer);
-    await Promise.allSettled([...this.state.values()].map((st) => st.polling));
+    await Promise.allSettled([...this.state.values()].flatMap((st) => (st.polling ? [st.polling] : [])));
   }
 }

@@ -2,6 +2,7 @@
 // heartbeat tracking, acknowledgements, graceful and forceful stop.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from 'pino';
+import { runnerEnv } from '../env.ts';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner, type RunnerStats, type ToRunner } from '../shared/ipc.ts';
 
 export type IpcTap = (event: { userId: string; pid: number; direction: 'to' | 'from'; message: unknown }) => void;
@@ -16,16 +17,6 @@ export interface RunnerProcessOptions {
   onMessage: (msg: FromRunner) => void;
   onExit: (code: number | null, signal: NodeJS.Signals | null) => void;
   tap?: IpcTap;
-}
-
-/** Only what Node itself needs. The manager's environment (database URL, API tokens) never reaches a runner. */
-function runnerEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'NODE_PATH']) {
-    const v = process.env[k];
-    if (v !== undefined) env[k] = v;
-  }
-  return env;
 }
 
 /**

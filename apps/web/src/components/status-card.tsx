@@ -41,7 +41,8 @@ export function StatusCard({ initial }: { initial: StatusView }) {
       }
       if (alive) setNow(Date.now());
     };
-    const timer = setInterval(tick, 3000);
+    // tick catches its own errors (the card turns stale), so nothing is lost by not awaiting it.
+    const timer = setInterval(() => void tick(), 3000);
     return () => {
       alive = false;
       clearInterval(timer);
