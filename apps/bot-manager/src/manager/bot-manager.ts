@@ -8,7 +8,7 @@ import type { ManagerEvents } from './events.ts';
 import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
 import { KeyValidator } from './key-validation.ts';
-import { runnerBundle } from './runner-bundle.ts';
+import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
@@ -85,8 +85,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
         .catch((e: unknown) => this.log.error({ err: coerceError(e).message }, 'memory check failed'))
         .finally(() => (measuring = false));
     }, this.opts.memoryCheckMs);
-    // Build (or find cached) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
-    runnerBundle().catch(() => undefined);
+    // Find (from sources: build) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
+    runnerEntry().catch(() => undefined);
   }
 
   runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
@@ -241,7 +241,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       loadCopiedTxHashes(this.sql, s.userId),
       loadNewsSeenKeys(this.sql, s.userId),
     ]);
-    const entry = await runnerBundle();
+    const entry = await runnerEntry();
     if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
     const proc: RunnerProcess = new RunnerProcess({
