@@ -7,26 +7,19 @@ import { coerceError } from '../shared/errors.ts';
 import type { ManagerEvents } from './events.ts';
 import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
-import { KeyValidator } from './key-validation.ts';
+import { KeyValidator, loadCheckedState } from './key-validation.ts';
 import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { crashesOf, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
 import { whyNotRunning, writeStatus } from './status.ts';
-import {
-  killOverBudgetRunners,
-  killSilentRunners,
-  onRunnerCrash,
-  type Supervision,
-  type SupervisionOptions,
-} from './supervision.ts';
+import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
 import {
   desiredUserIds,
   loadCopiedTxHashes,
   loadNewsSeenKeys,
   loadRiskStart,
-  loadUserState,
   type InvalidConfig,
   type UserState,
 } from './user-state.ts';
@@ -41,8 +34,8 @@ export type { ManagerEvents } from './events.ts';
 export class BotManager extends EventEmitter<ManagerEvents> {
   private readonly slots = new Map<string, Slot>();
   private stopping = false;
-  private watchdog: NodeJS.Timeout | null = null;
-  private memoryWatch: NodeJS.Timeout | null = null;
+  /** Stops the silence and memory watch (supervision.ts). */
+  private unwatch: () => void = () => undefined;
   private readonly feeds: RunnerFeeds;
   private readonly supervision: Supervision;
   private readonly keyValidator: KeyValidator;
@@ -73,18 +66,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   }
 
   start(): void {
-    this.watchdog = setInterval(
-      () => killSilentRunners(this.supervision, this.slots.values()),
-      Math.max(100, Math.floor(this.opts.heartbeatMs / 2)),
-    );
-    let measuring = false;
-    this.memoryWatch = setInterval(() => {
-      if (measuring) return;
-      measuring = true;
-      killOverBudgetRunners(this.supervision, this.slots.values())
-        .catch((e: unknown) => this.log.error({ err: coerceError(e).message }, 'memory check failed'))
-        .finally(() => (measuring = false));
-    }, this.opts.memoryCheckMs);
+    this.unwatch = watchRunners(this.supervision, () => this.slots.values());
     // Find (from sources: build) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
     runnerEntry().catch(() => undefined);
   }
@@ -157,18 +139,9 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       if (s.state.kind !== 'idle') await this.stopSlot(s);
       return;
     }
-    let state = await loadUserState(this.sql, s.userId);
+    const state = await loadCheckedState(this.sql, this.keyValidator, s.userId);
     if (!state) return this.stopSlot(s);
     if ('invalid' in state) return this.refuseConfig(s, state);
-    // New or rotated keys are checked against the venue first, so the runner starts with their real status.
-    if (
-      state.keys.some((k) => k.validationStatus === 'pending') &&
-      (await this.keyValidator.validatePending(s.userId))
-    ) {
-      const again = await loadUserState(this.sql, s.userId);
-      if (again && 'invalid' in again) return this.refuseConfig(s, again);
-      state = again ?? state;
-    }
     const st = s.state;
     switch (st.kind) {
       case 'refused':
@@ -180,12 +153,11 @@ export class BotManager extends EventEmitter<ManagerEvents> {
         // Something changed since the runner gave up: the user deserves a fresh attempt.
         s.state = idle();
         return this.startRunner(s, state);
-      case 'backingOff':
-        return; // the timer starts it with fresh state
       case 'idle':
         return this.startRunner(s, state);
-      case 'stopping':
-        return; // only while shutting down: nothing is reconciled then
+      case 'backingOff': // the timer starts it with fresh state
+      case 'stopping': // only while shutting down: nothing is reconciled then
+        return;
       case 'starting':
       case 'running':
         break;
@@ -315,8 +287,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   async shutdown(): Promise<void> {
     this.stopping = true;
     this.keyValidator.close();
-    if (this.watchdog) clearInterval(this.watchdog);
-    if (this.memoryWatch) clearInterval(this.memoryWatch);
+    this.unwatch();
     const all = [...this.slots.values()];
     for (const s of all) if (s.state.kind === 'backingOff') clearTimeout(s.state.timer);
     const results = await Promise.allSettled(

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
+import { coerceError } from '../shared/errors.ts';
 import type { Metrics } from './metrics.ts';
 import { errored, idle, liveOf, type LiveState, type Slot, type SlotState } from './slot.ts';
 import { writeStatus } from './status.ts';
@@ -89,6 +90,29 @@ export function onRunnerCrash(
     crashBackoffMs(sup.opts, crashes),
   );
   return { kind: 'backingOff', crashes, timer };
+}
+
+/**
+ * Starts the watch over `slots`' runners: silence (every half heartbeat) and resident memory (every memoryCheckMs,
+ * one measurement at a time). Returns what stops it.
+ */
+export function watchRunners(sup: Supervision, slots: () => Iterable<Slot>): () => void {
+  const watchdog = setInterval(
+    () => killSilentRunners(sup, slots()),
+    Math.max(100, Math.floor(sup.opts.heartbeatMs / 2)),
+  );
+  let measuring = false;
+  const memoryWatch = setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    killOverBudgetRunners(sup, slots())
+      .catch((e: unknown) => sup.log.error({ err: coerceError(e).message }, 'memory check failed'))
+      .finally(() => (measuring = false));
+  }, sup.opts.memoryCheckMs);
+  return () => {
+    clearInterval(watchdog);
+    clearInterval(memoryWatch);
+  };
 }
 
 /** Runners that sent nothing for too long are killed. */
