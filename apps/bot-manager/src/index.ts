@@ -98,40 +98,20 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
 
-  const debounceMs = o.notifyDebounceMs ?? 50;
-  const debounce = new Map<string, NodeJS.Timeout>();
-  /** When the first notification of a user's pending burst arrived. */
-  const noticed = new Map<string, number>();
   let listening = false;
   const listener = new NotifyListener({
     databaseUrl: o.databaseUrl,
     log,
+    ...(o.notifyDebounceMs !== undefined ? { debounceMs: o.notifyDebounceMs } : {}),
     baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
-    onUser: (userId) => {
-      // The reload-latency clock starts here, when the change reaches us — not after the debounce, the queue or the
-      // state load — so polybot_reload_latency_seconds measures what its help says: change noticed → runner
-      // acknowledged. For a burst it is the first notification's arrival (the change began to be seen then).
-      if (!noticed.has(userId)) noticed.set(userId, Date.now());
-      // Debounced per user: one reconcile for a burst (a form save touching several rows).
-      const t = debounce.get(userId);
-      if (t) clearTimeout(t);
-      debounce.set(
-        userId,
-        setTimeout(() => {
-          debounce.delete(userId);
-          const at = noticed.get(userId);
-          noticed.delete(userId);
-          void manager.reconcileUser(userId, at);
-        }, debounceMs),
-      );
-    },
-    onReconnected: () => {
-      metrics.notifyReconnects.inc();
-      void manager
-        .reconcileAll('reconnect')
-        .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
-    },
+  });
+  listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
+  listener.on('reconnected', () => {
+    metrics.notifyReconnects.inc();
+    void manager
+      .reconcileAll('reconnect')
+      .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
   });
   await listener.start();
   listening = true;
@@ -166,7 +146,6 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
-        for (const t of debounce.values()) clearTimeout(t);
         listening = false;
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
         const more = await Promise.allSettled([

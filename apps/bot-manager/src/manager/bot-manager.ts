@@ -4,29 +4,22 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
-import type { FromRunner } from '../shared/ipc.ts';
-import { runDbOp } from './db-ops.ts';
+import type { ManagerEvents } from './events.ts';
 import type { MarketFeed } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
-import { KeyValidator } from './key-validation.ts';
-import { runnerBundle } from './runner-bundle.ts';
+import { KeyValidator, loadCheckedState } from './key-validation.ts';
+import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
+import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
-import { newSlot, type Slot } from './slot.ts';
-import { whyNotRunning, writeHeartbeat, writeStatus } from './status.ts';
-import {
-  killOverBudgetRunners,
-  killSilentRunners,
-  onRunnerCrash,
-  type Supervision,
-  type SupervisionOptions,
-} from './supervision.ts';
+import { crashesOf, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
+import { whyNotRunning, writeStatus } from './status.ts';
+import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
 import {
   desiredUserIds,
   loadCopiedTxHashes,
   loadNewsSeenKeys,
   loadRiskStart,
-  loadUserState,
   type InvalidConfig,
   type UserState,
 } from './user-state.ts';
@@ -36,15 +29,17 @@ import type { VenueUrls } from '../shared/ipc.ts';
 import { asService, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
+export type { ManagerEvents } from './events.ts';
 
-export class BotManager extends EventEmitter {
+export class BotManager extends EventEmitter<ManagerEvents> {
   private readonly slots = new Map<string, Slot>();
   private stopping = false;
-  private watchdog: NodeJS.Timeout | null = null;
-  private memoryWatch: NodeJS.Timeout | null = null;
+  /** Stops the silence and memory watch (supervision.ts). */
+  private unwatch: () => void = () => undefined;
   private readonly feeds: RunnerFeeds;
   private readonly supervision: Supervision;
   private readonly keyValidator: KeyValidator;
+  private readonly messages: MessageContext;
 
   constructor(
     private readonly sql: Sql,
@@ -62,6 +57,7 @@ export class BotManager extends EventEmitter {
     super();
     this.feeds = new RunnerFeeds(feed, wallets, news);
     this.supervision = { sql, opts, log, metrics };
+    this.messages = { sql, feed, feeds: this.feeds, venueUrls, opts, log, metrics, events: this };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,
       log,
@@ -70,27 +66,17 @@ export class BotManager extends EventEmitter {
   }
 
   start(): void {
-    this.watchdog = setInterval(
-      () => killSilentRunners(this.supervision, this.slots.values()),
-      Math.max(100, Math.floor(this.opts.heartbeatMs / 2)),
-    );
-    let measuring = false;
-    this.memoryWatch = setInterval(() => {
-      if (measuring) return;
-      measuring = true;
-      killOverBudgetRunners(this.supervision, this.slots.values())
-        .catch((e: unknown) => this.log.error({ err: coerceError(e).message }, 'memory check failed'))
-        .finally(() => (measuring = false));
-    }, this.opts.memoryCheckMs);
-    // Build (or find cached) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
-    runnerBundle().catch(() => undefined);
+    this.unwatch = watchRunners(this.supervision, () => this.slots.values());
+    // Find (from sources: build) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
+    runnerEntry().catch(() => undefined);
   }
 
   runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
     const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
-    for (const s of this.slots.values())
-      if (s.proc && !s.proc.exited)
-        out.push({ userId: s.userId, pid: s.proc.pid, configVersion: s.proc.configVersion });
+    for (const s of this.slots.values()) {
+      const p = liveOf(s.state)?.proc;
+      if (p && !p.exited) out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion });
+    }
     return out;
   }
 
@@ -132,8 +118,10 @@ export class BotManager extends EventEmitter {
   private async refreshLinks(): Promise<void> {
     if (!this.feed.setLinks(await asService(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
-    for (const s of this.slots.values())
-      if (s.proc && !s.proc.exited && s.proc.ready) s.proc.send({ type: 'links', links: this.feed.links });
+    for (const s of this.slots.values()) {
+      const p = liveOf(s.state)?.proc;
+      if (p && !p.exited && p.ready) p.send({ type: 'links', links: this.feed.links });
+    }
   }
 
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
@@ -148,57 +136,51 @@ export class BotManager extends EventEmitter {
 
   private async reconcileSlot(s: Slot, desired: boolean, noticedAt = Date.now()): Promise<void> {
     if (!desired) {
-      if (s.proc || s.restartTimer || s.erroredAt || s.invalidConfigVersion !== null) await this.stopSlot(s);
+      if (s.state.kind !== 'idle') await this.stopSlot(s);
       return;
     }
-    let state = await loadUserState(this.sql, s.userId);
+    const state = await loadCheckedState(this.sql, this.keyValidator, s.userId);
     if (!state) return this.stopSlot(s);
     if ('invalid' in state) return this.refuseConfig(s, state);
-    // New or rotated keys are checked against the venue first, so the runner starts with their real status.
-    if (
-      state.keys.some((k) => k.validationStatus === 'pending') &&
-      (await this.keyValidator.validatePending(s.userId))
-    ) {
-      const again = await loadUserState(this.sql, s.userId);
-      if (again && 'invalid' in again) return this.refuseConfig(s, again);
-      state = again ?? state;
-    }
-    if (s.invalidConfigVersion !== null) {
-      this.log.info({ userId: s.userId, configVersion: state.configVersion }, 'config valid again: starting the bot');
-      s.invalidConfigVersion = null;
-    }
-    if (s.erroredAt) {
-      const e = s.erroredAt;
-      if (e.keys === state.keysFingerprint && e.plan === state.planFingerprint && e.config === state.configVersion)
+    const st = s.state;
+    switch (st.kind) {
+      case 'refused':
+        this.log.info({ userId: s.userId, configVersion: state.configVersion }, 'config valid again: starting the bot');
+        s.state = idle();
+        return this.startRunner(s, state);
+      case 'errored':
+        if (sameFingerprint(st.fingerprint, state)) return;
+        // Something changed since the runner gave up: the user deserves a fresh attempt.
+        s.state = idle();
+        return this.startRunner(s, state);
+      case 'idle':
+        return this.startRunner(s, state);
+      case 'backingOff': // the timer starts it with fresh state
+      case 'stopping': // only while shutting down: nothing is reconciled then
         return;
-      // Something changed since the runner gave up: the user deserves a fresh attempt.
-      s.erroredAt = null;
-      s.crashes = 0;
+      case 'starting':
+      case 'running':
+        break;
     }
-    if (s.restartTimer) return; // backing off after a crash; the timer starts it with fresh state
-    if (!s.proc || s.proc.exited) return this.startRunner(s, state);
-    const applied = s.applied;
-    if (
-      !applied ||
-      applied.keysFingerprint !== state.keysFingerprint ||
-      applied.planFingerprint !== state.planFingerprint
-    ) {
+    if (st.applied.keysFingerprint !== state.keysFingerprint || st.applied.planFingerprint !== state.planFingerprint) {
       this.log.info(
-        { userId: s.userId, keys: applied?.keysFingerprint !== state.keysFingerprint },
+        { userId: s.userId, keys: st.applied.keysFingerprint !== state.keysFingerprint },
         'keys or plan changed: restarting runner',
       );
       this.metrics.restarts.inc({ reason: 'change' });
-      const since = noticedAt;
-      await this.stopProc(s);
+      await this.stopRunner(s);
       await this.startRunner(s, state);
-      s.pendingReload = { version: state.configVersion, since, kind: 'restart' };
+      // The new runner (starting, or already running if it was quick) finishes the reload with its first heartbeat.
+      const next = liveOf(s.state);
+      if (next && next.kind !== 'stopping')
+        next.pendingReload = { version: state.configVersion, since: noticedAt, kind: 'restart' };
       return;
     }
-    if (applied.configVersion !== state.configVersion) {
-      s.applied = state;
-      s.pendingReload = { version: state.configVersion, since: noticedAt, kind: 'config' };
-      s.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
-      this.feeds.update(s.proc, state);
+    if (st.applied.configVersion !== state.configVersion) {
+      st.applied = state;
+      st.pendingReload = { version: state.configVersion, since: noticedAt, kind: 'config' };
+      st.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
+      this.feeds.update(st.proc, state);
     }
   }
 
@@ -207,13 +189,13 @@ export class BotManager extends EventEmitter {
    * until they save a valid config (a new version). Only this user is affected: nothing here throws.
    */
   private async refuseConfig(s: Slot, bad: InvalidConfig): Promise<void> {
-    if (s.invalidConfigVersion === bad.configVersion && !s.proc && !s.restartTimer) return; // already said so
+    if (s.state.kind === 'refused' && s.state.configVersion === bad.configVersion) return; // already said so
     this.log.warn(
       { userId: s.userId, configVersion: bad.configVersion, problem: bad.problem },
       'invalid config: bot stopped until it is fixed',
     );
     await this.clearSlot(s);
-    s.invalidConfigVersion = bad.configVersion;
+    s.state = { kind: 'refused', configVersion: bad.configVersion };
     await writeStatus(this.sql, s.userId, {
       state: 'error',
       pid: null,
@@ -223,6 +205,7 @@ export class BotManager extends EventEmitter {
     this.emit('runnerStopped', { userId: s.userId });
   }
 
+  /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
     const [risk, copiedTxHashes, newsSeenKeys] = await Promise.all([
@@ -230,147 +213,61 @@ export class BotManager extends EventEmitter {
       loadCopiedTxHashes(this.sql, s.userId),
       loadNewsSeenKeys(this.sql, s.userId),
     ]);
-    const entry = await runnerBundle();
+    const entry = await runnerEntry();
     if (this.stopping) return;
     const log = this.log.child({ userId: s.userId });
-    const proc = new RunnerProcess({
+    const proc: RunnerProcess = new RunnerProcess({
       entry,
       userId: s.userId,
       memoryMb: this.opts.runnerMemoryMb,
       logLevel: this.opts.logLevel,
       log,
-      onMessage: (msg) => this.onRunnerMessage(s, proc, msg),
+      onMessage: (msg) => onRunnerMessage(this.messages, s, proc, msg),
       onExit: (code, signal) => this.onRunnerExit(s, proc, code, signal),
       ...(this.tap ? { tap: this.tap } : {}),
     });
-    s.proc = proc;
-    s.applied = state;
+    const crashes = crashesOf(s.state);
     this.metrics.runnersActive.inc();
     log.info({ pid: proc.pid, configVersion: state.configVersion }, 'runner forked');
-    await writeStatus(this.sql, s.userId, {
+    const statusWritten = writeStatus(this.sql, s.userId, {
       state: 'starting',
       pid: proc.pid,
       managerId: this.opts.managerId,
       startedAt: proc.startedAt,
       configVersion: state.configVersion,
       // Why it was stopped no longer holds; the runner's heartbeats report any halt of its own from here on.
-      restartCount: s.crashes,
+      restartCount: crashes,
       haltReason: null,
     });
-    s.pendingInit = { state, risk, copiedTxHashes, newsSeenKeys };
-  }
-
-  private onRunnerMessage(s: Slot, proc: RunnerProcess, msg: FromRunner): void {
-    if (s.proc !== proc) return;
-    switch (msg.type) {
-      case 'ready': {
-        const init = s.pendingInit;
-        if (!init) return;
-        s.pendingInit = null;
-        const { state, risk, copiedTxHashes, newsSeenKeys } = init;
-        // The keys travel now, over this child's own IPC channel, and only to it.
-        proc.send({
-          type: 'init',
-          userId: s.userId,
-          configVersion: state.configVersion,
-          config: state.config,
-          plan: state.plan,
-          keys: state.keys,
-          instruments: this.feed.instruments,
-          fees: this.feed.fees,
-          links: this.feed.links,
-          venueUrls: this.venueUrls,
-          heartbeatMs: this.opts.heartbeatMs,
-          openPositions: risk.openPositions,
-          pnlTodayUsd: risk.pnlTodayUsd,
-          copiedTxHashes,
-          newsSeenKeys,
-        });
-        this.feeds.attach(proc, state);
-        return;
-      }
-      case 'heartbeat': {
-        const now = Date.now();
-        if (now - proc.startedAt.getTime() > this.opts.healthyResetMs) s.crashes = 0;
-        const first = !s.lastStatusWrite || s.lastStatusWrite < proc.startedAt.getTime();
-        if (first && s.pendingReload?.kind === 'restart') this.finishReload(s, msg.configVersion);
-        if (first) this.emit('runnerReady', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
-        // A new config shows at once (e.g. a news rule the user just fixed leaves the ignored list), not a beat later.
-        const newConfig = msg.configVersion !== s.statusConfigVersion;
-        if (first || newConfig || now - s.lastStatusWrite >= this.opts.statusWriteMs || msg.stats.haltReason !== null) {
-          s.lastStatusWrite = now;
-          s.statusConfigVersion = msg.configVersion;
-          void writeHeartbeat(this.sql, s.userId, {
-            pid: proc.pid,
-            managerId: this.opts.managerId,
-            configVersion: msg.configVersion,
-            stats: msg.stats,
-            plan: s.applied?.plan ?? null,
-          }).catch((e: unknown) =>
-            this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'),
-          );
-        }
-        return;
-      }
-      case 'configAck': {
-        this.finishReload(s, msg.configVersion);
-        void writeStatus(this.sql, s.userId, {
-          configVersion: msg.configVersion,
-          configAppliedAt: new Date(),
-          heartbeatAt: new Date(),
-        }).catch((e: unknown) =>
-          this.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'),
-        );
-        this.emit('configApplied', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
-        return;
-      }
-      case 'db': {
-        runDbOp(this.sql, s.userId, msg.request, (mode, n) => this.metrics.trades.inc({ mode }, n)).then(
-          (value) => proc.send({ type: 'dbResult', id: msg.id, ok: true, value, error: null }),
-          (e: unknown) => {
-            this.log.warn({ userId: s.userId, op: msg.request.op, err: coerceError(e).message }, 'runner db op failed');
-            proc.send({ type: 'dbResult', id: msg.id, ok: false, value: null, error: 'database operation failed' });
-          },
-        );
-        return;
-      }
-      case 'stopped':
-        return;
-    }
-  }
-
-  private finishReload(s: Slot, version: number): void {
-    const p = s.pendingReload;
-    if (!p || version < p.version) return;
-    s.pendingReload = null;
-    this.metrics.reloadLatency.observe({ kind: p.kind }, (Date.now() - p.since) / 1000);
+    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys }, crashes, statusWritten);
+    await statusWritten;
   }
 
   private onRunnerExit(s: Slot, proc: RunnerProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.metrics.runnersActive.dec();
     this.feeds.detach(proc);
-    if (s.proc !== proc) return;
-    s.proc = null;
-    if (proc.stopRequested || this.stopping) return;
-    onRunnerCrash(this.supervision, s, proc, code, signal, () => void this.reconcileUser(s.userId));
+    const live = liveOf(s.state);
+    if (!live || live.proc !== proc) return;
+    if (live.kind === 'stopping' || this.stopping) {
+      s.state = idle(live.crashes);
+      return;
+    }
+    s.state = onRunnerCrash(this.supervision, s, live, code, signal, () => void this.reconcileUser(s.userId));
   }
 
-  private async stopProc(s: Slot): Promise<void> {
-    const p = s.proc;
-    if (!p) return;
-    await p.stop(this.opts.stopGraceMs);
+  /** Asks the slot's runner (if any) to stop and waits for it to exit; the exit leaves the slot idle. */
+  private async stopRunner(s: Slot): Promise<void> {
+    const live = liveOf(s.state);
+    if (!live) return;
+    if (live.kind !== 'stopping') s.state = stopping(live);
+    await live.proc.stop(this.opts.stopGraceMs);
   }
 
   /** No runner, no pending restart, no crash or reload bookkeeping: what both ways of taking a bot out start from. */
   private async clearSlot(s: Slot): Promise<void> {
-    if (s.restartTimer) clearTimeout(s.restartTimer);
-    s.restartTimer = null;
-    await this.stopProc(s);
-    s.applied = null;
-    s.erroredAt = null;
-    s.crashes = 0;
-    s.pendingReload = null;
-    s.invalidConfigVersion = null;
+    if (s.state.kind === 'backingOff') clearTimeout(s.state.timer);
+    await this.stopRunner(s);
+    s.state = idle();
   }
 
   private async stopSlot(s: Slot): Promise<void> {
@@ -390,13 +287,12 @@ export class BotManager extends EventEmitter {
   async shutdown(): Promise<void> {
     this.stopping = true;
     this.keyValidator.close();
-    if (this.watchdog) clearInterval(this.watchdog);
-    if (this.memoryWatch) clearInterval(this.memoryWatch);
+    this.unwatch();
     const all = [...this.slots.values()];
-    for (const s of all) if (s.restartTimer) clearTimeout(s.restartTimer);
+    for (const s of all) if (s.state.kind === 'backingOff') clearTimeout(s.state.timer);
     const results = await Promise.allSettled(
       all.map(async (s) => {
-        await this.stopProc(s);
+        await this.stopRunner(s);
         await writeStatus(this.sql, s.userId, {
           state: 'stopped',
           pid: null,

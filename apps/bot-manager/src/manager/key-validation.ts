@@ -8,6 +8,7 @@ import { asService, getUserSecretsDecrypted, setSecretValidation } from '@polybo
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
+import { loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
 
 export interface ValidationUrls {
   polymarketClob: string;
@@ -265,4 +266,19 @@ export class KeyValidator {
     for (const b of this.backoff.values()) clearTimeout(b.timer);
     this.backoff.clear();
   }
+}
+
+/**
+ * The user's state for a reconcile, new or rotated keys checked against the venue first (so the runner starts with
+ * their real status): read again after a check wrote an outcome. Null or invalid as loadUserState says.
+ */
+export async function loadCheckedState(
+  sql: Sql,
+  validator: KeyValidator,
+  userId: string,
+): Promise<UserState | InvalidConfig | null> {
+  const state = await loadUserState(sql, userId);
+  if (!state || 'invalid' in state || !state.keys.some((k) => k.validationStatus === 'pending')) return state;
+  if (!(await validator.validatePending(userId))) return state;
+  return (await loadUserState(sql, userId)) ?? state;
 }

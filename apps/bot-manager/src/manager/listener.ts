@@ -4,7 +4,10 @@
 // client is torn down and rebuilt with exponential backoff plus jitter (reconnectDelayMs), attempt after attempt until
 // the database takes us back. Either way, once listening again the manager is told to run a full reconcile:
 // notifications sent while we were away are gone.
+// A user's notifications are debounced here: a burst (a form save touching several rows) becomes one 'userChanged'
+// event, so the manager reconciles that user once and keeps no timers of its own.
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -30,26 +33,42 @@ export function reconnectDelayMs(
   return step / 2 + (step / 2) * random();
 }
 
+/** What the listener tells the manager. */
+export interface ListenerEvents {
+  /**
+   * A user's rows changed: one event per burst of notifications, `debounceMs` after the last of it. `noticedAt` is when
+   * the first of the burst arrived: the reload-latency clock starts there (the change began to be seen then), not
+   * after the debounce, the queue or the state load.
+   */
+  userChanged: [userId: string, noticedAt: number];
+  /** Listening again after a loss: notifications sent meanwhile are gone, the manager must reconcile everyone. */
+  reconnected: [];
+}
+
 export interface ListenerOptions {
   databaseUrl: string;
-  onUser: (userId: string) => void;
-  onReconnected: () => void;
   log: Logger;
+  /** Quiet time after a user's last notification before their 'userChanged' goes out, default 50 ms. */
+  debounceMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   pingMs?: number;
   pingTimeoutMs?: number;
 }
 
-export class NotifyListener {
+export class NotifyListener extends EventEmitter<ListenerEvents> {
   private sql: postgres.Sql | null = null;
   private stopped = false;
   private attempt = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly nonce = randomUUID();
   private lastPingSeen = Date.now();
+  /** Users with a burst in progress: its debounce timer and when its first notification arrived. */
+  private readonly pending = new Map<string, { timer: NodeJS.Timeout; noticedAt: number }>();
 
-  constructor(private readonly opts: ListenerOptions) {}
+  constructor(private readonly opts: ListenerOptions) {
+    super();
+  }
 
   async start(): Promise<void> {
     await this.connect(false);
@@ -75,7 +94,7 @@ export class NotifyListener {
           // Any listen after the first on this client is postgres.js recovering a dropped connection.
           if (listens > 1) {
             this.opts.log.warn('LISTEN connection was lost and re-established');
-            this.opts.onReconnected();
+            this.emit('reconnected');
           }
         },
       );
@@ -83,7 +102,7 @@ export class NotifyListener {
         this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;
       this.lastPingSeen = Date.now();
-      if (isReconnect) this.opts.onReconnected();
+      if (isReconnect) this.emit('reconnected');
       this.schedulePing(sql);
     } catch (e) {
       this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connect failed');
@@ -99,13 +118,25 @@ export class NotifyListener {
       // fall through: reported below
     }
     const change = ChangeSchema.safeParse(raw);
-    if (change.success) return this.opts.onUser(change.data.user_id);
+    if (change.success) return this.userNotified(change.data.user_id);
     const ping = PingSchema.safeParse(raw);
     if (ping.success) {
       if (ping.data.probe === this.nonce) this.lastPingSeen = Date.now();
       return;
     }
     this.opts.log.warn('ignoring malformed polybot_user_changed payload');
+  }
+
+  /** Debounced per user: the timer restarts with every notification; the burst keeps its first arrival time. */
+  private userNotified(userId: string): void {
+    const burst = this.pending.get(userId);
+    if (burst) clearTimeout(burst.timer);
+    const noticedAt = burst?.noticedAt ?? Date.now();
+    const timer = setTimeout(() => {
+      this.pending.delete(userId);
+      this.emit('userChanged', userId, noticedAt);
+    }, this.opts.debounceMs ?? 50);
+    this.pending.set(userId, { timer, noticedAt });
   }
 
   private schedulePing(sql: postgres.Sql): void {
@@ -144,6 +175,8 @@ export class NotifyListener {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const b of this.pending.values()) clearTimeout(b.timer);
+    this.pending.clear();
     const sql = this.sql;
     this.sql = null;
     await sql?.end({ timeout: 2 });

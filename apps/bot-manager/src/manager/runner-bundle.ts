@@ -1,19 +1,15 @@
 // The runner runs as precompiled JavaScript, not through tsx: loading tsx's loader and compiling TypeScript in every
-// child costs tens of MB and seconds per runner. src/runner/main.ts is bundled once with esbuild into a gitignored
-// directory named by a hash of every source file it was built from; a manager (re)start whose sources are unchanged
-// reuses it. Workspace packages (@polybot/*, TypeScript sources) are bundled; third-party packages stay external and
-// load from node_modules. Code splitting keeps lazily imported modules (live trading) in chunks of their own, so a
-// paper runner never loads them.
+// child costs tens of MB and seconds per runner. In production it was built with the manager (`npm run build`,
+// runner-entry.ts); a manager run from sources (tsx, tests, `npm start`) bundles src/runner/main.ts here, with the
+// same options (build/esbuild-options.ts), into a gitignored directory named by a hash of every source file it was
+// built from; a manager (re)start whose sources are unchanged reuses it.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Esbuild from 'esbuild';
 import { z } from 'zod';
-
-const APP_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCE_ENTRY = join(APP_DIR, 'src/runner/main.ts');
+import { APP_DIR, describeBuildError, RUNNER_SOURCE, runnerBuildOptions } from '../build/esbuild-options.ts';
 /** Gitignored (apps/bot-manager/.gitignore). Inside the app so that Node finds node_modules from the bundle. */
 export const BUNDLE_ROOT = join(APP_DIR, '.runner-bundle');
 const MANIFEST = join(BUNDLE_ROOT, 'current.json');
@@ -64,47 +60,13 @@ async function build(): Promise<string> {
   }
   await mkdir(BUNDLE_ROOT, { recursive: true });
   const tmp = join(BUNDLE_ROOT, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let result: Esbuild.BuildResult<{ metafile: true }>;
+  let result: Esbuild.BuildResult<ReturnType<typeof runnerBuildOptions>>;
   try {
-    result = await esbuild.build({
-      entryPoints: { main: SOURCE_ENTRY },
-      absWorkingDir: APP_DIR,
-      outdir: tmp,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outExtension: { '.js': '.mjs' },
-      metafile: true,
-      logLevel: 'silent',
-      plugins: [
-        {
-          name: 'third-party-external',
-          setup(b: Esbuild.PluginBuild) {
-            // Bare specifiers other than our workspace packages load from node_modules at run time.
-            b.onResolve({ filter: /^[^./]/ }, (args: Esbuild.OnResolveArgs) =>
-              args.path.startsWith('@polybot/') || args.path.startsWith('node:')
-                ? undefined
-                : { path: args.path, external: true },
-            );
-          },
-        },
-      ],
-    });
+    result = await esbuild.build(runnerBuildOptions(tmp));
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     await esbuild.stop();
-    const errors = (e as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
-    const detail = errors?.length
-      ? errors
-          .slice(0, 5)
-          .map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text))
-          .join('; ')
-      : e instanceof Error
-        ? e.message
-        : String(e);
-    throw new RunnerBundleError(`bundling the runner (${SOURCE_ENTRY}) with esbuild failed: ${detail}`);
+    throw new RunnerBundleError(`bundling the runner (${RUNNER_SOURCE}) with esbuild failed: ${describeBuildError(e)}`);
   }
   // One build per manager: its esbuild service process is not kept as an idle child beside the runners.
   await esbuild.stop();

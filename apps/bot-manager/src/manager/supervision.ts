@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
+import { coerceError } from '../shared/errors.ts';
 import type { Metrics } from './metrics.ts';
-import type { RunnerProcess } from './runner-process.ts';
-import type { Slot } from './slot.ts';
+import { errored, idle, liveOf, type LiveState, type Slot, type SlotState } from './slot.ts';
 import { writeStatus } from './status.ts';
 
 export interface SupervisionOptions {
@@ -48,57 +48,77 @@ export function crashBackoffMs(opts: SupervisionOptions, crashes: number): numbe
 }
 
 /**
- * A runner exited without being asked to: either give up (status 'error', kept until keys, plan or config change) or
- * schedule `restart` after the backoff. The slot's process is already cleared.
+ * A runner exited without being asked to: the state the slot goes to. Either give up (errored: status 'error', kept
+ * until keys, plan or config change) or back off, and then `restart` (its timer leaves the slot idle, counting on from
+ * this crash, and asks for a reconcile).
  */
 export function onRunnerCrash(
   sup: Supervision,
   s: Slot,
-  proc: RunnerProcess,
+  live: LiveState,
   code: number | null,
   signal: NodeJS.Signals | null,
   restart: () => void,
-): void {
-  s.crashes++;
+): SlotState {
+  const proc = live.proc;
+  const crashes = live.crashes + 1;
   // A kill of our own (silent, over its memory budget) says why; anything else says how the process ended.
   const reason = proc.killReason ?? (signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`);
-  sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
+  sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes }, 'runner crashed');
   sup.metrics.restarts.inc({ reason: 'crash' });
-  if (s.crashes >= sup.opts.maxCrashes) {
-    const applied = s.applied;
-    s.erroredAt = {
-      keys: applied?.keysFingerprint ?? '',
-      plan: applied?.planFingerprint ?? '',
-      config: applied?.configVersion ?? 0,
-    };
-    const message = `bot stopped after ${s.crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
+  if (crashes >= sup.opts.maxCrashes) {
+    const message = `bot stopped after ${crashes} crashes in a row (last: ${reason}); it restarts when you change your settings or keys`;
     void writeStatus(sup.sql, s.userId, {
       state: 'error',
       pid: null,
       lastError: message,
-      restartCount: s.crashes,
+      restartCount: crashes,
     }).catch(() => undefined);
-    return;
+    return errored(live);
   }
   void writeStatus(sup.sql, s.userId, {
     state: 'starting',
     pid: null,
     lastError: reason,
-    restartCount: s.crashes,
+    restartCount: crashes,
   }).catch(() => undefined);
-  s.restartTimer = setTimeout(
+  const timer = setTimeout(
     () => {
-      s.restartTimer = null;
+      if (s.state.kind === 'backingOff' && s.state.timer === timer) s.state = idle(crashes);
       restart();
     },
-    crashBackoffMs(sup.opts, s.crashes),
+    crashBackoffMs(sup.opts, crashes),
   );
+  return { kind: 'backingOff', crashes, timer };
+}
+
+/**
+ * Starts the watch over `slots`' runners: silence (every half heartbeat) and resident memory (every memoryCheckMs,
+ * one measurement at a time). Returns what stops it.
+ */
+export function watchRunners(sup: Supervision, slots: () => Iterable<Slot>): () => void {
+  const watchdog = setInterval(
+    () => killSilentRunners(sup, slots()),
+    Math.max(100, Math.floor(sup.opts.heartbeatMs / 2)),
+  );
+  let measuring = false;
+  const memoryWatch = setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    killOverBudgetRunners(sup, slots())
+      .catch((e: unknown) => sup.log.error({ err: coerceError(e).message }, 'memory check failed'))
+      .finally(() => (measuring = false));
+  }, sup.opts.memoryCheckMs);
+  return () => {
+    clearInterval(watchdog);
+    clearInterval(memoryWatch);
+  };
 }
 
 /** Runners that sent nothing for too long are killed. */
 export function killSilentRunners(sup: Supervision, slots: Iterable<Slot>, now = Date.now()): void {
   for (const s of slots) {
-    const p = s.proc;
+    const p = liveOf(s.state)?.proc;
     if (!p || p.exited || p.stopRequested) continue;
     // Before 'ready' the child is still loading: a separate, generous bound applies.
     const limit = p.ready ? sup.opts.heartbeatTimeoutMs : sup.opts.startTimeoutMs;
@@ -130,14 +150,18 @@ export function rssLimitMbOf(opts: SupervisionOptions, userId: string): number {
  * breaches back off and end in status 'error' with the reason.
  */
 export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Slot>): Promise<void> {
-  const live = [...slots].filter((s) => s.proc && !s.proc.exited && !s.proc.stopRequested);
+  const procOf = (s: Slot) => liveOf(s.state)?.proc;
+  const live = [...slots].filter((s) => {
+    const p = procOf(s);
+    return p && !p.exited && !p.stopRequested;
+  });
   await Promise.all(
     live.map(async (s) => {
-      const p = s.proc;
+      const p = procOf(s);
       if (!p) return;
       const rssMb = await readRssMb(p.pid);
       const limitMb = rssLimitMbOf(sup.opts, s.userId);
-      if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || s.proc !== p) return;
+      if (rssMb === null || rssMb <= limitMb || p.exited || p.stopRequested || procOf(s) !== p) return;
       sup.log.warn(
         { userId: s.userId, pid: p.pid, rssMb: Math.round(rssMb), limitMb },
         'runner over its memory budget: killing it',
