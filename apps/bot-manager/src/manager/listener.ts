@@ -5,6 +5,7 @@
 // the database takes us back. Either way, once listening again the manager is told to run a full reconcile:
 // notifications sent while we were away are gone.
 import { randomUUID } from 'node:crypto';
+import { notifyChannel } from '@polybot/db/service';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -118,7 +119,7 @@ export class NotifyListener {
         this.lost(sql);
         return;
       }
-      sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ probe: this.nonce })})`.then(
+      notifyChannel(sql, CHANNEL, JSON.stringify({ probe: this.nonce })).then(
         () => this.schedulePing(sql),
         (e: unknown) => {
           this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connection probe failed');

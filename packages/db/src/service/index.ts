@@ -6,3 +6,4 @@ export * from './positions.ts';
 export * from './runner-user.ts';
 export * from './secrets.ts';
 export * from './trades.ts';
+export * from './notify.ts';
