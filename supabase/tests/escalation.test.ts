@@ -34,6 +34,8 @@ describe('functions called by roles that must not call them', () => {
     ['get_user_secrets_decrypted', (tx) => tx`select * from public.get_user_secrets_decrypted(${f.owner})`],
     ['increment_user_trades', (tx) => tx`select public.increment_user_trades(${f.owner})`],
     ['list_desired_bots', (tx) => tx`select * from public.list_desired_bots()`],
+    ['bot_run_decisions', (tx) => tx`select * from public.bot_run_decisions()`],
+    ['sale_realized_pnl_usd', (tx) => tx`select public.sale_realized_pnl_usd(1, 0.5, 0, 0.4, 1)`],
     ['admin_suspend_user', (tx) => tx`select public.admin_suspend_user(${f.other}, 'x')`],
     ['admin_resume_user', (tx) => tx`select public.admin_resume_user(${f.owner})`],
     [
@@ -66,9 +68,11 @@ describe('functions called by roles that must not call them', () => {
     const { outcome } = await attempt(db.sql, service, async (tx) => {
       const secrets = await tx`select * from public.get_user_secrets_decrypted(${f.owner})`;
       const reserved = await tx`select public.increment_user_trades(${f.owner}) as r`;
-      return { secrets: secrets.length, reserved: reserved[0]?.r };
+      const decided = await tx`select should_run from public.bot_run_decisions(${f.owner}::uuid)`;
+      const pnl = await tx`select public.sale_realized_pnl_usd(1, 0.5, 0, 0.4, 1)::float8 as v`;
+      return { secrets: secrets.length, reserved: reserved[0]?.r, decided: decided.length, pnl: pnl[0]?.v };
     });
-    expect(outcome).toEqual({ ok: true, value: { secrets: 1, reserved: true } });
+    expect(outcome).toEqual({ ok: true, value: { secrets: 1, reserved: true, decided: 1, pnl: 0.1 } });
   });
 });
 

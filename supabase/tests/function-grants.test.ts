@@ -28,6 +28,10 @@ const REVIEWED: Record<string, Role[]> = {
   'public.admin_suspend_user(p_user_id uuid, p_reason text)': ['service_role'],
   // The bot-manager: which bots should run, and the daily trade-count reservations its runners make.
   'public.list_desired_bots()': ['service_role'],
+  'public.bot_run_decisions(p_user_id uuid)': ['service_role'],
+  // The one definition of realized P&L on a sale (the bot-manager books position changes with it).
+  'public.sale_realized_pnl_usd(p_sold_size numeric, p_price numeric, p_fee numeric, p_avg_price numeric, p_held_size numeric)':
+    ['service_role'],
   'public.increment_user_trades(p_user_id uuid)': ['service_role'],
   'public.increment_user_trades(p_user_id uuid, p_count integer)': ['service_role'],
   'public.release_user_trades(p_user_id uuid, p_count integer)': ['service_role'],

@@ -1,5 +1,6 @@
 // One Stripe customer per user, created on first need and reused for every later Checkout and the portal.
 // Written as the service (the profile guard refuses stripe_* columns to users).
+import { readProfileBillingRow, storeStripeCustomerOnce, type ProfileBilling } from '@polybot/db/service';
 import type Stripe from 'stripe';
 import type { Sql } from 'postgres';
 import { BillingError } from './errors.ts';
@@ -10,18 +11,8 @@ export interface BillingDeps {
   stripe: Stripe;
 }
 
-interface ProfileBilling {
-  email: string | null;
-  stripe_customer_id: string | null;
-  stripe_subscription_id: string | null;
-  subscription_status: string;
-  subscription_tier: string;
-}
-
 export async function readProfileBilling(sql: Sql, userId: string): Promise<ProfileBilling> {
-  const [row] = await sql<ProfileBilling[]>`
-    select email, stripe_customer_id, stripe_subscription_id, subscription_status, subscription_tier
-      from public.polybot_user_profiles where id = ${userId}`;
+  const row = await readProfileBillingRow(sql, userId);
   if (!row) throw new BillingError('no_profile', 'No PolyBot profile for this user.');
   return row;
 }
@@ -34,11 +25,7 @@ export async function ensureStripeCustomer(deps: BillingDeps, userId: string): P
     { email: profile.email ?? undefined, metadata: { user_id: userId } },
     { idempotencyKey: `polybot-customer-${userId}` },
   );
-  const [stored] = await deps.sql<{ stripe_customer_id: string }[]>`
-    update public.polybot_user_profiles
-       set stripe_customer_id = coalesce(stripe_customer_id, ${customer.id})
-     where id = ${userId}
-     returning stripe_customer_id`;
+  const stored = await storeStripeCustomerOnce(deps.sql, userId, customer.id);
   if (!stored) throw new BillingError('no_profile', 'No PolyBot profile for this user.');
-  return stored.stripe_customer_id;
+  return stored;
 }

@@ -1,33 +1,14 @@
 // Runner database requests, executed by the manager on the runner's behalf and always for the runner's own user id
 // (taken from the manager's bookkeeping, never from the message).
-import { recordTrade, releaseUserTrades, reserveUserTrades } from '@polybot/db/service';
-import type { Sql, TransactionSql } from 'postgres';
-import type { DbOp, TradeRow } from '../shared/ipc.ts';
-
-async function applyPosition(tx: TransactionSql, userId: string, t: TradeRow): Promise<void> {
-  if (t.filledSize <= 0 || t.price === null) return;
-  const cost = t.filledSize * t.price + t.fee;
-  if (t.side === 'buy') {
-    await tx`
-      insert into public.polybot_positions (user_id, platform, market_id, market_title, instrument_id, outcome, mode, status, size, avg_price, cost_basis_usd)
-      values (${userId}, ${t.platform}, ${t.marketId}, ${t.marketTitle}, ${t.instrumentId}, ${t.outcome}, ${t.mode}, 'open', ${t.filledSize}, ${t.price}, ${cost})
-      on conflict (user_id, platform, instrument_id, mode) do update set
-        size = polybot_positions.size + excluded.size,
-        cost_basis_usd = polybot_positions.cost_basis_usd + excluded.cost_basis_usd,
-        avg_price = least(0.999999, (polybot_positions.avg_price * polybot_positions.size + excluded.avg_price * excluded.size)
-                                    / (polybot_positions.size + excluded.size)),
-        status = 'open', closed_at = null`;
-  } else {
-    await tx`
-      update public.polybot_positions set
-        realized_pnl_usd = realized_pnl_usd + ${t.filledSize * t.price - t.fee} - avg_price * least(size, ${t.filledSize}),
-        cost_basis_usd = greatest(0, cost_basis_usd - avg_price * least(size, ${t.filledSize})),
-        size = greatest(0, size - ${t.filledSize}),
-        status = case when size - ${t.filledSize} <= 0 then 'closed' else status end,
-        closed_at = case when size - ${t.filledSize} <= 0 then now() else closed_at end
-      where user_id = ${userId} and platform = ${t.platform} and instrument_id = ${t.instrumentId} and mode = ${t.mode}`;
-  }
-}
+import {
+  applyFillToPosition,
+  isLegGroupBooked,
+  recordTrade,
+  releaseUserTrades,
+  reserveUserTrades,
+} from '@polybot/db/service';
+import type { Sql } from 'postgres';
+import type { DbOp } from '../shared/ipc.ts';
 
 /**
  * Reservations a runner holds and has not yet booked, per user and leg group. A release hands back at most what the
@@ -52,9 +33,7 @@ export async function runDbOp(
   switch (op.op) {
     case 'reserveTrades': {
       // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
-      const [seen] =
-        await sql`select 1 from public.polybot_trades where user_id = ${userId} and leg_group_id = ${op.legGroupId} limit 1`;
-      if (seen) return op.firstOnly ? 'booked' : true;
+      if (await isLegGroupBooked(sql, userId, op.legGroupId)) return op.firstOnly ? 'booked' : true;
       const ok = await reserveUserTrades(sql, userId, op.count);
       if (ok) {
         const m = holdings(userId);
@@ -78,7 +57,7 @@ export async function runDbOp(
           const r = await recordTrade(tx, { userId, ...t });
           if (r.inserted) {
             inserted++;
-            await applyPosition(tx, userId, t);
+            await applyFillToPosition(tx, userId, t);
           } else if (t.strategy !== 'unwind') {
             // Booked before (the same client order id): its reservation was already spent by the first booking.
             duplicates.set(t.legGroupId ?? '', (duplicates.get(t.legGroupId ?? '') ?? 0) + 1);

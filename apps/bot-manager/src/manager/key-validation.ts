@@ -4,7 +4,13 @@
 // mode); a venue that cannot be reached says nothing about the key, so the key stays pending and is retried with
 // backoff. Reasons never contain key material: they are our own sentences plus the venue's HTTP status.
 import { createPrivateKey } from 'node:crypto';
-import { asService, getUserSecretsDecrypted, setSecretValidation } from '@polybot/db/service';
+import {
+  asService,
+  getUserSecretsDecrypted,
+  listPendingSecretStamps,
+  lockPendingSecretAtStamp,
+  setSecretValidation,
+} from '@polybot/db/service';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
@@ -147,8 +153,6 @@ export function checkKey(key: KeyMaterial, urls: ValidationUrls): Promise<KeyChe
   return key.platform === 'kalshi' ? checkKalshi(key, urls) : checkPolymarket(key, urls);
 }
 
-const StampSchema = z.object({ platform: z.enum(['polymarket', 'kalshi']), is_paper: z.boolean(), stamp: z.string() });
-
 export interface KeyValidatorOptions {
   urls: ValidationUrls;
   log: Logger;
@@ -182,12 +186,10 @@ export class KeyValidator {
     // The version stamp is read before the keys: if the keys are rotated meanwhile, the stamp no longer matches at
     // write time and the outcome (of whichever keys were checked) is dropped; the rotation's own NOTIFY brings us back.
     const { stamps, keys } = await asService(this.sql, async (tx) => {
-      const rows = await tx`
-        select platform, is_paper, coalesce(rotated_at, created_at)::text as stamp
-          from public.polybot_user_secrets where user_id = ${userId} and is_active and validation_status = 'pending'`;
+      const pending = await listPendingSecretStamps(tx, userId);
       return {
-        stamps: rows.map((r) => StampSchema.parse(r)),
-        keys: rows.length === 0 ? [] : await getUserSecretsDecrypted(tx, userId),
+        stamps: pending,
+        keys: pending.length === 0 ? [] : await getUserSecretsDecrypted(tx, userId),
       };
     });
     let recorded = false;
@@ -214,12 +216,7 @@ export class KeyValidator {
       }
       this.clear(id);
       const written = await asService(this.sql, async (tx) => {
-        const still = await tx`
-          select 1 from public.polybot_user_secrets
-           where user_id = ${userId} and platform = ${st.platform} and is_paper = ${st.is_paper} and validation_status = 'pending'
-             and coalesce(rotated_at, created_at)::text = ${st.stamp}
-           for update`;
-        if (still.length === 0) return false;
+        if (!(await lockPendingSecretAtStamp(tx, userId, st))) return false;
         return setSecretValidation(
           tx,
           userId,

@@ -8,6 +8,7 @@
 // event, so the manager reconciles that user once and keeps no timers of its own.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { notifyChannel } from '@polybot/db/service';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -149,7 +150,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
         this.lost(sql);
         return;
       }
-      sql`select pg_notify(${CHANNEL}, ${JSON.stringify({ probe: this.nonce })})`.then(
+      notifyChannel(sql, CHANNEL, JSON.stringify({ probe: this.nonce })).then(
         () => this.schedulePing(sql),
         (e: unknown) => {
           this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connection probe failed');

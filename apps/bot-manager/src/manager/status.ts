@@ -1,5 +1,11 @@
 // Writes of polybot_bot_status, the row each user sees on their dashboard.
-import { updateBotStatus, type BotStatusUpdate } from '@polybot/db/service';
+import {
+  asService,
+  getBotRunDecision,
+  updateBotStatus,
+  writeBotHeartbeat,
+  type BotStatusUpdate,
+} from '@polybot/db/service';
 import type { Sql } from 'postgres';
 import type { RunnerStats } from '../shared/ipc.ts';
 
@@ -35,55 +41,29 @@ export async function writeHeartbeat(
     // News rules the bot does not act on, with the reason the settings page shows next to each.
     ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
   };
-  await sql`
-    update public.polybot_bot_status set
-      state = ${s.state}, mode = ${s.mode}, pid = ${hb.pid}, manager_id = ${hb.managerId}, heartbeat_at = now(),
-      config_version = ${hb.configVersion},
-      last_error = ${s.lastError}, last_error_at = case when ${s.lastError}::text is null then null else coalesce(last_error_at, now()) end,
-      trading_halted_until = ${s.haltedUntil}, halt_reason = ${s.haltReason},
-      stats = ${sql.json(stats)} || jsonb_build_object('trades_this_month',
-        (select trades_this_month from public.polybot_user_profiles where id = ${userId}))
-    where user_id = ${userId}`;
+  await writeBotHeartbeat(sql, userId, {
+    state: s.state,
+    mode: s.mode,
+    pid: hb.pid,
+    managerId: hb.managerId,
+    configVersion: hb.configVersion,
+    lastError: s.lastError,
+    haltedUntil: s.haltedUntil,
+    haltReason: s.haltReason,
+    stats,
+  });
 }
 
 /**
  * Why a user's bot is not running, in words for their dashboard and for admins in Studio (the status row's
- * halt_reason): the manager stops a bot because it left the desired state, and the row must say which rule took it out.
- * The order follows list_desired_bots; a user can match several (suspension wins, as in the web app).
+ * halt_reason), with the state the row shows and a machine-readable code: the manager stops a bot because it left the
+ * desired state, and the row must say which rule took it out. The rule and its reasons have one home, the SQL function
+ * public.bot_run_decisions (list_desired_bots is built on it).
  */
 export async function whyNotRunning(
   sql: Sql,
   userId: string,
-): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string }> {
-  const [row] = await sql<
-    {
-      is_suspended: boolean;
-      suspended_reason: string | null;
-      onboarding_completed: boolean;
-      subscription_tier: string;
-      subscription_status: string;
-      bot_enabled: boolean | null;
-    }[]
-  >`
-    select p.is_suspended, p.suspended_reason, p.onboarding_completed, p.subscription_tier, p.subscription_status,
-           c.bot_enabled
-      from public.polybot_user_profiles p
-      left join public.polybot_user_config c on c.user_id = p.id
-     where p.id = ${userId}`;
-  if (!row) return { state: 'stopped', reason: 'account not found' };
-  if (row.is_suspended)
-    return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
-  if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
-  if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
-  if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you' };
-  if (row.subscription_tier !== 'free' && !TRADING_STATUSES.has(row.subscription_status)) {
-    return {
-      state: 'stopped',
-      reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan`,
-    };
-  }
-  return { state: 'stopped', reason: 'stopped by the bot service' };
+): Promise<{ state: 'suspended' | 'paused' | 'stopped'; code: string; reason: string }> {
+  const d = await asService(sql, (tx) => getBotRunDecision(tx, userId));
+  return { state: d.idle_state, code: d.reason_code, reason: d.reason };
 }
-
-/** Subscription statuses under which a paid plan trades (list_desired_bots: past_due is the grace period). */
-const TRADING_STATUSES = new Set(['active', 'trialing', 'past_due']);

@@ -1,21 +1,19 @@
 // Everything the manager needs to know about one user to decide what their runner should be: whether it should run,
 // the config to apply in place, and fingerprints of the keys and plan (a change of either restarts the runner).
 import { createHash } from 'node:crypto';
-import { getUserSecretsDecrypted, listDesiredBots, asService } from '@polybot/db/service';
-import { PlanFeaturesSchema, UserConfigRowSchema } from '@polybot/schemas';
+import {
+  asService,
+  getUserSecretsDecrypted,
+  listDesiredBots,
+  listRecentCopiedTxHashes,
+  listRecentNewsSignalKeys,
+  readRiskStart,
+  readRunnerUser,
+} from '@polybot/db/service';
+import { UserConfigRowSchema } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
-
-const ProfileSchema = z.object({
-  subscription_tier: z.string(),
-  features_enabled: PlanFeaturesSchema,
-  live_trading_allowed: z.boolean(),
-  max_trade_size_usd: z.coerce.number(),
-  max_daily_loss_usd: z.coerce.number(),
-  max_positions: z.coerce.number().int(),
-  monthly_trade_limit: z.coerce.number().int(),
-});
 
 export interface UserState {
   userId: string;
@@ -52,10 +50,9 @@ export async function desiredUserIds(sql: Sql): Promise<Set<string>> {
 /** null: no profile or config row (the user is gone). */
 export async function loadUserState(sql: Sql, userId: string): Promise<UserState | InvalidConfig | null> {
   return asService(sql, async (tx) => {
-    const [profileRow] = await tx`select * from public.polybot_user_profiles where id = ${userId}`;
-    const [configRow] = await tx`select * from public.polybot_user_config where user_id = ${userId}`;
-    if (!profileRow || !configRow) return null;
-    const profile = ProfileSchema.parse(profileRow);
+    const user = await readRunnerUser(tx, userId);
+    if (!user) return null;
+    const { profile, configRow } = user;
     const parsed = UserConfigRowSchema.safeParse(configRow);
     if (!parsed.success) {
       return {
@@ -132,37 +129,16 @@ export function newsFeedsOf(state: UserState): Map<string, number> {
 }
 
 /** `<ruleId>:<itemId>` of the news signals this user booked lately (the leg group id is `news:<ruleId>:<itemId>`). */
-export async function loadNewsSeenKeys(sql: Sql, userId: string): Promise<string[]> {
-  // The longest rule window is 7 days: an older item can never match again.
-  const rows = await sql<{ k: string }[]>`
-    select distinct substr(leg_group_id, 6) as k from public.polybot_trades
-    where user_id = ${userId} and strategy = 'news' and leg_group_id like 'news:%'
-      and created_at > now() - interval '8 days'
-    limit 5000`;
-  return rows.map((r) => r.k).filter((k) => k.length > 0 && k.length <= 200);
+export function loadNewsSeenKeys(sql: Sql, userId: string): Promise<string[]> {
+  return listRecentNewsSignalKeys(sql, userId);
 }
 
 /** Transaction hashes this user's copy trades mirrored lately (the opportunity id is `copy:<txHash>:<token>`). */
-export async function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> {
-  const rows = await sql<{ tx: string }[]>`
-    select distinct split_part(leg_group_id, ':', 2) as tx from public.polybot_trades
-    where user_id = ${userId} and strategy = 'copy_trading' and leg_group_id like 'copy:%'
-      and created_at > now() - interval '7 days'
-    limit 5000`;
-  return rows.map((r) => r.tx).filter((t) => t.length > 0);
+export function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> {
+  return listRecentCopiedTxHashes(sql, userId);
 }
 
 /** What the runner needs to resume today's risk picture after a restart. */
-export async function loadRiskStart(sql: Sql, userId: string): Promise<{ openPositions: number; pnlTodayUsd: number }> {
-  const [row] = await sql`
-    select (select count(*) from public.polybot_positions where user_id = ${userId} and status = 'open')::int as open,
-           coalesce((select stats ->> 'pnl_today_usd' from public.polybot_bot_status
-                      where user_id = ${userId} and updated_at >= date_trunc('day', now(), 'UTC')), '0') as pnl`;
-  return {
-    openPositions: z.coerce
-      .number()
-      .int()
-      .parse(row?.open ?? 0),
-    pnlTodayUsd: z.coerce.number().parse(row?.pnl ?? 0),
-  };
+export function loadRiskStart(sql: Sql, userId: string): Promise<{ openPositions: number; pnlTodayUsd: number }> {
+  return readRiskStart(sql, userId);
 }

@@ -1,5 +1,5 @@
 // Cumulative realized P&L over the month as an SVG line: no chart library, fixed viewBox (no layout shift).
-import type { PnlDay } from '~/lib/data.ts';
+import type { PnlDay } from '@polybot/db/user';
 
 export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
   const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();

@@ -1,6 +1,6 @@
 // Trades with filters (a plain GET form, so filters live in the URL) and keyset pagination ("older").
 import Link from 'next/link';
-import type { TradeRow } from '~/lib/data.ts';
+import type { TradeRow } from '@polybot/db/user';
 import { label, MODE_LABELS, money, PLATFORM_LABELS, STRATEGY_LABELS } from '~/lib/labels.ts';
 
 export interface TradeFilters {

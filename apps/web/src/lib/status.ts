@@ -1,9 +1,8 @@
 // What the dashboard's live status card shows, computed the same way for the first render and every poll.
 import 'server-only';
 import type { UserTx } from '@polybot/db';
-import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { getOwnBotStatus, getOwnConfig, getOwnProfile, latestOwnTradeId, planDisplayName } from '@polybot/db/user';
 import { z } from 'zod';
-import { latestTradeId, planName } from './data.ts';
 import { explainError } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 
@@ -79,7 +78,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   // "Paused" only once the bot has stopped: until the manager has acted, the user sees it still running.
   const paused = !botEnabled && (state === 'stopped' || state === 'paused');
   const startedAt = running ? (status.started_at ?? null) : null;
-  const newestTrade = await latestTradeId(tx);
+  const newestTrade = await latestOwnTradeId(tx);
   const opportunities = OpportunityMarksSchema.parse(status?.stats.recentOpportunities ?? []);
   return {
     state,
@@ -98,8 +97,8 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
       : explainError(status?.last_error ?? null),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
-    planName: await planName(tx, tier),
-    botPlanName: botTier !== null && botTier !== tier ? await planName(tx, botTier) : null,
+    planName: await planDisplayName(tx, tier),
+    botPlanName: botTier !== null && botTier !== tier ? await planDisplayName(tx, botTier) : null,
     botOnPlan: botTier === tier,
     ignoredNewsRules: Object.keys(
       ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? []),

@@ -1,13 +1,12 @@
 'use server';
 // Config changes: the shared schema's ranges, then what the user's plan allows. config_version bumps in the
 // database (trigger) and the change reaches the bot through NOTIFY; nothing here talks to the bot directly.
-import { getOwnProfile, updateOwnConfig, type Profile } from '@polybot/db/user';
+import { advanceOnboarding, getOwnProfile, updateOwnConfig, type Profile } from '@polybot/db/user';
 import { FEATURE_TOGGLES, UserConfigPatchSchema, type PlanFeature, type UserConfigPatch } from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, bool, num, str, UserError } from '~/lib/action.ts';
-import { advanceOnboarding } from '~/lib/data.ts';
 import { asUser } from '~/lib/session.ts';
 
 const TOGGLES = Object.values(FEATURE_TOGGLES);

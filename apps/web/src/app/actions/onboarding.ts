@@ -1,17 +1,17 @@
 'use server';
 // Wizard steps that are not forms of their own (terms, "continue", plan choice).
-import { getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
+import { acceptTerms, advanceOnboarding, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
-import { acceptTerms, advanceOnboarding } from '~/lib/data.ts';
 import { asUser } from '~/lib/session.ts';
+import { TERMS_VERSION } from '~/lib/terms.ts';
 
 export const acceptTermsAction = action(
   z.object({ accept: z.literal('on', { error: 'Tick the box to accept the terms' }) }),
   (form) => ({ accept: str(form, 'accept') }),
   async (claims) => {
-    await asUser(claims, acceptTerms);
+    await asUser(claims, (tx) => acceptTerms(tx, TERMS_VERSION));
     redirect('/onboarding');
   },
 );

@@ -1,5 +1,5 @@
 // The wizard. The step lives in the profile (onboarding_step), so leaving and coming back resumes where you were.
-import { getOwnConfig, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
+import { getOwnConfig, getOwnProfile, listActivePlans, listOwnSecretMetadata } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { ConfigForm } from '~/components/config-form.tsx';
 import { ActionForm, Check, FieldErrors, Submit } from '~/components/form.tsx';
@@ -9,7 +9,6 @@ import { PlanCards } from '~/components/plan-cards.tsx';
 import Link from 'next/link';
 import { RefreshWhileConfirming } from '~/components/refresh-while-confirming.tsx';
 import { billing } from '~/lib/billing.ts';
-import { listPlans } from '~/lib/data.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { TERMS_SUMMARY, TERMS_VERSION } from '~/lib/terms.ts';
 import { saveRiskAndContinue } from '~/app/actions/config.ts';
@@ -32,7 +31,7 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
     profile: await getOwnProfile(tx),
     config: await getOwnConfig(tx),
     keys: await listOwnSecretMetadata(tx),
-    plans: await listPlans(tx),
+    plans: await listActivePlans(tx),
   }));
   const { profile, config, keys, plans } = data;
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');

@@ -1,12 +1,11 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
-import { getOwnBotStatus } from '@polybot/db/user';
+import { getOwnBotStatus, realizedPnlByDayThisMonth, TradeRowSchema } from '@polybot/db/user';
 import { z } from 'zod';
 import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
 import { PnlChart } from '~/components/pnl-chart.tsx';
 import { StatusCard } from '~/components/status-card.tsx';
 import { TradesTable, type TradeFilters } from '~/components/trades-table.tsx';
-import { pnlThisMonth, TradeRowSchema } from '~/lib/data.ts';
 import { label, money, STRATEGY_LABELS } from '~/lib/labels.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { loadStatus } from '~/lib/status.ts';
@@ -54,7 +53,7 @@ export default async function DashboardPage({
     status: await loadStatus(tx),
     config: await getOwnConfig(tx),
     rows: await listOwnTrades(tx, filter),
-    pnl: await pnlThisMonth(tx),
+    pnl: await realizedPnlByDayThisMonth(tx),
     bot: await getOwnBotStatus(tx),
   }));
   const trades = rows.slice(0, PAGE).map((r) => TradeRowSchema.parse(r));

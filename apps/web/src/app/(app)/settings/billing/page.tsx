@@ -1,15 +1,13 @@
-import { getOwnProfile } from '@polybot/db/user';
+import { getOwnProfile, listActivePlans, subscriptionCancelsAtPeriodEnd } from '@polybot/db/user';
 import { listPayments } from '@polybot/billing';
 import { ActionForm, Submit } from '~/components/form.tsx';
 import { PlanCards } from '~/components/plan-cards.tsx';
 import { billing } from '~/lib/billing.ts';
 import { openPortal } from '~/app/actions/billing.ts';
-import { listPlans } from '~/lib/data.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { RefreshWhileConfirming } from '~/components/refresh-while-confirming.tsx';
 import { CurrentPlan } from './current-plan.tsx';
 import { PaymentHistory } from './payment-history.tsx';
-import { cancelsAtPeriodEnd } from './subscription.ts';
 
 export const metadata = { title: 'Billing · PolyBot' };
 export const dynamic = 'force-dynamic';
@@ -19,8 +17,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const claims = await requireClaims('/settings/billing');
   const { profile, plans, cancelling } = await asUser(claims, async (tx) => ({
     profile: await getOwnProfile(tx),
-    plans: await listPlans(tx),
-    cancelling: await cancelsAtPeriodEnd(tx),
+    plans: await listActivePlans(tx),
+    cancelling: await subscriptionCancelsAtPeriodEnd(tx),
   }));
   if (!profile) throw new Error('signed-in user has no profile');
   const plan = plans.find((p) => p.tier === profile.subscription_tier);

@@ -1,7 +1,6 @@
-import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
+import { getOwnBotStatus, getOwnConfig, getOwnProfile, listActivePlans } from '@polybot/db/user';
 import { ConfigForm } from '~/components/config-form.tsx';
 import { StrategySections } from '~/components/strategy-sections.tsx';
-import { listPlans } from '~/lib/data.ts';
 import { ignoredNewsRules } from '~/lib/ignored-rules.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { saveConfig } from '~/app/actions/config.ts';
@@ -16,7 +15,7 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
     profile: await getOwnProfile(tx),
     config: await getOwnConfig(tx),
     bot: await getOwnBotStatus(tx),
-    plans: await listPlans(tx),
+    plans: await listActivePlans(tx),
   }));
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   const applied = bot?.config_version ?? null;

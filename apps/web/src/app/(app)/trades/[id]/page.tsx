@@ -1,9 +1,9 @@
 // One trade. The id comes from the URL, so RLS decides: another user's trade is simply not found.
+import { getOwnTrade } from '@polybot/db/user';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { z } from 'zod';
-import { getOwnTrade } from '~/lib/data.ts';
 import { label, MODE_LABELS, money, PLATFORM_LABELS, STATUS_LABELS, STRATEGY_LABELS, utc } from '~/lib/labels.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 
