@@ -96,8 +96,17 @@ export const OrderResultSchema = z.object({
 });
 export type OrderResult = z.infer<typeof OrderResultSchema>;
 
+/** The strategies that find opportunities (what an opportunity, a plan feature and a config toggle are about). */
 export const StrategyKindSchema = z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading']);
 export type StrategyKind = z.infer<typeof StrategyKindSchema>;
+
+/**
+ * What a trade row may carry in polybot_trades.strategy: the strategy that placed the order, or `unwind` for the
+ * leg-risk clean-up of an arbitrage whose legs did not all fill. No opportunity is ever of kind `unwind`, so the two
+ * enums stay apart. supabase/tests/enums.test.ts checks this list against the table's CHECK.
+ */
+export const TradeStrategySchema = z.enum([...StrategyKindSchema.options, 'unwind']);
+export type TradeStrategy = z.infer<typeof TradeStrategySchema>;
 
 export const OpportunityLegSchema = z.object({
   venue: VenueIdSchema,

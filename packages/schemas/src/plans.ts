@@ -1,8 +1,13 @@
 // Subscription tiers (table polybot_plans) and the features a plan can include.
 import { z } from 'zod';
 
+/** The tiers of polybot_plans.tier (supabase/tests/enums.test.ts checks them against the CHECK). */
 export const TierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
 export type Tier = z.infer<typeof TierSchema>;
+/** The tiers sold through Stripe: every tier but free. */
+export const PaidTierSchema = TierSchema.exclude(['free']);
+export type PaidTier = z.infer<typeof PaidTierSchema>;
+export const PAID_TIERS = PaidTierSchema.options;
 
 export const PlanFeaturesSchema = z.object({
   single_platform: z.boolean().default(false),

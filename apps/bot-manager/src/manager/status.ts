@@ -1,5 +1,6 @@
 // Writes of polybot_bot_status, the row each user sees on their dashboard.
 import { updateBotStatus, type BotStatusUpdate } from '@polybot/db/service';
+import { planMayTrade, type Tier } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import type { RunnerStats } from '../shared/ipc.ts';
 
@@ -16,7 +17,7 @@ export async function writeHeartbeat(
     managerId: string;
     configVersion: number;
     stats: RunnerStats;
-    plan: { tier: string; monthlyTradeLimit: number } | null;
+    plan: { tier: Tier; monthlyTradeLimit: number } | null;
   },
 ): Promise<void> {
   const s = hb.stats;
@@ -76,7 +77,7 @@ export async function whyNotRunning(
   if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
   if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
   if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you' };
-  if (row.subscription_tier !== 'free' && !TRADING_STATUSES.has(row.subscription_status)) {
+  if (!planMayTrade(row.subscription_tier, row.subscription_status)) {
     return {
       state: 'stopped',
       reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan`,
@@ -84,6 +85,3 @@ export async function whyNotRunning(
   }
   return { state: 'stopped', reason: 'stopped by the bot service' };
 }
-
-/** Subscription statuses under which a paid plan trades (list_desired_bots: past_due is the grace period). */
-const TRADING_STATUSES = new Set(['active', 'trialing', 'past_due']);

@@ -2,13 +2,13 @@
 // the config to apply in place, and fingerprints of the keys and plan (a change of either restarts the runner).
 import { createHash } from 'node:crypto';
 import { getUserSecretsDecrypted, listDesiredBots, asService } from '@polybot/db/service';
-import { PlanFeaturesSchema, UserConfigRowSchema } from '@polybot/schemas';
+import { PlanFeaturesSchema, TierSchema, UserConfigRowSchema } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
 
 const ProfileSchema = z.object({
-  subscription_tier: z.string(),
+  subscription_tier: TierSchema,
   features_enabled: PlanFeaturesSchema,
   live_trading_allowed: z.boolean(),
   max_trade_size_usd: z.coerce.number(),

@@ -9,6 +9,8 @@ import {
   OrderBookSchema,
   PlanFeaturesSchema,
   StrategyKindSchema,
+  TierSchema,
+  TradeStrategySchema,
 } from '@polybot/schemas';
 import { z } from 'zod';
 
@@ -36,7 +38,7 @@ export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
 
 /** What the user's plan (as copied onto their profile) lets the runner do. A change here restarts the runner. */
 export const RunnerPlanSchema = z.object({
-  tier: z.string(),
+  tier: TierSchema,
   features: PlanFeaturesSchema,
   liveTradingAllowed: z.boolean(),
   maxTradeSizeUsd: z.number(),
@@ -145,7 +147,7 @@ export const TradeRowSchema = z.object({
   instrumentId: z.string(),
   outcome: z.string().nullable(),
   side: z.enum(['buy', 'sell']),
-  strategy: z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind']),
+  strategy: TradeStrategySchema,
   mode: z.enum(['paper', 'live']),
   orderType: z.enum(['FOK', 'FAK', 'GTC']),
   status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),

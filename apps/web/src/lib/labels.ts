@@ -1,7 +1,10 @@
 // How stored values read to a person: one place, so the table, the filters and the detail page say the same thing.
+import type { TradeStrategy } from '@polybot/schemas';
+
 export const PLATFORM_LABELS: Record<string, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
 
-export const STRATEGY_LABELS: Record<string, string> = {
+/** Keyed by the shared enum: a strategy added to @polybot/schemas does not compile until it has a label here. */
+export const STRATEGY_LABELS: Record<TradeStrategy, string> = {
   single_platform: 'Single-platform',
   cross_platform: 'Cross-platform',
   overlapping: 'Overlapping',

@@ -1,6 +1,13 @@
 // Privileged reads and writes for the platform (BotManager, runners, billing). Each goes through a narrowly scoped
 // SQL function or a service_role-only table grant; callers pass the connection configured with service credentials.
-import { DecryptedSecretRowSchema, MarketLinkSchema, type DecryptedSecretRow, type MarketLink } from '@polybot/schemas';
+import {
+  DecryptedSecretRowSchema,
+  MarketLinkSchema,
+  TierSchema,
+  type DecryptedSecretRow,
+  type MarketLink,
+  type TradeStrategy,
+} from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 
@@ -18,7 +25,7 @@ export async function asService<T>(sql: Sql, fn: (tx: TransactionSql) => Promise
 
 export const DesiredBotSchema = z.object({
   user_id: z.uuid(),
-  subscription_tier: z.enum(['free', 'basic', 'pro', 'enterprise']),
+  subscription_tier: TierSchema,
   config_version: z.coerce.number().int(),
 });
 export type DesiredBot = z.infer<typeof DesiredBotSchema>;
@@ -96,7 +103,7 @@ export interface TradeRecord {
   instrumentId: string;
   outcome: string | null;
   side: 'buy' | 'sell';
-  strategy: 'single_platform' | 'cross_platform' | 'overlapping' | 'news' | 'copy_trading' | 'unwind';
+  strategy: TradeStrategy;
   mode: 'paper' | 'live';
   orderType: 'FOK' | 'FAK' | 'GTC';
   status: 'filled' | 'partially_filled' | 'resting' | 'cancelled' | 'rejected';

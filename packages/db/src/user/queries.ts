@@ -1,6 +1,8 @@
 // What a signed-in user reads and changes, always inside withUser: RLS, not these functions, scopes every row.
 import {
   SecretMetadataSchema,
+  SubscriptionStatusSchema,
+  TierSchema,
   UserConfigRowSchema,
   type SaveUserSecretArgs,
   type SecretMetadata,
@@ -14,8 +16,8 @@ export const ProfileSchema = z.object({
   id: z.uuid(),
   display_name: z.string().nullable(),
   email: z.string().nullable(),
-  subscription_tier: z.enum(['free', 'basic', 'pro', 'enterprise']),
-  subscription_status: z.string(),
+  subscription_tier: TierSchema,
+  subscription_status: SubscriptionStatusSchema,
   subscription_expires_at: z.coerce.date().nullable(),
   monthly_trade_limit: z.number().int(),
   trades_this_month: z.number().int(),

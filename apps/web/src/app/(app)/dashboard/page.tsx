@@ -1,6 +1,7 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
 import { getOwnBotStatus } from '@polybot/db/user';
+import { TradeStrategySchema } from '@polybot/schemas';
 import { z } from 'zod';
 import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
 import { PnlChart } from '~/components/pnl-chart.tsx';
@@ -19,10 +20,7 @@ const PAGE = 25;
 // Unknown filter values are dropped rather than failing the page: a stale bookmark should still open.
 const QuerySchema = z.object({
   platform: z.enum(['polymarket', 'kalshi']).optional().catch(undefined),
-  strategy: z
-    .enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind'])
-    .optional()
-    .catch(undefined),
+  strategy: TradeStrategySchema.optional().catch(undefined),
   mode: z.enum(['paper', 'live']).optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
