@@ -5,14 +5,16 @@
 // the database takes us back. Either way, once listening again the manager is told to run a full reconcile:
 // notifications sent while we were away are gone.
 import { randomUUID } from 'node:crypto';
+import { USER_CHANGED_CHANNEL, UserChangedPayloadSchema } from '@polybot/schemas';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { coerceError } from '../shared/errors.ts';
 
-export const CHANNEL = 'polybot_user_changed';
-const ChangeSchema = z.object({ user_id: z.uuid(), table: z.string(), op: z.string() });
-const PingSchema = z.object({ probe: z.string() });
+export const CHANNEL = USER_CHANGED_CHANNEL;
+// The channel carries the triggers' payloads (the shared, strict UserChangedPayloadSchema: a payload naming a table or
+// an operation the triggers do not send is malformed) and this listener's own self-pings.
+const PingSchema = z.strictObject({ probe: z.string() });
 
 /**
  * Wait before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`, with "equal jitter" —
@@ -98,7 +100,7 @@ export class NotifyListener {
     } catch {
       // fall through: reported below
     }
-    const change = ChangeSchema.safeParse(raw);
+    const change = UserChangedPayloadSchema.safeParse(raw);
     if (change.success) return this.opts.onUser(change.data.user_id);
     const ping = PingSchema.safeParse(raw);
     if (ping.success) {
