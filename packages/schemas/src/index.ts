@@ -6,3 +6,4 @@ export * from './plans.ts';
 export * from './notifications.ts';
 export * from './errors.ts';
 export * from './subscription.ts';
+export * from './bot-status.ts';

@@ -219,6 +219,7 @@ export class BotManager extends EventEmitter {
       pid: null,
       heartbeatAt: null,
       lastError: `invalid configuration (version ${bad.configVersion}), the bot is stopped until it is fixed: ${bad.problem}`,
+      errorCode: 'invalid_config',
     });
     this.emit('runnerStopped', { userId: s.userId });
   }
@@ -381,6 +382,7 @@ export class BotManager extends EventEmitter {
       pid: null,
       heartbeatAt: null,
       haltReason: why.reason,
+      haltCode: why.code,
       tradingHaltedUntil: null,
     });
     this.emit('runnerStopped', { userId: s.userId });
@@ -401,6 +403,7 @@ export class BotManager extends EventEmitter {
           state: 'stopped',
           pid: null,
           haltReason: 'the bot service is restarting; your bot resumes when it is back',
+          haltCode: 'service_restarting',
         });
       }),
     );

@@ -1,6 +1,6 @@
 // Writes of polybot_bot_status, the row each user sees on their dashboard.
 import { updateBotStatus, type BotStatusUpdate } from '@polybot/db/service';
-import { planMayTrade, type Tier } from '@polybot/schemas';
+import { BotStatsSchema, planMayTrade, type BotHaltCode, type BotStats, type Tier } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import type { RunnerStats } from '../shared/ipc.ts';
 
@@ -21,7 +21,8 @@ export async function writeHeartbeat(
   },
 ): Promise<void> {
   const s = hb.stats;
-  const stats = {
+  // The runner's camelCase IPC stats become the row's one casing, snake_case, through the shared schema the web reads.
+  const stats: BotStats = BotStatsSchema.parse({
     // The plan this runner was started with: right after an upgrade the profile already names the new plan while the
     // old runner still trades under the old one, and the dashboard says so instead of claiming the new limits.
     ...(hb.plan ? { plan_tier: hb.plan.tier, plan_monthly_trade_limit: hb.plan.monthlyTradeLimit } : {}),
@@ -32,16 +33,24 @@ export async function writeHeartbeat(
     mode_reason: s.modeReason,
     decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
-    recentOpportunities: s.recentOpportunities,
+    recent_opportunities: s.recentOpportunities.map((o) => ({
+      strategy: o.strategy,
+      description: o.description,
+      expected_profit_usd: o.expectedProfitUsd,
+      detected_at_ms: o.detectedAtMs,
+      acted: o.acted,
+    })),
     // News rules the bot does not act on, with the reason the settings page shows next to each.
     ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
-  };
+  });
   await sql`
     update public.polybot_bot_status set
       state = ${s.state}, mode = ${s.mode}, pid = ${hb.pid}, manager_id = ${hb.managerId}, heartbeat_at = now(),
       config_version = ${hb.configVersion},
       last_error = ${s.lastError}, last_error_at = case when ${s.lastError}::text is null then null else coalesce(last_error_at, now()) end,
+      error_code = ${s.lastError === null ? null : s.lastErrorCode},
       trading_halted_until = ${s.haltedUntil}, halt_reason = ${s.haltReason},
+      halt_code = ${s.haltReason === null ? null : s.haltCode},
       stats = ${sql.json(stats)} || jsonb_build_object('trades_this_month',
         (select trades_this_month from public.polybot_user_profiles where id = ${userId}))
     where user_id = ${userId}`;
@@ -55,7 +64,7 @@ export async function writeHeartbeat(
 export async function whyNotRunning(
   sql: Sql,
   userId: string,
-): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string }> {
+): Promise<{ state: 'suspended' | 'paused' | 'stopped'; reason: string; code: BotHaltCode }> {
   const [row] = await sql<
     {
       is_suspended: boolean;
@@ -71,17 +80,23 @@ export async function whyNotRunning(
       from public.polybot_user_profiles p
       left join public.polybot_user_config c on c.user_id = p.id
      where p.id = ${userId}`;
-  if (!row) return { state: 'stopped', reason: 'account not found' };
+  if (!row) return { state: 'stopped', reason: 'account not found', code: 'account_missing' };
   if (row.is_suspended)
-    return { state: 'suspended', reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}` };
-  if (!row.onboarding_completed) return { state: 'stopped', reason: 'onboarding is not finished' };
-  if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet' };
-  if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you' };
+    return {
+      state: 'suspended',
+      reason: `suspended by PolyBot support: ${row.suspended_reason ?? 'no reason given'}`,
+      code: 'suspended',
+    };
+  if (!row.onboarding_completed)
+    return { state: 'stopped', reason: 'onboarding is not finished', code: 'onboarding_incomplete' };
+  if (row.bot_enabled === null) return { state: 'stopped', reason: 'no bot settings saved yet', code: 'no_config' };
+  if (!row.bot_enabled) return { state: 'paused', reason: 'paused by you', code: 'paused_by_user' };
   if (!planMayTrade(row.subscription_tier, row.subscription_status)) {
     return {
       state: 'stopped',
       reason: `the ${row.subscription_tier} subscription is ${row.subscription_status.replace(/_/g, ' ')}: trading stays stopped until it is paid or you choose another plan`,
+      code: 'subscription_inactive',
     };
   }
-  return { state: 'stopped', reason: 'stopped by the bot service' };
+  return { state: 'stopped', reason: 'stopped by the bot service', code: 'stopped_by_service' };
 }

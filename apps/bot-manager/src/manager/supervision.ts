@@ -3,6 +3,7 @@
 // nor hide from the user); a runner that goes silent, or grows past its memory budget, is killed, and its exit then
 // counts as a crash.
 import { readFile } from 'node:fs/promises';
+import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import type { Metrics } from './metrics.ts';
@@ -62,6 +63,7 @@ export function onRunnerCrash(
   s.crashes++;
   // A kill of our own (silent, over its memory budget) says why; anything else says how the process ended.
   const reason = proc.killReason ?? (signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`);
+  const reasonCode: BotErrorCode = proc.killCode ?? (signal ? 'runner_killed' : 'runner_exited');
   sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes: s.crashes }, 'runner crashed');
   sup.metrics.restarts.inc({ reason: 'crash' });
   if (s.crashes >= sup.opts.maxCrashes) {
@@ -76,6 +78,7 @@ export function onRunnerCrash(
       state: 'error',
       pid: null,
       lastError: message,
+      errorCode: 'crash_loop',
       restartCount: s.crashes,
     }).catch(() => undefined);
     return;
@@ -84,6 +87,7 @@ export function onRunnerCrash(
     state: 'starting',
     pid: null,
     lastError: reason,
+    errorCode: reasonCode,
     restartCount: s.crashes,
   }).catch(() => undefined);
   s.restartTimer = setTimeout(
@@ -105,7 +109,7 @@ export function killSilentRunners(sup: Supervision, slots: Iterable<Slot>, now =
     if (now - p.lastHeartbeat > limit) {
       sup.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
       sup.metrics.restarts.inc({ reason: 'silent' });
-      p.kill(`runner killed: no heartbeat for ${Math.round(limit / 1000)} s`);
+      p.kill(`runner killed: no heartbeat for ${Math.round(limit / 1000)} s`, 'runner_silent');
     }
   }
 }
@@ -143,7 +147,10 @@ export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Sl
         'runner over its memory budget: killing it',
       );
       sup.metrics.restarts.inc({ reason: 'memory' });
-      p.kill(`runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`);
+      p.kill(
+        `runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`,
+        'runner_memory',
+      );
     }),
   );
 }

@@ -1,6 +1,8 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
 import {
+  BotErrorCodeSchema,
+  BotHaltCodeSchema,
   FeeScheduleSchema,
   FollowedWalletSchema,
   InstrumentSchema,
@@ -8,9 +10,11 @@ import {
   NewsRuleSchema,
   OrderBookSchema,
   PlanFeaturesSchema,
+  SecretValidationStatusSchema,
   StrategyKindSchema,
   TierSchema,
   TradeStrategySchema,
+  VenueIdSchema,
 } from '@polybot/schemas';
 import { z } from 'zod';
 
@@ -49,13 +53,13 @@ export const RunnerPlanSchema = z.object({
 export type RunnerPlan = z.infer<typeof RunnerPlanSchema>;
 
 export const RunnerKeySchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   isPaper: z.boolean(),
   apiKey: z.string().nullable(),
   apiSecret: z.string().nullable(),
   privateKey: z.string().nullable(),
   additionalConfig: z.record(z.string(), z.unknown()),
-  validationStatus: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  validationStatus: SecretValidationStatusSchema,
 });
 export type RunnerKey = z.infer<typeof RunnerKeySchema>;
 
@@ -141,7 +145,7 @@ export type ToRunner = z.infer<typeof ToRunnerSchema>;
 export const TradeRowSchema = z.object({
   clientOrderId: z.string().min(8).max(64),
   venueOrderId: z.string().nullable(),
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   marketId: z.string(),
   marketTitle: z.string().max(300).nullable().default(null),
   instrumentId: z.string(),
@@ -188,7 +192,11 @@ export const RunnerStatsSchema = z.object({
   opportunitiesSeen: z.number().int(),
   haltedUntil: z.string().nullable(),
   haltReason: z.string().nullable(),
+  /** The code beside haltReason (a runner's own halts: daily loss, monthly limit); null with no halt. */
+  haltCode: BotHaltCodeSchema.nullable(),
   lastError: z.string().nullable(),
+  /** The code beside lastError (classifyRunnerError where the error was met); null with no error. */
+  lastErrorCode: BotErrorCodeSchema.nullable(),
   /** Book-update-to-decision p99 over the last 60 s (runner/decision-latency.ts); null without decisions in it. */
   decisionP99Ms: z.number().nullable(),
   decisions: z.number().int(),

@@ -2,11 +2,15 @@
 // SQL function or a service_role-only table grant; callers pass the connection configured with service credentials.
 import {
   DecryptedSecretRowSchema,
+  type BotErrorCode,
+  type BotHaltCode,
+  type BotState,
   MarketLinkSchema,
   TierSchema,
   type DecryptedSecretRow,
   type MarketLink,
   type TradeStrategy,
+  type VenueId,
 } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
@@ -83,7 +87,7 @@ export async function listApprovedMarketLinks(db: Conn): Promise<MarketLink[]> {
 export async function setSecretValidation(
   db: Conn,
   userId: string,
-  platform: 'polymarket' | 'kalshi',
+  platform: VenueId,
   isPaper: boolean,
   status: 'valid' | 'invalid' | 'expired',
   error: string | null,
@@ -98,7 +102,7 @@ export interface TradeRecord {
   userId: string;
   clientOrderId: string;
   venueOrderId: string | null;
-  platform: 'polymarket' | 'kalshi';
+  platform: VenueId;
   marketId: string;
   instrumentId: string;
   outcome: string | null;
@@ -145,8 +149,7 @@ export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: numbe
 }
 
 export interface BotStatusUpdate {
-  state?:
-    'stopped' | 'starting' | 'running' | 'reloading' | 'stopping' | 'paused' | 'suspended' | 'limit_reached' | 'error';
+  state?: BotState;
   mode?: 'paper' | 'live';
   pid?: number | null;
   managerId?: string | null;
@@ -155,9 +158,13 @@ export interface BotStatusUpdate {
   configVersion?: number | null;
   configAppliedAt?: Date | null;
   lastError?: string | null;
+  /** The code beside lastError (written with it: a lastError without one clears the code). */
+  errorCode?: BotErrorCode | null;
   restartCount?: number;
   tradingHaltedUntil?: Date | null;
   haltReason?: string | null;
+  /** The code beside haltReason (written with it: a haltReason without one clears the code). */
+  haltCode?: BotHaltCode | null;
   stats?: Record<string, unknown>;
 }
 
@@ -171,9 +178,11 @@ const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {
   configVersion: 'config_version',
   configAppliedAt: 'config_applied_at',
   lastError: 'last_error',
+  errorCode: 'error_code',
   restartCount: 'restart_count',
   tradingHaltedUntil: 'trading_halted_until',
   haltReason: 'halt_reason',
+  haltCode: 'halt_code',
   stats: 'stats',
 };
 
@@ -183,7 +192,12 @@ export async function updateBotStatus(db: Conn, userId: string, update: BotStatu
     const v = update[key];
     if (v !== undefined) values[column] = key === 'stats' ? db.json(v as never) : v;
   }
-  if ('lastError' in update) values.last_error_at = update.lastError ? new Date() : null;
+  if ('lastError' in update) {
+    values.last_error_at = update.lastError ? new Date() : null;
+    // A code describes its text: a new text without a code must not keep the old text's code.
+    values.error_code = update.lastError ? (update.errorCode ?? null) : null;
+  }
+  if ('haltReason' in update) values.halt_code = update.haltReason ? (update.haltCode ?? null) : null;
   if (Object.keys(values).length === 0) return;
   await db`
     insert into public.polybot_bot_status ${db({ user_id: userId, ...values } as unknown as Record<string, never>)}

@@ -1,13 +1,19 @@
 // What a signed-in user reads and changes, always inside withUser: RLS, not these functions, scopes every row.
 import {
+  BotErrorCodeSchema,
+  BotHaltCodeSchema,
+  BotStateSchema,
+  readBotStats,
   SecretMetadataSchema,
   SubscriptionStatusSchema,
   TierSchema,
   UserConfigRowSchema,
+  VenueIdSchema,
   type SaveUserSecretArgs,
   type SecretMetadata,
   type UserConfigPatch,
   type UserConfigRow,
+  type VenueId,
 } from '@polybot/schemas';
 import { z } from 'zod';
 import type { UserTx } from '../with-user.ts';
@@ -88,18 +94,14 @@ export async function saveOwnSecret(
   return { key_hint: r.key_hint, rotated: r.rotated };
 }
 
-export async function deleteOwnSecret(
-  tx: UserTx,
-  platform: 'polymarket' | 'kalshi',
-  isPaper: boolean,
-): Promise<boolean> {
+export async function deleteOwnSecret(tx: UserTx, platform: VenueId, isPaper: boolean): Promise<boolean> {
   const rows = await tx<{ deleted: boolean }[]>`select public.delete_user_secret(${platform}, ${isPaper}) as deleted`;
   return rows[0]?.deleted ?? false;
 }
 
 export const BotStatusSchema = z.object({
   user_id: z.uuid(),
-  state: z.string(),
+  state: BotStateSchema,
   mode: z.enum(['paper', 'live']),
   pid: z.number().int().nullable(),
   heartbeat_at: z.coerce.date().nullable(),
@@ -108,9 +110,13 @@ export const BotStatusSchema = z.object({
   config_version: z.coerce.number().int().nullable(),
   config_applied_at: z.coerce.date().nullable(),
   last_error: z.string().nullable(),
+  /** What last_error is about, as a code: what the dashboard explains (null for no error). */
+  error_code: BotErrorCodeSchema.nullable(),
   trading_halted_until: z.coerce.date().nullable(),
   halt_reason: z.string().nullable(),
-  stats: z.record(z.string(), z.unknown()),
+  halt_code: BotHaltCodeSchema.nullable(),
+  /** Read leniently (readBotStats): a malformed or missing key reads as absent, never as a broken page. */
+  stats: z.unknown().transform(readBotStats),
 });
 export type BotStatus = z.infer<typeof BotStatusSchema>;
 
@@ -120,7 +126,7 @@ export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
 }
 
 export const TradeFilterSchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']).optional(),
+  platform: VenueIdSchema.optional(),
   strategy: z.string().max(40).optional(),
   mode: z.enum(['paper', 'live']).optional(),
   /** Keyset pagination: trades with id below this. */
