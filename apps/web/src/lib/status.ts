@@ -1,6 +1,7 @@
 // What the dashboard's live status card shows, computed the same way for the first render and every poll.
 import 'server-only';
 import type { UserTx } from '@polybot/db';
+import type { BotState } from '@polybot/schemas';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile } from '@polybot/db/user';
 import { latestTradeId, planName } from './data.ts';
 import { explainError } from './explain.ts';
@@ -51,7 +52,8 @@ export interface StatusView {
 
 const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
 
-const STATE_LABELS: Record<string, string> = {
+/** Keyed by the shared enum: a state added to @polybot/schemas does not compile until it has a label here. */
+const STATE_LABELS: Record<BotState, string> = {
   stopped: 'Stopped',
   starting: 'Starting',
   running: 'Running',
