@@ -57,12 +57,20 @@ export type Instrument = z.infer<typeof InstrumentSchema>;
 
 export const OrderTypeSchema = z.enum(['FOK', 'FAK', 'GTC']);
 export type OrderType = z.infer<typeof OrderTypeSchema>;
+export const OrderSideSchema = z.enum(['buy', 'sell']);
+export type OrderSide = z.infer<typeof OrderSideSchema>;
+/** How an order ended (OrderResult) and what a trade row records (polybot_trades.status). */
+export const OrderStatusSchema = z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']);
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+/** Paper (simulated fills) or live (real orders): a trade's, a position's and the bot's mode. */
+export const TradingModeSchema = z.enum(['paper', 'live']);
+export type TradingMode = z.infer<typeof TradingModeSchema>;
 
 /** What execution is asked to do. Always a BUY of an outcome instrument at or below a limit price. */
 export const OrderRequestSchema = z.object({
   venue: VenueIdSchema,
   instrumentId: z.string().min(1),
-  side: z.enum(['buy', 'sell']),
+  side: OrderSideSchema,
   limitPrice: z.number().gt(0).lt(1),
   size: z.number().positive(),
   orderType: OrderTypeSchema,
@@ -76,7 +84,7 @@ export const FillSchema = z.object({
   instrumentId: z.string().min(1),
   clientOrderId: z.string(),
   venueOrderId: z.string().nullable(),
-  side: z.enum(['buy', 'sell']),
+  side: OrderSideSchema,
   price: z.number().gt(0).lt(1),
   size: z.number().positive(),
   fee: z.number().nonnegative(),
@@ -87,7 +95,7 @@ export type Fill = z.infer<typeof FillSchema>;
 export const OrderResultSchema = z.object({
   clientOrderId: z.string(),
   venueOrderId: z.string().nullable(),
-  status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),
+  status: OrderStatusSchema,
   filledSize: z.number().nonnegative(),
   averagePrice: z.number().nonnegative().nullable(),
   fees: z.number().nonnegative(),

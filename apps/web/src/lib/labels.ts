@@ -1,7 +1,7 @@
 // How stored values read to a person: one place, so the table, the filters and the detail page say the same thing.
-import type { TradeStrategy } from '@polybot/schemas';
+import type { OrderStatus, TradeStrategy, TradingMode, VenueId } from '@polybot/schemas';
 
-export const PLATFORM_LABELS: Record<string, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
+export const PLATFORM_LABELS: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
 
 /** Keyed by the shared enum: a strategy added to @polybot/schemas does not compile until it has a label here. */
 export const STRATEGY_LABELS: Record<TradeStrategy, string> = {
@@ -13,9 +13,9 @@ export const STRATEGY_LABELS: Record<TradeStrategy, string> = {
   unwind: 'Unwind',
 };
 
-export const MODE_LABELS: Record<string, string> = { paper: 'Paper', live: 'Live' };
+export const MODE_LABELS: Record<TradingMode, string> = { paper: 'Paper', live: 'Live' };
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<OrderStatus, string> = {
   filled: 'Filled',
   partially_filled: 'Partly filled',
   resting: 'Resting',

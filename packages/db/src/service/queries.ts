@@ -9,7 +9,11 @@ import {
   TierSchema,
   type DecryptedSecretRow,
   type MarketLink,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
   type TradeStrategy,
+  type TradingMode,
   type VenueId,
 } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
@@ -106,11 +110,11 @@ export interface TradeRecord {
   marketId: string;
   instrumentId: string;
   outcome: string | null;
-  side: 'buy' | 'sell';
+  side: OrderSide;
   strategy: TradeStrategy;
-  mode: 'paper' | 'live';
-  orderType: 'FOK' | 'FAK' | 'GTC';
-  status: 'filled' | 'partially_filled' | 'resting' | 'cancelled' | 'rejected';
+  mode: TradingMode;
+  orderType: OrderType;
+  status: OrderStatus;
   limitPrice: number;
   price: number | null;
   size: number;
@@ -150,7 +154,7 @@ export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: numbe
 
 export interface BotStatusUpdate {
   state?: BotState;
-  mode?: 'paper' | 'live';
+  mode?: TradingMode;
   pid?: number | null;
   managerId?: string | null;
   startedAt?: Date | null;

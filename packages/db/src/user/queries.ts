@@ -7,6 +7,7 @@ import {
   SecretMetadataSchema,
   SubscriptionStatusSchema,
   TierSchema,
+  TradingModeSchema,
   UserConfigRowSchema,
   VenueIdSchema,
   type SaveUserSecretArgs,
@@ -102,7 +103,7 @@ export async function deleteOwnSecret(tx: UserTx, platform: VenueId, isPaper: bo
 export const BotStatusSchema = z.object({
   user_id: z.uuid(),
   state: BotStateSchema,
-  mode: z.enum(['paper', 'live']),
+  mode: TradingModeSchema,
   pid: z.number().int().nullable(),
   heartbeat_at: z.coerce.date().nullable(),
   /** When the current runner process started (a restart — new keys, a new plan — moves it). */
@@ -128,7 +129,7 @@ export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
 export const TradeFilterSchema = z.object({
   platform: VenueIdSchema.optional(),
   strategy: z.string().max(40).optional(),
-  mode: z.enum(['paper', 'live']).optional(),
+  mode: TradingModeSchema.optional(),
   /** Keyset pagination: trades with id below this. */
   beforeId: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),

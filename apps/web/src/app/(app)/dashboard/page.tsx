@@ -1,7 +1,7 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
 import { getOwnBotStatus } from '@polybot/db/user';
-import { TradeStrategySchema, VenueIdSchema } from '@polybot/schemas';
+import { TradeStrategySchema, TradingModeSchema, VenueIdSchema } from '@polybot/schemas';
 import { z } from 'zod';
 import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
 import { PnlChart } from '~/components/pnl-chart.tsx';
@@ -21,7 +21,7 @@ const PAGE = 25;
 const QuerySchema = z.object({
   platform: VenueIdSchema.optional().catch(undefined),
   strategy: TradeStrategySchema.optional().catch(undefined),
-  mode: z.enum(['paper', 'live']).optional().catch(undefined),
+  mode: TradingModeSchema.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
 });
 
