@@ -4,6 +4,7 @@ import {
   DecryptedSecretRowSchema,
   type BotErrorCode,
   type BotHaltCode,
+  type BotStats,
   type BotState,
   MarketLinkSchema,
   TierSchema,
@@ -169,7 +170,8 @@ export interface BotStatusUpdate {
   haltReason?: string | null;
   /** The code beside haltReason (written with it: a haltReason without one clears the code). */
   haltCode?: BotHaltCode | null;
-  stats?: Record<string, unknown>;
+  /** The heartbeat's stats (BotStatsSchema); the update replaces the whole object. */
+  stats?: Partial<BotStats>;
 }
 
 const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {

@@ -7,6 +7,7 @@ import {
   SecretMetadataSchema,
   SubscriptionStatusSchema,
   TierSchema,
+  TradeStrategySchema,
   TradingModeSchema,
   UserConfigRowSchema,
   VenueIdSchema,
@@ -128,7 +129,7 @@ export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
 
 export const TradeFilterSchema = z.object({
   platform: VenueIdSchema.optional(),
-  strategy: z.string().max(40).optional(),
+  strategy: TradeStrategySchema.optional(),
   mode: TradingModeSchema.optional(),
   /** Keyset pagination: trades with id below this. */
   beforeId: z.number().int().positive().optional(),
