@@ -21,7 +21,8 @@ export async function writeHeartbeat(
   },
 ): Promise<void> {
   const s = hb.stats;
-  // The runner's camelCase IPC stats become the row's one casing, snake_case, through the shared schema the web reads.
+  // The runner's camelCase IPC stats become the row's one casing, snake_case, through the shared schema the web reads
+  // (the recent opportunities already arrive in the row's shape).
   const stats: BotStats = BotStatsSchema.parse({
     // The plan this runner was started with: right after an upgrade the profile already names the new plan while the
     // old runner still trades under the old one, and the dashboard says so instead of claiming the new limits.
@@ -33,13 +34,7 @@ export async function writeHeartbeat(
     mode_reason: s.modeReason,
     decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
-    recent_opportunities: s.recentOpportunities.map((o) => ({
-      strategy: o.strategy,
-      description: o.description,
-      expected_profit_usd: o.expectedProfitUsd,
-      detected_at_ms: o.detectedAtMs,
-      acted: o.acted,
-    })),
+    recent_opportunities: s.recentOpportunities,
     // News rules the bot does not act on, with the reason the settings page shows next to each.
     ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
   });

@@ -1,8 +1,11 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
 import {
+  BOT_RECENT_OPPORTUNITIES,
   BotErrorCodeSchema,
   BotHaltCodeSchema,
+  BotOpportunitySchema,
+  type BotOpportunity,
   FeeScheduleSchema,
   FollowedWalletSchema,
   InstrumentSchema,
@@ -14,7 +17,6 @@ import {
   OrderTypeSchema,
   PlanFeaturesSchema,
   SecretValidationStatusSchema,
-  StrategyKindSchema,
   TierSchema,
   TradeStrategySchema,
   TradingModeSchema,
@@ -170,17 +172,13 @@ export const TradeRowSchema = z.object({
 });
 export type TradeRow = z.infer<typeof TradeRowSchema>;
 
-/** One opportunity the runner met, as the dashboard lists it (docs/WEB.md "For the bot-manager"). */
-export const RecentOpportunitySchema = z.object({
-  strategy: StrategyKindSchema,
-  description: z.string().max(500),
-  expectedProfitUsd: z.number(),
-  detectedAtMs: z.number().int().nonnegative(),
-  /** Orders went out for it (false: seen only — risk, the monthly limit or an earlier fill kept it from trading). */
-  acted: z.boolean(),
-});
-export type RecentOpportunity = z.infer<typeof RecentOpportunitySchema>;
-export const RECENT_OPPORTUNITIES = 10;
+/**
+ * One opportunity the runner met, already in the status row's shape (BotOpportunitySchema, snake_case like the rest
+ * of polybot_bot_status.stats): the manager writes the list as it arrives.
+ */
+export const RecentOpportunitySchema = BotOpportunitySchema;
+export type RecentOpportunity = BotOpportunity;
+export const RECENT_OPPORTUNITIES = BOT_RECENT_OPPORTUNITIES;
 
 /** A news rule of the user's config the runner does not act on, and why, in words for the user. */
 export const IgnoredNewsRuleSchema = z.object({ ruleId: z.string(), reason: z.string() });
