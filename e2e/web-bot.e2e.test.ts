@@ -106,7 +106,7 @@ describe('one new user with the bot-manager running', () => {
       // the market reads as its question, not as a condition id
       expect(await firstRow.locator('td.market').textContent()).not.toMatch(/^0x|^$/);
       expect(await c.getByTestId('usage').textContent()).toMatch(/^[1-9]\d* \/ 100$/);
-      // what the bot found is listed too, with whether it took it (stats.recentOpportunities from the runner)
+      // what the bot found is listed too, with whether it took it (stats.recent_opportunities from the runner)
       await c.getByTestId('opportunity').filter({ hasText: /taken/ }).first().waitFor({ timeout: 30_000 });
       expect(await c.getByTestId('opportunity').first().textContent()).toMatch(/expected \$.*(taken|skipped)/);
       // positions it holds are valued by the bot (realized P&L only comes at resolution)

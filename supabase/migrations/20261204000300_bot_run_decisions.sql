@@ -11,10 +11,12 @@
 -- ---------------------------------------------------------------------------------------------------------------------
 -- The decision, one row per user (or one row for p_user_id, even when that user does not exist). The checks run in a
 -- fixed order and the first that fails is the reason: a user who matches several (suspended and paused) is shown the
--- one that matters most, as the web app does. Reason codes (plain text, joined to the halt-code enum by the manager):
---   account_not_found      no profile row (the user is gone)                  state stopped
+-- one that matters most, as the web app does. Reason codes (values of polybot_bot_status.halt_code, BotHaltCode in
+-- @polybot/schemas; supabase/tests/bot-run-decisions.test.ts reads every case through getBotRunDecision, which
+-- parses the code with BotHaltCodeSchema):
+--   account_missing        no profile row (the user is gone)                  state stopped
 --   suspended              suspended by support                               state suspended
---   not_onboarded          onboarding is not finished                         state stopped
+--   onboarding_incomplete  onboarding is not finished                         state stopped
 --   no_config              no polybot_user_config row yet                     state stopped
 --   paused_by_user         the user's pause switch (bot_enabled = false)      state paused
 --   subscription_inactive  a paid tier whose Stripe status may not trade      state stopped
@@ -46,9 +48,9 @@ as $$
   checked as (
     select ids.id,
            case
-             when p.id is null then 'account_not_found'
+             when p.id is null then 'account_missing'
              when p.is_suspended then 'suspended'
-             when not p.onboarding_completed then 'not_onboarded'
+             when not p.onboarding_completed then 'onboarding_incomplete'
              when c.user_id is null then 'no_config'
              when not c.bot_enabled then 'paused_by_user'
              when p.subscription_tier <> 'free'
@@ -63,9 +65,9 @@ as $$
          k.failed is null,
          coalesce(k.failed, 'stopped_by_service'),
          case coalesce(k.failed, 'stopped_by_service')
-           when 'account_not_found' then 'account not found'
+           when 'account_missing' then 'account not found'
            when 'suspended' then 'suspended by PolyBot support: ' || coalesce(k.suspended_reason, 'no reason given')
-           when 'not_onboarded' then 'onboarding is not finished'
+           when 'onboarding_incomplete' then 'onboarding is not finished'
            when 'no_config' then 'no bot settings saved yet'
            when 'paused_by_user' then 'paused by you'
            when 'subscription_inactive' then

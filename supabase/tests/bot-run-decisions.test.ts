@@ -58,7 +58,7 @@ describe('bot_run_decisions: each reason, worded as the status row shows it', ()
     [
       'not onboarded',
       `update public.polybot_user_profiles set onboarding_completed = false where id = $1`,
-      { code: 'not_onboarded', reason: 'onboarding is not finished', state: 'stopped' },
+      { code: 'onboarding_incomplete', reason: 'onboarding is not finished', state: 'stopped' },
     ],
     [
       'no config row',
@@ -121,12 +121,12 @@ describe('bot_run_decisions: each reason, worded as the status row shows it', ()
     expect(decision).toMatchObject({ should_run: true, subscription_tier: 'free' });
   });
 
-  it('an unknown user: account_not_found, still one row', async () => {
+  it('an unknown user: account_missing, still one row', async () => {
     const gone = randomUUID();
     expect(await decide(gone)).toEqual({
       user_id: gone,
       should_run: false,
-      reason_code: 'account_not_found',
+      reason_code: 'account_missing',
       reason: 'account not found',
       idle_state: 'stopped',
       subscription_tier: null,

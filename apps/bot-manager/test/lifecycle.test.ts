@@ -112,6 +112,7 @@ describe('BotManager lifecycle', () => {
       return st.state === 'suspended' ? st : null;
     }, 'status suspended');
     expect(suspended.halt_reason).toBe('suspended by PolyBot support: test suspension');
+    expect(suspended.halt_code).toBe('suspended');
     await db.sql`select public.admin_resume_user(${u.id})`;
     const back = await runningPid(u.id);
     expect(back).not.toBe(pid);
@@ -160,6 +161,7 @@ describe('BotManager lifecycle', () => {
       return st.state === 'error' ? st : null;
     }, 'status error');
     expect(String(s.last_error)).toMatch(/crashes in a row.*SIGKILL/);
+    expect(s.error_code).toBe('crash_loop');
     expect(pidOf(u.id)).toBeUndefined();
     // A change from the user earns a fresh attempt.
     await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id}`;

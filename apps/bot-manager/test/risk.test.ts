@@ -109,6 +109,7 @@ test('daily loss limit reached → no new positions, and the status says so (pap
     return st.halt_reason && st.trading_halted_until ? st : null;
   }, 'halt in status');
   expect(String(s.halt_reason)).toMatch(/daily loss limit reached/);
+  expect(s.halt_code).toBe('daily_loss_limit');
   const haltedUntil = new Date(String(s.trading_halted_until));
   expect(haltedUntil.getUTCHours()).toBe(0);
   expect(haltedUntil.getTime()).toBeGreaterThan(Date.now());
@@ -177,6 +178,7 @@ test('monthly limit already reached → no order, and the status says why', asyn
     90_000,
   );
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
+  expect(s.halt_code).toBe('monthly_limit_reached');
   expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   await disable(u.id);
 });

@@ -53,6 +53,7 @@ describe('BotManager stop policy', () => {
       }, `status stopped (${status})`);
       // The status row says which rule took the bot out, for the user's dashboard and for admins in Studio.
       expect(stopped.halt_reason).toMatch(new RegExp(`subscription is ${status}: trading stays stopped`));
+      expect(stopped.halt_code).toBe('subscription_inactive');
       expect(stopped.pid).toBeNull();
       expect(pidOf(u.id)).toBeUndefined();
       await db.sql`update public.polybot_user_profiles set subscription_status = 'active' where id = ${u.id}`;
@@ -60,6 +61,7 @@ describe('BotManager stop policy', () => {
       expect(back).not.toBe(pid);
       // Running again: the stop reason is gone from the row as soon as the new runner starts.
       await until(async () => (await statusOf(db.sql, u.id)).halt_reason === null, 'stop reason cleared');
+      expect((await statusOf(db.sql, u.id)).halt_code).toBeNull();
       pid = back;
     }
     expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
@@ -89,6 +91,7 @@ describe('BotManager stop policy', () => {
         `^invalid configuration \\(version ${version}\\).*advanced_config\\.followedWallets\\.0\\.address: wallet must be a 0x-prefixed`,
       ),
     );
+    expect(s.error_code).toBe('invalid_config');
     expect(pidOf(u.id)).toBeUndefined();
     // Contained: the other users' runners never noticed.
     expect([pidOf(b.id), pidOf(c.id)]).toEqual([pidB, pidC]);
@@ -140,6 +143,7 @@ describe('BotManager stop policy', () => {
     expect(String(s.last_error)).toMatch(
       /3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/,
     );
+    expect(s.error_code).toBe('crash_loop');
     // Each breach was a kill of its own (three forks of this user, each killed by the manager).
     expect(sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' })).toBeGreaterThanOrEqual(
       kills + 3,

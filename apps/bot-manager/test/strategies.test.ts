@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
-import { RecentOpportunitySchema } from '../src/shared/ipc.ts';
+import { BotStatsSchema } from '@polybot/schemas';
 import {
   approveScenarioLinks,
   createTestDatabase,
@@ -141,19 +141,18 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   );
   expect((await trades(noCrossInPlan)).filter((t) => t.strategy === 'cross_platform')).toEqual([]);
 
-  // recentOpportunities in the status row: at most 10, newest first, the dashboard's shape, and the cross one acted.
+  // recent_opportunities in the status row: at most 10, newest first, the dashboard's shape (the whole stats object
+  // passes the shared BotStatsSchema), and the cross one acted.
   const recent = await until(async () => {
-    const stats = (await statusOf(db.sql, withCross)).stats as { recentOpportunities?: unknown } | undefined;
-    const list = RecentOpportunitySchema.array().safeParse(stats?.recentOpportunities);
-    return list.success && list.data.some((o) => o.strategy === 'cross_platform' && o.acted) ? list.data : null;
-  }, 'recentOpportunities with the cross-platform arbitrage');
+    const stats = BotStatsSchema.safeParse((await statusOf(db.sql, withCross)).stats);
+    const list = stats.success ? stats.data.recent_opportunities : [];
+    return list.some((o) => o.strategy === 'cross_platform' && o.acted) ? list : null;
+  }, 'recent_opportunities with the cross-platform arbitrage');
   expect(recent.length).toBeGreaterThan(0);
   expect(recent.length).toBeLessThanOrEqual(10);
   for (let i = 1; i < recent.length; i++)
-    expect((recent[i - 1]?.detectedAtMs ?? 0) >= (recent[i]?.detectedAtMs ?? 0)).toBe(true);
-  const otherRecent =
-    ((await statusOf(db.sql, noCrossInPlan)).stats as { recentOpportunities?: Array<{ strategy: string }> })
-      .recentOpportunities ?? [];
+    expect((recent[i - 1]?.detected_at_ms ?? 0) >= (recent[i]?.detected_at_ms ?? 0)).toBe(true);
+  const otherRecent = BotStatsSchema.parse((await statusOf(db.sql, noCrossInPlan)).stats).recent_opportunities;
   expect(otherRecent.some((o) => o.strategy === 'cross_platform')).toBe(false);
 
   // Every order reserved one trade of the month (paper included), legs and nothing else.

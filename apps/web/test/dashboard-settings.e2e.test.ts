@@ -92,13 +92,14 @@ describe('dashboard and settings in Chromium', () => {
     await a.getByRole('link', { name: 'Show all trades' }).click();
     await a.waitForURL((u) => u.pathname === '/dashboard' && u.search === '');
     expect(await a.locator('[data-trade-id]').count()).toBe(25);
+    // as the runner reports a rejected key: the words, and the code the dashboard explains
     await stack.db
-      .sql`update public.polybot_bot_status set state = 'error', last_error = 'kalshi: 401 authentication_error invalid signature' where user_id = ${userA}`;
+      .sql`update public.polybot_bot_status set state = 'error', last_error = 'kalshi: 401 authentication_error invalid signature', error_code = 'keys_rejected' where user_id = ${userA}`;
     await a.goto(`${stack.baseUrl}/dashboard`);
     await a.getByText('A venue rejected your keys').waitFor();
     await shoot(a, '11-dashboard-error');
     await stack.db
-      .sql`update public.polybot_bot_status set state = 'running', last_error = null where user_id = ${userA}`;
+      .sql`update public.polybot_bot_status set state = 'running', last_error = null, error_code = null where user_id = ${userA}`;
     // A runner still on the plan before a change (its heartbeat names it) is shown as such until it restarts.
     await stack.db
       .sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"pro"}' where user_id = ${userA}`;

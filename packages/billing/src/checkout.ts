@@ -1,11 +1,9 @@
 // Stripe Checkout (subscription mode) for a paid tier, and the Customer Portal for everything after that
 // (cancel, switch plan, update card). A user who already pays is sent to the portal instead of a second subscription.
-import type { Tier } from '@polybot/schemas';
+import { isLiveSubscription, type Tier } from '@polybot/schemas';
 import { ensureStripeCustomer, readProfileBilling, type BillingDeps } from './customers.ts';
 import { BillingError } from './errors.ts';
 import { PAID_TIERS, type PriceMap } from './shared.ts';
-
-const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid']);
 
 export interface CheckoutInput {
   userId: string;
@@ -24,7 +22,7 @@ export async function createCheckoutSession(
   const price = paid ? deps.prices[paid] : undefined;
   if (!paid || !price) throw new BillingError('not_purchasable', `The ${input.tier} plan cannot be bought online.`);
   const profile = await readProfileBilling(deps.sql, input.userId);
-  if (profile.subscription_tier !== 'free' && LIVE_STATUSES.has(profile.subscription_status)) {
+  if (profile.subscription_tier !== 'free' && isLiveSubscription(profile.subscription_status)) {
     throw new BillingError(
       'already_subscribed',
       'You already have a subscription: change or cancel it in the billing portal.',

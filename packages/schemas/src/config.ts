@@ -1,6 +1,7 @@
 // The user's bot configuration (table polybot_user_config). Every numeric range here is the same as the table's
 // CHECK constraint; supabase/tests/config-bounds.test.ts proves the two agree at and just past each bound.
 import { z } from 'zod';
+import { VenueIdSchema } from './market.ts';
 
 export const CONFIG_LIMITS = {
   min_profit_pct: { min: 0, max: 50 },
@@ -27,7 +28,7 @@ export const NewsRuleSchema = z.object({
   id: z.string().min(1).max(64),
   feed: z.string().min(1).max(100),
   keywords: z.array(z.string().min(1).max(100)).min(1).max(20),
-  venue: z.enum(['polymarket', 'kalshi']),
+  venue: VenueIdSchema,
   instrumentId: z.string().min(1).max(200),
   side: z.enum(['yes', 'no']),
   maxPrice: z.number().gt(0).lt(1),

@@ -4,3 +4,6 @@ export * from './config.ts';
 export * from './secrets.ts';
 export * from './plans.ts';
 export * from './notifications.ts';
+export * from './errors.ts';
+export * from './subscription.ts';
+export * from './bot-status.ts';

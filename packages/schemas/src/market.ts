@@ -57,12 +57,20 @@ export type Instrument = z.infer<typeof InstrumentSchema>;
 
 export const OrderTypeSchema = z.enum(['FOK', 'FAK', 'GTC']);
 export type OrderType = z.infer<typeof OrderTypeSchema>;
+export const OrderSideSchema = z.enum(['buy', 'sell']);
+export type OrderSide = z.infer<typeof OrderSideSchema>;
+/** How an order ended (OrderResult) and what a trade row records (polybot_trades.status). */
+export const OrderStatusSchema = z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']);
+export type OrderStatus = z.infer<typeof OrderStatusSchema>;
+/** Paper (simulated fills) or live (real orders): a trade's, a position's and the bot's mode. */
+export const TradingModeSchema = z.enum(['paper', 'live']);
+export type TradingMode = z.infer<typeof TradingModeSchema>;
 
 /** What execution is asked to do. Always a BUY of an outcome instrument at or below a limit price. */
 export const OrderRequestSchema = z.object({
   venue: VenueIdSchema,
   instrumentId: z.string().min(1),
-  side: z.enum(['buy', 'sell']),
+  side: OrderSideSchema,
   limitPrice: z.number().gt(0).lt(1),
   size: z.number().positive(),
   orderType: OrderTypeSchema,
@@ -76,7 +84,7 @@ export const FillSchema = z.object({
   instrumentId: z.string().min(1),
   clientOrderId: z.string(),
   venueOrderId: z.string().nullable(),
-  side: z.enum(['buy', 'sell']),
+  side: OrderSideSchema,
   price: z.number().gt(0).lt(1),
   size: z.number().positive(),
   fee: z.number().nonnegative(),
@@ -87,7 +95,7 @@ export type Fill = z.infer<typeof FillSchema>;
 export const OrderResultSchema = z.object({
   clientOrderId: z.string(),
   venueOrderId: z.string().nullable(),
-  status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),
+  status: OrderStatusSchema,
   filledSize: z.number().nonnegative(),
   averagePrice: z.number().nonnegative().nullable(),
   fees: z.number().nonnegative(),
@@ -96,8 +104,17 @@ export const OrderResultSchema = z.object({
 });
 export type OrderResult = z.infer<typeof OrderResultSchema>;
 
+/** The strategies that find opportunities (what an opportunity, a plan feature and a config toggle are about). */
 export const StrategyKindSchema = z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading']);
 export type StrategyKind = z.infer<typeof StrategyKindSchema>;
+
+/**
+ * What a trade row may carry in polybot_trades.strategy: the strategy that placed the order, or `unwind` for the
+ * leg-risk clean-up of an arbitrage whose legs did not all fill. No opportunity is ever of kind `unwind`, so the two
+ * enums stay apart. supabase/tests/enums.test.ts checks this list against the table's CHECK.
+ */
+export const TradeStrategySchema = z.enum([...StrategyKindSchema.options, 'unwind']);
+export type TradeStrategy = z.infer<typeof TradeStrategySchema>;
 
 export const OpportunityLegSchema = z.object({
   venue: VenueIdSchema,

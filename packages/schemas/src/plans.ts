@@ -1,8 +1,13 @@
 // Subscription tiers (table polybot_plans) and the features a plan can include.
 import { z } from 'zod';
 
+/** The tiers of polybot_plans.tier (supabase/tests/enums.test.ts checks them against the CHECK). */
 export const TierSchema = z.enum(['free', 'basic', 'pro', 'enterprise']);
 export type Tier = z.infer<typeof TierSchema>;
+/** The tiers sold through Stripe: every tier but free. */
+export const PaidTierSchema = TierSchema.exclude(['free']);
+export type PaidTier = z.infer<typeof PaidTierSchema>;
+export const PAID_TIERS = PaidTierSchema.options;
 
 export const PlanFeaturesSchema = z.object({
   single_platform: z.boolean().default(false),
@@ -39,3 +44,27 @@ export const FEATURE_TOGGLES = {
   news_arbitrage: 'enable_news_arbitrage',
   copy_trading: 'enable_copy_trading',
 } as const satisfies Record<PlanFeature, string>;
+
+/** The config toggle of each strategy, as a config row (or the runner's subset of it) carries them. */
+export type StrategyToggles = { readonly [F in PlanFeature as (typeof FEATURE_TOGGLES)[F]]: boolean };
+/** The plan's features as stored on a profile (features_enabled: a key may be missing, which means off). */
+export type FeatureFlags = Readonly<Partial<Record<PlanFeature, boolean>>>;
+
+/**
+ * Where a strategy stands for a user: `on` (their toggle AND their plan's feature), `off` (the plan includes it, the
+ * toggle is off) or `locked` (the plan does not include it, whatever the toggle says). The runner, the manager and
+ * the web app all decide "is strategy X enabled" through this function.
+ */
+export function strategyState(
+  feature: PlanFeature,
+  config: StrategyToggles,
+  features: FeatureFlags,
+): 'on' | 'off' | 'locked' {
+  if (features[feature] !== true) return 'locked';
+  return config[FEATURE_TOGGLES[feature]] ? 'on' : 'off';
+}
+
+/** The strategy runs: the user's config toggle AND the plan's feature (see strategyState). */
+export function strategyEnabled(feature: PlanFeature, config: StrategyToggles, features: FeatureFlags): boolean {
+  return strategyState(feature, config, features) === 'on';
+}

@@ -1,6 +1,7 @@
 // Venue credentials as a user submits them, per platform. Validated before anything reaches save_user_secret.
 // What is secret goes to Vault (api key, api secret, private key); only `additional_config` is stored in the clear.
 import { z } from 'zod';
+import { VenueIdSchema } from './market.ts';
 
 const PolymarketPrivateKey = z
   .string()
@@ -88,15 +89,19 @@ export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
   };
 }
 
+/** What the key validator last found (polybot_user_secrets.validation_status). */
+export const SecretValidationStatusSchema = z.enum(['pending', 'valid', 'invalid', 'expired']);
+export type SecretValidationStatus = z.infer<typeof SecretValidationStatusSchema>;
+
 /** One row of get_user_secrets_decrypted — only ever held by the BotManager and the owning user's runner. */
 export const DecryptedSecretRowSchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   is_paper: z.boolean(),
   api_key: z.string().nullable(),
   api_secret: z.string().nullable(),
   private_key: z.string().nullable(),
   additional_config: z.record(z.string(), z.unknown()),
-  validation_status: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  validation_status: SecretValidationStatusSchema,
   last_validated_at: z.coerce.date().nullable(),
   key_hint: z.string().nullable(),
 });
@@ -104,11 +109,11 @@ export type DecryptedSecretRow = z.infer<typeof DecryptedSecretRowSchema>;
 
 /** Metadata a user may see about their keys. */
 export const SecretMetadataSchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   is_paper: z.boolean(),
   is_active: z.boolean(),
   key_hint: z.string().nullable(),
-  validation_status: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  validation_status: SecretValidationStatusSchema,
   validation_error: z.string().nullable(),
   last_validated_at: z.coerce.date().nullable(),
   rotated_at: z.coerce.date().nullable(),

@@ -201,6 +201,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       pid: null,
       heartbeatAt: null,
       lastError: `invalid configuration (version ${bad.configVersion}), the bot is stopped until it is fixed: ${bad.problem}`,
+      errorCode: 'invalid_config',
     });
     this.emit('runnerStopped', { userId: s.userId });
   }
@@ -278,6 +279,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       pid: null,
       heartbeatAt: null,
       haltReason: why.reason,
+      haltCode: why.code,
       tradingHaltedUntil: null,
     });
     this.emit('runnerStopped', { userId: s.userId });
@@ -297,6 +299,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
           state: 'stopped',
           pid: null,
           haltReason: 'the bot service is restarting; your bot resumes when it is back',
+          haltCode: 'service_restarting',
         });
       }),
     );

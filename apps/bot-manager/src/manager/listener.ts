@@ -9,14 +9,16 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { notifyChannel } from '@polybot/db/service';
+import { USER_CHANGED_CHANNEL, UserChangedPayloadSchema } from '@polybot/schemas';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { coerceError } from '../shared/errors.ts';
 
-export const CHANNEL = 'polybot_user_changed';
-const ChangeSchema = z.object({ user_id: z.uuid(), table: z.string(), op: z.string() });
-const PingSchema = z.object({ probe: z.string() });
+export const CHANNEL = USER_CHANGED_CHANNEL;
+// The channel carries the triggers' payloads (the shared, strict UserChangedPayloadSchema: a payload naming a table or
+// an operation the triggers do not send is malformed) and this listener's own self-pings.
+const PingSchema = z.strictObject({ probe: z.string() });
 
 /**
  * Wait before reconnect attempt `attempt` (0-based): exponential backoff capped at `maxMs`, with "equal jitter" —
@@ -118,7 +120,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
     } catch {
       // fall through: reported below
     }
-    const change = ChangeSchema.safeParse(raw);
+    const change = UserChangedPayloadSchema.safeParse(raw);
     if (change.success) return this.userNotified(change.data.user_id);
     const ping = PingSchema.safeParse(raw);
     if (ping.success) {

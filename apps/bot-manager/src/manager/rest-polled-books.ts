@@ -3,6 +3,7 @@
 // A book goes out when its levels changed, and otherwise at least every `refreshMs`, so a quiet book does not look
 // stale to the strategies (a poll that saw it unchanged is as good as a snapshot).
 import type { Instrument, OrderBook } from '@polybot/schemas';
+import { coerceError } from '../shared/errors.ts';
 import type { BookSubscription, BookUpdate, MarketData } from '@polybot/venues';
 
 export interface PolledBooksOptions {
@@ -70,7 +71,7 @@ class RestPolledBooks implements BookSubscription {
     try {
       book = await this.getBook(id);
     } catch (e) {
-      this.onError(e instanceof Error ? e : new Error(String(e)));
+      this.onError(coerceError(e));
       return;
     }
     if (this.closed || !this.wanted.has(id)) return;

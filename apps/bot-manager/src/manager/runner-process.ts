@@ -1,6 +1,7 @@
 // One forked runner: spawn (memory-capped, scrubbed environment, nothing secret in argv), validated IPC both ways,
 // heartbeat tracking, acknowledgements, graceful and forceful stop.
 import { fork, type ChildProcess } from 'node:child_process';
+import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import { runnerEnv } from '../env.ts';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner, type RunnerStats, type ToRunner } from '../shared/ipc.ts';
@@ -41,6 +42,8 @@ export class RunnerProcess {
   stopRequested = false;
   /** Why the manager killed it (silent, over its memory budget); null when it died on its own or was asked to stop. */
   killReason: string | null = null;
+  /** The code beside killReason (set together by kill). */
+  killCode: BotErrorCode | null = null;
   private readonly exitWaiters: Array<() => void> = [];
 
   constructor(private readonly opts: RunnerProcessOptions) {
@@ -108,9 +111,12 @@ export class RunnerProcess {
     }
   }
 
-  kill(reason?: string): void {
+  kill(reason?: string, code?: BotErrorCode): void {
     if (this.exited) return;
-    if (reason) this.killReason ??= reason;
+    if (reason && this.killReason === null) {
+      this.killReason = reason;
+      this.killCode = code ?? 'runner_killed';
+    }
     this.child.kill('SIGKILL');
   }
 }

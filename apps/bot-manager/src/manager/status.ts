@@ -6,6 +6,7 @@ import {
   writeBotHeartbeat,
   type BotStatusUpdate,
 } from '@polybot/db/service';
+import { BotStatsSchema, type BotHaltCode, type BotStats, type Tier } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import type { RunnerStats } from '../shared/ipc.ts';
 
@@ -22,11 +23,13 @@ export async function writeHeartbeat(
     managerId: string;
     configVersion: number;
     stats: RunnerStats;
-    plan: { tier: string; monthlyTradeLimit: number } | null;
+    plan: { tier: Tier; monthlyTradeLimit: number } | null;
   },
 ): Promise<void> {
   const s = hb.stats;
-  const stats = {
+  // The runner's camelCase IPC stats become the row's one casing, snake_case, through the shared schema the web reads
+  // (the recent opportunities already arrive in the row's shape).
+  const stats: BotStats = BotStatsSchema.parse({
     // The plan this runner was started with: right after an upgrade the profile already names the new plan while the
     // old runner still trades under the old one, and the dashboard says so instead of claiming the new limits.
     ...(hb.plan ? { plan_tier: hb.plan.tier, plan_monthly_trade_limit: hb.plan.monthlyTradeLimit } : {}),
@@ -37,10 +40,10 @@ export async function writeHeartbeat(
     mode_reason: s.modeReason,
     decision_p99_ms: s.decisionP99Ms,
     // The dashboard's "recent opportunities" list (docs/WEB.md), newest first.
-    recentOpportunities: s.recentOpportunities,
+    recent_opportunities: s.recentOpportunities,
     // News rules the bot does not act on, with the reason the settings page shows next to each.
     ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
-  };
+  });
   await writeBotHeartbeat(sql, userId, {
     state: s.state,
     mode: s.mode,
@@ -48,8 +51,10 @@ export async function writeHeartbeat(
     managerId: hb.managerId,
     configVersion: hb.configVersion,
     lastError: s.lastError,
+    errorCode: s.lastErrorCode,
     haltedUntil: s.haltedUntil,
     haltReason: s.haltReason,
+    haltCode: s.haltCode,
     stats,
   });
 }
@@ -63,7 +68,7 @@ export async function writeHeartbeat(
 export async function whyNotRunning(
   sql: Sql,
   userId: string,
-): Promise<{ state: 'suspended' | 'paused' | 'stopped'; code: string; reason: string }> {
+): Promise<{ state: 'suspended' | 'paused' | 'stopped'; code: BotHaltCode; reason: string }> {
   const d = await asService(sql, (tx) => getBotRunDecision(tx, userId));
   return { state: d.idle_state, code: d.reason_code, reason: d.reason };
 }

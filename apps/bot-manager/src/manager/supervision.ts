@@ -3,6 +3,7 @@
 // nor hide from the user); a runner that goes silent, or grows past its memory budget, is killed, and its exit then
 // counts as a crash.
 import { readFile } from 'node:fs/promises';
+import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
@@ -64,6 +65,7 @@ export function onRunnerCrash(
   const crashes = live.crashes + 1;
   // A kill of our own (silent, over its memory budget) says why; anything else says how the process ended.
   const reason = proc.killReason ?? (signal ? `runner killed by ${signal}` : `runner exited with code ${String(code)}`);
+  const reasonCode: BotErrorCode = proc.killCode ?? (signal ? 'runner_killed' : 'runner_exited');
   sup.log.warn({ userId: s.userId, pid: proc.pid, code, signal, crashes }, 'runner crashed');
   sup.metrics.restarts.inc({ reason: 'crash' });
   if (crashes >= sup.opts.maxCrashes) {
@@ -72,6 +74,7 @@ export function onRunnerCrash(
       state: 'error',
       pid: null,
       lastError: message,
+      errorCode: 'crash_loop',
       restartCount: crashes,
     }).catch(() => undefined);
     return errored(live);
@@ -80,6 +83,7 @@ export function onRunnerCrash(
     state: 'starting',
     pid: null,
     lastError: reason,
+    errorCode: reasonCode,
     restartCount: crashes,
   }).catch(() => undefined);
   const timer = setTimeout(
@@ -125,7 +129,7 @@ export function killSilentRunners(sup: Supervision, slots: Iterable<Slot>, now =
     if (now - p.lastHeartbeat > limit) {
       sup.log.warn({ userId: s.userId, pid: p.pid }, 'runner silent: killing it');
       sup.metrics.restarts.inc({ reason: 'silent' });
-      p.kill(`runner killed: no heartbeat for ${Math.round(limit / 1000)} s`);
+      p.kill(`runner killed: no heartbeat for ${Math.round(limit / 1000)} s`, 'runner_silent');
     }
   }
 }
@@ -167,7 +171,10 @@ export async function killOverBudgetRunners(sup: Supervision, slots: Iterable<Sl
         'runner over its memory budget: killing it',
       );
       sup.metrics.restarts.inc({ reason: 'memory' });
-      p.kill(`runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`);
+      p.kill(
+        `runner killed: it used ${Math.round(rssMb)} MB of memory, over its ${limitMb} MB budget`,
+        'runner_memory',
+      );
     }),
   );
 }

@@ -14,6 +14,7 @@ import { UserConfigRowSchema } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
+import { copyEnabled, newsEnabled } from '../shared/signal-gates.ts';
 
 export interface UserState {
   userId: string;
@@ -113,14 +114,15 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
 
 /** Wallets whose trades this user's runner should get: copy trading on (config AND plan) on Polymarket. */
 export function followedWalletsOf(state: UserState): string[] {
-  const on = state.config.enable_copy_trading && state.plan.features.copy_trading && state.config.enable_polymarket;
-  return on ? [...new Set(state.config.followed_wallets.map((w) => w.address.toLowerCase()))] : [];
+  return copyEnabled(state.config, state.plan.features)
+    ? [...new Set(state.config.followed_wallets.map((w) => w.address.toLowerCase()))]
+    : [];
 }
 
 /** Feeds this user's runner reads, each with its longest rule window (ms): news on (config AND plan), rules on enabled venues. */
 export function newsFeedsOf(state: UserState): Map<string, number> {
   const out = new Map<string, number>();
-  if (!state.config.enable_news_arbitrage || !state.plan.features.news_arbitrage) return out;
+  if (!newsEnabled(state.config, state.plan.features)) return out;
   for (const r of state.config.news_rules) {
     if (r.venue === 'polymarket' ? !state.config.enable_polymarket : !state.config.enable_kalshi) continue;
     out.set(r.feed, Math.max(out.get(r.feed) ?? 0, r.windowMinutes * 60_000));

@@ -3,7 +3,7 @@
 // once: the seen set starts from the hashes this user's booked copy trades carry (sent in init, so a restart does not
 // mirror again), and the order's client order id derives from the opportunity id `copy:<txHash>:<token>`, so a
 // replay that got through anyway would book nothing new (recordTrade is idempotent per client order id).
-import { COPY_DEFAULT_MAX_SLIPPAGE, type Opportunity, type PlanFeatures } from '@polybot/schemas';
+import { COPY_DEFAULT_MAX_SLIPPAGE, type Opportunity } from '@polybot/schemas';
 import { copyTrades, type CopyParams, type MarketSnapshot } from '@polybot/strategies';
 import type { RunnerConfig, WalletTradeMessage } from '../shared/ipc.ts';
 
@@ -11,9 +11,7 @@ import type { RunnerConfig, WalletTradeMessage } from '../shared/ipc.ts';
 export const COPY_MAX_TRADE_AGE_MS = 10 * 60_000;
 const MAX_QUEUE = 500;
 
-export function copyEnabled(config: RunnerConfig, features: PlanFeatures): boolean {
-  return config.enable_copy_trading && features.copy_trading && config.enable_polymarket;
-}
+export { copyEnabled } from '../shared/signal-gates.ts';
 
 export const txHashOf = (opportunityId: string): string | null =>
   opportunityId.startsWith('copy:') ? (opportunityId.split(':')[1] ?? null) : null;

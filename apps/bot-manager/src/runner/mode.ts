@@ -2,10 +2,10 @@
 // (non-paper) key for THAT venue that validated, and the plan allows live trading. Anything missing means paper on
 // that venue, and the reason is reported in the bot status. A basket with legs on a live and a paper venue is not
 // traded at all: half live, half paper would be no arbitrage.
-import type { VenueId } from '@polybot/schemas';
+import type { TradingMode, VenueId } from '@polybot/schemas';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
 
-export type Mode = 'paper' | 'live';
+export type Mode = TradingMode;
 
 export interface ModeDecision {
   /** 'live' when any venue trades live (what the status shows); per-venue detail in `venues`. */

@@ -4,7 +4,7 @@
 // triggers. One signal per (rule, item), also across restarts: the seen set starts from the keys of this user's
 // booked news trades (sent in init), and the leg group id `news:<ruleId>:<itemId>` makes a replay that got through
 // anyway book nothing new (the reservation answers 'booked', recordTrade is idempotent per client order id).
-import type { Instrument, Opportunity, PlanFeatures, VenueId } from '@polybot/schemas';
+import type { Instrument, Opportunity, VenueId } from '@polybot/schemas';
 import {
   newsSignals,
   ruleMatches,
@@ -18,9 +18,7 @@ import type { IgnoredNewsRule, NewsItemMessage, RunnerConfig } from '../shared/i
 
 const MAX_ITEMS = 1000;
 
-export function newsEnabled(config: RunnerConfig, features: PlanFeatures): boolean {
-  return config.enable_news_arbitrage && features.news_arbitrage;
-}
+export { newsEnabled } from '../shared/signal-gates.ts';
 
 /** The `<ruleId>:<itemId>` key of a news opportunity id `news:<ruleId>:<itemId>`. */
 export const seenKeyOf = (opportunityId: string): string | null =>

@@ -14,8 +14,8 @@ export class RecentOpportunities {
       id: o.id,
       strategy: o.strategy,
       description: o.description.slice(0, 500),
-      expectedProfitUsd: Math.round(o.expectedProfit * 1e6) / 1e6,
-      detectedAtMs: Math.max(0, Math.round(o.detectedAtMs)),
+      expected_profit_usd: Math.round(o.expectedProfit * 1e6) / 1e6,
+      detected_at_ms: Math.max(0, Math.round(o.detectedAtMs)),
       acted: false,
     });
     if (this.entries.length > this.size) this.entries.length = this.size;

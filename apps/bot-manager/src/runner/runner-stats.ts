@@ -1,5 +1,5 @@
 // What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure.
-import type { OrderBook } from '@polybot/schemas';
+import { classifyRunnerError, type OrderBook } from '@polybot/schemas';
 import type { IgnoredNewsRule, RunnerStats } from '../shared/ipc.ts';
 import type { DecisionLatencies } from './decision-latency.ts';
 import type { ModeDecision } from './mode.ts';
@@ -36,7 +36,9 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
       (lr !== null
         ? `monthly trade limit reached: no room for ${lr.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
         : null),
+    haltCode: halt ? 'daily_loss_limit' : lr !== null ? 'monthly_limit_reached' : null,
     lastError: src.counters.lastError,
+    lastErrorCode: src.counters.lastError === null ? null : classifyRunnerError(src.counters.lastError),
     decisionP99Ms: src.latencies.p99(nowMs),
     decisions: src.latencies.decisions,
     recentOpportunities: src.recent.list(),

@@ -1,8 +1,8 @@
 // Which baskets a runner prices: each strategy runs only when the user's config toggle AND the plan's feature are on
-// (packages/schemas plans.ts FEATURE_TOGGLES), and only over the venues the user enabled. Cross-platform and
+// (strategyEnabled in packages/schemas plans.ts), and only over the venues the user enabled. Cross-platform and
 // overlapping baskets come from the approved market links the manager sends.
 import {
-  FEATURE_TOGGLES,
+  strategyEnabled,
   type Instrument,
   type MarketLink,
   type PlanFeature,
@@ -22,7 +22,7 @@ import type { RunnerConfig } from '../shared/ipc.ts';
 const ARBITRAGE: readonly PlanFeature[] = ['single_platform', 'cross_platform', 'overlapping_arb'];
 
 export function enabledFeatures(config: RunnerConfig, features: PlanFeatures): Set<PlanFeature> {
-  return new Set(ARBITRAGE.filter((f) => features[f] && config[FEATURE_TOGGLES[f]]));
+  return new Set(ARBITRAGE.filter((f) => strategyEnabled(f, config, features)));
 }
 
 export function enabledVenues(config: RunnerConfig): Set<VenueId> {

@@ -1,4 +1,2 @@
-/** One place that turns whatever was thrown into an Error (catch sites receive `unknown`). */
-export function coerceError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(typeof e === 'string' ? e : JSON.stringify(e));
-}
+// The one definition lives in @polybot/schemas (shared with venues); re-exported so the app's imports stay short.
+export { coerceError } from '@polybot/schemas';

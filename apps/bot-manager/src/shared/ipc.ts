@@ -1,14 +1,26 @@
 // The manager↔runner protocol. Every message crossing the IPC channel is parsed with these schemas on arrival, in
 // both directions: a runner is treated as untrusted input by the manager and vice versa.
 import {
+  BOT_RECENT_OPPORTUNITIES,
+  BotErrorCodeSchema,
+  BotHaltCodeSchema,
+  BotOpportunitySchema,
+  type BotOpportunity,
   FeeScheduleSchema,
   FollowedWalletSchema,
   InstrumentSchema,
   MarketLinkSchema,
   NewsRuleSchema,
   OrderBookSchema,
+  OrderSideSchema,
+  OrderStatusSchema,
+  OrderTypeSchema,
   PlanFeaturesSchema,
-  StrategyKindSchema,
+  SecretValidationStatusSchema,
+  TierSchema,
+  TradeStrategySchema,
+  TradingModeSchema,
+  VenueIdSchema,
 } from '@polybot/schemas';
 import { z } from 'zod';
 
@@ -36,7 +48,7 @@ export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
 
 /** What the user's plan (as copied onto their profile) lets the runner do. A change here restarts the runner. */
 export const RunnerPlanSchema = z.object({
-  tier: z.string(),
+  tier: TierSchema,
   features: PlanFeaturesSchema,
   liveTradingAllowed: z.boolean(),
   maxTradeSizeUsd: z.number(),
@@ -47,13 +59,13 @@ export const RunnerPlanSchema = z.object({
 export type RunnerPlan = z.infer<typeof RunnerPlanSchema>;
 
 export const RunnerKeySchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   isPaper: z.boolean(),
   apiKey: z.string().nullable(),
   apiSecret: z.string().nullable(),
   privateKey: z.string().nullable(),
   additionalConfig: z.record(z.string(), z.unknown()),
-  validationStatus: z.enum(['pending', 'valid', 'invalid', 'expired']),
+  validationStatus: SecretValidationStatusSchema,
 });
 export type RunnerKey = z.infer<typeof RunnerKeySchema>;
 
@@ -95,7 +107,7 @@ export type InitMessage = z.infer<typeof InitMessageSchema>;
 export const WalletTradeSchema = z.object({
   wallet: z.string().regex(/^0x[0-9a-f]{40}$/),
   instrumentId: z.string().min(1).max(200),
-  side: z.enum(['buy', 'sell']),
+  side: OrderSideSchema,
   price: z.number().gt(0).lt(1),
   size: z.number().positive(),
   timestampMs: z.number().int().nonnegative(),
@@ -139,16 +151,16 @@ export type ToRunner = z.infer<typeof ToRunnerSchema>;
 export const TradeRowSchema = z.object({
   clientOrderId: z.string().min(8).max(64),
   venueOrderId: z.string().nullable(),
-  platform: z.enum(['polymarket', 'kalshi']),
+  platform: VenueIdSchema,
   marketId: z.string(),
   marketTitle: z.string().max(300).nullable().default(null),
   instrumentId: z.string(),
   outcome: z.string().nullable(),
-  side: z.enum(['buy', 'sell']),
-  strategy: z.enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind']),
-  mode: z.enum(['paper', 'live']),
-  orderType: z.enum(['FOK', 'FAK', 'GTC']),
-  status: z.enum(['filled', 'partially_filled', 'resting', 'cancelled', 'rejected']),
+  side: OrderSideSchema,
+  strategy: TradeStrategySchema,
+  mode: TradingModeSchema,
+  orderType: OrderTypeSchema,
+  status: OrderStatusSchema,
   limitPrice: z.number(),
   price: z.number().nullable(),
   size: z.number(),
@@ -160,17 +172,13 @@ export const TradeRowSchema = z.object({
 });
 export type TradeRow = z.infer<typeof TradeRowSchema>;
 
-/** One opportunity the runner met, as the dashboard lists it (docs/WEB.md "For the bot-manager"). */
-export const RecentOpportunitySchema = z.object({
-  strategy: StrategyKindSchema,
-  description: z.string().max(500),
-  expectedProfitUsd: z.number(),
-  detectedAtMs: z.number().int().nonnegative(),
-  /** Orders went out for it (false: seen only — risk, the monthly limit or an earlier fill kept it from trading). */
-  acted: z.boolean(),
-});
-export type RecentOpportunity = z.infer<typeof RecentOpportunitySchema>;
-export const RECENT_OPPORTUNITIES = 10;
+/**
+ * One opportunity the runner met, already in the status row's shape (BotOpportunitySchema, snake_case like the rest
+ * of polybot_bot_status.stats): the manager writes the list as it arrives.
+ */
+export const RecentOpportunitySchema = BotOpportunitySchema;
+export type RecentOpportunity = BotOpportunity;
+export const RECENT_OPPORTUNITIES = BOT_RECENT_OPPORTUNITIES;
 
 /** A news rule of the user's config the runner does not act on, and why, in words for the user. */
 export const IgnoredNewsRuleSchema = z.object({ ruleId: z.string(), reason: z.string() });
@@ -178,7 +186,7 @@ export type IgnoredNewsRule = z.infer<typeof IgnoredNewsRuleSchema>;
 
 export const RunnerStatsSchema = z.object({
   state: z.enum(['running', 'limit_reached', 'error']),
-  mode: z.enum(['paper', 'live']),
+  mode: TradingModeSchema,
   modeReason: z.string(),
   pnlTodayUsd: z.number(),
   openPositions: z.number().int(),
@@ -186,7 +194,11 @@ export const RunnerStatsSchema = z.object({
   opportunitiesSeen: z.number().int(),
   haltedUntil: z.string().nullable(),
   haltReason: z.string().nullable(),
+  /** The code beside haltReason (a runner's own halts: daily loss, monthly limit); null with no halt. */
+  haltCode: BotHaltCodeSchema.nullable(),
   lastError: z.string().nullable(),
+  /** The code beside lastError (classifyRunnerError where the error was met); null with no error. */
+  lastErrorCode: BotErrorCodeSchema.nullable(),
   /** Book-update-to-decision p99 over the last 60 s (runner/decision-latency.ts); null without decisions in it. */
   decisionP99Ms: z.number().nullable(),
   decisions: z.number().int(),

@@ -1,7 +1,14 @@
 // Risk limits and strategies. Same form (and the same shared schema on the server) in the wizard and in settings.
 // Strategies the plan does not include are shown disabled, with the plan that unlocks them.
 import type { Profile } from '@polybot/db/user';
-import { CONFIG_LIMITS, FEATURE_TOGGLES, type Plan, type PlanFeature, type UserConfigRow } from '@polybot/schemas';
+import {
+  CONFIG_LIMITS,
+  FEATURE_TOGGLES,
+  strategyState,
+  type Plan,
+  type PlanFeature,
+  type UserConfigRow,
+} from '@polybot/schemas';
 import type { FormState } from './form.tsx';
 import { ActionForm, Check, Field, FieldErrors, Submit } from './form.tsx';
 
@@ -65,14 +72,15 @@ export function ConfigForm(props: {
         <legend>Strategies</legend>
         {(Object.keys(FEATURE_TOGGLES) as PlanFeature[]).map((feature) => {
           const toggle = FEATURE_TOGGLES[feature];
-          const allowed = Boolean(profile.features_enabled[feature]);
+          const state = strategyState(feature, config, profile.features_enabled);
+          const allowed = state !== 'locked';
           const id = `toggle-${toggle}`;
           return (
             <div key={feature} className={`check ${allowed ? '' : 'disabled'}`}>
               <Check
                 id={id}
                 name={toggle}
-                defaultChecked={allowed && config[toggle]}
+                defaultChecked={state === 'on'}
                 disabled={!allowed}
                 aria-describedby={`${id}-d`}
               />

@@ -29,8 +29,8 @@ export function StrategySections(props: {
         <StrategyState
           feature="copy_trading"
           label="Copy trading"
-          allowed={Boolean(profile.features_enabled.copy_trading)}
-          on={config.enable_copy_trading}
+          config={config}
+          features={profile.features_enabled}
           plans={plans}
           uses="copies these wallets"
         />
@@ -50,8 +50,8 @@ export function StrategySections(props: {
         <StrategyState
           feature="news_arbitrage"
           label="News signals"
-          allowed={Boolean(profile.features_enabled.news_arbitrage)}
-          on={config.enable_news_arbitrage}
+          config={config}
+          features={profile.features_enabled}
           plans={plans}
           uses="acts on these rules"
         />

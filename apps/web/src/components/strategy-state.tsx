@@ -1,18 +1,18 @@
 // One line above a strategy's parameters: whether the bot uses them now, and if not, what the user has to do
 // (switch the strategy on above, or a plan that includes it). Entries can be prepared either way.
-import type { Plan, PlanFeature } from '@polybot/schemas';
+import { strategyState, type FeatureFlags, type Plan, type PlanFeature, type StrategyToggles } from '@polybot/schemas';
 import { unlockedBy } from './config-form.tsx';
 
 export function StrategyState(props: {
   feature: PlanFeature;
   label: string;
-  allowed: boolean;
-  on: boolean;
+  /** The user's config (its strategy toggles) and their plan's features: strategyState decides from both. */
+  config: StrategyToggles;
+  features: FeatureFlags;
   plans: Plan[];
   uses: string;
 }) {
-  const { allowed, on } = props;
-  const state = !allowed ? 'locked' : on ? 'on' : 'off';
+  const state = strategyState(props.feature, props.config, props.features);
   return (
     <p className={`strategy-state strategy-${state}`} data-testid={`state-${props.feature}`}>
       <strong>{state === 'on' ? 'On' : state === 'off' ? 'Off' : 'Not in your plan'}</strong>

@@ -1,7 +1,10 @@
 // How stored values read to a person: one place, so the table, the filters and the detail page say the same thing.
-export const PLATFORM_LABELS: Record<string, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
+import type { OrderStatus, TradeStrategy, TradingMode, VenueId } from '@polybot/schemas';
 
-export const STRATEGY_LABELS: Record<string, string> = {
+export const PLATFORM_LABELS: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
+
+/** Keyed by the shared enum: a strategy added to @polybot/schemas does not compile until it has a label here. */
+export const STRATEGY_LABELS: Record<TradeStrategy, string> = {
   single_platform: 'Single-platform',
   cross_platform: 'Cross-platform',
   overlapping: 'Overlapping',
@@ -10,9 +13,9 @@ export const STRATEGY_LABELS: Record<string, string> = {
   unwind: 'Unwind',
 };
 
-export const MODE_LABELS: Record<string, string> = { paper: 'Paper', live: 'Live' };
+export const MODE_LABELS: Record<TradingMode, string> = { paper: 'Paper', live: 'Live' };
 
-export const STATUS_LABELS: Record<string, string> = {
+export const STATUS_LABELS: Record<OrderStatus, string> = {
   filled: 'Filled',
   partially_filled: 'Partly filled',
   resting: 'Resting',

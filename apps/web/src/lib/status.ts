@@ -1,6 +1,7 @@
 // What the dashboard's live status card shows, computed the same way for the first render and every poll.
 import 'server-only';
 import type { UserTx } from '@polybot/db';
+import type { BotState } from '@polybot/schemas';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile, latestOwnTradeId, planDisplayName } from '@polybot/db/user';
 import { z } from 'zod';
 import { explainError } from './explain.ts';
@@ -50,12 +51,9 @@ export interface StatusView {
 }
 
 const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
-const BotPlanSchema = z.object({ plan_tier: z.string() }).nullable().catch(null);
-const OpportunityMarksSchema = z
-  .array(z.object({ detectedAtMs: z.number().optional(), acted: z.boolean().optional() }))
-  .catch([]);
 
-const STATE_LABELS: Record<string, string> = {
+/** Keyed by the shared enum: a state added to @polybot/schemas does not compile until it has a label here. */
+const STATE_LABELS: Record<BotState, string> = {
   stopped: 'Stopped',
   starting: 'Starting',
   running: 'Running',
@@ -73,13 +71,13 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const mode = status?.mode ?? (config?.dry_run === false ? 'live' : 'paper');
   const tier = profile?.subscription_tier ?? 'free';
   const running = status !== null && RUNNING.has(state);
-  const botTier = running ? (BotPlanSchema.parse(status.stats)?.plan_tier ?? null) : null;
+  const botTier = running ? (status.stats.plan_tier ?? null) : null;
   const botEnabled = config?.bot_enabled ?? false;
   // "Paused" only once the bot has stopped: until the manager has acted, the user sees it still running.
   const paused = !botEnabled && (state === 'stopped' || state === 'paused');
   const startedAt = running ? (status.started_at ?? null) : null;
   const newestTrade = await latestOwnTradeId(tx);
-  const opportunities = OpportunityMarksSchema.parse(status?.stats.recentOpportunities ?? []);
+  const opportunities = status?.stats.recent_opportunities ?? [];
   return {
     state,
     stateLabel: paused ? 'Paused' : (STATE_LABELS[state] ?? state),
@@ -94,7 +92,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     appliedAt: status?.config_applied_at?.toISOString() ?? null,
     problem: profile?.is_suspended
       ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.`
-      : explainError(status?.last_error ?? null),
+      : explainError({ text: status?.last_error ?? null, code: status?.error_code ?? null }),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
     planName: await planDisplayName(tx, tier),
@@ -109,7 +107,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
       // the P&L card shows the bot's own valuation only while it runs
       running,
       status?.stats.open_positions ?? null,
-      opportunities.map((o) => [o.detectedAtMs ?? 0, o.acted ?? false]),
+      opportunities.map((o) => [o.detected_at_ms, o.acted]),
     ]),
   };
 }

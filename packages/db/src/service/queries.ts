@@ -1,6 +1,22 @@
 // Privileged reads and writes for the platform (BotManager, runners, billing). Each goes through a narrowly scoped
 // SQL function or a service_role-only table grant; callers pass the connection configured with service credentials.
-import { DecryptedSecretRowSchema, MarketLinkSchema, type DecryptedSecretRow, type MarketLink } from '@polybot/schemas';
+import {
+  DecryptedSecretRowSchema,
+  type BotErrorCode,
+  type BotHaltCode,
+  type BotStats,
+  type BotState,
+  MarketLinkSchema,
+  TierSchema,
+  type DecryptedSecretRow,
+  type MarketLink,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
+  type TradeStrategy,
+  type TradingMode,
+  type VenueId,
+} from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
 
@@ -18,7 +34,7 @@ export async function asService<T>(sql: Sql, fn: (tx: TransactionSql) => Promise
 
 export const DesiredBotSchema = z.object({
   user_id: z.uuid(),
-  subscription_tier: z.enum(['free', 'basic', 'pro', 'enterprise']),
+  subscription_tier: TierSchema,
   config_version: z.coerce.number().int(),
 });
 export type DesiredBot = z.infer<typeof DesiredBotSchema>;
@@ -76,7 +92,7 @@ export async function listApprovedMarketLinks(db: Conn): Promise<MarketLink[]> {
 export async function setSecretValidation(
   db: Conn,
   userId: string,
-  platform: 'polymarket' | 'kalshi',
+  platform: VenueId,
   isPaper: boolean,
   status: 'valid' | 'invalid' | 'expired',
   error: string | null,
@@ -91,15 +107,15 @@ export interface TradeRecord {
   userId: string;
   clientOrderId: string;
   venueOrderId: string | null;
-  platform: 'polymarket' | 'kalshi';
+  platform: VenueId;
   marketId: string;
   instrumentId: string;
   outcome: string | null;
-  side: 'buy' | 'sell';
-  strategy: 'single_platform' | 'cross_platform' | 'overlapping' | 'news' | 'copy_trading' | 'unwind';
-  mode: 'paper' | 'live';
-  orderType: 'FOK' | 'FAK' | 'GTC';
-  status: 'filled' | 'partially_filled' | 'resting' | 'cancelled' | 'rejected';
+  side: OrderSide;
+  strategy: TradeStrategy;
+  mode: TradingMode;
+  orderType: OrderType;
+  status: OrderStatus;
   limitPrice: number;
   price: number | null;
   size: number;
@@ -138,9 +154,8 @@ export async function recordTrade(db: Conn, t: TradeRecord): Promise<{ id: numbe
 }
 
 export interface BotStatusUpdate {
-  state?:
-    'stopped' | 'starting' | 'running' | 'reloading' | 'stopping' | 'paused' | 'suspended' | 'limit_reached' | 'error';
-  mode?: 'paper' | 'live';
+  state?: BotState;
+  mode?: TradingMode;
   pid?: number | null;
   managerId?: string | null;
   startedAt?: Date | null;
@@ -148,10 +163,15 @@ export interface BotStatusUpdate {
   configVersion?: number | null;
   configAppliedAt?: Date | null;
   lastError?: string | null;
+  /** The code beside lastError (written with it: a lastError without one clears the code). */
+  errorCode?: BotErrorCode | null;
   restartCount?: number;
   tradingHaltedUntil?: Date | null;
   haltReason?: string | null;
-  stats?: Record<string, unknown>;
+  /** The code beside haltReason (written with it: a haltReason without one clears the code). */
+  haltCode?: BotHaltCode | null;
+  /** The heartbeat's stats (BotStatsSchema); the update replaces the whole object. */
+  stats?: Partial<BotStats>;
 }
 
 const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {
@@ -164,9 +184,11 @@ const STATUS_COLUMNS: Record<keyof BotStatusUpdate, string> = {
   configVersion: 'config_version',
   configAppliedAt: 'config_applied_at',
   lastError: 'last_error',
+  errorCode: 'error_code',
   restartCount: 'restart_count',
   tradingHaltedUntil: 'trading_halted_until',
   haltReason: 'halt_reason',
+  haltCode: 'halt_code',
   stats: 'stats',
 };
 
@@ -176,7 +198,12 @@ export async function updateBotStatus(db: Conn, userId: string, update: BotStatu
     const v = update[key];
     if (v !== undefined) values[column] = key === 'stats' ? db.json(v as never) : v;
   }
-  if ('lastError' in update) values.last_error_at = update.lastError ? new Date() : null;
+  if ('lastError' in update) {
+    values.last_error_at = update.lastError ? new Date() : null;
+    // A code describes its text: a new text without a code must not keep the old text's code.
+    values.error_code = update.lastError ? (update.errorCode ?? null) : null;
+  }
+  if ('haltReason' in update) values.halt_code = update.haltReason ? (update.haltCode ?? null) : null;
   if (Object.keys(values).length === 0) return;
   await db`
     insert into public.polybot_bot_status ${db({ user_id: userId, ...values } as unknown as Record<string, never>)}

@@ -1,12 +1,12 @@
 // The profile and config rows the BotManager builds a user's runner from. The config row is returned unparsed: a row
 // that fails UserConfigRowSchema must stop the bot with the problem in words, which is the manager's call to make.
-import { PlanFeaturesSchema } from '@polybot/schemas';
+import { PlanFeaturesSchema, TierSchema } from '@polybot/schemas';
 import type { TransactionSql } from 'postgres';
 import { z } from 'zod';
 
 /** The profile columns that make up a runner's plan (its limits and features). */
 export const RunnerProfileSchema = z.object({
-  subscription_tier: z.string(),
+  subscription_tier: TierSchema,
   features_enabled: PlanFeaturesSchema,
   live_trading_allowed: z.boolean(),
   max_trade_size_usd: z.coerce.number(),

@@ -1,11 +1,21 @@
 // What a signed-in user reads and changes, always inside withUser: RLS, not these functions, scopes every row.
 import {
+  BotErrorCodeSchema,
+  BotHaltCodeSchema,
+  BotStateSchema,
+  readBotStats,
   SecretMetadataSchema,
+  SubscriptionStatusSchema,
+  TierSchema,
+  TradeStrategySchema,
+  TradingModeSchema,
   UserConfigRowSchema,
+  VenueIdSchema,
   type SaveUserSecretArgs,
   type SecretMetadata,
   type UserConfigPatch,
   type UserConfigRow,
+  type VenueId,
 } from '@polybot/schemas';
 import { z } from 'zod';
 import type { UserTx } from '../with-user.ts';
@@ -14,8 +24,8 @@ export const ProfileSchema = z.object({
   id: z.uuid(),
   display_name: z.string().nullable(),
   email: z.string().nullable(),
-  subscription_tier: z.enum(['free', 'basic', 'pro', 'enterprise']),
-  subscription_status: z.string(),
+  subscription_tier: TierSchema,
+  subscription_status: SubscriptionStatusSchema,
   subscription_expires_at: z.coerce.date().nullable(),
   monthly_trade_limit: z.number().int(),
   trades_this_month: z.number().int(),
@@ -86,19 +96,15 @@ export async function saveOwnSecret(
   return { key_hint: r.key_hint, rotated: r.rotated };
 }
 
-export async function deleteOwnSecret(
-  tx: UserTx,
-  platform: 'polymarket' | 'kalshi',
-  isPaper: boolean,
-): Promise<boolean> {
+export async function deleteOwnSecret(tx: UserTx, platform: VenueId, isPaper: boolean): Promise<boolean> {
   const rows = await tx<{ deleted: boolean }[]>`select public.delete_user_secret(${platform}, ${isPaper}) as deleted`;
   return rows[0]?.deleted ?? false;
 }
 
 export const BotStatusSchema = z.object({
   user_id: z.uuid(),
-  state: z.string(),
-  mode: z.enum(['paper', 'live']),
+  state: BotStateSchema,
+  mode: TradingModeSchema,
   pid: z.number().int().nullable(),
   heartbeat_at: z.coerce.date().nullable(),
   /** When the current runner process started (a restart — new keys, a new plan — moves it). */
@@ -106,9 +112,13 @@ export const BotStatusSchema = z.object({
   config_version: z.coerce.number().int().nullable(),
   config_applied_at: z.coerce.date().nullable(),
   last_error: z.string().nullable(),
+  /** What last_error is about, as a code: what the dashboard explains (null for no error). */
+  error_code: BotErrorCodeSchema.nullable(),
   trading_halted_until: z.coerce.date().nullable(),
   halt_reason: z.string().nullable(),
-  stats: z.record(z.string(), z.unknown()),
+  halt_code: BotHaltCodeSchema.nullable(),
+  /** Read leniently (readBotStats): a malformed or missing key reads as absent, never as a broken page. */
+  stats: z.unknown().transform(readBotStats),
 });
 export type BotStatus = z.infer<typeof BotStatusSchema>;
 
@@ -118,9 +128,9 @@ export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
 }
 
 export const TradeFilterSchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']).optional(),
-  strategy: z.string().max(40).optional(),
-  mode: z.enum(['paper', 'live']).optional(),
+  platform: VenueIdSchema.optional(),
+  strategy: TradeStrategySchema.optional(),
+  mode: TradingModeSchema.optional(),
   /** Keyset pagination: trades with id below this. */
   beforeId: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),

@@ -1,7 +1,7 @@
 // One venue book subscription per instrument, however many consumers want it. The bot-manager runs one hub per
 // venue and hands each runner a consumer: venue traffic grows with instruments, not with users. Public data
 // only — nothing here knows about accounts.
-import type { OrderBook } from '@polybot/schemas';
+import { coerceError, type OrderBook } from '@polybot/schemas';
 import type { BookSubscription, BookUpdate, MarketData } from '../venue.ts';
 
 export interface HubConsumer {
@@ -126,7 +126,7 @@ export class MarketDataHub {
         consumer.onUpdate(update);
       } catch (e) {
         // One consumer's bug must not starve the others.
-        consumer.onError(e instanceof Error ? e : new Error(String(e)));
+        consumer.onError(coerceError(e));
       }
     }
   }

@@ -1,6 +1,6 @@
 // The one function that turns a verified Stripe event into PolyBot state. Used by the stripe-webhook edge function
-// (Deno) and by @polybot/billing (Node); it imports only `postgres` types, zod and sibling files so both runtimes
-// resolve it (Deno through the function's deno.json import map, Node through node_modules).
+// (Deno) and by @polybot/billing (Node); it imports only `postgres` types, zod, @polybot/schemas and sibling files so
+// both runtimes resolve it (Deno through the function's deno.json import map, Node through node_modules).
 //
 // Guarantees:
 //  * Idempotent: the event id is inserted into polybot_stripe_events in the SAME transaction as the profile change.
@@ -17,6 +17,7 @@
 //    STRIPE_PRICE_*) is derived from the state actually written, so a stale snapshot's retired price never fails
 //    an event whose current subscription is on a configured price.
 //  * Runs as the service connection (postgres / service_role). The profile guard refuses these columns to users.
+import { isLiveSubscription } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { deriveNotice, isHandledEventType, subscriptionState, type Change, type Notice } from './derive.ts';
 import type { PriceMap } from './prices.ts';
@@ -43,7 +44,6 @@ export interface ApplyOptions {
   retrieveSubscription?: RetrieveSubscription;
 }
 
-const LIVE_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due', 'unpaid']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function applyStripeEvent(sql: Sql, rawEvent: unknown, options: ApplyOptions): Promise<ApplyOutcome> {
@@ -140,8 +140,8 @@ function endsAnotherSubscription(profile: ProfileRow, change: Change): string | 
   if (change.kind !== 'subscription' || change.subscriptionId === profile.stripe_subscription_id) return undefined;
   if (
     profile.stripe_subscription_id &&
-    LIVE_STATUSES.has(profile.subscription_status) &&
-    !LIVE_STATUSES.has(change.status)
+    isLiveSubscription(profile.subscription_status) &&
+    !isLiveSubscription(change.status)
   ) {
     return 'ended subscription is not the current one';
   }

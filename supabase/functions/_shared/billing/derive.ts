@@ -1,5 +1,6 @@
 // Pure part of event application: what a Stripe event says about a subscriber, before looking at the database.
 // Kept free of I/O so the rules (which statuses keep a paid tier, where the period end lives) are in one place.
+import { isLiveSubscription } from '@polybot/schemas';
 import { tierForPrice, type PriceMap, type Tier } from './prices.ts';
 import {
   CheckoutSessionSchema,
@@ -22,13 +23,6 @@ export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
 export function isHandledEventType(type: string): type is HandledEventType {
   return (HANDLED_EVENT_TYPES as readonly string[]).includes(type);
 }
-
-/**
- * Statuses that keep the paid tier. past_due is the grace period (Stripe is retrying the card; the bot keeps its
- * plan). unpaid keeps the tier on the profile but list_desired_bots stops the bot until an invoice is paid.
- * Everything else (incomplete, incomplete_expired, canceled, paused) is the free tier.
- */
-const PAID_STATUSES: ReadonlySet<string> = new Set(['active', 'trialing', 'past_due', 'unpaid']);
 
 export class UnknownPriceError extends Error {
   constructor(priceId: string, subscriptionId: string) {
@@ -87,7 +81,9 @@ export type Change =
  */
 export function subscriptionState(sub: StripeSubscription, prices: PriceMap, deleted = false): SubscriptionState {
   const status = deleted ? 'canceled' : sub.status;
-  const paid = PAID_STATUSES.has(status);
+  // A live subscription (LIVE_SUBSCRIPTION_STATUSES: unpaid included) keeps its paid tier; list_desired_bots decides
+  // separately whether that tier may trade (unpaid may not).
+  const paid = isLiveSubscription(status);
   let tier: Tier = 'free';
   if (paid) {
     const priceId =

@@ -1,11 +1,11 @@
 // Which Stripe price buys which tier. Price ids differ per Stripe account and mode (test/live), so they come from
 // configuration (env), never from code; the same mapping is used to create Checkout sessions and to read a
 // subscription's tier back out of a webhook event.
+import { PAID_TIERS, type PaidTier, type Tier } from '@polybot/schemas';
 import { z } from 'zod';
 
-export const PAID_TIERS = ['basic', 'pro', 'enterprise'] as const;
-export type PaidTier = (typeof PAID_TIERS)[number];
-export type Tier = 'free' | PaidTier;
+// The tiers are defined once in @polybot/schemas; re-exported for the billing code that already imports them here.
+export { PAID_TIERS, type PaidTier, type Tier };
 
 const PriceId = z.string().regex(/^price_[A-Za-z0-9_]+$/, { error: 'must be a Stripe price id (price_...)' });
 

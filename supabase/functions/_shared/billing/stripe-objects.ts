@@ -1,6 +1,7 @@
 // The parts of Stripe's event payloads billing reads, narrowed with zod. Stripe adds fields freely, so every schema
 // is non-strict; a payload missing a field we rely on is a bug we want to hear about (the webhook answers 500 and
 // Stripe retries), not something to guess around.
+import { SubscriptionStatusSchema } from '@polybot/schemas';
 import { z } from 'zod';
 
 /** Expandable references arrive as an id or as the expanded object; we only need the id. */
@@ -19,22 +20,11 @@ export const EventSchema = z.object({
 });
 export type StripeEventEnvelope = z.infer<typeof EventSchema>;
 
-export const SUBSCRIPTION_STATUSES = [
-  'active',
-  'trialing',
-  'past_due',
-  'unpaid',
-  'canceled',
-  'incomplete',
-  'incomplete_expired',
-  'paused',
-] as const;
-
 export const SubscriptionSchema = z.object({
   id: z.string().startsWith('sub_'),
   object: z.literal('subscription'),
   customer: Ref,
-  status: z.enum(SUBSCRIPTION_STATUSES),
+  status: SubscriptionStatusSchema,
   cancel_at_period_end: z.boolean(),
   cancel_at: z.number().int().nullish(),
   metadata: Metadata,

@@ -1,6 +1,7 @@
 'use server';
 // Upgrade (Stripe Checkout) and manage (Customer Portal). Free never needs Stripe.
 import { BillingError, createCheckoutSession, createPortalSession } from '@polybot/billing';
+import { PAID_TIERS } from '@polybot/schemas';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
@@ -10,7 +11,7 @@ const UNAVAILABLE = 'Checkout is unavailable right now. Stay on Free; you can up
 
 export const startCheckout = action(
   z.object({
-    tier: z.enum(['basic', 'pro', 'enterprise'], { error: 'Choose a paid plan' }),
+    tier: z.enum(PAID_TIERS, { error: 'Choose a paid plan' }),
     from: z.enum(['onboarding', 'billing']).default('billing'),
   }),
   (form) => ({ tier: str(form, 'tier'), from: str(form, 'from') }),

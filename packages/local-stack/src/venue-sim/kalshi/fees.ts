@@ -1,7 +1,9 @@
 // Kalshi's taker fee for one fill: ceil_to_cent(rate × C × P × (1 − P)), rate 0.07 unless the series says otherwise.
-// Not confirmed from an official Kalshi page (docs/WIRE-CONTRACTS.md). Rounded per fill (per price level taken), the
-// same way @polybot/schemas' `fee()` prices it for strategies and paper trading, so the simulator's charges and the bot's
-// expected profit agree to the cent. Kept local (integer arithmetic) so the simulator does not depend on app code.
+// Not confirmed from an official Kalshi page (docs/WIRE-CONTRACTS.md). Rounded per fill (per price level taken), the same way
+// @polybot/schemas' `fee()` prices it for strategies and paper trading, so the simulator's charges and the bot's
+// expected profit agree to the cent. Deliberately a second, independent implementation (integer arithmetic, not
+// @polybot/schemas' fee models, which are production's one home): the simulator stands in for the venue and must
+// charge what the venue charges, so a mistake in our fee model shows up as a mismatch instead of agreeing with itself.
 // Units: price in cents, count in hundredths of a contract, rate in basis points.
 
 export const DEFAULT_TAKER_FEE_BPS = 700;

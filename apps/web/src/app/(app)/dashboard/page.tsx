@@ -1,6 +1,7 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
 import { getOwnBotStatus, realizedPnlByDayThisMonth, TradeRowSchema } from '@polybot/db/user';
+import { TradeStrategySchema, TradingModeSchema, VenueIdSchema } from '@polybot/schemas';
 import { z } from 'zod';
 import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
 import { PnlChart } from '~/components/pnl-chart.tsx';
@@ -17,21 +18,10 @@ export const dynamic = 'force-dynamic';
 const PAGE = 25;
 // Unknown filter values are dropped rather than failing the page: a stale bookmark should still open.
 const QuerySchema = z.object({
-  platform: z.enum(['polymarket', 'kalshi']).optional().catch(undefined),
-  strategy: z
-    .enum(['single_platform', 'cross_platform', 'overlapping', 'news', 'copy_trading', 'unwind'])
-    .optional()
-    .catch(undefined),
-  mode: z.enum(['paper', 'live']).optional().catch(undefined),
+  platform: VenueIdSchema.optional().catch(undefined),
+  strategy: TradeStrategySchema.optional().catch(undefined),
+  mode: TradingModeSchema.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
-});
-
-const OpportunitySchema = z.object({
-  strategy: z.string().optional(),
-  description: z.string().optional(),
-  expectedProfitUsd: z.number().optional(),
-  detectedAtMs: z.number().optional(),
-  acted: z.boolean().optional(),
 });
 
 export default async function DashboardPage({
@@ -64,25 +54,10 @@ export default async function DashboardPage({
   const used = status.tradesThisMonth;
   const limit = status.monthlyTradeLimit;
   // The running bot's own view of today (realized + open positions marked to market), from its last heartbeat.
-  const marked =
-    bot && bot.state === 'running'
-      ? z
-          .number()
-          .nullable()
-          .catch(null)
-          .parse(bot.stats.pnl_today_usd ?? null)
-      : null;
-  const openPositions = z
-    .number()
-    .int()
-    .nullable()
-    .catch(null)
-    .parse(bot?.stats.open_positions ?? null);
-  const rawOpps = bot?.stats.recentOpportunities;
-  const opportunities = z
-    .array(OpportunitySchema)
-    .catch([])
-    .parse(Array.isArray(rawOpps) ? rawOpps.slice(0, 10) : []);
+  // (stats are read through BotStatsSchema's lenient reader: a malformed key is absent, never a broken page)
+  const marked = bot && bot.state === 'running' ? (bot.stats.pnl_today_usd ?? null) : null;
+  const openPositions = bot?.stats.open_positions ?? null;
+  const opportunities = bot?.stats.recent_opportunities ?? [];
   const filters: TradeFilters = {
     ...(q.platform ? { platform: q.platform } : {}),
     ...(q.strategy ? { strategy: q.strategy } : {}),
@@ -155,9 +130,8 @@ export default async function DashboardPage({
           <ul>
             {opportunities.map((o, i) => (
               <li key={i} data-testid="opportunity">
-                {o.strategy ? label(STRATEGY_LABELS, o.strategy) : 'Opportunity'}: {o.description ?? ''}{' '}
-                {o.expectedProfitUsd !== undefined ? `(expected ${money(o.expectedProfitUsd)})` : ''}
-                {o.acted !== undefined ? <span className="muted"> — {o.acted ? 'taken' : 'skipped'}</span> : null}
+                {label(STRATEGY_LABELS, o.strategy)}: {o.description} (expected {money(o.expected_profit_usd)})
+                <span className="muted"> — {o.acted ? 'taken' : 'skipped'}</span>
               </li>
             ))}
           </ul>

@@ -1,5 +1,7 @@
 // How the billing page words Stripe's facts for a person: dates in words (UTC, as Stripe bills), money in the
 // invoice's currency, subscription and invoice statuses in plain language.
+import type { PlanFeature, SubscriptionStatus } from '@polybot/schemas';
+
 const LONG = new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' });
 const SHORT = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
 
@@ -22,7 +24,8 @@ export function usd(amount: number): string {
   return `$${amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 }
 
-const SUBSCRIPTION_STATUS: Record<string, string> = {
+/** Keyed by the shared enum: a status added to @polybot/schemas does not compile until it has words here. */
+const SUBSCRIPTION_STATUS: Record<SubscriptionStatus, string> = {
   active: 'Active',
   trialing: 'Trial',
   past_due: 'Payment failed — Stripe is retrying your card; your plan stays active meanwhile',
@@ -33,7 +36,7 @@ const SUBSCRIPTION_STATUS: Record<string, string> = {
   paused: 'Paused',
 };
 
-export function subscriptionStatus(status: string, tier: string): string {
+export function subscriptionStatus(status: SubscriptionStatus, tier: string): string {
   // A free user has never had (or no longer has) a subscription: "canceled" would read like a problem.
   if (tier === 'free') return 'No subscription — free forever';
   return SUBSCRIPTION_STATUS[status] ?? status;
@@ -51,7 +54,7 @@ export function invoiceStatus(status: string): string {
   return INVOICE_STATUS[status] ?? status;
 }
 
-export const FEATURE_LABELS: Record<string, string> = {
+export const FEATURE_LABELS: Record<PlanFeature, string> = {
   single_platform: 'Single-platform arbitrage',
   news_arbitrage: 'News signals',
   cross_platform: 'Cross-platform arbitrage',
