@@ -3,7 +3,6 @@ import 'server-only';
 import type { UserTx } from '@polybot/db';
 import type { BotState } from '@polybot/schemas';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile, latestOwnTradeId, planDisplayName } from '@polybot/db/user';
-import { z } from 'zod';
 import { explainError } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 

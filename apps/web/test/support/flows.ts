@@ -33,16 +33,16 @@ export async function submit(page: Page, formName: string, button: string | RegE
   await waitForResult(page, formName, before, url);
 }
 
-/** Waits until React has hydrated the form (its element carries a fiber): before that, edits to it may be undone. */
+/**
+ * Waits until React has hydrated the form (its element carries a fiber): before that, edits to it may be undone.
+ * The form is looked up afresh on every check: a live refresh can replace the element, and a wait bound to the old,
+ * detached one would never end (seen under load as a test hanging until its timeout).
+ */
 export async function hydrated(page: Page, formName: string): Promise<void> {
-  await page.getByRole('form', { name: formName }).evaluate(
-    (f) =>
-      new Promise<void>((resolve) => {
-        const check = () =>
-          Object.keys(f).some((k) => k.startsWith('__reactFiber')) ? resolve() : setTimeout(check, 50);
-        check();
-      }),
-  );
+  await page.waitForFunction((name) => {
+    const f = document.querySelector(`form[aria-label="${name}"]`);
+    return f !== null && Object.keys(f).some((k) => k.startsWith('__reactFiber'));
+  }, formName);
 }
 
 /**
