@@ -179,7 +179,9 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     if (st.applied.configVersion !== state.configVersion) {
       st.applied = state;
       st.pendingReload = { version: state.configVersion, since: noticedAt, kind: 'config' };
-      st.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
+      // A runner still starting has no config yet and drops a 'config' message: its init carries the new one instead.
+      if (st.kind === 'starting') st.init = { ...st.init, state };
+      else st.proc.send({ type: 'config', configVersion: state.configVersion, config: state.config });
       this.feeds.update(st.proc, state);
     }
   }
