@@ -189,3 +189,19 @@ export async function statusOf(sql: Sql, userId: string): Promise<Record<string,
   const [row] = await sql`select * from public.polybot_bot_status where user_id = ${userId}`;
   return row ?? {};
 }
+
+/** Waits for `n` more heartbeats of the user's runner (each a status row with a new heartbeat_at). */
+export async function heartbeats(sql: Sql, userId: string, n: number, what = `heartbeat of ${userId}`): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const mark = String((await statusOf(sql, userId)).heartbeat_at);
+    await until(async () => String((await statusOf(sql, userId)).heartbeat_at) !== mark, what);
+  }
+}
+
+/** The user's monthly trade counter (-1 without a profile). */
+export async function tradesThisMonth(sql: Sql, userId: string): Promise<number> {
+  const [p] = await sql<
+    { n: number }[]
+  >`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`;
+  return p?.n ?? -1;
+}
