@@ -41,6 +41,11 @@ export interface ManagerStack {
   manager(id: string, extra?: Partial<BotManagerOptions>): Promise<RunningBotManager>;
 }
 
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`${what} is not up (used before beforeAll, or without asking for it)`);
+  return v;
+}
+
 /** What every manager of these suites is started with: the stack's database and URLs, warn logs, fast heartbeats. */
 export function managerOptions(db: TestDatabase, urls: VenueUrls, id: string): BotManagerOptions {
   return {
@@ -54,6 +59,12 @@ export function managerOptions(db: TestDatabase, urls: VenueUrls, id: string): B
   };
 }
 
+/** Polymarket's CLOB and Gamma through the counting proxy (what the venue sees is recorded), its WebSocket direct. */
+export function clobThroughProxy(sim: VenueSim, proxy: CountingProxy | undefined): VenueUrls {
+  const origin = need(proxy, 'the counting proxy').origin;
+  return { polymarketClob: origin, polymarketGamma: `${origin}/gamma`, polymarketWs: venueUrlsOf(sim).polymarketWs };
+}
+
 /** Registers the suite's beforeAll/afterAll for the stack and returns accessors, valid from beforeAll on. */
 export function useManagerStack(o: StackOptions = {}): ManagerStack {
   let db: TestDatabase | undefined;
@@ -61,10 +72,6 @@ export function useManagerStack(o: StackOptions = {}): ManagerStack {
   let proxy: CountingProxy | undefined;
   let urls: VenueUrls | undefined;
   const managers: RunningBotManager[] = [];
-  const need = <T>(v: T | undefined, what: string): T => {
-    if (v === undefined) throw new Error(`${what} is not up (used before beforeAll, or without asking for it)`);
-    return v;
-  };
 
   beforeAll(async () => {
     [db, sim] = await Promise.all([createTestDatabase(), (o.sim ?? startSim)()]);
