@@ -134,11 +134,33 @@ export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise
   return { id, keys };
 }
 
+/** Polymarket keys saved as the user saves them (save_user_secret under their JWT): pending until checked. */
 export async function saveKeys(sql: Sql, userId: string, keys: TestKeys, isPaper = true): Promise<void> {
+  await saveSecret(sql, userId, isPaper, keys.apiKey, keys.apiSecret, keys.privateKey);
+}
+
+/** A bare private key (no API credentials): the venue check is L1 auth. */
+export async function savePrivateKeyOnly(
+  sql: Sql,
+  userId: string,
+  privateKey: string,
+  isPaper: boolean,
+): Promise<void> {
+  await saveSecret(sql, userId, isPaper, null, null, privateKey);
+}
+
+async function saveSecret(
+  sql: Sql,
+  userId: string,
+  isPaper: boolean,
+  apiKey: string | null,
+  apiSecret: string | null,
+  privateKey: string,
+): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${keys.apiKey}, ${keys.apiSecret}, ${keys.privateKey}, '{}'::jsonb)`;
+    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, '{}'::jsonb)`;
   });
 }
 
