@@ -5,7 +5,7 @@
 // 0.981 at once and 20 BTC Up at 0.47 after 30 s (scenario time runs with the wall clock here), then sells.
 import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
-import { heartbeats, statusOf, tradesThisMonth, until, venueUrlsOf } from './harness.ts';
+import { heartbeats, statusIn, tradesThisMonth, until, venueUrlsOf } from './harness.ts';
 import { PRO_FEATURES, planUser } from './plan-users.ts';
 import { useManagerStack } from './stack.ts';
 
@@ -194,14 +194,7 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   expect(await copies(u)).toEqual([]);
 
   await stack.db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${u}`;
-  const s = await until(
-    async () => {
-      const st = await statusOf(stack.db.sql, u);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'limit_reached in status',
-    90_000,
-  );
+  const s = await statusIn(stack.db.sql, u, 'limit_reached', 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   // Both runners took part: each was handed the buys, asked for reservations, was refused for the limit at least
   // once (the winner on its second buy; its heartbeat says limit_reached), and kept running.

@@ -227,3 +227,21 @@ export async function tradesThisMonth(sql: Sql, userId: string): Promise<number>
   >`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`;
   return p?.n ?? -1;
 }
+
+/** The user's status row once its state is `state`. */
+export function statusIn(
+  sql: Sql,
+  userId: string,
+  state: string,
+  what: string,
+  timeoutMs?: number,
+): Promise<Record<string, unknown>> {
+  return until(
+    async () => {
+      const s = await statusOf(sql, userId);
+      return s.state === state ? s : null;
+    },
+    what,
+    timeoutMs,
+  );
+}

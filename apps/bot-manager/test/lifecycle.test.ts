@@ -4,7 +4,7 @@
 // stop-policy.test.ts.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { alive, createUser, makeKeys, saveKeys, statusOf, until } from './harness.ts';
+import { alive, createUser, makeKeys, saveKeys, statusIn, statusOf, until } from './harness.ts';
 import { LISTEN_BACKOFF_BASE_MS, sample, useLifecycleFixture } from './lifecycle-fixture.ts';
 
 const f = useLifecycleFixture();
@@ -89,10 +89,7 @@ describe('BotManager lifecycle', () => {
     const pid = await runningPid(u.id);
     await f.db.sql`select public.admin_suspend_user(${u.id}, 'test suspension')`;
     await until(() => !alive(pid), 'suspended runner gone', 2000);
-    const suspended = await until(async () => {
-      const st = await statusOf(f.db.sql, u.id);
-      return st.state === 'suspended' ? st : null;
-    }, 'status suspended');
+    const suspended = await statusIn(f.db.sql, u.id, 'suspended', 'status suspended');
     expect(suspended.halt_reason).toBe('suspended by PolyBot support: test suspension');
     expect(suspended.halt_code).toBe('suspended');
     await f.db.sql`select public.admin_resume_user(${u.id})`;
@@ -138,10 +135,7 @@ describe('BotManager lifecycle', () => {
       // Kill as soon as it is forked: a runner that dies at start-up, over and over.
       process.kill(pid, 'SIGKILL');
     }
-    const s = await until(async () => {
-      const st = await statusOf(f.db.sql, u.id);
-      return st.state === 'error' ? st : null;
-    }, 'status error');
+    const s = await statusIn(f.db.sql, u.id, 'error', 'status error');
     expect(String(s.last_error)).toMatch(/crashes in a row.*SIGKILL/);
     expect(s.error_code).toBe('crash_loop');
     expect(pidOf(u.id)).toBeUndefined();

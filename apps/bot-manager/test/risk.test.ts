@@ -4,7 +4,7 @@
 import { setSecretValidation } from '@polybot/db/service';
 import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
-import { createUser, saveKeys, makeKeys, statusOf, tradesThisMonth, until } from './harness.ts';
+import { createUser, saveKeys, makeKeys, statusIn, statusOf, tradesThisMonth, until } from './harness.ts';
 import { clobThroughProxy, useManagerStack } from './stack.ts';
 
 const stack = useManagerStack({ proxy: true, urls: clobThroughProxy });
@@ -132,14 +132,7 @@ test('monthly limit, per order: one trade left and only multi-leg baskets → no
 
 test('monthly limit already reached → no order, and the status says why', async () => {
   const u = await createUser(stack.db, { profile: { monthly_trade_limit: 3, trades_this_month: 3 } });
-  const s = await until(
-    async () => {
-      const st = await statusOf(stack.db.sql, u.id);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'limit_reached in status',
-    90_000,
-  );
+  const s = await statusIn(stack.db.sql, u.id, 'limit_reached', 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   expect(s.halt_code).toBe('monthly_limit_reached');
   expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);

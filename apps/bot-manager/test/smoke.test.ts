@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
-import { createUser, statusOf, until } from './harness.ts';
+import { createUser, statusIn, until } from './harness.ts';
 import { useManagerStack } from './stack.ts';
 
 const stack = useManagerStack();
@@ -21,10 +21,7 @@ test('a demo user on arb-rich paper-trades and a trade row appears', async () =>
     heartbeatMs: 200,
     statusWriteMs: 200,
   });
-  const running = await until(async () => {
-    const s = await statusOf(stack.db.sql, u.id);
-    return s.state === 'running' ? s : null;
-  }, 'running');
+  const running = await statusIn(stack.db.sql, u.id, 'running', 'running');
   // The heartbeat names the plan the runner was started with (the dashboard compares it with the profile's).
   const [profile] = await stack.db.sql<
     { tier: string; limit: number }[]

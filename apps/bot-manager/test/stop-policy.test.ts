@@ -3,7 +3,7 @@
 // in order and leave the three first users running.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
-import { alive, createUser, statusOf, until, type TestKeys } from './harness.ts';
+import { alive, createUser, statusIn, statusOf, until, type TestKeys } from './harness.ts';
 import { sample, useLifecycleFixture } from './lifecycle-fixture.ts';
 
 /** A user whose runner gets a 1 MB resident-memory budget (every other runner has the default). */
@@ -30,10 +30,7 @@ describe('BotManager stop policy', () => {
     for (const status of ['unpaid', 'canceled']) {
       await f.db.sql`update public.polybot_user_profiles set subscription_status = ${status} where id = ${u.id}`;
       await until(() => !alive(pid), `runner gone once the subscription is ${status}`);
-      const stopped = await until(async () => {
-        const st = await statusOf(f.db.sql, u.id);
-        return st.state === 'stopped' ? st : null;
-      }, `status stopped (${status})`);
+      const stopped = await statusIn(f.db.sql, u.id, 'stopped', `status stopped (${status})`);
       // The status row says which rule took the bot out, for the user's dashboard and for admins in Studio.
       expect(stopped.halt_reason).toMatch(new RegExp(`subscription is ${status}: trading stays stopped`));
       expect(stopped.halt_code).toBe('subscription_inactive');
@@ -64,10 +61,7 @@ describe('BotManager stop policy', () => {
       return Number(row?.config_version);
     });
     await until(() => !alive(pid), 'runner on the invalid config stopped');
-    const s = await until(async () => {
-      const st = await statusOf(f.db.sql, u.id);
-      return st.state === 'error' ? st : null;
-    }, 'status error');
+    const s = await statusIn(f.db.sql, u.id, 'error', 'status error');
     expect(s.pid).toBeNull();
     expect(String(s.last_error)).toMatch(
       new RegExp(
@@ -92,10 +86,7 @@ describe('BotManager stop policy', () => {
     await f.db
       .sql`update public.polybot_user_config set advanced_config = ${f.db.sql.json({ followedWalets: [] })} where user_id = ${idle.id}`;
     await f.db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${idle.id}`;
-    const idleStatus = await until(async () => {
-      const st = await statusOf(f.db.sql, idle.id);
-      return st.state === 'error' ? st : null;
-    }, 'never-started bot in error');
+    const idleStatus = await statusIn(f.db.sql, idle.id, 'error', 'never-started bot in error');
     expect(String(idleStatus.last_error)).toMatch(
       /invalid configuration.*advanced_config: Unrecognized key.*followedWalets/,
     );
@@ -116,14 +107,7 @@ describe('BotManager stop policy', () => {
     const before = await Promise.all(f.users.map((u) => runningPid(u.id)));
     const kills = sample(await registryText(), 'polybot_runner_restarts_total', { reason: 'memory' });
     await f.db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${hog.id}`;
-    const s = await until(
-      async () => {
-        const st = await statusOf(f.db.sql, hog.id);
-        return st.state === 'error' ? st : null;
-      },
-      'the over-budget bot in error',
-      90_000,
-    );
+    const s = await statusIn(f.db.sql, hog.id, 'error', 'the over-budget bot in error', 90_000);
     expect(String(s.last_error)).toMatch(
       /3 crashes in a row \(last: runner killed: it used \d+ MB of memory, over its 1 MB budget\)/,
     );

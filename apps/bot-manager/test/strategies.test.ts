@@ -11,6 +11,7 @@ import {
   heartbeats,
   registerKalshiKey,
   startBothVenuesSim,
+  statusIn,
   statusOf,
   tradesThisMonth,
   until,
@@ -147,14 +148,7 @@ test('monthly limit, per order: two runners of one user racing with room for 2 o
     'a runner in each manager',
     90_000,
   );
-  const s = await until(
-    async () => {
-      const st = await statusOf(stack.db.sql, u);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'the limit reached in status',
-    120_000,
-  );
+  const s = await statusIn(stack.db.sql, u, 'limit_reached', 'the limit reached in status', 120_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   // Both runners keep meeting arbitrage they may no longer trade; nothing more may go out.
   await heartbeats(stack.db.sql, u, 10, 'another heartbeat after the limit');
