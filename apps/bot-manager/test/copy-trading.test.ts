@@ -5,7 +5,7 @@
 // 0.981 at once and 20 BTC Up at 0.47 after 30 s (scenario time runs with the wall clock here), then sells.
 import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
-import { heartbeats, statusIn, tradesThisMonth, until, venueUrlsOf } from './harness.ts';
+import { heartbeats, statusIn, tradesThisMonth, tradesOf, until, type TradeRow, venueUrlsOf } from './harness.ts';
 import { PRO_FEATURES, planUser } from './plan-users.ts';
 import { useManagerStack } from './stack.ts';
 
@@ -64,19 +64,7 @@ const manager = (id: string): Promise<RunningBotManager> =>
       ipc.push({ userId: e.userId, pid: e.pid, direction: e.direction, message: e.message as Record<string, unknown> }),
   });
 
-interface Row {
-  instrument_id: string;
-  size: number;
-  price: number;
-  fee: number;
-  strategy: string;
-  mode: string;
-  status: string;
-  leg_group_id: string;
-}
-const copies = (userId: string) => stack.db.sql<Row[]>`
-  select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id
-  from public.polybot_trades where user_id = ${userId} order by id`;
+const copies = (userId: string): Promise<TradeRow[]> => tradesOf(stack.db.sql, userId);
 const polls = (wallet: string): number =>
   stack.proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.includes(`user=${wallet}`)).length;
 

@@ -245,3 +245,23 @@ export function statusIn(
     timeoutMs,
   );
 }
+
+/** A booked trade as the strategy suites read it. */
+export interface TradeRow {
+  instrument_id: string;
+  size: number;
+  price: number;
+  fee: number;
+  strategy: string;
+  mode: string;
+  status: string;
+  leg_group_id: string;
+  created_at: Date;
+}
+
+/** The user's booked trades, oldest first. */
+export function tradesOf(sql: Sql, userId: string): Promise<TradeRow[]> {
+  return sql<TradeRow[]>`
+    select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
+    from public.polybot_trades where user_id = ${userId} order by id`;
+}

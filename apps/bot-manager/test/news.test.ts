@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { polymarketFactory } from '@polybot/local-stack/venue-sim';
-import { heartbeats, startVenueSim, statusOf, tradesThisMonth, until } from './harness.ts';
+import { heartbeats, startVenueSim, statusOf, tradesThisMonth, tradesOf, until, type TradeRow } from './harness.ts';
 import { PRO_FEATURES, planUser } from './plan-users.ts';
 import { managerOptions, useManagerStack } from './stack.ts';
 
@@ -73,20 +73,7 @@ async function newsUser(
   });
 }
 
-interface Row {
-  instrument_id: string;
-  size: number;
-  price: number;
-  fee: number;
-  strategy: string;
-  mode: string;
-  status: string;
-  leg_group_id: string;
-  created_at: Date;
-}
-const newsTrades = (userId: string) => stack.db.sql<Row[]>`
-  select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
-  from public.polybot_trades where user_id = ${userId} order by id`;
+const newsTrades = (userId: string): Promise<TradeRow[]> => tradesOf(stack.db.sql, userId);
 const polls = (feed: string): number => stack.proxy.requests.filter((r) => r === `GET /news/${feed}/rss.xml`).length;
 
 // Registered after the stack's: runs before it (after-hooks run in reverse), so the manager stops first.
