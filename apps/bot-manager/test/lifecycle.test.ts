@@ -68,14 +68,7 @@ describe('BotManager lifecycle', () => {
     const oldPid = await runningPid(u.id);
     const fresh = makeKeys();
     await saveKeys(f.db.sql, u.id, fresh);
-    const newPid = await until(
-      async () => {
-        const p = await runningPid(u.id);
-        return p !== oldPid ? p : null;
-      },
-      'runner restarted with new keys',
-      60_000,
-    );
+    const newPid = await f.newPid(u.id, oldPid, 'runner restarted with new keys');
     expect(alive(oldPid)).toBe(false);
     const init = f.tapped.find((t) => t.pid === newPid && t.type === 'init');
     for (const m of fresh.markers) expect(init?.text).toContain(m);
@@ -103,14 +96,7 @@ describe('BotManager lifecycle', () => {
     const before = await Promise.all([a, b, c].map((u) => runningPid(u.id)));
     const victim = before[0] ?? 0;
     process.kill(victim, 'SIGKILL');
-    const restarted = await until(
-      async () => {
-        const p = await runningPid(a.id);
-        return p !== victim ? p : null;
-      },
-      'killed runner restarted',
-      60_000,
-    );
+    const restarted = await f.newPid(a.id, victim, 'killed runner restarted');
     expect(restarted).not.toBe(victim);
     expect(pidOf(b.id)).toBe(before[1]);
     expect(pidOf(c.id)).toBe(before[2]);
@@ -151,14 +137,7 @@ describe('BotManager lifecycle', () => {
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     process.kill(pid, 'SIGSTOP');
-    const fresh = await until(
-      async () => {
-        const p = await runningPid(u.id);
-        return p !== pid ? p : null;
-      },
-      'silent runner replaced',
-      60_000,
-    );
+    const fresh = await f.newPid(u.id, pid, 'silent runner replaced');
     expect(fresh).not.toBe(pid);
     await until(() => !alive(pid), 'stopped runner killed');
     expect(await f.mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
