@@ -74,6 +74,16 @@ async function newsUser(
 }
 
 const newsTrades = (userId: string): Promise<TradeRow[]> => tradesOf(stack.db.sql, userId);
+/** The user's trades once there is one. */
+const firstTrades = (userId: string, what: string, timeoutMs: number): Promise<TradeRow[]> =>
+  until(
+    async () => {
+      const r = await newsTrades(userId);
+      return r.length >= 1 ? r : null;
+    },
+    what,
+    timeoutMs,
+  );
 const polls = (feed: string): number => stack.proxy.requests.filter((r) => r === `GET /news/${feed}/rss.xml`).length;
 
 // Registered after the stack's: runs before it (after-hooks run in reverse), so the manager stops first.
@@ -103,14 +113,7 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
     newsMaxBackoffMs: 1200,
   });
 
-  const [cut] = await until(
-    async () => {
-      const r = await newsTrades(users.cut ?? '');
-      return r.length >= 1 ? r : null;
-    },
-    'the rate-cut rule’s trade',
-    120_000,
-  );
+  const [cut] = await firstTrades(users.cut ?? '', 'the rate-cut rule’s trade', 120_000);
   expect(cut).toMatchObject({
     strategy: 'news',
     mode: 'paper',
@@ -134,14 +137,7 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
   // Scenario time reaches 20 s: the unscheduled-meeting item is published now, and only now.
   const publishedAt = new Date();
   stack.sim.advance(20_000);
-  const [meeting] = await until(
-    async () => {
-      const r = await newsTrades(users.meeting ?? '');
-      return r.length >= 1 ? r : null;
-    },
-    'the meeting rule’s trade',
-    60_000,
-  );
+  const [meeting] = await firstTrades(users.meeting ?? '', 'the meeting rule’s trade', 60_000);
   expect(meeting).toMatchObject({
     strategy: 'news',
     status: 'filled',
