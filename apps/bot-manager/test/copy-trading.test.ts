@@ -3,21 +3,11 @@
 // runners; a runner with copy trading on (config AND plan) mirrors the buys on paper, scaled and capped, through the
 // same risk → reservation → execution → booking path as arbitrage. arb-rich's wallet buys 50 Fed "No change" YES at
 // 0.981 at once and 20 BTC Up at 0.47 after 30 s (scenario time runs with the wall clock here), then sells.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
-import type { VenueUrls } from '../src/shared/ipc.ts';
-import {
-  createTestDatabase,
-  createUser,
-  startCountingProxy,
-  startSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { expect, test } from 'vitest';
+import type { RunningBotManager } from '../src/index.ts';
+import { heartbeats, statusIn, tradesThisMonth, tradesOf, until, type TradeRow, venueUrlsOf } from './harness.ts';
+import { PRO_FEATURES, planUser } from './plan-users.ts';
+import { useManagerStack } from './stack.ts';
 
 const WALLET = '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866';
 const QUIET_WALLET = '0x00000000000000000000000000000000000000aa';
@@ -25,13 +15,6 @@ const FED_NO_CHANGE_YES = '30767812841387255642892182147223249245545002662653079
 const BTC_UP = '94242206871221370391055736153305071391564432448684801902267396130896523340261';
 
 // The Pro and Enterprise plans include copy_trading (supabase/migrations/*_plans.sql); Free and Basic do not.
-const PRO_FEATURES = {
-  single_platform: true,
-  cross_platform: true,
-  overlapping_arb: true,
-  news_arbitrage: true,
-  copy_trading: true,
-};
 const BASIC_FEATURES = { ...PRO_FEATURES, overlapping_arb: false, copy_trading: false };
 // Arbitrage off: every trade these users book is a copy trade.
 const COPY_ONLY = {
@@ -42,11 +25,12 @@ const COPY_ONLY = {
   enable_news_arbitrage: false,
 };
 
-let db: TestDatabase;
-let sim: VenueSim;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-let urls: VenueUrls;
-const managers: RunningBotManager[] = [];
+const stack = useManagerStack({
+  proxy: true,
+  urls: (sim, proxy) => ({ ...venueUrlsOf(sim), polymarketDataApi: `${proxy?.origin}/data-api` }),
+  timeoutMs: 120_000,
+});
+const managers = stack.managers;
 const users: Record<string, string> = {};
 /** Every IPC message of every runner of every manager here, parsed as the manager saw it. */
 const ipc: Array<{ userId: string; pid: number; direction: 'to' | 'from'; message: Record<string, unknown> }> = [];
@@ -66,71 +50,23 @@ async function copyUser(
     maxPerTradeUsd: 10,
     ...(o.maxSlippage === undefined ? {} : { maxSlippage: o.maxSlippage }),
   }));
-  const u = await createUser(db, {
-    profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...o.profile },
-    config: {
-      ...COPY_ONLY,
-      max_open_positions: 50,
-      max_trade_size_usd: 250,
-      max_daily_loss_usd: 10_000,
-      advanced_config: db.sql.json({ newsRules: [], followedWallets }),
-      ...o.config,
-    },
+  return planUser(stack.db, o.features ?? PRO_FEATURES, {
+    profile: o.profile,
+    config: { ...COPY_ONLY, advanced_config: stack.db.sql.json({ newsRules: [], followedWallets }), ...o.config },
   });
-  await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(o.features ?? PRO_FEATURES)} where id = ${u.id}`;
-  return u.id;
 }
 
-async function manager(id: string): Promise<RunningBotManager> {
-  const m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: urls,
-    logger: createLogger(id, 'warn'),
-    logLevel: 'warn',
-    managerId: id,
-    heartbeatMs: 200,
-    statusWriteMs: 200,
+const manager = (id: string): Promise<RunningBotManager> =>
+  stack.manager(id, {
     crashBackoffBaseMs: 100,
     walletPollIntervalMs: 300,
     ipcTap: (e) =>
       ipc.push({ userId: e.userId, pid: e.pid, direction: e.direction, message: e.message as Record<string, unknown> }),
   });
-  managers.push(m);
-  return m;
-}
 
-interface Row {
-  instrument_id: string;
-  size: number;
-  price: number;
-  fee: number;
-  strategy: string;
-  mode: string;
-  status: string;
-  leg_group_id: string;
-}
-const copies = (userId: string) => db.sql<Row[]>`
-  select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id
-  from public.polybot_trades where user_id = ${userId} order by id`;
+const copies = (userId: string): Promise<TradeRow[]> => tradesOf(stack.db.sql, userId);
 const polls = (wallet: string): number =>
-  proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.includes(`user=${wallet}`)).length;
-const heartbeats = async (userId: string, n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) {
-    const mark = String((await statusOf(db.sql, userId)).heartbeat_at);
-    await until(async () => String((await statusOf(db.sql, userId)).heartbeat_at) !== mark, `heartbeat of ${userId}`);
-  }
-};
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-  proxy = await startCountingProxy(sim.origin);
-  urls = { ...venueUrlsOf(sim), polymarketDataApi: `${proxy.origin}/data-api` };
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(managers.map((m) => m.stop()));
-  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
-});
+  stack.proxy.urls.filter((u) => u.startsWith('GET /data-api/trades?') && u.includes(`user=${wallet}`)).length;
 
 test('a follower with copy trading on (config AND plan) mirrors the wallet’s buys on paper, scaled and capped; not following, toggle off or a plan without it → none', async () => {
   users.follower = await copyUser();
@@ -159,18 +95,16 @@ test('a follower with copy trading on (config AND plan) mirrors the wallet’s b
   expect(btc).toMatchObject({ instrument_id: BTC_UP, size: 10, price: 0.47 });
   expect(rows.every((r) => r.leg_group_id.startsWith('copy:0x'))).toBe(true);
   // The SELL was not mirrored, and every order reserved one trade of the month.
-  const [p] = await db.sql<
-    { n: number }[]
-  >`select trades_this_month as n from public.polybot_user_profiles where id = ${users.follower ?? ''}`;
-  expect(p?.n).toBe(2);
+  expect(await tradesThisMonth(stack.db.sql, users.follower ?? '')).toBe(2);
 
   // The others had their runners up the whole time, and the wallet's trades were there to be had.
   for (const u of [users.notFollowing, users.toggleOff, users.basicPlan]) {
-    await heartbeats(u ?? '', 5);
+    await heartbeats(stack.db.sql, u ?? '', 5);
     expect(await copies(u ?? '')).toEqual([]);
   }
   // The toggle is what stood in that user's way: switched on in place, the recent trades reach them and are mirrored.
-  await db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${users.toggleOff ?? ''}`;
+  await stack.db
+    .sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${users.toggleOff ?? ''}`;
   await until(
     async () => (await copies(users.toggleOff ?? '')).length === 2,
     'the toggled-on user mirroring both buys',
@@ -181,19 +115,16 @@ test('a follower with copy trading on (config AND plan) mirrors the wallet’s b
   // A restarted runner is handed the same recent trades again and mirrors none of them a second time.
   const m = managers[0];
   const before = m?.manager.runners().find((r) => r.userId === users.follower)?.pid;
-  await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${users.follower ?? ''}`;
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${users.follower ?? ''}`;
   await until(() => !m?.manager.runners().some((r) => r.userId === users.follower), 'the follower’s runner stopped');
-  await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.follower ?? ''}`;
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.follower ?? ''}`;
   await until(
     () => m?.manager.runners().some((r) => r.userId === users.follower && r.pid !== before),
     'a new runner for the follower',
   );
-  await heartbeats(users.follower ?? '', 5);
+  await heartbeats(stack.db.sql, users.follower ?? '', 5);
   expect(await copies(users.follower ?? '')).toHaveLength(2);
-  const [again] = await db.sql<
-    { n: number }[]
-  >`select trades_this_month as n from public.polybot_user_profiles where id = ${users.follower ?? ''}`;
-  expect(again?.n).toBe(2);
+  expect(await tradesThisMonth(stack.db.sql, users.follower ?? '')).toBe(2);
 }, 300_000);
 
 test('two users following one wallet → one poll stream for it (as many polls as for a wallet only one user follows)', async () => {
@@ -223,8 +154,10 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   // other's runner, and a race needs both runners up.
   await until(
     async () =>
-      (await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u} and validation_status = 'pending'`)
-        .length === 0,
+      (
+        await stack.db
+          .sql`select 1 from public.polybot_user_secrets where user_id = ${u} and validation_status = 'pending'`
+      ).length === 0,
     'keys checked',
   );
   // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
@@ -248,15 +181,8 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   );
   expect(await copies(u)).toEqual([]);
 
-  await db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${u}`;
-  const s = await until(
-    async () => {
-      const st = await statusOf(db.sql, u);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'limit_reached in status',
-    90_000,
-  );
+  await stack.db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${u}`;
+  const s = await statusIn(stack.db.sql, u, 'limit_reached', 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   // Both runners took part: each was handed the buys, asked for reservations, was refused for the limit at least
   // once (the winner on its second buy; its heartbeat says limit_reached), and kept running.
@@ -265,7 +191,7 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
     'both runners refused',
     90_000,
   );
-  await heartbeats(u, 10);
+  await heartbeats(stack.db.sql, u, 10);
   expect(currentPids()).toEqual(pids);
   const reservations = pids.map((pid) => {
     const asked = ipc.filter(
@@ -297,10 +223,7 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   const rows = await copies(u);
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ strategy: 'copy_trading', status: 'filled' });
-  const [p] = await db.sql<
-    { n: number }[]
-  >`select trades_this_month as n from public.polybot_user_profiles where id = ${u}`;
-  expect(p?.n).toBe(5);
+  expect(await tradesThisMonth(stack.db.sql, u)).toBe(5);
   await m2.stop();
   managers.pop();
 }, 300_000);

@@ -1,33 +1,20 @@
 // The production build: `npm run build` (src/build/dist.ts) compiles the manager and its runner into dist/, and
 // `node dist/main.js` — no tsx, no esbuild, nothing a production install (no devDependencies) lacks — supervises
 // runners forked from dist/runner/. The manager run from sources (every other suite) bundles its runner on demand.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { beforeAll, expect, test } from 'vitest';
 import { APP_DIR } from '../src/build/esbuild-options.ts';
 import { buildDist, DIST_MAIN, DIST_RUNNER } from '../src/build/dist.ts';
-import {
-  childrenOf,
-  createTestDatabase,
-  createUser,
-  startSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { childrenOf, createUser, statusOf, until } from './harness.ts';
+import { spawnManagerProcess } from './manager-process.ts';
+import { useManagerStack } from './stack.ts';
 
-let db: TestDatabase;
-let sim: VenueSim;
+const stack = useManagerStack();
 let built: { external: string[]; inputs: string[] };
 
 beforeAll(async () => {
-  [db, sim, built] = await Promise.all([createTestDatabase(), startSim(), buildDist()]);
-});
-afterAll(async () => {
-  await Promise.allSettled([sim?.close(), db?.stop()]);
+  built = await buildDist();
 });
 
 interface Manifest {
@@ -62,30 +49,19 @@ test('dist/ loads only production dependencies at run time, and bundles no test 
 });
 
 test('node dist/main.js runs a user’s bot on the prebuilt runner and stops cleanly on SIGTERM', async () => {
-  const u = await createUser(db);
-  const urls = venueUrlsOf(sim);
-  let out = '';
-  const proc = spawn(process.execPath, [DIST_MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: db.url,
-      POLYMARKET_CLOB_URL: urls.polymarketClob,
-      POLYMARKET_GAMMA_URL: urls.polymarketGamma,
-      POLYMARKET_WS_URL: urls.polymarketWs,
-      BOT_MANAGER_HTTP_PORT: '0',
-      HEARTBEAT_MS: '200',
-      STATUS_WRITE_MS: '200',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const u = await createUser(stack.db);
+  const { proc, output, exited } = spawnManagerProcess([DIST_MAIN], {
+    databaseUrl: stack.db.url,
+    venueUrls: stack.urls,
+    env: { LOG_LEVEL: 'warn' },
   });
-  proc.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  proc.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   try {
     const mpid = proc.pid ?? 0;
-    await until(async () => (await statusOf(db.sql, u.id)).state === 'running', `running (output: ${out})`, 90_000);
+    await until(
+      async () => (await statusOf(stack.db.sql, u.id)).state === 'running',
+      `running (output: ${output()})`,
+      90_000,
+    );
     const children = childrenOf(mpid);
     expect(children).toHaveLength(1);
     const argv = readFileSync(`/proc/${children[0]}/cmdline`, 'utf8').split('\0');
@@ -94,7 +70,7 @@ test('node dist/main.js runs a user’s bot on the prebuilt runner and stops cle
     expect(argv.join(' ')).not.toMatch(/tsx|\.runner-bundle/);
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect((await statusOf(db.sql, u.id)).state).toBe('stopped');
+    expect((await statusOf(stack.db.sql, u.id)).state).toBe('stopped');
   } finally {
     if (proc.exitCode === null) proc.kill('SIGKILL');
   }

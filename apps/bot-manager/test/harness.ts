@@ -134,11 +134,33 @@ export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise
   return { id, keys };
 }
 
+/** Polymarket keys saved as the user saves them (save_user_secret under their JWT): pending until checked. */
 export async function saveKeys(sql: Sql, userId: string, keys: TestKeys, isPaper = true): Promise<void> {
+  await saveSecret(sql, userId, isPaper, keys.apiKey, keys.apiSecret, keys.privateKey);
+}
+
+/** A bare private key (no API credentials): the venue check is L1 auth. */
+export async function savePrivateKeyOnly(
+  sql: Sql,
+  userId: string,
+  privateKey: string,
+  isPaper: boolean,
+): Promise<void> {
+  await saveSecret(sql, userId, isPaper, null, null, privateKey);
+}
+
+async function saveSecret(
+  sql: Sql,
+  userId: string,
+  isPaper: boolean,
+  apiKey: string | null,
+  apiSecret: string | null,
+  privateKey: string,
+): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${keys.apiKey}, ${keys.apiSecret}, ${keys.privateKey}, '{}'::jsonb)`;
+    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, '{}'::jsonb)`;
   });
 }
 
@@ -188,4 +210,58 @@ export function runnerPids(): number[] {
 export async function statusOf(sql: Sql, userId: string): Promise<Record<string, unknown>> {
   const [row] = await sql`select * from public.polybot_bot_status where user_id = ${userId}`;
   return row ?? {};
+}
+
+/** Waits for `n` more heartbeats of the user's runner (each a status row with a new heartbeat_at). */
+export async function heartbeats(sql: Sql, userId: string, n: number, what = `heartbeat of ${userId}`): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const mark = String((await statusOf(sql, userId)).heartbeat_at);
+    await until(async () => String((await statusOf(sql, userId)).heartbeat_at) !== mark, what);
+  }
+}
+
+/** The user's monthly trade counter (-1 without a profile). */
+export async function tradesThisMonth(sql: Sql, userId: string): Promise<number> {
+  const [p] = await sql<
+    { n: number }[]
+  >`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`;
+  return p?.n ?? -1;
+}
+
+/** The user's status row once its state is `state`. */
+export function statusIn(
+  sql: Sql,
+  userId: string,
+  state: string,
+  what: string,
+  timeoutMs?: number,
+): Promise<Record<string, unknown>> {
+  return until(
+    async () => {
+      const s = await statusOf(sql, userId);
+      return s.state === state ? s : null;
+    },
+    what,
+    timeoutMs,
+  );
+}
+
+/** A booked trade as the strategy suites read it. */
+export interface TradeRow {
+  instrument_id: string;
+  size: number;
+  price: number;
+  fee: number;
+  strategy: string;
+  mode: string;
+  status: string;
+  leg_group_id: string;
+  created_at: Date;
+}
+
+/** The user's booked trades, oldest first. */
+export function tradesOf(sql: Sql, userId: string): Promise<TradeRow[]> {
+  return sql<TradeRow[]>`
+    select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
+    from public.polybot_trades where user_id = ${userId} order by id`;
 }

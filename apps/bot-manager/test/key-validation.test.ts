@@ -4,64 +4,25 @@
 // invalid) until a retry succeeds. Kalshi keys are checked with a signed GET /portfolio/balance.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { PolymarketTrading } from '@polybot/venues';
-import type { Sql } from 'postgres';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { VenueUrls } from '../src/shared/ipc.ts';
+import { expect, test } from 'vitest';
 import { checkKey } from '../src/manager/key-validation.ts';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
+import type { RunningBotManager } from '../src/index.ts';
 import {
-  createTestDatabase,
   createUser,
   makeKeys,
+  savePrivateKeyOnly,
   saveKeys,
-  startSim,
   startVenueSim,
   statusOf,
   until,
   venueUrlsOf,
-  type TestDatabase,
-  type TestKeys,
-  type VenueSim,
+  walletKeys,
 } from './harness.ts';
+import { useManagerStack } from './stack.ts';
 import { kalshiFactory } from '@polybot/local-stack/venue-sim';
 
-let db: TestDatabase;
-let sim: VenueSim;
-const managers: RunningBotManager[] = [];
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-});
-afterAll(async () => {
-  await Promise.allSettled(managers.map((m) => m.stop()));
-  await Promise.allSettled([sim?.close(), db?.stop()]);
-});
-
-/** API credentials the simulator knows: derived from the wallet with L1 auth, as a user would get them. */
-async function derivedKeys(privateKey: string): Promise<TestKeys> {
-  const t = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(sim).polymarketClob,
-    privateKey: `0x${privateKey}`,
-  });
-  const creds = t.client.creds;
-  if (!creds) throw new Error('no creds derived');
-  return {
-    apiKey: creds.key,
-    apiSecret: JSON.stringify({ secret: creds.secret, passphrase: creds.passphrase }),
-    privateKey,
-    markers: [],
-  };
-}
-
-/** A bare private key (no API credentials): the venue check is L1 auth. */
-async function savePrivateKeyOnly(sql: Sql, userId: string, privateKey: string, isPaper: boolean): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx`set local role authenticated`;
-    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret('polymarket', ${isPaper}, null, null, ${privateKey}, '{}'::jsonb)`;
-  });
-}
+const stack = useManagerStack();
 
 interface KeyRow {
   validation_status: string;
@@ -69,7 +30,7 @@ interface KeyRow {
   last_validated_at: Date | null;
 }
 async function keyRow(userId: string, isPaper: boolean): Promise<KeyRow> {
-  const [r] = await db.sql<KeyRow[]>`
+  const [r] = await stack.db.sql<KeyRow[]>`
     select validation_status, validation_error, last_validated_at from public.polybot_user_secrets
      where user_id = ${userId} and platform = 'polymarket' and is_paper = ${isPaper}`;
   if (!r) throw new Error('no key row');
@@ -88,7 +49,7 @@ const settled = (userId: string, isPaper: boolean): Promise<KeyRow> =>
 const modeReason = (userId: string, match: RegExp): Promise<string> =>
   until(
     async () => {
-      const s = await statusOf(db.sql, userId);
+      const s = await statusOf(stack.db.sql, userId);
       const reason = String((s.stats as { mode_reason?: string } | null)?.mode_reason ?? '');
       return s.state === 'running' && match.test(reason) ? reason : null;
     },
@@ -96,29 +57,18 @@ const modeReason = (userId: string, match: RegExp): Promise<string> =>
     60_000,
   );
 
-async function manager(id: string, urls = venueUrlsOf(sim)): Promise<RunningBotManager> {
-  const m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: urls,
-    logger: createLogger(id, 'warn'),
-    logLevel: 'warn',
-    managerId: id,
-    heartbeatMs: 200,
-    statusWriteMs: 200,
-  });
-  managers.push(m);
-  return m;
-}
+const manager = (id: string, urls: VenueUrls = stack.urls): Promise<RunningBotManager> =>
+  stack.manager(id, { venueUrls: urls });
 
 test('valid paper and live keys become valid; a wrong or malformed key becomes invalid with a reason; a rotated key is checked again', async () => {
-  const paper = await createUser(db);
-  await savePrivateKeyOnly(db.sql, paper.id, randomBytes(32).toString('hex'), true);
-  const live = await createUser(db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
-  await saveKeys(db.sql, live.id, await derivedKeys(randomBytes(32).toString('hex')), false);
-  const wrong = await createUser(db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
-  await saveKeys(db.sql, wrong.id, makeKeys(), false); // a real wallet key, but API credentials the venue never issued
-  const malformed = await createUser(db);
-  await savePrivateKeyOnly(db.sql, malformed.id, 'not-a-key', true);
+  const paper = await createUser(stack.db);
+  await savePrivateKeyOnly(stack.db.sql, paper.id, randomBytes(32).toString('hex'), true);
+  const live = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
+  await saveKeys(stack.db.sql, live.id, await walletKeys(stack.sim), false);
+  const wrong = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
+  await saveKeys(stack.db.sql, wrong.id, makeKeys(), false); // a real wallet key, but API credentials the venue never issued
+  const malformed = await createUser(stack.db);
+  await savePrivateKeyOnly(stack.db.sql, malformed.id, 'not-a-key', true);
 
   const m = await manager('kv1');
   expect(await settled(paper.id, true)).toMatchObject({ validation_status: 'valid', validation_error: null });
@@ -136,13 +86,13 @@ test('valid paper and live keys become valid; a wrong or malformed key becomes i
 
   // Each runner got the outcome: the validated live user trades live, the rejected one stays in paper mode and says why.
   await modeReason(live.id, /validated live keys/);
-  expect((await statusOf(db.sql, live.id)).mode).toBe('live');
+  expect((await statusOf(stack.db.sql, live.id)).mode).toBe('live');
   await modeReason(wrong.id, /venue rejected them/);
-  expect((await statusOf(db.sql, wrong.id)).mode).toBe('paper');
+  expect((await statusOf(stack.db.sql, wrong.id)).mode).toBe('paper');
 
   // Rotation: the live user's keys are replaced by bad ones → pending again → checked → invalid, runner restarted in paper.
   const pidBefore = m.manager.runners().find((r) => r.userId === live.id)?.pid;
-  await saveKeys(db.sql, live.id, makeKeys(), false);
+  await saveKeys(stack.db.sql, live.id, makeKeys(), false);
   const rotated = await until(
     async () => {
       const r = await keyRow(live.id, false);
@@ -156,7 +106,7 @@ test('valid paper and live keys become valid; a wrong or malformed key becomes i
   await modeReason(live.id, /venue rejected them/);
   expect(m.manager.runners().find((r) => r.userId === live.id)?.pid).not.toBe(pidBefore);
   // And back: rotated to good keys → valid → live again.
-  await saveKeys(db.sql, live.id, await derivedKeys(randomBytes(32).toString('hex')), false);
+  await saveKeys(stack.db.sql, live.id, await walletKeys(stack.sim), false);
   await until(
     async () => (await keyRow(live.id, false)).validation_status === 'valid',
     'rotated good key valid',
@@ -164,14 +114,14 @@ test('valid paper and live keys become valid; a wrong or malformed key becomes i
   );
   await modeReason(live.id, /validated live keys/);
   for (const u of [paper, live, wrong, malformed])
-    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+    await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
   await m.stop();
 });
 
 test('venue unreachable → keys stay pending (not invalid), the runner starts in paper mode, and a later retry validates them', async () => {
   // A gate in front of the simulator: while down, every private (authenticated) call gets a 503.
   let down = true;
-  const target = venueUrlsOf(sim).polymarketClob;
+  const target = venueUrlsOf(stack.sim).polymarketClob;
   const gate = createServer((req, res) => {
     const url = req.url ?? '/';
     const chunks: Buffer[] = [];
@@ -197,15 +147,15 @@ test('venue unreachable → keys stay pending (not invalid), the runner starts i
   const address = gate.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   try {
-    const u = await createUser(db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
-    await saveKeys(db.sql, u.id, await derivedKeys(randomBytes(32).toString('hex')), false);
-    await manager('kv2', { ...venueUrlsOf(sim), polymarketClob: `http://127.0.0.1:${port}` });
+    const u = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
+    await saveKeys(stack.db.sql, u.id, await walletKeys(stack.sim), false);
+    await manager('kv2', { ...venueUrlsOf(stack.sim), polymarketClob: `http://127.0.0.1:${port}` });
     await modeReason(u.id, /not checked with the venue yet/);
     expect(await keyRow(u.id, false)).toMatchObject({ validation_status: 'pending', last_validated_at: null });
     down = false;
     expect(await settled(u.id, false)).toMatchObject({ validation_status: 'valid' });
     await modeReason(u.id, /validated live keys/);
-    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+    await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
   } finally {
     gate.closeAllConnections();
     await new Promise<void>((r) => gate.close(() => r()));

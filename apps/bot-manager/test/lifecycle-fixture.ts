@@ -4,7 +4,7 @@
 // The periodic full reconcile is effectively off (once an hour): every change must reach the manager through NOTIFY,
 // or through the full reconcile that follows a LISTEN reconnect — never through the safety-net timer.
 import { pino } from 'pino';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startBotManager, type BotManagerOptions, type RunningBotManager } from '../src/index.ts';
 import { REDACT_PATHS } from '../src/shared/log.ts';
 import {
@@ -133,6 +133,52 @@ export async function startLifecycleFixture(
       for (const pid of pids) expect(alive(pid)).toBe(false);
       await Promise.allSettled([sim.close(), db.stop()]);
     },
+  };
+}
+
+/**
+ * Registers the suite's beforeAll (startLifecycleFixture with `setup`) and afterAll (its stop) and returns the fixture,
+ * read through once beforeAll has run: fields and methods may be taken at module level.
+ */
+export function useLifecycleFixture(
+  setup?: (db: TestDatabase) => Promise<Partial<BotManagerOptions>>,
+): LifecycleFixture {
+  let f: LifecycleFixture | undefined;
+  beforeAll(async () => {
+    f = await startLifecycleFixture(setup);
+  });
+  afterAll(async () => {
+    await f?.stop();
+  });
+  const started = (): LifecycleFixture => {
+    if (!f) throw new Error('the lifecycle fixture is not up (used before beforeAll)');
+    return f;
+  };
+  return {
+    get db() {
+      return started().db;
+    },
+    get sim() {
+      return started().sim;
+    },
+    get mgr() {
+      return started().mgr;
+    },
+    get users() {
+      return started().users;
+    },
+    get tapped() {
+      return started().tapped;
+    },
+    get logLines() {
+      return started().logLines;
+    },
+    pidOf: (userId) => started().pidOf(userId),
+    runningPid: (userId) => started().runningPid(userId),
+    newPid: (userId, old, what) => started().newPid(userId, old, what),
+    registryText: () => started().registryText(),
+    scrape: () => started().scrape(),
+    stop: () => started().stop(),
   };
 }
 

@@ -3,72 +3,54 @@
 // lifecycle-fixture.ts; the cases that take a bot out of the desired state (plan, invalid config, memory) are in
 // stop-policy.test.ts.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { RunningBotManager } from '../src/index.ts';
-import { alive, createUser, makeKeys, saveKeys, statusOf, until, type TestDatabase } from './harness.ts';
-import { LISTEN_BACKOFF_BASE_MS, sample, startLifecycleFixture, type LifecycleFixture } from './lifecycle-fixture.ts';
+import { describe, expect, test } from 'vitest';
+import { alive, createUser, makeKeys, saveKeys, statusIn, statusOf, until } from './harness.ts';
+import { LISTEN_BACKOFF_BASE_MS, sample, useLifecycleFixture } from './lifecycle-fixture.ts';
 
-let f: LifecycleFixture;
-let db: TestDatabase;
-let mgr: RunningBotManager;
-let users: LifecycleFixture['users'];
-let tapped: LifecycleFixture['tapped'];
-let logLines: LifecycleFixture['logLines'];
-const pidOf = (userId: string): number | undefined => f.pidOf(userId);
-const runningPid = (userId: string): Promise<number> => f.runningPid(userId);
-const registryText = (): Promise<string> => f.registryText();
-const newPid = (userId: string, old: number, what: string): Promise<number> => f.newPid(userId, old, what);
-const scrape = (): Promise<string> => f.scrape();
-
-beforeAll(async () => {
-  f = await startLifecycleFixture();
-  ({ db, mgr, users, tapped, logLines } = f);
-});
-
-afterAll(async () => {
-  await f?.stop();
-});
+const f = useLifecycleFixture();
+const { pidOf, runningPid, registryText, newPid, scrape } = f;
 
 describe('BotManager lifecycle', () => {
   test('3 active users → 3 children, each holding only its own keys (IPC traffic captured)', async () => {
-    const pids = await Promise.all(users.map((u) => runningPid(u.id)));
+    const pids = await Promise.all(f.users.map((u) => runningPid(u.id)));
     expect(new Set(pids).size).toBe(3);
-    for (const u of users) {
-      const toThisUser = tapped.filter((t) => t.direction === 'to' && t.userId === u.id);
+    for (const u of f.users) {
+      const toThisUser = f.tapped.filter((t) => t.direction === 'to' && t.userId === u.id);
       const init = toThisUser.find((t) => t.type === 'init');
       expect(init).toBeDefined();
       for (const marker of u.keys.markers) expect(init?.text).toContain(marker);
-      for (const other of users.filter((o) => o.id !== u.id)) {
+      for (const other of f.users.filter((o) => o.id !== u.id)) {
         const pidsOfU = new Set(toThisUser.map((t) => t.pid));
-        const sentToUPids = tapped.filter((t) => t.direction === 'to' && pidsOfU.has(t.pid));
+        const sentToUPids = f.tapped.filter((t) => t.direction === 'to' && pidsOfU.has(t.pid));
         for (const marker of other.keys.markers) for (const t of sentToUPids) expect(t.text).not.toContain(marker);
       }
     }
     // Nothing secret comes back from a runner either.
-    const all = users.flatMap((u) => u.keys.markers);
-    for (const t of tapped.filter((x) => x.direction === 'from')) for (const m of all) expect(t.text).not.toContain(m);
+    const all = f.users.flatMap((u) => u.keys.markers);
+    for (const t of f.tapped.filter((x) => x.direction === 'from'))
+      for (const m of all) expect(t.text).not.toContain(m);
   });
 
   test('config edit → applied in place: same pid, heartbeat shows the new config version', async () => {
-    const u = users[0];
+    const u = f.users[0];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
-    const [row] =
-      await db.sql`update public.polybot_user_config set min_profit_pct = 0.2 where user_id = ${u.id} returning config_version`;
+    const [row] = await f.db
+      .sql`update public.polybot_user_config set min_profit_pct = 0.2 where user_id = ${u.id} returning config_version`;
     const version = Number(row?.config_version);
     await until(async () => {
-      const s = await statusOf(db.sql, u.id);
+      const s = await statusOf(f.db.sql, u.id);
       return Number(s.config_version) === version && s.heartbeat_at !== null && s.config_applied_at !== null;
     }, 'new config version acknowledged');
     expect(pidOf(u.id)).toBe(pid);
     expect(alive(pid)).toBe(true);
     expect(
-      tapped.some((t) => t.pid === pid && t.type === 'configAck' && t.text.includes(`"configVersion":${version}`)),
+      f.tapped.some((t) => t.pid === pid && t.type === 'configAck' && t.text.includes(`"configVersion":${version}`)),
     ).toBe(true);
     // The runner itself (not only the status row the acknowledgement wrote) reports the new version in its heartbeats.
     const beat = await until(
       () =>
-        tapped.find(
+        f.tapped.find(
           (t) =>
             t.direction === 'from' &&
             t.pid === pid &&
@@ -81,67 +63,50 @@ describe('BotManager lifecycle', () => {
   });
 
   test('key rotation → new pid with the new keys', async () => {
-    const u = users[1];
+    const u = f.users[1];
     if (!u) throw new Error('no user');
     const oldPid = await runningPid(u.id);
     const fresh = makeKeys();
-    await saveKeys(db.sql, u.id, fresh);
-    const newPid = await until(
-      async () => {
-        const p = await runningPid(u.id);
-        return p !== oldPid ? p : null;
-      },
-      'runner restarted with new keys',
-      60_000,
-    );
+    await saveKeys(f.db.sql, u.id, fresh);
+    const newPid = await f.newPid(u.id, oldPid, 'runner restarted with new keys');
     expect(alive(oldPid)).toBe(false);
-    const init = tapped.find((t) => t.pid === newPid && t.type === 'init');
+    const init = f.tapped.find((t) => t.pid === newPid && t.type === 'init');
     for (const m of fresh.markers) expect(init?.text).toContain(m);
     for (const m of u.keys.markers.filter((x) => !fresh.markers.includes(x))) expect(init?.text).not.toContain(m);
     u.keys = fresh;
   });
 
   test('suspend → child gone within 2 s; resume → back', async () => {
-    const u = users[2];
+    const u = f.users[2];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
-    await db.sql`select public.admin_suspend_user(${u.id}, 'test suspension')`;
+    await f.db.sql`select public.admin_suspend_user(${u.id}, 'test suspension')`;
     await until(() => !alive(pid), 'suspended runner gone', 2000);
-    const suspended = await until(async () => {
-      const st = await statusOf(db.sql, u.id);
-      return st.state === 'suspended' ? st : null;
-    }, 'status suspended');
+    const suspended = await statusIn(f.db.sql, u.id, 'suspended', 'status suspended');
     expect(suspended.halt_reason).toBe('suspended by PolyBot support: test suspension');
     expect(suspended.halt_code).toBe('suspended');
-    await db.sql`select public.admin_resume_user(${u.id})`;
+    await f.db.sql`select public.admin_resume_user(${u.id})`;
     const back = await runningPid(u.id);
     expect(back).not.toBe(pid);
   });
 
   test('kill -9 a runner → restarted; the other runners keep their pids', async () => {
-    const [a, b, c] = users;
+    const [a, b, c] = f.users;
     if (!a || !b || !c) throw new Error('no users');
     const before = await Promise.all([a, b, c].map((u) => runningPid(u.id)));
     const victim = before[0] ?? 0;
     process.kill(victim, 'SIGKILL');
-    const restarted = await until(
-      async () => {
-        const p = await runningPid(a.id);
-        return p !== victim ? p : null;
-      },
-      'killed runner restarted',
-      60_000,
-    );
+    const restarted = await f.newPid(a.id, victim, 'killed runner restarted');
     expect(restarted).not.toBe(victim);
     expect(pidOf(b.id)).toBe(before[1]);
     expect(pidOf(c.id)).toBe(before[2]);
-    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
+    expect(await f.mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
       'reason="crash"',
     );
   });
 
   test('repeated crashes → status error with the reason', async () => {
-    const u = await createUser(db);
+    const u = await createUser(f.db);
     let last = 0;
     for (let i = 0; i < 3; i++) {
       const pid = await until(
@@ -156,78 +121,68 @@ describe('BotManager lifecycle', () => {
       // Kill as soon as it is forked: a runner that dies at start-up, over and over.
       process.kill(pid, 'SIGKILL');
     }
-    const s = await until(async () => {
-      const st = await statusOf(db.sql, u.id);
-      return st.state === 'error' ? st : null;
-    }, 'status error');
+    const s = await statusIn(f.db.sql, u.id, 'error', 'status error');
     expect(String(s.last_error)).toMatch(/crashes in a row.*SIGKILL/);
     expect(s.error_code).toBe('crash_loop');
     expect(pidOf(u.id)).toBeUndefined();
     // A change from the user earns a fresh attempt.
-    await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id}`;
+    await f.db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id}`;
     await runningPid(u.id);
-    await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
-    await until(async () => (await statusOf(db.sql, u.id)).state === 'paused', 'disabled bot paused');
+    await f.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+    await until(async () => (await statusOf(f.db.sql, u.id)).state === 'paused', 'disabled bot paused');
   });
 
   test('a silent runner (SIGSTOP: alive but no heartbeat) is killed and restarted', async () => {
-    const u = users[2];
+    const u = f.users[2];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     process.kill(pid, 'SIGSTOP');
-    const fresh = await until(
-      async () => {
-        const p = await runningPid(u.id);
-        return p !== pid ? p : null;
-      },
-      'silent runner replaced',
-      60_000,
-    );
+    const fresh = await f.newPid(u.id, pid, 'silent runner replaced');
     expect(fresh).not.toBe(pid);
     await until(() => !alive(pid), 'stopped runner killed');
-    expect(await mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
+    expect(await f.mgr.metrics.registry.getSingleMetricAsString('polybot_runner_restarts_total')).toContain(
       'reason="silent"',
     );
   });
 
   test('plan change that alters what the runner may do (billing writes a new tier) → new pid, started on the new plan', async () => {
-    const [a, u, c] = users;
+    const [a, u, c] = f.users;
     if (!a || !u || !c) throw new Error('no users');
     const [pidA, oldPid, pidC] = await Promise.all([runningPid(a.id), runningPid(u.id), runningPid(c.id)]);
     // What the Stripe webhook writes for an upgrade (apply-event.ts): the subscription, tier last; the
     // _100_apply_plan_limits trigger copies the tier's features and limits onto the profile.
-    await db.sql`
+    await f.db.sql`
       update public.polybot_user_profiles
          set stripe_subscription_id = ${`sub_${randomUUID()}`}, subscription_status = 'active', subscription_tier = 'pro'
        where id = ${u.id}`;
     const pid = await newPid(u.id, oldPid, 'runner restarted on the new plan');
     expect(alive(oldPid)).toBe(false);
-    const init = tapped.find((t) => t.pid === pid && t.type === 'init');
+    const init = f.tapped.find((t) => t.pid === pid && t.type === 'init');
     const plan = (JSON.parse(init?.text ?? '{}') as { plan?: { tier: string; monthlyTradeLimit: number } }).plan;
-    const [profile] = await db.sql<
+    const [profile] = await f.db.sql<
       { monthly_trade_limit: number }[]
     >`select monthly_trade_limit from public.polybot_user_profiles where id = ${u.id}`;
     expect(plan).toMatchObject({ tier: 'pro', monthlyTradeLimit: profile?.monthly_trade_limit });
     await until(
-      async () => ((await statusOf(db.sql, u.id)).stats as { plan_tier?: string } | undefined)?.plan_tier === 'pro',
+      async () => ((await statusOf(f.db.sql, u.id)).stats as { plan_tier?: string } | undefined)?.plan_tier === 'pro',
       'status names the new plan',
     );
     expect([pidOf(a.id), pidOf(c.id)]).toEqual([pidA, pidC]);
   });
 
   test('LISTEN connection terminated, config changed while down → applied by the full reconcile after the reconnect', async () => {
-    const u = users[0];
+    const u = f.users[0];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     const before = await registryText();
     // Terminate the LISTEN backend and change the config in the same statement batch: the NOTIFY has nobody to reach.
-    const [row] = await db.superuser.begin(async (tx) => {
+    const [row] = await f.db.superuser.begin(async (tx) => {
       await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
       return tx`update public.polybot_user_config set min_profit_pct = 0.4 where user_id = ${u.id} returning config_version`;
     });
     const version = Number(row?.config_version);
     await until(
-      async () => Number((await statusOf(db.sql, u.id)).config_version) === version,
+      async () => Number((await statusOf(f.db.sql, u.id)).config_version) === version,
       'config applied after reconnect',
       60_000,
     );
@@ -246,13 +201,13 @@ describe('BotManager lifecycle', () => {
   });
 
   test('the database refuses the LISTEN connection for a while → reconnects back off with jitter, then succeed, and the full reconcile applies what changed meanwhile', async () => {
-    const u = users[1];
+    const u = f.users[1];
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     const before = await registryText();
     // A login event trigger (Postgres 17) that turns away the manager's LISTEN connections while a database setting
     // says so: the server itself refuses them, every other connection (the manager's pool, this test) is untouched.
-    await db.superuser.unsafe(`
+    await f.db.superuser.unsafe(`
       create or replace function public.test_refuse_listen_logins() returns event_trigger language plpgsql as $$
       begin
         if current_setting('application_name') = 'polybot-bot-manager-listen'
@@ -262,37 +217,38 @@ describe('BotManager lifecycle', () => {
       end $$;
       drop event trigger if exists test_refuse_listen_logins;
       create event trigger test_refuse_listen_logins on login execute function public.test_refuse_listen_logins();`);
-    await db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
-    const mark = logLines.length;
+    await f.db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
+    const mark = f.logLines.length;
     const retries = (): Array<{ attempt: number; delayMs: number }> =>
-      logLines
+      f.logLines
         .slice(mark)
         .filter((l) => l.msg === 'LISTEN connection lost: reconnecting after backoff') as unknown as Array<{
         attempt: number;
         delayMs: number;
       }>;
     try {
-      await db.superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
+      await f.db
+        .superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
       await until(() => retries().length >= 3, 'three reconnect attempts refused', 60_000);
-      const [row] =
-        await db.sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
+      const [row] = await f.db
+        .sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
       const version = Number(row?.config_version);
       // Nobody is listening: that NOTIFY is lost. One more refused attempt later, the runner still has the old config.
       const n = retries().length;
       await until(() => retries().length > n, 'another reconnect attempt refused', 60_000);
-      expect(mgr.manager.runners().find((r) => r.userId === u.id)?.configVersion).toBeLessThan(version);
-      expect(Number((await statusOf(db.sql, u.id)).config_version)).toBeLessThan(version);
+      expect(f.mgr.manager.runners().find((r) => r.userId === u.id)?.configVersion).toBeLessThan(version);
+      expect(Number((await statusOf(f.db.sql, u.id)).config_version)).toBeLessThan(version);
 
-      await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
+      await f.db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
       await until(
-        async () => Number((await statusOf(db.sql, u.id)).config_version) === version,
+        async () => Number((await statusOf(f.db.sql, u.id)).config_version) === version,
         'config applied after the reconnect',
         60_000,
       );
       expect(pidOf(u.id)).toBe(pid);
     } finally {
-      await db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
-      await db.superuser.unsafe(`drop event trigger if exists test_refuse_listen_logins`);
+      await f.db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
+      await f.db.superuser.unsafe(`drop event trigger if exists test_refuse_listen_logins`);
     }
     // Our own reconnect loop did it: attempts 1, 2, 3, ... each after a wait inside [step / 2, step] of a doubling step.
     const tries = retries();
@@ -303,7 +259,7 @@ describe('BotManager lifecycle', () => {
       expect(t.delayMs).toBeGreaterThanOrEqual(Math.floor(step / 2));
       expect(t.delayMs).toBeLessThanOrEqual(Math.ceil(step));
     });
-    const back = logLines.slice(mark).find((l) => l.msg === 'LISTEN connection re-established: full reconcile');
+    const back = f.logLines.slice(mark).find((l) => l.msg === 'LISTEN connection re-established: full reconcile');
     expect(back?.attempts).toBe(tries.length);
     const after = await registryText();
     expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBeGreaterThan(
@@ -314,10 +270,10 @@ describe('BotManager lifecycle', () => {
     );
     expect(sample(after, 'polybot_reconcile_duration_seconds_count', { scope: 'periodic' })).toBe(0);
     // Listening again for real: a change now arrives by NOTIFY.
-    const [row] =
-      await db.sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id} returning config_version`;
+    const [row] = await f.db
+      .sql`update public.polybot_user_config set min_profit_pct = 0.3 where user_id = ${u.id} returning config_version`;
     await until(
-      async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version),
+      async () => Number((await statusOf(f.db.sql, u.id)).config_version) === Number(row?.config_version),
       'a change after the reconnect applied',
     );
     expect(sample(await registryText(), 'polybot_reconcile_duration_seconds_count', { scope: 'reconnect' })).toBe(
@@ -326,23 +282,25 @@ describe('BotManager lifecycle', () => {
   });
 
   test('/metrics of a manager running 3 users: runners, restarts, reload latency, notify reconnects, reconcile duration, trades by mode', async () => {
-    const pids = await Promise.all(users.map((u) => runningPid(u.id)));
+    const pids = await Promise.all(f.users.map((u) => runningPid(u.id)));
     expect(new Set(pids).size).toBe(3);
-    const ids = users.map((u) => u.id);
+    const ids = f.users.map((u) => u.id);
     await until(
       async () =>
-        (await db.sql`select 1 from public.polybot_trades where user_id in ${db.sql(ids)} and mode = 'paper' limit 1`)
-          .length > 0,
+        (
+          await f.db
+            .sql`select 1 from public.polybot_trades where user_id in ${f.db.sql(ids)} and mode = 'paper' limit 1`
+        ).length > 0,
       'a paper trade',
       90_000,
     );
-    const u = users[2];
+    const u = f.users[2];
     if (!u) throw new Error('no user');
     const reloadsBefore = sample(await scrape(), 'polybot_reload_latency_seconds_count', { kind: 'config' });
-    const [row] =
-      await db.sql`update public.polybot_user_config set min_profit_pct = 0.25 where user_id = ${u.id} returning config_version`;
+    const [row] = await f.db
+      .sql`update public.polybot_user_config set min_profit_pct = 0.25 where user_id = ${u.id} returning config_version`;
     await until(
-      async () => Number((await statusOf(db.sql, u.id)).config_version) === Number(row?.config_version),
+      async () => Number((await statusOf(f.db.sql, u.id)).config_version) === Number(row?.config_version),
       'config edit acknowledged',
     );
 
@@ -353,10 +311,10 @@ describe('BotManager lifecycle', () => {
         ? t
         : null;
     }, '/metrics showing 3 runners and the reload');
-    const [{ n: paperTrades } = { n: 0 }] = await db.sql<
+    const [{ n: paperTrades } = { n: 0 }] = await f.db.sql<
       { n: number }[]
     >`select count(*)::int as n from public.polybot_trades where mode = 'paper'`;
-    expect(sample(text, 'polybot_runners_active')).toBe(mgr.manager.runners().length);
+    expect(sample(text, 'polybot_runners_active')).toBe(f.mgr.manager.runners().length);
     // Restarts by reason: the kill -9, the silent runner, the changes of keys and plan (the memory budget's kills are
     // counted in stop-policy.test.ts).
     for (const reason of ['crash', 'silent', 'change'])

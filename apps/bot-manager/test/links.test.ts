@@ -1,60 +1,36 @@
 // An admin approving a market link reaches a running runner without a restart: the manager re-reads the approved
 // links on its next full reconcile and pushes a 'links' message; the runner rebuilds its baskets and trades the new
 // cross-platform arbitrage. Both venues, scenario time standing still (the link-1 basket stays there).
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
-import {
-  createTestDatabase,
-  createUser,
-  startBothVenuesSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { heartbeats, startBothVenuesSim, until } from './harness.ts';
+import { ARB_FEATURES, planUser } from './plan-users.ts';
+import { managerOptions, useManagerStack } from './stack.ts';
 
 // arb-rich link 1: Polymarket Fed 'No change' ≡ Kalshi KXFEDDECISION-26JUN-H0.
 const FED_NO_CHANGE = '0xde04b189b3f19eaccda02529a3ea67abfc46bff5c0c8fc42d8a2d0ed7b8f0d41';
 const H0 = 'KXFEDDECISION-26JUN-H0';
 
-let db: TestDatabase;
-let sim: VenueSim;
+const stack = useManagerStack({ sim: startBothVenuesSim, timeoutMs: 120_000 });
 let running: RunningBotManager | null = null;
 const linkMessages: number[] = [];
 
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startBothVenuesSim()]);
-}, 120_000);
-
+// Registered after the stack's: runs before it (after-hooks run in reverse), so the manager stops first.
 afterAll(async () => {
   await running?.stop();
-  await Promise.allSettled([sim?.close(), db?.stop()]);
 });
 
 test('a link approved while the runner runs reaches it without a restart, and the runner then trades it', async () => {
-  const u = await createUser(db, {
-    profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000 },
+  const userId = await planUser(stack.db, ARB_FEATURES, {
     config: {
       enable_polymarket: true,
       enable_kalshi: true,
       enable_single_platform_arb: false,
       enable_cross_platform_arb: true,
-      max_open_positions: 50,
-      max_trade_size_usd: 250,
-      max_daily_loss_usd: 10_000,
     },
   });
-  await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json({ single_platform: true, cross_platform: true, overlapping_arb: false, news_arbitrage: false, copy_trading: false })} where id = ${u.id}`;
   running = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: venueUrlsOf(sim),
-    logger: createLogger('m-links', 'warn'),
-    logLevel: 'warn',
-    managerId: 'm-links',
-    heartbeatMs: 200,
-    statusWriteMs: 200,
+    ...managerOptions(stack.db, stack.urls, 'm-links'),
     reconcileIntervalMs: 500,
     kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 },
     ipcTap: (e) => {
@@ -63,24 +39,21 @@ test('a link approved while the runner runs reaches it without a restart, and th
     },
   });
   const m = running;
-  const pid = await until(() => m.manager.runners().find((r) => r.userId === u.id)?.pid, 'the user’s runner', 90_000);
+  const pid = await until(() => m.manager.runners().find((r) => r.userId === userId)?.pid, 'the user’s runner', 90_000);
   // No link approved: several heartbeats (and full reconciles) pass without a cross-platform trade.
-  for (let i = 0; i < 5; i++) {
-    const mark = String((await statusOf(db.sql, u.id)).heartbeat_at);
-    await until(async () => String((await statusOf(db.sql, u.id)).heartbeat_at) !== mark, 'a heartbeat');
-  }
-  expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  await heartbeats(stack.db.sql, userId, 5, 'a heartbeat');
+  expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${userId}`).toHaveLength(0);
   expect(linkMessages).toEqual([]);
 
-  await db.sql`
+  await stack.db.sql`
     insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_by, reviewed_at)
     values ('equivalent', 'polymarket', ${FED_NO_CHANGE}, 'kalshi', ${H0}, 'approved', 'test', now())`;
   await until(() => linkMessages.length > 0, 'the links message sent to the runner', 30_000);
   expect(linkMessages[0]).toBe(1);
   const rows = await until(
     async () => {
-      const r = await db.sql<{ platform: string; leg_group_id: string }[]>`
-      select platform, leg_group_id from public.polybot_trades where user_id = ${u.id} and strategy = 'cross_platform'`;
+      const r = await stack.db.sql<{ platform: string; leg_group_id: string }[]>`
+      select platform, leg_group_id from public.polybot_trades where user_id = ${userId} and strategy = 'cross_platform'`;
       return r.length >= 2 ? r : null;
     },
     'the cross-platform arbitrage on the new link',
@@ -88,5 +61,5 @@ test('a link approved while the runner runs reaches it without a restart, and th
   );
   expect(rows.map((r) => r.platform).sort()).toEqual(['kalshi', 'polymarket']);
   // The same runner process did it: no restart.
-  expect(m.manager.runners().find((r) => r.userId === u.id)?.pid).toBe(pid);
+  expect(m.manager.runners().find((r) => r.userId === userId)?.pid).toBe(pid);
 }, 300_000);

@@ -5,78 +5,30 @@
 // A counting proxy in front of the simulator records what the venue sees: paper runners call no private endpoint,
 // the live runner does.
 import { PolymarketTrading } from '@polybot/venues';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
-import type { VenueUrls } from '../src/shared/ipc.ts';
-import {
-  createTestDatabase,
-  createUser,
-  makeKeys,
-  saveKeys,
-  startCountingProxy,
-  startSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  walletKeys,
-  type TestDatabase,
-  type TestKeys,
-  type VenueSim,
-} from './harness.ts';
+import { expect, test } from 'vitest';
+import { createUser, makeKeys, saveKeys, statusOf, until, venueUrlsOf, walletKeys, type TestKeys } from './harness.ts';
+import { clobThroughProxy, useManagerStack } from './stack.ts';
 
 const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|data\/|balance-allowance)/;
 
-let db: TestDatabase;
-let sim: VenueSim;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-let urls: VenueUrls;
-const managers: RunningBotManager[] = [];
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-  proxy = await startCountingProxy(sim.origin);
-  urls = {
-    polymarketClob: proxy.origin,
-    polymarketGamma: `${proxy.origin}/gamma`,
-    polymarketWs: venueUrlsOf(sim).polymarketWs,
-  };
-});
-afterAll(async () => {
-  await Promise.allSettled(managers.map((m) => m.stop()));
-  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
-});
-
-async function manager(id: string): Promise<RunningBotManager> {
-  const m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: urls,
-    logger: createLogger(id, 'warn'),
-    logLevel: 'warn',
-    managerId: id,
-    heartbeatMs: 200,
-    statusWriteMs: 200,
-  });
-  managers.push(m);
-  return m;
-}
+const stack = useManagerStack({ proxy: true, urls: clobThroughProxy });
 
 const LIVE_PLAN = { live_trading_allowed: true, subscription_tier: 'pro' };
 
 async function liveUser(o: { dryRun: boolean; plan: boolean; keys: TestKeys }): Promise<string> {
-  const u = await createUser(db, {
+  const u = await createUser(stack.db, {
     config: { dry_run: o.dryRun },
     profile: o.plan ? LIVE_PLAN : { live_trading_allowed: false },
   });
-  await saveKeys(db.sql, u.id, o.keys, false);
+  await saveKeys(stack.db.sql, u.id, o.keys, false);
   return u.id;
 }
 
 const keysChecked = (ids: string[]): Promise<boolean> =>
   until(
     async () => {
-      const rows =
-        await db.sql`select 1 from public.polybot_user_secrets where user_id in ${db.sql(ids)} and validation_status = 'pending'`;
+      const rows = await stack.db
+        .sql`select 1 from public.polybot_user_secrets where user_id in ${stack.db.sql(ids)} and validation_status = 'pending'`;
       return rows.length === 0;
     },
     'every key checked by the manager',
@@ -86,7 +38,7 @@ const keysChecked = (ids: string[]): Promise<boolean> =>
 const running = (id: string): Promise<{ mode: string; reason: string }> =>
   until(
     async () => {
-      const s = await statusOf(db.sql, id);
+      const s = await statusOf(stack.db.sql, id);
       const reason = (s.stats as { mode_reason?: string } | null)?.mode_reason;
       return (s.state === 'running' || s.state === 'limit_reached') && reason ? { mode: String(s.mode), reason } : null;
     },
@@ -95,19 +47,19 @@ const running = (id: string): Promise<{ mode: string; reason: string }> =>
   );
 
 const disable = (ids: string[]): Promise<unknown> =>
-  db.sql`update public.polybot_user_config set bot_enabled = false where user_id in ${db.sql(ids)}`;
+  stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id in ${stack.db.sql(ids)}`;
 
 test('any one of the three conditions missing → paper, paper trades only, and no private endpoint called by a runner', async () => {
-  const dry = await liveUser({ dryRun: true, plan: true, keys: await walletKeys(sim) });
-  const noPlan = await liveUser({ dryRun: false, plan: false, keys: await walletKeys(sim) });
+  const dry = await liveUser({ dryRun: true, plan: true, keys: await walletKeys(stack.sim) });
+  const noPlan = await liveUser({ dryRun: false, plan: false, keys: await walletKeys(stack.sim) });
   const badKey = await liveUser({ dryRun: false, plan: true, keys: makeKeys() }); // credentials the venue never issued
   const ids = [dry, noPlan, badKey];
-  const m = await manager('paper');
+  const m = await stack.manager('paper');
   await keysChecked(ids);
   // The manager's own key checks are done (they precede every fork); from here on, every request is a runner's.
-  const from = proxy.requests.length;
-  const keyStatus = await db.sql<{ user_id: string; validation_status: string }[]>`
-    select user_id, validation_status from public.polybot_user_secrets where user_id in ${db.sql(ids)}`;
+  const from = stack.proxy.requests.length;
+  const keyStatus = await stack.db.sql<{ user_id: string; validation_status: string }[]>`
+    select user_id, validation_status from public.polybot_user_secrets where user_id in ${stack.db.sql(ids)}`;
   expect(Object.fromEntries(keyStatus.map((r) => [r.user_id, r.validation_status]))).toEqual({
     [dry]: 'valid',
     [noPlan]: 'valid',
@@ -126,26 +78,28 @@ test('any one of the three conditions missing → paper, paper trades only, and 
   // Each of them trades arb-rich — on paper.
   await until(
     async () => {
-      const rows = await db.sql`select distinct user_id from public.polybot_trades where user_id in ${db.sql(ids)}`;
+      const rows = await stack.db
+        .sql`select distinct user_id from public.polybot_trades where user_id in ${stack.db.sql(ids)}`;
       return rows.length === ids.length;
     },
     'paper trades of all three',
     90_000,
   );
-  const modes = await db.sql`select distinct mode from public.polybot_trades where user_id in ${db.sql(ids)}`;
+  const modes = await stack.db
+    .sql`select distinct mode from public.polybot_trades where user_id in ${stack.db.sql(ids)}`;
   expect(modes.map((r) => r.mode)).toEqual(['paper']);
-  expect(proxy.requests.slice(from).filter((r) => PRIVATE.test(r))).toEqual([]);
+  expect(stack.proxy.requests.slice(from).filter((r) => PRIVATE.test(r))).toEqual([]);
   expect(m.manager.runners().filter((r) => ids.includes(r.userId))).toHaveLength(3);
   await disable(ids);
   await m.stop();
 });
 
 test('dry_run off + validated live Polymarket key + live plan → real signed orders on the simulator, booked once as live', async () => {
-  const keys = await walletKeys(sim);
+  const keys = await walletKeys(stack.sim);
   const id = await liveUser({ dryRun: false, plan: true, keys });
-  const m = await manager('live');
+  const m = await stack.manager('live');
   await keysChecked([id]);
-  const from = proxy.requests.length;
+  const from = stack.proxy.requests.length;
   expect(await running(id)).toMatchObject({
     mode: 'live',
     reason: expect.stringMatching(/validated live keys/) as unknown,
@@ -153,7 +107,7 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
 
   const rows = await until(
     async () => {
-      const r = await db.sql<
+      const r = await stack.db.sql<
         {
           venue_order_id: string | null;
           mode: string;
@@ -171,8 +125,8 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   );
   // Stop the bot (graceful: whatever is in flight is booked first), then compare what was booked with the venue.
   await disable([id]);
-  await until(async () => (await statusOf(db.sql, id)).state === 'paused', 'runner stopped (paused)', 60_000);
-  const booked = await db.sql<
+  await until(async () => (await statusOf(stack.db.sql, id)).state === 'paused', 'runner stopped (paused)', 60_000);
+  const booked = await stack.db.sql<
     { venue_order_id: string | null; mode: string; filled_size: string; leg_group_id: string }[]
   >`
     select venue_order_id, mode, filled_size::text, leg_group_id from public.polybot_trades where user_id = ${id}`;
@@ -185,7 +139,7 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   // What the venue has for this wallet (asked with the user's own credentials, directly): the same orders.
   const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
   const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(sim).polymarketClob,
+    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
     privateKey: `0x${keys.privateKey}`,
     creds: { key: keys.apiKey, ...secret },
   });
@@ -194,11 +148,11 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   const filledBooked = booked.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id);
   expect(filledBooked.length).toBeGreaterThan(0);
   expect(new Set(filledBooked)).toEqual(filledAtVenue);
-  const positions = await db.sql`select 1 from public.polybot_positions where user_id = ${id}`;
+  const positions = await stack.db.sql`select 1 from public.polybot_positions where user_id = ${id}`;
   expect(positions.length).toBeGreaterThan(0);
 
   // The runner itself went to the venue's private endpoints: L2-authenticated balance check and signed order posts.
-  const privateCalls = proxy.requests.slice(from).filter((r) => PRIVATE.test(r));
+  const privateCalls = stack.proxy.requests.slice(from).filter((r) => PRIVATE.test(r));
   expect(privateCalls).toContain('POST /order');
   expect(privateCalls.some((r) => r.startsWith('GET /balance-allowance'))).toBe(true);
   await m.stop();

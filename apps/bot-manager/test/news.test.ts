@@ -7,33 +7,17 @@
 // so "published after 20 s" happens exactly when the test says.
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import type { VenueUrls } from '../src/shared/ipc.ts';
 import { polymarketFactory } from '@polybot/local-stack/venue-sim';
-import {
-  createTestDatabase,
-  createUser,
-  startCountingProxy,
-  startVenueSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { heartbeats, startVenueSim, statusOf, tradesThisMonth, tradesOf, until, type TradeRow } from './harness.ts';
+import { PRO_FEATURES, planUser } from './plan-users.ts';
+import { managerOptions, useManagerStack } from './stack.ts';
 
 // Fed Decision in June? — '25 bps decrease' YES (asks from 0.025) and 'Fed emergency rate cut in 2025?' YES (from 0.05).
 const FED_25_DOWN_YES = '65193234666628291664907888364936366210889305490897648116746073820519263548476';
 const EMERGENCY_CUT_YES = '86651051340048717188016545368005905974650771288612142430184256026061526806964';
 
-const PRO_FEATURES = {
-  single_platform: true,
-  cross_platform: true,
-  overlapping_arb: true,
-  news_arbitrage: true,
-  copy_trading: true,
-};
 const NO_NEWS_FEATURES = { ...PRO_FEATURES, news_arbitrage: false };
 // Arbitrage and copy trading off: every trade these users book is a news trade.
 const NEWS_ONLY = {
@@ -67,10 +51,11 @@ const MEETING_RULE = {
 const RECESSION_RULE = { ...CUT_RULE, id: 'fed-recession', keywords: ['recession'] };
 const AP_RULE = { ...CUT_RULE, id: 'ap-rates', feed: 'ap', keywords: ['interest rates'] };
 
-let db: TestDatabase;
-let sim: VenueSim;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-let urls: VenueUrls;
+const stack = useManagerStack({
+  sim: () => startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory], autoAdvance: false }),
+  proxy: true,
+  timeoutMs: 120_000,
+});
 let m: RunningBotManager;
 const logLines: string[] = [];
 const users: Record<string, string> = {};
@@ -79,59 +64,31 @@ async function newsUser(
   rules: object[],
   o: { features?: Record<string, boolean>; config?: Record<string, unknown> } = {},
 ): Promise<string> {
-  const u = await createUser(db, {
-    profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000 },
+  return planUser(stack.db, o.features ?? PRO_FEATURES, {
     config: {
       ...NEWS_ONLY,
-      max_open_positions: 50,
-      max_trade_size_usd: 250,
-      max_daily_loss_usd: 10_000,
-      advanced_config: db.sql.json({ newsRules: rules, followedWallets: [] } as never),
+      advanced_config: stack.db.sql.json({ newsRules: rules, followedWallets: [] } as never),
       ...o.config,
     },
   });
-  await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(o.features ?? PRO_FEATURES)} where id = ${u.id}`;
-  return u.id;
 }
 
-interface Row {
-  instrument_id: string;
-  size: number;
-  price: number;
-  fee: number;
-  strategy: string;
-  mode: string;
-  status: string;
-  leg_group_id: string;
-  created_at: Date;
-}
-const newsTrades = (userId: string) => db.sql<Row[]>`
-  select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
-  from public.polybot_trades where user_id = ${userId} order by id`;
-const polls = (feed: string): number => proxy.requests.filter((r) => r === `GET /news/${feed}/rss.xml`).length;
-const tradesThisMonth = async (userId: string): Promise<number> =>
-  (
-    await db.sql<{ n: number }[]>`select trades_this_month as n from public.polybot_user_profiles where id = ${userId}`
-  )[0]?.n ?? -1;
-const heartbeats = async (userId: string, n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) {
-    const mark = String((await statusOf(db.sql, userId)).heartbeat_at);
-    await until(async () => String((await statusOf(db.sql, userId)).heartbeat_at) !== mark, `heartbeat of ${userId}`);
-  }
-};
+const newsTrades = (userId: string): Promise<TradeRow[]> => tradesOf(stack.db.sql, userId);
+/** The user's trades once there is one. */
+const firstTrades = (userId: string, what: string, timeoutMs: number): Promise<TradeRow[]> =>
+  until(
+    async () => {
+      const r = await newsTrades(userId);
+      return r.length >= 1 ? r : null;
+    },
+    what,
+    timeoutMs,
+  );
+const polls = (feed: string): number => stack.proxy.requests.filter((r) => r === `GET /news/${feed}/rss.xml`).length;
 
-beforeAll(async () => {
-  [db, sim] = await Promise.all([
-    createTestDatabase(),
-    startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory], autoAdvance: false }),
-  ]);
-  proxy = await startCountingProxy(sim.origin);
-  urls = venueUrlsOf(sim);
-}, 120_000);
-
+// Registered after the stack's: runs before it (after-hooks run in reverse), so the manager stops first.
 afterAll(async () => {
   await m?.stop();
-  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
 });
 
 test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice; unmatched keywords, toggle off or a plan without news → none; the 20 s item triggers only once published', async () => {
@@ -148,27 +105,15 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
     },
   });
   m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: urls,
+    ...managerOptions(stack.db, stack.urls, 'm-news'),
     logger: pino({ level: 'warn' }, sink),
-    logLevel: 'warn',
-    managerId: 'm-news',
-    heartbeatMs: 200,
-    statusWriteMs: 200,
     crashBackoffBaseMs: 100,
-    newsFeeds: { fed: `${proxy.origin}/news/fed/rss.xml`, ap: `${proxy.origin}/news/ap/rss.xml` },
+    newsFeeds: { fed: `${stack.proxy.origin}/news/fed/rss.xml`, ap: `${stack.proxy.origin}/news/ap/rss.xml` },
     newsPollIntervalMs: 300,
     newsMaxBackoffMs: 1200,
   });
 
-  const [cut] = await until(
-    async () => {
-      const r = await newsTrades(users.cut ?? '');
-      return r.length >= 1 ? r : null;
-    },
-    'the rate-cut rule’s trade',
-    120_000,
-  );
+  const [cut] = await firstTrades(users.cut ?? '', 'the rate-cut rule’s trade', 120_000);
   expect(cut).toMatchObject({
     strategy: 'news',
     mode: 'paper',
@@ -179,27 +124,20 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
   expect(cut?.price).toBeLessThanOrEqual(CUT_RULE.maxPrice);
   // The rule's own budget (20 USD, fees included) bounds it, below the config's 250.
   expect((cut?.size ?? 0) * (cut?.price ?? 0) + (cut?.fee ?? 0)).toBeLessThanOrEqual(20 + 1e-6);
-  expect(await tradesThisMonth(users.cut ?? '')).toBe(1);
+  expect(await tradesThisMonth(stack.db.sql, users.cut ?? '')).toBe(1);
 
   // Every runner was up and the 'fed' feed was read again and again: the others had their chance.
   const fedPolls = polls('fed');
   await until(() => polls('fed') >= fedPolls + 5, 'five more polls of the fed feed', 60_000);
   for (const u of [users.noMatch, users.toggleOff, users.noPlan, users.ap, users.meeting]) {
-    await heartbeats(u ?? '', 3);
+    await heartbeats(stack.db.sql, u ?? '', 3);
     expect(await newsTrades(u ?? '')).toEqual([]);
   }
 
   // Scenario time reaches 20 s: the unscheduled-meeting item is published now, and only now.
   const publishedAt = new Date();
-  sim.advance(20_000);
-  const [meeting] = await until(
-    async () => {
-      const r = await newsTrades(users.meeting ?? '');
-      return r.length >= 1 ? r : null;
-    },
-    'the meeting rule’s trade',
-    60_000,
-  );
+  stack.sim.advance(20_000);
+  const [meeting] = await firstTrades(users.meeting ?? '', 'the meeting rule’s trade', 60_000);
   expect(meeting).toMatchObject({
     strategy: 'news',
     status: 'filled',
@@ -210,27 +148,27 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
   expect(meeting?.created_at.getTime()).toBeGreaterThanOrEqual(publishedAt.getTime());
   // The second item does not say 'rate cut': the first rule has still acted once.
   await until(() => polls('fed') >= fedPolls + 10, 'more polls of the fed feed after the second item', 60_000);
-  await heartbeats(users.cut ?? '', 3);
+  await heartbeats(stack.db.sql, users.cut ?? '', 3);
   expect(await newsTrades(users.cut ?? '')).toHaveLength(1);
   for (const u of [users.noMatch, users.toggleOff, users.noPlan]) expect(await newsTrades(u ?? '')).toEqual([]);
 }, 300_000);
 
 test('a restarted runner is handed the same items again and books no second trade', async () => {
   const before = m.manager.runners().find((r) => r.userId === users.cut)?.pid;
-  await db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${users.cut ?? ''}`;
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${users.cut ?? ''}`;
   await until(() => !m.manager.runners().some((r) => r.userId === users.cut), 'the runner stopped');
   const delivered = m.newsFeed?.stats().delivered ?? 0;
-  await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.cut ?? ''}`;
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${users.cut ?? ''}`;
   await until(() => m.manager.runners().some((r) => r.userId === users.cut && r.pid !== before), 'a new runner');
   // The replay reached the new runner (both fed items are inside its 60-minute window)...
   await until(
     () => (m.newsFeed?.stats().delivered ?? 0) >= delivered + 2,
     'the recent items replayed to the new runner',
   );
-  await heartbeats(users.cut ?? '', 5);
+  await heartbeats(stack.db.sql, users.cut ?? '', 5);
   // ...and it acted on none of them again.
   expect(await newsTrades(users.cut ?? '')).toHaveLength(1);
-  expect(await tradesThisMonth(users.cut ?? '')).toBe(1);
+  expect(await tradesThisMonth(stack.db.sql, users.cut ?? '')).toBe(1);
 }, 120_000);
 
 test('three users with rules on one feed → one poll stream for it (as many polls as a feed one user reads)', async () => {
@@ -251,7 +189,7 @@ test('three users with rules on one feed → one poll stream for it (as many pol
 }, 120_000);
 
 test('a feed answering 500 is logged, counted and retried with backoff; the other feed and the bots keep working, and it recovers', async () => {
-  const fail = await fetch(`${sim.origin}/_sim/news/fail`, {
+  const fail = await fetch(`${stack.sim.origin}/_sim/news/fail`, {
     method: 'POST',
     body: JSON.stringify({ feed: 'ap', status: 500 }),
   });
@@ -273,12 +211,15 @@ test('a feed answering 500 is logged, counted and retried with backoff; the othe
   await until(() => polls('fed') >= f0 + 12, 'twelve more polls of fed', 60_000);
   expect(polls('ap') - a0).toBeLessThan(8);
   expect(m.newsFeed?.stats().feeds.fed).toMatchObject({ failing: false, errors: 0 });
-  await heartbeats(users.ap ?? '', 3);
-  await heartbeats(users.meeting ?? '', 3);
+  await heartbeats(stack.db.sql, users.ap ?? '', 3);
+  await heartbeats(stack.db.sql, users.meeting ?? '', 3);
   const health = await fetch(`http://127.0.0.1:${m.httpPort}/healthz`);
   expect(health.status).toBe(200);
 
-  await fetch(`${sim.origin}/_sim/news/fail`, { method: 'POST', body: JSON.stringify({ feed: 'ap', status: null }) });
+  await fetch(`${stack.sim.origin}/_sim/news/fail`, {
+    method: 'POST',
+    body: JSON.stringify({ feed: 'ap', status: null }),
+  });
   await until(() => m.newsFeed?.stats().feeds.ap?.failing === false, 'ap polled successfully again', 60_000);
   expect(m.newsFeed?.stats().feeds.ap?.items).toBe(1);
 }, 180_000);
@@ -290,7 +231,7 @@ test('a rule the runner cannot act on is listed in the status with its reason; f
   const userId = await newsUser([good, bad]);
   const ignoredOf = async (): Promise<unknown> =>
     (
-      await db.sql<
+      await stack.db.sql<
         { ignored: unknown }[]
       >`select stats->'ignored_news_rules' as ignored from public.polybot_bot_status where user_id = ${userId}`
     )[0]?.ignored;
@@ -310,13 +251,13 @@ test('a rule the runner cannot act on is listed in the status with its reason; f
   expect(pid).toBeGreaterThan(0);
 
   const fixed = { ...bad, instrumentId: EMERGENCY_CUT_YES };
-  const [row] = await db.sql`
-    update public.polybot_user_config set advanced_config = ${db.sql.json({ newsRules: [good, fixed], followedWallets: [] } as never)}
+  const [row] = await stack.db.sql`
+    update public.polybot_user_config set advanced_config = ${stack.db.sql.json({ newsRules: [good, fixed], followedWallets: [] } as never)}
     where user_id = ${userId} returning config_version`;
   const version = Number(row?.config_version);
   await until(
     async () => {
-      const s = await statusOf(db.sql, userId);
+      const s = await statusOf(stack.db.sql, userId);
       const v = await ignoredOf();
       return Number(s.config_version) === version && Array.isArray(v) && v.length === 0;
     },
@@ -325,5 +266,5 @@ test('a rule the runner cannot act on is listed in the status with its reason; f
   );
   // Applied in place: the same runner, no restart.
   expect(m.manager.runners().find((r) => r.userId === userId)?.pid).toBe(pid);
-  expect(Number((await statusOf(db.sql, userId)).pid)).toBe(pid);
+  expect(Number((await statusOf(stack.db.sql, userId)).pid)).toBe(pid);
 }, 120_000);

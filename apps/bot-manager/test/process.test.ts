@@ -2,34 +2,31 @@
 // inherit its stdout/stderr — captured: secrets never in argv, environment or logs (paper runners and a LIVE runner
 // whose orders the venue also rejects); kill -9 of the manager leaves no runner behind; SIGTERM while a live order is
 // in flight exits 0 with no children and every leg group booked whole or not at all.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PolymarketTrading } from '@polybot/venues';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import {
   alive,
   childrenOf,
-  createTestDatabase,
   createUser,
   saveKeys,
-  startCountingProxy,
-  startSim,
   statusOf,
   until,
   venueUrlsOf,
   walletKeys,
-  type CountingProxy,
   type TestDatabase,
   type TestKeys,
   type VenueSim,
 } from './harness.ts';
+import { spawnManagerProcess, type ManagerProcess } from './manager-process.ts';
+import { useManagerStack } from './stack.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-let db: TestDatabase;
-let sim: VenueSim;
-/** In front of the simulator's CLOB for the manager and its runners: records what the venue sees, holds orders. */
-let proxy: CountingProxy;
+/** The counting proxy is in front of the simulator's CLOB for the manager and its runners: it records what the venue
+ * sees and holds orders. */
+const stack = useManagerStack({ proxy: true, setup: createUsers, timeoutMs: 180_000 });
 /** Paper users (marker keys that look like real ones) and one live user (keys the simulator issued). */
 const users: Array<{ id: string; keys: TestKeys }> = [];
 let live: { id: string; keys: TestKeys };
@@ -48,7 +45,7 @@ async function plantArb(): Promise<void> {
     [BTC_UP, 0.4 - 0.01 * planted],
     [BTC_DOWN, 0.45],
   ] as const) {
-    const res = await fetch(`${sim.origin}/_sim/polymarket/set-level`, {
+    const res = await fetch(`${stack.sim.origin}/_sim/polymarket/set-level`, {
       method: 'POST',
       body: JSON.stringify({ tokenId, side: 'ask', price, size: 30 }),
     });
@@ -70,31 +67,15 @@ async function tradeUntil(cond: () => boolean | Promise<boolean>, what: string):
   await until(cond, what, 1);
 }
 
-function startManagerProcess(): { proc: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const urls = venueUrlsOf(sim);
-  let out = '';
-  const proc = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_URL: db.url,
-      POLYMARKET_CLOB_URL: proxy.origin,
-      POLYMARKET_GAMMA_URL: urls.polymarketGamma,
-      POLYMARKET_WS_URL: urls.polymarketWs,
-      BOT_MANAGER_HTTP_PORT: '0',
-      HEARTBEAT_MS: '200',
-      STATUS_WRITE_MS: '200',
-      LOG_LEVEL: 'debug',
-      // Generous: the order held in flight is released only once the runner has been told to stop (slow machines).
-      STOP_GRACE_MS: '20000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startManagerProcess(): ManagerProcess {
+  const m = spawnManagerProcess(['--import', 'tsx', MAIN], {
+    databaseUrl: stack.db.url,
+    venueUrls: { ...venueUrlsOf(stack.sim), polymarketClob: stack.proxy.origin },
+    // Generous: the order held in flight is released only once the runner has been told to stop (slow machines).
+    env: { LOG_LEVEL: 'debug', STOP_GRACE_MS: '20000' },
   });
-  spawned.push(proc);
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return { proc, output: () => out, exited };
+  spawned.push(m.proc);
+  return m;
 }
 
 /** The manager's children that are runners (a fresh runner bundle leaves esbuild's service process beside them). */
@@ -117,7 +98,7 @@ const logLines = (output: string): Array<Record<string, unknown>> =>
 const runningAll = async (): Promise<void> => {
   await until(
     async () => {
-      for (const u of everyone()) if ((await statusOf(db.sql, u.id)).state !== 'running') return false;
+      for (const u of everyone()) if ((await statusOf(stack.db.sql, u.id)).state !== 'running') return false;
       return true;
     },
     'all runners running',
@@ -125,9 +106,7 @@ const runningAll = async (): Promise<void> => {
   );
 };
 
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-  proxy = await startCountingProxy(sim.origin);
+async function createUsers({ db, sim }: { db: TestDatabase; sim: VenueSim }): Promise<void> {
   for (let i = 0; i < 3; i++) users.push(await createUser(db));
   // Live: dry run off, a plan that allows it, live keys the venue issued (validated by the manager at start). A high
   // monthly limit: it must still be placing orders when the test wants one in flight.
@@ -139,39 +118,41 @@ beforeAll(async () => {
   });
   await saveKeys(db.sql, u.id, keys, false);
   live = { id: u.id, keys };
-}, 180_000);
+}
 
-afterAll(async () => {
+// Registered after the stack's: runs before it (after-hooks run in reverse), so the proxy is closed after this.
+afterAll(() => {
   for (const p of spawned) if (p.exitCode === null && p.pid !== undefined) p.kill('SIGKILL');
-  proxy?.release();
-  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
+  stack.proxy.release();
 });
 
 test('no secret in any runner /proc cmdline or environ, nor in any log line (paper and live, venue rejections included); SIGTERM with a live order in flight → exit 0, no children, every leg group booked whole or not at all', async () => {
   const m = startManagerProcess();
   const mpid = m.proc.pid ?? 0;
   await runningAll();
-  expect((await statusOf(db.sql, live.id)).mode).toBe('live');
+  expect((await statusOf(stack.db.sql, live.id)).mode).toBe('live');
   // Let them trade a little so execution and booking paths log too.
   await until(
-    async () => (await db.sql`select count(*)::int as n from public.polybot_trades where mode = 'paper'`)[0]?.n > 0,
+    async () =>
+      (await stack.db.sql`select count(*)::int as n from public.polybot_trades where mode = 'paper'`)[0]?.n > 0,
     'some paper trades',
   );
 
   // The venue rejects the live runner's next two orders: the rejection path (error from the venue, booked as
   // 'rejected') runs with the user's live credentials in hand, and must not spill them either.
-  const fail = await fetch(`${sim.origin}/_sim/polymarket/fail-next`, {
+  const fail = await fetch(`${stack.sim.origin}/_sim/polymarket/fail-next`, {
     method: 'POST',
     body: JSON.stringify({ method: 'POST', path: '/order', status: 400, when: 'before', count: 2 }),
   });
   expect(fail.status).toBe(200);
   await tradeUntil(
-    () => proxy.responses.filter((r) => r === 'POST /order 400').length >= 2,
+    () => stack.proxy.responses.filter((r) => r === 'POST /order 400').length >= 2,
     'two live orders rejected by the venue',
   );
   await until(
     async () =>
-      (await db.sql`select 1 from public.polybot_trades where user_id = ${live.id} and status = 'rejected'`).length > 0,
+      (await stack.db.sql`select 1 from public.polybot_trades where user_id = ${live.id} and status = 'rejected'`)
+        .length > 0,
     'a rejected live order booked',
     60_000,
   );
@@ -197,12 +178,12 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
       expect(environ).not.toContain(marker);
     }
     // The database URL (a credential) is not handed to runners either.
-    expect(environ).not.toContain(db.url);
+    expect(environ).not.toContain(stack.db.url);
   }
 
   // Hold the live runner's next order before it reaches the venue, then SIGTERM the manager while it is in flight.
-  proxy.hold(isOrderPost);
-  await tradeUntil(() => proxy.held.length > 0, 'a live order in flight');
+  stack.proxy.hold(isOrderPost);
+  await tradeUntil(() => stack.proxy.held.length > 0, 'a live order in flight');
   m.proc.kill('SIGTERM');
   await until(
     () =>
@@ -213,7 +194,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
     60_000,
   );
   // The venue answers only now; the runner must book what it sent before it exits.
-  proxy.release();
+  stack.proxy.release();
   expect(await m.exited).toBe(0);
   for (const pid of children) expect(alive(pid)).toBe(false);
 
@@ -225,7 +206,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
     expect(line).toMatch(/"userId":"[0-9a-f-]{36}"/);
 
   // Nothing half-booked. Each instrument's open position equals what its booked trades add up to ...
-  const mismatches = await db.sql`
+  const mismatches = await stack.db.sql`
     with t as (
       select user_id, instrument_id, sum(case when side = 'buy' then filled_size else -filled_size end) as net
         from public.polybot_trades group by user_id, instrument_id)
@@ -233,22 +214,22 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
      where coalesce(t.net, 0) <> coalesce(p.size, 0)`;
   expect(mismatches).toEqual([]);
   // ... every leg group was written by one transaction (all its legs and unwinds, or none) ...
-  const split = await db.sql`
+  const split = await stack.db.sql`
     select user_id, leg_group_id from public.polybot_trades where leg_group_id is not null
      group by user_id, leg_group_id having count(distinct xmin::text) > 1`;
   expect(split).toEqual([]);
   // ... and every order the venue received is booked: the held one, the rejected ones, all of them, once.
-  const liveRows = await db.sql<{ venue_order_id: string | null; filled_size: string; mode: string }[]>`
+  const liveRows = await stack.db.sql<{ venue_order_id: string | null; filled_size: string; mode: string }[]>`
     select venue_order_id, filled_size::text, mode from public.polybot_trades where user_id = ${live.id}`;
-  const posted = proxy.requests.filter((r) => r === 'POST /order').length;
-  expect(proxy.held.length).toBeGreaterThan(0);
+  const posted = stack.proxy.requests.filter((r) => r === 'POST /order').length;
+  expect(stack.proxy.held.length).toBeGreaterThan(0);
   expect(posted).toBeGreaterThanOrEqual(3);
   expect(liveRows).toHaveLength(posted);
   expect(new Set(liveRows.map((r) => r.mode))).toEqual(new Set(['live']));
   // What the venue filled for this wallet (asked with the user's own credentials, directly) is what was booked filled.
   const secret = JSON.parse(live.keys.apiSecret) as { secret: string; passphrase: string };
   const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(sim).polymarketClob,
+    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
     privateKey: `0x${live.keys.privateKey}`,
     creds: { key: live.keys.apiKey, ...secret },
   });
@@ -256,7 +237,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   expect(new Set(liveRows.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id))).toEqual(
     filledAtVenue,
   );
-  for (const u of everyone()) expect((await statusOf(db.sql, u.id)).state).toBe('stopped');
+  for (const u of everyone()) expect((await statusOf(stack.db.sql, u.id)).state).toBe('stopped');
 });
 
 test('kill -9 the manager → no runner process left after 3 s', async () => {

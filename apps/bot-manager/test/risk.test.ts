@@ -2,42 +2,19 @@
 // never touching private endpoints, and live trading only with all three conditions. The race of two runners of one
 // user for the last trade of the month is in copy-trading.test.ts (single-leg orders, where a race can be won).
 import { setSecretValidation } from '@polybot/db/service';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
-import type { VenueUrls } from '../src/shared/ipc.ts';
-import {
-  createTestDatabase,
-  createUser,
-  saveKeys,
-  makeKeys,
-  startCountingProxy,
-  startSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { expect, test } from 'vitest';
+import type { RunningBotManager } from '../src/index.ts';
+import { createUser, saveKeys, makeKeys, statusIn, statusOf, tradesThisMonth, until } from './harness.ts';
+import { clobThroughProxy, useManagerStack } from './stack.ts';
 
-let db: TestDatabase;
-let sim: VenueSim;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
-let urls: VenueUrls;
-const managers: RunningBotManager[] = [];
+const stack = useManagerStack({ proxy: true, urls: clobThroughProxy });
+const managers = stack.managers;
 const heartbeats: Array<{ pid: number; state: string; seen: number; placed: number }> = [];
 
 const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|data\/|balance-allowance)/;
 
-async function manager(id: string): Promise<RunningBotManager> {
-  const m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: urls,
-    logger: createLogger(id, 'warn'),
-    logLevel: 'warn',
-    managerId: id,
-    heartbeatMs: 200,
-    statusWriteMs: 200,
+const manager = (id: string): Promise<RunningBotManager> =>
+  stack.manager(id, {
     crashBackoffBaseMs: 100,
     ipcTap: (e) => {
       const msg = e.message as {
@@ -53,59 +30,46 @@ async function manager(id: string): Promise<RunningBotManager> {
         });
     },
   });
-  managers.push(m);
-  return m;
-}
 
 const disable = (userId: string): Promise<unknown> =>
-  db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-  proxy = await startCountingProxy(sim.origin);
-  const direct = venueUrlsOf(sim);
-  urls = { polymarketClob: proxy.origin, polymarketGamma: `${proxy.origin}/gamma`, polymarketWs: direct.polymarketWs };
-});
-
-afterAll(async () => {
-  await Promise.allSettled(managers.map((m) => m.stop()));
-  await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
-});
+  stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
 
 test('daily loss limit reached → no new positions, and the status says so (paper mode: no private endpoint called)', async () => {
-  const u = await createUser(db, { config: { max_daily_loss_usd: 1 } });
+  const u = await createUser(stack.db, { config: { max_daily_loss_usd: 1 } });
   await manager('m1');
   // The manager checks the keys with the venue (its private calls) before it forks the runner; the runner's come after.
   await until(
     async () =>
       (
-        await db.sql`select 1 from public.polybot_user_secrets where user_id = ${u.id} and validation_status <> 'pending'`
+        await stack.db
+          .sql`select 1 from public.polybot_user_secrets where user_id = ${u.id} and validation_status <> 'pending'`
       ).length > 0,
     'keys checked',
   );
-  const runnerRequestsFrom = proxy.requests.length;
+  const runnerRequestsFrom = stack.proxy.requests.length;
   await until(
     async () =>
-      (await db.sql`select 1 from public.polybot_positions where user_id = ${u.id} and status = 'open'`).length > 0,
+      (await stack.db.sql`select 1 from public.polybot_positions where user_id = ${u.id} and status = 'open'`).length >
+      0,
     'a position',
   );
   // Take away the bids of everything held: marked to market, the positions are now worth nothing.
-  const held = await db.sql<
+  const held = await stack.db.sql<
     { instrument_id: string }[]
   >`select instrument_id from public.polybot_positions where user_id = ${u.id}`;
   for (const { instrument_id } of held) {
-    const book = (await (await fetch(`${sim.origin}/book?token_id=${instrument_id}`)).json()) as {
+    const book = (await (await fetch(`${stack.sim.origin}/book?token_id=${instrument_id}`)).json()) as {
       bids: Array<{ price: string }>;
     };
     for (const b of book.bids) {
-      await fetch(`${sim.origin}/_sim/polymarket/set-level`, {
+      await fetch(`${stack.sim.origin}/_sim/polymarket/set-level`, {
         method: 'POST',
         body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: Number(b.price), size: 0 }),
       });
     }
   }
   const s = await until(async () => {
-    const st = await statusOf(db.sql, u.id);
+    const st = await statusOf(stack.db.sql, u.id);
     return st.halt_reason && st.trading_halted_until ? st : null;
   }, 'halt in status');
   expect(String(s.halt_reason)).toMatch(/daily loss limit reached/);
@@ -113,23 +77,23 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   const haltedUntil = new Date(String(s.trading_halted_until));
   expect(haltedUntil.getUTCHours()).toBe(0);
   expect(haltedUntil.getTime()).toBeGreaterThan(Date.now());
-  const [{ n: before } = { n: 0 }] = await db.sql<
+  const [{ n: before } = { n: 0 }] = await stack.db.sql<
     { n: number }[]
   >`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
   // Arbitrage keeps appearing on arb-rich (new books every tick); a halted runner must not act on any of it.
   const seenAtHalt = heartbeats.length;
   await until(() => heartbeats.length > seenAtHalt + 20, 'more heartbeats while halted');
-  const [{ n: after } = { n: 0 }] = await db.sql<
+  const [{ n: after } = { n: 0 }] = await stack.db.sql<
     { n: number }[]
   >`select count(*)::int as n from public.polybot_trades where user_id = ${u.id}`;
   expect(after).toBe(before);
-  expect(proxy.requests.slice(runnerRequestsFrom).filter((r) => PRIVATE.test(r))).toEqual([]);
-  expect(proxy.requests.length).toBeGreaterThan(0);
+  expect(stack.proxy.requests.slice(runnerRequestsFrom).filter((r) => PRIVATE.test(r))).toEqual([]);
+  expect(stack.proxy.requests.length).toBeGreaterThan(0);
   await disable(u.id);
 });
 
 test('monthly limit, per order: one trade left and only multi-leg baskets → no half basket goes out: both runners of the user refused, no order, the last slot unspent', async () => {
-  const u = await createUser(db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
+  const u = await createUser(stack.db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
   // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
   const m2 = await manager('m2');
   const m1 = managers[0];
@@ -159,36 +123,28 @@ test('monthly limit, per order: one trade left and only multi-leg baskets → no
     90_000,
   );
   expect(currentPids()).toEqual(pids);
-  expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   // Nothing reserved and nothing leaked: the one slot left is still there.
-  const [p] = await db.sql`select trades_this_month from public.polybot_user_profiles where id = ${u.id}`;
-  expect(p?.trades_this_month).toBe(4);
+  expect(await tradesThisMonth(stack.db.sql, u.id)).toBe(4);
   await disable(u.id);
   await m2.stop();
 });
 
 test('monthly limit already reached → no order, and the status says why', async () => {
-  const u = await createUser(db, { profile: { monthly_trade_limit: 3, trades_this_month: 3 } });
-  const s = await until(
-    async () => {
-      const st = await statusOf(db.sql, u.id);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'limit_reached in status',
-    90_000,
-  );
+  const u = await createUser(stack.db, { profile: { monthly_trade_limit: 3, trades_this_month: 3 } });
+  const s = await statusIn(stack.db.sql, u.id, 'limit_reached', 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   expect(s.halt_code).toBe('monthly_limit_reached');
-  expect(await db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
   await disable(u.id);
 });
 
 test('live trading only with all three: dry_run off, validated live keys, a plan that allows it', async () => {
   const liveProfile = { live_trading_allowed: true };
   const mk = async (o: { dryRun: boolean; plan: boolean; validated: boolean }): Promise<string> => {
-    const u = await createUser(db, { config: { dry_run: o.dryRun }, profile: o.plan ? liveProfile : {} });
-    await saveKeys(db.sql, u.id, makeKeys(), false);
-    if (o.validated) await setSecretValidation(db.sql, u.id, 'polymarket', false, 'valid', null);
+    const u = await createUser(stack.db, { config: { dry_run: o.dryRun }, profile: o.plan ? liveProfile : {} });
+    await saveKeys(stack.db.sql, u.id, makeKeys(), false);
+    if (o.validated) await setSecretValidation(stack.db.sql, u.id, 'polymarket', false, 'valid', null);
     return u.id;
   };
   const all = await mk({ dryRun: false, plan: true, validated: true });
@@ -198,7 +154,7 @@ test('live trading only with all three: dry_run off, validated live keys, a plan
   const modeOf = (id: string) =>
     until(
       async () => {
-        const s = await statusOf(db.sql, id);
+        const s = await statusOf(stack.db.sql, id);
         return s.state === 'running' || s.state === 'limit_reached'
           ? { mode: String(s.mode), reason: String((s.stats as { mode_reason?: string }).mode_reason) }
           : null;

@@ -1,54 +1,39 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { createLogger } from '../src/shared/log.ts';
-import {
-  createTestDatabase,
-  createUser,
-  startSim,
-  statusOf,
-  until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
-} from './harness.ts';
+import { createUser, statusIn, until } from './harness.ts';
+import { useManagerStack } from './stack.ts';
 
-let db: TestDatabase;
-let sim: VenueSim;
+const stack = useManagerStack();
 let mgr: RunningBotManager;
 
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
-});
+// Registered after the stack's: runs before it (after-hooks run in reverse), so the manager stops first.
 afterAll(async () => {
   await mgr?.stop();
-  await Promise.allSettled([sim?.close(), db?.stop()]);
 });
 
 test('a demo user on arb-rich paper-trades and a trade row appears', async () => {
-  const u = await createUser(db);
+  const u = await createUser(stack.db);
   mgr = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: venueUrlsOf(sim),
+    databaseUrl: stack.db.url,
+    venueUrls: stack.urls,
     logger: createLogger('t', 'info'),
     heartbeatMs: 200,
     statusWriteMs: 200,
   });
-  const running = await until(async () => {
-    const s = await statusOf(db.sql, u.id);
-    return s.state === 'running' ? s : null;
-  }, 'running');
+  const running = await statusIn(stack.db.sql, u.id, 'running', 'running');
   // The heartbeat names the plan the runner was started with (the dashboard compares it with the profile's).
-  const [profile] = await db.sql<
+  const [profile] = await stack.db.sql<
     { tier: string; limit: number }[]
   >`select subscription_tier as tier, monthly_trade_limit as limit from public.polybot_user_profiles where id = ${u.id}`;
   expect(running.stats).toMatchObject({ plan_tier: profile?.tier, plan_monthly_trade_limit: profile?.limit });
   const rows = await until(async () => {
-    const r = await db.sql`select * from public.polybot_trades where user_id = ${u.id}`;
+    const r = await stack.db.sql`select * from public.polybot_trades where user_id = ${u.id}`;
     return r.length > 0 ? r : null;
   }, 'a trade row');
   expect(rows[0]?.mode).toBe('paper');
   // booked with the market's question (what the dashboard shows), on the trade and on the position it opened
-  const titles = await db.sql<{ market_id: string; trade: string | null; position: string | null }[]>`
+  const titles = await stack.db.sql<{ market_id: string; trade: string | null; position: string | null }[]>`
     select t.market_id, t.market_title as trade, p.market_title as position
       from public.polybot_trades t
       left join public.polybot_positions p on p.user_id = t.user_id and p.instrument_id = t.instrument_id and p.mode = t.mode

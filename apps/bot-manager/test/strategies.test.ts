@@ -3,40 +3,37 @@
 // → per-order reservations → paper execution on the right venue → booked trades and the dashboard's recent
 // opportunities. The simulator runs arb-rich with scenario time standing still, so its time-limited cross-platform
 // and Kalshi baskets are there for as long as the test needs them.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startBotManager, type RunningBotManager } from '../src/index.ts';
-import { createLogger } from '../src/shared/log.ts';
+import { expect, test } from 'vitest';
+import type { RunningBotManager } from '../src/index.ts';
 import { BotStatsSchema } from '@polybot/schemas';
 import {
   approveScenarioLinks,
-  createTestDatabase,
-  createUser,
+  heartbeats,
   registerKalshiKey,
   startBothVenuesSim,
+  statusIn,
   statusOf,
+  tradesThisMonth,
   until,
-  venueUrlsOf,
-  type TestDatabase,
-  type VenueSim,
 } from './harness.ts';
+import { ARB_FEATURES, planUser } from './plan-users.ts';
+import { useManagerStack } from './stack.ts';
 
 // arb-rich link 1: Polymarket Fed 'No change' ≡ Kalshi KXFEDDECISION-26JUN-H0 (cross-platform: Polymarket NO + Kalshi YES).
 const FED_NO_CHANGE = '0xde04b189b3f19eaccda02529a3ea67abfc46bff5c0c8fc42d8a2d0ed7b8f0d41';
 const H0 = 'KXFEDDECISION-26JUN-H0';
 
-let db: TestDatabase;
-let sim: VenueSim;
-const managers: RunningBotManager[] = [];
+const stack = useManagerStack({
+  sim: startBothVenuesSim,
+  setup: async ({ db }) => {
+    expect(await approveScenarioLinks(db.sql, 'arb-rich')).toBe(6);
+  },
+  timeoutMs: 120_000,
+});
+const managers = stack.managers;
 let pollingManager: RunningBotManager | null = null;
 
-const FEATURES_ALL_ARB = {
-  single_platform: true,
-  cross_platform: true,
-  overlapping_arb: false,
-  news_arbitrage: false,
-  copy_trading: false,
-};
-const FEATURES_NO_CROSS = { ...FEATURES_ALL_ARB, cross_platform: false };
+const FEATURES_NO_CROSS = { ...ARB_FEATURES, cross_platform: false };
 const ENABLE_BOTH = {
   enable_polymarket: true,
   enable_kalshi: true,
@@ -50,55 +47,30 @@ async function userWith(
   profile: Record<string, unknown> = {},
   config: Record<string, unknown> = {},
 ): Promise<string> {
-  // Profile limits first (the config's own caps are checked against them), then the features the plan grants.
   // Paper baskets marked at the best bid show a loss on paper; the daily-loss halt has its own test (risk.test.ts).
-  const u = await createUser(db, {
-    profile: { max_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...profile },
-    config: { ...ENABLE_BOTH, max_open_positions: 50, max_trade_size_usd: 250, max_daily_loss_usd: 10_000, ...config },
-  });
-  await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(features)} where id = ${u.id}`;
-  return u.id;
+  return planUser(stack.db, features, { profile, config: { ...ENABLE_BOTH, ...config } });
 }
 
 async function manager(id: string, kalshi: 'stream' | 'poll'): Promise<RunningBotManager> {
-  const key = kalshi === 'stream' ? await registerKalshiKey(sim.origin) : null;
-  const m = await startBotManager({
-    databaseUrl: db.url,
-    venueUrls: venueUrlsOf(sim),
-    logger: createLogger(id, 'warn'),
-    logLevel: 'warn',
-    managerId: id,
-    heartbeatMs: 200,
-    statusWriteMs: 200,
+  const key = kalshi === 'stream' ? await registerKalshiKey(stack.sim.origin) : null;
+  return stack.manager(id, {
     crashBackoffBaseMs: 100,
     kalshiMarketData: key
       ? { credentials: { keyId: key.keyId, privateKeyPem: key.privatePem } }
       : { pollIntervalMs: 200, readsPerSecond: 500 },
   });
-  managers.push(m);
-  return m;
 }
 
 const trades = (userId: string) =>
-  db.sql<{ platform: string; strategy: string; leg_group_id: string; mode: string; status: string }[]>`
+  stack.db.sql<{ platform: string; strategy: string; leg_group_id: string; mode: string; status: string }[]>`
     select platform, strategy, leg_group_id, mode, status from public.polybot_trades where user_id = ${userId}`;
 const disable = (userId: string): Promise<unknown> =>
-  db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
-
-beforeAll(async () => {
-  [db, sim] = await Promise.all([createTestDatabase(), startBothVenuesSim()]);
-  expect(await approveScenarioLinks(db.sql, 'arb-rich')).toBe(6);
-}, 120_000);
-
-afterAll(async () => {
-  await Promise.allSettled(managers.map((m) => m.stop()));
-  await Promise.allSettled([sim?.close(), db?.stop()]);
-});
+  stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
 
 test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (config and plan) books Kalshi paper trades and a cross-platform paper arbitrage; a plan without the feature gets none', async () => {
   // Single-platform off for this user: the Polymarket Fed NO basket would take the very NO level the cross-platform
   // basket buys, and paper trading (rightly) does not sell the same liquidity twice.
-  const withCross = await userWith(FEATURES_ALL_ARB, {}, { enable_single_platform_arb: false });
+  const withCross = await userWith(ARB_FEATURES, {}, { enable_single_platform_arb: false });
   const noCrossInPlan = await userWith(FEATURES_NO_CROSS);
   await manager('m-stream', 'stream');
 
@@ -114,15 +86,15 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   const group = cross.filter((t) => t.leg_group_id === cross[0]?.leg_group_id);
   expect(group.map((t) => t.platform).sort()).toEqual(['kalshi', 'polymarket']);
   expect(group.every((t) => t.mode === 'paper' && t.status === 'filled')).toBe(true);
-  const [legs] = await db.sql<{ ids: string[] }[]>`
+  const [legs] = await stack.db.sql<{ ids: string[] }[]>`
     select array_agg(instrument_id order by instrument_id) as ids from public.polybot_trades where leg_group_id = ${cross[0]?.leg_group_id ?? ''} and user_id = ${withCross}`;
   expect(legs?.ids.some((id) => id === `${H0}:yes`)).toBe(true);
-  const [fedNo] =
-    await db.sql`select 1 from public.polybot_trades where user_id = ${withCross} and platform = 'polymarket' and market_id = ${FED_NO_CHANGE} and strategy = 'cross_platform'`;
+  const [fedNo] = await stack.db
+    .sql`select 1 from public.polybot_trades where user_id = ${withCross} and platform = 'polymarket' and market_id = ${FED_NO_CHANGE} and strategy = 'cross_platform'`;
   expect(fedNo).toBeDefined();
 
   // Positions were opened on both venues, per venue.
-  const venues = await db.sql<
+  const venues = await stack.db.sql<
     { platform: string }[]
   >`select distinct platform from public.polybot_positions where user_id = ${withCross} and status = 'open'`;
   expect(venues.map((v) => v.platform).sort()).toEqual(['kalshi', 'polymarket']);
@@ -134,9 +106,9 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
     'the plan-limited user trading single-platform on Kalshi',
     120_000,
   );
-  const mark = (await statusOf(db.sql, noCrossInPlan)).heartbeat_at;
+  const mark = (await statusOf(stack.db.sql, noCrossInPlan)).heartbeat_at;
   await until(
-    async () => (await statusOf(db.sql, noCrossInPlan)).heartbeat_at !== mark,
+    async () => (await statusOf(stack.db.sql, noCrossInPlan)).heartbeat_at !== mark,
     'another heartbeat of the plan-limited user',
   );
   expect((await trades(noCrossInPlan)).filter((t) => t.strategy === 'cross_platform')).toEqual([]);
@@ -144,7 +116,7 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   // recent_opportunities in the status row: at most 10, newest first, the dashboard's shape (the whole stats object
   // passes the shared BotStatsSchema), and the cross one acted.
   const recent = await until(async () => {
-    const stats = BotStatsSchema.safeParse((await statusOf(db.sql, withCross)).stats);
+    const stats = BotStatsSchema.safeParse((await statusOf(stack.db.sql, withCross)).stats);
     const list = stats.success ? stats.data.recent_opportunities : [];
     return list.some((o) => o.strategy === 'cross_platform' && o.acted) ? list : null;
   }, 'recent_opportunities with the cross-platform arbitrage');
@@ -152,17 +124,14 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   expect(recent.length).toBeLessThanOrEqual(10);
   for (let i = 1; i < recent.length; i++)
     expect((recent[i - 1]?.detected_at_ms ?? 0) >= (recent[i]?.detected_at_ms ?? 0)).toBe(true);
-  const otherRecent = BotStatsSchema.parse((await statusOf(db.sql, noCrossInPlan)).stats).recent_opportunities;
+  const otherRecent = BotStatsSchema.parse((await statusOf(stack.db.sql, noCrossInPlan)).stats).recent_opportunities;
   expect(otherRecent.some((o) => o.strategy === 'cross_platform')).toBe(false);
 
   // Every order reserved one trade of the month (paper included), legs and nothing else.
-  const [p] = await db.sql<
-    { n: number }[]
-  >`select trades_this_month as n from public.polybot_user_profiles where id = ${withCross}`;
-  const [orders] = await db.sql<
+  const [orders] = await stack.db.sql<
     { n: number }[]
   >`select count(*)::int as n from public.polybot_trades where user_id = ${withCross} and strategy <> 'unwind'`;
-  expect(p?.n).toBe(orders?.n);
+  expect(await tradesThisMonth(stack.db.sql, withCross)).toBe(orders?.n);
 
   await Promise.all([disable(withCross), disable(noCrossInPlan)]);
   await managers.pop()?.stop();
@@ -170,7 +139,7 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
 
 test('monthly limit, per order: two runners of one user racing with room for 2 orders → exactly one 2-leg arbitrage, nothing half-executed', async () => {
   // Room for exactly 2: the 2-leg baskets (cross-platform, BTC, overlap) fit one at a time, the 5- and 16-leg ones never.
-  const u = await userWith(FEATURES_ALL_ARB, { monthly_trade_limit: 20, trades_this_month: 18 });
+  const u = await userWith(ARB_FEATURES, { monthly_trade_limit: 20, trades_this_month: 18 });
   const m1 = await manager('m-race-1', 'stream');
   const m2 = await manager('m-race-2', 'poll');
   pollingManager = m2;
@@ -179,36 +148,20 @@ test('monthly limit, per order: two runners of one user racing with room for 2 o
     'a runner in each manager',
     90_000,
   );
-  const s = await until(
-    async () => {
-      const st = await statusOf(db.sql, u);
-      return st.state === 'limit_reached' ? st : null;
-    },
-    'the limit reached in status',
-    120_000,
-  );
+  const s = await statusIn(stack.db.sql, u, 'limit_reached', 'the limit reached in status', 120_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
   // Both runners keep meeting arbitrage they may no longer trade; nothing more may go out.
-  for (let i = 0; i < 10; i++) {
-    const mark = String((await statusOf(db.sql, u)).heartbeat_at);
-    await until(
-      async () => String((await statusOf(db.sql, u)).heartbeat_at) !== mark,
-      'another heartbeat after the limit',
-    );
-  }
+  await heartbeats(stack.db.sql, u, 10, 'another heartbeat after the limit');
   const rows = (await trades(u)).filter((t) => t.strategy !== 'unwind');
   expect(rows).toHaveLength(2);
   expect(new Set(rows.map((r) => r.leg_group_id)).size).toBe(1);
-  const [p] = await db.sql<
-    { n: number }[]
-  >`select trades_this_month as n from public.polybot_user_profiles where id = ${u}`;
-  expect(p?.n).toBe(20);
+  expect(await tradesThisMonth(stack.db.sql, u)).toBe(20);
   await disable(u);
   await m1.stop();
 }, 300_000);
 
 test('without a platform key Kalshi books arrive by REST polling, and Kalshi trades happen all the same', async () => {
-  const u = await userWith(FEATURES_ALL_ARB);
+  const u = await userWith(ARB_FEATURES);
   // Only the polling manager is up now: every Kalshi book this runner gets came from REST polls.
   expect(pollingManager).not.toBeNull();
   await until(

@@ -1,27 +1,13 @@
 // The runner's copy trader against the real strategy: each followed wallet's own price limit above the leader's
 // (its `maxSlippage`, else the default) decides how far up the book a copy may walk.
-import { COPY_DEFAULT_MAX_SLIPPAGE, NO_FEES, type Instrument, type OrderBook } from '@polybot/schemas';
+import { COPY_DEFAULT_MAX_SLIPPAGE, NO_FEES, type OrderBook } from '@polybot/schemas';
 import type { MarketSnapshot } from '@polybot/strategies';
 import { describe, expect, it } from 'vitest';
 import type { RunnerConfig, WalletTradeMessage } from '../shared/ipc.ts';
 import { CopyTrader } from './copy.ts';
+import { FED_CUTS_YES as tok } from '../../test/instruments.ts';
 
 const WALLET = '0x' + 'ab'.repeat(20);
-const tok: Instrument = {
-  venue: 'polymarket',
-  instrumentId: 'tok-yes',
-  marketId: 'm1',
-  eventId: null,
-  side: 'yes',
-  complementId: 'tok-no',
-  title: 'Fed cuts?',
-  outcome: 'Yes',
-  mutuallyExclusive: false,
-  tickSize: 0.01,
-  minOrderSize: 1,
-  closeTime: null,
-  active: true,
-};
 const now = 1_800_000_000_000;
 // The leader bought at 0.50; the book now asks 10 at 0.51 and 100 at 0.55.
 const book: OrderBook = {

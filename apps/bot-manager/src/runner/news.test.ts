@@ -1,29 +1,15 @@
 // The runner's news handling against the real strategy: rule mapping and gating, an item met before its book is priced
 // when the book arrives, a (rule, item) acted on is never signalled again (nor one booked before a restart), and a book
 // moving with nothing unseen to act on costs no pricing.
-import { NO_FEES, type Instrument, type OrderBook } from '@polybot/schemas';
+import { NO_FEES, type OrderBook } from '@polybot/schemas';
 import type { MarketSnapshot } from '@polybot/strategies';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
 import { NewsTrader, newsEnabled, seenKeyOf, strategyRules } from './news.ts';
+import { FED_CUTS_YES as yes } from '../../test/instruments.ts';
 
 const log = pino({ level: 'silent' });
-const yes: Instrument = {
-  venue: 'polymarket',
-  instrumentId: 'tok-yes',
-  marketId: 'm1',
-  eventId: null,
-  side: 'yes',
-  complementId: 'tok-no',
-  title: 'Fed cuts?',
-  outcome: 'Yes',
-  mutuallyExclusive: false,
-  tickSize: 0.01,
-  minOrderSize: 1,
-  closeTime: null,
-  active: true,
-};
 const instruments = new Map([[yes.instrumentId, yes]]);
 const rule = {
   id: 'r1',

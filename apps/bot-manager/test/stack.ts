@@ -1,0 +1,111 @@
+// The stack a bot-manager suite runs against, set up once per file: a throwaway database, the venue simulator, an
+// optional counting proxy in front of it, and the managers the suite starts (each stopped after all, then the proxy,
+// simulator and database). The suites differ in the simulator, the venue URLs and the manager's options: those are
+// parameters; everything they share lives here once.
+import { afterAll, beforeAll } from 'vitest';
+import { startBotManager, type BotManagerOptions, type RunningBotManager } from '../src/index.ts';
+import type { VenueUrls } from '../src/shared/ipc.ts';
+import { createLogger } from '../src/shared/log.ts';
+import {
+  createTestDatabase,
+  startCountingProxy,
+  startSim,
+  venueUrlsOf,
+  type CountingProxy,
+  type TestDatabase,
+  type VenueSim,
+} from './harness.ts';
+
+export interface StackOptions {
+  /** The simulator to start; default: arb-rich, Polymarket only (startSim). */
+  sim?: () => Promise<VenueSim>;
+  /** Put a counting proxy in front of the simulator (the proxy's origin proxies sim.origin). */
+  proxy?: boolean;
+  /** The venue URLs managers get; default: the simulator's own (venueUrlsOf). */
+  urls?: (sim: VenueSim, proxy: CountingProxy | undefined) => VenueUrls;
+  /** Runs once the database and simulator are up, before any test. */
+  setup?: (stack: { db: TestDatabase; sim: VenueSim }) => Promise<void>;
+  /** The set-up hook's timeout, where a suite sets one (else the config's hookTimeout). */
+  timeoutMs?: number;
+}
+
+export interface ManagerStack {
+  readonly db: TestDatabase;
+  readonly sim: VenueSim;
+  /** Only with `proxy: true`. */
+  readonly proxy: CountingProxy;
+  readonly urls: VenueUrls;
+  /** Every manager `manager()` started (a test may stop one itself or pop it off); all stopped after all. */
+  readonly managers: RunningBotManager[];
+  /** Starts a manager on the stack's URLs, named `id` (its managerId and logger), plus `extra`. */
+  manager(id: string, extra?: Partial<BotManagerOptions>): Promise<RunningBotManager>;
+}
+
+function need<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`${what} is not up (used before beforeAll, or without asking for it)`);
+  return v;
+}
+
+/** What every manager of these suites is started with: the stack's database and URLs, warn logs, fast heartbeats. */
+export function managerOptions(db: TestDatabase, urls: VenueUrls, id: string): BotManagerOptions {
+  return {
+    databaseUrl: db.url,
+    venueUrls: urls,
+    logger: createLogger(id, 'warn'),
+    logLevel: 'warn',
+    managerId: id,
+    heartbeatMs: 200,
+    statusWriteMs: 200,
+  };
+}
+
+/** Polymarket's CLOB and Gamma through the counting proxy (what the venue sees is recorded), its WebSocket direct. */
+export function clobThroughProxy(sim: VenueSim, proxy: CountingProxy | undefined): VenueUrls {
+  const origin = need(proxy, 'the counting proxy').origin;
+  return { polymarketClob: origin, polymarketGamma: `${origin}/gamma`, polymarketWs: venueUrlsOf(sim).polymarketWs };
+}
+
+/** Registers the suite's beforeAll/afterAll for the stack and returns accessors, valid from beforeAll on. */
+export function useManagerStack(o: StackOptions = {}): ManagerStack {
+  let db: TestDatabase | undefined;
+  let sim: VenueSim | undefined;
+  let proxy: CountingProxy | undefined;
+  let urls: VenueUrls | undefined;
+  const managers: RunningBotManager[] = [];
+
+  beforeAll(async () => {
+    [db, sim] = await Promise.all([createTestDatabase(), (o.sim ?? startSim)()]);
+    if (o.proxy) proxy = await startCountingProxy(sim.origin);
+    urls = o.urls ? o.urls(sim, proxy) : venueUrlsOf(sim);
+    await o.setup?.({ db, sim });
+  }, o.timeoutMs);
+
+  afterAll(async () => {
+    await Promise.allSettled(managers.map((m) => m.stop()));
+    await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
+  });
+
+  return {
+    get db() {
+      return need(db, 'the database');
+    },
+    get sim() {
+      return need(sim, 'the simulator');
+    },
+    get proxy() {
+      return need(proxy, 'the counting proxy');
+    },
+    get urls() {
+      return need(urls, 'the venue URLs');
+    },
+    managers,
+    async manager(id, extra = {}) {
+      const m = await startBotManager({
+        ...managerOptions(need(db, 'the database'), need(urls, 'the URLs'), id),
+        ...extra,
+      });
+      managers.push(m);
+      return m;
+    },
+  };
+}
