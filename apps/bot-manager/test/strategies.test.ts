@@ -106,11 +106,7 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
     'the plan-limited user trading single-platform on Kalshi',
     120_000,
   );
-  const mark = (await statusOf(stack.db.sql, noCrossInPlan)).heartbeat_at;
-  await until(
-    async () => (await statusOf(stack.db.sql, noCrossInPlan)).heartbeat_at !== mark,
-    'another heartbeat of the plan-limited user',
-  );
+  await heartbeats(stack.db.sql, noCrossInPlan, 1, 'another heartbeat of the plan-limited user');
   expect((await trades(noCrossInPlan)).filter((t) => t.strategy === 'cross_platform')).toEqual([]);
 
   // recent_opportunities in the status row: at most 10, newest first, the dashboard's shape (the whole stats object
