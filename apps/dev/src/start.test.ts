@@ -2,7 +2,7 @@
 // embedded Postgres gets the bootstrap, every migration and the demo seed), every service on a free port. It must come
 // up, the demo users' bots must paper-trade the simulator, every service must answer, and Ctrl-C must stop all of it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -152,6 +152,11 @@ test('Ctrl-C as a terminal sends it (SIGINT to the whole process group) stops ev
   expect(how).toBe('null/SIGINT');
   expect(shutdownLog).toContain('SIGINT: stopping');
   expect(shutdownLog).toContain('polybot: stopped\n');
+  // The services' own log lines went to the log file, not the terminal; nothing there speaks of a crash either.
+  const logs = await readFile(path.join(stateDir, 'polybot.log'), 'utf8');
+  expect(logs).toContain('"msg":"bot manager stopped"');
+  expect(logs).not.toMatch(/crash|"level":(50|60)/);
+  expect(output).not.toMatch(/^\{"level"/m);
   // Every part left shutdown to the launcher: no runner "crashed", no failed stop or status write, no forced exit.
   expect(shutdownLog).not.toMatch(/crash|fail|error|took too long/i);
   // No service is left listening (Postgres included: it is a child of the launcher's embedded instance).

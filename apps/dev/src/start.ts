@@ -4,6 +4,7 @@
 // the BotManager and the web app. DATABASE_URL replaces the embedded Postgres. Runs until Ctrl-C / SIGTERM, then
 // stops everything it started.
 import { applySeed } from '@polybot/db/migrate';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import postgres from 'postgres';
 import { startBotManager } from '@polybot/bot-manager';
@@ -22,12 +23,24 @@ import {
 } from '@polybot/local-stack/postgres';
 
 const say = (line: string) => console.log(`polybot: ${line}`);
+/** A path as the user would type it from where they ran npm (INIT_CWD), or absolute when it lies elsewhere. */
+function shown(p: string): string {
+  const relative = path.relative(process.env.INIT_CWD ?? process.cwd(), p);
+  return relative === '' || relative.startsWith('..') ? p : relative;
+}
 const stoppers: Array<{ name: string; stop: () => Promise<void> }> = [];
 
 async function main(): Promise<void> {
   const env = readEnv();
   const stateDir = env.POLYBOT_STATE_DIR ? path.resolve(env.POLYBOT_STATE_DIR) : LOCAL_STATE_DIR;
   const webPort = env.POLYBOT_WEB_PORT;
+  // Under launch.mjs (npm start) the services' JSON log lines go to this file and the terminal keeps our own lines.
+  if (process.send) {
+    await mkdir(stateDir, { recursive: true });
+    const logFile = path.join(stateDir, 'polybot.log');
+    process.send({ type: 'log-file', path: logFile });
+    say(`service logs (JSON lines) go to ${shown(logFile)}`);
+  }
 
   let databaseUrl: string;
   if (env.DATABASE_URL) {
@@ -36,9 +49,7 @@ async function main(): Promise<void> {
     say(`database ${redactUrl(databaseUrl)}: ${result.migrations.applied.length} migration(s) applied`);
   } else {
     const dataDir = path.join(stateDir, 'postgres');
-    say(
-      `starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in ${path.relative(process.cwd(), dataDir) || dataDir})`,
-    );
+    say(`starting embedded Postgres 17 on 127.0.0.1:${env.POLYBOT_DB_PORT} (data in ${shown(dataDir)})`);
     const local = await startLocalDatabase({ port: env.POLYBOT_DB_PORT, dataDir, log: (l) => say(`db: ${l}`) });
     const instance: EmbeddedInstance = local.instance;
     stoppers.push({ name: 'postgres', stop: () => instance.stop() });
