@@ -9,15 +9,9 @@ import { MAX_CLOCK_SKEW_MS, parsePublicKey, verifyKalshiSignature } from './auth
 import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
-import {
-  generateEvents,
-  parseKalshiScenario,
-  seededRandom,
-  type PathStep,
-  type Resolution,
-  type ScenarioEvent,
-} from './scenario.ts';
+import { generateEvents, parseKalshiScenario, type PathStep, type Resolution, type ScenarioEvent } from './scenario.ts';
 import { countFp, dollars } from './wire.ts';
 import { KalshiWsHub } from './ws.ts';
 
