@@ -1,7 +1,6 @@
 // Shared set-up for the database suites: a throwaway cluster with bootstrap + migrations, users created the way
 // Supabase Auth creates them, and a way to run one statement as a given role and always roll it back.
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createAuthUser as insertAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { Db } from '@polybot/db';
 import type { TransactionSql } from 'postgres';
 
@@ -9,21 +8,8 @@ export type { TestDatabase };
 export { createTestDatabase };
 
 /** Insert into auth.users as GoTrue does (role supabase_auth_admin), which fires handle_new_user. */
-export async function createAuthUser(
-  db: TestDatabase,
-  email: string,
-  meta: Record<string, unknown> = {},
-): Promise<string> {
-  const id = randomUUID();
-  await db.superuser.begin(async (tx) => {
-    await tx`set local role supabase_auth_admin`;
-    await tx`
-      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-      values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${email},
-              'not-a-real-hash', now(), '{"provider":"email","providers":["email"]}', ${tx.json(meta as never)}, now(), now())`;
-  });
-  return id;
+export function createAuthUser(db: TestDatabase, email: string, meta: Record<string, unknown> = {}): Promise<string> {
+  return insertAuthUser(db, { email, meta });
 }
 
 export type Actor = { role: 'anon' } | { role: 'authenticated'; userId: string } | { role: 'service_role' };
