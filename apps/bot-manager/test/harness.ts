@@ -7,7 +7,7 @@ import { createAuthUser, createTestDatabase, type TestDatabase } from '@polybot/
 import { PolymarketTrading } from '@polybot/venues';
 import type { Sql } from 'postgres';
 import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
-import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { managerVenueUrls, polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { SCENARIOS_DIR } from '@polybot/local-stack/venue-sim/scenario';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 
@@ -56,14 +56,7 @@ export async function approveScenarioLinks(sql: Sql, scenario: string): Promise<
 }
 
 export function venueUrlsOf(sim: VenueSim): VenueUrls {
-  return {
-    polymarketClob: sim.urls.polymarketClob ?? sim.origin,
-    polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
-    polymarketWs: sim.urls.polymarketWs ?? '',
-    polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
-    ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
-    ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
-  };
+  return managerVenueUrls(sim);
 }
 
 export interface TestKeys {

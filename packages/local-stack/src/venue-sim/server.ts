@@ -40,6 +40,30 @@ export interface VenueSim {
   close(): Promise<void>;
 }
 
+/**
+ * The simulator's addresses in the shape the bot-manager takes as its venue URLs (structurally its VenueUrls):
+ * what `npm start` and the manager's tests point it at.
+ */
+export function managerVenueUrls(sim: Pick<VenueSim, 'origin' | 'urls'>): {
+  polymarketClob: string;
+  polymarketGamma: string;
+  polymarketWs: string;
+  polymarketDataApi: string;
+  kalshiApi?: string;
+  kalshiWs?: string;
+} {
+  return {
+    polymarketClob: sim.urls.polymarketClob ?? sim.origin,
+    polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
+    polymarketWs: sim.urls.polymarketWs ?? '',
+    // Followed wallets' trades (copy trading) from the simulator's data-API.
+    polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
+    // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
+    ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
+    ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
+  };
+}
+
 const AdvanceSchema = z.object({ ms: z.number().int().nonnegative() });
 
 function json(res: ServerResponse, status: number, body: unknown): void {
