@@ -2,7 +2,7 @@
 // Supabase Auth creates them, and a way to run one statement as a given role and always roll it back.
 import { createAuthUser as insertAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { Db } from '@polybot/db';
-import type { TransactionSql } from 'postgres';
+import postgres, { type TransactionSql } from 'postgres';
 
 export type { TestDatabase };
 export { createTestDatabase };
@@ -87,4 +87,30 @@ export async function saveSecret(
     if (!first) throw new Error('save_user_secret returned nothing');
     return first.r;
   }) as Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs `fn` on `n` separate connections at once, each in its own transaction as the service role, so the calls
+ * really race in the server (not queued on one connection); each call's result, in order.
+ */
+export async function raceAsServiceRole<T>(
+  db: TestDatabase,
+  n: number,
+  fn: (tx: TransactionSql) => Promise<T>,
+): Promise<T[]> {
+  const clients = Array.from({ length: n }, () => postgres(db.url, { max: 1, onnotice: () => undefined }));
+  try {
+    await Promise.all(clients.map((c) => c`select 1`));
+    return await Promise.all(
+      clients.map(
+        (c) =>
+          c.begin(async (tx) => {
+            await tx`set local role service_role`;
+            return fn(tx);
+          }) as Promise<T>,
+      ),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
 }
