@@ -11,18 +11,16 @@ import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts'
 import { webhookFromEnv, type Webhook } from './config.ts';
 import {
   billingOf,
-  connect,
   createUser,
   dbUrl,
   eventCount,
   idOf,
-  signedRequest,
   SECRET,
-  superuserUrl,
+  signedRequest,
+  testConnections,
 } from './test_support.ts';
 
-const sql = connect(dbUrl());
-const superuser = connect(superuserUrl());
+const { sql, superuser } = testConnections();
 const DAY_MS = 86_400_000;
 
 const prices: PriceMap = {
