@@ -5,6 +5,7 @@
 // cancel at period end, renewals on its test clock, a failing card, an invoice paid), signed and delivered here in
 // the order each test chooses. After every sequence the profile must be what stripe.subscriptions.retrieve() says.
 import type Stripe from 'stripe';
+import { isHandledEventType } from '../_shared/billing/derive.ts';
 import { tierForPrice, type PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
 import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
@@ -95,20 +96,11 @@ async function subscribe(tier: 'basic' | 'pro'): Promise<{ userId: string; custo
   return { userId, customerId: customer.id, subId };
 }
 
-const HANDLED = new Set([
-  'checkout.session.completed',
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'invoice.paid',
-  'invoice.payment_failed',
-]);
-
 /** The handled events Stripe emitted about one subscription (its own, its invoices', its Checkout's), oldest first. */
 async function eventsOf(subId: string): Promise<Stripe.Event[]> {
   const found: Stripe.Event[] = [];
   for await (const e of stripe.events.list({ limit: 100 })) {
-    if (!HANDLED.has(e.type)) continue;
+    if (!isHandledEventType(e.type)) continue;
     const o = e.data.object as {
       id?: string;
       subscription?: string | null;
