@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '@polybot/web/start';
+import { runMain } from './run-main.ts';
 
 const [requests = 200, tradeN = 10_000, otherUsers = 499, otherN = 400] = process.argv.slice(2).map(Number);
 const PASSWORD = 'correct horse battery';
@@ -227,10 +228,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -20,6 +20,7 @@ import {
   venueUrlsOf,
   type VenueSim,
 } from '../apps/bot-manager/test/harness.ts';
+import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '10,50,100,200').split(',').map(Number);
 const steadyMs = Number(process.argv[3] ?? 15) * 1000;
@@ -139,10 +140,4 @@ async function main(): Promise<void> {
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -13,6 +13,7 @@ import {
   startSim,
   venueUrlsOf,
 } from '../apps/bot-manager/test/harness.ts';
+import { runMain } from './run-main.ts';
 
 const [configN = 200, restartN = 200, seedN = 200] = process.argv.slice(2).map(Number);
 const pct = (xs: number[], p: number): number => {
@@ -94,10 +95,4 @@ async function main(): Promise<void> {
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,6 +8,7 @@ import { startBotManager } from '../apps/bot-manager/src/index.ts';
 import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
 import { startVenueSim } from '@polybot/local-stack/venue-sim';
 import { createTestDatabase, createUser, startCountingProxy, venueUrlsOf } from '../apps/bot-manager/test/harness.ts';
+import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '1,100').split(',').map(Number);
 const windowMs = Number(process.argv[3] ?? 20) * 1000;
@@ -72,10 +73,4 @@ async function main(): Promise<void> {
   await Promise.allSettled([sim.close(), db.stop()]);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -11,6 +11,7 @@ import { alive } from '@polybot/local-stack/testing';
 import {
   flows,
   launchChromium,
+  newUserPage,
   onboard,
   PASSWORD,
   polymarketKey,
@@ -56,7 +57,7 @@ const sameDocument = (page: Page) =>
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchChromium();
-  c = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  c = await newUserPage(browser);
 });
 
 afterAll(async () => {

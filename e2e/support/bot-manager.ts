@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '@polybot/local-stack/process';
 import type { Sql } from 'postgres';
 import { findFreePort } from '@polybot/local-stack/postgres';
 import type { VenueSim } from '@polybot/local-stack/venue-sim';
@@ -48,14 +49,7 @@ export async function startManagerProcess(o: {
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return {
     log: () => out,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, 10_000),
   };
 }
 

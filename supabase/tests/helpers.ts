@@ -1,29 +1,15 @@
 // Shared set-up for the database suites: a throwaway cluster with bootstrap + migrations, users created the way
 // Supabase Auth creates them, and a way to run one statement as a given role and always roll it back.
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createAuthUser as insertAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { Db } from '@polybot/db';
-import type { TransactionSql } from 'postgres';
+import postgres, { type TransactionSql } from 'postgres';
 
 export type { TestDatabase };
 export { createTestDatabase };
 
 /** Insert into auth.users as GoTrue does (role supabase_auth_admin), which fires handle_new_user. */
-export async function createAuthUser(
-  db: TestDatabase,
-  email: string,
-  meta: Record<string, unknown> = {},
-): Promise<string> {
-  const id = randomUUID();
-  await db.superuser.begin(async (tx) => {
-    await tx`set local role supabase_auth_admin`;
-    await tx`
-      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-      values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${email},
-              'not-a-real-hash', now(), '{"provider":"email","providers":["email"]}', ${tx.json(meta as never)}, now(), now())`;
-  });
-  return id;
+export function createAuthUser(db: TestDatabase, email: string, meta: Record<string, unknown> = {}): Promise<string> {
+  return insertAuthUser(db, { email, meta });
 }
 
 export type Actor = { role: 'anon' } | { role: 'authenticated'; userId: string } | { role: 'service_role' };
@@ -101,4 +87,30 @@ export async function saveSecret(
     if (!first) throw new Error('save_user_secret returned nothing');
     return first.r;
   }) as Promise<Record<string, unknown>>;
+}
+
+/**
+ * Runs `fn` on `n` separate connections at once, each in its own transaction as the service role, so the calls
+ * really race in the server (not queued on one connection); each call's result, in order.
+ */
+export async function raceAsServiceRole<T>(
+  db: TestDatabase,
+  n: number,
+  fn: (tx: TransactionSql) => Promise<T>,
+): Promise<T[]> {
+  const clients = Array.from({ length: n }, () => postgres(db.url, { max: 1, onnotice: () => undefined }));
+  try {
+    await Promise.all(clients.map((c) => c`select 1`));
+    return await Promise.all(
+      clients.map(
+        (c) =>
+          c.begin(async (tx) => {
+            await tx`set local role service_role`;
+            return fn(tx);
+          }) as Promise<T>,
+      ),
+    );
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
 }

@@ -13,27 +13,36 @@ type Op = 'select' | 'insert' | 'update' | 'delete';
  * A number: rows returned (select) or affected (insert/update/delete).
  */
 type Expect = 'denied' | 'not_updatable' | number;
+type Expectations = Record<Who, Record<Op, Expect>>;
 
 interface RelationCase {
   relation: string;
   /** Each op targets the OWNER's data; "other" trying it is a stranger reaching for someone else's rows. */
   ops: Record<Op, (tx: TransactionSql, f: IsolationFixture) => Promise<{ count: number }>>;
-  expect: Record<Who, Record<Op, Expect>>;
+  expect: Expectations;
   /** After an attempt, read (as the migration owner) something that must not have changed unless allowed. */
   probe?: (tx: TransactionSql, f: IsolationFixture) => Promise<unknown>;
 }
 
-const readOnlyOwnRows = (selectOwn: number): Record<Who, Record<Op, Expect>> => ({
-  anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-  owner: { select: selectOwn, insert: 'denied', update: 'denied', delete: 'denied' },
-  other: { select: 0, insert: 'denied', update: 'denied', delete: 'denied' },
+const DENIED: Record<Op, Expect> = { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' };
+
+/** Nobody writes; each caller reads what is given (row counts of the owner's data, or 'denied'). */
+const readOnly = (anon: Expect, owner: Expect, other: Expect): Expectations => ({
+  anon: { ...DENIED, select: anon },
+  owner: { ...DENIED, select: owner },
+  other: { ...DENIED, select: other },
 });
 
-const allDenied: Record<Who, Record<Op, Expect>> = {
-  anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-  owner: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-  other: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
+const readOnlyOwnRows = (selectOwn: number): Expectations => readOnly('denied', selectOwn, 0);
+
+/** The owner reads and updates their one row; another user sees and changes nothing; nobody inserts or deletes. */
+const ownerUpdatesOwnRow: Expectations = {
+  anon: DENIED,
+  owner: { ...DENIED, select: 1, update: 1 },
+  other: { ...DENIED, select: 0, update: 0 },
 };
+
+const allDenied: Expectations = { anon: DENIED, owner: DENIED, other: DENIED };
 
 const CASES: RelationCase[] = [
   {
@@ -45,11 +54,7 @@ const CASES: RelationCase[] = [
       update: (tx) => tx`update public.polybot_plans set monthly_trade_limit = 999999 where tier = 'free'`,
       delete: (tx) => tx`delete from public.polybot_plans where tier = 'free'`,
     },
-    expect: {
-      anon: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
-      owner: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
-      other: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
-    },
+    expect: readOnly(1, 1, 1),
     probe: (tx) => tx`select monthly_trade_limit from public.polybot_plans where tier = 'free'`,
   },
   {
@@ -60,11 +65,7 @@ const CASES: RelationCase[] = [
       update: (tx, f) => tx`update public.polybot_user_profiles set display_name = 'changed' where id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_user_profiles where id = ${f.owner}`,
     },
-    expect: {
-      anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-      owner: { select: 1, insert: 'denied', update: 1, delete: 'denied' },
-      other: { select: 0, insert: 'denied', update: 0, delete: 'denied' },
-    },
+    expect: ownerUpdatesOwnRow,
     probe: (tx, f) => tx`select display_name from public.polybot_user_profiles where id = ${f.owner}`,
   },
   {
@@ -75,11 +76,7 @@ const CASES: RelationCase[] = [
       update: (tx, f) => tx`update public.polybot_user_config set max_trade_size_usd = 77 where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_user_config where user_id = ${f.owner}`,
     },
-    expect: {
-      anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-      owner: { select: 1, insert: 'denied', update: 1, delete: 'denied' },
-      other: { select: 0, insert: 'denied', update: 0, delete: 'denied' },
-    },
+    expect: ownerUpdatesOwnRow,
     probe: (tx, f) => tx`select max_trade_size_usd from public.polybot_user_config where user_id = ${f.owner}`,
   },
   {
@@ -156,11 +153,7 @@ const CASES: RelationCase[] = [
         tx`update public.polybot_market_links set status = 'approved', reviewed_at = now() where status = 'proposed'`,
       delete: (tx) => tx`delete from public.polybot_market_links`,
     },
-    expect: {
-      anon: { select: 'denied', insert: 'denied', update: 'denied', delete: 'denied' },
-      owner: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
-      other: { select: 1, insert: 'denied', update: 'denied', delete: 'denied' },
-    },
+    expect: readOnly('denied', 1, 1),
     probe: (tx) =>
       tx`select status, count(*)::int as n from public.polybot_market_links group by status order by status`,
   },

@@ -1,7 +1,7 @@
 // increment_user_trades: the monthly limit is reserved atomically in the database.
-import postgres from 'postgres';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { createAuthUser, createTestDatabase, raceAsServiceRole, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -23,24 +23,13 @@ describe('increment_user_trades', () => {
     await db.sql`update public.polybot_user_profiles set trades_this_month = monthly_trade_limit - 1 where id = ${userId}`;
     const { monthly_trade_limit: limit } = await counter(userId);
     // 20 separate connections so the calls really race in the server, each as the service role.
-    const clients = Array.from({ length: 20 }, () => postgres(db.url, { max: 1, onnotice: () => undefined }));
-    try {
-      await Promise.all(clients.map((c) => c`select 1`));
-      const results = await Promise.all(
-        clients.map((c) =>
-          c.begin(async (tx) => {
-            await tx`set local role service_role`;
-            const rows = await tx<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}) as reserved`;
-            return rows[0]?.reserved;
-          }),
-        ),
-      );
-      expect(results.filter((r) => r === true)).toHaveLength(1);
-      expect(results.filter((r) => r === false)).toHaveLength(19);
-      expect((await counter(userId)).trades_this_month).toBe(limit);
-    } finally {
-      await Promise.all(clients.map((c) => c.end()));
-    }
+    const results = await raceAsServiceRole(db, 20, async (tx) => {
+      const rows = await tx<{ reserved: boolean }[]>`select public.increment_user_trades(${userId}) as reserved`;
+      return rows[0]?.reserved;
+    });
+    expect(results.filter((r) => r === true)).toHaveLength(1);
+    expect(results.filter((r) => r === false)).toHaveLength(19);
+    expect((await counter(userId)).trades_this_month).toBe(limit);
   });
 
   it('at the limit nothing is reserved; a new month rolls over and reserves', async () => {

@@ -1,8 +1,8 @@
 // increment_user_trades(user, n) / release_user_trades(user, n): per-order reservations of the monthly limit, all or
 // nothing, and hand-backs for orders that were never sent.
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { attempt, createAuthUser, createTestDatabase, raceAsServiceRole, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -45,27 +45,16 @@ describe('increment_user_trades(user, n)', () => {
     const u = await newUser();
     // Room for 5: twelve callers asking for 2 each → exactly two succeed (4 reserved), nobody gets a partial 1.
     await setCounter(u, 20, 15);
-    const clients = Array.from({ length: 12 }, () => postgres(db.url, { max: 1, onnotice: () => undefined }));
-    try {
-      await Promise.all(clients.map((c) => c`select 1`));
-      const results = await Promise.all(
-        clients.map((c) =>
-          c.begin(async (tx) => {
-            await tx`set local role service_role`;
-            const rows = await tx<{ r: boolean }[]>`select public.increment_user_trades(${u}, 2) as r`;
-            return rows[0]?.r;
-          }),
-        ),
-      );
-      expect(results.filter((r) => r === true)).toHaveLength(2);
-      expect(results.filter((r) => r === false)).toHaveLength(10);
-      expect((await counter(u)).trades).toBe(19);
-      // The one slot left is still there for a single order.
-      expect(await reserve(u, 1)).toBe(true);
-      expect((await counter(u)).trades).toBe(20);
-    } finally {
-      await Promise.all(clients.map((c) => c.end()));
-    }
+    const results = await raceAsServiceRole(db, 12, async (tx) => {
+      const rows = await tx<{ r: boolean }[]>`select public.increment_user_trades(${u}, 2) as r`;
+      return rows[0]?.r;
+    });
+    expect(results.filter((r) => r === true)).toHaveLength(2);
+    expect(results.filter((r) => r === false)).toHaveLength(10);
+    expect((await counter(u)).trades).toBe(19);
+    // The one slot left is still there for a single order.
+    expect(await reserve(u, 1)).toBe(true);
+    expect((await counter(u)).trades).toBe(20);
   });
 
   it('rolls the UTC month over: the new period starts at n, and n above the limit reserves nothing even then', async () => {

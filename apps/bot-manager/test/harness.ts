@@ -3,11 +3,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
 import { PolymarketTrading } from '@polybot/venues';
 import type { Sql } from 'postgres';
 import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
-import { polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { managerVenueUrls, polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { SCENARIOS_DIR } from '@polybot/local-stack/venue-sim/scenario';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 
@@ -56,14 +56,7 @@ export async function approveScenarioLinks(sql: Sql, scenario: string): Promise<
 }
 
 export function venueUrlsOf(sim: VenueSim): VenueUrls {
-  return {
-    polymarketClob: sim.urls.polymarketClob ?? sim.origin,
-    polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
-    polymarketWs: sim.urls.polymarketWs ?? '',
-    polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
-    ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
-    ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
-  };
+  return managerVenueUrls(sim);
 }
 
 export interface TestKeys {
@@ -116,14 +109,7 @@ export interface UserOptions {
 
 export async function createUser(db: TestDatabase, o: UserOptions = {}): Promise<{ id: string; keys: TestKeys }> {
   const id = randomUUID();
-  await db.superuser.begin(async (tx) => {
-    await tx`set local role supabase_auth_admin`;
-    await tx`
-      insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
-                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-      values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${`${id}@test.local`},
-              'x', now(), '{"provider":"email","providers":["email"]}', '{}', now(), now())`;
-  });
+  await createAuthUser(db, { id, email: `${id}@test.local` });
   await db.sql`update public.polybot_user_profiles set onboarding_completed = true, onboarding_step = 'done' where id = ${id}`;
   if (o.profile && Object.keys(o.profile).length > 0)
     await db.sql`update public.polybot_user_profiles set ${db.sql(o.profile as Record<string, never>)} where id = ${id}`;

@@ -11,7 +11,7 @@ import { startBotManager } from '@polybot/bot-manager';
 import { startLocalAuth } from '@polybot/local-stack/auth';
 import { readEnv, redactUrl } from '@polybot/local-stack/env';
 import { startLocalBilling } from '@polybot/local-stack/stripe';
-import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { managerVenueUrls, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
 import {
   LOCAL_STATE_DIR,
@@ -95,16 +95,7 @@ async function main(): Promise<void> {
 
   const manager = await startBotManager({
     databaseUrl,
-    venueUrls: {
-      polymarketClob: sim.urls.polymarketClob ?? sim.origin,
-      polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
-      polymarketWs: sim.urls.polymarketWs ?? '',
-      // Followed wallets' trades (copy trading) from the simulator's data-API.
-      polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
-      // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
-      ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
-      ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
-    },
+    venueUrls: managerVenueUrls(sim),
     // News rules read the simulator's RSS feeds (scenario news.json), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '@polybot/local-stack/process';
 import { sourceFingerprint } from './build-fingerprint.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../', import.meta.url));
@@ -77,14 +78,7 @@ export async function startWeb(opts: { env: WebEnv; port: number; host?: string 
   });
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const close = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const close = (): Promise<void> => stopChild(child, 5000);
   const url = `http://${host}:${opts.port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}\n${out}`);

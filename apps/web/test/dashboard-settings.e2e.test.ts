@@ -5,7 +5,7 @@
 // error pages, and dark mode. The platform's writes (status, trades) are played by SQL.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shoot } from './support/browser.ts';
+import { launchChromium, newUserPage, shoot } from './support/browser.ts';
 import { fieldError, flows, forceFill, hydrated, submit, submitTampered } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   stack = await startStack();
   f = flows(stack);
   browser = await launchChromium();
-  a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  a = await newUserPage(browser);
   kalshiA = await registerKalshiKey(stack.sim.origin);
   userA = await onboard(stack, a, `alice-${Date.now()}@example.test`, { kalshi: kalshiA, polymarket: polymarketKey() });
 });

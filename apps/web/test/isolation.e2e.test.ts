@@ -5,7 +5,7 @@
 // path (support/onboard.ts).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shoot } from './support/browser.ts';
+import { launchChromium, newUserPage, shoot } from './support/browser.ts';
 import { flows, hydrated, submit } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
@@ -25,8 +25,8 @@ beforeAll(async () => {
   stack = await startStack();
   f = flows(stack);
   browser = await launchChromium();
-  a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  b = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  a = await newUserPage(browser);
+  b = await newUserPage(browser);
   userA = await onboard(stack, a, emailA, {
     kalshi: await registerKalshiKey(stack.sim.origin),
     polymarket: polymarketKey(),

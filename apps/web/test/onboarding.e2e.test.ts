@@ -6,7 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingFlows, CARDS } from './support/billing.ts';
-import { launchChromium, PHONE, shoot, sidewaysOverflow } from './support/browser.ts';
+import { launchChromium, newUserPage, PHONE, shoot, sidewaysOverflow } from './support/browser.ts';
 import { fieldError, flows, forceFill, submit, submitTampered } from './support/flows.ts';
 import { polymarketKey, registerKalshiKey, type KalshiKey } from './support/keys.ts';
 import { startStack, type Stack } from './support/stack.ts';
@@ -25,8 +25,8 @@ beforeAll(async () => {
   stack = await startStack();
   f = flows(stack);
   browser = await launchChromium();
-  a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  b = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  a = await newUserPage(browser);
+  b = await newUserPage(browser);
   kalshiA = await registerKalshiKey(stack.sim.origin);
 });
 
@@ -306,7 +306,7 @@ describe('onboarding in Chromium', () => {
 
   it('a paid plan chosen in the wizard: Stripe Checkout, back to the wizard, onboarding done on that plan', async () => {
     const bf = billingFlows(stack);
-    const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    const p = await newUserPage(browser);
     const email = `cleo-${Date.now()}@example.test`;
     await f.signUp(p, email);
     const user = await f.userId(email);

@@ -5,7 +5,7 @@
 // then a rule the bot reports it ignores (status row written by SQL), marked on the config page and the dashboard.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, shoot } from './support/browser.ts';
+import { launchChromium, newUserPage, shoot } from './support/browser.ts';
 import { fieldError, forceFill, submit, submitTampered } from './support/flows.ts';
 import { registerKalshiKey } from './support/keys.ts';
 import { onboard } from './support/onboard.ts';
@@ -124,8 +124,8 @@ const GOOD_RULE = {
 beforeAll(async () => {
   stack = await startStack();
   browser = await launchChromium();
-  a = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  b = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  a = await newUserPage(browser);
+  b = await newUserPage(browser);
   userA = await onboard(stack, a, `alice-${Date.now()}@example.test`, {
     kalshi: await registerKalshiKey(stack.sim.origin),
   });

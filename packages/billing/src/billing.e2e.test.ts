@@ -6,7 +6,7 @@ import { createCheckoutSession, createPortalSession } from './checkout.ts';
 import { BillingError } from './errors.ts';
 import { listPayments } from './payments.ts';
 import { listPlans } from './plans.ts';
-import { startBillingStack, type BillingStack } from '../testing/stack.ts';
+import { startBillingStack, type BillingStack, type ProfileBillingColumns } from '../testing/stack.ts';
 
 let stack: BillingStack;
 const DAY = 86_400_000;
@@ -18,14 +18,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Billing {
-  subscription_tier: string;
-  subscription_status: string;
-  subscription_expires_at: Date | null;
-  subscription_cancel_at_period_end: boolean;
-  stripe_customer_id: string | null;
-  stripe_subscription_id: string | null;
-  monthly_trade_limit: number;
+interface Billing extends ProfileBillingColumns {
   live_trading_allowed: boolean;
 }
 

@@ -14,6 +14,8 @@ import {
 import type { BillingDeps } from '../src/customers.ts';
 import type { PriceMap } from '../src/shared.ts';
 
+export type { ProfileBillingColumns } from './rows.ts';
+
 export interface BillingStack {
   db: TestDatabase;
   emulator: StripeEmulator;

@@ -14,22 +14,30 @@ export type JwtClaims = z.input<typeof JwtClaimsSchema>;
 
 export type UserTx = TransactionSql;
 
-export async function withUser<T>(sql: Sql, user: string | JwtClaims, fn: (tx: UserTx) => Promise<T>): Promise<T> {
-  const claims = JwtClaimsSchema.parse(typeof user === 'string' ? { sub: user } : user);
+/**
+ * Runs fn in one transaction as a Supabase role with these claims, as PostgREST does per request: the one place the
+ * role and `request.jwt.claims` are set. `role` is one of three fixed names, so it is written into the statement.
+ */
+export async function asRole<T>(
+  sql: Sql,
+  role: 'authenticated' | 'anon' | 'service_role',
+  claims: Record<string, unknown>,
+  fn: (tx: TransactionSql) => Promise<T>,
+): Promise<T> {
   const result = await sql.begin(async (tx) => {
-    await tx`set local role authenticated`;
+    await tx.unsafe(`set local role ${role}`);
     await tx`select set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
     return fn(tx);
   });
   return result as T;
 }
 
+export async function withUser<T>(sql: Sql, user: string | JwtClaims, fn: (tx: UserTx) => Promise<T>): Promise<T> {
+  const claims = JwtClaimsSchema.parse(typeof user === 'string' ? { sub: user } : user);
+  return asRole(sql, 'authenticated', claims, fn);
+}
+
 /** The unauthenticated visitor: PostgREST's `anon` role with `{"role":"anon"}` claims. */
-export async function withAnon<T>(sql: Sql, fn: (tx: UserTx) => Promise<T>): Promise<T> {
-  const result = await sql.begin(async (tx) => {
-    await tx`set local role anon`;
-    await tx`select set_config('request.jwt.claims', '{"role":"anon"}', true)`;
-    return fn(tx);
-  });
-  return result as T;
+export function withAnon<T>(sql: Sql, fn: (tx: UserTx) => Promise<T>): Promise<T> {
+  return asRole(sql, 'anon', { role: 'anon' }, fn);
 }

@@ -10,6 +10,29 @@ import { SCENARIOS_DIR } from '../src/venue-sim/scenario.ts';
 export const scenarioPath = (name: string): string => join(SCENARIOS_DIR, name, 'kalshi.json');
 export const loadScenario = (name: string): unknown => JSON.parse(readFileSync(scenarioPath(name), 'utf8'));
 
+/** The smallest Kalshi scenario: one event (KXTEST-26JAN01) of one market (KXTEST-26JAN01-A) with the given book. */
+export function oneMarketScenario(book: { yes: [string, string][]; no: [string, string][] }) {
+  return {
+    events: [
+      {
+        event_ticker: 'KXTEST-26JAN01',
+        series_ticker: 'KXTEST',
+        title: 'Test',
+        mutually_exclusive: false,
+        markets: [
+          {
+            ticker: 'KXTEST-26JAN01-A',
+            title: 'A?',
+            yes_sub_title: 'A',
+            close_time: '2026-01-01T00:00:00Z',
+            book,
+          },
+        ],
+      },
+    ],
+  };
+}
+
 export function keyPair(): { publicPem: string; privatePem: string } {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { copyTrades } from './copy-trading.ts';
 import type { CopyParams, WalletTrade } from './copy-trading.ts';
-import { book, fixturePath, instrument, snapshot } from '../test/helpers.ts';
+import { book, COPY_PARAMS, fixturePath, instrument, snapshot } from '../test/helpers.ts';
 
 // One real data-api trade (BTC Up/Down 5m, "Down" token) as the leader's trade.
 interface DataApiTrade {
@@ -50,14 +50,7 @@ const s = snapshot(
     ),
   ],
 );
-const params: CopyParams = {
-  scale: 1,
-  maxPerTradeUsd: 1000,
-  maxTradeSizeUsd: 1000,
-  maxSlippage: 0.02,
-  maxTradeAgeMs: 60_000,
-  maxBookAgeMs: 10_000,
-};
+const params: CopyParams = COPY_PARAMS;
 const big: WalletTrade = { ...leader, size: 200 };
 const input = (trades: WalletTrade[], seen: string[] = []) => ({
   snapshot: s,

@@ -7,7 +7,7 @@ import { copyTrades } from './copy-trading.ts';
 import type { CopyParams, WalletTrade } from './copy-trading.ts';
 import { newsSignals } from './news.ts';
 import type { NewsItem, NewsRule } from './news.ts';
-import { NOW, book, instrument, snapshot } from '../test/helpers.ts';
+import { COPY_PARAMS, NOW, book, instrument, snapshot } from '../test/helpers.ts';
 import type { ArbParams } from './types.ts';
 
 const params: ArbParams = { minProfitPct: 0, maxTradeSizeUsd: 1000, maxBookAgeMs: 10_000 };
@@ -137,14 +137,7 @@ describe('copy-trading edge cases', () => {
     timestampMs: NOW - 1_000,
     txHash: '0xt1',
   };
-  const cp: CopyParams = {
-    scale: 1,
-    maxPerTradeUsd: 1000,
-    maxTradeSizeUsd: 1000,
-    maxSlippage: 0.02,
-    maxTradeAgeMs: 60_000,
-    maxBookAgeMs: 10_000,
-  };
+  const cp: CopyParams = COPY_PARAMS;
   const run = (asks: [number, number][], fees: FeeSchedule, ts = NOW) =>
     copyTrades(
       {

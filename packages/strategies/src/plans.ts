@@ -14,6 +14,35 @@ export function indexBySide(instruments: InstrumentIndex): Map<string, Instrumen
   return out;
 }
 
+/** Each event's instruments, two or more, in market order, with the first: what an event basket is built from. */
+function* eventGroups(events: Map<string, Instrument[]>): Generator<[string, Instrument[], Instrument]> {
+  for (const [key, list] of events) {
+    if (list.length < 2) continue;
+    list.sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
+    const first = list[0];
+    if (!first) continue;
+    yield [key, list, first];
+  }
+}
+
+/** Each approved link of one relation, with the instruments (where listed) of both sides of both its ends. */
+function* approvedLinks(
+  links: readonly MarketLink[],
+  relation: MarketLink['relation'],
+  bySide: ReadonlyMap<string, Instrument>,
+): Generator<{ link: MarketLink; aYes?: Instrument; aNo?: Instrument; bYes?: Instrument; bNo?: Instrument }> {
+  for (const link of links) {
+    if (!link.approved || link.relation !== relation) continue;
+    yield {
+      link,
+      aYes: bySide.get(marketKey(link.aVenue, link.aMarketId, 'yes')),
+      aNo: bySide.get(marketKey(link.aVenue, link.aMarketId, 'no')),
+      bYes: bySide.get(marketKey(link.bVenue, link.bMarketId, 'yes')),
+      bNo: bySide.get(marketKey(link.bVenue, link.bMarketId, 'no')),
+    };
+  }
+}
+
 /**
  * Polymarket binary YES+NO (the two tokens of one condition always pay exactly 1 together), and every
  * mutually exclusive & exhaustive event (Polymarket neg-risk, Kalshi mutually_exclusive): YES of every market pays 1.
@@ -44,11 +73,7 @@ export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] 
     }
     if (i.mutuallyExclusive && i.eventId) push(events, `${i.venue}|${i.eventId}`, i);
   }
-  for (const [key, yeses] of events) {
-    if (yeses.length < 2) continue;
-    yeses.sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-    const first = yeses[0];
-    if (!first) continue;
+  for (const [key, yeses, first] of eventGroups(events)) {
     plans.push({
       id: `single:event:${key}`,
       strategy: 'single_platform',
@@ -57,11 +82,7 @@ export function singlePlatformPlans(instruments: InstrumentIndex): BasketPlan[] 
       description: `Buy YES of all ${yeses.length} outcomes of event ${first.eventId ?? ''} on ${first.venue}`,
     });
   }
-  for (const [key, nos] of noEvents) {
-    if (nos.length < 2) continue;
-    nos.sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-    const first = nos[0];
-    if (!first) continue;
+  for (const [key, nos, first] of eventGroups(noEvents)) {
     plans.push({
       id: `single:event-no:${key}`,
       strategy: 'single_platform',
@@ -80,12 +101,7 @@ export function crossPlatformPlans(
   bySide = indexBySide(instruments),
 ): BasketPlan[] {
   const plans: BasketPlan[] = [];
-  for (const link of links) {
-    if (!link.approved || link.relation !== 'equivalent') continue;
-    const aYes = bySide.get(marketKey(link.aVenue, link.aMarketId, 'yes'));
-    const aNo = bySide.get(marketKey(link.aVenue, link.aMarketId, 'no'));
-    const bYes = bySide.get(marketKey(link.bVenue, link.bMarketId, 'yes'));
-    const bNo = bySide.get(marketKey(link.bVenue, link.bMarketId, 'no'));
+  for (const { link, aYes, aNo, bYes, bNo } of approvedLinks(links, 'equivalent', bySide)) {
     if (aYes && bNo) {
       plans.push({
         id: `cross:${link.id}:aYes-bNo`,
@@ -118,10 +134,7 @@ export function overlappingPlans(
   bySide = indexBySide(instruments),
 ): BasketPlan[] {
   const plans: BasketPlan[] = [];
-  for (const link of links) {
-    if (!link.approved || link.relation !== 'implies') continue;
-    const aNo = bySide.get(marketKey(link.aVenue, link.aMarketId, 'no'));
-    const bYes = bySide.get(marketKey(link.bVenue, link.bMarketId, 'yes'));
+  for (const { link, aNo, bYes } of approvedLinks(links, 'implies', bySide)) {
     if (!aNo || !bYes) continue;
     plans.push({
       id: `overlap:${link.id}`,

@@ -2,9 +2,20 @@
 import { readFileSync } from 'node:fs';
 import { fixturePath as recordedFile, type FixtureVenue } from '@polybot/local-stack/fixtures';
 import type { FeeSchedule, Instrument, OrderBook, VenueId } from '@polybot/schemas';
+import type { CopyParams } from '../src/copy-trading.ts';
 import type { MarketSnapshot } from '../src/types.ts';
 
 export const NOW = 1_778_997_900_000;
+
+/** Copy-trading limits loose enough that only the case's own rule decides: ×1, $1,000 caps, 2 % slippage. */
+export const COPY_PARAMS: CopyParams = {
+  scale: 1,
+  maxPerTradeUsd: 1000,
+  maxTradeSizeUsd: 1000,
+  maxSlippage: 0.02,
+  maxTradeAgeMs: 60_000,
+  maxBookAgeMs: 10_000,
+};
 
 export function instrument(p: Partial<Instrument> & { instrumentId: string; venue?: VenueId }): Instrument {
   return {

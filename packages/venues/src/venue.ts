@@ -45,6 +45,27 @@ export interface Trading {
   positions(): Promise<Position[]>;
 }
 
+/**
+ * Every trading implementation's answer for an order it did not place: nothing filled, nothing paid, and why.
+ * String(): a request that failed validation may carry any clientOrderId at run time.
+ */
+export function rejectedOrder(
+  order: Pick<OrderRequest, 'clientOrderId'>,
+  reason: string,
+  venueOrderId: string | null = null,
+): OrderResult {
+  return {
+    clientOrderId: String(order.clientOrderId),
+    venueOrderId,
+    status: 'rejected',
+    filledSize: 0,
+    averagePrice: null,
+    fees: 0,
+    fills: [],
+    rejectReason: reason,
+  };
+}
+
 export interface Venue {
   readonly marketData: MarketData;
   readonly trading: Trading;

@@ -5,24 +5,23 @@
 // cancel at period end, renewals on its test clock, a failing card, an invoice paid), signed and delivered here in
 // the order each test chooses. After every sequence the profile must be what stripe.subscriptions.retrieve() says.
 import type Stripe from 'stripe';
+import { isHandledEventType } from '../_shared/billing/derive.ts';
 import { tierForPrice, type PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
 import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
 import { webhookFromEnv, type Webhook } from './config.ts';
 import {
   billingOf,
-  connect,
   createUser,
   dbUrl,
   eventCount,
   idOf,
-  signedRequest,
   SECRET,
-  superuserUrl,
+  signedRequest,
+  testConnections,
 } from './test_support.ts';
 
-const sql = connect(dbUrl());
-const superuser = connect(superuserUrl());
+const { sql, superuser } = testConnections();
 const DAY_MS = 86_400_000;
 
 const prices: PriceMap = {
@@ -54,11 +53,28 @@ async function deliver(event: Stripe.Event, to: Webhook = webhook): Promise<{ st
   return { status: res.status, ...(body.outcome ? { outcome: body.outcome } : {}) };
 }
 
-/** A user who subscribed through Checkout the way the app does it: customer stored first, hosted page, test card. */
-async function subscribe(tier: 'basic' | 'pro'): Promise<{ userId: string; customerId: string; subId: string }> {
+/** A user whose Stripe customer is stored on the profile, as the app stores it before any Checkout. */
+async function userWithCustomer(): Promise<{ userId: string; customer: Stripe.Customer }> {
   const userId = await createUser(superuser);
   const customer = await stripe.customers.create({ metadata: { user_id: userId } });
   await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
+  return { userId, customer };
+}
+
+/** A subscription created straight on `legacyPrice`, a retired price no STRIPE_PRICE_* maps. */
+async function subscribeOnLegacyPrice(): Promise<{ userId: string; sub: Stripe.Subscription }> {
+  const { userId, customer } = await userWithCustomer();
+  const sub = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: legacyPrice }],
+    metadata: { user_id: userId },
+  });
+  return { userId, sub };
+}
+
+/** A user who subscribed through Checkout the way the app does it: customer stored first, hosted page, test card. */
+async function subscribe(tier: 'basic' | 'pro'): Promise<{ userId: string; customerId: string; subId: string }> {
+  const { userId, customer } = await userWithCustomer();
   const session = await stripe.checkout.sessions.create({
     mode: 'subscription',
     customer: customer.id,
@@ -80,20 +96,11 @@ async function subscribe(tier: 'basic' | 'pro'): Promise<{ userId: string; custo
   return { userId, customerId: customer.id, subId };
 }
 
-const HANDLED = new Set([
-  'checkout.session.completed',
-  'customer.subscription.created',
-  'customer.subscription.updated',
-  'customer.subscription.deleted',
-  'invoice.paid',
-  'invoice.payment_failed',
-]);
-
 /** The handled events Stripe emitted about one subscription (its own, its invoices', its Checkout's), oldest first. */
 async function eventsOf(subId: string): Promise<Stripe.Event[]> {
   const found: Stripe.Event[] = [];
   for await (const e of stripe.events.list({ limit: 100 })) {
-    if (!HANDLED.has(e.type)) continue;
+    if (!isHandledEventType(e.type)) continue;
     const o = e.data.object as {
       id?: string;
       subscription?: string | null;
@@ -289,14 +296,7 @@ Deno.test(
   'a stale snapshot on a price no STRIPE_PRICE_* maps does not fail the event: the current (mapped) price decides',
   async () => {
     // A subscriber on a retired price who has since moved to Pro: the created event still carries the retired price.
-    const userId = await createUser(superuser);
-    const customer = await stripe.customers.create({ metadata: { user_id: userId } });
-    await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
-    const sub = await stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: legacyPrice }],
-      metadata: { user_id: userId },
-    });
+    const { userId, sub } = await subscribeOnLegacyPrice();
     await stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0]?.id ?? '', price: prices.pro }] });
     const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
     assertEquals((created.data.object as Stripe.Subscription).items.data[0]?.price.id, legacyPrice);
@@ -310,14 +310,7 @@ Deno.test(
 Deno.test(
   'Stripe’s CURRENT price unmapped → 500 and nothing written on every retry; once configured, the retry applies',
   async () => {
-    const userId = await createUser(superuser);
-    const customer = await stripe.customers.create({ metadata: { user_id: userId } });
-    await sql`update public.polybot_user_profiles set stripe_customer_id = ${customer.id} where id = ${userId}`;
-    const sub = await stripe.subscriptions.create({
-      customer: customer.id,
-      items: [{ price: legacyPrice }],
-      metadata: { user_id: userId },
-    });
+    const { userId, sub } = await subscribeOnLegacyPrice();
     const created = pick(await eventsOf(sub.id), 'customer.subscription.created');
     for (let attempt = 0; attempt < 2; attempt++) {
       assertEquals((await deliver(created)).status, 500);

@@ -7,20 +7,9 @@ import type { PriceMap } from '../_shared/billing/prices.ts';
 import { assertEquals } from './assert.ts';
 import { apiBase, monthlyPrice, secretKey, stripe } from './emulator_support.ts';
 import { createWebhookHandler } from './handler.ts';
-import {
-  billingOf,
-  connect,
-  createUser,
-  dbUrl,
-  eventCount,
-  idOf,
-  signedRequest,
-  SECRET,
-  superuserUrl,
-} from './test_support.ts';
+import { billingOf, createUser, eventCount, idOf, SECRET, signedRequest, testConnections } from './test_support.ts';
 
-const sql = connect(dbUrl());
-const superuser = connect(superuserUrl());
+const { sql, superuser } = testConnections();
 
 const prices: PriceMap = {
   basic: await monthlyPrice('Basic', 2900),

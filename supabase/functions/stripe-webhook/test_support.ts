@@ -25,6 +25,11 @@ export function connect(url: string): postgres.Sql {
   return postgres(url, { max: 4, onnotice: () => {} });
 }
 
+/** What every test file opens: `sql` as postgres (the function's own connection), `superuser` to create users. */
+export function testConnections(): { sql: postgres.Sql; superuser: postgres.Sql } {
+  return { sql: connect(dbUrl()), superuser: connect(superuserUrl()) };
+}
+
 /** The handler with the re-read off (payload only): for tests of what holds before any Stripe call. */
 export function handlerFor(sql: postgres.Sql): (req: Request) => Promise<Response> {
   return createWebhookHandler({ sql, webhookSecret: SECRET, prices: PRICES, log: () => {} });

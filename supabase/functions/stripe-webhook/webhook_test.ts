@@ -6,23 +6,21 @@
 // emitted for real lifecycles) are in lifecycle_test.ts.
 import { assertEquals, assertNotEquals } from './assert.ts';
 import {
-  T0,
   billingOf,
   connect,
   createUser,
-  dbUrl,
   eventCount,
   handlerFor,
   idOf,
   invoiceEvent,
   signedRequest,
   subscriptionEvent,
-  superuserUrl,
   type SubState,
+  T0,
+  testConnections,
 } from './test_support.ts';
 
-const sql = connect(dbUrl());
-const superuser = connect(superuserUrl());
+const { sql, superuser } = testConnections();
 const handler = handlerFor(sql);
 
 function sub(userId: string, over: Partial<SubState> = {}): SubState {

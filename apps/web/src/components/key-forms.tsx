@@ -1,4 +1,5 @@
 // Forms for connecting (or rotating) venue keys. Fields never get the saved value back: only a hint is shown.
+import type { ReactNode } from 'react';
 import { ActionForm, Check, Field, FieldErrors, Select, Submit } from './form.tsx';
 import { saveKeys } from '~/app/actions/keys.ts';
 
@@ -19,17 +20,38 @@ function ModeChoice({ platform, defaultMode }: { platform: string; defaultMode: 
   );
 }
 
-export function KalshiKeyForm({
-  defaultMode = 'paper',
-  submitLabel = 'Check and save Kalshi keys',
-}: {
+interface KeyFormProps {
   defaultMode?: 'paper' | 'live';
   submitLabel?: string;
+}
+
+/** What every venue's key form shares: the form itself, which venue it is for, the mode choice and the button. */
+function VenueKeyForm({
+  platform,
+  venueName,
+  defaultMode,
+  submitLabel,
+  children,
+}: {
+  platform: 'kalshi' | 'polymarket';
+  venueName: string;
+  defaultMode: 'paper' | 'live';
+  submitLabel: string;
+  children: ReactNode;
 }) {
   return (
-    <ActionForm action={saveKeys} label="Kalshi keys">
-      <input type="hidden" name="platform" value="kalshi" />
-      <ModeChoice platform="Kalshi" defaultMode={defaultMode} />
+    <ActionForm action={saveKeys} label={`${venueName} keys`}>
+      <input type="hidden" name="platform" value={platform} />
+      <ModeChoice platform={venueName} defaultMode={defaultMode} />
+      {children}
+      <Submit>{submitLabel}</Submit>
+    </ActionForm>
+  );
+}
+
+export function KalshiKeyForm({ defaultMode = 'paper', submitLabel = 'Check and save Kalshi keys' }: KeyFormProps) {
+  return (
+    <VenueKeyForm platform="kalshi" venueName="Kalshi" defaultMode={defaultMode} submitLabel={submitLabel}>
       <Field
         name="keyId"
         label="Kalshi API key id"
@@ -42,22 +64,16 @@ export function KalshiKeyForm({
         multiline
         hint="Pasted once, stored encrypted in Vault, never shown again."
       />
-      <Submit>{submitLabel}</Submit>
-    </ActionForm>
+    </VenueKeyForm>
   );
 }
 
 export function PolymarketKeyForm({
   defaultMode = 'paper',
   submitLabel = 'Check and save Polymarket key',
-}: {
-  defaultMode?: 'paper' | 'live';
-  submitLabel?: string;
-}) {
+}: KeyFormProps) {
   return (
-    <ActionForm action={saveKeys} label="Polymarket keys">
-      <input type="hidden" name="platform" value="polymarket" />
-      <ModeChoice platform="Polymarket" defaultMode={defaultMode} />
+    <VenueKeyForm platform="polymarket" venueName="Polymarket" defaultMode={defaultMode} submitLabel={submitLabel}>
       <Field
         name="privateKey"
         label="Polymarket wallet private key"
@@ -80,7 +96,6 @@ export function PolymarketKeyForm({
         </Select>
         <FieldErrors name="signatureType" />
       </div>
-      <Submit>{submitLabel}</Submit>
-    </ActionForm>
+    </VenueKeyForm>
   );
 }

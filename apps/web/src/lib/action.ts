@@ -51,6 +51,17 @@ export function echo(form: FormData): Record<string, string> {
   return out;
 }
 
+/** The answer to a form that fails its schema: every action's (and sign-in's, sign-up's) same words and shape. */
+export function invalidForm(error: z.ZodError, form: FormData, topLevel = false): ActionState {
+  return {
+    ok: false,
+    error: 'Some fields need attention.',
+    fieldErrors: fieldErrorsOf(error, topLevel),
+    values: echo(form),
+    at: Date.now(),
+  };
+}
+
 export interface ActionOptions {
   /** Messages for the shared schema's checks that have none of their own (see friendly-errors.ts). */
   errorMap?: z.core.$ZodErrorMap;
@@ -74,15 +85,7 @@ export function action<S extends z.ZodType>(
         at: Date.now(),
       };
     const parsed = schema.safeParse(toInput(form), options.errorMap ? { error: options.errorMap } : undefined);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        error: 'Some fields need attention.',
-        fieldErrors: fieldErrorsOf(parsed.error, options.topLevelErrors),
-        values: echo(form),
-        at: Date.now(),
-      };
-    }
+    if (!parsed.success) return invalidForm(parsed.error, form, options.topLevelErrors);
     try {
       const message = await handler(claims, parsed.data);
       return { ok: true, error: null, fieldErrors: {}, message: message ?? 'Saved.', at: Date.now() };

@@ -1,6 +1,7 @@
 // Billing in the browser tests: a free user onboarded through the UI (onboard.ts), the emulator's hosted Checkout
 // and Portal pages driven like a person would, the emulator's test clock (over its HTTP API, as any client would
 // reach it), and the billing columns read back from the database.
+import type { ProfileBillingColumns } from '@polybot/billing/testing/rows';
 import type { Page } from 'playwright-core';
 import { polymarketKey } from './keys.ts';
 import { onboard } from './onboard.ts';
@@ -9,14 +10,7 @@ import type { Stack } from './stack.ts';
 export const CARDS = { pays: '4242 4242 4242 4242', declines: '4000 0000 0000 0002' } as const;
 export const DAY_MS = 86_400_000;
 
-export interface BillingRow {
-  subscription_tier: string;
-  subscription_status: string;
-  subscription_expires_at: Date | null;
-  subscription_cancel_at_period_end: boolean;
-  stripe_customer_id: string | null;
-  stripe_subscription_id: string | null;
-  monthly_trade_limit: number;
+export interface BillingRow extends ProfileBillingColumns {
   max_trade_size_usd: string;
 }
 

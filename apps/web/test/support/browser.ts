@@ -16,6 +16,11 @@ export function launchChromium(): Promise<Browser> {
 const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
+/** A page in a browser context of its own (its own cookies, so its own signed-in user), at the desktop width. */
+export async function newUserPage(browser: Browser): Promise<Page> {
+  return (await browser.newContext({ viewport: DESKTOP })).newPage();
+}
+
 /**
  * How far the page scrolls sideways at its current width (0 = not at all), and the elements sticking out past the
  * right edge (outermost first), to say what to fix.

@@ -3,7 +3,7 @@
 // Relative, not `~/`: the alias is this app's own (tsconfig paths, vitest alias); e2e/ imports this file without it.
 export { longDate } from '../../src/app/(app)/settings/billing/format.ts';
 export { billingFlows, CARDS, DAY_MS, type BillingRow, type BotRow } from './billing.ts';
-export { ARTIFACTS, launchChromium, PHONE, shoot, sidewaysOverflow } from './browser.ts';
+export { ARTIFACTS, launchChromium, newUserPage, PHONE, shoot, sidewaysOverflow } from './browser.ts';
 export { fieldError, flows, forceFill, hydrated, PASSWORD, submit, submitTampered, type ConfigRow } from './flows.ts';
 export { polymarketKey, registerKalshiKey, type KalshiKey } from './keys.ts';
 export { onboard, type OnboardOptions } from './onboard.ts';

@@ -18,18 +18,14 @@ import {
   type VenueId,
 } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
+import { asRole } from '../with-user.ts';
 import { z } from 'zod';
 
 type Conn = Sql | TransactionSql;
 
 /** Runs fn as service_role (what a Supabase service key gets), for connections that log in as postgres. */
-export async function asService<T>(sql: Sql, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
-  const result = await sql.begin(async (tx) => {
-    await tx`set local role service_role`;
-    await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true)`;
-    return fn(tx);
-  });
-  return result as T;
+export function asService<T>(sql: Sql, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
+  return asRole(sql, 'service_role', { role: 'service_role' }, fn);
 }
 
 export const DesiredBotSchema = z.object({

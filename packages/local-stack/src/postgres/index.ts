@@ -9,7 +9,7 @@ export {
 } from './embedded.ts';
 export { applyBootstrap, needsBootstrap } from './bootstrap.ts';
 export { setupDatabase, type SetupResult, type SetupOptions } from './setup-database.ts';
-export { createTestDatabase, type TestDatabase } from './test-database.ts';
+export { createAuthUser, createTestDatabase, type TestDatabase } from './test-database.ts';
 export { MIGRATIONS_DIR, SEED_FILE, LOCAL_STATE_DIR, REPO_ROOT } from './paths.ts';
 export {
   startLocalDatabase,

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../postgres/index.ts';
+import { stopChild } from '../process.ts';
 import { denoCommand, denoTlsEnv } from './deno.ts';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../../../../supabase/functions/', import.meta.url));
@@ -101,13 +102,5 @@ async function waitUntilListening(child: ChildProcess, url: string, output: () =
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopChild(child, 5000);
 }

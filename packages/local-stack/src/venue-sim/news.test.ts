@@ -3,10 +3,11 @@
 import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNewsSim } from './news.ts';
 import { loadScenario, SCENARIOS_DIR } from './scenario.ts';
 import { startVenueSim, type VenueSim } from './server.ts';
+import { venueSimForSuite } from '../../testing/venue-sim-suite.ts';
 
 const items = (xml: string): Array<{ guid: string; title: string; pubDate: string }> =>
   [...xml.matchAll(/<item>([\s\S]*?)<\/item>/g)].map(([, body = '']) => ({
@@ -17,12 +18,7 @@ const items = (xml: string): Array<{ guid: string; title: string; pubDate: strin
 
 describe('news feeds (arb-rich, scenario time standing still)', () => {
   let sim: VenueSim;
-  beforeAll(async () => {
-    sim = await startVenueSim({ scenario: 'arb-rich', autoAdvance: false });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  venueSimForSuite('arb-rich', (s) => (sim = s));
 
   it('lists the news base and one RSS URL per feed', () => {
     expect(sim.urls.news).toBe(`${sim.origin}/news`);

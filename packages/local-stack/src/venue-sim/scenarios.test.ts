@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { takerFee } from './polymarket/fees.ts';
 import { loadScenario } from './scenario.ts';
 import { startVenueSim, type VenueSim } from './server.ts';
+import { venueSimForSuite } from '../../testing/venue-sim-suite.ts';
 
 const Leg = z.object({
   venue: z.enum(['polymarket', 'kalshi']),
@@ -217,12 +218,7 @@ describe('arb-rich planted opportunities', () => {
 
 describe('quiet scenario', () => {
   let sim: VenueSim;
-  beforeAll(async () => {
-    sim = await startVenueSim({ scenario: 'quiet', autoAdvance: false });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  venueSimForSuite('quiet', (s) => (sim = s));
 
   it('has no binary, neg-risk or linked opportunity at the top of any book', async () => {
     const events = (await (await fetch(`${sim.origin}/gamma/events?limit=1000`)).json()) as GammaEvent[];

@@ -3,18 +3,14 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startVenueSim, type VenueSim } from './server.ts';
+import type { VenueSim } from './server.ts';
+import { venueSimForSuite } from '../../testing/venue-sim-suite.ts';
 
 describe('venue simulator server (arb-rich, both venues)', () => {
   let sim: VenueSim;
-  beforeAll(async () => {
-    sim = await startVenueSim({ scenario: 'arb-rich', autoAdvance: false });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  venueSimForSuite('arb-rich', (s) => (sim = s));
 
   it('mounts Polymarket and Kalshi and reports both in /_sim/stats', async () => {
     expect(Object.keys(sim.urls)).toEqual(
@@ -46,12 +42,7 @@ describe('venue simulator server (arb-rich, both venues)', () => {
 
 describe('stress scenario', () => {
   let sim: VenueSim;
-  beforeAll(async () => {
-    sim = await startVenueSim({ scenario: 'stress', autoAdvance: false });
-  });
-  afterAll(async () => {
-    await sim.close();
-  });
+  venueSimForSuite('stress', (s) => (sim = s));
 
   it('has at least 5,000 Polymarket tokens and sends at least 200 book updates per scenario second', async () => {
     const markets: { tokens: { token_id: string }[] }[] = [];

@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { sendJson } from './http.ts';
 import { createKalshiSim } from './kalshi/index.ts';
 import { createNewsSim, type NewsSim } from './news.ts';
 import { createPolymarketSim } from './polymarket/index.ts';
@@ -40,13 +41,31 @@ export interface VenueSim {
   close(): Promise<void>;
 }
 
-const AdvanceSchema = z.object({ ms: z.number().int().nonnegative() });
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+/**
+ * The simulator's addresses in the shape the bot-manager takes as its venue URLs (structurally its VenueUrls):
+ * what `npm start` and the manager's tests point it at.
+ */
+export function managerVenueUrls(sim: Pick<VenueSim, 'origin' | 'urls'>): {
+  polymarketClob: string;
+  polymarketGamma: string;
+  polymarketWs: string;
+  polymarketDataApi: string;
+  kalshiApi?: string;
+  kalshiWs?: string;
+} {
+  return {
+    polymarketClob: sim.urls.polymarketClob ?? sim.origin,
+    polymarketGamma: sim.urls.polymarketGamma ?? `${sim.origin}/gamma`,
+    polymarketWs: sim.urls.polymarketWs ?? '',
+    // Followed wallets' trades (copy trading) from the simulator's data-API.
+    polymarketDataApi: sim.urls.polymarketDataApi ?? `${sim.origin}/data-api`,
+    // Kalshi books by REST polling (no platform market-data key needed against the local simulator).
+    ...(sim.urls.kalshi ? { kalshiApi: sim.urls.kalshi } : {}),
+    ...(sim.urls.kalshiWs ? { kalshiWs: sim.urls.kalshiWs } : {}),
+  };
 }
+
+const AdvanceSchema = z.object({ ms: z.number().int().nonnegative() });
 
 async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -71,7 +90,7 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
   const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const method = req.method ?? 'GET';
     if (url.pathname === '/_sim/stats' && method === 'GET') {
-      json(res, 200, {
+      sendJson(res, 200, {
         scenario: scenario.name,
         now: now(),
         venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])),
@@ -83,21 +102,21 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
       const { ms } = AdvanceSchema.parse(await readJsonBody(req));
       offsetMs += ms;
       advanceAll();
-      json(res, 200, { now: now() });
+      sendJson(res, 200, { now: now() });
       return true;
     }
     const m = /^\/_sim\/([a-z]+)\/([a-z-]+)$/.exec(url.pathname);
     if (m && m[1] === 'news' && news && method === 'POST') {
       const result = news.control(m[2] ?? '', await readJsonBody(req));
       if (result) {
-        json(res, result.status, result.body);
+        sendJson(res, result.status, result.body);
         return true;
       }
     }
     const venue = m ? venues.find((v) => v.name === m[1]) : undefined;
     if (m && venue?.control && method === 'POST') {
       const result = await venue.control(m[2] ?? '', await readJsonBody(req));
-      json(res, result.status, result.body);
+      sendJson(res, result.status, result.body);
       return true;
     }
     return false;
@@ -110,11 +129,11 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
         if (url.pathname.startsWith('/_sim/') && (await control(req, res, url))) return;
         if (news?.handleHttp(req, res, url)) return;
         for (const venue of venues) if (await venue.handleHttp(req, res, url)) return;
-        json(res, 404, { error: `venue-sim: no route ${req.method ?? 'GET'} ${url.pathname}` });
+        sendJson(res, 404, { error: `venue-sim: no route ${req.method ?? 'GET'} ${url.pathname}` });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (!res.headersSent)
-          json(res, e instanceof z.ZodError || e instanceof SyntaxError ? 400 : 500, {
+          sendJson(res, e instanceof z.ZodError || e instanceof SyntaxError ? 400 : 500, {
             error: `venue-sim: ${message}`,
           });
         else res.destroy();

@@ -3,6 +3,7 @@ import type { OrderRequest } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKalshiVenue, kalshiError } from './index.ts';
 import { keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
+import { kalshiVenueAs } from '../../test/kalshi-sim.ts';
 
 const H0 = 'KXFEDDECISION-26JUN-H0';
 const C25 = 'KXFEDDECISION-26JUN-C25';
@@ -32,12 +33,7 @@ describe('Kalshi adapter REST against the simulator', () => {
 
   beforeAll(async () => {
     h = await startKalshiSim('arb-rich');
-    h.sim.registerAccount('user-1', keys.publicPem, 100_000);
-    venue = createKalshiVenue({
-      basePath: h.basePath,
-      wsUrl: h.wsUrl,
-      credentials: { keyId: 'user-1', privateKeyPem: keys.privatePem },
-    });
+    venue = kalshiVenueAs(h, { keyId: 'user-1', keys, balanceCents: 100_000 });
   });
   afterAll(async () => {
     await h.close();

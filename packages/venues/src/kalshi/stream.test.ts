@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BookSubscription } from '../venue.ts';
 import { createKalshiVenue, KalshiBookStream } from './index.ts';
 import { eventually, keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
+import { kalshiVenueAs } from '../../test/kalshi-sim.ts';
 
 const H0 = 'KXFEDDECISION-26JUN-H0';
 const E300 = 'KXELONTWEETS-26APR10-324.5';
@@ -41,13 +42,11 @@ describe('Kalshi book stream against the simulator', () => {
 
   beforeAll(async () => {
     h = await startKalshiSim('arb-rich');
-    h.sim.registerAccount('streamer', keys.publicPem, 1_000_000);
-    venue = createKalshiVenue({
-      basePath: h.basePath,
-      wsUrl: h.wsUrl,
-      credentials: { keyId: 'streamer', privateKeyPem: keys.privatePem },
-      stream: { baseDelayMs: 20, maxDelayMs: 100 },
-    });
+    venue = kalshiVenueAs(
+      h,
+      { keyId: 'streamer', keys, balanceCents: 1_000_000 },
+      { stream: { baseDelayMs: 20, maxDelayMs: 100 } },
+    );
     sub = venue.marketData.subscribeBooks(
       ({ book, kind }) => {
         books.set(book.instrumentId, book);

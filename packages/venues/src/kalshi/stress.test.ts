@@ -1,8 +1,9 @@
 // The adapter over the stress scenario: thousands of markets to discover, a fast-moving book to follow.
 import type { OrderBook } from '@polybot/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKalshiVenue } from './index.ts';
+import type { createKalshiVenue } from './index.ts';
 import { eventually, keyPair, startKalshiSim, type SimHandle } from '@polybot/local-stack/testing';
+import { kalshiVenueAs } from '../../test/kalshi-sim.ts';
 
 describe('Kalshi adapter on the stress scenario', () => {
   let h: SimHandle;
@@ -11,13 +12,7 @@ describe('Kalshi adapter on the stress scenario', () => {
 
   beforeAll(async () => {
     h = await startKalshiSim('stress');
-    h.sim.registerAccount('load', keys.publicPem, 0);
-    venue = createKalshiVenue({
-      basePath: h.basePath,
-      wsUrl: h.wsUrl,
-      credentials: { keyId: 'load', privateKeyPem: keys.privatePem },
-      readsPerSecond: 1_000,
-    });
+    venue = kalshiVenueAs(h, { keyId: 'load', keys, balanceCents: 0 }, { readsPerSecond: 1_000 });
   });
   afterAll(async () => {
     await h.close();

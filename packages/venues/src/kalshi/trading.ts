@@ -5,7 +5,7 @@
 import { OrderRequestSchema, type Fill, type OrderRequest, type OrderResult } from '@polybot/schemas';
 import { z } from 'zod';
 import { backoffDelay } from '../rate-limit/index.ts';
-import type { Position, Trading } from '../venue.ts';
+import { rejectedOrder, type Position, type Trading } from '../venue.ts';
 import { isTransient, kalshiError, type KalshiClient } from './client.ts';
 import { splitInstrumentId } from './parse.ts';
 
@@ -95,7 +95,7 @@ export class KalshiTrading implements Trading {
 
   async placeOrder(input: OrderRequest): Promise<OrderResult> {
     const order = OrderRequestSchema.parse(input);
-    if (order.venue !== 'kalshi') return rejected(order, `not a Kalshi order (venue ${order.venue})`);
+    if (order.venue !== 'kalshi') return rejectedOrder(order, `not a Kalshi order (venue ${order.venue})`);
     const { ticker, side } = splitInstrumentId(order.instrumentId);
     const buysYes = (side === 'yes') === (order.side === 'buy');
     const yesPrice = side === 'yes' ? order.limitPrice : 1 - order.limitPrice;
@@ -122,14 +122,14 @@ export class KalshiTrading implements Trading {
         if (err.status === 409 && err.code === 'order_already_exists') {
           const existing = await this.findByClientOrderId(ticker, order.clientOrderId);
           if (existing) return fromOrder(order, existing);
-          return rejected(order, `${err.code}: ${err.message}`);
+          return rejectedOrder(order, `${err.code}: ${err.message}`);
         }
         if (isTransient(e) && attempt < retries) {
           await new Promise((r) => setTimeout(r, backoffDelay(attempt, 200, 5_000)));
           continue;
         }
         if (err.status !== null && err.status >= 400 && err.status < 500)
-          return rejected(order, `${err.code ?? err.status}: ${err.message}`);
+          return rejectedOrder(order, `${err.code ?? err.status}: ${err.message}`);
         throw e;
       }
     }
@@ -240,6 +240,18 @@ function statusOf(filled: number, remaining: number, size: number): OrderResult[
   return filled > 0 ? 'partially_filled' : 'cancelled';
 }
 
+/** Kalshi reports an order's fills as totals: at most one Fill, at the average price, carrying all the fees. */
+function aggregateFill(
+  filled: number,
+  averagePrice: number | null,
+  fees: number,
+  of: Pick<Fill, 'instrumentId' | 'clientOrderId' | 'venueOrderId' | 'side' | 'timestampMs'>,
+): Fill[] {
+  return filled > 0 && averagePrice !== null
+    ? [{ venue: 'kalshi', ...of, price: averagePrice, size: filled, fee: fees }]
+    : [];
+}
+
 function fromCreate(order: OrderRequest, r: z.infer<typeof CreateResponse>): OrderResult {
   const { side } = splitInstrumentId(order.instrumentId);
   const filled = r.fill_count;
@@ -253,22 +265,13 @@ function fromCreate(order: OrderRequest, r: z.infer<typeof CreateResponse>): Ord
     filledSize: filled,
     averagePrice,
     fees,
-    fills:
-      filled > 0 && averagePrice !== null
-        ? [
-            {
-              venue: 'kalshi',
-              instrumentId: order.instrumentId,
-              clientOrderId: order.clientOrderId,
-              venueOrderId: r.order_id,
-              side: order.side,
-              price: averagePrice,
-              size: filled,
-              fee: fees,
-              timestampMs: r.ts_ms ?? Date.now(),
-            },
-          ]
-        : [],
+    fills: aggregateFill(filled, averagePrice, fees, {
+      instrumentId: order.instrumentId,
+      clientOrderId: order.clientOrderId,
+      venueOrderId: r.order_id,
+      side: order.side,
+      timestampMs: r.ts_ms ?? Date.now(),
+    }),
     rejectReason: null,
   };
 }
@@ -290,35 +293,13 @@ function fromOrder(request: OrderRequest | null, o: KalshiOrder): OrderResult {
     filledSize: filled,
     averagePrice,
     fees,
-    fills:
-      filled > 0 && averagePrice !== null
-        ? [
-            {
-              venue: 'kalshi',
-              instrumentId,
-              clientOrderId: o.client_order_id,
-              venueOrderId: o.order_id,
-              side: request?.side ?? 'buy',
-              price: averagePrice,
-              size: filled,
-              fee: fees,
-              timestampMs: Date.parse(o.created_time ?? '') || Date.now(),
-            },
-          ]
-        : [],
+    fills: aggregateFill(filled, averagePrice, fees, {
+      instrumentId,
+      clientOrderId: o.client_order_id,
+      venueOrderId: o.order_id,
+      side: request?.side ?? 'buy',
+      timestampMs: Date.parse(o.created_time ?? '') || Date.now(),
+    }),
     rejectReason: null,
-  };
-}
-
-function rejected(order: OrderRequest, reason: string): OrderResult {
-  return {
-    clientOrderId: order.clientOrderId,
-    venueOrderId: null,
-    status: 'rejected',
-    filledSize: 0,
-    averagePrice: null,
-    fees: 0,
-    fills: [],
-    rejectReason: reason,
   };
 }

@@ -25,6 +25,33 @@ const bookY = (
   seq,
 });
 
+/** A Kalshi book with asks only, at T0. */
+const kalshiBook = (instrumentId: string, asks: [number, number][]): OrderBook => ({
+  venue: 'kalshi',
+  instrumentId,
+  asks: lv(asks),
+  bids: [],
+  timestampMs: T0,
+  seq: 1,
+});
+/** Paper trading on Kalshi with $100, over one book. */
+const kalshiPaper = (getBook: () => OrderBook, fees: FeeSchedule) =>
+  new PaperTrading({ venue: 'kalshi', getBook, feeSchedule: () => fees, initialCash: 100, now: () => T0 });
+/** Buy 10 at 0.55. */
+const kalshiBuy = (
+  instrumentId: string,
+  orderType: OrderRequest['orderType'],
+  clientOrderId: string,
+): OrderRequest => ({
+  venue: 'kalshi',
+  instrumentId,
+  side: 'buy',
+  limitPrice: 0.55,
+  size: 10,
+  orderType,
+  clientOrderId,
+});
+
 function setup(cash = 1000, fees: FeeSchedule = pmFees) {
   const books = new Map<string, OrderBook>([['Y', bookY()]]);
   const paper = new PaperTrading({
@@ -172,30 +199,9 @@ describe('PaperTrading risk checks', () => {
   });
 
   it('Kalshi fees: 10 at 0.55 → ceil(17.325)/100 = 0.18', async () => {
-    const book: OrderBook = {
-      venue: 'kalshi',
-      instrumentId: 'KX-1:yes',
-      asks: lv([[0.55, 10]]),
-      bids: [],
-      timestampMs: T0,
-      seq: 1,
-    };
-    const paper = new PaperTrading({
-      venue: 'kalshi',
-      getBook: () => book,
-      feeSchedule: () => ({ type: 'quadratic', takerRate: 0.07 }),
-      initialCash: 100,
-      now: () => T0,
-    });
-    const r = await paper.placeOrder({
-      venue: 'kalshi',
-      instrumentId: 'KX-1:yes',
-      side: 'buy',
-      limitPrice: 0.55,
-      size: 10,
-      orderType: 'FOK',
-      clientOrderId: 'kalshi-0001',
-    });
+    const book = kalshiBook('KX-1:yes', [[0.55, 10]]);
+    const paper = kalshiPaper(() => book, { type: 'quadratic', takerRate: 0.07 });
+    const r = await paper.placeOrder(kalshiBuy('KX-1:yes', 'FOK', 'kalshi-0001'));
     expect(r.fees).toBe(0.18);
     expect(await paper.balance()).toBeCloseTo(100 - 5.5 - 0.18, 9);
   });
@@ -203,30 +209,9 @@ describe('PaperTrading risk checks', () => {
 
 describe('PaperTrading maker fills', () => {
   it('a resting Kalshi bid filled later pays the series maker fee: ceil(0.0175×10×0.55×0.45×100)/100 = 0.05', async () => {
-    let book: OrderBook = {
-      venue: 'kalshi',
-      instrumentId: 'KX-2:yes',
-      asks: lv([[0.6, 10]]),
-      bids: [],
-      timestampMs: T0,
-      seq: 1,
-    };
-    const paper = new PaperTrading({
-      venue: 'kalshi',
-      getBook: () => book,
-      feeSchedule: () => ({ type: 'quadratic_with_maker_fees', takerRate: 0.07, makerRate: 0.0175 }),
-      initialCash: 100,
-      now: () => T0,
-    });
-    const r = await paper.placeOrder({
-      venue: 'kalshi',
-      instrumentId: 'KX-2:yes',
-      side: 'buy',
-      limitPrice: 0.55,
-      size: 10,
-      orderType: 'GTC',
-      clientOrderId: 'kalshi-0002',
-    });
+    let book = kalshiBook('KX-2:yes', [[0.6, 10]]);
+    const paper = kalshiPaper(() => book, { type: 'quadratic_with_maker_fees', takerRate: 0.07, makerRate: 0.0175 });
+    const r = await paper.placeOrder(kalshiBuy('KX-2:yes', 'GTC', 'kalshi-0002'));
     expect(r.status).toBe('resting');
     book = { ...book, asks: lv([[0.54, 20]]), seq: 2 };
     const [filled] = paper.onBook(book);

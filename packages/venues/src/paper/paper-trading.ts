@@ -3,7 +3,7 @@
 // settlement and realized P&L. Idempotent by clientOrderId, like the venues.
 import { OrderRequestSchema, fee } from '@polybot/schemas';
 import type { FeeSchedule, Fill, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
-import type { Position, Trading } from '../venue.ts';
+import { rejectedOrder, type Position, type Trading } from '../venue.ts';
 import { ConsumedLiquidity } from './liquidity.ts';
 
 export type BookSource = (instrumentId: string) => OrderBook | undefined | Promise<OrderBook | undefined>;
@@ -165,23 +165,23 @@ export class PaperTrading implements Trading {
   private async execute(raw: OrderRequest): Promise<OrderResult> {
     const parsed = OrderRequestSchema.safeParse(raw);
     if (!parsed.success)
-      return this.reject(
+      return rejectedOrder(
         raw,
         `invalid order: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     const order = parsed.data;
-    if (order.venue !== this.venue) return this.reject(order, `order for ${order.venue} sent to paper ${this.venue}`);
+    if (order.venue !== this.venue) return rejectedOrder(order, `order for ${order.venue} sent to paper ${this.venue}`);
     const book = await this.options.getBook(order.instrumentId);
-    if (!book) return this.reject(order, `no book for ${order.instrumentId}`);
+    if (!book) return rejectedOrder(order, `no book for ${order.instrumentId}`);
     const schedule = this.options.feeSchedule(order.instrumentId);
 
     // Reserve like a venue: a buy must be fundable at its limit (fees included), a sell must be covered by holdings.
     if (order.side === 'buy') {
       const worst = order.size * order.limitPrice + fee(schedule, order.size, order.limitPrice, 'taker');
-      if (worst > this.cash - this.reservedCash() + 1e-9) return this.reject(order, 'insufficient balance');
+      if (worst > this.cash - this.reservedCash() + 1e-9) return rejectedOrder(order, 'insufficient balance');
     } else {
       const held = (this.holdings.get(order.instrumentId)?.size ?? 0) - this.reservedSells(order.instrumentId);
-      if (order.size > held + 1e-9) return this.reject(order, 'insufficient position');
+      if (order.size > held + 1e-9) return rejectedOrder(order, 'insufficient position');
     }
 
     const slices: { price: number; size: number }[] = [];
@@ -265,19 +265,6 @@ export class PaperTrading implements Trading {
       fees: round(o.fills.reduce((s, f) => s + f.fee, 0)),
       fills: [...o.fills],
       rejectReason,
-    };
-  }
-
-  private reject(order: OrderRequest, reason: string): OrderResult {
-    return {
-      clientOrderId: String(order.clientOrderId),
-      venueOrderId: null,
-      status: 'rejected',
-      filledSize: 0,
-      averagePrice: null,
-      fees: 0,
-      fills: [],
-      rejectReason: reason,
     };
   }
 

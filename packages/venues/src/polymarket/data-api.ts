@@ -4,14 +4,7 @@
 import { z } from 'zod';
 import { TokenBucket } from '../rate-limit/index.ts';
 import { PublicHttp } from './http.ts';
-
-const NumberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .transform(Number),
-]);
+import { NumberLike } from './wire.ts';
 
 /** One row of `GET /trades` (also the trade rows of `GET /activity`). Unknown fields pass through. */
 export const DataApiTradeSchema = z

@@ -3,6 +3,7 @@
 // so a neg-risk event's markets group into one mutually exclusive set.
 import { PolymarketGammaFeeScheduleSchema, type Instrument, type PolymarketGammaFeeSchedule } from '@polybot/schemas';
 import { z } from 'zod';
+import { NumberLike } from './wire.ts';
 
 /** A JSON-encoded array of strings, e.g. `"[\"Yes\", \"No\"]"`. */
 const JsonStringArray = z.string().transform((text, ctx) => {
@@ -15,14 +16,6 @@ const JsonStringArray = z.string().transform((text, ctx) => {
   ctx.addIssue({ code: 'custom', message: `expected a JSON-encoded string array, got ${text.slice(0, 40)}` });
   return z.NEVER;
 });
-
-const NumberLike = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^-?\d+(\.\d+)?$/)
-    .transform(Number),
-]);
 
 export const GammaMarketSchema = z
   .object({

@@ -26,7 +26,7 @@ import { createWalletClient, custom, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon, polygonAmoy } from 'viem/chains';
 import { TokenBucket, backoffDelay, isRetryableStatus, withRetry } from '../rate-limit/index.ts';
-import type { Position, Trading } from '../venue.ts';
+import { rejectedOrder, type Position, type Trading } from '../venue.ts';
 import { v2OrderHash } from './order-hash.ts';
 
 export interface PolymarketTradingOptions {
@@ -149,7 +149,7 @@ export class PolymarketTrading implements Trading {
               cause: e,
             });
           }
-          return this.rejected(req, orderId, e);
+          return rejectedOrder(req, e instanceof Error ? e.message : String(e), orderId);
         }
         // 429 means the venue refused before processing; 5xx / network might have landed: check first.
         if (ambiguous(e)) {
@@ -159,19 +159,6 @@ export class PolymarketTrading implements Trading {
         await new Promise((r) => setTimeout(r, backoffDelay(attempt, this.retry.baseDelayMs, 5000)));
       }
     }
-  }
-
-  private rejected(req: OrderRequest, orderId: string, e: unknown): OrderResult {
-    return {
-      clientOrderId: req.clientOrderId,
-      venueOrderId: orderId,
-      status: 'rejected',
-      filledSize: 0,
-      averagePrice: null,
-      fees: 0,
-      fills: [],
-      rejectReason: e instanceof Error ? e.message : String(e),
-    };
   }
 
   /** Did the order land? Open orders by id, then our trades as taker of that order. */

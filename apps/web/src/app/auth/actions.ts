@@ -3,7 +3,7 @@
 // the authenticated wrapper; they still parse with zod and return the same { error, fieldErrors } shape.
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { echo, fieldErrorsOf, str, type ActionState } from '~/lib/action.ts';
+import { echo, invalidForm, str, type ActionState } from '~/lib/action.ts';
 import { createSupabaseServerClient } from '~/lib/supabase/server.ts';
 
 const CredentialsSchema = z.object({
@@ -28,14 +28,7 @@ function readCredentials(form: FormData) {
 
 export async function signUp(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success)
-    return {
-      ok: false,
-      error: 'Some fields need attention.',
-      fieldErrors: fieldErrorsOf(parsed.error),
-      values: echo(form),
-      at: Date.now(),
-    };
+  if (!parsed.success) return invalidForm(parsed.error, form);
   const supabase = await createSupabaseServerClient();
   const { data, error } = await supabase.auth.signUp(parsed.data);
   if (error) {
@@ -61,14 +54,7 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
 
 export async function signIn(_prev: ActionState, form: FormData): Promise<ActionState> {
   const parsed = readCredentials(form);
-  if (!parsed.success)
-    return {
-      ok: false,
-      error: 'Some fields need attention.',
-      fieldErrors: fieldErrorsOf(parsed.error),
-      values: echo(form),
-      at: Date.now(),
-    };
+  if (!parsed.success) return invalidForm(parsed.error, form);
   const supabase = await createSupabaseServerClient();
   const { error } = await supabase.auth.signInWithPassword(parsed.data);
   if (error)

@@ -1,13 +1,10 @@
 // Small HTTP helpers shared by the Kalshi routes: JSON bodies and Kalshi's error envelope.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBodyText, sendJson } from '../http.ts';
+
+export { sendJson };
 
 const MAX_BODY_BYTES = 1 << 20;
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
 
 /** Kalshi answers errors as `{"error":{"code","message","service"}}`; the SDK surfaces it as the AxiosError body. */
 export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
@@ -15,15 +12,7 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new Error('body too large');
-    chunks.push(buf);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBodyText(req, MAX_BODY_BYTES, 'body too large');
   return text.length === 0 ? {} : JSON.parse(text);
 }
 

@@ -9,15 +9,9 @@ import { MAX_CLOCK_SKEW_MS, parsePublicKey, verifyKalshiSignature } from './auth
 import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
-import {
-  generateEvents,
-  parseKalshiScenario,
-  seededRandom,
-  type PathStep,
-  type Resolution,
-  type ScenarioEvent,
-} from './scenario.ts';
+import { generateEvents, parseKalshiScenario, type PathStep, type Resolution, type ScenarioEvent } from './scenario.ts';
 import { countFp, dollars } from './wire.ts';
 import { KalshiWsHub } from './ws.ts';
 
@@ -192,25 +186,23 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     accounts: exchange.accounts.size,
   });
 
+  /** A control body that fails its schema: Kalshi's error envelope with the schema's words. */
+  const invalidParameters = (error: z.ZodError): { status: number; body: unknown } => ({
+    status: 400,
+    body: { error: { code: 'invalid_parameters', message: z.prettifyError(error) } },
+  });
+
   const control = async (action: string, body: unknown): Promise<{ status: number; body: unknown }> => {
     switch (action) {
       case 'accounts': {
         const parsed = AccountBody.safeParse(body);
-        if (!parsed.success)
-          return {
-            status: 400,
-            body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } },
-          };
+        if (!parsed.success) return invalidParameters(parsed.error);
         registerAccount(parsed.data.key_id, parsed.data.public_key_pem, parsed.data.balance_cents);
         return { status: 201, body: { key_id: parsed.data.key_id } };
       }
       case 'fail-next-order': {
         const parsed = FailBody.safeParse(body);
-        if (!parsed.success)
-          return {
-            status: 400,
-            body: { error: { code: 'invalid_parameters', message: z.prettifyError(parsed.error) } },
-          };
+        if (!parsed.success) return invalidParameters(parsed.error);
         orderFailures.push(parsed.data);
         return { status: 200, body: { queued: orderFailures.length } };
       }

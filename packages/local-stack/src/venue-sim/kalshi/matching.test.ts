@@ -1,29 +1,11 @@
 // Matching-engine rules through the SDK: self-trade prevention both ways, partial fills, IOC remainder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKalshiSim, type KalshiSim } from './index.ts';
-import { apis, keyPair } from '../../../testing/kalshi-sdk.ts';
+import { apis, keyPair, oneMarketScenario } from '../../../testing/kalshi-sdk.ts';
 import { serveVenue, type TestServer } from '../../../testing/venue-server.ts';
 
 const T = 'KXTEST-26JAN01-A';
-const scenario = {
-  events: [
-    {
-      event_ticker: 'KXTEST-26JAN01',
-      series_ticker: 'KXTEST',
-      title: 'Test',
-      mutually_exclusive: false,
-      markets: [
-        {
-          ticker: T,
-          title: 'A?',
-          yes_sub_title: 'A',
-          close_time: '2026-01-01T00:00:00Z',
-          book: { yes: [['0.40', '10']], no: [['0.50', '10']] },
-        },
-      ],
-    },
-  ],
-};
+const scenario = oneMarketScenario({ yes: [['0.40', '10']], no: [['0.50', '10']] });
 
 describe('kalshi sim matching', () => {
   let sim: KalshiSim;

@@ -1,5 +1,6 @@
 // The kalshi.json scenario format, and the deterministic generator that expands `generator` (stress) at load time.
 import { z } from 'zod';
+import { seededRandom } from '../seeded-random.ts';
 
 const DollarString = z.string().regex(/^(0(\.\d{1,4})?|1(\.0{1,4})?)$/, 'price must be a dollar string in [0, 1]');
 const CountString = z.string().regex(/^\d+(\.\d{1,2})?$/, 'count must be a decimal string with at most 2 places');
@@ -92,18 +93,6 @@ export function parseKalshiScenario(input: unknown): KalshiScenario {
   const parsed = KalshiScenarioSchema.safeParse(input);
   if (!parsed.success) throw new Error(`invalid kalshi scenario: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
-}
-
-/** mulberry32: tiny, fast and good enough for reproducible scenario noise. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const cents = (c: number): string => (c / 100).toFixed(2);

@@ -1,30 +1,14 @@
 // Scenario files and scenario time (resolutions) of the simulated Kalshi.
 import { describe, expect, it } from 'vitest';
 import { createKalshiSim, parseKalshiScenario, takerFeeCents } from './index.ts';
-import { apis, errorOf, keyPair, loadScenario } from '../../../testing/kalshi-sdk.ts';
+import { apis, errorOf, keyPair, loadScenario, oneMarketScenario } from '../../../testing/kalshi-sdk.ts';
 import { serveVenue } from '../../../testing/venue-server.ts';
 
 describe('kalshi sim scenario time', () => {
   it('applies resolutions: market finalized with its result, winners paid $1 a contract, resting orders refunded', async () => {
     let now = 5_000;
     const scenario = {
-      events: [
-        {
-          event_ticker: 'KXTEST-26JAN01',
-          series_ticker: 'KXTEST',
-          title: 'Test',
-          mutually_exclusive: false,
-          markets: [
-            {
-              ticker: 'KXTEST-26JAN01-A',
-              title: 'A?',
-              yes_sub_title: 'A',
-              close_time: '2026-01-01T00:00:00Z',
-              book: { yes: [['0.30', '100']], no: [['0.60', '100']] },
-            },
-          ],
-        },
-      ],
+      ...oneMarketScenario({ yes: [['0.30', '100']], no: [['0.60', '100']] }),
       resolutions: [{ at_ms: 1_000, ticker: 'KXTEST-26JAN01-A', result: 'yes' }],
     };
     const sim = createKalshiSim(scenario, { clock: () => now });

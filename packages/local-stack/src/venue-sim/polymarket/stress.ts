@@ -1,7 +1,8 @@
 // Generated book churn for the stress scenario: a fixed number of level changes per scenario second, picked
 // by a seeded generator so two runs see the same sequence.
 import { roundSize, type LevelChange } from './book.ts';
-import { rng, type SimToken, type World } from './world.ts';
+import { seededRandom } from '../seeded-random.ts';
+import type { SimToken, World } from './world.ts';
 
 export class StressDriver {
   private readonly random: () => number;
@@ -13,7 +14,7 @@ export class StressDriver {
     private readonly perSecond: number,
     private readonly publish: (token: SimToken, changes: LevelChange[]) => void,
   ) {
-    this.random = rng(seed ^ 0xc0ffee);
+    this.random = seededRandom(seed ^ 0xc0ffee);
   }
 
   advanceTo(elapsedMs: number): void {

@@ -1,6 +1,7 @@
 // Builds the simulated Polymarket world (events, markets, tokens, books) from a scenario, deterministically
 // from its seed. Stress scenarios describe only counts; their markets are generated here at load time.
 import { createHash } from 'node:crypto';
+import { seededRandom } from '../seeded-random.ts';
 import { SimBook, toPips } from './book.ts';
 import type { BookSpec, EventSpec, FeeSchedule, MarketSpec, PolymarketScenario } from './scenario-schema.ts';
 
@@ -33,18 +34,6 @@ export interface World {
   tokenList: SimToken[];
 }
 
-/** mulberry32: tiny, fast, good enough for reproducible scenario noise. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function fillBook(book: SimBook, spec: BookSpec, tickSize: number, random: () => number): void {
   const tickPips = toPips(tickSize);
   if (spec.ladder) {
@@ -70,7 +59,7 @@ const hex32 = (text: string): string => `0x${createHash('sha256').update(text).d
 const tokenIdFrom = (text: string): string => BigInt(hex32(text)).toString(10);
 
 function stressEvents(seed: number, count: number, levels: number): EventSpec[] {
-  const random = rng(seed ^ 0x5eed);
+  const random = seededRandom(seed ^ 0x5eed);
   const events: EventSpec[] = [];
   const perEvent = 50;
   for (let e = 0; e * perEvent < count; e++) {
@@ -120,7 +109,7 @@ function stressEvents(seed: number, count: number, levels: number): EventSpec[] 
 }
 
 export function buildWorld(scenario: PolymarketScenario): World {
-  const random = rng(scenario.seed);
+  const random = seededRandom(scenario.seed);
   const specs = [...scenario.events];
   if (scenario.stress) specs.push(...stressEvents(scenario.seed, scenario.stress.markets, scenario.stress.levels));
   const world: World = { events: [], markets: new Map(), tokens: new Map(), tokenList: [] };
