@@ -10,16 +10,8 @@
 //   reaches back to start-up, then measures over `steadySeconds`; each runner's p99 then covers only driven
 //   steady-state decisions.
 import { readFileSync } from 'node:fs';
-import { startBotManager } from '../apps/bot-manager/src/index.ts';
-import { LATENCY_WINDOW_MS } from '../apps/bot-manager/src/runner/decision-latency.ts';
-import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
-import {
-  createTestDatabase,
-  createUser,
-  startSim,
-  venueUrlsOf,
-  type VenueSim,
-} from '../apps/bot-manager/test/harness.ts';
+import { createLogger, LATENCY_WINDOW_MS, startBotManager } from '@polybot/bot-manager';
+import { createTestDatabase, createUser, startSim, venueUrlsOf, type VenueSim } from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '10,50,100,200').split(',').map(Number);

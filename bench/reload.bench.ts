@@ -3,8 +3,7 @@
 // 1. config-only change: applied in place; ack = the runner's configAck with the new version.
 // 2. key rotation: the runner restarts; ack = the new runner's first heartbeat.
 // 3. the seed's strategy for the same config change: stop, sleep 1 s, start; ack = the new runner's first heartbeat.
-import { startBotManager } from '../apps/bot-manager/src/index.ts';
-import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
+import { createLogger, startBotManager, type ManagerEvents } from '@polybot/bot-manager';
 import {
   createTestDatabase,
   createUser,
@@ -12,7 +11,7 @@ import {
   saveKeys,
   startSim,
   venueUrlsOf,
-} from '../apps/bot-manager/test/harness.ts';
+} from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
 
 const [configN = 200, restartN = 200, seedN = 200] = process.argv.slice(2).map(Number);
@@ -36,23 +35,27 @@ async function main(): Promise<void> {
   });
   const m = running.manager;
 
-  function waitEvent<T extends { userId: string }>(name: string, pred: (e: T) => boolean): Promise<T> {
+  function waitEvent<K extends keyof ManagerEvents>(
+    name: K,
+    pred: (e: ManagerEvents[K][0]) => boolean,
+  ): Promise<ManagerEvents[K][0]> {
+    // EventEmitter's typed map cannot check a listener for a generic event name; the payload is still typed above.
+    const emitter: NodeJS.EventEmitter = m;
     return new Promise((resolve) => {
-      const on = (e: T): void => {
+      const on = (e: ManagerEvents[K][0]): void => {
         if (e.userId === user.id && pred(e)) {
-          m.off(name, on);
+          emitter.off(name, on);
           resolve(e);
         }
       };
-      m.on(name, on);
+      emitter.on(name, on);
     });
   }
 
-  await waitEvent<{ userId: string; pid: number }>('runnerReady', () => true).catch(() => undefined);
+  await waitEvent('runnerReady', () => true).catch(() => undefined);
   const configLat: number[] = [];
   for (let i = 0; i < configN; i++) {
-    const acked = (v: number) =>
-      waitEvent<{ userId: string; configVersion: number }>('configApplied', (e) => e.configVersion >= v);
+    const acked = (v: number) => waitEvent('configApplied', (e) => e.configVersion >= v);
     const t0 = performance.now();
     const [row] =
       await db.sql`update public.polybot_user_config set min_profit_pct = ${i % 2 === 0 ? 0.15 : 0.25} where user_id = ${user.id} returning config_version`;
@@ -63,7 +66,7 @@ async function main(): Promise<void> {
   const restartLat: number[] = [];
   for (let i = 0; i < restartN; i++) {
     const before = m.runners().find((r) => r.userId === user.id)?.pid;
-    const ready = waitEvent<{ userId: string; pid: number }>('runnerReady', (e) => e.pid !== before);
+    const ready = waitEvent('runnerReady', (e) => e.pid !== before);
     const t0 = performance.now();
     await saveKeys(db.sql, user.id, makeKeys());
     await ready;
@@ -73,12 +76,12 @@ async function main(): Promise<void> {
   const seedLat: number[] = [];
   for (let i = 0; i < seedN; i++) {
     const before = m.runners().find((r) => r.userId === user.id)?.pid;
-    const stopped = waitEvent<{ userId: string }>('runnerStopped', () => true);
+    const stopped = waitEvent('runnerStopped', () => true);
     const t0 = performance.now();
     await db.sql`update public.polybot_user_config set bot_enabled = false, min_profit_pct = ${i % 2 === 0 ? 0.35 : 0.45} where user_id = ${user.id}`;
     await stopped;
     await new Promise((r) => setTimeout(r, 1000));
-    const ready = waitEvent<{ userId: string; pid: number }>('runnerReady', (e) => e.pid !== before);
+    const ready = waitEvent('runnerReady', (e) => e.pid !== before);
     await db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${user.id}`;
     await ready;
     seedLat.push(performance.now() - t0);

@@ -4,10 +4,9 @@
 // through a counting proxy; WebSocket connections and subscriptions come from the simulator's own stats. All users
 // follow the same markets (arb-rich, paper mode). Requests are split into public market data (what should not grow
 // with users) and private per-user requests (the manager checking each user's keys once, which must).
-import { startBotManager } from '../apps/bot-manager/src/index.ts';
-import { createLogger } from '../apps/bot-manager/src/shared/log.ts';
+import { createLogger, startBotManager } from '@polybot/bot-manager';
 import { startVenueSim } from '@polybot/local-stack/venue-sim';
-import { createTestDatabase, createUser, startCountingProxy, venueUrlsOf } from '../apps/bot-manager/test/harness.ts';
+import { createTestDatabase, createUser, startCountingProxy, venueUrlsOf } from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '1,100').split(',').map(Number);

@@ -18,6 +18,9 @@ import { createLogger } from './shared/log.ts';
 export type { IpcTap } from './manager/runner-process.ts';
 export type { VenueUrls } from './shared/ipc.ts';
 export { BotManager } from './manager/bot-manager.ts';
+export type { ManagerEvents, RunnerEvent } from './manager/events.ts';
+export { createLogger } from './shared/log.ts';
+export { LATENCY_WINDOW_MS } from './runner/decision-latency.ts';
 
 export interface BotManagerOptions extends Partial<SupervisionOptions> {
   databaseUrl: string;
