@@ -40,6 +40,25 @@ export const BotHaltCodeSchema = z.enum([
   'daily_loss_limit',
   /** The runner's monthly trade limit: no room for an execution's orders this month. */
   'monthly_limit_reached',
+  // A running bot that cannot trade, as the runner sees it (apps/bot-manager/src/runner/blocked.ts decides which;
+  // migration 20261204002000 adds them to the CHECK). The state stays `running`: the bot keeps watching and trades
+  // again by itself once the cause goes away.
+  /** Neither Polymarket nor Kalshi is enabled in the config. */
+  'no_venue_enabled',
+  /** No strategy is on (config toggle AND plan feature). */
+  'no_strategy_enabled',
+  /** The enabled venues have no instruments (market discovery found none). */
+  'no_markets',
+  /** The max trade size (config or plan, the tighter) cannot pay for the smallest order on any enabled venue. */
+  'trade_size_below_minimum',
+  /** Open positions reached the max open positions (config or plan, the tighter): no new positions. */
+  'max_positions_reached',
+  /** Every book of the enabled venues is older than max_book_age_ms, and has been for a while. */
+  'stale_data',
+  /** Dry run is off but no enabled venue has a validated live key: it trades paper meanwhile. */
+  'live_keys_missing',
+  /** Dry run is off but the plan does not allow live trading: it trades paper meanwhile. */
+  'live_not_in_plan',
 ]);
 export type BotHaltCode = z.infer<typeof BotHaltCodeSchema>;
 

@@ -110,9 +110,12 @@ function onHeartbeat(
   if (first) ctx.events.emit('runnerReady', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
   // A new config shows at once (e.g. a news rule the user just fixed leaves the ignored list), not a beat later.
   const newConfig = msg.configVersion !== live.statusConfigVersion;
-  if (first || newConfig || now - live.lastStatusWrite >= ctx.opts.statusWriteMs || msg.stats.haltReason !== null) {
+  // Why the bot cannot trade shows as soon as it changes (blocked.ts keeps clock-driven figures out of the words).
+  const newHalt = msg.stats.haltReason !== (live.statusHaltReason ?? null);
+  if (first || newConfig || newHalt || now - live.lastStatusWrite >= ctx.opts.statusWriteMs) {
     live.lastStatusWrite = now;
     live.statusConfigVersion = msg.configVersion;
+    live.statusHaltReason = msg.stats.haltReason;
     void writeHeartbeat(ctx.sql, s.userId, {
       pid: proc.pid,
       managerId: ctx.opts.managerId,

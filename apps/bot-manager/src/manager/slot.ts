@@ -44,6 +44,8 @@ export interface Live {
   /** When this runner's heartbeat was last written to the status row (0: not yet), and with which config version. */
   lastStatusWrite: number;
   statusConfigVersion: number | null;
+  /** The halt_reason last written: a new one (the bot blocked, unblocked, or blocked otherwise) is written at once. */
+  statusHaltReason?: string | null;
 }
 
 export type SlotState =
@@ -116,8 +118,17 @@ export function running(from: Extract<SlotState, { kind: 'starting' }>): SlotSta
 
 /** The runner was told to stop: its messages are still served until it exits. */
 export function stopping(from: LiveState): SlotState {
-  const { proc, applied, crashes, pendingReload, lastStatusWrite, statusConfigVersion } = from;
-  return { kind: 'stopping', proc, applied, crashes, pendingReload, lastStatusWrite, statusConfigVersion };
+  const { proc, applied, crashes, pendingReload, lastStatusWrite, statusConfigVersion, statusHaltReason } = from;
+  return {
+    kind: 'stopping',
+    proc,
+    applied,
+    crashes,
+    pendingReload,
+    lastStatusWrite,
+    statusConfigVersion,
+    statusHaltReason,
+  };
 }
 
 /** The crash that gave up on the runner: what it ran with is what must change before it is tried again. */

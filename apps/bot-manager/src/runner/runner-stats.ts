@@ -1,12 +1,19 @@
 // What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure.
-import { classifyRunnerError, type OrderBook } from '@polybot/schemas';
-import type { IgnoredNewsRule, RunnerStats } from '../shared/ipc.ts';
+import { classifyRunnerError, type Instrument, type OrderBook } from '@polybot/schemas';
+import type { IgnoredNewsRule, RunnerConfig, RunnerPlan, RunnerStats } from '../shared/ipc.ts';
+import { copyEnabled, newsEnabled } from '../shared/signal-gates.ts';
+import { whyNotTrading } from './blocked.ts';
 import type { DecisionLatencies } from './decision-latency.ts';
 import type { ModeDecision } from './mode.ts';
 import type { RecentOpportunities } from './recent.ts';
 import type { RiskEngine } from './risk.ts';
+import { enabledFeatures, enabledVenues } from './strategies.ts';
 
 export interface StatsSources {
+  config: RunnerConfig;
+  plan: RunnerPlan;
+  instruments: ReadonlyMap<string, Instrument>;
+  startedAtMs: number;
   risk: RiskEngine;
   books: ReadonlyMap<string, OrderBook>;
   mode: ModeDecision;
@@ -22,6 +29,7 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
   const getBook = (id: string): OrderBook | undefined => src.books.get(id);
   const halt = src.risk.refresh(nowMs, getBook);
   const lr = src.limitReached;
+  const blocked = whyNotTrading(blockInputs(src, halt, nowMs));
   return {
     state: lr !== null ? 'limit_reached' : 'running',
     mode: src.mode.mode,
@@ -31,17 +39,43 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
     tradesPlaced: src.counters.tradesPlaced,
     opportunitiesSeen: src.counters.opportunitiesSeen,
     haltedUntil: halt ? (src.risk.halted()?.toISOString() ?? null) : null,
-    haltReason:
-      halt ??
-      (lr !== null
-        ? `monthly trade limit reached: no room for ${lr.orders} more orders (one per leg); no new orders that size until the limit resets or the plan changes`
-        : null),
-    haltCode: halt ? 'daily_loss_limit' : lr !== null ? 'monthly_limit_reached' : null,
+    haltReason: blocked?.reason ?? null,
+    haltCode: blocked?.code ?? null,
     lastError: src.counters.lastError,
     lastErrorCode: src.counters.lastError === null ? null : classifyRunnerError(src.counters.lastError),
     decisionP99Ms: src.latencies.p99(nowMs),
     decisions: src.latencies.decisions,
     recentOpportunities: src.recent.list(),
     ignoredNewsRules: src.ignoredNewsRules,
+  };
+}
+
+/** What whyNotTrading reads, from the runner's parts. */
+function blockInputs(src: StatsSources, dailyLossHalt: string | null, nowMs: number) {
+  const { config, plan } = src;
+  const venues = enabledVenues(config);
+  let newestBookMs: number | null = null;
+  for (const b of src.books.values())
+    if (venues.has(b.venue) && (newestBookMs === null || b.timestampMs > newestBookMs)) newestBookMs = b.timestampMs;
+  const liveAsked = !config.dry_run;
+  return {
+    venues,
+    anyStrategy:
+      enabledFeatures(config, plan.features).size > 0 ||
+      copyEnabled(config, plan.features) ||
+      newsEnabled(config, plan.features),
+    instruments: src.instruments.values(),
+    maxTradeSizeUsd: src.risk.maxTradeSizeUsd(),
+    openPositions: src.risk.openPositions(),
+    maxPositions: src.risk.maxPositions(),
+    dailyLossHalt,
+    monthlyLimit: src.limitReached,
+    liveNotInPlan: liveAsked && !plan.liveTradingAllowed,
+    liveKeysMissing:
+      liveAsked && plan.liveTradingAllowed ? [...venues].filter((v) => src.mode.venues[v] === 'paper') : [],
+    newestBookMs,
+    startedAtMs: src.startedAtMs,
+    maxBookAgeMs: config.max_book_age_ms,
+    nowMs,
   };
 }

@@ -52,6 +52,8 @@ export class PolybotRunner {
   private readonly copy: CopyTrader;
   private readonly news: NewsTrader;
   private readonly orderPath: OrderPath;
+  /** With no book at all, market data counts as stale from here (blocked.ts). */
+  private readonly startedAtMs = Date.now();
 
   constructor(
     private readonly init: InitMessage,
@@ -290,6 +292,10 @@ export class PolybotRunner {
 
   currentStats(): RunnerStats {
     return assembleStats({
+      config: this.config,
+      plan: this.init.plan,
+      instruments: this.instruments,
+      startedAtMs: this.startedAtMs,
       risk: this.risk,
       books: this.books,
       mode: this.mode,
