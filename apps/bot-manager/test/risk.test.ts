@@ -139,6 +139,35 @@ test('monthly limit already reached → no order, and the status says why', asyn
   await disable(u.id);
 });
 
+test('max open positions reached → the status row says so, with the code, counting only positions really open', async () => {
+  const u = await createUser(stack.db, { config: { max_open_positions: 2 } });
+  // Two positions really open; one 'open' row that holds nothing and one closed: neither counts.
+  const row = (instrument: string, status: string, size: number) => ({
+    user_id: u.id,
+    platform: 'polymarket',
+    market_id: `m-${instrument}`,
+    instrument_id: instrument,
+    mode: 'paper',
+    status,
+    size,
+    avg_price: 0.4,
+    cost_basis_usd: size * 0.4,
+  });
+  const rows = [row('held-1', 'open', 10), row('held-2', 'open', 5), row('empty', 'open', 0), row('sold', 'closed', 0)];
+  await stack.db.sql`insert into public.polybot_positions ${stack.db.sql(rows)}`;
+  await manager('m1');
+  const s = await until(async () => {
+    const st = await statusOf(stack.db.sql, u.id);
+    return st.halt_code === 'max_positions_reached' ? st : null;
+  }, 'max positions in status');
+  expect(s.state).toBe('running');
+  expect(s.halt_reason).toBe('max open positions reached (2 of 2): no new positions');
+  expect((s.stats as { open_positions?: number }).open_positions).toBe(2);
+  // Blocked, not broken: arbitrage keeps appearing on arb-rich and none of it is taken.
+  expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${u.id}`).toHaveLength(0);
+  await disable(u.id);
+});
+
 test('live trading only with all three: dry_run off, validated live keys, a plan that allows it', async () => {
   const liveProfile = { live_trading_allowed: true };
   const mk = async (o: { dryRun: boolean; plan: boolean; validated: boolean }): Promise<string> => {

@@ -7,3 +7,4 @@ export * from './notifications.ts';
 export * from './errors.ts';
 export * from './subscription.ts';
 export * from './bot-status.ts';
+export * from './positions.ts';

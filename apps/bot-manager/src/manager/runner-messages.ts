@@ -85,7 +85,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         links: ctx.feed.links,
         venueUrls: ctx.venueUrls,
         heartbeatMs: ctx.opts.heartbeatMs,
-        openPositions: risk.openPositions,
+        openInstrumentIds: risk.openInstrumentIds,
         pnlTodayUsd: risk.pnlTodayUsd,
         copiedTxHashes,
         newsSeenKeys,

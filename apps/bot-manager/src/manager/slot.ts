@@ -8,13 +8,14 @@
 //    │ └───timer─── backingOff ◀──crash───┘  (or errored after too many crashes in a row, left when keys, plan or
 //    │                                         config change)
 //    └── refused (invalid config; left when a valid version is saved, or the bot is stopped)
+import type { RiskStart } from '@polybot/db/service';
 import type { RunnerProcess } from './runner-process.ts';
 import type { UserState } from './user-state.ts';
 
 /** What a forked runner is handed with its init once it says 'ready'. */
 export interface PendingInit {
   state: UserState;
-  risk: { openPositions: number; pnlTodayUsd: number };
+  risk: RiskStart;
   copiedTxHashes: string[];
   newsSeenKeys: string[];
 }

@@ -8,6 +8,7 @@ import {
   listRecentCopiedTxHashes,
   listRecentNewsSignalKeys,
   readRiskStart,
+  type RiskStart,
   readRunnerUser,
 } from '@polybot/db/service';
 import { UserConfigRowSchema } from '@polybot/schemas';
@@ -141,6 +142,6 @@ export function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> 
 }
 
 /** What the runner needs to resume today's risk picture after a restart. */
-export function loadRiskStart(sql: Sql, userId: string): Promise<{ openPositions: number; pnlTodayUsd: number }> {
+export function loadRiskStart(sql: Sql, userId: string): Promise<RiskStart> {
   return readRiskStart(sql, userId);
 }

@@ -57,3 +57,22 @@ test('daily loss (realized + marked to market) halts until the next UTC midnight
   expect(r.check(opp(10, ['b']), NOON + 1000, () => book(bid)).ok).toBe(false);
   expect(r.check(opp(10, ['b']), NOON + 86_400_000, () => book(bid))).toEqual({ ok: true });
 });
+
+test('max open positions counts positions really open: one per instrument held, from before the start or since', () => {
+  // Held at the start: a and b (config max 2). A leg on a held instrument adds no position; a new one does.
+  const r = new RiskEngine(config, plan, NOON, ['a', 'b']);
+  expect(r.openPositions()).toBe(2);
+  expect(r.check(opp(10, ['a']), NOON, () => book(0.4))).toEqual({ ok: true });
+  expect(r.check(opp(10, ['c']), NOON, () => book(0.4)).ok).toBe(false);
+  // Buying more of a held instrument is still one position, not two.
+  r.onFill('a', 'buy', 10, 0.4, 0);
+  expect(r.openPositions()).toBe(2);
+  // A fresh runner: a buy sold back to float dust is no position (POSITION_DUST, the one definition).
+  const fresh = new RiskEngine(config, plan, NOON);
+  fresh.onFill('x', 'buy', 10, 0.4, 0);
+  fresh.onFill('y', 'buy', 10, 0.4, 0);
+  expect(fresh.openPositions()).toBe(2);
+  fresh.onFill('y', 'sell', 10 - 1e-9, 0.4, 0);
+  expect(fresh.openPositions()).toBe(1);
+  expect(fresh.check(opp(10, ['z']), NOON, () => book(0.4))).toEqual({ ok: true });
+});

@@ -1,6 +1,6 @@
 // The risk engine: per-opportunity checks against the tighter of the user's config and the plan's limits, and the
 // daily loss halt (realized + marked-to-market; once hit, no new positions until the next UTC day).
-import type { Opportunity, OrderBook } from '@polybot/schemas';
+import { holdsPosition, type Opportunity, type OrderBook } from '@polybot/schemas';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 
 export interface Holding {
@@ -22,15 +22,19 @@ export class RiskEngine {
   private realizedToday = 0;
   private day: number;
   private haltedUntil: Date | null = null;
+  /** Counted as open positions; not marked here (today's P&L at the start, pnlAtStart, already holds them). */
+  private readonly heldAtStart: Set<string>;
   haltReason: string | null = null;
 
   constructor(
     private config: RunnerConfig,
     private readonly plan: RunnerPlan,
     nowMs: number,
-    private readonly openAtStart = 0,
+    /** Instruments held when the runner started (the database's open positions). */
+    openAtStart: readonly string[] = [],
     pnlAtStart = 0,
   ) {
+    this.heldAtStart = new Set(openAtStart);
     this.day = utcDay(nowMs);
     this.realizedToday = pnlAtStart;
   }
@@ -48,17 +52,25 @@ export class RiskEngine {
   maxPositions(): number {
     return Math.min(this.config.max_open_positions, this.plan.maxPositions);
   }
+  /**
+   * Positions really open: one per instrument held (holdsPosition, the one definition), from before the start or
+   * since. The runner only ever sells what it just bought (an unwind), so a position held at the start stays open.
+   */
   openPositions(): number {
-    let n = this.openAtStart;
-    for (const h of this.holdings.values()) if (h.size > 1e-9) n++;
+    let n = this.heldAtStart.size;
+    for (const [id, h] of this.holdings) if (!this.heldAtStart.has(id) && holdsPosition(h.size)) n++;
     return n;
+  }
+
+  private holds(instrumentId: string): boolean {
+    return this.heldAtStart.has(instrumentId) || holdsPosition(this.holdings.get(instrumentId)?.size ?? 0);
   }
 
   /** Realized today plus what held contracts would fetch at the best bid now, minus what they cost. */
   pnlToday(book: (id: string) => OrderBook | undefined): number {
     let marked = 0;
     for (const [id, h] of this.holdings) {
-      if (h.size <= 1e-9) continue;
+      if (!holdsPosition(h.size)) continue;
       const bid = book(id)?.bids[0]?.price ?? 0;
       marked += h.size * bid - h.cost;
     }
@@ -95,7 +107,8 @@ export class RiskEngine {
     if (halt) return { ok: false, reason: halt };
     if (opportunity.cost > this.maxTradeSizeUsd() + 1e-9)
       return { ok: false, reason: `cost ${opportunity.cost.toFixed(2)} above max trade size` };
-    const newPositions = opportunity.legs.filter((l) => (this.holdings.get(l.instrumentId)?.size ?? 0) <= 1e-9).length;
+    const newPositions = new Set(opportunity.legs.filter((l) => !this.holds(l.instrumentId)).map((l) => l.instrumentId))
+      .size;
     if (this.openPositions() + newPositions > this.maxPositions())
       return { ok: false, reason: 'max open positions reached' };
     return { ok: true };

@@ -71,7 +71,7 @@ export class PolybotRunner {
       fees: (i) => init.fees[i.instrumentId] ?? NO_FEES,
     };
     this.evaluator = this.buildEvaluator();
-    this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openPositions, init.pnlTodayUsd);
+    this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openInstrumentIds, init.pnlTodayUsd);
     this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
     this.mode = decideMode(init.config, init.plan, init.keys);
     this.copy = new CopyTrader(init.copiedTxHashes);

@@ -94,7 +94,8 @@ export const InitMessageSchema = z.object({
   links: z.array(MarketLinkSchema),
   venueUrls: VenueUrlsSchema,
   heartbeatMs: z.number().int().positive(),
-  openPositions: z.number().int().nonnegative(),
+  /** Instruments of the user's open positions (readRiskStart): counted towards max open positions from the start. */
+  openInstrumentIds: z.array(z.string()).max(100_000),
   pnlTodayUsd: z.number(),
   /** Transaction hashes this user's copy trades already mirrored (booked): never mirrored again after a restart. */
   copiedTxHashes: z.array(z.string().max(200)).max(5000),
