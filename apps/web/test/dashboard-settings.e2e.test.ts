@@ -100,6 +100,21 @@ describe('dashboard and settings in Chromium', () => {
     await shoot(a, '11-dashboard-error');
     await stack.db
       .sql`update public.polybot_bot_status set state = 'running', last_error = null, error_code = null where user_id = ${userA}`;
+    // As the runner reports a running bot that cannot trade (blocked.ts): its words, and what to do chosen by the code.
+    await stack.db.sql`update public.polybot_bot_status set state = 'running', halt_code = 'max_positions_reached',
+        halt_reason = 'max open positions reached (2 of 2): no new positions' where user_id = ${userA}`;
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    await a.getByTestId('bot-advice').waitFor();
+    expect(await a.getByTestId('bot-reason').textContent()).toBe(
+      ' — max open positions reached (2 of 2): no new positions',
+    );
+    expect(await a.getByTestId('bot-advice').textContent()).toBe(
+      'Wait until a position closes, or raise Max open positions in Settings. Open Settings → Config',
+    );
+    expect(await a.getByTestId('bot-advice').getByRole('link').getAttribute('href')).toBe('/settings/config');
+    await shoot(a, '11b-dashboard-max-positions');
+    await stack.db
+      .sql`update public.polybot_bot_status set halt_code = null, halt_reason = null where user_id = ${userA}`;
     // A runner still on the plan before a change (its heartbeat names it) is shown as such until it restarts.
     await stack.db
       .sql`update public.polybot_bot_status set stats = stats || '{"plan_tier":"pro"}' where user_id = ${userA}`;

@@ -72,6 +72,14 @@ export function StatusCard({ initial }: { initial: StatusView }) {
           </span>
         ) : null}
       </p>
+      {view.advice ? (
+        <p className="banner banner-warn" style={{ margin: 0 }} data-testid="bot-advice">
+          {view.advice.text}{' '}
+          <Link href={view.advice.href} style={{ whiteSpace: 'nowrap' }}>
+            Open {view.advice.link}
+          </Link>
+        </p>
+      ) : null}
       <p className="muted" style={{ margin: 0 }}>
         {view.pause === 'paused' ? 'Not running while paused' : `Heartbeat ${age(view.heartbeatAt, now)}`}
         {view.startedAt ? (

@@ -1,6 +1,6 @@
 import { classifyRunnerError, type BotErrorCode } from '@polybot/schemas';
 import { describe, expect, it } from 'vitest';
-import { explainError } from './explain.ts';
+import { adviseHalt, explainError } from './explain.ts';
 
 // A runner's error as it reaches the dashboard: the text, and the code the runner classified it as.
 const reported = (text: string) => ({ text, code: classifyRunnerError(text) });
@@ -31,5 +31,21 @@ describe('explainError', () => {
     expect(explainError({ text: 'signature rejected', code: null })).toMatch(/Pause and resume/);
     const codes: BotErrorCode[] = ['runner_silent', 'runner_memory', 'runner_killed', 'runner_error'];
     for (const code of codes) expect(explainError({ text: 'x', code })).toMatch(/Pause and resume/);
+  });
+});
+
+describe('adviseHalt', () => {
+  it('says what to do for a running bot that cannot trade, by its code', () => {
+    expect(adviseHalt(null)).toBeNull();
+    expect(adviseHalt('max_positions_reached')).toEqual({
+      text: 'Wait until a position closes, or raise Max open positions in Settings.',
+      href: '/settings/config',
+      link: 'Settings → Config',
+    });
+    expect(adviseHalt('no_venue_enabled')?.text).toBe('Turn on Polymarket or Kalshi in Settings.');
+    expect(adviseHalt('live_keys_missing')).toMatchObject({ href: '/settings/keys', link: 'API keys' });
+    expect(adviseHalt('live_not_in_plan')?.href).toBe('/settings/billing');
+    // the status card already says what to do for a pause
+    expect(adviseHalt('paused_by_user')).toBeNull();
   });
 });

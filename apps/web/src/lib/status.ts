@@ -3,7 +3,7 @@ import 'server-only';
 import type { UserTx } from '@polybot/db';
 import type { BotState } from '@polybot/schemas';
 import { getOwnBotStatus, getOwnConfig, getOwnProfile, latestOwnTradeId, planDisplayName } from '@polybot/db/user';
-import { explainError } from './explain.ts';
+import { adviseHalt, explainError, type HaltAdvice } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 
 export interface StatusView {
@@ -19,6 +19,8 @@ export interface StatusView {
    * there is none, or when the page already says it (paused by the user, suspended).
    */
   reason: string | null;
+  /** What to do about it, chosen by the row's halt_code (explain.ts); null beside no reason or nothing to do. */
+  advice: HaltAdvice | null;
   mode: 'paper' | 'live';
   botEnabled: boolean;
   heartbeatAt: string | null;
@@ -82,6 +84,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     stateLabel: paused ? 'Paused' : (STATE_LABELS[state] ?? state),
     pause: paused ? 'paused' : !botEnabled && running ? 'pausing' : null,
     reason: paused || state === 'suspended' ? null : (status?.halt_reason ?? null),
+    advice: paused || state === 'suspended' || !status?.halt_reason ? null : adviseHalt(status.halt_code ?? null),
     mode,
     botEnabled,
     heartbeatAt: status?.heartbeat_at?.toISOString() ?? null,
