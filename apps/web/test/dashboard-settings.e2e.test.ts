@@ -112,6 +112,29 @@ describe('dashboard and settings in Chromium', () => {
       'Wait until a position closes, or raise Max open positions in Settings. Open Settings → Config',
     );
     expect(await a.getByTestId('bot-advice').getByRole('link').getAttribute('href')).toBe('/settings/config');
+    // Every opportunity not taken says why, in the runner's words (BotOpportunity.skip_code and skip_reason).
+    const opportunities = [
+      { acted: true, skip_code: null, skip_reason: null },
+      {
+        acted: false,
+        skip_code: 'max_positions',
+        skip_reason: 'would open 2 new positions with 2 of 2 open',
+      },
+    ].map((o, i) => ({
+      strategy: 'single_platform',
+      description: `Basket ${i + 1}`,
+      expected_profit_usd: 0.5,
+      detected_at_ms: 1_000 + i,
+      ...o,
+    }));
+    await stack.db.sql`update public.polybot_bot_status
+        set stats = stats || ${stack.db.sql.json({ recent_opportunities: opportunities })} where user_id = ${userA}`;
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    await a.getByTestId('opportunity').nth(1).waitFor();
+    expect(await a.getByTestId('opportunity').allTextContents()).toEqual([
+      'Single-platform: Basket 1 (expected $0.50) — taken',
+      'Single-platform: Basket 2 (expected $0.50) — skipped: would open 2 new positions with 2 of 2 open',
+    ]);
     await shoot(a, '11b-dashboard-max-positions');
     await stack.db
       .sql`update public.polybot_bot_status set halt_code = null, halt_reason = null where user_id = ${userA}`;

@@ -87,6 +87,31 @@ export const BotErrorCodeSchema = z.enum([
 ]);
 export type BotErrorCode = z.infer<typeof BotErrorCodeSchema>;
 
+/** Why an opportunity the runner met was not taken (BotOpportunity.skip_code, beside the runner's skip_reason words). */
+export const OpportunitySkipCodeSchema = z.enum([
+  /** Today's loss reached the max daily loss: no new positions until the next UTC day. */
+  'daily_loss_limit',
+  /** It costs more than the max trade size (config or plan, the tighter). */
+  'above_max_trade_size',
+  /** It would open more positions than max open positions allows. */
+  'max_positions',
+  /** The monthly trade limit has no room for its orders (one per leg). */
+  'monthly_limit',
+  /** Its legs are on a venue trading live and one trading paper: half an arbitrage would be none. */
+  'mixed_modes',
+  /** Live mode without a usable live key for one of its venues. */
+  'not_routable',
+  /** Another opportunity was more profitable and taken first. */
+  'better_opportunity',
+  /** Already traded (booked before a restart, or by another runner of the user): never sent twice. */
+  'already_booked',
+  /** Reserved, but no order went out (the book moved away). */
+  'not_filled',
+  /** Sending or booking failed; the words are the error. */
+  'order_failed',
+]);
+export type OpportunitySkipCode = z.infer<typeof OpportunitySkipCodeSchema>;
+
 /** One opportunity the runner met, as the dashboard lists it. */
 export const BotOpportunitySchema = z.object({
   strategy: StrategyKindSchema,
@@ -95,6 +120,10 @@ export const BotOpportunitySchema = z.object({
   detected_at_ms: z.number().int().nonnegative(),
   /** Orders went out for it (false: seen only — risk, the monthly limit or an earlier fill kept it from trading). */
   acted: z.boolean(),
+  /** Why it was not taken (null while taken or not yet decided); absent in rows written before skip reasons. */
+  skip_code: OpportunitySkipCodeSchema.nullable().optional(),
+  /** The same in the runner's words, with its figures ("costs $12.00, above the max trade size of $10.00"). */
+  skip_reason: z.string().max(300).nullable().optional(),
 });
 export type BotOpportunity = z.infer<typeof BotOpportunitySchema>;
 export const BOT_RECENT_OPPORTUNITIES = 10;

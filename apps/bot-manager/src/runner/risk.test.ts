@@ -36,10 +36,15 @@ const NOON = Date.UTC(2026, 10, 25, 12);
 
 test('tighter of config and plan: trade size and open positions', () => {
   const r = new RiskEngine(config, plan, NOON);
-  expect(r.check(opp(60, ['a']), NOON, () => book(0.4))).toMatchObject({ ok: false });
+  expect(r.check(opp(60, ['a']), NOON, () => book(0.4))).toEqual({
+    ok: false,
+    code: 'above_max_trade_size',
+    reason: 'costs $60.00, above the max trade size of $50.00',
+  });
   expect(r.check(opp(40, ['a', 'b', 'c']), NOON, () => book(0.4))).toEqual({
     ok: false,
-    reason: 'max open positions reached',
+    code: 'max_positions',
+    reason: 'would open 3 new positions with 0 of 2 open',
   });
   expect(r.check(opp(40, ['a', 'b']), NOON, () => book(0.4))).toEqual({ ok: true });
 });

@@ -1,6 +1,6 @@
 // The risk engine: per-opportunity checks against the tighter of the user's config and the plan's limits, and the
 // daily loss halt (realized + marked-to-market; once hit, no new positions until the next UTC day).
-import { holdsPosition, type Opportunity, type OrderBook } from '@polybot/schemas';
+import { holdsPosition, type Opportunity, type OpportunitySkipCode, type OrderBook } from '@polybot/schemas';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 
 export interface Holding {
@@ -9,7 +9,8 @@ export interface Holding {
   cost: number;
 }
 
-export type RiskVerdict = { ok: true } | { ok: false; reason: string };
+/** A refusal carries the skip code the recent-opportunities list shows, and its words. */
+export type RiskVerdict = { ok: true } | { ok: false; code: OpportunitySkipCode; reason: string };
 
 export const nextUtcMidnight = (nowMs: number): Date => {
   const d = new Date(nowMs);
@@ -104,13 +105,21 @@ export class RiskEngine {
 
   check(opportunity: Opportunity, nowMs: number, book: (id: string) => OrderBook | undefined): RiskVerdict {
     const halt = this.refresh(nowMs, book);
-    if (halt) return { ok: false, reason: halt };
+    if (halt) return { ok: false, code: 'daily_loss_limit', reason: halt };
     if (opportunity.cost > this.maxTradeSizeUsd() + 1e-9)
-      return { ok: false, reason: `cost ${opportunity.cost.toFixed(2)} above max trade size` };
+      return {
+        ok: false,
+        code: 'above_max_trade_size',
+        reason: `costs $${opportunity.cost.toFixed(2)}, above the max trade size of $${this.maxTradeSizeUsd().toFixed(2)}`,
+      };
     const newPositions = new Set(opportunity.legs.filter((l) => !this.holds(l.instrumentId)).map((l) => l.instrumentId))
       .size;
     if (this.openPositions() + newPositions > this.maxPositions())
-      return { ok: false, reason: 'max open positions reached' };
+      return {
+        ok: false,
+        code: 'max_positions',
+        reason: `would open ${newPositions} new position${newPositions === 1 ? '' : 's'} with ${this.openPositions()} of ${this.maxPositions()} open`,
+      };
     return { ok: true };
   }
 

@@ -1,6 +1,13 @@
 // PolybotRunner: market data from the manager's hub → enabled strategies → risk → execution → persistence, for one
 // user. Decisions run one at a time; a new config is applied between decisions (the safe point) and acknowledged.
-import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type OrderBook } from '@polybot/schemas';
+import {
+  NO_FEES,
+  type Instrument,
+  type MarketLink,
+  type Opportunity,
+  type OpportunitySkipCode,
+  type OrderBook,
+} from '@polybot/schemas';
 import { IncrementalArbEvaluator, type ArbParams, type MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
@@ -203,21 +210,42 @@ export class PolybotRunner {
     this.consider(this.evaluator.current());
   }
 
-  /** The most profitable opportunity not yet acted on that risk and the monthly limit let through. */
+  /** The most profitable opportunity not yet acted on that risk and the monthly limit let through; the others say why not. */
   private consider(opportunities: readonly Opportunity[]): void {
     for (const o of opportunities) this.recent.seen(o);
     const now = Date.now();
-    const getBook = (id: string): OrderBook | undefined => this.books.get(id);
-    const best = opportunities
-      .filter((o) => !this.acted.has(o.id))
-      .sort((a, b) => b.expectedProfit - a.expectedProfit)
-      .find((o) => {
-        const lr = this.limitReached;
-        if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders) return false;
-        const mode = this.modeOf(o);
-        return mode !== null && this.risk.check(o, now, getBook).ok && this.router.check(mode, o).ok;
-      });
+    const open = opportunities.filter((o) => !this.acted.has(o.id));
+    const passing: Opportunity[] = [];
+    for (const o of open) {
+      const v = this.verdict(o, now);
+      if (v.ok) passing.push(o);
+      else this.recent.skipped(o.id, v.code, v.reason);
+    }
+    const best = passing.sort((a, b) => b.expectedProfit - a.expectedProfit)[0];
+    for (const o of passing)
+      if (o !== best) this.recent.skipped(o.id, 'better_opportunity', 'a more profitable opportunity was taken first');
     if (best) this.startDecision(best);
+  }
+
+  /** Whether an opportunity may go out now, in which mode; else the skip code and words the dashboard shows. */
+  private verdict(
+    o: Opportunity,
+    now: number,
+  ): { ok: true; mode: Mode } | { ok: false; code: OpportunitySkipCode; reason: string } {
+    const lr = this.limitReached;
+    if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders)
+      return {
+        ok: false,
+        code: 'monthly_limit',
+        reason: `the monthly trade limit has no room for ${o.legs.length} more orders`,
+      };
+    const risk = this.risk.check(o, now, (id) => this.books.get(id));
+    if (!risk.ok) return risk;
+    const mode = this.modeOf(o);
+    if (mode === null) return { ok: false, code: 'mixed_modes', reason: 'its legs are on a live and a paper venue' };
+    const routable = this.router.check(mode, o);
+    if (!routable.ok) return { ok: false, code: 'not_routable', reason: routable.reason };
+    return { ok: true, mode };
   }
 
   private startDecision(opportunity: Opportunity): void {
@@ -225,6 +253,7 @@ export class PolybotRunner {
     this.busy = this.decide(opportunity)
       .catch((e: unknown) => {
         this.stats.lastError = coerceError(e).message;
+        this.recent.skipped(opportunity.id, 'order_failed', coerceError(e).message);
         this.log.error({ err: coerceError(e).message, opportunityId: opportunity.id }, 'decision failed');
       })
       .finally(() => {
@@ -236,31 +265,35 @@ export class PolybotRunner {
 
   private async decide(opportunity: Opportunity): Promise<void> {
     const now = Date.now();
-    const verdict = this.risk.check(opportunity, now, (id) => this.books.get(id));
-    if (!verdict.ok) return;
-    const orders = opportunity.legs.length;
-    const lr = this.limitReached;
-    if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && orders >= lr.orders) return;
-    const mode = this.modeOf(opportunity);
-    const routable =
-      mode === null
-        ? { ok: false as const, reason: 'legs on a live and a paper venue' }
-        : this.router.check(mode, opportunity);
-    if (!routable.ok) {
-      this.log.debug({ opportunityId: opportunity.id, reason: routable.reason }, 'opportunity skipped');
+    // Checked again: a config applied or a fill booked since it was picked may have changed the answer.
+    const verdict = this.verdict(opportunity, now);
+    if (!verdict.ok) {
+      this.recent.skipped(opportunity.id, verdict.code, verdict.reason);
+      this.log.debug({ opportunityId: opportunity.id, reason: verdict.reason }, 'opportunity skipped');
       return;
     }
-    if (mode === null) return;
+    const { mode } = verdict;
+    const orders = opportunity.legs.length;
     this.acted.add(opportunity.id);
     this.copy.acted(opportunity.id);
     this.news.acted(opportunity.id);
     const reservation = await reserveOrders(this.db, opportunity);
     if (reservation === 'booked') {
+      this.recent.skipped(
+        opportunity.id,
+        'already_booked',
+        'already traded (booked before a restart or by another runner)',
+      );
       this.log.info({ opportunityId: opportunity.id }, 'already booked: not sent again');
       return;
     }
     if (reservation === 'denied') {
       this.limitReached = { atMs: now, orders };
+      this.recent.skipped(
+        opportunity.id,
+        'monthly_limit',
+        `the monthly trade limit has no room for ${orders} more orders`,
+      );
       this.log.warn({ opportunityId: opportunity.id, orders }, 'monthly trade limit reached: no order sent');
       this.heartbeat();
       return;
@@ -268,6 +301,7 @@ export class PolybotRunner {
     this.limitReached = null;
     const executed = await executeReserved(this.orderPath, mode, opportunity);
     if (executed.legs > 0) this.recent.acted(opportunity.id);
+    else this.recent.skipped(opportunity.id, 'not_filled', `no order went out (${executed.status})`);
     this.stats.tradesPlaced++;
     this.log.info(
       {

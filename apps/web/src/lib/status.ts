@@ -46,7 +46,7 @@ export interface StatusView {
   latestTradeId: number | null;
   /**
    * Changes when the dashboard's server-rendered parts would: a new trade, the bot starting or stopping, its open
-   * positions, or its recent opportunities (a new one, or one taken). The status card re-renders the page when a poll brings another value.
+   * positions, or its recent opportunities (a new one, one taken, or a new reason for a skip). The status card re-renders the page when a poll brings another value.
    */
   listsVersion: string;
 }
@@ -109,7 +109,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
       // the P&L card shows the bot's own valuation only while it runs
       running,
       status?.stats.open_positions ?? null,
-      opportunities.map((o) => [o.detected_at_ms, o.acted]),
+      opportunities.map((o) => [o.detected_at_ms, o.acted, o.skip_code ?? null]),
     ]),
   };
 }

@@ -129,9 +129,12 @@ export default async function DashboardPage({
         ) : (
           <ul>
             {opportunities.map((o, i) => (
-              <li key={i} data-testid="opportunity">
+              <li key={i} data-testid="opportunity" data-skip-code={o.skip_code ?? undefined}>
                 {label(STRATEGY_LABELS, o.strategy)}: {o.description} (expected {money(o.expected_profit_usd)})
-                <span className="muted"> — {o.acted ? 'taken' : 'skipped'}</span>
+                <span className="muted">
+                  {' '}
+                  — {o.acted ? 'taken' : o.skip_reason ? `skipped: ${o.skip_reason}` : 'skipped'}
+                </span>
               </li>
             ))}
           </ul>
