@@ -141,6 +141,20 @@ describe('the rough edges a newcomer hit', () => {
   });
 
   it('a suspended bot says so, with the reason and what to do, and offers no pause or resume', async () => {
+    // a dashboard opened before the suspension: its Pause button is refused, nothing changes (the status poll is held
+    // off meanwhile: it would re-render the page without the button)
+    await a.route('**/api/status', (r) => r.abort());
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    await hydrated(a, 'Pause bot');
+    const cfg = await f.configRow(userA);
+    await stack.db
+      .sql`update public.polybot_user_profiles set is_suspended = true, suspended_reason = 'payment dispute under review' where id = ${userA}`;
+    await submit(a, 'Pause bot', 'Pause bot');
+    expect(await a.getByRole('form', { name: 'Pause bot' }).getByRole('alert').textContent()).toContain(
+      'Your account is suspended',
+    );
+    expect(await f.configRow(userA)).toEqual(cfg);
+    await a.unroute('**/api/status');
     await stack.db.sql`
       update public.polybot_user_profiles set is_suspended = true, suspended_reason = 'payment dispute under review'
        where id = ${userA}`;

@@ -87,7 +87,14 @@ export const setBotEnabled = action(
   (form) => ({ bot_enabled: form.get('bot_enabled') }),
   async (claims, input) => {
     const enabled = input.bot_enabled === 'true';
-    const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
+    const row = await asUser(claims, async (tx) => {
+      // A page opened before a suspension still shows the button: the promise below could not be kept, so refuse.
+      if ((await getOwnProfile(tx))?.is_suspended)
+        throw new UserError(
+          'Your account is suspended, so your bot cannot run, pause or resume. The status above says why; contact PolyBot support to have it reviewed.',
+        );
+      return updateOwnConfig(tx, { bot_enabled: enabled });
+    });
     revalidatePath('/dashboard');
     return enabled
       ? // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).
