@@ -10,13 +10,69 @@ export const CONFIG_LIMITS = {
   max_open_positions: { min: 1, max: 500 },
 } as const;
 
+/** What each bounded field is called on the form (and in its errors). */
+export const CONFIG_LABELS = {
+  min_profit_pct: 'Minimum profit (%)',
+  max_trade_size_usd: 'Max trade size (USD)',
+  max_daily_loss_usd: 'Max daily loss (USD)',
+  max_open_positions: 'Max open positions',
+} as const satisfies Record<keyof typeof CONFIG_LIMITS, string>;
+
+/**
+ * The limits a plan caps below the table's bounds, and the profile column that holds the plan's cap for each (the
+ * profile copies its plan's limits: private.apply_plan_limits). The runner trades at min(config, plan) (runner/risk.ts);
+ * the settings refuse a value above the plan's cap so that what the user saved is what the bot uses.
+ */
+export const PLAN_CAPPED_LIMITS = {
+  max_trade_size_usd: 'max_trade_size_usd',
+  max_daily_loss_usd: 'max_daily_loss_usd',
+  max_open_positions: 'max_positions',
+} as const satisfies Partial<Record<keyof typeof CONFIG_LIMITS, string>>;
+/** A plan's caps as a profile (or a plan row) carries them. */
+export type PlanCaps = {
+  readonly max_trade_size_usd: number;
+  readonly max_daily_loss_usd: number;
+  readonly max_positions: number;
+};
+
+/** The range a field accepts for a user on a plan: the table's bounds, the maximum lowered to the plan's cap. */
+export function configBounds(
+  key: keyof typeof CONFIG_LIMITS,
+  plan: PlanCaps,
+): { min: number; max: number; capped: boolean } {
+  const { min, max } = CONFIG_LIMITS[key];
+  const capKey = (PLAN_CAPPED_LIMITS as Partial<Record<string, keyof PlanCaps>>)[key];
+  const cap = capKey === undefined ? max : plan[capKey];
+  return { min, max: Math.min(max, cap), capped: cap < max };
+}
+
+/** Errors by field for values above the plan's caps, naming the plan and its limit. Values absent are not checked. */
+export function planLimitErrors(
+  values: Partial<Record<keyof typeof CONFIG_LIMITS, number>>,
+  plan: PlanCaps,
+  planName: string,
+): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  for (const key of Object.keys(PLAN_CAPPED_LIMITS) as (keyof typeof PLAN_CAPPED_LIMITS)[]) {
+    const value = values[key];
+    const { max } = configBounds(key, plan);
+    if (value !== undefined && value > max)
+      errors[key] = [
+        `${CONFIG_LABELS[key]} can be at most ${shown(max)} on your ${planName} plan. Upgrade on the billing page for a higher limit.`,
+      ];
+  }
+  return errors;
+}
+
 // Bounds are written the way the form hints write them (1,000,000, not 1000000).
-const shown = (n: number): string => n.toLocaleString('en-US');
-const bounded = (key: keyof typeof CONFIG_LIMITS, label: string) =>
+function shown(n: number): string {
+  return n.toLocaleString('en-US');
+}
+const bounded = (key: keyof typeof CONFIG_LIMITS) =>
   z
-    .number({ error: `${label} must be a number` })
-    .min(CONFIG_LIMITS[key].min, { error: `${label} must be at least ${shown(CONFIG_LIMITS[key].min)}` })
-    .max(CONFIG_LIMITS[key].max, { error: `${label} must be at most ${shown(CONFIG_LIMITS[key].max)}` });
+    .number({ error: `${CONFIG_LABELS[key]} must be a number` })
+    .min(CONFIG_LIMITS[key].min, { error: `${CONFIG_LABELS[key]} must be at least ${shown(CONFIG_LIMITS[key].min)}` })
+    .max(CONFIG_LIMITS[key].max, { error: `${CONFIG_LABELS[key]} must be at most ${shown(CONFIG_LIMITS[key].max)}` });
 
 /** Copy trading: the default and the largest allowed price a follower pays above the leader's (dollars per share). */
 export const COPY_DEFAULT_MAX_SLIPPAGE = 0.02;
@@ -70,10 +126,10 @@ export type AdvancedConfig = z.infer<typeof AdvancedConfigSchema>;
 export const UserConfigInputSchema = z.strictObject({
   dry_run: z.boolean(),
   bot_enabled: z.boolean(),
-  min_profit_pct: bounded('min_profit_pct', 'Minimum profit (%)'),
-  max_trade_size_usd: bounded('max_trade_size_usd', 'Max trade size (USD)'),
-  max_daily_loss_usd: bounded('max_daily_loss_usd', 'Max daily loss (USD)'),
-  max_open_positions: bounded('max_open_positions', 'Max open positions').int({
+  min_profit_pct: bounded('min_profit_pct'),
+  max_trade_size_usd: bounded('max_trade_size_usd'),
+  max_daily_loss_usd: bounded('max_daily_loss_usd'),
+  max_open_positions: bounded('max_open_positions').int({
     error: 'Max open positions must be a whole number',
   }),
   enable_copy_trading: z.boolean(),
@@ -94,6 +150,33 @@ export const UserConfigInputSchema = z.strictObject({
 export type UserConfigInput = z.infer<typeof UserConfigInputSchema>;
 export const UserConfigPatchSchema = UserConfigInputSchema.partial();
 export type UserConfigPatch = z.infer<typeof UserConfigPatchSchema>;
+
+const VENUE_TOGGLES = ['enable_polymarket', 'enable_kalshi', 'enable_alpaca', 'enable_ibkr'] as const;
+const STRATEGY_TOGGLES = [
+  'enable_single_platform_arb',
+  'enable_cross_platform_arb',
+  'enable_overlapping_arb',
+  'enable_news_arbitrage',
+  'enable_copy_trading',
+] as const;
+export const NOTHING_ENABLED_ERROR =
+  'Turn on at least one platform (Polymarket or Kalshi) and at least one strategy: with none, your bot has nothing to trade.';
+
+/**
+ * A saved config must leave the bot something to do: at least one venue and one strategy on. Checked on a patch that
+ * sets every toggle of a group (the config form does; a patch of other fields is not about them). A form-level issue
+ * (empty path): the rule is about the toggles together, not one of them. Added with .superRefine by every form that
+ * saves the toggles (settings and the wizard share one server schema).
+ */
+export function refuseNothingEnabled(patch: UserConfigPatch, ctx: z.RefinementCtx): void {
+  const none = (keys: readonly (keyof UserConfigPatch)[]) =>
+    keys.every((k) => patch[k] !== undefined) && keys.every((k) => patch[k] !== true);
+  if (none(VENUE_TOGGLES.slice(0, 2)) && !VENUE_TOGGLES.slice(2).some((k) => patch[k] === true)) {
+    ctx.addIssue({ code: 'custom', message: NOTHING_ENABLED_ERROR, path: [] });
+  } else if (none(STRATEGY_TOGGLES)) {
+    ctx.addIssue({ code: 'custom', message: NOTHING_ENABLED_ERROR, path: [] });
+  }
+}
 
 /** A config row as read from the database (numerics arrive as strings from postgres.js and are coerced here). */
 export const UserConfigRowSchema = UserConfigInputSchema.extend({

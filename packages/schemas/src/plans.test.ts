@@ -17,9 +17,11 @@ describe('strategyState / strategyEnabled: config toggle AND plan feature', () =
       expect(strategyEnabled(feature, on, { [feature]: true })).toBe(true);
       expect(strategyState(feature, allOff, { [feature]: true })).toBe('off');
       expect(strategyEnabled(feature, allOff, { [feature]: true })).toBe(false);
-      // not in the plan: locked whatever the toggle says; a missing key is not in the plan
-      expect(strategyState(feature, on, { [feature]: false })).toBe('locked');
-      expect(strategyState(feature, on, {})).toBe('locked');
+      // not in the plan: never runs; a toggle left on (a downgrade) is locked_on; a missing key is not in the plan
+      expect(strategyState(feature, on, { [feature]: false })).toBe('locked_on');
+      expect(strategyState(feature, on, {})).toBe('locked_on');
+      expect(strategyState(feature, allOff, { [feature]: false })).toBe('locked');
+      expect(strategyState(feature, allOff, {})).toBe('locked');
       expect(strategyEnabled(feature, on, {})).toBe(false);
     });
   }

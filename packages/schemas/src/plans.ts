@@ -52,16 +52,16 @@ export type FeatureFlags = Readonly<Partial<Record<PlanFeature, boolean>>>;
 
 /**
  * Where a strategy stands for a user: `on` (their toggle AND their plan's feature), `off` (the plan includes it, the
- * toggle is off) or `locked` (the plan does not include it, whatever the toggle says). The runner, the manager and
- * the web app all decide "is strategy X enabled" through this function.
+ * toggle is off), `locked` (the plan does not include it and the toggle is off) or `locked_on` (the toggle is on but
+ * the plan does not include it: typically left from a plan the user downgraded from; the bot does not run it, and it
+ * runs again after an upgrade). The runner, the manager and the web app all decide "is strategy X enabled" through
+ * this function; only `on` runs.
  */
-export function strategyState(
-  feature: PlanFeature,
-  config: StrategyToggles,
-  features: FeatureFlags,
-): 'on' | 'off' | 'locked' {
-  if (features[feature] !== true) return 'locked';
-  return config[FEATURE_TOGGLES[feature]] ? 'on' : 'off';
+export type StrategyState = 'on' | 'off' | 'locked' | 'locked_on';
+export function strategyState(feature: PlanFeature, config: StrategyToggles, features: FeatureFlags): StrategyState {
+  const toggled = config[FEATURE_TOGGLES[feature]];
+  if (features[feature] !== true) return toggled ? 'locked_on' : 'locked';
+  return toggled ? 'on' : 'off';
 }
 
 /** The strategy runs: the user's config toggle AND the plan's feature (see strategyState). */

@@ -1,8 +1,10 @@
 // Risk limits and strategies. Same form (and the same shared schema on the server) in the wizard and in settings.
 // Strategies the plan does not include are shown disabled, with the plan that unlocks them.
 import type { Profile } from '@polybot/db/user';
+import Link from 'next/link';
 import {
-  CONFIG_LIMITS,
+  CONFIG_LABELS,
+  configBounds,
   FEATURE_TOGGLES,
   strategyState,
   type Plan,
@@ -27,11 +29,18 @@ const STRATEGIES: Record<PlanFeature, { label: string; what: string }> = {
 };
 
 const LIMIT_FIELDS = [
-  { key: 'min_profit_pct', label: 'Minimum profit (%)', step: '0.01' },
-  { key: 'max_trade_size_usd', label: 'Max trade size (USD)', step: '0.01' },
-  { key: 'max_daily_loss_usd', label: 'Max daily loss (USD)', step: '0.01' },
-  { key: 'max_open_positions', label: 'Max open positions', step: '1' },
+  { key: 'min_profit_pct', step: '0.01' },
+  { key: 'max_trade_size_usd', step: '0.01' },
+  { key: 'max_daily_loss_usd', step: '0.01' },
+  { key: 'max_open_positions', step: '1' },
 ] as const;
+
+/** The field's hint: the range this user may save; where the plan caps it, which plan and that upgrading raises it. */
+function boundsHint(key: (typeof LIMIT_FIELDS)[number]['key'], profile: Profile, planName: string): string {
+  const { min, max, capped } = configBounds(key, profile);
+  const range = `${min.toLocaleString('en-US')} – ${max.toLocaleString('en-US')}`;
+  return capped ? `Allowed on your ${planName} plan: ${range}` : `Allowed: ${range}`;
+}
 
 export function unlockedBy(feature: PlanFeature, plans: Plan[]): string {
   const plan = plans.find((p) => p.features[feature]);
@@ -48,6 +57,7 @@ export function ConfigForm(props: {
   submitLabel: string;
 }) {
   const { config, profile, plans } = props;
+  const planName = plans.find((p) => p.tier === profile.subscription_tier)?.display_name ?? profile.subscription_tier;
   return (
     <ActionForm action={props.action} label="Risk and strategies">
       <fieldset>
@@ -57,13 +67,13 @@ export function ConfigForm(props: {
             <Field
               key={f.key}
               name={f.key}
-              label={f.label}
+              label={CONFIG_LABELS[f.key]}
               type="number"
               step={f.step}
-              min={CONFIG_LIMITS[f.key].min}
-              max={CONFIG_LIMITS[f.key].max}
+              min={configBounds(f.key, profile).min}
+              max={configBounds(f.key, profile).max}
               defaultValue={config[f.key]}
-              hint={`Allowed: ${CONFIG_LIMITS[f.key].min.toLocaleString('en-US')} – ${CONFIG_LIMITS[f.key].max.toLocaleString('en-US')}`}
+              hint={boundsHint(f.key, profile, planName)}
             />
           ))}
         </div>
@@ -73,14 +83,21 @@ export function ConfigForm(props: {
         {(Object.keys(FEATURE_TOGGLES) as PlanFeature[]).map((feature) => {
           const toggle = FEATURE_TOGGLES[feature];
           const state = strategyState(feature, config, profile.features_enabled);
-          const allowed = state !== 'locked';
+          const allowed = state === 'on' || state === 'off';
           const id = `toggle-${toggle}`;
           return (
-            <div key={feature} className={`check ${allowed ? '' : 'disabled'}`}>
+            <div
+              key={feature}
+              className={`check ${allowed ? '' : 'disabled'} ${state === 'locked_on' ? 'locked-on' : ''}`}
+              data-testid={`strategy-${feature}`}
+              data-state={state}
+            >
+              {/* A locked strategy cannot be changed here; one left on by a downgrade shows ticked, and saving keeps
+                  it on (the server leaves a toggle the user could not change alone). */}
               <Check
                 id={id}
                 name={toggle}
-                defaultChecked={state === 'on'}
+                defaultChecked={state === 'on' || state === 'locked_on'}
                 disabled={!allowed}
                 aria-describedby={`${id}-d`}
               />
@@ -88,8 +105,14 @@ export function ConfigForm(props: {
                 <label htmlFor={id}>{STRATEGIES[feature].label}</label>
                 <p id={`${id}-d`} className="hint">
                   {STRATEGIES[feature].what}
-                  {allowed ? '' : ` — ${unlockedBy(feature, plans)}.`}
+                  {state === 'locked' ? ` — ${unlockedBy(feature, plans)}.` : ''}
                 </p>
+                {state === 'locked_on' ? (
+                  <p className="banner banner-warn" data-testid={`locked-on-${feature}`}>
+                    On, but your {planName} plan does not include it —{' '}
+                    <Link href="/settings/billing">upgrade to use it</Link>. Your bot does not run it until then.
+                  </p>
+                ) : null}
                 <FieldErrors name={toggle} />
               </div>
             </div>

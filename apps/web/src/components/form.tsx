@@ -1,7 +1,7 @@
 'use client';
 // Forms post to server actions (work without JavaScript too) and show the action's { error, fieldErrors } next to
 // the fields they belong to. Fields are labelled and errors are linked with aria-describedby for screen readers.
-import { createContext, useActionState, useContext, useId, type ReactNode } from 'react';
+import { createContext, useActionState, useContext, useEffect, useId, useRef, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
 import type { ActionState } from '~/lib/action.ts';
 
@@ -24,8 +24,17 @@ export function ActionForm({
 }) {
   const [state, formAction] = useActionState(action, { ok: false, error: null, fieldErrors: {} });
   const formErrors = state.fieldErrors._form ?? [];
+  const formRef = useRef<HTMLFormElement>(null);
+  // After a failed submit the errors may be far from the button just pressed (a long form on a phone): take the user
+  // to the first field with an error, or to the form's own error when no field has one.
+  useEffect(() => {
+    if (state.ok || !state.at) return;
+    const form = formRef.current;
+    if (form) focusFirstError(form);
+  }, [state.ok, state.at]);
   return (
     <form
+      ref={formRef}
       action={formAction}
       aria-label={label}
       className={className ?? 'form'}
@@ -34,7 +43,7 @@ export function ActionForm({
     >
       <StateContext.Provider value={state}>
         {state.error ? (
-          <div role="alert" className="banner banner-error">
+          <div role="alert" className="banner banner-error" tabIndex={-1} data-form-error>
             {state.error}
             {formErrors.length > 0 ? <div>{formErrors.join(' ')}</div> : null}
           </div>
@@ -48,6 +57,28 @@ export function ActionForm({
       </StateContext.Provider>
     </form>
   );
+}
+
+/**
+ * Focuses (and scrolls to) the first field with an error in the form, in page order: an input marked aria-invalid, or
+ * the input a FieldErrors message belongs to (checkboxes, radios). With none that can take focus, the form's error.
+ */
+function focusFirstError(form: HTMLFormElement): void {
+  let target: HTMLElement | null = null;
+  for (const el of Array.from(form.querySelectorAll<HTMLElement>('[aria-invalid="true"], [data-field-error]'))) {
+    const input =
+      el.hasAttribute('data-field-error') && !el.hasAttribute('aria-invalid')
+        ? form.querySelector<HTMLInputElement>(`[name="${CSS.escape(el.dataset.fieldError ?? '')}"]:not([disabled])`)
+        : el;
+    if (input) {
+      target = input;
+      break;
+    }
+  }
+  target ??= form.querySelector<HTMLElement>('[data-form-error]');
+  if (!target) return;
+  target.scrollIntoView({ block: 'center' });
+  target.focus({ preventScroll: true });
 }
 
 export function Field(props: {

@@ -17,7 +17,8 @@ function age(iso: string | null, now: number): string {
 export function StatusCard({ initial }: { initial: StatusView }) {
   const router = useRouter();
   const [view, setView] = useState(initial);
-  const [now, setNow] = useState(() => Date.now());
+  // The server's time for the first render (see StatusView.at), the browser's from the first poll on.
+  const [now, setNow] = useState(() => Date.parse(initial.at));
   const [stale, setStale] = useState(false);
   // What the rendered page's lists show; a poll with something newer re-renders them.
   const shownLists = useRef(initial.listsVersion);
@@ -81,7 +82,11 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         </p>
       ) : null}
       <p className="muted" style={{ margin: 0 }}>
-        {view.pause === 'paused' ? 'Not running while paused' : `Heartbeat ${age(view.heartbeatAt, now)}`}
+        {view.state === 'suspended'
+          ? 'Not running while suspended'
+          : view.pause === 'paused'
+            ? 'Not running while paused'
+            : `Heartbeat ${age(view.heartbeatAt, now)}`}
         {view.startedAt ? (
           <span data-testid="bot-started" data-started-at={view.startedAt}>
             {' '}
@@ -89,9 +94,11 @@ export function StatusCard({ initial }: { initial: StatusView }) {
           </span>
         ) : null}{' '}
         · settings v<span data-testid="config-version">{view.configVersion ?? '—'}</span>
-        {view.pause === 'paused'
-          ? ', used when you resume'
-          : `, ${applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}`}
+        {view.state === 'suspended'
+          ? ''
+          : view.pause === 'paused'
+            ? ', used when you resume'
+            : `, ${applied ? 'applied' : view.appliedVersion === null ? 'not yet picked up' : `bot on v${view.appliedVersion}`}`}
         {stale ? ' · connection lost, retrying' : ''}
       </p>
       <p style={{ margin: 0 }} data-testid="bot-plan">
@@ -112,7 +119,7 @@ export function StatusCard({ initial }: { initial: StatusView }) {
         </p>
       ) : null}
       {view.problem ? (
-        <p role="alert" className="banner banner-error" style={{ margin: 0 }}>
+        <p role="alert" className="banner banner-error" style={{ margin: 0 }} data-testid="bot-problem">
           {view.problem}
         </p>
       ) : null}

@@ -15,7 +15,15 @@ export function StrategyState(props: {
   const state = strategyState(props.feature, props.config, props.features);
   return (
     <p className={`strategy-state strategy-${state}`} data-testid={`state-${props.feature}`}>
-      <strong>{state === 'on' ? 'On' : state === 'off' ? 'Off' : 'Not in your plan'}</strong>
+      <strong>
+        {state === 'on'
+          ? 'On'
+          : state === 'off'
+            ? 'Off'
+            : state === 'locked_on'
+              ? 'Switched on, but not in your plan'
+              : 'Not in your plan'}
+      </strong>
       {' — '}
       {state === 'on'
         ? `the bot ${props.uses}.`

@@ -49,6 +49,12 @@ export interface StatusView {
    * positions, or its recent opportunities (a new one, one taken, or a new reason for a skip). The status card re-renders the page when a poll brings another value.
    */
   listsVersion: string;
+  /**
+   * When the server computed this view (ISO). The card's first render measures ages ("heartbeat 3s ago") from it, not
+   * from the clock of whoever renders: the server's HTML and the browser's hydration then read the same text (a
+   * clock read in each made them differ by a second now and then: React error #418 on the dashboard).
+   */
+  at: string;
 }
 
 const RUNNING = new Set(['running', 'limit_reached', 'reloading']);
@@ -93,7 +99,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
     appliedVersion: status?.config_version ?? null,
     appliedAt: status?.config_applied_at?.toISOString() ?? null,
     problem: profile?.is_suspended
-      ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}.`
+      ? `Suspended by PolyBot support: ${profile.suspended_reason ?? 'no reason given'}. Your bot cannot run, be paused or resumed until support lifts the suspension: contact PolyBot support to have it reviewed. Your settings, keys and trades are kept.`
       : explainError({ text: status?.last_error ?? null, code: status?.error_code ?? null }),
     tradesThisMonth: profile?.trades_this_month ?? 0,
     monthlyTradeLimit: profile?.monthly_trade_limit ?? 0,
@@ -104,8 +110,11 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
       ignoredNewsRules(status?.stats, config?.advanced_config.newsRules.map((r) => r.id) ?? []),
     ).length,
     latestTradeId: newestTrade,
+    at: new Date().toISOString(),
     listsVersion: JSON.stringify([
       newestTrade,
+      // the page offers pause/resume except while suspended
+      state === 'suspended',
       // the P&L card shows the bot's own valuation only while it runs
       running,
       status?.stats.open_positions ?? null,

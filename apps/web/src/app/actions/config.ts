@@ -1,8 +1,15 @@
 'use server';
 // Config changes: the shared schema's ranges, then what the user's plan allows. config_version bumps in the
 // database (trigger) and the change reaches the bot through NOTIFY; nothing here talks to the bot directly.
-import { advanceOnboarding, getOwnProfile, updateOwnConfig, type Profile } from '@polybot/db/user';
-import { FEATURE_TOGGLES, UserConfigPatchSchema, type PlanFeature, type UserConfigPatch } from '@polybot/schemas';
+import { advanceOnboarding, getOwnProfile, listActivePlans, updateOwnConfig, type Profile } from '@polybot/db/user';
+import {
+  FEATURE_TOGGLES,
+  planLimitErrors,
+  refuseNothingEnabled,
+  UserConfigPatchSchema,
+  type PlanFeature,
+  type UserConfigPatch,
+} from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -32,11 +39,12 @@ function readConfigForm(form: FormData): unknown {
 // paper: a form that sends something we did not offer is not a choice we can guess.
 const ConfigFormSchema = UserConfigPatchSchema.omit({ dry_run: true })
   .extend({ trading_mode: z.enum(['paper', 'live'], { error: 'Choose paper or live trading' }) })
+  .superRefine(refuseNothingEnabled)
   .transform(({ trading_mode, ...patch }): UserConfigPatch => ({ ...patch, dry_run: trading_mode !== 'live' }));
 
-/** Plan rules the shared schema cannot know: gated strategies, live trading. */
-function planErrors(profile: Profile, patch: UserConfigPatch): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
+/** Plan rules the shared schema cannot know: limits above the plan's caps, gated strategies, live trading. */
+function planErrors(profile: Profile, planName: string, patch: UserConfigPatch): Record<string, string[]> {
+  const errors: Record<string, string[]> = planLimitErrors(patch, profile, planName);
   for (const [feature, toggle] of Object.entries(FEATURE_TOGGLES) as [PlanFeature, (typeof TOGGLES)[number]][]) {
     if (patch[toggle] && !profile.features_enabled[feature])
       errors[toggle] = ['Your plan does not include this strategy. Upgrade on the billing page.'];
@@ -50,7 +58,12 @@ async function save(claims: Parameters<typeof asUser>[0], patch: UserConfigPatch
   return asUser(claims, async (tx) => {
     const profile = await getOwnProfile(tx);
     if (!profile) throw new Error('signed-in user has no profile');
-    const errors = planErrors(profile, patch);
+    const plan = (await listActivePlans(tx)).find((p) => p.tier === profile.subscription_tier);
+    // A strategy the plan does not include is shown disabled and so never submitted: the form's "off" for it is not
+    // the user's choice, and a toggle a downgrade left on stays on for when they upgrade (strategyState: locked_on).
+    for (const [feature, toggle] of Object.entries(FEATURE_TOGGLES) as [PlanFeature, (typeof TOGGLES)[number]][])
+      if (!profile.features_enabled[feature] && patch[toggle] === false) delete patch[toggle];
+    const errors = planErrors(profile, plan?.display_name ?? profile.subscription_tier, patch);
     if (Object.keys(errors).length > 0) throw new UserError('Some settings are not available on your plan.', errors);
     return updateOwnConfig(tx, patch);
   });
@@ -74,7 +87,14 @@ export const setBotEnabled = action(
   (form) => ({ bot_enabled: form.get('bot_enabled') }),
   async (claims, input) => {
     const enabled = input.bot_enabled === 'true';
-    const row = await asUser(claims, (tx) => updateOwnConfig(tx, { bot_enabled: enabled }));
+    const row = await asUser(claims, async (tx) => {
+      // A page opened before a suspension still shows the button: the promise below could not be kept, so refuse.
+      if ((await getOwnProfile(tx))?.is_suspended)
+        throw new UserError(
+          'Your account is suspended, so your bot cannot run, pause or resume. The status above says why; contact PolyBot support to have it reviewed.',
+        );
+      return updateOwnConfig(tx, { bot_enabled: enabled });
+    });
     revalidatePath('/dashboard');
     return enabled
       ? // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).

@@ -140,13 +140,19 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
                     : 'Thank you! Stripe is confirming your payment — this page updates by itself in a few seconds.'}
                 </p>
                 {paidPlan ? null : <RefreshWhileConfirming />}
+                {paidPlan ? null : (
+                  <p className="muted" style={{ margin: 0 }}>
+                    Taking longer than a minute? <Link href="/onboarding">Show the plans again</Link>.
+                  </p>
+                )}
                 <ActionForm action={finishAfterCheckout} label="Finish setup">
                   <Submit>Go to my dashboard</Submit>
                 </ActionForm>
               </div>
             ) : null}
-            {/* Once a paid plan is active the only step left is finishing: no second Checkout from here. */}
-            {paidPlan ? null : (
+            {/* Once a paid plan is active, or while Stripe confirms one just paid for, the only step left is finishing:
+                no second Checkout from here. */}
+            {paidPlan || checkout === 'success' ? null : (
               <PlanCards plans={plans} current={profile.subscription_tier} onboarding checkout={billing() !== null} />
             )}
           </section>

@@ -70,13 +70,17 @@ export default async function DashboardPage({
       <div className="grid">
         <div className="stack">
           <StatusCard initial={status} />
-          <ActionForm action={setBotEnabled} label={config?.bot_enabled ? 'Pause bot' : 'Resume bot'}>
-            <input type="hidden" name="bot_enabled" value={config?.bot_enabled ? 'false' : 'true'} />
-            <FieldErrors name="bot_enabled" />
-            <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>
-              {config?.bot_enabled ? 'Pause bot' : 'Resume bot'}
-            </Submit>
-          </ActionForm>
+          {/* A suspended bot cannot run, so pausing or resuming it would promise what cannot happen: the status card
+              says why and what to do instead. */}
+          {status.state === 'suspended' ? null : (
+            <ActionForm action={setBotEnabled} label={config?.bot_enabled ? 'Pause bot' : 'Resume bot'}>
+              <input type="hidden" name="bot_enabled" value={config?.bot_enabled ? 'false' : 'true'} />
+              <FieldErrors name="bot_enabled" />
+              <Submit variant={config?.bot_enabled ? 'secondary' : undefined}>
+                {config?.bot_enabled ? 'Pause bot' : 'Resume bot'}
+              </Submit>
+            </ActionForm>
+          )}
         </div>
         <section className="card" aria-labelledby="pnl-h">
           <h2 id="pnl-h">Profit &amp; loss</h2>

@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { getOwnProfile, listActivePlans, subscriptionCancelsAtPeriodEnd } from '@polybot/db/user';
 import { listPayments } from '@polybot/billing';
 import { ActionForm, Submit } from '~/components/form.tsx';
@@ -59,7 +60,15 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         <h2 id="pay-h">Payment history</h2>
         <PaymentHistory payments={payments} />
       </section>
-      <PlanCards plans={plans} current={profile.subscription_tier} onboarding={false} checkout={deps !== null} />
+      {/* While Stripe confirms a payment just made, offering every plan again invites a second Checkout: the page
+          shows only the confirmation (and a way back should it never come). */}
+      {confirming ? (
+        <p className="muted" data-testid="confirming-only">
+          Taking longer than a minute? <Link href="/settings/billing">Show the plans again</Link>.
+        </p>
+      ) : (
+        <PlanCards plans={plans} current={profile.subscription_tier} onboarding={false} checkout={deps !== null} />
+      )}
     </div>
   );
 }
