@@ -151,7 +151,8 @@ export type UserConfigInput = z.infer<typeof UserConfigInputSchema>;
 export const UserConfigPatchSchema = UserConfigInputSchema.partial();
 export type UserConfigPatch = z.infer<typeof UserConfigPatchSchema>;
 
-const VENUE_TOGGLES = ['enable_polymarket', 'enable_kalshi', 'enable_alpaca', 'enable_ibkr'] as const;
+// The venues the bot trades (the alpaca/ibkr columns are reserved; no runner trades them, so they count for nothing).
+const VENUE_TOGGLES = ['enable_polymarket', 'enable_kalshi'] as const;
 const STRATEGY_TOGGLES = [
   'enable_single_platform_arb',
   'enable_cross_platform_arb',
@@ -171,9 +172,7 @@ export const NOTHING_ENABLED_ERROR =
 export function refuseNothingEnabled(patch: UserConfigPatch, ctx: z.RefinementCtx): void {
   const none = (keys: readonly (keyof UserConfigPatch)[]) =>
     keys.every((k) => patch[k] !== undefined) && keys.every((k) => patch[k] !== true);
-  if (none(VENUE_TOGGLES.slice(0, 2)) && !VENUE_TOGGLES.slice(2).some((k) => patch[k] === true)) {
-    ctx.addIssue({ code: 'custom', message: NOTHING_ENABLED_ERROR, path: [] });
-  } else if (none(STRATEGY_TOGGLES)) {
+  if (none(VENUE_TOGGLES) || none(STRATEGY_TOGGLES)) {
     ctx.addIssue({ code: 'custom', message: NOTHING_ENABLED_ERROR, path: [] });
   }
 }
