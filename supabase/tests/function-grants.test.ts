@@ -26,6 +26,8 @@ const REVIEWED: Record<string, Role[]> = {
     ['service_role'],
   'public.admin_resume_user(p_user_id uuid)': ['service_role'],
   'public.admin_suspend_user(p_user_id uuid, p_reason text)': ['service_role'],
+  // Admins review the matcher's market-link proposals (audited; Studio runs as the owner, postgres).
+  'public.admin_review_market_link(p_link_id bigint, p_decision text, p_note text)': ['service_role'],
   // The bot-manager: which bots should run, and the daily trade-count reservations its runners make.
   'public.list_desired_bots()': ['service_role'],
   'public.bot_run_decisions(p_user_id uuid)': ['service_role'],

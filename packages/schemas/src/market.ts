@@ -157,3 +157,32 @@ export const MarketLinkSchema = z.object({
   approved: z.boolean(),
 });
 export type MarketLink = z.infer<typeof MarketLinkSchema>;
+
+/** Review state of a stored link (polybot_market_links.status): only 'approved' is ever traded. */
+export const MarketLinkStatusSchema = z.enum(['proposed', 'approved', 'rejected']);
+export type MarketLinkStatus = z.infer<typeof MarketLinkStatusSchema>;
+
+/** Who created a link row (polybot_market_links.proposed_by): an admin, or the periodic matcher. */
+export const MarketLinkProposerSchema = z.enum(['admin', 'matcher']);
+export type MarketLinkProposer = z.infer<typeof MarketLinkProposerSchema>;
+
+/** An admin's review decision (public.admin_review_market_link's p_decision). */
+export const MarketLinkDecisionSchema = z.enum(['approved', 'rejected']);
+export type MarketLinkDecision = z.infer<typeof MarketLinkDecisionSchema>;
+
+/**
+ * A link the matcher proposes for an admin to review (stored with status 'proposed', i.e. `approved: false`).
+ * Titles are for the reviewer in Studio; score and reasons say why the matcher thinks the markets are the same.
+ */
+export const MarketLinkProposalSchema = z.object({
+  relation: MarketLinkSchema.shape.relation,
+  aVenue: VenueIdSchema,
+  aMarketId: z.string().min(1).max(200),
+  aTitle: z.string().nullable(),
+  bVenue: VenueIdSchema,
+  bMarketId: z.string().min(1).max(200),
+  bTitle: z.string().nullable(),
+  score: z.number().min(0).max(1),
+  reasons: z.array(z.string()),
+});
+export type MarketLinkProposal = z.infer<typeof MarketLinkProposalSchema>;

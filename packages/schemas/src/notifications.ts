@@ -1,5 +1,6 @@
-// Payload of pg_notify('polybot_user_changed', ...) fired by the triggers in supabase/migrations.
+// Payloads of the NOTIFY channels fired by the triggers in supabase/migrations.
 import { z } from 'zod';
+import { MarketLinkStatusSchema } from './market.ts';
 
 export const USER_CHANGED_CHANNEL = 'polybot_user_changed';
 
@@ -9,3 +10,18 @@ export const UserChangedPayloadSchema = z.strictObject({
   op: z.enum(['insert', 'update', 'delete']),
 });
 export type UserChangedPayload = z.infer<typeof UserChangedPayloadSchema>;
+
+/**
+ * pg_notify('polybot_market_links_changed', ...): fired by private.notify_market_links_changed when a change touches
+ * the approved set of polybot_market_links (a link approved, an approval withdrawn, an approved link deleted), so the
+ * bot-manager re-reads the approved links and pushes them to its runners at once. Proposals alone never fire it.
+ */
+export const MARKET_LINKS_CHANGED_CHANNEL = 'polybot_market_links_changed';
+
+export const MarketLinksChangedPayloadSchema = z.strictObject({
+  link_id: z.number().int().positive(),
+  /** The link's status after the change; null when the row was deleted. */
+  status: MarketLinkStatusSchema.nullable(),
+  op: z.enum(['insert', 'update', 'delete']),
+});
+export type MarketLinksChangedPayload = z.infer<typeof MarketLinksChangedPayloadSchema>;
