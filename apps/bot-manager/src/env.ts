@@ -71,6 +71,12 @@ const EnvSchema = z
     CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
     MAX_CRASHES: z.coerce.number().int().min(1).default(5),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /** How often the link matcher proposes cross-venue market links for admin review; 0 = never. */
+    LINK_PROPOSAL_INTERVAL_MS: z.coerce
+      .number()
+      .int()
+      .refine((n) => n === 0 || n >= 1000, { error: 'LINK_PROPOSAL_INTERVAL_MS must be 0 (off) or at least 1000' })
+      .default(300_000),
     STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })

@@ -6,6 +6,7 @@ import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
+import { LinkProposer } from './manager/link-proposals.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
@@ -38,6 +39,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   httpHost?: string;
   httpPort?: number;
   reconcileIntervalMs?: number;
+  /** How often the link matcher proposes cross-venue links from the current markets, default 300 000 ms; 0 = never. */
+  linkProposalIntervalMs?: number;
   notifyDebounceMs?: number;
   listenBackoffBaseMs?: number;
   /** Longest wait between LISTEN reconnect attempts, default 15 000 ms. */
@@ -110,6 +113,9 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
+  listener.on('linksChanged', () => {
+    void manager.reloadLinks().catch((e: unknown) => log.error({ err: coerceError(e).message }, 'links reload failed'));
+  });
   listener.on('reconnected', () => {
     metrics.notifyReconnects.inc();
     void manager
@@ -124,6 +130,9 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       .reconcileAll('periodic')
       .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'periodic reconcile failed'));
   }, o.reconcileIntervalMs ?? 60_000);
+  const linkInterval = o.linkProposalIntervalMs ?? 300_000;
+  const proposer = linkInterval > 0 ? new LinkProposer({ sql, universe: feed, log, intervalMs: linkInterval }) : null;
+  proposer?.start();
 
   const http = await startHttp({
     host: o.httpHost ?? '127.0.0.1',
@@ -149,6 +158,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
+        await proposer?.stop();
         listening = false;
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
         const more = await Promise.allSettled([

@@ -1,6 +1,9 @@
-// An admin approving a market link reaches a running runner without a restart: the manager re-reads the approved
-// links on its next full reconcile and pushes a 'links' message; the runner rebuilds its baskets and trades the new
-// cross-platform arbitrage. Both venues, scenario time standing still (the link-1 basket stays there).
+// An admin approving a market link in Studio (admin_review_market_link) reaches a running runner at once and without a
+// restart: the review's NOTIFY (polybot_market_links_changed) makes the manager re-read the approved links and push a
+// 'links' message — the 60 s safety pass is set to an hour here, so only the notification can do it; the runner
+// rebuilds its baskets and trades the new cross-platform arbitrage. Both venues, scenario time standing still (the
+// link-1 basket stays there).
+import { reviewMarketLink } from '@polybot/db/service';
 import { afterAll, expect, test } from 'vitest';
 import { startBotManager, type RunningBotManager } from '../src/index.ts';
 import { heartbeats, startBothVenuesSim, until } from './harness.ts';
@@ -20,7 +23,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-test('a link approved while the runner runs reaches it without a restart, and the runner then trades it', async () => {
+test('a link approved in review while the runner runs reaches it at once, without a restart, and the runner then trades it', async () => {
   const userId = await planUser(stack.db, ARB_FEATURES, {
     config: {
       enable_polymarket: true,
@@ -31,7 +34,9 @@ test('a link approved while the runner runs reaches it without a restart, and th
   });
   running = await startBotManager({
     ...managerOptions(stack.db, stack.urls, 'm-links'),
-    reconcileIntervalMs: 500,
+    reconcileIntervalMs: 3_600_000,
+    // The test plays the matcher itself (its proposal below); the manager's own would race it to the same pair.
+    linkProposalIntervalMs: 0,
     kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 },
     ipcTap: (e) => {
       const msg = e.message as { type: string; links?: unknown[] };
@@ -40,14 +45,16 @@ test('a link approved while the runner runs reaches it without a restart, and th
   });
   const m = running;
   const pid = await until(() => m.manager.runners().find((r) => r.userId === userId)?.pid, 'the user’s runner', 90_000);
-  // No link approved: several heartbeats (and full reconciles) pass without a cross-platform trade.
+  const [proposal] = await stack.db.sql<{ id: string }[]>`
+    insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, proposed_by, match_score)
+    values ('equivalent', 'polymarket', ${FED_NO_CHANGE}, 'kalshi', ${H0}, 'matcher', 0.72)
+    returning id`;
+  // Only a proposal, not approved: several heartbeats pass without a cross-platform trade.
   await heartbeats(stack.db.sql, userId, 5, 'a heartbeat');
   expect(await stack.db.sql`select 1 from public.polybot_trades where user_id = ${userId}`).toHaveLength(0);
   expect(linkMessages).toEqual([]);
 
-  await stack.db.sql`
-    insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_by, reviewed_at)
-    values ('equivalent', 'polymarket', ${FED_NO_CHANGE}, 'kalshi', ${H0}, 'approved', 'test', now())`;
+  await reviewMarketLink(stack.db.sql, Number(proposal?.id), 'approved', 'same FOMC decision');
   await until(() => linkMessages.length > 0, 'the links message sent to the runner', 30_000);
   expect(linkMessages[0]).toBe(1);
   const rows = await until(

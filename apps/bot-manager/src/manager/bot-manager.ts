@@ -103,7 +103,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   async reconcileAll(scope: 'start' | 'periodic' | 'reconnect'): Promise<void> {
     if (this.stopping) return;
     const end = this.metrics.reconcileDuration.startTimer({ scope });
-    await this.refreshLinks();
+    await this.reloadLinks();
     const desired = await desiredUserIds(this.sql);
     const users = new Set([...desired, ...this.slots.keys()]);
     const list = [...users];
@@ -112,6 +112,14 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       await Promise.all(list.slice(i, i + 8).map((u) => this.enqueue(u, (s) => this.reconcileSlot(s, desired.has(u)))));
     }
     end();
+  }
+
+  private linksReload: Promise<void> = Promise.resolve();
+  /** Re-read the approved links now (an admin's review was NOTIFYed, or a full pass); serialized: never an older read last. */
+  reloadLinks(): Promise<void> {
+    const next = this.linksReload.then(() => this.refreshLinks());
+    this.linksReload = next.catch(() => undefined);
+    return next;
   }
 
   /** Approved market links change rarely (an admin's review): picked up on every full pass and sent to live runners. */

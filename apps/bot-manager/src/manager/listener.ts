@@ -6,10 +6,17 @@
 // notifications sent while we were away are gone.
 // A user's notifications are debounced here: a burst (a form save touching several rows) becomes one 'userChanged'
 // event, so the manager reconciles that user once and keeps no timers of its own.
+// The same client also LISTENs on polybot_market_links_changed (an admin approved or withdrew a market link): a burst
+// of those becomes one 'linksChanged', and the manager re-reads the approved links for its runners.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { notifyChannel } from '@polybot/db/service';
-import { USER_CHANGED_CHANNEL, UserChangedPayloadSchema } from '@polybot/schemas';
+import {
+  MARKET_LINKS_CHANGED_CHANNEL,
+  MarketLinksChangedPayloadSchema,
+  USER_CHANGED_CHANNEL,
+  UserChangedPayloadSchema,
+} from '@polybot/schemas';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -46,6 +53,8 @@ export interface ListenerEvents {
   userChanged: [userId: string, noticedAt: number];
   /** Listening again after a loss: notifications sent meanwhile are gone, the manager must reconcile everyone. */
   reconnected: [];
+  /** The approved market links changed (one event per burst, `debounceMs` after its last notification). */
+  linksChanged: [];
 }
 
 export interface ListenerOptions {
@@ -68,6 +77,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
   private lastPingSeen = Date.now();
   /** Users with a burst in progress: its debounce timer and when its first notification arrived. */
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; noticedAt: number }>();
+  private linksTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: ListenerOptions) {
     super();
@@ -101,6 +111,8 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
           }
         },
       );
+      // Same client, same connection: postgres.js re-listens both channels after a drop; the ping covers both.
+      await sql.listen(MARKET_LINKS_CHANGED_CHANNEL, (payload) => this.onLinksPayload(payload));
       if (isReconnect)
         this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;
@@ -128,6 +140,24 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
       return;
     }
     this.opts.log.warn('ignoring malformed polybot_user_changed payload');
+  }
+
+  private onLinksPayload(payload: string): void {
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(payload) as unknown;
+    } catch {
+      // fall through: reported below
+    }
+    if (!MarketLinksChangedPayloadSchema.safeParse(raw).success) {
+      this.opts.log.warn('ignoring malformed polybot_market_links_changed payload');
+      return;
+    }
+    if (this.linksTimer) clearTimeout(this.linksTimer);
+    this.linksTimer = setTimeout(() => {
+      this.linksTimer = null;
+      this.emit('linksChanged');
+    }, this.opts.debounceMs ?? 50);
   }
 
   /** Debounced per user: the timer restarts with every notification; the burst keeps its first arrival time. */
@@ -179,6 +209,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const b of this.pending.values()) clearTimeout(b.timer);
+    if (this.linksTimer) clearTimeout(this.linksTimer);
     this.pending.clear();
     const sql = this.sql;
     this.sql = null;
