@@ -114,6 +114,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
   listener.on('linksChanged', () => {
+    if (!listening) return; // stopping: the database connection is about to close
     void manager.reloadLinks().catch((e: unknown) => log.error({ err: coerceError(e).message }, 'links reload failed'));
   });
   listener.on('reconnected', () => {
