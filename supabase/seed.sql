@@ -37,24 +37,18 @@ update public.polybot_user_config
    set enable_cross_platform_arb = true, enable_overlapping_arb = true, max_open_positions = 50
  where user_id = '33333333-3333-4333-8333-333333333333';
 
--- The demo scenario's real links (packages/local-stack/scenarios/arb-rich/links.json, the approved ones; kept equal to
--- it by apps/bot-manager/test/demo-seed.test.ts), entered by an admin and approved the way an admin approves in
+-- The demo scenario's real links (packages/local-stack/scenarios/live/links.json, the approved ones; kept equal to it
+-- by apps/bot-manager/test/demo-seed.test.ts), entered by an admin and approved the way an admin approves in
 -- Studio: through the audited admin_review_market_link (reviewed_by, reviewed_at, an audit row each).
 insert into public.polybot_market_links
   (relation, a_platform, a_market_id, a_title, b_platform, b_market_id, b_title, notes)
 values
-  ('equivalent', 'polymarket', '0xde04b189b3f19eaccda02529a3ea67abfc46bff5c0c8fc42d8a2d0ed7b8f0d41', 'Will there be no change in Fed interest rates after the June 2026 meeting?',
-   'kalshi', 'KXFEDDECISION-26JUN-H0', 'Will the Federal Reserve leave rates unchanged at its June 2026 meeting? — No change', 'Fed ''No change'' at the June 2026 FOMC'),
-  ('equivalent', 'polymarket', '0xdde06286a7b9464d344f410ab0b3d2ebc6469904e72c27fd982f65fdbf78768d', 'Will the Fed decrease interest rates by 25 bps after the June 2026 meeting?',
-   'kalshi', 'KXFEDDECISION-26JUN-C25', 'Will the Federal Reserve cut 25bps at its June 2026 meeting? — Cut 25bps', 'Fed cuts 25 bps'),
-  ('equivalent', 'polymarket', '0xa7cb4135c6d9c36da0e343874dd5b455de739c6d1b9f9f5583dd9320aacf5db2', 'Will the Fed increase interest rates by 25 bps after the June 2026 meeting?',
-   'kalshi', 'KXFEDDECISION-26JUN-H25', 'Will the Federal Reserve hike 25bps at its June 2026 meeting? — Hike 25bps', 'Fed hikes 25 bps'),
-  ('implies', 'polymarket', '0x065d62d74f1852f82a49e9c1660e18058d9add321e86f4ad7301383790cf994e', 'Will Elon tweet 300-324 times April 4 - 11?',
-   'kalshi', 'KXELONTWEETS-26APR10-324.5', 'Will Elon Musk post 300 to 349 times on X the week ending Apr 10, 2026? — 300 to 349', 'Polymarket ''300-324'' implies Kalshi ''300 to 349'''),
-  ('implies', 'polymarket', '0x0b94241121080bf02c841c4a65122ec19663423c80a7d39ffa7efeb7732bb979', 'Will Elon tweet 325-349 times April 4 - 11?',
-   'kalshi', 'KXELONTWEETS-26APR10-324.5', 'Will Elon Musk post 300 to 349 times on X the week ending Apr 10, 2026? — 300 to 349', '''325-349'' implies ''300 to 349'''),
-  ('implies', 'polymarket', '0x22d22c65779f09d31e52228866c6f86d017f44369a3ae7fa9a523876ab2e3e1a', 'Will Elon tweet 350-374 times April 4 - 11?',
-   'kalshi', 'KXELONTWEETS-26APR10-374.5', 'Will Elon Musk post 350 to 399 times on X the week ending Apr 10, 2026? — 350 to 399', '''350-374'' implies ''350 to 399''')
+  ('equivalent', 'polymarket', '0xe9d404b8b2d51a65e726f13d975ab7d180ae46a924db71fed44be7a6bc338520', 'Will the Fed cut rates at the March 2027 meeting?',
+   'kalshi', 'KXFEDCUT-27MAR-CUT', 'Will the Fed cut rates in March 2027? — Cut', 'Fed cuts rates at the March 2027 meeting'),
+  ('equivalent', 'polymarket', '0x9d3dcf2dda84fac7b421a4e098d2f81440ca6780832e37a71992f156a87832bb', 'US recession in 2027?',
+   'kalshi', 'KXRECSS-27-Y', 'Will the US enter a recession in 2027? — Recession', 'US recession in 2027'),
+  ('implies', 'polymarket', '0x47d82ca1ae38ba61296b1c476252251d200a31617c91115c6f157e07cf8d5834', 'Will Bitcoin reach $150,000 in 2026?',
+   'kalshi', 'KXBTCY-26DEC31-T120000', 'Bitcoin above $120,000 on Dec 31, 2026? — Above $120,000', 'Bitcoin reaching $150,000 in 2026 implies Bitcoin above $120,000 on Dec 31, 2026')
 on conflict do nothing;
 
 select public.admin_review_market_link(id, 'approved', null)

@@ -1,19 +1,20 @@
 // The demo out of the box: the seed a fresh `npm start` loads approves the demo scenario's real market links through
 // the audited review function, and its Pro demo user (Carol, default settings plus the two linked strategies) trades
 // them — a cross-platform and an overlapping arbitrage on approved links — with a real manager, real runners and the
-// real venue simulator (both venues, scenario time standing still so the planted baskets stay put). The same manager's
-// link matcher proposes, and never approves, links between the scenario's other markets.
+// real venue simulator running the continuous `live` scenario on its own seed, as `npm start` does, but on a test
+// clock: scenario time moves only when the test advances it, so each opportunity window stays open until the bot has
+// had its chance. The same manager's link matcher proposes, and never approves, links between the other markets.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applySeed } from '@polybot/db/migrate';
 import { SEED_FILE } from '@polybot/local-stack/postgres';
 import { SCENARIOS_DIR } from '@polybot/local-stack/venue-sim/scenario';
 import { expect, test } from 'vitest';
-import { startBothVenuesSim, until } from './harness.ts';
+import { startVenueSim, until, type VenueSim } from './harness.ts';
 import { useManagerStack } from './stack.ts';
 
 /** The scenario `npm start` runs, whose links.json the seed approves (swap both together). */
-const DEMO_SCENARIO = 'arb-rich';
+const DEMO_SCENARIO = 'live';
 const CAROL = '33333333-3333-4333-8333-333333333333';
 
 interface ScenarioLink {
@@ -31,7 +32,7 @@ const keyOf = (l: { relation: string; aVenue: string; aMarketId: string; bVenue:
   `${l.relation} ${l.aVenue}:${l.aMarketId} → ${l.bVenue}:${l.bMarketId}`;
 
 const stack = useManagerStack({
-  sim: startBothVenuesSim,
+  sim: (): Promise<VenueSim> => startVenueSim({ scenario: DEMO_SCENARIO, port: 0, autoAdvance: false }),
   setup: ({ db }) => applySeed(db.sql, SEED_FILE),
   timeoutMs: 120_000,
 });
@@ -73,19 +74,34 @@ test("the seed approves exactly the demo scenario's links, each through the audi
 });
 
 test('the Pro demo user trades cross-platform and overlapping arbitrage on the approved links; the matcher only proposes', async () => {
-  await stack.manager('m-demo', { kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 } });
+  const m = await stack.manager('m-demo', { kalshiMarketData: { pollIntervalMs: 200, readsPerSecond: 500 } });
+  await until(() => m.manager.runners().some((r) => r.userId === CAROL), "Carol's runner", 90_000);
+  const linkedTrades = () =>
+    stack.db.sql<{ strategy: string; platform: string; market_id: string }[]>`
+      select strategy, platform, market_id from public.polybot_trades
+       where user_id = ${CAROL} and strategy in ('cross_platform', 'overlapping')`;
+  // Scenario time moves only when we advance it (one driver step per second): step until a window of the kind is open,
+  // then let the bot see it — the books stand still meanwhile. Cross-platform windows open about once a minute,
+  // overlapping ones about every 90 s.
+  const windowOpen = (strategy: string): boolean => {
+    const open = new Map<string, string>();
+    for (const e of stack.sim.live?.events ?? []) {
+      if (e.type === 'open') open.set(e.ids.join(' '), e.strategy);
+      else if (e.type === 'close') open.delete(e.ids.join(' '));
+    }
+    return [...open.values()].includes(strategy);
+  };
+  for (const strategy of ['cross_platform', 'overlapping']) {
+    for (let s = 0; s < 900 && !windowOpen(strategy); s++) stack.sim.advance(1000);
+    expect(windowOpen(strategy), `a ${strategy} window within 15 scenario minutes`).toBe(true);
+    await until(
+      async () => (await linkedTrades()).some((t) => t.strategy === strategy),
+      `Carol's ${strategy} trade`,
+      60_000,
+    );
+  }
+  const trades = await linkedTrades();
   const linked = new Set(scenarioLinks.flatMap((l) => [l.aMarketId, l.bMarketId]));
-  const trades = await until(
-    async () => {
-      const r = await stack.db.sql<{ strategy: string; platform: string; market_id: string }[]>`
-        select strategy, platform, market_id from public.polybot_trades
-         where user_id = ${CAROL} and strategy in ('cross_platform', 'overlapping')`;
-      const kinds = new Set(r.map((t) => t.strategy));
-      return kinds.has('cross_platform') && kinds.has('overlapping') ? r : null;
-    },
-    "Carol's cross-platform and overlapping trades",
-    120_000,
-  );
   for (const strategy of ['cross_platform', 'overlapping']) {
     const legs = trades.filter((t) => t.strategy === strategy);
     expect(new Set(legs.map((t) => t.platform))).toEqual(new Set(['polymarket', 'kalshi']));
