@@ -7,10 +7,21 @@ import type { KalshiSim } from '../kalshi/index.ts';
 import type { PolymarketSim } from '../polymarket/index.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { KalshiQuote, PolymarketQuote } from './books.ts';
-import { LIVE, type LinkedPair, type LiveConfig } from './config.ts';
+import { LIVE, type LiveConfig } from './config.ts';
+import {
+  clamp,
+  drawKalshi,
+  drawLinked,
+  drawPm,
+  walk,
+  type KalshiEvent,
+  type Linked,
+  type LiveStrategy,
+  type PmMarket,
+} from './markets.ts';
 import { initialKalshiEnd, initialPolymarketEnd, pick, rotatingKalshi, rotatingPolymarket } from './generate.ts';
 
-export type LiveStrategy = 'single_platform' | 'cross_platform' | 'overlapping';
+export type { LiveStrategy };
 
 export type LiveEvent =
   | { t: number; type: 'list'; venue: 'polymarket' | 'kalshi'; id: string }
@@ -20,41 +31,7 @@ export type LiveEvent =
   | { t: number; type: 'close'; strategy: LiveStrategy; ids: string[] }
   | { t: number; type: 'wallet'; wallet: string; tokenId: string; price: number; size: number };
 
-interface PmMarket {
-  k: number;
-  conditionId: string;
-  fair: number;
-  endMs: number;
-  halted: boolean;
-  yes: PolymarketQuote;
-  no: PolymarketQuote;
-  window: { side: 'yes' | 'no'; discount: number; size: number; untilMs: number } | null;
-}
-
-interface KalshiEvent {
-  k: number;
-  eventTicker: string;
-  tickers: string[];
-  fairs: number[];
-  endMs: number;
-  quotes: KalshiQuote[];
-  window: { discounts: number[]; size: number; untilMs: number } | null;
-}
-
-interface Linked {
-  pair: LinkedPair;
-  fair: number;
-  /** Kalshi side's fair: equal to `fair` when equivalent, above it when implied. */
-  kalshiFair: number;
-  yes: PolymarketQuote;
-  no: PolymarketQuote;
-  kalshi: KalshiQuote;
-  window: { kalshiShown: number; strategy: LiveStrategy; untilMs: number } | null;
-  resolved: boolean;
-}
-
 const MAX_EVENTS = 20_000;
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
 export class LiveDriver {
   readonly events: LiveEvent[] = [];
@@ -91,7 +68,7 @@ export class LiveDriver {
         resolved: false,
       };
       this.linked.push(l);
-      this.drawLinked(l);
+      this.bookChanges += drawLinked(l);
     });
     this.advanceTo(startMs);
   }
@@ -128,7 +105,7 @@ export class LiveDriver {
     this.lifecycle(t);
     this.closeWindows(t);
     this.openWindows(t);
-    this.walk();
+    this.bookChanges += walk(this.random, this.pm, this.kalshi, this.linked);
     if (this.chance(LIVE.WALLET_TRADE_EVERY_MS)) this.walletTrade(t);
   }
 
@@ -150,7 +127,7 @@ export class LiveDriver {
       window: null,
     };
     this.pm.push(m);
-    this.drawPm(m);
+    this.bookChanges += drawPm(m);
   }
 
   private trackKalshi(r: ReturnType<typeof rotatingKalshi>, endMs: number): void {
@@ -164,7 +141,7 @@ export class LiveDriver {
       window: null,
     };
     this.kalshi.push(e);
-    this.drawKalshi(e);
+    this.bookChanges += drawKalshi(e);
   }
 
   private lifecycle(t: number): void {
@@ -271,7 +248,7 @@ export class LiveDriver {
       size: 40 + Math.floor(this.random() * 110),
       untilMs: t + this.windowLength(),
     };
-    this.drawPm(m);
+    this.bookChanges += drawPm(m);
     this.log({
       t,
       type: 'open',
@@ -284,7 +261,7 @@ export class LiveDriver {
 
   private closePmWindow(m: PmMarket, t: number): void {
     m.window = null;
-    this.drawPm(m);
+    this.bookChanges += drawPm(m);
     this.log({ t, type: 'close', strategy: 'single_platform', ids: [m.conditionId] });
   }
 
@@ -297,13 +274,13 @@ export class LiveDriver {
     const discounts = e.fairs.map(() => Math.floor(total / e.fairs.length));
     discounts[0] = (discounts[0] ?? 0) + (total % e.fairs.length);
     e.window = { discounts, size: 50 + Math.floor(this.random() * 150), untilMs: t + this.windowLength() };
-    this.drawKalshi(e);
+    this.bookChanges += drawKalshi(e);
     this.log({ t, type: 'open', strategy: 'single_platform', venue: 'kalshi', ids: e.tickers, edgeCents: total - 3 });
   }
 
   private closeKalshiWindow(e: KalshiEvent, t: number): void {
     e.window = null;
-    this.drawKalshi(e);
+    this.bookChanges += drawKalshi(e);
     this.log({ t, type: 'close', strategy: 'single_platform', ids: e.tickers });
   }
 
@@ -322,7 +299,7 @@ export class LiveDriver {
       kalshiShown = clamp(l.fair - 6, 2, 97);
     }
     l.window = { kalshiShown, strategy, untilMs: t + this.windowLength() };
-    this.drawLinked(l);
+    this.bookChanges += drawLinked(l);
     const edge = strategy === 'cross_platform' ? Math.abs(kalshiShown - l.fair) - 2 : l.fair - kalshiShown - 2;
     this.log({
       t,
@@ -341,64 +318,12 @@ export class LiveDriver {
       if (!l.window || t < l.window.untilMs) continue;
       const strategy = l.window.strategy;
       l.window = null;
-      this.drawLinked(l);
+      this.bookChanges += drawLinked(l);
       this.log({ t, type: 'close', strategy, ids: [l.pair.polymarket.conditionId, l.pair.kalshi.ticker] });
     }
   }
 
   // ---- prices ------------------------------------------------------------------------------------------------------
-
-  private walk(): void {
-    const step = (): number => (this.random() < 0.5 ? -1 : 1);
-    for (const m of this.pm) {
-      if (this.random() >= LIVE.WALK_PROBABILITY || m.halted || m.window) continue;
-      m.fair = clamp(m.fair + step(), 8, 92);
-      this.drawPm(m);
-    }
-    for (const e of this.kalshi) {
-      if (this.random() >= LIVE.WALK_PROBABILITY || e.window) continue;
-      // A cent moves from one bucket to another: the buckets keep summing to 100.
-      const from = Math.floor(this.random() * e.fairs.length);
-      const to = (from + 1 + Math.floor(this.random() * (e.fairs.length - 1))) % e.fairs.length;
-      if ((e.fairs[from] ?? 0) <= 6 || (e.fairs[to] ?? 100) >= 90) continue;
-      e.fairs[from] = (e.fairs[from] ?? 0) - 1;
-      e.fairs[to] = (e.fairs[to] ?? 0) + 1;
-      this.drawKalshi(e);
-    }
-    for (const l of this.linked) {
-      if (this.random() >= LIVE.WALK_PROBABILITY || l.resolved || l.window) continue;
-      const d = step();
-      if (l.pair.relation === 'equivalent') {
-        l.fair = clamp(l.fair + d, 10, 90);
-        l.kalshiFair = l.fair;
-      } else if (this.random() < 0.5) l.fair = clamp(l.fair + d, 10, l.kalshiFair - 8);
-      else l.kalshiFair = clamp(l.kalshiFair + d, l.fair + 8, 95);
-      this.drawLinked(l);
-    }
-  }
-
-  private drawPm(m: PmMarket): void {
-    if (m.halted) return;
-    const w = m.window;
-    const off = (side: 'yes' | 'no'): number => (w && w.side === side ? w.discount : 0);
-    const size = (side: 'yes' | 'no'): number | undefined => (w && w.side === side ? w.size : undefined);
-    this.bookChanges += m.yes.draw(m.fair - 1 - off('yes'), m.fair + 1 - off('yes'), size('yes'));
-    this.bookChanges += m.no.draw(99 - m.fair - off('no'), 101 - m.fair - off('no'), size('no'));
-  }
-
-  private drawKalshi(e: KalshiEvent): void {
-    e.quotes.forEach((q, i) => {
-      const discount = e.window?.discounts[i] ?? 0;
-      this.bookChanges += q.draw((e.fairs[i] ?? 0) + 1 - discount, e.window ? e.window.size : undefined);
-    });
-  }
-
-  private drawLinked(l: Linked): void {
-    if (l.resolved) return;
-    this.bookChanges += l.yes.draw(l.fair - 1, l.fair + 1);
-    this.bookChanges += l.no.draw(99 - l.fair, 101 - l.fair);
-    this.bookChanges += l.kalshi.draw((l.window?.kalshiShown ?? l.kalshiFair) + 1);
-  }
 
   // ---- followed wallets --------------------------------------------------------------------------------------------
 
