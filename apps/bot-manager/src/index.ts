@@ -8,6 +8,7 @@ import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { LinkProposer } from './manager/link-proposals.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
+import { MarkWriter } from './manager/mark-writer.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
@@ -47,6 +48,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   listenBackoffMaxMs?: number;
   logger?: Logger;
   ipcTap?: IpcTap;
+  /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
+  markIntervalMs?: number;
 }
 
 export interface RunningBotManager {
@@ -103,6 +106,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
+  const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
+  marks.start();
 
   let listening = false;
   const listener = new NotifyListener({
@@ -161,7 +166,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
         clearInterval(periodic);
         await proposer?.stop();
         listening = false;
-        const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
+        const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
         const more = await Promise.allSettled([
           feed.close(),
           walletFeed?.close(),

@@ -8,3 +8,5 @@ export * from './secrets.ts';
 export * from './trades.ts';
 export * from './notify.ts';
 export * from './market-links.ts';
+export * from './settlement.ts';
+export * from './marks.ts';
