@@ -81,3 +81,14 @@ test('max open positions counts positions really open: one per instrument held, 
   expect(fresh.openPositions()).toBe(1);
   expect(fresh.check(opp(10, ['z']), NOON, () => book(0.4))).toEqual({ ok: true });
 });
+
+test('settled positions stop counting as open; the settlement realizes P&L', () => {
+  const r = new RiskEngine(config, plan, NOON, ['a']);
+  r.onFill('b', 'buy', 10, 0.4, 0);
+  expect(r.openPositions()).toBe(2);
+  expect(r.check(opp(5, ['c']), NOON, () => book(0.4))).toMatchObject({ ok: false, code: 'max_positions' });
+  r.settled(['a', 'b'], 6);
+  expect(r.openPositions()).toBe(0);
+  expect(r.check(opp(5, ['c']), NOON, () => book(0.4))).toEqual({ ok: true });
+  expect(r.pnlToday(() => undefined)).toBe(6);
+});

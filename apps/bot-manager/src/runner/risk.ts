@@ -123,6 +123,18 @@ export class RiskEngine {
     return { ok: true };
   }
 
+  /**
+   * These instruments' positions were settled (their market resolved): no longer open, and the settlement's realized
+   * P&L counts towards today's.
+   */
+  settled(instrumentIds: readonly string[], realizedPnlUsd: number): void {
+    for (const id of instrumentIds) {
+      this.heldAtStart.delete(id);
+      this.holdings.delete(id);
+    }
+    this.realizedToday += realizedPnlUsd;
+  }
+
   /** A fill changes holdings: buys add cost; sells realize against the average cost. */
   onFill(instrumentId: string, side: 'buy' | 'sell', size: number, price: number, fee: number): void {
     const h = this.holdings.get(instrumentId) ?? { size: 0, cost: 0 };

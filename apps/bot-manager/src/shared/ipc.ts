@@ -128,6 +128,30 @@ export const NewsItemMessageSchema = z.object({
 });
 export type NewsItemMessage = z.infer<typeof NewsItemMessageSchema>;
 
+/**
+ * The market universe changed (a listing, a close, a resolution): instruments added and removed, and the fee schedules
+ * of the added ones. A removed instrument is never ordered again from the moment this arrives; its book is dropped and
+ * the baskets, news rules and copy trading are rebuilt at the runner's next safe point (no restart).
+ */
+export const InstrumentsMessageSchema = z.object({
+  type: z.literal('instruments'),
+  added: z.array(InstrumentSchema),
+  removed: z.array(z.string()),
+  fees: z.record(z.string(), FeeScheduleSchema),
+});
+export type InstrumentsMessage = z.infer<typeof InstrumentsMessageSchema>;
+
+/**
+ * Positions of this user in these instruments were settled (their market resolved): the risk engine stops counting
+ * them as open. `realizedPnlUsd` (the settlements' realized P&L, summed) counts towards today's P&L.
+ */
+export const PositionsSettledMessageSchema = z.object({
+  type: z.literal('positionsSettled'),
+  instrumentIds: z.array(z.string()),
+  realizedPnlUsd: z.number().optional(),
+});
+export type PositionsSettledMessage = z.infer<typeof PositionsSettledMessageSchema>;
+
 export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
@@ -138,6 +162,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('walletTrade'), trade: WalletTradeSchema }),
   /** An item of a feed one of this user's news rules reads (sent only while news is on for them, config AND plan). */
   z.object({ type: z.literal('newsItem'), item: NewsItemMessageSchema }),
+  InstrumentsMessageSchema,
+  PositionsSettledMessageSchema,
   z.object({
     type: z.literal('dbResult'),
     id: z.number().int(),
