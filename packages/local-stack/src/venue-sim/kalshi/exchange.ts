@@ -166,25 +166,71 @@ export class Exchange {
     order.updatedMs = now;
   }
 
-  /** Final result: winners get $1 a contract, resting orders are cancelled and refunded. */
-  settle(ticker: string, result: 'yes' | 'no'): void {
+  /** Trading stops (status `closed`): resting orders are cancelled and refunded, new ones refused. */
+  close(ticker: string): void {
     const market = this.market(ticker);
-    for (const account of this.accounts.values()) {
-      for (const order of account.orders.values()) {
+    if (market.status !== 'active' && market.status !== 'initialized') return;
+    for (const account of this.accounts.values())
+      for (const order of account.orders.values())
         if (order.ticker === ticker && order.status === 'resting') this.cancelOrder(account.keyId, order.orderId);
-      }
+    market.status = 'closed';
+  }
+
+  /** The result is known (status `determined`); nothing is paid until `finalize`. */
+  determine(ticker: string, result: 'yes' | 'no' | 'void'): void {
+    this.close(ticker);
+    const market = this.market(ticker);
+    if (market.status !== 'closed') return;
+    market.status = 'determined';
+    market.result = result;
+    market.settlementValueCents = result === 'void' ? null : result === 'yes' ? 100 : 0;
+  }
+
+  /**
+   * Settlement (status `finalized`): winners get $1 a contract (a void pays every position back its cost; fees are
+   * not returned), each holder gets a `/portfolio/settlements` row. Returns false if the market was not determined.
+   */
+  finalize(ticker: string): boolean {
+    const market = this.market(ticker);
+    if (market.status !== 'determined' || market.result === '') return false;
+    const now = this.clock();
+    for (const account of this.accounts.values()) {
       const pos = account.positions.get(ticker);
       if (!pos || pos.position === 0) continue;
-      const wins = (pos.position > 0 && result === 'yes') || (pos.position < 0 && result === 'no');
-      const payout = wins ? 100 * Math.abs(pos.position) : 0;
-      account.balanceUnits += payout;
-      pos.realizedUnits += payout - pos.exposureUnits;
+      const contracts = Math.abs(pos.position);
+      const isYes = pos.position > 0;
+      const revenueUnits =
+        market.result === 'void'
+          ? pos.exposureUnits
+          : (isYes ? (market.settlementValueCents ?? 0) : 100 - (market.settlementValueCents ?? 0)) * contracts;
+      account.balanceUnits += revenueUnits;
+      account.settlements.push({
+        ticker,
+        eventTicker: market.event.event_ticker,
+        result: market.result,
+        yesCount: isYes ? contracts : 0,
+        yesCostUnits: isYes ? pos.exposureUnits : 0,
+        noCount: isYes ? 0 : contracts,
+        noCostUnits: isYes ? 0 : pos.exposureUnits,
+        revenueUnits,
+        feesUnits: pos.feesUnits,
+        valueCents: market.settlementValueCents,
+        settledMs: now,
+      });
+      pos.realizedUnits += revenueUnits - pos.exposureUnits;
       pos.position = 0;
       pos.exposureUnits = 0;
-      pos.updatedMs = this.clock();
+      pos.updatedMs = now;
     }
     market.status = 'finalized';
-    market.result = result;
+    market.settledMs = now;
+    return true;
+  }
+
+  /** Scenario resolutions and tests: close, determine and finalize at once. */
+  settle(ticker: string, result: 'yes' | 'no' | 'void'): void {
+    this.determine(ticker, result);
+    this.finalize(ticker);
   }
 
   private fillMaker(market: SimMarket, resting: RestingOrder, size: number, now: number): void {

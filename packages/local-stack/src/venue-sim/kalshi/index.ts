@@ -11,7 +11,15 @@ import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
-import { generateEvents, parseKalshiScenario, type PathStep, type Resolution, type ScenarioEvent } from './scenario.ts';
+import { KalshiLifecycle, kalshiStatement, ListBody, ResolveBody } from './lifecycle.ts';
+import {
+  generateEvents,
+  parseKalshiScenario,
+  type PathStep,
+  type Resolution,
+  type ScenarioEvent,
+  type ScenarioMarket,
+} from './scenario.ts';
 import { countFp, dollars } from './wire.ts';
 import { KalshiWsHub } from './ws.ts';
 
@@ -38,6 +46,12 @@ export interface KalshiSim extends SimulatedVenue {
   control(action: string, body: unknown): Promise<{ status: number; body: unknown }>;
   /** Book changes applied by scenario time so far (price path + generator). */
   readonly bookUpdates: number;
+  /** Runtime listing and resolution (the `live` scenario drives them; tests use the controls). */
+  readonly lifecycle: KalshiLifecycle;
+  /** Sets the house liquidity at one level of a bids-only book ("0" removes it); ignored unless the market is active. */
+  setLevel(ticker: string, side: 'yes' | 'no', priceCents: number, count: number): void;
+  /** The market's status, or null if unknown. */
+  marketStatus(ticker: string): string | null;
 }
 
 export interface KalshiSimOptions {
@@ -75,31 +89,42 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
   });
 
   const feeBpsBySeries = new Map(spec.series.map((s) => [s.ticker, Math.round(s.taker_fee_rate * 10_000)]));
-  const allEvents = [...spec.events, ...(spec.generator ? generateEvents(spec.generator) : [])];
-  for (const event of allEvents) {
-    if (events.has(event.event_ticker)) throw new Error(`duplicate event ${event.event_ticker}`);
-    events.set(event.event_ticker, event);
-    for (const m of event.markets) {
-      if (exchange.markets.has(m.ticker)) throw new Error(`duplicate market ${m.ticker}`);
-      const ticker = m.ticker;
-      const book = new MarketBook((side, price, delta) =>
-        hub.publishDelta(ticker, side, dollars(price), (delta / 100).toFixed(2), opts.clock()),
-      );
-      for (const side of ['yes', 'no'] as const) {
-        for (const [price, size] of m.book[side]) book.setHouse(side, levelPrice(price), levelCount(size));
-      }
-      exchange.markets.set(ticker, {
-        spec: m,
-        event,
-        status: 'active',
-        result: '',
-        book,
-        lastPriceCents: m.last_price === undefined ? null : levelPrice(m.last_price),
-        volume: 0,
-        feeBps: feeBpsBySeries.get(event.series_ticker) ?? 700,
-      });
+  const addMarket = (event: ScenarioEvent, m: ScenarioMarket): void => {
+    if (exchange.markets.has(m.ticker)) throw new Error(`duplicate market ${m.ticker}`);
+    const ticker = m.ticker;
+    const book = new MarketBook((side, price, delta) =>
+      hub.publishDelta(ticker, side, dollars(price), (delta / 100).toFixed(2), opts.clock()),
+    );
+    for (const side of ['yes', 'no'] as const) {
+      for (const [price, size] of m.book[side]) book.setHouse(side, levelPrice(price), levelCount(size));
     }
-  }
+    exchange.markets.set(ticker, {
+      spec: m,
+      event,
+      status: 'active',
+      result: '',
+      settlementValueCents: null,
+      settledMs: null,
+      book,
+      lastPriceCents: m.last_price === undefined ? null : levelPrice(m.last_price),
+      volume: 0,
+      feeBps: feeBpsBySeries.get(event.series_ticker) ?? 700,
+    });
+  };
+  /** A new event with its markets (load time or runtime listing). */
+  const addEvent = (event: ScenarioEvent): void => {
+    if (events.has(event.event_ticker)) throw new Error(`duplicate event ${event.event_ticker}`);
+    for (const m of event.markets) if (exchange.markets.has(m.ticker)) throw new Error(`duplicate market ${m.ticker}`);
+    const stored = { ...event, markets: [] as ScenarioMarket[] };
+    events.set(event.event_ticker, stored);
+    for (const m of event.markets) {
+      addMarket(stored, m);
+      stored.markets.push(m);
+    }
+  };
+  const allEvents = [...spec.events, ...(spec.generator ? generateEvents(spec.generator) : [])];
+  for (const event of allEvents) addEvent(event);
+  const lifecycle = new KalshiLifecycle(exchange, opts.clock, events, addEvent, addMarket);
   for (const step of spec.price_path) exchange.market(step.ticker);
   for (const r of spec.resolutions) exchange.market(r.ticker);
 
@@ -109,7 +134,9 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     exchange.accounts.set(keyId, {
       keyId,
       publicKey,
+      startingUnits: balanceCents * 100,
       balanceUnits: balanceCents * 100,
+      settlements: [],
       positions: new Map(),
       orders: new Map(),
       byClientId: new Map(),
@@ -149,6 +176,7 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       exchange.settle(r.ticker, r.result);
       resIdx++;
     }
+    lifecycle.advanceTo(nowMs);
     if (gen && genRandom && genTickers.length > 0) {
       const due = Math.floor((Math.max(0, elapsed) * gen.updates_per_second) / 1000);
       // After a long pause only the most recent changes are worth replaying: skip the backlog.
@@ -184,6 +212,7 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     book_updates: bookUpdates,
     markets: exchange.markets.size,
     accounts: exchange.accounts.size,
+    pending_lifecycle_steps: lifecycle.pending,
   });
 
   /** A control body that fails its schema: Kalshi's error envelope with the schema's words. */
@@ -208,6 +237,22 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       }
       case 'drop':
         return { status: 200, body: { dropped: hub.dropConnections() } };
+      case 'resolve': {
+        const parsed = ResolveBody.safeParse(body);
+        if (!parsed.success) return invalidParameters(parsed.error);
+        return lifecycle.resolve(parsed.data)
+          ? { status: 200, body: { ticker: parsed.data.ticker, status: exchange.market(parsed.data.ticker).status } }
+          : { status: 404, body: { error: { code: 'not_found', message: 'unknown market, or not active' } } };
+      }
+      case 'list': {
+        const parsed = ListBody.safeParse(body);
+        if (!parsed.success) return invalidParameters(parsed.error);
+        try {
+          return { status: 200, body: { tickers: lifecycle.list(parsed.data) } };
+        } catch (e) {
+          return { status: 409, body: { error: { code: 'conflict', message: e instanceof Error ? e.message : '' } } };
+        }
+      }
       case 'skip-seq':
         hub.skipNextSeq();
         return { status: 200, body: { ok: true } };
@@ -233,7 +278,12 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
         const action = url.pathname.slice(CONTROL_PREFIX.length + 1);
         if (req.method === 'GET' && action === 'stats') sendJson(res, 200, stats());
-        else if (req.method === 'POST') {
+        else if (req.method === 'GET' && action === 'statement') {
+          advanceTo(opts.clock());
+          const account = exchange.accounts.get(url.searchParams.get('member') ?? '');
+          if (account) sendJson(res, 200, kalshiStatement(account));
+          else sendError(res, 404, 'not_found', 'kalshi sim: no member with this key id');
+        } else if (req.method === 'POST') {
           const out = await control(action, await readJson(req));
           sendJson(res, out.status, out.body);
         } else sendError(res, 404, 'not_found', `kalshi sim: no control route ${req.method ?? ''} ${url.pathname}`);
@@ -262,6 +312,14 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     stats,
     control,
     registerAccount,
+    lifecycle,
+    setLevel(ticker, side, priceCents, count) {
+      const m = exchange.markets.get(ticker);
+      if (m?.status !== 'active') return;
+      m.book.setHouse(side, priceCents, count);
+      bookUpdates++;
+    },
+    marketStatus: (ticker) => exchange.markets.get(ticker)?.status ?? null,
     dropConnections: () => hub.dropConnections(),
     skipNextSeq: () => hub.skipNextSeq(),
     subscriptionCounts: () => hub.subscriptionCounts(),

@@ -7,11 +7,23 @@ import type { ScenarioEvent, ScenarioMarket } from './scenario.ts';
 export type TimeInForce = 'fill_or_kill' | 'good_till_canceled' | 'immediate_or_cancel';
 export type StpType = 'taker_at_cross' | 'maker';
 
+/**
+ * The venue's market statuses as the REST API returns them (docs: market lifecycle): trading only while `active`;
+ * `closed` (past close time, awaiting determination) → `determined` (result known, settlement timer running) →
+ * `finalized` (positions paid out).
+ */
+export type MarketStatus = 'initialized' | 'active' | 'closed' | 'determined' | 'finalized';
+
 export interface SimMarket {
   spec: ScenarioMarket;
   event: ScenarioEvent;
-  status: 'active' | 'finalized';
-  result: '' | 'yes' | 'no';
+  status: MarketStatus;
+  /** '' until determined; 'void' for a voided market (every position paid back its cost). */
+  result: '' | 'yes' | 'no' | 'void';
+  /** Payout of one YES contract in cents once determined (100 or 0); null while open and for a void. */
+  settlementValueCents: number | null;
+  /** When the market was finalized (ms since epoch). */
+  settledMs: number | null;
   book: MarketBook;
   lastPriceCents: number | null;
   volume: number;
@@ -61,10 +73,28 @@ export interface SimFill {
   tsMs: number;
 }
 
+/** One `GET /portfolio/settlements` row: what a finalized market paid this member. */
+export interface SimSettlement {
+  ticker: string;
+  eventTicker: string;
+  result: 'yes' | 'no' | 'void';
+  yesCount: number;
+  yesCostUnits: number;
+  noCount: number;
+  noCostUnits: number;
+  revenueUnits: number;
+  feesUnits: number;
+  valueCents: number | null;
+  settledMs: number;
+}
+
 export interface SimAccount {
   keyId: string;
   publicKey: KeyObject;
+  /** Balance at registration (the account statement's starting point). */
+  startingUnits: number;
   balanceUnits: number;
+  settlements: SimSettlement[];
   positions: Map<string, SimPosition>;
   orders: Map<string, SimOrder>;
   byClientId: Map<string, SimOrder>;

@@ -13,6 +13,7 @@ import {
   marketJson,
   orderJson,
   positionJson,
+  settlementJson,
   unitsDollars,
 } from './wire.ts';
 
@@ -40,12 +41,26 @@ export interface RestContext {
   takeOrderFailure(): { status: number; processed: boolean } | null;
 }
 
-const STATUS_FILTER: Record<string, SimMarket['status'] | 'none'> = {
-  open: 'active',
-  settled: 'finalized',
-  unopened: 'none',
-  closed: 'none',
+/**
+ * `GET /markets?status=` as the venue documents it (market lifecycle): unopened = initialized, open = active,
+ * paused = inactive, closed = past close time and not yet finalized, settled = finalized. Several may be comma-separated.
+ */
+const STATUS_FILTER: Record<string, ReadonlyArray<SimMarket['status']>> = {
+  unopened: ['initialized'],
+  open: ['active'],
+  paused: [],
+  closed: ['closed', 'determined'],
+  settled: ['finalized'],
 };
+
+function statusFilter(q: URLSearchParams): ReadonlySet<SimMarket['status']> | null {
+  const raw = q.get('status');
+  if (!raw) return null;
+  const names = raw.split(',').filter((s) => s.length > 0);
+  const unknown = names.find((n) => STATUS_FILTER[n] === undefined);
+  if (unknown !== undefined) throw new ExchangeError(400, 'invalid_parameters', `unknown status filter ${unknown}`);
+  return new Set(names.flatMap((n) => STATUS_FILTER[n] ?? []));
+}
 
 export async function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const method = req.method ?? 'GET';
@@ -81,15 +96,22 @@ function markets(ctx: RestContext, parts: string[], res: ServerResponse, url: UR
   const [ticker, sub] = parts;
   if (ticker === undefined) {
     const q = url.searchParams;
-    const status = q.get('status');
-    const wanted = status ? STATUS_FILTER[status] : undefined;
+    const wanted = statusFilter(q);
     const tickers = q.get('tickers')?.split(',');
+    const minClose = Number(q.get('min_close_ts') ?? 0) * 1000;
+    const maxClose = q.get('max_close_ts') === null ? Infinity : Number(q.get('max_close_ts')) * 1000;
+    const minSettled = Number(q.get('min_settled_ts') ?? 0) * 1000;
+    const maxSettled = q.get('max_settled_ts') === null ? Infinity : Number(q.get('max_settled_ts')) * 1000;
+    const settledFilter = q.get('min_settled_ts') !== null || q.get('max_settled_ts') !== null;
     const all = [...ctx.exchange.markets.values()].filter(
       (m) =>
         (!q.get('event_ticker') || m.event.event_ticker === q.get('event_ticker')) &&
         (!q.get('series_ticker') || m.event.series_ticker === q.get('series_ticker')) &&
         (!tickers || tickers.includes(m.spec.ticker)) &&
-        (wanted === undefined || m.status === wanted),
+        (wanted === null || wanted.has(m.status)) &&
+        Date.parse(m.spec.close_time) >= minClose &&
+        Date.parse(m.spec.close_time) <= maxClose &&
+        (!settledFilter || (m.settledMs !== null && m.settledMs >= minSettled && m.settledMs <= maxSettled)),
     );
     const { page, cursor } = pageOf(all, url, 100, 1000);
     sendJson(res, 200, { markets: page.map(marketJson), cursor });
@@ -117,12 +139,15 @@ function events(ctx: RestContext, parts: string[], res: ServerResponse, url: URL
   const [ticker] = parts;
   if (ticker === undefined) {
     const q = url.searchParams;
-    const status = q.get('status');
+    const wanted = statusFilter(q);
+    // An event matches a status when any of its markets does (open: some market still trades).
     const all = [...ctx.events.values()].filter((e) => {
       if (q.get('series_ticker') && e.series_ticker !== q.get('series_ticker')) return false;
-      if (!status) return true;
-      const anyActive = e.markets.some((m) => ctx.exchange.market(m.ticker).status === 'active');
-      return status === 'open' ? anyActive : status === 'settled' ? !anyActive : false;
+      if (wanted === null) return true;
+      const statuses = e.markets.map((m) => ctx.exchange.market(m.ticker).status);
+      return wanted.has('active') || wanted.has('initialized')
+        ? statuses.some((s) => wanted.has(s))
+        : statuses.every((s) => wanted.has(s) || (wanted.has('closed') && s === 'finalized'));
     });
     const { page, cursor } = pageOf(all, url, 200, 200);
     sendJson(res, 200, {
@@ -266,6 +291,22 @@ async function portfolio(
         fees_paid_dollars: unitsDollars(a.fees),
       })),
     });
+    return;
+  }
+  if (route === 'GET settlements') {
+    const minTs = Number(q.get('min_ts') ?? 0) * 1000;
+    const maxTs = q.get('max_ts') === null ? Infinity : Number(q.get('max_ts')) * 1000;
+    const all = account.settlements
+      .filter(
+        (s) =>
+          (!q.get('ticker') || s.ticker === q.get('ticker')) &&
+          (!q.get('event_ticker') || s.eventTicker === q.get('event_ticker')) &&
+          s.settledMs >= minTs &&
+          s.settledMs <= maxTs,
+      )
+      .reverse(); // newest first
+    const { page, cursor } = pageOf(all, url, 100, 200);
+    sendJson(res, 200, { settlements: page.map(settlementJson), cursor });
     return;
   }
   if (route === 'GET fills') {

@@ -7,7 +7,7 @@ const CountString = z.string().regex(/^\d+(\.\d{1,2})?$/, 'count must be a decim
 /** [price_dollars, count] pairs, as in `orderbook_fp`. */
 const Levels = z.array(z.tuple([DollarString, CountString]));
 
-const MarketSchema = z.object({
+export const MarketSchema = z.object({
   ticker: z.string().min(1),
   title: z.string(),
   yes_sub_title: z.string(),
@@ -24,7 +24,7 @@ const MarketSchema = z.object({
 });
 export type ScenarioMarket = z.infer<typeof MarketSchema>;
 
-const EventSchema = z.object({
+export const EventSchema = z.object({
   event_ticker: z.string().min(1),
   series_ticker: z.string().min(1),
   title: z.string(),

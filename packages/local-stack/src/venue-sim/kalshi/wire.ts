@@ -1,5 +1,5 @@
 // Exchange state → the JSON kalshi-typescript 3.30.0 deserialises (2026 dollar-string / fixed-point schema).
-import type { SimFill, SimMarket, SimOrder, SimPosition } from './exchange.ts';
+import type { SimFill, SimMarket, SimOrder, SimPosition, SimSettlement } from './exchange.ts';
 import type { ScenarioEvent } from './scenario.ts';
 
 export const dollars = (cents: number): string => (cents / 100).toFixed(4);
@@ -46,7 +46,9 @@ export function marketJson(m: SimMarket): Record<string, unknown> {
     previous_yes_bid_dollars: dollars(yesBid ?? 0),
     previous_yes_ask_dollars: dollars(yesAsk),
     previous_price_dollars: dollars(m.lastPriceCents ?? 0),
-    settlement_value_dollars: m.result === '' ? undefined : m.result === 'yes' ? '1.0000' : '0.0000',
+    // Once determined: the YES payout (1 or 0); a voided market has no settlement value.
+    settlement_value_dollars: m.settlementValueCents === null ? undefined : dollars(m.settlementValueCents),
+    settlement_ts: m.settledMs === null ? null : new Date(m.settledMs).toISOString(),
     expiration_value: '',
     strike_type: s.strike_type,
     floor_strike: s.floor_strike,
@@ -150,5 +152,31 @@ export function positionJson(ticker: string, p: SimPosition): Record<string, unk
     realized_pnl_dollars: unitsDollars(p.realizedUnits),
     fees_paid_dollars: unitsDollars(p.feesUnits),
     last_updated_ts: new Date(p.updatedMs).toISOString(),
+  };
+}
+
+/**
+ * A `GET /portfolio/settlements` row (kalshi-typescript 3.30.0 `Settlement`, fixed-point fields, plus the legacy
+ * integer counts and costs in cents). `revenue` is in cents; `value` is the YES payout in cents (null for a void).
+ */
+export function settlementJson(s: SimSettlement): Record<string, unknown> {
+  const cents = (units: number): number => Math.round(units / 100);
+  return {
+    ticker: s.ticker,
+    exchange_index: 0,
+    event_ticker: s.eventTicker,
+    market_result: s.result,
+    yes_count: Math.round(s.yesCount / 100),
+    yes_count_fp: countFp(s.yesCount),
+    yes_total_cost: cents(s.yesCostUnits),
+    yes_total_cost_dollars: unitsDollars(s.yesCostUnits),
+    no_count: Math.round(s.noCount / 100),
+    no_count_fp: countFp(s.noCount),
+    no_total_cost: cents(s.noCostUnits),
+    no_total_cost_dollars: unitsDollars(s.noCostUnits),
+    revenue: cents(s.revenueUnits),
+    settled_time: new Date(s.settledMs).toISOString(),
+    fee_cost: unitsDollars(s.feesUnits),
+    value: s.valueCents,
   };
 }

@@ -43,8 +43,24 @@ export interface SimTrade {
   transactionHash: string;
 }
 
+/** A resolution paying (or zeroing) a held position, as the account statement lists it. */
+export interface SimPayout {
+  conditionId: string;
+  tokenId: string;
+  outcome: string;
+  size: number;
+  payoutPerShare: number;
+  amount: number;
+  atMs: number;
+}
+
 export interface Account {
   address: string;
+  /** Cash on first sight (the scenario's default balance). */
+  startingBalance: number;
+  /** Sum of `fund` control calls after that. */
+  deposits: number;
+  payouts: SimPayout[];
   cash: number;
   positions: Map<string, number>;
   orders: SimOrder[];
@@ -60,7 +76,16 @@ export class Accounts {
     const key = address.toLowerCase();
     let account = this.accounts.get(key);
     if (!account) {
-      account = { address, cash: this.defaultBalance, positions: new Map(), orders: [], trades: [] };
+      account = {
+        address,
+        startingBalance: this.defaultBalance,
+        deposits: 0,
+        payouts: [],
+        cash: this.defaultBalance,
+        positions: new Map(),
+        orders: [],
+        trades: [],
+      };
       this.accounts.set(key, account);
     }
     return account;
@@ -69,6 +94,7 @@ export class Accounts {
   fund(address: string, amount: number): Account {
     const account = this.get(address);
     account.cash = Math.round((account.cash + amount) * 1e6) / 1e6;
+    account.deposits = Math.round((account.deposits + amount) * 1e6) / 1e6;
     return account;
   }
 
@@ -110,5 +136,10 @@ export class Accounts {
 
   all(): Iterable<Account> {
     return this.accounts.values();
+  }
+
+  /** The account if the venue has seen it (a statement must not create one). */
+  find(address: string): Account | undefined {
+    return this.accounts.get(address.toLowerCase());
   }
 }

@@ -5,7 +5,7 @@ import type { Account, SimOrder, SimTrade } from './accounts.ts';
 import { fromPips, roundSize, toPips } from './book.ts';
 import type { SimContext } from './context.ts';
 import { takerFee } from './fees.ts';
-import type { SimToken } from './world.ts';
+import { acceptsOrders, type SimToken } from './world.ts';
 
 export interface NewOrder {
   id: string;
@@ -27,8 +27,7 @@ const txHash = (id: string): string => `0x${createHash('sha256').update(`tx:${id
 
 function validate(ctx: SimContext, o: NewOrder, account: Account): string | null {
   const spec = o.token.market.spec;
-  if (!spec.active || spec.closed || o.token.market.winningOutcome !== null)
-    return 'the market is not yet ready to process new orders';
+  if (!acceptsOrders(o.token.market)) return 'the market is not yet ready to process new orders';
   const tickPips = toPips(spec.tickSize);
   const pips = toPips(o.price);
   if (

@@ -8,11 +8,11 @@ import { Accounts } from './accounts.ts';
 import { ApiKeyStore } from './auth.ts';
 import { toPips } from './book.ts';
 import type { SimContext } from './context.ts';
-import { cancelOrder } from './engine.ts';
 import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
+import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
 import { handlePublic } from './public-routes.ts';
-import { PolymarketScenarioSchema, type PolymarketScenario } from './scenario-schema.ts';
+import { PolymarketScenarioSchema, type PolymarketScenario, type WalletTrade } from './scenario-schema.ts';
 import { StressDriver } from './stress.ts';
 import { buildWorld, type World } from './world.ts';
 import { MarketChannel } from './ws.ts';
@@ -27,7 +27,7 @@ const SetLevelSchema = z.object({
 });
 const TokenSchema = z.object({ tokenId: z.string() });
 const FundSchema = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: z.number() });
-const ResolveSchema = z.object({ conditionId: z.string(), winningOutcome: z.string() });
+const ConditionSchema = z.object({ conditionId: z.string() });
 /**
  * Fault injection for retry/idempotency tests: the next `count` requests to `method path` fail with `status`,
  * either before the venue processes them (`before`: nothing happened, like a 429) or after (`after`: the order
@@ -44,6 +44,12 @@ type Fault = z.infer<typeof FailNextSchema>;
 
 export interface PolymarketSim extends SimulatedVenue {
   readonly world: World;
+  /** Runtime listing and resolution (the `live` scenario drives them; tests use the controls). */
+  readonly lifecycle: PolymarketLifecycle;
+  /** Sets the scenario liquidity at one level and tells subscribers (size 0 removes it). */
+  setLevel(tokenId: string, side: 'bid' | 'ask', price: number, size: number): void;
+  /** A followed wallet's trade, served by the data-API from now on. */
+  addWalletTrade(trade: WalletTrade): void;
 }
 
 export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => number }): PolymarketSim {
@@ -63,6 +69,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
   };
   const paths = [...scenario.pricePaths].sort((a, b) => a.atMs - b.atMs);
   const resolutions = [...scenario.resolutions].sort((a, b) => a.atMs - b.atMs);
+  const walletTrades = [...scenario.walletTrades];
   let pathIndex = 0;
   let resolutionIndex = 0;
   let elapsedMs = 0;
@@ -70,22 +77,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     ? new StressDriver(world, scenario.seed, scenario.stress.updatesPerSecond, ctx.publishChanges)
     : null;
 
-  const resolve = (conditionId: string, winningOutcome: string): boolean => {
-    const market = world.markets.get(conditionId);
-    if (!market || market.winningOutcome !== null) return false;
-    market.winningOutcome = winningOutcome;
-    for (const account of ctx.accounts.all()) {
-      for (const order of account.orders)
-        if (order.status === 'LIVE' && order.market === conditionId) cancelOrder(ctx, account.address, order.id);
-      for (const token of market.tokens) {
-        const held = ctx.accounts.position(account, token.tokenId);
-        if (held === 0) continue;
-        ctx.accounts.addPosition(account, token.tokenId, -held);
-        if (token.outcome === winningOutcome) ctx.accounts.addCash(account, held);
-      }
-    }
-    return true;
-  };
+  const lifecycle = new PolymarketLifecycle(ctx, channel);
 
   const faults: Fault[] = [];
   const takeFault = (req: IncomingMessage, url: URL): Fault | undefined => {
@@ -125,10 +117,24 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         return { status: 200, body: { balance: ctx.accounts.fund(p.address, p.amount).cash } };
       }
       case 'resolve': {
-        const p = ResolveSchema.parse(body);
-        return resolve(p.conditionId, p.winningOutcome)
+        const p = ResolveBodySchema.parse(body);
+        return lifecycle.resolve(p)
           ? { status: 200, body: { ok: true } }
-          : { status: 404, body: { error: 'unknown or resolved market' } };
+          : { status: 404, body: { error: 'unknown or resolved market, or not one of its outcomes' } };
+      }
+      case 'propose': {
+        const { conditionId } = ConditionSchema.parse(body);
+        return lifecycle.propose(conditionId)
+          ? { status: 200, body: { ok: true } }
+          : { status: 404, body: { error: 'unknown market, or already proposed or resolved' } };
+      }
+      case 'list': {
+        const p = ListBodySchema.parse(body);
+        try {
+          return { status: 200, body: { conditionIds: lifecycle.list(p) } };
+        } catch (e) {
+          return { status: 409, body: { error: e instanceof Error ? e.message : String(e) } };
+        }
       }
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
@@ -138,7 +144,21 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
   return {
     name: 'polymarket',
     world,
+    lifecycle,
+    setLevel(tokenId, side, price, size) {
+      const token = world.tokens.get(tokenId);
+      if (token) channel.publishChanges(token, [token.book.setScenarioLiquidity(side, toPips(price), size)]);
+    },
+    addWalletTrade(trade) {
+      walletTrades.push({ ...trade, atMs: Math.min(trade.atMs, elapsedMs) });
+    },
     async handleHttp(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+      if (req.method === 'GET' && url.pathname === '/_sim/polymarket/statement') {
+        const account = ctx.accounts.find(url.searchParams.get('address') ?? '');
+        if (account) sendJson(res, 200, polymarketStatement(ctx, account));
+        else sendJson(res, 404, { error: 'venue-sim: this address has never been seen by the venue' });
+        return true;
+      }
       const body = req.method === 'GET' ? '' : await readBody(req);
       const fault = takeFault(req, url);
       if (fault) {
@@ -150,7 +170,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       if (
         handlePublic(ctx, req, res, url, body, () => ({
-          trades: scenario.walletTrades.filter((t) => t.atMs <= elapsedMs),
+          trades: walletTrades.filter((t) => t.atMs <= elapsedMs),
           startMs,
         }))
       )
@@ -174,7 +194,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         r !== undefined && r.atMs <= elapsedMs;
         r = resolutions[++resolutionIndex]
       ) {
-        resolve(r.conditionId, r.winningOutcome);
+        lifecycle.resolve({ conditionId: r.conditionId, winningOutcome: r.winningOutcome });
       }
       stress?.advanceTo(elapsedMs);
     },

@@ -6,7 +6,7 @@ import type { SimContext } from './context.ts';
 import { parseJson, sendJson } from './http.ts';
 import type { WalletTrade } from './scenario-schema.ts';
 import { bookSummary, clobMarket, clobMarketInfo, gammaEvent, gammaMarket } from './shapes.ts';
-import type { SimMarket, SimToken } from './world.ts';
+import { isClosed, type SimMarket, type SimToken } from './world.ts';
 
 const PAGE = 500;
 const encodeCursor = (offset: number): string => Buffer.from(String(offset)).toString('base64');
@@ -33,9 +33,7 @@ function paginate<T>(url: URL, items: T[]): T[] {
   return items.slice(offset, offset + limit);
 }
 
-function isOpen(m: SimMarket): boolean {
-  return !m.spec.closed && m.winningOutcome === null;
-}
+const isOpen = (m: SimMarket): boolean => !isClosed(m);
 
 function handleClob(ctx: SimContext, res: ServerResponse, url: URL, method: string, body: string): boolean {
   const path = url.pathname;

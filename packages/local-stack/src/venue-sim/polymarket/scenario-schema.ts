@@ -36,7 +36,7 @@ export type FeeSchedule = z.infer<typeof FeeScheduleSchema>;
 
 const Hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/);
 
-const MarketSpecSchema = z.object({
+export const MarketSpecSchema = z.object({
   id: z.string().min(1),
   conditionId: Hex32,
   questionId: Hex32.optional(),
@@ -53,7 +53,7 @@ const MarketSpecSchema = z.object({
 });
 export type MarketSpec = z.infer<typeof MarketSpecSchema>;
 
-const EventSpecSchema = z.object({
+export const EventSpecSchema = z.object({
   id: z.string().min(1),
   slug: z.string().min(1),
   title: z.string().min(1),

@@ -2,7 +2,7 @@
 // CLOB snake_case, compact clob-markets info).
 import { createHash } from 'node:crypto';
 import { formatPrice, summaryLevels } from './book.ts';
-import type { SimEvent, SimMarket, SimToken } from './world.ts';
+import { acceptsOrders, isClosed, type SimEvent, type SimMarket, type SimToken } from './world.ts';
 
 const mid = (token: SimToken): number => {
   const bid = token.book.best('bid');
@@ -15,8 +15,12 @@ export function gammaMarket(m: SimMarket): Record<string, unknown> {
   const [yes] = m.tokens;
   const bestBid = yes.book.best('bid');
   const bestAsk = yes.book.best('ask');
-  const yesPrice = m.winningOutcome === null ? mid(yes) : m.winningOutcome === yes.outcome ? 1 : 0;
   const spec = m.spec;
+  // Resolved: the payouts, exactly ("1"/"0", "0.5"/"0.5"); before: the YES mid and its complement.
+  const outcomePrices =
+    m.payouts === null
+      ? [String(Math.round(mid(yes) * 1e4) / 1e4), String(Math.round((1 - mid(yes)) * 1e4) / 1e4)]
+      : m.payouts.map(String);
   return {
     id: spec.id,
     question: spec.question,
@@ -26,13 +30,10 @@ export function gammaMarket(m: SimMarket): Record<string, unknown> {
     liquidity: '10000',
     description: spec.question,
     outcomes: JSON.stringify(m.tokens.map((t) => t.outcome)),
-    outcomePrices: JSON.stringify([
-      String(Math.round(yesPrice * 1e4) / 1e4),
-      String(Math.round((1 - yesPrice) * 1e4) / 1e4),
-    ]),
+    outcomePrices: JSON.stringify(outcomePrices),
     volume: '0',
     active: spec.active,
-    closed: spec.closed || m.winningOutcome !== null,
+    closed: isClosed(m),
     groupItemTitle: spec.groupItemTitle ?? '',
     questionID: spec.questionId ?? spec.conditionId,
     enableOrderBook: true,
@@ -41,8 +42,10 @@ export function gammaMarket(m: SimMarket): Record<string, unknown> {
     volumeNum: 0,
     liquidityNum: 10000,
     clobTokenIds: JSON.stringify(m.tokens.map((t) => t.tokenId)),
-    umaResolutionStatuses: '[]',
-    acceptingOrders: spec.active && !spec.closed && m.winningOutcome === null,
+    umaResolutionStatuses: m.umaStatus === '' ? '[]' : JSON.stringify([m.umaStatus]),
+    ...(m.umaStatus === '' ? {} : { umaResolutionStatus: m.umaStatus }),
+    ...(m.resolvedAtMs === null ? {} : { closedTime: new Date(m.resolvedAtMs).toISOString() }),
+    acceptingOrders: acceptsOrders(m),
     negRisk: m.negRisk,
     ...(m.event.spec.negRiskMarketID ? { negRiskMarketID: m.event.spec.negRiskMarketID } : {}),
     bestBid: bestBid === null ? 0 : bestBid / 10_000,
@@ -54,7 +57,7 @@ export function gammaMarket(m: SimMarket): Record<string, unknown> {
 }
 
 export function gammaEvent(e: SimEvent): Record<string, unknown> {
-  const closed = e.markets.every((m) => m.spec.closed || m.winningOutcome !== null);
+  const closed = e.markets.every(isClosed);
   return {
     id: e.spec.id,
     ticker: e.spec.slug,
@@ -76,9 +79,9 @@ export function clobMarket(m: SimMarket): Record<string, unknown> {
   return {
     enable_order_book: true,
     active: m.spec.active,
-    closed: m.spec.closed || m.winningOutcome !== null,
+    closed: isClosed(m),
     archived: false,
-    accepting_orders: m.spec.active && m.winningOutcome === null,
+    accepting_orders: acceptsOrders(m),
     minimum_order_size: m.spec.minOrderSize,
     minimum_tick_size: m.spec.tickSize,
     condition_id: m.spec.conditionId,
@@ -88,11 +91,12 @@ export function clobMarket(m: SimMarket): Record<string, unknown> {
     end_date_iso: m.spec.endDate,
     neg_risk: m.negRisk,
     neg_risk_market_id: m.event.spec.negRiskMarketID ?? '',
-    tokens: m.tokens.map((t) => ({
+    tokens: m.tokens.map((t, i) => ({
       token_id: t.tokenId,
       outcome: t.outcome,
-      price: m.winningOutcome === null ? mid(t) : m.winningOutcome === t.outcome ? 1 : 0,
-      winner: m.winningOutcome === t.outcome,
+      price: m.payouts === null ? mid(t) : m.payouts[i],
+      // A 50-50 has no winner: both tokens pay 0.5.
+      winner: m.payouts?.[i] === 1,
     })),
   };
 }
@@ -106,7 +110,7 @@ export function clobMarketInfo(m: SimMarket): Record<string, unknown> {
     mts: m.spec.tickSize,
     mbf: 0,
     tbf: 0,
-    ao: m.spec.active && m.winningOutcome === null,
+    ao: acceptsOrders(m),
     nr: m.negRisk,
     ...(m.feeSchedule ? { fd: { r: m.feeSchedule.rate, e: m.feeSchedule.exponent, to: m.feeSchedule.takerOnly } } : {}),
   };

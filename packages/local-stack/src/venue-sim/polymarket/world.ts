@@ -18,8 +18,25 @@ export interface SimMarket {
   tokens: [SimToken, SimToken];
   negRisk: boolean;
   feeSchedule: FeeSchedule | null;
-  winningOutcome: string | null;
+  /**
+   * Where the market is in its end of life, as Gamma's `umaResolutionStatus` shows it: '' while trading,
+   * 'proposed' once trading stopped and an outcome was proposed (orders refused), 'resolved' when final.
+   */
+  umaStatus: '' | 'proposed' | 'resolved';
+  /** Payout per share of tokens[0], tokens[1] once resolved: [1, 0], [0, 1], or [0.5, 0.5] for a 50-50. */
+  payouts: [number, number] | null;
+  resolvedAtMs: number | null;
+  /** When the market was listed at runtime (scenario ms since epoch); null for markets of the scenario file. */
+  listedAtMs: number | null;
 }
+
+/** Orders are accepted only while the market is active, not closed, and no outcome has been proposed. */
+export const acceptsOrders = (m: SimMarket): boolean => m.spec.active && !m.spec.closed && m.umaStatus === '';
+/** Closed as Gamma and the CLOB report it: closed in the spec or resolved. */
+export const isClosed = (m: SimMarket): boolean => m.spec.closed || m.umaStatus === 'resolved';
+/** The winning token of a resolved market; null while open and for a 50-50. */
+export const winnerOf = (m: SimMarket): SimToken | null =>
+  m.payouts === null ? null : (m.tokens.find((_, i) => m.payouts?.[i] === 1) ?? null);
 
 export interface SimEvent {
   spec: EventSpec;
@@ -32,6 +49,8 @@ export interface World {
   tokens: Map<string, SimToken>;
   /** Stable order for pagination and stress updates. */
   tokenList: SimToken[];
+  /** The scenario's seeded generator (book ladders of markets listed later draw from it too). */
+  random: () => number;
 }
 
 function fillBook(book: SimBook, spec: BookSpec, tickSize: number, random: () => number): void {
@@ -54,9 +73,9 @@ function fillBook(book: SimBook, spec: BookSpec, tickSize: number, random: () =>
   for (const [price, size] of spec.asks) book.setScenarioLiquidity('ask', toPips(price), size);
 }
 
-const hex32 = (text: string): string => `0x${createHash('sha256').update(text).digest('hex')}`;
+export const hex32 = (text: string): string => `0x${createHash('sha256').update(text).digest('hex')}`;
 /** A uint256 decimal token id derived from text, like the venue's (76-78 digit) ids. */
-const tokenIdFrom = (text: string): string => BigInt(hex32(text)).toString(10);
+export const tokenIdFrom = (text: string): string => BigInt(hex32(text)).toString(10);
 
 function stressEvents(seed: number, count: number, levels: number): EventSpec[] {
   const random = seededRandom(seed ^ 0x5eed);
@@ -112,37 +131,51 @@ export function buildWorld(scenario: PolymarketScenario): World {
   const random = seededRandom(scenario.seed);
   const specs = [...scenario.events];
   if (scenario.stress) specs.push(...stressEvents(scenario.seed, scenario.stress.markets, scenario.stress.levels));
-  const world: World = { events: [], markets: new Map(), tokens: new Map(), tokenList: [] };
-  for (const eventSpec of specs) {
-    const event: SimEvent = { spec: eventSpec, markets: [] };
-    for (const spec of eventSpec.markets) {
-      if (world.markets.has(spec.conditionId))
-        throw new Error(`polymarket scenario: duplicate conditionId ${spec.conditionId}`);
-      const market = {
-        spec,
-        event,
-        negRisk: eventSpec.negRisk,
-        feeSchedule: spec.feeSchedule,
-        winningOutcome: null,
-      } as Omit<SimMarket, 'tokens'>;
-      const tokens = spec.tokens.map((t) => {
-        if (world.tokens.has(t.tokenId)) throw new Error(`polymarket scenario: duplicate tokenId ${t.tokenId}`);
-        const book = new SimBook();
-        fillBook(book, t.book, spec.tickSize, random);
-        return { tokenId: t.tokenId, outcome: t.outcome, market: market as SimMarket, book };
-      });
-      const [yes, no] = tokens;
-      if (!yes || !no) throw new Error('polymarket scenario: a market needs two tokens');
-      const full: SimMarket = Object.assign(market, { tokens: [yes, no] as [SimToken, SimToken] });
-      for (const token of full.tokens) {
-        token.market = full;
-        world.tokens.set(token.tokenId, token);
-        world.tokenList.push(token);
-      }
-      world.markets.set(spec.conditionId, full);
-      event.markets.push(full);
-    }
-    world.events.push(event);
-  }
+  const world: World = { events: [], markets: new Map(), tokens: new Map(), tokenList: [], random };
+  for (const eventSpec of specs) addEvent(world, eventSpec, null);
   return world;
+}
+
+/** Adds an event with its markets (at load time, or at runtime when `listedAtMs` is set). */
+export function addEvent(world: World, eventSpec: EventSpec, listedAtMs: number | null): SimEvent {
+  if (world.events.some((e) => e.spec.id === eventSpec.id))
+    throw new Error(`polymarket scenario: duplicate event id ${eventSpec.id}`);
+  const event: SimEvent = { spec: { ...eventSpec, markets: [] }, markets: [] };
+  world.events.push(event);
+  for (const spec of eventSpec.markets) addMarket(world, event, spec, listedAtMs);
+  return event;
+}
+
+/** Adds one market (two tokens with their books) to an event. */
+export function addMarket(world: World, event: SimEvent, spec: MarketSpec, listedAtMs: number | null): SimMarket {
+  if (world.markets.has(spec.conditionId))
+    throw new Error(`polymarket scenario: duplicate conditionId ${spec.conditionId}`);
+  for (const t of spec.tokens)
+    if (world.tokens.has(t.tokenId)) throw new Error(`polymarket scenario: duplicate tokenId ${t.tokenId}`);
+  const market = {
+    spec,
+    event,
+    negRisk: event.spec.negRisk,
+    feeSchedule: spec.feeSchedule,
+    umaStatus: '',
+    payouts: null,
+    resolvedAtMs: null,
+    listedAtMs,
+  } as Omit<SimMarket, 'tokens'>;
+  const tokens = spec.tokens.map((t) => {
+    const book = new SimBook();
+    fillBook(book, t.book, spec.tickSize, world.random);
+    return { tokenId: t.tokenId, outcome: t.outcome, market: market as SimMarket, book };
+  });
+  const [yes, no] = tokens;
+  if (!yes || !no) throw new Error('polymarket scenario: a market needs two tokens');
+  const full: SimMarket = Object.assign(market, { tokens: [yes, no] as [SimToken, SimToken] });
+  for (const token of full.tokens) {
+    world.tokens.set(token.tokenId, token);
+    world.tokenList.push(token);
+  }
+  world.markets.set(spec.conditionId, full);
+  event.markets.push(full);
+  event.spec.markets.push(spec);
+  return full;
 }

@@ -1,16 +1,40 @@
 // The CLOB market channel (`/ws/market`): subscribe/unsubscribe by asset id, `book` snapshots on subscribe,
-// then `price_change` / `last_trade_price`. Counts subscriptions per asset so tests can prove fan-out happens
+// then `price_change` / `last_trade_price`; connections that subscribed with `custom_feature_enabled: true` also get
+// the lifecycle events `new_market` and `market_resolved` (for every market, not only subscribed assets). Counts subscriptions per asset so tests can prove fan-out happens
 // on our side (the hub), not by opening one venue subscription per consumer.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { formatPrice, formatSize, type LevelChange } from './book.ts';
 import { bookSummary } from './shapes.ts';
-import type { SimToken, World } from './world.ts';
+import { acceptsOrders, winnerOf, type SimMarket, type SimToken, type World } from './world.ts';
+
+/** The fields `new_market` and `market_resolved` share. */
+function lifecycleBase(m: SimMarket): Record<string, unknown> {
+  return {
+    id: m.spec.id,
+    question: m.spec.question,
+    market: m.spec.conditionId,
+    slug: m.spec.slug,
+    description: m.spec.question,
+    assets_ids: m.tokens.map((t) => t.tokenId),
+    outcomes: m.tokens.map((t) => t.outcome),
+    event_message: {
+      id: m.event.spec.id,
+      ticker: m.event.spec.slug,
+      slug: m.event.spec.slug,
+      title: m.event.spec.title,
+      description: m.event.spec.title,
+    },
+    tags: [],
+  };
+}
 
 interface Conn {
   socket: WebSocket;
   assets: Set<string>;
+  /** Set by a subscription with `custom_feature_enabled: true`: lifecycle events are sent to this connection. */
+  customFeatures: boolean;
 }
 
 export class MarketChannel {
@@ -31,7 +55,7 @@ export class MarketChannel {
   }
 
   private accept(socket: WebSocket): void {
-    const conn: Conn = { socket, assets: new Set() };
+    const conn: Conn = { socket, assets: new Set(), customFeatures: false };
     this.conns.add(conn);
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
@@ -60,6 +84,7 @@ export class MarketChannel {
       return;
     }
     const ids = msg.assets_ids.map(String);
+    if ('custom_feature_enabled' in msg && msg.custom_feature_enabled === true) conn.customFeatures = true;
     const operation = 'operation' in msg ? String(msg.operation) : 'subscribe';
     if (operation === 'unsubscribe') {
       for (const id of ids) this.unsubscribe(conn, id);
@@ -134,6 +159,43 @@ export class MarketChannel {
       timestamp: String(this.now()),
     };
     for (const conn of subscribers) this.send(conn, msg);
+  }
+
+  /**
+   * `new_market`, as the venue sends it to custom-feature subscribers when a market is listed. Field names follow
+   * the venue's message (docs.polymarket.com, market channel): `market` is the condition id, `assets_ids` the tokens.
+   */
+  publishNewMarket(m: SimMarket): void {
+    this.broadcastLifecycle({
+      ...lifecycleBase(m),
+      event_type: 'new_market',
+      active: acceptsOrders(m),
+      clob_token_ids: m.tokens.map((t) => t.tokenId),
+      condition_id: m.spec.conditionId,
+      group_item_title: m.spec.groupItemTitle ?? '',
+      order_price_min_tick_size: String(m.spec.tickSize),
+      fees_enabled: m.feeSchedule !== null,
+      timestamp: String(this.now()),
+    });
+  }
+
+  /**
+   * `market_resolved`: `winning_asset_id`/`winning_outcome` name the winner; a 50-50 has none (both "" here —
+   * read the payouts from Gamma's `outcomePrices`, ["0.5","0.5"]).
+   */
+  publishResolved(m: SimMarket): void {
+    const winner = winnerOf(m);
+    this.broadcastLifecycle({
+      ...lifecycleBase(m),
+      event_type: 'market_resolved',
+      winning_asset_id: winner?.tokenId ?? '',
+      winning_outcome: winner?.outcome ?? '',
+      timestamp: String(this.now()),
+    });
+  }
+
+  private broadcastLifecycle(msg: Record<string, unknown>): void {
+    for (const conn of this.conns) if (conn.customFeatures) this.send(conn, msg);
   }
 
   skip(tokenId: string): void {
