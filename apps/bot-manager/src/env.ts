@@ -71,6 +71,7 @@ const EnvSchema = z
     CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
     MAX_CRASHES: z.coerce.number().int().min(1).default(5),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    MARKET_REFRESH_MS: z.coerce.number().int().min(100).default(30_000),
     STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
 import type { ManagerEvents } from './events.ts';
-import type { MarketFeed } from './market-feed.ts';
+import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
 import { KeyValidator, loadCheckedState } from './key-validation.ts';
 import { runnerEntry } from './runner-entry.ts';
@@ -25,7 +25,7 @@ import {
 } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
-import type { VenueUrls } from '../shared/ipc.ts';
+import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
 import { asService, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -122,6 +122,32 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       const p = liveOf(s.state)?.proc;
       if (p && !p.exited && p.ready) p.send({ type: 'links', links: this.feed.links });
     }
+  }
+
+  /** The market universe changed (market-lifecycle.ts): every running runner is told, in place, and its books follow. */
+  applyUniverse(change: UniverseChange): void {
+    this.feeds.applyUniverse(change);
+  }
+
+  /**
+   * Some of this user's positions were settled: a running runner stops counting them as open (and reconciles live
+   * Kalshi ones with the venue); a runner still starting gets an init without them. A stopped bot needs nothing: its
+   * next start reads the open positions afresh (readRiskStart).
+   */
+  positionsSettled(userId: string, settled: Omit<PositionsSettledMessage, 'type'>): void {
+    const s = this.slots.get(userId);
+    const live = s ? liveOf(s.state) : null;
+    if (!s || !live || live.proc.exited) return;
+    if (s.state.kind === 'starting') {
+      const gone = new Set(settled.instrumentIds);
+      const risk = s.state.init.risk;
+      s.state.init = {
+        ...s.state.init,
+        risk: { ...risk, openInstrumentIds: risk.openInstrumentIds.filter((id) => !gone.has(id)) },
+      };
+      return;
+    }
+    live.proc.send({ type: 'positionsSettled', ...settled });
   }
 
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */

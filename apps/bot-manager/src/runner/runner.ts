@@ -32,6 +32,7 @@ import { RiskEngine } from './risk.ts';
 import { assembleStats } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
+import { KalshiReconciler } from './reconcile.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
@@ -64,6 +65,7 @@ export class PolybotRunner {
   private readonly copy: CopyTrader;
   private readonly news: NewsTrader;
   private readonly orderPath: OrderPath;
+  private readonly reconciler: KalshiReconciler;
   /** With no book at all, market data counts as stale from here (blocked.ts). */
   private readonly startedAtMs = Date.now();
 
@@ -91,6 +93,12 @@ export class PolybotRunner {
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
     this.news.setRules(strategyRules(this.config, this.instruments, this.log));
+    this.reconciler = new KalshiReconciler(
+      init.keys.find((k) => k.platform === 'kalshi' && !k.isPaper && k.validationStatus === 'valid'),
+      init.venueUrls,
+      db,
+      log,
+    );
     this.orderPath = {
       db,
       router: this.router,
@@ -142,6 +150,8 @@ export class PolybotRunner {
   /** This user's positions in these instruments were settled: they no longer count as open (max open positions). */
   onPositionsSettled(msg: PositionsSettledMessage): void {
     this.risk.settled(msg.instrumentIds, msg.realizedPnlUsd ?? 0);
+    if (msg.reconcileKalshi && msg.reconcileKalshi.length > 0 && !this.stopping)
+      this.reconciler.reconcile(msg.reconcileKalshi);
     this.log.info({ instruments: msg.instrumentIds.length }, 'positions settled');
     this.heartbeat();
   }
@@ -210,8 +220,9 @@ export class PolybotRunner {
 
   onBook(book: OrderBook, hubAtMs: number): void {
     if (this.stopping) return;
-    // A book still in flight from the hub after its market closed: nothing to price any more.
-    if (!this.universe.tradeable(book.instrumentId)) return;
+    // A book still in flight from the hub after its market closed: nothing to price any more. (A book of an instrument
+    // added but not applied yet is kept: its venue may not send it again.)
+    if (this.universe.isClosed(book.instrumentId)) return;
     this.books.set(book.instrumentId, book);
     this.news.onBook(book.instrumentId, Date.now());
     if (this.copy.unpark(book.instrumentId)) this.resume();
@@ -404,6 +415,7 @@ export class PolybotRunner {
   /** Graceful stop: no new decisions; the one in flight finishes and is booked before we report stopped. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.reconciler.stop();
     if (this.busy) await this.busy;
   }
 }

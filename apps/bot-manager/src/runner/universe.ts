@@ -47,6 +47,11 @@ export class Universe {
     return { added, removed };
   }
 
+  /** Closed since the init (removed by the manager): its books are of no use any more. */
+  isClosed(instrumentId: string): boolean {
+    return this.closed.has(instrumentId);
+  }
+
   /** Whether an order on this instrument may go out: listed, active, not closed since. */
   tradeable(instrumentId: string): boolean {
     if (this.closed.has(instrumentId)) return false;

@@ -149,6 +149,11 @@ export const PositionsSettledMessageSchema = z.object({
   type: z.literal('positionsSettled'),
   instrumentIds: z.array(z.string()),
   realizedPnlUsd: z.number().optional(),
+  /**
+   * Kalshi tickers of settled LIVE positions: the runner reads the venue's settlements with the user's own key
+   * (GET /portfolio/settlements) and the manager records the venue's payout beside ours (recordVenueSettlement).
+   */
+  reconcileKalshi: z.array(z.string()).max(1000).optional(),
 });
 export type PositionsSettledMessage = z.infer<typeof PositionsSettledMessageSchema>;
 
@@ -257,6 +262,17 @@ export const DbOpSchema = z.discriminatedUnion('op', [
   }),
   /** Book every leg of one execution in one transaction: all or nothing. */
   z.object({ op: z.literal('recordExecution'), trades: z.array(TradeRowSchema).min(1) }),
+  /**
+   * Live reconciliation: what the venue says it paid this user for one settled market (Kalshi GET
+   * /portfolio/settlements, read with the user's own key), recorded beside our settlement rows.
+   */
+  z.object({
+    op: z.literal('recordVenueSettlement'),
+    platform: VenueIdSchema,
+    marketId: z.string().min(1).max(200),
+    venuePayoutUsd: z.number().min(0).max(1e9),
+    venueReference: z.string().min(1).max(200),
+  }),
 ]);
 export type DbOp = z.infer<typeof DbOpSchema>;
 
