@@ -8,3 +8,4 @@ export * from './errors.ts';
 export * from './subscription.ts';
 export * from './bot-status.ts';
 export * from './positions.ts';
+export * from './redeem.ts';
