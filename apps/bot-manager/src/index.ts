@@ -1,12 +1,15 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
+import { asService, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
+import { MarketLifecycle } from './manager/market-lifecycle.ts';
+import { settleDecidedMarket } from './manager/settle-markets.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
@@ -38,6 +41,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   httpHost?: string;
   httpPort?: number;
   reconcileIntervalMs?: number;
+  /** Market universe refresh and resolution checks (market-lifecycle.ts), default 30 000 ms. */
+  marketRefreshMs?: number;
   notifyDebounceMs?: number;
   listenBackoffBaseMs?: number;
   /** Longest wait between LISTEN reconnect attempts, default 15 000 ms. */
@@ -53,6 +58,8 @@ export interface RunningBotManager {
   walletFeed: WalletFeed | null;
   /** News items for news rules; null without configured feeds. */
   newsFeed: NewsFeed | null;
+  /** The market-lifecycle watcher (listings, closes, resolutions → settlement). */
+  lifecycle: MarketLifecycle;
   httpPort: number;
   stop(): Promise<void>;
 }
@@ -119,6 +126,18 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   await listener.start();
   listening = true;
   await manager.reconcileAll('start');
+  const lifecycle = new MarketLifecycle(feed, {
+    refreshMs: o.marketRefreshMs ?? 30_000,
+    log,
+    onUniverse: (change) => manager.applyUniverse(change),
+    onDecided: async (market) => {
+      await settleDecidedMarket({ sql, log, manager }, market);
+    },
+    openMarkets: () => asService(sql, (tx) => listOpenPositionMarkets(tx)),
+  });
+  lifecycle.start();
+  // Positions left open in markets that resolved while no manager ran are settled now, not a refresh later.
+  void lifecycle.poke();
   const periodic = setInterval(() => {
     void manager
       .reconcileAll('periodic')
@@ -135,6 +154,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       hub: feed.stats(),
       wallets: walletFeed?.stats() ?? null,
       news: newsFeed?.stats() ?? null,
+      lifecycle: lifecycle.stats,
     }),
   });
   log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
@@ -145,11 +165,15 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     metrics,
     walletFeed,
     newsFeed,
+    lifecycle,
     httpPort: http.port,
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
         listening = false;
+        await lifecycle
+          .close()
+          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'lifecycle stop failed'));
         const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
         const more = await Promise.allSettled([
           feed.close(),

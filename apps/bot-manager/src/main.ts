@@ -42,6 +42,7 @@ const running = await startBotManager({
   stopGraceMs: env.STOP_GRACE_MS,
   maxCrashes: env.MAX_CRASHES,
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+  marketRefreshMs: env.MARKET_REFRESH_MS,
   statusWriteMs: env.STATUS_WRITE_MS,
   logLevel: env.LOG_LEVEL,
   logger: log,

@@ -153,6 +153,9 @@ export class PolybotRunner {
     if (msg.reconcileKalshi && msg.reconcileKalshi.length > 0 && !this.stopping)
       this.reconciler.reconcile(msg.reconcileKalshi);
     this.log.info({ instruments: msg.instrumentIds.length }, 'positions settled');
+    // Opportunities refused for max open positions may pass now: priced again, their books may not change any more.
+    this.rescanAll = true;
+    this.resume();
     this.heartbeat();
   }
 
