@@ -50,7 +50,7 @@ test('Kalshi: listed → traded (paper and live) → closed, determined → sett
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: live.id, role: 'authenticated' })}, true)`;
     await tx`select public.save_user_secret('kalshi', false, ${key.keyId}, null, ${key.privatePem}, '{}'::jsonb)`;
   });
-  await stack.manager('k1', { marketRefreshMs: 300, kalshiMarketData: { pollIntervalMs: 200 } });
+  const mgr = await stack.manager('k1', { marketRefreshMs: 300, kalshiMarketData: { pollIntervalMs: 200 } });
   await until(
     async () => {
       const s = await statusOf(stack.db.sql, live.id);
@@ -102,6 +102,26 @@ test('Kalshi: listed → traded (paper and live) → closed, determined → sett
   expect(reconciled.reduce((s, r) => s + r.payout_usd, 0)).toBeCloseTo(venuePaid, 6);
   // Nothing was sent to the closed markets: the venue saw no more orders than before the close.
   expect(await liveFills()).toBe(filledBefore);
+
+  // A runner that stopped before reconciling: its next start picks the unreconciled settlements up (init).
+  await stack.db.sql`
+    update public.polybot_settlements set venue_payout_usd = null, venue_reference = null, reconciled_at = null
+     where user_id = ${live.id}`;
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${live.id}`;
+  const runnerOf = (): number | undefined => mgr.manager.runners().find((r) => r.userId === live.id)?.pid;
+  const oldPid = runnerOf();
+  await until(() => runnerOf() === undefined, 'live runner stopped', 60_000);
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = true where user_id = ${live.id}`;
+  const again = await until(
+    async () => {
+      const mine = [...(await settlementsOf(won)), ...(await settlementsOf(lost))].filter((x) => x.user_id === live.id);
+      return mine.every((x) => x.venue_reference !== null) ? mine : null;
+    },
+    'reconciled again by the restarted runner',
+    60_000,
+  );
+  expect(again.reduce((s, r) => s + (r.venue_payout_usd ?? 0), 0)).toBeCloseTo(venuePaid, 6);
+  expect(runnerOf()).not.toBe(oldPid);
 
   const [voided] = await listKalshiArbEvent(stack.sim, 'void');
   await until(async () => (await tradesIn(stack.db.sql, paper.id, voided)).length >= 1, 'traded the void one', 60_000);

@@ -20,6 +20,7 @@ import {
   loadCopiedTxHashes,
   loadNewsSeenKeys,
   loadRiskStart,
+  loadUnreconciledKalshi,
   type InvalidConfig,
   type UserState,
 } from './user-state.ts';
@@ -237,10 +238,11 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes, newsSeenKeys] = await Promise.all([
+    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi] = await Promise.all([
       loadRiskStart(this.sql, s.userId),
       loadCopiedTxHashes(this.sql, s.userId),
       loadNewsSeenKeys(this.sql, s.userId),
+      loadUnreconciledKalshi(this.sql, s.userId),
     ]);
     const entry = await runnerEntry();
     if (this.stopping) return;
@@ -268,7 +270,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       restartCount: crashes,
       haltReason: null,
     });
-    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys }, crashes, statusWritten);
+    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi }, crashes, statusWritten);
     await statusWritten;
   }
 

@@ -8,9 +8,10 @@ import { coerceError } from '../shared/errors.ts';
 import type { RunnerKey, VenueUrls } from '../shared/ipc.ts';
 import type { DbRpc } from './db-rpc.ts';
 
-const ATTEMPTS = 12;
+/** About five hours of asking (Kalshi pays at finalization, which can be hours after the outcome is determined). */
+const ATTEMPTS = 40;
 const FIRST_DELAY_MS = 1000;
-const MAX_DELAY_MS = 60_000;
+const MAX_DELAY_MS = 10 * 60_000;
 
 export class KalshiReconciler {
   private readonly timers = new Set<NodeJS.Timeout>();

@@ -99,6 +99,8 @@ export class PolybotRunner {
       db,
       log,
     );
+    // Live Kalshi settlements a previous runner of this user did not get to reconcile.
+    if (init.reconcileKalshi.length > 0) this.reconciler.reconcile(init.reconcileKalshi);
     this.orderPath = {
       db,
       router: this.router,

@@ -101,6 +101,8 @@ export const InitMessageSchema = z.object({
   copiedTxHashes: z.array(z.string().max(200)).max(5000),
   /** `<ruleId>:<itemId>` of this user's booked news trades: a restarted runner never acts on them again. */
   newsSeenKeys: z.array(z.string().max(200)).max(5000),
+  /** Tickers of this user's live Kalshi settlements not reconciled with the venue yet (a restart resumes them). */
+  reconcileKalshi: z.array(z.string().max(200)).max(1000).default([]),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 

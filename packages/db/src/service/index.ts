@@ -9,3 +9,4 @@ export * from './trades.ts';
 export * from './notify.ts';
 export * from './open-markets.ts';
 export * from './settlement.ts';
+export * from './unreconciled.ts';
