@@ -65,7 +65,10 @@ export async function settleDecidedMarket(ctx: SettleContext, m: DecidedMarket):
       await asService(ctx.sql, (tx) => markRedeemable(tx, userId, 'polymarket', m.marketId));
     ctx.manager.positionsSettled(userId, {
       instrumentIds: rows.map((r) => r.instrumentId),
-      realizedPnlUsd: rows.reduce((sum, r) => sum + r.realizedPnlUsd, 0),
+      realizedPnlUsd: rows.reduce<Record<string, number>>((by, r) => {
+        by[r.instrumentId] = (by[r.instrumentId] ?? 0) + r.realizedPnlUsd;
+        return by;
+      }, {}),
       ...(live && m.platform === 'kalshi' ? { reconcileKalshi: [m.marketId] } : {}),
     });
   }

@@ -151,7 +151,7 @@ export class PolybotRunner {
 
   /** This user's positions in these instruments were settled: they no longer count as open (max open positions). */
   onPositionsSettled(msg: PositionsSettledMessage): void {
-    this.risk.settled(msg.instrumentIds, msg.realizedPnlUsd ?? 0);
+    for (const id of msg.instrumentIds) this.risk.onSettled(id, msg.realizedPnlUsd?.[id] ?? 0);
     if (msg.reconcileKalshi && msg.reconcileKalshi.length > 0 && !this.stopping)
       this.reconciler.reconcile(msg.reconcileKalshi);
     this.log.info({ instruments: msg.instrumentIds.length }, 'positions settled');

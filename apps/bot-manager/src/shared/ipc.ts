@@ -145,12 +145,13 @@ export type InstrumentsMessage = z.infer<typeof InstrumentsMessageSchema>;
 
 /**
  * Positions of this user in these instruments were settled (their market resolved): the risk engine stops counting
- * them as open. `realizedPnlUsd` (the settlements' realized P&L, summed) counts towards today's P&L.
+ * them as open. `realizedPnlUsd` (per instrument: the user's settlements' realized P&L, as settleMarket returned it)
+ * counts towards today's P&L.
  */
 export const PositionsSettledMessageSchema = z.object({
   type: z.literal('positionsSettled'),
   instrumentIds: z.array(z.string()),
-  realizedPnlUsd: z.number().optional(),
+  realizedPnlUsd: z.record(z.string(), z.number()).optional(),
   /**
    * Kalshi tickers of settled LIVE positions: the runner reads the venue's settlements with the user's own key
    * (GET /portfolio/settlements) and the manager records the venue's payout beside ours (recordVenueSettlement).

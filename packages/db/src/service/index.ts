@@ -10,3 +10,4 @@ export * from './notify.ts';
 export * from './open-markets.ts';
 export * from './settlement.ts';
 export * from './unreconciled.ts';
+export * from './marks.ts';
