@@ -6,7 +6,8 @@ import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
 import { resolutionOf, settleDecidedMarket } from '../src/manager/settle-markets.ts';
 import { createLogger } from '../src/shared/log.ts';
-import { alive, createUser, statusOf, until } from './harness.ts';
+import { PolymarketTrading } from '@polybot/venues';
+import { alive, createUser, statusOf, until, walletKeys } from './harness.ts';
 import {
   listArbMarket,
   resolveMarket,
@@ -132,4 +133,42 @@ test('settlement replayed (the same event again, from another source, after a ma
   mgr = await startManager('lc2');
   await until(() => mgr.lifecycle.stats.ticks >= 2, 'two lifecycle ticks after the restart');
   expect(await settlementsOf(stack.db.sql, c.conditionId)).toEqual(first);
+});
+
+test('live Polymarket: a resolved market is settled, the winnings recorded redeemable with their amount, and the venue saw no order on it after the resolution', async () => {
+  const keys = await walletKeys(stack.sim);
+  const address = (
+    await PolymarketTrading.connect({ clobUrl: stack.urls.polymarketClob, privateKey: `0x${keys.privateKey}` })
+  ).address;
+  const u = await createUser(stack.db, {
+    config: { dry_run: false, max_open_positions: 10, max_trade_size_usd: 50 },
+    profile: { live_trading_allowed: true, subscription_tier: 'pro' },
+    keys,
+    isPaper: false,
+  });
+  await until(async () => (await statusOf(stack.db.sql, u.id)).mode === 'live', 'live runner', 60_000);
+  const m = await listArbMarket(stack.sim, 'live');
+  await traded(u.id, m, 'traded live');
+  const statement = async (): Promise<{ fills: Array<{ conditionId: string; atMs: number }> }> =>
+    (await (await fetch(`${stack.sim.origin}/_sim/polymarket/statement?address=${address}`)).json()) as {
+      fills: Array<{ conditionId: string; atMs: number }>;
+    };
+  const filled = (await statement()).fills.filter((f) => f.conditionId === m.conditionId).length;
+  expect(filled).toBeGreaterThanOrEqual(2);
+  await resolveMarket(stack.sim, m.conditionId, 'Yes');
+  const rows = await until(async () => {
+    const r = await stack.db.sql<{ instrument_id: string; mode: string; redeem_status: string; payout_usd: number }[]>`
+      select instrument_id, mode, redeem_status, payout_usd::float8 as payout_usd from public.polybot_settlements
+       where user_id = ${u.id} and market_id = ${m.conditionId}`;
+    return r.length === 2 ? r : null;
+  }, 'live positions settled');
+  const yes = rows.find((r) => r.instrument_id === m.yes);
+  const no = rows.find((r) => r.instrument_id === m.no);
+  expect(yes).toMatchObject({ mode: 'live', redeem_status: 'redeemable' });
+  expect(yes?.payout_usd).toBeGreaterThan(0);
+  expect(no).toMatchObject({ mode: 'live', redeem_status: 'not_applicable', payout_usd: 0 });
+  // Another listing traded afterwards (the runner is alive and trading): still no order on the resolved market.
+  const next = await listArbMarket(stack.sim, 'after');
+  await traded(u.id, next, 'traded the next market live');
+  expect((await statement()).fills.filter((f) => f.conditionId === m.conditionId)).toHaveLength(filled);
 });
