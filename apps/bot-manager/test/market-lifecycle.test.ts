@@ -84,6 +84,15 @@ test('a market listed after start is traded without a restart; once it resolves 
     sent.some((s) => s.pid === pid && s.type === 'instruments' && JSON.parse(s.text).removed.includes(a.yes)),
   ).toBe(true);
   expect(sent.some((s) => s.pid === pid && s.type === 'positionsSettled' && s.text.includes(a.no))).toBe(true);
+  // The hub followed: the venue's book subscriptions of the resolved market are dropped, the new one's are held.
+  const subscriptions = async (): Promise<Record<string, number>> =>
+    (
+      (await (await fetch(`${stack.sim.origin}/_sim/stats`)).json()) as {
+        venues: { polymarket: { subscriptions: Record<string, number> } };
+      }
+    ).venues.polymarket.subscriptions;
+  await until(async () => ((await subscriptions())[a.yes] ?? 0) === 0, 'resolved market unsubscribed at the venue');
+  expect((await subscriptions())[b.yes]).toBeGreaterThanOrEqual(1);
 
   // Never ordered after the resolution was settled (its books and baskets are gone, the order path refuses it).
   const cutoff = Math.min(...settled.map((r) => r.settled_at.getTime()));
