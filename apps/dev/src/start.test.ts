@@ -84,7 +84,7 @@ afterAll(async () => {
 test('npm start brings the whole product up on a fresh state directory: demo bots paper-trade, every service answers', async () => {
   expect(output).toContain('fresh database: loaded demo data');
 
-  // The three demo users' bots run, and they paper-trade the arb-rich scenario.
+  // The three demo users' bots run, and they paper-trade the live scenario.
   const health = await until(
     '3 demo runners',
     async () => {

@@ -1,6 +1,7 @@
 // npm start — the whole product locally on embedded defaults: no Docker, no accounts.
 // Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time), local Supabase Auth,
-// the Stripe emulator with the stripe-webhook edge function under Deno, the venue simulator replaying arb-rich,
+// the Stripe emulator with the stripe-webhook edge function under Deno, the venue simulator running the continuous
+// `live` scenario (markets list, trade, resolve and are replaced on a schedule of minutes),
 // the BotManager and the web app. DATABASE_URL replaces the embedded Postgres. Runs until Ctrl-C / SIGTERM, then
 // stops everything it started.
 import { applySeed } from '@polybot/db/migrate';
@@ -87,7 +88,9 @@ async function main(): Promise<void> {
   stoppers.unshift({ name: 'Stripe emulator and webhook function', stop: () => billing.close() });
 
   const sim: VenueSim = await startVenueSim({
-    scenario: 'arb-rich',
+    // A world that keeps moving: opportunities of every kind open and close, markets resolve within minutes and new
+    // ones list, so a new user's bot trades, sees a position resolve and books realized P&L in its first minutes.
+    scenario: 'live',
     port: env.POLYBOT_VENUE_SIM_PORT,
     host: '127.0.0.1',
   });
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
   const manager = await startBotManager({
     databaseUrl,
     venueUrls: managerVenueUrls(sim),
-    // News rules read the simulator's RSS feeds (scenario news.json), as NEWS_FEEDS would name real ones.
+    // News rules read the simulator's RSS feeds (the scenario's news items), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,
   });
@@ -132,7 +135,7 @@ async function main(): Promise<void> {
     `  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`,
   );
   console.log(`  Webhook function   ${billing.edge.url} (supabase/functions/stripe-webhook under Deno)`);
-  console.log('  Venue simulator    scenario arb-rich');
+  console.log('  Venue simulator    scenario live (continuous: markets list and resolve every few minutes)');
   for (const [name, url] of Object.entries(sim.urls)) console.log(`    ${name.padEnd(16)} ${url}`);
   console.log(
     '  Demo users         alice@demo.polybot.local, bob@demo.polybot.local, carol@demo.polybot.local (password: polybot-demo)',

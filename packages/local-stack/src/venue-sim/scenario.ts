@@ -1,6 +1,7 @@
 // Scenario loading: a scenario is a directory scenarios/<name>/ with one file per venue (polymarket.json,
 // kalshi.json) and optionally links.json (cross-venue relations and the opportunities the scenario plants) and
-// news.json (news items served as RSS feeds, news.ts).
+// news.json (news items served as RSS feeds, news.ts) — or, for the continuous `live` scenario, live.json (its fixed
+// parts), from which the venues' files are generated when the simulator starts (live/generate.ts).
 // Each venue's file is handed, unparsed, to that venue's module, which validates its own format.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -15,6 +16,8 @@ export interface Scenario {
   kalshi: unknown;
   links: unknown;
   news: unknown;
+  /** live.json of a continuous scenario (live/config.ts), or null. */
+  live: unknown;
 }
 
 function readJson(path: string): unknown {
@@ -46,8 +49,9 @@ export function loadScenario(nameOrDir: string): Scenario {
     kalshi: optional('kalshi.json'),
     links: optional('links.json'),
     news: optional('news.json'),
+    live: optional('live.json'),
   };
-  if (scenario.polymarket === null && scenario.kalshi === null)
-    throw new Error(`venue-sim: scenario ${dir} has neither polymarket.json nor kalshi.json`);
+  if (scenario.polymarket === null && scenario.kalshi === null && scenario.live === null)
+    throw new Error(`venue-sim: scenario ${dir} has neither polymarket.json, kalshi.json nor live.json`);
   return scenario;
 }

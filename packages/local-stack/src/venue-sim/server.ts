@@ -5,9 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { sendJson } from './http.ts';
-import { createKalshiSim } from './kalshi/index.ts';
+import { createKalshiSim, type KalshiSim } from './kalshi/index.ts';
 import { createNewsSim, type NewsSim } from './news.ts';
-import { createPolymarketSim } from './polymarket/index.ts';
+import { LiveConfigSchema } from './live/config.ts';
+import { LiveDriver } from './live/driver.ts';
+import { liveVenueScenarios } from './live/generate.ts';
+import { createPolymarketSim, type PolymarketSim } from './polymarket/index.ts';
 import { loadScenario, type Scenario } from './scenario.ts';
 import type { SimulatedVenue } from './types.ts';
 
@@ -27,6 +30,8 @@ export interface VenueSimOptions {
   /** Advance scenario time with the wall clock every `tickMs` (default true, 50 ms). Tests may turn it off and use /_sim/advance. */
   autoAdvance?: boolean;
   tickMs?: number;
+  /** A continuous (`live`) scenario's seed instead of the one in its live.json (tests pin one). */
+  seed?: number;
 }
 
 export interface VenueSim {
@@ -35,6 +40,8 @@ export interface VenueSim {
   venues: SimulatedVenue[];
   /** The scenario's news feeds (news.json), each served as RSS 2.0 at GET /news/<feed>/rss.xml; null without news. */
   news: NewsSim | null;
+  /** The continuous scenario's driver (its event log and counters), or null for a fixed scenario. */
+  live: LiveDriver | null;
   /** Scenario clock (ms since epoch): wall clock plus every manual advance. */
   now(): number;
   advance(ms: number): void;
@@ -75,16 +82,27 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
 }
 
 export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
-  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
+  const loaded = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
   let offsetMs = 0;
   const now = (): number => Date.now() + offsetMs;
+  // A continuous scenario generates its venues' files now, from its seed and the start time.
+  const liveConfig =
+    loaded.live === null
+      ? null
+      : { ...LiveConfigSchema.parse(loaded.live), ...(opts.seed === undefined ? {} : { seed: opts.seed }) };
+  const scenario: Scenario = liveConfig ? { ...loaded, ...liveVenueScenarios(liveConfig, now()) } : loaded;
   const factories = opts.venues ?? [polymarketFactory, kalshiFactory];
   const venues = factories.map((f) => f(scenario, { clock: now })).filter((v): v is SimulatedVenue => v !== null);
   const news = scenario.news === null ? null : createNewsSim(scenario.news, { clock: now });
+  const polymarket = venues.find((v): v is PolymarketSim => v.name === 'polymarket');
+  const kalshi = venues.find((v): v is KalshiSim => v.name === 'kalshi');
+  if (liveConfig && (!polymarket || !kalshi)) throw new Error('venue-sim: the live scenario needs both venues mounted');
+  const live = liveConfig && polymarket && kalshi ? new LiveDriver(liveConfig, now(), polymarket, kalshi) : null;
   const advanceAll = (): void => {
     const t = now();
     for (const venue of venues) venue.advanceTo(t);
     news?.advanceTo(t);
+    live?.advanceTo(t);
   };
 
   const control = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -95,6 +113,7 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
         now: now(),
         venues: Object.fromEntries(venues.map((v) => [v.name, v.stats?.() ?? {}])),
         ...(news ? { news: news.stats() } : {}),
+        ...(live ? { live: live.stats() } : {}),
       });
       return true;
     }
@@ -169,6 +188,7 @@ export async function startVenueSim(opts: VenueSimOptions): Promise<VenueSim> {
     urls,
     venues,
     news,
+    live,
     now,
     advance(ms: number) {
       offsetMs += ms;

@@ -124,7 +124,9 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
   };
   const allEvents = [...spec.events, ...(spec.generator ? generateEvents(spec.generator) : [])];
   for (const event of allEvents) addEvent(event);
-  const lifecycle = new KalshiLifecycle(exchange, opts.clock, events, addEvent, addMarket);
+  const lifecycle = new KalshiLifecycle(exchange, opts.clock, events, addEvent, addMarket, (type, msg) =>
+    hub.publishLifecycle(type, msg),
+  );
   for (const step of spec.price_path) exchange.market(step.ticker);
   for (const r of spec.resolutions) exchange.market(r.ticker);
 

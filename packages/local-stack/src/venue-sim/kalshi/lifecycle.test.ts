@@ -1,8 +1,10 @@
 // Market lifecycle on the simulated Kalshi with the unmodified kalshi-typescript SDK over real HTTP: runtime
 // listing, resolution active → closed → determined → finalized on scenario time (status filters as documented),
 // `GET /portfolio/settlements` (authenticated, cursor-paginated) paying the balance, voids, refusals, the statement.
+import { constants, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKalshiSim, type KalshiSim } from './index.ts';
+import WebSocket from 'ws';
+import { createKalshiSim, WS_PATH, type KalshiSim } from './index.ts';
 import { apis, errorOf, keyPair, oneMarketScenario } from '../../../testing/kalshi-sdk.ts';
 import { serveVenue, type TestServer } from '../../../testing/venue-server.ts';
 
@@ -178,5 +180,55 @@ describe('kalshi market lifecycle', () => {
       4,
     );
     expect((await fetch(`${server.origin}/_sim/kalshi/statement?member=nobody`)).status).toBe(404);
+  });
+
+  it('announces listing, early close, determination and settlement on the market_lifecycle_v2 channel', async () => {
+    const ts = String(Date.now());
+    const signature = sign('sha256', Buffer.from(`${ts}GET${WS_PATH}`), {
+      key: keys.privatePem,
+      padding: constants.RSA_PKCS1_PSS_PADDING,
+      saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+    }).toString('base64');
+    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}${WS_PATH}`, {
+      headers: { 'KALSHI-ACCESS-KEY': 'carol', 'KALSHI-ACCESS-TIMESTAMP': ts, 'KALSHI-ACCESS-SIGNATURE': signature },
+    });
+    const messages: { type: string; sid?: number; seq?: number; msg?: Record<string, unknown> }[] = [];
+    ws.on('message', (d) => messages.push(JSON.parse(String(d)) as (typeof messages)[number]));
+    const waitFor = async (n: number): Promise<void> => {
+      for (let i = 0; i < 400 && messages.length < n; i++) await new Promise((r) => setImmediate(r));
+      if (messages.length < n) throw new Error(`got ${JSON.stringify(messages)}`);
+    };
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ id: 9, cmd: 'subscribe', params: { channels: ['market_lifecycle_v2'] } }));
+    await waitFor(1);
+    expect(messages[0]).toMatchObject({ id: 9, type: 'subscribed', msg: { channel: 'market_lifecycle_v2' } });
+    await control('list', {
+      event: {
+        event_ticker: 'KXLIVE-2',
+        series_ticker: 'KXLIVE',
+        title: 'Live two',
+        mutually_exclusive: true,
+        markets: [market('KXLIVE-2-A')],
+      },
+    });
+    await control('resolve', { ticker: 'KXLIVE-2-A', result: 'no', determine_after_ms: 1_000, settle_after_ms: 2_000 });
+    now += 2_000;
+    sim.advanceTo(now);
+    await waitFor(6);
+    ws.close();
+    expect(messages.slice(1).map((m) => [m.type, m.seq, m.msg?.['event_type'] ?? m.msg?.['event_ticker']])).toEqual([
+      ['event_lifecycle', 1, 'KXLIVE-2'],
+      ['market_lifecycle_v2', 2, 'created'],
+      ['market_lifecycle_v2', 3, 'close_date_updated'],
+      ['market_lifecycle_v2', 4, 'determined'],
+      ['market_lifecycle_v2', 5, 'settled'],
+    ]);
+    expect(messages[2]?.msg).toMatchObject({
+      market_ticker: 'KXLIVE-2-A',
+      close_ts: Date.parse('2026-01-01T00:00:00Z') / 1000,
+      additional_metadata: { title: 'KXLIVE-2-A?', yes_sub_title: 'KXLIVE-2-A' },
+    });
+    expect(messages[4]?.msg).toMatchObject({ result: 'no', settlement_value: '0.0000' });
+    expect(messages[5]?.msg).toMatchObject({ settled_ts: Math.floor(now / 1000) });
   });
 });

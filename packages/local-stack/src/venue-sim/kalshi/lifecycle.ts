@@ -1,6 +1,7 @@
 // A Kalshi market's end of life and birth at runtime. Resolving closes the market at once (orders refused, resting
 // ones refunded), determines it after `determine_after_ms` and finalizes (pays) it after `settle_after_ms`, on scenario
-// time; listing adds an event or a market that the REST listings and the WebSocket serve at once.
+// time; listing adds an event or a market that the REST listings and the WebSocket serve at once. Each step is also
+// announced on the WebSocket's `market_lifecycle_v2` channel in the venue's shapes (docs: Market & Event Lifecycle).
 import { z } from 'zod';
 import type { Exchange, SimAccount } from './exchange.ts';
 import { EventSchema, MarketSchema, type ScenarioEvent, type ScenarioMarket } from './scenario.ts';
@@ -30,6 +31,13 @@ interface Step {
   result: 'yes' | 'no' | 'void';
 }
 
+export type LifecyclePublisher = (
+  type: 'market_lifecycle_v2' | 'event_lifecycle',
+  msg: Record<string, unknown>,
+) => void;
+
+const seconds = (ms: number): number => Math.floor(ms / 1000);
+
 export class KalshiLifecycle {
   private steps: Step[] = [];
 
@@ -39,6 +47,7 @@ export class KalshiLifecycle {
     private readonly events: Map<string, ScenarioEvent>,
     private readonly addEvent: (event: ScenarioEvent) => void,
     private readonly addMarket: (event: ScenarioEvent, market: ScenarioMarket) => void,
+    private readonly publish: LifecyclePublisher = () => undefined,
   ) {}
 
   /** False if the market is unknown or already past `active`. */
@@ -47,6 +56,12 @@ export class KalshiLifecycle {
     if (!market || (market.status !== 'active' && market.status !== 'initialized')) return false;
     this.exchange.close(body.ticker);
     const now = this.clock();
+    // Closing before the scheduled close time is a close-date change on the venue.
+    this.publish('market_lifecycle_v2', {
+      market_ticker: body.ticker,
+      event_type: 'close_date_updated',
+      close_ts: seconds(now),
+    });
     this.steps.push(
       { atMs: now + body.determine_after_ms, ticker: body.ticker, kind: 'determine', result: body.result },
       { atMs: now + body.settle_after_ms, ticker: body.ticker, kind: 'finalize', result: body.result },
@@ -61,8 +76,24 @@ export class KalshiLifecycle {
     while (this.steps.length > 0 && (this.steps[0]?.atMs ?? Infinity) <= nowMs) {
       const step = this.steps.shift();
       if (!step) break;
-      if (step.kind === 'determine') this.exchange.determine(step.ticker, step.result);
-      else this.exchange.finalize(step.ticker);
+      const now = this.clock();
+      if (step.kind === 'determine') {
+        this.exchange.determine(step.ticker, step.result);
+        const value = this.exchange.market(step.ticker).settlementValueCents;
+        this.publish('market_lifecycle_v2', {
+          market_ticker: step.ticker,
+          event_type: 'determined',
+          determination_ts: seconds(now),
+          result: step.result,
+          ...(value === null ? {} : { settlement_value: dollars(value) }),
+        });
+      } else if (this.exchange.finalize(step.ticker)) {
+        this.publish('market_lifecycle_v2', {
+          market_ticker: step.ticker,
+          event_type: 'settled',
+          settled_ts: seconds(now),
+        });
+      }
     }
   }
 
@@ -70,13 +101,44 @@ export class KalshiLifecycle {
   list(body: z.infer<typeof ListBody>): string[] {
     if ('event' in body) {
       this.addEvent(body.event);
-      return body.event.markets.map((m) => m.ticker);
+      const e = body.event;
+      this.publish('event_lifecycle', {
+        event_ticker: e.event_ticker,
+        title: e.title,
+        sub_title: e.sub_title,
+        collateral_return_type: e.mutually_exclusive ? 'MECNET' : '',
+        series_ticker: e.series_ticker,
+      });
+      for (const m of e.markets) this.announce(m);
+      return e.markets.map((m) => m.ticker);
     }
     const event = this.events.get(body.event_ticker);
     if (!event) throw new Error(`unknown event ${body.event_ticker}`);
     this.addMarket(event, body.market);
     event.markets.push(body.market);
+    this.announce(body.market);
     return [body.market.ticker];
+  }
+
+  private announce(m: ScenarioMarket): void {
+    const closeTs = seconds(Date.parse(m.close_time));
+    this.publish('market_lifecycle_v2', {
+      market_ticker: m.ticker,
+      event_type: 'created',
+      open_ts: seconds(this.clock()),
+      close_ts: closeTs,
+      additional_metadata: {
+        name: m.title,
+        title: m.title,
+        yes_sub_title: m.yes_sub_title,
+        no_sub_title: m.no_sub_title ?? m.yes_sub_title,
+        rules_primary: m.rules_primary,
+        can_close_early: true,
+        expected_expiration_ts: closeTs,
+        ...(m.strike_type ? { strike_type: m.strike_type } : {}),
+        ...(m.floor_strike === undefined ? {} : { floor_strike: String(m.floor_strike) }),
+      },
+    });
   }
 
   /** Pending determine/finalize steps (stats). */

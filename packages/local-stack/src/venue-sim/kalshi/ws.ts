@@ -1,6 +1,8 @@
-// Kalshi's market-data WebSocket (/trade-api/ws/v2), `orderbook_delta` channel only: a subscription (sid) covers
-// some tickers; each gets an `orderbook_snapshot`, then every level change is an `orderbook_delta`. `seq` counts
-// messages per subscription, so a client can detect a gap. Test hooks drop sockets and skip a seq.
+// Kalshi's market-data WebSocket (/trade-api/ws/v2). `orderbook_delta`: a subscription (sid) covers some tickers;
+// each gets an `orderbook_snapshot`, then every level change is an `orderbook_delta`. `market_lifecycle_v2` (no
+// ticker filter, as on the venue): `market_lifecycle_v2` messages (created, close_date_updated, determined, settled)
+// and `event_lifecycle` on event creation. `seq` counts messages per subscription, so a client can detect a gap.
+// Test hooks drop sockets and skip a seq.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +14,7 @@ export interface SnapshotSource {
 
 interface Subscription {
   sid: number;
+  channel: 'orderbook_delta' | 'market_lifecycle_v2';
   tickers: Set<string>;
   seq: number;
 }
@@ -69,6 +72,13 @@ export class KalshiWsHub {
     }
   }
 
+  /** A `market_lifecycle_v2` or `event_lifecycle` message to every lifecycle subscription (all markets). */
+  publishLifecycle(type: 'market_lifecycle_v2' | 'event_lifecycle', msg: Record<string, unknown>): void {
+    for (const client of this.clients)
+      for (const sub of client.subs.values())
+        if (sub.channel === 'market_lifecycle_v2') this.send(client, sub, type, msg);
+  }
+
   /** Active subscriptions per ticker, across all connections. */
   subscriptionCounts(): Map<string, number> {
     const counts = new Map<string, number>();
@@ -114,6 +124,14 @@ export class KalshiWsHub {
     const tickers = params.market_tickers ?? (params.market_ticker ? [params.market_ticker] : []);
     if (cmd === 'subscribe') {
       const channels = params.channels ?? [];
+      if (channels.length === 1 && channels[0] === 'market_lifecycle_v2') {
+        const sub: Subscription = { sid: this.nextSid++, channel: 'market_lifecycle_v2', tickers: new Set(), seq: 0 };
+        client.subs.set(sub.sid, sub);
+        client.ws.send(
+          JSON.stringify({ id, type: 'subscribed', msg: { channel: 'market_lifecycle_v2', sid: sub.sid } }),
+        );
+        return;
+      }
       if (channels.length !== 1 || channels[0] !== 'orderbook_delta') {
         this.error(client, id, 8, 'Unknown channel name');
         return;
@@ -122,7 +140,7 @@ export class KalshiWsHub {
         this.error(client, id, 3, 'Params required');
         return;
       }
-      const sub: Subscription = { sid: this.nextSid++, tickers: new Set(), seq: 0 };
+      const sub: Subscription = { sid: this.nextSid++, channel: 'orderbook_delta', tickers: new Set(), seq: 0 };
       client.subs.set(sub.sid, sub);
       client.ws.send(JSON.stringify({ id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
       this.addTickers(client, sub, tickers);
