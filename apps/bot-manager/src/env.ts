@@ -77,6 +77,7 @@ const EnvSchema = z
       .int()
       .refine((n) => n === 0 || n >= 1000, { error: 'LINK_PROPOSAL_INTERVAL_MS must be 0 (off) or at least 1000' })
       .default(300_000),
+    MARKET_REFRESH_MS: z.coerce.number().int().min(100).default(30_000),
     STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })

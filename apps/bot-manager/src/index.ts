@@ -1,6 +1,7 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
+import { asService, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
@@ -8,6 +9,8 @@ import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { LinkProposer } from './manager/link-proposals.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
+import { MarketLifecycle } from './manager/market-lifecycle.ts';
+import { settleDecidedMarket } from './manager/settle-markets.ts';
 import { MarkWriter } from './manager/mark-writer.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
@@ -42,6 +45,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   reconcileIntervalMs?: number;
   /** How often the link matcher proposes cross-venue links from the current markets, default 300 000 ms; 0 = never. */
   linkProposalIntervalMs?: number;
+  /** Market universe refresh and resolution checks (market-lifecycle.ts), default 30 000 ms. */
+  marketRefreshMs?: number;
   notifyDebounceMs?: number;
   listenBackoffBaseMs?: number;
   /** Longest wait between LISTEN reconnect attempts, default 15 000 ms. */
@@ -59,6 +64,8 @@ export interface RunningBotManager {
   walletFeed: WalletFeed | null;
   /** News items for news rules; null without configured feeds. */
   newsFeed: NewsFeed | null;
+  /** The market-lifecycle watcher (listings, closes, resolutions → settlement). */
+  lifecycle: MarketLifecycle;
   httpPort: number;
   stop(): Promise<void>;
 }
@@ -131,6 +138,18 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   await listener.start();
   listening = true;
   await manager.reconcileAll('start');
+  const lifecycle = new MarketLifecycle(feed, {
+    refreshMs: o.marketRefreshMs ?? 30_000,
+    log,
+    onUniverse: (change) => manager.applyUniverse(change),
+    onDecided: async (market) => {
+      await settleDecidedMarket({ sql, log, manager }, market);
+    },
+    openMarkets: () => asService(sql, (tx) => listOpenPositionMarkets(tx)),
+  });
+  lifecycle.start();
+  // Positions left open in markets that resolved while no manager ran are settled now, not a refresh later.
+  void lifecycle.poke();
   const periodic = setInterval(() => {
     void manager
       .reconcileAll('periodic')
@@ -150,6 +169,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       hub: feed.stats(),
       wallets: walletFeed?.stats() ?? null,
       news: newsFeed?.stats() ?? null,
+      lifecycle: lifecycle.stats,
     }),
   });
   log.info({ httpPort: http.port, runners: manager.runners().length }, 'bot manager started');
@@ -160,12 +180,16 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     metrics,
     walletFeed,
     newsFeed,
+    lifecycle,
     httpPort: http.port,
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
         await proposer?.stop();
         listening = false;
+        await lifecycle
+          .close()
+          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'lifecycle stop failed'));
         const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
         const more = await Promise.allSettled([
           feed.close(),

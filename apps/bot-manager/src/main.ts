@@ -43,6 +43,7 @@ const running = await startBotManager({
   maxCrashes: env.MAX_CRASHES,
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
   linkProposalIntervalMs: env.LINK_PROPOSAL_INTERVAL_MS,
+  marketRefreshMs: env.MARKET_REFRESH_MS,
   statusWriteMs: env.STATUS_WRITE_MS,
   logLevel: env.LOG_LEVEL,
   logger: log,

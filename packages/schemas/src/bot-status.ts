@@ -109,6 +109,8 @@ export const OpportunitySkipCodeSchema = z.enum([
   'not_filled',
   /** Sending or booking failed; the words are the error. */
   'order_failed',
+  /** One of its markets closed or resolved (or left the venue's listing): never ordered again. */
+  'market_closed',
 ]);
 export type OpportunitySkipCode = z.infer<typeof OpportunitySkipCodeSchema>;
 

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
 import type { ManagerEvents } from './events.ts';
-import type { MarketFeed } from './market-feed.ts';
+import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
 import { KeyValidator, loadCheckedState } from './key-validation.ts';
 import { runnerEntry } from './runner-entry.ts';
@@ -20,12 +20,13 @@ import {
   loadCopiedTxHashes,
   loadNewsSeenKeys,
   loadRiskStart,
+  loadUnreconciledKalshi,
   type InvalidConfig,
   type UserState,
 } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
-import type { VenueUrls } from '../shared/ipc.ts';
+import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
 import { asService, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -132,6 +133,32 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     }
   }
 
+  /** The market universe changed (market-lifecycle.ts): every running runner is told, in place, and its books follow. */
+  applyUniverse(change: UniverseChange): void {
+    this.feeds.applyUniverse(change);
+  }
+
+  /**
+   * Some of this user's positions were settled: a running runner stops counting them as open (and reconciles live
+   * Kalshi ones with the venue); a runner still starting gets an init without them. A stopped bot needs nothing: its
+   * next start reads the open positions afresh (readRiskStart).
+   */
+  positionsSettled(userId: string, settled: Omit<PositionsSettledMessage, 'type'>): void {
+    const s = this.slots.get(userId);
+    const live = s ? liveOf(s.state) : null;
+    if (!s || !live || live.proc.exited) return;
+    if (s.state.kind === 'starting') {
+      const gone = new Set(settled.instrumentIds);
+      const risk = s.state.init.risk;
+      s.state.init = {
+        ...s.state.init,
+        risk: { ...risk, openInstrumentIds: risk.openInstrumentIds.filter((id) => !gone.has(id)) },
+      };
+      return;
+    }
+    live.proc.send({ type: 'positionsSettled', ...settled });
+  }
+
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
   reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
@@ -219,10 +246,11 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes, newsSeenKeys] = await Promise.all([
+    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi] = await Promise.all([
       loadRiskStart(this.sql, s.userId),
       loadCopiedTxHashes(this.sql, s.userId),
       loadNewsSeenKeys(this.sql, s.userId),
+      loadUnreconciledKalshi(this.sql, s.userId),
     ]);
     const entry = await runnerEntry();
     if (this.stopping) return;
@@ -250,7 +278,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       restartCount: crashes,
       haltReason: null,
     });
-    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys }, crashes, statusWritten);
+    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi }, crashes, statusWritten);
     await statusWritten;
   }
 

@@ -4,6 +4,7 @@ import {
   applyFillToPosition,
   isLegGroupBooked,
   recordTrade,
+  recordVenueSettlement,
   releaseUserTrades,
   reserveUserTrades,
 } from '@polybot/db/service';
@@ -73,6 +74,10 @@ export async function runDbOp(
       const mode = op.trades[0]?.mode ?? 'paper';
       if (inserted > 0) onBooked(mode, inserted);
       return inserted;
+    }
+    case 'recordVenueSettlement': {
+      const { op: _op, ...venue } = op;
+      return recordVenueSettlement(sql, userId, venue);
     }
   }
 }

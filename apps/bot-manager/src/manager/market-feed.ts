@@ -13,7 +13,10 @@ import {
   type HubConsumer,
   type HubStats,
   type KalshiCredentials,
+  type KalshiMarketState,
   type MarketData,
+  type MarketLifecycleEvent,
+  type PolymarketMarketState,
 } from '@polybot/venues';
 import type { Logger } from 'pino';
 import type { VenueUrls } from '../shared/ipc.ts';
@@ -30,10 +33,24 @@ export interface KalshiFeedOptions {
 
 export type KalshiFeedMode = 'stream' | 'poll' | 'off';
 
+/** A change of the market universe, as runners are told it (`instruments` message). */
+export interface UniverseChange {
+  added: Instrument[];
+  removed: string[];
+  /** Fee schedules of the added instruments. */
+  fees: Record<string, FeeSchedule>;
+}
+
+export const isEmptyChange = (c: UniverseChange): boolean => c.added.length === 0 && c.removed.length === 0;
+
 export class MarketFeed {
   private readonly polymarket: PolymarketMarketData;
   private readonly hubs = new Map<VenueId, MarketDataHub>();
   private kalshiData: MarketData | null = null;
+  /** Kalshi's public REST reads (market states), whichever way its books arrive. */
+  private kalshiRest: KalshiMarketData | null = null;
+  /** The market channel's lifecycle events (market_resolved, new_market), for the lifecycle watcher. */
+  onLifecycle: ((event: MarketLifecycleEvent) => void) | null = null;
   readonly kalshiMode: KalshiFeedMode;
   instruments: Instrument[] = [];
   fees: Record<string, FeeSchedule> = {};
@@ -41,6 +58,8 @@ export class MarketFeed {
   links: MarketLink[] = [];
   private linksKey = '[]';
   private readonly venueOf = new Map<string, VenueId>();
+  /** `venue:marketId` of markets a venue event closed: a listing read before the event cannot bring them back. */
+  private readonly ended = new Set<string>();
 
   constructor(
     urls: VenueUrls,
@@ -51,6 +70,7 @@ export class MarketFeed {
       clobUrl: urls.polymarketClob,
       gammaUrl: urls.polymarketGamma,
       wsUrl: urls.polymarketWs,
+      onLifecycle: (e) => this.onLifecycle?.(e),
     });
     this.hubs.set('polymarket', new MarketDataHub(this.polymarket));
     if (!urls.kalshiApi || (kalshi.credentials && !urls.kalshiWs)) {
@@ -65,6 +85,7 @@ export class MarketFeed {
       return;
     }
     const client = new KalshiClient({ basePath: urls.kalshiApi, readsPerSecond: kalshi.readsPerSecond ?? 15 });
+    this.kalshiRest = new KalshiMarketData({ client, wsUrl: urls.kalshiWs ?? '' });
     if (kalshi.credentials && urls.kalshiWs) {
       this.kalshiMode = 'stream';
       this.kalshiData = new KalshiMarketData({ client, wsUrl: urls.kalshiWs, credentials: kalshi.credentials });
@@ -72,7 +93,7 @@ export class MarketFeed {
     } else {
       this.kalshiMode = 'poll';
       const intervalMs = kalshi.pollIntervalMs ?? 1000;
-      this.kalshiData = new PolledMarketData(new KalshiMarketData({ client, wsUrl: urls.kalshiWs ?? '' }), {
+      this.kalshiData = new PolledMarketData(this.kalshiRest, {
         intervalMs,
         refreshMs: 15_000,
         concurrency: 4,
@@ -85,7 +106,81 @@ export class MarketFeed {
     this.hubs.set('kalshi', new MarketDataHub(this.kalshiData));
   }
 
+  /** The first discovery, at manager start. */
   async discover(): Promise<void> {
+    const u = await this.listUniverse();
+    this.instruments = u.instruments;
+    this.fees = u.fees;
+    for (const i of this.instruments) this.venueOf.set(i.instrumentId, i.venue);
+    this.log.info(
+      { polymarket: u.counts.polymarket, kalshi: u.counts.kalshi, active: this.instruments.length },
+      'market discovery done',
+    );
+  }
+
+  /**
+   * Discovery again, as a diff against the universe runners hold: instruments listed since (added, with their fees)
+   * and instruments no longer listed as active (removed). A venue whose listing failed keeps its instruments.
+   */
+  async refresh(): Promise<UniverseChange> {
+    const u = await this.listUniverse();
+    const next = new Map(u.instruments.map((i) => [i.instrumentId, i]));
+    const current = new Set(this.instruments.map((i) => i.instrumentId));
+    const kept = this.instruments.filter((i) => u.failed.has(i.venue) || next.has(i.instrumentId));
+    const removed = this.instruments.filter((i) => !kept.includes(i)).map((i) => i.instrumentId);
+    const added = u.instruments.filter((i) => !current.has(i.instrumentId));
+    return this.apply(added, removed, u.fees);
+  }
+
+  /** These markets closed or resolved (a venue event): their instruments leave the universe now. */
+  closeMarkets(venue: VenueId, marketIds: readonly string[]): UniverseChange {
+    const ids = new Set(marketIds);
+    for (const m of marketIds) this.ended.add(`${venue}:${m}`);
+    const removed = this.instruments.filter((i) => i.venue === venue && ids.has(i.marketId)).map((i) => i.instrumentId);
+    return this.apply([], removed, {});
+  }
+
+  /** Where these Polymarket markets stand on Gamma (closed, resolved, outcome prices). */
+  polymarketStates(conditionIds: readonly string[]): Promise<PolymarketMarketState[]> {
+    return this.polymarket.marketStates(conditionIds);
+  }
+
+  /** Where these Kalshi markets stand (status, result, settlement value); none without Kalshi. */
+  async kalshiStates(tickers: readonly string[]): Promise<KalshiMarketState[]> {
+    return this.kalshiRest ? this.kalshiRest.marketStates(tickers) : [];
+  }
+
+  /** Whether an instrument of this market is in the active universe. */
+  isListed(venue: VenueId, marketId: string): boolean {
+    return this.instruments.some((i) => i.venue === venue && i.marketId === marketId);
+  }
+
+  private apply(added: Instrument[], removed: string[], fees: Record<string, FeeSchedule>): UniverseChange {
+    const gone = new Set(removed);
+    this.instruments = [...this.instruments.filter((i) => !gone.has(i.instrumentId)), ...added];
+    const addedFees: Record<string, FeeSchedule> = {};
+    for (const i of added) {
+      this.venueOf.set(i.instrumentId, i.venue);
+      const f = fees[i.instrumentId];
+      if (f) addedFees[i.instrumentId] = this.fees[i.instrumentId] = f;
+    }
+    for (const id of removed) delete this.fees[id];
+    if (added.length > 0 || removed.length > 0)
+      this.log.info(
+        { added: added.length, removed: removed.length, active: this.instruments.length },
+        'market universe changed',
+      );
+    return { added, removed, fees: addedFees };
+  }
+
+  /** Every active instrument of both venues and their fees; a venue whose listing failed is named in `failed`. */
+  private async listUniverse(): Promise<{
+    instruments: Instrument[];
+    fees: Record<string, FeeSchedule>;
+    failed: Set<VenueId>;
+    counts: Record<VenueId, number>;
+  }> {
+    const failed = new Set<VenueId>();
     const poly = await this.polymarket.listInstruments();
     const fees: Record<string, FeeSchedule> = {};
     for (const i of poly) {
@@ -102,21 +197,21 @@ export class MarketFeed {
         kalshi = await this.kalshiData.listInstruments();
       } catch (e) {
         // Kalshi is optional: the manager runs on without it rather than taking Polymarket users down too.
+        failed.add('kalshi');
         this.log.error(
           { err: coerceError(e).message },
-          'Kalshi discovery failed: Kalshi strategies find nothing until the manager restarts',
+          'Kalshi discovery failed: Kalshi markets stay as they were until the next refresh',
         );
       }
       for (const i of kalshi)
         fees[i.instrumentId] = resolveFeeSchedule({ venue: 'kalshi', marketId: i.marketId, eventId: i.eventId });
     }
-    this.instruments = [...poly, ...kalshi].filter((i) => i.active);
-    this.fees = fees;
-    for (const i of this.instruments) this.venueOf.set(i.instrumentId, i.venue);
-    this.log.info(
-      { polymarket: poly.length, kalshi: kalshi.length, active: this.instruments.length },
-      'market discovery done',
-    );
+    return {
+      instruments: [...poly, ...kalshi].filter((i) => i.active && !this.ended.has(`${i.venue}:${i.marketId}`)),
+      fees,
+      failed,
+      counts: { polymarket: poly.length, kalshi: kalshi.length },
+    };
   }
 
   /** Replace the approved links; true when they changed (runners must be told). */

@@ -1,14 +1,15 @@
 // The live feeds each runner is subscribed to: market data from the hub, its user's followed wallets' trades, and the
 // news feeds its rules read. Subscribed once the runner has its init, updated on a config change, closed on exit.
 import type { HubConsumer } from '@polybot/venues';
-import type { MarketFeed } from './market-feed.ts';
+import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { NewsFeed, NewsSubscription } from './news-feed.ts';
 import type { RunnerProcess } from './runner-process.ts';
 import { followedWalletsOf, newsFeedsOf, type UserState } from './user-state.ts';
 import type { WalletFeed, WalletSubscription } from './wallet-feed.ts';
 
 export class RunnerFeeds {
-  private readonly consumers = new WeakMap<RunnerProcess, HubConsumer>();
+  /** Runners that have their init, and their hub consumer (a Map: a universe change goes to every one of them). */
+  private readonly consumers = new Map<RunnerProcess, HubConsumer>();
   private readonly walletSubs = new WeakMap<RunnerProcess, WalletSubscription>();
   private readonly newsSubs = new WeakMap<RunnerProcess, NewsSubscription>();
 
@@ -41,6 +42,21 @@ export class RunnerFeeds {
   update(proc: RunnerProcess, state: UserState): void {
     this.walletSubs.get(proc)?.update(followedWalletsOf(state));
     this.newsSubs.get(proc)?.update(newsFeedsOf(state));
+  }
+
+  /**
+   * The market universe changed: every runner with its init is told (closed instruments refused from then on), and its
+   * hub subscriptions follow — books of new instruments start, books of removed ones stop (the hub unsubscribes from
+   * the venue once nobody wants them). A runner still starting gets the current universe in its init instead.
+   */
+  applyUniverse(change: UniverseChange): void {
+    const added = change.added.map((i) => i.instrumentId);
+    for (const [proc, consumer] of this.consumers) {
+      if (proc.exited) continue;
+      proc.send({ type: 'instruments', added: change.added, removed: change.removed, fees: change.fees });
+      if (change.removed.length > 0) consumer.remove(change.removed);
+      if (added.length > 0) consumer.add(added);
+    }
   }
 
   detach(proc: RunnerProcess): void {

@@ -72,7 +72,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
     () => {
       if (s.state !== st) return;
       s.state = running(st);
-      const { state, risk, copiedTxHashes, newsSeenKeys } = st.init;
+      const { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi } = st.init;
       proc.send({
         type: 'init',
         userId: s.userId,
@@ -89,6 +89,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         pnlTodayUsd: risk.pnlTodayUsd,
         copiedTxHashes,
         newsSeenKeys,
+        reconcileKalshi,
       });
       ctx.feeds.attach(proc, state);
     },

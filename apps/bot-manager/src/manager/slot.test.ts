@@ -7,7 +7,13 @@ import type { UserState } from './user-state.ts';
 const proc = { pid: 42 } as RunnerProcess;
 const user = (configVersion: number, keys = 'k1', plan = 'p1'): UserState =>
   ({ userId: 'u', configVersion, keysFingerprint: keys, planFingerprint: plan }) as UserState;
-const init = { state: user(3), risk: { openInstrumentIds: [], pnlTodayUsd: 0 }, copiedTxHashes: [], newsSeenKeys: [] };
+const init = {
+  state: user(3),
+  risk: { openInstrumentIds: [], pnlTodayUsd: 0 },
+  copiedTxHashes: [],
+  newsSeenKeys: [],
+  reconcileKalshi: [],
+};
 
 describe('slot transitions', () => {
   it('a started runner keeps its crash count through running and stopping, and hands it back when it exits', () => {

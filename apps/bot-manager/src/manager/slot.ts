@@ -18,6 +18,8 @@ export interface PendingInit {
   risk: RiskStart;
   copiedTxHashes: string[];
   newsSeenKeys: string[];
+  /** Live Kalshi settlements to reconcile with the venue (listUnreconciledKalshiMarkets). */
+  reconcileKalshi: string[];
 }
 
 /** A change on its way to a runner: the reload-latency clock runs until the runner shows `version`. */

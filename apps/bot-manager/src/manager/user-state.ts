@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import {
   asService,
+  listUnreconciledKalshiMarkets,
   getUserSecretsDecrypted,
   listDesiredBots,
   listRecentCopiedTxHashes,
@@ -139,6 +140,11 @@ export function loadNewsSeenKeys(sql: Sql, userId: string): Promise<string[]> {
 /** Transaction hashes this user's copy trades mirrored lately (the opportunity id is `copy:<txHash>:<token>`). */
 export function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> {
   return listRecentCopiedTxHashes(sql, userId);
+}
+
+/** Live Kalshi markets settled for this user whose venue payout is not recorded yet. */
+export function loadUnreconciledKalshi(sql: Sql, userId: string): Promise<string[]> {
+  return asService(sql, (tx) => listUnreconciledKalshiMarkets(tx, userId));
 }
 
 /** What the runner needs to resume today's risk picture after a restart. */

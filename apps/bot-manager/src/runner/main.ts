@@ -72,6 +72,12 @@ process.on('message', (raw: unknown) => {
     case 'newsItem':
       runner?.onNewsItem(msg.item);
       return;
+    case 'instruments':
+      runner?.onInstruments(msg);
+      return;
+    case 'positionsSettled':
+      runner?.onPositionsSettled(msg);
+      return;
     case 'dbResult':
       db.settle(msg.id, msg.ok, msg.value, msg.error);
       return;

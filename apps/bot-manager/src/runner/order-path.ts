@@ -1,7 +1,8 @@
 // The side effects of one decision once the runner has picked an opportunity: one trade of the monthly limit reserved
 // per order, every leg before the first is sent (a limit can never leave an arbitrage half executed; denied → no
 // order at all), then route, execute, hand back the reservations of orders never sent, and book what went out.
-import type { Instrument, Opportunity, OrderBook } from '@polybot/schemas';
+import type { Instrument, Opportunity, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
+import type { Trading } from '@polybot/venues';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import type { Mode } from './mode.ts';
@@ -17,6 +18,8 @@ export interface OrderPath {
   risk: RiskEngine;
   books: ReadonlyMap<string, OrderBook>;
   instruments: ReadonlyMap<string, Instrument>;
+  /** The first leg whose market closed (or left the listing), or null: checked right before any order goes out. */
+  closedLeg: (o: { legs: ReadonlyArray<{ instrumentId: string }> }) => string | null;
 }
 
 export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {
@@ -44,8 +47,14 @@ export async function executeReserved(
   try {
     const route = await path.router.route(mode, opportunity);
     if (!route.ok) throw new Error(route.reason);
+    // Checked again after every await before sending: the close may have arrived while the reservation was out.
+    if (path.closedLeg(opportunity) !== null) {
+      await releaseUnsent(path.db, opportunity.id, orders);
+      return { legs: 0, rows: 0, status: 'market_closed' };
+    }
     sent = null;
-    const execution = await runArbitrage(route.tradingFor, opportunity, path.books);
+    const tradingFor = (venue: VenueId): Trading => refuseClosed(route.tradingFor(venue), path.closedLeg);
+    const execution = await runArbitrage(tradingFor, opportunity, path.books);
     sent = execution.legs.length;
     const rows = tradeRows(execution, opportunity, mode, (id) => {
       const i = path.instruments.get(id);
@@ -74,4 +83,35 @@ export async function executeReserved(
 async function releaseUnsent(db: DbRpc, legGroupId: string, count: number): Promise<void> {
   if (count <= 0) return;
   await db.call({ op: 'releaseTrades', legGroupId, count });
+}
+
+/**
+ * The venue client as the execution sees it, refusing a buy on an instrument whose market closed since the basket was
+ * checked (between two legs, a close may arrive): that leg answers rejected, as the venue would, and the basket's
+ * earlier legs are unwound by executeArbitrage. Sells (unwinds) still go out: they only reduce what is held.
+ */
+function refuseClosed(t: Trading, closedLeg: OrderPath['closedLeg']): Trading {
+  const closed = (o: OrderRequest): boolean => o.side === 'buy' && closedLeg({ legs: [o] }) !== null;
+  return {
+    venue: t.venue,
+    mode: t.mode,
+    placeOrder: (o): Promise<OrderResult> =>
+      closed(o)
+        ? Promise.resolve({
+            clientOrderId: o.clientOrderId,
+            venueOrderId: null,
+            status: 'rejected',
+            filledSize: 0,
+            averagePrice: null,
+            fees: 0,
+            fills: [],
+            rejectReason: 'market closed',
+          })
+        : t.placeOrder(o),
+    cancelOrder: (id) => t.cancelOrder(id),
+    openOrders: () => t.openOrders(),
+    fills: (since) => t.fills(since),
+    balance: () => t.balance(),
+    positions: () => t.positions(),
+  };
 }

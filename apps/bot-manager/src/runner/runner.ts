@@ -14,7 +14,9 @@ import { coerceError } from '../shared/errors.ts';
 import type {
   FromRunner,
   InitMessage,
+  InstrumentsMessage,
   NewsItemMessage,
+  PositionsSettledMessage,
   RunnerConfig,
   RunnerStats,
   WalletTradeMessage,
@@ -30,6 +32,8 @@ import { RiskEngine } from './risk.ts';
 import { assembleStats } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
+import { KalshiReconciler } from './reconcile.ts';
+import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
 
@@ -40,6 +44,8 @@ export class PolybotRunner {
   private links: MarketLink[];
   private pendingLinks: MarketLink[] | null = null;
   private readonly books = new Map<string, OrderBook>();
+  /** Listed instruments and their fees, changed in place by the manager's `instruments` messages (universe.ts). */
+  private readonly universe: Universe;
   private readonly instruments: Map<string, Instrument>;
   private evaluator: IncrementalArbEvaluator;
   private readonly risk: RiskEngine;
@@ -59,6 +65,7 @@ export class PolybotRunner {
   private readonly copy: CopyTrader;
   private readonly news: NewsTrader;
   private readonly orderPath: OrderPath;
+  private readonly reconciler: KalshiReconciler;
   /** With no book at all, market data counts as stale from here (blocked.ts). */
   private readonly startedAtMs = Date.now();
 
@@ -71,20 +78,37 @@ export class PolybotRunner {
     this.config = init.config;
     this.configVersion = init.configVersion;
     this.links = init.links;
-    this.instruments = new Map(init.instruments.map((i) => [i.instrumentId, i]));
+    this.universe = new Universe(init.instruments, init.fees);
+    this.instruments = this.universe.instruments;
+    const fees = this.universe.fees;
     this.snapshot = {
       instruments: this.instruments,
       books: this.books,
-      fees: (i) => init.fees[i.instrumentId] ?? NO_FEES,
+      fees: (i) => fees[i.instrumentId] ?? NO_FEES,
     };
     this.evaluator = this.buildEvaluator();
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openInstrumentIds, init.pnlTodayUsd);
-    this.router = new TradingRouter(this.books, init.fees, init.keys, init.venueUrls);
+    this.router = new TradingRouter(this.books, fees, init.keys, init.venueUrls);
     this.mode = decideMode(init.config, init.plan, init.keys);
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
     this.news.setRules(strategyRules(this.config, this.instruments, this.log));
-    this.orderPath = { db, router: this.router, risk: this.risk, books: this.books, instruments: this.instruments };
+    this.reconciler = new KalshiReconciler(
+      init.keys.find((k) => k.platform === 'kalshi' && !k.isPaper && k.validationStatus === 'valid'),
+      init.venueUrls,
+      db,
+      log,
+    );
+    // Live Kalshi settlements a previous runner of this user did not get to reconcile.
+    if (init.reconcileKalshi.length > 0) this.reconciler.reconcile(init.reconcileKalshi);
+    this.orderPath = {
+      db,
+      router: this.router,
+      risk: this.risk,
+      books: this.books,
+      instruments: this.instruments,
+      closedLeg: (o) => this.universe.closedLeg(o),
+    };
   }
 
   /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
@@ -116,7 +140,41 @@ export class PolybotRunner {
     }
   }
 
+  /** Markets listed, closed or resolved: closed instruments are refused from now on, the rest waits for the safe point. */
+  onInstruments(msg: InstrumentsMessage): void {
+    this.universe.receive(msg);
+    if (!this.busy) {
+      this.applyPendingConfig();
+      this.resume();
+    }
+  }
+
+  /** This user's positions in these instruments were settled: they no longer count as open (max open positions). */
+  onPositionsSettled(msg: PositionsSettledMessage): void {
+    for (const id of msg.instrumentIds) this.risk.onSettled(id, msg.realizedPnlUsd?.[id] ?? 0);
+    if (msg.reconcileKalshi && msg.reconcileKalshi.length > 0 && !this.stopping)
+      this.reconciler.reconcile(msg.reconcileKalshi);
+    this.log.info({ instruments: msg.instrumentIds.length }, 'positions settled');
+    // Opportunities refused for max open positions may pass now: priced again, their books may not change any more.
+    this.rescanAll = true;
+    this.resume();
+    this.heartbeat();
+  }
+
   private applyPendingConfig(): void {
+    if (this.universe.hasPending) {
+      const { added, removed } = this.universe.applyPending();
+      for (const id of removed) {
+        this.books.delete(id);
+        this.dirty.delete(id);
+      }
+      if (!this.pendingConfig) {
+        this.evaluator = this.buildEvaluator();
+        this.news.setRules(strategyRules(this.config, this.instruments, this.log));
+        this.rescanAll = true;
+      }
+      this.log.info({ added, removed: removed.length, instruments: this.instruments.size }, 'market universe applied');
+    }
     if (this.pendingLinks) {
       this.links = this.pendingLinks;
       this.pendingLinks = null;
@@ -167,6 +225,9 @@ export class PolybotRunner {
 
   onBook(book: OrderBook, hubAtMs: number): void {
     if (this.stopping) return;
+    // A book still in flight from the hub after its market closed: nothing to price any more. (A book of an instrument
+    // added but not applied yet is kept: its venue may not send it again.)
+    if (this.universe.isClosed(book.instrumentId)) return;
     this.books.set(book.instrumentId, book);
     this.news.onBook(book.instrumentId, Date.now());
     if (this.copy.unpark(book.instrumentId)) this.resume();
@@ -232,6 +293,9 @@ export class PolybotRunner {
     o: Opportunity,
     now: number,
   ): { ok: true; mode: Mode } | { ok: false; code: OpportunitySkipCode; reason: string } {
+    const closed = this.universe.closedLeg(o);
+    if (closed !== null)
+      return { ok: false, code: 'market_closed', reason: `the market of ${closed.slice(0, 24)} closed` };
     const lr = this.limitReached;
     if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders)
       return {
@@ -301,6 +365,8 @@ export class PolybotRunner {
     this.limitReached = null;
     const executed = await executeReserved(this.orderPath, mode, opportunity);
     if (executed.legs > 0) this.recent.acted(opportunity.id);
+    else if (executed.status === 'market_closed')
+      this.recent.skipped(opportunity.id, 'market_closed', 'its market closed before the orders went out');
     else this.recent.skipped(opportunity.id, 'not_filled', `no order went out (${executed.status})`);
     this.stats.tradesPlaced++;
     this.log.info(
@@ -354,6 +420,7 @@ export class PolybotRunner {
   /** Graceful stop: no new decisions; the one in flight finishes and is booked before we report stopped. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.reconciler.stop();
     if (this.busy) await this.busy;
   }
 }

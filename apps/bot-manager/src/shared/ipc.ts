@@ -101,6 +101,8 @@ export const InitMessageSchema = z.object({
   copiedTxHashes: z.array(z.string().max(200)).max(5000),
   /** `<ruleId>:<itemId>` of this user's booked news trades: a restarted runner never acts on them again. */
   newsSeenKeys: z.array(z.string().max(200)).max(5000),
+  /** Tickers of this user's live Kalshi settlements not reconciled with the venue yet (a restart resumes them). */
+  reconcileKalshi: z.array(z.string().max(200)).max(1000).default([]),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 
@@ -128,6 +130,36 @@ export const NewsItemMessageSchema = z.object({
 });
 export type NewsItemMessage = z.infer<typeof NewsItemMessageSchema>;
 
+/**
+ * The market universe changed (a listing, a close, a resolution): instruments added and removed, and the fee schedules
+ * of the added ones. A removed instrument is never ordered again from the moment this arrives; its book is dropped and
+ * the baskets, news rules and copy trading are rebuilt at the runner's next safe point (no restart).
+ */
+export const InstrumentsMessageSchema = z.object({
+  type: z.literal('instruments'),
+  added: z.array(InstrumentSchema),
+  removed: z.array(z.string()),
+  fees: z.record(z.string(), FeeScheduleSchema),
+});
+export type InstrumentsMessage = z.infer<typeof InstrumentsMessageSchema>;
+
+/**
+ * Positions of this user in these instruments were settled (their market resolved): the risk engine stops counting
+ * them as open. `realizedPnlUsd` (per instrument: the user's settlements' realized P&L, as settleMarket returned it)
+ * counts towards today's P&L.
+ */
+export const PositionsSettledMessageSchema = z.object({
+  type: z.literal('positionsSettled'),
+  instrumentIds: z.array(z.string()),
+  realizedPnlUsd: z.record(z.string(), z.number()).optional(),
+  /**
+   * Kalshi tickers of settled LIVE positions: the runner reads the venue's settlements with the user's own key
+   * (GET /portfolio/settlements) and the manager records the venue's payout beside ours (recordVenueSettlement).
+   */
+  reconcileKalshi: z.array(z.string()).max(1000).optional(),
+});
+export type PositionsSettledMessage = z.infer<typeof PositionsSettledMessageSchema>;
+
 export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
@@ -138,6 +170,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('walletTrade'), trade: WalletTradeSchema }),
   /** An item of a feed one of this user's news rules reads (sent only while news is on for them, config AND plan). */
   z.object({ type: z.literal('newsItem'), item: NewsItemMessageSchema }),
+  InstrumentsMessageSchema,
+  PositionsSettledMessageSchema,
   z.object({
     type: z.literal('dbResult'),
     id: z.number().int(),
@@ -231,6 +265,17 @@ export const DbOpSchema = z.discriminatedUnion('op', [
   }),
   /** Book every leg of one execution in one transaction: all or nothing. */
   z.object({ op: z.literal('recordExecution'), trades: z.array(TradeRowSchema).min(1) }),
+  /**
+   * Live reconciliation: what the venue says it paid this user for one settled market (Kalshi GET
+   * /portfolio/settlements, read with the user's own key), recorded beside our settlement rows.
+   */
+  z.object({
+    op: z.literal('recordVenueSettlement'),
+    platform: VenueIdSchema,
+    marketId: z.string().min(1).max(200),
+    venuePayoutUsd: z.number().min(0).max(1e9),
+    venueReference: z.string().min(1).max(200),
+  }),
 ]);
 export type DbOp = z.infer<typeof DbOpSchema>;
 

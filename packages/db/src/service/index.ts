@@ -8,5 +8,7 @@ export * from './secrets.ts';
 export * from './trades.ts';
 export * from './notify.ts';
 export * from './market-links.ts';
+export * from './open-markets.ts';
 export * from './settlement.ts';
+export * from './unreconciled.ts';
 export * from './marks.ts';

@@ -15,6 +15,13 @@ export {
 export { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 export { KalshiTrading, type KalshiTradingOptions } from './trading.ts';
 export { KalshiBookStream, kalshiWsHeaders, type StreamOptions } from './stream.ts';
+export {
+  kalshiMarketStates,
+  kalshiSettlements,
+  parseMarketState as parseKalshiMarketState,
+  type KalshiMarketState,
+  type KalshiSettlement,
+} from './lifecycle.ts';
 // Prefixed on the way out: the package index re-exports every venue side by side.
 export {
   instrumentsOf as kalshiInstrumentsOf,

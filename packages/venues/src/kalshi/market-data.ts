@@ -11,6 +11,7 @@ import {
   sideBook,
   splitInstrumentId,
 } from './parse.ts';
+import { kalshiMarketStates, type KalshiMarketState } from './lifecycle.ts';
 import { KalshiBookStream, type StreamOptions } from './stream.ts';
 
 export interface KalshiMarketDataOptions {
@@ -46,6 +47,11 @@ export class KalshiMarketData implements MarketData {
       cursor = page.cursor || undefined;
     } while (cursor);
     return out;
+  }
+
+  /** Where these markets stand now: status, result, settlement value. */
+  marketStates(tickers: readonly string[]): Promise<KalshiMarketState[]> {
+    return kalshiMarketStates(this.opts.client, tickers);
   }
 
   async getBook(instrumentId: string): Promise<OrderBook> {

@@ -22,7 +22,8 @@ export interface KalshiMarket {
   noBid: number | null;
   noAsk: number | null;
   lastPrice: number | null;
-  result: '' | 'yes' | 'no' | 'scalar';
+  /** 'void': the market was voided (money back). */
+  result: '' | 'yes' | 'no' | 'scalar' | 'void';
   tickSize: number;
 }
 
@@ -34,7 +35,7 @@ const MarketBase = z.object({
   subtitle: z.string().optional().default(''),
   status: z.string(),
   close_time: z.string().nullable().optional(),
-  result: z.enum(['', 'yes', 'no', 'scalar']).optional().default(''),
+  result: z.enum(['', 'yes', 'no', 'scalar', 'void']).optional().default(''),
 });
 
 const DollarMarket = MarketBase.extend({

@@ -1,11 +1,13 @@
 // Polymarket public market data: Gamma discovery (paginated), CLOB REST books, and the market WebSocket.
 import type { Instrument, OrderBook } from '@polybot/schemas';
+import { z } from 'zod';
 import { TokenBucket } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate, MarketData } from '../venue.ts';
 import { BookSummarySchema, summaryHashOk, summaryToOrderBook, type BookSummary } from './book.ts';
 import { instrumentsOf, metaOf, parseMarketsPage, type MarketMeta } from './gamma.ts';
 import { PublicHttp } from './http.ts';
-import { PolymarketBookStream } from './stream.ts';
+import { parseMarketState, type PolymarketMarketState } from './lifecycle.ts';
+import { PolymarketBookStream, type MarketLifecycleEvent } from './stream.ts';
 
 export interface PolymarketMarketDataOptions {
   /** CLOB origin, e.g. https://clob.polymarket.com (the simulator serves it at its root). */
@@ -22,6 +24,11 @@ export interface PolymarketMarketDataOptions {
   gammaPageSize?: number;
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * The market channel's lifecycle events (`market_resolved`, `new_market`): with a handler, book subscriptions opt in
+   * with `custom_feature_enabled`.
+   */
+  onLifecycle?: (event: MarketLifecycleEvent) => void;
 }
 
 export class PolymarketMarketData implements MarketData {
@@ -53,6 +60,20 @@ export class PolymarketMarketData implements MarketData {
     return out;
   }
 
+  /** Where these markets stand on Gamma (closed or not, resolved or not), 50 condition ids per request. */
+  async marketStates(conditionIds: readonly string[]): Promise<PolymarketMarketState[]> {
+    const out: PolymarketMarketState[] = [];
+    for (let i = 0; i < conditionIds.length; i += 50) {
+      const chunk = conditionIds.slice(i, i + 50);
+      const query = chunk.map((c) => `condition_ids=${encodeURIComponent(c)}`).join('&');
+      const body = z
+        .array(z.unknown())
+        .parse(await this.http.getJson(`${this.opts.gammaUrl}/markets?${query}&limit=100`));
+      out.push(...body.map(parseMarketState));
+    }
+    return out;
+  }
+
   /** REST snapshot, checked against its own hash (one refetch on a mismatch, then an error). */
   async getBookSummary(instrumentId: string): Promise<BookSummary> {
     const url = `${this.opts.clobUrl}/book?token_id=${encodeURIComponent(instrumentId)}`;
@@ -78,6 +99,7 @@ export class PolymarketMarketData implements MarketData {
       onError,
       ...(this.opts.reconnectBaseMs !== undefined ? { reconnectBaseMs: this.opts.reconnectBaseMs } : {}),
       ...(this.opts.reconnectMaxMs !== undefined ? { reconnectMaxMs: this.opts.reconnectMaxMs } : {}),
+      ...(this.opts.onLifecycle ? { onLifecycle: this.opts.onLifecycle } : {}),
     });
     return {
       stream,

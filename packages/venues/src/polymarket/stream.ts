@@ -9,6 +9,27 @@ import { backoffDelay } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate } from '../venue.ts';
 import { BookSummarySchema, LocalBook, PriceChangeSchema, type BookSummary } from './book.ts';
 
+/**
+ * The market channel's lifecycle events, sent to subscriptions made with `custom_feature_enabled: true`
+ * (docs/WIRE-CONTRACTS.md): a market resolved (its winning token), or a new market listed.
+ */
+const MarketResolvedMessage = z
+  .object({
+    event_type: z.literal('market_resolved'),
+    market: z.string(),
+    assets_ids: z.array(z.string()).default([]),
+    winning_asset_id: z.string().nullish(),
+    winning_outcome: z.string().nullish(),
+  })
+  .loose();
+const NewMarketMessage = z
+  .object({ event_type: z.literal('new_market'), market: z.string(), assets_ids: z.array(z.string()).default([]) })
+  .loose();
+
+export type MarketLifecycleEvent =
+  | { kind: 'market_resolved'; conditionId: string; assetIds: string[]; winningAssetId: string | null }
+  | { kind: 'new_market'; conditionId: string; assetIds: string[] };
+
 const PriceChangeMessage = z
   .object({ event_type: z.literal('price_change'), timestamp: z.string(), price_changes: z.array(PriceChangeSchema) })
   .loose();
@@ -22,6 +43,8 @@ export interface BookStreamOptions {
   reconnectBaseMs?: number;
   reconnectMaxMs?: number;
   pingIntervalMs?: number;
+  /** Lifecycle events; with a handler the subscription opts in with `custom_feature_enabled: true`. */
+  onLifecycle?: (event: MarketLifecycleEvent) => void;
 }
 
 export interface BookStreamStats {
@@ -81,7 +104,14 @@ export class PolymarketBookStream implements BookSubscription {
     this.ws = ws;
     ws.on('open', () => {
       this.stats.connects++;
-      if (this.wanted.size > 0) ws.send(JSON.stringify({ assets_ids: [...this.wanted], type: 'market' }));
+      if (this.wanted.size > 0)
+        ws.send(
+          JSON.stringify({
+            assets_ids: [...this.wanted],
+            type: 'market',
+            ...(this.opts.onLifecycle ? { custom_feature_enabled: true } : {}),
+          }),
+        );
       this.startPing(ws);
     });
     ws.on('message', (data, isBinary) => {
@@ -151,6 +181,21 @@ export class PolymarketBookStream implements BookSubscription {
       if (!parsed.success)
         return this.opts.onError(new Error(`polymarket ws: bad price_change: ${parsed.error.message}`));
       this.delta(Number(parsed.data.timestamp), parsed.data.price_changes);
+    } else if (type === 'market_resolved' && this.opts.onLifecycle) {
+      const parsed = MarketResolvedMessage.safeParse(event);
+      if (!parsed.success)
+        return this.opts.onError(new Error(`polymarket ws: bad market_resolved: ${parsed.error.message}`));
+      this.opts.onLifecycle({
+        kind: 'market_resolved',
+        conditionId: parsed.data.market,
+        assetIds: parsed.data.assets_ids,
+        winningAssetId: parsed.data.winning_asset_id ?? null,
+      });
+    } else if (type === 'new_market' && this.opts.onLifecycle) {
+      const parsed = NewMarketMessage.safeParse(event);
+      if (!parsed.success)
+        return this.opts.onError(new Error(`polymarket ws: bad new_market: ${parsed.error.message}`));
+      this.opts.onLifecycle({ kind: 'new_market', conditionId: parsed.data.market, assetIds: parsed.data.assets_ids });
     }
     // last_trade_price, tick_size_change: not book state.
   }

@@ -1,0 +1,101 @@
+// The order path's own guard against a market that closed: checked right before the first order (the close may have
+// arrived while the reservation was out) and per buy between legs — whatever the universe's removal already did.
+import type { Opportunity, OrderBook, OrderRequest, OrderResult } from '@polybot/schemas';
+import type { Trading } from '@polybot/venues';
+import { expect, test } from 'vitest';
+import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
+import { DbRpc } from './db-rpc.ts';
+import { executeReserved, type OrderPath } from './order-path.ts';
+import { RiskEngine } from './risk.ts';
+import type { TradingRouter } from './trading-router.ts';
+
+const leg = (instrumentId: string) => ({
+  venue: 'polymarket' as const,
+  instrumentId,
+  side: 'buy' as const,
+  size: 10,
+  vwap: 0.45,
+  limitPrice: 0.45,
+  fee: 0,
+});
+const opportunity: Opportunity = {
+  id: 'single:binary:m@1',
+  strategy: 'single_platform',
+  legs: [leg('yes'), leg('no')],
+  cost: 9,
+  expectedProfit: 1,
+  profitPct: 10,
+  detectedAtMs: 0,
+  description: 'YES + NO',
+};
+const book = (id: string): OrderBook => ({
+  venue: 'polymarket',
+  instrumentId: id,
+  bids: [{ price: 0.44, size: 100 }],
+  asks: [{ price: 0.45, size: 100 }],
+  timestampMs: Date.now(),
+  seq: 1,
+});
+
+function setup(closed: Set<string>, onOrder: (o: OrderRequest) => void = () => undefined) {
+  const ops: string[] = [];
+  const orders: OrderRequest[] = [];
+  const db: DbRpc = new DbRpc((msg) => {
+    ops.push(`${msg.request.op}:${'count' in msg.request ? msg.request.count : ''}`);
+    queueMicrotask(() => db.settle(msg.id, true, 1, null));
+  });
+  const trading = {
+    venue: 'polymarket',
+    mode: 'paper',
+    placeOrder: (o: OrderRequest): Promise<OrderResult> => {
+      orders.push(o);
+      onOrder(o);
+      return Promise.resolve({
+        clientOrderId: o.clientOrderId,
+        venueOrderId: null,
+        status: 'filled',
+        filledSize: o.size,
+        averagePrice: o.limitPrice,
+        fees: 0,
+        fills: [],
+        rejectReason: null,
+      });
+    },
+  } as unknown as Trading;
+  const router = { route: () => Promise.resolve({ ok: true, tradingFor: () => trading }) } as unknown as TradingRouter;
+  const config = { max_trade_size_usd: 100, max_daily_loss_usd: 100, max_open_positions: 10 } as RunnerConfig;
+  const plan = { maxTradeSizeUsd: 100, maxDailyLossUsd: 100, maxPositions: 10 } as RunnerPlan;
+  const path: OrderPath = {
+    db,
+    router,
+    risk: new RiskEngine(config, plan, Date.now()),
+    books: new Map([
+      ['yes', book('yes')],
+      ['no', book('no')],
+    ]),
+    instruments: new Map(),
+    closedLeg: (o) => o.legs.find((l) => closed.has(l.instrumentId))?.instrumentId ?? null,
+  };
+  return { path, ops, orders };
+}
+
+test('closed while the reservation was out: no order at all, the reservations handed back', async () => {
+  const { path, ops, orders } = setup(new Set(['no']));
+  expect(await executeReserved(path, 'paper', opportunity)).toEqual({ legs: 0, rows: 0, status: 'market_closed' });
+  expect(orders).toEqual([]);
+  expect(ops).toEqual(['releaseTrades:2']);
+});
+
+test('closed between two legs: the second buy is refused as the venue would, the first is unwound', async () => {
+  const closed = new Set<string>();
+  // The close arrives while the first leg is out.
+  const { path, orders } = setup(closed, () => {
+    closed.add('yes');
+    closed.add('no');
+  });
+  const r = await executeReserved(path, 'paper', opportunity);
+  const buys = orders.filter((o) => o.side === 'buy');
+  expect(buys).toHaveLength(1);
+  expect(orders.filter((o) => o.side === 'sell')).toHaveLength(1);
+  expect(r.status).toBe('unwound');
+});
