@@ -32,6 +32,9 @@ const REVIEWED: Record<string, Role[]> = {
   // The one definition of realized P&L on a sale (the bot-manager books position changes with it).
   'public.sale_realized_pnl_usd(p_sold_size numeric, p_price numeric, p_fee numeric, p_avg_price numeric, p_held_size numeric)':
     ['service_role'],
+  // Settlement of a resolved market for every user (the bot-manager's market watcher; admins through Studio as postgres).
+  'public.settle_market(p_platform text, p_market_id text, p_status text, p_payouts jsonb, p_winning_outcome text, p_resolved_at timestamp with time zone, p_source text)':
+    ['service_role'],
   'public.increment_user_trades(p_user_id uuid)': ['service_role'],
   'public.increment_user_trades(p_user_id uuid, p_count integer)': ['service_role'],
   'public.release_user_trades(p_user_id uuid, p_count integer)': ['service_role'],

@@ -24,6 +24,18 @@ export async function seedIsolationFixture(db: TestDatabase): Promise<IsolationF
     insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_by, reviewed_at)
     values ('equivalent', 'polymarket', '0xapproved', 'kalshi', 'KXAPPROVED', 'approved', 'admin', now()),
            ('equivalent', 'polymarket', '0xproposed', 'kalshi', 'KXPROPOSED', 'proposed', null, null)`;
+  // A resolved market and one settlement per user (inserted directly: this suite tests who reads them, not how they
+  // are made; settlement.test.ts covers settle_market).
+  await db.sql`
+    insert into public.polybot_market_resolutions (platform, market_id, status, payouts, winning_outcome, resolved_at, source)
+    values ('polymarket', '0xresolved', 'resolved', '{"token-resolved": 1}', 'Yes', now(), 'venue')`;
+  for (const user of [owner, other]) {
+    await db.sql`
+      insert into public.polybot_settlements (user_id, position_id, platform, market_id, instrument_id, mode, size,
+                                              cost_basis_usd, payout_per_contract, payout_usd, realized_pnl_usd, rule)
+      select ${user}, id, 'polymarket', '0xresolved', 'token-resolved', 'paper', 10, 4.62, 1, 10, 5.38, 'won'
+        from public.polybot_positions where user_id = ${user} limit 1`;
+  }
   await db.sql`
     insert into public.polybot_stripe_events (id, type, stripe_created_at, user_id)
     values ('evt_isolation_1', 'customer.subscription.updated', now(), ${owner})`;

@@ -120,6 +120,32 @@ const CASES: RelationCase[] = [
       tx`select count(*)::int as n, sum(size) as size from public.polybot_positions where user_id = ${f.owner}`,
   },
   {
+    relation: 'polybot_market_resolutions',
+    ops: {
+      select: (tx) => tx`select * from public.polybot_market_resolutions`,
+      insert: (tx) =>
+        tx`insert into public.polybot_market_resolutions (platform, market_id, status, payouts, resolved_at, source) values ('kalshi', 'KXFORGED', 'voided', '{}', now(), 'admin')`,
+      update: (tx) => tx`update public.polybot_market_resolutions set payouts = '{"token-resolved": 0}'`,
+      delete: (tx) => tx`delete from public.polybot_market_resolutions`,
+    },
+    // A public market fact: every signed-in user reads it; only the platform (settle_market) writes.
+    expect: readOnly('denied', 1, 1),
+    probe: (tx) => tx`select market_id, payouts from public.polybot_market_resolutions order by market_id`,
+  },
+  {
+    relation: 'polybot_settlements',
+    ops: {
+      select: (tx, f) => tx`select * from public.polybot_settlements where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_settlements (user_id, position_id, platform, market_id, instrument_id, mode, size, cost_basis_usd, payout_per_contract, payout_usd, realized_pnl_usd, rule) select ${f.owner}, id, 'polymarket', '0xresolved', 'x', 'paper', 1, 0, 1, 1, 1, 'won' from public.polybot_positions where user_id = ${f.owner}`,
+      update: (tx, f) => tx`update public.polybot_settlements set realized_pnl_usd = 1000 where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_settlements where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, sum(realized_pnl_usd) as r from public.polybot_settlements where user_id = ${f.owner}`,
+  },
+  {
     relation: 'polybot_bot_status',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_bot_status where user_id = ${f.owner}`,

@@ -1,5 +1,5 @@
-// The one definition of realized P&L (public.sale_realized_pnl_usd) and the position booking built on it: the same
-// numbers as the formula the BotManager wrote inline before, and only the platform may call it.
+// The one definition of realized P&L (public.sale_realized_pnl_usd) and the position booking built on it (a sale
+// realizes against the average cost per contract, fees included, since 20261205000100), and only the platform may call it.
 import { applyFillToPosition, type PositionFill } from '@polybot/db/service';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,31 +34,35 @@ describe('sale_realized_pnl_usd', () => {
     expect({ within: Number(r?.within), beyond: Number(r?.beyond) }).toEqual({ within: 2.95, beyond: -0.5 });
   });
 
-  it('books a position the same as the inline formula did before (buys average in, sales realize)', async () => {
+  it('books a sale against the average cost per contract, buy fees included, and writes it on the trade', async () => {
     await db.sql
       .begin(async (tx) => {
         await applyFillToPosition(tx, userId, fill('buy', 10, 0.4, 0.1));
         await applyFillToPosition(tx, userId, fill('buy', 10, 0.6, 0));
-        // The formula as db-ops.ts wrote it before this migration, evaluated on the row as it stands.
-        const old = async (t: PositionFill) =>
-          Number(
-            (
-              await tx`select realized_pnl_usd + ${t.filledSize * (t.price ?? 0) - t.fee} - avg_price * least(size, ${t.filledSize}) as v
-                       from public.polybot_positions where user_id = ${userId} and instrument_id = 'tok-pnl'`
-            )[0]?.v,
-          );
-        const expected: number[] = [];
-        for (const sale of [fill('sell', 15, 0.7, 0.05), fill('sell', 10, 0.2, 0)]) {
-          expected.push(Number((await old(sale)).toFixed(6)));
-          await applyFillToPosition(tx, userId, sale);
+        // 20 contracts for 10.1: 0.505 each. Selling 15 at 0.7 less 0.05: 10.45 − 7.575 = 2.875.
+        // Then 10 more at 0.2 from the 5 left (cost 2.525): 2 − 2.525 = −0.525, and nothing left to carry a cost.
+        const [trade] = await tx`
+          insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy,
+                                             mode, order_type, status, limit_price, price, size, filled_size, fee)
+          values (${userId}, 'coid-sale-pnl-1', 'polymarket', 'm-pnl', 'tok-pnl', 'sell', 'news', 'paper', 'FOK',
+                  'filled', 0.7, 0.7, 15, 15, 0.05) returning id`;
+        const realized: number[] = [];
+        for (const [sale, tradeId] of [
+          [fill('sell', 15, 0.7, 0.05), Number(trade?.id)],
+          [fill('sell', 10, 0.2, 0), undefined],
+        ] as const) {
+          await applyFillToPosition(tx, userId, { ...sale, tradeId });
           const [row] = await tx`select realized_pnl_usd from public.polybot_positions
                                 where user_id = ${userId} and instrument_id = 'tok-pnl'`;
-          expect(Number(row?.realized_pnl_usd)).toBe(expected.at(-1));
+          realized.push(Number(row?.realized_pnl_usd));
         }
-        expect(expected).toEqual([2.95, 2.45]);
-        const [pos] = await tx`select size::float8 as size, status from public.polybot_positions
-                              where user_id = ${userId} and instrument_id = 'tok-pnl'`;
-        expect(pos).toEqual({ size: 0, status: 'closed' });
+        expect(realized).toEqual([2.875, 2.35]);
+        const [sold] =
+          await tx`select realized_pnl_usd::float8 as r from public.polybot_trades where id = ${trade?.id}`;
+        expect(sold?.r).toBe(2.875);
+        const [pos] = await tx`select size::float8 as size, cost_basis_usd::float8 as cost, status, close_reason
+                                 from public.polybot_positions where user_id = ${userId} and instrument_id = 'tok-pnl'`;
+        expect(pos).toEqual({ size: 0, cost: 0, status: 'closed', close_reason: 'sold' });
         throw new Error('rollback'); // leave no position behind
       })
       .catch((e: unknown) => {

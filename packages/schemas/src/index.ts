@@ -8,3 +8,6 @@ export * from './errors.ts';
 export * from './subscription.ts';
 export * from './bot-status.ts';
 export * from './positions.ts';
+export * from './resolution.ts';
+export * from './pnl.ts';
+export * from './pnl-replay.ts';

@@ -57,7 +57,7 @@ export async function runDbOp(
           const r = await recordTrade(tx, { userId, ...t });
           if (r.inserted) {
             inserted++;
-            await applyFillToPosition(tx, userId, t);
+            await applyFillToPosition(tx, userId, { ...t, tradeId: r.id });
           } else if (t.strategy !== 'unwind') {
             // Booked before (the same client order id): its reservation was already spent by the first booking.
             duplicates.set(t.legGroupId ?? '', (duplicates.get(t.legGroupId ?? '') ?? 0) + 1);

@@ -7,3 +7,4 @@ export * from './runner-user.ts';
 export * from './secrets.ts';
 export * from './trades.ts';
 export * from './notify.ts';
+export * from './settlement.ts';

@@ -18,37 +18,73 @@ export type PositionFill = Pick<
   | 'price'
   | 'fee'
   | 'marketTitle'
->;
+> &
+  Partial<Pick<TradeRecord, 'strategy' | 'legGroupId'>> & {
+    /** The booked trade (polybot_trades.id): a sale's realized P&L is written on it too. */
+    tradeId?: number;
+  };
 
 /**
  * Applies one booked fill to the user's position in that instrument and mode: a buy opens or grows it (fee into the
- * cost basis, average price re-weighted); a sale shrinks it and adds its realized P&L, as defined once by
- * public.sale_realized_pnl_usd (migration 20261204000310); a sale that leaves no more than POSITION_DUST closes it (the
- * one definition of an open position, @polybot/schemas positions.ts). Unfilled orders change nothing.
+ * cost basis, average price re-weighted; the opening buy names the position's strategy and basket); a sale shrinks it
+ * and realizes, as defined once by public.sale_realized_pnl_usd, against the average COST per contract
+ * (cost_basis_usd / size, buy fees included, so every fee is counted exactly once), writing that realized P&L on the
+ * position and on the sale's trade row; a sale that leaves no more than POSITION_DUST closes it as 'sold' (the one
+ * definition of an open position, @polybot/schemas positions.ts). A settled position is never reopened or sold from:
+ * its market is over. Unfilled orders change nothing. replayFills (@polybot/schemas pnl.ts) mirrors this exactly.
  */
 export async function applyFillToPosition(db: Conn, userId: string, t: PositionFill): Promise<void> {
   if (t.filledSize <= 0 || t.price === null) return;
   const cost = t.filledSize * t.price + t.fee;
   if (t.side === 'buy') {
     await db`
-      insert into public.polybot_positions (user_id, platform, market_id, market_title, instrument_id, outcome, mode, status, size, avg_price, cost_basis_usd)
-      values (${userId}, ${t.platform}, ${t.marketId}, ${t.marketTitle ?? null}, ${t.instrumentId}, ${t.outcome}, ${t.mode}, 'open', ${t.filledSize}, ${t.price}, ${cost})
+      insert into public.polybot_positions as p (user_id, platform, market_id, market_title, instrument_id, outcome, mode,
+                                                status, size, avg_price, cost_basis_usd, strategy, leg_group_id)
+      values (${userId}, ${t.platform}, ${t.marketId}, ${t.marketTitle ?? null}, ${t.instrumentId}, ${t.outcome}, ${t.mode},
+              'open', ${t.filledSize}, ${t.price}, ${cost}, ${t.strategy ?? null}, ${t.legGroupId ?? null})
       on conflict (user_id, platform, instrument_id, mode) do update set
-        size = polybot_positions.size + excluded.size,
-        cost_basis_usd = polybot_positions.cost_basis_usd + excluded.cost_basis_usd,
-        avg_price = least(0.999999, (polybot_positions.avg_price * polybot_positions.size + excluded.avg_price * excluded.size)
-                                    / (polybot_positions.size + excluded.size)),
-        status = 'open', closed_at = null`;
+        size = p.size + excluded.size,
+        cost_basis_usd = p.cost_basis_usd + excluded.cost_basis_usd,
+        avg_price = least(0.999999, (p.avg_price * p.size + excluded.avg_price * excluded.size) / (p.size + excluded.size)),
+        -- A buy into a closed (sold) position opens it anew: the new opener names strategy and basket.
+        strategy = case when p.status = 'open' then p.strategy else excluded.strategy end,
+        leg_group_id = case when p.status = 'open' then p.leg_group_id else excluded.leg_group_id end,
+        status = 'open', closed_at = null, close_reason = null
+      where p.status <> 'settled'`;
   } else {
+    // Lock the row first so the realized P&L is computed from the row as it is now, then write it on the trade too.
     await db`
-      update public.polybot_positions set
-        realized_pnl_usd = realized_pnl_usd
-          + public.sale_realized_pnl_usd(${t.filledSize}, ${t.price}, ${t.fee}, avg_price, size),
-        cost_basis_usd = greatest(0, cost_basis_usd - avg_price * least(size, ${t.filledSize})),
-        size = greatest(0, size - ${t.filledSize}),
-        status = case when size - ${t.filledSize} <= ${POSITION_DUST} then 'closed' else status end,
-        closed_at = case when size - ${t.filledSize} <= ${POSITION_DUST} then now() else closed_at end
-      where user_id = ${userId} and platform = ${t.platform} and instrument_id = ${t.instrumentId} and mode = ${t.mode}`;
+      with held as (
+        select id, size, cost_basis_usd from public.polybot_positions
+         where user_id = ${userId} and platform = ${t.platform} and instrument_id = ${t.instrumentId}
+           and mode = ${t.mode} and status <> 'settled'
+           for update
+      ),
+      sale as (
+        select h.id, h.size,
+               public.sale_realized_pnl_usd(${t.filledSize}, ${t.price}, ${t.fee},
+                                            coalesce(h.cost_basis_usd / nullif(h.size, 0), 0), h.size) as realized,
+               case when h.size <= 0 then 0
+                    when ${t.filledSize} >= h.size then h.cost_basis_usd
+                    else h.cost_basis_usd * ${t.filledSize} / h.size end as released
+          from held h
+      ),
+      booked as (
+        update public.polybot_positions p set
+          realized_pnl_usd = p.realized_pnl_usd + sale.realized,
+          cost_basis_usd = greatest(0, p.cost_basis_usd - sale.released),
+          size = greatest(0, p.size - ${t.filledSize}),
+          status = case when p.size - ${t.filledSize} <= ${POSITION_DUST} then 'closed' else p.status end,
+          close_reason = case when p.size - ${t.filledSize} <= ${POSITION_DUST} then 'sold' else p.close_reason end,
+          closed_at = case when p.size - ${t.filledSize} <= ${POSITION_DUST} then now() else p.closed_at end
+          from sale where p.id = sale.id
+        returning sale.realized
+      )
+      update public.polybot_trades set realized_pnl_usd = coalesce(
+          (select realized from booked),
+          -- Nothing held: the sale realizes its proceeds less its fee.
+          public.sale_realized_pnl_usd(${t.filledSize}, ${t.price}, ${t.fee}, 0, 0))
+       where id = ${t.tradeId ?? null} and user_id = ${userId}`;
   }
 }
 
