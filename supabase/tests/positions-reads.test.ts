@@ -5,6 +5,7 @@
 import { withUser } from '@polybot/db';
 import { applyFillToPosition, recordTrade, settleMarket, type TradeRecord } from '@polybot/db/service';
 import {
+  latestOwnSettlementId,
   listOwnPositionsToValue,
   listOwnRealizedBuckets,
   listOwnSettlements,
@@ -217,6 +218,7 @@ describe('positions reads (as the user, under RLS)', () => {
     expect(bobsOpen.map((r) => r.instrument_id).sort()).toEqual(['A-Y', 'Z-Y']);
     const bobsSettled = await withUser(db.sql, bob, (tx) => listOwnSettlements(tx));
     expect(bobsSettled.map((r) => `${r.instrument_id}:${r.rule}`)).toEqual(['D-Y:lost']);
+    expect(await withUser(db.sql, bob, latestOwnSettlementId)).toBe(bobsSettled[0]?.id);
     const bobsBuckets = await withUser(db.sql, bob, (tx) => listOwnRealizedBuckets(tx));
     expect(bobsBuckets.map((b) => cents(b.realized_usd))).toEqual([cents(-(50 * 0.6 + 0.02))]);
     // Alice's reads, for contrast, never contain Bob's rows (his titles end in "(b)")

@@ -181,3 +181,11 @@ export async function listOwnRealizedBuckets(
      order by day, source, strategy, platform, mode`;
   return rows.map((r) => RealizedBucketSchema.parse(r));
 }
+
+/** The user's newest settlement (its id), or null: the dashboard refreshes its P&L card when this changes. */
+export async function latestOwnSettlementId(tx: UserTx): Promise<number | null> {
+  // Matches polybot_settlements_user_settled_idx: one index probe.
+  const rows = await tx<{ id: string | number }[]>`
+    select id from public.polybot_settlements where user_id = (select auth.uid()) order by settled_at desc, id desc limit 1`;
+  return rows[0] ? Number(rows[0].id) : null;
+}
