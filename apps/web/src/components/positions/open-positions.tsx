@@ -1,5 +1,6 @@
 // Open positions, grouped by basket: an arbitrage's legs sit together under one line that states the profit the
 // basket locked in (valued as a basket, not as legs each marked at its bid), a position on its own stands alone.
+import Link from 'next/link';
 import { label, MODE_LABELS, money, PLATFORM_LABELS, STRATEGY_LABELS } from '~/lib/labels.ts';
 import type { BasketView, LegView, OpenView } from '~/lib/positions-view.ts';
 import { ago, pnlClass, price, size } from './format.ts';
@@ -60,7 +61,17 @@ function BasketHead({ basket }: { basket: BasketView }) {
   );
 }
 
-export function OpenPositions({ open, now, filtered }: { open: OpenView; now: Date; filtered: boolean }) {
+export function OpenPositions(props: {
+  open: OpenView;
+  now: Date;
+  filtered: boolean;
+  /** Baskets listed (newest first); the totals above always count them all. */
+  shown: number;
+  allHref: string;
+}) {
+  const { open, now, filtered, shown, allHref } = props;
+  // Newest first: what the bot just bought is what a user looks for.
+  const listed = open.baskets.slice(-shown).reverse();
   return (
     <section className="card stack" aria-labelledby="open-h">
       <h2 id="open-h">Open positions</h2>
@@ -83,7 +94,7 @@ export function OpenPositions({ open, now, filtered }: { open: OpenView; now: Da
                 <th className="num">Unrealized</th>
               </tr>
             </thead>
-            {open.baskets.map((b) => (
+            {listed.map((b) => (
               <tbody key={b.key} className={b.locked ? 'basket' : undefined}>
                 <BasketHead basket={b} />
                 {b.legs.map((leg) => (
@@ -94,6 +105,12 @@ export function OpenPositions({ open, now, filtered }: { open: OpenView; now: Da
           </table>
         </div>
       )}
+      {listed.length < open.baskets.length ? (
+        <p className="hint" data-testid="open-more">
+          The newest {listed.length} of {open.baskets.length} (baskets count once); the totals above count them all.{' '}
+          <Link href={allHref}>Show all open positions</Link>
+        </p>
+      ) : null}
     </section>
   );
 }

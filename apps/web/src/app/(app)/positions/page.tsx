@@ -16,12 +16,16 @@ export const metadata = { title: 'Positions · PolyBot' };
 export const dynamic = 'force-dynamic';
 
 const RESOLVED_PAGE = 50;
+// Open positions listed by default (baskets count once); every one of them counts in the totals either way. A user
+// with a thousand open positions gets a page in a fraction of a second, and "Show all" when they want the list.
+const OPEN_SHOWN = 100;
 const DAYS_SHOWN = 30;
 // Unknown filter values are dropped rather than failing the page: a stale bookmark should still open.
 const QuerySchema = z.object({
   platform: VenueIdSchema.optional().catch(undefined),
   mode: TradingModeSchema.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
+  open: z.literal('all').optional().catch(undefined),
 });
 
 function FilterSelect(props: { name: string; label: string; value?: string; options: Record<string, string> }) {
@@ -79,7 +83,13 @@ export default async function PositionsPage({
         {filtered ? <Link href="/positions">Show all</Link> : null}
       </form>
       <PositionsSummary open={open} realized={realized.total} />
-      <OpenPositions open={open} now={now} filtered={filtered} />
+      <OpenPositions
+        open={open}
+        now={now}
+        filtered={filtered}
+        shown={q.open === 'all' ? open.baskets.length : OPEN_SHOWN}
+        allHref={`/positions?${params({ open: 'all' })}`}
+      />
       <ResolvedPositions settlements={shown} filtered={filtered || q.before !== undefined} olderHref={olderHref} />
       <div className="grid">
         <PnlByDay realized={realized} days={DAYS_SHOWN} />
