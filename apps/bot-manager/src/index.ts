@@ -7,6 +7,7 @@ import type { SupervisionOptions } from './manager/supervision.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
+import { MarkWriter } from './manager/mark-writer.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
@@ -44,6 +45,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   listenBackoffMaxMs?: number;
   logger?: Logger;
   ipcTap?: IpcTap;
+  /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
+  markIntervalMs?: number;
 }
 
 export interface RunningBotManager {
@@ -100,6 +103,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
+  const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
+  marks.start();
 
   let listening = false;
   const listener = new NotifyListener({
@@ -150,7 +155,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       stopped ??= (async () => {
         clearInterval(periodic);
         listening = false;
-        const results = await Promise.allSettled([listener.stop(), manager.shutdown()]);
+        const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
         const more = await Promise.allSettled([
           feed.close(),
           walletFeed?.close(),

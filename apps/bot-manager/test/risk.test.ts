@@ -4,10 +4,15 @@
 import { setSecretValidation } from '@polybot/db/service';
 import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
-import { createUser, saveKeys, makeKeys, statusIn, statusOf, tradesThisMonth, until } from './harness.ts';
+import { createUser, saveKeys, makeKeys, statusIn, statusOf, tradesThisMonth, until, venueUrlsOf } from './harness.ts';
+import { PRO_FEATURES, planUser } from './plan-users.ts';
 import { clobThroughProxy, useManagerStack } from './stack.ts';
 
-const stack = useManagerStack({ proxy: true, urls: clobThroughProxy });
+const stack = useManagerStack({
+  proxy: true,
+  // The data API too, for the copy trader of the daily-loss case.
+  urls: (sim, proxy) => ({ ...clobThroughProxy(sim, proxy), polymarketDataApi: venueUrlsOf(sim).polymarketDataApi }),
+});
 const managers = stack.managers;
 const heartbeats: Array<{ pid: number; state: string; seen: number; placed: number }> = [];
 
@@ -16,6 +21,7 @@ const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|dat
 const manager = (id: string): Promise<RunningBotManager> =>
   stack.manager(id, {
     crashBackoffBaseMs: 100,
+    walletPollIntervalMs: 300,
     ipcTap: (e) => {
       const msg = e.message as {
         type: string;
@@ -35,7 +41,23 @@ const disable = (userId: string): Promise<unknown> =>
   stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${userId}`;
 
 test('daily loss limit reached → no new positions, and the status says so (paper mode: no private endpoint called)', async () => {
-  const u = await createUser(stack.db, { config: { max_daily_loss_usd: 1 } });
+  // A copy trader: its positions are single legs, marked at their bid. (An arbitrage basket's complete sets are worth
+  // their locked payout whatever the bids, @polybot/schemas pnl.ts, so arbitrage alone never marks a daily loss.)
+  // arb-rich's followed wallet buys Fed "No change" YES at 0.981 at once.
+  const followedWallets = [{ address: '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866', scale: 0.5, maxPerTradeUsd: 10 }];
+  const u = {
+    id: await planUser(stack.db, PRO_FEATURES, {
+      config: {
+        max_daily_loss_usd: 1,
+        enable_copy_trading: true,
+        enable_single_platform_arb: false,
+        enable_cross_platform_arb: false,
+        enable_overlapping_arb: false,
+        enable_news_arbitrage: false,
+        advanced_config: stack.db.sql.json({ newsRules: [], followedWallets }),
+      },
+    }),
+  };
   await manager('m1');
   // The manager checks the keys with the venue (its private calls) before it forks the runner; the runner's come after.
   await until(
@@ -53,7 +75,7 @@ test('daily loss limit reached → no new positions, and the status says so (pap
       0,
     'a position',
   );
-  // Take away the bids of everything held: marked to market, the positions are now worth nothing.
+  // Drop the bids of everything held to a cent: marked to market (best bid), the positions are now worth nothing.
   const held = await stack.db.sql<
     { instrument_id: string }[]
   >`select instrument_id from public.polybot_positions where user_id = ${u.id}`;
@@ -67,6 +89,11 @@ test('daily loss limit reached → no new positions, and the status says so (pap
         body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: Number(b.price), size: 0 }),
       });
     }
+    // A bid is still there (no bid at all would leave the mark at the last bid seen: the mark rule).
+    await fetch(`${stack.sim.origin}/_sim/polymarket/set-level`, {
+      method: 'POST',
+      body: JSON.stringify({ tokenId: instrument_id, side: 'bid', price: 0.01, size: 100 }),
+    });
   }
   const s = await until(async () => {
     const st = await statusOf(stack.db.sql, u.id);

@@ -128,8 +128,11 @@ export class MarketFeed {
     return true;
   }
 
-  /** One consumer across both hubs, subscribed to every discovered instrument. */
-  subscribe(onUpdate: (u: BookUpdate) => void): HubConsumer {
+  /** One consumer across both hubs, subscribed to every discovered instrument (or to `initial`). */
+  subscribe(
+    onUpdate: (u: BookUpdate) => void,
+    initial: readonly string[] = this.instruments.map((i) => i.instrumentId),
+  ): HubConsumer {
     const consumers = new Map<VenueId, HubConsumer>();
     for (const [venue, hub] of this.hubs) {
       consumers.set(
@@ -156,7 +159,7 @@ export class MarketFeed {
         for (const c of consumers.values()) c.close();
       },
     };
-    combined.add(this.instruments.map((i) => i.instrumentId));
+    combined.add(initial);
     return combined;
   }
 

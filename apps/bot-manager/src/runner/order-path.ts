@@ -56,7 +56,11 @@ export async function executeReserved(
       };
     });
     for (const r of rows)
-      if (r.filledSize > 0 && r.price !== null) path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee);
+      if (r.filledSize > 0 && r.price !== null)
+        path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee, {
+          legGroupId: r.legGroupId,
+          strategy: r.strategy,
+        });
     // Released before booking: the manager forgets a group's reservations once it is booked.
     await releaseUnsent(path.db, opportunity.id, orders - execution.legs.length);
     if (rows.length > 0) await path.db.call({ op: 'recordExecution', trades: rows });

@@ -81,3 +81,35 @@ test('max open positions counts positions really open: one per instrument held, 
   expect(fresh.openPositions()).toBe(1);
   expect(fresh.check(opp(10, ['z']), NOON, () => book(0.4))).toEqual({ ok: true });
 });
+
+test('an arbitrage basket counts its locked profit, not a loss from marking each leg at a low bid (the P&L model)', () => {
+  const r = new RiskEngine({ ...config, max_daily_loss_usd: 5, max_open_positions: 10 }, plan, NOON);
+  const arb = { legGroupId: 'opp-1', strategy: 'single_platform' as const };
+  r.onFill('yes', 'buy', 10, 0.45, 0, arb);
+  r.onFill('no', 'buy', 10, 0.5, 0, arb);
+  // Each leg at a 0.1 bid would be −7.5; the complete sets pay 10 for 9.5.
+  expect(r.pnlToday(() => book(0.1))).toBeCloseTo(0.5, 9);
+  expect(r.check(opp(10, ['b']), NOON, () => book(0.1))).toEqual({ ok: true });
+});
+
+test('the mark rule: no bid → the last bid seen; never one → the average entry price (not 0)', () => {
+  const r = new RiskEngine(config, plan, NOON);
+  r.onFill('a', 'buy', 100, 0.5, 0);
+  expect(r.pnlToday(() => book(null))).toBeCloseTo(0, 9);
+  expect(r.pnlToday(() => book(0.48))).toBeCloseTo(-2, 9);
+  expect(r.pnlToday(() => book(null))).toBeCloseTo(-2, 9);
+});
+
+test('a settlement counts today and the position is no longer open', () => {
+  const r = new RiskEngine(config, plan, NOON, ['held-before']);
+  r.onFill('a', 'buy', 100, 0.5, 0); // cost 50
+  expect(r.openPositions()).toBe(2);
+  r.onSettled('a', -50); // lost: paid 0
+  expect(r.openPositions()).toBe(1);
+  expect(r.pnlToday(() => book(0.9))).toBeCloseTo(-50, 9);
+  expect(r.check(opp(10, ['b']), NOON, () => book(0.9)).ok).toBe(false);
+  // A position held before the start was never marked here: settling it only frees its slot.
+  r.onSettled('held-before', 123);
+  expect(r.openPositions()).toBe(0);
+  expect(r.pnlToday(() => book(0.9))).toBeCloseTo(-50, 9);
+});

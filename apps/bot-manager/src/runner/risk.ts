@@ -1,12 +1,38 @@
 // The risk engine: per-opportunity checks against the tighter of the user's config and the plan's limits, and the
-// daily loss halt (realized + marked-to-market; once hit, no new positions until the next UTC day).
-import { holdsPosition, type Opportunity, type OpportunitySkipCode, type OrderBook } from '@polybot/schemas';
+// daily loss halt (realized + marked-to-market; once hit, no new positions until the next UTC day). Its marked P&L is
+// the P&L model's (@polybot/schemas pnl.ts): the mark rule, and an arbitrage basket valued as a basket.
+import {
+  holdsPosition,
+  markPrice,
+  saleRealizedUsd,
+  valueOpenPositions,
+  type Opportunity,
+  type OpportunitySkipCode,
+  type OrderBook,
+  type PnlPosition,
+  type TradeStrategy,
+} from '@polybot/schemas';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 
 export interface Holding {
   size: number;
-  /** Money paid for what is held, fees included. */
+  /** Money paid for what is held, fees included (re-based to the mark at each UTC midnight). */
   cost: number;
+  /** Average entry price (fees excluded): the mark when no bid was ever seen. */
+  avgPrice: number;
+  /** The last best bid seen: the mark while the book has no bid. */
+  lastBid: number | null;
+  /** P&L of earlier UTC days taken out by the midnight re-basing (a settlement's realized less this is today's). */
+  carriedUsd: number;
+  /** The opening buy's basket and strategy: legs of one arbitrage are valued together. */
+  legGroupId: string | null;
+  strategy: TradeStrategy | null;
+}
+
+/** What the opening buy of a holding was part of. */
+export interface FillOrigin {
+  legGroupId: string | null;
+  strategy: TradeStrategy | null;
 }
 
 /** A refusal carries the skip code the recent-opportunities list shows, and its words. */
@@ -67,15 +93,26 @@ export class RiskEngine {
     return this.heldAtStart.has(instrumentId) || holdsPosition(this.holdings.get(instrumentId)?.size ?? 0);
   }
 
-  /** Realized today plus what held contracts would fetch at the best bid now, minus what they cost. */
+  /**
+   * Realized today plus the unrealized P&L of what is held, by the P&L model: each leg marked by the mark rule (best
+   * bid; no bid → the last bid seen; none → average entry price), an arbitrage basket's complete sets at 1 each.
+   */
   pnlToday(book: (id: string) => OrderBook | undefined): number {
-    let marked = 0;
+    const positions: PnlPosition[] = [];
+    const holdingOf = new Map<PnlPosition, Holding>();
     for (const [id, h] of this.holdings) {
       if (!holdsPosition(h.size)) continue;
-      const bid = book(id)?.bids[0]?.price ?? 0;
-      marked += h.size * bid - h.cost;
+      const p = asPosition(id, h);
+      positions.push(p);
+      holdingOf.set(p, h);
     }
-    return this.realizedToday + marked;
+    const { unrealizedUsd } = valueOpenPositions(positions, (p) => {
+      const h = holdingOf.get(p) as Holding;
+      const bestBid = book(p.instrumentId)?.bids[0]?.price ?? null;
+      if (bestBid !== null) h.lastBid = bestBid;
+      return markPrice({ bestBid, lastMark: h.lastBid, avgPrice: h.avgPrice });
+    });
+    return this.realizedToday + unrealizedUsd;
   }
 
   /** Re-evaluates the halt; returns the halt reason while halted. */
@@ -85,7 +122,12 @@ export class RiskEngine {
       this.day = utcDay(nowMs);
       this.realizedToday = 0;
       // Held positions are re-based at today's mark so only today's moves count against today's limit.
-      for (const [id, h] of this.holdings) h.cost = h.size * (book(id)?.bids[0]?.price ?? 0);
+      for (const [id, h] of this.holdings) {
+        const rebased =
+          h.size * markPrice({ bestBid: book(id)?.bids[0]?.price ?? null, lastMark: h.lastBid, avgPrice: h.avgPrice });
+        h.carriedUsd += rebased - h.cost;
+        h.cost = rebased;
+      }
       this.haltedUntil = null;
       this.haltReason = null;
     }
@@ -123,19 +165,72 @@ export class RiskEngine {
     return { ok: true };
   }
 
-  /** A fill changes holdings: buys add cost; sells realize against the average cost. */
-  onFill(instrumentId: string, side: 'buy' | 'sell', size: number, price: number, fee: number): void {
-    const h = this.holdings.get(instrumentId) ?? { size: 0, cost: 0 };
+  /** A fill changes holdings: buys add cost; sells realize against the average cost (saleRealizedUsd). */
+  onFill(
+    instrumentId: string,
+    side: 'buy' | 'sell',
+    size: number,
+    price: number,
+    fee: number,
+    origin: FillOrigin = { legGroupId: null, strategy: null },
+  ): void {
+    const h = this.holdings.get(instrumentId) ?? {
+      size: 0,
+      cost: 0,
+      avgPrice: 0,
+      lastBid: null,
+      carriedUsd: 0,
+      legGroupId: origin.legGroupId,
+      strategy: origin.strategy,
+    };
     if (side === 'buy') {
+      // The buy that opens a position names its basket and strategy (as the platform's booking does).
+      if (!holdsPosition(h.size))
+        Object.assign(h, { legGroupId: origin.legGroupId, strategy: origin.strategy, carriedUsd: 0 });
+      h.avgPrice = (h.avgPrice * h.size + price * size) / (h.size + size);
       h.size += size;
       h.cost += size * price + fee;
     } else {
       const avg = h.size > 0 ? h.cost / h.size : 0;
       const sold = Math.min(size, h.size);
-      this.realizedToday += sold * price - fee - avg * sold;
+      this.realizedToday += saleRealizedUsd(size, price, fee, avg, h.size);
+      h.carriedUsd = h.size > 0 ? h.carriedUsd * (1 - sold / h.size) : 0;
       h.size -= sold;
       h.cost -= avg * sold;
     }
     this.holdings.set(instrumentId, h);
   }
+
+  /**
+   * The market of `instrumentId` settled (the manager's `positionsSettled`): the position is no longer open, and its
+   * settlement's realized P&L (`realizedUsd`, the sum of the user's settlements of that instrument, as settleMarket
+   * returned them) counts today, less what earlier days already counted through the midnight re-basing. A position
+   * held since before this runner started was never marked here (pnlAtStart holds it): it only stops counting as open.
+   */
+  onSettled(instrumentId: string, realizedUsd: number): void {
+    const h = this.holdings.get(instrumentId);
+    if (h && !this.heldAtStart.has(instrumentId) && holdsPosition(h.size)) {
+      this.realizedToday += realizedUsd - h.carriedUsd;
+    }
+    this.holdings.delete(instrumentId);
+    this.heldAtStart.delete(instrumentId);
+  }
+}
+
+function asPosition(instrumentId: string, h: Holding): PnlPosition {
+  return {
+    platform: 'polymarket', // not read by the valuation
+    marketId: instrumentId,
+    instrumentId,
+    outcome: null,
+    mode: 'paper',
+    status: 'open',
+    size: h.size,
+    avgPrice: h.avgPrice,
+    costBasisUsd: h.cost,
+    realizedPnlUsd: 0,
+    markPrice: h.lastBid,
+    strategy: h.strategy,
+    legGroupId: h.legGroupId,
+  };
 }

@@ -8,3 +8,4 @@ export * from './secrets.ts';
 export * from './trades.ts';
 export * from './notify.ts';
 export * from './settlement.ts';
+export * from './marks.ts';
