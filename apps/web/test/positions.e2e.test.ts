@@ -1,13 +1,14 @@
 // The positions page and the dashboard's P&L in Chromium, for a user whose positions come from the platform's real
-// SQL paths: every fill booked as the BotManager books it (recordTrade + applyFillToPosition), marks written as the
-// manager writes them, markets resolved by settleMarket, a live Kalshi payout reconciled by recordVenueSettlement. The page
-// and the dashboard must show what the P&L module's independent recomputation (replayFills, from the same fills and
-// resolutions alone) gives, to the cent, at 1280 px and 390 px; another user sees none of it.
+// SQL paths: every fill booked as the BotManager books it (recordTrade + applyFillToPosition), marks written by the
+// manager's writeMarks, markets resolved by settleMarket, a live Kalshi payout reconciled by recordVenueSettlement.
+// The page and the dashboard must show what the P&L module's independent recomputation (replayFills, from the same
+// fills and resolutions alone) gives, to the cent, at 1280 px and 390 px; another user sees none of it.
 import {
   applyFillToPosition,
   recordTrade,
   recordVenueSettlement,
   settleMarket,
+  writeMarks,
   type TradeRecord,
 } from '@polybot/db/service';
 import {
@@ -105,17 +106,6 @@ function res(
   payouts: Record<string, number>,
 ): MarketResolution {
   return { platform, marketId, status: 'resolved', payouts, winningOutcome: null, resolvedAt: at, source: 'venue' };
-}
-
-/**
- * Marks as the manager writes them from its books (contract section 3: one set-based update of the open positions'
- * mark_price). The settle branch has no writeMarks yet; this is its statement, to be replaced by it when it lands.
- */
-async function writeMarks(sql: Stack['db']['sql'], ms: typeof marks): Promise<void> {
-  await sql`
-    update public.polybot_positions p set mark_price = m.mark
-      from (select * from jsonb_to_recordset(${sql.json(ms)}) as x(platform text, "instrumentId" text, "markPrice" numeric)) m(platform, instrument_id, mark)
-     where p.platform = m.platform and p.instrument_id = m.instrument_id and p.status = 'open'`;
 }
 
 /** Books one fill exactly as the BotManager does (apps/bot-manager db-ops: recordTrade, then the position). */
