@@ -234,7 +234,8 @@ describe('positions page and dashboard P&L in Chromium', () => {
     // live money: the Polymarket win is redeemable with its amount and how; the Kalshi one reconciled with the venue
     expect(await text(a, 'redeemable')).toContain('Redeemable: $7.00');
     await a.locator('[data-testid="redeemable"]:visible').locator('summary').click();
-    expect(await text(a, 'redeemable')).toContain('press Redeem');
+    expect(await text(a, 'redeemable')).toContain('redeem this market from your portfolio');
+    expect(await text(a, 'redeemable')).toContain('PM-LIVE');
     expect(await text(a, 'reconciled')).toBe('Reconciled with Kalshi: paid $9.00');
     // P&L by day and by strategy, from the same events
     const today = at.toISOString().slice(0, 10);
@@ -297,5 +298,39 @@ describe('positions page and dashboard P&L in Chromium', () => {
     expect(await text(b, 'pos-realized')).toBe(money(-(50 * 0.6 + 0.02)));
     await b.goto(`${stack.baseUrl}/dashboard`);
     expect(await text(b, 'pnl-month')).toBe(money(-(50 * 0.6 + 0.02)));
+  });
+
+  it('a market resolving while the dashboard is open updates its P&L in place', async () => {
+    await a.setViewportSize({ width: 1280, height: 900 });
+    await a.goto(`${stack.baseUrl}/dashboard`);
+    await a.evaluate(() => Object.assign(window, { __sameDocument: true }));
+    const late = f(
+      'polymarket',
+      'PM-LATE',
+      'PM-LATE-Y',
+      'Yes',
+      'buy',
+      5,
+      0.5,
+      0.01,
+      'news',
+      'g-late',
+      T('the late one'),
+    );
+    fills.push(late);
+    await book(userA, late, fills.length - 1);
+    // the new trade re-renders the lists by itself (the status poll's newest trade id): wait for that first
+    await a.locator('[data-trade-id]:visible').filter({ hasText: 'the late one' }).waitFor({ timeout: 30_000 });
+    const realizedBefore = expected().replay.realizedUsd;
+    expect(await text(a, 'pnl-month')).toBe(money(realizedBefore));
+    resolutions.push(res('polymarket', 'PM-LATE', { 'PM-LATE-Y': 1, 'PM-LATE-N': 0 }));
+    await settleMarket(stack.db.sql, resolutions.at(-1) as MarketResolution);
+    // nothing else changes for the poll to notice: only the newest settlement does
+    const { replay } = expected();
+    expect(replay.realizedUsd).not.toBeCloseTo(realizedBefore, 2);
+    await expect.poll(() => text(a, 'pnl-month'), { timeout: 30_000 }).toBe(money(replay.realizedUsd));
+    expect(await a.evaluate(() => (window as Window & { __sameDocument?: boolean }).__sameDocument === true)).toBe(
+      true,
+    );
   });
 });

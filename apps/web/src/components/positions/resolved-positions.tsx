@@ -24,9 +24,11 @@ function PayoutState({ s }: { s: SettlementRow }) {
         <details className="redeem" data-testid="redeemable">
           <summary>Redeemable: {money(s.payout_usd)}</summary>
           <p>
-            Polymarket does not pay winnings out by itself: they wait in your wallet as winning shares. Open
-            polymarket.com with the wallet whose key you gave PolyBot, go to Portfolio, and press Redeem on this market
-            (a transaction on Polygon; you pay its gas). Your USDC balance then grows by {money(s.payout_usd)}.
+            Polymarket does not pay winnings out by itself: the winning shares wait in your wallet until they are
+            redeemed, with no deadline. Open polymarket.com with the wallet whose key you gave PolyBot and redeem this
+            market from your portfolio (each winning share becomes $1.00: {money(s.payout_usd)} here). Developers can
+            call the Conditional Tokens contract&apos;s <code>redeemPositions</code> with the market&apos;s condition id{' '}
+            <code className="cond-id">{s.market_id}</code>.
           </p>
         </details>
       );
@@ -61,7 +63,7 @@ export function ResolvedPositions(props: {
         </p>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="resolved">
             <thead>
               <tr>
                 <th className="hide-sm">Resolved (UTC)</th>
@@ -105,7 +107,7 @@ export function ResolvedPositions(props: {
                   <td className={`num ${pnlClass(s.realized_pnl_usd)}`} data-testid="settlement-realized">
                     {money(s.realized_pnl_usd)}
                   </td>
-                  <td className="hide-sm">
+                  <td className="hide-sm payout-state">
                     <PayoutState s={s} />
                   </td>
                 </tr>
