@@ -52,7 +52,7 @@ function BasketHead({ basket }: { basket: BasketView }) {
           {basket.legs.length} legs · {size(locked.sets)} complete sets pay {money(locked.payout)} whatever the outcome,
           cost {money(locked.cost)}
         </span>{' '}
-        · locked-in profit{' '}
+        · locked-in {locked.profit < 0 ? 'loss' : 'profit'}{' '}
         <strong className={pnlClass(locked.profit)} data-testid="basket-locked">
           {money(locked.profit)}
         </strong>
