@@ -4,6 +4,7 @@ import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/dashboard', label: 'Dashboard' },
+  { href: '/positions', label: 'Positions' },
   { href: '/settings/config', label: 'Config' },
   { href: '/settings/keys', label: 'API keys' },
   { href: '/settings/billing', label: 'Billing' },

@@ -1,10 +1,15 @@
 // Cumulative realized P&L over the month as an SVG line: no chart library, fixed viewBox (no layout shift).
-import type { PnlDay } from '@polybot/db/user';
+
+/** Realized P&L of one UTC day (`YYYY-MM-DD`), as pnl.ts summarizePnl(…, 'day') gives it. */
+export interface PnlDay {
+  day: string;
+  pnl: number;
+}
 
 export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
   const daysInMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
   const today = now.getUTCDate();
-  const byDay = new Map(days.map((d) => [d.day.getUTCDate(), d.pnl]));
+  const byDay = new Map(days.map((d) => [Number(d.day.slice(8, 10)), d.pnl]));
   const points: number[] = [];
   let total = 0;
   for (let d = 1; d <= today; d++) {
@@ -36,7 +41,8 @@ export function PnlChart({ days, now }: { days: PnlDay[]; now: Date }) {
     return (
       <div>
         <div className="chart chart-empty muted" data-testid="pnl-empty">
-          No trades this month yet. Your cumulative P&amp;L appears here.
+          No realized P&amp;L this month yet. It is booked when a position is sold or its market resolves; the running
+          total appears here.
         </div>
         {axis}
       </div>

@@ -75,9 +75,9 @@ export function TradesTable(props: {
             <thead>
               <tr>
                 <th>Time (UTC)</th>
-                <th>Venue</th>
-                <th className="hide-sm">Market</th>
-                <th>Side</th>
+                <th className="hide-sm">Venue</th>
+                <th>Market</th>
+                <th className="hide-sm">Side</th>
                 <th className="hide-sm">Strategy</th>
                 <th className="hide-sm">Mode</th>
                 <th className="num hide-sm">Price</th>
@@ -91,11 +91,15 @@ export function TradesTable(props: {
                   <td>
                     <Link href={`/trades/${t.id}`}>{t.created_at.toISOString().slice(5, 16).replace('T', ' ')}</Link>
                   </td>
-                  <td>{label(PLATFORM_LABELS, t.platform)}</td>
-                  <td className="hide-sm market" title={t.market_title ?? t.market_id}>
-                    {t.market_title ?? t.market_id.slice(0, 24)}
+                  <td className="hide-sm">{label(PLATFORM_LABELS, t.platform)}</td>
+                  <td className="market" title={t.market_title ?? t.market_id}>
+                    <span className="market-title">{t.market_title ?? t.market_id.slice(0, 24)}</span>
+                    {/* At phone width the venue and side columns are hidden: they ride under the market instead. */}
+                    <span className="show-sm muted market-sub">
+                      {label(PLATFORM_LABELS, t.platform)} · {t.side} {t.outcome ?? ''}
+                    </span>
                   </td>
-                  <td>
+                  <td className="hide-sm">
                     {t.side} {t.outcome ?? ''}
                   </td>
                   <td className="hide-sm">{label(STRATEGY_LABELS, t.strategy)}</td>

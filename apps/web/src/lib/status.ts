@@ -2,7 +2,14 @@
 import 'server-only';
 import type { UserTx } from '@polybot/db';
 import type { BotState } from '@polybot/schemas';
-import { getOwnBotStatus, getOwnConfig, getOwnProfile, latestOwnTradeId, planDisplayName } from '@polybot/db/user';
+import {
+  getOwnBotStatus,
+  getOwnConfig,
+  getOwnProfile,
+  latestOwnSettlementId,
+  latestOwnTradeId,
+  planDisplayName,
+} from '@polybot/db/user';
 import { adviseHalt, explainError, type HaltAdvice } from './explain.ts';
 import { ignoredNewsRules } from './ignored-rules.ts';
 
@@ -45,8 +52,8 @@ export interface StatusView {
   /** The newest trade's id, or null. */
   latestTradeId: number | null;
   /**
-   * Changes when the dashboard's server-rendered parts would: a new trade, the bot starting or stopping, its open
-   * positions, or its recent opportunities (a new one, one taken, or a new reason for a skip). The status card re-renders the page when a poll brings another value.
+   * Changes when the dashboard's server-rendered parts would: a new trade, a new settlement, the bot starting or
+   * stopping, its open positions, or its recent opportunities (a new one, one taken, or a new reason for a skip). The status card re-renders the page when a poll brings another value.
    */
   listsVersion: string;
   /**
@@ -84,6 +91,7 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
   const paused = !botEnabled && (state === 'stopped' || state === 'paused');
   const startedAt = running ? (status.started_at ?? null) : null;
   const newestTrade = await latestOwnTradeId(tx);
+  const newestSettlement = await latestOwnSettlementId(tx);
   const opportunities = status?.stats.recent_opportunities ?? [];
   return {
     state,
@@ -115,7 +123,8 @@ export async function loadStatus(tx: UserTx): Promise<StatusView> {
       newestTrade,
       // the page offers pause/resume except while suspended
       state === 'suspended',
-      // the P&L card shows the bot's own valuation only while it runs
+      // a market the user held resolved: the P&L card and the positions' valuation change
+      newestSettlement,
       running,
       status?.stats.open_positions ?? null,
       opportunities.map((o) => [o.detected_at_ms, o.acted, o.skip_code ?? null]),

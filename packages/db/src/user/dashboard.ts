@@ -1,25 +1,6 @@
-// The dashboard's own reads of the user's trades (the trade list itself is listOwnTrades).
-import { z } from 'zod';
+// The dashboard's own reads of the user's trades (the trade list itself is listOwnTrades; its P&L card reads
+// positions.ts, as the positions page does).
 import type { UserTx } from '../with-user.ts';
-
-const PnlDaySchema = z.object({ day: z.coerce.date(), pnl: z.coerce.number(), trades: z.coerce.number().int() });
-export type PnlDay = z.infer<typeof PnlDaySchema>;
-
-/**
- * Realized P&L per UTC day of the current month (days without trades are filled in by the chart): the sum of the
- * trades' realized_pnl_usd, whose definition is the SQL function public.sale_realized_pnl_usd (migration
- * 20261204000310), the same one the BotManager books positions with. `(select auth.uid())` is evaluated once, not
- * per row; the predicate matches polybot_trades_user_booked_at_idx.
- */
-export async function realizedPnlByDayThisMonth(tx: UserTx): Promise<PnlDay[]> {
-  const rows = await tx`
-    select date_trunc('day', coalesce(executed_at, created_at), 'UTC') as day,
-           coalesce(sum(realized_pnl_usd), 0)::float8 as pnl, count(*)::int as trades
-      from public.polybot_trades
-     where user_id = (select auth.uid()) and coalesce(executed_at, created_at) >= date_trunc('month', now(), 'UTC')
-     group by 1 order by 1`;
-  return rows.map((r) => PnlDaySchema.parse(r));
-}
 
 /** The newest of the user's trades (its id), or null: the dashboard refreshes its lists when this changes. */
 export async function latestOwnTradeId(tx: UserTx): Promise<number | null> {

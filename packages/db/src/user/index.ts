@@ -4,3 +4,4 @@ export * from './dashboard.ts';
 export * from './onboarding.ts';
 export * from './plans.ts';
 export * from './trades.ts';
+export * from './positions.ts';

@@ -1,13 +1,15 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
-import { getOwnBotStatus, realizedPnlByDayThisMonth, TradeRowSchema } from '@polybot/db/user';
+import { getOwnBotStatus, listOwnPositionsToValue, listOwnRealizedBuckets, TradeRowSchema } from '@polybot/db/user';
 import { TradeStrategySchema, TradingModeSchema, VenueIdSchema } from '@polybot/schemas';
+import Link from 'next/link';
 import { z } from 'zod';
 import { ActionForm, FieldErrors, Submit } from '~/components/form.tsx';
 import { PnlChart } from '~/components/pnl-chart.tsx';
 import { StatusCard } from '~/components/status-card.tsx';
 import { TradesTable, type TradeFilters } from '~/components/trades-table.tsx';
 import { label, money, STRATEGY_LABELS } from '~/lib/labels.ts';
+import { pnlCardView } from '~/lib/positions-view.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { loadStatus } from '~/lib/status.ts';
 import { setBotEnabled } from '~/app/actions/config.ts';
@@ -39,24 +41,20 @@ export default async function DashboardPage({
     beforeId: q.before,
     limit: PAGE + 1,
   });
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  // P&L from the same reads and the same module (pnl.ts) as the positions page, so the two never disagree.
   const { status, config, rows, pnl, bot } = await asUser(claims, async (tx) => ({
     status: await loadStatus(tx),
     config: await getOwnConfig(tx),
     rows: await listOwnTrades(tx, filter),
-    pnl: await realizedPnlByDayThisMonth(tx),
+    pnl: pnlCardView(await listOwnRealizedBuckets(tx, { since: monthStart }), await listOwnPositionsToValue(tx), now),
     bot: await getOwnBotStatus(tx),
   }));
   const trades = rows.slice(0, PAGE).map((r) => TradeRowSchema.parse(r));
   const nextBefore = rows.length > PAGE ? (trades.at(-1)?.id ?? null) : null;
-  const todayKey = now.toISOString().slice(0, 10);
-  const today = pnl.filter((d) => d.day.toISOString().slice(0, 10) === todayKey).reduce((s, d) => s + d.pnl, 0);
-  const month = pnl.reduce((s, d) => s + d.pnl, 0);
+  const { today, month, open } = pnl;
   const used = status.tradesThisMonth;
   const limit = status.monthlyTradeLimit;
-  // The running bot's own view of today (realized + open positions marked to market), from its last heartbeat.
-  // (stats are read through BotStatsSchema's lenient reader: a malformed key is absent, never a broken page)
-  const marked = bot && bot.state === 'running' ? (bot.stats.pnl_today_usd ?? null) : null;
-  const openPositions = bot?.stats.open_positions ?? null;
   const opportunities = bot?.stats.recent_opportunities ?? [];
   const filters: TradeFilters = {
     ...(q.platform ? { platform: q.platform } : {}),
@@ -98,13 +96,21 @@ export default async function DashboardPage({
               </div>
             </div>
           </div>
-          {marked !== null ? (
+          {open.count > 0 ? (
             <p className="hint" data-testid="pnl-marked">
-              Realized P&amp;L is booked when markets resolve. Your bot values today at {money(marked)} including{' '}
-              {openPositions ?? 0} open position{openPositions === 1 ? '' : 's'} at current prices.
+              Realized P&amp;L is booked when a position is sold or its market resolves. Your {open.count} open position
+              {open.count === 1 ? '' : 's'} cost {money(open.cost)} and are worth {money(open.markValue)} now:{' '}
+              <span data-testid="pnl-unrealized">{money(open.unrealized)}</span> unrealized
+              {open.lockedProfit !== 0 ? (
+                <>
+                  , of which <span data-testid="pnl-locked">{money(open.lockedProfit)}</span> is locked in by arbitrage
+                  (paid whatever the outcome)
+                </>
+              ) : null}
+              . <Link href="/positions">See positions</Link>
             </p>
           ) : null}
-          <PnlChart days={pnl} now={now} />
+          <PnlChart days={pnl.days} now={now} />
         </section>
         <section className="card" aria-labelledby="usage-h">
           <h2 id="usage-h">Trades this month</h2>
