@@ -41,6 +41,9 @@ export async function startManagerProcess(o: {
       HEARTBEAT_MS: '200',
       STATUS_WRITE_MS: '200',
       RECONCILE_INTERVAL_MS: '2000',
+      // Market lifecycle (listings, resolutions) at test pace; the link matcher off (journeys approve links themselves).
+      MARKET_REFRESH_MS: '1000',
+      LINK_PROPOSAL_INTERVAL_MS: '0',
       LOG_LEVEL: process.env.E2E_MANAGER_LOG ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
