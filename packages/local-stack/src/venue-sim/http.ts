@@ -7,8 +7,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * Every venue is offered each request in turn (server.ts), and a venue may read the body before it knows the route
+ * is not its own: the body is read from the socket once and every later reader of the same request gets it too.
+ */
+const bodies = new WeakMap<IncomingMessage, Promise<string>>();
+
 /** The request body as text; past `maxBytes` it throws `tooLarge` instead of buffering a flood. */
-export async function readBodyText(req: IncomingMessage, maxBytes: number, tooLarge: string): Promise<string> {
+export function readBodyText(req: IncomingMessage, maxBytes: number, tooLarge: string): Promise<string> {
+  let body = bodies.get(req);
+  if (!body) {
+    body = collect(req, maxBytes, tooLarge);
+    bodies.set(req, body);
+  }
+  return body;
+}
+
+async function collect(req: IncomingMessage, maxBytes: number, tooLarge: string): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
