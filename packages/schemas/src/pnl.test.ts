@@ -108,6 +108,22 @@ describe('basket valuation', () => {
     expect(v.lockedProfitUsd).toBeCloseTo(0.8, 9);
   });
 
+  it('NO on each of k mutually exclusive outcomes pays k − 1 per set: a profit, not a loss of most of the cost', () => {
+    // The demo bot's basket: NO on all 5 outcomes of an event, 12.55 sets for $49.99; 4 of the 5 NOs pay.
+    const legs = ['a', 'b', 'c', 'd', 'e'].map((m) =>
+      leg(`${m}-no`, 12.55, 49.99 / 5, { marketId: m, outcome: 'No', legGroupId: 'g-no' }),
+    );
+    const v = valueOpenPositions(legs, () => 0.7);
+    expect(v.baskets[0]?.lockedPayoutUsd).toBeCloseTo(4 * 12.55, 9);
+    expect(v.lockedProfitUsd).toBeCloseTo(50.2 - 49.99, 9);
+    // YES + NO of one market (Kalshi ids) still pays 1 a set.
+    const pair = [
+      leg('KX-1:yes', 10, 4.6, { platform: 'kalshi', marketId: 'KX-1', outcome: 'yes' }),
+      leg('KX-1:no', 10, 5, { platform: 'kalshi', marketId: 'KX-1', outcome: 'no' }),
+    ];
+    expect(valueOpenPositions(pair, () => 0.3).baskets[0]?.lockedPayoutUsd).toBe(10);
+  });
+
   it('marks per leg when the group is not a complete set (one leg, a sold leg, or not an arbitrage)', () => {
     expect(valueOpenPositions([leg('m1-yes', 10, 4.6)], () => 0.3).baskets).toEqual([]);
     const sold = [leg('a', 10, 4), leg('b', 10, 4), leg('c', 0, 0, { status: 'closed' })];

@@ -8,9 +8,11 @@
 //                  closes; a settlement: size × payout per contract − cost basis (migration 20261205000100);
 //   unrealized     mark value − cost basis of what is still open;
 //   mark           resolved → the payout; else the best bid; no bid → the last stored mark; none → average entry price;
-//   basket         open legs of one arbitrage (same leg group, an arbitrage strategy, ≥ 2 legs, none sold off) pay at
-//                  least 1 per complete set in every outcome: the complete sets are worth 1 each (locked payout) and
-//                  their locked profit is that less their cost; only the excess over the complete sets is marked.
+//   basket         open legs of one arbitrage (same leg group, an arbitrage strategy, ≥ 2 legs, none sold off): a
+//                  complete set (one contract of each leg) pays the same in every outcome — 1, or k − 1 when the legs
+//                  are NO on each of k mutually exclusive markets (exactly one resolves YES, the other k − 1 NOs pay);
+//                  that is its locked payout, and locked profit is that less its cost; only the excess over the
+//                  complete sets is marked.
 // So realized + unrealized = cash delta + mark value, whatever happens (the property test in pnl.test.ts).
 import { z } from 'zod';
 import type { TradeStrategy, TradingMode, VenueId } from './market.ts';
@@ -109,6 +111,21 @@ export interface OpenValuation {
   lockedProfitUsd: number;
 }
 
+/** A NO contract (Polymarket outcome "No", Kalshi `<ticker>:no`). */
+function isNoLeg(p: PnlPosition): boolean {
+  return p.outcome?.toLowerCase() === 'no' || p.instrumentId.endsWith(':no');
+}
+
+/**
+ * What one complete set of an arbitrage basket pays whatever the outcome. The strategies build three shapes: YES+NO of
+ * one market, YES (or YES/NO across linked markets) covering every outcome — 1 — and NO on every one of k mutually
+ * exclusive outcomes — k − 1 (packages/strategies single-platform "NO on all").
+ */
+export function setPayoutUsd(legs: readonly PnlPosition[]): number {
+  if (legs.length >= 2 && legs.every(isNoLeg)) return new Set(legs.map((l) => `${l.platform}|${l.marketId}`)).size - 1;
+  return 1;
+}
+
 function legValue(position: PnlPosition, size: number, costUsd: number, mark: number): LegValue {
   const markValueUsd = size * mark;
   return { position, size, costUsd, mark, markValueUsd, unrealizedUsd: markValueUsd - costUsd };
@@ -144,7 +161,7 @@ export function valueOpenPositions(
       lockedCostUsd += setCost;
       if (leg.size > sets) excess.push(legValue(leg, leg.size - sets, leg.costBasisUsd - setCost, markOf(leg)));
     }
-    const lockedPayoutUsd = sets;
+    const lockedPayoutUsd = sets * setPayoutUsd(legs);
     const markValueUsd = lockedPayoutUsd + excess.reduce((s, e) => s + e.markValueUsd, 0);
     const costUsd = legs.reduce((s, l) => s + l.costBasisUsd, 0);
     const first = legs[0] as PnlPosition;
