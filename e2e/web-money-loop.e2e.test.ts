@@ -263,6 +263,11 @@ describe('the money loop on the continuous scenario', () => {
     await phone.setViewportSize(PHONE);
     await phone.goto(`${stack.baseUrl}/positions`);
     await phone.getByTestId('pos-realized').waitFor();
+    // Every table fits: nothing (the Unrealized column, the payout) hides past the right edge in a sideways scroll.
+    const hidden = await phone.evaluate(() =>
+      [...document.querySelectorAll('.table-wrap')].map((w) => w.scrollWidth - w.clientWidth),
+    );
+    expect(hidden.every((px) => px <= 0)).toBe(true);
     await shoot(phone, 'money-loop-0-positions-phone');
   });
 });
