@@ -143,7 +143,8 @@ export default async function DashboardPage({
                 {label(STRATEGY_LABELS, o.strategy)}: {o.description} (expected {money(o.expected_profit_usd)})
                 <span className="muted">
                   {' '}
-                  — {o.acted ? 'taken' : o.skip_reason ? `skipped: ${o.skip_reason}` : 'skipped'}
+                  {/* Neither taken nor skipped yet: the runner's decision on it was still in flight at its last heartbeat. */}
+                  — {o.acted ? 'taken' : o.skip_reason ? `skipped: ${o.skip_reason}` : 'deciding now'}
                 </span>
               </li>
             ))}
