@@ -50,6 +50,8 @@ describe('cross-platform arbitrage', () => {
     ]);
     expect(opp?.cost).toBeCloseTo(96.74, 9);
     expect(opp?.expectedProfit).toBeCloseTo(3.26, 9);
+    // Said with the markets' questions (the dashboard lists it), not condition ids and tickers.
+    expect(opp?.description).toBe(`Buy YES "${pmYes.title}" on polymarket + NO "${kNo.title}" on kalshi (link 1)`);
   });
 
   it('finds the reverse direction when that is the cheap one', () => {

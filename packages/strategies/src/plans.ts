@@ -108,7 +108,7 @@ export function crossPlatformPlans(
         strategy: 'cross_platform',
         instrumentIds: [aYes.instrumentId, bNo.instrumentId],
         minPayout: 1,
-        description: `Buy YES ${link.aVenue}:${link.aMarketId} + NO ${link.bVenue}:${link.bMarketId} (link ${link.id})`,
+        description: `Buy YES "${aYes.title}" on ${link.aVenue} + NO "${bNo.title}" on ${link.bVenue} (link ${link.id})`,
       });
     }
     if (aNo && bYes) {
@@ -117,7 +117,7 @@ export function crossPlatformPlans(
         strategy: 'cross_platform',
         instrumentIds: [aNo.instrumentId, bYes.instrumentId],
         minPayout: 1,
-        description: `Buy NO ${link.aVenue}:${link.aMarketId} + YES ${link.bVenue}:${link.bMarketId} (link ${link.id})`,
+        description: `Buy NO "${aNo.title}" on ${link.aVenue} + YES "${bYes.title}" on ${link.bVenue} (link ${link.id})`,
       });
     }
   }
@@ -141,7 +141,7 @@ export function overlappingPlans(
       strategy: 'overlapping',
       instrumentIds: [bYes.instrumentId, aNo.instrumentId],
       minPayout: 1,
-      description: `${link.aVenue}:${link.aMarketId} implies ${link.bVenue}:${link.bMarketId}: buy B-YES + A-NO (link ${link.id})`,
+      description: `Buy YES "${bYes.title}" on ${link.bVenue} + NO "${aNo.title}" on ${link.aVenue}, as the first implies the second (link ${link.id})`,
     });
   }
   return plans;
