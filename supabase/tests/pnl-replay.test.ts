@@ -12,6 +12,7 @@ import {
   type TradingMode,
   type VenueId,
 } from '@polybot/schemas';
+import { seededRandom } from '@polybot/local-stack/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
@@ -20,18 +21,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => db?.stop());
-
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Market {
   platform: VenueId;
@@ -68,7 +57,7 @@ function resolutionFor(m: Market, how: number): MarketResolution {
 
 /** Plays `steps` random fills and resolutions for `userId` through the platform's own booking and settlement. */
 async function play(userId: string, seed: number, steps: number): Promise<Market[]> {
-  const rnd = seeded(seed);
+  const rnd = seededRandom(seed); // a failure replays exactly
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const markets = marketsFor(seed);
   const resolved = new Set<string>();

@@ -9,7 +9,7 @@ import {
   listOwnPositionsToValue,
   listOwnRealizedBuckets,
   listOwnSettlements,
-  type PositionRow,
+  positionRowToPnl,
 } from '@polybot/db/user';
 import {
   markPrice,
@@ -115,21 +115,6 @@ async function book(userId: string, fills: PnlFill[], prefix: string): Promise<v
   }
 }
 
-const toPnl = (r: PositionRow): PnlPosition => ({
-  platform: r.platform,
-  marketId: r.market_id,
-  instrumentId: r.instrument_id,
-  outcome: r.outcome,
-  mode: r.mode,
-  status: r.status,
-  size: r.size,
-  avgPrice: r.avg_price,
-  costBasisUsd: r.cost_basis_usd,
-  realizedPnlUsd: r.realized_pnl_usd,
-  markPrice: r.mark_price,
-  strategy: r.strategy,
-  legGroupId: r.leg_group_id,
-});
 const markOf = (p: PnlPosition) => markPrice({ lastMark: p.markPrice, avgPrice: p.avgPrice });
 const cents = (x: number) => Math.round(x * 100);
 
@@ -156,7 +141,7 @@ describe('positions reads (as the user, under RLS)', () => {
     expect(rows.map((r) => `${r.instrument_id}:${r.status}`).sort()).toEqual(
       ['A-N:open', 'A-Y:open', 'B-N:closed', 'B-Y:open', 'L-Y:open'].sort(),
     );
-    const mine = valueOpenPositions(rows.map(toPnl), markOf);
+    const mine = valueOpenPositions(rows.map(positionRowToPnl), markOf);
     const theirs = valueOpenPositions(replay.positions, markOf);
     expect(mine.baskets.map((b) => b.legGroupId)).toEqual(['ga']);
     expect(cents(mine.lockedProfitUsd)).toBe(cents(theirs.lockedProfitUsd));

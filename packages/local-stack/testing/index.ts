@@ -7,3 +7,4 @@ export { apis as kalshiApis, errorOf, keyPair, loadScenario as loadKalshiScenari
 export { serveVenue, type TestServer } from './venue-server.ts';
 export { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 export { alive, eventually } from './wait.ts';
+export { seededRandom } from '../src/venue-sim/seeded-random.ts';

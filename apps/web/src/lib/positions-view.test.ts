@@ -1,6 +1,6 @@
 // How the positions page arranges the P&L module's results: a cross-platform basket stays whole under a venue filter,
 // its legs read "in basket", a sold leg breaks a basket, and the by-strategy lines join realized with unrealized.
-import type { PositionRow, RealizedBucket } from '@polybot/db/user';
+import { positionRowToPnl, type PositionRow, type RealizedBucket } from '@polybot/db/user';
 import { valueOpenPositions } from '@polybot/schemas';
 import { describe, expect, it } from 'vitest';
 import { openView, pnlCardView, realizedView } from './positions-view.ts';
@@ -55,24 +55,7 @@ describe('openView', () => {
     expect(basket?.locked?.sets).toBe(10);
     // the 2 Kalshi contracts over the complete sets are marked per leg, the rest is in the basket
     expect(basket?.legs.map((l) => l.inBasket)).toEqual([10, 10]);
-    const module = valueOpenPositions(
-      rows.map((r) => ({
-        platform: r.platform,
-        marketId: r.market_id,
-        instrumentId: r.instrument_id,
-        outcome: r.outcome,
-        mode: r.mode,
-        status: r.status,
-        size: r.size,
-        avgPrice: r.avg_price,
-        costBasisUsd: r.cost_basis_usd,
-        realizedPnlUsd: r.realized_pnl_usd,
-        markPrice: r.mark_price,
-        strategy: r.strategy,
-        legGroupId: r.leg_group_id,
-      })),
-      (p) => p.markPrice ?? p.avgPrice,
-    );
+    const module = valueOpenPositions(rows.map(positionRowToPnl), (p) => p.markPrice ?? p.avgPrice);
     expect(basket?.locked?.profit).toBeCloseTo(module.baskets[0]?.lockedProfitUsd ?? NaN, 9);
     expect(openView(rows).unrealized).toBeCloseTo(module.unrealizedUsd, 9);
     expect(openView(rows).count).toBe(3);

@@ -2,7 +2,7 @@
 // @polybot/db/user positions.ts, every figure computed by the one P&L module (@polybot/schemas pnl.ts:
 // valueOpenPositions, markPrice, summarizePnl). This file only arranges their results for the page; it adds no
 // formula of its own, so the page, the dashboard and replayFills cannot disagree.
-import type { PositionRow, RealizedBucket } from '@polybot/db/user';
+import { positionRowToPnl, type PositionRow, type RealizedBucket } from '@polybot/db/user';
 import {
   markPrice,
   summarizePnl,
@@ -60,22 +60,6 @@ export interface RealizedView {
   byVenueMode: { platform: string; mode: string; realized: number }[];
 }
 
-const toPnlPosition = (r: PositionRow): PnlPosition => ({
-  platform: r.platform,
-  marketId: r.market_id,
-  instrumentId: r.instrument_id,
-  outcome: r.outcome,
-  mode: r.mode,
-  status: r.status,
-  size: r.size,
-  avgPrice: r.avg_price,
-  costBasisUsd: r.cost_basis_usd,
-  realizedPnlUsd: r.realized_pnl_usd,
-  markPrice: r.mark_price,
-  strategy: r.strategy,
-  legGroupId: r.leg_group_id,
-});
-
 /** The page's mark of a stored position: pnl.ts markPrice without books (the manager writes marks from its books). */
 const markOf = (p: PnlPosition): number => markPrice({ lastMark: p.markPrice, avgPrice: p.avgPrice });
 
@@ -83,7 +67,7 @@ const markOf = (p: PnlPosition): number => markPrice({ lastMark: p.markPrice, av
 export function openView(rows: readonly PositionRow[], platform?: VenueId): OpenView {
   const byPosition = new Map<PnlPosition, PositionRow>();
   const positions = rows.map((r) => {
-    const p = toPnlPosition(r);
+    const p = positionRowToPnl(r);
     byPosition.set(p, r);
     return p;
   });

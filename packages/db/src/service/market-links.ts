@@ -87,32 +87,36 @@ export async function upsertMarketLinkProposals(
  * still-pending proposals, which it may refresh. Includes rejected links, in both directions.
  */
 export async function listSettledMarketLinks(db: Conn): Promise<MarketLink[]> {
-  const rows = await db<
-    {
-      id: string;
-      relation: string;
-      a_platform: string;
-      a_market_id: string;
-      b_platform: string;
-      b_market_id: string;
-      status: string;
-    }[]
-  >`
+  const rows = await db<MarketLinkRow[]>`
     select id, relation, a_platform, a_market_id, b_platform, b_market_id, status
       from public.polybot_market_links
      where not (status = 'proposed' and proposed_by = 'matcher')
      order by id`;
-  return rows.map((r) =>
-    MarketLinkSchema.parse({
-      id: Number(r.id),
-      relation: r.relation,
-      aVenue: r.a_platform,
-      aMarketId: r.a_market_id,
-      bVenue: r.b_platform,
-      bMarketId: r.b_market_id,
-      approved: MarketLinkStatusSchema.parse(r.status) === 'approved',
-    }),
-  );
+  return rows.map(marketLinkFromRow);
+}
+
+/** The columns a MarketLink is read from. */
+export interface MarketLinkRow {
+  id: string | number;
+  relation: string;
+  a_platform: string;
+  a_market_id: string;
+  b_platform: string;
+  b_market_id: string;
+  status: string;
+}
+
+/** A polybot_market_links row as the strategies read it (approved: only an admin's approval lets it trade). */
+export function marketLinkFromRow(r: MarketLinkRow): MarketLink {
+  return MarketLinkSchema.parse({
+    id: Number(r.id),
+    relation: r.relation,
+    aVenue: r.a_platform,
+    aMarketId: r.a_market_id,
+    bVenue: r.b_platform,
+    bMarketId: r.b_market_id,
+    approved: MarketLinkStatusSchema.parse(r.status) === 'approved',
+  });
 }
 
 /** An admin's decision on a link, through the audited admin_review_market_link (service_role or Studio only). */

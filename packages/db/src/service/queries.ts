@@ -6,7 +6,6 @@ import {
   type BotHaltCode,
   type BotStats,
   type BotState,
-  MarketLinkSchema,
   TierSchema,
   type DecryptedSecretRow,
   type MarketLink,
@@ -19,6 +18,7 @@ import {
 } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { asRole } from '../with-user.ts';
+import { marketLinkFromRow, type MarketLinkRow } from './market-links.ts';
 import { z } from 'zod';
 
 type Conn = Sql | TransactionSql;
@@ -69,20 +69,10 @@ export async function releaseUserTrades(db: Conn, userId: string, count: number)
 
 /** Approved market links (what cross-platform and overlapping arbitrage may trade on). */
 export async function listApprovedMarketLinks(db: Conn): Promise<MarketLink[]> {
-  const rows = await db`
-    select id, relation, a_platform, a_market_id, b_platform, b_market_id
+  const rows = await db<MarketLinkRow[]>`
+    select id, relation, a_platform, a_market_id, b_platform, b_market_id, status
       from public.polybot_market_links where status = 'approved' order by id`;
-  return rows.map((r) =>
-    MarketLinkSchema.parse({
-      id: Number(r.id),
-      relation: r.relation,
-      aVenue: r.a_platform,
-      aMarketId: r.a_market_id,
-      bVenue: r.b_platform,
-      bMarketId: r.b_market_id,
-      approved: true,
-    }),
-  );
+  return rows.map(marketLinkFromRow);
 }
 
 export async function setSecretValidation(

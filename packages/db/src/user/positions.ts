@@ -2,7 +2,13 @@
 // every read runs as the signed-in user, and the tables' policies let a user see only their own rows). These are
 // plain reads: every figure derived from them (unrealized, basket valuation, summaries) is computed by the one P&L
 // module, @polybot/schemas pnl.ts, never here.
-import { POSITION_DUST, TradeStrategySchema, TradingModeSchema, VenueIdSchema } from '@polybot/schemas';
+import {
+  POSITION_DUST,
+  TradeStrategySchema,
+  TradingModeSchema,
+  VenueIdSchema,
+  type PnlPosition,
+} from '@polybot/schemas';
 import { z } from 'zod';
 import type { UserTx } from '../with-user.ts';
 
@@ -41,6 +47,25 @@ export const PositionRowSchema = z.object({
   opened_at: z.coerce.date(),
 });
 export type PositionRow = z.infer<typeof PositionRowSchema>;
+
+/** A stored position as the P&L module reads it (pnl.ts PnlPosition). */
+export function positionRowToPnl(r: PositionRow): PnlPosition {
+  return {
+    platform: r.platform,
+    marketId: r.market_id,
+    instrumentId: r.instrument_id,
+    outcome: r.outcome,
+    mode: r.mode,
+    status: r.status,
+    size: r.size,
+    avgPrice: r.avg_price,
+    costBasisUsd: r.cost_basis_usd,
+    realizedPnlUsd: r.realized_pnl_usd,
+    markPrice: r.mark_price,
+    strategy: r.strategy,
+    legGroupId: r.leg_group_id,
+  };
+}
 
 /**
  * What the P&L module values the user's open positions from (pnl.ts valueOpenPositions): the open positions (status
