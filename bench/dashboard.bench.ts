@@ -10,14 +10,13 @@
 // Then the dashboard's trade queries alone, run as the user (RLS applies): the query text and indexes before
 // 20261125030000_dashboard_indexes.sql (indexes dropped inside a rolled-back transaction) against the current ones.
 // BENCH_EXPLAIN=1 also prints EXPLAIN ANALYZE of both.
-import { startLocalAuth } from '@polybot/local-stack/auth';
-import { createTestDatabase, findFreePort } from '@polybot/local-stack/postgres';
+import type { createTestDatabase } from '@polybot/local-stack/postgres';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { buildWeb, isBuilt, startWeb, WEB_DIR } from '@polybot/web/start';
+import { WEB_DIR } from '@polybot/web/start';
 import { runMain } from './run-main.ts';
-import { fmt, sessionCookie, signUp } from './web-session.ts';
+import { fmt, sessionCookie, startBenchStack } from './web-session.ts';
 
 const [requests = 200, tradeN = 10_000, otherUsers = 499, otherN = 400] = process.argv.slice(2).map(Number);
 
@@ -121,28 +120,10 @@ async function timeQueries(
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_BUILD === '1' || !isBuilt()) await buildWeb();
-  const db = await createTestDatabase();
-  const auth = await startLocalAuth({ databaseUrl: db.url });
-  const web = await startWeb({
-    port: await findFreePort(),
-    env: { DATABASE_URL: db.url, NEXT_PUBLIC_SUPABASE_URL: auth.url, NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey },
-  });
+  const stack = await startBenchStack(otherUsers);
+  const { db, auth, userId, email, others } = stack;
   try {
-    const email = `bench-${Date.now()}@example.test`;
-    const userId = await signUp(auth.url, auth.anonKey, email);
-    // The other tenants only own rows: created straight in auth.users (the same triggers give them profiles).
-    const others = (
-      await db.sql<{ id: string }[]>`
-        insert into auth.users (id, email, aud, role)
-        select gen_random_uuid(), 'other-' || i || '@example.test', 'authenticated', 'authenticated' from generate_series(1, ${otherUsers}) i
-        returning id`
-    ).map((r) => r.id);
     await insertTrades(db.sql, [userId, ...others], tradeN, otherN);
-    // Onboarded (the wizard is not what is measured) with a running bot, so every dashboard card has data.
-    await db.sql`update public.polybot_user_profiles set onboarding_step = 'done', onboarding_completed = true, accepted_terms_at = now() where id = ${userId}`;
-    await db.sql`update public.polybot_bot_status set state = 'running', mode = 'paper', heartbeat_at = now(), config_version = 1,
-                        config_applied_at = now() where user_id = ${userId}`;
     // As autovacuum would have by now: statistics, and the visibility map index-only scans rely on.
     await db.sql`vacuum analyze public.polybot_trades`;
     const ids = await db.sql<
@@ -161,7 +142,7 @@ async function main(): Promise<void> {
     variants.push(['baseline GET /api/status', '/api/status']);
     const get = async (p: string): Promise<number> => {
       const t0 = performance.now();
-      const res = await fetch(`${web.url}${p}`, { headers: { cookie }, redirect: 'manual' });
+      const res = await fetch(`${stack.webUrl}${p}`, { headers: { cookie }, redirect: 'manual' });
       const body = await res.text();
       const ms = performance.now() - t0;
       const expected = p.startsWith('/api/') ? '"state"' : 'data-trade-id';
@@ -185,9 +166,7 @@ async function main(): Promise<void> {
     console.log('\nqueries alone, as the user (before → after this change):');
     for (const [name, xs] of before) console.log(`${name.padEnd(26)} ${fmt(xs)}  →  ${fmt(after.get(name) ?? [])}`);
   } finally {
-    await web.close();
-    await auth.close();
-    await db.stop();
+    await stack.stop();
   }
 }
 

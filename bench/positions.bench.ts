@@ -10,14 +10,13 @@
 // reads alone as the user (RLS applies); BENCH_EXPLAIN=1 prints their plans.
 import { withUser, type UserTx } from '@polybot/db';
 import { listOwnPositionsToValue, listOwnRealizedBuckets, listOwnSettlements } from '@polybot/db/user';
-import { startLocalAuth } from '@polybot/local-stack/auth';
-import { createTestDatabase, findFreePort } from '@polybot/local-stack/postgres';
+import type { createTestDatabase } from '@polybot/local-stack/postgres';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import { buildWeb, isBuilt, startWeb, WEB_DIR } from '@polybot/web/start';
+import { WEB_DIR } from '@polybot/web/start';
 import { runMain } from './run-main.ts';
-import { fmt, sessionCookie, signUp } from './web-session.ts';
+import { fmt, sessionCookie, startBenchStack } from './web-session.ts';
 
 const [requests = 100, tradeN = 10_000, positionN = 2_000, otherUsers = 499] = process.argv.slice(2).map(Number);
 const OTHER_TRADES = 400;
@@ -76,7 +75,7 @@ async function insertPositions(sql: Sql, userIds: string[]): Promise<void> {
   const sold = Math.floor(positionN * 0.95);
   await sql`update public.polybot_positions set status = 'closed', close_reason = 'sold', size = 0, cost_basis_usd = 0,
                    realized_pnl_usd = 0.37, closed_at = now()
-             where user_id = ${userIds[0] ?? ''} and split_part(market_id, '-', 2)::int > ${sold / 2}`;
+             where user_id = ${userIds[0] ?? ''} and split_part(market_id, '-', 2)::int > ${Math.floor(sold / 2)}`;
 }
 
 /** Settles markets M-(35 % … 60 %) of the user's range through the real set-based function, one call per market. */
@@ -115,29 +114,13 @@ async function timeReads(sql: Sql, userId: string, n: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_BUILD === '1' || !isBuilt()) await buildWeb();
-  const db = await createTestDatabase();
-  const auth = await startLocalAuth({ databaseUrl: db.url });
-  const web = await startWeb({
-    port: await findFreePort(),
-    env: { DATABASE_URL: db.url, NEXT_PUBLIC_SUPABASE_URL: auth.url, NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey },
-  });
+  const stack = await startBenchStack(otherUsers);
+  const { db, auth, userId, email, others } = stack;
   try {
-    const email = `bench-${Date.now()}@example.test`;
-    const userId = await signUp(auth.url, auth.anonKey, email);
-    const others = (
-      await db.sql<{ id: string }[]>`
-        insert into auth.users (id, email, aud, role)
-        select gen_random_uuid(), 'other-' || i || '@example.test', 'authenticated', 'authenticated' from generate_series(1, ${otherUsers}) i
-        returning id`
-    ).map((r) => r.id);
     const users = [userId, ...others];
     await insertTrades(db.sql, users);
     await insertPositions(db.sql, users);
     const settled = await settleSome(db.sql);
-    await db.sql`update public.polybot_user_profiles set onboarding_step = 'done', onboarding_completed = true, accepted_terms_at = now() where id = ${userId}`;
-    await db.sql`update public.polybot_bot_status set state = 'running', mode = 'paper', heartbeat_at = now(), config_version = 1,
-                        config_applied_at = now() where user_id = ${userId}`;
     await db.sql`vacuum analyze public.polybot_trades, public.polybot_positions, public.polybot_settlements`;
     const [mine] = await db.sql<{ open: number; closed: number; settled: number; sales: number }[]>`
       select count(*) filter (where status = 'open')::int as open, count(*) filter (where status = 'closed')::int as closed,
@@ -154,7 +137,7 @@ async function main(): Promise<void> {
     ];
     const get = async (p: string, expected: string): Promise<number> => {
       const t0 = performance.now();
-      const res = await fetch(`${web.url}${p}`, { headers: { cookie }, redirect: 'manual' });
+      const res = await fetch(`${stack.webUrl}${p}`, { headers: { cookie }, redirect: 'manual' });
       const body = await res.text();
       const ms = performance.now() - t0;
       if (res.status !== 200 || !body.includes(expected))
@@ -178,9 +161,7 @@ async function main(): Promise<void> {
     await timeReads(db.sql, userId, requests);
     if (process.env.BENCH_EXPLAIN === '1') await explain(db.sql, userId);
   } finally {
-    await web.close();
-    await auth.close();
-    await db.stop();
+    await stack.stop();
   }
 }
 

@@ -1,5 +1,9 @@
-// What the web benchmarks share: a user signed up through the local auth server, a real @supabase/ssr session cookie
-// for them, and percentiles.
+// What the web benchmarks share: the stack they measure (embedded Postgres, local auth, the built web app), a user
+// signed up through the local auth server among `otherUsers` tenants who only own rows, a real @supabase/ssr session
+// cookie for them, and percentiles.
+import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
+import { createTestDatabase, findFreePort, type TestDatabase } from '@polybot/local-stack/postgres';
+import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
 import { createServerClient } from '@supabase/ssr';
 
 export const PASSWORD = 'correct horse battery';
@@ -38,4 +42,49 @@ export async function sessionCookie(authUrl: string, anonKey: string, email: str
   const { error } = await client.auth.signInWithPassword({ email, password: PASSWORD });
   if (error) throw new Error(`sign-in: ${error.message}`);
   return [...jar].map(([n, v]) => `${n}=${v}`).join('; ');
+}
+
+export interface BenchStack {
+  db: TestDatabase;
+  auth: LocalAuth;
+  webUrl: string;
+  email: string;
+  /** The measured user: onboarded (the wizard is not what is measured) with a running bot, so every card has data. */
+  userId: string;
+  /** The other tenants: created straight in auth.users (the same triggers give them profiles); they only own rows. */
+  others: string[];
+  stop(): Promise<void>;
+}
+
+/** Builds the web app if it has no build (or BENCH_BUILD=1), then starts the stack with the user and the others. */
+export async function startBenchStack(otherUsers: number): Promise<BenchStack> {
+  if (process.env.BENCH_BUILD === '1' || !isBuilt()) await buildWeb();
+  const db = await createTestDatabase();
+  const auth = await startLocalAuth({ databaseUrl: db.url });
+  const web = await startWeb({
+    port: await findFreePort(),
+    env: { DATABASE_URL: db.url, NEXT_PUBLIC_SUPABASE_URL: auth.url, NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey },
+  });
+  const stop = async (): Promise<void> => {
+    await web.close();
+    await auth.close();
+    await db.stop();
+  };
+  try {
+    const email = `bench-${Date.now()}@example.test`;
+    const userId = await signUp(auth.url, auth.anonKey, email);
+    const others = (
+      await db.sql<{ id: string }[]>`
+        insert into auth.users (id, email, aud, role)
+        select gen_random_uuid(), 'other-' || i || '@example.test', 'authenticated', 'authenticated' from generate_series(1, ${otherUsers}) i
+        returning id`
+    ).map((r) => r.id);
+    await db.sql`update public.polybot_user_profiles set onboarding_step = 'done', onboarding_completed = true, accepted_terms_at = now() where id = ${userId}`;
+    await db.sql`update public.polybot_bot_status set state = 'running', mode = 'paper', heartbeat_at = now(), config_version = 1,
+                        config_applied_at = now() where user_id = ${userId}`;
+    return { db, auth, webUrl: web.url, email, userId, others, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
