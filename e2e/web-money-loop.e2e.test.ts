@@ -1,6 +1,7 @@
 // The money loop, end to end: the continuous `live` scenario on a fixed seed (its clock driven by this test), the real
 // bot-manager process, three users made through the wizard — two paper (one on every default), one live on Polymarket
-// with keys the venue issued — whose bots trade, whose markets resolve and settle. Then, with the bots paused and the
+// with keys the venue issued — whose bots trade, whose markets resolve and settle; one paper user, capped at 2 open
+// positions, is blocked (its dashboard says so) until settlement frees it to trade again. Then, bots paused and the
 // world still: each user's realized P&L as the database, the dashboard and the positions page show it equals the
 // P&L model's independent recomputation (replayFills) from the user's fills and the venue's own resolutions (Gamma
 // outcomePrices, Kalshi result); for the live user, the money the venue says the account made or lost equals it too.
@@ -25,6 +26,7 @@ import {
   polymarketKey,
   shoot,
   startStack,
+  submit,
   type Stack,
 } from '@polybot/web/testing';
 import { startManagerProcess, type ManagerProcess } from './support/bot-manager.ts';
@@ -159,6 +161,13 @@ describe('the money loop on the continuous scenario', () => {
       });
       pages.push(page);
     }
+    // The second caps its bot at 2 open positions on the Config page: one arbitrage basket (2 legs) fills that.
+    const capped = users[1] as { id: string };
+    const cappedPage = pages[1] as Page;
+    await cappedPage.goto(`${stack.baseUrl}/settings/config`);
+    await cappedPage.getByLabel('Max open positions').fill('2');
+    await submit(cappedPage, 'Risk and strategies', 'Save configuration');
+    await cappedPage.getByText(/^Saved\. Configuration version \d+ is on its way to your bot\.$/).waitFor();
     // The live user: through the wizard too, then an admin allows live trading and the user saves live keys the venue
     // issued for their wallet (the manager validates them before the bot starts) and turns dry run off.
     const livePage = await newUserPage(browser);
@@ -192,15 +201,37 @@ describe('the money loop on the continuous scenario', () => {
       for (const u of users) if ((await filledCount(u.id)) === 0) return false;
       return true;
     }, 'a filled trade for every user');
+
+    // The capped bot fills its 2 positions and is blocked: still running, and its dashboard says why and what to do.
+    await until(async () => {
+      await step();
+      const [row] = await stack.db.sql<{ halt_code: string | null }[]>`
+        select halt_code from public.polybot_bot_status where user_id = ${capped.id}`;
+      return row?.halt_code === 'max_positions_reached';
+    }, 'the capped bot blocked at 2 open positions');
+    await cappedPage.goto(`${stack.baseUrl}/dashboard`);
+    await cappedPage
+      .getByTestId('bot-reason')
+      .filter({ hasText: /max open positions reached \(2 of 2\)/ })
+      .waitFor({ timeout: 30_000 });
+    expect(await cappedPage.getByTestId('bot-state').textContent()).toBe('Running');
+    await shoot(cappedPage, 'money-loop-1-blocked');
+    const tradedWhenBlocked = await filledCount(capped.id);
+
+    // Markets resolve and settle; the capped bot, its positions closed by settlement, trades again.
     await until(
       async () => {
         await step();
         for (const u of users) if ((await settledCount(u.id)) === 0) return false;
-        return true;
+        return (await filledCount(capped.id)) > tradedWhenBlocked;
       },
-      'a settled position for every user',
+      'a settled position for every user, and the capped bot trading again',
       300_000,
     );
+    const [order] = await stack.db.sql<{ settled: Date; traded: Date }[]>`
+      select (select min(settled_at) from public.polybot_settlements where user_id = ${capped.id}) as settled,
+             (select max(created_at) from public.polybot_trades where user_id = ${capped.id}) as traded`;
+    expect(order && order.traded > order.settled).toBe(true);
 
     // Pause every bot and let the manager finish: from here nothing trades and (with the clock held) nothing resolves.
     await stack.db
