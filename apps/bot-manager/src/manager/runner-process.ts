@@ -83,7 +83,16 @@ export class RunnerProcess {
     const valid = ToRunnerSchema.parse(msg);
     this.opts.tap?.({ userId: this.opts.userId, pid: this.pid, direction: 'to', message: valid });
     try {
-      return this.child.send(valid);
+      // With a callback, a write that fails after the check above (the runner exited with messages in flight: a
+      // book, a settlement notice, its stop) reports here instead of as the child's 'error' event. Nothing is lost
+      // that matters: the runner is gone, and its exit handler says why and restarts it if it should run.
+      return this.child.send(valid, (err) => {
+        if (err)
+          this.opts.log.debug(
+            { pid: this.pid, type: valid.type, err: err.message },
+            'message to an exiting runner not delivered',
+          );
+      });
     } catch {
       return false;
     }
