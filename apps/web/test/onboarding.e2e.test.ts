@@ -122,9 +122,12 @@ describe('onboarding in Chromium', () => {
     expect(t1[0]?.accepted_terms_version).toBe('2026-11-01');
     await shoot(a, '04-onboarding-platforms');
 
-    // (2) platforms: continue with no keys, empty, malformed and unknown keys → errors, nothing saved
-    await submit(a, 'Continue to risk', 'Continue');
-    await a.getByText('Connect at least one platform').waitFor();
+    // (2) platforms: with no keys the step offers paper without any (the no-key journey is e2e/web-nokey); empty,
+    // malformed and unknown keys → errors, nothing saved
+    expect(await a.getByTestId('paper-without-keys').textContent()).toMatch(
+      /simulates fills against .* real public order books.*Keys are needed only to trade live/,
+    );
+    await a.getByRole('button', { name: 'Continue on paper without keys' }).waitFor();
     const kalshi = a.getByRole('form', { name: 'Kalshi keys' });
     await submit(a, 'Kalshi keys', /Check and save/);
     expect(await fieldError(a, 'keyId')).toContain('UUID');

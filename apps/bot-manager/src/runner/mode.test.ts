@@ -64,3 +64,16 @@ test('live is per venue: a Kalshi leg is live only with a validated live Kalshi 
     kalshi: 'paper',
   });
 });
+
+test('no key at all (a user who onboarded on paper without keys): both venues paper, and the reason names no key', () => {
+  // dry run on is the default config: the reason is the dry run, not a missing key
+  expect(decideMode({ ...config, dry_run: true }, plan, [])).toEqual({
+    mode: 'paper',
+    reason: 'dry run is on',
+    venues: { polymarket: 'paper', kalshi: 'paper' },
+  });
+  expect(decideMode(config, { ...plan, liveTradingAllowed: false }, []).venues).toEqual({
+    polymarket: 'paper',
+    kalshi: 'paper',
+  });
+});

@@ -1,4 +1,5 @@
-// A user who has finished the wizard, made through the UI on its happy path (sign-up, terms, keys, risk, Free).
+// A user who has finished the wizard, made through the UI on its happy path (sign-up, terms, keys — or none, for
+// paper only —, risk, Free).
 // The wizard's bad-input paths are proven in onboarding.e2e.test.ts; files that only need "an onboarded user"
 // use this so each file stands on its own instead of depending on a user another file created.
 import type { Page } from 'playwright-core';
@@ -6,6 +7,7 @@ import { flows, submit } from './flows.ts';
 import type { KalshiKey } from './keys.ts';
 import type { Stack } from './stack.ts';
 
+/** No key options at all = the "Continue on paper without keys" path. */
 export interface OnboardOptions {
   /** Kalshi paper keys registered with the stack's venue simulator. */
   kalshi?: KalshiKey;
@@ -37,7 +39,8 @@ export async function onboard(stack: Stack, page: Page, email: string, opts: Onb
     await submit(page, 'Polymarket keys', /Check and save/);
     await page.getByText(/Polymarket paper keys saved/).waitFor();
   }
-  await submit(page, 'Continue to risk', 'Continue');
+  const noKeys = !opts.kalshi && !opts.polymarket;
+  await submit(page, 'Continue to risk', noKeys ? 'Continue on paper without keys' : 'Continue');
   await page.getByRole('heading', { name: 'Risk limits and strategies' }).waitFor();
   if (opts.minProfitPct !== undefined) await page.getByLabel('Minimum profit (%)').fill(opts.minProfitPct);
   await submit(page, 'Risk and strategies', 'Save and continue');

@@ -1,6 +1,6 @@
 'use server';
 // Wizard steps that are not forms of their own (terms, "continue", plan choice).
-import { acceptTerms, advanceOnboarding, getOwnProfile, listOwnSecretMetadata } from '@polybot/db/user';
+import { acceptTerms, advanceOnboarding, getOwnProfile } from '@polybot/db/user';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
@@ -16,13 +16,14 @@ export const acceptTermsAction = action(
   },
 );
 
+/**
+ * Leaves the platforms step, with or without keys: paper trading fills against the venues' public order books (the
+ * manager's market-data hub), so it needs no key at all; keys are asked for only to go live (Settings → API keys).
+ */
 export const finishPlatforms = action(
   z.object({}),
   () => ({}),
   async (claims) => {
-    const keys = await asUser(claims, listOwnSecretMetadata);
-    if (keys.length === 0)
-      throw new UserError('Connect at least one platform (paper keys are fine) before continuing.');
     await asUser(claims, (tx) => advanceOnboarding(tx, 'risk'));
     redirect('/onboarding');
   },

@@ -90,8 +90,15 @@ export default async function OnboardingPage({ searchParams }: { searchParams: P
             <section className="card stack" aria-labelledby="connected-h">
               <h2 id="connected-h">Connected</h2>
               <KeyList keys={keys} allowDelete={false} />
+              {keys.length === 0 ? (
+                <p className="hint" data-testid="paper-without-keys">
+                  No keys? You can start on paper without any. Paper trading simulates fills against Polymarket&apos;s
+                  and Kalshi&apos;s real public order books, with no real money, and needs no account at either venue.
+                  Keys are needed only to trade live; you can add them later under Settings → API keys.
+                </p>
+              ) : null}
               <ActionForm action={finishPlatforms} label="Continue to risk">
-                <Submit>Continue</Submit>
+                <Submit>{keys.length === 0 ? 'Continue on paper without keys' : 'Continue'}</Submit>
               </ActionForm>
             </section>
             <div className="grid">
