@@ -5,6 +5,7 @@
 import { withUser } from '@polybot/db';
 import { applyFillToPosition, recordTrade, settleMarket, type TradeRecord } from '@polybot/db/service';
 import {
+  bucketEvents,
   latestOwnSettlementId,
   listOwnPositionsToValue,
   listOwnRealizedBuckets,
@@ -176,15 +177,7 @@ describe('positions reads (as the user, under RLS)', () => {
     const realizedEvents = replay.events.filter((e) => e.kind !== 'fee');
     const byStrategy = (rows: { key: string; realizedUsd: number }[]) =>
       rows.map((r) => `${r.key}:${cents(r.realizedUsd)}`);
-    const asEvents = buckets.map((b) => ({
-      at: b.day,
-      kind: b.source,
-      platform: b.platform,
-      mode: b.mode,
-      strategy: b.strategy,
-      realizedUsd: b.realized_usd,
-      feesUsd: 0,
-    }));
+    const asEvents = bucketEvents(buckets);
     expect(byStrategy(summarizePnl(asEvents, 'strategy'))).toEqual(
       byStrategy(summarizePnl(realizedEvents, 'strategy')),
     );

@@ -2,13 +2,12 @@
 // @polybot/db/user positions.ts, every figure computed by the one P&L module (@polybot/schemas pnl.ts:
 // valueOpenPositions, markPrice, summarizePnl). This file only arranges their results for the page; it adds no
 // formula of its own, so the page, the dashboard and replayFills cannot disagree.
-import { positionRowToPnl, type PositionRow, type RealizedBucket } from '@polybot/db/user';
+import { bucketEvents, positionRowToPnl, type PositionRow, type RealizedBucket } from '@polybot/db/user';
 import {
   markPrice,
   summarizePnl,
   valueOpenPositions,
   type OpenValuation,
-  type PnlEvent,
   type PnlPosition,
   type VenueId,
 } from '@polybot/schemas';
@@ -117,19 +116,6 @@ export function openView(rows: readonly PositionRow[], platform?: VenueId): Open
     lockedProfit: baskets.reduce((s, b) => s + b.lockedProfit, 0),
     unrealizedByStrategy,
   };
-}
-
-/** The SQL buckets as pnl.ts events (one event per bucket: its sum). */
-export function bucketEvents(buckets: readonly RealizedBucket[]): PnlEvent[] {
-  return buckets.map((b) => ({
-    at: b.day,
-    kind: b.source,
-    platform: b.platform,
-    mode: b.mode,
-    strategy: b.strategy,
-    realizedUsd: b.realized_usd,
-    feesUsd: 0,
-  }));
 }
 
 /** Realized P&L by day (sales and resolutions apart), by strategy (with the open positions' unrealized), by venue. */

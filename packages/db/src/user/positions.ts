@@ -7,6 +7,7 @@ import {
   TradeStrategySchema,
   TradingModeSchema,
   VenueIdSchema,
+  type PnlEvent,
   type PnlPosition,
 } from '@polybot/schemas';
 import { z } from 'zod';
@@ -166,6 +167,19 @@ export const RealizedBucketSchema = z.object({
   count: z.coerce.number().int(),
 });
 export type RealizedBucket = z.infer<typeof RealizedBucketSchema>;
+
+/** The SQL buckets as pnl.ts events (one event per bucket: its sum), for summarizePnl. */
+export function bucketEvents(buckets: readonly RealizedBucket[]): PnlEvent[] {
+  return buckets.map((b) => ({
+    at: b.day,
+    kind: b.source,
+    platform: b.platform,
+    mode: b.mode,
+    strategy: b.strategy,
+    realizedUsd: b.realized_usd,
+    feesUsd: 0,
+  }));
+}
 
 /**
  * Realized P&L in buckets of (UTC day, source, strategy, venue, mode), from `since` on (all time without it): sales
