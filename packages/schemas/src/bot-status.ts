@@ -59,6 +59,11 @@ export const BotHaltCodeSchema = z.enum([
   'live_keys_missing',
   /** Dry run is off but the plan does not allow live trading: it trades paper meanwhile. */
   'live_not_in_plan',
+  // Live trading that never trades blind (issue 13; migration 20261206000100 adds them to the CHECK).
+  /** A venue is in maintenance or its matching engine is restarting (HTTP 425): orders wait, and resume by themselves. */
+  'venue_paused',
+  /** A live key the venue now rejects (revoked or expired): live trading on that venue stopped, paper meanwhile. */
+  'live_key_invalid',
 ]);
 export type BotHaltCode = z.infer<typeof BotHaltCodeSchema>;
 
@@ -111,6 +116,14 @@ export const OpportunitySkipCodeSchema = z.enum([
   'order_failed',
   /** One of its markets closed or resolved (or left the venue's listing): never ordered again. */
   'market_closed',
+  /** The venue is paused (maintenance, engine restart): nothing is sent until it trades again. */
+  'venue_paused',
+  /** Its books were older than max book age when the order would have left: never sent on old data. */
+  'stale_book',
+  /** The live account has too little balance or allowance for its legs; the words say what to do. */
+  'insufficient_funds',
+  /** An earlier order on one of its instruments has an unknown fate (sent, answer lost): nothing more until reconciled. */
+  'intent_unresolved',
 ]);
 export type OpportunitySkipCode = z.infer<typeof OpportunitySkipCodeSchema>;
 

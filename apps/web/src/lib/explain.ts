@@ -98,6 +98,12 @@ const HALT_ADVICE: Record<BotHaltCode, HaltAdvice | null> = {
     href: '/settings/billing',
     link: 'Billing',
   },
+  venue_paused: null,
+  live_key_invalid: {
+    text: `A venue rejected your live key (revoked or expired), so your bot trades paper there. Save a new key in API keys, ${PAPER}`,
+    href: '/settings/keys',
+    link: 'API keys',
+  },
 };
 
 /** What to do about the halt the row reports, by its code; null without a code or when nothing is to be done. */

@@ -1,0 +1,21 @@
+-- =====================================================================================================================
+-- Live trading that never trades blind (issue 13): two more reasons a running bot may not trade, in the status row's
+-- halt_code beside halt_reason's words.
+--   venue_paused      a venue is in maintenance or its matching engine restarts (HTTP 425): orders wait, and the bot
+--                     resumes by itself when the venue trades again.
+--   live_key_invalid  a live key the venue now rejects (revoked, expired): live trading on that venue stopped; the bot
+--                     trades paper there until the user saves a new key.
+-- The list is BotHaltCodeSchema in packages/schemas (src/bot-status.ts); supabase/tests/enums.test.ts fails when this
+-- CHECK and the TypeScript enum differ. Landed migrations are never edited, so the whole list is restated here.
+-- =====================================================================================================================
+
+alter table public.polybot_bot_status drop constraint if exists polybot_bot_status_halt_code_check;
+alter table public.polybot_bot_status add constraint polybot_bot_status_halt_code_check
+  check (halt_code in ('account_missing', 'suspended', 'onboarding_incomplete', 'no_config', 'paused_by_user',
+                       'subscription_inactive', 'stopped_by_service', 'service_restarting', 'daily_loss_limit',
+                       'monthly_limit_reached',
+                       -- a running bot that cannot trade (the runner's blocked.ts)
+                       'no_venue_enabled', 'no_strategy_enabled', 'no_markets', 'trade_size_below_minimum',
+                       'max_positions_reached', 'stale_data', 'live_keys_missing', 'live_not_in_plan',
+                       -- live trading (issue 13)
+                       'venue_paused', 'live_key_invalid'));
