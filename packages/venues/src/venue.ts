@@ -43,6 +43,17 @@ export interface Trading {
   /** Available collateral in dollars. */
   balance(): Promise<number>;
   positions(): Promise<Position[]>;
+  /** Balance and allowance of the account that pays for orders (money checks before live orders). */
+  funds?(): Promise<Funds>;
+}
+
+/** Collateral an account can spend on orders now, in dollars. */
+export interface Funds {
+  /** Whose money it is: the Polymarket wallet that pays (the funder); null where the venue names no address (Kalshi). */
+  account: string | null;
+  balance: number;
+  /** What the venue may pull from the account for orders (Polymarket's pUSD approval); null where none is needed. */
+  allowance: number | null;
 }
 
 /**

@@ -4,7 +4,15 @@
 import axios, { isAxiosError } from 'axios';
 import { z } from 'zod';
 import { Configuration, EventsApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
-import { isRetryableStatus, TokenBucket, withRetry, type RetryOptions } from '../rate-limit/index.ts';
+import {
+  HeaderRateLimiter,
+  isRetryableStatus,
+  kalshiTierLimits,
+  TokenBucket,
+  withRetry,
+  type KalshiTier,
+  type RetryOptions,
+} from '../rate-limit/index.ts';
 
 export interface KalshiCredentials {
   /** Kalshi API key id. */
@@ -17,7 +25,9 @@ export interface KalshiClientOptions {
   /** e.g. https://external-api.kalshi.com/trade-api/v2 */
   basePath: string;
   credentials?: KalshiCredentials;
-  /** Kalshi's Basic tier allows 20 reads/s and 10 writes/s; defaults stay below with headroom. */
+  /** The key's API tier (Kalshi grants higher ones): sets both budgets below unless given. Default 'basic'. */
+  tier?: KalshiTier;
+  /** Kalshi's Basic tier allows 20 reads/s and 10 writes/s; defaults stay below the tier's limits with headroom. */
   readsPerSecond?: number;
   writesPerSecond?: number;
   retry?: Partial<Omit<RetryOptions, 'isRetryable'>>;
@@ -31,9 +41,16 @@ export class KalshiClient {
   private readonly reads: TokenBucket;
   private readonly writes: TokenBucket;
   private readonly retry: Omit<RetryOptions, 'isRetryable'>;
+  /** A 429's Retry-After holds every request of this key until then. */
+  readonly venueLimits = new HeaderRateLimiter();
 
   constructor(readonly options: KalshiClientOptions) {
     const instance = axios.create({ timeout: 15_000 });
+    instance.interceptors.response.use(undefined, (e: unknown) => {
+      if (isAxiosError(e) && e.response)
+        this.venueLimits.observe(e.response.status, e.response.headers as Record<string, unknown>);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    });
     const config = new Configuration({
       basePath: options.basePath,
       apiKey: options.credentials?.keyId,
@@ -43,8 +60,9 @@ export class KalshiClient {
     this.events = new EventsApi(config, options.basePath, instance);
     this.orders = new OrdersApi(config, options.basePath, instance);
     this.portfolio = new PortfolioApi(config, options.basePath, instance);
-    const rps = options.readsPerSecond ?? 15;
-    const wps = options.writesPerSecond ?? 8;
+    const tier = kalshiTierLimits(options.tier ?? 'basic');
+    const rps = options.readsPerSecond ?? tier.readsPerSecond;
+    const wps = options.writesPerSecond ?? tier.writesPerSecond;
     this.reads = new TokenBucket({ capacity: rps, refillPerSecond: rps });
     this.writes = new TokenBucket({ capacity: wps, refillPerSecond: wps });
     this.retry = { retries: 4, baseDelayMs: 200, maxDelayMs: 5_000, ...options.retry };
@@ -54,6 +72,7 @@ export class KalshiClient {
   read<T>(fn: () => Promise<{ data: T }>): Promise<T> {
     return withRetry(
       async () => {
+        await this.venueLimits.wait();
         await this.reads.take();
         return (await fn()).data;
       },
@@ -63,6 +82,7 @@ export class KalshiClient {
 
   /** A write: rate limited, never retried here — the caller decides (orders need an idempotency check first). */
   async write<T>(fn: () => Promise<{ data: T }>): Promise<T> {
+    await this.venueLimits.wait();
     await this.writes.take();
     return (await fn()).data;
   }

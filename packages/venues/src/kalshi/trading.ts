@@ -5,7 +5,7 @@
 import { OrderRequestSchema, type Fill, type OrderRequest, type OrderResult } from '@polybot/schemas';
 import { z } from 'zod';
 import { backoffDelay } from '../rate-limit/index.ts';
-import { rejectedOrder, type Position, type Trading } from '../venue.ts';
+import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
 import { isTransient, kalshiError, type KalshiClient } from './client.ts';
 import { splitInstrumentId } from './parse.ts';
 
@@ -192,6 +192,11 @@ export class KalshiTrading implements Trading {
   async balance(): Promise<number> {
     const b = Balance.parse(await this.client.read(() => this.client.portfolio.getBalance()));
     return b.balance_dollars ?? b.balance / 100;
+  }
+
+  /** Kalshi holds dollars in the account itself: no address, nothing to approve. */
+  async funds(): Promise<Funds> {
+    return { account: null, balance: await this.balance(), allowance: null };
   }
 
   async positions(): Promise<Position[]> {

@@ -26,8 +26,9 @@ import { createWalletClient, custom, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { polygon, polygonAmoy } from 'viem/chains';
 import { TokenBucket, backoffDelay, isRetryableStatus, withRetry } from '../rate-limit/index.ts';
-import { rejectedOrder, type Position, type Trading } from '../venue.ts';
+import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
 import { v2OrderHash } from './order-hash.ts';
+import { signerLimiter } from './rate-limit-headers.ts';
 
 export interface PolymarketTradingOptions {
   clobUrl: string;
@@ -133,6 +134,8 @@ export class PolymarketTrading implements Trading {
     this.clientIds.set(orderId, req.clientOrderId);
     for (let attempt = 0; ; attempt++) {
       try {
+        // The venue's own word first (Poly-RateLimit-* / Retry-After of earlier answers), then our bucket.
+        await signerLimiter(this.address, 'order').wait();
         await this.bucket.take();
         const res = await this.client.postOrder(signed, TYPES[req.orderType]);
         return await this.fromResponse(req, res);
@@ -251,7 +254,10 @@ export class PolymarketTrading implements Trading {
   }
 
   async cancelOrder(venueOrderId: string): Promise<void> {
-    const res: unknown = await this.call(() => this.client.cancelOrder({ orderID: venueOrderId }));
+    const res: unknown = await this.call(async () => {
+      await signerLimiter(this.address, 'cancel').wait();
+      return this.client.cancelOrder({ orderID: venueOrderId });
+    });
     const canceled =
       typeof res === 'object' && res !== null && 'canceled' in res && Array.isArray(res.canceled) ? res.canceled : [];
     if (!canceled.includes(venueOrderId)) {
@@ -288,6 +294,20 @@ export class PolymarketTrading implements Trading {
   async balance(): Promise<number> {
     const res = await this.call(() => this.client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL }));
     return Number(res.balance) / 1e6;
+  }
+
+  /**
+   * pUSD balance and allowance of the account that pays for orders. The allowance is the smallest approval among the
+   * exchange contracts the venue lists (an order on any of them may need it); none listed reads as none given.
+   */
+  async funds(): Promise<Funds> {
+    const res = await this.call(() => this.client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL }));
+    const approvals = Object.values(res.allowances ?? {}).map((a) => Number(a) / 1e6);
+    return {
+      account: this.address,
+      balance: Number(res.balance) / 1e6,
+      allowance: approvals.length > 0 ? Math.min(...approvals) : 0,
+    };
   }
 
   /**

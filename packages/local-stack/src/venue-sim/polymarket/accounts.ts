@@ -62,6 +62,8 @@ export interface Account {
   deposits: number;
   payouts: SimPayout[];
   cash: number;
+  /** pUSD the wallet approved the exchange to pull, in dollars; null = unlimited (what the venue's onboarding sets). */
+  allowance: number | null;
   positions: Map<string, number>;
   orders: SimOrder[];
   trades: SimTrade[];
@@ -82,6 +84,7 @@ export class Accounts {
         deposits: 0,
         payouts: [],
         cash: this.defaultBalance,
+        allowance: null,
         positions: new Map(),
         orders: [],
         trades: [],

@@ -43,6 +43,8 @@ function validate(ctx: SimContext, o: NewOrder, account: Account): string | null
     const worstFee = takerFee(o.token.market.feeSchedule, o.size, Math.min(0.5, o.price));
     const free = account.cash - ctx.accounts.reservedCash(account);
     if (free + 1e-9 < o.size * o.price + worstFee) return 'not enough balance / allowance';
+    if (account.allowance !== null && account.allowance + 1e-9 < o.size * o.price + worstFee)
+      return 'not enough balance / allowance';
   } else {
     const free =
       ctx.accounts.position(account, o.token.tokenId) - ctx.accounts.reservedTokens(account, o.token.tokenId);
@@ -98,6 +100,8 @@ export function placeOrder(ctx: SimContext, o: NewOrder): PlaceResult {
     const notional = Math.round(fill.size * price * 1e6) / 1e6;
     if (o.side === 'BUY') {
       ctx.accounts.addCash(account, -(notional + fee));
+      // The exchange pulls pUSD with transferFrom: what it takes comes off the approval.
+      if (account.allowance !== null) account.allowance = Math.max(0, account.allowance - (notional + fee));
       ctx.accounts.addPosition(account, o.token.tokenId, fill.size);
       taking += fill.size;
       making += notional;

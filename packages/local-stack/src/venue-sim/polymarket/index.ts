@@ -12,6 +12,7 @@ import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
 import { handlePublic } from './public-routes.ts';
+import { RateLimitConfigSchema, SignerRateLimits } from './rate-limit.ts';
 import { PolymarketScenarioSchema, type PolymarketScenario, type WalletTrade } from './scenario-schema.ts';
 import { StressDriver } from './stress.ts';
 import { buildWorld, type World } from './world.ts';
@@ -28,6 +29,11 @@ const SetLevelSchema = z.object({
 const TokenSchema = z.object({ tokenId: z.string() });
 const FundSchema = z.object({ address: z.string().regex(/^0x[0-9a-fA-F]{40}$/), amount: z.number() });
 const ConditionSchema = z.object({ conditionId: z.string() });
+/** The wallet's pUSD approval to the exchange, in dollars; null = unlimited (the default for every wallet). */
+const AllowanceSchema = z.object({
+  address: z.string().regex(/^0x[0-9a-fA-F]{40}$/),
+  amount: z.number().nonnegative().nullable(),
+});
 /**
  * Fault injection for retry/idempotency tests: the next `count` requests to `method path` fail with `status`,
  * either before the venue processes them (`before`: nothing happened, like a 429) or after (`after`: the order
@@ -66,6 +72,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     publishChanges: (token, changes) => channel.publishChanges(token, changes),
     publishTrade: (token, price, size, side) => channel.publishTrade(token, price, size, side),
     nextId: (prefix) => `${prefix}-${(++ids).toString(36).padStart(6, '0')}`,
+    rateLimits: new SignerRateLimits(),
   };
   const paths = [...scenario.pricePaths].sort((a, b) => a.atMs - b.atMs);
   const resolutions = [...scenario.resolutions].sort((a, b) => a.atMs - b.atMs);
@@ -116,6 +123,17 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         const p = FundSchema.parse(body);
         return { status: 200, body: { balance: ctx.accounts.fund(p.address, p.amount).cash } };
       }
+      case 'allowance': {
+        const p = AllowanceSchema.parse(body);
+        ctx.accounts.get(p.address).allowance = p.amount;
+        return { status: 200, body: { ok: true } };
+      }
+      case 'rate-limit': {
+        ctx.rateLimits.configure(RateLimitConfigSchema.parse(body ?? {}));
+        return { status: 200, body: { ok: true } };
+      }
+      case 'rate-limited':
+        return { status: 200, body: ctx.rateLimits.refused };
       case 'resolve': {
         const p = ResolveBodySchema.parse(body);
         return lifecycle.resolve(p)

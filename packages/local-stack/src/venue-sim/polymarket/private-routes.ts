@@ -6,6 +6,7 @@ import type { SimContext } from './context.ts';
 import { cancelOrder, placeOrder } from './engine.ts';
 import { parseJson, sendJson } from './http.ts';
 import { PostOrderSchema, verifyOrderSignature } from './order-signature.ts';
+import { admitted } from './rate-limit.ts';
 
 const END_CURSOR = 'LTE=';
 const micro = (n: number): string => String(Math.round(n * 1e6));
@@ -109,6 +110,7 @@ export async function handlePrivate(
   const apiKey = String(req.headers['poly_api_key'] ?? '');
 
   if (path === '/order' && method === 'POST') {
+    if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'order')) return true;
     const parsed = PostOrderSchema.safeParse(parseJson(body));
     if (!parsed.success)
       return (
@@ -164,6 +166,7 @@ export async function handlePrivate(
     );
   }
   if (path === '/order' && method === 'DELETE') {
+    if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
     const parsed = parseJson(body);
     const orderId = typeof parsed === 'object' && parsed !== null && 'orderID' in parsed ? String(parsed.orderID) : '';
     const ok = cancelOrder(ctx, auth.address, orderId);
@@ -179,6 +182,7 @@ export async function handlePrivate(
     );
   }
   if (path === '/cancel-all' && method === 'DELETE') {
+    if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
     const live = account.orders.filter((o) => o.status === 'LIVE').map((o) => o.id);
     for (const id of live) cancelOrder(ctx, auth.address, id);
     return (sendJson(res, 200, { canceled: live, not_canceled: {} }), true);
@@ -220,7 +224,9 @@ export async function handlePrivate(
         balance: micro(account.cash),
         allowances: {
           '0xE111180000d2663C0091e4f400237545B87B996B':
-            '115792089237316195423570985008687907853269984665640564039457584007913129639935',
+            account.allowance === null
+              ? '115792089237316195423570985008687907853269984665640564039457584007913129639935'
+              : micro(account.allowance),
         },
       }),
       true
