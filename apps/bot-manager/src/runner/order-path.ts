@@ -5,6 +5,7 @@ import type { Instrument, Opportunity, OrderBook, OrderRequest, OrderResult, Ven
 import type { Trading } from '@polybot/venues';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
+import { fundsRefusal, type FundsCheck, type FundsVerdict } from './funds.ts';
 import type { Mode } from './mode.ts';
 import type { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -20,6 +21,17 @@ export interface OrderPath {
   instruments: ReadonlyMap<string, Instrument>;
   /** The first leg whose market closed (or left the listing), or null: checked right before any order goes out. */
   closedLeg: (o: { legs: ReadonlyArray<{ instrumentId: string }> }) => string | null;
+  /** Live balance and allowance, read before anything is reserved (funds.ts). */
+  funds?: FundsCheck;
+}
+
+/** Live only: can each venue's account pay its legs? Paper needs no money check. */
+export async function checkFunds(path: OrderPath, mode: Mode, opportunity: Opportunity): Promise<FundsVerdict> {
+  if (mode !== 'live' || !path.funds) return { ok: true };
+  const route = await path.router.route(mode, opportunity);
+  // An unroutable basket is refused with its own reason by executeReserved.
+  if (!route.ok) return { ok: true };
+  return path.funds.check(opportunity, route.tradingFor);
 }
 
 export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {
@@ -40,7 +52,7 @@ export async function executeReserved(
   path: OrderPath,
   mode: Mode,
   opportunity: Opportunity,
-): Promise<{ legs: number; rows: number; status: string }> {
+): Promise<{ legs: number; rows: number; status: string; fundsRefused?: string }> {
   const orders = opportunity.legs.length;
   // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
   let sent: number | null = 0;
@@ -53,6 +65,8 @@ export async function executeReserved(
       return { legs: 0, rows: 0, status: 'market_closed' };
     }
     sent = null;
+    // Money moves from here (or the venue says it is missing): the next money check reads the venues again.
+    path.funds?.forget();
     const tradingFor = (venue: VenueId): Trading => refuseClosed(route.tradingFor(venue), path.closedLeg);
     const execution = await runArbitrage(tradingFor, opportunity, path.books);
     sent = execution.legs.length;
@@ -73,7 +87,15 @@ export async function executeReserved(
     // Released before booking: the manager forgets a group's reservations once it is booked.
     await releaseUnsent(path.db, opportunity.id, orders - execution.legs.length);
     if (rows.length > 0) await path.db.call({ op: 'recordExecution', trades: rows });
-    return { legs: execution.legs.length, rows: rows.length, status: execution.status };
+    const refused = execution.legs
+      .map((l) => (l.result?.status === 'rejected' ? fundsRefusal(l.leg.venue, l.result.rejectReason) : null))
+      .find((words) => words !== null);
+    return {
+      legs: execution.legs.length,
+      rows: rows.length,
+      status: execution.status,
+      ...(refused ? { fundsRefused: refused } : {}),
+    };
   } catch (e) {
     if (sent === 0) await releaseUnsent(path.db, opportunity.id, orders);
     throw e;

@@ -26,7 +26,8 @@ import type { DbRpc } from './db-rpc.ts';
 import { DecisionLatencies } from './decision-latency.ts';
 import { basketMode, decideMode, type Mode, type ModeDecision } from './mode.ts';
 import { newsEnabled, NewsTrader, strategyRules } from './news.ts';
-import { executeReserved, reserveOrders, type OrderPath } from './order-path.ts';
+import { FundsCheck } from './funds.ts';
+import { checkFunds, executeReserved, reserveOrders, type OrderPath } from './order-path.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
 import { assembleStats } from './runner-stats.ts';
@@ -36,6 +37,8 @@ import { KalshiReconciler } from './reconcile.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
+/** After a live account could not pay: live baskets wait this long, then its balance is read again. */
+const FUNDS_RECHECK_MS = 5_000;
 
 export class PolybotRunner {
   private config: RunnerConfig;
@@ -55,6 +58,8 @@ export class PolybotRunner {
   private readonly acted = new Set<string>();
   /** The last denied reservation: the month has room for fewer than `orders` more orders. */
   private limitReached: { atMs: number; orders: number } | null = null;
+  /** The last live basket a venue account could not pay for, and the words saying what to do (funds.ts). */
+  private fundsShort: { atMs: number; reason: string } | null = null;
   private readonly recent = new RecentOpportunities();
   private readonly dirty = new Set<string>();
   private rescanAll = false;
@@ -108,6 +113,7 @@ export class PolybotRunner {
       books: this.books,
       instruments: this.instruments,
       closedLeg: (o) => this.universe.closedLeg(o),
+      funds: new FundsCheck({ maxAgeMs: FUNDS_RECHECK_MS }),
     };
   }
 
@@ -309,6 +315,9 @@ export class PolybotRunner {
     if (mode === null) return { ok: false, code: 'mixed_modes', reason: 'its legs are on a live and a paper venue' };
     const routable = this.router.check(mode, o);
     if (!routable.ok) return { ok: false, code: 'not_routable', reason: routable.reason };
+    const short = this.fundsShort;
+    if (mode === 'live' && short !== null && now - short.atMs < FUNDS_RECHECK_MS)
+      return { ok: false, code: 'insufficient_funds', reason: short.reason };
     return { ok: true, mode };
   }
 
@@ -338,6 +347,21 @@ export class PolybotRunner {
     }
     const { mode } = verdict;
     const orders = opportunity.legs.length;
+    // Before anything is reserved, and not marked acted: it trades once the account can pay.
+    const funds = await checkFunds(this.orderPath, mode, opportunity);
+    if (!funds.ok) {
+      this.fundsShort = { atMs: now, reason: funds.reason };
+      this.recent.skipped(opportunity.id, 'insufficient_funds', funds.reason);
+      this.log.warn({ opportunityId: opportunity.id, reason: funds.reason }, 'live account cannot pay: no order sent');
+      // Priced again once the balance is read again (a quiet book may never trigger it).
+      setTimeout(() => {
+        this.rescanAll = true;
+        this.resume();
+      }, FUNDS_RECHECK_MS).unref();
+      this.heartbeat();
+      return;
+    }
+    this.fundsShort = null;
     this.acted.add(opportunity.id);
     this.copy.acted(opportunity.id);
     this.news.acted(opportunity.id);
@@ -364,7 +388,14 @@ export class PolybotRunner {
     }
     this.limitReached = null;
     const executed = await executeReserved(this.orderPath, mode, opportunity);
-    if (executed.legs > 0) this.recent.acted(opportunity.id);
+    if (executed.fundsRefused) {
+      // The venue refused for money: an error the status explains (error_code insufficient_balance).
+      this.stats.lastError = executed.fundsRefused;
+      this.fundsShort = { atMs: Date.now(), reason: executed.fundsRefused };
+    }
+    if (executed.fundsRefused && executed.status === 'nothing_filled')
+      this.recent.skipped(opportunity.id, 'insufficient_funds', executed.fundsRefused);
+    else if (executed.legs > 0) this.recent.acted(opportunity.id);
     else if (executed.status === 'market_closed')
       this.recent.skipped(opportunity.id, 'market_closed', 'its market closed before the orders went out');
     else this.recent.skipped(opportunity.id, 'not_filled', `no order went out (${executed.status})`);
