@@ -45,6 +45,8 @@ const FailNextSchema = z.object({
   status: z.number().int().min(400).max(599),
   when: z.enum(['before', 'after']),
   count: z.number().int().positive().default(1),
+  /** The venue's words in the error body (e.g. 'not enough balance / allowance'); default 'venue-sim: injected N'. */
+  error: z.string().optional(),
 });
 type Fault = z.infer<typeof FailNextSchema>;
 
@@ -183,7 +185,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         // 'after': process for real into a response nobody receives.
         if (fault.when === 'after' && !(await handlePrivate(ctx, req, new ServerResponse(req), url, body)))
           return false;
-        sendJson(res, fault.status, { error: `venue-sim: injected ${fault.status}` });
+        sendJson(res, fault.status, { error: fault.error ?? `venue-sim: injected ${fault.status}` });
         return true;
       }
       if (
