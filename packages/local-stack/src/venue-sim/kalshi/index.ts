@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { z } from 'zod';
 import type { SimulatedVenue } from '../types.ts';
 import { MAX_CLOCK_SKEW_MS, parsePublicKey, verifyKalshiSignature } from './auth.ts';
+import { KalshiRateLimitBody, KeyRateLimits } from './rate-limit.ts';
 import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
@@ -201,10 +202,17 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
 
   const authenticate = (req: IncomingMessage, res: ServerResponse, pathname: string): string | null => {
     const result = verifyKalshiSignature(req.headers, req.method ?? 'GET', pathname, keys, wallClock());
-    if (result.ok) return result.keyId;
-    sendError(res, 401, 'authentication_error', result.message);
-    return null;
+    if (!result.ok) {
+      sendError(res, 401, 'authentication_error', result.message);
+      return null;
+    }
+    if (!rateLimits.take(result.keyId, req.method === 'GET' ? 'read' : 'write', wallClock())) {
+      sendError(res, 429, 'too_many_requests', 'too many requests');
+      return null;
+    }
+    return result.keyId;
   };
+  const rateLimits = new KeyRateLimits();
 
   const orderFailures: Array<{ status: number; processed: boolean }> = [];
   const takeOrderFailure = (): { status: number; processed: boolean } | null => orderFailures.shift() ?? null;
@@ -237,6 +245,14 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
         orderFailures.push(parsed.data);
         return { status: 200, body: { queued: orderFailures.length } };
       }
+      case 'rate-limit': {
+        const parsed = KalshiRateLimitBody.safeParse(body ?? {});
+        if (!parsed.success) return invalidParameters(parsed.error);
+        rateLimits.configure(parsed.data);
+        return { status: 200, body: { ok: true } };
+      }
+      case 'rate-limited':
+        return { status: 200, body: rateLimits.refused };
       case 'drop':
         return { status: 200, body: { dropped: hub.dropConnections() } };
       case 'resolve': {
