@@ -67,6 +67,25 @@ test('a live wallet that cannot pay → no order, skipped insufficient_funds wit
   await m.stop();
 });
 
+test('a live wallet that has not approved pUSD → no order, skipped with how to approve it', async () => {
+  const keys = await walletKeys(stack.sim);
+  const address = privateKeyToAccount(`0x${keys.privateKey}`).address;
+  await control('allowance', { address, amount: 0 });
+  const id = await liveUser(keys);
+  const m = await stack.manager('money-allowance');
+  const from = stack.proxy.requests.length;
+  const skipped = await skippedFor(id, 'a live opportunity skipped for a missing allowance');
+  expect(skipped.skip_reason).toMatch(
+    new RegExp(
+      `^Your Polymarket wallet ${address.slice(0, 6)}…${address.slice(-4)} has approved only \\$0\\.00 of pUSD for ` +
+        'trading and the trade needs \\$\\d+\\.\\d\\d: enable trading for this wallet on polymarket\\.com',
+    ),
+  );
+  expect(stack.proxy.requests.slice(from).filter((r) => r.startsWith('POST /order'))).toEqual([]);
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${id}`;
+  await m.stop();
+});
+
 test("an order the venue refuses for funds → skipped insufficient_funds in the user's words, error_code insufficient_balance", async () => {
   const keys = await walletKeys(stack.sim);
   const id = await liveUser(keys);

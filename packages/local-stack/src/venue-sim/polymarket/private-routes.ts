@@ -185,6 +185,7 @@ export async function handlePrivate(
     if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
     const live = account.orders.filter((o) => o.status === 'LIVE').map((o) => o.id);
     for (const id of live) cancelOrder(ctx, auth.address, id);
+    ctx.rateLimits.charge(auth.address, 'cancel', live.length);
     return (sendJson(res, 200, { canceled: live, not_canceled: {} }), true);
   }
   if (path === '/data/orders' && method === 'GET') {

@@ -63,6 +63,12 @@ export class SignerRateLimits {
     if (!ok) headers['Retry-After'] = String(Math.max(1, Math.ceil(waitS)));
     return { ok, headers };
   }
+
+  /** What a request costs once its outcome is known (/cancel-all: one more per order cancelled; may go negative). */
+  charge(signer: string, bucket: Bucket, cost: number): void {
+    const b = this.buckets.get(`${signer.toLowerCase()}|${bucket}`);
+    if (b) b.tokens -= cost;
+  }
 }
 
 /** Takes the request's token; sets the headers; answers 429 (and false) when the bucket cannot pay. */
