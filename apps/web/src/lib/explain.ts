@@ -2,7 +2,8 @@
 import type { BotErrorCode, BotHaltCode } from '@polybot/schemas';
 
 const KEYS = 'A venue rejected your keys. Rotate them on the API keys page.';
-const BALANCE = 'Not enough balance on the venue to place orders. Add funds or lower the trade size.';
+const BALANCE =
+  'Not enough balance on the venue to place orders (on Polymarket: pUSD in your wallet, approved for trading). Add funds or lower Max trade size.';
 const CRASHED = 'Your bot stopped unexpectedly several times. We are looking at it; pausing and resuming may help.';
 const UNREACHABLE = 'A venue could not be reached. Your bot retries on its own.';
 const GENERIC = 'Your bot hit a problem and stopped. Pause and resume it; if that does not help, contact support.';
