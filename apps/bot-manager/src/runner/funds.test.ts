@@ -70,7 +70,11 @@ test('balances are read once per venue while fresh, and again after forget() or 
   const clients = { polymarket: client('polymarket', () => polyBalance), kalshi: client('kalshi', () => 100) };
   const check = new FundsCheck({ maxAgeMs: 5_000, now: () => now });
   const verdict = await check.check(opportunity, (v) => clients[v]);
-  expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/has \$1\.00 of pUSD/) as unknown });
+  expect(verdict).toMatchObject({
+    ok: false,
+    code: 'insufficient_funds',
+    reason: expect.stringMatching(/has \$1\.00 of pUSD/) as unknown,
+  });
   polyBalance = 50;
   now = 4_999;
   expect((await check.check(opportunity, (v) => clients[v])).ok).toBe(false); // still the cached $1
@@ -79,4 +83,28 @@ test('balances are read once per venue while fresh, and again after forget() or 
   check.forget();
   expect(await check.check(opportunity, (v) => clients[v])).toEqual({ ok: true });
   expect(reads).toEqual(['polymarket', 'polymarket', 'kalshi', 'polymarket', 'kalshi']);
+});
+
+test('a balance that cannot be read holds the basket (never sent blind) and is asked again next time', async () => {
+  let fail = true;
+  const client = {
+    venue: 'polymarket',
+    funds: () =>
+      fail
+        ? Promise.reject(new Error('socket hang up'))
+        : Promise.resolve({ account: WALLET, balance: 100, allowance: null }),
+  } as unknown as Trading;
+  const kalshi = {
+    venue: 'kalshi',
+    funds: () => Promise.resolve({ account: null, balance: 100, allowance: null }),
+  } as unknown as Trading;
+  const check = new FundsCheck();
+  const tradingFor = (v: 'polymarket' | 'kalshi'): Trading => (v === 'polymarket' ? client : kalshi);
+  expect(await check.check(opportunity, tradingFor)).toEqual({
+    ok: false,
+    code: 'order_failed',
+    reason: 'the Polymarket balance could not be read: socket hang up',
+  });
+  fail = false;
+  expect(await check.check(opportunity, tradingFor)).toEqual({ ok: true });
 });

@@ -6,7 +6,8 @@
 import type { Opportunity, VenueId } from '@polybot/schemas';
 import type { Funds, Trading } from '@polybot/venues';
 
-export type FundsVerdict = { ok: true } | { ok: false; reason: string };
+/** Not ok: the account cannot pay (`insufficient_funds`), or its balance could not be read (`order_failed`). */
+export type FundsVerdict = { ok: true } | { ok: false; code: 'insufficient_funds' | 'order_failed'; reason: string };
 
 const VENUE_NAME: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
 const usd = (x: number): string => `$${x.toFixed(2)}`;
@@ -79,10 +80,21 @@ export class FundsCheck {
   /** Whether every venue's account can pay its legs; a venue whose client cannot tell is let through. */
   async check(opportunity: Opportunity, tradingFor: (venue: VenueId) => Trading): Promise<FundsVerdict> {
     for (const [venue, needs] of costByVenue(opportunity)) {
-      const funds = await this.read(venue, tradingFor(venue));
+      let funds: Funds | null;
+      try {
+        funds = await this.read(venue, tradingFor(venue));
+      } catch (e) {
+        // Never sent blind, never retried in a hot loop: the caller waits as for a shortfall.
+        const message = e instanceof Error ? e.message : String(e);
+        return {
+          ok: false,
+          code: 'order_failed',
+          reason: `the ${VENUE_NAME[venue]} balance could not be read: ${message}`,
+        };
+      }
       if (!funds) continue;
       const short = fundsShortfall(venue, funds, needs);
-      if (short !== null) return { ok: false, reason: short };
+      if (short !== null) return { ok: false, code: 'insufficient_funds', reason: short };
     }
     return { ok: true };
   }

@@ -31,7 +31,12 @@ export async function checkFunds(path: OrderPath, mode: Mode, opportunity: Oppor
   const route = await path.router.route(mode, opportunity);
   // An unroutable basket is refused with its own reason by executeReserved.
   if (!route.ok) return { ok: true };
-  return path.funds.check(opportunity, route.tradingFor);
+  try {
+    return await path.funds.check(opportunity, route.tradingFor);
+  } catch (e) {
+    // A live client that cannot connect: the caller waits and asks again, never a hot loop.
+    return { ok: false, code: 'order_failed', reason: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {

@@ -59,7 +59,7 @@ export class PolybotRunner {
   /** The last denied reservation: the month has room for fewer than `orders` more orders. */
   private limitReached: { atMs: number; orders: number } | null = null;
   /** The last live basket a venue account could not pay for, and the words saying what to do (funds.ts). */
-  private fundsShort: { atMs: number; reason: string } | null = null;
+  private fundsShort: { atMs: number; code: 'insufficient_funds' | 'order_failed'; reason: string } | null = null;
   private readonly recent = new RecentOpportunities();
   private readonly dirty = new Set<string>();
   private rescanAll = false;
@@ -317,7 +317,7 @@ export class PolybotRunner {
     if (!routable.ok) return { ok: false, code: 'not_routable', reason: routable.reason };
     const short = this.fundsShort;
     if (mode === 'live' && short !== null && now - short.atMs < FUNDS_RECHECK_MS)
-      return { ok: false, code: 'insufficient_funds', reason: short.reason };
+      return { ok: false, code: short.code, reason: short.reason };
     return { ok: true, mode };
   }
 
@@ -350,8 +350,9 @@ export class PolybotRunner {
     // Before anything is reserved, and not marked acted: it trades once the account can pay.
     const funds = await checkFunds(this.orderPath, mode, opportunity);
     if (!funds.ok) {
-      this.fundsShort = { atMs: now, reason: funds.reason };
-      this.recent.skipped(opportunity.id, 'insufficient_funds', funds.reason);
+      this.fundsShort = { atMs: now, code: funds.code, reason: funds.reason };
+      this.recent.skipped(opportunity.id, funds.code, funds.reason);
+      if (funds.code === 'order_failed') this.stats.lastError = funds.reason;
       this.log.warn({ opportunityId: opportunity.id, reason: funds.reason }, 'live account cannot pay: no order sent');
       // Priced again once the balance is read again (a quiet book may never trigger it).
       setTimeout(() => {
@@ -391,7 +392,7 @@ export class PolybotRunner {
     if (executed.fundsRefused) {
       // The venue refused for money: an error the status explains (error_code insufficient_balance).
       this.stats.lastError = executed.fundsRefused;
-      this.fundsShort = { atMs: Date.now(), reason: executed.fundsRefused };
+      this.fundsShort = { atMs: Date.now(), code: 'insufficient_funds', reason: executed.fundsRefused };
     }
     if (executed.fundsRefused && executed.status === 'nothing_filled')
       this.recent.skipped(opportunity.id, 'insufficient_funds', executed.fundsRefused);
