@@ -63,6 +63,27 @@ describe('service queries', () => {
     expect((await recordIntents(db.sql, other, [intent('arb-0001-L0')])).recorded).toEqual(['arb-0001-L0']);
   });
 
+  it('newGroup: a leg group with any intent already is refused whole (a restarted runner meeting it again)', async () => {
+    const u = await newUser();
+    expect(
+      (await recordIntents(db.sql, u, [intent('arb-0006-L1', { legGroupId: 'opp-6' })], { newGroup: true })).recorded,
+    ).toEqual(['arb-0006-L1']);
+    // The same execution's next order (not a new group) is written; a new execution of the group is refused.
+    expect((await recordIntents(db.sql, u, [intent('arb-0006-L0', { legGroupId: 'opp-6' })])).recorded).toEqual([
+      'arb-0006-L0',
+    ]);
+    expect(
+      await recordIntents(db.sql, u, [intent('arb-0007-L0', { legGroupId: 'opp-6' })], { newGroup: true }),
+    ).toEqual({
+      recorded: [],
+      existing: ['arb-0007-L0'],
+    });
+    expect((await listUnresolvedIntents(db.sql, u)).map((i) => i.clientOrderId)).toEqual([
+      'arb-0006-L1',
+      'arb-0006-L0',
+    ]);
+  });
+
   it('an invalid intent writes nothing of its batch (one transaction)', async () => {
     const u = await newUser();
     await expect(

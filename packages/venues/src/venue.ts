@@ -43,6 +43,12 @@ export interface Trading {
   /** Available collateral in dollars. */
   balance(): Promise<number>;
   positions(): Promise<Position[]>;
+  /**
+   * Makes the order ready to send and names it before it leaves, so its intent can be written down first: Polymarket
+   * signs it now and answers the order hash (placeOrder with that clientOrderId posts this same signed order); Kalshi
+   * answers null (it keys orders by client_order_id). Optional: paper needs no name.
+   */
+  prepareOrder?(order: OrderRequest): Promise<{ venueOrderId: string | null }>;
 }
 
 /**

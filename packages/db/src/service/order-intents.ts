@@ -16,16 +16,30 @@ type Conn = Sql | TransactionSql;
 /**
  * Writes the intents of one execution step in one transaction. An intent whose client order id this user already has
  * is not written again and comes back in `existing`: that order was sent (or about to be) before — a restarted runner
- * meeting the same opportunity — and must not be sent again.
+ * meeting the same opportunity — and must not be sent again. With `newGroup` (the first order of an execution), a leg
+ * group with any intent already is refused whole.
  */
 export async function recordIntents(
   sql: Sql,
   userId: string,
   intents: readonly OrderIntent[],
+  opts: { newGroup?: boolean } = {},
 ): Promise<{ recorded: string[]; existing: string[] }> {
   const recorded: string[] = [];
   const existing: string[] = [];
   await sql.begin(async (tx) => {
+    if (opts.newGroup) {
+      // The first order of an execution: a leg group that already has an intent was executed before (by a runner
+      // that may have died mid-way) and is not executed again — nothing of it is written, everything is "existing".
+      const groups = [...new Set(intents.map((i) => i.legGroupId))];
+      const seen = await tx`
+        select 1 from public.polybot_order_intents
+         where user_id = ${userId} and leg_group_id in ${tx(groups)} limit 1`;
+      if (seen.length > 0) {
+        existing.push(...intents.map((i) => i.clientOrderId));
+        return;
+      }
+    }
     for (const i of intents) {
       const rows = await tx`
         insert into public.polybot_order_intents
