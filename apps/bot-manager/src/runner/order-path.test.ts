@@ -143,3 +143,17 @@ test('an opportunity written down before (a restarted runner meeting it again): 
   expect(orders).toEqual([]);
   expect(ops).toContain('releaseTrades:2');
 });
+
+test('an order whose answer never came stays unresolved after the execution and blocks its instrument', async () => {
+  const { path, ops } = setup(new Set(), (o) => {
+    if (o.instrumentId === 'no') throw new Error('socket hang up');
+  });
+  await executeReserved(path, 'paper', opportunity);
+  expect(path.intents.pending.map((i) => [i.instrumentId, i.side, i.legGroupId])).toEqual([
+    ['no', 'buy', opportunity.id],
+  ]);
+  expect(path.intents.blocks({ legs: [{ instrumentId: 'no' }] })).toBe('no');
+  expect(path.intents.blocks({ legs: [{ instrumentId: 'other' }] })).toBeNull();
+  // Its reservation is kept (it may have gone out); nothing is handed back for it.
+  expect(ops.filter((o) => o.startsWith('releaseTrades'))).toEqual([]);
+});
