@@ -51,4 +51,9 @@ async function insertTradeAndPosition(sql: Db, user: string): Promise<void> {
   await sql`
     insert into public.polybot_positions (user_id, platform, market_id, instrument_id, mode, size, avg_price, cost_basis_usd)
     values (${user}, 'polymarket', '0xmarket', 'token-yes', 'paper', 10, 0.45, 4.62)`;
+  await sql`
+    insert into public.polybot_order_intents (user_id, client_order_id, venue, instrument_id, market_id, side, size,
+                                              limit_price, order_type, leg_group_id, strategy, mode)
+    values (${user}, ${`intent-${user.slice(0, 8)}`}, 'polymarket', 'token-yes', '0xmarket', 'buy', 10, 0.45, 'FOK',
+            'opp-isolation', 'single_platform', 'live')`;
 }

@@ -107,6 +107,19 @@ const CASES: RelationCase[] = [
       tx`select count(*)::int as n, sum(fee) as fee from public.polybot_trades where user_id = ${f.owner}`,
   },
   {
+    relation: 'polybot_order_intents',
+    ops: {
+      select: (tx, f) => tx`select * from public.polybot_order_intents where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_order_intents (user_id, client_order_id, venue, instrument_id, market_id, side, size, limit_price, order_type, leg_group_id, strategy, mode) values (${f.owner}, 'forged-intent-1', 'kalshi', 'KX:yes', 'KX', 'buy', 1, 0.5, 'FOK', 'g', 'news', 'live')`,
+      update: (tx, f) => tx`update public.polybot_order_intents set status = 'not_sent' where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_order_intents where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(status) as status from public.polybot_order_intents where user_id = ${f.owner}`,
+  },
+  {
     relation: 'polybot_positions',
     ops: {
       select: (tx, f) => tx`select * from public.polybot_positions where user_id = ${f.owner}`,

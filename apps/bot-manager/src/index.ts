@@ -17,7 +17,7 @@ import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { coerceError } from './shared/errors.ts';
-import type { VenueUrls } from './shared/ipc.ts';
+import type { RunnerTestHooks, VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
 
 export type { IpcTap } from './manager/runner-process.ts';
@@ -55,6 +55,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   ipcTap?: IpcTap;
   /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
   markIntervalMs?: number;
+  /** Fault injection for tests only (e.g. `{ crashAfterSend: true }`): passed to runners' init; never read from env. */
+  testHooks?: RunnerTestHooks;
 }
 
 export interface RunningBotManager {
@@ -93,6 +95,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     memoryCheckMs: o.memoryCheckMs ?? 5000,
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
+    ...(o.testHooks ? { testHooks: o.testHooks } : {}),
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl

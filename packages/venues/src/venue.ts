@@ -45,6 +45,12 @@ export interface Trading {
   positions(): Promise<Position[]>;
   /** Balance and allowance of the account that pays for orders (money checks before live orders). */
   funds?(): Promise<Funds>;
+  /**
+   * Makes the order ready to send and names it before it leaves, so its intent can be written down first: Polymarket
+   * signs it now and answers the order hash (placeOrder with that clientOrderId posts this same signed order); Kalshi
+   * answers null (it keys orders by client_order_id). Optional: paper needs no name.
+   */
+  prepareOrder?(order: OrderRequest): Promise<{ venueOrderId: string | null }>;
 }
 
 /** Collateral an account can spend on orders now, in dollars. */

@@ -21,6 +21,7 @@ import {
   loadNewsSeenKeys,
   loadRiskStart,
   loadUnreconciledKalshi,
+  loadUnresolvedIntents,
   type InvalidConfig,
   type UserState,
 } from './user-state.ts';
@@ -246,11 +247,12 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi] = await Promise.all([
+    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents] = await Promise.all([
       loadRiskStart(this.sql, s.userId),
       loadCopiedTxHashes(this.sql, s.userId),
       loadNewsSeenKeys(this.sql, s.userId),
       loadUnreconciledKalshi(this.sql, s.userId),
+      loadUnresolvedIntents(this.sql, s.userId),
     ]);
     const entry = await runnerEntry();
     if (this.stopping) return;
@@ -278,7 +280,12 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       restartCount: crashes,
       haltReason: null,
     });
-    s.state = starting(proc, { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi }, crashes, statusWritten);
+    s.state = starting(
+      proc,
+      { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents },
+      crashes,
+      statusWritten,
+    );
     await statusWritten;
   }
 

@@ -2,11 +2,14 @@
 // (taken from the manager's bookkeeping, never from the message).
 import {
   applyFillToPosition,
+  bookIntent,
   isLegGroupBooked,
+  recordIntents,
   recordTrade,
   recordVenueSettlement,
   releaseUserTrades,
   reserveUserTrades,
+  resolveIntent,
 } from '@polybot/db/service';
 import type { Sql } from 'postgres';
 import type { DbOp } from '../shared/ipc.ts';
@@ -56,6 +59,8 @@ export async function runDbOp(
       await sql.begin(async (tx) => {
         for (const t of op.trades) {
           const r = await recordTrade(tx, { userId, ...t });
+          // The order's intent is resolved by this same commit (a duplicate booking resolves a leftover intent too).
+          await bookIntent(tx, userId, t.clientOrderId, r.id);
           if (r.inserted) {
             inserted++;
             await applyFillToPosition(tx, userId, { ...t, tradeId: r.id });
@@ -78,6 +83,22 @@ export async function runDbOp(
     case 'recordVenueSettlement': {
       const { op: _op, ...venue } = op;
       return recordVenueSettlement(sql, userId, venue);
+    }
+    case 'recordIntents':
+      return recordIntents(sql, userId, op.intents, op.newGroup ? { newGroup: true } : {});
+    case 'resolveIntent': {
+      const changed = await resolveIntent(sql, userId, op.clientOrderId, op.status, op.error);
+      // An order that never reached the venue hands back its reservation (at most what its group still holds here).
+      if (changed && op.status === 'not_sent') {
+        const m = holdings(userId);
+        const held = m.get(op.legGroupId) ?? 0;
+        if (held > 0) {
+          if (held > 1) m.set(op.legGroupId, held - 1);
+          else m.delete(op.legGroupId);
+          await releaseUserTrades(sql, userId, 1);
+        }
+      }
+      return changed;
     }
   }
 }

@@ -72,7 +72,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
     () => {
       if (s.state !== st) return;
       s.state = running(st);
-      const { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi } = st.init;
+      const { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents } = st.init;
       proc.send({
         type: 'init',
         userId: s.userId,
@@ -90,6 +90,8 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         copiedTxHashes,
         newsSeenKeys,
         reconcileKalshi,
+        unresolvedIntents: unresolvedIntents.map(({ error: _e, createdAt: _c, ...intent }) => intent),
+        ...(ctx.opts.testHooks ? { testHooks: ctx.opts.testHooks } : {}),
       });
       ctx.feeds.attach(proc, state);
     },

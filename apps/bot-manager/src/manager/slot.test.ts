@@ -13,6 +13,7 @@ const init = {
   copiedTxHashes: [],
   newsSeenKeys: [],
   reconcileKalshi: [],
+  unresolvedIntents: [],
 };
 
 describe('slot transitions', () => {

@@ -9,6 +9,7 @@
 //    │                                         config change)
 //    └── refused (invalid config; left when a valid version is saved, or the bot is stopped)
 import type { RiskStart } from '@polybot/db/service';
+import type { OrderIntentRow } from '@polybot/schemas';
 import type { RunnerProcess } from './runner-process.ts';
 import type { UserState } from './user-state.ts';
 
@@ -20,6 +21,8 @@ export interface PendingInit {
   newsSeenKeys: string[];
   /** Live Kalshi settlements to reconcile with the venue (listUnreconciledKalshiMarkets). */
   reconcileKalshi: string[];
+  /** Live orders a previous runner never booked, to reconcile with the venue first (loadUnresolvedIntents). */
+  unresolvedIntents: OrderIntentRow[];
 }
 
 /** A change on its way to a runner: the reload-latency clock runs until the runner shows `version`. */

@@ -7,6 +7,7 @@ import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
+import type { RunnerTestHooks } from '../shared/ipc.ts';
 import type { Metrics } from './metrics.ts';
 import { errored, idle, liveOf, type LiveState, type Slot, type SlotState } from './slot.ts';
 import { writeStatus } from './status.ts';
@@ -34,6 +35,8 @@ export interface SupervisionOptions {
   memoryCheckMs: number;
   statusWriteMs: number;
   logLevel: string;
+  /** Fault injection for tests (runner init `testHooks`); only startBotManager's programmatic option sets it. */
+  testHooks?: RunnerTestHooks;
 }
 
 export interface Supervision {

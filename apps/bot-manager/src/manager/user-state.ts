@@ -2,8 +2,10 @@
 // the config to apply in place, and fingerprints of the keys and plan (a change of either restarts the runner).
 import { createHash } from 'node:crypto';
 import {
+  abandonPaperIntents,
   asService,
   listUnreconciledKalshiMarkets,
+  listUnresolvedIntents,
   getUserSecretsDecrypted,
   listDesiredBots,
   listRecentCopiedTxHashes,
@@ -12,7 +14,7 @@ import {
   type RiskStart,
   readRunnerUser,
 } from '@polybot/db/service';
-import { UserConfigRowSchema } from '@polybot/schemas';
+import { UserConfigRowSchema, type OrderIntentRow } from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
@@ -145,6 +147,17 @@ export function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> 
 /** Live Kalshi markets settled for this user whose venue payout is not recorded yet. */
 export function loadUnreconciledKalshi(sql: Sql, userId: string): Promise<string[]> {
   return asService(sql, (tx) => listUnreconciledKalshiMarkets(tx, userId));
+}
+
+/**
+ * Orders of this user a previous runner wrote down but never booked: paper ones are abandoned first (their fills
+ * lived only in that runner), live ones go to the new runner to reconcile with the venue (§8a.4).
+ */
+export async function loadUnresolvedIntents(sql: Sql, userId: string): Promise<OrderIntentRow[]> {
+  return asService(sql, async (tx) => {
+    await abandonPaperIntents(tx, userId);
+    return listUnresolvedIntents(tx, userId);
+  });
 }
 
 /** What the runner needs to resume today's risk picture after a restart. */

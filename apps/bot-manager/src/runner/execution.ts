@@ -78,7 +78,8 @@ interface InstrumentInfo {
   marketTitle: string | null;
 }
 
-function row(
+/** One order's answer as a trade row (also for an answer learned later, by reconciliation). */
+export function row(
   result: OrderResult,
   base: Omit<TradeRow, 'clientOrderId' | 'venueOrderId' | 'status' | 'price' | 'filledSize' | 'fee' | 'rejectReason'>,
 ): TradeRow {

@@ -2,9 +2,11 @@
 // arrived while the reservation was out) and per buy between legs — whatever the universe's removal already did.
 import type { Opportunity, OrderBook, OrderRequest, OrderResult } from '@polybot/schemas';
 import type { Trading } from '@polybot/venues';
+import { pino } from 'pino';
 import { expect, test } from 'vitest';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 import { DbRpc } from './db-rpc.ts';
+import { IntentBook } from './intents.ts';
 import { executeReserved, type OrderPath } from './order-path.ts';
 import { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -37,12 +39,30 @@ const book = (id: string): OrderBook => ({
   seq: 1,
 });
 
-function setup(closed: Set<string>, onOrder: (o: OrderRequest) => void = () => undefined) {
+/** How the fake manager answers recordIntents: written, already there, or a database failure. */
+type IntentAnswer = 'recorded' | 'existing' | 'fails';
+
+function setup(
+  closed: Set<string>,
+  onOrder: (o: OrderRequest) => void = () => undefined,
+  intentAnswer: IntentAnswer = 'recorded',
+) {
   const ops: string[] = [];
   const orders: OrderRequest[] = [];
   const db: DbRpc = new DbRpc((msg) => {
-    ops.push(`${msg.request.op}:${'count' in msg.request ? msg.request.count : ''}`);
-    queueMicrotask(() => db.settle(msg.id, true, 1, null));
+    const r = msg.request;
+    ops.push(`${r.op}:${'count' in r ? r.count : ''}`);
+    queueMicrotask(() => {
+      if (r.op !== 'recordIntents') return db.settle(msg.id, true, 1, null);
+      if (intentAnswer === 'fails') return db.settle(msg.id, false, null, 'database down');
+      const ids = r.intents.map((i) => i.clientOrderId);
+      db.settle(
+        msg.id,
+        true,
+        intentAnswer === 'recorded' ? { recorded: ids, existing: [] } : { recorded: [], existing: ids },
+        null,
+      );
+    });
   });
   const trading = {
     venue: 'polymarket',
@@ -75,6 +95,7 @@ function setup(closed: Set<string>, onOrder: (o: OrderRequest) => void = () => u
     ]),
     instruments: new Map(),
     closedLeg: (o) => o.legs.find((l) => closed.has(l.instrumentId))?.instrumentId ?? null,
+    intents: new IntentBook(db, pino({ level: 'silent' }), undefined),
   };
   return { path, ops, orders };
 }
@@ -98,4 +119,41 @@ test('closed between two legs: the second buy is refused as the venue would, the
   expect(buys).toHaveLength(1);
   expect(orders.filter((o) => o.side === 'sell')).toHaveLength(1);
   expect(r.status).toBe('unwound');
+});
+
+test('every order is written down before it leaves, the first one as a new leg group; the booking follows', async () => {
+  const { path, ops, orders } = setup(new Set());
+  expect((await executeReserved(path, 'paper', opportunity)).status).toBe('complete');
+  expect(orders).toHaveLength(2);
+  expect(ops).toEqual(['recordIntents:', 'recordIntents:', 'recordExecution:']);
+  expect(path.intents.pending).toEqual([]);
+});
+
+test('an intent that cannot be written: nothing is sent and the reservations go back', async () => {
+  const { path, ops, orders } = setup(new Set(), undefined, 'fails');
+  const r = await executeReserved(path, 'paper', opportunity);
+  expect(orders).toEqual([]);
+  expect(r.rows).toBe(0);
+  expect(ops).toEqual(['recordIntents:', 'releaseTrades:2']);
+});
+
+test('an opportunity written down before (a restarted runner meeting it again): never sent again', async () => {
+  const { path, orders, ops } = setup(new Set(), undefined, 'existing');
+  await executeReserved(path, 'paper', opportunity);
+  expect(orders).toEqual([]);
+  expect(ops).toContain('releaseTrades:2');
+});
+
+test('an order whose answer never came stays unresolved after the execution and blocks its instrument', async () => {
+  const { path, ops } = setup(new Set(), (o) => {
+    if (o.instrumentId === 'no') throw new Error('socket hang up');
+  });
+  await executeReserved(path, 'paper', opportunity);
+  expect(path.intents.pending.map((i) => [i.instrumentId, i.side, i.legGroupId])).toEqual([
+    ['no', 'buy', opportunity.id],
+  ]);
+  expect(path.intents.blocks({ legs: [{ instrumentId: 'no' }] })).toBe('no');
+  expect(path.intents.blocks({ legs: [{ instrumentId: 'other' }] })).toBeNull();
+  // Its reservation is kept (it may have gone out); nothing is handed back for it.
+  expect(ops.filter((o) => o.startsWith('releaseTrades'))).toEqual([]);
 });

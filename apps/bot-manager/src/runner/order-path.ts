@@ -6,6 +6,7 @@ import type { Trading } from '@polybot/venues';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { fundsRefusal, type FundsCheck, type FundsVerdict } from './funds.ts';
+import type { IntentBook } from './intents.ts';
 import type { Mode } from './mode.ts';
 import type { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -21,6 +22,8 @@ export interface OrderPath {
   instruments: ReadonlyMap<string, Instrument>;
   /** The first leg whose market closed (or left the listing), or null: checked right before any order goes out. */
   closedLeg: (o: { legs: ReadonlyArray<{ instrumentId: string }> }) => string | null;
+  /** Every order is written down before it leaves (intents.ts). */
+  intents: IntentBook;
   /** Live balance and allowance, read before anything is reserved (funds.ts). */
   funds?: FundsCheck;
 }
@@ -72,17 +75,20 @@ export async function executeReserved(
     sent = null;
     // Money moves from here (or the venue says it is missing): the next money check reads the venues again.
     path.funds?.forget();
-    const tradingFor = (venue: VenueId): Trading => refuseClosed(route.tradingFor(venue), path.closedLeg);
-    const execution = await runArbitrage(tradingFor, opportunity, path.books);
-    sent = execution.legs.length;
-    const rows = tradeRows(execution, opportunity, mode, (id) => {
+    const info = (id: string): { marketId: string; outcome: string; marketTitle: string | null } => {
       const i = path.instruments.get(id);
       return {
         marketId: i?.marketId ?? id,
         outcome: i?.outcome ?? '',
         marketTitle: i?.title ? i.title.slice(0, 300) : null,
       };
-    });
+    };
+    const written = path.intents.forExecution({ mode, opportunity, info });
+    const tradingFor = (venue: VenueId): Trading => refuseClosed(written(route.tradingFor(venue)), path.closedLeg);
+    const execution = await runArbitrage(tradingFor, opportunity, path.books);
+    // Buys refused before sending (their intent could not be written) never left: their reservations go back.
+    sent = execution.legs.length - path.intents.takeRefused();
+    const rows = tradeRows(execution, opportunity, mode, info);
     for (const r of rows)
       if (r.filledSize > 0 && r.price !== null)
         path.risk.onFill(r.instrumentId, r.side, r.filledSize, r.price, r.fee, {
@@ -90,8 +96,11 @@ export async function executeReserved(
           strategy: r.strategy,
         });
     // Released before booking: the manager forgets a group's reservations once it is booked.
-    await releaseUnsent(path.db, opportunity.id, orders - execution.legs.length);
-    if (rows.length > 0) await path.db.call({ op: 'recordExecution', trades: rows });
+    await releaseUnsent(path.db, opportunity.id, orders - sent);
+    if (rows.length > 0) {
+      await path.db.call({ op: 'recordExecution', trades: rows });
+      path.intents.booked(rows.map((r) => r.clientOrderId));
+    }
     const refused = execution.legs
       .map((l) => (l.result?.status === 'rejected' ? fundsRefusal(l.leg.venue, l.result.rejectReason) : null))
       .find((words) => words !== null);
@@ -104,6 +113,9 @@ export async function executeReserved(
   } catch (e) {
     if (sent === 0) await releaseUnsent(path.db, opportunity.id, orders);
     throw e;
+  } finally {
+    // Orders handed to the venue and not booked: their fate is unknown (reconcile-intents.ts learns it).
+    path.intents.endExecution();
   }
 }
 

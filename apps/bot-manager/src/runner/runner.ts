@@ -34,6 +34,8 @@ import { assembleStats } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
 import { KalshiReconciler } from './reconcile.ts';
+import { IntentBook } from './intents.ts';
+import { IntentReconciler } from './reconcile-intents.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
@@ -71,6 +73,8 @@ export class PolybotRunner {
   private readonly news: NewsTrader;
   private readonly orderPath: OrderPath;
   private readonly reconciler: KalshiReconciler;
+  private readonly intents: IntentBook;
+  private readonly intentReconciler: IntentReconciler;
   /** With no book at all, market data counts as stale from here (blocked.ts). */
   private readonly startedAtMs = Date.now();
 
@@ -106,6 +110,9 @@ export class PolybotRunner {
     );
     // Live Kalshi settlements a previous runner of this user did not get to reconcile.
     if (init.reconcileKalshi.length > 0) this.reconciler.reconcile(init.reconcileKalshi);
+    // Orders a previous runner wrote down and never booked: nothing more on their instruments until reconciled.
+    this.intents = new IntentBook(db, log, init.testHooks);
+    this.intents.adopt(init.unresolvedIntents);
     this.orderPath = {
       db,
       router: this.router,
@@ -114,7 +121,21 @@ export class PolybotRunner {
       instruments: this.instruments,
       closedLeg: (o) => this.universe.closedLeg(o),
       funds: new FundsCheck({ maxAgeMs: FUNDS_RECHECK_MS }),
+      intents: this.intents,
     };
+    this.intentReconciler = new IntentReconciler({
+      intents: this.intents,
+      router: this.router,
+      db,
+      risk: this.risk,
+      title: (id) => this.instruments.get(id)?.title?.slice(0, 300) ?? null,
+      log,
+      onResolved: () => {
+        this.rescanAll = true;
+        this.resume();
+      },
+    });
+    this.intentReconciler.start();
   }
 
   /** Strategies that run = config toggle AND plan feature, over the enabled venues (strategies.ts). */
@@ -302,6 +323,13 @@ export class PolybotRunner {
     const closed = this.universe.closedLeg(o);
     if (closed !== null)
       return { ok: false, code: 'market_closed', reason: `the market of ${closed.slice(0, 24)} closed` };
+    const unresolved = this.intents.blocks(o);
+    if (unresolved !== null)
+      return {
+        ok: false,
+        code: 'intent_unresolved',
+        reason: `an earlier order on ${unresolved.slice(0, 24)} has an unknown fate: nothing more until it is reconciled`,
+      };
     const lr = this.limitReached;
     if (lr !== null && now - lr.atMs < LIMIT_RECHECK_MS && o.legs.length >= lr.orders)
       return {
@@ -453,6 +481,7 @@ export class PolybotRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     this.reconciler.stop();
+    this.intentReconciler.stop();
     if (this.busy) await this.busy;
   }
 }

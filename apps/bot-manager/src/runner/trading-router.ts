@@ -53,6 +53,11 @@ export class TradingRouter {
     };
   }
 
+  /** This user's live client for one venue (reconciliation asks the venue with it); rejects without a live key. */
+  liveClient(venue: VenueId): Promise<Trading> {
+    return this.liveFor(venue);
+  }
+
   private liveFor(venue: VenueId): Promise<Trading> {
     let p = this.live.get(venue);
     if (!p) {

@@ -10,8 +10,11 @@ import {
   FollowedWalletSchema,
   InstrumentSchema,
   MarketLinkSchema,
+  IntentResolutionSchema,
   NewsRuleSchema,
   OrderBookSchema,
+  OrderIntentSchema,
+  OrderIntentStatusSchema,
   OrderSideSchema,
   OrderStatusSchema,
   OrderTypeSchema,
@@ -81,6 +84,17 @@ export const VenueUrlsSchema = z.object({
 });
 export type VenueUrls = z.infer<typeof VenueUrlsSchema>;
 
+/** An intent as a (re)started runner receives it: the order as written down, and where reconciliation left it. */
+export const UnresolvedIntentSchema = OrderIntentSchema.extend({ status: OrderIntentStatusSchema });
+export type UnresolvedIntent = z.infer<typeof UnresolvedIntentSchema>;
+
+/** Test-only fault injection points of a runner. */
+export const RunnerTestHooksSchema = z.object({
+  /** Exit hard (SIGKILL) right after the venue accepted a live order, before it is booked. */
+  crashAfterSend: z.boolean().optional(),
+});
+export type RunnerTestHooks = z.infer<typeof RunnerTestHooksSchema>;
+
 export const InitMessageSchema = z.object({
   type: z.literal('init'),
   userId: z.uuid(),
@@ -103,6 +117,14 @@ export const InitMessageSchema = z.object({
   newsSeenKeys: z.array(z.string().max(200)).max(5000),
   /** Tickers of this user's live Kalshi settlements not reconciled with the venue yet (a restart resumes them). */
   reconcileKalshi: z.array(z.string().max(200)).max(1000).default([]),
+  /**
+   * Live orders of this user whose fate a previous runner did not learn (written before sending, never booked): this
+   * runner asks the venue about them first (reconcile-intents.ts) and sends nothing on their instruments until then.
+   * (The manager marks paper leftovers abandoned before listing these.)
+   */
+  unresolvedIntents: z.array(UnresolvedIntentSchema).max(500).default([]),
+  /** Crash injection for tests only: set solely by startBotManager's programmatic `testHooks` option, never from env. */
+  testHooks: RunnerTestHooksSchema.optional(),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 
@@ -276,8 +298,29 @@ export const DbOpSchema = z.discriminatedUnion('op', [
     venuePayoutUsd: z.number().min(0).max(1e9),
     venueReference: z.string().min(1).max(200),
   }),
+  /**
+   * Write these orders down before they leave (one transaction). Answers which were recorded and which existed
+   * already (sent before: never send those again). `newGroup`: the first order of an execution — refused (answered as
+   * existing) when this leg group has any intent already, so a restarted runner never sends an opportunity twice.
+   */
+  z.object({
+    op: z.literal('recordIntents'),
+    intents: z.array(OrderIntentSchema).min(1).max(64),
+    newGroup: z.boolean().optional(),
+  }),
+  /** Reconciliation: an unresolved intent resolved without a booking (or its fate still `unknown`, with why). */
+  z.object({
+    op: z.literal('resolveIntent'),
+    clientOrderId: z.string().min(8).max(64),
+    legGroupId: z.string().min(1).max(200),
+    status: IntentResolutionSchema,
+    error: z.string().max(1000).nullable(),
+  }),
 ]);
 export type DbOp = z.infer<typeof DbOpSchema>;
+
+/** The manager's answer to `recordIntents`. */
+export const RecordIntentsAnswerSchema = z.object({ recorded: z.array(z.string()), existing: z.array(z.string()) });
 
 export const FromRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),

@@ -12,3 +12,4 @@ export * from './open-markets.ts';
 export * from './settlement.ts';
 export * from './unreconciled.ts';
 export * from './marks.ts';
+export * from './order-intents.ts';

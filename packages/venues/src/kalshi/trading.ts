@@ -219,6 +219,18 @@ export class KalshiTrading implements Trading {
     return out;
   }
 
+  /** Kalshi keys orders by our client_order_id: there is nothing to name before sending. */
+  prepareOrder(): Promise<{ venueOrderId: null }> {
+    return Promise.resolve({ venueOrderId: null });
+  }
+
+  /** What the venue knows of one of our orders, by client_order_id (reconciliation): null when it never received it. */
+  async findOrder(input: OrderRequest): Promise<OrderResult | null> {
+    const order = OrderRequestSchema.parse(input);
+    const found = await this.findByClientOrderId(splitInstrumentId(order.instrumentId).ticker, order.clientOrderId);
+    return found ? fromOrder(order, found) : null;
+  }
+
   private async allOrders(ticker?: string, status?: string): Promise<KalshiOrder[]> {
     const out: KalshiOrder[] = [];
     let cursor: string | undefined;

@@ -120,7 +120,13 @@ export class PolymarketTrading implements Trading {
     return result;
   }
 
-  private async execute(req: OrderRequest): Promise<OrderResult> {
+  /** Signs the order now (once per clientOrderId) and answers its hash: the id the venue will know it by. */
+  async prepareOrder(order: OrderRequest): Promise<{ venueOrderId: string }> {
+    const req = OrderRequestSchema.parse(order);
+    return { venueOrderId: (await this.signOnce(req)).orderId };
+  }
+
+  private async signOnce(req: OrderRequest): Promise<{ signed: SignedOrder; orderId: string }> {
     const side = req.side === 'buy' ? Side.BUY : Side.SELL;
     const cached = this.signed.get(req.clientOrderId);
     const signed =
@@ -132,6 +138,27 @@ export class PolymarketTrading implements Trading {
     const negRisk = await this.call(() => this.client.getNegRisk(req.instrumentId));
     const orderId = v2OrderHash(signed, this.chainId, negRisk);
     this.clientIds.set(orderId, req.clientOrderId);
+    return { signed, orderId };
+  }
+
+  /**
+   * What the venue knows of one of our orders, by its hash (reconciliation after a lost answer): null when the venue
+   * never received it; else its fills and whether it still rests.
+   */
+  async findOrder(order: OrderRequest, orderId: string): Promise<OrderResult | null> {
+    const req = OrderRequestSchema.parse(order);
+    this.clientIds.set(orderId, req.clientOrderId);
+    const known = await this.call(() => this.client.getOrder(orderId)).catch((e: unknown) => {
+      if (status(e) === 404) return null;
+      throw e;
+    });
+    const fills = await this.fillsOf(orderId, req.instrumentId);
+    if (!known && fills.length === 0) return null;
+    return this.summarize(req, orderId, fills, known?.status === 'LIVE');
+  }
+
+  private async execute(req: OrderRequest): Promise<OrderResult> {
+    const { signed, orderId } = await this.signOnce(req);
     for (let attempt = 0; ; attempt++) {
       try {
         // The venue's own word first (Poly-RateLimit-* / Retry-After of earlier answers), then our bucket.
