@@ -18,6 +18,7 @@ export {
   type GammaEvent,
 } from './gamma.ts';
 export { v2OrderHash } from './order-hash.ts';
+export { resolveWallet, signatureTypeName, type PolymarketSignatureType, type PolymarketWallet } from './account.ts';
 export {
   PolymarketDataApi,
   DataApiTradeSchema,
