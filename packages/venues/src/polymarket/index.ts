@@ -18,7 +18,14 @@ export {
   type GammaEvent,
 } from './gamma.ts';
 export { v2OrderHash } from './order-hash.ts';
-export { resolveWallet, signatureTypeName, type PolymarketSignatureType, type PolymarketWallet } from './account.ts';
+export {
+  probeFunderControl,
+  resolveWallet,
+  signatureTypeName,
+  type FunderControl,
+  type PolymarketSignatureType,
+  type PolymarketWallet,
+} from './account.ts';
 export {
   PolymarketDataApi,
   DataApiTradeSchema,

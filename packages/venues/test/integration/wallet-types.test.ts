@@ -4,7 +4,7 @@
 import type { OrderRequest } from '@polybot/schemas';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolymarketSignatureType } from '../../src/polymarket/account.ts';
+import { probeFunderControl, type PolymarketSignatureType } from '../../src/polymarket/account.ts';
 import { PolymarketTrading } from '../../src/polymarket/trading.ts';
 import { BTC_DOWN, FED_NO_CHANGE_NO, simControl, startPolymarketSim, type VenueSim } from '../polymarket-sim.ts';
 
@@ -180,6 +180,27 @@ describe('Polymarket wallet types against the simulator', () => {
         buy({ instrumentId: FED_NO_CHANGE_NO, limitPrice: 0.02, size: 5, orderType: 'FOK' }),
       );
       expect(ok.status).toBe('filled');
+    } finally {
+      await simControl(sim, 'refuse-eoa-makers', { refuse: false });
+    }
+  });
+
+  it('the key check’s probe: control of the funder is proven without an order ever resting or filling', async () => {
+    for (const type of [0, 1, 2, 3] as const) {
+      const { trading, funder } = await account(type);
+      expect(await probeFunderControl(trading.client)).toEqual({ controls: true });
+      expect(await trading.openOrders()).toEqual([]);
+      expect((await statement(funder))?.positions ?? []).toEqual([]);
+    }
+    const stranger = await account(1, { walletOwner: newAddress() });
+    expect(await probeFunderControl(stranger.trading.client)).toEqual({ controls: false, reason: 'invalid signature' });
+    await simControl(sim, 'refuse-eoa-makers', { refuse: true });
+    try {
+      const newcomer = await account(0);
+      expect(await probeFunderControl(newcomer.trading.client)).toEqual({
+        controls: false,
+        reason: 'maker address not allowed, please use the deposit wallet flow',
+      });
     } finally {
       await simControl(sim, 'refuse-eoa-makers', { refuse: false });
     }
