@@ -40,5 +40,6 @@ describe('Polymarket wallet types', () => {
       funderAddress,
     });
     expect(PolymarketWalletConfigSchema.safeParse({ signatureType: 2 }).success).toBe(false);
+    expect(PolymarketWalletConfigSchema.parse({ signatureType: 0, funderAddress })).toEqual({ signatureType: 0 });
   });
 });

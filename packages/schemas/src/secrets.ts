@@ -82,7 +82,9 @@ export const PolymarketWalletConfigSchema = z
   .refine((v) => v.signatureType === 0 || v.funderAddress !== undefined, {
     error: FUNDER_REQUIRED,
     path: ['funderAddress'],
-  });
+  })
+  // An EOA trades for its own address: a funder saved with it (the old form allowed one) means nothing.
+  .transform((v) => (v.signatureType === 0 ? { signatureType: v.signatureType } : v));
 export type PolymarketWalletConfig = z.infer<typeof PolymarketWalletConfigSchema>;
 
 export const KalshiSecretInputSchema = z.object({
@@ -137,7 +139,7 @@ export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
     p_private_key: input.privateKey,
     p_additional_config: {
       signatureType: input.signatureType,
-      ...(input.funderAddress ? { funderAddress: input.funderAddress } : {}),
+      ...(input.funderAddress && input.signatureType !== 0 ? { funderAddress: input.funderAddress } : {}),
     },
   };
 }
