@@ -135,6 +135,17 @@ export async function savePrivateKeyOnly(
   await saveSecret(sql, userId, isPaper, null, null, privateKey);
 }
 
+/** A bare private key with its wallet settings (signature type, funder) in additional_config. */
+export async function saveWalletKey(
+  sql: Sql,
+  userId: string,
+  privateKey: string,
+  isPaper: boolean,
+  additionalConfig: Record<string, unknown>,
+): Promise<void> {
+  await saveSecret(sql, userId, isPaper, null, null, privateKey, additionalConfig);
+}
+
 async function saveSecret(
   sql: Sql,
   userId: string,
@@ -142,11 +153,12 @@ async function saveSecret(
   apiKey: string | null,
   apiSecret: string | null,
   privateKey: string,
+  additionalConfig: Record<string, unknown> = {},
 ): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, '{}'::jsonb)`;
+    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, ${tx.json(additionalConfig as never)})`;
   });
 }
 

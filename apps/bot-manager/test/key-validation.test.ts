@@ -13,6 +13,7 @@ import {
   makeKeys,
   savePrivateKeyOnly,
   saveKeys,
+  saveWalletKey,
   startVenueSim,
   statusOf,
   until,
@@ -21,6 +22,8 @@ import {
 } from './harness.ts';
 import { useManagerStack } from './stack.ts';
 import { kalshiFactory } from '@polybot/local-stack/venue-sim';
+import { registerPolymarketWallet } from '@polybot/local-stack/testing';
+import { privateKeyToAccount } from 'viem/accounts';
 
 const stack = useManagerStack();
 
@@ -208,4 +211,34 @@ test('Kalshi keys: a signed balance GET against the simulator — valid, unknown
   } finally {
     await ks.close();
   }
+});
+
+test('Polymarket wallet types: a proxy-wallet key saved with its funder is valid and goes live; a funder the key does not control is invalid in the venue’s words', async () => {
+  const addressOf = (hex: string): string => privateKeyToAccount(`0x${hex}`).address;
+  const proxyKey = randomBytes(32).toString('hex');
+  const proxy = addressOf(randomBytes(32).toString('hex'));
+  await registerPolymarketWallet(stack.sim.origin, { owner: addressOf(proxyKey), address: proxy, type: 'POLY_PROXY' });
+  const owner = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
+  await saveWalletKey(stack.db.sql, owner.id, proxyKey, false, { signatureType: 1, funderAddress: proxy });
+  // Someone else's Safe given as the funder.
+  const safe = addressOf(randomBytes(32).toString('hex'));
+  await registerPolymarketWallet(stack.sim.origin, {
+    owner: addressOf(randomBytes(32).toString('hex')),
+    address: safe,
+    type: 'POLY_GNOSIS_SAFE',
+  });
+  const stranger = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
+  await saveWalletKey(stack.db.sql, stranger.id, randomBytes(32).toString('hex'), false, {
+    signatureType: 2,
+    funderAddress: safe,
+  });
+
+  await manager('kv-wallets');
+  expect(await settled(owner.id, false)).toMatchObject({ validation_status: 'valid', validation_error: null });
+  const refused = await settled(stranger.id, false);
+  expect(refused.validation_status).toBe('invalid');
+  expect(refused.validation_error).toMatch(/\(POLY_GNOSIS_SAFE\): "invalid signature"/);
+  await modeReason(owner.id, /validated live keys/);
+  expect((await statusOf(stack.db.sql, owner.id)).mode).toBe('live');
+  await modeReason(stranger.id, /venue rejected them/);
 });

@@ -159,12 +159,16 @@ describe('onboarding in Chromium', () => {
     expect(await fieldError(a, 'privateKey')).toContain('64 hex digits');
     expect(await pm.getByLabel('Wallet type').inputValue()).toBe('1');
     expect(await pm.getByLabel('Polymarket wallet private key').inputValue()).toBe('');
+    // a proxy wallet (type 1) needs its funder: the shared schema's words, at the field
+    await pm.getByLabel('Polymarket wallet private key').fill(polymarketKey());
+    await submit(a, 'Polymarket keys', /Check and save/);
+    expect(await fieldError(a, 'funderAddress')).toMatch(/^Funder address is required for this wallet type/);
     // a malformed funder address, next to a well-formed key: refused at the field, kept for correcting
     await pm.getByLabel('Polymarket wallet private key').fill(polymarketKey());
-    await pm.getByLabel('Funder address (optional)').fill('0x12345');
+    await pm.getByLabel('Funder address').fill('0x12345');
     await submit(a, 'Polymarket keys', /Check and save/);
     expect(await fieldError(a, 'funderAddress')).toBe('Funder address must be a 0x-prefixed 40-hex-digit address');
-    expect(await pm.getByLabel('Funder address (optional)').inputValue()).toBe('0x12345');
+    expect(await pm.getByLabel('Funder address').inputValue()).toBe('0x12345');
     expect(await f.secretCount(userA)).toBe(0);
     // a well-formed key the venue refuses (the simulator answers the next key request with 401): its reason, nothing saved
     const fault = await fetch(`${stack.sim.origin}/_sim/polymarket/fail-next`, {
@@ -173,8 +177,10 @@ describe('onboarding in Chromium', () => {
     });
     expect(fault.status).toBe(200);
     await pm.getByLabel('Polymarket wallet private key').fill(polymarketKey());
-    await pm.getByLabel('Funder address (optional)').fill('');
+    await pm.getByLabel('Funder address').fill('');
     await pm.getByLabel('Wallet type').selectOption('0');
+    // an own wallet (EOA) has no funder: the field is not shown
+    expect(await pm.getByLabel('Funder address').isVisible()).toBe(false);
     await submit(a, 'Polymarket keys', /Check and save/);
     expect(await fieldError(a, 'privateKey')).toBe(
       'Polymarket did not accept this key: it could not derive API credentials for it.',

@@ -19,18 +19,73 @@ export const PolymarketApiCredsSchema = z.object({
 });
 export type PolymarketApiCreds = z.infer<typeof PolymarketApiCredsSchema>;
 
-/** Polymarket signature types: 0 = EOA, 1 = POLY_PROXY (email/Magic), 2 = POLY_GNOSIS_SAFE (browser wallet). */
-export const PolymarketSignatureTypeSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]);
-
-export const PolymarketSecretInputSchema = z.object({
-  platform: z.literal('polymarket'),
-  isPaper: z.boolean(),
-  privateKey: PolymarketPrivateKey,
-  /** Optional: derived from the private key with L1 auth when absent. */
-  apiCreds: PolymarketApiCredsSchema.optional(),
-  funderAddress: EvmAddress.optional(),
-  signatureType: PolymarketSignatureTypeSchema.default(0),
+/**
+ * Polymarket signature types (the order's `signatureType`): 0 = EOA (the key's own address holds the money),
+ * 1 = POLY_PROXY (email / Magic sign-in), 2 = POLY_GNOSIS_SAFE (browser wallet such as MetaMask), 3 = POLY_1271
+ * (the deposit wallet new accounts get, an EIP-1271 smart wallet). For 1–3 the key only signs; the money sits in the
+ * funder (smart wallet) address, which is the order's maker.
+ */
+export const POLYMARKET_SIGNATURE_TYPES = { EOA: 0, POLY_PROXY: 1, POLY_GNOSIS_SAFE: 2, POLY_1271: 3 } as const;
+export const PolymarketSignatureTypeSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], {
+  error: 'Choose your Polymarket wallet type',
 });
+export type PolymarketSignatureType = z.infer<typeof PolymarketSignatureTypeSchema>;
+
+/** What the key form says about each wallet type: which accounts have it. */
+export const POLYMARKET_WALLET_TYPE_HELP: Record<PolymarketSignatureType, { label: string; help: string }> = {
+  0: {
+    label: 'Own wallet (EOA)',
+    help: 'You trade from the address of this private key itself (it holds the USDC/pUSD). New Polymarket accounts cannot trade this way.',
+  },
+  1: {
+    label: 'Email / Magic sign-in (POLY_PROXY)',
+    help: 'You signed up on polymarket.com with email or Google: the private key is the one exported from Polymarket, the money sits in your proxy wallet.',
+  },
+  2: {
+    label: 'Browser wallet (POLY_GNOSIS_SAFE)',
+    help: 'You connected MetaMask, Coinbase Wallet or another browser wallet: that wallet’s key signs, the money sits in your Polymarket Safe.',
+  },
+  3: {
+    label: 'Deposit wallet (POLY_1271)',
+    help: 'Your account was created with Polymarket’s new deposit wallet: your key (owner or session signer) signs, the money sits in the deposit wallet.',
+  },
+};
+export const POLYMARKET_FUNDER_HELP =
+  'Needed for every wallet type except your own wallet: the address shown on polymarket.com under your profile (and when you click Deposit), i.e. the wallet that holds your USDC/pUSD — not the address of your private key.';
+const FUNDER_REQUIRED =
+  'Funder address is required for this wallet type: copy the address shown on polymarket.com under your profile (the wallet that holds your USDC/pUSD).';
+
+export const PolymarketSecretInputSchema = z
+  .object({
+    platform: z.literal('polymarket'),
+    isPaper: z.boolean(),
+    privateKey: PolymarketPrivateKey,
+    /** Optional: derived from the private key with L1 auth when absent. */
+    apiCreds: PolymarketApiCredsSchema.optional(),
+    funderAddress: EvmAddress.optional(),
+    signatureType: PolymarketSignatureTypeSchema.default(0),
+  })
+  .refine((v) => v.signatureType === 0 || v.funderAddress !== undefined, {
+    error: FUNDER_REQUIRED,
+    path: ['funderAddress'],
+  });
+
+/**
+ * The wallet settings stored in additional_config (written by toSaveUserSecretArgs), read back by whoever trades or
+ * checks the key. Keys saved before wallet types existed have none: EOA.
+ */
+export const PolymarketWalletConfigSchema = z
+  .object({
+    signatureType: PolymarketSignatureTypeSchema.default(0),
+    funderAddress: EvmAddress.optional(),
+  })
+  .refine((v) => v.signatureType === 0 || v.funderAddress !== undefined, {
+    error: FUNDER_REQUIRED,
+    path: ['funderAddress'],
+  })
+  // An EOA trades for its own address: a funder saved with it (the old form allowed one) means nothing.
+  .transform((v) => (v.signatureType === 0 ? { signatureType: v.signatureType } : v));
+export type PolymarketWalletConfig = z.infer<typeof PolymarketWalletConfigSchema>;
 
 export const KalshiSecretInputSchema = z.object({
   platform: z.literal('kalshi'),
@@ -84,7 +139,7 @@ export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
     p_private_key: input.privateKey,
     p_additional_config: {
       signatureType: input.signatureType,
-      ...(input.funderAddress ? { funderAddress: input.funderAddress } : {}),
+      ...(input.funderAddress && input.signatureType !== 0 ? { funderAddress: input.funderAddress } : {}),
     },
   };
 }

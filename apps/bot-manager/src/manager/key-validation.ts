@@ -13,6 +13,7 @@ import {
 } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
+import { PolymarketWalletConfigSchema } from '@polybot/schemas';
 import { z } from 'zod';
 import { loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
 
@@ -30,10 +31,13 @@ export interface KeyMaterial {
   apiKey: string | null;
   apiSecret: string | null;
   privateKey: string | null;
+  /** The key's additional_config: for Polymarket its wallet type and funder (absent: EOA). */
+  additionalConfig?: Record<string, unknown>;
 }
 
 export type KeyCheck =
-  | { outcome: 'valid' }
+  /** `note`: worth telling although the key works (e.g. the funder holds no pUSD yet). */
+  | { outcome: 'valid'; note?: string }
   | { outcome: 'invalid'; reason: string }
   /** Nothing learned about the key (network failure, 429, 5xx, venue not configured): try again later. */
   | { outcome: 'unreachable'; reason: string };
@@ -72,17 +76,41 @@ async function checkPolymarket(key: KeyMaterial, urls: ValidationUrls): Promise<
       };
     creds = { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase };
   }
+  const wallet = PolymarketWalletConfigSchema.safeParse(key.additionalConfig ?? {});
+  if (!wallet.success)
+    return {
+      outcome: 'invalid',
+      reason: `Polymarket ${mode} keys: ${wallet.error.issues[0]?.message ?? 'the wallet type or funder address is invalid'}`,
+    };
   const value = hex.data.startsWith('0x') ? hex.data : `0x${hex.data}`;
-  const { PolymarketTrading } = await import('@polybot/venues/polymarket');
+  const { PolymarketTrading, probeFunderControl, signatureTypeName } = await import('@polybot/venues/polymarket');
   try {
     // Without stored creds: L1 auth (derive the API key from the wallet). With them: one authenticated L2 GET.
-    await PolymarketTrading.connect({
+    const trading = await PolymarketTrading.connect({
       clobUrl: urls.polymarketClob,
       privateKey: value as `0x${string}`,
       retries: 1,
       baseDelayMs: 200,
+      signatureType: wallet.data.signatureType,
+      ...(wallet.data.funderAddress ? { funderAddress: wallet.data.funderAddress as `0x${string}` } : {}),
       ...(creds ? { creds } : {}),
     });
+    // Paper keys never place an order: that they authenticate is all there is to know.
+    if (key.isPaper) return { outcome: 'valid' };
+    // The funder's money as the venue sees it (balance and allowance, read for the key's wallet type).
+    const balance = await trading.balance();
+    // Only an order tells whether the key may trade for the funder: a probe no account can afford (account.ts).
+    const control = await probeFunderControl(trading.client);
+    if (control.controls === false)
+      return {
+        outcome: 'invalid',
+        reason: `Polymarket refused orders for the ${mode} wallet ${trading.funder} (${signatureTypeName(wallet.data.signatureType)}): "${control.reason}". Check the wallet type and that the funder is the address polymarket.com shows under your profile.`,
+      };
+    if (balance <= 0)
+      return {
+        outcome: 'valid',
+        note: `The Polymarket ${mode} wallet ${trading.funder} holds no pUSD (or has no allowance) yet: deposit before trading live.`,
+      };
     return { outcome: 'valid' };
   } catch (e) {
     const status = httpStatus(e);
@@ -206,6 +234,7 @@ export class KeyValidator {
           apiKey: k.api_key,
           apiSecret: k.api_secret,
           privateKey: k.private_key,
+          additionalConfig: k.additional_config,
         },
         this.opts.urls,
       );
@@ -229,7 +258,11 @@ export class KeyValidator {
       recorded = true;
       if (written) {
         log.info(
-          { status: check.outcome, ...(check.outcome === 'invalid' ? { reason: check.reason } : {}) },
+          {
+            status: check.outcome,
+            ...(check.outcome === 'invalid' ? { reason: check.reason } : {}),
+            ...(check.outcome === 'valid' && check.note ? { note: check.note } : {}),
+          },
           'keys validated',
         );
       } else {

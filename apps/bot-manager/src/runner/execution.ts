@@ -2,6 +2,7 @@
 // Either way an arbitrage goes through executeArbitrage (leg-risk handling), and its result becomes trade rows.
 import {
   NO_FEES,
+  PolymarketWalletConfigSchema,
   type FeeSchedule,
   type Opportunity,
   type OrderBook,
@@ -39,10 +40,14 @@ export function createPaperTrading(
 export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
   const privateKey = HexKeySchema.parse(key.privateKey);
   const secret = key.apiSecret === null ? null : PolymarketApiSecretSchema.parse(JSON.parse(key.apiSecret));
+  // Which account the key trades for (signature type, funder): saved with the key in additional_config.
+  const wallet = PolymarketWalletConfigSchema.parse(key.additionalConfig);
   const { PolymarketTrading } = await import('@polybot/venues/polymarket');
   return PolymarketTrading.connect({
     clobUrl: urls.polymarketClob,
     privateKey,
+    signatureType: wallet.signatureType,
+    ...(wallet.funderAddress ? { funderAddress: wallet.funderAddress as `0x${string}` } : {}),
     ...(key.apiKey && secret
       ? { creds: { key: key.apiKey, secret: secret.secret, passphrase: secret.passphrase } }
       : {}),

@@ -141,7 +141,7 @@ export function Field(props: {
 }
 
 /** What a failed submission sent (never secrets), or undefined on first render and after a success. */
-function useSubmitted(): { values: Record<string, string> | undefined; at: number } {
+export function useSubmitted(): { values: Record<string, string> | undefined; at: number } {
   const state = useContext(StateContext);
   return { values: state.ok ? undefined : state.values, at: state.at ?? 0 };
 }
@@ -179,14 +179,22 @@ export function Check(props: {
 }
 
 /** A select that keeps the submitted option after a failed submit (see Check). */
-export function Select(props: { id: string; name: string; defaultValue: string; children: ReactNode }) {
+export function Select(props: {
+  id: string;
+  name: string;
+  defaultValue: string;
+  children: ReactNode;
+  onChange?: (value: string) => void;
+}) {
   const { values, at } = useSubmitted();
+  const { onChange } = props;
   return (
     <select
       key={`${props.name}-${at}`}
       id={props.id}
       name={props.name}
       defaultValue={values?.[props.name] ?? props.defaultValue}
+      onChange={onChange ? (e) => onChange(e.target.value) : undefined}
     >
       {props.children}
     </select>

@@ -1,6 +1,7 @@
 // Forms for connecting (or rotating) venue keys. Fields never get the saved value back: only a hint is shown.
 import type { ReactNode } from 'react';
-import { ActionForm, Check, Field, FieldErrors, Select, Submit } from './form.tsx';
+import { ActionForm, Check, Field, FieldErrors, Submit } from './form.tsx';
+import { PolymarketWalletFields } from './polymarket-wallet-fields.tsx';
 import { saveKeys } from '~/app/actions/keys.ts';
 
 function ModeChoice({ platform, defaultMode }: { platform: string; defaultMode: 'paper' | 'live' }) {
@@ -81,21 +82,7 @@ export function PolymarketKeyForm({
         autoComplete="off"
         hint="64 hex digits. API credentials are derived from it."
       />
-      <Field
-        name="funderAddress"
-        label="Funder address (optional)"
-        autoComplete="off"
-        hint="Only for proxy or Safe wallets: the address that holds your USDC."
-      />
-      <div className="field">
-        <label htmlFor="signatureType">Wallet type</label>
-        <Select id="signatureType" name="signatureType" defaultValue="0">
-          <option value="0">Plain wallet (EOA)</option>
-          <option value="1">Email / Magic wallet</option>
-          <option value="2">Browser wallet (Safe)</option>
-        </Select>
-        <FieldErrors name="signatureType" />
-      </div>
+      <PolymarketWalletFields />
     </VenueKeyForm>
   );
 }

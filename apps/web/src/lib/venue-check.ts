@@ -2,8 +2,8 @@
 // with L1 auth (derive the API key from the private key). Errors are turned into sentences a user can act on; the
 // key itself never appears in one.
 import 'server-only';
-import type { SecretInput } from '@polybot/schemas';
-import { KalshiClient, PolymarketTrading, kalshiError } from '@polybot/venues';
+import { POLYMARKET_WALLET_TYPE_HELP, type SecretInput } from '@polybot/schemas';
+import { KalshiClient, PolymarketTrading, kalshiError, probeFunderControl } from '@polybot/venues';
 import { serverEnv } from '~/env.ts';
 
 export type KeyCheck = { ok: true } | { ok: false; field: string; message: string };
@@ -37,13 +37,27 @@ async function checkPolymarket(input: Extract<SecretInput, { platform: 'polymark
   const env = serverEnv();
   const hex = input.privateKey.startsWith('0x') ? input.privateKey : `0x${input.privateKey}`;
   try {
-    await PolymarketTrading.connect({
+    const trading = await PolymarketTrading.connect({
       clobUrl: env.POLYMARKET_CLOB_URL,
       privateKey: hex as `0x${string}`,
       chainId: env.POLYMARKET_CHAIN_ID,
       ...(input.apiCreds ? { creds: input.apiCreds } : {}),
+      signatureType: input.signatureType,
+      ...(input.signatureType !== 0 && input.funderAddress
+        ? { funderAddress: input.funderAddress as `0x${string}` }
+        : {}),
       retries: 1,
     });
+    // Live keys: may this key trade for the funder? The venue answers an order no account can afford (account.ts).
+    if (!input.isPaper) {
+      const control = await probeFunderControl(trading.client);
+      if (control.controls === false)
+        return {
+          ok: false,
+          field: input.signatureType === 0 ? 'signatureType' : 'funderAddress',
+          message: `Polymarket refused orders for ${trading.funder} as a ${POLYMARKET_WALLET_TYPE_HELP[input.signatureType].label}: "${control.reason}". Check the wallet type and that the funder is the address polymarket.com shows under your profile.`,
+        };
+    }
     return { ok: true };
   } catch (e) {
     const status =

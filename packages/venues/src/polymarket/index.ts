@@ -19,6 +19,14 @@ export {
 } from './gamma.ts';
 export { v2OrderHash } from './order-hash.ts';
 export {
+  probeFunderControl,
+  resolveWallet,
+  signatureTypeName,
+  type FunderControl,
+  type PolymarketSignatureType,
+  type PolymarketWallet,
+} from './account.ts';
+export {
   PolymarketDataApi,
   DataApiTradeSchema,
   DataApiActivitySchema,

@@ -27,6 +27,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { polygon, polygonAmoy } from 'viem/chains';
 import { TokenBucket, backoffDelay, isRetryableStatus, withRetry } from '../rate-limit/index.ts';
 import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
+import { resolveWallet, type PolymarketSignatureType } from './account.ts';
 import { v2OrderHash } from './order-hash.ts';
 import { signerLimiter } from './rate-limit-headers.ts';
 
@@ -43,6 +44,10 @@ export interface PolymarketTradingOptions {
   bucket?: TokenBucket;
   retries?: number;
   baseDelayMs?: number;
+  /** Wallet type (see account.ts); default 0 = EOA. */
+  signatureType?: PolymarketSignatureType;
+  /** The smart wallet holding the money; required for signature types 1–3. */
+  funderAddress?: Hex;
 }
 
 const TYPES: Record<OrderRequest['orderType'], OrderType> = {
@@ -73,6 +78,8 @@ export class PolymarketTrading implements Trading {
     private readonly chainId: number,
     private readonly bucket: TokenBucket,
     private readonly retry: { retries: number; baseDelayMs: number },
+    /** The maker of our orders, holder of balance and positions (= address for an EOA key). */
+    readonly funder: string = address,
   ) {}
 
   static async connect(opts: PolymarketTradingOptions): Promise<PolymarketTrading> {
@@ -84,13 +91,25 @@ export class PolymarketTrading implements Trading {
       chain: chainId === Chain.AMOY ? polygonAmoy : polygon,
       transport: custom({ request: () => Promise.reject(new Error('polymarket: signing is offline, no RPC')) }),
     });
-    const base = { host: opts.clobUrl, chain: chainId, signer, throwOnError: true };
+    const wallet = resolveWallet(account.address, opts.signatureType, opts.funderAddress);
+    const base = {
+      host: opts.clobUrl,
+      chain: chainId,
+      signer,
+      throwOnError: true,
+      signatureType: wallet.signatureType,
+      funderAddress: wallet.funder,
+    };
     const creds = opts.creds ?? (await new ClobClient(base).createOrDeriveApiKey());
     const bucket = opts.bucket ?? new TokenBucket({ capacity: 10, refillPerSecond: 5 });
-    const trading = new PolymarketTrading(new ClobClient({ ...base, creds }), account.address, chainId, bucket, {
-      retries: opts.retries ?? 4,
-      baseDelayMs: opts.baseDelayMs ?? 200,
-    });
+    const trading = new PolymarketTrading(
+      new ClobClient({ ...base, creds }),
+      account.address,
+      chainId,
+      bucket,
+      { retries: opts.retries ?? 4, baseDelayMs: opts.baseDelayMs ?? 200 },
+      wallet.funder,
+    );
     // Stored creds are checked with one L2 call, so a wrong secret fails here (ApiError, status 401) and not on the
     // first order. Derived creds were just proven by L1 auth.
     if (opts.creds) await trading.balance();
@@ -266,7 +285,7 @@ export class PolymarketTrading implements Trading {
     }
     // Maker: our orders are among maker_orders; makers pay no fee.
     return t.maker_orders
-      .filter((m) => m.maker_address.toLowerCase() === this.address.toLowerCase())
+      .filter((m) => m.maker_address.toLowerCase() === this.funder.toLowerCase())
       .map((m): Fill => ({
         venue: 'polymarket',
         instrumentId: m.asset_id,
@@ -331,7 +350,7 @@ export class PolymarketTrading implements Trading {
     const res = await this.call(() => this.client.getBalanceAllowance({ asset_type: AssetType.COLLATERAL }));
     const approvals = Object.values(res.allowances ?? {}).map((a) => Number(a) / 1e6);
     return {
-      account: this.address,
+      account: this.funder,
       balance: Number(res.balance) / 1e6,
       allowance: approvals.length > 0 ? Math.min(...approvals) : 0,
     };

@@ -35,8 +35,9 @@ function readKeyForm(form: FormData) {
   const base = { platform, mode: str(form, 'mode') };
   if (platform === 'kalshi')
     return { ...base, keyId: str(form, 'keyId')?.trim() ?? '', privateKeyPem: str(form, 'privateKeyPem') ?? '' };
-  const funder = str(form, 'funderAddress')?.trim();
   const sig = str(form, 'signatureType');
+  // An own wallet (EOA) has no funder: a value left in the hidden field is not the user's intent.
+  const funder = sig && sig !== '0' ? str(form, 'funderAddress')?.trim() : undefined;
   return {
     ...base,
     privateKey: str(form, 'privateKey') ?? '',

@@ -3,6 +3,7 @@ import type { Accounts } from './accounts.ts';
 import type { ApiKeyStore } from './auth.ts';
 import type { LevelChange } from './book.ts';
 import type { SignerRateLimits } from './rate-limit.ts';
+import type { SmartWallets } from './wallets.ts';
 import type { World, SimToken } from './world.ts';
 
 export interface SimContext {
@@ -17,4 +18,6 @@ export interface SimContext {
   nextId(prefix: string): string;
   /** Per-signer order and cancel buckets (Poly-RateLimit-* headers, 429 with Retry-After). */
   rateLimits: SignerRateLimits;
+  /** Proxy / Safe / deposit wallets and the owner EOAs that control them. */
+  wallets: SmartWallets;
 }

@@ -16,6 +16,7 @@ import { RateLimitConfigSchema, SignerRateLimits } from './rate-limit.ts';
 import { PolymarketScenarioSchema, type PolymarketScenario, type WalletTrade } from './scenario-schema.ts';
 import { StressDriver } from './stress.ts';
 import { buildWorld, type World } from './world.ts';
+import { RefuseEoaMakersSchema, SmartWallets, SmartWalletSchema } from './wallets.ts';
 import { MarketChannel } from './ws.ts';
 
 export type { PolymarketScenario } from './scenario-schema.ts';
@@ -75,7 +76,10 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     publishTrade: (token, price, size, side) => channel.publishTrade(token, price, size, side),
     nextId: (prefix) => `${prefix}-${(++ids).toString(36).padStart(6, '0')}`,
     rateLimits: new SignerRateLimits(),
+    wallets: new SmartWallets(),
   };
+  for (const w of scenario.wallets) ctx.wallets.register(w);
+  if (scenario.refuseEoaMakers) ctx.wallets.setRefuseEoaMakers(true, [], []);
   const paths = [...scenario.pricePaths].sort((a, b) => a.atMs - b.atMs);
   const resolutions = [...scenario.resolutions].sort((a, b) => a.atMs - b.atMs);
   const walletTrades = [...scenario.walletTrades];
@@ -155,6 +159,23 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         } catch (e) {
           return { status: 409, body: { error: e instanceof Error ? e.message : String(e) } };
         }
+      }
+      case 'wallet': {
+        const wallet = SmartWalletSchema.parse(body);
+        try {
+          return { status: 200, body: ctx.wallets.register(wallet) };
+        } catch (e) {
+          return { status: 409, body: { error: e instanceof Error ? e.message : String(e) } };
+        }
+      }
+      case 'refuse-eoa-makers': {
+        const p = RefuseEoaMakersSchema.parse(body);
+        // EOAs that already made orders are existing API users: production lets them keep trading.
+        const known = [...ctx.accounts.all()]
+          .filter((a) => a.orders.length > 0 && !ctx.wallets.get(a.address))
+          .map((a) => a.address);
+        ctx.wallets.setRefuseEoaMakers(p.refuse, p.grandfathered, known);
+        return { status: 200, body: { refuse: p.refuse } };
       }
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };

@@ -1,6 +1,6 @@
 // Verifies a V2 order the way the CTF exchange does: EIP-712 domain "Polymarket CTF Exchange" version "2",
 // verifying contract = the (neg-risk) V2 exchange of the chain, struct without nonce/feeRateBps/taker.
-import { getAddress, hashTypedData, recoverTypedDataAddress, type Hex } from 'viem';
+import { getAddress, hashDomain, hashStruct, hashTypedData, recoverTypedDataAddress, type Hex } from 'viem';
 import { z } from 'zod';
 import { SUPPORTED_CHAINS } from './auth.ts';
 
@@ -78,10 +78,13 @@ function typedData(order: SignedOrder, chainId: number, negRisk: boolean) {
   };
 }
 
-/** Returns the order hash (the venue's order id) if the signature recovers the signer on a supported chain. */
+/**
+ * Types 0–2 (EOA, proxy, Safe): the order is signed by `signer`, an EOA. Returns the order hash (the venue's order id)
+ * if the signature recovers the signer on a supported chain. Whether that signer may trade for the maker is the
+ * wallet registry's question (wallets.ts).
+ */
 export async function verifyOrderSignature(order: SignedOrder, negRisk: boolean): Promise<string | null> {
-  // EOA orders only: the signer is the maker. Proxy/Safe/1271 wallets need on-chain state we do not simulate.
-  if (order.signatureType !== 0 || order.signer.toLowerCase() !== order.maker.toLowerCase()) return null;
+  if (order.signatureType === 3) return null;
   for (const chainId of SUPPORTED_CHAINS) {
     const data = typedData(order, chainId, negRisk);
     try {
@@ -93,3 +96,70 @@ export async function verifyOrderSignature(order: SignedOrder, negRisk: boolean)
   }
   return null;
 }
+
+// POLY_1271 (deposit wallet): signer = maker = the wallet; the exchange calls wallet.isValidSignature(orderHash, sig).
+// The deposit wallet accepts an ERC-7739 "TypedDataSign" signature by its owner, which clob-client-v2 sends as
+//   ownerSig(65 bytes) ‖ appDomainSeparator(32) ‖ contentsHash(32) ‖ contentsType ‖ uint16(len(contentsType)).
+const ORDER_TYPE_STRING =
+  'Order(uint256 salt,address maker,address signer,uint256 tokenId,uint256 makerAmount,uint256 takerAmount,uint8 side,uint8 signatureType,uint256 timestamp,bytes32 metadata,bytes32 builder)';
+const TYPED_DATA_SIGN = [
+  { name: 'contents', type: 'Order' },
+  { name: 'name', type: 'string' },
+  { name: 'version', type: 'string' },
+  { name: 'chainId', type: 'uint256' },
+  { name: 'verifyingContract', type: 'address' },
+  { name: 'salt', type: 'bytes32' },
+] as const;
+const ZERO32 = `0x${'0'.repeat(64)}` as const;
+
+/**
+ * The deposit wallet's isValidSignature, as the sim models it: the wrapped signature must describe exactly this order
+ * on this exchange, and its inner signature must recover `owner` (the wallet's owner EOA). Returns the order hash.
+ */
+export async function verifyDepositWalletSignature(
+  order: SignedOrder,
+  negRisk: boolean,
+  owner: string,
+): Promise<string | null> {
+  if (order.signatureType !== 3 || order.signer.toLowerCase() !== order.maker.toLowerCase()) return null;
+  const sig = order.signature.toLowerCase();
+  const typeHex = Buffer.from(ORDER_TYPE_STRING).toString('hex');
+  const tail = `${typeHex}${ORDER_TYPE_STRING.length.toString(16).padStart(4, '0')}`;
+  if (sig.length !== 2 + 130 + 64 + 64 + tail.length || !sig.endsWith(tail)) return null;
+  const inner = `0x${sig.slice(2, 132)}` as Hex;
+  const appDomain = `0x${sig.slice(132, 196)}`;
+  const contents = `0x${sig.slice(196, 260)}`;
+  for (const chainId of SUPPORTED_CHAINS) {
+    const data = typedData(order, chainId, negRisk);
+    const domain = { ...data.domain, chainId: BigInt(chainId) };
+    if (hashDomain({ domain, types: { EIP712Domain: DOMAIN_FIELDS } }) !== appDomain) continue;
+    if (hashStruct({ data: data.message, primaryType: 'Order', types: ORDER_TYPES }) !== contents) continue;
+    try {
+      const recovered = await recoverTypedDataAddress({
+        domain: data.domain,
+        types: { TypedDataSign: TYPED_DATA_SIGN, Order: ORDER_TYPES.Order },
+        primaryType: 'TypedDataSign',
+        message: {
+          contents: data.message,
+          name: 'DepositWallet',
+          version: '1',
+          chainId: BigInt(chainId),
+          verifyingContract: getAddress(order.signer),
+          salt: ZERO32,
+        },
+        signature: inner,
+      });
+      if (recovered.toLowerCase() === owner.toLowerCase()) return hashTypedData(data);
+    } catch {
+      // Malformed inner signature: not valid for this chain.
+    }
+  }
+  return null;
+}
+
+const DOMAIN_FIELDS = [
+  { name: 'name', type: 'string' },
+  { name: 'version', type: 'string' },
+  { name: 'chainId', type: 'uint256' },
+  { name: 'verifyingContract', type: 'address' },
+] as const;

@@ -143,7 +143,7 @@ describe('polymarket simulator with @polymarket/clob-client-v2', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(400);
     expect((error as ApiError).message).toBe('invalid signature');
-    // Signed by a different key than the API key's wallet: also invalid.
+    // Signed by a different key than the API key's wallet: refused in the venue's words.
     const other = await new ClobClient({
       host: sim.origin,
       chain: Chain.POLYGON,
@@ -151,7 +151,9 @@ describe('polymarket simulator with @polymarket/clob-client-v2', () => {
       throwOnError: true,
     }).createOrder({ tokenID: BTC_UP, price: 0.47, size: 5, side: Side.BUY });
     const direct = new ClobClient({ host: sim.origin, chain: Chain.POLYGON, signer, creds, throwOnError: true });
-    await expect(direct.postOrder(other, OrderType.FOK)).rejects.toThrow('invalid signature');
+    await expect(direct.postOrder(other, OrderType.FOK)).rejects.toThrow(
+      'the order signer address has to be the address of the API KEY',
+    );
     expect(await client.getTrades()).toEqual([]);
   });
 

@@ -1,14 +1,25 @@
 // Authenticated CLOB routes: API keys (L1), orders, open orders, trades and balances (L2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimOrder, SimTrade } from './accounts.ts';
+import type { Account, SimOrder, SimTrade } from './accounts.ts';
 import { verifyL1, verifyL2 } from './auth.ts';
 import type { SimContext } from './context.ts';
 import { cancelOrder, placeOrder } from './engine.ts';
 import { parseJson, sendJson } from './http.ts';
-import { PostOrderSchema, verifyOrderSignature } from './order-signature.ts';
+import { PostOrderSchema } from './order-signature.ts';
 import { admitted } from './rate-limit.ts';
 
 const END_CURSOR = 'LTE=';
+const EMPTY_ACCOUNT: Account = {
+  address: '0x0000000000000000000000000000000000000000',
+  startingBalance: 0,
+  deposits: 0,
+  payouts: [],
+  cash: 0,
+  positions: new Map(),
+  orders: [],
+  trades: [],
+  allowance: null,
+};
 const micro = (n: number): string => String(Math.round(n * 1e6));
 
 function openOrderJson(o: SimOrder): Record<string, unknown> {
@@ -64,6 +75,10 @@ function tradeJson(t: SimTrade): Record<string, unknown> {
   };
 }
 
+/** The accounts an API key trades for: its signer EOA and the smart wallets that EOA controls. */
+const controlled = (ctx: SimContext, signer: string): Account[] =>
+  ctx.wallets.controlledBy(signer).flatMap((a) => ctx.accounts.find(a) ?? []);
+
 const page = (data: unknown[]): Record<string, unknown> => ({
   data,
   next_cursor: END_CURSOR,
@@ -106,7 +121,8 @@ export async function handlePrivate(
   if (!isPrivate) return false;
   const auth = verifyL2(req, ctx.keys, method, path, body);
   if (!auth.ok) return (sendJson(res, auth.status, { error: auth.error }), true);
-  const account = ctx.accounts.get(auth.address);
+  // The venue sees the signer's own account from its first authenticated request.
+  ctx.accounts.get(auth.address);
   const apiKey = String(req.headers['poly_api_key'] ?? '');
 
   if (path === '/order' && method === 'POST') {
@@ -122,10 +138,9 @@ export async function handlePrivate(
       return (sendJson(res, 400, { error: 'the order owner has to be the owner of the API KEY' }), true);
     const token = ctx.world.tokens.get(order.tokenId);
     if (!token) return (sendJson(res, 400, { error: `market not found for token ${order.tokenId}` }), true);
-    const orderId = await verifyOrderSignature(order, token.market.negRisk);
-    if (orderId === null || order.signer.toLowerCase() !== auth.address.toLowerCase()) {
-      return (sendJson(res, 400, { error: 'invalid signature' }), true);
-    }
+    const authorized = await ctx.wallets.authorize(order, token.market.negRisk, auth.address);
+    if (!authorized.ok) return (sendJson(res, 400, { error: authorized.error }), true);
+    const orderId = authorized.orderId;
     const isBuy = order.side === 'BUY';
     const shares = Number(isBuy ? order.takerAmount : order.makerAmount) / 1e6;
     const collateral = Number(isBuy ? order.makerAmount : order.takerAmount) / 1e6;
@@ -133,7 +148,8 @@ export async function handlePrivate(
     const price = Math.round((collateral / shares) * 1e4) / 1e4;
     const result = placeOrder(ctx, {
       id: orderId,
-      owner: auth.address,
+      // The maker (funder) owns the order, its money and its fills; for an EOA that is the signer itself.
+      owner: order.maker,
       apiKey,
       token,
       side: order.side,
@@ -169,7 +185,7 @@ export async function handlePrivate(
     if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
     const parsed = parseJson(body);
     const orderId = typeof parsed === 'object' && parsed !== null && 'orderID' in parsed ? String(parsed.orderID) : '';
-    const ok = cancelOrder(ctx, auth.address, orderId);
+    const ok = controlled(ctx, auth.address).some((a) => cancelOrder(ctx, a.address, orderId));
     return (
       sendJson(
         res,
@@ -183,8 +199,9 @@ export async function handlePrivate(
   }
   if (path === '/cancel-all' && method === 'DELETE') {
     if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
-    const live = account.orders.filter((o) => o.status === 'LIVE').map((o) => o.id);
-    for (const id of live) cancelOrder(ctx, auth.address, id);
+    const live = controlled(ctx, auth.address).flatMap((a) =>
+      a.orders.filter((o) => o.status === 'LIVE').map((o) => (cancelOrder(ctx, a.address, o.id), o.id)),
+    );
     ctx.rateLimits.charge(auth.address, 'cancel', live.length);
     return (sendJson(res, 200, { canceled: live, not_canceled: {} }), true);
   }
@@ -192,17 +209,21 @@ export async function handlePrivate(
     const id = url.searchParams.get('id');
     const market = url.searchParams.get('market');
     const assetId = url.searchParams.get('asset_id');
-    const live = account.orders.filter(
-      (o) =>
-        o.status === 'LIVE' &&
-        (!id || o.id === id) &&
-        (!market || o.market === market) &&
-        (!assetId || o.tokenId === assetId),
-    );
+    const live = controlled(ctx, auth.address)
+      .flatMap((a) => a.orders)
+      .filter(
+        (o) =>
+          o.status === 'LIVE' &&
+          (!id || o.id === id) &&
+          (!market || o.market === market) &&
+          (!assetId || o.tokenId === assetId),
+      );
     return (sendJson(res, 200, page(live.map(openOrderJson))), true);
   }
   if (path.startsWith('/data/order/') && method === 'GET') {
-    const order = account.orders.find((o) => o.id === path.slice('/data/order/'.length));
+    const order = controlled(ctx, auth.address)
+      .flatMap((a) => a.orders)
+      .find((o) => o.id === path.slice('/data/order/'.length));
     return order
       ? (sendJson(res, 200, openOrderJson(order)), true)
       : (sendJson(res, 404, { error: 'order not found' }), true);
@@ -210,10 +231,16 @@ export async function handlePrivate(
   if (path === '/data/trades' && method === 'GET') {
     const id = url.searchParams.get('id');
     const after = Number(url.searchParams.get('after') ?? '0');
-    const trades = account.trades.filter((t) => (!id || t.id === id) && t.matchTimeMs / 1000 >= after);
+    const trades = controlled(ctx, auth.address)
+      .flatMap((a) => a.trades)
+      .filter((t) => (!id || t.id === id) && t.matchTimeMs / 1000 >= after);
     return (sendJson(res, 200, page(trades.map(tradeJson))), true);
   }
   if (path === '/balance-allowance' || path === '/balance-allowance/update') {
+    // Like the venue, the account is derived from the key's address and signature_type (no funder in the request);
+    // a signer without a wallet of that type sees an empty one.
+    const funder = ctx.wallets.accountFor(auth.address, Number(url.searchParams.get('signature_type') ?? '0'));
+    const account = ctx.accounts.find(funder ?? '') ?? (funder ? ctx.accounts.get(funder) : EMPTY_ACCOUNT);
     const assetType = url.searchParams.get('asset_type');
     if (assetType === 'CONDITIONAL') {
       const tokenId = url.searchParams.get('token_id') ?? '';

@@ -1,6 +1,7 @@
 // The shape of scenarios/<name>/polymarket.json. Books are either explicit levels (exact prices for scripted
 // opportunities) or a generated ladder behind them (realistic depth without a huge file), both deterministic.
 import { z } from 'zod';
+import { SmartWalletSchema } from './wallets.ts';
 
 const Level = z.tuple([z.number().gt(0).lt(1), z.number().nonnegative()]);
 
@@ -109,5 +110,9 @@ export const PolymarketScenarioSchema = z.object({
   walletTrades: z.array(WalletTradeSchema).default([]),
   resolutions: z.array(ResolutionSchema).default([]),
   stress: StressSchema.optional(),
+  /** Smart wallets (proxy / Safe / deposit wallet) and their owner EOAs, known from the start. */
+  wallets: z.array(SmartWalletSchema).default([]),
+  /** Start like production: EOA makers refused ("please use the deposit wallet flow"). */
+  refuseEoaMakers: z.boolean().default(false),
 });
 export type PolymarketScenario = z.infer<typeof PolymarketScenarioSchema>;
