@@ -12,6 +12,7 @@ import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
 import { handlePublic } from './public-routes.ts';
+import { revokeKey } from './revoke-key.ts';
 import { PolymarketScenarioSchema, type PolymarketScenario, type WalletTrade } from './scenario-schema.ts';
 import { StressDriver } from './stress.ts';
 import { buildWorld, type World } from './world.ts';
@@ -136,6 +137,8 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
           return { status: 409, body: { error: e instanceof Error ? e.message : String(e) } };
         }
       }
+      case 'revoke-key':
+        return revokeKey(ctx.keys, body);
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
     }
