@@ -55,6 +55,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   ipcTap?: IpcTap;
   /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
   markIntervalMs?: number;
+  /** Keys stay true: a valid key is checked with its venue again once its last check is this old (default 1 h). */
+  keyRevalidateMs?: number;
 }
 
 export interface RunningBotManager {
@@ -113,6 +115,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
+  manager.revalidateKeysEvery(o.keyRevalidateMs ?? 3_600_000);
   const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
   marks.start();
 

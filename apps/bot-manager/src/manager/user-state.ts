@@ -5,6 +5,7 @@ import {
   asService,
   listUnreconciledKalshiMarkets,
   getUserSecretsDecrypted,
+  listSecretVerdicts,
   listDesiredBots,
   listRecentCopiedTxHashes,
   listRecentNewsSignalKeys,
@@ -66,6 +67,9 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
     }
     const c = parsed.data;
     const secrets = await getUserSecretsDecrypted(tx, userId);
+    const verdicts = await listSecretVerdicts(tx, userId);
+    const verdictOf = (platform: string, isPaper: boolean) =>
+      verdicts.find((v) => v.platform === platform && v.is_paper === isPaper);
     const keys: RunnerKey[] = secrets.map((s) => ({
       platform: s.platform,
       isPaper: s.is_paper,
@@ -74,6 +78,8 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       privateKey: s.private_key,
       additionalConfig: s.additional_config,
       validationStatus: s.validation_status,
+      validationError: verdictOf(s.platform, s.is_paper)?.validation_error ?? null,
+      validatedAt: verdictOf(s.platform, s.is_paper)?.last_validated_at ?? null,
     }));
     const plan: RunnerPlan = {
       tier: profile.subscription_tier,
@@ -108,7 +114,8 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       config,
       plan,
       keys,
-      keysFingerprint: hash(keys),
+      // Without when each key was last checked: a re-validation that finds a key still valid restarts nothing.
+      keysFingerprint: hash(keys.map((k) => ({ ...k, validatedAt: null }))),
       planFingerprint: hash(plan),
     };
   });

@@ -33,6 +33,7 @@ import { assembleStats } from './runner-stats.ts';
 import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
 import { KalshiReconciler } from './reconcile.ts';
+import { KeyRejectedReporter } from './key-rejected.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
@@ -88,7 +89,13 @@ export class PolybotRunner {
     };
     this.evaluator = this.buildEvaluator();
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openInstrumentIds, init.pnlTodayUsd);
-    this.router = new TradingRouter(this.books, fees, init.keys, init.venueUrls);
+    this.router = new TradingRouter(
+      this.books,
+      fees,
+      init.keys,
+      init.venueUrls,
+      new KeyRejectedReporter((venue, reason) => this.send({ type: 'keyRejected', venue, reason })),
+    );
     this.mode = decideMode(init.config, init.plan, init.keys);
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
@@ -404,6 +411,7 @@ export class PolybotRunner {
       latencies: this.latencies,
       recent: this.recent,
       ignoredNewsRules: this.news.ignored,
+      keys: this.init.keys,
     });
   }
 
