@@ -12,3 +12,4 @@ export * from './redeem.ts';
 export * from './resolution.ts';
 export * from './pnl.ts';
 export * from './pnl-replay.ts';
+export * from './live-readiness.ts';
