@@ -67,8 +67,8 @@ export class KeyRejectedReporter {
    */
   wrap<T extends object>(venue: VenueId, client: T): T {
     return new Proxy(client, {
-      get: (target, prop, receiver) => {
-        const v: unknown = Reflect.get(target, prop, receiver);
+      get: (target, prop) => {
+        const v: unknown = Reflect.get(target, prop, target);
         if (typeof v !== 'function') return v;
         return (...args: unknown[]): unknown => {
           const out: unknown = Reflect.apply(v as (...a: unknown[]) => unknown, target, args);
