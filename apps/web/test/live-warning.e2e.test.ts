@@ -54,3 +54,19 @@ it('Live without a validated live key: paper explained per venue, warned before 
     select dry_run from public.polybot_user_config where user_id = ${user}`;
   expect(row?.dry_run).toBe(false);
 });
+
+it('a live key the venue revoked: the dashboard shows the halt in the bot’s words and where to fix it', async () => {
+  // The words are the bot-manager's (blocked.ts, live_key_invalid); written here as the manager writes the row.
+  const words =
+    'Polymarket rejected your live key on 2026-12-05 04:30 UTC (Polymarket rejected the live API credentials (HTTP 401)): live trading on Polymarket stopped and the bot trades paper there. Save a new live Polymarket key in Settings → API keys to trade live again.';
+  await stack.db.sql`
+    update public.polybot_bot_status
+       set state = 'running', mode = 'paper', heartbeat_at = now(), halt_code = 'live_key_invalid', halt_reason = ${words}
+     where user_id = ${user}`;
+  await page.goto(`${stack.baseUrl}/dashboard`);
+  await page.getByTestId('bot-reason').waitFor();
+  expect(await page.getByTestId('bot-reason').innerText()).toContain(words);
+  const advice = page.getByTestId('bot-advice');
+  expect(await advice.innerText()).toMatch(/A venue rejected your live key \(revoked or expired\)/);
+  expect(await advice.getByRole('link').getAttribute('href')).toBe('/settings/keys');
+});
