@@ -4,6 +4,7 @@
 // And an authentication failure a runner meets while trading makes the manager re-validate at once, long before the
 // next periodic round. Kalshi's revoke control answers 401 to the same check.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from 'vitest';
 import { checkKey } from '../src/manager/key-validation.ts';
@@ -17,6 +18,7 @@ import {
   startVenueSim,
   statusOf,
   until,
+  venueUrlsOf,
   walletKeys,
 } from './harness.ts';
 import { useManagerStack } from './stack.ts';
@@ -140,6 +142,57 @@ test('an authentication failure while trading → re-validated at once (not at t
   await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
   await m.stop();
 }, 180_000);
+
+test('a venue that cannot be reached says nothing about the key: it stays valid through failed re-checks', async () => {
+  // A gate in front of the simulator: while down, every private (authenticated) call gets a 503, and is counted.
+  let down = false;
+  let refused = 0;
+  const target = venueUrlsOf(stack.sim).polymarketClob;
+  const gate = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (down && /^\/(auth|balance-allowance|order|data)/.test(url)) {
+        refused++;
+        return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"down"}');
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
+      fetch(`${target}${url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+      }).then(
+        async (r) =>
+          res.writeHead(r.status, { 'content-type': 'application/json' }).end(Buffer.from(await r.arrayBuffer())),
+        () => res.writeHead(502).end(),
+      );
+    });
+  });
+  await new Promise<void>((r) => gate.listen(0, '127.0.0.1', () => r()));
+  const address = gate.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const u = await createUser(stack.db); // dry run: the runner never uses the live key, only the re-checks do
+    await saveKeys(stack.db.sql, u.id, await walletKeys(stack.sim), false);
+    const m = await stack.manager('rv-unreachable', {
+      keyRevalidateMs: 1000,
+      venueUrls: { ...venueUrlsOf(stack.sim), polymarketClob: `http://127.0.0.1:${port}` },
+    });
+    await until(async () => (await keyRow(u.id))?.validation_status === 'valid', 'key valid', 60_000);
+    down = true;
+    // Several re-checks, each refused by the "venue" (each check tries twice).
+    await until(() => refused >= 6, 'three re-checks refused with 503', 60_000);
+    expect(await keyRow(u.id)).toMatchObject({ validation_status: 'valid', validation_error: null });
+    await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+    await m.stop();
+  } finally {
+    gate.closeAllConnections();
+    await new Promise<void>((r) => gate.close(() => r()));
+  }
+});
 
 test('Kalshi: a key revoked in the simulator answers 401 with Kalshi’s body, and the check says invalid', async () => {
   const ks = await startVenueSim({ scenario: 'arb-rich', port: 0, venues: [kalshiFactory] });
