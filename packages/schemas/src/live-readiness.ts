@@ -1,6 +1,7 @@
-// Which enabled venues would trade paper if the user chose Live now, and why — the config page warns with it before
-// saving and the save message repeats it (apps/web). The runner's own decision is runner/mode.ts (decideMode), on the
-// same three conditions: dry run off, the plan allows live, a validated live (non-paper) key for THAT venue.
+// Which enabled venues would trade paper with Live chosen, and why: a venue trades live only with the plan allowing
+// live trading and a validated live (non-paper) key for THAT venue (dry run off being the choice itself). The one
+// home of that rule: the runner decides with it (runner/mode.ts decideMode), the config page warns with it before
+// saving and the save message repeats it (apps/web).
 import type { VenueId } from './market.ts';
 import type { SecretValidationStatus } from './secrets.ts';
 
