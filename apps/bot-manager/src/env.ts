@@ -79,6 +79,10 @@ const EnvSchema = z
       .default(300_000),
     MARKET_REFRESH_MS: z.coerce.number().int().min(100).default(30_000),
     STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
+    /** Keys stay true: how old a valid key's last check may get before it is checked with the venue again. */
+    KEY_REVALIDATE_MS: z.coerce.number().int().min(1000).default(3_600_000),
+    /** Kalshi's demo environment (trade-api v2 base URL): paper Kalshi keys are checked and paper-traded there. */
+    KALSHI_DEMO_API_URL: z.url().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {

@@ -57,6 +57,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   markIntervalMs?: number;
   /** Fault injection for tests only (e.g. `{ crashAfterSend: true }`): passed to runners' init; never read from env. */
   testHooks?: RunnerTestHooks;
+  /** Keys stay true: a valid key is checked with its venue again once its last check is this old (default 1 h). */
+  keyRevalidateMs?: number;
 }
 
 export interface RunningBotManager {
@@ -116,6 +118,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   manager.start();
+  manager.revalidateKeysEvery(o.keyRevalidateMs ?? 3_600_000);
   const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
   marks.start();
 

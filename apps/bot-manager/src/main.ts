@@ -16,6 +16,7 @@ const running = await startBotManager({
     ...(env.POLYMARKET_DATA_API_URL ? { polymarketDataApi: env.POLYMARKET_DATA_API_URL } : {}),
     ...(env.KALSHI_API_URL ? { kalshiApi: env.KALSHI_API_URL } : {}),
     ...(env.KALSHI_WS_URL ? { kalshiWs: env.KALSHI_WS_URL } : {}),
+    ...(env.KALSHI_DEMO_API_URL ? { kalshiDemoApi: env.KALSHI_DEMO_API_URL } : {}),
   },
   kalshiMarketData: {
     pollIntervalMs: env.KALSHI_POLL_INTERVAL_MS,
@@ -45,6 +46,7 @@ const running = await startBotManager({
   linkProposalIntervalMs: env.LINK_PROPOSAL_INTERVAL_MS,
   marketRefreshMs: env.MARKET_REFRESH_MS,
   statusWriteMs: env.STATUS_WRITE_MS,
+  keyRevalidateMs: env.KEY_REVALIDATE_MS,
   logLevel: env.LOG_LEVEL,
   logger: log,
   ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),

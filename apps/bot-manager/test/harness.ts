@@ -154,12 +154,23 @@ async function saveSecret(
   apiSecret: string | null,
   privateKey: string,
   additionalConfig: Record<string, unknown> = {},
+  platform: 'polymarket' | 'kalshi' = 'polymarket',
 ): Promise<void> {
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret('polymarket', ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, ${tx.json(additionalConfig as never)})`;
+    await tx`select public.save_user_secret(${platform}, ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, ${tx.json(additionalConfig as never)})`;
   });
+}
+
+/** Kalshi keys (key id + RSA private key PEM) saved as the user saves them: pending until checked. */
+export async function saveKalshiKey(
+  sql: Sql,
+  userId: string,
+  key: { keyId: string; privatePem: string },
+  isPaper: boolean,
+): Promise<void> {
+  await saveSecret(sql, userId, isPaper, key.keyId, null, key.privatePem, {}, 'kalshi');
 }
 
 export async function until<T>(

@@ -95,6 +95,8 @@ test('a runner’s live client trades for the wallet stored with the key (additi
       privateKey: key,
       additionalConfig: { signatureType: 1, funderAddress: funder },
       validationStatus: 'valid',
+      validationError: null,
+      validatedAt: null,
     },
     { polymarketClob: sim.origin, polymarketGamma: `${sim.origin}/gamma`, polymarketWs: '' },
   );

@@ -135,6 +135,8 @@ test('Polymarket: a resting order of a dead runner is cancelled and its earlier 
         privateKey: keys.privateKey,
         additionalConfig: {},
         validationStatus: 'valid',
+        validationError: null,
+        validatedAt: null,
       },
     ],
     [
@@ -194,6 +196,8 @@ test('Kalshi: the same, by client_order_id', async () => {
         privateKey: key.privatePem,
         additionalConfig: {},
         validationStatus: 'valid',
+        validationError: null,
+        validatedAt: null,
       },
     ],
     [intentOf(order, null), intentOf({ ...order, clientOrderId: 'dead-kalshi-0002' }, null)],

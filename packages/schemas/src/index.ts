@@ -13,3 +13,4 @@ export * from './resolution.ts';
 export * from './pnl.ts';
 export * from './pnl-replay.ts';
 export * from './order-intents.ts';
+export * from './live-readiness.ts';

@@ -8,6 +8,7 @@ import type { ManagerEvents } from './events.ts';
 import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
 import { KeyValidator, loadCheckedState } from './key-validation.ts';
+import { KeyRevalidator } from './key-revalidation.ts';
 import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
@@ -42,6 +43,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private readonly supervision: Supervision;
   private readonly keyValidator: KeyValidator;
   private readonly messages: MessageContext;
+  /** Periodic and on-demand re-validation of valid keys; started by revalidateKeysEvery. */
+  private keyRevalidator: KeyRevalidator | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -59,7 +62,17 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     super();
     this.feeds = new RunnerFeeds(feed, wallets, news);
     this.supervision = { sql, opts, log, metrics };
-    this.messages = { sql, feed, feeds: this.feeds, venueUrls, opts, log, metrics, events: this };
+    this.messages = {
+      sql,
+      feed,
+      feeds: this.feeds,
+      venueUrls,
+      opts,
+      log,
+      metrics,
+      events: this,
+      onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
+    };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,
       log,
@@ -71,6 +84,21 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.unwatch = watchRunners(this.supervision, () => this.slots.values());
     // Find (from sources: build) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
     runnerEntry().catch(() => undefined);
+  }
+
+  /**
+   * Keys stay true (key-revalidation.ts): every valid key of the users this manager runs is checked with its venue
+   * again once its last check is `intervalMs` old, and at once when their runner reports an authentication failure.
+   */
+  revalidateKeysEvery(intervalMs: number): void {
+    this.keyRevalidator?.close();
+    this.keyRevalidator = new KeyRevalidator(this.sql, {
+      urls: this.venueUrls,
+      log: this.log,
+      intervalMs,
+      users: () => this.runners().map((r) => r.userId),
+    });
+    this.keyRevalidator.start();
   }
 
   runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
@@ -334,6 +362,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   async shutdown(): Promise<void> {
     this.stopping = true;
     this.keyValidator.close();
+    this.keyRevalidator?.close();
     this.unwatch();
     const all = [...this.slots.values()];
     for (const s of all) if (s.state.kind === 'backingOff') clearTimeout(s.state.timer);

@@ -1,6 +1,7 @@
 // What the manager does with each message of a runner: the init once it is ready, heartbeats to the status row
 // (throttled), config acknowledgements, and database requests run for the runner's own user.
 import type { EventEmitter } from 'node:events';
+import type { VenueId } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
@@ -24,6 +25,8 @@ export interface MessageContext {
   log: Logger;
   metrics: Metrics;
   events: EventEmitter<ManagerEvents>;
+  /** The runner met an authentication failure on a venue: its keys for that venue are re-validated now. */
+  onKeyRejected?: (userId: string, venue: VenueId, reason: string) => void;
 }
 
 /** A message of `proc`, the runner of slot `s`; ignored once the slot has moved on to another process (or none). */
@@ -57,6 +60,8 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
     }
     case 'stopped':
       return;
+    case 'keyRejected':
+      return ctx.onKeyRejected?.(s.userId, msg.venue, msg.reason);
   }
 }
 

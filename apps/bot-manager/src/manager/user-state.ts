@@ -7,6 +7,7 @@ import {
   listUnreconciledKalshiMarkets,
   listUnresolvedIntents,
   getUserSecretsDecrypted,
+  listSecretVerdicts,
   listDesiredBots,
   listRecentCopiedTxHashes,
   listRecentNewsSignalKeys,
@@ -68,6 +69,9 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
     }
     const c = parsed.data;
     const secrets = await getUserSecretsDecrypted(tx, userId);
+    const verdicts = await listSecretVerdicts(tx, userId);
+    const verdictOf = (platform: string, isPaper: boolean) =>
+      verdicts.find((v) => v.platform === platform && v.is_paper === isPaper);
     const keys: RunnerKey[] = secrets.map((s) => ({
       platform: s.platform,
       isPaper: s.is_paper,
@@ -76,6 +80,8 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       privateKey: s.private_key,
       additionalConfig: s.additional_config,
       validationStatus: s.validation_status,
+      validationError: verdictOf(s.platform, s.is_paper)?.validation_error ?? null,
+      validatedAt: verdictOf(s.platform, s.is_paper)?.last_validated_at ?? null,
     }));
     const plan: RunnerPlan = {
       tier: profile.subscription_tier,
@@ -110,7 +116,8 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       config,
       plan,
       keys,
-      keysFingerprint: hash(keys),
+      // Without when each key was last checked: a re-validation that finds a key still valid restarts nothing.
+      keysFingerprint: hash(keys.map((k) => ({ ...k, validatedAt: null }))),
       planFingerprint: hash(plan),
     };
   });

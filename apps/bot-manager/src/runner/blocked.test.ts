@@ -108,6 +108,28 @@ describe('whyNotTrading', () => {
     expect(code({ liveNotInPlan: true })).toBe('live_not_in_plan');
   });
 
+  test('a live key the venue rejected (revoked): live_key_invalid names the venue, when, why and what to do', () => {
+    const b = whyNotTrading({
+      ...ok,
+      liveKeysMissing: ['kalshi'],
+      liveKeysInvalid: [
+        {
+          venue: 'kalshi',
+          checkedAt: '2026-12-05T04:30:12Z',
+          reason: 'Kalshi does not know this live API key id (HTTP 401).',
+        },
+      ],
+    });
+    expect(b?.code).toBe('live_key_invalid');
+    expect(b?.reason).toBe(
+      'Kalshi rejected your live key on 2026-12-05 04:30 UTC (Kalshi does not know this live API key id (HTTP 401)): live trading on Kalshi stopped and the bot trades paper there. Save a new live Kalshi key in Settings → API keys to trade live again.',
+    );
+    // Plan and settings still come first.
+    expect(code({ liveNotInPlan: true, liveKeysInvalid: [{ venue: 'kalshi', checkedAt: null, reason: null }] })).toBe(
+      'live_not_in_plan',
+    );
+  });
+
   test('settings that rule trading out come before the caps of the moment', () => {
     expect(code({ venues: new Set(), openPositions: 2, liveKeysMissing: ['kalshi'] })).toBe('no_venue_enabled');
     expect(code({ openPositions: 2, liveKeysMissing: ['kalshi'] })).toBe('max_positions_reached');

@@ -36,6 +36,11 @@ export interface BlockInputs {
   startedAtMs: number;
   maxBookAgeMs: number;
   nowMs: number;
+  /**
+   * Dry run off and the plan allows live, but the venue rejected these enabled venues' live keys (revoked, expired:
+   * validation_status 'invalid'): their words and when they were checked. Optional: no venue when absent.
+   */
+  liveKeysInvalid?: ReadonlyArray<{ venue: VenueId; checkedAt: string | null; reason: string | null }>;
 }
 
 /**
@@ -84,6 +89,18 @@ export function whyNotTrading(i: BlockInputs): Blocked | null {
     };
   if (i.liveNotInPlan)
     return { code: 'live_not_in_plan', reason: 'live trading is on but the plan does not allow it: trading paper' };
+  const rejected = i.liveKeysInvalid?.[0];
+  if (rejected) {
+    const name = NAMES[rejected.venue];
+    const when = rejected.checkedAt
+      ? ` on ${rejected.checkedAt.replace('T', ' ').replace(/(:\d\d)?(\.\d+)?Z$/, ' UTC')}`
+      : '';
+    const why = rejected.reason ? ` (${rejected.reason.replace(/\.$/, '')})` : '';
+    return {
+      code: 'live_key_invalid',
+      reason: `${name} rejected your live key${when}${why}: live trading on ${name} stopped and the bot trades paper there. Save a new live ${name} key in Settings → API keys to trade live again.`,
+    };
+  }
   if (i.liveKeysMissing.length > 0)
     return {
       code: 'live_keys_missing',

@@ -12,6 +12,8 @@ const liveKey: RunnerKey = {
   privateKey: 'k',
   additionalConfig: {},
   validationStatus: 'valid',
+  validationError: null,
+  validatedAt: null,
 };
 const kalshiKey: RunnerKey = { ...liveKey, platform: 'kalshi', apiKey: 'key-id' };
 

@@ -2,7 +2,7 @@
 // (non-paper) key for THAT venue that validated, and the plan allows live trading. Anything missing means paper on
 // that venue, and the reason is reported in the bot status. A basket with legs on a live and a paper venue is not
 // traded at all: half live, half paper would be no arbitrage.
-import type { TradingMode, VenueId } from '@polybot/schemas';
+import { venuesStayingPaper, type TradingMode, type VenueId } from '@polybot/schemas';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
 
 export type Mode = TradingMode;
@@ -17,8 +17,19 @@ export interface ModeDecision {
 const NAMES: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
 const ALL_PAPER: Record<VenueId, Mode> = { polymarket: 'paper', kalshi: 'paper' };
 
-const liveKeyOf = (keys: readonly RunnerKey[], venue: VenueId): RunnerKey | undefined =>
-  keys.find((k) => k.platform === venue && !k.isPaper && k.validationStatus === 'valid' && k.privateKey !== null);
+/** The venues a validated live key lets trade live: the same rule the config page warns with (live-readiness.ts). */
+function liveVenues(keys: readonly RunnerKey[]): Set<VenueId> {
+  const usable = keys
+    .filter((k) => k.privateKey !== null)
+    .map((k) => ({
+      platform: k.platform,
+      is_paper: k.isPaper,
+      is_active: true,
+      validation_status: k.validationStatus,
+    }));
+  const paper = new Set(venuesStayingPaper({ polymarket: true, kalshi: true }, true, usable).map((p) => p.venue));
+  return new Set((['polymarket', 'kalshi'] as const).filter((v) => !paper.has(v)));
+}
 
 /** Why a venue has no validated live key: the manager validates keys before the runner starts; say which step stands in the way. */
 function missingKeyReason(keys: readonly RunnerKey[], venue: VenueId): string {
@@ -34,9 +45,10 @@ export function decideMode(config: RunnerConfig, plan: RunnerPlan, keys: readonl
   if (config.dry_run) return { mode: 'paper', reason: 'dry run is on', venues: { ...ALL_PAPER } };
   if (!plan.liveTradingAllowed)
     return { mode: 'paper', reason: `the ${plan.tier} plan does not allow live trading`, venues: { ...ALL_PAPER } };
+  const liveOk = liveVenues(keys);
   const venues: Record<VenueId, Mode> = {
-    polymarket: liveKeyOf(keys, 'polymarket') ? 'live' : 'paper',
-    kalshi: liveKeyOf(keys, 'kalshi') ? 'live' : 'paper',
+    polymarket: liveOk.has('polymarket') ? 'live' : 'paper',
+    kalshi: liveOk.has('kalshi') ? 'live' : 'paper',
   };
   const live = (Object.keys(venues) as VenueId[]).filter((v) => venues[v] === 'live');
   if (live.length === 0) return { mode: 'paper', reason: missingKeyReason(keys, 'polymarket'), venues };

@@ -1,6 +1,6 @@
 // What a runner reports in every heartbeat (RunnerStats), assembled from the parts that own each figure.
 import { classifyRunnerError, type Instrument, type OrderBook } from '@polybot/schemas';
-import type { IgnoredNewsRule, RunnerConfig, RunnerPlan, RunnerStats } from '../shared/ipc.ts';
+import type { IgnoredNewsRule, RunnerConfig, RunnerKey, RunnerPlan, RunnerStats } from '../shared/ipc.ts';
 import { copyEnabled, newsEnabled } from '../shared/signal-gates.ts';
 import { whyNotTrading } from './blocked.ts';
 import type { DecisionLatencies } from './decision-latency.ts';
@@ -23,6 +23,8 @@ export interface StatsSources {
   latencies: DecisionLatencies;
   recent: RecentOpportunities;
   ignoredNewsRules: IgnoredNewsRule[];
+  /** The keys the runner got (live_key_invalid names the venue that rejected its live key, and when). */
+  keys?: readonly RunnerKey[];
 }
 
 export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStats {
@@ -58,6 +60,8 @@ function blockInputs(src: StatsSources, dailyLossHalt: string | null, nowMs: num
   for (const b of src.books.values())
     if (venues.has(b.venue) && (newestBookMs === null || b.timestampMs > newestBookMs)) newestBookMs = b.timestampMs;
   const liveAsked = !config.dry_run;
+  const paperVenues =
+    liveAsked && plan.liveTradingAllowed ? [...venues].filter((v) => src.mode.venues[v] === 'paper') : [];
   return {
     venues,
     anyStrategy:
@@ -71,11 +75,15 @@ function blockInputs(src: StatsSources, dailyLossHalt: string | null, nowMs: num
     dailyLossHalt,
     monthlyLimit: src.limitReached,
     liveNotInPlan: liveAsked && !plan.liveTradingAllowed,
-    liveKeysMissing:
-      liveAsked && plan.liveTradingAllowed ? [...venues].filter((v) => src.mode.venues[v] === 'paper') : [],
+    liveKeysMissing: paperVenues,
     newestBookMs,
     startedAtMs: src.startedAtMs,
     maxBookAgeMs: config.max_book_age_ms,
     nowMs,
+    liveKeysInvalid: paperVenues.flatMap((venue) =>
+      (src.keys ?? [])
+        .filter((k) => k.platform === venue && !k.isPaper && k.validationStatus === 'invalid')
+        .map((k) => ({ venue, checkedAt: k.validatedAt, reason: k.validationError })),
+    ),
   };
 }

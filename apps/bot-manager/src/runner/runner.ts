@@ -36,6 +36,7 @@ import { TradingRouter } from './trading-router.ts';
 import { KalshiReconciler } from './reconcile.ts';
 import { IntentBook } from './intents.ts';
 import { IntentReconciler } from './reconcile-intents.ts';
+import { KeyRejectedReporter } from './key-rejected.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
@@ -97,7 +98,13 @@ export class PolybotRunner {
     };
     this.evaluator = this.buildEvaluator();
     this.risk = new RiskEngine(init.config, init.plan, Date.now(), init.openInstrumentIds, init.pnlTodayUsd);
-    this.router = new TradingRouter(this.books, fees, init.keys, init.venueUrls);
+    this.router = new TradingRouter(
+      this.books,
+      fees,
+      init.keys,
+      init.venueUrls,
+      new KeyRejectedReporter((venue, reason) => this.send({ type: 'keyRejected', venue, reason })),
+    );
     this.mode = decideMode(init.config, init.plan, init.keys);
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
@@ -464,6 +471,7 @@ export class PolybotRunner {
       latencies: this.latencies,
       recent: this.recent,
       ignoredNewsRules: this.news.ignored,
+      keys: this.init.keys,
     });
   }
 

@@ -69,6 +69,10 @@ export const RunnerKeySchema = z.object({
   privateKey: z.string().nullable(),
   additionalConfig: z.record(z.string(), z.unknown()),
   validationStatus: SecretValidationStatusSchema,
+  /** The venue's words when the key is invalid (validation_error); null otherwise. */
+  validationError: z.string().nullable().default(null),
+  /** When the key was last checked with the venue (ISO UTC); not part of the keys fingerprint (user-state.ts). */
+  validatedAt: z.string().nullable().default(null),
 });
 export type RunnerKey = z.infer<typeof RunnerKeySchema>;
 
@@ -81,6 +85,11 @@ export const VenueUrlsSchema = z.object({
   kalshiWs: z.string().optional(),
   /** Polymarket's public data-API (followed wallets' trades; polled by the manager only). */
   polymarketDataApi: z.string().optional(),
+  /**
+   * Kalshi's demo environment (trade-api v2 base; KALSHI_DEMO_API_URL). With it, a validated paper Kalshi key is
+   * checked there and the runner paper-trades Kalshi on the demo exchange with it; without it, Kalshi paper is local.
+   */
+  kalshiDemoApi: z.string().optional(),
 });
 export type VenueUrls = z.infer<typeof VenueUrlsSchema>;
 
@@ -328,5 +337,10 @@ export const FromRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('configAck'), configVersion: z.number().int() }),
   z.object({ type: z.literal('db'), id: z.number().int(), request: DbOpSchema }),
   z.object({ type: z.literal('stopped') }),
+  /**
+   * The venue answered an authentication failure (401/403, an auth error) to this runner's own key while trading:
+   * the manager re-validates that venue's keys at once (key-revalidation.ts). `reason`: the venue's words, no key.
+   */
+  z.object({ type: z.literal('keyRejected'), venue: VenueIdSchema, reason: z.string().max(500) }),
 ]);
 export type FromRunner = z.infer<typeof FromRunnerSchema>;

@@ -8,6 +8,8 @@ import {
   FEATURE_TOGGLES,
   strategyState,
   type Plan,
+  VENUE_NAMES,
+  type PaperVenue,
   type PlanFeature,
   type UserConfigRow,
 } from '@polybot/schemas';
@@ -55,6 +57,8 @@ export function ConfigForm(props: {
   plans: Plan[];
   action: (prev: FormState, form: FormData) => Promise<FormState>;
   submitLabel: string;
+  /** Venues that would still trade paper with Live chosen (venuesStayingPaper); shown once Live is picked. */
+  paperWithLive?: PaperVenue[];
 }) {
   const { config, profile, plans } = props;
   const planName = plans.find((p) => p.tier === profile.subscription_tier)?.display_name ?? profile.subscription_tier;
@@ -131,6 +135,17 @@ export function ConfigForm(props: {
           <Check type="radio" name="trading_mode" value="paper" defaultChecked={config.dry_run} /> Paper trading (no
           real money)
         </label>
+        <ul className="hint" data-testid="paper-explained">
+          <li>
+            <strong>Paper on Polymarket:</strong> simulated fills against Polymarket&apos;s real public order books. No
+            key needed.
+          </li>
+          <li>
+            <strong>Paper on Kalshi:</strong> the same against Kalshi&apos;s real public books — or, when you saved a
+            Kalshi paper (demo) key and this service has Kalshi&apos;s demo environment set up, real orders on
+            Kalshi&apos;s demo exchange with play money.
+          </li>
+        </ul>
         <label className={`check ${profile.live_trading_allowed ? '' : 'disabled'}`}>
           <Check
             type="radio"
@@ -143,6 +158,19 @@ export function ConfigForm(props: {
           {profile.live_trading_allowed ? '' : ' — needs a paid plan'}
         </label>
         <FieldErrors name="trading_mode" />
+        {props.paperWithLive && props.paperWithLive.length > 0 ? (
+          // Shown by CSS only while Live is picked (globals.css .live-warning): a warning before saving, no script.
+          <div className="banner banner-warn live-warning" data-testid="live-warning">
+            With Live chosen, your bot still trades paper on{' '}
+            {props.paperWithLive.map((p, i) => (
+              <span key={p.venue}>
+                {i > 0 ? ' and ' : ''}
+                {VENUE_NAMES[p.venue]} ({p.why})
+              </span>
+            ))}{' '}
+            until it has a validated live key there — add one in <Link href="/settings/keys">API keys</Link>.
+          </div>
+        ) : null}
       </fieldset>
       <Submit>{props.submitLabel}</Submit>
     </ActionForm>

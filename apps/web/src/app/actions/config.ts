@@ -1,12 +1,21 @@
 'use server';
 // Config changes: the shared schema's ranges, then what the user's plan allows. config_version bumps in the
 // database (trigger) and the change reaches the bot through NOTIFY; nothing here talks to the bot directly.
-import { advanceOnboarding, getOwnProfile, listActivePlans, updateOwnConfig, type Profile } from '@polybot/db/user';
+import {
+  advanceOnboarding,
+  getOwnProfile,
+  listActivePlans,
+  listOwnSecretMetadata,
+  updateOwnConfig,
+  type Profile,
+} from '@polybot/db/user';
 import {
   FEATURE_TOGGLES,
   planLimitErrors,
   refuseNothingEnabled,
   UserConfigPatchSchema,
+  VENUE_NAMES,
+  venuesStayingPaper,
   type PlanFeature,
   type UserConfigPatch,
 } from '@polybot/schemas';
@@ -65,15 +74,27 @@ async function save(claims: Parameters<typeof asUser>[0], patch: UserConfigPatch
       if (!profile.features_enabled[feature] && patch[toggle] === false) delete patch[toggle];
     const errors = planErrors(profile, plan?.display_name ?? profile.subscription_tier, patch);
     if (Object.keys(errors).length > 0) throw new UserError('Some settings are not available on your plan.', errors);
-    return updateOwnConfig(tx, patch);
+    const row = await updateOwnConfig(tx, patch);
+    // Live chosen: say plainly where the bot still trades paper, instead of leaving the choice silently ignored.
+    const paper = row.dry_run
+      ? []
+      : venuesStayingPaper(
+          { polymarket: row.enable_polymarket, kalshi: row.enable_kalshi },
+          profile.live_trading_allowed,
+          await listOwnSecretMetadata(tx),
+        );
+    return { row, paper };
   });
 }
 
 export const saveConfig = action(ConfigFormSchema, readConfigForm, async (claims, patch) => {
-  const row = await save(claims, patch);
+  const { row, paper } = await save(claims, patch);
   revalidatePath('/settings/config');
   revalidatePath('/dashboard');
-  return `Saved. Configuration version ${row.config_version} is on its way to your bot.`;
+  const saved = `Saved. Configuration version ${row.config_version} is on its way to your bot.`;
+  if (paper.length === 0) return saved;
+  const where = paper.map((p) => `${VENUE_NAMES[p.venue]} (${p.why})`).join(' and ');
+  return `${saved} Live is on, but your bot trades paper on ${where} until it has a validated live key there — add one in API keys.`;
 });
 
 export const saveRiskAndContinue = action(ConfigFormSchema, readConfigForm, async (claims, patch) => {

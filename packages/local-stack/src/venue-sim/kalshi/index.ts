@@ -12,6 +12,7 @@ import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
+import { revokeKey } from './revoke-key.ts';
 import { KalshiLifecycle, kalshiStatement, ListBody, ResolveBody } from './lifecycle.ts';
 import {
   generateEvents,
@@ -274,6 +275,8 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       case 'skip-seq':
         hub.skipNextSeq();
         return { status: 200, body: { ok: true } };
+      case 'revoke-key':
+        return revokeKey(keys, body);
       default:
         return {
           status: 404,

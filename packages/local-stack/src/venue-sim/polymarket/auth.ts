@@ -20,6 +20,8 @@ export type AuthResult = { ok: true; address: string } | { ok: false; status: nu
 export class ApiKeyStore {
   private readonly byKey = new Map<string, ApiCreds>();
   private readonly byAddressNonce = new Map<string, ApiCreds>();
+  /** Lower-cased addresses whose keys were revoked (`/_sim/polymarket/revoke-key`): no L1 or L2 auth any more. */
+  private readonly revokedAddresses = new Set<string>();
 
   /** Like the venue, creating is idempotent per (address, nonce): the same signer gets the same key back. */
   create(address: string, nonce: string): ApiCreds {
@@ -43,9 +45,27 @@ export class ApiKeyStore {
   get(apiKey: string): ApiCreds | undefined {
     return this.byKey.get(apiKey);
   }
+
+  /** Deletes every API key of the address and refuses it L1 auth from now on; returns how many keys were deleted. */
+  revoke(address: string): number {
+    const a = address.toLowerCase();
+    this.revokedAddresses.add(a);
+    let n = 0;
+    for (const [k, c] of this.byKey)
+      if (c.address.toLowerCase() === a) {
+        this.byKey.delete(k);
+        n++;
+      }
+    for (const [k, c] of this.byAddressNonce) if (c.address.toLowerCase() === a) this.byAddressNonce.delete(k);
+    return n;
+  }
+
+  revoked(address: string): boolean {
+    return this.revokedAddresses.has(address.toLowerCase());
+  }
 }
 
-export async function verifyL1(req: IncomingMessage): Promise<AuthResult & { nonce?: string }> {
+export async function verifyL1(req: IncomingMessage, keys?: ApiKeyStore): Promise<AuthResult & { nonce?: string }> {
   const address = header(req, 'POLY_ADDRESS');
   const signature = header(req, 'POLY_SIGNATURE');
   const timestamp = header(req, 'POLY_TIMESTAMP');
@@ -76,7 +96,10 @@ export async function verifyL1(req: IncomingMessage): Promise<AuthResult & { non
         message: { address: getAddress(address), timestamp, nonce: BigInt(nonce), message: MSG_TO_SIGN },
         signature: signature as Hex,
       });
-      if (recovered.toLowerCase() === address.toLowerCase()) return { ok: true, address: getAddress(address), nonce };
+      if (recovered.toLowerCase() === address.toLowerCase())
+        return keys?.revoked(address)
+          ? { ok: false, status: 401, error: 'Invalid L1 Request headers' }
+          : { ok: true, address: getAddress(address), nonce };
     } catch {
       // A malformed signature is simply not valid for this chain.
     }

@@ -13,6 +13,7 @@ import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
 import { handlePublic } from './public-routes.ts';
 import { RateLimitConfigSchema, SignerRateLimits } from './rate-limit.ts';
+import { revokeKey } from './revoke-key.ts';
 import { PolymarketScenarioSchema, type PolymarketScenario, type WalletTrade } from './scenario-schema.ts';
 import { StressDriver } from './stress.ts';
 import { buildWorld, type World } from './world.ts';
@@ -177,6 +178,8 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         ctx.wallets.setRefuseEoaMakers(p.refuse, p.grandfathered, known);
         return { status: 200, body: { refuse: p.refuse } };
       }
+      case 'revoke-key':
+        return revokeKey(ctx.keys, body);
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
     }

@@ -97,14 +97,14 @@ export async function handlePrivate(
   const path = url.pathname;
 
   if (path === '/auth/api-key' && method === 'POST') {
-    const auth = await verifyL1(req);
+    const auth = await verifyL1(req, ctx.keys);
     if (!auth.ok) return (sendJson(res, auth.status, { error: auth.error }), true);
     const creds = ctx.keys.create(auth.address, auth.nonce ?? '0');
     ctx.accounts.get(auth.address);
     return (sendJson(res, 200, { apiKey: creds.apiKey, secret: creds.secret, passphrase: creds.passphrase }), true);
   }
   if (path === '/auth/derive-api-key' && method === 'GET') {
-    const auth = await verifyL1(req);
+    const auth = await verifyL1(req, ctx.keys);
     if (!auth.ok) return (sendJson(res, auth.status, { error: auth.error }), true);
     const creds = ctx.keys.derive(auth.address, auth.nonce ?? '0');
     if (!creds) return (sendJson(res, 400, { error: 'Could not derive api key!' }), true);

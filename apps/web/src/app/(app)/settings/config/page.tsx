@@ -1,4 +1,5 @@
-import { getOwnBotStatus, getOwnConfig, getOwnProfile, listActivePlans } from '@polybot/db/user';
+import { getOwnBotStatus, getOwnConfig, getOwnProfile, listActivePlans, listOwnSecretMetadata } from '@polybot/db/user';
+import { venuesStayingPaper } from '@polybot/schemas';
 import { ConfigForm } from '~/components/config-form.tsx';
 import { StrategySections } from '~/components/strategy-sections.tsx';
 import { ignoredNewsRules } from '~/lib/ignored-rules.ts';
@@ -11,11 +12,12 @@ export const dynamic = 'force-dynamic';
 export default async function ConfigPage({ searchParams }: { searchParams: Promise<{ removed?: string }> }) {
   const { removed } = await searchParams;
   const claims = await requireClaims('/settings/config');
-  const { profile, config, bot, plans } = await asUser(claims, async (tx) => ({
+  const { profile, config, bot, plans, keys } = await asUser(claims, async (tx) => ({
     profile: await getOwnProfile(tx),
     config: await getOwnConfig(tx),
     bot: await getOwnBotStatus(tx),
     plans: await listActivePlans(tx),
+    keys: await listOwnSecretMetadata(tx),
   }));
   if (!profile || !config) throw new Error('signed-in user has no profile or config row');
   const applied = bot?.config_version ?? null;
@@ -42,6 +44,8 @@ export default async function ConfigPage({ searchParams }: { searchParams: Promi
           plans={plans}
           action={saveConfig}
           submitLabel="Save configuration"
+          // Every venue, not only the enabled ones: the user may tick one on in this same form.
+          paperWithLive={venuesStayingPaper({ polymarket: true, kalshi: true }, profile.live_trading_allowed, keys)}
         />
       </section>
       <StrategySections config={config} profile={profile} plans={plans} removed={removed} ignoredRules={ignored} />
