@@ -43,6 +43,11 @@ export interface Trading {
   /** Available collateral in dollars. */
   balance(): Promise<number>;
   positions(): Promise<Position[]>;
+  /**
+   * Cancel every resting order of this account, ours or not (a live account connected to PolyBot is the bot's: the
+   * dead-man switch runs this on stop). Returns how many were cancelled.
+   */
+  cancelAll(): Promise<number>;
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { Accounts } from './accounts.ts';
 import type { ApiKeyStore } from './auth.ts';
 import type { LevelChange } from './book.ts';
+import type { Heartbeats } from './heartbeats.ts';
 import type { World, SimToken } from './world.ts';
 
 export interface SimContext {
@@ -14,4 +15,6 @@ export interface SimContext {
   publishChanges(token: SimToken, changes: LevelChange[]): void;
   publishTrade(token: SimToken, price: number, size: number, side: 'BUY' | 'SELL'): void;
   nextId(prefix: string): string;
+  /** The heartbeat dead-man switch (heartbeats.ts). */
+  heartbeats: Heartbeats;
 }

@@ -4,6 +4,7 @@ import type { SimOrder, SimTrade } from './accounts.ts';
 import { verifyL1, verifyL2 } from './auth.ts';
 import type { SimContext } from './context.ts';
 import { cancelOrder, placeOrder } from './engine.ts';
+import { HEARTBEAT_PATHS, heartbeatRoute } from './heartbeats.ts';
 import { parseJson, sendJson } from './http.ts';
 import { PostOrderSchema, verifyOrderSignature } from './order-signature.ts';
 
@@ -101,13 +102,16 @@ export async function handlePrivate(
     path === '/cancel-all' ||
     path.startsWith('/data/') ||
     path.startsWith('/balance-allowance') ||
-    path === '/auth/api-keys';
+    path === '/auth/api-keys' ||
+    HEARTBEAT_PATHS.has(path);
   if (!isPrivate) return false;
   const auth = verifyL2(req, ctx.keys, method, path, body);
   if (!auth.ok) return (sendJson(res, auth.status, { error: auth.error }), true);
   const account = ctx.accounts.get(auth.address);
   const apiKey = String(req.headers['poly_api_key'] ?? '');
 
+  if (HEARTBEAT_PATHS.has(path) && method === 'POST')
+    return (heartbeatRoute(ctx.heartbeats, auth.address, body, res), true);
   if (path === '/order' && method === 'POST') {
     const parsed = PostOrderSchema.safeParse(parseJson(body));
     if (!parsed.success)
@@ -180,7 +184,7 @@ export async function handlePrivate(
   }
   if (path === '/cancel-all' && method === 'DELETE') {
     const live = account.orders.filter((o) => o.status === 'LIVE').map((o) => o.id);
-    for (const id of live) cancelOrder(ctx, auth.address, id);
+    for (const id of live) cancelOrder(ctx, auth.address, id, 'cancel_all');
     return (sendJson(res, 200, { canceled: live, not_canceled: {} }), true);
   }
   if (path === '/data/orders' && method === 'GET') {
