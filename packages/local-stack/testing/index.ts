@@ -7,4 +7,5 @@ export { apis as kalshiApis, errorOf, keyPair, loadScenario as loadKalshiScenari
 export { serveVenue, type TestServer } from './venue-server.ts';
 export { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 export { alive, eventually } from './wait.ts';
+export { polymarketOrders, setPolymarketHeartbeatTimeout, type SimPolymarketOrder } from './polymarket-dead-man.ts';
 export { seededRandom } from '../src/venue-sim/seeded-random.ts';

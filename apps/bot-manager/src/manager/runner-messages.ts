@@ -90,6 +90,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         copiedTxHashes,
         newsSeenKeys,
         reconcileKalshi,
+        venueHeartbeatMs: ctx.opts.venueHeartbeatMs,
       });
       ctx.feeds.attach(proc, state);
     },

@@ -34,6 +34,8 @@ export interface SupervisionOptions {
   memoryCheckMs: number;
   statusWriteMs: number;
   logLevel: string;
+  /** How often live Polymarket runners heartbeat the venue (the venue's dead-man switch fires after 10 s). */
+  venueHeartbeatMs: number;
 }
 
 export interface Supervision {

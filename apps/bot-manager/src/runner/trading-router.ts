@@ -53,6 +53,11 @@ export class TradingRouter {
     };
   }
 
+  /** This user's live client for `venue` (connected once, shared with the order path): the dead-man switch's way in. */
+  liveTrading(venue: VenueId): Promise<Trading> {
+    return this.liveFor(venue);
+  }
+
   private liveFor(venue: VenueId): Promise<Trading> {
     let p = this.live.get(venue);
     if (!p) {

@@ -103,6 +103,8 @@ export const InitMessageSchema = z.object({
   newsSeenKeys: z.array(z.string().max(200)).max(5000),
   /** Tickers of this user's live Kalshi settlements not reconciled with the venue yet (a restart resumes them). */
   reconcileKalshi: z.array(z.string().max(200)).max(1000).default([]),
+  /** How often a live Polymarket runner heartbeats the venue (its dead-man switch, runner/dead-man.ts). */
+  venueHeartbeatMs: z.number().int().positive().default(5000),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 

@@ -30,6 +30,8 @@ export class Heartbeats {
   private timeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
   /** Lower-cased address → its live chain. */
   private readonly chains = new Map<string, Chain>();
+  /** Lower-cased address → valid heartbeats received, ever (tests wait for a runner's beats with it). */
+  private readonly beats = new Map<string, number>();
 
   constructor(
     private readonly accounts: Accounts,
@@ -52,7 +54,12 @@ export class Heartbeats {
     if (sentId !== '' && chain?.id !== sentId) return null;
     const next = randomUUID();
     this.chains.set(key, { id: next, lastMs: now });
+    this.beats.set(key, (this.beats.get(key) ?? 0) + 1);
     return next;
+  }
+
+  count(address: string): number {
+    return this.beats.get(address.toLowerCase()) ?? 0;
   }
 
   /** Users whose last valid heartbeat is older than the timeout: every open order cancelled, the chain ended. */

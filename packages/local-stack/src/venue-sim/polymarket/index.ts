@@ -172,8 +172,12 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         return true;
       }
       if (req.method === 'GET' && url.pathname === '/_sim/polymarket/orders') {
-        const account = ctx.accounts.find(url.searchParams.get('address') ?? '');
-        sendJson(res, 200, { orders: account ? ordersListing(account) : [] });
+        const address = url.searchParams.get('address') ?? '';
+        const account = ctx.accounts.find(address);
+        sendJson(res, 200, {
+          orders: account ? ordersListing(account) : [],
+          heartbeats: ctx.heartbeats.count(address),
+        });
         return true;
       }
       const body = req.method === 'GET' ? '' : await readBody(req);
