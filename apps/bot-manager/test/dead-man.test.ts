@@ -2,12 +2,25 @@
 // Polymarket account whose resting GTC orders were placed by hand (the user's own, with the user's key, as a user
 // would): while its runner lives, it heartbeats the venue and the orders stay; kill -9 of the runner → the heartbeats
 // stop and the venue cancels them (reason heartbeat_timeout); SIGTERM of the runner, or the user's suspension → the
-// runner cancels them itself (cancel-all, reason cancel_all) before it exits.
+// runner cancels them itself (cancel-all, reason cancel_all) before it exits; so does a runner whose manager was
+// kill -9ed (its IPC channel closed).
+import { fileURLToPath } from 'node:url';
 import { PolymarketTrading } from '@polybot/venues';
 import { polymarketOrders, setPolymarketHeartbeatTimeout } from '@polybot/local-stack/testing';
 import type { RunningBotManager } from '../src/index.ts';
 import { beforeAll, expect, test } from 'vitest';
-import { alive, createUser, saveKeys, statusOf, until, venueUrlsOf, walletKeys, type TestKeys } from './harness.ts';
+import {
+  alive,
+  childrenOf,
+  createUser,
+  saveKeys,
+  statusOf,
+  until,
+  venueUrlsOf,
+  walletKeys,
+  type TestKeys,
+} from './harness.ts';
+import { spawnManagerProcess } from './manager-process.ts';
 import { useManagerStack } from './stack.ts';
 
 const BTC_UP = '94242206871221370391055736153305071391564432448684801902267396130896523340261';
@@ -137,4 +150,37 @@ test('suspending the user (admin_suspend_user) → the runner cancels the restin
   await until(() => !alive(pid), 'runner exited', 20_000);
   expect(await reasonsOf(u, ids)).toEqual(['cancel_all', 'cancel_all']);
   await until(async () => (await statusOf(stack.db.sql, u.id)).state === 'suspended', 'status suspended', 20_000);
+});
+
+test('kill -9 of the manager → its live runner cancels the resting orders (cancel-all), then exits', async () => {
+  // This one runs under a manager process of its own (the in-process one stops first, so no user has two runners).
+  await mgr.stop();
+  // Its runners beat every 5 s (the default): the venue's documented 10 s timeout again.
+  await setPolymarketHeartbeatTimeout(stack.sim.origin, 10_000);
+  const u = await liveUser();
+  const m = spawnManagerProcess(['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
+    databaseUrl: stack.db.url,
+    venueUrls: venueUrlsOf(stack.sim),
+    env: {},
+  });
+  try {
+    await until(
+      async () => {
+        const s = await statusOf(stack.db.sql, u.id);
+        return s.state === 'running' && s.mode === 'live' && typeof s.pid === 'number' ? s.pid : null;
+      },
+      'live runner running under the manager process',
+      90_000,
+    );
+    const ids = await restingOrders(u);
+    const runners = childrenOf(m.proc.pid ?? 0);
+    expect(runners.length).toBeGreaterThan(0);
+    m.proc.kill('SIGKILL');
+    await m.exited;
+    await until(() => runners.every((pid) => !alive(pid)), 'runners gone after the manager died', 30_000);
+    // The venue's own switch would fire seconds later and say heartbeat_timeout: the runner cancelled them itself.
+    expect(await reasonsOf(u, ids)).toEqual(['cancel_all', 'cancel_all']);
+  } finally {
+    if (m.proc.exitCode === null && m.proc.signalCode === null) m.proc.kill('SIGKILL');
+  }
 });

@@ -16,7 +16,11 @@ const base = pino({
 
 function send(msg: FromRunner): void {
   if (!process.connected || !process.send) return;
-  process.send(FromRunnerSchema.parse(msg));
+  // With a callback, a write that fails because the manager just died (EPIPE, before 'disconnect' arrives) is reported
+  // here instead of as an unhandled 'error' event, which would kill the runner before its cancel-all (dead-man.ts).
+  process.send(FromRunnerSchema.parse(msg), (err: Error | null) => {
+    if (err) base.debug({ type: msg.type, err: err.message }, 'message to the manager not delivered');
+  });
 }
 
 process.on('disconnect', () => {
