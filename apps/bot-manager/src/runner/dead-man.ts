@@ -74,10 +74,11 @@ export class DeadMan {
   }
 
   private async cancelEverything(why: string): Promise<void> {
-    await this.starting;
+    const timeoutMs = this.opts.cancelTimeoutMs ?? CANCEL_ALL_TIMEOUT_MS;
+    // A heartbeat still connecting (a venue that does not answer) is not waited for past the bound either.
+    if (this.starting) await withTimeout(this.starting, timeoutMs, 'Polymarket connect').catch(() => undefined);
     this.heartbeat?.stop();
     this.heartbeat = null;
-    const timeoutMs = this.opts.cancelTimeoutMs ?? CANCEL_ALL_TIMEOUT_MS;
     await Promise.all(
       [...this.live].map(async (venue) => {
         try {

@@ -27,6 +27,8 @@ process.on('disconnect', () => {
   // The manager is gone: stop trading now (nothing can be booked any more, so nothing is waited for), cancel the live
   // accounts' resting orders, exit. Exiting drops every in-memory order path with the process.
   if (heartbeatTimer) clearInterval(heartbeatTimer);
+  // Whatever hangs (a venue that never answers), a runner without its manager is gone soon: never an orphan.
+  setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
   void (runner?.abandon() ?? Promise.resolve())
     .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'cancel-all after losing the manager failed'))
     .finally(() => process.exit(0));
@@ -38,6 +40,9 @@ process.on('disconnect', () => {
 process.on('SIGINT', () => undefined);
 // SIGTERM from anyone else (an operator, a container runtime): the graceful stop the manager's 'stop' runs.
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+/** The longest a runner outlives its manager: its cancel-all is bounded well inside this (dead-man.ts). */
+const ORPHAN_EXIT_MS = 10_000;
 
 let runner: PolybotRunner | null = null;
 /** Bound to the user id once the init names it. */
