@@ -1,7 +1,8 @@
 // Dead-man switches at the runner level, real manager, real runners, clob-client-v2 against the simulator. A live
 // Polymarket account whose resting GTC orders were placed by hand (the user's own, with the user's key, as a user
 // would): while its runner lives, it heartbeats the venue and the orders stay; kill -9 of the runner → the heartbeats
-// stop and the venue cancels them (reason heartbeat_timeout); SIGTERM of the runner, or the user's suspension → the
+// stop and the venue cancels them (reason heartbeat_timeout); SIGTERM of the runner, the user's suspension, a key change
+// (the manager restarts the runner through stop) → the
 // runner cancels them itself (cancel-all, reason cancel_all) before it exits; so does a runner whose manager was
 // kill -9ed (its IPC channel closed).
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import {
   alive,
   childrenOf,
   createUser,
+  makeKeys,
   saveKeys,
   statusOf,
   until,
@@ -150,6 +152,17 @@ test('suspending the user (admin_suspend_user) → the runner cancels the restin
   await until(() => !alive(pid), 'runner exited', 20_000);
   expect(await reasonsOf(u, ids)).toEqual(['cancel_all', 'cancel_all']);
   await until(async () => (await statusOf(stack.db.sql, u.id)).state === 'suspended', 'status suspended', 20_000);
+});
+
+test('a key change restarts the runner through stop: the old runner cancels the resting orders before it exits', async () => {
+  const u = await liveUser();
+  const pid = await heartbeating(u);
+  const ids = await restingOrders(u);
+  // A paper key saved beside the live one changes the keys fingerprint: the manager restarts the runner.
+  await saveKeys(stack.db.sql, u.id, makeKeys(), true);
+  await until(() => !alive(pid), 'old runner exited', 20_000);
+  expect(await reasonsOf(u, ids)).toEqual(['cancel_all', 'cancel_all']);
+  await until(() => (pidOf(u.id) ?? pid) !== pid, 'a new runner', 30_000);
 });
 
 test('kill -9 of the manager → its live runner cancels the resting orders (cancel-all), then exits', async () => {
