@@ -1,10 +1,9 @@
 // Dead-man switches at the runner level, real manager, real runners, clob-client-v2 against the simulator. A live
 // Polymarket account whose resting GTC orders were placed by hand (the user's own, with the user's key, as a user
 // would): while its runner lives, it heartbeats the venue and the orders stay; kill -9 of the runner → the heartbeats
-// stop and the venue cancels them (reason heartbeat_timeout); SIGTERM of the runner, the user's suspension, a key change
-// (the manager restarts the runner through stop) → the
-// runner cancels them itself (cancel-all, reason cancel_all) before it exits; so does a runner whose manager was
-// kill -9ed (its IPC channel closed).
+// stop and the venue cancels them (reason heartbeat_timeout); SIGTERM of the runner, the user's suspension, a key
+// change (the manager restarts the runner through stop) → the runner cancels them itself (cancel-all, reason
+// cancel_all) before it exits; so does a runner whose manager was kill -9ed (its IPC channel closed).
 import { fileURLToPath } from 'node:url';
 import { PolymarketTrading } from '@polybot/venues';
 import { polymarketOrders, setPolymarketHeartbeatTimeout } from '@polybot/local-stack/testing';
