@@ -67,7 +67,7 @@ const EnvSchema = z
     HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
     HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** How long a stopping runner may take to finish the decision in flight before it is killed. */
-    STOP_GRACE_MS: z.coerce.number().int().min(100).default(5000),
+    STOP_GRACE_MS: z.coerce.number().int().min(100).default(10_000),
     CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
     MAX_CRASHES: z.coerce.number().int().min(1).default(5),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),

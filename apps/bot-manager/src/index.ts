@@ -89,7 +89,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     crashBackoffMaxMs: o.crashBackoffMaxMs ?? 60_000,
     maxCrashes: o.maxCrashes ?? 5,
     healthyResetMs: o.healthyResetMs ?? 60_000,
-    stopGraceMs: o.stopGraceMs ?? 5000,
+    // A stopping runner finishes the decision in flight, then cancels resting orders (≤ 3 s, runner/dead-man.ts).
+    stopGraceMs: o.stopGraceMs ?? 10_000,
     runnerMemoryMb: o.runnerMemoryMb ?? 256,
     // RSS counts what the heap cap does not: code, the young generation, buffers and native allocations.
     runnerRssLimitMb: o.runnerRssLimitMb ?? 2 * (o.runnerMemoryMb ?? 256),
@@ -98,6 +99,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
+    venueHeartbeatMs: o.venueHeartbeatMs ?? 5000,
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl

@@ -8,4 +8,5 @@ export { serveVenue, type TestServer } from './venue-server.ts';
 export { startCountingProxy, type CountingProxy } from './counting-proxy.ts';
 export { alive, eventually } from './wait.ts';
 export { refuseEoaMakers, registerPolymarketWallet, type PolymarketWalletType } from './polymarket-wallets.ts';
+export { polymarketOrders, setPolymarketHeartbeatTimeout, type SimPolymarketOrder } from './polymarket-dead-man.ts';
 export { seededRandom } from '../src/venue-sim/seeded-random.ts';

@@ -51,6 +51,11 @@ export interface Trading {
    * answers null (it keys orders by client_order_id). Optional: paper needs no name.
    */
   prepareOrder?(order: OrderRequest): Promise<{ venueOrderId: string | null }>;
+  /**
+   * Cancel every resting order of this account, ours or not (a live account connected to PolyBot is the bot's: the
+   * dead-man switch runs this on stop). Returns how many were cancelled.
+   */
+  cancelAll(): Promise<number>;
 }
 
 /** Collateral an account can spend on orders now, in dollars. */

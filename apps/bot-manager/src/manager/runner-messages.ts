@@ -97,6 +97,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         reconcileKalshi,
         unresolvedIntents: unresolvedIntents.map(({ error: _e, createdAt: _c, ...intent }) => intent),
         ...(ctx.opts.testHooks ? { testHooks: ctx.opts.testHooks } : {}),
+        venueHeartbeatMs: ctx.opts.venueHeartbeatMs,
       });
       ctx.feeds.attach(proc, state);
     },

@@ -37,6 +37,8 @@ export interface SupervisionOptions {
   logLevel: string;
   /** Fault injection for tests (runner init `testHooks`); only startBotManager's programmatic option sets it. */
   testHooks?: RunnerTestHooks;
+  /** How often live Polymarket runners heartbeat the venue (the venue's dead-man switch fires after 10 s). */
+  venueHeartbeatMs: number;
 }
 
 export interface Supervision {

@@ -137,6 +137,7 @@ export class IntentBook {
         return result;
       },
       cancelOrder: (id) => t.cancelOrder(id),
+      cancelAll: () => t.cancelAll(),
       openOrders: () => t.openOrders(),
       fills: (since) => t.fills(since),
       balance: () => t.balance(),

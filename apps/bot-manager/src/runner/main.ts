@@ -1,6 +1,6 @@
 // Child process entry (forked by the BotManager). Receives everything — including this user's keys — over IPC after
-// start; argv and env carry nothing secret. If the IPC channel closes (the manager died), it exits at once: no bot
-// ever trades unsupervised.
+// start; argv and env carry nothing secret. If the IPC channel closes (the manager died), it stops trading at once,
+// cancels the live accounts' resting orders (dead-man.ts, bounded) and exits: no bot ever trades unsupervised.
 import { pino } from 'pino';
 import { coerceError } from '../shared/errors.ts';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner } from '../shared/ipc.ts';
@@ -16,17 +16,33 @@ const base = pino({
 
 function send(msg: FromRunner): void {
   if (!process.connected || !process.send) return;
-  process.send(FromRunnerSchema.parse(msg));
+  // With a callback, a write that fails because the manager just died (EPIPE, before 'disconnect' arrives) is reported
+  // here instead of as an unhandled 'error' event, which would kill the runner before its cancel-all (dead-man.ts).
+  process.send(FromRunnerSchema.parse(msg), (err: Error | null) => {
+    if (err) base.debug({ type: msg.type, err: err.message }, 'message to the manager not delivered');
+  });
 }
 
 process.on('disconnect', () => {
-  // The manager is gone: stop trading now. Exiting drops every in-memory order path with the process.
-  process.exit(0);
+  // The manager is gone: stop trading now (nothing can be booked any more, so nothing is waited for), cancel the live
+  // accounts' resting orders, exit. Exiting drops every in-memory order path with the process.
+  if (heartbeatTimer) clearInterval(heartbeatTimer);
+  // Whatever hangs (a venue that never answers), a runner without its manager is gone soon: never an orphan.
+  setTimeout(() => process.exit(0), ORPHAN_EXIT_MS).unref();
+  void (runner?.abandon() ?? Promise.resolve())
+    .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'cancel-all after losing the manager failed'))
+    .finally(() => process.exit(0));
 });
 
 // A terminal's Ctrl-C reaches every process in its foreground group, this runner included: its manager stops it over
-// IPC, in order, after the runner's last bookings (and if the manager dies, 'disconnect' above ends it).
+// IPC, in order, after the runner's last bookings — the same graceful stop, cancel-all included (and if the manager
+// dies, 'disconnect' above ends it).
 process.on('SIGINT', () => undefined);
+// SIGTERM from anyone else (an operator, a container runtime): the graceful stop the manager's 'stop' runs.
+process.on('SIGTERM', () => stop('SIGTERM'));
+
+/** The longest a runner outlives its manager: its cancel-all is bounded well inside this (dead-man.ts). */
+const ORPHAN_EXIT_MS = 10_000;
 
 let runner: PolybotRunner | null = null;
 /** Bound to the user id once the init names it. */
@@ -82,21 +98,29 @@ process.on('message', (raw: unknown) => {
       db.settle(msg.id, msg.ok, msg.value, msg.error);
       return;
     case 'stop':
-      if (heartbeatTimer) clearInterval(heartbeatTimer);
-      if (runner)
-        log.info(
-          { deciding: runner.deciding },
-          runner.deciding ? 'stop requested: finishing the decision in flight' : 'stop requested',
-        );
-      void (runner?.stop() ?? Promise.resolve())
-        .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'stop failed'))
-        .finally(() => {
-          // Exit once 'stopped' is flushed to the manager (or at once if the channel is already gone).
-          if (process.connected && process.send) process.send({ type: 'stopped' }, () => process.exit(0));
-          else process.exit(0);
-        });
+      stop('stop');
       return;
   }
 });
+
+let stopping = false;
+/** Finish the decision in flight, cancel the live accounts' resting orders (runner.stop), say 'stopped', exit. */
+function stop(why: string): void {
+  if (stopping) return;
+  stopping = true;
+  if (heartbeatTimer) clearInterval(heartbeatTimer);
+  if (runner)
+    log.info(
+      { deciding: runner.deciding, why },
+      runner.deciding ? 'stop requested: finishing the decision in flight' : 'stop requested',
+    );
+  void (runner?.stop(why) ?? Promise.resolve())
+    .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'stop failed'))
+    .finally(() => {
+      // Exit once 'stopped' is flushed to the manager (or at once if the channel is already gone).
+      if (process.connected && process.send) process.send({ type: 'stopped' }, () => process.exit(0));
+      else process.exit(0);
+    });
+}
 
 send({ type: 'ready' });

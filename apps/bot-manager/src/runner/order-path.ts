@@ -152,5 +152,6 @@ function refuseClosed(t: Trading, closedLeg: OrderPath['closedLeg']): Trading {
     fills: (since) => t.fills(since),
     balance: () => t.balance(),
     positions: () => t.positions(),
+    cancelAll: () => t.cancelAll(),
   };
 }

@@ -37,6 +37,7 @@ import { KalshiReconciler } from './reconcile.ts';
 import { IntentBook } from './intents.ts';
 import { IntentReconciler } from './reconcile-intents.ts';
 import { KeyRejectedReporter } from './key-rejected.ts';
+import { DeadMan } from './dead-man.ts';
 import { Universe } from './universe.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
@@ -78,6 +79,8 @@ export class PolybotRunner {
   private readonly intentReconciler: IntentReconciler;
   /** With no book at all, market data counts as stale from here (blocked.ts). */
   private readonly startedAtMs = Date.now();
+  /** Venue heartbeats while live, cancel-all on the way out (dead-man.ts). */
+  private readonly deadMan: DeadMan;
 
   constructor(
     private readonly init: InitMessage,
@@ -106,6 +109,8 @@ export class PolybotRunner {
       new KeyRejectedReporter((venue, reason) => this.send({ type: 'keyRejected', venue, reason })),
     );
     this.mode = decideMode(init.config, init.plan, init.keys);
+    this.deadMan = new DeadMan(this.router, log, { heartbeatMs: init.venueHeartbeatMs });
+    this.deadMan.arm(this.mode.venues);
     this.copy = new CopyTrader(init.copiedTxHashes);
     this.news = new NewsTrader(init.newsSeenKeys);
     this.news.setRules(strategyRules(this.config, this.instruments, this.log));
@@ -228,6 +233,7 @@ export class PolybotRunner {
     this.evaluator = this.buildEvaluator();
     this.rescanAll = true;
     this.mode = decideMode(next.config, this.init.plan, this.init.keys);
+    this.deadMan.arm(this.mode.venues);
     this.log.info({ configVersion: next.version, mode: this.mode.mode }, 'config applied in place');
     this.send({ type: 'configAck', configVersion: next.version });
     this.heartbeat();
@@ -485,11 +491,22 @@ export class PolybotRunner {
     return this.busy !== null;
   }
 
-  /** Graceful stop: no new decisions; the one in flight finishes and is booked before we report stopped. */
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop: no new decisions; the one in flight finishes and is booked, then the live venues' resting orders
+   * are cancelled (dead-man.ts), before we report stopped.
+   */
+  async stop(why = 'stop'): Promise<void> {
     this.stopping = true;
     this.reconciler.stop();
     this.intentReconciler.stop();
     if (this.busy) await this.busy;
+    await this.deadMan.release(why);
+  }
+
+  /** The manager is gone: nothing can be booked any more, so nothing is waited for; resting orders are cancelled. */
+  async abandon(): Promise<void> {
+    this.stopping = true;
+    this.reconciler.stop();
+    await this.deadMan.release('manager lost');
   }
 }

@@ -62,7 +62,10 @@ export class TradingRouter {
     };
   }
 
-  /** This user's live client for one venue (reconciliation asks the venue with it); rejects without a live key. */
+  /**
+   * This user's live client for one venue (connected once, shared with the order path; rejects without a live key):
+   * reconciliation asks the venue with it, and it is the dead-man switch's way in.
+   */
   liveClient(venue: VenueId): Promise<Trading> {
     return this.liveFor(venue);
   }

@@ -134,6 +134,8 @@ export const InitMessageSchema = z.object({
   unresolvedIntents: z.array(UnresolvedIntentSchema).max(500).default([]),
   /** Crash injection for tests only: set solely by startBotManager's programmatic `testHooks` option, never from env. */
   testHooks: RunnerTestHooksSchema.optional(),
+  /** How often a live Polymarket runner heartbeats the venue (its dead-man switch, runner/dead-man.ts). */
+  venueHeartbeatMs: z.number().int().positive().default(5000),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 

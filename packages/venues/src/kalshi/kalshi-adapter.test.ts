@@ -147,6 +147,19 @@ describe('Kalshi adapter REST against the simulator', () => {
     expect(await venue.trading.balance()).toBeCloseTo(before, 6);
   });
 
+  it('cancelAll cancels every resting order of the account in a batch and gives the collateral back', async () => {
+    const before = await venue.trading.balance();
+    for (const [i, id] of [`${H0}:no`, `${C25}:yes`, `${H0}:yes`].entries())
+      await venue.trading.placeOrder(
+        order({ instrumentId: id, limitPrice: 0.02, size: 5, orderType: 'GTC', clientOrderId: `kx-all-00000${i}` }),
+      );
+    expect(await venue.trading.openOrders()).toHaveLength(3);
+    expect(await venue.trading.cancelAll()).toBe(3);
+    expect(await venue.trading.openOrders()).toEqual([]);
+    expect(await venue.trading.balance()).toBeCloseTo(before, 6);
+    expect(await venue.trading.cancelAll()).toBe(0);
+  });
+
   it('never places the same client order id twice: a repeat returns the first order', async () => {
     const req = order({
       instrumentId: `${H0}:yes`,

@@ -6,6 +6,7 @@ import { OrderRequestSchema, type Fill, type OrderRequest, type OrderResult } fr
 import { z } from 'zod';
 import { backoffDelay } from '../rate-limit/index.ts';
 import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
+import { batchCancel } from './cancel-all.ts';
 import { isTransient, kalshiError, type KalshiClient } from './client.ts';
 import { splitInstrumentId } from './parse.ts';
 
@@ -152,6 +153,15 @@ export class KalshiTrading implements Trading {
         throw e;
       }
     }
+  }
+
+  /** Every resting order of this account (ours or not), cancelled in batches (cancel-all.ts). */
+  async cancelAll(): Promise<number> {
+    const resting = await this.allOrders(undefined, 'resting');
+    return batchCancel(
+      this.client,
+      resting.map((o) => ({ orderId: o.order_id, ticker: o.ticker })),
+    );
   }
 
   async openOrders(): Promise<OrderResult[]> {

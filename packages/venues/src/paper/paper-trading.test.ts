@@ -137,6 +137,16 @@ describe('PaperTrading fills', () => {
     expect(await paper.balance()).toBe(1000);
     await expect(paper.cancelOrder('nope')).rejects.toThrow(/no open order/);
   });
+
+  it('cancelAll cancels every resting order and releases every reservation', async () => {
+    const { paper } = setup();
+    await paper.placeOrder(order({ size: 10, limitPrice: 0.3, orderType: 'GTC', clientOrderId: 'cancel-all-0001' }));
+    await paper.placeOrder(order({ size: 5, limitPrice: 0.2, orderType: 'GTC', clientOrderId: 'cancel-all-0002' }));
+    expect(await paper.openOrders()).toHaveLength(2);
+    expect(await paper.cancelAll()).toBe(2);
+    expect(await paper.openOrders()).toEqual([]);
+    expect(await paper.balance()).toBe(1000);
+  });
 });
 
 describe('PaperTrading idempotency and liquidity', () => {

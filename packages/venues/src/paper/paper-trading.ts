@@ -85,6 +85,13 @@ export class PaperTrading implements Trading {
     throw new Error(`paper: no open order ${venueOrderId}`);
   }
 
+  /** Every resting GTC order cancelled, as a venue's cancel-all does. */
+  async cancelAll(): Promise<number> {
+    const ids = [...this.open.values()].map((o) => o.venueOrderId);
+    for (const id of ids) await this.cancelOrder(id);
+    return ids.length;
+  }
+
   async openOrders(): Promise<OrderResult[]> {
     return [...this.open.values()].map((o) =>
       this.result(o, o.fills.length > 0 ? 'partially_filled' : 'resting', null),

@@ -125,6 +125,23 @@ describe('Polymarket adapter against the simulator', () => {
     await expect(trading.cancelOrder(gtc.venueOrderId ?? '')).rejects.toThrow(/not cancelled/);
   });
 
+  it('cancelAll cancels every open order of the account (DELETE /cancel-all)', async () => {
+    for (const n of [1, 2])
+      await trading.placeOrder(
+        order({
+          instrumentId: BTC_DOWN,
+          limitPrice: 0.2,
+          size: 10,
+          orderType: 'GTC',
+          clientOrderId: `gtc-all-000${n}`,
+        }),
+      );
+    expect(await trading.openOrders()).toHaveLength(2);
+    expect(await trading.cancelAll()).toBe(2);
+    expect(await trading.openOrders()).toEqual([]);
+    expect(await trading.cancelAll()).toBe(0);
+  });
+
   it('never duplicates an order: a response lost after the order landed is recovered by looking the order up', async () => {
     const t = await PolymarketTrading.connect({
       clobUrl: sim.origin,

@@ -5,6 +5,7 @@ import { PolymarketTrading, type PolymarketTradingOptions } from './trading.ts';
 
 export { PolymarketMarketData, type PolymarketMarketDataOptions } from './market-data.ts';
 export { PolymarketTrading, type PolymarketTradingOptions } from './trading.ts';
+export { PolymarketHeartbeat, type HeartbeatOptions as PolymarketHeartbeatOptions } from './heartbeat.ts';
 export { PolymarketBookStream, type BookStreamOptions, type MarketLifecycleEvent } from './stream.ts';
 export { parseMarketState as parsePolymarketMarketState, type PolymarketMarketState } from './lifecycle.ts';
 export { LocalBook, BookSummarySchema, summaryToOrderBook, type BookSummary } from './book.ts';

@@ -313,6 +313,14 @@ export class PolymarketTrading implements Trading {
     }
   }
 
+  /** `DELETE /cancel-all`: every open order of this account, placed by us or not. */
+  async cancelAll(): Promise<number> {
+    const res: unknown = await this.call(() => this.client.cancelAll());
+    return typeof res === 'object' && res !== null && 'canceled' in res && Array.isArray(res.canceled)
+      ? res.canceled.length
+      : 0;
+  }
+
   async openOrders(): Promise<OrderResult[]> {
     const open = await this.call(() => this.client.getOpenOrders());
     return open.map((o) => {

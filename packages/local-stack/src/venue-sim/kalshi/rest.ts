@@ -1,6 +1,7 @@
 // Kalshi trade-api v2 routes (the subset kalshi-typescript 3.30.0 calls for discovery, books, orders, portfolio).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { batchCancel } from './batch-cancel.ts';
 import { ExchangeError, type Exchange, type SimMarket } from './exchange.ts';
 import { pageOf, parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import type { ScenarioEvent } from './scenario.ts';
@@ -221,6 +222,7 @@ async function portfolio(
     else sendJson(res, 201, createOrderResponseJson(order));
     return;
   }
+  if (route === 'DELETE events/orders/batched') return batchCancel(ex, keyId, req, res);
   if (
     method === 'DELETE' &&
     parts[0] === 'events' &&

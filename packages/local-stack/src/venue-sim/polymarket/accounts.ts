@@ -15,7 +15,15 @@ export interface SimOrder {
   orderType: string;
   createdAtMs: number;
   tradeIds: string[];
+  /** Why the venue cancelled it (null while live or once matched): see `CancelReason`. */
+  cancelReason?: CancelReason | null;
 }
+
+/**
+ * Why an order was cancelled, as the simulator records it for tests (`GET /_sim/polymarket/orders`): the owner's
+ * `DELETE /order`, the owner's `DELETE /cancel-all`, the heartbeat dead-man switch, or its market closing.
+ */
+export type CancelReason = 'user' | 'cancel_all' | 'heartbeat_timeout' | 'market_closed';
 
 export interface SimTrade {
   id: string;

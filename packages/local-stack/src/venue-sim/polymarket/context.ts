@@ -4,6 +4,7 @@ import type { ApiKeyStore } from './auth.ts';
 import type { LevelChange } from './book.ts';
 import type { SignerRateLimits } from './rate-limit.ts';
 import type { SmartWallets } from './wallets.ts';
+import type { Heartbeats } from './heartbeats.ts';
 import type { World, SimToken } from './world.ts';
 
 export interface SimContext {
@@ -20,4 +21,6 @@ export interface SimContext {
   rateLimits: SignerRateLimits;
   /** Proxy / Safe / deposit wallets and the owner EOAs that control them. */
   wallets: SmartWallets;
+  /** The heartbeat dead-man switch (heartbeats.ts). */
+  heartbeats: Heartbeats;
 }

@@ -1,7 +1,7 @@
 // Order matching for the simulated CLOB: FOK (all or nothing), FAK (fill what crosses, cancel the rest),
 // GTC/GTD (fill what crosses, rest the remainder). Takers pay the market's fee; makers pay nothing.
 import { createHash } from 'node:crypto';
-import type { Account, SimOrder, SimTrade } from './accounts.ts';
+import type { Account, CancelReason, SimOrder, SimTrade } from './accounts.ts';
 import { fromPips, roundSize, toPips } from './book.ts';
 import type { SimContext } from './context.ts';
 import { takerFee } from './fees.ts';
@@ -195,11 +195,12 @@ function settleMaker(ctx: SimContext, orderId: string, owner: string, takerTrade
   maker.trades.push(trade);
 }
 
-export function cancelOrder(ctx: SimContext, owner: string, orderId: string): boolean {
+export function cancelOrder(ctx: SimContext, owner: string, orderId: string, reason: CancelReason = 'user'): boolean {
   const account = ctx.accounts.get(owner);
   const order = account.orders.find((o) => o.id === orderId);
   if (!order || order.status !== 'LIVE') return false;
   order.status = 'CANCELED';
+  order.cancelReason = reason;
   const token = ctx.world.tokens.get(order.tokenId);
   const change = token?.book.removeOrder(orderId);
   if (token && change) ctx.publishChanges(token, [change]);

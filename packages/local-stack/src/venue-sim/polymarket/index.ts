@@ -8,6 +8,9 @@ import { Accounts } from './accounts.ts';
 import { ApiKeyStore } from './auth.ts';
 import { toPips } from './book.ts';
 import type { SimContext } from './context.ts';
+import { cancelOrder } from './engine.ts';
+import { Heartbeats, HeartbeatTimeoutSchema } from './heartbeats.ts';
+import { ordersListing } from './order-listing.ts';
 import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
@@ -68,9 +71,10 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
   const startMs = opts.clock();
   const channel = new MarketChannel(world, opts.clock);
   let ids = 0;
+  const accounts = new Accounts(scenario.defaultBalance);
   const ctx: SimContext = {
     world,
-    accounts: new Accounts(scenario.defaultBalance),
+    accounts,
     keys: new ApiKeyStore(),
     now: opts.clock,
     publishChanges: (token, changes) => channel.publishChanges(token, changes),
@@ -78,6 +82,9 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
     nextId: (prefix) => `${prefix}-${(++ids).toString(36).padStart(6, '0')}`,
     rateLimits: new SignerRateLimits(),
     wallets: new SmartWallets(),
+    heartbeats: new Heartbeats(accounts, opts.clock, (address, orderId) =>
+      cancelOrder(ctx, address, orderId, 'heartbeat_timeout'),
+    ),
   };
   for (const w of scenario.wallets) ctx.wallets.register(w);
   if (scenario.refuseEoaMakers) ctx.wallets.setRefuseEoaMakers(true, [], []);
@@ -180,6 +187,11 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       case 'revoke-key':
         return revokeKey(ctx.keys, body);
+      case 'heartbeat-timeout': {
+        const { ms } = HeartbeatTimeoutSchema.parse(body);
+        ctx.heartbeats.setTimeout(ms);
+        return { status: 200, body: { ok: true, ms } };
+      }
       default:
         return { status: 404, body: { error: `venue-sim: unknown polymarket control ${action}` } };
     }
@@ -201,6 +213,15 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         const account = ctx.accounts.find(url.searchParams.get('address') ?? '');
         if (account) sendJson(res, 200, polymarketStatement(ctx, account));
         else sendJson(res, 404, { error: 'venue-sim: this address has never been seen by the venue' });
+        return true;
+      }
+      if (req.method === 'GET' && url.pathname === '/_sim/polymarket/orders') {
+        const address = url.searchParams.get('address') ?? '';
+        const account = ctx.accounts.find(address);
+        sendJson(res, 200, {
+          orders: account ? ordersListing(account) : [],
+          heartbeats: ctx.heartbeats.count(address),
+        });
         return true;
       }
       const body = req.method === 'GET' ? '' : await readBody(req);
@@ -241,6 +262,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         lifecycle.resolve({ conditionId: r.conditionId, winningOutcome: r.winningOutcome });
       }
       stress?.advanceTo(elapsedMs);
+      ctx.heartbeats.expire(nowMs);
     },
     baseUrls(origin: string): Record<string, string> {
       const ws = origin.replace(/^http/, 'ws');

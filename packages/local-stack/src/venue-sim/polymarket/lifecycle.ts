@@ -97,7 +97,7 @@ export class PolymarketLifecycle {
     for (const account of this.ctx.accounts.all())
       for (const order of account.orders)
         if (order.status === 'LIVE' && order.market === market.spec.conditionId)
-          cancelOrder(this.ctx, account.address, order.id);
+          cancelOrder(this.ctx, account.address, order.id, 'market_closed');
   }
 }
 

@@ -4,6 +4,7 @@ import type { Account, SimOrder, SimTrade } from './accounts.ts';
 import { verifyL1, verifyL2 } from './auth.ts';
 import type { SimContext } from './context.ts';
 import { cancelOrder, placeOrder } from './engine.ts';
+import { HEARTBEAT_PATHS, heartbeatRoute } from './heartbeats.ts';
 import { parseJson, sendJson } from './http.ts';
 import { PostOrderSchema } from './order-signature.ts';
 import { admitted } from './rate-limit.ts';
@@ -117,7 +118,8 @@ export async function handlePrivate(
     path === '/cancel-all' ||
     path.startsWith('/data/') ||
     path.startsWith('/balance-allowance') ||
-    path === '/auth/api-keys';
+    path === '/auth/api-keys' ||
+    HEARTBEAT_PATHS.has(path);
   if (!isPrivate) return false;
   const auth = verifyL2(req, ctx.keys, method, path, body);
   if (!auth.ok) return (sendJson(res, auth.status, { error: auth.error }), true);
@@ -125,6 +127,8 @@ export async function handlePrivate(
   ctx.accounts.get(auth.address);
   const apiKey = String(req.headers['poly_api_key'] ?? '');
 
+  if (HEARTBEAT_PATHS.has(path) && method === 'POST')
+    return (heartbeatRoute(ctx.heartbeats, auth.address, body, res), true);
   if (path === '/order' && method === 'POST') {
     if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'order')) return true;
     const parsed = PostOrderSchema.safeParse(parseJson(body));
@@ -200,7 +204,7 @@ export async function handlePrivate(
   if (path === '/cancel-all' && method === 'DELETE') {
     if (!admitted(ctx.rateLimits, ctx.now(), res, auth.address, 'cancel')) return true;
     const live = controlled(ctx, auth.address).flatMap((a) =>
-      a.orders.filter((o) => o.status === 'LIVE').map((o) => (cancelOrder(ctx, a.address, o.id), o.id)),
+      a.orders.filter((o) => o.status === 'LIVE').map((o) => (cancelOrder(ctx, a.address, o.id, 'cancel_all'), o.id)),
     );
     ctx.rateLimits.charge(auth.address, 'cancel', live.length);
     return (sendJson(res, 200, { canceled: live, not_canceled: {} }), true);
