@@ -79,6 +79,8 @@ const EnvSchema = z
       .default(300_000),
     MARKET_REFRESH_MS: z.coerce.number().int().min(100).default(30_000),
     STATUS_WRITE_MS: z.coerce.number().int().min(50).default(5000),
+    /** Inbound silence on a market-data socket with subscriptions after which it resubscribes/reconnects. */
+    FEED_SILENCE_MS: z.coerce.number().int().min(100).default(20_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {

@@ -55,6 +55,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   ipcTap?: IpcTap;
   /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
   markIntervalMs?: number;
+  /** Inbound silence on a market-data socket after which it resubscribes/reconnects (FEED_SILENCE_MS), default 20 000 ms. */
+  feedSilenceMs?: number;
 }
 
 export interface RunningBotManager {
@@ -74,7 +76,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
   const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
   const metrics = createMetrics();
-  const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData);
+  const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
   await feed.discover();
   const opts: SupervisionOptions = {
     managerId: o.managerId ?? `${hostname()}:${process.pid}`,

@@ -9,6 +9,7 @@ import { MAX_CLOCK_SKEW_MS, parsePublicKey, verifyKalshiSignature } from './auth
 import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
+import { SilenceBodySchema } from '../feed-silence.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
 import { KalshiLifecycle, kalshiStatement, ListBody, ResolveBody } from './lifecycle.ts';
@@ -258,6 +259,11 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
       case 'skip-seq':
         hub.skipNextSeq();
         return { status: 200, body: { ok: true } };
+      case 'silence': {
+        const parsed = SilenceBodySchema.safeParse(body);
+        if (!parsed.success) return invalidParameters(parsed.error);
+        return { status: 200, body: hub.silenceAll(parsed.data.ms) };
+      }
       default:
         return {
           status: 404,

@@ -8,6 +8,7 @@ import { Accounts } from './accounts.ts';
 import { ApiKeyStore } from './auth.ts';
 import { toPips } from './book.ts';
 import type { SimContext } from './context.ts';
+import { SilenceBodySchema } from '../feed-silence.ts';
 import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
@@ -95,6 +96,8 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       case 'drop-ws':
         return { status: 200, body: { dropped: channel.dropAll() } };
+      case 'silence':
+        return { status: 200, body: channel.silenceAll(SilenceBodySchema.parse(body).ms) };
       case 'set-level': {
         const p = SetLevelSchema.parse(body);
         const token = world.tokens.get(p.tokenId);
