@@ -3,7 +3,7 @@
 // instance, two users' clients in one process would sign each other's requests. So every client gets its own.
 import axios, { isAxiosError } from 'axios';
 import { z } from 'zod';
-import { Configuration, EventsApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
+import { Configuration, EventsApi, ExchangeApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
 import { isRetryableStatus, TokenBucket, withRetry, type RetryOptions } from '../rate-limit/index.ts';
 
 export interface KalshiCredentials {
@@ -28,6 +28,8 @@ export class KalshiClient {
   readonly events: EventsApi;
   readonly orders: OrdersApi;
   readonly portfolio: PortfolioApi;
+  /** `GET /exchange/status` (exchange-status.ts). */
+  readonly exchange: ExchangeApi;
   private readonly reads: TokenBucket;
   private readonly writes: TokenBucket;
   private readonly retry: Omit<RetryOptions, 'isRetryable'>;
@@ -43,6 +45,7 @@ export class KalshiClient {
     this.events = new EventsApi(config, options.basePath, instance);
     this.orders = new OrdersApi(config, options.basePath, instance);
     this.portfolio = new PortfolioApi(config, options.basePath, instance);
+    this.exchange = new ExchangeApi(config, options.basePath, instance);
     const rps = options.readsPerSecond ?? 15;
     const wps = options.writesPerSecond ?? 8;
     this.reads = new TokenBucket({ capacity: rps, refillPerSecond: rps });

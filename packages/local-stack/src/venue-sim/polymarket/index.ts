@@ -9,6 +9,7 @@ import { ApiKeyStore } from './auth.ts';
 import { toPips } from './book.ts';
 import type { SimContext } from './context.ts';
 import { SilenceBodySchema } from '../feed-silence.ts';
+import { EngineRestart, EngineRestartSchema } from './engine-restart.ts';
 import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
@@ -80,6 +81,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
 
   const lifecycle = new PolymarketLifecycle(ctx, channel);
 
+  const engine = new EngineRestart();
   const faults: Fault[] = [];
   const takeFault = (req: IncomingMessage, url: URL): Fault | undefined => {
     const fault = faults.find((f) => f.method === req.method && f.path === url.pathname);
@@ -96,6 +98,10 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       case 'drop-ws':
         return { status: 200, body: { dropped: channel.dropAll() } };
+      case 'engine-restart': {
+        const p = EngineRestartSchema.parse(body);
+        return { status: 200, body: engine.start(p.restartMs, p.postOnlyMs) };
+      }
       case 'silence':
         return { status: 200, body: channel.silenceAll(SilenceBodySchema.parse(body).ms) };
       case 'set-level': {
@@ -163,6 +169,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         return true;
       }
       const body = req.method === 'GET' ? '' : await readBody(req);
+      if (engine.refuse(req, res, url, body)) return true;
       const fault = takeFault(req, url);
       if (fault) {
         // 'after': process for real into a response nobody receives.
