@@ -5,6 +5,7 @@ import type { Trading } from '@polybot/venues';
 import { expect, test } from 'vitest';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 import { DbRpc } from './db-rpc.ts';
+import { staleBook } from './fresh-books.ts';
 import { executeReserved, type OrderPath } from './order-path.ts';
 import { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -98,4 +99,26 @@ test('closed between two legs: the second buy is refused as the venue would, the
   expect(buys).toHaveLength(1);
   expect(orders.filter((o) => o.side === 'sell')).toHaveLength(1);
   expect(r.status).toBe('unwound');
+});
+
+test('a leg book older than the max book age right before sending: no order at all, reservations handed back', async () => {
+  const { path, ops, orders } = setup(new Set());
+  const old = { ...book('no'), timestampMs: Date.now() - 60_000 };
+  const books = new Map([
+    ['yes', book('yes')],
+    ['no', old],
+  ]);
+  const held: OrderPath = {
+    ...path,
+    books,
+    holdBeforeSend: (o) => staleBook(o.legs, books, 5_000, Date.now()),
+  };
+  const r = await executeReserved(held, 'paper', opportunity);
+  expect(r).toMatchObject({ legs: 0, rows: 0, status: 'stale_book' });
+  expect(r.reason).toMatch(/the polymarket book of no was 60\.\d s old .*max book age 5 s/);
+  expect(orders).toEqual([]);
+  expect(ops).toEqual(['releaseTrades:2']);
+  // Fresh again: the same opportunity goes out.
+  books.set('no', book('no'));
+  expect((await executeReserved(held, 'paper', opportunity)).status).toBe('complete');
 });

@@ -2,7 +2,7 @@
 // per order, every leg before the first is sent (a limit can never leave an arbitrage half executed; denied → no
 // order at all), then route, execute, hand back the reservations of orders never sent, and book what went out.
 import type { Instrument, Opportunity, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
-import type { Trading } from '@polybot/venues';
+import { isVenuePaused, type Trading, type VenuePausedError } from '@polybot/venues';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import type { Mode } from './mode.ts';
@@ -20,6 +20,13 @@ export interface OrderPath {
   instruments: ReadonlyMap<string, Instrument>;
   /** The first leg whose market closed (or left the listing), or null: checked right before any order goes out. */
   closedLeg: (o: { legs: ReadonlyArray<{ instrumentId: string }> }) => string | null;
+  /**
+   * Checked right before the first order goes out, after every await: a reason to send nothing at all (a leg's book
+   * older than the max book age, fresh-books.ts; a venue paused meanwhile, venue-pause.ts), or null.
+   */
+  holdBeforeSend?: (o: Opportunity) => { code: 'stale_book' | 'venue_paused'; reason: string } | null;
+  /** Told of every VenuePausedError an order meets, and of every order a venue took (venue-pause.ts). */
+  pauses?: { report(e: VenuePausedError): void; succeeded(venue: VenueId): void };
 }
 
 export async function reserveOrders(db: DbRpc, opportunity: Opportunity): Promise<Reservation> {
@@ -40,7 +47,7 @@ export async function executeReserved(
   path: OrderPath,
   mode: Mode,
   opportunity: Opportunity,
-): Promise<{ legs: number; rows: number; status: string }> {
+): Promise<{ legs: number; rows: number; status: string; reason?: string }> {
   const orders = opportunity.legs.length;
   // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
   let sent: number | null = 0;
@@ -52,8 +59,14 @@ export async function executeReserved(
       await releaseUnsent(path.db, opportunity.id, orders);
       return { legs: 0, rows: 0, status: 'market_closed' };
     }
+    const hold = path.holdBeforeSend?.(opportunity) ?? null;
+    if (hold !== null) {
+      await releaseUnsent(path.db, opportunity.id, orders);
+      return { legs: 0, rows: 0, status: hold.code, reason: hold.reason };
+    }
     sent = null;
-    const tradingFor = (venue: VenueId): Trading => refuseClosed(route.tradingFor(venue), path.closedLeg);
+    const tradingFor = (venue: VenueId): Trading =>
+      watchPauses(refuseClosed(route.tradingFor(venue), path.closedLeg), path.pauses);
     const execution = await runArbitrage(tradingFor, opportunity, path.books);
     sent = execution.legs.length;
     const rows = tradeRows(execution, opportunity, mode, (id) => {
@@ -113,5 +126,29 @@ function refuseClosed(t: Trading, closedLeg: OrderPath['closedLeg']): Trading {
     fills: (since) => t.fills(since),
     balance: () => t.balance(),
     positions: () => t.positions(),
+  };
+}
+
+/**
+ * The venue client as the execution sees it, telling the runner's pauses what the venue said: a VenuePausedError
+ * (thrown on: executeArbitrage stops the legs and unwinds what filled) pauses the venue; an order taken resets its
+ * backoff.
+ */
+function watchPauses(t: Trading, pauses: OrderPath['pauses']): Trading {
+  if (!pauses) return t;
+  // `t` is refuseClosed's plain object: spreading it keeps every method.
+  return {
+    ...t,
+    placeOrder: (o) =>
+      t.placeOrder(o).then(
+        (r) => {
+          if (r.status !== 'rejected') pauses.succeeded(t.venue);
+          return r;
+        },
+        (e: unknown) => {
+          if (isVenuePaused(e)) pauses.report(e);
+          throw e;
+        },
+      ),
   };
 }

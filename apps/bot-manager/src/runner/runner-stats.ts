@@ -23,6 +23,8 @@ export interface StatsSources {
   latencies: DecisionLatencies;
   recent: RecentOpportunities;
   ignoredNewsRules: IgnoredNewsRule[];
+  /** Words for a paused venue (venue-pause.ts), or null. */
+  venuePaused?: string | null;
 }
 
 export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStats {
@@ -77,5 +79,6 @@ function blockInputs(src: StatsSources, dailyLossHalt: string | null, nowMs: num
     startedAtMs: src.startedAtMs,
     maxBookAgeMs: config.max_book_age_ms,
     nowMs,
+    venuePaused: src.venuePaused ?? null,
   };
 }

@@ -34,6 +34,8 @@ import { buildPlans } from './strategies.ts';
 import { TradingRouter } from './trading-router.ts';
 import { KalshiReconciler } from './reconcile.ts';
 import { Universe } from './universe.ts';
+import { staleBook } from './fresh-books.ts';
+import { VenuePauses, venueProbe } from './venue-pause.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
 
@@ -68,6 +70,8 @@ export class PolybotRunner {
   private readonly reconciler: KalshiReconciler;
   /** With no book at all, market data counts as stale from here (blocked.ts). */
   private readonly startedAtMs = Date.now();
+  /** Venues paused by maintenance or an engine restart: no orders there until they trade again (venue-pause.ts). */
+  private readonly pauses: VenuePauses;
 
   constructor(
     private readonly init: InitMessage,
@@ -101,6 +105,16 @@ export class PolybotRunner {
     );
     // Live Kalshi settlements a previous runner of this user did not get to reconcile.
     if (init.reconcileKalshi.length > 0) this.reconciler.reconcile(init.reconcileKalshi);
+    this.pauses = new VenuePauses({
+      probe: venueProbe(init.venueUrls),
+      log,
+      onChange: () => {
+        // Paused or trading again: the status says so now, and what waited may be priced again.
+        this.heartbeat();
+        this.rescanAll = true;
+        this.resume();
+      },
+    });
     this.orderPath = {
       db,
       router: this.router,
@@ -108,6 +122,9 @@ export class PolybotRunner {
       books: this.books,
       instruments: this.instruments,
       closedLeg: (o) => this.universe.closedLeg(o),
+      holdBeforeSend: (o) =>
+        this.pauses.blocked(o) ?? staleBook(o.legs, this.books, this.config.max_book_age_ms, Date.now()),
+      pauses: this.pauses,
     };
   }
 
@@ -303,6 +320,8 @@ export class PolybotRunner {
         code: 'monthly_limit',
         reason: `the monthly trade limit has no room for ${o.legs.length} more orders`,
       };
+    const paused = this.pauses.blocked(o);
+    if (paused) return { ok: false, ...paused };
     const risk = this.risk.check(o, now, (id) => this.books.get(id));
     if (!risk.ok) return risk;
     const mode = this.modeOf(o);
@@ -364,7 +383,16 @@ export class PolybotRunner {
     }
     this.limitReached = null;
     const executed = await executeReserved(this.orderPath, mode, opportunity);
-    if (executed.legs > 0) this.recent.acted(opportunity.id);
+    const pausedNow = executed.status === 'nothing_filled' ? this.pauses.blocked(opportunity) : null;
+    const held: { code: 'stale_book' | 'venue_paused'; reason: string } | null =
+      executed.status === 'stale_book' || executed.status === 'venue_paused'
+        ? { code: executed.status, reason: executed.reason ?? executed.status }
+        : pausedNow;
+    if (held) {
+      // Nothing reached a book: the same opportunity may go once the books are fresh or the venue trades again.
+      this.acted.delete(opportunity.id);
+      this.recent.skipped(opportunity.id, held.code, held.reason);
+    } else if (executed.legs > 0) this.recent.acted(opportunity.id);
     else if (executed.status === 'market_closed')
       this.recent.skipped(opportunity.id, 'market_closed', 'its market closed before the orders went out');
     else this.recent.skipped(opportunity.id, 'not_filled', `no order went out (${executed.status})`);
@@ -404,6 +432,7 @@ export class PolybotRunner {
       latencies: this.latencies,
       recent: this.recent,
       ignoredNewsRules: this.news.ignored,
+      venuePaused: this.pauses.haltReason(),
     });
   }
 
@@ -421,6 +450,7 @@ export class PolybotRunner {
   async stop(): Promise<void> {
     this.stopping = true;
     this.reconciler.stop();
+    this.pauses.stop();
     if (this.busy) await this.busy;
   }
 }
