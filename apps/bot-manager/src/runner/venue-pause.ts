@@ -1,8 +1,7 @@
 // Venue pauses in the runner: Polymarket's matching-engine restart (HTTP 425, then its post-only window) and Kalshi's
 // trading/exchange pauses arrive as VenuePausedError from the live adapters (packages/venues/src/venue-errors.ts).
 // A paused venue gets no orders (skip `venue_paused`) and the status says so (halt `venue_paused`, with the venue and
-// when it is checked again). Checks back off exponentially (1 s, 2 s, 4 s … up to a minute, or the venue's own
-// estimate): Kalshi is probed with GET /exchange/status; Polymarket has no status for the engine, so after the backoff
+// when it is checked again). Checks back off exponentially (1 s, 2 s, 4 s … up to a minute): Kalshi is probed with GET /exchange/status; Polymarket has no status for the engine, so after the backoff
 // the venue counts as open again and the next order is the probe (another 425 pauses it again, with a longer wait).
 // The pause lifts by itself: nothing for the user to do.
 import type { Opportunity, VenueId } from '@polybot/schemas';
@@ -122,9 +121,8 @@ export class VenuePauses {
       this.paused.delete(venue);
       this.o.log.info({ venue }, 'venue trading again: orders resume');
     } else {
-      const now = Date.now();
-      const untilResume = status.resumeAtMs !== null && status.resumeAtMs > now ? status.resumeAtMs - now : null;
-      this.schedule(venue, p.reason, untilResume, now);
+      // The venue's resume estimate is not a promise (Kalshi: "can be extended"): keep probing on the backoff.
+      this.schedule(venue, p.reason, null, Date.now());
     }
     this.o.onChange();
   }

@@ -1,0 +1,137 @@
+// Never trading blind, through the whole process path (real manager, forked runners, the simulator's venues):
+// - a market-data socket that stays open but sends nothing: the manager's watchdog reconnects it, fresh snapshots
+//   arrive, and a runner trades what the venue listed meanwhile (without the watchdog it never sees it);
+// - Polymarket's matching-engine restart (HTTP 425, then the post-only window) and a Kalshi trading pause: the live
+//   runner's status says `venue_paused` with the venue and why, then trading resumes by itself.
+import { expect, test } from 'vitest';
+import { createUser, registerKalshiKey, saveKeys, statusOf, until, walletKeys } from './harness.ts';
+import { listArbMarket, listKalshiArbEvent, startQuietBothSim, tradesIn } from './market-lifecycle-world.ts';
+import { useManagerStack } from './stack.ts';
+
+const stack = useManagerStack({ sim: startQuietBothSim });
+
+const LIVE_PLAN = { live_trading_allowed: true, subscription_tier: 'pro' };
+const POLY_ONLY = { enable_polymarket: true, enable_kalshi: false, max_open_positions: 20 };
+const KALSHI_ONLY = { enable_polymarket: false, enable_kalshi: true, max_open_positions: 20, max_trade_size_usd: 50 };
+const FAST = { marketRefreshMs: 300, kalshiMarketData: { pollIntervalMs: 200 } };
+
+async function simControl(venue: 'polymarket' | 'kalshi', action: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${stack.sim.origin}/_sim/${venue}/${action}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`/_sim/${venue}/${action}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function polymarketSubscriptions(): Promise<Record<string, number>> {
+  const body = (await (await fetch(`${stack.sim.origin}/_sim/stats`)).json()) as {
+    venues: { polymarket: { subscriptions: Record<string, number> } };
+  };
+  return body.venues.polymarket.subscriptions;
+}
+
+const runningIn = (id: string, mode: string): Promise<unknown> =>
+  until(
+    async () => {
+      const s = await statusOf(stack.db.sql, id);
+      return s.state === 'running' && s.mode === mode;
+    },
+    `runner of ${id} running (${mode})`,
+    90_000,
+  );
+
+/** The status row once it halts with `venue_paused`: its words. */
+const pausedStatus = (id: string): Promise<string> =>
+  until(
+    async () => {
+      const s = await statusOf(stack.db.sql, id);
+      return s.halt_code === 'venue_paused' ? String(s.halt_reason) : null;
+    },
+    `status of ${id}: venue_paused`,
+    60_000,
+  );
+
+const disable = (id: string): Promise<unknown> =>
+  stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${id}`;
+
+test('a silent market socket: reconnected by the watchdog, fresh snapshots, and the runner trades again', async () => {
+  const u = await createUser(stack.db, { config: POLY_ONLY });
+  const m = await stack.manager('silent', { ...FAST, feedSilenceMs: 500 });
+  await runningIn(u.id, 'paper');
+  // The open socket goes quiet (pings answered); a market listed now is subscribed on it, but its snapshot never
+  // comes. Once the window ends the socket stays quiet until it subscribes afresh: only the watchdog's reconnect
+  // brings the book (without it this test never trades).
+  expect(await simControl('polymarket', 'silence', { ms: 600_000 })).toMatchObject({ silenced: 1 });
+  const listed = await listArbMarket(stack.sim, 'silence');
+  await until(async () => (await polymarketSubscriptions())[listed.yes] === 1, 'the listed market subscribed', 60_000);
+  await simControl('polymarket', 'silence', { ms: 0 });
+  await until(
+    async () => (await tradesIn(stack.db.sql, u.id, listed.conditionId)).length >= 2,
+    'both legs of the market listed during the silence traded',
+    60_000,
+  );
+  await disable(u.id);
+  await m.stop();
+});
+
+test('Polymarket engine restart (425, then post-only): live runner paused with the reason, then trades by itself', async () => {
+  const keys = await walletKeys(stack.sim);
+  const u = await createUser(stack.db, { config: { ...POLY_ONLY, dry_run: false }, profile: LIVE_PLAN });
+  await saveKeys(stack.db.sql, u.id, keys, false);
+  const m = await stack.manager('restart', FAST);
+  await runningIn(u.id, 'live');
+  await simControl('polymarket', 'engine-restart', { restartMs: 600_000 });
+  const listed = await listArbMarket(stack.sim, 'restart');
+  expect(await pausedStatus(u.id)).toMatch(
+    /^Polymarket is paused \(matching engine restarting \(HTTP 425\)\): no orders there until it trades again; next check at \d\d:\d\d:\d\d UTC$/,
+  );
+  // The engine is back, in its post-only window first (still paused for us), then open.
+  await simControl('polymarket', 'engine-restart', { restartMs: 0, postOnlyMs: 1000 });
+  await until(
+    async () => (await tradesIn(stack.db.sql, u.id, listed.conditionId)).length >= 2,
+    'the listed market traded live once the engine is back',
+    60_000,
+  );
+  const modes = await stack.db.sql`
+    select distinct mode, status from public.polybot_trades where user_id = ${u.id} and market_id = ${listed.conditionId}`;
+  expect(modes.map((r) => `${String(r.mode)}:${String(r.status)}`)).toEqual(['live:filled']);
+  await until(
+    async () => (await statusOf(stack.db.sql, u.id)).halt_code !== 'venue_paused',
+    'no longer paused',
+    30_000,
+  );
+  await disable(u.id);
+  await m.stop();
+});
+
+test('Kalshi trading pause: live runner paused with the reason, then trades by itself', async () => {
+  const key = await registerKalshiKey(stack.sim.origin);
+  const u = await createUser(stack.db, { config: { ...KALSHI_ONLY, dry_run: false }, profile: LIVE_PLAN });
+  await stack.db.sql.begin(async (tx) => {
+    await tx`set local role authenticated`;
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: u.id, role: 'authenticated' })}, true)`;
+    await tx`select public.save_user_secret('kalshi', false, ${key.keyId}, null, ${key.privatePem}, '{}'::jsonb)`;
+  });
+  const m = await stack.manager('pause', FAST);
+  await runningIn(u.id, 'live');
+  await simControl('kalshi', 'pause', { ms: 600_000 });
+  const [a, b] = await listKalshiArbEvent(stack.sim, 'paused');
+  expect(await pausedStatus(u.id)).toMatch(
+    /^Kalshi is paused \(trading paused \(trading_is_paused: .*\)\): no orders there until it trades again; next check at \d\d:\d\d:\d\d UTC$/,
+  );
+  await simControl('kalshi', 'pause', { ms: 0 });
+  await until(
+    async () =>
+      (await tradesIn(stack.db.sql, u.id, a)).length >= 1 && (await tradesIn(stack.db.sql, u.id, b)).length >= 1,
+    'the listed Kalshi markets traded live once trading resumed',
+    60_000,
+  );
+  await until(
+    async () => (await statusOf(stack.db.sql, u.id)).halt_code !== 'venue_paused',
+    'no longer paused',
+    30_000,
+  );
+  await disable(u.id);
+  await m.stop();
+});
