@@ -77,6 +77,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
   const metrics = createMetrics();
   const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
+  feed.onSilence = (venue) => metrics.feedSilences.inc({ venue });
   await feed.discover();
   const opts: SupervisionOptions = {
     managerId: o.managerId ?? `${hostname()}:${process.pid}`,

@@ -71,6 +71,9 @@ test('a silent market socket: reconnected by the watchdog, fresh snapshots, and 
     'both legs of the market listed during the silence traded',
     60_000,
   );
+  expect(await m.metrics.registry.getSingleMetricAsString('polybot_feed_silences_total')).toMatch(
+    /polybot_feed_silences_total\{venue="polymarket"\} [1-9]/,
+  );
   await disable(u.id);
   await m.stop();
 });

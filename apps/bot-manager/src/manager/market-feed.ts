@@ -51,6 +51,8 @@ export class MarketFeed {
   private kalshiRest: KalshiMarketData | null = null;
   /** The market channel's lifecycle events (market_resolved, new_market), for the lifecycle watcher. */
   onLifecycle: ((event: MarketLifecycleEvent) => void) | null = null;
+  /** A book socket was open but silent and is being resubscribed (for the metric). */
+  onSilence: ((venue: VenueId) => void) | null = null;
   readonly kalshiMode: KalshiFeedMode;
   instruments: Instrument[] = [];
   fees: Record<string, FeeSchedule> = {};
@@ -71,8 +73,10 @@ export class MarketFeed {
     // A socket open but silent is the blind spot a dropped one is not: a log line each time the watchdog acts.
     const onSilence =
       (venue: VenueId) =>
-      (silentForMs: number): void =>
+      (silentForMs: number): void => {
         log.warn({ venue, silentForMs }, 'market-data socket silent: resubscribing for fresh snapshots');
+        this.onSilence?.(venue);
+      };
     this.polymarket = new PolymarketMarketData({
       clobUrl: urls.polymarketClob,
       gammaUrl: urls.polymarketGamma,
