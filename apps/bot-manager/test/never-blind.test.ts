@@ -1,6 +1,8 @@
 // Never trading blind, through the whole process path (real manager, forked runners, the simulator's venues):
 // - a market-data socket that stays open but sends nothing: the manager's watchdog reconnects it, fresh snapshots
 //   arrive, and a runner trades what the venue listed meanwhile (without the watchdog it never sees it);
+// - books that aged past max_book_age_ms while the reservation was out: no order (skip `stale_book`), then fresh
+//   books and the same opportunity goes out;
 // - Polymarket's matching-engine restart (HTTP 425, then the post-only window) and a Kalshi trading pause: the live
 //   runner's status says `venue_paused` with the venue and why, then trading resumes by itself.
 import { expect, test } from 'vitest';
@@ -73,6 +75,53 @@ test('a silent market socket: reconnected by the watchdog, fresh snapshots, and 
   );
   expect(await m.metrics.registry.getSingleMetricAsString('polybot_feed_silences_total')).toMatch(
     /polybot_feed_silences_total\{venue="polymarket"\} [1-9]/,
+  );
+  await disable(u.id);
+  await m.stop();
+});
+
+test('books older than max_book_age_ms when the order would leave: nothing sent (stale_book), then fresh books trade', async () => {
+  const u = await createUser(stack.db, { config: POLY_ONLY });
+  await stack.db.sql`
+    update public.polybot_user_config set advanced_config = ${stack.db.sql.json({ maxBookAgeMs: 2000 })} where user_id = ${u.id}`;
+  let held = false;
+  const m = await stack.manager('stale', {
+    ...FAST,
+    // The runner's first reservation is answered only after the book it priced on has aged past max_book_age_ms:
+    // the manager (this tap runs inside it, synchronously) is held that long while the request is out. The hold is
+    // the fault being injected, not a wait for something to happen.
+    ipcTap: (e) => {
+      const msg = e.message as { type?: string; request?: { op?: string } };
+      if (held || e.userId !== u.id || e.direction !== 'from' || msg.type !== 'db') return;
+      if (msg.request?.op !== 'reserveTrades') return;
+      held = true;
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        // held: the book ages
+      }
+    },
+  });
+  await runningIn(u.id, 'paper');
+  const listed = await listArbMarket(stack.sim, 'stale');
+  const skip = await until(
+    async () => {
+      const stats = (await statusOf(stack.db.sql, u.id)).stats as {
+        recent_opportunities?: Array<{ skip_code?: string | null; skip_reason?: string | null }>;
+      } | null;
+      return stats?.recent_opportunities?.find((o) => o.skip_code === 'stale_book') ?? null;
+    },
+    'an opportunity skipped as stale_book',
+    60_000,
+  );
+  expect(skip.skip_reason).toMatch(/s old when the order would have left \(max book age 2 s\): not sent on old data$/);
+  expect(await tradesIn(stack.db.sql, u.id, listed.conditionId)).toEqual([]);
+  // Fresh books on both legs (the venue changes a bid on each): the same opportunity is priced again and goes out.
+  await simControl('polymarket', 'set-level', { tokenId: listed.yes, side: 'bid', price: 0.41, size: 5 });
+  await simControl('polymarket', 'set-level', { tokenId: listed.no, side: 'bid', price: 0.44, size: 5 });
+  await until(
+    async () => (await tradesIn(stack.db.sql, u.id, listed.conditionId)).length >= 2,
+    'both legs traded on fresh books',
+    60_000,
   );
   await disable(u.id);
   await m.stop();
