@@ -83,6 +83,8 @@ const EnvSchema = z
     KEY_REVALIDATE_MS: z.coerce.number().int().min(1000).default(3_600_000),
     /** Kalshi's demo environment (trade-api v2 base URL): paper Kalshi keys are checked and paper-traded there. */
     KALSHI_DEMO_API_URL: z.url().optional(),
+    /** Inbound silence on a market-data socket with subscriptions after which it resubscribes/reconnects. */
+    FEED_SILENCE_MS: z.coerce.number().int().min(100).default(20_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {

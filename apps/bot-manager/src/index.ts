@@ -59,6 +59,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   testHooks?: RunnerTestHooks;
   /** Keys stay true: a valid key is checked with its venue again once its last check is this old (default 1 h). */
   keyRevalidateMs?: number;
+  /** Inbound silence on a market-data socket after which it resubscribes/reconnects (FEED_SILENCE_MS), default 20 000 ms. */
+  feedSilenceMs?: number;
 }
 
 export interface RunningBotManager {
@@ -78,7 +80,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
   const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
   const metrics = createMetrics();
-  const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData);
+  const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
+  feed.onSilence = (venue) => metrics.feedSilences.inc({ venue });
   await feed.discover();
   const opts: SupervisionOptions = {
     managerId: o.managerId ?? `${hostname()}:${process.pid}`,

@@ -45,6 +45,7 @@ const running = await startBotManager({
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
   linkProposalIntervalMs: env.LINK_PROPOSAL_INTERVAL_MS,
   marketRefreshMs: env.MARKET_REFRESH_MS,
+  feedSilenceMs: env.FEED_SILENCE_MS,
   statusWriteMs: env.STATUS_WRITE_MS,
   keyRevalidateMs: env.KEY_REVALIDATE_MS,
   logLevel: env.LOG_LEVEL,

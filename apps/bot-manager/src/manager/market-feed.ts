@@ -51,6 +51,8 @@ export class MarketFeed {
   private kalshiRest: KalshiMarketData | null = null;
   /** The market channel's lifecycle events (market_resolved, new_market), for the lifecycle watcher. */
   onLifecycle: ((event: MarketLifecycleEvent) => void) | null = null;
+  /** A book socket was open but silent and is being resubscribed (for the metric). */
+  onSilence: ((venue: VenueId) => void) | null = null;
   readonly kalshiMode: KalshiFeedMode;
   instruments: Instrument[] = [];
   fees: Record<string, FeeSchedule> = {};
@@ -65,12 +67,23 @@ export class MarketFeed {
     urls: VenueUrls,
     private readonly log: Logger,
     kalshi: KalshiFeedOptions = {},
+    /** Inbound silence after which a book socket resubscribes/reconnects (FEED_SILENCE_MS; default 20 s). */
+    silenceMs?: number,
   ) {
+    // A socket open but silent is the blind spot a dropped one is not: a log line each time the watchdog acts.
+    const onSilence =
+      (venue: VenueId) =>
+      (silentForMs: number): void => {
+        log.warn({ venue, silentForMs }, 'market-data socket silent: resubscribing for fresh snapshots');
+        this.onSilence?.(venue);
+      };
     this.polymarket = new PolymarketMarketData({
       clobUrl: urls.polymarketClob,
       gammaUrl: urls.polymarketGamma,
       wsUrl: urls.polymarketWs,
       onLifecycle: (e) => this.onLifecycle?.(e),
+      onSilence: onSilence('polymarket'),
+      ...(silenceMs !== undefined ? { silenceMs } : {}),
     });
     this.hubs.set('polymarket', new MarketDataHub(this.polymarket));
     if (!urls.kalshiApi || (kalshi.credentials && !urls.kalshiWs)) {
@@ -88,7 +101,12 @@ export class MarketFeed {
     this.kalshiRest = new KalshiMarketData({ client, wsUrl: urls.kalshiWs ?? '' });
     if (kalshi.credentials && urls.kalshiWs) {
       this.kalshiMode = 'stream';
-      this.kalshiData = new KalshiMarketData({ client, wsUrl: urls.kalshiWs, credentials: kalshi.credentials });
+      this.kalshiData = new KalshiMarketData({
+        client,
+        wsUrl: urls.kalshiWs,
+        credentials: kalshi.credentials,
+        stream: { onSilence: onSilence('kalshi'), ...(silenceMs !== undefined ? { silenceMs } : {}) },
+      });
       log.info({ kalshi: 'stream' }, 'Kalshi books: authenticated WebSocket stream with the platform market-data key');
     } else {
       this.kalshiMode = 'poll';

@@ -56,6 +56,12 @@ export function createMetrics() {
       labelNames: ['mode'],
       registers: [registry],
     }),
+    feedSilences: new Counter({
+      name: 'polybot_feed_silences_total',
+      help: 'Market-data sockets found open but silent and resubscribed (FEED_SILENCE_MS), by venue',
+      labelNames: ['venue'],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -100,6 +100,13 @@ describe('whyNotTrading', () => {
     expect(code({ newestBookMs: null, startedAtMs: NOW - STALE_STRETCH_MS })).toBe('stale_data');
   });
 
+  test('a paused venue: its words (venue, next check), before stale data and live-key notes', () => {
+    const words = 'Kalshi is paused (maintenance): no orders there until it trades again; next check at 03:00:01 UTC';
+    expect(whyNotTrading({ ...ok, venuePaused: words })).toEqual({ code: 'venue_paused', reason: words });
+    expect(code({ venuePaused: words, newestBookMs: null, startedAtMs: NOW - STALE_STRETCH_MS })).toBe('venue_paused');
+    expect(code({ venuePaused: words, openPositions: 3 })).toBe('max_positions_reached');
+  });
+
   test('live asked for without validated live keys, or on a plan without live', () => {
     expect(whyNotTrading({ ...ok, liveKeysMissing: ['polymarket'] })).toEqual({
       code: 'live_keys_missing',

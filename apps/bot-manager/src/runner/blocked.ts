@@ -41,6 +41,8 @@ export interface BlockInputs {
    * validation_status 'invalid'): their words and when they were checked. Optional: no venue when absent.
    */
   liveKeysInvalid?: ReadonlyArray<{ venue: VenueId; checkedAt: string | null; reason: string | null }>;
+  /** A venue paused (maintenance, engine restart): venue-pause.ts's words naming it and its next check, or null. */
+  venuePaused?: string | null;
 }
 
 /**
@@ -78,6 +80,7 @@ export function whyNotTrading(i: BlockInputs): Blocked | null {
       code: 'max_positions_reached',
       reason: `max open positions reached (${i.openPositions} of ${i.maxPositions}): no new positions`,
     };
+  if (i.venuePaused) return { code: 'venue_paused', reason: i.venuePaused };
   const since = i.newestBookMs === null ? i.startedAtMs : i.newestBookMs + i.maxBookAgeMs;
   if ((i.newestBookMs === null || i.nowMs - i.newestBookMs > i.maxBookAgeMs) && i.nowMs - since >= STALE_STRETCH_MS)
     return {

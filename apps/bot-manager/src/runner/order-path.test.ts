@@ -7,6 +7,7 @@ import { expect, test } from 'vitest';
 import type { RunnerConfig, RunnerPlan } from '../shared/ipc.ts';
 import { DbRpc } from './db-rpc.ts';
 import { IntentBook } from './intents.ts';
+import { staleBook } from './fresh-books.ts';
 import { executeReserved, type OrderPath } from './order-path.ts';
 import { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -156,4 +157,26 @@ test('an order whose answer never came stays unresolved after the execution and 
   expect(path.intents.blocks({ legs: [{ instrumentId: 'other' }] })).toBeNull();
   // Its reservation is kept (it may have gone out); nothing is handed back for it.
   expect(ops.filter((o) => o.startsWith('releaseTrades'))).toEqual([]);
+});
+
+test('a leg book older than the max book age right before sending: no order at all, reservations handed back', async () => {
+  const { path, ops, orders } = setup(new Set());
+  const old = { ...book('no'), timestampMs: Date.now() - 60_000 };
+  const books = new Map([
+    ['yes', book('yes')],
+    ['no', old],
+  ]);
+  const held: OrderPath = {
+    ...path,
+    books,
+    holdBeforeSend: (o) => staleBook(o.legs, books, 5_000, Date.now()),
+  };
+  const r = await executeReserved(held, 'paper', opportunity);
+  expect(r).toMatchObject({ legs: 0, rows: 0, status: 'stale_book' });
+  expect(r.reason).toMatch(/the polymarket book of no was 60\.\d s old .*max book age 5 s/);
+  expect(orders).toEqual([]);
+  expect(ops).toEqual(['releaseTrades:2']);
+  // Fresh again: the same opportunity goes out.
+  books.set('no', book('no'));
+  expect((await executeReserved(held, 'paper', opportunity)).status).toBe('complete');
 });

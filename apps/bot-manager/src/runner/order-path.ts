@@ -2,7 +2,7 @@
 // per order, every leg before the first is sent (a limit can never leave an arbitrage half executed; denied → no
 // order at all), then route, execute, hand back the reservations of orders never sent, and book what went out.
 import type { Instrument, Opportunity, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
-import type { Trading } from '@polybot/venues';
+import { isVenuePaused, type Trading, type VenuePausedError } from '@polybot/venues';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { fundsRefusal, type FundsCheck, type FundsVerdict } from './funds.ts';
@@ -26,6 +26,13 @@ export interface OrderPath {
   intents: IntentBook;
   /** Live balance and allowance, read before anything is reserved (funds.ts). */
   funds?: FundsCheck;
+  /**
+   * Checked right before the first order goes out, after every await: a reason to send nothing at all (a leg's book
+   * older than the max book age, fresh-books.ts; a venue paused meanwhile, venue-pause.ts), or null.
+   */
+  holdBeforeSend?: (o: Opportunity) => { code: 'stale_book' | 'venue_paused'; reason: string } | null;
+  /** Told of every VenuePausedError an order meets, and of every order a venue took (venue-pause.ts). */
+  pauses?: { report(e: VenuePausedError): void; succeeded(venue: VenueId): void };
 }
 
 /** Live only: can each venue's account pay its legs? Paper needs no money check. */
@@ -60,7 +67,7 @@ export async function executeReserved(
   path: OrderPath,
   mode: Mode,
   opportunity: Opportunity,
-): Promise<{ legs: number; rows: number; status: string; fundsRefused?: string }> {
+): Promise<{ legs: number; rows: number; status: string; fundsRefused?: string; reason?: string }> {
   const orders = opportunity.legs.length;
   // Orders known to have gone out; null while execution runs (a throw there may follow sent legs: keep them all).
   let sent: number | null = 0;
@@ -71,6 +78,11 @@ export async function executeReserved(
     if (path.closedLeg(opportunity) !== null) {
       await releaseUnsent(path.db, opportunity.id, orders);
       return { legs: 0, rows: 0, status: 'market_closed' };
+    }
+    const hold = path.holdBeforeSend?.(opportunity) ?? null;
+    if (hold !== null) {
+      await releaseUnsent(path.db, opportunity.id, orders);
+      return { legs: 0, rows: 0, status: hold.code, reason: hold.reason };
     }
     sent = null;
     // Money moves from here (or the venue says it is missing): the next money check reads the venues again.
@@ -84,7 +96,8 @@ export async function executeReserved(
       };
     };
     const written = path.intents.forExecution({ mode, opportunity, info });
-    const tradingFor = (venue: VenueId): Trading => refuseClosed(written(route.tradingFor(venue)), path.closedLeg);
+    const tradingFor = (venue: VenueId): Trading =>
+      watchPauses(refuseClosed(written(route.tradingFor(venue)), path.closedLeg), path.pauses);
     const execution = await runArbitrage(tradingFor, opportunity, path.books);
     // Buys refused before sending (their intent could not be written) never left: their reservations go back.
     sent = execution.legs.length - path.intents.takeRefused();
@@ -153,5 +166,29 @@ function refuseClosed(t: Trading, closedLeg: OrderPath['closedLeg']): Trading {
     balance: () => t.balance(),
     positions: () => t.positions(),
     cancelAll: () => t.cancelAll(),
+  };
+}
+
+/**
+ * The venue client as the execution sees it, telling the runner's pauses what the venue said: a VenuePausedError
+ * (thrown on: executeArbitrage stops the legs and unwinds what filled) pauses the venue; an order taken resets its
+ * backoff.
+ */
+function watchPauses(t: Trading, pauses: OrderPath['pauses']): Trading {
+  if (!pauses) return t;
+  // `t` is refuseClosed's plain object: spreading it keeps every method.
+  return {
+    ...t,
+    placeOrder: (o) =>
+      t.placeOrder(o).then(
+        (r) => {
+          if (r.status !== 'rejected') pauses.succeeded(t.venue);
+          return r;
+        },
+        (e: unknown) => {
+          if (isVenuePaused(e)) pauses.report(e);
+          throw e;
+        },
+      ),
   };
 }

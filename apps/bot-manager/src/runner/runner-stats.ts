@@ -25,6 +25,8 @@ export interface StatsSources {
   ignoredNewsRules: IgnoredNewsRule[];
   /** The keys the runner got (live_key_invalid names the venue that rejected its live key, and when). */
   keys?: readonly RunnerKey[];
+  /** Words for a paused venue (venue-pause.ts), or null. */
+  venuePaused?: string | null;
 }
 
 export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStats {
@@ -85,5 +87,6 @@ function blockInputs(src: StatsSources, dailyLossHalt: string | null, nowMs: num
         .filter((k) => k.platform === venue && !k.isPaper && k.validationStatus === 'invalid')
         .map((k) => ({ venue, checkedAt: k.validatedAt, reason: k.validationError })),
     ),
+    venuePaused: src.venuePaused ?? null,
   };
 }

@@ -39,6 +39,8 @@ import { IntentReconciler } from './reconcile-intents.ts';
 import { KeyRejectedReporter } from './key-rejected.ts';
 import { DeadMan } from './dead-man.ts';
 import { Universe } from './universe.ts';
+import { staleBook } from './fresh-books.ts';
+import { VenuePauses, venueProbe } from './venue-pause.ts';
 
 const LIMIT_RECHECK_MS = 60_000;
 /** After a live account could not pay: live baskets wait this long, then its balance is read again. */
@@ -81,6 +83,8 @@ export class PolybotRunner {
   private readonly startedAtMs = Date.now();
   /** Venue heartbeats while live, cancel-all on the way out (dead-man.ts). */
   private readonly deadMan: DeadMan;
+  /** Venues paused by maintenance or an engine restart: no orders there until they trade again (venue-pause.ts). */
+  private readonly pauses: VenuePauses;
 
   constructor(
     private readonly init: InitMessage,
@@ -125,6 +129,16 @@ export class PolybotRunner {
     // Orders a previous runner wrote down and never booked: nothing more on their instruments until reconciled.
     this.intents = new IntentBook(db, log, init.testHooks);
     this.intents.adopt(init.unresolvedIntents);
+    this.pauses = new VenuePauses({
+      probe: venueProbe(init.venueUrls),
+      log,
+      onChange: () => {
+        // Paused or trading again: the status says so now, and what waited may be priced again.
+        this.heartbeat();
+        this.rescanAll = true;
+        this.resume();
+      },
+    });
     this.orderPath = {
       db,
       router: this.router,
@@ -134,6 +148,9 @@ export class PolybotRunner {
       closedLeg: (o) => this.universe.closedLeg(o),
       funds: new FundsCheck({ maxAgeMs: FUNDS_RECHECK_MS }),
       intents: this.intents,
+      holdBeforeSend: (o) =>
+        this.pauses.blocked(o) ?? staleBook(o.legs, this.books, this.config.max_book_age_ms, Date.now()),
+      pauses: this.pauses,
     };
     this.intentReconciler = new IntentReconciler({
       intents: this.intents,
@@ -350,6 +367,8 @@ export class PolybotRunner {
         code: 'monthly_limit',
         reason: `the monthly trade limit has no room for ${o.legs.length} more orders`,
       };
+    const paused = this.pauses.blocked(o);
+    if (paused) return { ok: false, ...paused };
     const risk = this.risk.check(o, now, (id) => this.books.get(id));
     if (!risk.ok) return risk;
     const mode = this.modeOf(o);
@@ -435,7 +454,16 @@ export class PolybotRunner {
       this.stats.lastError = executed.fundsRefused;
       this.fundsShort = { atMs: Date.now(), code: 'insufficient_funds', reason: executed.fundsRefused };
     }
-    if (executed.fundsRefused && executed.status === 'nothing_filled')
+    const pausedNow = executed.status === 'nothing_filled' ? this.pauses.blocked(opportunity) : null;
+    const held: { code: 'stale_book' | 'venue_paused'; reason: string } | null =
+      executed.status === 'stale_book' || executed.status === 'venue_paused'
+        ? { code: executed.status, reason: executed.reason ?? executed.status }
+        : pausedNow;
+    if (held) {
+      // Nothing reached a book: the same opportunity may go once the books are fresh or the venue trades again.
+      this.acted.delete(opportunity.id);
+      this.recent.skipped(opportunity.id, held.code, held.reason);
+    } else if (executed.fundsRefused && executed.status === 'nothing_filled')
       this.recent.skipped(opportunity.id, 'insufficient_funds', executed.fundsRefused);
     else if (executed.legs > 0) this.recent.acted(opportunity.id);
     else if (executed.status === 'market_closed')
@@ -478,6 +506,7 @@ export class PolybotRunner {
       recent: this.recent,
       ignoredNewsRules: this.news.ignored,
       keys: this.init.keys,
+      venuePaused: this.pauses.haltReason(),
     });
   }
 
@@ -499,6 +528,7 @@ export class PolybotRunner {
     this.stopping = true;
     this.reconciler.stop();
     this.intentReconciler.stop();
+    this.pauses.stop();
     if (this.busy) await this.busy;
     await this.deadMan.release(why);
   }

@@ -3,7 +3,7 @@
 // instance, two users' clients in one process would sign each other's requests. So every client gets its own.
 import axios, { isAxiosError } from 'axios';
 import { z } from 'zod';
-import { Configuration, EventsApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
+import { Configuration, EventsApi, ExchangeApi, MarketApi, OrdersApi, PortfolioApi } from 'kalshi-typescript';
 import {
   HeaderRateLimiter,
   isRetryableStatus,
@@ -38,6 +38,8 @@ export class KalshiClient {
   readonly events: EventsApi;
   readonly orders: OrdersApi;
   readonly portfolio: PortfolioApi;
+  /** `GET /exchange/status` (exchange-status.ts). */
+  readonly exchange: ExchangeApi;
   private readonly reads: TokenBucket;
   private readonly writes: TokenBucket;
   private readonly retry: Omit<RetryOptions, 'isRetryable'>;
@@ -60,6 +62,7 @@ export class KalshiClient {
     this.events = new EventsApi(config, options.basePath, instance);
     this.orders = new OrdersApi(config, options.basePath, instance);
     this.portfolio = new PortfolioApi(config, options.basePath, instance);
+    this.exchange = new ExchangeApi(config, options.basePath, instance);
     const tier = kalshiTierLimits(options.tier ?? 'basic');
     const rps = options.readsPerSecond ?? tier.readsPerSecond;
     const wps = options.writesPerSecond ?? tier.writesPerSecond;

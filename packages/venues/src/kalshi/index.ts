@@ -15,6 +15,7 @@ export {
 export { KalshiMarketData, type KalshiMarketDataOptions } from './market-data.ts';
 export { KalshiTrading, type KalshiTradingOptions } from './trading.ts';
 export { KalshiBookStream, kalshiWsHeaders, type StreamOptions } from './stream.ts';
+export { kalshiExchangeStatus, kalshiPause, type KalshiExchangeStatus } from './exchange-status.ts';
 export {
   kalshiMarketStates,
   kalshiSettlements,

@@ -20,7 +20,7 @@ export interface KalshiMarketDataOptions {
   wsUrl: string;
   /** Without credentials discovery and REST books still work (public); subscribeBooks does not. */
   credentials?: KalshiCredentials | undefined;
-  stream?: Partial<Pick<StreamOptions, 'baseDelayMs' | 'maxDelayMs'>> | undefined;
+  stream?: Partial<Pick<StreamOptions, 'baseDelayMs' | 'maxDelayMs' | 'silenceMs' | 'onSilence'>> | undefined;
 }
 
 const EVENTS_PAGE = 200;
@@ -73,6 +73,8 @@ export class KalshiMarketData implements MarketData {
       onError,
       baseDelayMs: this.opts.stream?.baseDelayMs ?? 250,
       maxDelayMs: this.opts.stream?.maxDelayMs ?? 10_000,
+      ...(this.opts.stream?.silenceMs !== undefined ? { silenceMs: this.opts.stream.silenceMs } : {}),
+      ...(this.opts.stream?.onSilence ? { onSilence: this.opts.stream.onSilence } : {}),
     });
   }
 }

@@ -1,10 +1,13 @@
 // Kalshi's orderbook_delta WebSocket as a BookSubscription: one subscription (sid) for every wanted ticker, a
 // snapshot per ticker, then deltas. `seq` must grow by exactly 1 per sid; on a gap we drop the subscription and
-// subscribe again (fresh snapshots). A closed socket reconnects with exponential backoff and resubscribes.
+// subscribe again (fresh snapshots). A closed socket reconnects with exponential backoff and resubscribes. A socket that
+// stays open but sends no data for `silenceMs` (pongs do not count) is resubscribed the same way
+// (hub/silence-watchdog.ts).
 import { constants, sign } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { OrderBook } from '@polybot/schemas';
+import { DEFAULT_SILENCE_MS, SilenceWatchdog } from '../hub/silence-watchdog.ts';
 import { backoffDelay } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate } from '../venue.ts';
 import type { KalshiCredentials } from './client.ts';
@@ -17,6 +20,10 @@ export interface StreamOptions {
   onError: (error: Error) => void;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Inbound silence (no data message) after which every ticker is resubscribed; default 20 s. */
+  silenceMs?: number;
+  /** The silence watchdog fired (log line / metric). */
+  onSilence?: (silentForMs: number) => void;
 }
 
 const HEARTBEAT_MS = 15_000;
@@ -99,8 +106,21 @@ export class KalshiBookStream implements BookSubscription {
   /** Resubscriptions after a seq gap and reconnects (for stats and tests). */
   resyncs = 0;
   reconnects = 0;
+  /** Resubscriptions forced by the inbound-silence watchdog. */
+  silenceResubscribes = 0;
+  private readonly watchdog: SilenceWatchdog;
 
   constructor(private readonly opts: StreamOptions) {
+    this.watchdog = new SilenceWatchdog({
+      silenceMs: opts.silenceMs ?? DEFAULT_SILENCE_MS,
+      watching: () => this.isOpen() && this.tickers.size > 0,
+      onSilence: (silentForMs) => {
+        // Open but silent: a fresh subscription makes the venue send every book again as a snapshot.
+        this.silenceResubscribes++;
+        this.opts.onSilence?.(silentForMs);
+        this.subscribeAll();
+      },
+    });
     this.connect();
   }
 
@@ -152,6 +172,7 @@ export class KalshiBookStream implements BookSubscription {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.watchdog.stop();
     const ws = this.ws;
     this.ws = null;
     if (!ws || ws.readyState === WebSocket.CLOSED) return;
@@ -172,6 +193,7 @@ export class KalshiBookStream implements BookSubscription {
     let alive = true;
     ws.on('open', () => {
       if (this.tickers.size > 0) this.subscribeAll();
+      this.watchdog.start();
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => {
         if (!alive) ws.terminate();
@@ -183,6 +205,7 @@ export class KalshiBookStream implements BookSubscription {
     ws.on('pong', () => (alive = true));
     ws.on('message', (data) => {
       alive = true;
+      this.watchdog.data();
       this.onMessage(String(data));
     });
     ws.on('unexpected-response', (_req, res) => {
@@ -195,6 +218,7 @@ export class KalshiBookStream implements BookSubscription {
       if (this.ws !== ws || this.closed) return;
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.heartbeat = null;
+      this.watchdog.stop();
       this.ws = null;
       const delay = backoffDelay(this.attempt++, this.opts.baseDelayMs, this.opts.maxDelayMs);
       this.reconnects++;

@@ -8,6 +8,7 @@ import { backoffDelay } from '../rate-limit/index.ts';
 import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
 import { batchCancel } from './cancel-all.ts';
 import { isTransient, kalshiError, type KalshiClient } from './client.ts';
+import { kalshiPause } from './exchange-status.ts';
 import { splitInstrumentId } from './parse.ts';
 
 const Num = z.union([
@@ -120,6 +121,9 @@ export class KalshiTrading implements Trading {
         return fromCreate(order, CreateResponse.parse(raw));
       } catch (e) {
         const err = kalshiError(e);
+        // A trading or exchange pause: nothing was placed; the runner pauses this venue and probes /exchange/status.
+        const paused = kalshiPause(err);
+        if (paused) throw paused;
         if (err.status === 409 && err.code === 'order_already_exists') {
           const existing = await this.findByClientOrderId(ticker, order.clientOrderId);
           if (existing) return fromOrder(order, existing);

@@ -53,3 +53,4 @@ export async function createPolymarketVenue(
   const trading = await PolymarketTrading.connect({ ...opts, clobUrl: opts.clobUrl });
   return { marketData: new PolymarketMarketData(opts), trading };
 }
+export { polymarketPause } from './engine-restart.ts';

@@ -29,6 +29,10 @@ export interface PolymarketMarketDataOptions {
    * with `custom_feature_enabled`.
    */
   onLifecycle?: (event: MarketLifecycleEvent) => void;
+  /** Inbound silence after which the book socket reconnects (hub/silence-watchdog.ts); default 20 s. */
+  silenceMs?: number;
+  /** The silence watchdog fired (log line / metric). */
+  onSilence?: (silentForMs: number) => void;
 }
 
 export class PolymarketMarketData implements MarketData {
@@ -100,6 +104,8 @@ export class PolymarketMarketData implements MarketData {
       ...(this.opts.reconnectBaseMs !== undefined ? { reconnectBaseMs: this.opts.reconnectBaseMs } : {}),
       ...(this.opts.reconnectMaxMs !== undefined ? { reconnectMaxMs: this.opts.reconnectMaxMs } : {}),
       ...(this.opts.onLifecycle ? { onLifecycle: this.opts.onLifecycle } : {}),
+      ...(this.opts.silenceMs !== undefined ? { silenceMs: this.opts.silenceMs } : {}),
+      ...(this.opts.onSilence ? { onSilence: this.opts.onSilence } : {}),
     });
     return {
       stream,

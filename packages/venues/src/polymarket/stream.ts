@@ -2,9 +2,11 @@
 // (the venue's `book` message, or a REST resnapshot) and then deltas. A delta whose best bid/ask disagrees
 // with our book after applying it, or that is older than what we hold, means a lost or reordered message:
 // the instrument is resnapshotted over REST. A dropped connection reconnects with backoff and resubscribes,
-// which makes the venue send fresh snapshots.
+// which makes the venue send fresh snapshots. A socket that stays open but sends no data for `silenceMs` (pings do not
+// count) is dropped and reconnected the same way (hub/silence-watchdog.ts).
 import WebSocket from 'ws';
 import { z } from 'zod';
+import { DEFAULT_SILENCE_MS, SilenceWatchdog } from '../hub/silence-watchdog.ts';
 import { backoffDelay } from '../rate-limit/index.ts';
 import type { BookSubscription, BookUpdate } from '../venue.ts';
 import { BookSummarySchema, LocalBook, PriceChangeSchema, type BookSummary } from './book.ts';
@@ -45,11 +47,17 @@ export interface BookStreamOptions {
   pingIntervalMs?: number;
   /** Lifecycle events; with a handler the subscription opts in with `custom_feature_enabled: true`. */
   onLifecycle?: (event: MarketLifecycleEvent) => void;
+  /** Inbound silence (no data message; PONGs do not count) after which the socket is reconnected; default 20 s. */
+  silenceMs?: number;
+  /** The watchdog fired (for a log line / metric). */
+  onSilence?: (silentForMs: number) => void;
 }
 
 export interface BookStreamStats {
   connects: number;
   resnapshots: number;
+  /** Reconnects forced by the inbound-silence watchdog. */
+  silenceReconnects: number;
 }
 
 export class PolymarketBookStream implements BookSubscription {
@@ -61,9 +69,23 @@ export class PolymarketBookStream implements BookSubscription {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
-  readonly stats: BookStreamStats = { connects: 0, resnapshots: 0 };
+  readonly stats: BookStreamStats = { connects: 0, resnapshots: 0, silenceReconnects: 0 };
+  private readonly watchdog: SilenceWatchdog;
 
-  constructor(private readonly opts: BookStreamOptions) {}
+  constructor(private readonly opts: BookStreamOptions) {
+    this.watchdog = new SilenceWatchdog({
+      silenceMs: opts.silenceMs ?? DEFAULT_SILENCE_MS,
+      watching: () => this.ws?.readyState === WebSocket.OPEN && this.wanted.size > 0,
+      onSilence: (silentForMs) => this.onSilence(silentForMs),
+    });
+  }
+
+  /** Open but silent: drop the socket; the close handler clears the books and reconnects (fresh snapshots). */
+  private onSilence(silentForMs: number): void {
+    this.stats.silenceReconnects++;
+    this.opts.onSilence?.(silentForMs);
+    this.ws?.terminate();
+  }
 
   add(instrumentIds: readonly string[]): void {
     const fresh = instrumentIds.filter((id) => !this.wanted.has(id));
@@ -85,6 +107,7 @@ export class PolymarketBookStream implements BookSubscription {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.stopPing();
+    this.watchdog.stop();
     const ws = this.ws;
     this.ws = null;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
@@ -113,11 +136,13 @@ export class PolymarketBookStream implements BookSubscription {
           }),
         );
       this.startPing(ws);
+      this.watchdog.start();
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const text = data.toString();
       if (text === 'PONG') return;
+      this.watchdog.data();
       this.attempt = 0;
       this.onMessage(text);
     });
@@ -126,6 +151,7 @@ export class PolymarketBookStream implements BookSubscription {
       if (this.ws !== ws) return;
       this.ws = null;
       this.stopPing();
+      this.watchdog.stop();
       // Books are stale until the venue's fresh snapshots arrive after resubscribing.
       this.books.clear();
       this.resyncing.clear();

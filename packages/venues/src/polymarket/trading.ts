@@ -28,6 +28,7 @@ import { polygon, polygonAmoy } from 'viem/chains';
 import { TokenBucket, backoffDelay, isRetryableStatus, withRetry } from '../rate-limit/index.ts';
 import { rejectedOrder, type Funds, type Position, type Trading } from '../venue.ts';
 import { resolveWallet, type PolymarketSignatureType } from './account.ts';
+import { polymarketPause } from './engine-restart.ts';
 import { v2OrderHash } from './order-hash.ts';
 import { signerLimiter } from './rate-limit-headers.ts';
 
@@ -186,6 +187,9 @@ export class PolymarketTrading implements Trading {
         const res = await this.client.postOrder(signed, TYPES[req.orderType]);
         return await this.fromResponse(req, res);
       } catch (e) {
+        // Engine restart (425) or its post-only window: nothing reached the book; the runner pauses this venue.
+        const paused = polymarketPause(e);
+        if (paused) throw paused;
         if (e instanceof ApiError && e.message.includes('Duplicated')) {
           const found = await this.lookup(req, orderId);
           if (found) return found;

@@ -10,6 +10,8 @@ import { KalshiRateLimitBody, KeyRateLimits } from './rate-limit.ts';
 import { MarketBook } from './book.ts';
 import { Exchange } from './exchange.ts';
 import { parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
+import { SilenceBodySchema } from '../feed-silence.ts';
+import { KalshiPause, PauseBodySchema } from './pause.ts';
 import { seededRandom } from '../seeded-random.ts';
 import { API_PREFIX, handleRest } from './rest.ts';
 import { revokeKey } from './revoke-key.ts';
@@ -217,6 +219,7 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
 
   const orderFailures: Array<{ status: number; processed: boolean }> = [];
   const takeOrderFailure = (): { status: number; processed: boolean } | null => orderFailures.shift() ?? null;
+  const pause = new KalshiPause(exchange);
 
   const stats = (): Record<string, unknown> => ({
     subscriptions: Object.fromEntries(hub.subscriptionCounts()),
@@ -277,6 +280,16 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
         return { status: 200, body: { ok: true } };
       case 'revoke-key':
         return revokeKey(keys, body);
+      case 'pause': {
+        const parsed = PauseBodySchema.safeParse(body);
+        if (!parsed.success) return invalidParameters(parsed.error);
+        return { status: 200, body: pause.start(parsed.data.ms) };
+      }
+      case 'silence': {
+        const parsed = SilenceBodySchema.safeParse(body);
+        if (!parsed.success) return invalidParameters(parsed.error);
+        return { status: 200, body: hub.silenceAll(parsed.data.ms) };
+      }
       default:
         return {
           status: 404,
@@ -293,7 +306,7 @@ export function createKalshiSim(scenario: unknown, opts: KalshiSimOptions): Kals
     async handleHttp(req, res, url) {
       if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
         advanceTo(opts.clock());
-        await handleRest({ exchange, events, authenticate, takeOrderFailure }, req, res, url);
+        await handleRest({ exchange, events, authenticate, takeOrderFailure, pause }, req, res, url);
         return true;
       }
       if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {

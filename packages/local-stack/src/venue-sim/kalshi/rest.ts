@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { batchCancel } from './batch-cancel.ts';
 import { ExchangeError, type Exchange, type SimMarket } from './exchange.ts';
+import { PAUSED_CODE, type KalshiPause } from './pause.ts';
 import { pageOf, parseCountHundredths, parsePriceCents, readJson, sendError, sendJson } from './http.ts';
 import type { ScenarioEvent } from './scenario.ts';
 import {
@@ -28,10 +29,13 @@ const CreateOrderBody = z.object({
   price: z.string(),
   time_in_force: z.enum(['fill_or_kill', 'good_till_canceled', 'immediate_or_cancel']),
   self_trade_prevention_type: z.enum(['taker_at_cross', 'maker']).default('taker_at_cross'),
+  cancel_order_on_pause: z.boolean().optional(),
 });
 
 export interface RestContext {
   exchange: Exchange;
+  /** Trading pauses (`/_sim/kalshi/pause`, pause.ts). */
+  pause: KalshiPause;
   events: ReadonlyMap<string, ScenarioEvent>;
   /** Verified key id for a portfolio call, or null after answering 401 itself. */
   authenticate(req: IncomingMessage, res: ServerResponse, pathname: string): string | null;
@@ -75,6 +79,10 @@ export async function handleRest(ctx: RestContext, req: IncomingMessage, res: Se
       const keyId = ctx.authenticate(req, res, url.pathname);
       if (keyId === null) return;
       await portfolio(ctx, keyId, method, parts.slice(1), req, res, url);
+      return;
+    }
+    if (method === 'GET' && parts[0] === 'exchange' && parts[1] === 'status' && parts.length === 2) {
+      sendJson(res, 200, ctx.pause.status());
       return;
     }
     if (method === 'GET' && parts[0] === 'markets') {
@@ -192,6 +200,10 @@ async function portfolio(
       return;
     }
     const b = parsed.data;
+    if (ctx.pause.active) {
+      sendError(res, 409, PAUSED_CODE, 'trading is paused: no new orders until the exchange resumes');
+      return;
+    }
     const failure = ctx.takeOrderFailure();
     if (failure && !failure.processed) {
       sendError(
@@ -217,6 +229,7 @@ async function portfolio(
       tif: b.time_in_force,
       stp: b.self_trade_prevention_type,
     });
+    if (b.cancel_order_on_pause && order.status === 'resting') ctx.pause.remember(keyId, order.orderId);
     if (failure)
       sendError(res, failure.status, 'internal_server_error', 'simulated failure after the order was placed');
     else sendJson(res, 201, createOrderResponseJson(order));

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
+import { FeedSilence } from '../feed-silence.ts';
 
 export interface SnapshotSource {
   snapshot(ticker: string): { yes: Array<[string, string]>; no: Array<[string, string]> } | null;
@@ -44,6 +45,8 @@ export class KalshiWsHub {
   private readonly clients = new Set<Client>();
   private nextSid = 1;
   private readonly skipping = new Set<Subscription>();
+  /** `/_sim/kalshi/silence`: open sockets that send nothing (feed-silence.ts); pings are answered by `ws` itself. */
+  private readonly silence = new FeedSilence<Client>();
 
   constructor(private readonly books: SnapshotSource) {}
 
@@ -51,6 +54,7 @@ export class KalshiWsHub {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const client: Client = { ws, subs: new Map() };
       this.clients.add(client);
+      this.silence.accepted(client);
       ws.on('close', () => this.clients.delete(client));
       ws.on('message', (data) => this.onMessage(client, String(data)));
     });
@@ -123,11 +127,13 @@ export class KalshiWsHub {
     const { id, cmd, params } = parsed.data;
     const tickers = params.market_tickers ?? (params.market_ticker ? [params.market_ticker] : []);
     if (cmd === 'subscribe') {
+      this.silence.subscribed(client);
       const channels = params.channels ?? [];
       if (channels.length === 1 && channels[0] === 'market_lifecycle_v2') {
         const sub: Subscription = { sid: this.nextSid++, channel: 'market_lifecycle_v2', tickers: new Set(), seq: 0 };
         client.subs.set(sub.sid, sub);
-        client.ws.send(
+        this.write(
+          client,
           JSON.stringify({ id, type: 'subscribed', msg: { channel: 'market_lifecycle_v2', sid: sub.sid } }),
         );
         return;
@@ -142,14 +148,14 @@ export class KalshiWsHub {
       }
       const sub: Subscription = { sid: this.nextSid++, channel: 'orderbook_delta', tickers: new Set(), seq: 0 };
       client.subs.set(sub.sid, sub);
-      client.ws.send(JSON.stringify({ id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
+      this.write(client, JSON.stringify({ id, type: 'subscribed', msg: { channel: 'orderbook_delta', sid: sub.sid } }));
       this.addTickers(client, sub, tickers);
       return;
     }
     const sids = params.sids ?? (params.sid !== undefined ? [params.sid] : []);
     if (cmd === 'unsubscribe') {
       for (const sid of sids) {
-        if (client.subs.delete(sid)) client.ws.send(JSON.stringify({ id, sid, type: 'unsubscribed' }));
+        if (client.subs.delete(sid)) this.write(client, JSON.stringify({ id, sid, type: 'unsubscribed' }));
       }
       return;
     }
@@ -160,7 +166,7 @@ export class KalshiWsHub {
     }
     if (params.action === 'delete_markets') for (const t of tickers) sub.tickers.delete(t);
     else this.addTickers(client, sub, tickers);
-    client.ws.send(JSON.stringify({ id, sid: sub.sid, type: 'ok', msg: { market_tickers: [...sub.tickers] } }));
+    this.write(client, JSON.stringify({ id, sid: sub.sid, type: 'ok', msg: { market_tickers: [...sub.tickers] } }));
   }
 
   private addTickers(client: Client, sub: Subscription, tickers: readonly string[]): void {
@@ -182,11 +188,20 @@ export class KalshiWsHub {
 
   private send(client: Client, sub: Subscription, type: string, msg: Record<string, unknown>): void {
     sub.seq += this.skipping.delete(sub) ? 2 : 1;
-    if (client.ws.readyState === client.ws.OPEN)
-      client.ws.send(JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+    this.write(client, JSON.stringify({ type, sid: sub.sid, seq: sub.seq, msg }));
+  }
+
+  /** Every outbound frame: dropped while the connection is silenced. */
+  private write(client: Client, text: string): void {
+    if (client.ws.readyState === client.ws.OPEN && !this.silence.mutes(client)) client.ws.send(text);
+  }
+
+  /** Every open connection goes quiet (see FeedSilence). */
+  silenceAll(ms: number): { silenced: number; untilMs: number } {
+    return this.silence.silence(ms, this.clients);
   }
 
   private error(client: Client, id: number, code: number, msg: string): void {
-    client.ws.send(JSON.stringify({ id, type: 'error', msg: { code, msg } }));
+    this.write(client, JSON.stringify({ id, type: 'error', msg: { code, msg } }));
   }
 }

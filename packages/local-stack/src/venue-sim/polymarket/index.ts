@@ -11,6 +11,8 @@ import type { SimContext } from './context.ts';
 import { cancelOrder } from './engine.ts';
 import { Heartbeats, HeartbeatTimeoutSchema } from './heartbeats.ts';
 import { ordersListing } from './order-listing.ts';
+import { SilenceBodySchema } from '../feed-silence.ts';
+import { EngineRestart, EngineRestartSchema } from './engine-restart.ts';
 import { readBody, sendJson } from './http.ts';
 import { handlePrivate } from './private-routes.ts';
 import { ListBodySchema, PolymarketLifecycle, polymarketStatement, ResolveBodySchema } from './lifecycle.ts';
@@ -100,6 +102,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
 
   const lifecycle = new PolymarketLifecycle(ctx, channel);
 
+  const engine = new EngineRestart();
   const faults: Fault[] = [];
   const takeFault = (req: IncomingMessage, url: URL): Fault | undefined => {
     const fault = faults.find((f) => f.method === req.method && f.path === url.pathname);
@@ -116,6 +119,12 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
       }
       case 'drop-ws':
         return { status: 200, body: { dropped: channel.dropAll() } };
+      case 'engine-restart': {
+        const p = EngineRestartSchema.parse(body);
+        return { status: 200, body: engine.start(p.restartMs, p.postOnlyMs) };
+      }
+      case 'silence':
+        return { status: 200, body: channel.silenceAll(SilenceBodySchema.parse(body).ms) };
       case 'set-level': {
         const p = SetLevelSchema.parse(body);
         const token = world.tokens.get(p.tokenId);
@@ -225,6 +234,7 @@ export function createPolymarketSim(rawScenario: unknown, opts: { clock: () => n
         return true;
       }
       const body = req.method === 'GET' ? '' : await readBody(req);
+      if (engine.refuse(req, res, url, body)) return true;
       const fault = takeFault(req, url);
       if (fault) {
         // 'after': process for real into a response nobody receives.

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { FeedSilence } from '../feed-silence.ts';
 import { formatPrice, formatSize, type LevelChange } from './book.ts';
 import { bookSummary } from './shapes.ts';
 import { acceptsOrders, winnerOf, type SimMarket, type SimToken, type World } from './world.ts';
@@ -44,6 +45,8 @@ export class MarketChannel {
   /** Assets whose next change is applied but not sent: simulates a lost message (gap). */
   private readonly skipNext = new Set<string>();
   messagesSent = 0;
+  /** `/_sim/polymarket/silence`: open sockets that send nothing (feed-silence.ts). */
+  readonly silence = new FeedSilence<Conn>();
 
   constructor(
     private readonly world: World,
@@ -57,6 +60,7 @@ export class MarketChannel {
   private accept(socket: WebSocket): void {
     const conn: Conn = { socket, assets: new Set(), customFeatures: false };
     this.conns.add(conn);
+    this.silence.accepted(conn);
     socket.on('message', (data, isBinary) => {
       const text = isBinary ? '' : data.toString();
       if (text === 'PING') return socket.send('PONG');
@@ -90,6 +94,7 @@ export class MarketChannel {
       for (const id of ids) this.unsubscribe(conn, id);
       return;
     }
+    this.silence.subscribed(conn);
     const snapshots: unknown[] = [];
     for (const id of ids) {
       const token = this.world.tokens.get(id);
@@ -113,7 +118,7 @@ export class MarketChannel {
   }
 
   private send(conn: Conn, payload: unknown): void {
-    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    if (conn.socket.readyState !== conn.socket.OPEN || this.silence.mutes(conn)) return;
     conn.socket.send(JSON.stringify(payload));
     this.messagesSent++;
   }
@@ -196,6 +201,11 @@ export class MarketChannel {
 
   private broadcastLifecycle(msg: Record<string, unknown>): void {
     for (const conn of this.conns) if (conn.customFeatures) this.send(conn, msg);
+  }
+
+  /** Every open connection goes quiet (see FeedSilence). */
+  silenceAll(ms: number): { silenced: number; untilMs: number } {
+    return this.silence.silence(ms, this.conns);
   }
 
   skip(tokenId: string): void {
