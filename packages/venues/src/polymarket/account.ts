@@ -4,7 +4,7 @@
 // wallet the key controls. clob-client-v2 builds the order from (signatureType, funderAddress): maker = funder,
 // signer = the EOA, except POLY_1271 where signer = the deposit wallet and the signature is the owner's ERC-7739
 // wrapped signature that the wallet's isValidSignature accepts.
-import type { ClobClient} from '@polymarket/clob-client-v2';
+import type { ClobClient } from '@polymarket/clob-client-v2';
 import { ApiError, OrderType, Side, SignatureTypeV2 } from '@polymarket/clob-client-v2';
 import { getAddress, isAddress, type Hex } from 'viem';
 import { z } from 'zod';
