@@ -90,12 +90,14 @@ test("an order the venue refuses for funds → skipped insufficient_funds in the
   const keys = await walletKeys(stack.sim);
   const id = await liveUser(keys);
   // The balance read says there is money, but the venue refuses the next order post in its own words (a withdrawal
-  // or another client spending meanwhile).
+  // or another client spending meanwhile). Two posts: the key check's funder probe (section 8a.1, always before the
+  // runner starts) is refused for funds by design, then the runner's first order is.
   await control('fail-next', {
     method: 'POST',
     path: '/order',
     status: 400,
     when: 'before',
+    count: 2,
     error: 'not enough balance / allowance',
   });
   const m = await stack.manager('money-refused');
