@@ -84,6 +84,26 @@ describe('service queries', () => {
     ]);
   });
 
+  it('an order the venue never had (not_sent: refused while paused) may be written again and sent; its group too', async () => {
+    const u = await newUser();
+    const first = intent('arb-0009-L0', { legGroupId: 'opp-9' });
+    expect((await recordIntents(db.sql, u, [first], { newGroup: true })).recorded).toEqual(['arb-0009-L0']);
+    expect(await resolveIntent(db.sql, u, 'arb-0009-L0', 'not_sent', 'paused')).toBe(true);
+    // The same opportunity once the venue trades again: same client order id, new limit — pending again.
+    expect(await recordIntents(db.sql, u, [{ ...first, limitPrice: 0.46 }], { newGroup: true })).toEqual({
+      recorded: ['arb-0009-L0'],
+      existing: [],
+    });
+    expect(await statusOf(u, 'arb-0009-L0')).toBe('pending');
+    // Anything else it became (here: cancelled at the venue) is final: never written, never sent again.
+    expect(await resolveIntent(db.sql, u, 'arb-0009-L0', 'cancelled', 'no fill')).toBe(true);
+    expect(await recordIntents(db.sql, u, [first], { newGroup: true })).toEqual({
+      recorded: [],
+      existing: ['arb-0009-L0'],
+    });
+    expect(await recordIntents(db.sql, u, [first])).toEqual({ recorded: [], existing: ['arb-0009-L0'] });
+  });
+
   it('an invalid intent writes nothing of its batch (one transaction)', async () => {
     const u = await newUser();
     await expect(

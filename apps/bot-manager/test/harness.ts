@@ -274,3 +274,16 @@ export function tradesOf(sql: Sql, userId: string): Promise<TradeRow[]> {
     select instrument_id, size::float8 as size, price::float8 as price, fee::float8 as fee, strategy, mode, status, leg_group_id, created_at
     from public.polybot_trades where user_id = ${userId} order by id`;
 }
+
+/**
+ * The bot's order posts a proxy in front of the CLOB saw, with each one's answer status: every `POST /order` but the
+ * key check's funder probe, a post-only order (docs/ARCHITECTURE.md §8a.1) — the strategies never send post-only
+ * orders (an arbitrage takes liquidity).
+ */
+export function botOrderPosts(proxy: CountingProxy): Array<{ status: number | null }> {
+  return proxy.requests.flatMap((r, i) =>
+    r === 'POST /order' && !/"postOnly"\s*:\s*true/.test(proxy.bodies[i] ?? '')
+      ? [{ status: proxy.statuses[i] ?? null }]
+      : [],
+  );
+}

@@ -9,6 +9,7 @@ import { PolymarketTrading } from '@polybot/venues';
 import { afterAll, expect, test } from 'vitest';
 import {
   alive,
+  botOrderPosts,
   childrenOf,
   createUser,
   saveKeys,
@@ -146,7 +147,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   });
   expect(fail.status).toBe(200);
   await tradeUntil(
-    () => stack.proxy.responses.filter((r) => r === 'POST /order 400').length >= 2,
+    () => botOrderPosts(stack.proxy).filter((p) => p.status === 400).length >= 2,
     'two live orders rejected by the venue',
   );
   await until(
@@ -221,7 +222,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   // ... and every order the venue received is booked: the held one, the rejected ones, all of them, once.
   const liveRows = await stack.db.sql<{ venue_order_id: string | null; filled_size: string; mode: string }[]>`
     select venue_order_id, filled_size::text, mode from public.polybot_trades where user_id = ${live.id}`;
-  const posted = stack.proxy.requests.filter((r) => r === 'POST /order').length;
+  const posted = botOrderPosts(stack.proxy).length;
   expect(stack.proxy.held.length).toBeGreaterThan(0);
   expect(posted).toBeGreaterThanOrEqual(3);
   expect(liveRows).toHaveLength(posted);

@@ -10,6 +10,10 @@ export interface CountingProxy {
   urls: string[];
   /** `METHOD /path STATUS` of every answered request, in answer order. */
   responses: string[];
+  /** Each request's body as text (aligned with `requests`; '' without one): which order a `POST /order` was. */
+  bodies: string[];
+  /** Each request's answer status (aligned with `requests`; null until answered, 502 when the venue was unreachable). */
+  statuses: Array<number | null>;
   /** Requests held back so far (see hold). */
   held: string[];
   /** From now on, hold matching requests before they reach the venue (an order in flight for as long as we like). */
@@ -25,14 +29,18 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
   const urls: string[] = [];
   const responses: string[] = [];
   const held: string[] = [];
+  const bodies: string[] = [];
+  const statuses: Array<number | null> = [];
   let holdWhen: ((method: string, path: string) => boolean) | null = null;
   const waiting: Array<() => void> = [];
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
     const path = url.split('?')[0] ?? url;
-    requests.push(`${method} ${path}`);
+    const index = requests.push(`${method} ${path}`) - 1;
     urls.push(`${method} ${url}`);
+    bodies.push('');
+    statuses.push(null);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -40,15 +48,18 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
       for (const [k, v] of Object.entries(req.headers))
         if (typeof v === 'string' && k !== 'host' && k !== 'content-length') headers[k] = v;
       const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      bodies[index] = body ? body.toString('utf8') : '';
       const forward = (): void => {
         fetch(`${target}${url}`, { method, headers, ...(body ? { body } : {}) }).then(
           async (r) => {
             const buf = Buffer.from(await r.arrayBuffer());
             responses.push(`${method} ${path} ${r.status}`);
+            statuses[index] = r.status;
             res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(buf);
           },
           () => {
             responses.push(`${method} ${path} 502`);
+            statuses[index] = 502;
             res.writeHead(502).end();
           },
         );
@@ -69,6 +80,8 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
     requests,
     urls,
     responses,
+    bodies,
+    statuses,
     held,
     hold: (when) => {
       holdWhen = when;

@@ -6,6 +6,7 @@
 // reconcile-intents.ts has learned its fate from the venue. Nothing is ever re-sent blindly.
 import type { Opportunity, OrderIntent, OrderRequest, OrderResult } from '@polybot/schemas';
 import type { Trading } from '@polybot/venues';
+import { isVenuePaused } from '@polybot/venues/errors';
 import type { Logger } from 'pino';
 import { RecordIntentsAnswerSchema, type RunnerTestHooks, type UnresolvedIntent } from '../shared/ipc.ts';
 import type { DbRpc } from './db-rpc.ts';
@@ -84,6 +85,21 @@ export class IntentBook {
     return n;
   }
 
+  private async notSent(o: OrderRequest, legGroupId: string, why: string): Promise<void> {
+    try {
+      await this.db.call({
+        op: 'resolveIntent',
+        clientOrderId: o.clientOrderId,
+        legGroupId,
+        status: 'not_sent',
+        error: `refused by the venue before reaching a book: ${why}`,
+      });
+      this.inFlight.delete(o.clientOrderId);
+    } catch (e) {
+      this.log.warn({ clientOrderId: o.clientOrderId, err: String(e) }, 'order intent: could not record not_sent');
+    }
+  }
+
   /**
    * The venue clients of one execution: each order is written down before it leaves. The execution's first order
    * asks for a new leg group: an opportunity executed before (by a runner that died) is never executed again.
@@ -131,7 +147,16 @@ export class IntentBook {
           if (o.side === 'buy') this.refusedNow++;
           throw e;
         }
-        const result = await t.placeOrder(o);
+        let result: OrderResult;
+        try {
+          result = await t.placeOrder(o);
+        } catch (e) {
+          // A venue paused (maintenance, engine restart) refused the order outright: it never reached a book, so its
+          // intent is resolved `not_sent` now (the manager hands its reservation back) and the same order may go
+          // once the venue trades again. Any other throw leaves its fate unknown (reconciled later).
+          if (isVenuePaused(e)) await this.notSent(o, scope.opportunity.id, e.message);
+          throw e;
+        }
         // Test hook: die between the venue's answer and the booking (the crash the intents exist for).
         if (this.hooks?.crashAfterSend && scope.mode === 'live') process.kill(process.pid, 'SIGKILL');
         return result;

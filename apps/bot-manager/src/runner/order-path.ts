@@ -2,7 +2,8 @@
 // per order, every leg before the first is sent (a limit can never leave an arbitrage half executed; denied → no
 // order at all), then route, execute, hand back the reservations of orders never sent, and book what went out.
 import type { Instrument, Opportunity, OrderBook, OrderRequest, OrderResult, VenueId } from '@polybot/schemas';
-import { isVenuePaused, type Trading, type VenuePausedError } from '@polybot/venues';
+import type { Trading } from '@polybot/venues';
+import { isVenuePaused, type VenuePausedError } from '@polybot/venues/errors';
 import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { fundsRefusal, type FundsCheck, type FundsVerdict } from './funds.ts';

@@ -5,7 +5,9 @@
 // the venue counts as open again and the next order is the probe (another 425 pauses it again, with a longer wait).
 // The pause lifts by itself: nothing for the user to do.
 import type { Opportunity, VenueId } from '@polybot/schemas';
-import { backoffDelay, KalshiClient, kalshiExchangeStatus, type VenuePausedError } from '@polybot/venues';
+import type { KalshiClient, kalshiExchangeStatus } from '@polybot/venues';
+import type { VenuePausedError } from '@polybot/venues/errors';
+import { backoffDelay } from '@polybot/venues/rate-limit';
 import type { Logger } from 'pino';
 import type { VenueUrls } from '../shared/ipc.ts';
 
@@ -17,9 +19,19 @@ export interface VenueProbe {
 
 /** Kalshi: GET /exchange/status (public); Polymarket: open again after the backoff (the next order tells). */
 export function venueProbe(urls: VenueUrls): VenueProbe {
-  const kalshi = urls.kalshiApi ? new KalshiClient({ basePath: urls.kalshiApi, retry: { retries: 1 } }) : null;
-  return async (venue) =>
-    venue === 'kalshi' && kalshi ? kalshiExchangeStatus(kalshi) : { trading: true, resumeAtMs: null };
+  // The Kalshi client (kalshi-typescript, axios) is loaded only when a Kalshi pause is probed: a paper runner never
+  // loads the live adapters (runner-bundle.test.ts).
+  let kalshi: Promise<{ client: KalshiClient; status: typeof kalshiExchangeStatus }> | null = null;
+  return async (venue) => {
+    if (venue !== 'kalshi' || !urls.kalshiApi) return { trading: true, resumeAtMs: null };
+    const basePath = urls.kalshiApi;
+    kalshi ??= import('@polybot/venues').then((v) => ({
+      client: new v.KalshiClient({ basePath, retry: { retries: 1 } }),
+      status: v.kalshiExchangeStatus,
+    }));
+    const k = await kalshi;
+    return k.status(k.client);
+  };
 }
 
 interface Pause {

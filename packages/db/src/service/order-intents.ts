@@ -32,9 +32,10 @@ export async function recordIntents(
       // The first order of an execution: a leg group that already has an intent was executed before (by a runner
       // that may have died mid-way) and is not executed again — nothing of it is written, everything is "existing".
       const groups = [...new Set(intents.map((i) => i.legGroupId))];
+      // Orders the venue refused outright (`not_sent`: paused, or unknown to it) do not count: they never traded.
       const seen = await tx`
         select 1 from public.polybot_order_intents
-         where user_id = ${userId} and leg_group_id in ${tx(groups)} limit 1`;
+         where user_id = ${userId} and leg_group_id in ${tx(groups)} and status <> 'not_sent' limit 1`;
       if (seen.length > 0) {
         existing.push(...intents.map((i) => i.clientOrderId));
         return;
@@ -48,7 +49,11 @@ export async function recordIntents(
         values
           (${userId}, ${i.clientOrderId}, ${i.venue}, ${i.venueOrderId}, ${i.instrumentId}, ${i.marketId}, ${i.outcome},
            ${i.side}, ${i.size}, ${i.limitPrice}, ${i.orderType}, ${i.legGroupId}, ${i.strategy}, ${i.mode})
-        on conflict (user_id, client_order_id) do nothing
+        -- An order that never reached the venue (not_sent) may be written again and sent: the venue never had it.
+        on conflict (user_id, client_order_id) do update
+          set status = 'pending', venue_order_id = excluded.venue_order_id, size = excluded.size,
+              limit_price = excluded.limit_price, error = null, trade_id = null, updated_at = now()
+          where polybot_order_intents.status = 'not_sent'
         returning client_order_id`;
       (rows.length > 0 ? recorded : existing).push(i.clientOrderId);
     }
