@@ -3,18 +3,20 @@
 // venue stops (the restarted runner trades paper there) and the status says why (halt live_key_invalid, in words).
 // And an authentication failure a runner meets while trading makes the manager re-validate at once, long before the
 // next periodic round. Kalshi's revoke control answers 401 to the same check.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { privateKeyToAccount } from 'viem/accounts';
 import { expect, test } from 'vitest';
 import { checkKey } from '../src/manager/key-validation.ts';
 import type { IpcTap } from '../src/manager/runner-process.ts';
+import { refuseEoaMakers, registerPolymarketWallet } from '@polybot/local-stack/testing';
 import { kalshiFactory } from '@polybot/local-stack/venue-sim';
 import {
   createUser,
   heartbeats,
   registerKalshiKey,
   saveKeys,
+  saveWalletKey,
   startVenueSim,
   statusOf,
   until,
@@ -225,3 +227,48 @@ test('Kalshi: a key revoked in the simulator answers 401 with Kalshi’s body, a
     await ks.close();
   }
 });
+
+test('a proxy-wallet key is re-checked as the proxy wallet it trades for (not as its EOA, which production refuses)', async () => {
+  const key = randomBytes(32).toString('hex');
+  const funder = privateKeyToAccount(`0x${randomBytes(32).toString('hex')}`).address;
+  await registerPolymarketWallet(stack.sim.origin, {
+    owner: privateKeyToAccount(`0x${key}`).address,
+    address: funder,
+    type: 'POLY_PROXY',
+  });
+  const u = await createUser(stack.db, LIVE);
+  await saveWalletKey(stack.db.sql, u.id, key, false, { signatureType: 1, funderAddress: funder });
+  await refuseEoaMakers(stack.sim.origin, true);
+  try {
+    const m = await stack.manager('rv-wallet', { keyRevalidateMs: 500 });
+    const checkedAt = async (): Promise<number | null> => {
+      const [r] = await stack.db.sql<{ status: string; at: Date | null }[]>`
+        select validation_status as status, last_validated_at as at from public.polybot_user_secrets
+         where user_id = ${u.id} and platform = 'polymarket' and is_paper = false`;
+      return r?.status === 'valid' && r.at ? r.at.getTime() : null;
+    };
+    const first = await until(checkedAt, 'proxy-wallet key valid', 60_000);
+    // Two periodic re-checks later it is still valid: each checked the proxy wallet with the key's wallet type.
+    const again = await until(
+      async () => {
+        const at = await checkedAt();
+        return at !== null && at > first ? at : null;
+      },
+      'a re-check',
+      60_000,
+    );
+    await until(
+      async () => {
+        const at = await checkedAt();
+        return at !== null && at > again ? at : null;
+      },
+      'another re-check',
+      60_000,
+    );
+    expect((await keyRow(u.id))?.validation_status).toBe('valid');
+    await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+    await m.stop();
+  } finally {
+    await refuseEoaMakers(stack.sim.origin, false);
+  }
+}, 180_000);

@@ -9,7 +9,7 @@ import {
   asService,
   getUserSecretsDecrypted,
   listValidSecretsDue,
-  lockValidSecretAtStamp,
+  lockSecretAtStamp,
   setSecretValidation,
   type DueSecret,
 } from '@polybot/db/service';
@@ -17,7 +17,7 @@ import type { VenueId } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
-import { checkKey, type ValidationUrls } from './key-validation.ts';
+import { checkKey, keyMaterial, type ValidationUrls } from './key-validation.ts';
 
 export interface KeyRevalidatorOptions {
   urls: ValidationUrls;
@@ -105,16 +105,8 @@ export class KeyRevalidator {
     const keys = await asService(this.sql, (tx) => getUserSecretsDecrypted(tx, d.user_id));
     const k = keys.find((x) => x.platform === d.platform && x.is_paper === d.is_paper);
     if (!k) return;
-    const check = await checkKey(
-      {
-        platform: k.platform,
-        isPaper: k.is_paper,
-        apiKey: k.api_key,
-        apiSecret: k.api_secret,
-        privateKey: k.private_key,
-      },
-      this.opts.urls,
-    );
+    // The same material as the first check: a Polymarket key's wallet type and funder included.
+    const check = await checkKey(keyMaterial(k), this.opts.urls);
     const log = this.opts.log.child({ userId: d.user_id, platform: d.platform, isPaper: d.is_paper, why });
     if (check.outcome === 'unreachable') {
       log.warn({ reason: check.reason }, 'keys not re-validated: venue unreachable, they stay valid');
@@ -122,7 +114,7 @@ export class KeyRevalidator {
     }
     const written = await asService(this.sql, async (tx) => {
       // Rotated or judged meanwhile: that newer state wins, this outcome is about keys no longer in use.
-      if (!(await lockValidSecretAtStamp(tx, d.user_id, d))) return false;
+      if (!(await lockSecretAtStamp(tx, d.user_id, d, 'valid'))) return false;
       return setSecretValidation(
         tx,
         d.user_id,

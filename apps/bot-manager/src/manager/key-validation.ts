@@ -8,12 +8,12 @@ import {
   asService,
   getUserSecretsDecrypted,
   listPendingSecretStamps,
-  lockPendingSecretAtStamp,
+  lockSecretAtStamp,
   setSecretValidation,
 } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
-import { PolymarketWalletConfigSchema } from '@polybot/schemas';
+import { PolymarketWalletConfigSchema, type DecryptedSecretRow } from '@polybot/schemas';
 import { z } from 'zod';
 import { loadUserState, type InvalidConfig, type UserState } from './user-state.ts';
 
@@ -33,6 +33,18 @@ export interface KeyMaterial {
   privateKey: string | null;
   /** The key's additional_config: for Polymarket its wallet type and funder (absent: EOA). */
   additionalConfig?: Record<string, unknown>;
+}
+
+/** What a key check needs of a decrypted key row (the same for a first check and a re-check). */
+export function keyMaterial(k: DecryptedSecretRow): KeyMaterial {
+  return {
+    platform: k.platform,
+    isPaper: k.is_paper,
+    apiKey: k.api_key,
+    apiSecret: k.api_secret,
+    privateKey: k.private_key,
+    additionalConfig: k.additional_config,
+  };
 }
 
 export type KeyCheck =
@@ -227,17 +239,7 @@ export class KeyValidator {
       if (b && b.stamp === st.stamp && Date.now() < b.notBefore) continue;
       const k = keys.find((x) => x.platform === st.platform && x.is_paper === st.is_paper);
       if (!k) continue;
-      const check = await checkKey(
-        {
-          platform: k.platform,
-          isPaper: k.is_paper,
-          apiKey: k.api_key,
-          apiSecret: k.api_secret,
-          privateKey: k.private_key,
-          additionalConfig: k.additional_config,
-        },
-        this.opts.urls,
-      );
+      const check = await checkKey(keyMaterial(k), this.opts.urls);
       const log = this.opts.log.child({ userId, platform: st.platform, isPaper: st.is_paper });
       if (check.outcome === 'unreachable') {
         this.scheduleRetry(id, userId, st.stamp, check.reason, log);
@@ -245,7 +247,7 @@ export class KeyValidator {
       }
       this.clear(id);
       const written = await asService(this.sql, async (tx) => {
-        if (!(await lockPendingSecretAtStamp(tx, userId, st))) return false;
+        if (!(await lockSecretAtStamp(tx, userId, st, 'pending'))) return false;
         return setSecretValidation(
           tx,
           userId,

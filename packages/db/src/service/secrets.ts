@@ -20,17 +20,19 @@ export async function listPendingSecretStamps(tx: TransactionSql, userId: string
 }
 
 /**
- * Locks the key row until the transaction ends if it is still pending at this stamp; false when the keys were
- * rotated or validated meanwhile (the outcome must then be dropped).
+ * Locks the key row until the transaction ends if it is still in `status` at this stamp ('pending' for a first check,
+ * 'valid' for a re-check); false when the keys were rotated, deleted or judged meanwhile (the outcome must then be
+ * dropped).
  */
-export async function lockPendingSecretAtStamp(
+export async function lockSecretAtStamp(
   tx: TransactionSql,
   userId: string,
   s: PendingSecretStamp,
+  status: 'pending' | 'valid',
 ): Promise<boolean> {
   const still = await tx`
     select 1 from public.polybot_user_secrets
-     where user_id = ${userId} and platform = ${s.platform} and is_paper = ${s.is_paper} and validation_status = 'pending'
+     where user_id = ${userId} and platform = ${s.platform} and is_paper = ${s.is_paper} and validation_status = ${status}
        and coalesce(rotated_at, created_at)::text = ${s.stamp}
      for update`;
   return still.length > 0;
@@ -61,23 +63,6 @@ export async function listValidSecretsDue(
      order by last_validated_at nulls first
      limit ${limit}`;
   return rows.map((r) => DueSecretSchema.parse(r));
-}
-
-/**
- * Locks the key row until the transaction ends if it is still 'valid' at this stamp; false when the keys were
- * rotated, deleted or judged meanwhile (a re-validation's outcome must then be dropped).
- */
-export async function lockValidSecretAtStamp(
-  tx: TransactionSql,
-  userId: string,
-  s: PendingSecretStamp,
-): Promise<boolean> {
-  const still = await tx`
-    select 1 from public.polybot_user_secrets
-     where user_id = ${userId} and platform = ${s.platform} and is_paper = ${s.is_paper} and validation_status = 'valid'
-       and coalesce(rotated_at, created_at)::text = ${s.stamp}
-     for update`;
-  return still.length > 0;
 }
 
 const SecretVerdictSchema = z.object({
