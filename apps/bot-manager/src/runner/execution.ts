@@ -58,13 +58,13 @@ export async function createLiveTrading(key: RunnerKey, urls: VenueUrls): Promis
 export async function createLiveKalshiTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
   if (!key.apiKey || !key.privateKey || !urls.kalshiApi)
     throw new Error('live Kalshi trading needs a key id, a private key and the Kalshi API URL');
+  return kalshiTrading(urls.kalshiApi, key.apiKey, key.privateKey);
+}
+
+/** kalshi-typescript with one key against one Kalshi environment (production, or the demo exchange for paper). */
+export async function kalshiTrading(basePath: string, keyId: string, privateKeyPem: string): Promise<Trading> {
   const { KalshiClient, KalshiTrading } = await import('@polybot/venues');
-  return new KalshiTrading({
-    client: new KalshiClient({
-      basePath: urls.kalshiApi,
-      credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey },
-    }),
-  });
+  return new KalshiTrading({ client: new KalshiClient({ basePath, credentials: { keyId, privateKeyPem } }) });
 }
 
 /** Each leg goes to the Trading of its own venue. */

@@ -6,6 +6,7 @@
 // tells them apart is the demo exchange's own order id in venue_order_id (local paper ids start with `paper-kalshi-`).
 import type { Trading } from '@polybot/venues';
 import type { RunnerKey, VenueUrls } from '../shared/ipc.ts';
+import { kalshiTrading } from './execution.ts';
 
 /** The paper Kalshi key to trade the demo exchange with, or undefined (then Kalshi paper is local). */
 export function demoKalshiKey(keys: readonly RunnerKey[], urls: VenueUrls): RunnerKey | undefined {
@@ -24,11 +25,5 @@ export function demoKalshiKey(keys: readonly RunnerKey[], urls: VenueUrls): Runn
 export async function createDemoKalshiTrading(key: RunnerKey, urls: VenueUrls): Promise<Trading> {
   if (!key.apiKey || !key.privateKey || !urls.kalshiDemoApi)
     throw new Error("Kalshi demo trading needs a paper key id, its private key and the platform's Kalshi demo URL");
-  const { KalshiClient, KalshiTrading } = await import('@polybot/venues');
-  return new KalshiTrading({
-    client: new KalshiClient({
-      basePath: urls.kalshiDemoApi,
-      credentials: { keyId: key.apiKey, privateKeyPem: key.privateKey },
-    }),
-  });
+  return kalshiTrading(urls.kalshiDemoApi, key.apiKey, key.privateKey);
 }
