@@ -134,7 +134,14 @@ describe('whyNotTrading', () => {
     // Plan and settings still come first.
     expect(code({ liveNotInPlan: true, liveKeysInvalid: [{ venue: 'kalshi', checkedAt: null, reason: null }] })).toBe(
       'live_not_in_plan',
-    );
+    ); // Before the caps of the moment (they lift by themselves; the key needs the user).
+    expect(
+      code({
+        openPositions: 5,
+        maxPositions: 5,
+        liveKeysInvalid: [{ venue: 'kalshi', checkedAt: null, reason: null }],
+      }),
+    ).toBe('live_key_invalid');
   });
 
   test('settings that rule trading out come before the caps of the moment', () => {

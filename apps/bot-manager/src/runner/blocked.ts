@@ -69,6 +69,19 @@ export function whyNotTrading(i: BlockInputs): Blocked | null {
       code: 'trade_size_below_minimum',
       reason: `max trade size ${usd(i.maxTradeSizeUsd)} is below the smallest order on ${names} (about ${usd(cheapest)})`,
     };
+  // A key the venue now rejects comes before the caps: they lift by themselves, the key needs the user.
+  const rejected = i.liveNotInPlan ? undefined : i.liveKeysInvalid?.[0];
+  if (rejected) {
+    const name = NAMES[rejected.venue];
+    const when = rejected.checkedAt
+      ? ` on ${rejected.checkedAt.replace('T', ' ').replace(/(:\d\d)?(\.\d+)?Z$/, ' UTC')}`
+      : '';
+    const why = rejected.reason ? ` (${rejected.reason.replace(/\.$/, '')})` : '';
+    return {
+      code: 'live_key_invalid',
+      reason: `${name} rejected your live key${when}${why}: live trading on ${name} stopped and the bot trades paper there. Save a new live ${name} key in Settings → API keys to trade live again.`,
+    };
+  }
   if (i.dailyLossHalt !== null) return { code: 'daily_loss_limit', reason: i.dailyLossHalt };
   if (i.monthlyLimit !== null)
     return {
@@ -92,18 +105,6 @@ export function whyNotTrading(i: BlockInputs): Blocked | null {
     };
   if (i.liveNotInPlan)
     return { code: 'live_not_in_plan', reason: 'live trading is on but the plan does not allow it: trading paper' };
-  const rejected = i.liveKeysInvalid?.[0];
-  if (rejected) {
-    const name = NAMES[rejected.venue];
-    const when = rejected.checkedAt
-      ? ` on ${rejected.checkedAt.replace('T', ' ').replace(/(:\d\d)?(\.\d+)?Z$/, ' UTC')}`
-      : '';
-    const why = rejected.reason ? ` (${rejected.reason.replace(/\.$/, '')})` : '';
-    return {
-      code: 'live_key_invalid',
-      reason: `${name} rejected your live key${when}${why}: live trading on ${name} stopped and the bot trades paper there. Save a new live ${name} key in Settings → API keys to trade live again.`,
-    };
-  }
   if (i.liveKeysMissing.length > 0)
     return {
       code: 'live_keys_missing',

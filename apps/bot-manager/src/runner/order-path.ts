@@ -39,10 +39,11 @@ export interface OrderPath {
 /** Live only: can each venue's account pay its legs? Paper needs no money check. */
 export async function checkFunds(path: OrderPath, mode: Mode, opportunity: Opportunity): Promise<FundsVerdict> {
   if (mode !== 'live' || !path.funds) return { ok: true };
-  const route = await path.router.route(mode, opportunity);
-  // An unroutable basket is refused with its own reason by executeReserved.
-  if (!route.ok) return { ok: true };
   try {
+    // Connecting the live client may fail too (a revoked key: 401): that also waits, never a hot loop.
+    const route = await path.router.route(mode, opportunity);
+    // An unroutable basket is refused with its own reason by executeReserved.
+    if (!route.ok) return { ok: true };
     return await path.funds.check(opportunity, route.tradingFor);
   } catch (e) {
     // A live client that cannot connect: the caller waits and asks again, never a hot loop.
