@@ -42,19 +42,21 @@ interface LiveUser {
   venue: PolymarketTrading;
 }
 
-async function liveUser(): Promise<LiveUser> {
+async function liveUser(before?: (venue: PolymarketTrading, keys: TestKeys) => Promise<void>): Promise<LiveUser> {
   const keys = await walletKeys(stack.sim);
-  const u = await createUser(stack.db, {
-    config: { dry_run: false },
-    profile: { live_trading_allowed: true, subscription_tier: 'pro' },
-  });
-  await saveKeys(stack.db.sql, u.id, keys, false);
   const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
   const venue = await PolymarketTrading.connect({
     clobUrl: venueUrlsOf(stack.sim).polymarketClob,
     privateKey: `0x${keys.privateKey}`,
     creds: { key: keys.apiKey, ...secret },
   });
+  // Whatever the account holds before PolyBot knows the user (the key is saved below).
+  if (before) await before(venue, keys);
+  const u = await createUser(stack.db, {
+    config: { dry_run: false },
+    profile: { live_trading_allowed: true, subscription_tier: 'pro' },
+  });
+  await saveKeys(stack.db.sql, u.id, keys, false);
   return { id: u.id, keys, venue };
 }
 
@@ -81,7 +83,7 @@ async function heartbeating(u: LiveUser): Promise<number> {
 }
 
 /** Two GTC buys far below the ask, placed with the user's own key: they rest on the account. */
-async function restingOrders(u: LiveUser): Promise<string[]> {
+async function restingOrders(u: Pick<LiveUser, 'venue'>, tag: string = u.venue.address): Promise<string[]> {
   const ids: string[] = [];
   for (const n of [1, 2]) {
     const r = await u.venue.placeOrder({
@@ -91,7 +93,7 @@ async function restingOrders(u: LiveUser): Promise<string[]> {
       limitPrice: 0.1 + n / 100,
       size: 10,
       orderType: 'GTC',
-      clientOrderId: `own-gtc-${u.id.slice(0, 8)}-${n}`,
+      clientOrderId: `own-gtc-${tag.slice(-8)}-${n}`,
     });
     expect(r.status).toBe('resting');
     ids.push(r.venueOrderId ?? '');
@@ -106,6 +108,17 @@ async function reasonsOf(u: LiveUser, ids: string[]): Promise<Array<string | nul
     return o?.status === 'CANCELED' ? o.cancelReason : null;
   });
 }
+
+test('orders resting on the account before the bot goes live (orphans) are cancelled before its first heartbeat', async () => {
+  let ids: string[] = [];
+  const u = await liveUser(async (venue) => {
+    ids = await restingOrders({ venue });
+  });
+  await heartbeating(u);
+  // Heartbeats start only after the sweep: by now the orphans are cancelled, by cancel-all (not the venue's switch).
+  expect(await reasonsOf(u, ids)).toEqual(['cancel_all', 'cancel_all']);
+  await stack.db.sql`update public.polybot_user_config set bot_enabled = false where user_id = ${u.id}`;
+});
 
 test('kill -9 of a live runner → its heartbeats stop and the venue cancels the account’s resting orders', async () => {
   const u = await liveUser();

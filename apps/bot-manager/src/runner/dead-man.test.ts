@@ -1,4 +1,4 @@
-// DeadMan without a venue: cancel-all goes to each venue that traded live in this runner and to no other, a venue that
+// DeadMan without a venue: a venue going live is swept once; cancel-all goes to each venue that traded live in this runner and to no other, a venue that
 // never answers cannot hold the exit up (bounded), and a second release waits for the first instead of skipping it.
 import type { VenueId } from '@polybot/schemas';
 import type { Trading } from '@polybot/venues';
@@ -31,8 +31,10 @@ describe('DeadMan', () => {
     });
     const dm = new DeadMan(r, log, { heartbeatMs: 1000 });
     dm.arm({ polymarket: 'paper', kalshi: 'live' });
+    // Going live sweeps the account's orphans once; arming the same mode again does not sweep again.
+    dm.arm({ polymarket: 'paper', kalshi: 'live' });
     await dm.release('stop');
-    expect(cancelled).toEqual(['kalshi']);
+    expect(cancelled).toEqual(['kalshi', 'kalshi']);
 
     const paperOnly = router(() => Promise.resolve(0));
     const dm2 = new DeadMan(paperOnly, log, { heartbeatMs: 1000 });
@@ -48,9 +50,9 @@ describe('DeadMan', () => {
     const first = dm.release('stop');
     expect(dm.release('manager lost')).toBe(first);
     await first; // resolves: bounded by the timeout, and never throws
-    expect(r.asked).toEqual(['kalshi']);
+    expect(r.asked).toEqual(['kalshi', 'kalshi']); // the sweep on going live, the cancel-all on release
     dm.arm({ polymarket: 'paper', kalshi: 'live' }); // released: arming again does nothing
     await dm.release('again');
-    expect(r.asked).toEqual(['kalshi']);
+    expect(r.asked).toEqual(['kalshi', 'kalshi']);
   });
 });

@@ -5,6 +5,8 @@
 // - Polymarket: while the runner trades Polymarket live it heartbeats the venue (PolymarketHeartbeat, every
 //   `heartbeatMs`, 5 s by default). If the runner dies however it dies (kill -9, OOM, a hung event loop), the beats
 //   stop and the venue itself cancels the account's open orders within its timeout (10 s).
+// - When a venue goes live in a runner (at start, or a config turning it live), everything resting on that account is
+//   cancelled first (an orphan of a runner that died, or the user's own order), before the first heartbeat.
 // - On every graceful end — the manager's `stop` (suspend, pause, plan change, key rotation, the manager's SIGTERM),
 //   the runner's own SIGTERM, the loss of its manager — the heartbeats stop and each venue that traded live in this
 //   runner gets cancel-all (Polymarket `DELETE /cancel-all`, Kalshi its resting orders in batches), bounded by
@@ -40,8 +42,31 @@ export class DeadMan {
   /** The venues' modes now (at start, after each config applied): a venue going live is armed. */
   arm(venues: Readonly<Record<VenueId, Mode>>): void {
     if (this.released !== null) return;
-    for (const v of ['polymarket', 'kalshi'] as const) if (venues[v] === 'live') this.live.add(v);
+    for (const v of ['polymarket', 'kalshi'] as const)
+      if (venues[v] === 'live' && !this.live.has(v)) {
+        this.live.add(v);
+        // Polymarket sweeps before its first heartbeat (startHeartbeat); Kalshi has no heartbeat to wait for.
+        if (v === 'kalshi') void this.sweep('kalshi');
+      }
     if (this.live.has('polymarket') && !this.heartbeat && !this.starting) this.starting = this.startHeartbeat();
+  }
+
+  /**
+   * A venue goes live in this runner (at start, or after a config): whatever rests on the account is an orphan — of
+   * a runner that died, or the user's own — and is cancelled by the rule above. Bounded; never throws.
+   */
+  private async sweep(venue: VenueId): Promise<void> {
+    try {
+      const cancelled = await withTimeout(
+        this.router.liveClient(venue).then((t) => t.cancelAll()),
+        this.opts.cancelTimeoutMs ?? CANCEL_ALL_TIMEOUT_MS,
+        `orphan sweep on ${venue}`,
+      );
+      if (cancelled > 0)
+        this.log.warn({ venue, cancelled }, 'resting orders found on the live account at start: cancelled (orphans)');
+    } catch (e) {
+      this.log.warn({ venue, err: coerceError(e).message }, 'orphan sweep failed: resting orders may remain');
+    }
   }
 
   private async startHeartbeat(): Promise<void> {
@@ -49,6 +74,8 @@ export class DeadMan {
       const trading = await this.router.liveClient('polymarket');
       const { PolymarketHeartbeat, PolymarketTrading } = await import('@polybot/venues/polymarket');
       if (this.released !== null || !(trading instanceof PolymarketTrading)) return;
+      await this.sweep('polymarket');
+      if (this.released !== null) return;
       this.heartbeat = new PolymarketHeartbeat(trading.client, {
         intervalMs: this.opts.heartbeatMs,
         onError: (e) => this.log.warn({ err: coerceError(e).message }, 'Polymarket heartbeat failed'),
