@@ -6,6 +6,7 @@ import {
   isLegGroupBooked,
   recordIntents,
   recordTrade,
+  listLivePositions,
   recordVenueSettlement,
   releaseUserTrades,
   reserveUserTrades,
@@ -84,6 +85,8 @@ export async function runDbOp(
       const { op: _op, ...venue } = op;
       return recordVenueSettlement(sql, userId, venue);
     }
+    case 'livePositions':
+      return listLivePositions(sql, userId);
     case 'recordIntents':
       return recordIntents(sql, userId, op.intents, op.newGroup ? { newGroup: true } : {});
     case 'resolveIntent': {

@@ -48,6 +48,8 @@ export interface DecisionContext {
   rescan: () => void;
   /** A decision ended: apply what waited for the safe point and look again. */
   settled: () => void;
+  /** Decisions wait (live positions being compared with the venues: nothing may move meanwhile). */
+  held: () => boolean;
 }
 
 type Verdict = { ok: true; mode: Mode } | { ok: false; code: OpportunitySkipCode; reason: string };
@@ -71,6 +73,8 @@ export class Decider {
   consider(opportunities: readonly Opportunity[]): void {
     const { recent } = this.ctx;
     for (const o of opportunities) recent.seen(o);
+    // Priced again when the hold ends (the runner rescans everything).
+    if (this.ctx.held()) return;
     const now = Date.now();
     const passing: Opportunity[] = [];
     for (const o of opportunities.filter((o) => !this.acted.has(o.id))) {

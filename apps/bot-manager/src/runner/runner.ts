@@ -20,6 +20,7 @@ import { decideMode, type ModeDecision } from './mode.ts';
 import { newsEnabled, NewsTrader, strategyRules } from './news.ts';
 import { FundsCheck } from './funds.ts';
 import { Decider, FUNDS_RECHECK_MS, type DecisionCounters } from './decision.ts';
+import { differenceWords, LivePositionCheck } from './reconcile-positions.ts';
 import type { OrderPath } from './order-path.ts';
 import { RecentOpportunities } from './recent.ts';
 import { RiskEngine } from './risk.ts';
@@ -68,6 +69,8 @@ export class PolybotRunner {
   private readonly deadMan: DeadMan;
   /** Venues paused by maintenance or an engine restart: no orders there until they trade again (venue-pause.ts). */
   private readonly pauses: VenuePauses;
+  /** Live positions compared with the venues once per runner, after its intents are resolved (reconcile-positions.ts). */
+  private readonly positionCheck: LivePositionCheck;
   /** From the strategies' opportunities to orders and bookings, one decision at a time (decision.ts). */
   private readonly decider: Decider;
 
@@ -150,6 +153,22 @@ export class PolybotRunner {
       },
     });
     this.intentReconciler.start();
+    this.positionCheck = new LivePositionCheck({
+      router: this.router,
+      db,
+      log,
+      listed: (id) => this.instruments.has(id) && !this.universe.isClosed(id),
+      venues: () => (['polymarket', 'kalshi'] as const).filter((v) => this.mode.venues[v] === 'live'),
+      ready: () => !this.decider.busy && this.intents.pending.length === 0,
+      done: (differences) => {
+        if (differences.length > 0) {
+          this.stats.lastError = differenceWords(differences);
+          this.heartbeat();
+        }
+        this.rescanAll = true;
+        this.resume();
+      },
+    });
     this.decider = new Decider({
       db,
       log,
@@ -174,6 +193,7 @@ export class PolybotRunner {
         this.applyPendingConfig();
         this.resume();
       },
+      held: () => this.positionCheck.holding,
     });
   }
 
@@ -317,7 +337,7 @@ export class PolybotRunner {
 
   /** Books that changed during a decision (or every book, after the baskets were rebuilt), then the best candidate. */
   private resume(): void {
-    if (this.stopping || this.decider.busy) return;
+    if (this.stopping || this.decider.busy || this.positionCheck.poll()) return;
     const now = Date.now();
     // Followed wallets' trades first, one at a time: each is its own decision, and they are time-sensitive.
     while (this.copy.pending > 0 && copyEnabled(this.config, this.init.plan.features)) {
@@ -359,6 +379,7 @@ export class PolybotRunner {
 
   heartbeat(): void {
     if (this.stopping) return;
+    this.positionCheck.poll();
     this.send({ type: 'heartbeat', configVersion: this.configVersion, stats: this.currentStats() });
   }
 

@@ -327,8 +327,15 @@ export const DbOpSchema = z.discriminatedUnion('op', [
     status: IntentResolutionSchema,
     error: z.string().max(1000).nullable(),
   }),
+  /** Reconciliation: what the database holds live for this user (compared with what the venues hold). */
+  z.object({ op: z.literal('livePositions') }),
 ]);
 export type DbOp = z.infer<typeof DbOpSchema>;
+
+/** The manager's answer to `livePositions`. */
+export const LivePositionsAnswerSchema = z.array(
+  z.object({ venue: VenueIdSchema, instrumentId: z.string(), size: z.number().nonnegative() }),
+);
 
 /** The manager's answer to `recordIntents`. */
 export const RecordIntentsAnswerSchema = z.object({ recorded: z.array(z.string()), existing: z.array(z.string()) });

@@ -110,3 +110,23 @@ export async function readRiskStart(db: Conn, userId: string): Promise<RiskStart
   const r = RiskStartSchema.parse(row ?? { open: [], pnl: 0 });
   return { openInstrumentIds: r.open, pnlTodayUsd: r.pnl };
 }
+
+const LivePositionRowSchema = z.object({
+  venue: z.enum(['polymarket', 'kalshi']),
+  instrument_id: z.string(),
+  size: z.coerce.number(),
+});
+
+/** What the database holds live for a user, per venue and instrument (open, above the dust): what the venue should hold. */
+export async function listLivePositions(
+  db: Conn,
+  userId: string,
+): Promise<Array<{ venue: 'polymarket' | 'kalshi'; instrumentId: string; size: number }>> {
+  const rows = await db`
+    select platform as venue, instrument_id, size::text as size from public.polybot_positions
+     where user_id = ${userId} and mode = 'live' and status = 'open' and size > ${POSITION_DUST}`;
+  return rows.map((r) => {
+    const p = LivePositionRowSchema.parse(r);
+    return { venue: p.venue, instrumentId: p.instrument_id, size: p.size };
+  });
+}
