@@ -5,7 +5,7 @@
 // change (the manager restarts the runner through stop) → the runner cancels them itself (cancel-all, reason
 // cancel_all) before it exits; so does a runner whose manager was kill -9ed (its IPC channel closed).
 import { fileURLToPath } from 'node:url';
-import { PolymarketTrading } from '@polybot/venues';
+import type { PolymarketTrading } from '@polybot/venues';
 import { polymarketOrders, setPolymarketHeartbeatTimeout } from '@polybot/local-stack/testing';
 import type { RunningBotManager } from '../src/index.ts';
 import { beforeAll, expect, test } from 'vitest';
@@ -20,6 +20,7 @@ import {
   venueUrlsOf,
   walletKeys,
   type TestKeys,
+  userVenue,
 } from './harness.ts';
 import { spawnManagerProcess } from './manager-process.ts';
 import { useManagerStack } from './stack.ts';
@@ -44,12 +45,7 @@ interface LiveUser {
 
 async function liveUser(before?: (venue: PolymarketTrading, keys: TestKeys) => Promise<void>): Promise<LiveUser> {
   const keys = await walletKeys(stack.sim);
-  const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
-    privateKey: `0x${keys.privateKey}`,
-    creds: { key: keys.apiKey, ...secret },
-  });
+  const venue = await userVenue(stack.sim, keys);
   // Whatever the account holds before PolyBot knows the user (the key is saved below).
   if (before) await before(venue, keys);
   const u = await createUser(stack.db, {

@@ -100,6 +100,16 @@ export async function walletKeys(sim: VenueSim): Promise<TestKeys> {
   };
 }
 
+/** The venue as the user reaches it with their own keys (placing orders by hand, reading fills directly). */
+export async function userVenue(sim: VenueSim, keys: TestKeys): Promise<PolymarketTrading> {
+  const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
+  return PolymarketTrading.connect({
+    clobUrl: venueUrlsOf(sim).polymarketClob,
+    privateKey: `0x${keys.privateKey}`,
+    creds: { key: keys.apiKey, ...secret },
+  });
+}
+
 export interface UserOptions {
   config?: Record<string, unknown>;
   profile?: Record<string, unknown>;

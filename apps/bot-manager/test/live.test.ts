@@ -4,9 +4,8 @@
 // once. And the fallback: missing any one of dry_run off / validated live key / a plan with live trading → paper.
 // A counting proxy in front of the simulator records what the venue sees: paper runners call no private endpoint,
 // the live runner does.
-import { PolymarketTrading } from '@polybot/venues';
 import { expect, test } from 'vitest';
-import { createUser, makeKeys, saveKeys, statusOf, until, venueUrlsOf, walletKeys, type TestKeys } from './harness.ts';
+import { createUser, makeKeys, saveKeys, statusOf, until, walletKeys, type TestKeys, userVenue } from './harness.ts';
 import { clobThroughProxy, useManagerStack } from './stack.ts';
 
 const PRIVATE = /^(POST|GET|DELETE) \/(order|orders|cancel-all|cancel|auth\/|data\/|balance-allowance)/;
@@ -137,12 +136,7 @@ test('dry_run off + validated live Polymarket key + live plan → real signed or
   expect(new Set(orderIds).size).toBe(orderIds.length); // each venue order booked exactly once
 
   // What the venue has for this wallet (asked with the user's own credentials, directly): the same orders.
-  const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
-    privateKey: `0x${keys.privateKey}`,
-    creds: { key: keys.apiKey, ...secret },
-  });
+  const venue = await userVenue(stack.sim, keys);
   const fills = await venue.fills();
   const filledAtVenue = new Set(fills.map((f) => f.venueOrderId));
   const filledBooked = booked.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id);

@@ -5,7 +5,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PolymarketTrading } from '@polybot/venues';
 import { afterAll, expect, test } from 'vitest';
 import {
   alive,
@@ -20,6 +19,7 @@ import {
   type TestDatabase,
   type TestKeys,
   type VenueSim,
+  userVenue,
 } from './harness.ts';
 import { spawnManagerProcess, type ManagerProcess } from './manager-process.ts';
 import { useManagerStack } from './stack.ts';
@@ -228,12 +228,7 @@ test('no secret in any runner /proc cmdline or environ, nor in any log line (pap
   expect(liveRows).toHaveLength(posted);
   expect(new Set(liveRows.map((r) => r.mode))).toEqual(new Set(['live']));
   // What the venue filled for this wallet (asked with the user's own credentials, directly) is what was booked filled.
-  const secret = JSON.parse(live.keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
-    privateKey: `0x${live.keys.privateKey}`,
-    creds: { key: live.keys.apiKey, ...secret },
-  });
+  const venue = await userVenue(stack.sim, live.keys);
   const filledAtVenue = new Set((await venue.fills()).map((f) => f.venueOrderId));
   expect(new Set(liveRows.filter((r) => Number(r.filled_size) > 0).map((r) => r.venue_order_id))).toEqual(
     filledAtVenue,

@@ -2,9 +2,8 @@
 // Polymarket account that bought by hand before PolyBot knew it holds a position the database never booked; the
 // runner compares the venue's positions with the booked ones once its intents are resolved and says so in the status
 // (last error, in words), and books nothing for it.
-import { PolymarketTrading } from '@polybot/venues';
 import { expect, test } from 'vitest';
-import { createUser, saveKeys, statusOf, until, venueUrlsOf, walletKeys } from './harness.ts';
+import { createUser, saveKeys, statusOf, until, walletKeys, userVenue } from './harness.ts';
 import { useManagerStack } from './stack.ts';
 
 const BTC_UP = '94242206871221370391055736153305071391564432448684801902267396130896523340261';
@@ -12,12 +11,7 @@ const stack = useManagerStack();
 
 test('a position on the live account that PolyBot did not book is reported, not booked', async () => {
   const keys = await walletKeys(stack.sim);
-  const secret = JSON.parse(keys.apiSecret) as { secret: string; passphrase: string };
-  const venue = await PolymarketTrading.connect({
-    clobUrl: venueUrlsOf(stack.sim).polymarketClob,
-    privateKey: `0x${keys.privateKey}`,
-    creds: { key: keys.apiKey, ...secret },
-  });
+  const venue = await userVenue(stack.sim, keys);
   // By hand, before the account is connected to PolyBot: a filled buy.
   const bought = await venue.placeOrder({
     venue: 'polymarket',
