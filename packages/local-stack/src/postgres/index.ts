@@ -18,3 +18,4 @@ export {
   DEFAULT_LOCAL_DB_PORT,
   type LocalDatabase,
 } from './local-database.ts';
+export { localLoginUrl, type LocalLoginOptions } from './service-logins.ts';
