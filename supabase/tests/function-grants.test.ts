@@ -40,6 +40,8 @@ const REVIEWED: Record<string, Role[]> = {
   'public.increment_user_trades(p_user_id uuid)': ['service_role'],
   'public.increment_user_trades(p_user_id uuid, p_count integer)': ['service_role'],
   'public.release_user_trades(p_user_id uuid, p_count integer)': ['service_role'],
+  // Not listed because not exposed (schema private): private.store_own_stripe_customer(text), the web role's (polybot_web)
+  // only definer function; no API role may run it. Reviewed in web-role.test.ts, which lists all the web role may run.
 };
 
 /** The schemas PostgREST serves, read from the project's config so a newly exposed schema is covered too. */

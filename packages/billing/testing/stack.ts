@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { createStripeClient, readBillingConfig } from '../src/config.ts';
-import { createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createDb } from '@polybot/db';
+import { createTestDatabase, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import {
   serveEdgeFunction,
   startStripeEmulator,
@@ -29,9 +30,14 @@ export interface BillingStack {
 
 export async function startBillingStack(): Promise<BillingStack> {
   const db = await createTestDatabase();
+  // Billing runs on the web's connection, as the web's role (docs/SECURITY.md §1.1), never as postgres.
+  const webSql = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_web' }), {
+    max: 4,
+    applicationName: 'polybot-billing-test-web',
+  });
   const emulator = await startStripeEmulator({ webhookRetryBaseMs: 50 });
   const stopAll = async (edge?: EdgeFunctionServer): Promise<void> => {
-    await Promise.allSettled([edge?.close(), emulator.close()]);
+    await Promise.allSettled([edge?.close(), emulator.close(), webSql.end({ timeout: 5 })]);
     await db.stop();
   };
   try {
@@ -79,7 +85,7 @@ export async function startBillingStack(): Promise<BillingStack> {
       edge,
       stripe,
       prices,
-      deps: { sql: db.sql, stripe, prices },
+      deps: { sql: webSql, stripe, prices },
       createUser: async () => {
         const id = randomUUID();
         await db.superuser.begin(async (tx) => {

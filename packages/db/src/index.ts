@@ -1,2 +1,2 @@
 export { createDb, type Db, type DbOptions } from './client.ts';
-export { withUser, withAnon, JwtClaimsSchema, type JwtClaims, type UserTx } from './with-user.ts';
+export { withUser, withUserClaims, withAnon, JwtClaimsSchema, type JwtClaims, type UserTx } from './with-user.ts';

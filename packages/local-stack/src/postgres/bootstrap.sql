@@ -47,7 +47,9 @@ alter role authenticated inherit;
 alter role service_role inherit;
 
 grant anon, authenticated, service_role to authenticator;
-grant anon, authenticated, service_role to postgres;
+-- With ADMIN OPTION, as on hosted projects: migrations (run as postgres) grant these to the services' group roles
+-- (polybot_web becomes authenticated; docs/SECURITY.md §1).
+grant anon, authenticated, service_role to postgres with admin option;
 grant supabase_auth_admin to postgres;
 
 alter role anon set statement_timeout = '3s';

@@ -35,8 +35,13 @@ export async function localLoginUrl(options: LocalLoginOptions): Promise<string>
     if (!existing || existing.n === 0) {
       await sql.unsafe(`create role ${login} login noinherit password '${password}'`);
     }
-    // Re-asserted every time: a login that only inherits its group's grants and nothing else.
-    await sql.unsafe(`alter role ${login} login inherit nosuperuser nocreatedb nocreaterole nobypassrls`);
+    // Re-asserted every time: a login that only inherits its group's grants and nothing else. SUPERUSER, BYPASSRLS
+    // and REPLICATION only a superuser may change (even to off), and the admin URL is usually postgres, which is not
+    // one: a login that has any of them is refused instead.
+    await sql.unsafe(`alter role ${login} login inherit nocreatedb nocreaterole`);
+    const [attributes] = await sql<{ risky: boolean }[]>`
+      select rolsuper or rolbypassrls or rolreplication as risky from pg_roles where rolname = ${login}`;
+    if (attributes?.risky) throw new Error(`${login} is a superuser or bypasses RLS: drop it and start again`);
     await sql.unsafe(`grant ${groupRole} to ${login}`);
   } finally {
     await sql.end();
