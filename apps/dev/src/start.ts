@@ -16,6 +16,7 @@ import { managerVenueUrls, startVenueSim, type VenueSim } from '@polybot/local-s
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
 import {
   LOCAL_STATE_DIR,
+  localLoginUrl,
   SEED_FILE,
   setupDatabase,
   startLocalDatabase,
@@ -113,7 +114,8 @@ async function main(): Promise<void> {
   const web = await startWeb({
     port: webPort,
     env: {
-      DATABASE_URL: databaseUrl,
+      // The web's least-privilege login, never postgres (docs/SECURITY.md §1.1).
+      DATABASE_URL: await localLoginUrl({ adminUrl: databaseUrl, groupRole: 'polybot_web' }),
       NEXT_PUBLIC_SUPABASE_URL: auth.url,
       NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey,
       KALSHI_API_BASE: sim.urls.kalshi ?? `${sim.origin}/trade-api/v2`,

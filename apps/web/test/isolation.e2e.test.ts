@@ -2,7 +2,7 @@
 // ids are not found for them (a trade's page, the trades list's `before=` cursor), and whatever the second user does
 // — delete keys, save config, pause and resume, start a Checkout — leaves the first user's rows unchanged (checked in
 // the database), also with the first user's id slipped into the form. Both users are made through the wizard's happy
-// path (support/onboard.ts).
+// path (support/onboard.ts). The web runs as its polybot_web login throughout, as in production.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newUserPage, shoot } from './support/browser.ts';
@@ -212,5 +212,12 @@ describe('isolation between users in Chromium', () => {
     expect(body.customer).toBe((await billingOf(userB))?.stripe_customer_id);
     expect(await billingOf(userA)).toEqual(aBilling);
     expect(aBilling?.stripe_customer_id).toBeNull();
+  });
+
+  it('the web server connects as its least-privilege login, never as postgres (docs/SECURITY.md §1.1)', async () => {
+    // Every page above ran on the web's pool: its connections are the ones named polybot-web (src/lib/db.ts).
+    const rows = await stack.db.sql<{ usename: string }[]>`
+      select distinct usename from pg_stat_activity where application_name = 'polybot-web'`;
+    expect(rows.map((r) => r.usename)).toEqual(['polybot_web_local']);
   });
 });

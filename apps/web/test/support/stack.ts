@@ -1,7 +1,7 @@
 // The local stack for the browser tests: throwaway Postgres (bootstrap + migrations), the local GoTrue-compatible
 // auth server, the venue simulator, and the built app under `next start` on a free port.
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
-import { createTestDatabase, findFreePort, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
 
@@ -53,7 +53,8 @@ export async function startStack(): Promise<Stack> {
     const web = await startWeb({
       port: await findFreePort(),
       env: {
-        DATABASE_URL: db.url,
+        // The web's least-privilege login, as in production (docs/SECURITY.md §1.1); tests set up data with db.url.
+        DATABASE_URL: await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_web' }),
         NEXT_PUBLIC_SUPABASE_URL: auth.url,
         NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey,
         KALSHI_API_BASE: sim.urls.kalshi ?? `${sim.origin}/trade-api/v2`,
