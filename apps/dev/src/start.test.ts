@@ -112,6 +112,10 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
       120_000,
     );
     expect(trades.live).toBe(0);
+    // The web app was started with its least-privilege login (docs/SECURITY.md §1.1), created for it on start.
+    const [webLogin] = await sql<{ member: boolean }[]>`
+      select pg_has_role('polybot_web_local', 'polybot_web', 'member') as member`;
+    expect(webLogin?.member).toBe(true);
   } finally {
     await sql.end();
   }
