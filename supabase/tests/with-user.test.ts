@@ -1,5 +1,5 @@
 // withUser runs queries exactly as PostgREST would for the signed-in user: RLS decides what they see.
-import { withAnon, withUser } from '@polybot/db';
+import { withAnon, withUser, withUserClaims } from '@polybot/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
@@ -59,5 +59,20 @@ describe('withUser', () => {
     );
     const plans = await withAnon(db.sql, (tx) => tx`select tier from public.polybot_plans order by sort_order`);
     expect(plans.map((p) => p.tier)).toEqual(['free', 'basic', 'pro', 'enterprise']);
+  });
+});
+
+describe('withUserClaims', () => {
+  it("sets the user's claims transaction-locally and keeps the connection's own role", async () => {
+    const [ctx] = await withUserClaims(db.sql, alice, (tx) => tx`select current_user as role, auth.uid() as uid`);
+    expect(ctx).toEqual({ role: 'postgres', uid: alice });
+    const [after] = await db.sql.begin(
+      (tx) => tx`select nullif(current_setting('request.jwt.claims', true), '') as claims`,
+    );
+    expect(after).toEqual({ claims: null });
+  });
+
+  it('refuses a claim set that is not a user', async () => {
+    await expect(withUserClaims(db.sql, 'not-a-uuid', (tx) => tx`select 1`)).rejects.toThrow();
   });
 });
