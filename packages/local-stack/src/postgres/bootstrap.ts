@@ -25,3 +25,12 @@ export async function applyBootstrap(sql: Sql): Promise<void> {
 export async function setLocalPostgresPassword(sql: Sql, password: string): Promise<void> {
   await sql.unsafe(`alter role postgres password '${password.replaceAll("'", "''")}'`);
 }
+
+/**
+ * Brings a database bootstrapped by an older bootstrap.sql up to the grants the migrations now rely on (bootstrap.sql
+ * itself runs only on a database without `auth`): postgres holds the API roles WITH ADMIN OPTION, as on hosted
+ * projects, so 20261207000100_web_role can grant `authenticated` to `polybot_web`. Needs a superuser connection.
+ */
+export async function upgradeBootstrapGrants(sql: Sql): Promise<void> {
+  await sql.unsafe('grant anon, authenticated, service_role to postgres with admin option');
+}

@@ -1,7 +1,7 @@
 // db:setup as a function: bootstrap the platform if `auth` is missing, then apply pending migrations.
 import { applyMigrations, type MigrationReport } from '@polybot/db/migrate';
 import postgres from 'postgres';
-import { applyBootstrap, needsBootstrap, setLocalPostgresPassword } from './bootstrap.ts';
+import { applyBootstrap, needsBootstrap, setLocalPostgresPassword, upgradeBootstrapGrants } from './bootstrap.ts';
 import { MIGRATIONS_DIR } from './paths.ts';
 
 export interface SetupResult {
@@ -32,6 +32,8 @@ export async function setupDatabase(options: SetupOptions): Promise<SetupResult>
     }
     if (options.localPostgresPassword !== undefined) {
       await setLocalPostgresPassword(admin, options.localPostgresPassword);
+      // A local instance (admin is its superuser) may hold data from before a bootstrap change.
+      if (!bootstrapped) await upgradeBootstrapGrants(admin);
     }
   } finally {
     await admin.end();
