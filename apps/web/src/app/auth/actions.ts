@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { echo, invalidForm, str, type ActionState } from '~/lib/action.ts';
 import { createSupabaseServerClient } from '~/lib/supabase/server.ts';
+import { safeNext } from './safe-next.ts';
 
 const CredentialsSchema = z.object({
   email: z.email({ error: 'Enter a valid email address' }),
@@ -13,11 +14,6 @@ const CredentialsSchema = z.object({
     .min(8, { error: 'Password must be at least 8 characters' })
     .max(72, { error: 'Password must be at most 72 characters' }),
 });
-
-// Only same-site paths: an open redirect through ?next= would let a link send a fresh session anywhere.
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard';
-}
 
 function readCredentials(form: FormData) {
   return CredentialsSchema.safeParse({
