@@ -30,7 +30,11 @@ describe('APP_URL', () => {
   });
 
   it('defaults to the dev server outside production', () => {
-    expect(parseServerEnv({ ...BASE, NODE_ENV: 'development' }).APP_URL).toBe(DEV_APP_URL);
+    expect(parseServerEnv({ ...BASE, NODE_ENV: 'development' })).toMatchObject({
+      APP_URL: DEV_APP_URL,
+      isDevelopment: true,
+    });
+    expect(parseServerEnv({ ...BASE, NODE_ENV: 'production', APP_URL: 'https://a.example' }).isDevelopment).toBe(false);
     expect(parseServerEnv({ ...BASE }).APP_URL).toBe(DEV_APP_URL);
   });
 

@@ -57,7 +57,12 @@ const ServerEnvSchema = ServerEnvShape.superRefine((env, ctx) => {
         "APP_URL is required in production: the app's public origin (e.g. https://app.example.com), used for " +
         "Stripe's return URLs instead of request headers",
     });
-}).transform(({ APP_URL, NODE_ENV: _nodeEnv, ...rest }) => ({ ...rest, APP_URL: APP_URL ?? DEV_APP_URL }));
+}).transform(({ APP_URL, NODE_ENV, ...rest }) => ({
+  ...rest,
+  APP_URL: APP_URL ?? DEV_APP_URL,
+  /** `next dev`: React and the dev server need eval (the CSP allows it only then). */
+  isDevelopment: NODE_ENV === 'development',
+}));
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;
 
 /** Parses an environment (process.env at run time; tests pass their own). Throws naming each bad variable. */

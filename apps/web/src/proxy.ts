@@ -9,7 +9,12 @@ import { contentSecurityPolicy, newNonce } from './lib/security-headers.ts';
 import { updateSession } from './lib/supabase/proxy.ts';
 
 export async function proxy(request: NextRequest) {
-  const csp = contentSecurityPolicy({ nonce: newNonce(), https: serverEnv().APP_URL.startsWith('https:') });
+  const env = serverEnv();
+  const csp = contentSecurityPolicy({
+    nonce: newNonce(),
+    https: env.APP_URL.startsWith('https:'),
+    development: env.isDevelopment,
+  });
   request.headers.set('content-security-policy', csp);
   const response = await updateSession(request);
   response.headers.set('content-security-policy', csp);

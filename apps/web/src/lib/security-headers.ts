@@ -26,6 +26,8 @@ export interface CspOptions {
   nonce: string;
   /** Served over https (APP_URL): also upgrade any http sub-resource. */
   https: boolean;
+  /** `next dev` only: React's development build and the dev server evaluate code, so 'unsafe-eval' is added. */
+  development?: boolean;
 }
 
 /**
@@ -36,10 +38,10 @@ export interface CspOptions {
  * <base> rewriting. `form-action` is left open on purpose: without JavaScript the billing forms answer with a redirect
  * to Stripe's hosted Checkout/Portal, which Chromium checks against form-action and would block.
  */
-export function contentSecurityPolicy({ nonce, https }: CspOptions): string {
+export function contentSecurityPolicy({ nonce, https, development = false }: CspOptions): string {
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
