@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { SECURITY_HEADERS } from './src/lib/security-headers.ts';
 
 // The @polybot/* workspace packages export TypeScript sources (with explicit `.ts` import extensions), so Next
 // compiles them (@polybot/supabase: its shared billing module, which @polybot/billing re-exports). The venue SDKs
@@ -16,6 +17,8 @@ const config: NextConfig = {
   ],
   poweredByHeader: false,
   reactStrictMode: true,
+  // Every path, static files included; the per-request Content-Security-Policy is the proxy's (src/proxy.ts).
+  headers: async () => [{ source: '/:path*', headers: [...SECURITY_HEADERS] }],
 };
 
 export default config;

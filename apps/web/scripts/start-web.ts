@@ -25,7 +25,7 @@ export interface WebEnv {
   STRIPE_PRICE_BASIC?: string;
   STRIPE_PRICE_PRO?: string;
   STRIPE_PRICE_ENTERPRISE?: string;
-  /** Public origin for Stripe's return URLs (default: the request's origin). */
+  /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
 }
 
@@ -70,16 +70,17 @@ export function isBuilt(): boolean {
 
 export async function startWeb(opts: { env: WebEnv; port: number; host?: string }): Promise<WebApp> {
   const host = opts.host ?? '127.0.0.1';
+  const url = `http://${host}:${opts.port}`;
   let out = '';
+  // `next start` is production: the app refuses to run without APP_URL, so every caller gets its own URL by default.
   const child = spawn(nextBin(), ['start', '-p', String(opts.port), '-H', host], {
     cwd: WEB_DIR,
-    env: { ...process.env, ...opts.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, APP_URL: url, ...opts.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const close = (): Promise<void> => stopChild(child, 5000);
-  const url = `http://${host}:${opts.port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`next start exited ${child.exitCode}\n${out}`);
     try {

@@ -2,7 +2,21 @@
 // with the variable's name instead of surfacing later as a confusing runtime error.
 import { z } from 'zod';
 
-const ServerEnvSchema = z.object({
+// An origin only (scheme, host, port): a path here would silently end up in every return URL.
+function isHttpOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) && url.pathname === '/' && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
+}
+const AppUrlSchema = z
+  .string()
+  .refine(isHttpOrigin, { error: 'APP_URL must be an http(s) origin without a path, e.g. https://app.example.com' })
+  .transform((v) => new URL(v).origin);
+
+const ServerEnvShape = z.object({
   DATABASE_URL: z.string().url({ error: 'DATABASE_URL must be a postgres:// URL' }),
   NEXT_PUBLIC_SUPABASE_URL: z.string().url(),
   NEXT_PUBLIC_SUPABASE_ANON_KEY: z.string().min(20),
@@ -23,17 +37,55 @@ const ServerEnvSchema = z.object({
   STRIPE_PRICE_BASIC: z.string().optional(),
   STRIPE_PRICE_PRO: z.string().optional(),
   STRIPE_PRICE_ENTERPRISE: z.string().optional(),
-  /** Public origin of this app for Stripe's return URLs; defaults to the request's own origin. */
-  APP_URL: z.string().url().optional(),
+  /**
+   * Public origin of this app (https://app.example.com): Stripe's return URLs and whether auth cookies are `Secure`.
+   * Required in production — never taken from the request's Host / X-Forwarded-* headers, which a client can forge.
+   */
+  APP_URL: AppUrlSchema.optional(),
+  NODE_ENV: z.string().optional(),
 });
+
+/** Where `next dev` listens by default; used only outside production when APP_URL is unset. */
+export const DEV_APP_URL = 'http://localhost:3000';
+
+const ServerEnvSchema = ServerEnvShape.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.APP_URL)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['APP_URL'],
+      message:
+        "APP_URL is required in production: the app's public origin (e.g. https://app.example.com), used for " +
+        "Stripe's return URLs instead of request headers",
+    });
+}).transform(({ APP_URL, NODE_ENV, ...rest }) => ({
+  ...rest,
+  APP_URL: APP_URL ?? DEV_APP_URL,
+  /** `next dev`: React and the dev server need eval (the CSP allows it only then). */
+  isDevelopment: NODE_ENV === 'development',
+}));
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+/** Parses an environment (process.env at run time; tests pass their own). Throws naming each bad variable. */
+export function parseServerEnv(env: Record<string, string | undefined>): ServerEnv {
+  return ServerEnvSchema.parse(env);
+}
 
 let cached: ServerEnv | undefined;
 
 /** Server-side environment. Lazy so that `next build` does not need a database. */
 export function serverEnv(): ServerEnv {
-  cached ??= ServerEnvSchema.parse(process.env);
+  cached ??= parseServerEnv(process.env);
   return cached;
+}
+
+/**
+ * Called once when the server boots (src/instrumentation.ts), so a missing or malformed variable — APP_URL in
+ * production above all — stops `next start` with the variable's name instead of failing the first request. Not while
+ * `next build` runs: the build needs no database and gets none.
+ */
+export function checkServerEnvAtBoot(): void {
+  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
+  serverEnv();
 }
 
 /**

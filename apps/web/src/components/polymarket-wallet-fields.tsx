@@ -3,6 +3,7 @@
 // shared schema's text (POLYMARKET_WALLET_TYPE_HELP); the server validates with the same schema. The funder field is
 // hidden for an own wallet (EOA) once JavaScript runs; without JavaScript it stays visible and the server says when
 // it is missing.
+import '~/lib/zod-jitless.ts';
 import { POLYMARKET_FUNDER_HELP, POLYMARKET_WALLET_TYPE_HELP } from '@polybot/schemas';
 import { useEffect, useState } from 'react';
 import { Field, FieldErrors, Select, useSubmitted } from './form.tsx';

@@ -2,7 +2,6 @@
 // (users cannot change them; see docs/BILLING.md) — the user id comes from verified claims, never from the form.
 import 'server-only';
 import { createStripeClient, readBillingConfig, type BillingDeps } from '@polybot/billing';
-import { headers } from 'next/headers';
 import { serverEnv } from '~/env.ts';
 import { db } from './db.ts';
 
@@ -28,11 +27,11 @@ export function billing(): Deps | null {
   return holder.polybotBilling;
 }
 
+/**
+ * Where Stripe sends the user back (Checkout's success/cancel URLs, the Portal's return URL): the configured public
+ * origin (APP_URL, required in production), never the request's Host or X-Forwarded-* headers — a forged Host would
+ * otherwise make Checkout return the user, fresh from paying, to a site of the forger's choosing.
+ */
 export async function appOrigin(): Promise<string> {
-  const configured = serverEnv().APP_URL;
-  if (configured) return configured.replace(/\/$/, '');
-  const h = await headers();
-  const host = h.get('x-forwarded-host') ?? h.get('host') ?? '127.0.0.1:3000';
-  const proto = h.get('x-forwarded-proto') ?? 'http';
-  return `${proto}://${host}`;
+  return serverEnv().APP_URL;
 }

@@ -5,6 +5,8 @@ import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { echo, invalidForm, str, type ActionState } from '~/lib/action.ts';
 import { createSupabaseServerClient } from '~/lib/supabase/server.ts';
+import { isRateLimited, signInRefusal, SIGN_UP_RATE_LIMITED } from './auth-errors.ts';
+import { safeNext } from './safe-next.ts';
 
 const CredentialsSchema = z.object({
   email: z.email({ error: 'Enter a valid email address' }),
@@ -13,11 +15,6 @@ const CredentialsSchema = z.object({
     .min(8, { error: 'Password must be at least 8 characters' })
     .max(72, { error: 'Password must be at most 72 characters' }),
 });
-
-// Only same-site paths: an open redirect through ?next= would let a link send a fresh session anywhere.
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/dashboard';
-}
 
 function readCredentials(form: FormData) {
   return CredentialsSchema.safeParse({
@@ -33,9 +30,10 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
   const { data, error } = await supabase.auth.signUp(parsed.data);
   if (error) {
     const taken = /already|registered|exists/i.test(error.message);
+    const failure = isRateLimited(error) ? SIGN_UP_RATE_LIMITED : `Sign-up failed: ${error.message}`;
     return {
       ok: false,
-      error: taken ? 'An account with this email already exists. Sign in instead.' : `Sign-up failed: ${error.message}`,
+      error: taken ? 'An account with this email already exists. Sign in instead.' : failure,
       fieldErrors: taken ? { email: ['This email is already registered'] } : {},
       values: echo(form),
       at: Date.now(),
@@ -57,8 +55,7 @@ export async function signIn(_prev: ActionState, form: FormData): Promise<Action
   if (!parsed.success) return invalidForm(parsed.error, form);
   const supabase = await createSupabaseServerClient();
   const { error } = await supabase.auth.signInWithPassword(parsed.data);
-  if (error)
-    return { ok: false, error: 'Email or password is wrong.', fieldErrors: {}, values: echo(form), at: Date.now() };
+  if (error) return { ok: false, error: signInRefusal(error), fieldErrors: {}, values: echo(form), at: Date.now() };
   redirect(safeNext(str(form, 'next')));
 }
 

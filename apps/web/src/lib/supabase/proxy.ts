@@ -3,6 +3,7 @@
 import { createServerClient } from '@supabase/ssr';
 import { NextResponse, type NextRequest } from 'next/server';
 import { publicEnv } from '~/env.ts';
+import { authCookieOptions } from './cookie-options.ts';
 
 const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms'];
 
@@ -10,6 +11,7 @@ export async function updateSession(request: NextRequest): Promise<NextResponse>
   let response = NextResponse.next({ request });
   const { supabaseUrl, supabaseAnonKey } = publicEnv();
   const supabase = createServerClient(supabaseUrl, supabaseAnonKey, {
+    cookieOptions: authCookieOptions(),
     cookies: {
       getAll: () => request.cookies.getAll(),
       setAll: (toSet) => {

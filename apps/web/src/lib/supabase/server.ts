@@ -3,11 +3,13 @@ import 'server-only';
 import { createServerClient } from '@supabase/ssr';
 import { cookies } from 'next/headers';
 import { publicEnv } from '~/env.ts';
+import { authCookieOptions } from './cookie-options.ts';
 
 export async function createSupabaseServerClient() {
   const store = await cookies();
   const { supabaseUrl, supabaseAnonKey } = publicEnv();
   return createServerClient(supabaseUrl, supabaseAnonKey, {
+    cookieOptions: authCookieOptions(),
     cookies: {
       getAll: () => store.getAll(),
       setAll: (toSet) => {
