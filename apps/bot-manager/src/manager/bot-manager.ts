@@ -29,7 +29,7 @@ import {
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
-import { asService, listApprovedMarketLinks } from '@polybot/db/service';
+import { asService, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
 export type { ManagerEvents } from './events.ts';
@@ -192,8 +192,10 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
-      const desired = await desiredUserIds(this.sql);
-      await this.reconcileSlot(s, desired.has(userId), noticedAt);
+      // Only this user's decision (one row), never the whole desired list: a notification costs the same with 10 users
+      // or 100 000 (SECURITY.md §7.3). Full passes (reconcileAll) still read the list once for everyone.
+      const decision = await asService(this.sql, (tx) => getBotRunDecision(tx, userId));
+      await this.reconcileSlot(s, decision.should_run, noticedAt);
       end();
     });
   }
