@@ -99,6 +99,12 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     runnerRssLimitMb: o.runnerRssLimitMb ?? 2 * (o.runnerMemoryMb ?? 256),
     runnerRssLimitOverridesMb: o.runnerRssLimitOverridesMb ?? {},
     memoryCheckMs: o.memoryCheckMs ?? 5000,
+    // Half a core per runner, over 10 s windows; throttled 30 s at a time; stopped after 6 windows over (a minute or
+    // more of a steady overload). One default for every plan: see SECURITY.md §7.2.
+    runnerCpuBudgetCores: o.runnerCpuBudgetCores ?? 0.5,
+    cpuWindowMs: o.cpuWindowMs ?? 10_000,
+    cpuThrottleMs: o.cpuThrottleMs ?? 30_000,
+    cpuStopWindows: o.cpuStopWindows ?? 6,
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
