@@ -28,6 +28,8 @@ const EnvSchema = z
     /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
     POLYMARKET_DATA_API_URL: z.url().optional(),
     WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
+    /** Most data-API polls per wallet round; followers take turns within it (manager/wallet-poll-order.ts). */
+    WALLET_POLL_BUDGET: z.coerce.number().int().min(1).default(100),
     /** News feeds for news rules, `name=url,name=url` (RSS 2.0 URLs; a rule names its feed); absent = no news feed. */
     NEWS_FEEDS: z
       .string()

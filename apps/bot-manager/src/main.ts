@@ -30,6 +30,7 @@ const running = await startBotManager({
       : {}),
   },
   walletPollIntervalMs: env.WALLET_POLL_INTERVAL_MS,
+  walletPollBudget: env.WALLET_POLL_BUDGET,
   newsFeeds: env.NEWS_FEEDS,
   newsPollIntervalMs: env.NEWS_POLL_INTERVAL_MS,
   httpHost: env.BOT_MANAGER_HTTP_HOST,
