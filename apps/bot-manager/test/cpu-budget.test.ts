@@ -21,7 +21,7 @@ test('a runner over its CPU budget is throttled, then stopped with cpu_budget; a
   const m = await stack.manager('cpu-budget', {
     ipcTap: tap,
     testHooks: { burnCpuFor: [hog.id] },
-    runnerCpuBudgetCores: 0.1,
+    runnerCpuBudgetCores: 0.15,
     cpuWindowMs: 400,
     cpuThrottleMs: 400,
     cpuStopWindows: 3,
@@ -41,7 +41,7 @@ test('a runner over its CPU budget is throttled, then stopped with cpu_budget; a
   }, 'hog stopped with cpu_budget');
   expect(stopped.state).toBe('stopped');
   expect(stopped.pid).toBeNull();
-  expect(stopped.halt_reason).toMatch(/more computing time than its budget \(10% of a processor core\)/);
+  expect(stopped.halt_reason).toMatch(/more computing time than its budget \(15% of a processor core\)/);
   await until(() => !alive(hogPid), 'hog runner gone');
 
   const metrics = await m.metrics.registry.getMetricsAsJSON();
