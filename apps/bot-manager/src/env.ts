@@ -28,6 +28,8 @@ const EnvSchema = z
     /** Polymarket's public data-API (followed wallets' trades for copy trading); absent = no wallet feed. */
     POLYMARKET_DATA_API_URL: z.url().optional(),
     WALLET_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(2000),
+    /** Most data-API polls per wallet round; followers take turns within it (manager/wallet-poll-order.ts). */
+    WALLET_POLL_BUDGET: z.coerce.number().int().min(1).default(100),
     /** News feeds for news rules, `name=url,name=url` (RSS 2.0 URLs; a rule names its feed); absent = no news feed. */
     NEWS_FEEDS: z
       .string()
@@ -64,6 +66,13 @@ const EnvSchema = z
     /** Resident memory budget per runner (VmRSS); unset = twice RUNNER_MEMORY_MB. Over it, the runner is killed. */
     RUNNER_RSS_LIMIT_MB: z.coerce.number().int().min(64).optional(),
     MEMORY_CHECK_MS: z.coerce.number().int().min(100).default(5000),
+    /** CPU budget per runner, a share of one core averaged over RUNNER_CPU_WINDOW_MS (manager/cpu-budget.ts). */
+    RUNNER_CPU_BUDGET_CORES: z.coerce.number().gt(0).max(64).default(0.5),
+    RUNNER_CPU_WINDOW_MS: z.coerce.number().int().min(100).default(10_000),
+    /** How long a runner over its CPU budget makes no decisions. */
+    RUNNER_CPU_THROTTLE_MS: z.coerce.number().int().min(100).default(30_000),
+    /** Windows over budget (no unthrottled one under it between them) after which the bot is stopped (cpu_budget). */
+    RUNNER_CPU_STOP_WINDOWS: z.coerce.number().int().min(1).default(6),
     HEARTBEAT_MS: z.coerce.number().int().min(50).default(1000),
     HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** How long a stopping runner may take to finish the decision in flight before it is killed. */

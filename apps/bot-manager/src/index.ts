@@ -34,6 +34,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   kalshiMarketData?: KalshiFeedOptions;
   /** How often each followed wallet is polled on the data-API (`venueUrls.polymarketDataApi`), default 2000 ms. */
   walletPollIntervalMs?: number;
+  /** Most data-API polls per wallet round, followers taking turns (wallet-poll-order.ts), default 100. */
+  walletPollBudget?: number;
   /** News feeds for news rules: feed name → RSS 2.0 URL (rules name the feed). Empty or absent = no news feed. */
   newsFeeds?: Readonly<Record<string, string>>;
   /** How often each news feed some runner reads is polled, default 5000 ms. */
@@ -99,6 +101,12 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     runnerRssLimitMb: o.runnerRssLimitMb ?? 2 * (o.runnerMemoryMb ?? 256),
     runnerRssLimitOverridesMb: o.runnerRssLimitOverridesMb ?? {},
     memoryCheckMs: o.memoryCheckMs ?? 5000,
+    // Half a core per runner, over 10 s windows; throttled 30 s at a time; stopped after 6 windows over (a minute or
+    // more of a steady overload). One default for every plan: see SECURITY.md §7.2.
+    runnerCpuBudgetCores: o.runnerCpuBudgetCores ?? 0.5,
+    cpuWindowMs: o.cpuWindowMs ?? 10_000,
+    cpuThrottleMs: o.cpuThrottleMs ?? 30_000,
+    cpuStopWindows: o.cpuStopWindows ?? 6,
     statusWriteMs: o.statusWriteMs ?? 5000,
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
@@ -106,7 +114,12 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl
-    ? new WalletFeed({ dataApiUrl, intervalMs: o.walletPollIntervalMs ?? 2000, log })
+    ? new WalletFeed({
+        dataApiUrl,
+        intervalMs: o.walletPollIntervalMs ?? 2000,
+        log,
+        ...(o.walletPollBudget ? { pollBudget: o.walletPollBudget } : {}),
+      })
     : null;
   if (!walletFeed) log.info('no Polymarket data-API URL: copy trading has no wallet feed');
   const newsFeeds = o.newsFeeds ?? {};

@@ -243,6 +243,24 @@ describe('dashboard and settings in Chromium', () => {
     expect((await f.configRow(userA)).bot_enabled).toBe(true);
   });
 
+  it("too many pauses and resumes: the database's refusal is shown as it is, and nothing changes", async () => {
+    // The window's toggles already made (migration 20261207000610 allows 6 in 10 minutes), as the trigger records them.
+    await stack.db.sql`delete from private.bot_toggles where user_id = ${userA}`;
+    await stack.db.sql`insert into private.bot_toggles (user_id) select ${userA} from generate_series(1, 6)`;
+    try {
+      await a.goto(`${stack.baseUrl}/dashboard`);
+      await hydrated(a, 'Pause bot');
+      const cfg = await f.configRow(userA);
+      await submit(a, 'Pause bot', 'Pause bot');
+      expect(await a.getByRole('form', { name: 'Pause bot' }).getByRole('alert').textContent()).toContain(
+        'You paused or resumed your bot 6 times in the last 10 minutes, the most allowed: each time restarts it. Try again in 10 minutes.',
+      );
+      expect(await f.configRow(userA)).toEqual(cfg);
+    } finally {
+      await stack.db.sql`delete from private.bot_toggles where user_id = ${userA}`;
+    }
+  });
+
   it('rotates a key and deletes one with confirmation', async () => {
     await a.goto(`${stack.baseUrl}/settings/keys`);
     await shoot(a, '14-keys');

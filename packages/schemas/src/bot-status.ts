@@ -64,6 +64,9 @@ export const BotHaltCodeSchema = z.enum([
   'venue_paused',
   /** A live key the venue now rejects (revoked or expired): live trading on that venue stopped, paper meanwhile. */
   'live_key_invalid',
+  // One tenant cannot starve others (issue 14; migration 20261207000600 adds it to the CHECK).
+  /** The bot needed more CPU than its budget for too long, even throttled: stopped until the user changes something. */
+  'cpu_budget',
 ]);
 export type BotHaltCode = z.infer<typeof BotHaltCodeSchema>;
 

@@ -13,7 +13,7 @@ import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
-import { crashesOf, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
+import { crashesOf, errored, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
 import { whyNotRunning, writeStatus } from './status.ts';
 import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
 import {
@@ -29,7 +29,7 @@ import {
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
-import { asService, listApprovedMarketLinks } from '@polybot/db/service';
+import { asService, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
 export type { ManagerEvents } from './events.ts';
@@ -81,7 +81,11 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   }
 
   start(): void {
-    this.unwatch = watchRunners(this.supervision, () => this.slots.values());
+    this.unwatch = watchRunners(
+      this.supervision,
+      () => this.slots.values(),
+      (s, proc, reason) => void this.stopForCpu(s, proc, reason),
+    );
     // Find (from sources: build) the compiled runner now, so the first fork does not wait for it; a failure surfaces there.
     runnerEntry().catch(() => undefined);
   }
@@ -192,8 +196,10 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
-      const desired = await desiredUserIds(this.sql);
-      await this.reconcileSlot(s, desired.has(userId), noticedAt);
+      // Only this user's decision (one row), never the whole desired list: a notification costs the same with 10 users
+      // or 100 000 (SECURITY.md §7.3). Full passes (reconcileAll) still read the list once for everyone.
+      const decision = await asService(this.sql, (tx) => getBotRunDecision(tx, userId));
+      await this.reconcileSlot(s, decision.should_run, noticedAt);
       end();
     });
   }
@@ -356,6 +362,29 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       tradingHaltedUntil: null,
     });
     this.emit('runnerStopped', { userId: s.userId });
+  }
+
+  /**
+   * Over its CPU budget for too long (cpu-budget.ts): the runner is stopped and the bot stays out — 'errored' on what
+   * it ran with, so no reconcile restarts it until the user changes keys, plan or config (or pauses and resumes) —
+   * and the status row says why (halt code cpu_budget). Only this user is touched.
+   */
+  private stopForCpu(s: Slot, proc: RunnerProcess, reason: string): Promise<void> {
+    return this.enqueue(s.userId, async () => {
+      const live = liveOf(s.state);
+      if (!live || live.proc !== proc || live.kind === 'stopping') return;
+      await this.stopRunner(s);
+      s.state = errored(live);
+      await writeStatus(this.sql, s.userId, {
+        state: 'stopped',
+        pid: null,
+        heartbeatAt: null,
+        haltReason: reason,
+        haltCode: 'cpu_budget',
+        tradingHaltedUntil: null,
+      });
+      this.emit('runnerStopped', { userId: s.userId });
+    });
   }
 
   /** SIGTERM path: no more reconciling; every runner asked to stop, bounded wait, then killed. */

@@ -62,6 +62,21 @@ export function createMetrics() {
       labelNames: ['venue'],
       registers: [registry],
     }),
+    runnerCpuSeconds: new Counter({
+      name: 'polybot_runner_cpu_seconds_total',
+      help: 'CPU time (user + system) used by runners, as the CPU budget watch measured it',
+      registers: [registry],
+    }),
+    cpuThrottles: new Counter({
+      name: 'polybot_runner_cpu_throttles_total',
+      help: 'Runners over their CPU budget told to skip decisions for a while (RUNNER_CPU_THROTTLE_MS)',
+      registers: [registry],
+    }),
+    cpuStops: new Counter({
+      name: 'polybot_runner_cpu_stops_total',
+      help: 'Bots stopped for staying over their CPU budget (halt code cpu_budget)',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -6,7 +6,8 @@
 //   idle ──start──▶ starting ──ready──▶ running ──stop──▶ stopping ──exit──▶ idle
 //    ▲ ▲               │                  │
 //    │ └───timer─── backingOff ◀──crash───┘  (or errored after too many crashes in a row, left when keys, plan or
-//    │                                         config change)
+//    │                                         config change; or errored from running when it stays over its CPU
+//    │                                         budget, cpu-budget.ts)
 //    └── refused (invalid config; left when a valid version is saved, or the bot is stopped)
 import type { RiskStart } from '@polybot/db/service';
 import type { OrderIntentRow } from '@polybot/schemas';
@@ -68,7 +69,10 @@ export type SlotState =
   | ({ kind: 'stopping' } & Live)
   /** Crashed; the timer reconciles (and so restarts) it after the backoff. */
   | { kind: 'backingOff'; crashes: number; timer: NodeJS.Timeout }
-  /** Crashed too often in a row (status 'error'); waits for the user to change keys, plan or config. */
+  /**
+   * Crashed too often in a row (status 'error'), or stopped over its CPU budget (status 'stopped', cpu_budget); waits
+   * for the user to change keys, plan or config.
+   */
   | { kind: 'errored'; fingerprint: Fingerprint }
   /** The config of this version fails the schema (status 'error'); waits for a valid version or a stop. */
   | { kind: 'refused'; configVersion: number };
@@ -137,7 +141,7 @@ export function stopping(from: LiveState): SlotState {
   };
 }
 
-/** The crash that gave up on the runner: what it ran with is what must change before it is tried again. */
+/** The crash (or CPU stop) that gave up on the runner: what it ran with is what must change before it is tried again. */
 export function errored(from: LiveState): SlotState {
   const a = from.applied;
   return {

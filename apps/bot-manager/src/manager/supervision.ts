@@ -1,18 +1,19 @@
 // Supervision of forked runners: a crash is counted and followed by a restart after a doubling, capped backoff; too
 // many crashes in a row stop the bot until the user changes something (a crash loop must neither spin the machine
 // nor hide from the user); a runner that goes silent, or grows past its memory budget, is killed, and its exit then
-// counts as a crash.
+// counts as a crash. A runner over its CPU budget is throttled, then stopped (cpu-budget.ts).
 import { readFile } from 'node:fs/promises';
 import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
 import type { RunnerTestHooks } from '../shared/ipc.ts';
+import { checkCpuBudgets, type CpuBudgetOptions, type CpuWatch } from './cpu-budget.ts';
 import type { Metrics } from './metrics.ts';
 import { errored, idle, liveOf, type LiveState, type Slot, type SlotState } from './slot.ts';
 import { writeStatus } from './status.ts';
 
-export interface SupervisionOptions {
+export interface SupervisionOptions extends CpuBudgetOptions {
   managerId: string;
   heartbeatMs: number;
   heartbeatTimeoutMs: number;
@@ -102,10 +103,14 @@ export function onRunnerCrash(
 }
 
 /**
- * Starts the watch over `slots`' runners: silence (every half heartbeat) and resident memory (every memoryCheckMs,
- * one measurement at a time). Returns what stops it.
+ * Starts the watch over `slots`' runners: silence (every half heartbeat), resident memory (every memoryCheckMs, one
+ * measurement at a time) and CPU (every cpuWindowMs; `stopForCpu` takes a bot out for good). Returns what stops it.
  */
-export function watchRunners(sup: Supervision, slots: () => Iterable<Slot>): () => void {
+export function watchRunners(
+  sup: Supervision,
+  slots: () => Iterable<Slot>,
+  stopForCpu: CpuWatch['stop'] = () => undefined,
+): () => void {
   const watchdog = setInterval(
     () => killSilentRunners(sup, slots()),
     Math.max(100, Math.floor(sup.opts.heartbeatMs / 2)),
@@ -118,9 +123,19 @@ export function watchRunners(sup: Supervision, slots: () => Iterable<Slot>): () 
       .catch((e: unknown) => sup.log.error({ err: coerceError(e).message }, 'memory check failed'))
       .finally(() => (measuring = false));
   }, sup.opts.memoryCheckMs);
+  const cpu: CpuWatch = { opts: sup.opts, log: sup.log, metrics: sup.metrics, stop: stopForCpu };
+  let cpuMeasuring = false;
+  const cpuWatch = setInterval(() => {
+    if (cpuMeasuring) return;
+    cpuMeasuring = true;
+    checkCpuBudgets(cpu, slots())
+      .catch((e: unknown) => sup.log.error({ err: coerceError(e).message }, 'CPU check failed'))
+      .finally(() => (cpuMeasuring = false));
+  }, sup.opts.cpuWindowMs);
   return () => {
     clearInterval(watchdog);
     clearInterval(memoryWatch);
+    clearInterval(cpuWatch);
   };
 }
 

@@ -1,12 +1,14 @@
 // Followed wallets' trades for copy trading: the manager polls Polymarket's public data-API once per wallet per
-// interval, however many runners follow it (the union of the subscriptions), and hands each new trade to the
-// runners that follow that wallet. A trade is new by its transaction hash (+ token); the timestamp watermark bounds
+// round, however many runners follow it (the union of the subscriptions), and hands each new trade to the
+// runners that follow that wallet. A round takes turns between followers and makes at most `pollBudget` polls
+// (wallet-poll-order.ts): one user's long list cannot hold back another user's wallet (SECURITY.md §7.3). A trade is new by its transaction hash (+ token); the timestamp watermark bounds
 // how far back each poll pages. Trades of the last `recentWindowMs` are kept and replayed to a runner that starts
 // following later (a restart included): the runner's own seen set decides what it already mirrored.
 import { PolymarketDataApi, type DataApiTrade } from '@polybot/venues';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
 import type { WalletTradeMessage } from '../shared/ipc.ts';
+import { fairPollOrder } from './wallet-poll-order.ts';
 
 export interface WalletFeedOptions {
   dataApiUrl: string;
@@ -14,6 +16,8 @@ export interface WalletFeedOptions {
   log: Logger;
   /** How old a trade may be and still be handed to a runner (the runner's copy strategy has its own, tighter bound). */
   recentWindowMs?: number;
+  /** Most data-API polls in one round (default 100); followers take turns within it, and carry on next round. */
+  pollBudget?: number;
   api?: PolymarketDataApi;
 }
 
@@ -25,6 +29,8 @@ export interface WalletSubscription {
 interface Subscriber {
   wallets: Set<string>;
   onTrade: (t: WalletTradeMessage) => void;
+  /** Where this follower's next turn starts in their wallet list (fairPollOrder), carried over between rounds. */
+  next: number;
 }
 
 interface WalletState {
@@ -57,6 +63,8 @@ export class WalletFeed {
   private round: Promise<void> | null = null;
   private closed = false;
   private readonly counters = { polls: 0, errors: 0, trades: 0, delivered: 0 };
+  /** Rounds so far: which follower takes the first turn rotates with it. */
+  private rounds = 0;
 
   constructor(private readonly opts: WalletFeedOptions) {
     this.api = opts.api ?? new PolymarketDataApi({ url: opts.dataApiUrl });
@@ -65,7 +73,7 @@ export class WalletFeed {
 
   /** A runner's interest in some wallets; an empty list (copy trading off) costs nothing. */
   subscribe(wallets: readonly string[], onTrade: (t: WalletTradeMessage) => void): WalletSubscription {
-    const sub: Subscriber = { wallets: new Set(), onTrade };
+    const sub: Subscriber = { wallets: new Set(), onTrade, next: 0 };
     this.subscribers.add(sub);
     const update = (next: readonly string[]): void => {
       const added = next.map((w) => w.toLowerCase()).filter((w) => !sub.wallets.has(w));
@@ -120,8 +128,15 @@ export class WalletFeed {
   private async pollAll(): Promise<void> {
     const wanted = this.followed();
     for (const w of this.wallets.keys()) if (!wanted.has(w)) this.wallets.delete(w);
-    // One wallet after another: the data-API's budget is per IP and shared by every wallet.
-    for (const wallet of wanted) {
+    // One wallet after another (the data-API's budget is per IP and shared by every wallet), followers taking turns.
+    const followers = [...this.subscribers].filter((s) => s.wallets.size > 0);
+    const { order, next } = fairPollOrder(
+      followers.map((f) => ({ wallets: [...f.wallets], next: f.next })),
+      this.opts.pollBudget ?? 100,
+      this.rounds++ % Math.max(1, followers.length),
+    );
+    followers.forEach((f, i) => (f.next = next[i] ?? 0));
+    for (const wallet of order) {
       if (this.closed) return;
       await this.pollWallet(wallet).catch((e: unknown) => {
         this.counters.errors++;

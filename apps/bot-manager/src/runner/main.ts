@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { coerceError } from '../shared/errors.ts';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner } from '../shared/ipc.ts';
 import { REDACT_PATHS } from '../shared/log.ts';
+import { burnCpu } from './cpu-burn.ts';
 import { DbRpc } from './db-rpc.ts';
 import { PolybotRunner } from './runner.ts';
 
@@ -48,6 +49,8 @@ let runner: PolybotRunner | null = null;
 /** Bound to the user id once the init names it. */
 let log = base;
 let heartbeatTimer: NodeJS.Timeout | null = null;
+/** Test-only CPU burner (testHooks.burnCpuFor), ended by a stop. */
+let stopBurning: () => void = () => undefined;
 const db = new DbRpc((msg) => send(msg));
 
 process.on('message', (raw: unknown) => {
@@ -67,6 +70,7 @@ process.on('message', (raw: unknown) => {
       runner = new PolybotRunner(msg, db, send, log);
       heartbeatTimer = setInterval(() => runner?.heartbeat(), msg.heartbeatMs);
       runner.heartbeat();
+      if (msg.testHooks?.burnCpuFor?.includes(msg.userId)) stopBurning = burnCpu();
       log.info(
         { configVersion: msg.configVersion, instruments: msg.instruments.length, keyCount: msg.keys.length },
         'runner started',
@@ -100,6 +104,9 @@ process.on('message', (raw: unknown) => {
     case 'stop':
       stop('stop');
       return;
+    case 'throttle':
+      runner?.throttle(msg.forMs);
+      return;
   }
 });
 
@@ -108,6 +115,7 @@ let stopping = false;
 function stop(why: string): void {
   if (stopping) return;
   stopping = true;
+  stopBurning();
   if (heartbeatTimer) clearInterval(heartbeatTimer);
   if (runner)
     log.info(

@@ -318,8 +318,8 @@ export class PolybotRunner {
     this.books.set(book.instrumentId, book);
     this.news.onBook(book.instrumentId, Date.now());
     if (this.copy.unpark(book.instrumentId)) this.resume();
-    if (this.decider.busy) {
-      // Priced when the decision in flight finishes: a quiet venue may never send this book again.
+    if (this.decider.busy || this.throttled()) {
+      // Priced when the decision in flight (or the throttle) ends: a quiet venue may never send this book again.
       this.dirty.add(book.instrumentId);
       return;
     }
@@ -337,7 +337,7 @@ export class PolybotRunner {
 
   /** Books that changed during a decision (or every book, after the baskets were rebuilt), then the best candidate. */
   private resume(): void {
-    if (this.stopping || this.decider.busy || this.positionCheck.poll()) return;
+    if (this.stopping || this.decider.busy || this.throttled() || this.positionCheck.poll()) return;
     const now = Date.now();
     // Followed wallets' trades first, one at a time: each is its own decision, and they are time-sensitive.
     while (this.copy.pending > 0 && copyEnabled(this.config, this.init.plan.features)) {
@@ -356,6 +356,25 @@ export class PolybotRunner {
     this.dirty.clear();
     for (const id of ids) this.evaluator.onBookUpdate(id, this.snapshot, this.params(), now);
     this.decider.consider(this.evaluator.current());
+  }
+
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | null = null;
+  /**
+   * Over its CPU budget (the manager's manager/cpu-budget.ts): no decisions for `forMs`. Books are still stored and
+   * marked; what changed meanwhile is priced when the throttle ends. Heartbeats and reconciliation go on.
+   */
+  throttle(forMs: number): void {
+    this.throttledUntil = Date.now() + forMs;
+    if (this.throttleTimer) clearTimeout(this.throttleTimer);
+    this.throttleTimer = setTimeout(() => {
+      this.throttleTimer = null;
+      this.resume();
+    }, forMs);
+  }
+
+  private throttled(): boolean {
+    return Date.now() < this.throttledUntil;
   }
 
   currentStats(): RunnerStats {

@@ -101,6 +101,8 @@ export type UnresolvedIntent = z.infer<typeof UnresolvedIntentSchema>;
 export const RunnerTestHooksSchema = z.object({
   /** Exit hard (SIGKILL) right after the venue accepted a live order, before it is booked. */
   crashAfterSend: z.boolean().optional(),
+  /** The runners of these users burn CPU without end (the CPU budget watch's test: throttled, then stopped). */
+  burnCpuFor: z.array(z.uuid()).optional(),
 });
 export type RunnerTestHooks = z.infer<typeof RunnerTestHooksSchema>;
 
@@ -213,6 +215,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
     error: z.string().nullable(),
   }),
   z.object({ type: z.literal('stop') }),
+  /** Over its CPU budget (manager/cpu-budget.ts): make no decisions for `forMs` (books are still stored). */
+  z.object({ type: z.literal('throttle'), forMs: z.number().int().positive().max(3_600_000) }),
 ]);
 export type ToRunner = z.infer<typeof ToRunnerSchema>;
 

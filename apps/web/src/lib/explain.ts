@@ -105,6 +105,10 @@ const HALT_ADVICE: Record<BotHaltCode, HaltAdvice | null> = {
     href: '/settings/keys',
     link: 'API keys',
   },
+  cpu_budget: {
+    text: 'Your bot needed more computing time than it is allowed, so it was stopped. Turn off some news rules, followed wallets or strategies in Settings; saving starts it again.',
+    ...SETTINGS,
+  },
 };
 
 /** What to do about the halt the row reports, by its code; null without a code or when nothing is to be done. */

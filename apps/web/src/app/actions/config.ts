@@ -115,6 +115,11 @@ export const setBotEnabled = action(
           'Your account is suspended, so your bot cannot run, pause or resume. The status above says why; contact PolyBot support to have it reviewed.',
         );
       return updateOwnConfig(tx, { bot_enabled: enabled });
+    }).catch((e: unknown) => {
+      // The database limits pause/resume toggles (each restarts the bot; migration 20261207000610): its words say how
+      // many, in how long and when to try again, for the user as they are.
+      if (e instanceof Error && (e as { code?: unknown }).code === '54000') throw new UserError(e.message);
+      throw e;
     });
     revalidatePath('/dashboard');
     return enabled
