@@ -4,6 +4,7 @@
 // asked for are kept and replayed to a runner that subscribes later (a restart included): the runner's own seen set
 // decides what it already acted on. A feed that fails is retried with backoff; the other feeds do not notice.
 import { createHash } from 'node:crypto';
+import { NEWS_LIMITS } from '@polybot/schemas';
 import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
@@ -47,7 +48,7 @@ interface FeedState {
 }
 
 const MAX_SEEN = 5000;
-const MAX_RECENT = 500;
+const MAX_RECENT = NEWS_LIMITS.itemsKeptPerFeed;
 
 /** The id a runner books with: the guid itself when short and plain (readable trade ids), else a hash of it. */
 export function itemIdOf(feed: string, guid: string): string {
