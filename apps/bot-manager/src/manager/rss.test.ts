@@ -94,8 +94,11 @@ describe('parseFeed', () => {
     expect(items).toEqual([{ guid: 'g', title: '&l9; &xxe;', description: '', publishedAtMs: null }]);
   });
 
-  it('refuses elements nested deeper than the cap; reads at most maxItems items and then stops reading', () => {
+  it('refuses deep nesting, a comment (or tag) over 64 KB, too many attributes; reads at most maxItems items, then stops', () => {
     expect(() => parseFeed(doc('<item><title>'.concat('<b>'.repeat(FEED_LIMITS.maxDepth))))).toThrow(FeedRefusedError);
+    expect(() => parseFeed(doc(`<!--${'x'.repeat(200_000)}-->`))).toThrow(/markup longer than 64 KB/);
+    const attrs = Array.from({ length: FEED_LIMITS.maxAttributes + 1 }, (_, k) => `a${k}="v"`).join(' ');
+    expect(() => parseFeed(doc(`<item ${attrs}><guid>g</guid></item>`))).toThrow(/more than 64 attributes/);
     const many = doc(
       Array.from({ length: FEED_LIMITS.maxItems + 5 }, (_, k) => `<item><guid>g${k}</guid></item>`).join(''),
     );

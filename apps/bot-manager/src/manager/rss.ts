@@ -2,7 +2,7 @@
 // (<feed><entry>), items with guid, title, description and date. A streaming XML parser (sax, non-strict like a
 // browser: real feeds are often not well-formed) reads the document as its bytes arrive, so markup inside a CDATA
 // section or a comment is text and can never open an item, and every cost is bounded while reading: nesting depth,
-// items per document, characters kept per field. Entities: XML's and HTML's named ones and numeric references are
+// items per document, characters kept per field, attributes per element, 64 KB for any one comment, tag or DOCTYPE. Entities: XML's and HTML's named ones and numeric references are
 // decoded; a DOCTYPE is never read for definitions, so there are no external entities and nothing to expand. Bytes
 // and time are capped by the caller (feed-fetch.ts). The result is validated like every other boundary.
 import sax from 'sax';
@@ -25,6 +25,8 @@ export const FEED_LIMITS = {
   maxItems: 1000,
   /** Characters kept of one field before tags are stripped: a description is kept to 20,000 characters of text. */
   maxFieldChars: 100_000,
+  /** Attributes on one element (feeds use a handful). */
+  maxAttributes: 64,
 } as const;
 
 /** A document refused while reading it: nothing of it is used. */
@@ -73,7 +75,7 @@ interface OpenItem {
  * document is not RSS 2.0 or Atom.
  */
 export class FeedParser {
-  private readonly parser = sax.parser(false, { lowercase: true, trim: false, normalize: false, position: false });
+  private readonly parser = sax.parser(false, { lowercase: true, trim: false, normalize: false });
   private readonly items: RssItem[] = [];
   private kind: Kind | null = null;
   private sawRoot = false;
@@ -81,11 +83,25 @@ export class FeedParser {
   private depth = 0;
   private parent: string[] = [];
   private item: OpenItem | null = null;
+  private attributes = 0;
 
   constructor() {
     const p = this.parser;
-    // Non-strict reading: an error (a stray '&', an unquoted attribute) is noted by sax and reading goes on.
-    p.onerror = () => void p.resume();
+    p.onerror = (e) => {
+      // sax flushes text and CDATA every 64 KB, and flags any other construct (a comment, a tag, an attribute value,
+      // a DOCTYPE) grown past that: no feed needs one, and holding it costs the manager long GC pauses.
+      if (e.message.startsWith('Max buffer length exceeded'))
+        throw new FeedRefusedError(`markup longer than 64 KB (${e.message.split('\n')[0]})`);
+      // Otherwise, non-strict reading: an error (a stray '&', an unquoted attribute) is noted and reading goes on.
+      p.resume();
+    };
+    p.onopentagstart = () => {
+      this.attributes = 0;
+    };
+    p.onattribute = () => {
+      if (++this.attributes > FEED_LIMITS.maxAttributes)
+        throw new FeedRefusedError(`an element with more than ${FEED_LIMITS.maxAttributes} attributes`);
+    };
     p.onopentag = (tag) => this.open(tag.name, tag.attributes as Record<string, string>);
     p.onclosetag = () => this.close();
     p.ontext = (t) => this.text(t);
@@ -199,6 +215,7 @@ const localName = (name: string): string => name.slice(name.indexOf(':') + 1);
 /** Every item of a whole RSS 2.0 or Atom document, in document order (at most FEED_LIMITS.maxItems). */
 export function parseFeed(xml: string): RssItem[] {
   const p = new FeedParser();
-  p.write(xml);
+  // In pieces, as from the network: sax checks its buffers once per piece.
+  for (let i = 0; i < xml.length && !p.full; i += 8192) p.write(xml.slice(i, i + 8192));
   return p.end();
 }
