@@ -2,6 +2,7 @@
 // CHECK constraint; supabase/tests/config-bounds.test.ts proves the two agree at and just past each bound.
 import { z } from 'zod';
 import { VenueIdSchema } from './market.ts';
+import { NEWS_LIMITS } from './news-limits.ts';
 
 export const CONFIG_LIMITS = {
   min_profit_pct: { min: 0, max: 50 },
@@ -115,7 +116,7 @@ export type FollowedWallet = z.infer<typeof FollowedWalletSchema>;
 /** Free-form strategy parameters kept in advanced_config (jsonb). Unknown keys are rejected: typos must not vanish. */
 export const AdvancedConfigSchema = z
   .strictObject({
-    newsRules: z.array(NewsRuleSchema).max(50).default([]),
+    newsRules: z.array(NewsRuleSchema).max(NEWS_LIMITS.rulesPerUser).default([]),
     followedWallets: z.array(FollowedWalletSchema).max(50).default([]),
     maxBookAgeMs: z.number().int().min(500).max(600_000).optional(),
   })

@@ -11,98 +11,20 @@
 //   expectedProfit = size × confidence − (cost incl. fees). This is an expectation, not a guarantee.
 // - One signal per (rule, item); a key already in `seenKeys` (`${ruleId}:${itemId}`) is skipped, so a runner that
 //   acted on an item is not told again. When several unseen items match one rule, the newest wins.
-import type { Instrument, Opportunity, OutcomeSide } from '@polybot/schemas';
+//   Items are prepared and matched once (news-match.ts, NewsIndex): a runner keeps an index and prices from it
+//   (`newsSignalsFrom`); `newsSignals` is the same over a one-off list.
+import type { Instrument, Opportunity } from '@polybot/schemas';
 import { evaluateBasket } from './basket.ts';
+import { NewsIndex, type NewsItem, type NewsRule } from './news-match.ts';
 import type { ArbParams, MarketSnapshot } from './types.ts';
 
-export interface NewsRule {
-  id: string;
-  feed: string;
-  keywords: readonly string[];
-  match?: 'any' | 'all';
-  /** Either an instrument id, or a market id plus a side. */
-  instrumentId?: string;
-  marketId?: string;
-  side?: OutcomeSide;
-  maxPrice: number;
-  /** Believed probability (0..1) that the chosen side pays out. */
-  confidence: number;
-  /** Optional budget of this rule, dollars (the global maxTradeSizeUsd applies too). */
-  maxSizeUsd?: number;
-  windowStartMs?: number;
-  windowEndMs?: number;
-  windowMs?: number;
-}
-
-export interface NewsItem {
-  id: string;
-  feed: string;
-  headline: string;
-  body: string;
-  publishedAtMs: number;
-}
+export * from './news-match.ts';
 
 export interface NewsInput {
   snapshot: MarketSnapshot;
   rules: readonly NewsRule[];
   items: readonly NewsItem[];
   seenKeys?: ReadonlySet<string>;
-}
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-// Compiled once per keyword: a scan tests every rule against every item, and compiling dominated its cost.
-const compiled = new Map<string, RegExp | null>();
-function keywordPattern(keyword: string): RegExp | null {
-  let re = compiled.get(keyword);
-  if (re === undefined) {
-    const words = keyword.trim().split(/\s+/).filter(Boolean).map(escape);
-    re = words.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?![\\p{L}\\p{N}])`, 'iu');
-    if (compiled.size > 10_000) compiled.clear();
-    compiled.set(keyword, re);
-  }
-  return re;
-}
-
-/** Whole-word, case-insensitive match of a keyword or phrase (internal whitespace matches any whitespace). */
-export function containsKeyword(text: string, keyword: string): boolean {
-  return keywordPattern(keyword)?.test(text) ?? false;
-}
-
-/** An item's text with its word set, so single-word keywords are a set lookup instead of a regex scan. */
-export interface PreparedText {
-  text: string;
-  words: ReadonlySet<string>;
-}
-
-export function prepareText(item: NewsItem): PreparedText {
-  const text = `${item.headline}\n${item.body}`;
-  return { text, words: new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u)) };
-}
-
-const SINGLE_WORD = /^[\p{L}\p{N}]+$/u;
-
-type KeywordMatcher = (p: PreparedText) => boolean;
-
-function keywordMatcher(keyword: string): KeywordMatcher {
-  const k = keyword.trim().toLowerCase();
-  if (SINGLE_WORD.test(k)) return (p) => p.words.has(k);
-  return (p) => containsKeyword(p.text, k);
-}
-
-export function ruleMatches(
-  rule: NewsRule,
-  item: NewsItem,
-  nowMs: number,
-  prepared: PreparedText = prepareText(item),
-  matchers: readonly KeywordMatcher[] = rule.keywords.map(keywordMatcher),
-): boolean {
-  if (item.feed !== rule.feed || item.publishedAtMs > nowMs) return false;
-  if (rule.windowStartMs !== undefined && item.publishedAtMs < rule.windowStartMs) return false;
-  if (rule.windowEndMs !== undefined && item.publishedAtMs > rule.windowEndMs) return false;
-  if (rule.windowMs !== undefined && item.publishedAtMs < nowMs - rule.windowMs) return false;
-  if (matchers.length === 0) return false;
-  return rule.match === 'all' ? matchers.every((m) => m(prepared)) : matchers.some((m) => m(prepared));
 }
 
 function target(rule: NewsRule, instruments: ReadonlyMap<string, Instrument>): Instrument | undefined {
@@ -112,25 +34,32 @@ function target(rule: NewsRule, instruments: ReadonlyMap<string, Instrument>): I
 }
 
 export function newsSignals(input: NewsInput, params: ArbParams, nowMs: number): Opportunity[] {
+  const index = new NewsIndex();
+  index.setRules(input.rules);
+  input.items.forEach((item, k) => index.add(String(k), item));
+  return newsSignalsFrom(
+    { snapshot: input.snapshot, rules: input.rules, index, ...(input.seenKeys ? { seenKeys: input.seenKeys } : {}) },
+    params,
+    nowMs,
+  );
+}
+
+export interface IndexedNewsInput {
+  snapshot: MarketSnapshot;
+  /** The rules last set on the index. */
+  rules: readonly NewsRule[];
+  index: NewsIndex;
+  seenKeys?: ReadonlySet<string>;
+}
+
+/** One signal per rule whose newest unseen matching item can be bought below its confidence. */
+export function newsSignalsFrom(input: IndexedNewsInput, params: ArbParams, nowMs: number): Opportunity[] {
   const out: Opportunity[] = [];
-  const texts = input.items.map(prepareText);
   for (const rule of input.rules) {
     const ins = target(rule, input.snapshot.instruments);
     const book = ins && input.snapshot.books.get(ins.instrumentId);
     if (!ins || !book) continue;
-    const matchers = rule.keywords.map(keywordMatcher);
-    let newest: NewsItem | undefined;
-    for (let k = 0; k < input.items.length; k++) {
-      const item = input.items[k];
-      if (
-        !item ||
-        item.feed !== rule.feed ||
-        input.seenKeys?.has(`${rule.id}:${item.id}`) ||
-        !ruleMatches(rule, item, nowMs, texts[k], matchers)
-      )
-        continue;
-      if (!newest || item.publishedAtMs > newest.publishedAtMs) newest = item;
-    }
+    const newest = input.index.newest(rule, nowMs, input.seenKeys);
     if (!newest) continue;
     // The cap is applied by hiding the levels above maxPrice; the basket pricer then handles depth, fees, budget.
     const capped = { ...book, asks: book.asks.filter((l) => l.price <= rule.maxPrice + 1e-12) };

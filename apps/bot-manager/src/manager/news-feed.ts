@@ -2,13 +2,16 @@
 // rules on it (the union of the subscriptions), and only while some runner has an enabled rule on it. An item is new
 // by its guid; new items go to the runners with a rule on that feed. Items inside the longest window any subscriber
 // asked for are kept and replayed to a runner that subscribes later (a restart included): the runner's own seen set
-// decides what it already acted on. A feed that fails is retried with backoff; the other feeds do not notice.
+// decides what it already acted on. A feed that fails is retried with backoff; the other feeds do not notice. A feed is
+// read with caps (feed-fetch.ts): one too large or too slow to parse fails its poll with the reason (stats.lastError).
 import { createHash } from 'node:crypto';
+import { NEWS_LIMITS } from '@polybot/schemas';
 import type { Counter } from 'prom-client';
 import type { Logger } from 'pino';
 import { coerceError } from '../shared/errors.ts';
 import { NewsItemMessageSchema, type NewsItemMessage } from '../shared/ipc.ts';
-import { parseRss, type RssItem } from './rss.ts';
+import { fetchFeed, type FeedFetchOptions } from './feed-fetch.ts';
+import type { RssItem } from './rss.ts';
 
 export interface NewsFeedOptions {
   /** Feed name → RSS URL. */
@@ -19,6 +22,8 @@ export interface NewsFeedOptions {
   /** Longest wait between attempts on a failing feed. */
   maxBackoffMs?: number;
   timeoutMs?: number;
+  /** Caps on one document (bytes, parse budget; feed-fetch.ts FEED_FETCH_DEFAULTS): past one the poll fails with why. */
+  limits?: Omit<FeedFetchOptions, 'timeoutMs'>;
 }
 
 export interface NewsSubscription {
@@ -47,7 +52,7 @@ interface FeedState {
 }
 
 const MAX_SEEN = 5000;
-const MAX_RECENT = 500;
+const MAX_RECENT = NEWS_LIMITS.itemsKeptPerFeed;
 
 /** The id a runner books with: the guid itself when short and plain (readable trade ids), else a hash of it. */
 export function itemIdOf(feed: string, guid: string): string {
@@ -206,12 +211,8 @@ export class NewsFeed {
     const url = this.opts.feeds[feed] ?? '';
     st.polls++;
     this.opts.metrics?.newsPolls.inc({ feed });
-    const res = await fetch(url, {
-      headers: { accept: 'application/rss+xml, application/xml;q=0.9, text/xml;q=0.8' },
-      signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const rows = parseRss(await res.text());
+    // A feed is hostile input: read with caps on bytes, time and parsing (a refusal is this poll's error).
+    const rows = await fetchFeed(url, { ...this.opts.limits, timeoutMs: this.opts.timeoutMs ?? 10_000 });
     const now = Date.now();
     const fresh: NewsItemMessage[] = [];
     for (const row of rows) {

@@ -1,8 +1,9 @@
 // The runner's news handling against the real strategy: rule mapping and gating, an item met before its book is priced
 // when the book arrives, a (rule, item) acted on is never signalled again (nor one booked before a restart), and a book
-// moving with nothing unseen to act on costs no pricing.
+// moving with nothing unseen to act on costs no pricing; each item's text is prepared once, however many rules and
+// book updates.
 import { NO_FEES, type OrderBook } from '@polybot/schemas';
-import type { MarketSnapshot } from '@polybot/strategies';
+import { prepareText, type MarketSnapshot } from '@polybot/strategies';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
@@ -155,5 +156,37 @@ describe('news rules in the runner', () => {
     const dear: MarketSnapshot = { ...snapshot, books: new Map([['tok-yes', book(now, 0.35)]]) };
     expect(fresh.signals(dear, params, now)).toEqual([]);
     expect(fresh.signals(snapshot, params, now).map((o) => o.id)).toEqual(['news:r1:i1']);
+  });
+
+  it('prepares each item once, when it arrives: not per rule, not per book update (50 never-matching rules × 40 items × 100 updates)', () => {
+    const now = Date.now();
+    const books = new Map<string, OrderBook>([['tok-yes', book(now, 0.2)]]);
+    const snapshot: MarketSnapshot = { instruments, books, fees: () => NO_FEES };
+    let prepared = 0;
+    const news = new NewsTrader([], {
+      prepare: (i) => {
+        prepared++;
+        return prepareText(i);
+      },
+    });
+    const rules = Array.from({ length: 50 }, (_, r) => ({
+      ...rule,
+      id: `r${r}`,
+      keywords: [`never${r}`, `no such ${r}`],
+    }));
+    news.setRules(strategyRules({ ...config, news_rules: rules }, instruments, log));
+    for (let i = 0; i < 40; i++) {
+      news.push(item(now, { id: `i${i}`, headline: `markets wait for the Fed, take ${i}` }));
+      expect(news.signals(snapshot, params, now)).toEqual([]);
+    }
+    for (let u = 0; u < 100; u++) {
+      news.onBook('tok-yes', now);
+      expect(news.pending).toBe(false);
+    }
+    // A rule change matches the kept items again, from the text prepared when they came.
+    news.setRules(strategyRules(config, instruments, log));
+    news.push(item(now, { id: 'cut', headline: 'Fed signals a rate cut' }));
+    expect(news.signals(snapshot, params, now).map((o) => o.id)).toEqual(['news:r1:cut']);
+    expect(prepared).toBe(41);
   });
 });

@@ -4,19 +4,21 @@
 // triggers. One signal per (rule, item), also across restarts: the seen set starts from the keys of this user's
 // booked news trades (sent in init), and the leg group id `news:<ruleId>:<itemId>` makes a replay that got through
 // anyway book nothing new (the reservation answers 'booked', recordTrade is idempotent per client order id).
-import type { Instrument, Opportunity, VenueId } from '@polybot/schemas';
+// Each item is prepared and matched against the rules once, when it arrives (NewsIndex, packages/strategies
+// news-match.ts): a book update only looks at the items a rule on its instrument already matched.
+import { NEWS_LIMITS, type Instrument, type Opportunity, type VenueId } from '@polybot/schemas';
 import {
-  newsSignals,
-  ruleMatches,
+  NewsIndex,
+  newsSignalsFrom,
   type ArbParams,
   type MarketSnapshot,
-  type NewsItem,
+  type NewsIndexOptions,
   type NewsRule,
 } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import type { IgnoredNewsRule, NewsItemMessage, RunnerConfig } from '../shared/ipc.ts';
 
-const MAX_ITEMS = 1000;
+const MAX_ITEMS = NEWS_LIMITS.itemsKeptPerRunner;
 
 export { newsEnabled } from '../shared/signal-gates.ts';
 
@@ -100,27 +102,32 @@ export function strategyRules(
 
 export class NewsTrader {
   private readonly seen: Set<string>;
-  private readonly items = new Map<string, NewsItem>();
+  /** Kept per feed and id (`${feed}\n${id}`): the same guid on two feeds is two items. */
+  private readonly items: NewsIndex;
   private rules: NewsRule[] = [];
   private ignoredRules: IgnoredNewsRule[] = [];
-  private watched = new Set<string>();
+  /** Instrument id → the rules on it. */
+  private watched = new Map<string, NewsRule[]>();
   /** Something changed (an item came, a watched book moved, the rules changed) since the last pricing. */
   private dirty = false;
 
-  constructor(seenKeys: readonly string[]) {
+  constructor(seenKeys: readonly string[], opts: NewsIndexOptions = {}) {
     this.seen = new Set(seenKeys);
+    this.items = new NewsIndex(opts);
   }
 
   setRules({ rules, ignored }: NewsRuleSet): void {
     this.rules = rules;
     this.ignoredRules = ignored;
-    this.watched = new Set(rules.flatMap((r) => (r.instrumentId ? [r.instrumentId] : [])));
+    this.items.setRules(rules);
+    this.watched = new Map();
+    for (const r of rules)
+      if (r.instrumentId) this.watched.set(r.instrumentId, [...(this.watched.get(r.instrumentId) ?? []), r]);
     this.dirty = true;
   }
 
   push(item: NewsItemMessage): void {
-    // Kept per feed and id: the same guid on two feeds is two items.
-    this.items.set(`${item.feed}\n${item.id}`, item);
+    this.items.add(`${item.feed}\n${item.id}`, item);
     if (this.items.size > MAX_ITEMS) this.prune(Date.now());
     this.dirty = true;
   }
@@ -136,16 +143,12 @@ export class NewsTrader {
 
   /** A book changed: worth pricing again only if a rule on it still has an unseen item inside its window. */
   onBook(instrumentId: string, nowMs: number): void {
-    if (this.dirty || !this.watched.has(instrumentId)) return;
-    for (const rule of this.rules) {
-      if (rule.instrumentId !== instrumentId) continue;
-      for (const item of this.items.values()) {
-        if (!this.seen.has(`${rule.id}:${item.id}`) && ruleMatches(rule, item, nowMs)) {
-          this.dirty = true;
-          return;
-        }
+    if (this.dirty) return;
+    for (const rule of this.watched.get(instrumentId) ?? [])
+      if (this.items.newest(rule, nowMs, this.seen)) {
+        this.dirty = true;
+        return;
       }
-    }
   }
 
   /** The signals of every rule over the kept items (one per rule: its newest unseen matching item). */
@@ -153,11 +156,7 @@ export class NewsTrader {
     this.dirty = false;
     this.prune(nowMs);
     if (this.rules.length === 0 || this.items.size === 0) return [];
-    return newsSignals(
-      { snapshot, rules: this.rules, items: [...this.items.values()], seenKeys: this.seen },
-      params,
-      nowMs,
-    );
+    return newsSignalsFrom({ snapshot, rules: this.rules, index: this.items, seenKeys: this.seen }, params, nowMs);
   }
 
   /** Called when an order for this opportunity is about to be reserved: from now on the (rule, item) counts as acted on. */
@@ -169,8 +168,15 @@ export class NewsTrader {
   /** Items no rule's window reaches any more go (and the oldest, past the cap). */
   private prune(nowMs: number): void {
     const longest = Math.max(0, ...this.rules.map((r) => r.windowMs ?? 0));
-    for (const [k, item] of this.items) if (nowMs - item.publishedAtMs > longest) this.items.delete(k);
-    const extra = this.items.size - MAX_ITEMS;
-    if (extra > 0) for (const k of [...this.items.keys()].slice(0, extra)) this.items.delete(k);
+    const gone: string[] = [];
+    for (const [k, item] of this.items.items()) if (nowMs - item.publishedAtMs > longest) gone.push(k);
+    for (const k of gone) this.items.delete(k);
+    const oldest: string[] = [];
+    let extra = this.items.size - MAX_ITEMS;
+    for (const [k] of this.items.items()) {
+      if (extra-- <= 0) break;
+      oldest.push(k);
+    }
+    for (const k of oldest) this.items.delete(k);
   }
 }
