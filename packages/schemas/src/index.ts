@@ -14,3 +14,4 @@ export * from './pnl.ts';
 export * from './pnl-replay.ts';
 export * from './order-intents.ts';
 export * from './live-readiness.ts';
+export * from './terms.ts';
