@@ -15,3 +15,4 @@ export * from './pnl-replay.ts';
 export * from './order-intents.ts';
 export * from './live-readiness.ts';
 export * from './terms.ts';
+export * from './json-size.ts';
