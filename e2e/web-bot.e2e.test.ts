@@ -232,7 +232,7 @@ describe('one new user with the bot-manager running', () => {
       await c.getByRole('button', { name: 'Sign in' }).click();
       await c.waitForURL('**/settings/keys');
       expect(await c.locator('[data-key="polymarket-paper"]').getByTestId('key-hint').textContent()).toBe(
-        `…${newKey.slice(-4)}`,
+        hintOf(newKey),
       );
       await c.getByRole('link', { name: 'Dashboard', exact: true }).click();
       await c.waitForURL('**/dashboard');
