@@ -5,6 +5,7 @@
 // then sign-out and sign-in back to where they were, and finally the platform stopping (its reason on the card). Every
 // state the page shows here was written by the manager, never by the test.
 import type { Browser, Page } from 'playwright-core';
+import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { alive } from '@polybot/local-stack/testing';
@@ -177,15 +178,17 @@ describe('one new user with the bot-manager running', () => {
       const [oldHint] = await stack.db.sql<
         { key_hint: string }[]
       >`select key_hint from public.polybot_user_secrets where user_id = ${userC} and platform = 'polymarket'`;
+      // The hint of a Polymarket key is its address's last characters, never the key's (save_user_secret).
+      const hintOf = (key: string) => `0x…${privateKeyToAccount(`0x${key.replace(/^0x/, '')}`).address.slice(-4)}`;
       let newKey = polymarketKey();
-      while (`…${newKey.slice(-4)}` === oldHint?.key_hint) newKey = polymarketKey();
+      while (hintOf(newKey) === oldHint?.key_hint) newKey = polymarketKey();
       await c.getByRole('link', { name: 'API keys', exact: true }).click();
       await c.waitForURL('**/settings/keys');
       const pmCard = c.locator('[data-key="polymarket-paper"]');
       expect(await pmCard.getByTestId('key-hint').textContent()).toBe(oldHint?.key_hint);
       await c.getByRole('form', { name: 'Polymarket keys' }).getByLabel('Polymarket wallet private key').fill(newKey);
       await submit(c, 'Polymarket keys', 'Check and save');
-      await c.getByText(`Polymarket paper keys rotated (key ending in ${newKey.slice(-4)}).`).waitFor();
+      await c.getByText(`Polymarket paper keys rotated (wallet ${hintOf(newKey)}).`).waitFor();
       // the bot-manager validates the new key before the runner starts with it; the keys page says so
       await expect
         .poll(
@@ -196,7 +199,7 @@ describe('one new user with the bot-manager running', () => {
           { timeout: 60_000 },
         )
         .toMatch(/Valid · saved .* · last validated \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-      expect(await pmCard.getByTestId('key-hint').textContent()).toBe(`…${newKey.slice(-4)}`);
+      expect(await pmCard.getByTestId('key-hint').textContent()).toBe(hintOf(newKey));
       const [validation] = await stack.db.sql<
         { validation_status: string; last_validated_at: Date; rotated_at: Date }[]
       >`
@@ -229,7 +232,7 @@ describe('one new user with the bot-manager running', () => {
       await c.getByRole('button', { name: 'Sign in' }).click();
       await c.waitForURL('**/settings/keys');
       expect(await c.locator('[data-key="polymarket-paper"]').getByTestId('key-hint').textContent()).toBe(
-        `…${newKey.slice(-4)}`,
+        hintOf(newKey),
       );
       await c.getByRole('link', { name: 'Dashboard', exact: true }).click();
       await c.waitForURL('**/dashboard');

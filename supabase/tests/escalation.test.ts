@@ -165,15 +165,39 @@ describe('a user cannot raise their own tier, limits or counters, or lift their 
     expect(verified?.[0]?.config_version).toBe(2);
   });
 
-  it('the user may change their own presentation and onboarding fields', async () => {
+  it('the user may change their own presentation fields', async () => {
     const { outcome } = await attempt(
       db.sql,
       owner(),
       (tx) =>
-        tx`update public.polybot_user_profiles set display_name = 'Me', onboarding_step = 'risk', accepted_terms_at = now(), accepted_terms_version = '2026-11' where id = ${f.owner}`,
+        tx`update public.polybot_user_profiles set display_name = 'Me', last_active_at = now() where id = ${f.owner}`,
     );
     expect(outcome.ok && outcome.value).toMatchObject({ count: 1 });
   });
+
+  // Terms and onboarding move only through accept_terms / advance_onboarding (20261207000320).
+  for (const [column, value, says] of [
+    ['accepted_terms_at', "now() - interval '1 year'", /accept_terms/],
+    ['accepted_terms_version', "'forged'", /accept_terms/],
+    ['onboarding_step', "case when onboarding_step = 'done' then 'terms' else 'done' end", /advance_onboarding/],
+    ['onboarding_completed', 'not onboarding_completed', /advance_onboarding/],
+  ] as const) {
+    it(`the user cannot set ${column} directly`, async () => {
+      const { outcome } = await attempt(db.sql, owner(), async (tx) => {
+        try {
+          await tx.unsafe(`update public.polybot_user_profiles set ${column} = ${value} where id = $1`, [f.owner]);
+          return 'allowed';
+        } catch (e) {
+          const { code, message, detail } = e as { code?: string; message?: string; detail?: string };
+          return `${code}: ${message} (${detail})`;
+        }
+      });
+      expect(outcome.ok && outcome.value).toMatch(
+        `42501: polybot_user_profiles.${column} cannot be changed by the user`,
+      );
+      expect(outcome.ok && outcome.value).toMatch(says);
+    });
+  }
 });
 
 describe('rows naming another user', () => {

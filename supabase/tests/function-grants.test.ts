@@ -42,6 +42,10 @@ const REVIEWED: Record<string, Role[]> = {
   'public.release_user_trades(p_user_id uuid, p_count integer)': ['service_role'],
   // Not listed because not exposed (schema private): private.store_own_stripe_customer(text), the web role's (polybot_web)
   // only definer function; no API role may run it. Reviewed in web-role.test.ts, which lists all the web role may run.
+  // Signed-in users accept the current terms and move their own onboarding wizard forward (security definer; each
+  // checks auth.uid() and its conditions; the columns themselves are not user-writable): onboarding-flows.test.ts.
+  'public.accept_terms(p_version text)': ['authenticated'],
+  'public.advance_onboarding(p_step text)': ['authenticated'],
 };
 
 /** The schemas PostgREST serves, read from the project's config so a newly exposed schema is covered too. */

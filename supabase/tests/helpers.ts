@@ -64,6 +64,16 @@ export async function attempt<T, V = undefined>(
   throw new Error('unreachable: attempt always rolls back');
 }
 
+/**
+ * Key parts in the formats save_user_secret accepts (20261207000310), for suites about something else. `mark` puts a
+ * searchable word (base64 letters) inside a PEM so a suite can look for leaks.
+ */
+export const testKeys = {
+  /** Where a Polymarket key saved without API credentials says it signs (the web app derives it from the key). */
+  address: `0x${'5a'.repeat(20)}`,
+  kalshiPem: (mark = 'MIIBVQ'): string => `-----BEGIN PRIVATE KEY-----\n${mark}==\n-----END PRIVATE KEY-----`,
+};
+
 /** Saves keys for a user through the real RPC, as the web app does. */
 export async function saveSecret(
   sql: Db,

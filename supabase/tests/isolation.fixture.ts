@@ -1,6 +1,6 @@
 // Two users with one of everything, so every table has an "owner" row and a "stranger" to try to reach it.
 import type { Db } from '@polybot/db';
-import { createAuthUser, saveSecret, type TestDatabase } from './helpers.ts';
+import { createAuthUser, saveSecret, testKeys, type TestDatabase } from './helpers.ts';
 
 export interface IsolationFixture {
   owner: string;
@@ -17,6 +17,7 @@ export async function seedIsolationFixture(db: TestDatabase): Promise<IsolationF
       apiKey: null,
       apiSecret: null,
       privateKey: `0x${'ab'.repeat(32)}`,
+      additional: { address: testKeys.address },
     });
     await insertTradeAndPosition(db.sql, user);
   }

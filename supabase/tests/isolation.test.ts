@@ -161,7 +161,7 @@ const CASES: RelationCase[] = [
   {
     relation: 'polybot_bot_status',
     ops: {
-      select: (tx, f) => tx`select * from public.polybot_bot_status where user_id = ${f.owner}`,
+      select: (tx, f) => tx`select state, stats from public.polybot_bot_status where user_id = ${f.owner}`,
       insert: (tx, f) => tx`insert into public.polybot_bot_status (user_id) values (${f.owner})`,
       update: (tx, f) => tx`update public.polybot_bot_status set state = 'running' where user_id = ${f.owner}`,
       delete: (tx, f) => tx`delete from public.polybot_bot_status where user_id = ${f.owner}`,
@@ -185,7 +185,7 @@ const CASES: RelationCase[] = [
   {
     relation: 'polybot_market_links',
     ops: {
-      select: (tx) => tx`select * from public.polybot_market_links`,
+      select: (tx) => tx`select id, relation, status from public.polybot_market_links`,
       insert: (tx) =>
         tx`insert into public.polybot_market_links (relation, a_platform, a_market_id, b_platform, b_market_id, status, reviewed_at) values ('implies', 'kalshi', 'A', 'kalshi', 'B', 'approved', now())`,
       update: (tx) =>

@@ -1,7 +1,7 @@
 // set_user_secret_validation (20261206000300): every check moves last_validated_at, which schedules the next hourly
 // re-check, but only a check that changes the status or the venue's words is written to the audit log.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { createAuthUser, createTestDatabase, saveSecret, testKeys, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let userId: string;
@@ -15,6 +15,7 @@ beforeAll(async () => {
     apiKey: null,
     apiSecret: null,
     privateKey: 'a'.repeat(64),
+    additional: { address: testKeys.address },
   });
 });
 afterAll(async () => db?.stop());

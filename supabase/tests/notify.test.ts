@@ -1,8 +1,9 @@
 // Each kind of change produces exactly the expected polybot_user_changed notifications, with ids only.
+import { randomUUID } from 'node:crypto';
 import { UserChangedPayloadSchema, USER_CHANGED_CHANNEL, type UserChangedPayload } from '@polybot/schemas';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { createAuthUser, createTestDatabase, saveSecret, testKeys, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let listener: postgres.Sql;
@@ -89,12 +90,12 @@ describe('polybot_user_changed', () => {
   });
 
   it('keys saved, rotated, validated and deleted: insert, update, update, delete', async () => {
-    const secret = 'NOTIFY-SECRET-MARKER-1234';
+    const secret = testKeys.kalshiPem('NOTIFYSECRETMARKER1234');
     const saved = await notificationsOf(() =>
       saveSecret(db.sql, userId, {
         platform: 'kalshi',
         isPaper: true,
-        apiKey: secret,
+        apiKey: randomUUID(),
         apiSecret: null,
         privateKey: secret,
       }),
@@ -103,7 +104,7 @@ describe('polybot_user_changed', () => {
       saveSecret(db.sql, userId, {
         platform: 'kalshi',
         isPaper: true,
-        apiKey: `${secret}-2`,
+        apiKey: randomUUID(),
         apiSecret: null,
         privateKey: secret,
       }),
@@ -155,16 +156,16 @@ describe('polybot_user_changed', () => {
     const all = await notificationsOf(async () => {
       const u = await createAuthUser(db, 'notify2@example.test');
       await saveSecret(db.sql, u, {
-        platform: 'polymarket',
+        platform: 'kalshi',
         isPaper: true,
-        apiKey: null,
+        apiKey: randomUUID(),
         apiSecret: null,
-        privateKey: 'NOTIFY-SECRET-MARKER-9999',
+        privateKey: testKeys.kalshiPem('NOTIFYSECRETMARKER9999'),
       });
     });
     expect(all.length).toBe(3);
     for (const raw of received) {
-      expect(raw).not.toContain('NOTIFY-SECRET-MARKER');
+      expect(raw).not.toContain('NOTIFYSECRETMARKER');
       expect(Object.keys(JSON.parse(raw))).toEqual(['user_id', 'table', 'op']);
     }
   });

@@ -147,7 +147,7 @@ describe('service queries', () => {
       }),
     );
     const status = await withUser(db.sql, alice, getOwnBotStatus);
-    expect(status).toMatchObject({ state: 'running', pid: 4242, config_version: 2, stats: { pnl_today_usd: 1.5 } });
+    expect(status).toMatchObject({ state: 'running', config_version: 2, stats: { pnl_today_usd: 1.5 } });
     expect(await withUser(db.sql, bob, getOwnBotStatus)).toMatchObject({ user_id: bob, state: 'stopped' });
   });
 

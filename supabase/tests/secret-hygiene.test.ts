@@ -2,18 +2,25 @@
 // text/json/bytea column of any table outside `vault`, not in vault.secrets.secret (ciphertext), not in the audit
 // log. The service gets them back exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createAuthUser, createTestDatabase, saveSecret, testKeys, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let userId: string;
 let scannedColumns = 0;
 const run = Math.random().toString(36).slice(2, 10);
+const hex = (n: number) => randomBytes(n).toString('hex');
+// Each key part is a marker (unique to this run) in the format save_user_secret accepts (20261207000310).
 const markers = {
-  apiKey: `MARKER-APIKEY-${run}-7f3a`,
+  apiKey: `${randomUUID().slice(0, -4)}7f3a`,
+  pmApiKey: randomUUID(),
   apiSecret: `MARKER-APISECRET-${run}-91bc`,
-  privateKey: `MARKER-PRIVKEY-${run}-44d1`,
-  rotated: `MARKER-ROTATED-${run}-0e0e`,
+  passphrase: `MARKER-PASS-${run}`,
+  privateKey: testKeys.kalshiPem(`MARKERPRIVKEY${run}44d1`),
+  rotated: hex(32),
 };
+const pmApiSecret = JSON.stringify({ secret: markers.apiSecret, passphrase: markers.passphrase });
+const address = `0x${hex(18)}0e0e`;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -22,15 +29,16 @@ beforeAll(async () => {
     platform: 'kalshi',
     isPaper: true,
     apiKey: markers.apiKey,
-    apiSecret: markers.apiSecret,
+    apiSecret: null,
     privateKey: markers.privateKey,
   });
   await saveSecret(db.sql, userId, {
     platform: 'polymarket',
     isPaper: false,
-    apiKey: null,
-    apiSecret: null,
+    apiKey: markers.pmApiKey,
+    apiSecret: pmApiSecret,
     privateKey: markers.rotated,
+    additional: { signatureType: 0, address },
   });
 });
 afterAll(async () => db?.stop());
@@ -85,7 +93,7 @@ describe('secret hygiene', () => {
 
   it('vault.secrets.secret holds ciphertext, not the markers', async () => {
     const rows = await db.superuser<{ secret: string }[]>`select secret from vault.secrets`;
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
     for (const { secret } of rows) {
       for (const m of Object.values(markers)) expect(secret).not.toContain(m);
       expect(secret).toMatch(/^[A-Za-z0-9+/=\n]+$/);
@@ -111,10 +119,16 @@ describe('secret hygiene', () => {
         platform: 'kalshi',
         is_paper: true,
         api_key: markers.apiKey,
-        api_secret: markers.apiSecret,
+        api_secret: null,
         private_key: markers.privateKey,
       },
-      { platform: 'polymarket', is_paper: false, api_key: null, api_secret: null, private_key: markers.rotated },
+      {
+        platform: 'polymarket',
+        is_paper: false,
+        api_key: markers.pmApiKey,
+        api_secret: pmApiSecret,
+        private_key: markers.rotated,
+      },
     ]);
   });
 
@@ -126,26 +140,28 @@ describe('secret hygiene', () => {
     });
     expect(rows).toEqual([
       { platform: 'kalshi', key_hint: '…7f3a' },
-      { platform: 'polymarket', key_hint: '…0e0e' },
+      // The address the key signs for, never characters of the key itself.
+      { platform: 'polymarket', key_hint: '0x…0e0e' },
     ]);
   });
 
   it('rotation updates Vault rows in place and deleting removes them: no orphans', async () => {
     const before = await db.superuser<{ id: string }[]>`select id from vault.secrets order by id`;
-    const newKey = `MARKER-NEWKEY-${run}`;
+    const newKey = hex(32);
     await saveSecret(db.sql, userId, {
-      platform: 'kalshi',
-      isPaper: true,
-      apiKey: newKey,
+      platform: 'polymarket',
+      isPaper: false,
+      apiKey: null,
       apiSecret: null,
-      privateKey: markers.privateKey,
+      privateKey: newKey,
+      additional: { address },
     });
     const after = await db.superuser<{ id: string }[]>`select id from vault.secrets order by id`;
-    // api_secret was not passed on rotation, so its Vault row is gone; the other two were updated in place.
-    expect(after.length).toBe(before.length - 1);
+    // The API key and secret were not passed on rotation, so their Vault rows are gone; the key was updated in place.
+    expect(after.length).toBe(before.length - 2);
     expect(after.every((r) => before.some((b) => b.id === r.id))).toBe(true);
     const rotated = await db.superuser<{ rotated_at: Date | null; validation_status: string }[]>`
-      select rotated_at, validation_status from public.polybot_user_secrets where user_id = ${userId} and platform = 'kalshi'`;
+      select rotated_at, validation_status from public.polybot_user_secrets where user_id = ${userId} and platform = 'polymarket'`;
     expect(rotated[0]?.rotated_at).toBeInstanceOf(Date);
     expect(rotated[0]?.validation_status).toBe('pending');
 
@@ -166,6 +182,7 @@ describe('secret hygiene', () => {
     const rows = await db.superuser<{ action: string; details: Record<string, unknown> }[]>`
       select action, details from public.polybot_audit_log where user_id = ${userId} order by id`;
     expect(rows.map((r) => r.action)).toEqual(['secret.saved', 'secret.saved', 'secret.rotated', 'secret.deleted']);
-    expect(JSON.stringify(rows)).not.toMatch(/MARKER-/);
+    expect(JSON.stringify(rows)).not.toMatch(/MARKER/);
+    for (const m of Object.values(markers)) expect(JSON.stringify(rows)).not.toContain(m.slice(-8));
   });
 });

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
-import { PolymarketTrading } from '@polybot/venues';
+import { PolymarketTrading, polymarketKeyAddress } from '@polybot/venues';
 import type { Sql } from 'postgres';
 import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
 import { managerVenueUrls, polymarketFactory, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
@@ -166,10 +166,13 @@ async function saveSecret(
   additionalConfig: Record<string, unknown> = {},
   platform: 'polymarket' | 'kalshi' = 'polymarket',
 ): Promise<void> {
+  // As the web app does: a Polymarket key goes with its own address (the key hint is built from it).
+  const config =
+    platform === 'polymarket' ? { address: polymarketKeyAddress(privateKey), ...additionalConfig } : additionalConfig;
   await sql.begin(async (tx) => {
     await tx`set local role authenticated`;
     await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true)`;
-    await tx`select public.save_user_secret(${platform}, ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, ${tx.json(additionalConfig as never)})`;
+    await tx`select public.save_user_secret(${platform}, ${isPaper}, ${apiKey}, ${apiSecret}, ${privateKey}, ${tx.json(config as never)})`;
   });
 }
 

@@ -71,7 +71,10 @@ test('valid paper and live keys become valid; a wrong or malformed key becomes i
   const wrong = await createUser(stack.db, { config: { dry_run: false }, profile: { live_trading_allowed: true } });
   await saveKeys(stack.db.sql, wrong.id, makeKeys(), false); // a real wallet key, but API credentials the venue never issued
   const malformed = await createUser(stack.db);
-  await savePrivateKeyOnly(stack.db.sql, malformed.id, 'not-a-key', true);
+  // save_user_secret refuses a malformed key (20261207000310): only a row saved before it checked formats holds one.
+  await savePrivateKeyOnly(stack.db.sql, malformed.id, randomBytes(32).toString('hex'), true);
+  await stack.db.superuser`
+    select vault.update_secret(private_key_secret_id, 'not-a-key') from public.polybot_user_secrets where user_id = ${malformed.id}`;
 
   const m = await manager('kv1');
   expect(await settled(paper.id, true)).toMatchObject({ validation_status: 'valid', validation_error: null });

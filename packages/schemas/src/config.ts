@@ -1,6 +1,7 @@
 // The user's bot configuration (table polybot_user_config). Every numeric range here is the same as the table's
 // CHECK constraint; supabase/tests/config-bounds.test.ts proves the two agree at and just past each bound.
 import { z } from 'zod';
+import { jsonbTextBytes } from './json-size.ts';
 import { VenueIdSchema } from './market.ts';
 import { NEWS_LIMITS } from './news-limits.ts';
 
@@ -113,6 +114,15 @@ export const FollowedWalletSchema = z.object({
 });
 export type FollowedWallet = z.infer<typeof FollowedWalletSchema>;
 
+/**
+ * The most advanced_config may hold, in bytes as the database counts them (jsonbTextBytes; the table's CHECK
+ * polybot_user_config_advanced_config_size names the same number, 20261207000330). The entry limits alone allow
+ * more (50 rules of 20 keywords of 100 characters), and the manager loads, hashes and ships the whole value to the
+ * runner on every change: the bytes are capped too.
+ */
+export const ADVANCED_CONFIG_MAX_BYTES = 65_536;
+export const ADVANCED_CONFIG_TOO_LARGE = `Your wallets and news rules together are too large to save (${ADVANCED_CONFIG_MAX_BYTES / 1024} KiB). Shorten keywords or remove a rule.`;
+
 /** Free-form strategy parameters kept in advanced_config (jsonb). Unknown keys are rejected: typos must not vanish. */
 export const AdvancedConfigSchema = z
   .strictObject({
@@ -120,6 +130,7 @@ export const AdvancedConfigSchema = z
     followedWallets: z.array(FollowedWalletSchema).max(50).default([]),
     maxBookAgeMs: z.number().int().min(500).max(600_000).optional(),
   })
+  .refine((v) => jsonbTextBytes(v) <= ADVANCED_CONFIG_MAX_BYTES, { error: ADVANCED_CONFIG_TOO_LARGE, path: [] })
   .default({ newsRules: [], followedWallets: [] });
 export type AdvancedConfig = z.infer<typeof AdvancedConfigSchema>;
 

@@ -15,3 +15,5 @@ export * from './pnl-replay.ts';
 export * from './order-intents.ts';
 export * from './live-readiness.ts';
 export * from './news-limits.ts';
+export * from './terms.ts';
+export * from './json-size.ts';

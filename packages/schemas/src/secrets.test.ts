@@ -33,6 +33,14 @@ describe('Polymarket wallet types', () => {
     ).toBe(false);
   });
 
+  it("passes the key's derived address for its hint (save_user_secret never hints from the key)", () => {
+    const input = SecretInputSchema.parse({ platform: 'polymarket', isPaper: true, privateKey });
+    expect(toSaveUserSecretArgs(input, { address: funderAddress }).p_additional_config).toEqual({
+      signatureType: 0,
+      address: funderAddress,
+    });
+  });
+
   it('reads stored wallet settings; keys saved before wallet types are EOA', () => {
     expect(PolymarketWalletConfigSchema.parse({})).toEqual({ signatureType: 0 });
     expect(PolymarketWalletConfigSchema.parse({ signatureType: 3, funderAddress })).toEqual({

@@ -3,6 +3,18 @@
 import { z } from 'zod';
 import { VenueIdSchema } from './market.ts';
 
+/**
+ * The most each save_user_secret argument may hold, in bytes. save_user_secret refuses more before reading anything
+ * (private.user_secret_format_error, 20261207000310; user-secret-formats.test.ts keeps the two equal). The formats
+ * below are far shorter except the Kalshi PEM, whose own limit is private_key's.
+ */
+export const SECRET_FIELD_MAX_BYTES = {
+  api_key: 512,
+  api_secret: 4096,
+  private_key: 8192,
+  additional_config: 1024,
+} as const;
+
 const PolymarketPrivateKey = z
   .string()
   .trim()
@@ -98,7 +110,7 @@ export const KalshiSecretInputSchema = z.object({
       error:
         'Kalshi private key must be a whole PEM block: the BEGIN PRIVATE KEY line, the key, and the END PRIVATE KEY line',
     })
-    .max(8192),
+    .max(SECRET_FIELD_MAX_BYTES.private_key),
 });
 
 export const SecretInputSchema = z.discriminatedUnion('platform', [
@@ -117,8 +129,19 @@ export interface SaveUserSecretArgs {
   p_additional_config: Record<string, unknown>;
 }
 
-/** Polymarket's API secret and passphrase travel together in the api_secret slot, JSON-encoded. */
-export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
+/**
+ * What the caller derived from a Polymarket key: its own address (public). save_user_secret builds the key hint from
+ * it — SQL cannot derive it, and the hint must never show characters of the private key.
+ */
+export interface DerivedKeyFacts {
+  address: string;
+}
+
+/**
+ * Polymarket's API secret and passphrase travel together in the api_secret slot, JSON-encoded. A Polymarket key needs
+ * `derived.address` (save_user_secret refuses a key without API credentials and without its address).
+ */
+export function toSaveUserSecretArgs(input: SecretInput, derived?: DerivedKeyFacts): SaveUserSecretArgs {
   if (input.platform === 'kalshi') {
     return {
       p_platform: 'kalshi',
@@ -140,6 +163,7 @@ export function toSaveUserSecretArgs(input: SecretInput): SaveUserSecretArgs {
     p_additional_config: {
       signatureType: input.signatureType,
       ...(input.funderAddress && input.signatureType !== 0 ? { funderAddress: input.funderAddress } : {}),
+      ...(derived ? { address: derived.address } : {}),
     },
   };
 }

@@ -1,8 +1,8 @@
-// The terms of service: one version string and its text. The wizard records TERMS_VERSION with the time a user
-// accepts (polybot_user_profiles.accepted_terms_version); /terms shows the same version and text to anyone.
+// The terms of service: their text here, their version in @polybot/schemas (TERMS_VERSION, which the database's
+// accept_terms also holds to). The wizard has the database record the version with the time a user accepts
+// (polybot_user_profiles.accepted_terms_version); /terms shows the same version and text to anyone.
 // A change of wording is a new version (a new date), so what each user accepted stays knowable.
-
-export const TERMS_VERSION = '2026-11-01';
+export { TERMS_VERSION } from '@polybot/schemas';
 
 export interface TermsSection {
   id: string;

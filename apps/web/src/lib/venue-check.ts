@@ -6,7 +6,8 @@ import { POLYMARKET_WALLET_TYPE_HELP, type SecretInput } from '@polybot/schemas'
 import { KalshiClient, PolymarketTrading, kalshiError, probeFunderControl } from '@polybot/venues';
 import { serverEnv } from '~/env.ts';
 
-export type KeyCheck = { ok: true } | { ok: false; field: string; message: string };
+/** A passed Polymarket check carries the key's own address: the key hint is built from it (save_user_secret). */
+export type KeyCheck = { ok: true; address?: string } | { ok: false; field: string; message: string };
 
 async function checkKalshi(input: Extract<SecretInput, { platform: 'kalshi' }>): Promise<KeyCheck> {
   const env = serverEnv();
@@ -58,7 +59,7 @@ async function checkPolymarket(input: Extract<SecretInput, { platform: 'polymark
           message: `Polymarket refused orders for ${trading.funder} as a ${POLYMARKET_WALLET_TYPE_HELP[input.signatureType].label}: "${control.reason}". Check the wallet type and that the funder is the address polymarket.com shows under your profile.`,
         };
     }
-    return { ok: true };
+    return { ok: true, address: trading.address };
   } catch (e) {
     const status =
       typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' ? e.status : null;

@@ -1,24 +1,23 @@
-// The onboarding wizard's writes on the user's own profile (RLS: their row only; the profile guard lets users set
-// exactly these columns).
+// The onboarding wizard's moves on the user's own profile, through functions the Data API cannot skip
+// (20261207000320): users cannot write the onboarding and terms columns themselves.
 import type { UserTx } from '../with-user.ts';
 
-/** The wizard's steps in order (the profile's onboarding_step check constraint lists the same values). */
+/** The wizard's steps in order (the profile's onboarding_step check and advance_onboarding list the same values). */
 export const ONBOARDING_STEPS = ['terms', 'platforms', 'risk', 'plan', 'done'] as const;
 export type OnboardingStep = (typeof ONBOARDING_STEPS)[number];
 
-/** Records acceptance of `termsVersion` now and moves a user still on the terms step to the platforms step. */
+/**
+ * Records acceptance of `termsVersion` at the database's time and moves a user still on the terms step to the
+ * platforms step. The database refuses any version but the current one (TERMS_VERSION).
+ */
 export async function acceptTerms(tx: UserTx, termsVersion: string): Promise<void> {
-  await tx`update public.polybot_user_profiles
-              set accepted_terms_at = now(), accepted_terms_version = ${termsVersion},
-                  onboarding_step = case when onboarding_step = 'terms' then 'platforms' else onboarding_step end
-            where id = auth.uid()`;
+  await tx`select public.accept_terms(${termsVersion})`;
 }
 
-/** Moves the wizard forward to `step` (never backwards: a finished user stays finished). */
+/**
+ * Moves the wizard forward to `step`, the next one (never backwards: a step already reached changes nothing). The
+ * database refuses a skipped step or unmet conditions (terms accepted; config present; done only from the plan step).
+ */
 export async function advanceOnboarding(tx: UserTx, step: OnboardingStep): Promise<void> {
-  const rank = ONBOARDING_STEPS.indexOf(step);
-  await tx`update public.polybot_user_profiles
-              set onboarding_step = ${step}, onboarding_completed = ${step === 'done'}
-            where id = auth.uid()
-              and array_position(${tx.array([...ONBOARDING_STEPS])}::text[], onboarding_step) < ${rank + 1}`;
+  await tx`select public.advance_onboarding(${step})`;
 }

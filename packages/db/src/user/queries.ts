@@ -101,11 +101,14 @@ export async function deleteOwnSecret(tx: UserTx, platform: VenueId, isPaper: bo
   return rows[0]?.deleted ?? false;
 }
 
+/**
+ * The bot status a user may read: exactly the columns granted to `authenticated` (20261207000300; the host running
+ * the bot, manager_id, and its pid are the platform's, not the user's). readable-columns.test.ts keeps the two equal.
+ */
 export const BotStatusSchema = z.object({
   user_id: z.uuid(),
   state: BotStateSchema,
   mode: TradingModeSchema,
-  pid: z.number().int().nullable(),
   heartbeat_at: z.coerce.date().nullable(),
   /** When the current runner process started (a restart — new keys, a new plan — moves it). */
   started_at: z.coerce.date().nullable(),
@@ -117,13 +120,20 @@ export const BotStatusSchema = z.object({
   trading_halted_until: z.coerce.date().nullable(),
   halt_reason: z.string().nullable(),
   halt_code: BotHaltCodeSchema.nullable(),
+  last_error_at: z.coerce.date().nullable(),
+  /** Restarts since the last healthy period (crash back-off). */
+  restart_count: z.number().int(),
   /** Read leniently (readBotStats): a malformed or missing key reads as absent, never as a broken page. */
   stats: z.unknown().transform(readBotStats),
+  updated_at: z.coerce.date(),
 });
 export type BotStatus = z.infer<typeof BotStatusSchema>;
+/** The columns getOwnBotStatus names (a `select *` is refused: users may not read every column). */
+export const BOT_STATUS_USER_COLUMNS = Object.keys(BotStatusSchema.shape);
 
 export async function getOwnBotStatus(tx: UserTx): Promise<BotStatus | null> {
-  const rows = await tx`select * from public.polybot_bot_status where user_id = (select auth.uid())`;
+  const rows =
+    await tx`select ${tx(BOT_STATUS_USER_COLUMNS)} from public.polybot_bot_status where user_id = (select auth.uid())`;
   return rows[0] ? BotStatusSchema.parse(rows[0]) : null;
 }
 

@@ -7,6 +7,7 @@
 import type { ClobClient } from '@polymarket/clob-client-v2';
 import { ApiError, OrderType, Side, SignatureTypeV2 } from '@polymarket/clob-client-v2';
 import { getAddress, isAddress, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { z } from 'zod';
 
 const END_CURSOR = 'LTE=';
@@ -27,6 +28,11 @@ const NAMES: Record<PolymarketSignatureType, string> = {
   3: 'POLY_1271',
 };
 export const signatureTypeName = (t: PolymarketSignatureType): string => NAMES[t];
+
+/** The address a private key signs as (64 hex digits, 0x optional): public, so it may be shown where the key may not. */
+export function polymarketKeyAddress(privateKey: string): Hex {
+  return privateKeyToAccount((privateKey.startsWith('0x') ? privateKey : `0x${privateKey}`) as Hex).address;
+}
 
 /**
  * The wallet a connection trades for. A smart wallet without its address cannot be traded (the SDK would silently

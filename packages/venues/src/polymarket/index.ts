@@ -21,6 +21,7 @@ export {
 export { v2OrderHash } from './order-hash.ts';
 export {
   probeFunderControl,
+  polymarketKeyAddress,
   resolveWallet,
   signatureTypeName,
   type FunderControl,

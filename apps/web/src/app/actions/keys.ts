@@ -1,6 +1,6 @@
 'use server';
 // Venue keys: validated by zod, then checked against the venue, then stored through save_user_secret (Vault).
-// Nothing is saved when either check fails. Only the key hint ever comes back.
+// Nothing is saved when either check fails. Only the key hint ever comes back (for Polymarket: the key's address).
 import { deleteOwnSecret, saveOwnSecret } from '@polybot/db/user';
 import { SecretInputSchema, toSaveUserSecretArgs } from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
@@ -53,13 +53,16 @@ export const saveKeys = action(KeyFormSchema, readKeyForm, async (claims, input)
     const banner = check.field === '_form' ? check.message : 'The venue did not accept these keys. Nothing was saved.';
     throw new UserError(banner, { [check.field]: [check.message] });
   }
-  const saved = await asUser(claims, (tx) => saveOwnSecret(tx, toSaveUserSecretArgs(input)));
+  // The hint of a Polymarket key is its address (the check derived it), never characters of the key itself.
+  const derived = check.address === undefined ? undefined : { address: check.address };
+  const saved = await asUser(claims, (tx) => saveOwnSecret(tx, toSaveUserSecretArgs(input, derived)));
   revalidatePath('/settings/keys');
   revalidatePath('/onboarding');
-  const venue = input.platform === 'kalshi' ? 'Kalshi' : 'Polymarket';
+  const mode = input.isPaper ? 'paper' : 'live';
+  const done = saved.rotated ? 'rotated' : 'saved';
+  if (input.platform === 'polymarket') return `Polymarket ${mode} keys ${done} (wallet ${saved.key_hint}).`;
   // "key ending in 1a2b", not the hint's "…1a2b": a phone may break the line after an ellipsis.
-  const ending = saved.key_hint.replace(/^…/, '');
-  return `${venue} ${input.isPaper ? 'paper' : 'live'} keys ${saved.rotated ? 'rotated' : 'saved'} (key ending in ${ending}).`;
+  return `Kalshi ${mode} keys ${done} (key ending in ${saved.key_hint.replace(/^…/, '')}).`;
 });
 
 const DeleteSchema = z.object({

@@ -1,17 +1,33 @@
 'use server';
-// Wizard steps that are not forms of their own (terms, "continue", plan choice).
+// Wizard steps that are not forms of their own (terms, "continue", plan choice). Each goes through the database's
+// accept_terms / advance_onboarding, which hold the wizard's rules whoever calls them (20261207000320).
+import type { JwtClaims, UserTx } from '@polybot/db';
 import { acceptTerms, advanceOnboarding, getOwnProfile } from '@polybot/db/user';
+import { TERMS_VERSION } from '@polybot/schemas';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
 import { asUser } from '~/lib/session.ts';
-import { TERMS_VERSION } from '~/lib/terms.ts';
+
+/**
+ * Runs a wizard move as the user. The database refuses a move whose conditions do not hold (a page left open while
+ * the terms changed, a step skipped in another tab) in words for the user (P0001 / 22023): those are shown, not bugs.
+ */
+async function wizardMove(claims: JwtClaims, move: (tx: UserTx) => Promise<void>): Promise<void> {
+  try {
+    await asUser(claims, move);
+  } catch (e) {
+    const code = typeof e === 'object' && e !== null && 'code' in e ? e.code : undefined;
+    if ((code === 'P0001' || code === '22023') && e instanceof Error) throw new UserError(e.message);
+    throw e;
+  }
+}
 
 export const acceptTermsAction = action(
   z.object({ accept: z.literal('on', { error: 'Tick the box to accept the terms' }) }),
   (form) => ({ accept: str(form, 'accept') }),
   async (claims) => {
-    await asUser(claims, (tx) => acceptTerms(tx, TERMS_VERSION));
+    await wizardMove(claims, (tx) => acceptTerms(tx, TERMS_VERSION));
     redirect('/onboarding');
   },
 );
@@ -24,7 +40,7 @@ export const finishPlatforms = action(
   z.object({}),
   () => ({}),
   async (claims) => {
-    await asUser(claims, (tx) => advanceOnboarding(tx, 'risk'));
+    await wizardMove(claims, (tx) => advanceOnboarding(tx, 'risk'));
     redirect('/onboarding');
   },
 );
@@ -34,7 +50,7 @@ export const choosePlan = action(
   z.object({ tier: z.literal('free', { error: 'Paid plans go through checkout' }) }),
   (form) => ({ tier: str(form, 'tier') }),
   async (claims) => {
-    await asUser(claims, (tx) => advanceOnboarding(tx, 'done'));
+    await wizardMove(claims, (tx) => advanceOnboarding(tx, 'done'));
     redirect('/dashboard');
   },
 );
@@ -50,7 +66,7 @@ export const finishAfterCheckout = action(
         'We have not received the payment confirmation yet. Wait a few seconds and try again, or start on Free.',
       );
     }
-    await asUser(claims, (tx) => advanceOnboarding(tx, 'done'));
+    await wizardMove(claims, (tx) => advanceOnboarding(tx, 'done'));
     redirect('/dashboard');
   },
 );

@@ -6,7 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { JwtClaims } from '@polybot/db';
 import { lockOwnConfig, updateOwnConfig } from '@polybot/db/user';
-import { AdvancedConfigSchema, FollowedWalletSchema, NewsRuleSchema, type AdvancedConfig } from '@polybot/schemas';
+import {
+  ADVANCED_CONFIG_TOO_LARGE,
+  AdvancedConfigSchema,
+  FollowedWalletSchema,
+  NewsRuleSchema,
+  type AdvancedConfig,
+} from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
@@ -49,15 +55,17 @@ async function changeAdvanced(claims: JwtClaims, change: (current: AdvancedConfi
     return await asUser(claims, async (tx) => {
       const row = await lockOwnConfig(tx);
       if (!row) throw new Error('signed-in user has no config row');
-      const next = AdvancedConfigSchema.parse(change(row.advanced_config));
-      return (await updateOwnConfig(tx, { advanced_config: next })).config_version;
+      const parsed = AdvancedConfigSchema.safeParse(change(row.advanced_config));
+      // The byte limit (ADVANCED_CONFIG_MAX_BYTES, the table's too) is the only rule left that the entry checks above
+      // do not already explain: many long rules reach it before the 50-entry limit.
+      if (!parsed.success && parsed.error.issues.some((i) => i.message === ADVANCED_CONFIG_TOO_LARGE))
+        throw new UserError(ADVANCED_CONFIG_TOO_LARGE);
+      if (!parsed.success) throw parsed.error;
+      return (await updateOwnConfig(tx, { advanced_config: parsed.data })).config_version;
     });
   } catch (e) {
-    // The table keeps advanced_config under 64 KiB; many long rules can reach that before the 50-entry limit.
-    if (isAdvancedConfigTooLarge(e))
-      throw new UserError(
-        'Your wallets and news rules together are too large to save (64 KiB). Shorten keywords or remove a rule.',
-      );
+    // A backstop: the table's CHECK holds the same limit, measured the same way (20261207000330).
+    if (isAdvancedConfigTooLarge(e)) throw new UserError(ADVANCED_CONFIG_TOO_LARGE);
     throw e;
   }
 }
