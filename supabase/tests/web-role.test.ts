@@ -8,7 +8,7 @@ import { createDb } from '@polybot/db';
 import { localLoginUrl } from '@polybot/local-stack/postgres';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { createAuthUser, createTestDatabase, saveSecret, testKeys, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let web: Db;
@@ -31,6 +31,7 @@ beforeAll(async () => {
       apiKey: null,
       apiSecret: null,
       privateKey: 'a'.repeat(64),
+      additional: { address: testKeys.address },
     });
   }
 });
