@@ -1,7 +1,7 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
-import { asService, listOpenPositionMarkets } from '@polybot/db/service';
+import { asManager, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
@@ -156,7 +156,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     onDecided: async (market) => {
       await settleDecidedMarket({ sql, log, manager }, market);
     },
-    openMarkets: () => asService(sql, (tx) => listOpenPositionMarkets(tx)),
+    openMarkets: () => asManager(sql, (tx) => listOpenPositionMarkets(tx)),
   });
   lifecycle.start();
   // Positions left open in markets that resolved while no manager ran are settled now, not a refresh later.

@@ -29,7 +29,7 @@ import {
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
-import { asService, listApprovedMarketLinks } from '@polybot/db/service';
+import { asManager, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
 export type { ManagerEvents } from './events.ts';
@@ -154,7 +154,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
 
   /** Approved market links change rarely (an admin's review): picked up on every full pass and sent to live runners. */
   private async refreshLinks(): Promise<void> {
-    if (!this.feed.setLinks(await asService(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
+    if (!this.feed.setLinks(await asManager(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
     for (const s of this.slots.values()) {
       const p = liveOf(s.state)?.proc;

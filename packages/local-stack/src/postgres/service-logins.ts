@@ -35,8 +35,10 @@ export async function localLoginUrl(options: LocalLoginOptions): Promise<string>
     if (!existing || existing.n === 0) {
       await sql.unsafe(`create role ${login} login noinherit password '${password}'`);
     }
-    // Re-asserted every time: a login that only inherits its group's grants and nothing else.
-    await sql.unsafe(`alter role ${login} login inherit nosuperuser nocreatedb nocreaterole nobypassrls`);
+    // Re-asserted every time: a login that only inherits its group's grants and nothing else. (Not `nosuperuser`:
+    // only a superuser may name that attribute, and the admin here — `postgres`, as on hosted Supabase — is not one;
+    // a role it creates can never be a superuser anyway.)
+    await sql.unsafe(`alter role ${login} login inherit nocreatedb nocreaterole nobypassrls`);
     await sql.unsafe(`grant ${groupRole} to ${login}`);
   } finally {
     await sql.end();
