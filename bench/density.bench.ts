@@ -11,7 +11,14 @@
 //   steady-state decisions.
 import { readFileSync } from 'node:fs';
 import { createLogger, LATENCY_WINDOW_MS, startBotManager } from '@polybot/bot-manager';
-import { createTestDatabase, createUser, startSim, venueUrlsOf, type VenueSim } from '@polybot/bot-manager/testing';
+import {
+  createTestDatabase,
+  createUser,
+  managerLoginUrl,
+  startSim,
+  venueUrlsOf,
+  type VenueSim,
+} from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '10,50,100,200').split(',').map(Number);
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
     let tokens: string[] = [];
     const t0 = performance.now();
     const running = await startBotManager({
-      databaseUrl: db.url,
+      databaseUrl: await managerLoginUrl(db),
       venueUrls: venueUrlsOf(sim),
       logger: createLogger('bench', 'error'),
       logLevel: 'error',

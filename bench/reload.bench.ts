@@ -7,6 +7,7 @@ import { createLogger, startBotManager, type ManagerEvents } from '@polybot/bot-
 import {
   createTestDatabase,
   createUser,
+  managerLoginUrl,
   makeKeys,
   saveKeys,
   startSim,
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const [db, sim] = await Promise.all([createTestDatabase(), startSim()]);
   const user = await createUser(db);
   const running = await startBotManager({
-    databaseUrl: db.url,
+    databaseUrl: await managerLoginUrl(db),
     venueUrls: venueUrlsOf(sim),
     logger: createLogger('bench', 'warn'),
     logLevel: 'warn',

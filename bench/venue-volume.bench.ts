@@ -6,7 +6,13 @@
 // with users) and private per-user requests (the manager checking each user's keys once, which must).
 import { createLogger, startBotManager } from '@polybot/bot-manager';
 import { startVenueSim } from '@polybot/local-stack/venue-sim';
-import { createTestDatabase, createUser, startCountingProxy, venueUrlsOf } from '@polybot/bot-manager/testing';
+import {
+  createTestDatabase,
+  createUser,
+  managerLoginUrl,
+  startCountingProxy,
+  venueUrlsOf,
+} from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
 
 const sizes = (process.argv[2] ?? '1,100').split(',').map(Number);
@@ -28,7 +34,7 @@ async function main(): Promise<void> {
     const ready = new Set<number>();
     const before = proxy.requests.length;
     const running = await startBotManager({
-      databaseUrl: db.url,
+      databaseUrl: await managerLoginUrl(db),
       venueUrls: {
         polymarketClob: proxy.origin,
         polymarketGamma: `${proxy.origin}/gamma`,

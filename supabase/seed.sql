@@ -3,6 +3,20 @@
 -- Three demo users who finished onboarding on the free plan, paper trading. Password for all: polybot-demo
 -- =====================================================================================================================
 
+-- Guard first: known passwords must never reach a linked production project (`supabase db reset --linked`,
+-- `supabase db push --include-seed`, a pasted script). Only a database the local stack bootstrapped has the marker
+-- polybot_local.instance (packages/local-stack/src/postgres/bootstrap.sql); hosted Supabase never does. Read from the
+-- catalog, so no privilege on the schema is needed to see that it is missing. docs/SECURITY.md §10.2.
+do $$
+begin
+  if not exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+                  where n.nspname = 'polybot_local' and c.relname = 'instance') then
+    raise exception 'supabase/seed.sql refused: this is not a local-stack database (no polybot_local.instance marker). The seed creates demo users with a known password and runs only on the local stack (npm start, npm run db:reset).'
+      using errcode = '42501';
+  end if;
+end
+$$;
+
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
                         raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
 select '00000000-0000-0000-0000-000000000000', d.id, 'authenticated', 'authenticated', d.email,

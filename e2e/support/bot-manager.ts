@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from '@polybot/local-stack/process';
 import type { Sql } from 'postgres';
-import { findFreePort } from '@polybot/local-stack/postgres';
+import { findFreePort, localLoginUrl } from '@polybot/local-stack/postgres';
 import type { VenueSim } from '@polybot/local-stack/venue-sim';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,6 +17,8 @@ export interface ManagerProcess {
 }
 
 /**
+ * `databaseUrl`: the admin URL the journey sets data up with; the manager itself connects as its own least-privilege
+ * login (polybot_manager, docs/SECURITY.md §1.2), as in production.
  * `sim`: the venue the bots trade on (a fresh one, so the scenario's timeline starts when the bots do).
  * `dataApiUrl`: the Polymarket data-API the manager polls for copy trading (e.g. a counting proxy), polled every
  * 300 ms; without it the manager's own default applies. E2E_MANAGER_LOG sets the manager's log level (default warn).
@@ -32,7 +34,7 @@ export async function startManagerProcess(o: {
     cwd: ROOT,
     env: {
       ...process.env,
-      DATABASE_URL: o.databaseUrl,
+      DATABASE_URL: await localLoginUrl({ adminUrl: o.databaseUrl, groupRole: 'polybot_manager' }),
       POLYMARKET_CLOB_URL: u.polymarketClob ?? o.sim.origin,
       POLYMARKET_GAMMA_URL: u.polymarketGamma ?? `${o.sim.origin}/gamma`,
       POLYMARKET_WS_URL: u.polymarketWs ?? '',

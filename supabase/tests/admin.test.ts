@@ -1,6 +1,8 @@
-// Admin operations from Studio: suspend/resume (audited, reason required) and the overview view.
+// Admin operations from Studio: suspend/resume (audited with the admin's login and an optional note, reason required,
+// no-ops refused), who may call them, what the user concerned may read of them, and the overview view.
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let userId: string;
@@ -30,9 +32,99 @@ describe('admin functions', () => {
     const audit =
       await db.sql`select action, actor_role, details from public.polybot_audit_log where user_id = ${userId} order by id`;
     expect(audit).toEqual([
-      { action: 'user.suspended', actor_role: 'postgres', details: { reason: 'Suspicious withdrawals' } },
-      { action: 'user.resumed', actor_role: 'postgres', details: {} },
+      {
+        action: 'user.suspended',
+        actor_role: 'postgres',
+        details: { reason: 'Suspicious withdrawals', note: null, admin: 'postgres' },
+      },
+      { action: 'user.resumed', actor_role: 'postgres', details: { note: null, admin: 'postgres' } },
     ]);
+  });
+
+  it("records which admin acted (their own database login) and the admin's internal note", async () => {
+    // An admin with their own login (a member of service_role, which may run the admin functions).
+    await db.superuser.unsafe(`create role admin_dana login password 'admin_dana'`);
+    await db.superuser.unsafe(`grant service_role to admin_dana`);
+    const url = new URL(db.url);
+    url.username = 'admin_dana';
+    url.password = 'admin_dana';
+    const dana = postgres(url.toString(), { max: 1, onnotice: () => undefined });
+    try {
+      await dana.begin(async (tx) => {
+        await tx`set local role service_role`;
+        await tx`select public.admin_suspend_user(${userId}, 'Chargeback', '  ticket 4411: card reported stolen  ')`;
+      });
+      await dana.begin(async (tx) => {
+        await tx`set local role service_role`;
+        await tx`select public.admin_resume_user(${userId}, 'bank confirmed the card')`;
+      });
+    } finally {
+      await dana.end();
+    }
+    const audit = await db.sql`
+      select action, details from public.polybot_audit_log
+       where user_id = ${userId} and details ->> 'admin' = 'admin_dana' order by id`;
+    expect(audit).toEqual([
+      {
+        action: 'user.suspended',
+        details: { reason: 'Chargeback', note: 'ticket 4411: card reported stolen', admin: 'admin_dana' },
+      },
+      { action: 'user.resumed', details: { note: 'bank confirmed the card', admin: 'admin_dana' } },
+    ]);
+  });
+
+  it('refuses no-ops with words that say why, changing and auditing nothing', async () => {
+    const auditRows = async () =>
+      (
+        await db.sql<{ n: number }[]>`select count(*)::int as n from public.polybot_audit_log where user_id = ${userId}`
+      )[0]?.n;
+    const before = await auditRows();
+    await expect(db.sql`select public.admin_resume_user(${userId})`).rejects.toMatchObject({
+      code: '55000',
+      message: `user ${userId} is not suspended; nothing to resume`,
+    });
+    await db.sql`select public.admin_suspend_user(${userId}, 'First reason')`;
+    await expect(db.sql`select public.admin_suspend_user(${userId}, 'Second reason', 'again')`).rejects.toMatchObject({
+      code: '55000',
+      message: expect.stringMatching(/^user .* is already suspended \(since .*: First reason\); nothing changed$/),
+    });
+    const [profile] = await db.sql`select suspended_reason from public.polybot_user_profiles where id = ${userId}`;
+    expect(profile).toEqual({ suspended_reason: 'First reason' });
+    expect(await auditRows()).toBe((before ?? 0) + 1);
+    await db.sql`select public.admin_resume_user(${userId})`;
+  });
+
+  it('signed-in users and anon may not suspend or resume, with or without a note', async () => {
+    const other = await createAuthUser(db, 'admin-other@example.test');
+    for (const actor of [{ role: 'authenticated', userId: other } as const, { role: 'anon' } as const]) {
+      for (const call of [
+        (tx: postgres.TransactionSql) => tx`select public.admin_suspend_user(${userId}, 'x', 'note')`,
+        (tx: postgres.TransactionSql) => tx`select public.admin_suspend_user(${userId}, 'x')`,
+        (tx: postgres.TransactionSql) => tx`select public.admin_resume_user(${userId}, 'note')`,
+      ]) {
+        const { outcome, verified } = await attempt(
+          db.sql,
+          actor,
+          call,
+          (tx) => tx`select is_suspended from public.polybot_user_profiles where id = ${userId}`,
+        );
+        expect(outcome).toMatchObject({ ok: false, code: '42501' });
+        expect(verified).toEqual([{ is_suspended: false }]);
+      }
+    }
+  });
+
+  it('the user concerned cannot read admin actions (who acted, the note), only their own entries', async () => {
+    await db.sql`update public.polybot_user_config set min_profit_pct = min_profit_pct + 1 where user_id = ${userId}`;
+    const { outcome } = await attempt(
+      db.sql,
+      { role: 'authenticated', userId },
+      (tx) => tx<{ action: string }[]>`select distinct action from public.polybot_audit_log order by action`,
+    );
+    expect(outcome).toEqual({ ok: true, value: [{ action: 'config.updated' }] });
+    const [all] = await db.sql<{ n: number }[]>`
+      select count(*)::int as n from public.polybot_audit_log where user_id = ${userId} and action like 'user.%'`;
+    expect(all?.n).toBeGreaterThan(0);
   });
 
   it('suspending an unknown user is an error, not a silent no-op', async () => {

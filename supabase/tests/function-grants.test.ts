@@ -24,8 +24,9 @@ const REVIEWED: Record<string, Role[]> = {
   'public.get_user_secrets_decrypted(p_user_id uuid)': ['service_role'],
   'public.set_user_secret_validation(p_user_id uuid, p_platform text, p_is_paper boolean, p_status text, p_error text)':
     ['service_role'],
-  'public.admin_resume_user(p_user_id uuid)': ['service_role'],
-  'public.admin_suspend_user(p_user_id uuid, p_reason text)': ['service_role'],
+  // (Each with an optional internal note since 20261207000210_admin_actions; audited with the admin's login.)
+  'public.admin_resume_user(p_user_id uuid, p_note text)': ['service_role'],
+  'public.admin_suspend_user(p_user_id uuid, p_reason text, p_note text)': ['service_role'],
   // Admins review the matcher's market-link proposals (audited; Studio runs as the owner, postgres).
   'public.admin_review_market_link(p_link_id bigint, p_decision text, p_note text)': ['service_role'],
   // The bot-manager: which bots should run, and the daily trade-count reservations its runners make.

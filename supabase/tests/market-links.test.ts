@@ -188,6 +188,7 @@ describe('admin_review_market_link', () => {
           proposed_by: 'matcher',
           match_score: 0.8123,
           note: 'same BLS release',
+          admin: 'postgres',
         },
       },
     ]);
@@ -228,6 +229,25 @@ describe('admin_review_market_link', () => {
       expect(outcome).toMatchObject({ ok: false, code: '42501' });
       expect(verified).toEqual([{ status: 'proposed', reviewed_at: null }]);
     }
+  });
+
+  it('refuses a review that changes nothing (the decision the link already has), and audits nothing', async () => {
+    const p = proposal();
+    await write([p]);
+    const { id } = await linkOf(p);
+    await db.sql`select * from public.admin_review_market_link(${id}, 'approved', 'same question')`;
+    const before = await linkOf(p);
+    await expect(
+      db.sql`select * from public.admin_review_market_link(${id}, 'approved', 'again')`,
+    ).rejects.toMatchObject({ code: '55000', message: expect.stringMatching(/already approved .*nothing changed/) });
+    expect(await linkOf(p)).toEqual(before);
+    const audit = await db.sql`
+      select action from public.polybot_audit_log
+       where action like 'market_link.%' and (details ->> 'link_id')::bigint = ${id}`;
+    expect(audit).toEqual([{ action: 'market_link.approved' }]);
+    // The other decision is still a review.
+    await db.sql`select * from public.admin_review_market_link(${id}, 'rejected', null)`;
+    expect(await linkOf(p)).toMatchObject({ status: 'rejected' });
   });
 
   it('refuses an unknown decision and an unknown link', async () => {

@@ -95,6 +95,10 @@ const EnvSchema = z
     /** Inbound silence on a market-data socket with subscriptions after which it resubscribes/reconnects. */
     FEED_SILENCE_MS: z.coerce.number().int().min(100).default(20_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+    /** The OS user runners run as when the manager is root (a name or numeric uid); unset = nobody. Never root. */
+    RUNNER_USER: z.string().min(1).optional(),
+    /** Their group (a name or numeric gid); unset = the user's primary group. */
+    RUNNER_GROUP: z.string().min(1).optional(),
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
     error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',

@@ -1,7 +1,7 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
-import { asService, listOpenPositionMarkets } from '@polybot/db/service';
+import { asManager, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
@@ -12,6 +12,8 @@ import { MarketFeed, type KalshiFeedOptions } from './manager/market-feed.ts';
 import { MarketLifecycle } from './manager/market-lifecycle.ts';
 import { settleDecidedMarket } from './manager/settle-markets.ts';
 import { MarkWriter } from './manager/mark-writer.ts';
+import { runnerEntry } from './manager/runner-entry.ts';
+import { setUpRunnerIdentity } from './manager/runner-identity.ts';
 import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
@@ -63,6 +65,10 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   keyRevalidateMs?: number;
   /** Inbound silence on a market-data socket after which it resubscribes/reconnects (FEED_SILENCE_MS), default 20 000 ms. */
   feedSilenceMs?: number;
+  /** The OS user runners run as when the manager is root (RUNNER_USER): a name or uid, default `nobody`; never root. */
+  runnerUser?: string;
+  /** Their group (RUNNER_GROUP), default the user's primary group. */
+  runnerGroup?: string;
 }
 
 export interface RunningBotManager {
@@ -80,6 +86,8 @@ export interface RunningBotManager {
 
 export async function startBotManager(o: BotManagerOptions): Promise<RunningBotManager> {
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
+  // First: a runner user that does not exist, is root, or cannot read the runner stops the manager here, loudly.
+  await setUpRunnerIdentity({ user: o.runnerUser, group: o.runnerGroup }, log, runnerEntry);
   const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
   const metrics = createMetrics();
   const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
@@ -169,7 +177,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     onDecided: async (market) => {
       await settleDecidedMarket({ sql, log, manager }, market);
     },
-    openMarkets: () => asService(sql, (tx) => listOpenPositionMarkets(tx)),
+    openMarkets: () => asManager(sql, (tx) => listOpenPositionMarkets(tx)),
   });
   lifecycle.start();
   // Positions left open in markets that resolved while no manager ran are settled now, not a refresh later.

@@ -56,6 +56,8 @@ const running = await startBotManager({
   logLevel: env.LOG_LEVEL,
   logger: log,
   ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
+  ...(env.RUNNER_USER ? { runnerUser: env.RUNNER_USER } : {}),
+  ...(env.RUNNER_GROUP ? { runnerGroup: env.RUNNER_GROUP } : {}),
 }).catch((e: unknown) => {
   log.fatal({ err: coerceError(e).message }, 'bot manager failed to start');
   process.exit(1);

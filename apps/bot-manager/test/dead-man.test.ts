@@ -180,7 +180,7 @@ test('kill -9 of the manager → its live runner cancels the resting orders (can
   await setPolymarketHeartbeatTimeout(stack.sim.origin, 10_000);
   const u = await liveUser();
   const m = spawnManagerProcess(['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
-    databaseUrl: stack.db.url,
+    databaseUrl: stack.managerUrl,
     venueUrls: venueUrlsOf(stack.sim),
     env: {},
   });

@@ -51,7 +51,7 @@ test('dist/ loads only production dependencies at run time, and bundles no test 
 test('node dist/main.js runs a user’s bot on the prebuilt runner and stops cleanly on SIGTERM', async () => {
   const u = await createUser(stack.db);
   const { proc, output, exited } = spawnManagerProcess([DIST_MAIN], {
-    databaseUrl: stack.db.url,
+    databaseUrl: stack.managerUrl,
     venueUrls: stack.urls,
     env: { LOG_LEVEL: 'warn' },
   });

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createAuthUser, createTestDatabase, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import { PolymarketTrading, polymarketKeyAddress } from '@polybot/venues';
 import type { Sql } from 'postgres';
 import { alive, registerKalshiKey, startCountingProxy, type CountingProxy } from '@polybot/local-stack/testing';
@@ -21,6 +21,14 @@ export {
   type TestDatabase,
   type VenueSim,
 };
+
+/**
+ * The URL a manager under test connects with: its own least-privilege login (polybot_manager_local, a member of the
+ * polybot_manager group role; docs/SECURITY.md §1.2), never the admin URL the tests set data up with.
+ */
+export function managerLoginUrl(db: TestDatabase): Promise<string> {
+  return localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_manager' });
+}
 
 export async function startSim(): Promise<VenueSim> {
   return startVenueSim({ scenario: 'arb-rich', port: 0, venues: [polymarketFactory] });

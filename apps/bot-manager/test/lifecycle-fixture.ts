@@ -11,6 +11,7 @@ import {
   alive,
   createTestDatabase,
   createUser,
+  managerLoginUrl,
   startSim,
   statusOf,
   until,
@@ -68,7 +69,7 @@ export async function startLifecycleFixture(
     },
   );
   const mgr = await startBotManager({
-    databaseUrl: db.url,
+    databaseUrl: await managerLoginUrl(db),
     venueUrls: venueUrlsOf(sim),
     logger,
     logLevel: 'warn',

@@ -81,7 +81,7 @@ afterAll(async () => feed?.close());
 describe('LinkProposer', () => {
   // The universe the manager's feed holds, plus what lists later (the lifecycle watcher updates the feed in place).
   const universe: { instruments: Instrument[] } = { instruments: [] };
-  const proposer = () => new LinkProposer({ sql: stack.db.sql, universe, log, intervalMs: 3_600_000 });
+  const proposer = () => new LinkProposer({ sql: stack.managerSql, universe, log, intervalMs: 3_600_000 });
 
   it('proposes links over the current universe, with titles, score and reasons, and approves nothing', async () => {
     universe.instruments = [...feed.instruments, ...lakers];

@@ -33,7 +33,7 @@ test('a link approved in review while the runner runs reaches it at once, withou
     },
   });
   running = await startBotManager({
-    ...managerOptions(stack.db, stack.urls, 'm-links'),
+    ...managerOptions(stack.managerUrl, stack.urls, 'm-links'),
     reconcileIntervalMs: 3_600_000,
     // The test plays the matcher itself (its proposal below); the manager's own would race it to the same pair.
     linkProposalIntervalMs: 0,

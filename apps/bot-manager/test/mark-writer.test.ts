@@ -1,7 +1,8 @@
 // MarkWriter against a real database and an in-process book source: it follows exactly the instruments someone holds
 // open, writes the best bid it has seen for each, and writes nothing for a book without a bid (the position keeps its
 // last mark: the mark rule, @polybot/schemas pnl.ts).
-import { createAuthUser, createTestDatabase, type TestDatabase } from '@polybot/local-stack/postgres';
+import { createDb, type Db } from '@polybot/db';
+import { createAuthUser, createTestDatabase, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { OrderBook } from '@polybot/schemas';
 import type { BookUpdate, HubConsumer } from '@polybot/venues';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -9,10 +10,16 @@ import { MarkWriter, type BookSource } from '../src/manager/mark-writer.ts';
 import { createLogger } from '../src/shared/log.ts';
 
 let db: TestDatabase;
+/** The writer runs as the manager does: its own login (polybot_manager). */
+let managerSql: Db;
 beforeAll(async () => {
   db = await createTestDatabase();
+  managerSql = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_manager' }), { max: 1 });
 });
-afterAll(async () => db?.stop());
+afterAll(async () => {
+  await managerSql?.end({ timeout: 5 });
+  await db?.stop();
+});
 
 /** The hubs as the writer sees them: who it follows, and a way to deliver a book. */
 class FakeBooks implements BookSource {
@@ -56,7 +63,10 @@ test('marks follow the best bid of held instruments only, and a book without a b
       ).map((r) => [r.instrument_id, r.mark]),
     );
   const books = new FakeBooks();
-  const writer = new MarkWriter(db.sql, books, { intervalMs: 3_600_000, log: createLogger('marks-test', 'silent') });
+  const writer = new MarkWriter(managerSql, books, {
+    intervalMs: 3_600_000,
+    log: createLogger('marks-test', 'silent'),
+  });
   writer.start();
   try {
     await writer.tick();

@@ -131,7 +131,7 @@ test('settlement replayed (the same event again, from another source, after a ma
   };
   expect(resolutionOf(decided).payouts).toEqual({ [c.yes]: 0, [c.no]: 1 });
   const ctx = {
-    sql: stack.db.sql,
+    sql: stack.managerSql,
     log: createLogger('replay', 'warn'),
     manager: { positionsSettled: () => undefined },
   };

@@ -105,7 +105,7 @@ test('a rule on the Fed item books exactly one paper news trade at ≤ maxPrice;
     },
   });
   m = await startBotManager({
-    ...managerOptions(stack.db, stack.urls, 'm-news'),
+    ...managerOptions(stack.managerUrl, stack.urls, 'm-news'),
     logger: pino({ level: 'warn' }, sink),
     crashBackoffBaseMs: 100,
     newsFeeds: { fed: `${stack.proxy.origin}/news/fed/rss.xml`, ap: `${stack.proxy.origin}/news/ap/rss.xml` },

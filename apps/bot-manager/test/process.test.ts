@@ -70,7 +70,7 @@ async function tradeUntil(cond: () => boolean | Promise<boolean>, what: string):
 
 function startManagerProcess(): ManagerProcess {
   const m = spawnManagerProcess(['--import', 'tsx', MAIN], {
-    databaseUrl: stack.db.url,
+    databaseUrl: stack.managerUrl,
     venueUrls: { ...venueUrlsOf(stack.sim), polymarketClob: stack.proxy.origin },
     // Generous: the order held in flight is released only once the runner has been told to stop (slow machines).
     env: { LOG_LEVEL: 'debug', STOP_GRACE_MS: '20000' },

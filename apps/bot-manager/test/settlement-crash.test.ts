@@ -19,7 +19,7 @@ afterAll(async () => {
 
 function startManagerProcess(): ManagerProcess {
   const m = spawnManagerProcess(['--import', 'tsx', MAIN], {
-    databaseUrl: stack.db.url,
+    databaseUrl: stack.managerUrl,
     venueUrls: venueUrlsOf(stack.sim),
     env: { LOG_LEVEL: 'warn', MARKET_REFRESH_MS: '300' },
   });
@@ -48,8 +48,9 @@ test('manager SIGKILLed while settling → after the restart the market is settl
   await resolveMarket(stack.sim, m.conditionId, 'Yes');
   await until(
     async () =>
+      // As the superuser: another login's query text is hidden from postgres (the manager has its own login).
       (
-        await stack.db.sql`
+        await stack.db.superuser`
           select 1 from pg_stat_activity
            where query like '%settle_market%' and wait_event_type = 'Lock' and pid <> pg_backend_pid()`
       ).length > 0,

@@ -15,7 +15,7 @@ afterAll(async () => {
 test('a demo user on arb-rich paper-trades and a trade row appears', async () => {
   const u = await createUser(stack.db);
   mgr = await startBotManager({
-    databaseUrl: stack.db.url,
+    databaseUrl: stack.managerUrl,
     venueUrls: stack.urls,
     logger: createLogger('t', 'info'),
     heartbeatMs: 200,

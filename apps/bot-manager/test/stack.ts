@@ -2,12 +2,14 @@
 // optional counting proxy in front of it, and the managers the suite starts (each stopped after all, then the proxy,
 // simulator and database). The suites differ in the simulator, the venue URLs and the manager's options: those are
 // parameters; everything they share lives here once.
+import { createDb, type Db } from '@polybot/db';
 import { afterAll, beforeAll } from 'vitest';
 import { startBotManager, type BotManagerOptions, type RunningBotManager } from '../src/index.ts';
 import type { VenueUrls } from '../src/shared/ipc.ts';
 import { createLogger } from '../src/shared/log.ts';
 import {
   createTestDatabase,
+  managerLoginUrl,
   startCountingProxy,
   startSim,
   venueUrlsOf,
@@ -35,6 +37,10 @@ export interface ManagerStack {
   /** Only with `proxy: true`. */
   readonly proxy: CountingProxy;
   readonly urls: VenueUrls;
+  /** The manager's own login (polybot_manager), for managers a suite starts itself; seeding uses `db` (admin). */
+  readonly managerUrl: string;
+  /** A connection as the manager's login, for suites that drive a manager part (matcher, settlement) directly. */
+  readonly managerSql: Db;
   /** Every manager `manager()` started (a test may stop one itself or pop it off); all stopped after all. */
   readonly managers: RunningBotManager[];
   /** Starts a manager on the stack's URLs, named `id` (its managerId and logger), plus `extra`. */
@@ -46,10 +52,13 @@ function need<T>(v: T | undefined, what: string): T {
   return v;
 }
 
-/** What every manager of these suites is started with: the stack's database and URLs, warn logs, fast heartbeats. */
-export function managerOptions(db: TestDatabase, urls: VenueUrls, id: string): BotManagerOptions {
+/**
+ * What every manager of these suites is started with: the manager's login URL (`stack.managerUrl`), the stack's venue
+ * URLs, warn logs, fast heartbeats.
+ */
+export function managerOptions(managerUrl: string, urls: VenueUrls, id: string): BotManagerOptions {
   return {
-    databaseUrl: db.url,
+    databaseUrl: managerUrl,
     venueUrls: urls,
     logger: createLogger(id, 'warn'),
     logLevel: 'warn',
@@ -71,10 +80,14 @@ export function useManagerStack(o: StackOptions = {}): ManagerStack {
   let sim: VenueSim | undefined;
   let proxy: CountingProxy | undefined;
   let urls: VenueUrls | undefined;
+  let managerUrl: string | undefined;
+  let managerSql: Db | undefined;
   const managers: RunningBotManager[] = [];
 
   beforeAll(async () => {
     [db, sim] = await Promise.all([createTestDatabase(), (o.sim ?? startSim)()]);
+    managerUrl = await managerLoginUrl(db);
+    managerSql = createDb(managerUrl, { max: 2, applicationName: 'polybot-test-manager' });
     if (o.proxy) proxy = await startCountingProxy(sim.origin);
     urls = o.urls ? o.urls(sim, proxy) : venueUrlsOf(sim);
     await o.setup?.({ db, sim });
@@ -82,6 +95,7 @@ export function useManagerStack(o: StackOptions = {}): ManagerStack {
 
   afterAll(async () => {
     await Promise.allSettled(managers.map((m) => m.stop()));
+    await managerSql?.end({ timeout: 5 });
     await Promise.allSettled([proxy?.close(), sim?.close(), db?.stop()]);
   });
 
@@ -98,10 +112,16 @@ export function useManagerStack(o: StackOptions = {}): ManagerStack {
     get urls() {
       return need(urls, 'the venue URLs');
     },
+    get managerUrl() {
+      return need(managerUrl, "the manager's login");
+    },
+    get managerSql() {
+      return need(managerSql, "the manager's login");
+    },
     managers,
     async manager(id, extra = {}) {
       const m = await startBotManager({
-        ...managerOptions(need(db, 'the database'), need(urls, 'the URLs'), id),
+        ...managerOptions(need(managerUrl, "the manager's login"), need(urls, 'the URLs'), id),
         ...extra,
       });
       managers.push(m);

@@ -98,7 +98,8 @@ async function main(): Promise<void> {
   stoppers.unshift({ name: 'venue simulator', stop: () => sim.close() });
 
   const manager = await startBotManager({
-    databaseUrl,
+    // Its own least-privilege login (polybot_manager, docs/SECURITY.md §1.2), never the admin URL.
+    databaseUrl: await localLoginUrl({ adminUrl: databaseUrl, groupRole: 'polybot_manager' }),
     venueUrls: managerVenueUrls(sim),
     // News rules read the simulator's RSS feeds (the scenario's news items), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),

@@ -29,7 +29,7 @@ import {
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
-import { asService, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
+import { asManager, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
 export type { ManagerEvents } from './events.ts';
@@ -158,7 +158,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
 
   /** Approved market links change rarely (an admin's review): picked up on every full pass and sent to live runners. */
   private async refreshLinks(): Promise<void> {
-    if (!this.feed.setLinks(await asService(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
+    if (!this.feed.setLinks(await asManager(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
     for (const s of this.slots.values()) {
       const p = liveOf(s.state)?.proc;
@@ -198,7 +198,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
       // Only this user's decision (one row), never the whole desired list: a notification costs the same with 10 users
       // or 100 000 (SECURITY.md §7.3). Full passes (reconcileAll) still read the list once for everyone.
-      const decision = await asService(this.sql, (tx) => getBotRunDecision(tx, userId));
+      const decision = await asManager(this.sql, (tx) => getBotRunDecision(tx, userId));
       await this.reconcileSlot(s, decision.should_run, noticedAt);
       end();
     });

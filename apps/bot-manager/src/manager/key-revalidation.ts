@@ -6,7 +6,7 @@
 // `live_key_invalid` (blocked.ts). A venue that cannot be reached says nothing about the key: it stays 'valid'.
 // A key still valid is recorded as checked (last_validated_at), which is what spreads the next round.
 import {
-  asService,
+  asManager,
   getUserSecretsDecrypted,
   listValidSecretsDue,
   lockSecretAtStamp,
@@ -59,7 +59,7 @@ export class KeyRevalidator {
   async tick(): Promise<void> {
     const users = this.opts.users();
     if (this.closed || users.length === 0) return;
-    const due = await asService(this.sql, (tx) =>
+    const due = await asManager(this.sql, (tx) =>
       listValidSecretsDue(tx, users, this.opts.intervalMs, this.opts.perTick ?? 20),
     );
     await this.checkAll(due, 'periodic');
@@ -75,7 +75,7 @@ export class KeyRevalidator {
     if (now - (this.lastRejected.get(id) ?? -Infinity) < (this.opts.rejectedCooldownMs ?? 10_000)) return;
     this.lastRejected.set(id, now);
     this.opts.log.warn({ userId, venue, reason }, 'runner saw an authentication failure: re-validating the keys now');
-    void asService(this.sql, (tx) => listValidSecretsDue(tx, [userId], 0, 4, venue))
+    void asManager(this.sql, (tx) => listValidSecretsDue(tx, [userId], 0, 4, venue))
       .then((due) => this.checkAll(due, 'rejected'))
       .catch((e: unknown) =>
         this.opts.log.error({ userId, venue, err: coerceError(e).message }, 'key re-validation failed'),
@@ -102,7 +102,7 @@ export class KeyRevalidator {
   }
 
   private async recheck(d: DueSecret, why: 'periodic' | 'rejected'): Promise<void> {
-    const keys = await asService(this.sql, (tx) => getUserSecretsDecrypted(tx, d.user_id));
+    const keys = await asManager(this.sql, (tx) => getUserSecretsDecrypted(tx, d.user_id));
     const k = keys.find((x) => x.platform === d.platform && x.is_paper === d.is_paper);
     if (!k) return;
     // The same material as the first check: a Polymarket key's wallet type and funder included.
@@ -112,7 +112,7 @@ export class KeyRevalidator {
       log.warn({ reason: check.reason }, 'keys not re-validated: venue unreachable, they stay valid');
       return;
     }
-    const written = await asService(this.sql, async (tx) => {
+    const written = await asManager(this.sql, async (tx) => {
       // Rotated or judged meanwhile: that newer state wins, this outcome is about keys no longer in use.
       if (!(await lockSecretAtStamp(tx, d.user_id, d, 'valid'))) return false;
       return setSecretValidation(

@@ -5,7 +5,7 @@
 // backoff. Reasons never contain key material: they are our own sentences plus the venue's HTTP status.
 import { createPrivateKey } from 'node:crypto';
 import {
-  asService,
+  asManager,
   getUserSecretsDecrypted,
   listPendingSecretStamps,
   lockSecretAtStamp,
@@ -225,7 +225,7 @@ export class KeyValidator {
   async validatePending(userId: string): Promise<boolean> {
     // The version stamp is read before the keys: if the keys are rotated meanwhile, the stamp no longer matches at
     // write time and the outcome (of whichever keys were checked) is dropped; the rotation's own NOTIFY brings us back.
-    const { stamps, keys } = await asService(this.sql, async (tx) => {
+    const { stamps, keys } = await asManager(this.sql, async (tx) => {
       const pending = await listPendingSecretStamps(tx, userId);
       return {
         stamps: pending,
@@ -246,7 +246,7 @@ export class KeyValidator {
         continue;
       }
       this.clear(id);
-      const written = await asService(this.sql, async (tx) => {
+      const written = await asManager(this.sql, async (tx) => {
         if (!(await lockSecretAtStamp(tx, userId, st, 'pending'))) return false;
         return setSecretValidation(
           tx,

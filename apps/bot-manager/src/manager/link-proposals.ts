@@ -6,7 +6,7 @@
 // Several managers may run it at once: upsertMarketLinkProposals is idempotent, and a reviewed link — above all a
 // rejected one — is never proposed or overwritten again (listSettledMarketLinks feeds the matcher's `existing`).
 import { createHash } from 'node:crypto';
-import { asService, listSettledMarketLinks, upsertMarketLinkProposals } from '@polybot/db/service';
+import { asManager, listSettledMarketLinks, upsertMarketLinkProposals } from '@polybot/db/service';
 import type { Instrument, MarketLinkProposal } from '@polybot/schemas';
 import { proposeLinks, type MatcherOptions } from '@polybot/strategies';
 import type { Logger } from 'pino';
@@ -62,7 +62,7 @@ export class LinkProposer {
   private async run(): Promise<LinkProposalRun> {
     const instruments = this.o.universe.instruments.filter((i) => i.active && i.side === 'yes');
     if (this.stopped) return { skipped: true, candidates: 0, inserted: 0, refreshed: 0 };
-    const existing = await asService(this.o.sql, (tx) => listSettledMarketLinks(tx));
+    const existing = await asManager(this.o.sql, (tx) => listSettledMarketLinks(tx));
     // What the matcher's answer depends on: the markets (id, title, close) and the links it must leave alone (a
     // rejection may let the next-best candidate of a market through).
     const key = createHash('sha256')
@@ -89,7 +89,7 @@ export class LinkProposer {
       score: c.score,
       reasons: c.reasons,
     }));
-    const written = await asService(this.o.sql, (tx) => upsertMarketLinkProposals(tx, proposals));
+    const written = await asManager(this.o.sql, (tx) => upsertMarketLinkProposals(tx, proposals));
     this.matchedKey = key;
     if (written.inserted > 0 || written.refreshed > 0)
       this.o.log.info(

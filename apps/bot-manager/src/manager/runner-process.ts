@@ -4,6 +4,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { BotErrorCode } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import { runnerEnv } from '../env.ts';
+import { runnerForkIdentity } from './runner-identity.ts';
 import { FromRunnerSchema, ToRunnerSchema, type FromRunner, type RunnerStats, type ToRunner } from '../shared/ipc.ts';
 
 export type IpcTap = (event: { userId: string; pid: number; direction: 'to' | 'from'; message: unknown }) => void;
@@ -52,6 +53,8 @@ export class RunnerProcess {
       env: runnerEnv(),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'json',
+      // Its own unprivileged uid/gid when the manager is root (runner-identity.ts, docs/SECURITY.md §8).
+      ...runnerForkIdentity(),
     });
     if (this.child.pid === undefined) throw new Error('fork returned no pid');
     this.pid = this.child.pid;

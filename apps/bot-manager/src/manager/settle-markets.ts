@@ -4,7 +4,7 @@
 // positions closed (max open positions frees up), with the live Kalshi markets it must reconcile with the venue.
 // Live Polymarket winnings are marked redeemable (markRedeemable; settle_market already does, this keeps it so if
 // the rule moves); how to redeem is REDEEM_POLYMARKET_HOWTO in packages/schemas.
-import { asService, markRedeemable, settleMarket, type SettledPosition } from '@polybot/db/service';
+import { asManager, markRedeemable, settleMarket, type SettledPosition } from '@polybot/db/service';
 import { payoutsFromKalshi, payoutsFromPolymarket, type MarketResolution } from '@polybot/schemas';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
@@ -51,7 +51,7 @@ export function resolutionOf(m: DecidedMarket, now = new Date()): MarketResoluti
 
 export async function settleDecidedMarket(ctx: SettleContext, m: DecidedMarket): Promise<SettledPosition[]> {
   const resolution = resolutionOf(m);
-  const settled = await asService(ctx.sql, (tx) => settleMarket(tx, resolution));
+  const settled = await asManager(ctx.sql, (tx) => settleMarket(tx, resolution));
   if (settled.length === 0) return settled; // a replay: settled before (by this manager, another, or before a restart)
   ctx.log.info(
     { platform: m.platform, marketId: m.marketId, status: resolution.status, positions: settled.length },
@@ -62,7 +62,7 @@ export async function settleDecidedMarket(ctx: SettleContext, m: DecidedMarket):
   for (const [userId, rows] of byUser) {
     const live = rows.some((r) => r.mode === 'live');
     if (live && m.platform === 'polymarket')
-      await asService(ctx.sql, (tx) => markRedeemable(tx, userId, 'polymarket', m.marketId));
+      await asManager(ctx.sql, (tx) => markRedeemable(tx, userId, 'polymarket', m.marketId));
     ctx.manager.positionsSettled(userId, {
       instrumentIds: rows.map((r) => r.instrumentId),
       realizedPnlUsd: rows.reduce<Record<string, number>>((by, r) => {

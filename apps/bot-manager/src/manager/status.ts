@@ -1,6 +1,6 @@
 // Writes of polybot_bot_status, the row each user sees on their dashboard.
 import {
-  asService,
+  asManager,
   getBotRunDecision,
   updateBotStatus,
   writeBotHeartbeat,
@@ -69,6 +69,6 @@ export async function whyNotRunning(
   sql: Sql,
   userId: string,
 ): Promise<{ state: 'suspended' | 'paused' | 'stopped'; code: BotHaltCode; reason: string }> {
-  const d = await asService(sql, (tx) => getBotRunDecision(tx, userId));
+  const d = await asManager(sql, (tx) => getBotRunDecision(tx, userId));
   return { state: d.idle_state, code: d.reason_code, reason: d.reason };
 }

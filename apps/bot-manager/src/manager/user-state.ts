@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import {
   abandonPaperIntents,
-  asService,
+  asManager,
   listUnreconciledKalshiMarkets,
   listUnresolvedIntents,
   getUserSecretsDecrypted,
@@ -49,13 +49,13 @@ function describeIssues(issues: z.ZodError['issues']): string {
 }
 
 export async function desiredUserIds(sql: Sql): Promise<Set<string>> {
-  const rows = await asService(sql, (tx) => listDesiredBots(tx));
+  const rows = await asManager(sql, (tx) => listDesiredBots(tx));
   return new Set(rows.map((r) => r.user_id));
 }
 
 /** null: no profile or config row (the user is gone). */
 export async function loadUserState(sql: Sql, userId: string): Promise<UserState | InvalidConfig | null> {
-  return asService(sql, async (tx) => {
+  return asManager(sql, async (tx) => {
     const user = await readRunnerUser(tx, userId);
     if (!user) return null;
     const { profile, configRow } = user;
@@ -153,7 +153,7 @@ export function loadCopiedTxHashes(sql: Sql, userId: string): Promise<string[]> 
 
 /** Live Kalshi markets settled for this user whose venue payout is not recorded yet. */
 export function loadUnreconciledKalshi(sql: Sql, userId: string): Promise<string[]> {
-  return asService(sql, (tx) => listUnreconciledKalshiMarkets(tx, userId));
+  return asManager(sql, (tx) => listUnreconciledKalshiMarkets(tx, userId));
 }
 
 /**
@@ -161,7 +161,7 @@ export function loadUnreconciledKalshi(sql: Sql, userId: string): Promise<string
  * lived only in that runner), live ones go to the new runner to reconcile with the venue (§8a.4).
  */
 export async function loadUnresolvedIntents(sql: Sql, userId: string): Promise<OrderIntentRow[]> {
-  return asService(sql, async (tx) => {
+  return asManager(sql, async (tx) => {
     await abandonPaperIntents(tx, userId);
     return listUnresolvedIntents(tx, userId);
   });

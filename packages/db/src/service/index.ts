@@ -13,3 +13,4 @@ export * from './settlement.ts';
 export * from './unreconciled.ts';
 export * from './marks.ts';
 export * from './order-intents.ts';
+export * from './as-manager.ts';

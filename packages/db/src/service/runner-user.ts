@@ -16,12 +16,14 @@ export const RunnerProfileSchema = z.object({
 });
 export type RunnerProfile = z.infer<typeof RunnerProfileSchema>;
 
-/** null: no profile or no config row (the user is gone). Run inside asService, with the secrets read alongside. */
+/** null: no profile or no config row (the user is gone). Run inside asManager, with the secrets read alongside. */
 export async function readRunnerUser(
   tx: TransactionSql,
   userId: string,
 ): Promise<{ profile: RunnerProfile; configRow: Record<string, unknown> } | null> {
-  const [profileRow] = await tx`select * from public.polybot_user_profiles where id = ${userId}`;
+  // Only the plan's columns: the manager's role may read no other column of the profile (email, Stripe ids, …).
+  const [profileRow] = await tx`
+    select ${tx(Object.keys(RunnerProfileSchema.shape))} from public.polybot_user_profiles where id = ${userId}`;
   const [configRow] = await tx`select * from public.polybot_user_config where user_id = ${userId}`;
   if (!profileRow || !configRow) return null;
   return { profile: RunnerProfileSchema.parse(profileRow), configRow };

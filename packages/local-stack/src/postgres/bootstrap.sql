@@ -311,3 +311,18 @@ grant execute on function vault.create_secret(text, text, text, uuid), vault.upd
 -- The view decrypts by calling this function as the reader, so its readers need it; nobody else does.
 grant execute on function vault._crypto_decrypt(text, bytea) to postgres, service_role;
 revoke execute on function vault._root_key(), vault._crypto_encrypt(text, bytea) from postgres, service_role;
+
+-- ---------------------------------------------------------------------------------------------------------------------
+-- The local stack's marker: this database was bootstrapped here (embedded Postgres, `npm run db:setup` on a plain
+-- Postgres), so it is not a hosted Supabase project, which never runs this file. supabase/seed.sql — demo users with a
+-- known password — refuses to run where this table is missing (docs/SECURITY.md §10.2). Nobody but the owner reads it.
+-- ---------------------------------------------------------------------------------------------------------------------
+create schema if not exists polybot_local;
+revoke all on schema polybot_local from public;
+comment on schema polybot_local is 'Local stack only (packages/local-stack bootstrap): never present on a hosted project.';
+create table if not exists polybot_local.instance (
+  bootstrapped_at timestamptz not null default now()
+);
+insert into polybot_local.instance (bootstrapped_at)
+select now() where not exists (select 1 from polybot_local.instance);
+comment on table polybot_local.instance is 'Marks a database bootstrapped by the local stack; supabase/seed.sql runs only where it exists.';
