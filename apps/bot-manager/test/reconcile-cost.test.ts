@@ -21,7 +21,7 @@ test(`a notification for one user reads O(1) rows with ${OTHERS} other users des
   const others = Array.from({ length: OTHERS }, () => randomUUID());
   for (const id of others) await createAuthUser(db, { id, email: `${id}@test.local` });
   const notified = await createAuthUser(db, { email: `${randomUUID()}@test.local` });
-  counter = await startPgRowCounter(db.url);
+  counter = await startPgRowCounter(stack.managerUrl);
   const m = await stack.manager('reconcile-cost', { databaseUrl: counter.url, reconcileIntervalMs: 3_600_000 });
   // Now the 200 become desired without telling the manager (triggers, and so their notifications, off for this
   // transaction): a pass over the desired list would read 200 rows.
