@@ -31,7 +31,7 @@ on conflict (id) do nothing;
 
 -- handle_new_user created their profiles and configs; finish their onboarding.
 update public.polybot_user_profiles
-   set onboarding_completed = true, onboarding_step = 'done', accepted_terms_at = now(), accepted_terms_version = '2026-11'
+   set onboarding_completed = true, onboarding_step = 'done', accepted_terms_at = now(), accepted_terms_version = '2026-11-01'
  where id in ('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', '33333333-3333-4333-8333-333333333333');
 
 update public.polybot_user_config

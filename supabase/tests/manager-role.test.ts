@@ -23,6 +23,9 @@ import { localLoginUrl } from '@polybot/local-stack/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
 
+// A well-formed Polymarket API key id (save_user_secret checks formats: SECURITY.md §3).
+const MANAGER_ROLE_API_KEY = '0b7c4a1e-5f2d-4c3b-9a8e-1d2f3e4a5b6c';
+
 let db: TestDatabase;
 /** The manager's login: a member of polybot_manager and nothing else. */
 let mgr: Db;
@@ -35,8 +38,8 @@ beforeAll(async () => {
   await saveSecret(db.sql, alice, {
     platform: 'polymarket',
     isPaper: true,
-    apiKey: 'manager-role-api-key',
-    apiSecret: 'manager-role-api-secret',
+    apiKey: MANAGER_ROLE_API_KEY,
+    apiSecret: JSON.stringify({ secret: 'manager-role-api-secret', passphrase: 'manager-role-pass' }),
     privateKey: '0x' + 'ab'.repeat(32),
   });
   mgr = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_manager' }), { max: 1 });
@@ -61,7 +64,7 @@ describe('polybot_manager does the manager’s job', () => {
     const desired = await asManager(mgr, (tx) => listDesiredBots(tx));
     expect(desired.map((d) => d.user_id)).toContain(alice);
     const keys = await asManager(mgr, (tx) => getUserSecretsDecrypted(tx, alice));
-    expect(keys).toMatchObject([{ platform: 'polymarket', api_key: 'manager-role-api-key' }]);
+    expect(keys).toMatchObject([{ platform: 'polymarket', api_key: MANAGER_ROLE_API_KEY }]);
     const recorded = await asManager(mgr, async (tx) => {
       const [stamp] = await listPendingSecretStamps(tx, alice);
       if (!stamp || !(await lockSecretAtStamp(tx, alice, stamp, 'pending'))) return false;
