@@ -32,7 +32,8 @@ export function KeyList({ keys, allowDelete }: { keys: SecretMetadata[]; allowDe
                 {k.is_paper ? 'paper' : 'live'}
               </span>
               <span>
-                key <code data-testid="key-hint">{k.key_hint ?? '—'}</code>
+                {k.key_hint?.startsWith('0x') ? 'wallet' : 'key'}{' '}
+                <code data-testid="key-hint">{k.key_hint ?? '—'}</code>
               </span>
             </div>
             <p className="muted" style={{ margin: '.4rem 0' }}>

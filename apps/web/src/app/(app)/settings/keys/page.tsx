@@ -16,8 +16,8 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
     <div className="stack">
       <h1>API keys</h1>
       <p className="muted">
-        Keys are checked with the venue before they are saved, stored encrypted, and never shown again — only the last
-        characters.
+        Keys are checked with the venue before they are saved, stored encrypted, and never shown again. Each is named by
+        something that is not secret: the end of its wallet address (Polymarket) or of its key id.
       </p>
       {deletedName ? (
         <p role="status" className="banner banner-ok">
