@@ -143,4 +143,23 @@ describe('/healthz and /livez', () => {
     expect(sample(m, 'polybot_database_reachable')).toBe(1);
     expect(sample(m, 'polybot_listen_connected')).toBe(1);
   });
+
+  test('the database stops answering (nothing closes) → 503 once the probe times out, 200 when answers flow again', async () => {
+    await healthzIs(200, 'ready before the stall');
+    proxy.stall();
+    try {
+      const down = await until(async () => {
+        const h = await healthz();
+        return h.status === 503 && !h.body.checks.database.ok && h;
+      }, '503 naming the database');
+      expect(down.body.checks.database.detail).toBe('the database did not answer select 1 within 1000 ms');
+      expect(down.body.failing).toContainEqual(
+        expect.stringMatching(/^database unreachable since .*: .*within 1000 ms/),
+      );
+    } finally {
+      proxy.restore();
+    }
+    const up = await healthzIs(200, '200 once the database answers again');
+    expect(up.body.checks.database.ok).toBe(true);
+  });
 });

@@ -111,6 +111,10 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
       max: 1,
       idle_timeout: 0,
       connect_timeout: 10,
+      // Only text goes out on this client (pg_notify). And postgres.js 3.4.9 drops the promise of its startup
+      // array-types query: a connection cut during that query is an unhandled rejection, which ends the process
+      // (porsager/postgres#1192, #1223) — the very moment a database incident starts is when this client reconnects.
+      fetch_types: false,
       onnotice: () => undefined,
       connection: { application_name: 'polybot-bot-manager-listen' },
       // This client's own connection (the self-pings go out on it; the LISTEN itself is on postgres.js's inner one,
