@@ -130,8 +130,9 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
         (payload) => this.onPayload(payload),
         () => {
           listens++;
-          // Any listen after the first on this client is postgres.js recovering a dropped connection.
-          if (listens > 1) {
+          // Any listen after the first on this client is postgres.js recovering a dropped connection — unless this
+          // client was already given up (lost()): its late re-listen must not report healthy while we reconnect.
+          if (listens > 1 && this.sql === sql) {
             this.opts.log.warn('LISTEN connection was lost and re-established');
             this.setState(true, LISTENING);
             this.emit('reconnected');
