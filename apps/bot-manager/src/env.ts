@@ -80,6 +80,9 @@ const EnvSchema = z
     CRASH_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(500),
     MAX_CRASHES: z.coerce.number().int().min(1).default(5),
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+    /** /healthz's database check: how often the query pool runs select 1, and how long an answer may take. */
+    DB_PROBE_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    DB_PROBE_TIMEOUT_MS: z.coerce.number().int().min(50).default(2000),
     /** How often the link matcher proposes cross-venue market links for admin review; 0 = never. */
     LINK_PROPOSAL_INTERVAL_MS: z.coerce
       .number()

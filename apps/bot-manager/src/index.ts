@@ -5,6 +5,7 @@ import { asManager, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
+import { DatabaseProbe, readiness } from './manager/health.ts';
 import { startHttp } from './manager/http.ts';
 import { NotifyListener } from './manager/listener.ts';
 import { LinkProposer } from './manager/link-proposals.ts';
@@ -55,6 +56,12 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   listenBackoffBaseMs?: number;
   /** Longest wait between LISTEN reconnect attempts, default 15 000 ms. */
   listenBackoffMaxMs?: number;
+  /** How often the LISTEN connection pings itself (a failed re-listen is noticed within ping + 5 s), default 2000 ms. */
+  listenPingMs?: number;
+  /** How often the query pool is probed with `select 1` for /healthz (DB_PROBE_INTERVAL_MS), default 5000 ms. */
+  dbProbeIntervalMs?: number;
+  /** A probe unanswered this long marks the database unreachable (DB_PROBE_TIMEOUT_MS), default 2000 ms. */
+  dbProbeTimeoutMs?: number;
   logger?: Logger;
   ipcTap?: IpcTap;
   /** How often open positions' marks (best bids from the hubs) are written to polybot_positions, default 5000 ms. */
@@ -155,12 +162,14 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     ...(o.notifyDebounceMs !== undefined ? { debounceMs: o.notifyDebounceMs } : {}),
     baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
+    ...(o.listenPingMs ? { pingMs: o.listenPingMs } : {}),
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
   listener.on('linksChanged', () => {
     if (!listening) return; // stopping: the database connection is about to close
     void manager.reloadLinks().catch((e: unknown) => log.error({ err: coerceError(e).message }, 'links reload failed'));
   });
+  listener.on('health', (s) => metrics.listenConnected.set(s.ok ? 1 : 0));
   listener.on('reconnected', () => {
     metrics.notifyReconnects.inc();
     void manager
@@ -168,7 +177,17 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
   });
   await listener.start();
+  metrics.listenConnected.set(listener.state.ok ? 1 : 0);
   listening = true;
+  const dbProbe = new DatabaseProbe({
+    sql,
+    intervalMs: o.dbProbeIntervalMs ?? 5000,
+    timeoutMs: o.dbProbeTimeoutMs ?? 2000,
+    log,
+    onChange: (s) => metrics.databaseReachable.set(s.ok ? 1 : 0),
+  });
+  await dbProbe.start();
+  metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
@@ -196,7 +215,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     port: o.httpPort ?? 0,
     registry: metrics.registry,
     health: () => ({
-      ok: listening,
+      ...readiness(listener.state, dbProbe.state, !listening),
       runners: manager.runners().length,
       hub: feed.stats(),
       wallets: walletFeed?.stats() ?? null,
@@ -217,6 +236,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     stop: () => {
       stopped ??= (async () => {
         clearInterval(periodic);
+        dbProbe.stop();
         await proposer?.stop();
         listening = false;
         await lifecycle

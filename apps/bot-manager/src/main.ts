@@ -48,6 +48,8 @@ const running = await startBotManager({
   stopGraceMs: env.STOP_GRACE_MS,
   maxCrashes: env.MAX_CRASHES,
   reconcileIntervalMs: env.RECONCILE_INTERVAL_MS,
+  dbProbeIntervalMs: env.DB_PROBE_INTERVAL_MS,
+  dbProbeTimeoutMs: env.DB_PROBE_TIMEOUT_MS,
   linkProposalIntervalMs: env.LINK_PROPOSAL_INTERVAL_MS,
   marketRefreshMs: env.MARKET_REFRESH_MS,
   feedSilenceMs: env.FEED_SILENCE_MS,

@@ -1,4 +1,8 @@
-// /healthz and /metrics on 127.0.0.1 (or the configured host).
+// /healthz (readiness), /livez (liveness) and /metrics on 127.0.0.1 (or the configured host).
+// /healthz is 503 while the manager cannot do its job (its LISTEN connection or its database is gone: health.ts);
+// /livez only proves this process's event loop still answers. A Kubernetes readinessProbe uses /healthz, the
+// livenessProbe /livez: restarting a manager because the database is down would not bring the database back and would
+// kill every runner it hosts (README "Health").
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -14,6 +18,10 @@ export async function startHttp(opts: {
     if (path === '/healthz') {
       const h = opts.health();
       res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(h));
+      return;
+    }
+    if (path === '/livez') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
       return;
     }
     if (path === '/metrics') {

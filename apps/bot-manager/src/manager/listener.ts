@@ -4,6 +4,8 @@
 // client is torn down and rebuilt with exponential backoff plus jitter (reconnectDelayMs), attempt after attempt until
 // the database takes us back. Either way, once listening again the manager is told to run a full reconcile:
 // notifications sent while we were away are gone.
+// Health (/healthz, health.ts): the connection's state is a check — down from the moment a loss is noticed (the ping
+// connection closed under us, a failed ping, a failed connect) through every backoff wait, up again once listening.
 // A user's notifications are debounced here: a burst (a form save touching several rows) becomes one 'userChanged'
 // event, so the manager reconciles that user once and keeps no timers of its own.
 // The same client also LISTENs on polybot_market_links_changed (an admin approved or withdrew a market link): a burst
@@ -21,8 +23,10 @@ import postgres from 'postgres';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { coerceError } from '../shared/errors.ts';
+import { nextCheckState, type CheckState } from './health.ts';
 
 export const CHANNEL = USER_CHANGED_CHANNEL;
+const LISTENING = `listening on ${USER_CHANGED_CHANNEL} and ${MARKET_LINKS_CHANGED_CHANNEL}`;
 // The channel carries the triggers' payloads (the shared, strict UserChangedPayloadSchema: a payload naming a table or
 // an operation the triggers do not send is malformed) and this listener's own self-pings.
 const PingSchema = z.strictObject({ probe: z.string() });
@@ -55,6 +59,8 @@ export interface ListenerEvents {
   reconnected: [];
   /** The approved market links changed (one event per burst, `debounceMs` after its last notification). */
   linksChanged: [];
+  /** The connection went down or came back (its check state changed ok). */
+  health: [state: CheckState];
 }
 
 export interface ListenerOptions {
@@ -78,9 +84,21 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
   /** Users with a burst in progress: its debounce timer and when its first notification arrived. */
   private readonly pending = new Map<string, { timer: NodeJS.Timeout; noticedAt: number }>();
   private linksTimer: NodeJS.Timeout | null = null;
+  private current: CheckState = { ok: false, since: Date.now(), detail: 'not connected yet' };
 
   constructor(private readonly opts: ListenerOptions) {
     super();
+  }
+
+  /** The LISTEN connection as a health check: up while listening, down (with why) while lost or reconnecting. */
+  get state(): CheckState {
+    return this.current;
+  }
+
+  private setState(ok: boolean, detail: string): void {
+    const prev = this.current;
+    this.current = nextCheckState(prev, ok, detail, Date.now());
+    if (prev.ok !== ok) this.emit('health', this.current);
   }
 
   async start(): Promise<void> {
@@ -93,8 +111,16 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
       max: 1,
       idle_timeout: 0,
       connect_timeout: 10,
+      // Only text goes out on this client (pg_notify). And postgres.js 3.4.9 drops the promise of its startup
+      // array-types query: a connection cut during that query is an unhandled rejection, which ends the process
+      // (porsager/postgres#1192, #1223) — the very moment a database incident starts is when this client reconnects.
+      fetch_types: false,
       onnotice: () => undefined,
       connection: { application_name: 'polybot-bot-manager-listen' },
+      // This client's own connection (the self-pings go out on it; the LISTEN itself is on postgres.js's inner one,
+      // same application_name) closing under us — pg_terminate_backend, a restart, a cut network — is a loss now,
+      // not one ping timeout later. Our own end() lands here too: lost() ignores a client it already let go of.
+      onclose: () => this.lost(sql, 'the connection was closed (terminated by the server or cut)'),
     });
     this.sql = sql;
     let listens = 0;
@@ -104,9 +130,11 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
         (payload) => this.onPayload(payload),
         () => {
           listens++;
-          // Any listen after the first on this client is postgres.js recovering a dropped connection.
-          if (listens > 1) {
+          // Any listen after the first on this client is postgres.js recovering a dropped connection — unless this
+          // client was already given up (lost()): its late re-listen must not report healthy while we reconnect.
+          if (listens > 1 && this.sql === sql) {
             this.opts.log.warn('LISTEN connection was lost and re-established');
+            this.setState(true, LISTENING);
             this.emit('reconnected');
           }
         },
@@ -117,11 +145,14 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
         this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;
       this.lastPingSeen = Date.now();
+      this.setState(true, LISTENING);
       if (isReconnect) this.emit('reconnected');
-      this.schedulePing(sql);
+      // The first ping goes out now: it opens this client's own connection, whose close is then noticed at once.
+      this.ping(sql);
     } catch (e) {
-      this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connect failed');
-      this.lost(sql);
+      const err = coerceError(e).message;
+      this.opts.log.warn({ err }, 'LISTEN connect failed');
+      this.lost(sql, `connecting failed: ${err}`);
     }
   }
 
@@ -173,26 +204,28 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
   }
 
   private schedulePing(sql: postgres.Sql): void {
-    const pingMs = this.opts.pingMs ?? 2000;
-    const timeout = this.opts.pingTimeoutMs ?? 5000;
-    this.timer = setTimeout(() => {
-      if (this.stopped || this.sql !== sql) return;
-      if (Date.now() - this.lastPingSeen > timeout + pingMs) {
-        this.opts.log.warn('LISTEN self-ping not received: reconnecting');
-        this.lost(sql);
-        return;
-      }
-      notifyChannel(sql, CHANNEL, JSON.stringify({ probe: this.nonce })).then(
-        () => this.schedulePing(sql),
-        (e: unknown) => {
-          this.opts.log.warn({ err: coerceError(e).message }, 'LISTEN connection probe failed');
-          this.lost(sql);
-        },
-      );
-    }, pingMs);
+    this.timer = setTimeout(() => this.ping(sql), this.opts.pingMs ?? 2000);
   }
 
-  private lost(sql: postgres.Sql): void {
+  private ping(sql: postgres.Sql): void {
+    if (this.stopped || this.sql !== sql) return;
+    const timeout = this.opts.pingTimeoutMs ?? 5000;
+    if (Date.now() - this.lastPingSeen > timeout + (this.opts.pingMs ?? 2000)) {
+      this.opts.log.warn('LISTEN self-ping not received: reconnecting');
+      this.lost(sql, `its self-ping did not come back within ${timeout} ms`);
+      return;
+    }
+    notifyChannel(sql, CHANNEL, JSON.stringify({ probe: this.nonce })).then(
+      () => this.schedulePing(sql),
+      (e: unknown) => {
+        const err = coerceError(e).message;
+        this.opts.log.warn({ err }, 'LISTEN connection probe failed');
+        this.lost(sql, `its self-ping failed: ${err}`);
+      },
+    );
+  }
+
+  private lost(sql: postgres.Sql, why: string): void {
     if (this.sql !== sql) return;
     this.sql = null;
     void sql.end({ timeout: 1 }).catch(() => undefined);
@@ -200,13 +233,18 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
     const delayMs = Math.round(
       reconnectDelayMs(this.attempt, this.opts.baseDelayMs ?? 200, this.opts.maxDelayMs ?? 15_000),
     );
-    this.opts.log.warn({ attempt: this.attempt + 1, delayMs }, 'LISTEN connection lost: reconnecting after backoff');
+    this.opts.log.warn(
+      { attempt: this.attempt + 1, delayMs, why },
+      'LISTEN connection lost: reconnecting after backoff',
+    );
+    this.setState(false, `${why}; reconnecting (attempt ${this.attempt + 1} in ${delayMs} ms)`);
     this.attempt++;
     this.timer = setTimeout(() => void this.connect(true), delayMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.setState(false, 'stopped');
     if (this.timer) clearTimeout(this.timer);
     for (const b of this.pending.values()) clearTimeout(b.timer);
     if (this.linksTimer) clearTimeout(this.linksTimer);

@@ -77,6 +77,18 @@ export function createMetrics() {
       help: 'Bots stopped for staying over their CPU budget (halt code cpu_budget)',
       registers: [registry],
     }),
+    // Readiness (health.ts): 1 while the check passes, 0 while /healthz reports it failing. LISTEN reconnects are
+    // counted by polybot_notify_reconnects_total above.
+    listenConnected: new Gauge({
+      name: 'polybot_listen_connected',
+      help: 'The LISTEN connection is up (1) or lost/reconnecting (0)',
+      registers: [registry],
+    }),
+    databaseReachable: new Gauge({
+      name: 'polybot_database_reachable',
+      help: "The query pool's periodic select 1 succeeds (1) or fails/times out (0)",
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -14,3 +14,4 @@ export * from './unreconciled.ts';
 export * from './marks.ts';
 export * from './order-intents.ts';
 export * from './as-manager.ts';
+export * from './health.ts';
