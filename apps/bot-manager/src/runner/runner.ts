@@ -274,6 +274,7 @@ export class PolybotRunner {
       ignoredNewsRules: this.news.ignored,
       keys: this.init.keys,
       venuePaused: this.pauses.haltReason(),
+      throttle: { active: this.pricing.throttled, skipped: this.pricing.skippedThrottled },
     });
   }
 
