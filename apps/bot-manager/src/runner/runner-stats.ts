@@ -27,6 +27,8 @@ export interface StatsSources {
   keys?: readonly RunnerKey[];
   /** Words for a paused venue (venue-pause.ts), or null. */
   venuePaused?: string | null;
+  /** The CPU throttle now, and the pricings it put off so far (decision-throttle.ts). */
+  throttle?: { active: boolean; skipped: number };
 }
 
 export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStats {
@@ -51,6 +53,8 @@ export function assembleStats(src: StatsSources, nowMs = Date.now()): RunnerStat
     decisions: src.latencies.decisions,
     recentOpportunities: src.recent.list(),
     ignoredNewsRules: src.ignoredNewsRules,
+    throttled: src.throttle?.active ?? false,
+    decisionsSkippedThrottled: src.throttle?.skipped ?? 0,
   };
 }
 

@@ -278,6 +278,10 @@ export const RunnerStatsSchema = z.object({
   recentOpportunities: z.array(RecentOpportunitySchema).max(RECENT_OPPORTUNITIES),
   /** Recomputed whenever the rules are (init, config applied); empty when every rule is acted on. */
   ignoredNewsRules: z.array(IgnoredNewsRuleSchema),
+  /** Over its CPU budget: no decisions now (runner/decision-throttle.ts, sent by manager/cpu-budget.ts). */
+  throttled: z.boolean().optional(),
+  /** Pricings (book updates, looks at what waited) the CPU throttle put off since the runner started. */
+  decisionsSkippedThrottled: z.number().int().nonnegative().optional(),
 });
 export type RunnerStats = z.infer<typeof RunnerStatsSchema>;
 
