@@ -7,9 +7,8 @@ import type { RunningBotManager } from '../src/index.ts';
 import { until } from './harness.ts';
 import { sample } from './lifecycle-fixture.ts';
 import { startPgCutProxy, type PgCutProxy } from './pg-cut-proxy.ts';
+import { LISTEN_APP, refuseListenLogins } from './refuse-listen.ts';
 import { useManagerStack } from './stack.ts';
-
-const LISTEN_APP = 'polybot-bot-manager-listen';
 
 interface Health {
   ok: boolean;
@@ -79,17 +78,8 @@ describe('/healthz and /livez', () => {
     const before = await metrics();
     // The server turns the manager's LISTEN logins away while a setting says so (a Postgres 17 login event trigger):
     // the outage lasts until the test ends it, so the 503 is there to be seen however fast reconnects are.
-    await stack.db.superuser.unsafe(`
-      create or replace function public.test_refuse_listen_logins() returns event_trigger language plpgsql as $$
-      begin
-        if current_setting('application_name') = '${LISTEN_APP}'
-           and coalesce(current_setting('polybot.refuse_listen', true), '') = 'on' then
-          raise exception 'test: the database refuses the LISTEN connection';
-        end if;
-      end $$;
-      drop event trigger if exists test_refuse_listen_logins;
-      create event trigger test_refuse_listen_logins on login execute function public.test_refuse_listen_logins();`);
-    await stack.db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
+    const refusal = refuseListenLogins(stack.db.superuser);
+    await refusal.start();
     try {
       const terminated = await stack.db.superuser<{ done: boolean }[]>`
         select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = ${LISTEN_APP}`;
@@ -102,8 +92,7 @@ describe('/healthz and /livez', () => {
       expect(down.body.failing[0]).toMatch(/^LISTEN connection down since \d{4}-\d\d-\d\dT[\d:.]+Z: .*reconnecting/);
       expect(sample(await metrics(), 'polybot_listen_connected')).toBe(0);
     } finally {
-      await stack.db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
-      await stack.db.superuser.unsafe(`drop event trigger if exists test_refuse_listen_logins`);
+      await refusal.remove();
     }
     const up = await healthzIs(200, '200 once LISTEN is back');
     expect(up.body.checks.listen.ok).toBe(true);

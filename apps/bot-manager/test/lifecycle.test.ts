@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { alive, createUser, makeKeys, saveKeys, statusIn, statusOf, until } from './harness.ts';
 import { LISTEN_BACKOFF_BASE_MS, sample, useLifecycleFixture } from './lifecycle-fixture.ts';
+import { LISTEN_APP, refuseListenLogins } from './refuse-listen.ts';
 
 const f = useLifecycleFixture();
 const { pidOf, runningPid, registryText, newPid, scrape } = f;
@@ -177,7 +178,7 @@ describe('BotManager lifecycle', () => {
     const before = await registryText();
     // Terminate the LISTEN backend and change the config in the same statement batch: the NOTIFY has nobody to reach.
     const [row] = await f.db.superuser.begin(async (tx) => {
-      await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
+      await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${LISTEN_APP}`;
       return tx`update public.polybot_user_config set min_profit_pct = 0.4 where user_id = ${u.id} returning config_version`;
     });
     const version = Number(row?.config_version);
@@ -205,19 +206,9 @@ describe('BotManager lifecycle', () => {
     if (!u) throw new Error('no user');
     const pid = await runningPid(u.id);
     const before = await registryText();
-    // A login event trigger (Postgres 17) that turns away the manager's LISTEN connections while a database setting
-    // says so: the server itself refuses them, every other connection (the manager's pool, this test) is untouched.
-    await f.db.superuser.unsafe(`
-      create or replace function public.test_refuse_listen_logins() returns event_trigger language plpgsql as $$
-      begin
-        if current_setting('application_name') = 'polybot-bot-manager-listen'
-           and coalesce(current_setting('polybot.refuse_listen', true), '') = 'on' then
-          raise exception 'test: the database refuses the LISTEN connection';
-        end if;
-      end $$;
-      drop event trigger if exists test_refuse_listen_logins;
-      create event trigger test_refuse_listen_logins on login execute function public.test_refuse_listen_logins();`);
-    await f.db.superuser.unsafe(`alter database postgres set polybot.refuse_listen = 'on'`);
+    // The server itself turns the manager's LISTEN logins away (refuse-listen.ts); nothing else is touched.
+    const refusal = refuseListenLogins(f.db.superuser);
+    await refusal.start();
     const mark = f.logLines.length;
     const retries = (): Array<{ attempt: number; delayMs: number }> =>
       f.logLines
@@ -228,7 +219,7 @@ describe('BotManager lifecycle', () => {
       }>;
     try {
       await f.db
-        .superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'polybot-bot-manager-listen'`;
+        .superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${LISTEN_APP}`;
       await until(() => retries().length >= 3, 'three reconnect attempts refused', 60_000);
       const [row] = await f.db
         .sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;
@@ -239,7 +230,7 @@ describe('BotManager lifecycle', () => {
       expect(f.mgr.manager.runners().find((r) => r.userId === u.id)?.configVersion).toBeLessThan(version);
       expect(Number((await statusOf(f.db.sql, u.id)).config_version)).toBeLessThan(version);
 
-      await f.db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
+      await refusal.end();
       await until(
         async () => Number((await statusOf(f.db.sql, u.id)).config_version) === version,
         'config applied after the reconnect',
@@ -247,8 +238,7 @@ describe('BotManager lifecycle', () => {
       );
       expect(pidOf(u.id)).toBe(pid);
     } finally {
-      await f.db.superuser.unsafe(`alter database postgres reset polybot.refuse_listen`);
-      await f.db.superuser.unsafe(`drop event trigger if exists test_refuse_listen_logins`);
+      await refusal.remove();
     }
     // Our own reconnect loop did it: attempts 1, 2, 3, ... each after a wait inside [step / 2, step] of a doubling step.
     const tries = retries();
