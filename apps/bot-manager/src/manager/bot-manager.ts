@@ -14,7 +14,7 @@ import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { crashesOf, errored, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
-import { whyNotRunning, writeStatus } from './status.ts';
+import { whyNotRunning, writeStatus, writeTakenOut } from './status.ts';
 import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
 import {
   desiredUserIds,
@@ -353,14 +353,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private async stopSlot(s: Slot): Promise<void> {
     await this.clearSlot(s);
     const why = await whyNotRunning(this.sql, s.userId);
-    await writeStatus(this.sql, s.userId, {
-      state: why.state,
-      pid: null,
-      heartbeatAt: null,
-      haltReason: why.reason,
-      haltCode: why.code,
-      tradingHaltedUntil: null,
-    });
+    await writeTakenOut(this.sql, s.userId, why);
     this.emit('runnerStopped', { userId: s.userId });
   }
 
@@ -375,14 +368,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       if (!live || live.proc !== proc || live.kind === 'stopping') return;
       await this.stopRunner(s);
       s.state = errored(live);
-      await writeStatus(this.sql, s.userId, {
-        state: 'stopped',
-        pid: null,
-        heartbeatAt: null,
-        haltReason: reason,
-        haltCode: 'cpu_budget',
-        tradingHaltedUntil: null,
-      });
+      await writeTakenOut(this.sql, s.userId, { state: 'stopped', reason, code: 'cpu_budget' });
       this.emit('runnerStopped', { userId: s.userId });
     });
   }

@@ -14,6 +14,22 @@ export function writeStatus(sql: Sql, userId: string, update: BotStatusUpdate): 
   return updateBotStatus(sql, userId, update);
 }
 
+/** A bot taken out by the manager: no process, no heartbeat, no halt of the runner's own — only why it is out. */
+export function writeTakenOut(
+  sql: Sql,
+  userId: string,
+  why: { state: NonNullable<BotStatusUpdate['state']>; reason: string; code: BotHaltCode },
+): Promise<void> {
+  return updateBotStatus(sql, userId, {
+    state: why.state,
+    pid: null,
+    heartbeatAt: null,
+    haltReason: why.reason,
+    haltCode: why.code,
+    tradingHaltedUntil: null,
+  });
+}
+
 /** A heartbeat: state, mode, halt, today's P&L and this month's trade count (read from the profile, the one counter). */
 export async function writeHeartbeat(
   sql: Sql,
