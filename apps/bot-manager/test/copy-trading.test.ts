@@ -6,7 +6,7 @@
 import { expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
 import { heartbeats, statusIn, tradesThisMonth, tradesOf, until, type TradeRow, venueUrlsOf } from './harness.ts';
-import { PRO_FEATURES, planUser } from './plan-users.ts';
+import { COPY_ONLY, PRO_FEATURES, planUser } from './plan-users.ts';
 import { useManagerStack } from './stack.ts';
 
 const WALLET = '0x9fb96c5cf2027d0ce8e0e92fc30b52e81f001866';
@@ -16,14 +16,6 @@ const BTC_UP = '9424220687122137039105573615330507139156443244868480190226739613
 
 // The Pro and Enterprise plans include copy_trading (supabase/migrations/*_plans.sql); Free and Basic do not.
 const BASIC_FEATURES = { ...PRO_FEATURES, overlapping_arb: false, copy_trading: false };
-// Arbitrage off: every trade these users book is a copy trade.
-const COPY_ONLY = {
-  enable_copy_trading: true,
-  enable_single_platform_arb: false,
-  enable_cross_platform_arb: false,
-  enable_overlapping_arb: false,
-  enable_news_arbitrage: false,
-};
 
 const stack = useManagerStack({
   proxy: true,

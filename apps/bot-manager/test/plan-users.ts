@@ -26,3 +26,12 @@ export async function planUser(
   await db.sql`update public.polybot_user_profiles set features_enabled = ${db.sql.json(features)} where id = ${u.id}`;
   return u.id;
 }
+
+/** Config toggles with only copy trading on: every trade such a user books is a copy trade. */
+export const COPY_ONLY = {
+  enable_copy_trading: true,
+  enable_single_platform_arb: false,
+  enable_cross_platform_arb: false,
+  enable_overlapping_arb: false,
+  enable_news_arbitrage: false,
+};

@@ -4,19 +4,12 @@
 // counting proxy in front of the simulator's data-API, not in time.
 import { expect, test } from 'vitest';
 import { until, venueUrlsOf } from './harness.ts';
-import { PRO_FEATURES, planUser } from './plan-users.ts';
+import { COPY_ONLY, PRO_FEATURES, planUser } from './plan-users.ts';
 import { useManagerStack } from './stack.ts';
 
 const BUDGET = 5;
 const B_WALLET = '0x00000000000000000000000000000000000000bb';
 const A_WALLETS = Array.from({ length: 50 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, 'a')}`);
-const COPY_ONLY = {
-  enable_copy_trading: true,
-  enable_single_platform_arb: false,
-  enable_cross_platform_arb: false,
-  enable_overlapping_arb: false,
-  enable_news_arbitrage: false,
-};
 
 const stack = useManagerStack({
   proxy: true,
