@@ -4,6 +4,7 @@
 // local stack's own dependencies (embedded Postgres, Deno, the venue SDKs twice over) would ship too.
 // Usage: node prune-workspaces.mjs <workspace dir>...   (run in the repository root, inside the build container)
 import { readFileSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 
 const keep = process.argv.slice(2);
 if (keep.length === 0) throw new Error('usage: node prune-workspaces.mjs <workspace dir>...');
