@@ -20,7 +20,7 @@ import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { coerceError } from './shared/errors.ts';
-import type { RunnerTestHooks, VenueUrls } from './shared/ipc.ts';
+import { NO_LEASE_DEADLINE, type RunnerTestHooks, type VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
 
 export type { IpcTap } from './manager/runner-process.ts';
@@ -76,6 +76,11 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   runnerUser?: string;
   /** Their group (RUNNER_GROUP), default the user's primary group. */
   runnerGroup?: string;
+  /**
+   * The lease deadline each runner's init carries (monotonicMs(); see SupervisionOptions.leaseUntil). Default: no
+   * lease (NO_LEASE_DEADLINE). Tests pass a fixed deadline to see a runner stop by itself.
+   */
+  leaseUntil?: () => number;
 }
 
 export interface RunningBotManager {
@@ -126,6 +131,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
     venueHeartbeatMs: o.venueHeartbeatMs ?? 5000,
+    leaseUntil: o.leaseUntil ?? (() => NO_LEASE_DEADLINE),
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl

@@ -98,6 +98,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         unresolvedIntents: unresolvedIntents.map(({ error: _e, createdAt: _c, ...intent }) => intent),
         ...(ctx.opts.testHooks ? { testHooks: ctx.opts.testHooks } : {}),
         venueHeartbeatMs: ctx.opts.venueHeartbeatMs,
+        leaseUntil: ctx.opts.leaseUntil(),
       });
       ctx.feeds.attach(proc, state);
     },
