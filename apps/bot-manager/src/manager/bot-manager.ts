@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
+import { monotonicMs } from '../shared/monotonic.ts';
 import type { ManagerEvents } from './events.ts';
 import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
@@ -28,7 +29,8 @@ import {
 } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
-import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
+import { LEASE_EXPIRED_EXIT_CODE, type PositionsSettledMessage, type VenueUrls } from '../shared/ipc.ts';
+import type { Ownership } from './coordination/ownership.ts';
 import { asManager, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -45,6 +47,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private readonly messages: MessageContext;
   /** Periodic and on-demand re-validation of valid keys; started by revalidateKeysEvery. */
   private keyRevalidator: KeyRevalidator | null = null;
+  /** Which users are ours to run (their shard validly owned, coordination/); null = every user (no coordination). */
+  private ownership: Ownership | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -72,12 +76,33 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       metrics,
       events: this,
       onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
+      staleOwner: (e) => this.ownership?.checkStale(e) ?? false,
     };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,
       log,
       onRetryDue: (userId) => void this.reconcileUser(userId),
     });
+  }
+
+  /** From now on only users whose shard is validly ours are run (startBotManager, before the first reconcile). */
+  useOwnership(ownership: Ownership): void {
+    this.ownership = ownership;
+  }
+
+  /** Whether this user may run here now (a synchronous check on the cached shard: re-checked right before a fork). */
+  private mayRun(userId: string): boolean {
+    if (!this.ownership) return true;
+    const shard = this.ownership.shards.cached(userId);
+    return shard !== undefined && this.ownership.ownsShard(shard);
+  }
+
+  /** The users among `userIds` that are ours to run (one shard lookup for the ones never seen). */
+  private async ownedAmong(userIds: Iterable<string>): Promise<Set<string>> {
+    const ids = [...userIds];
+    if (!this.ownership) return new Set(ids);
+    await this.ownership.shards.of(ids);
+    return new Set(ids.filter((u) => this.mayRun(u)));
   }
 
   start(): void {
@@ -129,23 +154,77 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     s.chain = s.chain
       .then(() => (this.stopping ? undefined : work(s)))
       .catch((e: unknown) => {
+        if (this.ownership?.checkStale(e)) return;
         this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
       });
     return s.chain;
   }
 
-  async reconcileAll(scope: 'start' | 'periodic' | 'reconnect'): Promise<void> {
+  async reconcileAll(scope: 'start' | 'periodic' | 'reconnect' | 'shards'): Promise<void> {
     if (this.stopping) return;
     const end = this.metrics.reconcileDuration.startTimer({ scope });
     await this.reloadLinks();
     const desired = await desiredUserIds(this.sql);
     const users = new Set([...desired, ...this.slots.keys()]);
     const list = [...users];
+    const owned = await this.ownedAmong(list);
+    this.metrics.leaseUsersOwned.set([...desired].filter((u) => owned.has(u)).length);
     // Bounded parallelism: a full pass over hundreds of users must not open hundreds of queries at once.
     for (let i = 0; i < list.length; i += 8) {
-      await Promise.all(list.slice(i, i + 8).map((u) => this.enqueue(u, (s) => this.reconcileSlot(s, desired.has(u)))));
+      await Promise.all(
+        list
+          .slice(i, i + 8)
+          .map((u) => this.enqueue(u, (s) => (owned.has(u) ? this.reconcileSlot(s, desired.has(u)) : this.letGo(s)))),
+      );
     }
     end();
+  }
+
+  /**
+   * The user's shard is not ours (any more): their runner stops here and nothing is written — the status row and
+   * everything else of this user belong to the shard's owner, and the database would refuse our writes anyway.
+   */
+  private async letGo(s: Slot): Promise<void> {
+    if (s.state.kind === 'idle') return;
+    this.log.info({ userId: s.userId }, "the user's shard is not ours: their runner stops here");
+    await this.clearSlot(s);
+  }
+
+  /** These shards stop being ours (released to another manager, or found taken): their users' runners stop. */
+  async releaseShards(shards: number[]): Promise<void> {
+    const set = new Set(shards);
+    const users = this.ownership ? this.ownership.shards.inShards(this.slots.keys(), set) : [];
+    await Promise.all(users.map((u) => this.enqueue(u, (s) => this.letGo(s))));
+  }
+
+  /**
+   * Fenced (coordination/membership.ts): every runner is told to stop at once and killed after a short grace — not
+   * through the per-user queues, which may be stuck on a database that no longer answers — and nothing is written
+   * (the database would refuse it). Pending restarts are dropped.
+   */
+  async fenceAll(): Promise<void> {
+    const graceMs = Math.min(this.opts.stopGraceMs, 3000);
+    await Promise.allSettled(
+      [...this.slots.values()].map(async (s) => {
+        if (s.state.kind === 'backingOff') {
+          clearTimeout(s.state.timer);
+          s.state = idle(s.state.crashes);
+        }
+        const live = liveOf(s.state);
+        if (!live) return;
+        if (live.kind !== 'stopping') s.state = stopping(live);
+        await live.proc.stop(graceMs);
+      }),
+    );
+  }
+
+  /** A lease renewal succeeded: every running runner may trade until `until` (monotonic ms). */
+  sendLease(until: number): void {
+    for (const s of this.slots.values()) {
+      if (s.state.kind !== 'running') continue;
+      const p = s.state.proc;
+      if (!p.exited && p.ready) p.send({ type: 'lease', until });
+    }
   }
 
   private linksReload: Promise<void> = Promise.resolve();
@@ -196,6 +275,12 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
+      // Another manager's user: nothing to read (the shard is cached after the first time).
+      if (!(await this.ownedAmong([userId])).has(userId)) {
+        await this.letGo(s);
+        end();
+        return;
+      }
       // Only this user's decision (one row), never the whole desired list: a notification costs the same with 10 users
       // or 100 000 (SECURITY.md §7.3). Full passes (reconcileAll) still read the list once for everyone.
       const decision = await asManager(this.sql, (tx) => getBotRunDecision(tx, userId));
@@ -289,7 +374,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       loadUnresolvedIntents(this.sql, s.userId),
     ]);
     const entry = await runnerEntry();
-    if (this.stopping) return;
+    // The shard may have moved (or the lease lapsed) while the state loaded: no fork for a user that is not ours.
+    if (this.stopping || !this.mayRun(s.userId)) return;
     const log = this.log.child({ userId: s.userId });
     const proc: RunnerProcess = new RunnerProcess({
       entry,
@@ -330,6 +416,15 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     if (!live || live.proc !== proc) return;
     if (live.kind === 'stopping' || this.stopping) {
       s.state = idle(live.crashes);
+      return;
+    }
+    if (code === LEASE_EXPIRED_EXIT_CODE) {
+      // The runner's lease deadline passed (runner/lease-guard.ts): not a crash. If we still hold the lease (the
+      // extension came late) the user is reconciled and started again, else the runner stays out.
+      this.log.warn({ userId: s.userId, pid: proc.pid }, 'runner stopped at its lease deadline');
+      s.state = idle(live.crashes);
+      if (this.mayRun(s.userId) && (this.ownership?.leaseUntil() ?? 0) > monotonicMs())
+        void this.reconcileUser(s.userId);
       return;
     }
     s.state = onRunnerCrash(this.supervision, s, live, code, signal, () => void this.reconcileUser(s.userId));
@@ -384,6 +479,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     const results = await Promise.allSettled(
       all.map(async (s) => {
         await this.stopRunner(s);
+        // Only users still ours get the status: the others' rows belong to their shards' owners now.
+        if (!this.mayRun(s.userId)) return;
         await writeStatus(this.sql, s.userId, {
           state: 'stopped',
           pid: null,
