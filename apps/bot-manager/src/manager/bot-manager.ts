@@ -492,4 +492,16 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     for (const r of results)
       if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
   }
+
+  /**
+   * This manager still holds its users until `until` (monotonicMs()): each runner that has its init learns its new
+   * deadline (runner/lease-guard.ts). Called after each successful lease renewal; a runner still starting reads
+   * opts.leaseUntil() when its init is sent.
+   */
+  extendLeases(until: number): void {
+    for (const s of this.slots.values()) {
+      const p = liveOf(s.state)?.proc;
+      if (p && !p.exited && p.ready) p.send({ type: 'lease', until });
+    }
+  }
 }
