@@ -33,15 +33,28 @@ const users: string[] = [];
 /** The manager that is left running at the end of the first test. */
 let survivor: RunningBotManager | null = null;
 
-/** Samples both managers every 20 ms: a user whose runner is in both at once is recorded. */
+/** Users with a runner that may trade (not told to stop) in `m`. */
+const tradingIn = (m: RunningBotManager) =>
+  new Set(
+    m.manager
+      .runners()
+      .filter((r) => !r.stopping)
+      .map((r) => r.userId),
+  );
+
+/**
+ * Samples both managers every 20 ms: a user whose runner may trade in both at once is recorded. (A fenced manager's
+ * runner still finishing its stop — cancel-all, exit — sends no order past its lease deadline, runner/lease-guard.ts;
+ * a handover between live managers stops the runner completely before the shard is released.)
+ */
 function watchDoubles(x: () => RunningBotManager | null, y: () => RunningBotManager | null) {
   const doubles: string[] = [];
   const timer = setInterval(() => {
     const a = x();
     const b = y();
     if (!a || !b) return;
-    const inA = runnersOf(a);
-    for (const u of runnersOf(b)) if (inA.has(u)) doubles.push(`${u} at ${new Date().toISOString()}`);
+    const inA = tradingIn(a);
+    for (const u of tradingIn(b)) if (inA.has(u)) doubles.push(`${u} at ${new Date().toISOString()}`);
   }, 20);
   return { doubles, stop: () => clearInterval(timer) };
 }

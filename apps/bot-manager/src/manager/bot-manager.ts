@@ -129,11 +129,14 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.keyRevalidator.start();
   }
 
-  runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
-    const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
+  /** Live runner processes; `stopping`: told to stop (it finishes, cancels and exits; no order past its deadline). */
+  runners(): Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> {
+    const out: Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> = [];
     for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited) out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion });
+      const live = liveOf(s.state);
+      const p = live?.proc;
+      if (p && !p.exited)
+        out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion, stopping: live.kind === 'stopping' });
     }
     return out;
   }
