@@ -12,20 +12,12 @@ import { KeyRevalidator } from './key-revalidation.ts';
 import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
+import { listRunners, sendLease, sendLinks, sendPositionsSettled, type RunnerInfo } from './slot-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { crashesOf, errored, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
 import { whyNotRunning, writeStatus, writeTakenOut } from './status.ts';
 import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
-import {
-  desiredUserIds,
-  loadCopiedTxHashes,
-  loadNewsSeenKeys,
-  loadRiskStart,
-  loadUnreconciledKalshi,
-  loadUnresolvedIntents,
-  type InvalidConfig,
-  type UserState,
-} from './user-state.ts';
+import { desiredUserIds, loadPendingInit, type InvalidConfig, type UserState } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import { LEASE_EXPIRED_EXIT_CODE, type PositionsSettledMessage, type VenueUrls } from '../shared/ipc.ts';
@@ -123,16 +115,9 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.keyRevalidator.start();
   }
 
-  /** Live runner processes; `stopping`: told to stop (it finishes, cancels and exits; no order past its deadline). */
-  runners(): Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> {
-    const out: Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> = [];
-    for (const s of this.slots.values()) {
-      const live = liveOf(s.state);
-      const p = live?.proc;
-      if (p && !p.exited)
-        out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion, stopping: live.kind === 'stopping' });
-    }
-    return out;
+  /** Live runner processes (slot-messages.ts). */
+  runners(): RunnerInfo[] {
+    return listRunners(this.slots.values());
   }
 
   private slot(userId: string): Slot {
@@ -214,10 +199,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private async refreshLinks(): Promise<void> {
     if (!this.feed.setLinks(await asManager(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
-    for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited && p.ready) p.send({ type: 'links', links: this.feed.links });
-    }
+    sendLinks(this.slots.values(), this.feed.links);
   }
 
   /** The market universe changed (market-lifecycle.ts): every running runner is told, in place, and its books follow. */
@@ -225,25 +207,9 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.feeds.applyUniverse(change);
   }
 
-  /**
-   * Some of this user's positions were settled: a running runner stops counting them as open (and reconciles live
-   * Kalshi ones with the venue); a runner still starting gets an init without them. A stopped bot needs nothing: its
-   * next start reads the open positions afresh (readRiskStart).
-   */
+  /** Some of this user's positions were settled (slot-messages.ts). */
   positionsSettled(userId: string, settled: Omit<PositionsSettledMessage, 'type'>): void {
-    const s = this.slots.get(userId);
-    const live = s ? liveOf(s.state) : null;
-    if (!s || !live || live.proc.exited) return;
-    if (s.state.kind === 'starting') {
-      const gone = new Set(settled.instrumentIds);
-      const risk = s.state.init.risk;
-      s.state.init = {
-        ...s.state.init,
-        risk: { ...risk, openInstrumentIds: risk.openInstrumentIds.filter((id) => !gone.has(id)) },
-      };
-      return;
-    }
-    live.proc.send({ type: 'positionsSettled', ...settled });
+    sendPositionsSettled(this.slots.get(userId), settled);
   }
 
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
@@ -341,13 +307,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents] = await Promise.all([
-      loadRiskStart(this.sql, s.userId),
-      loadCopiedTxHashes(this.sql, s.userId),
-      loadNewsSeenKeys(this.sql, s.userId),
-      loadUnreconciledKalshi(this.sql, s.userId),
-      loadUnresolvedIntents(this.sql, s.userId),
-    ]);
+    const init = await loadPendingInit(this.sql, s.userId, state);
     const entry = await runnerEntry();
     // The shard may have moved (or the lease lapsed) while the state loaded: no fork for a user that is not ours.
     if (this.stopping || !this.mayRun(s.userId)) return;
@@ -375,12 +335,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       restartCount: crashes,
       haltReason: null,
     });
-    s.state = starting(
-      proc,
-      { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents },
-      crashes,
-      statusWritten,
-    );
+    s.state = starting(proc, init, crashes, statusWritten);
     await statusWritten;
   }
 
@@ -467,15 +422,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
   }
 
-  /**
-   * This manager still holds its users until `until` (monotonicMs()): each runner that has its init learns its new
-   * deadline (runner/lease-guard.ts). Called after each successful lease renewal; a runner still starting reads
-   * opts.leaseUntil() when its init is sent.
-   */
+  /** Called after each successful lease renewal: runners learn their new deadline (slot-messages.ts). */
   extendLeases(until: number): void {
-    for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited && p.ready) p.send({ type: 'lease', until });
-    }
+    sendLease(this.slots.values(), until);
   }
 }
