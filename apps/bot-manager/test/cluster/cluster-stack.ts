@@ -79,7 +79,7 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
   });
   const observer = new RunnerObserver(cluster);
   likely.pids = () => [...observer.alive().map((r) => r.pid), ...cluster.pids()];
-  const refusal = await installLoginRefusal(db.sql);
+  const refusal = await installLoginRefusal(db.superuser);
   const users: string[] = [];
   const liveKeys = new Map<string, string>();
   for (let i = 0; i < o.live; i++) {
@@ -170,3 +170,8 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
     },
   };
 }
+
+// What the failover bench reads besides the stack (one subpath for all of it).
+export { FAST_LEASES } from './managers.ts';
+export { loadOf, movesBetween, usersOf } from './moves.ts';
+export { currentLease, leaseOf } from './observer.ts';

@@ -93,7 +93,7 @@ test('three managers and 60 users: each user has exactly one runner — processe
 test('kill -9 one manager: its users run on the survivors once its lease expired, never two at once; it comes back and gets them back', async () => {
   const before = await stack.converge(THREE);
   const victim = 'm1';
-  const lease = await currentLease(stack.db.sql, victim);
+  const lease = await currentLease(stack.db.superuser, victim);
   if (!lease) throw new Error(`no lease row for ${victim}`);
   const moved = usersOf(before, victim);
   expect(moved.length).toBeGreaterThan(0);
@@ -108,7 +108,7 @@ test('kill -9 one manager: its users run on the survivors once its lease expired
       .map((m) => m.userId)
       .sort(),
   ).toEqual([...moved].sort());
-  const final = await leaseOf(stack.db.sql, lease.token);
+  const final = await leaseOf(stack.db.superuser, lease.token);
   if (!final) throw new Error('the dead manager’s lease row vanished');
   expectTakenOverAfterExpiry(moved, final);
   expectNeverTwoRunners();
@@ -121,7 +121,7 @@ test('kill -9 one manager: its users run on the survivors once its lease expired
 test('SIGSTOP one manager: its runners stop by themselves (exit 75), nobody takes its users before its lease expired; after SIGCONT it rejoins (new token) and gets them back', async () => {
   const before = await stack.converge(THREE);
   const victim = 'm2';
-  const lease = await currentLease(stack.db.sql, victim);
+  const lease = await currentLease(stack.db.superuser, victim);
   if (!lease) throw new Error(`no lease row for ${victim}`);
   const runners = runnersOf(victim);
   const moved = usersOf(before, victim);
@@ -143,21 +143,21 @@ test('SIGSTOP one manager: its runners stop by themselves (exit 75), nobody take
       .map((m) => m.userId)
       .sort(),
   ).toEqual([...moved].sort());
-  const final = await leaseOf(stack.db.sql, lease.token);
+  const final = await leaseOf(stack.db.superuser, lease.token);
   if (!final) throw new Error('the frozen manager’s lease row vanished');
   expectTakenOverAfterExpiry(moved, final);
   expectNeverTwoRunners();
 
   stack.cluster.thaw(victim);
   expect(await stack.converge(THREE)).toEqual(before);
-  expect((await currentLease(stack.db.sql, victim))?.token).not.toBe(lease.token);
+  expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();
 });
 
 test('cut one manager off the database (connections terminated, logins refused): same as frozen; let it back in and it rejoins', async () => {
   const before = await stack.converge(THREE);
   const victim = 'm3';
-  const lease = await currentLease(stack.db.sql, victim);
+  const lease = await currentLease(stack.db.superuser, victim);
   if (!lease) throw new Error(`no lease row for ${victim}`);
   const runners = runnersOf(victim);
   const moved = usersOf(before, victim);
@@ -176,7 +176,7 @@ test('cut one manager off the database (connections terminated, logins refused):
       .map((m) => m.userId)
       .sort(),
   ).toEqual([...moved].sort());
-  const final = await leaseOf(stack.db.sql, lease.token);
+  const final = await leaseOf(stack.db.superuser, lease.token);
   if (!final) throw new Error('the cut-off manager’s lease row vanished');
   expectTakenOverAfterExpiry(moved, final);
   // Still cut off: it runs nothing and holds no connection.
@@ -186,7 +186,7 @@ test('cut one manager off the database (connections terminated, logins refused):
 
   await stack.refusal.restore(victim);
   expect(await stack.converge(THREE)).toEqual(before);
-  expect((await currentLease(stack.db.sql, victim))?.token).not.toBe(lease.token);
+  expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();
 });
 
