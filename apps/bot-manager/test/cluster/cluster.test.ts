@@ -88,7 +88,7 @@ test('three managers and 60 users: each user has exactly one runner — processe
   const s = spans[0];
   if (!s) throw new Error('no runner spans');
   expect(overlappingRunners([...spans, { ...s, runner: 'another-pid' }])).toHaveLength(1);
-});
+}, 600_000);
 
 test('kill -9 one manager: its users run on the survivors once its lease expired, never two at once; it comes back and gets them back', async () => {
   const before = await stack.converge(THREE);
@@ -116,7 +116,7 @@ test('kill -9 one manager: its users run on the survivors once its lease expired
   stack.cluster.start(victim);
   expect(await stack.converge(THREE)).toEqual(before);
   expectNeverTwoRunners();
-});
+}, 600_000);
 
 test('SIGSTOP one manager: its runners stop by themselves (exit 75), nobody takes its users before its lease expired; after SIGCONT it rejoins (new token) and gets them back', async () => {
   const before = await stack.converge(THREE);
@@ -152,7 +152,7 @@ test('SIGSTOP one manager: its runners stop by themselves (exit 75), nobody take
   expect(await stack.converge(THREE)).toEqual(before);
   expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();
-});
+}, 600_000);
 
 test('cut one manager off the database (connections terminated, logins refused): same as frozen; let it back in and it rejoins', async () => {
   const before = await stack.converge(THREE);
@@ -188,7 +188,7 @@ test('cut one manager off the database (connections terminated, logins refused):
   expect(await stack.converge(THREE)).toEqual(before);
   expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();
-});
+}, 600_000);
 
 test('scale 3 → 4 → 2: only the users that must move do (to the joiner, from the leavers), each still on exactly one runner', async () => {
   const three = await stack.converge(THREE);
@@ -213,4 +213,4 @@ test('scale 3 → 4 → 2: only the users that must move do (to the joiner, from
   // Exactly the leavers' users moved, nobody else.
   expect(left.map((m) => m.userId).sort()).toEqual([...usersOf(four, 'm1'), ...usersOf(four, 'm2')].sort());
   expectNeverTwoRunners();
-});
+}, 600_000);
