@@ -1,7 +1,13 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
-import { asManager, listOpenPositionMarkets } from '@polybot/db/service';
+import {
+  asManager,
+  bindManagerFence,
+  isStaleOwnerError,
+  listOpenPositionMarkets,
+  listUserShards,
+} from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
@@ -19,6 +25,11 @@ import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
+import { Coordinator } from './manager/coordination/coordinator.ts';
+import { coordinationDb, managerApplicationName } from './manager/coordination/coordination-db.ts';
+import { coordinatorOwnership } from './manager/coordination/ownership.ts';
+import { checkLeaseTiming } from './manager/coordination/types.ts';
+import { UserShards } from './manager/coordination/user-shards.ts';
 import { coerceError } from './shared/errors.ts';
 import { NO_LEASE_DEADLINE, type RunnerTestHooks, type VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
@@ -81,6 +92,12 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
    * lease (NO_LEASE_DEADLINE). Tests pass a fixed deadline to see a runner stop by itself.
    */
   leaseUntil?: () => number;
+  /** How long a lease lasts unrenewed (LEASE_TTL_MS), default 15 000 ms (ARCHITECTURE §7.9). */
+  leaseTtlMs?: number;
+  /** How often the lease is renewed (LEASE_RENEW_MS), default 3000 ms. */
+  leaseRenewMs?: number;
+  /** How long before the lease could expire the manager stops its runners (LEASE_SAFETY_MS), default 5000 ms. */
+  leaseSafetyMs?: number;
 }
 
 export interface RunningBotManager {
@@ -100,13 +117,18 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
   // First: a runner user that does not exist, is root, or cannot read the runner stops the manager here, loudly.
   await setUpRunnerIdentity({ user: o.runnerUser, group: o.runnerGroup }, log, runnerEntry);
-  const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
+  const managerId = o.managerId ?? `${hostname()}:${process.pid}`;
+  const timing = { ttlMs: o.leaseTtlMs ?? 15_000, renewMs: o.leaseRenewMs ?? 3000, safetyMs: o.leaseSafetyMs ?? 5000 };
+  checkLeaseTiming(timing);
+  // Every connection of this manager is named after it: an operator (or a test) can find and terminate them.
+  const applicationName = managerApplicationName(managerId);
+  const sql = createDb(o.databaseUrl, { max: 10, applicationName });
   const metrics = createMetrics();
   const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
   feed.onSilence = (venue) => metrics.feedSilences.inc({ venue });
   await feed.discover();
   const opts: SupervisionOptions = {
-    managerId: o.managerId ?? `${hostname()}:${process.pid}`,
+    managerId,
     heartbeatMs: o.heartbeatMs ?? 1000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 10_000,
     startTimeoutMs: o.startTimeoutMs ?? 60_000,
@@ -131,6 +153,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
     venueHeartbeatMs: o.venueHeartbeatMs ?? 5000,
+    // Replaced by the coordinator's deadline below (o.leaseUntil, a test's fixed deadline, wins).
     leaseUntil: o.leaseUntil ?? (() => NO_LEASE_DEADLINE),
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
@@ -156,6 +179,28 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       : null;
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
+  // Many managers (ARCHITECTURE §7.9): a lease on its own connection, shards by rendezvous, fenced writes.
+  const leaseDb = coordinationDb(o.databaseUrl, managerId, metrics);
+  const coordinator = new Coordinator({
+    managerId,
+    db: leaseDb,
+    timing,
+    log,
+    metrics,
+    hooks: {
+      acquired: () =>
+        void manager
+          .reconcileAll('shards')
+          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile of acquired shards failed')),
+      releasing: (shards) => manager.releaseShards(shards),
+      fenced: () => manager.fenceAll(),
+      renewed: (until) => manager.sendLease(o.leaseUntil ? o.leaseUntil() : until),
+    },
+  });
+  bindManagerFence(sql, () => coordinator.membership.token);
+  if (!o.leaseUntil) opts.leaseUntil = () => coordinator.membership.leaseUntil;
+  const userShards = new UserShards((ids) => asManager(sql, (tx) => listUserShards(tx, ids)));
+  manager.useOwnership(coordinatorOwnership(coordinator, userShards, isStaleOwnerError));
   manager.start();
   manager.revalidateKeysEvery(o.keyRevalidateMs ?? 3_600_000);
   const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
@@ -169,6 +214,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
     ...(o.listenPingMs ? { pingMs: o.listenPingMs } : {}),
+    applicationName,
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
   listener.on('linksChanged', () => {
@@ -176,8 +222,10 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     void manager.reloadLinks().catch((e: unknown) => log.error({ err: coerceError(e).message }, 'links reload failed'));
   });
   listener.on('health', (s) => metrics.listenConnected.set(s.ok ? 1 : 0));
+  listener.on('shardsChanged', () => coordinator.shardsChanged());
   listener.on('reconnected', () => {
     metrics.notifyReconnects.inc();
+    coordinator.shardsChanged();
     void manager
       .reconcileAll('reconnect')
       .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
@@ -194,6 +242,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   });
   await dbProbe.start();
   metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
+  // Join (and hold our shards: one manager holds all 64) before the first reconcile runs anyone.
+  await coordinator.start();
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
@@ -221,7 +271,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     port: o.httpPort ?? 0,
     registry: metrics.registry,
     health: () => ({
-      ...readiness(listener.state, dbProbe.state, !listening),
+      ...readiness(listener.state, dbProbe.state, !listening, coordinator.health()),
+      lease: coordinator.health(),
       runners: manager.runners().length,
       hub: feed.stats(),
       wallets: walletFeed?.stats() ?? null,
@@ -248,19 +299,33 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
         await lifecycle
           .close()
           .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'lifecycle stop failed'));
+        // Drain: the others stop counting us, our runners stop (their status written while their shards are still
+        // ours), then every shard is released at once and the others take them on the NOTIFY.
+        await coordinator.drain();
         const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
+        const left = await Promise.allSettled([withTimeout(coordinator.leave(), 5000, 'leaving the managers')]);
         const more = await Promise.allSettled([
+          leaseDb.end(),
           feed.close(),
           walletFeed?.close(),
           newsFeed?.close(),
           new Promise<void>((r) => http.server.close(() => r())),
           sql.end({ timeout: 5 }),
         ]);
-        for (const r of [...results, ...more])
+        for (const r of [...results, ...left, ...more])
           if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
         log.info('bot manager stopped');
       })();
       return stopped;
     },
   };
+}
+
+/** `p`, or a rejection naming `what` after `ms` (a hung connection must not hang a shutdown). */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

@@ -9,7 +9,7 @@ export interface ManagerProcess {
   exited: Promise<number | null>;
 }
 
-/** `node <args>` with only the environment the manager reads: the database, Polymarket's URLs, fast heartbeats. */
+/** `node <args>` with only the environment the manager reads: the database, Polymarket's URLs, fast heartbeats, short leases. */
 export function spawnManagerProcess(
   args: string[],
   o: { databaseUrl: string; venueUrls: VenueUrls; env: Record<string, string> },
@@ -26,6 +26,10 @@ export function spawnManagerProcess(
       BOT_MANAGER_HTTP_PORT: '0',
       HEARTBEAT_MS: '200',
       STATUS_WRITE_MS: '200',
+      // Short leases: a killed manager's successor waits ≤ 3 s for its lease (ARCHITECTURE §7.9).
+      LEASE_TTL_MS: '3000',
+      LEASE_RENEW_MS: '500',
+      LEASE_SAFETY_MS: '1000',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,7 +54,7 @@ function need<T>(v: T | undefined, what: string): T {
 
 /**
  * What every manager of these suites is started with: the manager's login URL (`stack.managerUrl`), the stack's venue
- * URLs, warn logs, fast heartbeats.
+ * URLs, warn logs, fast heartbeats, short leases.
  */
 export function managerOptions(managerUrl: string, urls: VenueUrls, id: string): BotManagerOptions {
   return {
@@ -65,6 +65,10 @@ export function managerOptions(managerUrl: string, urls: VenueUrls, id: string):
     managerId: id,
     heartbeatMs: 200,
     statusWriteMs: 200,
+    // Short leases: a suite that kills a manager and starts another waits ≤ 3 s for the old lease (§7.9).
+    leaseTtlMs: 3000,
+    leaseRenewMs: 500,
+    leaseSafetyMs: 1000,
   };
 }
 

@@ -76,6 +76,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       metrics,
       events: this,
       onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
+      staleOwner: (e) => this.ownership?.checkStale(e) ?? false,
     };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,

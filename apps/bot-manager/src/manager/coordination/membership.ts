@@ -105,11 +105,15 @@ export class Membership {
 
   /** Renew now (a NOTIFY that shards or members changed, the timer, a drain); one renewal in flight at most. */
   renewNow(): Promise<void> {
-    this.inFlight ??= this.renew().finally(() => {
+    if (this.inFlight) return this.inFlight;
+    const p: Promise<void> = this.renew().finally(() => {
+      // A renewal that hung past a fence is not the one in flight any more: it schedules nothing.
+      if (this.inFlight !== p) return;
       this.inFlight = null;
       this.scheduleRenew();
     });
-    return this.inFlight;
+    this.inFlight = p;
+    return p;
   }
 
   private scheduleRenew(): void {
@@ -167,6 +171,7 @@ export class Membership {
     const old = this.tokenValue;
     this.state = 'fenced';
     this.tokenValue = null;
+    this.inFlight = null;
     this.clearTimers();
     this.o.log.error({ reason, token: old }, `lease lost (${reason}): fencing — every runner stops now, then rejoin`);
     this.fencing = (async () => {
@@ -175,6 +180,8 @@ export class Membership {
       } catch (e) {
         this.o.log.error({ err: (e as Error).message }, 'stopping runners on fence failed');
       }
+      // A connection that hung a renewal would hang the rejoin too: a fresh one (best effort, as is the leave).
+      await this.o.db.reset?.().catch(() => undefined);
       if (old !== null) await this.o.db.leave(old).catch(() => undefined);
       this.rejoin();
     })();
@@ -206,7 +213,7 @@ export class Membership {
     this.state = 'left';
     this.tokenValue = null;
     this.clearTimers();
-    await this.inFlight;
+    this.inFlight = null;
     if (token !== null) await this.o.db.leave(token);
   }
 

@@ -37,6 +37,8 @@ export interface CoordinationDb {
   acquire(token: string, shards: number[]): Promise<AcquiredShard[]>;
   release(token: string, shards: number[]): Promise<number>;
   leave(token: string): Promise<void>;
+  /** Replace the connection (after a fence: the old one may be hung). */
+  reset?(): Promise<void>;
 }
 
 /** Lease timing (env LEASE_TTL_MS, LEASE_RENEW_MS, LEASE_SAFETY_MS; validated: safety < ttl − renew). */

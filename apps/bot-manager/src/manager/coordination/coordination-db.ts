@@ -1,0 +1,45 @@
+// The CoordinationDb of a running manager: @polybot/db/service's lease functions on the manager's own lease connection
+// (one connection, max 1: a busy query pool never delays a renewal), each query counted.
+import { createDb, type Db } from '@polybot/db';
+import { acquireShards, joinManager, leaveManager, releaseShards, renewLease } from '@polybot/db/service';
+import type { Metrics } from '../metrics.ts';
+import type { CoordinationDb } from './types.ts';
+
+/** application_name of every connection of manager `managerId` (Postgres keeps 63 bytes): operators find them by it. */
+export function managerApplicationName(managerId: string): string {
+  const full = Buffer.from(`polybot-bot-manager/${managerId}`);
+  return full
+    .subarray(0, 63)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+}
+
+export function leaseConnection(databaseUrl: string, managerId: string): Db {
+  return createDb(databaseUrl, { max: 1, applicationName: managerApplicationName(managerId) });
+}
+
+/** The lease functions on a dedicated connection, replaced by reset() (after a fence); end() closes it. */
+export function coordinationDb(
+  databaseUrl: string,
+  managerId: string,
+  metrics: Metrics,
+): CoordinationDb & { end(): Promise<void> } {
+  let sql = leaseConnection(databaseUrl, managerId);
+  const counted = <T>(q: Promise<T>): Promise<T> => {
+    metrics.coordinationQueries.inc();
+    return q;
+  };
+  return {
+    join: (id, ttlMs) => counted(joinManager(sql, id, ttlMs)),
+    renew: (token, ttlMs, draining) => counted(renewLease(sql, token, ttlMs, draining)),
+    acquire: (token, shards) => counted(acquireShards(sql, token, shards)),
+    release: (token, shards) => counted(releaseShards(sql, token, shards)),
+    leave: (token) => counted(leaveManager(sql, token)),
+    reset: async () => {
+      const old = sql;
+      sql = leaseConnection(databaseUrl, managerId);
+      await old.end({ timeout: 0 });
+    },
+    end: () => sql.end({ timeout: 2 }),
+  };
+}
