@@ -3,7 +3,9 @@
 // observers need: which runner pid it forked for which user (its 'runner forked' line), and its HTTP port.
 import { fileURLToPath } from 'node:url';
 import type { VenueUrls } from '../../src/shared/ipc.ts';
+import { until } from '../harness.ts';
 import { spawnManagerProcess, type ManagerProcess } from '../manager-process.ts';
+import { liveRunnerPids } from './observer.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -52,22 +54,23 @@ export class ClusterManager {
     const lines = (this.rest + chunk).split('\n');
     this.rest = lines.pop() ?? '';
     for (const line of lines) {
-      // Only the manager's own lines (runners share its stdout): cheap string tests before parsing.
-      if (!line.startsWith('{') || !(line.includes('"runner forked"') || line.includes('"bot-manager ready"')))
-        continue;
-      let l: Record<string, unknown>;
-      try {
-        l = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        continue;
+      // Runners share the manager's stdout, and a write of theirs longer than a pipe's atomic size (4 KiB) can be
+      // split around one of the manager's lines: find the manager's lines anywhere, not only at a line start.
+      for (const m of line.matchAll(FORKED)) {
+        const [, time, userId, pid] = m;
+        this.forks.push({ pid: Number(pid), userId: userId ?? '', managerId: this.id, atMs: Number(time) });
       }
-      if (l.msg === 'runner forked' && typeof l.userId === 'string' && typeof l.pid === 'number')
-        // pino writes the manager's own pid first and the logged runner pid after it: JSON.parse keeps the last.
-        this.forks.push({ pid: l.pid, userId: l.userId, managerId: this.id, atMs: Number(l.time) });
-      if (l.msg === 'bot-manager ready' && typeof l.httpPort === 'number') this.httpPort = l.httpPort;
+      const ready = READY.exec(line);
+      if (ready) this.httpPort = Number(ready[1]);
     }
   }
 }
+
+// pino's line for log.child({ userId }).info({ pid, configVersion }, 'runner forked') (bot-manager.ts): the base pid
+// (the manager's) first, the runner's after the user id.
+const FORKED =
+  /\{"level":30,"time":(\d+),"pid":\d+,"hostname":"[^"]*","name":"[^"]*","userId":"([0-9a-f-]{36})","pid":(\d+),[^{}]*"msg":"runner forked"\}/g;
+const READY = /"httpPort":(\d+),"msg":"bot-manager ready"/;
 
 export interface ClusterOptions {
   managerUrl: string;
@@ -159,5 +162,12 @@ export class Cluster {
     }
     await Promise.all(live.map((m) => m.process.exited));
     this.managers.clear();
+    // Their runners exit once they see their manager gone (IPC closed): wait, so the next run sees none of them.
+    const forked = new Set(this.incarnations.flatMap((m) => m.forks.map((f) => f.pid)));
+    await until(
+      () => liveRunnerPids().every((pid) => !forked.has(pid)),
+      'runners of the stopped managers gone',
+      30_000,
+    );
   }
 }

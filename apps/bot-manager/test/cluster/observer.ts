@@ -44,13 +44,18 @@ export function zombieExitCode(pid: number): number | null {
   return s?.state === 'Z' ? (s.exitCode >> 8) & 0xff : null;
 }
 
-/** Runner processes of THIS checkout, alive now (zombies excluded: a zombie has exited, it trades no more). */
+/**
+ * Runner processes of THIS checkout, alive now (zombies have empty command lines: an exited runner trades no more).
+ * A runner is node running the bundle as its script; the manager's start-up probe that the runner user can read the
+ * bundle (`node -e <probe> <bundle>`, runner-identity.ts) names it too, but is no runner.
+ */
 export function liveRunnerPids(): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      if (readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(`${BUNDLE_ROOT}/`)) out.push(Number(d));
+      const argv = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.startsWith(`${BUNDLE_ROOT}/`)) && !argv.includes('-e')) out.push(Number(d));
     } catch {
       // gone meanwhile
     }
@@ -135,9 +140,11 @@ export class RunnerObserver {
     return overlappingRunners(this.spans());
   }
 
-  /** Runners seen whose forking manager is not known (should be none once logs are read). */
+  /** Children of our managers whose 'runner forked' line was never read (should be none). Orphans of another run's
+   * managers, still exiting, are not ours and not counted. */
   unattributed(): RunnerSeen[] {
-    return [...this.runs.values()].filter((r) => !this.resolve(r));
+    const ours = new Set(this.cluster.incarnations.map((m) => m.pid));
+    return [...this.runs.values()].filter((r) => !this.resolve(r) && ours.has(r.ppid));
   }
 }
 
