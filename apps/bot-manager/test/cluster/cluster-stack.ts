@@ -87,7 +87,10 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
     users.push(u.id);
     liveKeys.set(u.apiKey, u.id);
   }
-  while (users.length < o.users) users.push(await planUser(db, ARB_FEATURES));
+  // A monthly trade limit no run reaches: a user at its limit is stopped (limit_reached), which is not what these
+  // observers are about.
+  while (users.length < o.users)
+    users.push(await planUser(db, ARB_FEATURES, { profile: { monthly_trade_limit: 1_000_000 } }));
 
   const runnerRequests: ClusterStack['runnerRequests'] = () =>
     tap.requests.flatMap((r) => {
