@@ -26,7 +26,11 @@ import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
 import { Coordinator } from './manager/coordination/coordinator.ts';
-import { coordinationDb, managerApplicationName } from './manager/coordination/coordination-db.ts';
+import {
+  coordinationDb,
+  listenApplicationName,
+  managerApplicationName,
+} from './manager/coordination/coordination-db.ts';
 import { coordinatorOwnership } from './manager/coordination/ownership.ts';
 import { checkLeaseTiming } from './manager/coordination/types.ts';
 import { UserShards } from './manager/coordination/user-shards.ts';
@@ -214,7 +218,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
     ...(o.listenPingMs ? { pingMs: o.listenPingMs } : {}),
-    applicationName,
+    applicationName: listenApplicationName(managerId),
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
   listener.on('linksChanged', () => {

@@ -5,13 +5,25 @@ import { acquireShards, joinManager, leaveManager, releaseShards, renewLease } f
 import type { Metrics } from '../metrics.ts';
 import type { CoordinationDb } from './types.ts';
 
-/** application_name of every connection of manager `managerId` (Postgres keeps 63 bytes): operators find them by it. */
+/** application_name of the query pool and lease connections of manager `managerId`: operators find them by it. */
 export function managerApplicationName(managerId: string): string {
-  const full = Buffer.from(`polybot-bot-manager/${managerId}`);
-  return full
+  return truncateUtf8(`polybot-bot-manager/${managerId}`);
+}
+
+/** Postgres keeps 63 bytes of an application_name; a multi-byte character cut in half is dropped. */
+function truncateUtf8(name: string): string {
+  return Buffer.from(name)
     .subarray(0, 63)
     .toString('utf8')
     .replace(/\uFFFD$/, '');
+}
+
+/**
+ * The LISTEN connection's: the same name plus `/listen`, so an operator can cut every connection of one manager
+ * (`like 'polybot-bot-manager/<id>%'`) or its LISTEN alone (what the LISTEN-loss tests do).
+ */
+export function listenApplicationName(managerId: string): string {
+  return truncateUtf8(`polybot-bot-manager/${managerId}/listen`);
 }
 
 export function leaseConnection(databaseUrl: string, managerId: string): Db {
