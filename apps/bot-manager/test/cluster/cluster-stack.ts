@@ -17,7 +17,7 @@ import {
 import { ARB_FEATURES, planUser } from '../plan-users.ts';
 import { installLoginRefusal, type LoginRefusal } from './login-refusal.ts';
 import { Cluster } from './managers.ts';
-import { converged, RunnerObserver } from './observer.ts';
+import { converged, expectedAssignment, RunnerObserver, userShards } from './observer.ts';
 import { overlappingRunners, spansOf, type Overlap } from './overlap.ts';
 import { startVenueTap, type VenueTap } from './venue-tap.ts';
 
@@ -40,7 +40,8 @@ export interface ClusterStack {
   users: string[];
   /** API key → live user. */
   liveKeys: Map<string, string>;
-  /** Until all `managers` (ids) run every user, each exactly once; resolves with user → manager. */
+  /** Until every user runs exactly once, on the manager that wins its shard among `managers` (rendezvous), with a
+   * status row that says so; resolves with user → manager. */
   converge(managers: readonly string[], timeoutMs?: number): Promise<Map<string, string>>;
   /** Two runners of one user sending requests with the user's key at overlapping times, ever (the venue's log). */
   venueOverlaps(): Overlap[];
@@ -92,6 +93,7 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
   while (users.length < o.users)
     users.push(await planUser(db, ARB_FEATURES, { profile: { monthly_trade_limit: 1_000_000 } }));
 
+  let shards: Map<string, number> | undefined;
   const runnerRequests: ClusterStack['runnerRequests'] = () =>
     tap.requests.flatMap((r) => {
       const userId = r.apiKey ? liveKeys.get(r.apiKey) : undefined;
@@ -112,10 +114,12 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
     users,
     liveKeys,
     async converge(managers, timeoutMs = 180_000) {
+      shards ??= await userShards(db.sql, users);
+      const expected = expectedAssignment(shards, managers);
       let why = '';
       return until(
         async () => {
-          const r = await converged(observer, db.sql, users, managers);
+          const r = await converged(observer, db.sql, expected);
           if ('why' in r) why = r.why;
           return 'assignment' in r ? r.assignment : null;
         },

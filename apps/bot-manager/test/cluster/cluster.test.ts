@@ -128,27 +128,29 @@ test('SIGSTOP one manager: its runners stop by themselves (exit 75), nobody take
   expect(runners.length).toBe(moved.length);
 
   stack.cluster.freeze(victim);
-  // Its runners exit on their own lease deadline; the frozen manager cannot reap them, so their exit codes stay
-  // readable in /proc.
-  await until(
-    () => runners.every((pid) => procStat(pid)?.state === 'Z'),
-    'the frozen manager’s runners exited',
-    60_000,
-  );
-  expect(runners.map((pid) => zombieExitCode(pid))).toEqual(runners.map(() => LEASE_EXPIRED_EXIT_CODE));
+  try {
+    // Its runners exit on their own lease deadline; the frozen manager cannot reap them, so their exit codes stay
+    // readable in /proc.
+    await until(
+      () => runners.every((pid) => procStat(pid)?.state === 'Z'),
+      'the frozen manager’s runners exited',
+      60_000,
+    );
+    expect(runners.map((pid) => zombieExitCode(pid))).toEqual(runners.map(() => LEASE_EXPIRED_EXIT_CODE));
 
-  const during = await stack.converge(['m1', 'm3']);
-  expect(
-    movesBetween(before, during)
-      .map((m) => m.userId)
-      .sort(),
-  ).toEqual([...moved].sort());
-  const final = await leaseOf(stack.db.superuser, lease.token);
-  if (!final) throw new Error('the frozen manager’s lease row vanished');
-  expectTakenOverAfterExpiry(moved, final);
-  expectNeverTwoRunners();
-
-  stack.cluster.thaw(victim);
+    const during = await stack.converge(['m1', 'm3']);
+    expect(
+      movesBetween(before, during)
+        .map((m) => m.userId)
+        .sort(),
+    ).toEqual([...moved].sort());
+    const final = await leaseOf(stack.db.superuser, lease.token);
+    if (!final) throw new Error('the frozen manager’s lease row vanished');
+    expectTakenOverAfterExpiry(moved, final);
+    expectNeverTwoRunners();
+  } finally {
+    stack.cluster.thaw(victim);
+  }
   expect(await stack.converge(THREE)).toEqual(before);
   expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();
@@ -164,27 +166,29 @@ test('cut one manager off the database (connections terminated, logins refused):
   expect(runners.length).toBe(moved.length);
 
   // Its connections carry its application_name (pool, LISTEN, lease): there are some to cut.
-  expect(await stack.refusal.cut(victim)).toBeGreaterThan(0);
-  await until(
-    () => runners.every((pid) => !procStat(pid) || procStat(pid)?.state === 'Z'),
-    'its runners stopped',
-    60_000,
-  );
-  const during = await stack.converge(['m1', 'm2']);
-  expect(
-    movesBetween(before, during)
-      .map((m) => m.userId)
-      .sort(),
-  ).toEqual([...moved].sort());
-  const final = await leaseOf(stack.db.superuser, lease.token);
-  if (!final) throw new Error('the cut-off manager’s lease row vanished');
-  expectTakenOverAfterExpiry(moved, final);
-  // Still cut off: it runs nothing and holds no connection.
-  expect(runnersOf(victim)).toEqual([]);
-  await until(async () => (await stack.refusal.connections(victim)) === 0, 'no connection of the cut-off manager');
-  expectNeverTwoRunners();
-
-  await stack.refusal.restore(victim);
+  try {
+    expect(await stack.refusal.cut(victim)).toBeGreaterThan(0);
+    await until(
+      () => runners.every((pid) => !procStat(pid) || procStat(pid)?.state === 'Z'),
+      'its runners stopped',
+      60_000,
+    );
+    const during = await stack.converge(['m1', 'm2']);
+    expect(
+      movesBetween(before, during)
+        .map((m) => m.userId)
+        .sort(),
+    ).toEqual([...moved].sort());
+    const final = await leaseOf(stack.db.superuser, lease.token);
+    if (!final) throw new Error('the cut-off manager’s lease row vanished');
+    expectTakenOverAfterExpiry(moved, final);
+    // Still cut off: it runs nothing and holds no connection.
+    expect(runnersOf(victim)).toEqual([]);
+    await until(async () => (await stack.refusal.connections(victim)) === 0, 'no connection of the cut-off manager');
+    expectNeverTwoRunners();
+  } finally {
+    await stack.refusal.restore(victim);
+  }
   expect(await stack.converge(THREE)).toEqual(before);
   expect((await currentLease(stack.db.superuser, victim))?.token).not.toBe(lease.token);
   expectNeverTwoRunners();

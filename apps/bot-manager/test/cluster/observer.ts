@@ -3,6 +3,7 @@
 // status rows (the database), and the leases (private.manager_leases, read as the admin).
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Sql } from 'postgres';
+import { winnerOf } from '../../src/manager/coordination/rendezvous.ts';
 import { BUNDLE_ROOT } from '../../src/manager/runner-bundle.ts';
 import type { Cluster, Fork } from './managers.ts';
 import { overlappingRunners, type Overlap, type RunnerSpan } from './overlap.ts';
@@ -152,17 +153,34 @@ export function statusRows(sql: Sql): Promise<StatusRow[]> {
   return sql<StatusRow[]>`select user_id, manager_id, pid, state from public.polybot_bot_status`;
 }
 
+/** Each user's shard, as the database computes it (public.user_shard: the one home of that rule). */
+export async function userShards(sql: Sql, users: readonly string[]): Promise<Map<string, number>> {
+  const rows = await sql<{ id: string; shard: number }[]>`
+    select id::text, public.user_shard(id) as shard from unnest(${users}::uuid[]) as id`;
+  return new Map(rows.map((r) => [r.id, r.shard]));
+}
+
+/** Where `managers` put each user: its shard's rendezvous winner (the manager's own pure rule, not a copy). */
+export function expectedAssignment(
+  shards: ReadonlyMap<string, number>,
+  managers: readonly string[],
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [u, shard] of shards) out.set(u, winnerOf(shard, managers) ?? '');
+  return out;
+}
+
 /**
- * Each user → the manager running it, if the cluster has converged: every user has exactly one live runner, forked
- * by a manager that is up now, and its status row says running with that pid and that manager. Null otherwise (with
- * why, for the timeout message).
+ * Each user → the manager running it, once the cluster has converged on `managers`: every user has exactly one live
+ * runner, forked by the manager that wins its shard among `managers`, and its status row says running with that pid
+ * and that manager. Otherwise why not (for the timeout message).
  */
 export async function converged(
   observer: RunnerObserver,
   sql: Sql,
-  users: readonly string[],
-  managers: readonly string[],
+  expected: ReadonlyMap<string, string>,
 ): Promise<{ assignment: Map<string, string> } | { why: string }> {
+  const users = [...expected.keys()];
   observer.sample();
   const byUser = new Map<string, RunnerSeen[]>();
   for (const r of observer.alive()) {
@@ -176,8 +194,8 @@ export async function converged(
     if (rs.length !== 1) return { why: `user ${u} has ${rs.length} runners` };
     const r = rs[0];
     const s = status.get(u);
-    if (!r?.fork || !managers.includes(r.fork.managerId))
-      return { why: `user ${u}'s runner is not from ${managers.join(',')}` };
+    if (!r?.fork || r.fork.managerId !== expected.get(u))
+      return { why: `user ${u}'s runner is from ${r?.fork?.managerId}, not ${expected.get(u)}` };
     if (s?.state !== 'running' || s.pid !== r.pid || s.manager_id !== r.fork.managerId)
       return { why: `user ${u}: status ${JSON.stringify(s)} vs runner ${r.pid} of ${r.fork.managerId}` };
     assignment.set(u, r.fork.managerId);
