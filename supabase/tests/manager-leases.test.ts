@@ -14,8 +14,9 @@ import {
 import { localLoginUrl } from '@polybot/local-stack/postgres';
 import { eventually } from '@polybot/local-stack/testing';
 import { SHARDS_CHANGED_CHANNEL } from '@polybot/schemas';
+import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './helpers.ts';
+import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 /** The manager's login (a member of polybot_manager only); two pools act as two managers. */
@@ -277,3 +278,60 @@ describe('user_shard', () => {
 
 /** md5('00000000-0000-4000-8000-000000000001') starts with this byte, mod 64 (computed once, pinned here). */
 const FIXED_SHARD = 5;
+
+describe('who may coordinate', () => {
+  /** Each coordination function, called with harmless arguments. */
+  const CALLS: Record<string, (sql: Db | TransactionSql) => Promise<unknown>> = {
+    manager_shard_count: (sql) => sql`select public.manager_shard_count()`,
+    user_shard: (sql) => sql`select public.user_shard('00000000-0000-4000-8000-000000000001')`,
+    manager_join: (sql) => sql`select public.manager_join('intruder', 1000)`,
+    manager_renew: (sql) => sql`select public.manager_renew(1, 1000, false)`,
+    manager_acquire_shards: (sql) => sql`select public.manager_acquire_shards(1, '{0}')`,
+    manager_release_shards: (sql) => sql`select public.manager_release_shards(1, '{0}')`,
+    manager_leave: (sql) => sql`select public.manager_leave(1)`,
+  };
+
+  it('anon, authenticated and service_role are refused every function', async () => {
+    const user = await createAuthUser(db, 'leases-intruder@example.test');
+    for (const actor of [
+      { role: 'anon' as const },
+      { role: 'authenticated' as const, userId: user },
+      { role: 'service_role' as const },
+    ]) {
+      for (const [name, call] of Object.entries(CALLS)) {
+        const { outcome } = await attempt(db.sql, actor, (tx) => call(tx));
+        expect({ name, role: actor.role, outcome }).toMatchObject({
+          name,
+          role: actor.role,
+          outcome: { ok: false, code: '42501' },
+        });
+      }
+    }
+  });
+
+  it('the web app’s login is refused every function; the manager’s may call each', async () => {
+    const web = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_web' }), { max: 1 });
+    try {
+      for (const [name, call] of Object.entries(CALLS)) {
+        const code = await call(web).then(
+          () => 'ok',
+          (e: unknown) => (e as { code?: string }).code,
+        );
+        expect({ name, code }).toEqual({ name, code: '42501' });
+        await expect(call(mgr)).resolves.toBeDefined();
+      }
+    } finally {
+      await web.end({ timeout: 5 });
+    }
+  });
+
+  it('nobody but the definer functions reads the tables or calls the fence check', async () => {
+    for (const stmt of [
+      mgr`select * from private.manager_leases`,
+      mgr`select * from private.shard_owners`,
+      mgr`select private.assert_fenced_write('00000000-0000-4000-8000-000000000001')`,
+    ]) {
+      await expect(stmt).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+});

@@ -1,7 +1,8 @@
 // Two managers in one process on one database (ARCHITECTURE §7.9): the shards split between them by rendezvous, each
 // user's bot runs in exactly one of them at every moment (sampled throughout, handovers included), the status row
 // names the manager that runs it, and a manager that stops (drain) hands its users to the other at once.
-// The multi-process failover tests (kill -9, SIGSTOP, cut connections, scaling) are in test/cluster/.
+// A manager cut off from the database fences itself (its runners stop, /healthz 503) before the other takes its users
+// over, and rejoins with a new token once it can. The multi-process failover tests are in test/cluster/.
 import { afterAll, expect, test } from 'vitest';
 import type { RunningBotManager } from '../src/index.ts';
 import { createUser, statusOf, until } from './harness.ts';
@@ -28,10 +29,38 @@ async function healthOf(m: RunningBotManager): Promise<{ status: number; lease: 
 }
 
 const runnersOf = (m: RunningBotManager) => new Set(m.manager.runners().map((r) => r.userId));
+const users: string[] = [];
+/** The manager that is left running at the end of the first test. */
+let survivor: RunningBotManager | null = null;
+
+/** Users with a runner that may trade (not told to stop) in `m`. */
+const tradingIn = (m: RunningBotManager) =>
+  new Set(
+    m.manager
+      .runners()
+      .filter((r) => !r.stopping)
+      .map((r) => r.userId),
+  );
+
+/**
+ * Samples both managers every 20 ms: a user whose runner may trade in both at once is recorded. (A fenced manager's
+ * runner still finishing its stop — cancel-all, exit — sends no order past its lease deadline, runner/lease-guard.ts;
+ * a handover between live managers stops the runner completely before the shard is released.)
+ */
+function watchDoubles(x: () => RunningBotManager | null, y: () => RunningBotManager | null) {
+  const doubles: string[] = [];
+  const timer = setInterval(() => {
+    const a = x();
+    const b = y();
+    if (!a || !b) return;
+    const inA = tradingIn(a);
+    for (const u of tradingIn(b)) if (inA.has(u)) doubles.push(`${u} at ${new Date().toISOString()}`);
+  }, 20);
+  return { doubles, stop: () => clearInterval(timer) };
+}
 
 test('two managers: every user runs in exactly one of them; one stops → the other runs everyone', async () => {
   const { db } = stack;
-  const users: string[] = [];
   for (let i = 0; i < USERS; i++) users.push((await createUser(db)).id);
 
   const a = await stack.manager('coord-a');
@@ -43,13 +72,11 @@ test('two managers: every user runs in exactly one of them; one stops → the ot
   await until(() => runnersOf(a).size === USERS, 'every user running on coord-a');
 
   // From here on, sample both managers all the time: a user's runner in both at once fails the test.
-  const doubles: string[] = [];
   let b: RunningBotManager | null = null;
-  const sampler = setInterval(() => {
-    if (!b) return;
-    const inA = runnersOf(a);
-    for (const u of runnersOf(b)) if (inA.has(u)) doubles.push(u);
-  }, 20);
+  const sampler = watchDoubles(
+    () => a,
+    () => b,
+  );
   try {
     b = await stack.manager('coord-b');
     const bm = b;
@@ -76,11 +103,66 @@ test('two managers: every user runs in exactly one of them; one stops → the ot
     await until(async () => (await healthOf(bm)).lease.shards === 64, 'coord-b owns all 64 shards');
     await until(() => runnersOf(bm).size === USERS, 'every user running on coord-b');
   } finally {
-    clearInterval(sampler);
+    sampler.stop();
   }
-  expect(doubles).toEqual([]);
+  expect(sampler.doubles).toEqual([]);
+  survivor = b;
   const text = await (await fetch(`http://127.0.0.1:${b.httpPort}/metrics`)).text();
   expect(text).toMatch(/polybot_lease_shards_owned 64/);
   expect(text).toMatch(/polybot_lease_shard_moves_total\{direction="acquired"\} 64/);
   expect(text).toMatch(/polybot_lease_renewals_total\{result="ok"\} [1-9]/);
+});
+
+test('a manager cut off from the database fences itself before the other takes its users, then rejoins', async () => {
+  const b = survivor;
+  if (!b) throw new Error('the first test left no manager running');
+  const { db } = stack;
+  const c = await stack.manager('coord-c');
+  const app = 'polybot-bot-manager/coord-c';
+  const sampler = watchDoubles(
+    () => b,
+    () => c,
+  );
+  try {
+    await until(async () => (await healthOf(c)).lease.shards > 0 && (await healthOf(b)).lease.shards < 64, 'c joined');
+    await until(() => runnersOf(b).size + runnersOf(c).size === USERS, 'every user running on one of them');
+    const cUsers = runnersOf(c);
+    const before = (await healthOf(c)).lease.token;
+    // coord-c's logins are refused and its connections (pool and lease) terminated: it cannot renew.
+    await db.superuser.unsafe(`
+      create or replace function public.test_refuse_coord_c() returns event_trigger language plpgsql as $$
+      begin
+        if current_setting('application_name') = '${app}' then raise exception 'test: coord-c is cut off'; end if;
+      end $$;
+      create event trigger test_refuse_coord_c on login execute function public.test_refuse_coord_c();`);
+    try {
+      await db.superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${app}`;
+      // It fences itself at its deadline: every runner stops, /healthz says so.
+      await until(async () => (await healthOf(c)).lease.fenced, 'coord-c fenced');
+      expect((await healthOf(c)).status).toBe(503);
+      await until(() => runnersOf(c).size === 0, "coord-c's runners stopped");
+      // coord-b takes the shards over once coord-c's lease expired, and runs its users.
+      await until(async () => (await healthOf(b)).lease.shards === 64, 'coord-b owns all 64 shards', 30_000);
+      await until(() => [...cUsers].every((u) => runnersOf(b).has(u)), "coord-c's users running on coord-b");
+    } finally {
+      await db.superuser.unsafe(`drop event trigger if exists test_refuse_coord_c`);
+    }
+    // Let in again: coord-c rejoins with a new token and gets its shards back.
+    await until(
+      async () => {
+        const h = await healthOf(c);
+        return h.status === 200 && h.lease.shards > 0 && h.lease.token !== before && h.lease.token !== null;
+      },
+      'coord-c rejoined with a new token',
+      30_000,
+    );
+    await until(() => runnersOf(b).size + runnersOf(c).size === USERS && runnersOf(c).size > 0, 'users split again');
+  } finally {
+    sampler.stop();
+  }
+  expect(sampler.doubles).toEqual([]);
+  const text = await (await fetch(`http://127.0.0.1:${b.httpPort}/metrics`)).text();
+  expect(text).toMatch(/polybot_lease_failovers_total [1-9]/);
+  const cText = await (await fetch(`http://127.0.0.1:${c.httpPort}/metrics`)).text();
+  expect(cText).toMatch(/polybot_lease_losses_total [1-9]/);
 });

@@ -4,7 +4,6 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Sql } from 'postgres';
 import { coerceError } from '../shared/errors.ts';
-import { monotonicMs } from '../shared/monotonic.ts';
 import type { ManagerEvents } from './events.ts';
 import type { MarketFeed, UniverseChange } from './market-feed.ts';
 import type { Metrics } from './metrics.ts';
@@ -130,11 +129,14 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.keyRevalidator.start();
   }
 
-  runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
-    const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
+  /** Live runner processes; `stopping`: told to stop (it finishes, cancels and exits; no order past its deadline). */
+  runners(): Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> {
+    const out: Array<{ userId: string; pid: number; configVersion: number | null; stopping: boolean }> = [];
     for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited) out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion });
+      const live = liveOf(s.state);
+      const p = live?.proc;
+      if (p && !p.exited)
+        out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion, stopping: live.kind === 'stopping' });
     }
     return out;
   }
@@ -216,15 +218,6 @@ export class BotManager extends EventEmitter<ManagerEvents> {
         await live.proc.stop(graceMs);
       }),
     );
-  }
-
-  /** A lease renewal succeeded: every running runner may trade until `until` (monotonic ms). */
-  sendLease(until: number): void {
-    for (const s of this.slots.values()) {
-      if (s.state.kind !== 'running') continue;
-      const p = s.state.proc;
-      if (!p.exited && p.ready) p.send({ type: 'lease', until });
-    }
   }
 
   private linksReload: Promise<void> = Promise.resolve();
@@ -418,13 +411,12 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       s.state = idle(live.crashes);
       return;
     }
-    if (code === LEASE_EXPIRED_EXIT_CODE) {
-      // The runner's lease deadline passed (runner/lease-guard.ts): not a crash. If we still hold the lease (the
-      // extension came late) the user is reconciled and started again, else the runner stays out.
+    if (code === LEASE_EXPIRED_EXIT_CODE && !this.mayRun(s.userId)) {
+      // The runner stopped at its lease deadline (runner/lease-guard.ts) because this manager no longer holds the
+      // user: not a crash (no backoff, no count, no status write — the row is the new owner's). While we do hold the
+      // user, an exit at the deadline is a crash like any other (an extension that came too late) and is retried.
       this.log.warn({ userId: s.userId, pid: proc.pid }, 'runner stopped at its lease deadline');
       s.state = idle(live.crashes);
-      if (this.mayRun(s.userId) && (this.ownership?.leaseUntil() ?? 0) > monotonicMs())
-        void this.reconcileUser(s.userId);
       return;
     }
     s.state = onRunnerCrash(this.supervision, s, live, code, signal, () => void this.reconcileUser(s.userId));
@@ -491,5 +483,17 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     );
     for (const r of results)
       if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
+  }
+
+  /**
+   * This manager still holds its users until `until` (monotonicMs()): each runner that has its init learns its new
+   * deadline (runner/lease-guard.ts). Called after each successful lease renewal; a runner still starting reads
+   * opts.leaseUntil() when its init is sent.
+   */
+  extendLeases(until: number): void {
+    for (const s of this.slots.values()) {
+      const p = liveOf(s.state)?.proc;
+      if (p && !p.exited && p.ready) p.send({ type: 'lease', until });
+    }
   }
 }

@@ -44,3 +44,12 @@ export async function asManager<T>(sql: Sql, fn: (tx: TransactionSql) => Promise
   });
   return result as T;
 }
+
+/**
+ * For a transaction on `sql` that does not switch roles (sql.begin in a query that must also run on an admin
+ * connection): puts the bound fence into it, as asManager does. Nothing when no fence is bound (no round trip).
+ */
+export async function applyManagerFence(sql: Sql, tx: TransactionSql): Promise<void> {
+  const fence = fences.get(sql);
+  if (fence) await tx`select set_config('polybot.fence', ${fence() ?? ''}, true)`;
+}

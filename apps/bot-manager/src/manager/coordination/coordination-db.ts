@@ -47,10 +47,12 @@ export function coordinationDb(
     acquire: (token, shards) => counted(acquireShards(sql, token, shards)),
     release: (token, shards) => counted(releaseShards(sql, token, shards)),
     leave: (token) => counted(leaveManager(sql, token)),
-    reset: async () => {
+    reset: () => {
       const old = sql;
       sql = leaseConnection(databaseUrl, managerId);
-      await old.end({ timeout: 0 });
+      // Not awaited, and not torn down at once: a query may still be queued on it (a hung renewal), which then fails.
+      void old.end({ timeout: 5 }).catch(() => undefined);
+      return Promise.resolve();
     },
     end: () => sql.end({ timeout: 2 }),
   };

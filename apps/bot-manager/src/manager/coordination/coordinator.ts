@@ -44,6 +44,7 @@ export class Coordinator {
   constructor(private readonly o: CoordinatorOptions) {
     const { metrics, log } = o;
     this.shards = new ShardKeeper({
+      ...(o.now ? { now: o.now } : {}),
       managerId: o.managerId,
       db: o.db,
       log,
@@ -73,9 +74,11 @@ export class Coordinator {
           metrics.leaseRenewals.inc({ result: ok ? 'ok' : 'failed' });
           if (ok) metrics.leaseLastRenewal.set(Date.now() / 1000);
         },
-        renewed: (view, token, until) => {
+        renewed: (view, token, until, sentAt) => {
           o.hooks.renewed(until);
-          void this.shards.apply(view, token, this.membership.shardCount, this.draining).then(() => this.updateGauge());
+          void this.shards
+            .apply(view, token, this.membership.shardCount, this.draining, sentAt)
+            .then(() => this.updateGauge());
         },
         fenced: async (reason) => {
           metrics.leaseLosses.inc();

@@ -91,6 +91,9 @@ describe('Membership (lease loop)', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(fenced).toHaveLength(1);
     expect(fenced[0]).toMatch(/no lease renewal succeeded in time/);
+    expect(m.token).toBeNull();
+    expect(m.valid).toBe(false);
+    await vi.advanceTimersByTimeAsync(timing.renewMs); // the rejoin, one renewal interval later
     // The old token is let go, a new one taken: never the old token again.
     expect(db.leave).toHaveBeenCalledWith('1');
     expect(db.join).toHaveBeenCalledTimes(2);
@@ -118,7 +121,7 @@ describe('Membership (lease loop)', () => {
     await vi.advanceTimersByTimeAsync(timing.renewMs);
     expect(fenced).toEqual(['the database says our lease has expired']);
     db.renewMode = 'ok';
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(timing.renewMs);
     expect(m.token).toBe('2');
     expect(m.valid).toBe(true);
     await m.leave();
@@ -130,6 +133,7 @@ describe('Membership (lease loop)', () => {
     await m.start();
     await Promise.all([m.fence('stale'), m.fence('stale again')]);
     expect(fenced).toEqual(['stale']);
+    await vi.advanceTimersByTimeAsync(timing.renewMs);
     expect(m.token).toBe('2');
     await m.leave();
   });

@@ -16,8 +16,8 @@ import { monotonicMs } from '../../shared/monotonic.ts';
 import type { CoordinationDb, LeaseTiming, RenewResult } from './types.ts';
 
 export interface MembershipHooks {
-  /** A renewal succeeded (not awaited: shard work never delays the next renewal). */
-  renewed(view: RenewResult, token: string, until: number): void;
+  /** A renewal (sent at `sentAt`, monotonic) succeeded (not awaited: shard work never delays the next renewal). */
+  renewed(view: RenewResult, token: string, until: number, sentAt: number): void;
   /** Stop everything now; the rejoin waits for it. */
   fenced(reason: string): Promise<void>;
   /** Every renewal's outcome (metrics). */
@@ -144,7 +144,7 @@ export class Membership {
     this.lastRenewedAt = Date.now();
     this.deadline = Math.max(this.deadline, sent + this.o.timing.ttlMs - this.o.timing.safetyMs);
     this.armDeadline();
-    this.o.hooks.renewed(view, token, this.deadline);
+    this.o.hooks.renewed(view, token, this.deadline, sent);
   }
 
   private armDeadline(): void {
@@ -183,7 +183,8 @@ export class Membership {
       // A connection that hung a renewal would hang the rejoin too: a fresh one (best effort, as is the leave).
       await this.o.db.reset?.().catch(() => undefined);
       if (old !== null) await this.o.db.leave(old).catch(() => undefined);
-      this.rejoin();
+      // One renewal interval later: a database that keeps refusing us is not asked in a tight loop.
+      if (this.state === 'fenced') this.rejoinTimer = setTimeout(() => this.rejoin(), this.o.timing.renewMs);
     })();
     return this.fencing;
   }

@@ -7,8 +7,6 @@ export interface Ownership {
   /** Each user's shard (cached). */
   shards: UserShards;
   ownsShard(shard: number): boolean;
-  /** The deadline runners get (monotonic ms). */
-  leaseUntil(): number;
   /** Whether `e` is the database refusing a stale owner's write; if so the manager fences itself now. */
   checkStale(e: unknown): boolean;
 }
@@ -21,7 +19,6 @@ export function coordinatorOwnership(
   return {
     shards,
     ownsShard: (shard) => coordinator.ownsShard(shard),
-    leaseUntil: () => coordinator.membership.leaseUntil,
     checkStale: (e) => {
       if (!isStaleOwnerError(e)) return false;
       coordinator.staleOwner(e instanceof Error ? e.message : String(e));

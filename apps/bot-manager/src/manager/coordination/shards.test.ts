@@ -35,7 +35,9 @@ function keeper(owners: Map<number, ShardOwner>) {
     leave: vi.fn(),
   };
   const acquired: number[][] = [];
+  let clock = 0;
   const k = new ShardKeeper({
+    now: () => clock,
     managerId: 'me',
     db,
     log,
@@ -48,26 +50,28 @@ function keeper(owners: Map<number, ShardOwner>) {
     },
   });
   const view = (members: LeaseMember[]) => ({ ok: true, members, owners: [...owners.values()] });
-  return { k, db, events, acquired, view, lines };
+  /** A view from a renewal sent now (the clock ticks: it is after every earlier move). */
+  const apply = (members: LeaseMember[], draining = false) => k.apply(view(members), '10', SHARDS, draining, ++clock);
+  return { k, db, events, acquired, view, lines, apply };
 }
 
 const me: LeaseMember = { managerId: 'me', token: '10', draining: false };
 
 describe('ShardKeeper', () => {
   it('alone: takes all 64 free shards at once', async () => {
-    const { k, view, acquired } = keeper(new Map());
-    await k.apply(view([me]), '10', SHARDS, false);
+    const { k, apply, acquired } = keeper(new Map());
+    await apply([me]);
     expect(k.owned.size).toBe(SHARDS);
     expect(acquired[0]).toHaveLength(SHARDS);
   });
 
   it('a peer joins: releases exactly the shards the peer wins, stopping their users first', async () => {
     const owners = new Map<number, ShardOwner>();
-    const { k, view, events } = keeper(owners);
-    await k.apply(view([me]), '10', SHARDS, false);
+    const { k, apply, events } = keeper(owners);
+    await apply([me]);
     events.length = 0;
     const peer: LeaseMember = { managerId: 'peer', token: '11', draining: false };
-    await k.apply(view([me, peer]), '10', SHARDS, false);
+    await apply([me, peer]);
     const peerWins = [...assignShards(SHARDS, ['me', 'peer'])].filter(([, o]) => o === 'peer').length;
     expect(events).toEqual([`stop users of ${peerWins}`, `release ${peerWins}`]);
     expect(k.owned.size).toBe(SHARDS - peerWins);
@@ -77,32 +81,44 @@ describe('ShardKeeper', () => {
     const owners = new Map<number, ShardOwner>();
     for (let shard = 0; shard < SHARDS; shard++) owners.set(shard, { shard, token: '5', managerId: 'me' });
     // The previous incarnation of "me" (token 5, killed) still has a live lease: nothing can be taken yet.
-    const { k, view, db, acquired, lines } = keeper(owners);
-    await k.apply(view([me, { managerId: 'me', token: '5', draining: false }]), '10', SHARDS, false);
+    const { k, apply, db, acquired, lines } = keeper(owners);
+    await apply([me, { managerId: 'me', token: '5', draining: false }]);
     expect(db.acquire).not.toHaveBeenCalled();
     expect(k.owned.size).toBe(0);
     expect(lines.join('\n')).toMatch(/waiting up to 3 s for the previous owner's lease/);
     // Its lease expired: it is no longer a member, and its shards are taken (failovers).
-    await k.apply(view([me]), '10', SHARDS, false);
+    await apply([me]);
     expect(acquired[0]).toHaveLength(SHARDS);
     expect(k.owned.size).toBe(SHARDS);
   });
 
   it('draining: acquires and releases nothing', async () => {
-    const { k, view, db } = keeper(new Map());
-    await k.apply(view([me]), '10', SHARDS, true);
+    const { apply, db } = keeper(new Map());
+    await apply([me], true);
     expect(db.acquire).not.toHaveBeenCalled();
     expect(db.release).not.toHaveBeenCalled();
   });
 
   it('shards found taken by someone else (our lease lapsed) stop their users', async () => {
     const owners = new Map<number, ShardOwner>();
-    const { k, view, events } = keeper(owners);
-    await k.apply(view([me]), '10', SHARDS, false);
+    const { k, apply, events } = keeper(owners);
+    await apply([me]);
     owners.set(7, { shard: 7, token: '12', managerId: 'other' });
     events.length = 0;
-    await k.apply(view([me, { managerId: 'other', token: '12', draining: false }]), '10', SHARDS, false);
+    await apply([me, { managerId: 'other', token: '12', draining: false }]);
     expect(events[0]).toBe('stop users of 1');
     expect(k.owned.has(7)).toBe(false);
+  });
+
+  it('a view from a renewal sent before our own acquisition answered is skipped, not taken for a loss', async () => {
+    const owners = new Map<number, ShardOwner>();
+    const { k, view, events, apply } = keeper(owners);
+    const staleView = view([me]); // "sent" at 0, before anything was acquired: every shard free
+    await apply([me]);
+    expect(k.owned.size).toBe(SHARDS);
+    events.length = 0;
+    await k.apply(staleView, '10', SHARDS, false, 0);
+    expect(events).toEqual([]);
+    expect(k.owned.size).toBe(SHARDS);
   });
 });

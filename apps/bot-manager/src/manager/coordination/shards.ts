@@ -5,6 +5,7 @@
 // A desired shard still held by another live lease (a peer that has not released it yet, or a killed predecessor
 // whose lease has not expired) is waited for: the database refuses to hand it over before then.
 import type { Logger } from 'pino';
+import { monotonicMs } from '../../shared/monotonic.ts';
 import { desiredShards } from './rendezvous.ts';
 import type { AcquiredShard, CoordinationDb, RenewResult } from './types.ts';
 
@@ -22,26 +23,48 @@ export interface ShardKeeperOptions {
   hooks: ShardHooks;
   /** How long a lease lasts (for the "waiting N s for the previous owner's lease" log line). */
   ttlMs: number;
+  /** The monotonic clock the views' send times are on (tests pass a fake one). */
+  now?: () => number;
+}
+
+interface View {
+  view: RenewResult;
+  token: string;
+  shardCount: number;
+  draining: boolean;
+  sentAt: number;
 }
 
 export class ShardKeeper {
   private ownedShards = new Set<number>();
   private token: string | null = null;
-  private latest: { view: RenewResult; token: string; shardCount: number; draining: boolean } | null = null;
+  private latest: View | null = null;
+  /**
+   * When our last acquire or release answered: a view whose renewal was sent before that may predate it (show a shard
+   * we just took as free, or one we just released as ours) and is skipped; the next renewal brings a fresh one.
+   */
+  private lastChange = -Infinity;
   private running: Promise<void> | null = null;
   /** Holders we already said we are waiting for (one log line per holder, not one per renewal). */
   private readonly waitingFor = new Set<string>();
 
-  constructor(private readonly o: ShardKeeperOptions) {}
+  private readonly now: () => number;
+
+  constructor(private readonly o: ShardKeeperOptions) {
+    this.now = o.now ?? monotonicMs;
+  }
 
   /** The shards this manager holds (as of its last view; validity also needs a live lease: Membership.valid). */
   get owned(): ReadonlySet<number> {
     return this.ownedShards;
   }
 
-  /** A renewal's view: rebalance to it (serialized; a burst of views is applied once, the latest). */
-  apply(view: RenewResult, token: string, shardCount: number, draining: boolean): Promise<void> {
-    this.latest = { view, token, shardCount, draining };
+  /**
+   * A renewal's view (`sentAt`: when that renewal was sent, monotonic): rebalance to it (serialized; a burst of views
+   * is applied once, the latest).
+   */
+  apply(view: RenewResult, token: string, shardCount: number, draining: boolean, sentAt: number): Promise<void> {
+    this.latest = { view, token, shardCount, draining, sentAt };
     this.running ??= this.drainViews().finally(() => (this.running = null));
     return this.running;
   }
@@ -56,6 +79,7 @@ export class ShardKeeper {
       const next = this.latest;
       this.latest = null;
       try {
+        if (next.token === this.token && next.sentAt < this.lastChange) continue; // predates our own last move
         await this.rebalance(next.view, next.token, next.shardCount, next.draining);
       } catch (e) {
         this.o.log.warn({ err: (e as Error).message }, 'shard rebalance failed: retried after the next renewal');
@@ -96,6 +120,7 @@ export class ShardKeeper {
       for (const s of release) this.ownedShards.delete(s);
       await this.o.hooks.releasing(release);
       const n = await this.o.db.release(token, release);
+      this.lastChange = this.now();
       this.o.log.info({ shards: release, released: n }, 'shards released to other managers');
     }
     const free: number[] = [];
@@ -122,6 +147,7 @@ export class ShardKeeper {
     }
     if (free.length === 0) return;
     const taken = await this.o.db.acquire(token, free);
+    this.lastChange = this.now();
     if (taken.length === 0) return;
     for (const t of taken) this.ownedShards.add(t.shard);
     this.o.log.info({ shards: taken.map((t) => t.shard) }, 'shards acquired');
