@@ -1,6 +1,9 @@
 // N real bot-manager processes (the CLI, configured by environment as in production) on one database: start, kill -9,
 // freeze (SIGSTOP) and thaw, drain (SIGTERM). Each manager's output is read line by line for the two facts the
 // observers need: which runner pid it forked for which user (its 'runner forked' line), and its HTTP port.
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VenueUrls } from '../../src/shared/ipc.ts';
 import { until } from '../harness.ts';
@@ -27,11 +30,22 @@ export class ClusterManager {
   frozen = false;
   private rest = '';
 
+  /** Where all its output (and its runners') is written, for a post-mortem. */
+  readonly logFile: string;
+
   constructor(
     readonly id: string,
     readonly process: ManagerProcess,
+    logDir: string,
   ) {
-    process.proc.stdout?.on('data', (d: Buffer) => this.read(d.toString('utf8')));
+    this.logFile = join(logDir, `${id}-${process.proc.pid ?? 0}.log`);
+    const file = createWriteStream(this.logFile);
+    process.proc.stdout?.on('data', (d: Buffer) => {
+      file.write(d);
+      this.read(d.toString('utf8'));
+    });
+    process.proc.stderr?.on('data', (d: Buffer) => file.write(d));
+    process.proc.on('exit', () => file.end());
   }
 
   get pid(): number {
@@ -85,7 +99,12 @@ export class Cluster {
   /** Every incarnation ever started (old ones keep their fork records: the observers attribute runners by them). */
   readonly incarnations: ClusterManager[] = [];
 
-  constructor(private readonly o: ClusterOptions) {}
+  /** Each incarnation's output goes to a file here (printed at start-up: where to look when a run fails). */
+  readonly logDir = mkdtempSync(join(tmpdir(), 'polybot-cluster-'));
+
+  constructor(private readonly o: ClusterOptions) {
+    console.log(`cluster manager logs: ${this.logDir}`);
+  }
 
   start(id: string): ClusterManager {
     const current = this.managers.get(id);
@@ -96,7 +115,7 @@ export class Cluster {
       // info: the 'runner forked' and 'bot-manager ready' lines are how the observers learn pids and ports.
       env: { BOT_MANAGER_ID: id, LOG_LEVEL: 'info', ...FAST_LEASES, ...this.o.env },
     });
-    const m = new ClusterManager(id, p);
+    const m = new ClusterManager(id, p, this.logDir);
     this.managers.set(id, m);
     this.incarnations.push(m);
     return m;
