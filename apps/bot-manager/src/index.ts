@@ -185,6 +185,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   // Many managers (ARCHITECTURE §7.9): a lease on its own connection, shards by rendezvous, fenced writes.
   const leaseDb = coordinationDb(o.databaseUrl, managerId, metrics);
+  let started = false;
   const coordinator = new Coordinator({
     managerId,
     db: leaseDb,
@@ -192,10 +193,13 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     log,
     metrics,
     hooks: {
-      acquired: () =>
+      // At start the first full pass ('start') follows the join anyway.
+      acquired: () => {
+        if (!started) return;
         void manager
           .reconcileAll('shards')
-          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile of acquired shards failed')),
+          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile of acquired shards failed'));
+      },
       releasing: (shards) => manager.releaseShards(shards),
       fenced: () => manager.fenceAll(),
       // A test's own deadline (o.leaseUntil) is its own to extend.
@@ -251,6 +255,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
   // Join (and hold our shards: one manager holds all 64) before the first reconcile runs anyone.
   await coordinator.start();
+  started = true;
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
