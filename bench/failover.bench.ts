@@ -75,14 +75,31 @@ async function main(): Promise<void> {
     const movedOnKill: number[] = [];
     const movedOnRestart: number[] = [];
     let extraMoves = 0;
+    const failed: string[] = [];
+    /** A manager that exited by itself (not one we killed) is started again, and counted. */
+    const restartExited = (): void => {
+      for (const id of ids) {
+        const m = stack.cluster.managers.get(id);
+        if (!m || m.exited) {
+          failed.push(`${id} had exited (log: ${m?.logFile ?? 'none'})`);
+          stack.cluster.start(id);
+        }
+      }
+    };
     for (let k = 0; k < kills; k++) {
+      restartExited();
+      assignment = await stack.converge(ids, 600_000);
       const victim = ids[k % ids.length] ?? 'm1';
       const lease = await currentLease(stack.db.superuser, victim);
       const theirs = usersOf(assignment, victim);
       const killedAt = Date.now();
       await stack.cluster.kill9(victim);
       const survivors = ids.filter((id) => id !== victim);
-      const after = await stack.converge(survivors, 600_000);
+      const after = await stack.converge(survivors, 300_000).catch((e: unknown) => {
+        failed.push(`kill ${k + 1}: ${String(e)}`);
+        return null;
+      });
+      if (!after) continue;
       failover.push(Date.now() - killedAt);
       const moves = movesBetween(assignment, after);
       movedOnKill.push(moves.length);
@@ -97,7 +114,11 @@ async function main(): Promise<void> {
 
       const restartedAt = Date.now();
       stack.cluster.start(victim);
-      const back = await stack.converge(ids, 600_000);
+      const back = await stack.converge(ids, 300_000).catch((e: unknown) => {
+        failed.push(`restart ${k + 1}: ${String(e)}`);
+        return null;
+      });
+      if (!back) continue;
       rebalance.push(Date.now() - restartedAt);
       const returned = movesBetween(after, back);
       movedOnRestart.push(returned.length);
@@ -118,6 +139,7 @@ async function main(): Promise<void> {
     console.log(`users moved per kill:    ${counts(movedOnKill)} (ideal ${(users / managerN).toFixed(1)})`);
     console.log(`users moved per restart: ${counts(movedOnRestart)} (ideal ${(users / managerN).toFixed(1)})`);
     console.log(`moves not to/from the killed manager: ${extraMoves}`);
+    console.log(`cycles not measured: ${failed.length}${failed.map((f) => `\n  ${f}`).join('')}`);
     console.log(`runner spans seen: ${stack.observer.runs.size}; two runners of one user at once: ${overlaps.length}`);
     if (overlaps.length > 0) throw new Error(`double runners: ${JSON.stringify(overlaps.slice(0, 5))}`);
   } finally {
