@@ -208,11 +208,12 @@ export interface LeaseRow {
   expiresAt: Date;
 }
 
-/** Manager `id`'s newest lease (its current incarnation), as the database sees it; null without one. */
+/** Manager `id`'s newest lease (its current incarnation), as the database sees it; null without one. Ordered by the
+ * bigint column, not the text alias ('9' > '10'). */
 export async function currentLease(sql: Sql, id: string): Promise<LeaseRow | null> {
   const [r] = await sql<{ token: string; expires_at: Date }[]>`
-    select token::text as token, expires_at from private.manager_leases
-     where manager_id = ${id} order by token desc limit 1`;
+    select l.token::text as token, l.expires_at from private.manager_leases l
+     where l.manager_id = ${id} order by l.token desc limit 1`;
   return r ? { token: r.token, expiresAt: r.expires_at } : null;
 }
 
