@@ -1,13 +1,7 @@
 // startBotManager: wires database, LISTEN, market-data hub, supervisor, timers and the HTTP endpoints together.
 import { hostname } from 'node:os';
 import { createDb } from '@polybot/db';
-import {
-  asManager,
-  bindManagerFence,
-  isStaleOwnerError,
-  listOpenPositionMarkets,
-  listUserShards,
-} from '@polybot/db/service';
+import { asManager, listOpenPositionMarkets } from '@polybot/db/service';
 import type { Logger } from 'pino';
 import { BotManager } from './manager/bot-manager.ts';
 import type { SupervisionOptions } from './manager/supervision.ts';
@@ -25,15 +19,9 @@ import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
-import { Coordinator } from './manager/coordination/coordinator.ts';
-import {
-  coordinationDb,
-  listenApplicationName,
-  managerApplicationName,
-} from './manager/coordination/coordination-db.ts';
-import { coordinatorOwnership } from './manager/coordination/ownership.ts';
+import { listenApplicationName, managerApplicationName } from './manager/coordination/coordination-db.ts';
 import { checkLeaseTiming } from './manager/coordination/types.ts';
-import { UserShards } from './manager/coordination/user-shards.ts';
+import { wireCoordination } from './manager/coordination/wire.ts';
 import { coerceError } from './shared/errors.ts';
 import { NO_LEASE_DEADLINE, type RunnerTestHooks, type VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
@@ -157,7 +145,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
     venueHeartbeatMs: o.venueHeartbeatMs ?? 5000,
-    // Replaced by the coordinator's deadline below (o.leaseUntil, a test's fixed deadline, wins).
+    // Replaced by the lease's deadline (wireCoordination) unless a test gives its own.
     leaseUntil: o.leaseUntil ?? (() => NO_LEASE_DEADLINE),
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
@@ -184,34 +172,18 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
   // Many managers (ARCHITECTURE §7.9): a lease on its own connection, shards by rendezvous, fenced writes.
-  const leaseDb = coordinationDb(o.databaseUrl, managerId, metrics);
-  let started = false;
-  const coordinator = new Coordinator({
+  const coordination = wireCoordination({
+    databaseUrl: o.databaseUrl,
     managerId,
-    db: leaseDb,
     timing,
+    sql,
+    manager,
+    opts,
+    testLeaseUntil: o.leaseUntil !== undefined,
     log,
     metrics,
-    hooks: {
-      // At start the first full pass ('start') follows the join anyway.
-      acquired: () => {
-        if (!started) return;
-        void manager
-          .reconcileAll('shards')
-          .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile of acquired shards failed'));
-      },
-      releasing: (shards) => manager.releaseShards(shards),
-      fenced: () => manager.fenceAll(),
-      // A test's own deadline (o.leaseUntil) is its own to extend.
-      renewed: (until) => {
-        if (!o.leaseUntil) manager.extendLeases(until);
-      },
-    },
   });
-  bindManagerFence(sql, () => coordinator.membership.token);
-  if (!o.leaseUntil) opts.leaseUntil = () => coordinator.membership.leaseUntil;
-  const userShards = new UserShards((ids) => asManager(sql, (tx) => listUserShards(tx, ids)));
-  manager.useOwnership(coordinatorOwnership(coordinator, userShards, isStaleOwnerError));
+  const { coordinator } = coordination;
   manager.start();
   manager.revalidateKeysEvery(o.keyRevalidateMs ?? 3_600_000);
   const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
@@ -254,8 +226,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   await dbProbe.start();
   metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
   // Join (and hold our shards: one manager holds all 64) before the first reconcile runs anyone.
-  await coordinator.start();
-  started = true;
+  await coordination.start();
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
@@ -317,7 +288,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
         const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
         const left = await Promise.allSettled([withTimeout(coordinator.leave(), 5000, 'leaving the managers')]);
         const more = await Promise.allSettled([
-          leaseDb.end(),
+          coordination.end(),
           feed.close(),
           walletFeed?.close(),
           newsFeed?.close(),

@@ -29,7 +29,7 @@ import {
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import { LEASE_EXPIRED_EXIT_CODE, type PositionsSettledMessage, type VenueUrls } from '../shared/ipc.ts';
-import type { Ownership } from './coordination/ownership.ts';
+import { mayRun, ownedAmong, stopAllAtOnce, type Ownership } from './coordination/ownership.ts';
 import { asManager, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -91,17 +91,11 @@ export class BotManager extends EventEmitter<ManagerEvents> {
 
   /** Whether this user may run here now (a synchronous check on the cached shard: re-checked right before a fork). */
   private mayRun(userId: string): boolean {
-    if (!this.ownership) return true;
-    const shard = this.ownership.shards.cached(userId);
-    return shard !== undefined && this.ownership.ownsShard(shard);
+    return mayRun(this.ownership, userId);
   }
 
-  /** The users among `userIds` that are ours to run (one shard lookup for the ones never seen). */
-  private async ownedAmong(userIds: Iterable<string>): Promise<Set<string>> {
-    const ids = [...userIds];
-    if (!this.ownership) return new Set(ids);
-    await this.ownership.shards.of(ids);
-    return new Set(ids.filter((u) => this.mayRun(u)));
+  private ownedAmong(userIds: Iterable<string>): Promise<Set<string>> {
+    return ownedAmong(this.ownership, userIds);
   }
 
   start(): void {
@@ -204,20 +198,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
    * through the per-user queues, which may be stuck on a database that no longer answers — and nothing is written
    * (the database would refuse it). Pending restarts are dropped.
    */
-  async fenceAll(): Promise<void> {
-    const graceMs = Math.min(this.opts.stopGraceMs, 3000);
-    await Promise.allSettled(
-      [...this.slots.values()].map(async (s) => {
-        if (s.state.kind === 'backingOff') {
-          clearTimeout(s.state.timer);
-          s.state = idle(s.state.crashes);
-        }
-        const live = liveOf(s.state);
-        if (!live) return;
-        if (live.kind !== 'stopping') s.state = stopping(live);
-        await live.proc.stop(graceMs);
-      }),
-    );
+  fenceAll(): Promise<void> {
+    return stopAllAtOnce(this.slots.values(), Math.min(this.opts.stopGraceMs, 3000));
   }
 
   private linksReload: Promise<void> = Promise.resolve();
