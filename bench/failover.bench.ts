@@ -1,7 +1,8 @@
 // Failover of many managers (issue 15). Run from the repo root:
-//   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20]
+//   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20] [leases=fast]
 // Real manager processes (the CLI) on one database, paper users on arb-rich, leases as in the cluster tests
-// (LEASE_TTL_MS 3000, LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000). Measured from outside (the cluster harness of
+// (`fast`: LEASE_TTL_MS 3000, LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000) or the production defaults (`default`:
+// 15000, 3000, 5000). Measured from outside (the cluster harness of
 // apps/bot-manager/test/cluster: runners in /proc, the managers' 'runner forked' lines, status rows, lease rows):
 // - coordination queries per second at steady state: the sum over managers of `polybot_coordination_queries_total`
 //   (their /metrics) over `steadySeconds`, all users running and nothing moving;
@@ -22,7 +23,11 @@ import {
 } from '@polybot/bot-manager/cluster';
 import { runMain } from './run-main.ts';
 
-const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process.argv.slice(2).map(Number);
+const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process.argv.slice(2, 6).map(Number);
+const leases =
+  process.argv[6] === 'default'
+    ? { LEASE_TTL_MS: '15000', LEASE_RENEW_MS: '3000', LEASE_SAFETY_MS: '5000' }
+    : FAST_LEASES;
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
@@ -46,9 +51,9 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: managerN }, (_, i) => `m${i + 1}`);
   const users = managerN * perManager;
   console.log(
-    `${managerN} managers × ${perManager} users (${users} paper users), ${kills} kills, leases ${JSON.stringify(FAST_LEASES)}`,
+    `${managerN} managers × ${perManager} users (${users} paper users), ${kills} kills, leases ${JSON.stringify(leases)}`,
   );
-  const stack = await startClusterStack({ users, live: 0 });
+  const stack = await startClusterStack({ users, live: 0, env: leases });
   try {
     stack.observer.start(250);
     const t0 = Date.now();
