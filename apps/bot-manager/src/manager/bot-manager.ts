@@ -67,7 +67,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       metrics,
       events: this,
       onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
-      staleOwner: (e) => this.ownership?.checkStale(e) ?? false,
+      staleOwner: (e, userId) => this.ownership?.checkStale(e, userId) ?? false,
     };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,
@@ -135,7 +135,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     s.chain = s.chain
       .then(() => (this.stopping ? undefined : work(s)))
       .catch((e: unknown) => {
-        if (this.ownership?.checkStale(e)) return;
+        if (this.ownership?.checkStale(e, userId)) return;
         this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
       });
     return s.chain;

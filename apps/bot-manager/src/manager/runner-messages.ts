@@ -27,8 +27,8 @@ export interface MessageContext {
   events: EventEmitter<ManagerEvents>;
   /** The runner met an authentication failure on a venue: its keys for that venue are re-validated now. */
   onKeyRejected?: (userId: string, venue: VenueId, reason: string) => void;
-  /** A write failed: if the database refused it as a stale owner's, the manager fences itself (returns true). */
-  staleOwner?: (e: unknown) => boolean;
+  /** A write for `userId` failed: true if the database refused it as a stale owner's (handled: Ownership.checkStale). */
+  staleOwner?: (e: unknown, userId: string) => boolean;
 }
 
 /** A message of `proc`, the runner of slot `s`; ignored once the slot has moved on to another process (or none). */
@@ -47,7 +47,7 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
         configAppliedAt: new Date(),
         heartbeatAt: new Date(),
       }).catch((e: unknown) => {
-        if (!ctx.staleOwner?.(e))
+        if (!ctx.staleOwner?.(e, s.userId))
           ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed');
       });
       ctx.events.emit('configApplied', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
@@ -57,7 +57,7 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
       runDbOp(ctx.sql, s.userId, msg.request, (mode, n) => ctx.metrics.trades.inc({ mode }, n)).then(
         (value) => proc.send({ type: 'dbResult', id: msg.id, ok: true, value, error: null }),
         (e: unknown) => {
-          ctx.staleOwner?.(e);
+          ctx.staleOwner?.(e, s.userId);
           ctx.log.warn({ userId: s.userId, op: msg.request.op, err: coerceError(e).message }, 'runner db op failed');
           proc.send({ type: 'dbResult', id: msg.id, ok: false, value: null, error: 'database operation failed' });
         },
@@ -139,7 +139,8 @@ function onHeartbeat(
       stats: msg.stats,
       plan: live.applied.plan,
     }).catch((e: unknown) => {
-      if (!ctx.staleOwner?.(e)) ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed');
+      if (!ctx.staleOwner?.(e, s.userId))
+        ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed');
     });
   }
 }

@@ -32,17 +32,39 @@ export function bindManagerFence(sql: Sql, fence: ManagerFence): void {
  */
 export async function asManager<T>(sql: Sql, fn: (tx: TransactionSql) => Promise<T>): Promise<T> {
   const fence = fences.get(sql);
-  const result = await sql.begin(async (tx) => {
-    await tx.unsafe(`set local role ${MANAGER_ROLE}`);
-    const claims = JSON.stringify({ role: MANAGER_ROLE });
-    // Read when the transaction has its connection: a token lost while waiting for one is not used.
-    if (fence) {
-      const token = fence() ?? '';
-      await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('polybot.fence', ${token}, true)`;
-    } else await tx`select set_config('request.jwt.claims', ${claims}, true)`;
-    return fn(tx);
-  });
-  return result as T;
+  let used: string | undefined;
+  try {
+    const result = await sql.begin(async (tx) => {
+      await tx.unsafe(`set local role ${MANAGER_ROLE}`);
+      const claims = JSON.stringify({ role: MANAGER_ROLE });
+      // Read when the transaction has its connection: a token lost while waiting for one is not used.
+      if (fence) {
+        used = fence() ?? '';
+        await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('polybot.fence', ${used}, true)`;
+      } else await tx`select set_config('request.jwt.claims', ${claims}, true)`;
+      return fn(tx);
+    });
+    return result as T;
+  } catch (e) {
+    // Which token the refused write carried: the manager fences itself only when it is its current one.
+    if (used !== undefined && isStaleOwnerError(e)) (e as StaleOwnerError).fenceToken = used;
+    throw e;
+  }
+}
+
+/** SQLSTATEs of migration 20261208000110_fenced_writes.sql: PBF01 stale owner, PBF02 manager write without a token. */
+export const STALE_OWNER_CODES = ['PBF01', 'PBF02'] as const;
+
+/** A write the database refused as a stale owner's; `fenceToken`: the token it carried ('' none), when asManager knew. */
+export interface StaleOwnerError extends Error {
+  code: (typeof STALE_OWNER_CODES)[number];
+  fenceToken?: string;
+}
+
+/** Whether the database refused a write because this manager does not (or no longer) own the user. */
+export function isStaleOwnerError(e: unknown): e is StaleOwnerError {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
+  return typeof code === 'string' && (STALE_OWNER_CODES as readonly string[]).includes(code);
 }
 
 /**

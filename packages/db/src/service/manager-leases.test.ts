@@ -1,7 +1,8 @@
 // The pure parts of manager-leases.ts: which errors mean "you are not the owner", and the result schemas' shapes
 // (the SQL itself is proven in supabase/tests/manager-leases.test.ts and fencing.test.ts).
 import { describe, expect, it } from 'vitest';
-import { isStaleOwnerError, LeaseRenewSchema, ShardAcquiredSchema } from './manager-leases.ts';
+import { isStaleOwnerError } from './as-manager.ts';
+import { LeaseRenewSchema, ShardAcquiredSchema } from './manager-leases.ts';
 
 describe('isStaleOwnerError', () => {
   it('is true for PBF01 and PBF02 only', () => {

@@ -76,12 +76,3 @@ export async function releaseShards(sql: Sql, token: string, shards: number[]): 
 export async function leaveManager(sql: Sql, token: string): Promise<void> {
   await asManager(sql, (tx) => tx`select public.manager_leave(${token}::bigint)`);
 }
-
-/** SQLSTATEs of migration 20261208000110_fenced_writes.sql: PBF01 stale owner, PBF02 manager write without a token. */
-export const STALE_OWNER_CODES = ['PBF01', 'PBF02'] as const;
-
-/** Whether the database refused a write because this manager does not (or no longer) own the user: fence yourself. */
-export function isStaleOwnerError(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? (e as { code: unknown }).code : undefined;
-  return typeof code === 'string' && (STALE_OWNER_CODES as readonly string[]).includes(code);
-}

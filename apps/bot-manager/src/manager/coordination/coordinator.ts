@@ -96,6 +96,11 @@ export class Coordinator {
     await this.shards.settled();
   }
 
+  /** Our current lease token (null while not joined or fenced). */
+  get token(): string | null {
+    return this.membership.token;
+  }
+
   /** Whether `shard` is ours right now: held and the lease valid (not fenced, local deadline not passed). */
   ownsShard(shard: number): boolean {
     return this.membership.valid && this.shards.owned.has(shard);

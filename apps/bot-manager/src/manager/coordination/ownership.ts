@@ -9,24 +9,33 @@ export interface Ownership {
   /** Each user's shard (cached). */
   shards: UserShards;
   ownsShard(shard: number): boolean;
-  /** Whether `e` is the database refusing a stale owner's write; if so the manager fences itself now. */
-  checkStale(e: unknown): boolean;
+  /**
+   * Whether `e` is the database refusing a write as a stale owner's (then it is handled: true). The manager fences
+   * itself only when the refusal contradicts what it believes now — the write carried its current token for a user
+   * it still thinks it owns. A refused write for a user it already let go, or one that carried an older token or
+   * none (begun before a fence or a rejoin), is the fence working, not news: fencing again for it would stop every
+   * runner for nothing, and their own last writes would then trigger the next fence (a churn seen at 3 × 100 users).
+   */
+  checkStale(e: unknown, userId?: string): boolean;
 }
 
 export function coordinatorOwnership(
-  coordinator: Coordinator,
+  coordinator: Pick<Coordinator, 'token' | 'ownsShard' | 'staleOwner'>,
   shards: UserShards,
-  isStaleOwnerError: (e: unknown) => boolean,
+  isStaleOwnerError: (e: unknown) => e is { message: string; fenceToken?: string },
 ): Ownership {
-  return {
+  const ownership: Ownership = {
     shards,
     ownsShard: (shard) => coordinator.ownsShard(shard),
-    checkStale: (e) => {
+    checkStale: (e, userId) => {
       if (!isStaleOwnerError(e)) return false;
-      coordinator.staleOwner(e instanceof Error ? e.message : String(e));
+      if (userId !== undefined && !mayRun(ownership, userId)) return true;
+      if (e.fenceToken !== undefined && e.fenceToken !== coordinator.token) return true;
+      coordinator.staleOwner(e.message);
       return true;
     },
   };
+  return ownership;
 }
 
 /** Whether `userId` may run here now: the cached shard validly ours (everyone, without an Ownership). */
