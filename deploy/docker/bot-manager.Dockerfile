@@ -30,6 +30,9 @@ COPY packages/venues/package.json packages/venues/
 RUN node deploy/docker/prune-workspaces.mjs apps/bot-manager packages/db packages/schemas packages/strategies packages/venues \
   && npm install --omit=dev --no-audit --no-fund \
   && find node_modules/@polybot -maxdepth 1 -type l -delete
+# The packages patches/ fixes (postgres.js: a write after its connection closed ended the process, ARCHITECTURE §6),
+# as the build stage's `npm ci` patched them (postinstall: patch-package); same versions, the lockfile's.
+COPY --from=build /src/node_modules/postgres node_modules/postgres
 
 # 3. What runs: node, the production node_modules and dist/. Workspace packages are bundled into dist/, so their
 # links were removed above. Files stay root-owned and world-readable: runners (RUNNER_USER) load them, nobody writes.

@@ -18,5 +18,8 @@ const rewrite = (file, edit) => {
 rewrite('package.json', (root) => {
   root.workspaces = keep;
   delete root.devDependencies;
+  // The root's postinstall runs patch-package (a devDependency, gone here): the Dockerfile copies the patched packages
+  // from the build stage instead (patches/: see the prod-deps stage).
+  delete root.scripts;
 });
 for (const dir of keep) rewrite(`${dir}/package.json`, (pkg) => delete pkg.devDependencies);

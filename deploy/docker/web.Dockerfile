@@ -31,6 +31,9 @@ COPY supabase/package.json supabase/
 RUN node deploy/docker/prune-workspaces.mjs apps/web packages/billing packages/db packages/schemas packages/venues supabase \
   && npm install --omit=dev --no-audit --no-fund \
   && find node_modules/@polybot -maxdepth 1 -type l -delete
+# The packages patches/ fixes (postgres.js: a write after its connection closed ended the process, ARCHITECTURE §6),
+# as the build stage's `npm ci` patched them (postinstall: patch-package); same versions, the lockfile's.
+COPY --from=build /src/node_modules/postgres node_modules/postgres
 
 # 3. What runs: the build output, next.config.ts (and the headers module it imports) and production node_modules.
 # The workspace packages are compiled into .next, so their links were removed above.

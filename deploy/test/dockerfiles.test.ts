@@ -115,3 +115,23 @@ test('a Dockerfile whose production install misses or adds a workspace is caught
     workspaceProblems(text.replace(' packages/venues \\', ' packages/venues apps/web \\'), 'apps/bot-manager'),
   ).toEqual(['apps/web is installed but not needed at run time', 'apps/web/package.json is not copied']);
 });
+
+/** The packages patches/ fixes, by name (patch-package's file names: `<name>+<version>.patch`, scopes as `@s+name`). */
+function patchedPackages(): string[] {
+  return readdirSync(join(REPO_DIR, 'patches'))
+    .filter((f) => f.endsWith('.patch'))
+    .map((f) => f.replace(/\+[^+]+\.patch$/, '').replace(/^(@[^+]+)\+/, '$1/'));
+}
+
+test.each(Object.keys(IMAGES) as Array<keyof typeof IMAGES>)(
+  'the %s image ships the patched packages (patches/), not the registry copies',
+  (image) => {
+    const text = dockerfile(image);
+    const patched = patchedPackages();
+    expect(patched).toContain('postgres');
+    for (const name of patched)
+      expect(text, `${image}: ${name} is patched (patches/) but the image installs the registry copy`).toContain(
+        `COPY --from=build /src/node_modules/${name} node_modules/${name}`,
+      );
+  },
+);
