@@ -2,6 +2,7 @@
 // and its runners', which inherit its stdout/stderr — kept.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { VenueUrls } from '../src/shared/ipc.ts';
+import { TEST_LEASE_ENV } from './lease-timing.ts';
 
 export interface ManagerProcess {
   proc: ChildProcess;
@@ -26,10 +27,8 @@ export function spawnManagerProcess(
       BOT_MANAGER_HTTP_PORT: '0',
       HEARTBEAT_MS: '200',
       STATUS_WRITE_MS: '200',
-      // Short leases: a killed manager's successor waits ≤ 3 s for its lease (ARCHITECTURE §7.9).
-      LEASE_TTL_MS: '3000',
-      LEASE_RENEW_MS: '500',
-      LEASE_SAFETY_MS: '1000',
+      // Test leases (lease-timing.ts): a killed manager's successor waits ≤ 8 s for its lease (ARCHITECTURE §7.9).
+      ...TEST_LEASE_ENV,
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

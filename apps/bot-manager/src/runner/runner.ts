@@ -297,11 +297,13 @@ export class PolybotRunner {
 
   /**
    * Graceful stop: no new decisions; the one in flight finishes and is booked, then the live venues' resting orders
-   * are cancelled (dead-man.ts), before we report stopped.
+   * are cancelled (dead-man.ts), before we report stopped — unless the lease deadline comes first.
    */
   async stop(why = 'stop'): Promise<void> {
     this.stopping = true;
-    this.lease.stop();
+    // The lease guard keeps running: if the deadline passes while the decision in flight waits for its booking (a
+    // manager cut off from the database never answers), the runner ends as on an expired lease (main.ts) instead of
+    // living on into the time another manager may run this user.
     this.reconciliation.stop();
     this.pauses.stop();
     this.pricing.stop();
