@@ -82,6 +82,7 @@ export const TradeExecutedPayloadSchema = z.strictObject({
   count: z.number().int().positive(),
   trades: z.array(NotifiedTradeSchema).min(1).max(NOTIFICATION_MAX_TRADES),
 });
+export type TradeExecutedPayload = z.infer<typeof TradeExecutedPayloadSchema>;
 
 export const OpportunityFoundPayloadSchema = z.strictObject({
   kind: z.literal('opportunity_found'),
@@ -104,6 +105,7 @@ export const DailySummaryPayloadSchema = z.strictObject({
   trades_this_month: z.number().int().nonnegative(),
   monthly_trade_limit: z.number().int().nonnegative(),
 });
+export type DailySummaryPayload = z.infer<typeof DailySummaryPayloadSchema>;
 
 const alert = <K extends NotificationEventKind>(kind: K) => z.strictObject({ kind: z.literal(kind), ...alertFields });
 

@@ -15,3 +15,4 @@ export * from './marks.ts';
 export * from './order-intents.ts';
 export * from './as-manager.ts';
 export * from './health.ts';
+export * from './notifications.ts';
