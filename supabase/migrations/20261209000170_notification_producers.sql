@@ -6,8 +6,10 @@
 --
 --   polybot_trades insert           → job flush_trade_notifications {userId}, job_key trades:<user>, 5 s later, when
 --                                     the user's notify_on_trade is on (preserve_run_at: a burst is one job, one message)
---   polybot_bot_status update       → bot_error (state becomes error), bot_stopped (state becomes stopped by the
---                                     service: stopped_by_service, cpu_budget), loss_limit_reached / monthly_limit_reached
+--   polybot_bot_status update       → bot_error (state becomes error), bot_stopped (state becomes, or stays with a new
+--                                     code, stopped by the service: stopped_by_service, cpu_budget; a user's pause, a
+--                                     restart, a suspension or an ended plan have events of their own or none),
+--                                     loss_limit_reached / monthly_limit_reached
 --                                     (halt_code becomes daily_loss_limit / monthly_limit_reached)
 --   polybot_user_secrets update     → key_invalid (validation_status becomes invalid or expired)
 --   polybot_user_profiles update    → payment_failed (status becomes past_due), plan_ended (unpaid, canceled,
@@ -47,8 +49,8 @@ begin
     perform private.emit_notification(new.user_id, 'bot_error', jsonb_build_object(
       'code', coalesce(new.error_code, 'runner_error'),
       'reason', left(coalesce(nullif(new.last_error, ''), 'Your bot stopped on an error.'), 500)));
-  elsif new.state = 'stopped' and old.state is distinct from 'stopped'
-        and new.halt_code in ('stopped_by_service', 'cpu_budget') then
+  elsif new.state = 'stopped' and new.halt_code in ('stopped_by_service', 'cpu_budget')
+        and (old.state is distinct from 'stopped' or old.halt_code is distinct from new.halt_code) then
     perform private.emit_notification(new.user_id, 'bot_stopped', jsonb_build_object(
       'code', new.halt_code,
       'reason', left(coalesce(nullif(new.halt_reason, ''), 'Your bot was stopped.'), 500)));
