@@ -21,9 +21,15 @@ import { localLoginUrl } from '@polybot/local-stack/postgres';
 import {
   DEFAULT_NOTIFICATION_SETTINGS,
   NOTIFICATION_CHANNELS_MAX,
+  NOTIFICATION_EMAIL_MAX,
+  NOTIFICATION_LABEL_MAX,
+  NOTIFICATION_PAYLOAD_MAX_BYTES,
+  NOTIFICATION_URL_MAX,
+  jsonbTextBytes,
   NotificationChannelInputSchema,
   WEBHOOK_SECRET_PATTERN,
 } from '@polybot/schemas';
+import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
@@ -259,5 +265,40 @@ describe('telegram linking (the web role)', () => {
     expect(await codeOf(asManager(mgr, (tx) => tx`select private.link_telegram_chat('x', '1', null)`))).toBe('42501');
     const anyChannel = '00000000-0000-0000-0000-000000000000';
     expect(await codeOf(web`select private.notification_webhook_secret(${anyChannel})`)).toBe('42501');
+  });
+});
+
+describe('sizes in SQL equal the schemas’', () => {
+  /** The SQLSTATE of one statement in a rolled-back transaction as the migration owner ('ok' when it passes). */
+  const codeAsOwner = (fn: (tx: TransactionSql) => Promise<unknown>) =>
+    attempt(db.sql, { role: 'service_role' }, fn).then(({ outcome }) => (outcome.ok ? 'ok' : outcome.code));
+  const channel =
+    (kind: string, target: string, label: string | null = null) =>
+    (tx: TransactionSql) =>
+      tx`insert into public.polybot_notification_channels (user_id, kind, target, label)
+       values (${alice}, ${kind}, ${target}, ${label})`;
+
+  it('label, email and URL lengths', async () => {
+    const url = (n: number) => `https://x.test/${'a'.repeat(n - 'https://x.test/'.length)}`;
+    const email = (n: number) => `${'a'.repeat(n - '@x.test'.length)}@x.test`;
+    expect(await codeAsOwner(channel('slack', url(NOTIFICATION_URL_MAX)))).toBe('ok');
+    expect(await codeAsOwner(channel('slack', url(NOTIFICATION_URL_MAX + 1)))).toBe('23514');
+    expect(await codeAsOwner(channel('email', email(NOTIFICATION_EMAIL_MAX)))).toBe('ok');
+    expect(await codeAsOwner(channel('email', email(NOTIFICATION_EMAIL_MAX + 1)))).toBe('23514');
+    const label = (n: number) => channel('slack', 'https://x.test/l', 'l'.repeat(n));
+    expect(await codeAsOwner(label(NOTIFICATION_LABEL_MAX))).toBe('ok');
+    expect(await codeAsOwner(label(NOTIFICATION_LABEL_MAX + 1))).toBe('23514');
+  });
+
+  it('a notification payload, measured like jsonbTextBytes', async () => {
+    const payload = (bytes: number) => {
+      const base = { kind: 'resumed', code: 'resumed', reason: '' };
+      return { ...base, reason: 'r'.repeat(bytes - jsonbTextBytes(base)) };
+    };
+    const insert = (p: object) => (tx: TransactionSql) =>
+      tx`insert into public.polybot_notifications (user_id, kind, payload) values (${alice}, 'resumed', ${tx.json(p as never)})`;
+    expect(jsonbTextBytes(payload(NOTIFICATION_PAYLOAD_MAX_BYTES))).toBe(NOTIFICATION_PAYLOAD_MAX_BYTES);
+    expect(await codeAsOwner(insert(payload(NOTIFICATION_PAYLOAD_MAX_BYTES)))).toBe('ok');
+    expect(await codeAsOwner(insert(payload(NOTIFICATION_PAYLOAD_MAX_BYTES + 1)))).toBe('23514');
   });
 });
