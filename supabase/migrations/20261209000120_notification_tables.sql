@@ -7,6 +7,16 @@
 -- supabase/tests/enums.test.ts and notification-tables.test.ts keep them equal.
 -- =====================================================================================================================
 
+-- The one SQL home of ALWAYS_ON_EVENT_KINDS (packages/schemas notification-events.ts; notification-producers.test.ts
+-- holds them equal): an alert cannot be turned off, rate-limited or held by quiet hours.
+create or replace function private.is_alert_event(p_kind text)
+returns boolean
+language sql
+immutable
+set search_path = ''
+as $$ select p_kind not in ('trade_executed', 'opportunity_found', 'daily_summary') $$;
+revoke execute on function private.is_alert_event(text) from public, anon, authenticated;
+
 -- ---------------------------------------------------------------------------------------------------------------------
 -- polybot_notification_channels: one destination of one user.
 -- ---------------------------------------------------------------------------------------------------------------------

@@ -242,7 +242,7 @@ begin
                              where c.user_id = v_user and c.id::text = e #>> '{}')) then
       raise exception 'update_notification_settings: routes.% must list your own channel ids', v_kind using errcode = '22023';
     end if;
-    if v_kind not in ('trade_executed', 'opportunity_found', 'daily_summary')
+    if private.is_alert_event(v_kind)
        and exists (select 1 from public.polybot_notification_channels
                     where user_id = v_user and verified_at is not null and enabled)
        and not exists (select 1 from public.polybot_notification_channels c, jsonb_array_elements_text(v_ids) e

@@ -52,7 +52,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_alert boolean := p_kind not in ('trade_executed', 'opportunity_found', 'daily_summary');
+  v_alert boolean := private.is_alert_event(p_kind);
   v_settings public.polybot_notification_settings;
   v_routed jsonb;
   v_channels uuid[];

@@ -130,7 +130,8 @@ end
 $$;
 
 -- users_due_daily_summary: whose summary is due in the hour containing p_now — their summary hour in their own time
--- zone (UTC, 08:00 without settings) — with daily summaries on, not yet sent for that day (their local yesterday).
+-- zone (UTC, 08:00 without settings) — with daily summaries on and a verified enabled channel (a user with nowhere to
+-- send it gets no daily "no_channel" rows), not yet sent for that day (their local yesterday).
 create or replace function private.users_due_daily_summary(p_now timestamptz default now())
 returns table (user_id uuid, time_zone text, summary_date date)
 language sql
@@ -144,6 +145,8 @@ as $$
     left join public.polybot_notification_settings s on s.user_id = c.user_id
    cross join lateral (select coalesce(s.time_zone, 'UTC') as tz) z
    where c.notify_daily_summary
+     and exists (select 1 from public.polybot_notification_channels ch
+                  where ch.user_id = c.user_id and ch.verified_at is not null and ch.enabled)
      and extract(hour from p_now at time zone z.tz) = coalesce(s.summary_hour, 8)
      and not exists (select 1 from public.polybot_notifications n
                       where n.user_id = c.user_id

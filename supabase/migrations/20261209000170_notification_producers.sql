@@ -5,7 +5,8 @@
 -- were emits nothing. Security definer: the writer (polybot_manager, billing, admins) needs no grant on the queue.
 --
 --   polybot_trades insert           → job flush_trade_notifications {userId}, job_key trades:<user>, 5 s later, when
---                                     the user's notify_on_trade is on (preserve_run_at: a burst is one job, one message)
+--                                     the user's notify_on_trade is on and they have a verified enabled channel
+--                                     (preserve_run_at: a burst is one job, one message)
 --   polybot_bot_status update       → bot_error (state becomes error), bot_stopped (state becomes, or stays with a new
 --                                     code, stopped by the service: stopped_by_service, cpu_budget; a user's pause, a
 --                                     restart, a suspension or an ended plan have events of their own or none),
@@ -23,7 +24,10 @@ security definer
 set search_path = ''
 as $$
 begin
-  if coalesce((select notify_on_trade from public.polybot_user_config where user_id = new.user_id), false) then
+  -- Only for a user who wants trade messages and has somewhere to send them: no job per trade for everyone else.
+  if coalesce((select notify_on_trade from public.polybot_user_config where user_id = new.user_id), false)
+     and exists (select 1 from public.polybot_notification_channels
+                  where user_id = new.user_id and verified_at is not null and enabled) then
     perform graphile_worker.add_job('flush_trade_notifications', json_build_object('userId', new.user_id),
                                     run_at => now() + interval '5 seconds', max_attempts => 5,
                                     job_key => 'trades:' || new.user_id, job_key_mode => 'preserve_run_at');

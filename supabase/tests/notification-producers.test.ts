@@ -16,7 +16,12 @@ import {
 } from '@polybot/db/service';
 import { addNotificationChannel, setNotificationChannelEnabled, updateNotificationSettings } from '@polybot/db/user';
 import { localLoginUrl } from '@polybot/local-stack/postgres';
-import { NOTIFICATION_HOURLY_LIMIT, NotificationPayloadSchema } from '@polybot/schemas';
+import {
+  ALWAYS_ON_EVENT_KINDS,
+  NOTIFICATION_HOURLY_LIMIT,
+  NotificationEventKindSchema,
+  NotificationPayloadSchema,
+} from '@polybot/schemas';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
@@ -118,6 +123,12 @@ describe('trades → one flush job per burst → one trade_executed notification
     expect(deliver[0]?.max_attempts).toBe(10);
   });
 
+  it('queues nothing for a user with nowhere to send it', async () => {
+    const user = await createAuthUser(db, 'no-channel-trader@producers.test');
+    await insertTrade(db.sql, user);
+    expect((await jobs(db.sql, 'flush_trade_notifications')).filter((j) => j.key === `trades:${user}`)).toEqual([]);
+  });
+
   it('queues nothing for a user who turned trade notifications off', async () => {
     const { user } = await userWithChannel('quiet-trader@producers.test');
     await db.sql`update public.polybot_user_config set notify_on_trade = false where user_id = ${user}`;
@@ -212,6 +223,12 @@ describe('alerts from the tables where their cause is written', () => {
 });
 
 describe('emit_notification', () => {
+  it('treats exactly ALWAYS_ON_EVENT_KINDS as alerts', async () => {
+    const rows = await db.sql<{ kind: string }[]>`
+      select kind from unnest(${NotificationEventKindSchema.options}::text[]) as kind where private.is_alert_event(kind)`;
+    expect(rows.map((r) => r.kind)).toEqual([...ALWAYS_ON_EVENT_KINDS]);
+  });
+
   const emit = (user: string, kind: string, payload: object, now: string) =>
     db.sql`select private.emit_notification(${user}, ${kind}, ${db.sql.json(payload as never)}, null, ${now}::timestamptz)`;
   const opportunity = { strategy: 'single_platform', description: 'YES + NO < $1', expected_profit_usd: 1 };
@@ -295,6 +312,7 @@ describe('daily summaries', () => {
   it('are due at each user’s own hour in their own time zone, once per day, with that day’s figures', async () => {
     const { user: london } = await userWithChannel('utc-summary@producers.test');
     const { user: newYork } = await userWithChannel('ny-summary@producers.test');
+    const nowhere = await createAuthUser(db, 'no-channel-summary@producers.test');
     await withUser(db.sql, newYork, (tx) =>
       updateNotificationSettings(tx, {
         time_zone: 'America/New_York',
@@ -308,7 +326,7 @@ describe('daily summaries', () => {
     await insertTrade(db.sql, london, { realized: 9, at: '2026-12-09T01:00:00Z' }); // the next day: not in it
     const due = async (now: string) =>
       (await asManager(mgr, (tx) => listUsersDueDailySummary(tx, new Date(now)))).filter((d) =>
-        [london, newYork].includes(d.user_id),
+        [london, newYork, nowhere].includes(d.user_id),
       );
     // 08:30 UTC: London's 08:00 hour; New York is at 03:30.
     expect(await due('2026-12-09T08:30:00Z')).toEqual([
