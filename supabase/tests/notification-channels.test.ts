@@ -268,6 +268,39 @@ describe('telegram linking (the web role)', () => {
   });
 });
 
+describe('the worker’s functions are the manager’s only', () => {
+  const calls = [
+    `select private.claim_notification_delivery(1)`,
+    `select private.mark_notification_sent(1)`,
+    `select private.mark_notification_retrying(1, 'x')`,
+    `select private.mark_notification_dead(1, 'x')`,
+    `select private.notification_webhook_secret('00000000-0000-0000-0000-000000000000')`,
+    `select private.flush_trade_notifications('00000000-0000-0000-0000-000000000000')`,
+    `select * from private.users_due_daily_summary(now())`,
+    `select private.daily_summary_data('00000000-0000-0000-0000-000000000000', current_date, 'UTC')`,
+    `select private.send_daily_summaries(now())`,
+    `select private.emit_notification('00000000-0000-0000-0000-000000000000', 'resumed', '{}')`,
+  ];
+  it('refuses users, anon, the service role and the web role', async () => {
+    for (const call of calls) {
+      for (const actor of [
+        { role: 'authenticated', userId: alice } as const,
+        { role: 'anon' } as const,
+        { role: 'service_role' } as const,
+      ]) {
+        const { outcome } = await attempt(db.sql, actor, (tx) => tx.unsafe(call));
+        expect(outcome, `${actor.role}: ${call}`).toMatchObject({ ok: false, code: '42501' });
+      }
+      expect(await codeOf(web.unsafe(call)), `web: ${call}`).toBe('42501');
+    }
+  });
+
+  it('the manager may run them, but not emit_notification itself', async () => {
+    expect(await codeOf(asManager(mgr, (tx) => tx.unsafe(calls[0] ?? '')))).toBe('ok');
+    expect(await codeOf(asManager(mgr, (tx) => tx.unsafe(calls.at(-1) ?? '')))).toBe('42501');
+  });
+});
+
 describe('sizes in SQL equal the schemas’', () => {
   /** The SQLSTATE of one statement in a rolled-back transaction as the migration owner ('ok' when it passes). */
   const codeAsOwner = (fn: (tx: TransactionSql) => Promise<unknown>) =>
