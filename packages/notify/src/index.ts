@@ -1,0 +1,7 @@
+// @polybot/notify: delivery code with no database access. The worker (bot-manager) loads a delivery, renders the
+// event with `render/`, sends it through one channel below and records the DeliveryResult.
+export type { DeliveryResult } from './result.ts';
+export { judgeAddress } from './webhook/address-policy.ts';
+export type { SafeFetchOptions, Resolve } from './webhook/safe-fetch.ts';
+export { safeFetch, SafeFetchError, MAX_REDIRECTS } from './webhook/safe-fetch.ts';
+export { postJson } from './webhook/post.ts';
