@@ -18,3 +18,4 @@ export * from './news-limits.ts';
 export * from './terms.ts';
 export * from './json-size.ts';
 export * from './notification-events.ts';
+export * from './money.ts';
