@@ -12,6 +12,7 @@ export interface SlackMessage {
 
 export interface DiscordEmbed {
   title: string;
+  url?: string;
   description?: string;
   color?: number;
   fields?: Array<{ name: string; value: string; inline?: boolean }>;
