@@ -10,3 +10,7 @@ export { renderNotification } from './render/index.ts';
 export type { DiscordMessage, RenderedNotification, SlackMessage, StandardWebhookBody } from './render/types.ts';
 export { generateWebhookSecret, sendStandardWebhook, signStandardWebhook } from './webhook/standard.ts';
 export { sendDiscordMessage, sendSlackMessage } from './webhook/chat-hooks.ts';
+export type { EmailSender, NotificationEmail } from './email.ts';
+export { composeEmail, createEmailSender, messageIdFor } from './email.ts';
+export type { UnsubscribeClaims } from './unsubscribe.ts';
+export { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.ts';
