@@ -14,3 +14,5 @@ export type { EmailSender, NotificationEmail } from './email.ts';
 export { composeEmail, createEmailSender, messageIdFor } from './email.ts';
 export type { UnsubscribeClaims } from './unsubscribe.ts';
 export { signUnsubscribeToken, verifyUnsubscribeToken } from './unsubscribe.ts';
+export type { TelegramConfig } from './telegram.ts';
+export { classifyTelegramError, createTelegramApi, sendTelegramMessage } from './telegram.ts';
