@@ -1,6 +1,9 @@
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpTarget, Responder } from '../../test/http-target.ts';
 import { countConnections, startHttpTarget } from '../../test/http-target.ts';
+import { selfSignedCertificate } from '../../test/tls.ts';
 import type { Resolve, SafeFetchOptions } from './safe-fetch.ts';
 import { SafeFetchError, safeFetch } from './safe-fetch.ts';
 
@@ -148,5 +151,32 @@ describe('safeFetch in local mode with an exempt range (the local webhook receiv
     expect(error).toMatchObject({ kind: 'response_too_large', retryable: false });
     const small = await safeFetch(`${t.origin}/`, POST, { ...LOCAL, exemptRanges, maxResponseBytes: 200 * 1024 });
     expect(small.body).toHaveLength(100 * 1024);
+  });
+});
+
+describe('safeFetch over https (production mode: no allowHttp)', () => {
+  it('connects to the pinned address and still verifies the certificate for the URL host name', async () => {
+    const { key, cert } = selfSignedCertificate('hooks.partner.example');
+    const hits: string[] = [];
+    const server = https.createServer({ key, cert }, (req, res) => {
+      hits.push(req.headers.host ?? '');
+      res.writeHead(200).end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const resolve = resolver({ 'hooks.partner.example': ['127.0.0.1'], 'other.example': ['127.0.0.1'] });
+      const options = { exemptRanges: ['127.0.0.1/32'], resolve, ca: cert };
+      const res = await safeFetch(`https://hooks.partner.example:${port}/in`, POST, options);
+      expect(res).toMatchObject({ status: 200, body: 'ok' });
+      expect(hits).toEqual([`hooks.partner.example:${port}`]);
+      // Same address, another name: the certificate does not match, so TLS fails before any request is sent.
+      const error = await safeFetch(`https://other.example:${port}/in`, POST, options).catch((e: unknown) => e);
+      expect(error).toMatchObject({ kind: 'network' });
+      expect(hits).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface SafeFetchOptions {
   resolve?: Resolve;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Extra trusted CA certificates (PEM) for https (tests); production trusts the system store only. */
+  ca?: string;
 }
 
 export interface SafeRequest {
@@ -104,7 +106,8 @@ function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
   };
 }
 
-function oneHop(url: URL, pinned: ResolvedAddress, req: SafeRequest, signal: AbortSignal, maxBytes: number) {
+function oneHop(url: URL, pinned: ResolvedAddress, req: SafeRequest, signal: AbortSignal, options: SafeFetchOptions) {
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return new Promise<SafeResponse>((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(url, {
@@ -114,6 +117,8 @@ function oneHop(url: URL, pinned: ResolvedAddress, req: SafeRequest, signal: Abo
       signal,
       // A fresh socket per request: a pooled socket could have been opened for another (unchecked) answer.
       agent: false,
+      // TLS still verifies the certificate against the URL's host name (SNI and check), not the pinned address.
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     request.on('error', (error) => {
       if (signal.aborted) reject(signalError(signal));
@@ -176,13 +181,7 @@ export async function safeFetch(
     for (let hop = 0; ; hop++) {
       const pinned = await checkTarget(url, options);
       if (controller.signal.aborted) throw signalError(controller.signal);
-      const res = await oneHop(
-        url,
-        pinned,
-        current,
-        controller.signal,
-        options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      );
+      const res = await oneHop(url, pinned, current, controller.signal, options);
       const location = res.headers.location;
       if (!REDIRECTS.has(res.status) || !location) return res;
       if (hop >= MAX_REDIRECTS) throw new SafeFetchError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects`);
