@@ -19,3 +19,4 @@ export * from './terms.ts';
 export * from './json-size.ts';
 export * from './notification-events.ts';
 export * from './notification-settings.ts';
+export * from './money.ts';
