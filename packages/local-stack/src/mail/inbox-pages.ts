@@ -42,6 +42,7 @@ const STYLE = `
   iframe { width: 100%; min-height: 420px; border: 1px solid #e4e4e0; background: #fff; }
   pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #fff; padding: 12px; border: 1px solid #e4e4e0; }
   section { margin: 20px 0; }
+  li a { overflow-wrap: anywhere; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 12px; }
   dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
 `;
