@@ -153,4 +153,28 @@ describe('signup confirmation (mailerAutoconfirm: false)', () => {
     ).json()) as { mailer_autoconfirm: boolean };
     expect(settings.mailer_autoconfirm).toBe(false);
   });
+
+  it('signing up again answers like a first sign-up: unconfirmed → that user (the link again, once a minute), confirmed → an obfuscated user', async () => {
+    const email = newEmail();
+    await client(confirming).auth.signUp({ email, password: 'first-try-1' });
+    await sink.waitFor({ to: email });
+    const first = (await db.sql`select id from auth.users where email = ${email}`)[0]?.id as string;
+    const again = await client(confirming).auth.signUp({ email, password: 'first-try-1' });
+    expect(again.error).toBeNull();
+    expect(again.data.user?.id).toBe(first);
+    expect(again.data.session).toBeNull();
+    expect(again.data.user?.email).toBe(email);
+    expect(sink.messages({ to: email })).toHaveLength(1); // within the minute: skipped, not refused
+
+    // A confirmed account: GoTrue's obfuscated user (another id, no identities), no session, no mail.
+    const taken = await signUp();
+    const before = sink.messages({ to: taken.email }).length;
+    const probe = await client(confirming).auth.signUp({ email: taken.email, password: 'whatever-1' });
+    expect(probe.error).toBeNull();
+    expect(probe.data.session).toBeNull();
+    expect(probe.data.user?.identities).toEqual([]);
+    const [row] = await db.sql`select id from auth.users where email = ${taken.email}`;
+    expect(probe.data.user?.id).not.toBe(row?.id);
+    expect(sink.messages({ to: taken.email })).toHaveLength(before);
+  });
 });

@@ -6,6 +6,7 @@
 // - GET /verify?token=…&type=…&redirect_to=… → 303 to redirect_to with the session in the fragment (implicit flow),
 //   or `#error=access_denied&error_code=otp_expired…`. This is GoTrue's {{ .ConfirmationURL }}; opened by a browser,
 //   so it needs no apikey (as behind Supabase's gateway).
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { parseBody, type AuthContext, type AuthRequest, type Reply } from './context.ts';
 import { AuthHttpError, badRequest, forbidden } from './errors.ts';
@@ -13,6 +14,7 @@ import { consumeEmailToken, newTokenHash, storeEmailToken, type EmailTokenKind }
 import { recoveryEmail, confirmationEmail } from './mailer.ts';
 import { EMAIL, startSession } from './session-handlers.ts';
 import { asAuthAdmin, findUserByEmail, type AuthTx, type UserRow } from './store.ts';
+import { toUserJson } from './user-json.ts';
 
 const RecoverBody = z.looseObject({ email: z.string().optional() });
 const VerifyBody = z.looseObject({
@@ -36,14 +38,14 @@ export async function recover(ctx: AuthContext, req: AuthRequest): Promise<Reply
   if (!email) throw badRequest('validation_failed', 'Password recovery requires an email');
   if (email.length > 255 || !EMAIL.test(email))
     throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
-  if (ctx.emailSendLimiter.isBlocked(email)) {
+  if (ctx.emailSendLimiter.isBlocked(`recovery:${email}`)) {
     throw new AuthHttpError(
       429,
       'over_email_send_rate_limit',
       'For security purposes, you can only request this after 60 seconds.',
     );
   }
-  ctx.emailSendLimiter.recordFailure(email); // "failure" = one send counted against the window
+  ctx.emailSendLimiter.recordFailure(`recovery:${email}`); // "failure" = one send counted against the window
   const mailer = requireMailer(ctx, 'Error sending recovery email');
   await asAuthAdmin(ctx.sql, async (tx) => {
     const user = await findUserByEmail(tx, email);
@@ -59,9 +61,44 @@ export async function recover(ctx: AuthContext, req: AuthRequest): Promise<Reply
 /** Signup with confirmations on: store a confirmation token and mail its link (in the sign-up's transaction). */
 export async function sendConfirmation(ctx: AuthContext, tx: AuthTx, user: UserRow): Promise<void> {
   const mailer = requireMailer(ctx, 'Error sending confirmation email');
+  ctx.emailSendLimiter.recordFailure(`confirmation:${user.email ?? ''}`); // one a minute per address, as recovery
   const tokenHash = newTokenHash();
   await storeEmailToken(tx, user.id, 'confirmation', tokenHash);
   await sendOrFail(mailer.send(confirmationEmail(ctx.siteUrl, user.email ?? '', tokenHash)), 'confirmation');
+}
+
+/**
+ * Sign-up with confirmations on, for an email that already has an account (GoTrue's signup.go): an unconfirmed one
+ * gets its confirmation again (at most one a minute; a second within the minute is skipped, not refused, so the
+ * answer does not depend on the account), a confirmed one nothing. Either way the answer looks like a fresh sign-up's;
+ * for a confirmed account it is GoTrue's obfuscated user (a random id, no identities), so sign-up tells nobody which
+ * emails have accounts.
+ */
+export async function signupExistingEmail(
+  ctx: AuthContext,
+  tx: AuthTx,
+  email: string,
+): Promise<Record<string, unknown>> {
+  const existing = await findUserByEmail(tx, email);
+  if (existing && existing.email_confirmed_at === null) {
+    if (!ctx.emailSendLimiter.isBlocked(`confirmation:${email}`)) await sendConfirmation(ctx, tx, existing);
+    return { ...toUserJson(existing), confirmation_sent_at: new Date().toISOString() };
+  }
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    aud: 'authenticated',
+    role: 'authenticated',
+    email,
+    phone: '',
+    confirmation_sent_at: now,
+    app_metadata: { provider: 'email', providers: ['email'] },
+    user_metadata: {},
+    identities: [],
+    created_at: now,
+    updated_at: now,
+    is_anonymous: false,
+  };
 }
 
 export async function verifyPost(ctx: AuthContext, req: AuthRequest): Promise<Reply> {

@@ -27,7 +27,7 @@ export interface AuthContext {
   mailerAutoconfirm: boolean;
   /** GoTrue's MAILER_OTP_EXP: how long an emailed link works. */
   emailOtpExpirySeconds: number;
-  /** One recovery email per address per minute (GoTrue's SMTP_MAX_FREQUENCY). */
+  /** One email of each kind (`recovery:<email>`, `confirmation:<email>`) per address per minute (SMTP_MAX_FREQUENCY). */
   emailSendLimiter: SignInLimiter;
 }
 

@@ -23,7 +23,7 @@ import {
 } from './store.ts';
 import { issueAccessToken } from './tokens.ts';
 import { toSessionJson, toUserJson } from './user-json.ts';
-import { sendConfirmation } from './account-emails.ts';
+import { sendConfirmation, signupExistingEmail } from './account-emails.ts';
 
 const MetaSecurity = z.looseObject({ captcha_token: z.string().optional() }).optional();
 
@@ -80,7 +80,10 @@ export async function signup(ctx: AuthContext, req: AuthRequest): Promise<Reply>
       // E.g. handle_new_user failed: GoTrue's answer, with the database's reason kept for the server log only.
       throw new AuthHttpError(500, 'unexpected_failure', 'Database error saving new user', undefined, undefined, error);
     }
-    if (!user) throw unprocessable('user_already_exists', 'User already registered');
+    if (!user) {
+      if (!ctx.mailerAutoconfirm) return signupExistingEmail(ctx, tx, email);
+      throw unprocessable('user_already_exists', 'User already registered');
+    }
     if (!ctx.mailerAutoconfirm) {
       // GoTrue with confirmations on: mail the link, answer with the user and no session.
       await sendConfirmation(ctx, tx, user);
