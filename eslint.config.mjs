@@ -131,6 +131,7 @@ export default tseslint.config(
       'supabase/functions/stripe-webhook/handler.ts',
       'supabase/functions/stripe-webhook/config.ts',
       'supabase/functions/stripe-webhook/assert.ts',
+      'deploy/**/*.ts',
     ],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

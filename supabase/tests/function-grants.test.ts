@@ -58,6 +58,16 @@ const REVIEWED: Record<string, Role[]> = {
   'public.set_notification_channel_enabled(p_channel_id uuid, p_enabled boolean)': ['authenticated'],
   'public.update_notification_settings(p_time_zone text, p_summary_hour integer, p_quiet_start integer, p_quiet_end integer, p_routes jsonb)':
     ['authenticated'],
+  // Many bot-managers (20261208000100_manager_leases.sql): leases, shards and the user-to-shard rule. No API role:
+  // only polybot_manager executes them (manager-role.test.ts), and anon/authenticated/polybot_web are refused
+  // (manager-leases.test.ts).
+  'public.manager_shard_count()': [],
+  'public.user_shard(p_user_id uuid)': [],
+  'public.manager_join(p_manager_id text, p_ttl_ms integer)': [],
+  'public.manager_renew(p_token bigint, p_ttl_ms integer, p_draining boolean)': [],
+  'public.manager_acquire_shards(p_token bigint, p_shards integer[])': [],
+  'public.manager_release_shards(p_token bigint, p_shards integer[])': [],
+  'public.manager_leave(p_token bigint)': [],
 };
 
 /** The schemas PostgREST serves, read from the project's config so a newly exposed schema is covered too. */

@@ -4,9 +4,12 @@
 // need (emails, Vault, auth, the audit log), run admin functions, approve links, delete rows or change the schema.
 import { createDb, type Db } from '@polybot/db';
 import {
+  acquireShards,
   applyFillToPosition,
   asManager,
+  bindManagerFence,
   getUserSecretsDecrypted,
+  joinManager,
   listDesiredBots,
   listPendingSecretStamps,
   lockSecretAtStamp,
@@ -43,6 +46,12 @@ beforeAll(async () => {
     privateKey: '0x' + 'ab'.repeat(32),
   });
   mgr = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_manager' }), { max: 1 });
+  // Its writes for a user carry its lease token (20261208000110_fenced_writes.sql), as the manager's do: join, own
+  // alice's shard, bind the fence.
+  const lease = await joinManager(mgr, 'manager-role-test', 600_000);
+  const [shard] = await db.sql<{ s: number }[]>`select public.user_shard(${alice}) as s`;
+  await acquireShards(mgr, lease.token, [shard?.s ?? -1]);
+  bindManagerFence(mgr, () => lease.token);
 });
 afterAll(async () => {
   await mgr?.end({ timeout: 5 });
@@ -79,8 +88,8 @@ describe('polybot_manager does the manager’s job', () => {
   });
 
   it('reserves trades, books a fill, writes status and heartbeat, settles the market', async () => {
-    expect(await reserveUserTrades(mgr, alice, 2)).toBe(true);
-    expect(await releaseUserTrades(mgr, alice, 1)).toBe(1);
+    expect(await asManager(mgr, (tx) => reserveUserTrades(tx, alice, 2))).toBe(true);
+    expect(await asManager(mgr, (tx) => releaseUserTrades(tx, alice, 1))).toBe(1);
     await asManager(mgr, async (tx) => {
       const t = await recordTrade(tx, {
         userId: alice,
@@ -119,29 +128,33 @@ describe('polybot_manager does the manager’s job', () => {
         tradeId: t.id,
       });
     });
-    await updateBotStatus(mgr, alice, { state: 'running', mode: 'paper', managerId: 'manager-role-test' });
-    await writeBotHeartbeat(mgr, alice, {
-      state: 'running',
-      mode: 'paper',
-      pid: 1,
-      managerId: 'manager-role-test',
-      configVersion: 1,
-      lastError: null,
-      errorCode: null,
-      haltedUntil: null,
-      haltReason: null,
-      haltCode: null,
-      stats: {
-        pnl_today_usd: 0,
-        open_positions: 1,
-        trades_placed: 1,
-        opportunities_seen: 1,
-        mode_reason: 'paper',
-        decision_p99_ms: null,
-        recent_opportunities: [],
-        ignored_news_rules: [],
-      },
-    });
+    await asManager(mgr, (tx) =>
+      updateBotStatus(tx, alice, { state: 'running', mode: 'paper', managerId: 'manager-role-test' }),
+    );
+    await asManager(mgr, (tx) =>
+      writeBotHeartbeat(tx, alice, {
+        state: 'running',
+        mode: 'paper',
+        pid: 1,
+        managerId: 'manager-role-test',
+        configVersion: 1,
+        lastError: null,
+        errorCode: null,
+        haltedUntil: null,
+        haltReason: null,
+        haltCode: null,
+        stats: {
+          pnl_today_usd: 0,
+          open_positions: 1,
+          trades_placed: 1,
+          opportunities_seen: 1,
+          mode_reason: 'paper',
+          decision_p99_ms: null,
+          recent_opportunities: [],
+          ignored_news_rules: [],
+        },
+      }),
+    );
     const settled = await asManager(mgr, (tx) =>
       settleMarket(tx, {
         platform: 'polymarket',
@@ -212,10 +225,17 @@ describe('polybot_manager holds exactly the reviewed grants', () => {
       'get_user_secrets_decrypted(p_user_id uuid)',
       'increment_user_trades(p_user_id uuid, p_count integer)',
       'list_desired_bots()',
+      'manager_acquire_shards(p_token bigint, p_shards integer[])',
+      'manager_join(p_manager_id text, p_ttl_ms integer)',
+      'manager_leave(p_token bigint)',
+      'manager_release_shards(p_token bigint, p_shards integer[])',
+      'manager_renew(p_token bigint, p_ttl_ms integer, p_draining boolean)',
+      'manager_shard_count()',
       'release_user_trades(p_user_id uuid, p_count integer)',
       'sale_realized_pnl_usd(p_sold_size numeric, p_price numeric, p_fee numeric, p_avg_price numeric, p_held_size numeric)',
       'set_user_secret_validation(p_user_id uuid, p_platform text, p_is_paper boolean, p_status text, p_error text)',
       'settle_market(p_platform text, p_market_id text, p_status text, p_payouts jsonb, p_winning_outcome text, p_resolved_at timestamp with time zone, p_source text)',
+      'user_shard(p_user_id uuid)',
     ]);
   });
 

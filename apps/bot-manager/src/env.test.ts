@@ -28,3 +28,15 @@ test('a malformed NEWS_FEEDS entry is rejected with the entry named', () => {
   expect(() => parseEnv({ ...base, NEWS_FEEDS: 'fed=http://a.test/1,fed=http://a.test/2' })).toThrow(/unique name/);
   expect(() => parseEnv({ ...base, NEWS_POLL_INTERVAL_MS: '10' })).toThrow(/NEWS_POLL_INTERVAL_MS/);
 });
+
+test('lease timing: defaults 15 s / 3 s / 5 s; a safety margin not under TTL − renew stops the manager loudly', () => {
+  const env = parseEnv(base);
+  expect([env.LEASE_TTL_MS, env.LEASE_RENEW_MS, env.LEASE_SAFETY_MS]).toEqual([15_000, 3000, 5000]);
+  const short = parseEnv({ ...base, LEASE_TTL_MS: '3000', LEASE_RENEW_MS: '500', LEASE_SAFETY_MS: '1000' });
+  expect(short.LEASE_TTL_MS).toBe(3000);
+  expect(() => parseEnv({ ...base, LEASE_TTL_MS: '3000', LEASE_RENEW_MS: '1000', LEASE_SAFETY_MS: '2000' })).toThrow(
+    /LEASE_SAFETY_MS \(2000\) must be less than LEASE_TTL_MS − LEASE_RENEW_MS \(3000 − 1000\)/,
+  );
+  expect(() => parseEnv({ ...base, LEASE_TTL_MS: '10' })).toThrow(/LEASE_TTL_MS/);
+  expect(() => parseEnv({ ...base, BOT_MANAGER_ID: '' })).toThrow(/BOT_MANAGER_ID/);
+});

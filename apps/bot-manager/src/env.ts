@@ -1,6 +1,7 @@
 // The one place process.env is read (manager process only; runners get only what Node needs: runnerEnv).
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
+import { checkLeaseTiming } from './manager/coordination/types.ts';
 
 const EnvSchema = z
   .object({
@@ -61,7 +62,13 @@ const EnvSchema = z
     NEWS_POLL_INTERVAL_MS: z.coerce.number().int().min(250).default(5000),
     BOT_MANAGER_HTTP_HOST: z.string().default('127.0.0.1'),
     BOT_MANAGER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-    BOT_MANAGER_ID: z.string().optional(),
+    /** This manager's name among many (in Kubernetes the pod name); unset = host:pid. */
+    BOT_MANAGER_ID: z.string().min(1).max(200).optional(),
+    /** Many managers (ARCHITECTURE §7.9): how long a lease lasts unrenewed, how often it is renewed, and how long
+     * before it could expire the manager stops its runners. LEASE_SAFETY_MS < LEASE_TTL_MS − LEASE_RENEW_MS. */
+    LEASE_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
+    LEASE_RENEW_MS: z.coerce.number().int().min(100).default(3000),
+    LEASE_SAFETY_MS: z.coerce.number().int().min(100).default(5000),
     RUNNER_MEMORY_MB: z.coerce.number().int().min(64).default(256),
     /** Resident memory budget per runner (VmRSS); unset = twice RUNNER_MEMORY_MB. Over it, the runner is killed. */
     RUNNER_RSS_LIMIT_MB: z.coerce.number().int().min(64).optional(),
@@ -106,6 +113,13 @@ const EnvSchema = z
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
     error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',
     path: ['KALSHI_MARKET_DATA_KEY_ID'],
+  })
+  .superRefine((e, ctx) => {
+    try {
+      checkLeaseTiming({ ttlMs: e.LEASE_TTL_MS, renewMs: e.LEASE_RENEW_MS, safetyMs: e.LEASE_SAFETY_MS });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, path: ['LEASE_SAFETY_MS'] });
+    }
   })
   .refine(
     (e) =>

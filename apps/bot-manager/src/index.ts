@@ -19,8 +19,11 @@ import { createMetrics, type Metrics } from './manager/metrics.ts';
 import { NewsFeed } from './manager/news-feed.ts';
 import { WalletFeed } from './manager/wallet-feed.ts';
 import type { IpcTap } from './manager/runner-process.ts';
+import { listenApplicationName, managerApplicationName } from './manager/coordination/coordination-db.ts';
+import { checkLeaseTiming } from './manager/coordination/types.ts';
+import { wireCoordination } from './manager/coordination/wire.ts';
 import { coerceError } from './shared/errors.ts';
-import type { RunnerTestHooks, VenueUrls } from './shared/ipc.ts';
+import { NO_LEASE_DEADLINE, type RunnerTestHooks, type VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
 
 export type { IpcTap } from './manager/runner-process.ts';
@@ -76,6 +79,17 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   runnerUser?: string;
   /** Their group (RUNNER_GROUP), default the user's primary group. */
   runnerGroup?: string;
+  /**
+   * The lease deadline each runner's init carries (monotonicMs(); see SupervisionOptions.leaseUntil). Default: no
+   * lease (NO_LEASE_DEADLINE). Tests pass a fixed deadline to see a runner stop by itself.
+   */
+  leaseUntil?: () => number;
+  /** How long a lease lasts unrenewed (LEASE_TTL_MS), default 15 000 ms (ARCHITECTURE §7.9). */
+  leaseTtlMs?: number;
+  /** How often the lease is renewed (LEASE_RENEW_MS), default 3000 ms. */
+  leaseRenewMs?: number;
+  /** How long before the lease could expire the manager stops its runners (LEASE_SAFETY_MS), default 5000 ms. */
+  leaseSafetyMs?: number;
 }
 
 export interface RunningBotManager {
@@ -95,13 +109,18 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   const log = o.logger ?? createLogger('polybot-bot-manager', o.logLevel ?? 'info');
   // First: a runner user that does not exist, is root, or cannot read the runner stops the manager here, loudly.
   await setUpRunnerIdentity({ user: o.runnerUser, group: o.runnerGroup }, log, runnerEntry);
-  const sql = createDb(o.databaseUrl, { max: 10, applicationName: 'polybot-bot-manager' });
+  const managerId = o.managerId ?? `${hostname()}:${process.pid}`;
+  const timing = { ttlMs: o.leaseTtlMs ?? 15_000, renewMs: o.leaseRenewMs ?? 3000, safetyMs: o.leaseSafetyMs ?? 5000 };
+  checkLeaseTiming(timing);
+  // Every connection of this manager is named after it: an operator (or a test) can find and terminate them.
+  const applicationName = managerApplicationName(managerId);
+  const sql = createDb(o.databaseUrl, { max: 10, applicationName });
   const metrics = createMetrics();
   const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
   feed.onSilence = (venue) => metrics.feedSilences.inc({ venue });
   await feed.discover();
   const opts: SupervisionOptions = {
-    managerId: o.managerId ?? `${hostname()}:${process.pid}`,
+    managerId,
     heartbeatMs: o.heartbeatMs ?? 1000,
     heartbeatTimeoutMs: o.heartbeatTimeoutMs ?? 10_000,
     startTimeoutMs: o.startTimeoutMs ?? 60_000,
@@ -126,6 +145,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     logLevel: o.logLevel ?? 'info',
     ...(o.testHooks ? { testHooks: o.testHooks } : {}),
     venueHeartbeatMs: o.venueHeartbeatMs ?? 5000,
+    // Replaced by the lease's deadline (wireCoordination) unless a test gives its own.
+    leaseUntil: o.leaseUntil ?? (() => NO_LEASE_DEADLINE),
   };
   const dataApiUrl = o.venueUrls.polymarketDataApi;
   const walletFeed = dataApiUrl
@@ -150,6 +171,19 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       : null;
   if (!newsFeed) log.info('no news feeds configured: news rules get no items');
   const manager = new BotManager(sql, feed, o.venueUrls, metrics, opts, log, o.ipcTap, walletFeed, newsFeed);
+  // Many managers (ARCHITECTURE §7.9): a lease on its own connection, shards by rendezvous, fenced writes.
+  const coordination = wireCoordination({
+    databaseUrl: o.databaseUrl,
+    managerId,
+    timing,
+    sql,
+    manager,
+    opts,
+    testLeaseUntil: o.leaseUntil !== undefined,
+    log,
+    metrics,
+  });
+  const { coordinator } = coordination;
   manager.start();
   manager.revalidateKeysEvery(o.keyRevalidateMs ?? 3_600_000);
   const marks = new MarkWriter(sql, feed, { intervalMs: o.markIntervalMs ?? 5000, log });
@@ -163,6 +197,7 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     baseDelayMs: o.listenBackoffBaseMs ?? 200,
     ...(o.listenBackoffMaxMs ? { maxDelayMs: o.listenBackoffMaxMs } : {}),
     ...(o.listenPingMs ? { pingMs: o.listenPingMs } : {}),
+    applicationName: listenApplicationName(managerId),
   });
   listener.on('userChanged', (userId, noticedAt) => void manager.reconcileUser(userId, noticedAt));
   listener.on('linksChanged', () => {
@@ -170,8 +205,10 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     void manager.reloadLinks().catch((e: unknown) => log.error({ err: coerceError(e).message }, 'links reload failed'));
   });
   listener.on('health', (s) => metrics.listenConnected.set(s.ok ? 1 : 0));
+  listener.on('shardsChanged', () => coordinator.shardsChanged());
   listener.on('reconnected', () => {
     metrics.notifyReconnects.inc();
+    coordinator.shardsChanged();
     void manager
       .reconcileAll('reconnect')
       .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'reconcile after reconnect failed'));
@@ -188,6 +225,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   });
   await dbProbe.start();
   metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
+  // Join (and hold our shards: one manager holds all 64) before the first reconcile runs anyone.
+  await coordination.start();
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
@@ -215,7 +254,8 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
     port: o.httpPort ?? 0,
     registry: metrics.registry,
     health: () => ({
-      ...readiness(listener.state, dbProbe.state, !listening),
+      ...readiness(listener.state, dbProbe.state, !listening, coordinator.health()),
+      lease: coordinator.health(),
       runners: manager.runners().length,
       hub: feed.stats(),
       wallets: walletFeed?.stats() ?? null,
@@ -242,19 +282,33 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
         await lifecycle
           .close()
           .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'lifecycle stop failed'));
+        // Drain: the others stop counting us, our runners stop (their status written while their shards are still
+        // ours), then every shard is released at once and the others take them on the NOTIFY.
+        await coordinator.drain();
         const results = await Promise.allSettled([listener.stop(), manager.shutdown(), marks.close()]);
+        const left = await Promise.allSettled([withTimeout(coordinator.leave(), 5000, 'leaving the managers')]);
         const more = await Promise.allSettled([
+          coordination.end(),
           feed.close(),
           walletFeed?.close(),
           newsFeed?.close(),
           new Promise<void>((r) => http.server.close(() => r())),
           sql.end({ timeout: 5 }),
         ]);
-        for (const r of [...results, ...more])
+        for (const r of [...results, ...left, ...more])
           if (r.status === 'rejected') log.error({ err: coerceError(r.reason).message }, 'shutdown step failed');
         log.info('bot manager stopped');
       })();
       return stopped;
     },
   };
+}
+
+/** `p`, or a rejection naming `what` after `ms` (a hung connection must not hang a shutdown). */
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }

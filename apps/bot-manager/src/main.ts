@@ -58,6 +58,9 @@ const running = await startBotManager({
   logLevel: env.LOG_LEVEL,
   logger: log,
   ...(env.BOT_MANAGER_ID ? { managerId: env.BOT_MANAGER_ID } : {}),
+  leaseTtlMs: env.LEASE_TTL_MS,
+  leaseRenewMs: env.LEASE_RENEW_MS,
+  leaseSafetyMs: env.LEASE_SAFETY_MS,
   ...(env.RUNNER_USER ? { runnerUser: env.RUNNER_USER } : {}),
   ...(env.RUNNER_GROUP ? { runnerGroup: env.RUNNER_GROUP } : {}),
 }).catch((e: unknown) => {

@@ -82,7 +82,7 @@ describe('/healthz and /livez', () => {
     await refusal.start();
     try {
       const terminated = await stack.db.superuser<{ done: boolean }[]>`
-        select pg_terminate_backend(pid) as done from pg_stat_activity where application_name = ${LISTEN_APP}`;
+        select pg_terminate_backend(pid) as done from pg_stat_activity where application_name like ${LISTEN_APP}`;
       expect(terminated.length).toBeGreaterThan(0);
       const down = await healthzIs(503, '503 while the LISTEN connection is down');
       expect(down.body.ok).toBe(false);

@@ -178,7 +178,7 @@ describe('BotManager lifecycle', () => {
     const before = await registryText();
     // Terminate the LISTEN backend and change the config in the same statement batch: the NOTIFY has nobody to reach.
     const [row] = await f.db.superuser.begin(async (tx) => {
-      await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${LISTEN_APP}`;
+      await tx`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${LISTEN_APP}`;
       return tx`update public.polybot_user_config set min_profit_pct = 0.4 where user_id = ${u.id} returning config_version`;
     });
     const version = Number(row?.config_version);
@@ -219,7 +219,7 @@ describe('BotManager lifecycle', () => {
       }>;
     try {
       await f.db
-        .superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ${LISTEN_APP}`;
+        .superuser`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${LISTEN_APP}`;
       await until(() => retries().length >= 3, 'three reconnect attempts refused', 60_000);
       const [row] = await f.db
         .sql`update public.polybot_user_config set min_profit_pct = 0.35 where user_id = ${u.id} returning config_version`;

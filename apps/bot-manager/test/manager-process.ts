@@ -2,6 +2,7 @@
 // and its runners', which inherit its stdout/stderr — kept.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { VenueUrls } from '../src/shared/ipc.ts';
+import { TEST_LEASE_ENV } from './lease-timing.ts';
 
 export interface ManagerProcess {
   proc: ChildProcess;
@@ -9,7 +10,7 @@ export interface ManagerProcess {
   exited: Promise<number | null>;
 }
 
-/** `node <args>` with only the environment the manager reads: the database, Polymarket's URLs, fast heartbeats. */
+/** `node <args>` with only the environment the manager reads: the database, Polymarket's URLs, fast heartbeats, short leases. */
 export function spawnManagerProcess(
   args: string[],
   o: { databaseUrl: string; venueUrls: VenueUrls; env: Record<string, string> },
@@ -26,6 +27,8 @@ export function spawnManagerProcess(
       BOT_MANAGER_HTTP_PORT: '0',
       HEARTBEAT_MS: '200',
       STATUS_WRITE_MS: '200',
+      // Test leases (lease-timing.ts): a killed manager's successor waits ≤ 8 s for its lease (ARCHITECTURE §7.9).
+      ...TEST_LEASE_ENV,
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

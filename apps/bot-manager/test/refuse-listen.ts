@@ -3,8 +3,11 @@
 // (the manager's pool, the test's own) is untouched, so only the LISTEN path sees the outage.
 import type { Sql } from 'postgres';
 
-/** The application_name the manager's LISTEN connection uses (manager/listener.ts). */
-export const LISTEN_APP = 'polybot-bot-manager-listen';
+/**
+ * The application_name of a manager's LISTEN connection, as a LIKE pattern: `polybot-bot-manager/<managerId>/listen`
+ * (manager/coordination/coordination-db.ts; its pool and lease connections are `polybot-bot-manager/<managerId>`).
+ */
+export const LISTEN_APP = 'polybot-bot-manager/%/listen';
 
 export interface ListenRefusal {
   /** New LISTEN logins are refused (existing connections stay open). */
@@ -20,7 +23,7 @@ export function refuseListenLogins(superuser: Sql): ListenRefusal {
       await superuser.unsafe(`
         create or replace function public.test_refuse_listen_logins() returns event_trigger language plpgsql as $$
         begin
-          if current_setting('application_name') = '${LISTEN_APP}'
+          if current_setting('application_name') like '${LISTEN_APP}'
              and coalesce(current_setting('polybot.refuse_listen', true), '') = 'on' then
             raise exception 'test: the database refuses the LISTEN connection';
           end if;

@@ -2,6 +2,7 @@
 // optional counting proxy in front of it, and the managers the suite starts (each stopped after all, then the proxy,
 // simulator and database). The suites differ in the simulator, the venue URLs and the manager's options: those are
 // parameters; everything they share lives here once.
+import { TEST_LEASES } from './lease-timing.ts';
 import { createDb, type Db } from '@polybot/db';
 import { afterAll, beforeAll } from 'vitest';
 import { startBotManager, type BotManagerOptions, type RunningBotManager } from '../src/index.ts';
@@ -54,7 +55,7 @@ function need<T>(v: T | undefined, what: string): T {
 
 /**
  * What every manager of these suites is started with: the manager's login URL (`stack.managerUrl`), the stack's venue
- * URLs, warn logs, fast heartbeats.
+ * URLs, warn logs, fast heartbeats, short leases.
  */
 export function managerOptions(managerUrl: string, urls: VenueUrls, id: string): BotManagerOptions {
   return {
@@ -65,6 +66,10 @@ export function managerOptions(managerUrl: string, urls: VenueUrls, id: string):
     managerId: id,
     heartbeatMs: 200,
     statusWriteMs: 200,
+    // Test leases (lease-timing.ts): a suite that kills a manager and starts another waits ≤ 8 s for the old lease.
+    leaseTtlMs: TEST_LEASES.ttlMs,
+    leaseRenewMs: TEST_LEASES.renewMs,
+    leaseSafetyMs: TEST_LEASES.safetyMs,
   };
 }
 

@@ -127,6 +127,8 @@ export const OpportunitySkipCodeSchema = z.enum([
   'insufficient_funds',
   /** An earlier order on one of its instruments has an unknown fate (sent, answer lost): nothing more until reconciled. */
   'intent_unresolved',
+  /** The runner's lease from its bot manager expired (the manager froze or lost the user): nothing is sent any more. */
+  'lease_expired',
 ]);
 export type OpportunitySkipCode = z.infer<typeof OpportunitySkipCodeSchema>;
 

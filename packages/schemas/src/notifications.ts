@@ -25,3 +25,11 @@ export const MarketLinksChangedPayloadSchema = z.strictObject({
   op: z.enum(['insert', 'update', 'delete']),
 });
 export type MarketLinksChangedPayload = z.infer<typeof MarketLinksChangedPayloadSchema>;
+
+/**
+ * pg_notify('polybot_shards_changed', ''): fired by the manager_* coordination functions (migration
+ * 20261208000100_manager_leases.sql) whenever membership (a join, a leave, a draining flag) or shard ownership (an
+ * acquire, a release) changes, so every bot-manager re-plans its shards at once instead of at its next renewal. The
+ * payload is empty: the listener re-reads the state through manager_renew.
+ */
+export const SHARDS_CHANGED_CHANNEL = 'polybot_shards_changed';

@@ -12,23 +12,16 @@ import { KeyRevalidator } from './key-revalidation.ts';
 import { runnerEntry } from './runner-entry.ts';
 import { RunnerFeeds } from './runner-feeds.ts';
 import { onRunnerMessage, type MessageContext } from './runner-messages.ts';
+import { listRunners, sendLease, sendLinks, sendPositionsSettled, type RunnerInfo } from './slot-messages.ts';
 import { RunnerProcess, type IpcTap } from './runner-process.ts';
 import { crashesOf, errored, idle, liveOf, newSlot, sameFingerprint, starting, stopping, type Slot } from './slot.ts';
 import { whyNotRunning, writeStatus, writeTakenOut } from './status.ts';
 import { onRunnerCrash, watchRunners, type Supervision, type SupervisionOptions } from './supervision.ts';
-import {
-  desiredUserIds,
-  loadCopiedTxHashes,
-  loadNewsSeenKeys,
-  loadRiskStart,
-  loadUnreconciledKalshi,
-  loadUnresolvedIntents,
-  type InvalidConfig,
-  type UserState,
-} from './user-state.ts';
+import { desiredUserIds, loadPendingInit, type InvalidConfig, type UserState } from './user-state.ts';
 import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
-import type { PositionsSettledMessage, VenueUrls } from '../shared/ipc.ts';
+import { LEASE_EXPIRED_EXIT_CODE, type PositionsSettledMessage, type VenueUrls } from '../shared/ipc.ts';
+import { mayRun, ownedAmong, stopAllAtOnce, type Ownership } from './coordination/ownership.ts';
 import { asManager, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -45,6 +38,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private readonly messages: MessageContext;
   /** Periodic and on-demand re-validation of valid keys; started by revalidateKeysEvery. */
   private keyRevalidator: KeyRevalidator | null = null;
+  /** Which users are ours to run (their shard validly owned, coordination/); null = every user (no coordination). */
+  private ownership: Ownership | null = null;
 
   constructor(
     private readonly sql: Sql,
@@ -72,12 +67,27 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       metrics,
       events: this,
       onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
+      staleOwner: (e, userId) => this.ownership?.checkStale(e, userId) ?? false,
     };
     this.keyValidator = new KeyValidator(sql, {
       urls: venueUrls,
       log,
       onRetryDue: (userId) => void this.reconcileUser(userId),
     });
+  }
+
+  /** From now on only users whose shard is validly ours are run (startBotManager, before the first reconcile). */
+  useOwnership(ownership: Ownership): void {
+    this.ownership = ownership;
+  }
+
+  /** Whether this user may run here now (a synchronous check on the cached shard: re-checked right before a fork). */
+  private mayRun(userId: string): boolean {
+    return mayRun(this.ownership, userId);
+  }
+
+  private ownedAmong(userIds: Iterable<string>): Promise<Set<string>> {
+    return ownedAmong(this.ownership, userIds);
   }
 
   start(): void {
@@ -105,13 +115,9 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.keyRevalidator.start();
   }
 
-  runners(): Array<{ userId: string; pid: number; configVersion: number | null }> {
-    const out: Array<{ userId: string; pid: number; configVersion: number | null }> = [];
-    for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited) out.push({ userId: s.userId, pid: p.pid, configVersion: p.configVersion });
-    }
-    return out;
+  /** Live runner processes (slot-messages.ts). */
+  runners(): RunnerInfo[] {
+    return listRunners(this.slots.values());
   }
 
   private slot(userId: string): Slot {
@@ -129,23 +135,56 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     s.chain = s.chain
       .then(() => (this.stopping ? undefined : work(s)))
       .catch((e: unknown) => {
+        if (this.ownership?.checkStale(e, userId)) return;
         this.log.error({ userId, err: coerceError(e).message }, 'reconcile failed');
       });
     return s.chain;
   }
 
-  async reconcileAll(scope: 'start' | 'periodic' | 'reconnect'): Promise<void> {
+  async reconcileAll(scope: 'start' | 'periodic' | 'reconnect' | 'shards'): Promise<void> {
     if (this.stopping) return;
     const end = this.metrics.reconcileDuration.startTimer({ scope });
     await this.reloadLinks();
     const desired = await desiredUserIds(this.sql);
     const users = new Set([...desired, ...this.slots.keys()]);
     const list = [...users];
+    const owned = await this.ownedAmong(list);
+    this.metrics.leaseUsersOwned.set([...desired].filter((u) => owned.has(u)).length);
     // Bounded parallelism: a full pass over hundreds of users must not open hundreds of queries at once.
     for (let i = 0; i < list.length; i += 8) {
-      await Promise.all(list.slice(i, i + 8).map((u) => this.enqueue(u, (s) => this.reconcileSlot(s, desired.has(u)))));
+      await Promise.all(
+        list
+          .slice(i, i + 8)
+          .map((u) => this.enqueue(u, (s) => (owned.has(u) ? this.reconcileSlot(s, desired.has(u)) : this.letGo(s)))),
+      );
     }
     end();
+  }
+
+  /**
+   * The user's shard is not ours (any more): their runner stops here and nothing is written — the status row and
+   * everything else of this user belong to the shard's owner, and the database would refuse our writes anyway.
+   */
+  private async letGo(s: Slot): Promise<void> {
+    if (s.state.kind === 'idle') return;
+    this.log.info({ userId: s.userId }, "the user's shard is not ours: their runner stops here");
+    await this.clearSlot(s);
+  }
+
+  /** These shards stop being ours (released to another manager, or found taken): their users' runners stop. */
+  async releaseShards(shards: number[]): Promise<void> {
+    const set = new Set(shards);
+    const users = this.ownership ? this.ownership.shards.inShards(this.slots.keys(), set) : [];
+    await Promise.all(users.map((u) => this.enqueue(u, (s) => this.letGo(s))));
+  }
+
+  /**
+   * Fenced (coordination/membership.ts): every runner is told to stop at once and killed after a short grace — not
+   * through the per-user queues, which may be stuck on a database that no longer answers — and nothing is written
+   * (the database would refuse it). Pending restarts are dropped.
+   */
+  fenceAll(): Promise<void> {
+    return stopAllAtOnce(this.slots.values(), Math.min(this.opts.stopGraceMs, 3000));
   }
 
   private linksReload: Promise<void> = Promise.resolve();
@@ -160,10 +199,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   private async refreshLinks(): Promise<void> {
     if (!this.feed.setLinks(await asManager(this.sql, (tx) => listApprovedMarketLinks(tx)))) return;
     this.log.info({ links: this.feed.links.length }, 'approved market links changed');
-    for (const s of this.slots.values()) {
-      const p = liveOf(s.state)?.proc;
-      if (p && !p.exited && p.ready) p.send({ type: 'links', links: this.feed.links });
-    }
+    sendLinks(this.slots.values(), this.feed.links);
   }
 
   /** The market universe changed (market-lifecycle.ts): every running runner is told, in place, and its books follow. */
@@ -171,31 +207,21 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     this.feeds.applyUniverse(change);
   }
 
-  /**
-   * Some of this user's positions were settled: a running runner stops counting them as open (and reconciles live
-   * Kalshi ones with the venue); a runner still starting gets an init without them. A stopped bot needs nothing: its
-   * next start reads the open positions afresh (readRiskStart).
-   */
+  /** Some of this user's positions were settled (slot-messages.ts). */
   positionsSettled(userId: string, settled: Omit<PositionsSettledMessage, 'type'>): void {
-    const s = this.slots.get(userId);
-    const live = s ? liveOf(s.state) : null;
-    if (!s || !live || live.proc.exited) return;
-    if (s.state.kind === 'starting') {
-      const gone = new Set(settled.instrumentIds);
-      const risk = s.state.init.risk;
-      s.state.init = {
-        ...s.state.init,
-        risk: { ...risk, openInstrumentIds: risk.openInstrumentIds.filter((id) => !gone.has(id)) },
-      };
-      return;
-    }
-    live.proc.send({ type: 'positionsSettled', ...settled });
+    sendPositionsSettled(this.slots.get(userId), settled);
   }
 
   /** `noticedAt`: when the notification that prompted this pass arrived (the reload-latency clock's start). */
   reconcileUser(userId: string, noticedAt?: number): Promise<void> {
     return this.enqueue(userId, async (s) => {
       const end = this.metrics.reconcileDuration.startTimer({ scope: 'user' });
+      // Another manager's user: nothing to read (the shard is cached after the first time).
+      if (!(await this.ownedAmong([userId])).has(userId)) {
+        await this.letGo(s);
+        end();
+        return;
+      }
       // Only this user's decision (one row), never the whole desired list: a notification costs the same with 10 users
       // or 100 000 (SECURITY.md §7.3). Full passes (reconcileAll) still read the list once for everyone.
       const decision = await asManager(this.sql, (tx) => getBotRunDecision(tx, userId));
@@ -281,15 +307,10 @@ export class BotManager extends EventEmitter<ManagerEvents> {
   /** Forks the user's runner from an idle slot; its init goes out when it says 'ready' (runner-messages.ts). */
   private async startRunner(s: Slot, state: UserState): Promise<void> {
     if (this.stopping) return;
-    const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents] = await Promise.all([
-      loadRiskStart(this.sql, s.userId),
-      loadCopiedTxHashes(this.sql, s.userId),
-      loadNewsSeenKeys(this.sql, s.userId),
-      loadUnreconciledKalshi(this.sql, s.userId),
-      loadUnresolvedIntents(this.sql, s.userId),
-    ]);
+    const init = await loadPendingInit(this.sql, s.userId, state);
     const entry = await runnerEntry();
-    if (this.stopping) return;
+    // The shard may have moved (or the lease lapsed) while the state loaded: no fork for a user that is not ours.
+    if (this.stopping || !this.mayRun(s.userId)) return;
     const log = this.log.child({ userId: s.userId });
     const proc: RunnerProcess = new RunnerProcess({
       entry,
@@ -314,12 +335,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       restartCount: crashes,
       haltReason: null,
     });
-    s.state = starting(
-      proc,
-      { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents },
-      crashes,
-      statusWritten,
-    );
+    s.state = starting(proc, init, crashes, statusWritten);
     await statusWritten;
   }
 
@@ -329,6 +345,14 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     const live = liveOf(s.state);
     if (!live || live.proc !== proc) return;
     if (live.kind === 'stopping' || this.stopping) {
+      s.state = idle(live.crashes);
+      return;
+    }
+    if (code === LEASE_EXPIRED_EXIT_CODE && !this.mayRun(s.userId)) {
+      // The runner stopped at its lease deadline (runner/lease-guard.ts) because this manager no longer holds the
+      // user: not a crash (no backoff, no count, no status write — the row is the new owner's). While we do hold the
+      // user, an exit at the deadline is a crash like any other (an extension that came too late) and is retried.
+      this.log.warn({ userId: s.userId, pid: proc.pid }, 'runner stopped at its lease deadline');
       s.state = idle(live.crashes);
       return;
     }
@@ -384,6 +408,8 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     const results = await Promise.allSettled(
       all.map(async (s) => {
         await this.stopRunner(s);
+        // Only users still ours get the status: the others' rows belong to their shards' owners now.
+        if (!this.mayRun(s.userId)) return;
         await writeStatus(this.sql, s.userId, {
           state: 'stopped',
           pid: null,
@@ -394,5 +420,10 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     );
     for (const r of results)
       if (r.status === 'rejected') this.log.error({ err: coerceError(r.reason).message }, 'runner stop failed');
+  }
+
+  /** Called after each successful lease renewal: runners learn their new deadline (slot-messages.ts). */
+  extendLeases(until: number): void {
+    sendLease(this.slots.values(), until);
   }
 }

@@ -1,6 +1,8 @@
 // Runner database requests, executed by the manager on the runner's behalf and always for the runner's own user id
-// (taken from the manager's bookkeeping, never from the message).
+// (taken from the manager's bookkeeping, never from the message). Writes go through asManager: each transaction carries
+// the manager's lease token, and the database refuses them unless that token owns the user's shard (issue 15).
 import {
+  asManager,
   applyFillToPosition,
   bookIntent,
   isLegGroupBooked,
@@ -39,7 +41,7 @@ export async function runDbOp(
     case 'reserveTrades': {
       // A restarted runner re-meeting an opportunity it already booked must not spend a second reservation.
       if (await isLegGroupBooked(sql, userId, op.legGroupId)) return op.firstOnly ? 'booked' : true;
-      const ok = await reserveUserTrades(sql, userId, op.count);
+      const ok = await asManager(sql, (tx) => reserveUserTrades(tx, userId, op.count));
       if (ok) {
         const m = holdings(userId);
         m.set(op.legGroupId, (m.get(op.legGroupId) ?? 0) + op.count);
@@ -51,13 +53,13 @@ export async function runDbOp(
       const m = holdings(userId);
       const n = Math.min(op.count, m.get(op.legGroupId) ?? 0);
       m.delete(op.legGroupId);
-      return n > 0 ? releaseUserTrades(sql, userId, n) : 0;
+      return n > 0 ? asManager(sql, (tx) => releaseUserTrades(tx, userId, n)) : 0;
     }
     case 'recordExecution': {
       // One transaction for every leg: a stop or crash never leaves half of an execution booked.
       let inserted = 0;
       const duplicates = new Map<string, number>();
-      await sql.begin(async (tx) => {
+      await asManager(sql, async (tx) => {
         for (const t of op.trades) {
           const r = await recordTrade(tx, { userId, ...t });
           // The order's intent is resolved by this same commit (a duplicate booking resolves a leftover intent too).
@@ -74,7 +76,7 @@ export async function runDbOp(
       const m = holdings(userId);
       for (const [group, n] of duplicates) {
         const back = Math.min(n, m.get(group) ?? 0);
-        if (back > 0) await releaseUserTrades(sql, userId, back);
+        if (back > 0) await asManager(sql, (tx) => releaseUserTrades(tx, userId, back));
       }
       for (const t of op.trades) m.delete(t.legGroupId ?? '');
       const mode = op.trades[0]?.mode ?? 'paper';
@@ -83,14 +85,14 @@ export async function runDbOp(
     }
     case 'recordVenueSettlement': {
       const { op: _op, ...venue } = op;
-      return recordVenueSettlement(sql, userId, venue);
+      return asManager(sql, (tx) => recordVenueSettlement(tx, userId, venue));
     }
     case 'livePositions':
       return listLivePositions(sql, userId);
     case 'recordIntents':
       return recordIntents(sql, userId, op.intents, op.newGroup ? { newGroup: true } : {});
     case 'resolveIntent': {
-      const changed = await resolveIntent(sql, userId, op.clientOrderId, op.status, op.error);
+      const changed = await asManager(sql, (tx) => resolveIntent(tx, userId, op.clientOrderId, op.status, op.error));
       // An order that never reached the venue hands back its reservation (at most what its group still holds here).
       if (changed && op.status === 'not_sent') {
         const m = holdings(userId);
@@ -98,7 +100,7 @@ export async function runDbOp(
         if (held > 0) {
           if (held > 1) m.set(op.legGroupId, held - 1);
           else m.delete(op.legGroupId);
-          await releaseUserTrades(sql, userId, 1);
+          await asManager(sql, (tx) => releaseUserTrades(tx, userId, 1));
         }
       }
       return changed;

@@ -39,4 +39,14 @@ describe('readiness', () => {
     });
     expect(readiness(up, database, false).failing).toHaveLength(1);
   });
+
+  it('is unready while the manager holds no lease or is fenced (it runs nobody then)', () => {
+    expect(readiness(up, up, false, { token: '7', fenced: false }).ok).toBe(true);
+    expect(readiness(up, up, false, { token: null, fenced: false }).failing).toEqual([
+      'the manager has not joined the other managers (no lease)',
+    ]);
+    expect(readiness(up, up, false, { token: null, fenced: true }).failing).toEqual([
+      'the manager lost its lease (fenced): its runners are stopped until it rejoins',
+    ]);
+  });
 });

@@ -112,9 +112,22 @@ const report = (s: CheckState): ReportedCheck => ({
   detail: s.detail,
 });
 
-export function readiness(listen: CheckState, database: CheckState, stopping: boolean): Readiness {
+/** The lease part of readiness (coordination/coordinator.ts LeaseHealth): a manager without a valid lease runs nobody. */
+export interface LeaseReadiness {
+  token: string | null;
+  fenced: boolean;
+}
+
+export function readiness(
+  listen: CheckState,
+  database: CheckState,
+  stopping: boolean,
+  lease?: LeaseReadiness,
+): Readiness {
   const failing: string[] = [];
   if (stopping) failing.push('the manager is stopping');
+  if (lease?.fenced) failing.push('the manager lost its lease (fenced): its runners are stopped until it rejoins');
+  else if (lease && lease.token === null) failing.push('the manager has not joined the other managers (no lease)');
   if (!listen.ok)
     failing.push(`LISTEN connection down since ${new Date(listen.since).toISOString()}: ${listen.detail}`);
   if (!database.ok)

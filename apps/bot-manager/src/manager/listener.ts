@@ -10,12 +10,15 @@
 // event, so the manager reconciles that user once and keeps no timers of its own.
 // The same client also LISTENs on polybot_market_links_changed (an admin approved or withdrew a market link): a burst
 // of those becomes one 'linksChanged', and the manager re-reads the approved links for its runners.
+// And on polybot_shards_changed (a manager joined, left, or moved shards, issue 15): 'shardsChanged', on which the
+// manager's coordination renews at once instead of a renewal later (coordination/shards.ts).
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { notifyChannel } from '@polybot/db/service';
 import {
   MARKET_LINKS_CHANGED_CHANNEL,
   MarketLinksChangedPayloadSchema,
+  SHARDS_CHANGED_CHANNEL,
   USER_CHANGED_CHANNEL,
   UserChangedPayloadSchema,
 } from '@polybot/schemas';
@@ -26,7 +29,7 @@ import { coerceError } from '../shared/errors.ts';
 import { nextCheckState, type CheckState } from './health.ts';
 
 export const CHANNEL = USER_CHANGED_CHANNEL;
-const LISTENING = `listening on ${USER_CHANGED_CHANNEL} and ${MARKET_LINKS_CHANGED_CHANNEL}`;
+const LISTENING = `listening on ${USER_CHANGED_CHANNEL}, ${MARKET_LINKS_CHANGED_CHANNEL} and ${SHARDS_CHANGED_CHANNEL}`;
 // The channel carries the triggers' payloads (the shared, strict UserChangedPayloadSchema: a payload naming a table or
 // an operation the triggers do not send is malformed) and this listener's own self-pings.
 const PingSchema = z.strictObject({ probe: z.string() });
@@ -61,6 +64,8 @@ export interface ListenerEvents {
   linksChanged: [];
   /** The connection went down or came back (its check state changed ok). */
   health: [state: CheckState];
+  /** polybot_shards_changed: a manager joined, left, or moved shards (not debounced: coordination renews at once). */
+  shardsChanged: [];
 }
 
 export interface ListenerOptions {
@@ -72,6 +77,8 @@ export interface ListenerOptions {
   maxDelayMs?: number;
   pingMs?: number;
   pingTimeoutMs?: number;
+  /** application_name of the connection, default polybot-bot-manager-listen (a manager passes its own, §7.9). */
+  applicationName?: string;
 }
 
 export class NotifyListener extends EventEmitter<ListenerEvents> {
@@ -116,7 +123,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
       // (porsager/postgres#1192, #1223) — the very moment a database incident starts is when this client reconnects.
       fetch_types: false,
       onnotice: () => undefined,
-      connection: { application_name: 'polybot-bot-manager-listen' },
+      connection: { application_name: this.opts.applicationName ?? 'polybot-bot-manager-listen' },
       // This client's own connection (the self-pings go out on it; the LISTEN itself is on postgres.js's inner one,
       // same application_name) closing under us — pg_terminate_backend, a restart, a cut network — is a loss now,
       // not one ping timeout later. Our own end() lands here too: lost() ignores a client it already let go of.
@@ -141,6 +148,7 @@ export class NotifyListener extends EventEmitter<ListenerEvents> {
       );
       // Same client, same connection: postgres.js re-listens both channels after a drop; the ping covers both.
       await sql.listen(MARKET_LINKS_CHANGED_CHANNEL, (payload) => this.onLinksPayload(payload));
+      await sql.listen(SHARDS_CHANGED_CHANNEL, () => this.emit('shardsChanged'));
       if (isReconnect)
         this.opts.log.warn({ attempts: this.attempt }, 'LISTEN connection re-established: full reconcile');
       this.attempt = 0;

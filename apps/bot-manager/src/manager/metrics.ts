@@ -89,6 +89,55 @@ export function createMetrics() {
       help: "The query pool's periodic select 1 succeeds (1) or fails/times out (0)",
       registers: [registry],
     }),
+    // Coordination of many managers (coordination/, ARCHITECTURE §7.9).
+    leaseShardsOwned: new Gauge({
+      name: 'polybot_lease_shards_owned',
+      help: 'Shards this manager validly owns',
+      registers: [registry],
+    }),
+    leaseUsersOwned: new Gauge({
+      name: 'polybot_lease_users_owned',
+      help: 'Users (with a bot to run) in the shards this manager owns, as of its last full pass',
+      registers: [registry],
+    }),
+    leaseRenewals: new Counter({
+      name: 'polybot_lease_renewals_total',
+      help: 'Lease renewals, by result (ok, failed)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    leaseLosses: new Counter({
+      name: 'polybot_lease_losses_total',
+      help: 'Times this manager fenced itself (lease expired, not renewed in time, or a stale-owner write refused)',
+      registers: [registry],
+    }),
+    leaseFailovers: new Counter({
+      name: 'polybot_lease_failovers_total',
+      help: 'Shards taken over from a manager whose lease had expired',
+      registers: [registry],
+    }),
+    leaseTakeover: new Histogram({
+      name: 'polybot_lease_takeover_seconds',
+      help: "Previous owner's lease expiry → this manager's acquisition of the shard",
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    leaseShardMoves: new Counter({
+      name: 'polybot_lease_shard_moves_total',
+      help: 'Shards acquired or released by this manager',
+      labelNames: ['direction'],
+      registers: [registry],
+    }),
+    coordinationQueries: new Counter({
+      name: 'polybot_coordination_queries_total',
+      help: 'Queries on the lease connection (join, renew, acquire, release, leave)',
+      registers: [registry],
+    }),
+    leaseLastRenewal: new Gauge({
+      name: 'polybot_lease_last_renewal_timestamp_seconds',
+      help: 'When the last lease renewal succeeded (unix seconds)',
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

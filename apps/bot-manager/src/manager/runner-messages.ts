@@ -27,6 +27,8 @@ export interface MessageContext {
   events: EventEmitter<ManagerEvents>;
   /** The runner met an authentication failure on a venue: its keys for that venue are re-validated now. */
   onKeyRejected?: (userId: string, venue: VenueId, reason: string) => void;
+  /** A write for `userId` failed: true if the database refused it as a stale owner's (handled: Ownership.checkStale). */
+  staleOwner?: (e: unknown, userId: string) => boolean;
 }
 
 /** A message of `proc`, the runner of slot `s`; ignored once the slot has moved on to another process (or none). */
@@ -44,7 +46,10 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
         configVersion: msg.configVersion,
         configAppliedAt: new Date(),
         heartbeatAt: new Date(),
-      }).catch((e: unknown) => ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+      }).catch((e: unknown) => {
+        if (!ctx.staleOwner?.(e, s.userId))
+          ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed');
+      });
       ctx.events.emit('configApplied', { userId: s.userId, pid: proc.pid, configVersion: msg.configVersion });
       return;
     }
@@ -52,6 +57,7 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
       runDbOp(ctx.sql, s.userId, msg.request, (mode, n) => ctx.metrics.trades.inc({ mode }, n)).then(
         (value) => proc.send({ type: 'dbResult', id: msg.id, ok: true, value, error: null }),
         (e: unknown) => {
+          ctx.staleOwner?.(e, s.userId);
           ctx.log.warn({ userId: s.userId, op: msg.request.op, err: coerceError(e).message }, 'runner db op failed');
           proc.send({ type: 'dbResult', id: msg.id, ok: false, value: null, error: 'database operation failed' });
         },
@@ -98,6 +104,7 @@ function sendInit(ctx: MessageContext, s: Slot, proc: RunnerProcess): void {
         unresolvedIntents: unresolvedIntents.map(({ error: _e, createdAt: _c, ...intent }) => intent),
         ...(ctx.opts.testHooks ? { testHooks: ctx.opts.testHooks } : {}),
         venueHeartbeatMs: ctx.opts.venueHeartbeatMs,
+        leaseUntil: ctx.opts.leaseUntil(),
       });
       ctx.feeds.attach(proc, state);
     },
@@ -131,7 +138,10 @@ function onHeartbeat(
       configVersion: msg.configVersion,
       stats: msg.stats,
       plan: live.applied.plan,
-    }).catch((e: unknown) => ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed'));
+    }).catch((e: unknown) => {
+      if (!ctx.staleOwner?.(e, s.userId))
+        ctx.log.warn({ userId: s.userId, err: coerceError(e).message }, 'status write failed');
+    });
   }
 }
 

@@ -1,4 +1,5 @@
-// Writes of polybot_bot_status, the row each user sees on their dashboard.
+// Writes of polybot_bot_status, the row each user sees on their dashboard. Through asManager: the write carries the
+// manager's lease token and the database refuses it from a manager that does not own the user's shard (issue 15).
 import {
   asManager,
   getBotRunDecision,
@@ -11,7 +12,7 @@ import type { Sql } from 'postgres';
 import type { RunnerStats } from '../shared/ipc.ts';
 
 export function writeStatus(sql: Sql, userId: string, update: BotStatusUpdate): Promise<void> {
-  return updateBotStatus(sql, userId, update);
+  return asManager(sql, (tx) => updateBotStatus(tx, userId, update));
 }
 
 /** A bot taken out by the manager: no process, no heartbeat, no halt of the runner's own — only why it is out. */
@@ -20,14 +21,16 @@ export function writeTakenOut(
   userId: string,
   why: { state: NonNullable<BotStatusUpdate['state']>; reason: string; code: BotHaltCode },
 ): Promise<void> {
-  return updateBotStatus(sql, userId, {
-    state: why.state,
-    pid: null,
-    heartbeatAt: null,
-    haltReason: why.reason,
-    haltCode: why.code,
-    tradingHaltedUntil: null,
-  });
+  return asManager(sql, (tx) =>
+    updateBotStatus(tx, userId, {
+      state: why.state,
+      pid: null,
+      heartbeatAt: null,
+      haltReason: why.reason,
+      haltCode: why.code,
+      tradingHaltedUntil: null,
+    }),
+  );
 }
 
 /** A heartbeat: state, mode, halt, today's P&L and this month's trade count (read from the profile, the one counter). */
@@ -60,19 +63,21 @@ export async function writeHeartbeat(
     // News rules the bot does not act on, with the reason the settings page shows next to each.
     ignored_news_rules: s.ignoredNewsRules.map((r) => ({ rule_id: r.ruleId, reason: r.reason })),
   });
-  await writeBotHeartbeat(sql, userId, {
-    state: s.state,
-    mode: s.mode,
-    pid: hb.pid,
-    managerId: hb.managerId,
-    configVersion: hb.configVersion,
-    lastError: s.lastError,
-    errorCode: s.lastErrorCode,
-    haltedUntil: s.haltedUntil,
-    haltReason: s.haltReason,
-    haltCode: s.haltCode,
-    stats,
-  });
+  await asManager(sql, (tx) =>
+    writeBotHeartbeat(tx, userId, {
+      state: s.state,
+      mode: s.mode,
+      pid: hb.pid,
+      managerId: hb.managerId,
+      configVersion: hb.configVersion,
+      lastError: s.lastError,
+      errorCode: s.lastErrorCode,
+      haltedUntil: s.haltedUntil,
+      haltReason: s.haltReason,
+      haltCode: s.haltCode,
+      stats,
+    }),
+  );
 }
 
 /**

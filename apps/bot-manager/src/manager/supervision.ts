@@ -40,6 +40,12 @@ export interface SupervisionOptions extends CpuBudgetOptions {
   testHooks?: RunnerTestHooks;
   /** How often live Polymarket runners heartbeat the venue (the venue's dead-man switch fires after 10 s). */
   venueHeartbeatMs: number;
+  /**
+   * The lease deadline (monotonicMs()) handed to a runner in its init: past it the runner stops by itself
+   * (runner/lease-guard.ts). The one hook between the manager's coordination and its runners' inits; default
+   * `() => NO_LEASE_DEADLINE` (a single manager, no lease).
+   */
+  leaseUntil: () => number;
 }
 
 export interface Supervision {

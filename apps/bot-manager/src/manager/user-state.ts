@@ -20,6 +20,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { RunnerConfig, RunnerKey, RunnerPlan } from '../shared/ipc.ts';
 import { copyEnabled, newsEnabled } from '../shared/signal-gates.ts';
+import type { PendingInit } from './slot.ts';
 
 export interface UserState {
   userId: string;
@@ -170,4 +171,16 @@ export async function loadUnresolvedIntents(sql: Sql, userId: string): Promise<O
 /** What the runner needs to resume today's risk picture after a restart. */
 export function loadRiskStart(sql: Sql, userId: string): Promise<RiskStart> {
   return readRiskStart(sql, userId);
+}
+
+/** Everything a runner's init needs besides the user's state, read at once (the fork waits for it). */
+export async function loadPendingInit(sql: Sql, userId: string, state: UserState): Promise<PendingInit> {
+  const [risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents] = await Promise.all([
+    loadRiskStart(sql, userId),
+    loadCopiedTxHashes(sql, userId),
+    loadNewsSeenKeys(sql, userId),
+    loadUnreconciledKalshi(sql, userId),
+    loadUnresolvedIntents(sql, userId),
+  ]);
+  return { state, risk, copiedTxHashes, newsSeenKeys, reconcileKalshi, unresolvedIntents };
 }

@@ -233,6 +233,8 @@ export class Decider {
     } else if (executed.fundsRefused && executed.status === 'nothing_filled')
       recent.skipped(opportunity.id, 'insufficient_funds', executed.fundsRefused);
     else if (executed.legs > 0) recent.acted(opportunity.id);
+    else if (executed.status === 'lease_expired')
+      recent.skipped(opportunity.id, 'lease_expired', executed.reason ?? 'the lease expired: no order sent');
     else if (executed.status === 'market_closed')
       recent.skipped(opportunity.id, 'market_closed', 'its market closed before the orders went out');
     else recent.skipped(opportunity.id, 'not_filled', `no order went out (${executed.status})`);

@@ -3,7 +3,7 @@
 // cancels the live accounts' resting orders (dead-man.ts, bounded) and exits: no bot ever trades unsupervised.
 import { pino } from 'pino';
 import { coerceError } from '../shared/errors.ts';
-import { FromRunnerSchema, ToRunnerSchema, type FromRunner } from '../shared/ipc.ts';
+import { FromRunnerSchema, LEASE_EXPIRED_EXIT_CODE, ToRunnerSchema, type FromRunner } from '../shared/ipc.ts';
 import { REDACT_PATHS } from '../shared/log.ts';
 import { burnCpu } from './cpu-burn.ts';
 import { DbRpc } from './db-rpc.ts';
@@ -67,7 +67,7 @@ process.on('message', (raw: unknown) => {
     case 'init': {
       if (runner) return;
       log = base.child({ userId: msg.userId });
-      runner = new PolybotRunner(msg, db, send, log);
+      runner = new PolybotRunner(msg, db, send, log, leaseExpired);
       heartbeatTimer = setInterval(() => runner?.heartbeat(), msg.heartbeatMs);
       runner.heartbeat();
       if (msg.testHooks?.burnCpuFor?.includes(msg.userId)) stopBurning = burnCpu();
@@ -107,8 +107,31 @@ process.on('message', (raw: unknown) => {
     case 'throttle':
       runner?.throttle(msg.forMs);
       return;
+    case 'lease':
+      runner?.extendLease(msg.until);
+      return;
   }
 });
+
+/**
+ * The lease deadline passed without an extension: the manager froze, lost the database or lost this user, and once
+ * its lease expires another manager may start this user's bot. So this runner ends as if its manager were gone — stop
+ * trading (no order leaves past the deadline anyway: order-path.ts), cancel the live venues' resting orders, exit —
+ * with LEASE_EXPIRED_EXIT_CODE, which tells the manager (if it still listens) it was not a crash.
+ */
+function leaseExpired(): void {
+  stopping = true;
+  stopBurning();
+  if (heartbeatTimer) clearInterval(heartbeatTimer);
+  log.warn(
+    'lease expired: the bot manager did not extend this runner’s deadline (it froze, lost the database or lost this ' +
+      'user); stopping trading, cancelling resting orders, exiting',
+  );
+  setTimeout(() => process.exit(LEASE_EXPIRED_EXIT_CODE), ORPHAN_EXIT_MS).unref();
+  void (runner?.abandon('lease expired') ?? Promise.resolve())
+    .catch((e: unknown) => log.error({ err: coerceError(e).message }, 'cancel-all after the lease expired failed'))
+    .finally(() => process.exit(LEASE_EXPIRED_EXIT_CODE));
+}
 
 let stopping = false;
 /** Finish the decision in flight, cancel the live accounts' resting orders (runner.stop), say 'stopped', exit. */

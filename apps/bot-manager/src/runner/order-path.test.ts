@@ -180,3 +180,27 @@ test('a leg book older than the max book age right before sending: no order at a
   books.set('no', book('no'));
   expect((await executeReserved(held, 'paper', opportunity)).status).toBe('complete');
 });
+
+test('the lease expired before sending: no order at all, the reservations handed back, the reason said', async () => {
+  const { path, ops, orders } = setup(new Set());
+  const lease = { canTrade: () => false, refusal: () => 'the lease expired: no order sent' };
+  const r = await executeReserved({ ...path, lease }, 'paper', opportunity);
+  expect(r).toEqual({ legs: 0, rows: 0, status: 'lease_expired', reason: 'the lease expired: no order sent' });
+  expect(orders).toEqual([]);
+  expect(ops).toEqual(['releaseTrades:2']);
+});
+
+test('the lease expires between two legs: no further order leaves, not even the unwind', async () => {
+  let expired = false;
+  // The deadline passes while the first leg is out.
+  const { path, orders, ops } = setup(new Set(), () => {
+    expired = true;
+  });
+  const lease = { canTrade: () => !expired, refusal: () => 'the lease expired: no order sent' };
+  const r = await executeReserved({ ...path, lease }, 'paper', opportunity);
+  expect(orders).toHaveLength(1);
+  expect(orders[0]?.side).toBe('buy');
+  expect(r.status).not.toBe('complete');
+  // The refused leg is booked as rejected with the lease's words, beside the leg that went out.
+  expect(ops.filter((o) => o.startsWith('recordIntents'))).toHaveLength(1);
+});

@@ -8,6 +8,7 @@ import type { DbRpc } from './db-rpc.ts';
 import { runArbitrage, tradeRows } from './execution.ts';
 import { fundsRefusal, type FundsCheck, type FundsVerdict } from './funds.ts';
 import type { IntentBook } from './intents.ts';
+import type { LeaseGuard } from './lease-guard.ts';
 import type { Mode } from './mode.ts';
 import type { RiskEngine } from './risk.ts';
 import type { TradingRouter } from './trading-router.ts';
@@ -34,6 +35,11 @@ export interface OrderPath {
   holdBeforeSend?: (o: Opportunity) => { code: 'stale_book' | 'venue_paused'; reason: string } | null;
   /** Told of every VenuePausedError an order meets, and of every order a venue took (venue-pause.ts). */
   pauses?: { report(e: VenuePausedError): void; succeeded(venue: VenueId): void };
+  /**
+   * The runner's lease (lease-guard.ts): asked right before each single order leaves, paper or live. Past the
+   * deadline another manager may already run this user, so nothing at all is sent — unwinds included.
+   */
+  lease?: Pick<LeaseGuard, 'canTrade' | 'refusal'>;
 }
 
 /** Live only: can each venue's account pay its legs? Paper needs no money check. */
@@ -81,6 +87,10 @@ export async function executeReserved(
       await releaseUnsent(path.db, opportunity.id, orders);
       return { legs: 0, rows: 0, status: 'market_closed' };
     }
+    if (path.lease && !path.lease.canTrade()) {
+      await releaseUnsent(path.db, opportunity.id, orders);
+      return { legs: 0, rows: 0, status: 'lease_expired', reason: path.lease.refusal() };
+    }
     const hold = path.holdBeforeSend?.(opportunity) ?? null;
     if (hold !== null) {
       await releaseUnsent(path.db, opportunity.id, orders);
@@ -99,7 +109,10 @@ export async function executeReserved(
     };
     const written = path.intents.forExecution({ mode, opportunity, info });
     const tradingFor = (venue: VenueId): Trading =>
-      watchPauses(refuseClosed(written(route.tradingFor(venue)), path.closedLeg), path.pauses);
+      watchPauses(
+        refuseExpired(refuseClosed(written(route.tradingFor(venue)), path.closedLeg), path.lease),
+        path.pauses,
+      );
     const execution = await runArbitrage(tradingFor, opportunity, path.books);
     // Buys refused before sending (their intent could not be written) never left: their reservations go back.
     sent = execution.legs.length - path.intents.takeRefused();
@@ -168,6 +181,32 @@ function refuseClosed(t: Trading, closedLeg: OrderPath['closedLeg']): Trading {
     balance: () => t.balance(),
     positions: () => t.positions(),
     cancelAll: () => t.cancelAll(),
+  };
+}
+
+/**
+ * The venue client as the execution sees it, refusing every order once the lease has expired (between two legs, the
+ * deadline may pass): answered rejected with the lease's words, never written down, never sent.
+ */
+function refuseExpired(t: Trading, lease: OrderPath['lease']): Trading {
+  if (!lease) return t;
+  return {
+    ...t,
+    placeOrder: (o): Promise<OrderResult> =>
+      lease.canTrade() ? t.placeOrder(o) : Promise.resolve(rejected(o, lease.refusal())),
+  };
+}
+
+function rejected(o: OrderRequest, reason: string): OrderResult {
+  return {
+    clientOrderId: o.clientOrderId,
+    venueOrderId: null,
+    status: 'rejected',
+    filledSize: 0,
+    averagePrice: null,
+    fees: 0,
+    fills: [],
+    rejectReason: reason,
   };
 }
 

@@ -8,7 +8,13 @@ import type { OrderBook } from '@polybot/schemas';
 import { pino } from 'pino';
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { FED_CUTS_YES } from '../../test/instruments.ts';
-import { InitMessageSchema, type FromRunner, type RunnerConfig, type RunnerStats } from '../shared/ipc.ts';
+import {
+  InitMessageSchema,
+  NO_LEASE_DEADLINE,
+  type FromRunner,
+  type RunnerConfig,
+  type RunnerStats,
+} from '../shared/ipc.ts';
 import { DbRpc } from './db-rpc.ts';
 import { PolybotRunner } from './runner.ts';
 
@@ -92,6 +98,7 @@ beforeEach(() => {
     pnlTodayUsd: 0,
     copiedTxHashes: [],
     newsSeenKeys: [],
+    leaseUntil: NO_LEASE_DEADLINE,
   });
   runner = new PolybotRunner(init, fakeManager(), (m) => sent.push(m), pino({ level: 'silent' }));
 });

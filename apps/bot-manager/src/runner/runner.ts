@@ -30,6 +30,7 @@ import { DeadMan } from './dead-man.ts';
 import { Universe } from './universe.ts';
 import { staleBook } from './fresh-books.ts';
 import { VenuePauses, venueProbe } from './venue-pause.ts';
+import { LeaseGuard } from './lease-guard.ts';
 
 export class PolybotRunner {
   private config: RunnerConfig;
@@ -62,13 +63,17 @@ export class PolybotRunner {
   private readonly decider: Decider;
   /** What is priced when: book arrivals, the safe point, rescans, the CPU throttle (pricing-scheduler.ts). */
   private readonly pricing: PricingScheduler;
+  /** The deadline from the manager: no order after it; at it, `onLeaseExpired` (lease-guard.ts, main.ts). */
+  private readonly lease: LeaseGuard;
 
   constructor(
     private readonly init: InitMessage,
     private readonly db: DbRpc,
     private readonly send: (msg: FromRunner) => void,
     private readonly log: Logger,
+    onLeaseExpired: () => void = () => undefined,
   ) {
+    this.lease = new LeaseGuard({ until: init.leaseUntil, onExpired: onLeaseExpired });
     this.config = init.config;
     this.configVersion = init.configVersion;
     this.links = init.links;
@@ -140,6 +145,7 @@ export class PolybotRunner {
         holdBeforeSend: (o) =>
           this.pauses.blocked(o) ?? staleBook(o.legs, this.books, this.config.max_book_age_ms, Date.now()),
         pauses: this.pauses,
+        lease: this.lease,
       },
       copy: this.copy,
       news: this.news,
@@ -291,10 +297,13 @@ export class PolybotRunner {
 
   /**
    * Graceful stop: no new decisions; the one in flight finishes and is booked, then the live venues' resting orders
-   * are cancelled (dead-man.ts), before we report stopped.
+   * are cancelled (dead-man.ts), before we report stopped — unless the lease deadline comes first.
    */
   async stop(why = 'stop'): Promise<void> {
     this.stopping = true;
+    // The lease guard keeps running: if the deadline passes while the decision in flight waits for its booking (a
+    // manager cut off from the database never answers), the runner ends as on an expired lease (main.ts) instead of
+    // living on into the time another manager may run this user.
     this.reconciliation.stop();
     this.pauses.stop();
     this.pricing.stop();
@@ -302,11 +311,20 @@ export class PolybotRunner {
     await this.deadMan.release(why);
   }
 
-  /** The manager is gone: nothing can be booked any more, so nothing is waited for; resting orders are cancelled. */
-  async abandon(): Promise<void> {
+  /** A `lease` message: the manager still holds this user, until `until` (only ever forward). */
+  extendLease(until: number): void {
+    this.lease.extend(until);
+  }
+
+  /**
+   * The manager is gone (or its lease expired: it may be, for all we know): nothing is waited for — a booking may
+   * never come back, and past the lease no order may leave anyway; resting orders are cancelled.
+   */
+  async abandon(why = 'manager lost'): Promise<void> {
     this.stopping = true;
+    this.lease.stop();
     this.reconciliation.stopSettlements();
     this.pricing.stop();
-    await this.deadMan.release('manager lost');
+    await this.deadMan.release(why);
   }
 }

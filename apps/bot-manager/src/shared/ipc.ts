@@ -138,6 +138,12 @@ export const InitMessageSchema = z.object({
   testHooks: RunnerTestHooksSchema.optional(),
   /** How often a live Polymarket runner heartbeats the venue (its dead-man switch, runner/dead-man.ts). */
   venueHeartbeatMs: z.number().int().positive().default(5000),
+  /**
+   * The runner's own deadline (monotonicMs(), shared/monotonic.ts): no order leaves once it has passed, and at it the
+   * runner stops trading, cancels its live venues' resting orders and exits with LEASE_EXPIRED_EXIT_CODE
+   * (runner/lease-guard.ts). The manager extends it with `lease` messages while it holds this user's shard.
+   */
+  leaseUntil: z.number(),
 });
 export type InitMessage = z.infer<typeof InitMessageSchema>;
 
@@ -195,6 +201,18 @@ export const PositionsSettledMessageSchema = z.object({
 });
 export type PositionsSettledMessage = z.infer<typeof PositionsSettledMessageSchema>;
 
+/**
+ * A runner's exit code when its lease deadline passed without an extension (runner/lease-guard.ts): it stopped by
+ * itself because its manager went silent or lost this user, not because it crashed (75 = EX_TEMPFAIL).
+ */
+export const LEASE_EXPIRED_EXIT_CODE = 75;
+
+/**
+ * `leaseUntil` of a manager that does not coordinate with others (one manager per database): a deadline that never
+ * comes. The lease guard never arms a timer for it.
+ */
+export const NO_LEASE_DEADLINE = Number.MAX_SAFE_INTEGER;
+
 export const ToRunnerSchema = z.discriminatedUnion('type', [
   InitMessageSchema,
   z.object({ type: z.literal('config'), configVersion: z.number().int(), config: RunnerConfigSchema }),
@@ -217,6 +235,8 @@ export const ToRunnerSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop') }),
   /** Over its CPU budget (manager/cpu-budget.ts): make no decisions for `forMs` (books are still stored). */
   z.object({ type: z.literal('throttle'), forMs: z.number().int().positive().max(3_600_000) }),
+  /** The manager still holds this user: the runner's deadline moves to `until` (monotonicMs(); only ever forward). */
+  z.object({ type: z.literal('lease'), until: z.number() }),
 ]);
 export type ToRunner = z.infer<typeof ToRunnerSchema>;
 

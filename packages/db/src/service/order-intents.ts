@@ -10,6 +10,7 @@ import {
 } from '@polybot/schemas';
 import type { Sql, TransactionSql } from 'postgres';
 import { z } from 'zod';
+import { applyManagerFence } from './as-manager.ts';
 
 type Conn = Sql | TransactionSql;
 
@@ -28,6 +29,8 @@ export async function recordIntents(
   const recorded: string[] = [];
   const existing: string[] = [];
   await sql.begin(async (tx) => {
+    // The manager's lease token (its fence) goes with the inserts, which the database checks per user.
+    await applyManagerFence(sql, tx);
     if (opts.newGroup) {
       // The first order of an execution: a leg group that already has an intent was executed before (by a runner
       // that may have died mid-way) and is not executed again — nothing of it is written, everything is "existing".

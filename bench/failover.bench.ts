@@ -1,0 +1,155 @@
+// Failover of many managers (issue 15). Run from the repo root:
+//   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20] [leases=fast]
+// Real manager processes (the CLI) on one database, paper users on arb-rich, leases as in the cluster tests
+// (`fast`: LEASE_TTL_MS 3000, LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000) or the production defaults (`default`:
+// 15000, 3000, 5000). Measured from outside (the cluster harness of
+// apps/bot-manager/test/cluster: runners in /proc, the managers' 'runner forked' lines, status rows, lease rows):
+// - coordination queries per second at steady state: the sum over managers of `polybot_coordination_queries_total`
+//   (their /metrics) over `steadySeconds`, all users running and nothing moving;
+// - failover: kill -9 one manager (round robin) → every one of its users has exactly one runner, on a survivor, with
+//   a running status row naming it; also when the dead lease expired in the database and when the first of its users
+//   ran elsewhere; then the killed manager is started again and the bench waits until every user is back where
+//   rendezvous puts it (the rebalance);
+// - users moved per event (kill: the dead one's users; restart: the ones it takes back) against the ideal
+//   users / managers. Never two runners of one user at once is checked over the whole run, as in the tests.
+import {
+  FAST_LEASES,
+  currentLease,
+  leaseOf,
+  loadOf,
+  movesBetween,
+  startClusterStack,
+  usersOf,
+} from '@polybot/bot-manager/cluster';
+import { runMain } from './run-main.ts';
+
+const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process.argv.slice(2, 6).map(Number);
+const leases =
+  process.argv[6] === 'default'
+    ? { LEASE_TTL_MS: '15000', LEASE_RENEW_MS: '3000', LEASE_SAFETY_MS: '5000' }
+    : FAST_LEASES;
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
+};
+const ms = (xs: number[]): string =>
+  `p50 ${pct(xs, 0.5).toFixed(0)} ms, p99 ${pct(xs, 0.99).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (n=${xs.length})`;
+const counts = (xs: number[]): string =>
+  `mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}, min ${Math.min(...xs)}, max ${Math.max(...xs)}`;
+
+async function coordinationQueries(urls: string[]): Promise<number> {
+  let total = 0;
+  for (const url of urls) {
+    const text = await (await fetch(url)).text();
+    for (const line of text.split('\n'))
+      if (line.startsWith('polybot_coordination_queries_total')) total += Number(line.split(' ').at(-1));
+  }
+  return total;
+}
+
+async function main(): Promise<void> {
+  const ids = Array.from({ length: managerN }, (_, i) => `m${i + 1}`);
+  const users = managerN * perManager;
+  console.log(
+    `${managerN} managers × ${perManager} users (${users} paper users), ${kills} kills, leases ${JSON.stringify(leases)}`,
+  );
+  const stack = await startClusterStack({ users, live: 0, env: leases });
+  try {
+    stack.observer.start(250);
+    const t0 = Date.now();
+    for (const id of ids) stack.cluster.start(id);
+    let assignment = await stack.converge(ids, 600_000);
+    console.log(
+      `all ${users} running after ${((Date.now() - t0) / 1000).toFixed(1)} s; load ${JSON.stringify(loadOf(assignment))}`,
+    );
+
+    const metrics = ids.map((id) => stack.cluster.get(id).metricsUrl() ?? '');
+    const q0 = await coordinationQueries(metrics);
+    const s0 = Date.now();
+    await new Promise((r) => setTimeout(r, steadySeconds * 1000));
+    const qps = (await coordinationQueries(metrics)) - q0;
+    const rate = qps / ((Date.now() - s0) / 1000);
+    console.log(
+      `coordination queries at steady state: ${rate.toFixed(1)}/s for ${managerN} managers (${(rate / managerN).toFixed(1)}/s each)`,
+    );
+
+    const failover: number[] = [];
+    const firstElsewhere: number[] = [];
+    const expiryAfterKill: number[] = [];
+    const rebalance: number[] = [];
+    const movedOnKill: number[] = [];
+    const movedOnRestart: number[] = [];
+    let extraMoves = 0;
+    const failed: string[] = [];
+    /** A manager that exited by itself (not one we killed) is started again, and counted. */
+    const restartExited = (): void => {
+      for (const id of ids) {
+        const m = stack.cluster.managers.get(id);
+        if (!m || m.exited) {
+          failed.push(`${id} had exited (log: ${m?.logFile ?? 'none'})`);
+          stack.cluster.start(id);
+        }
+      }
+    };
+    for (let k = 0; k < kills; k++) {
+      restartExited();
+      assignment = await stack.converge(ids, 600_000);
+      const victim = ids[k % ids.length] ?? 'm1';
+      const lease = await currentLease(stack.db.superuser, victim);
+      const theirs = usersOf(assignment, victim);
+      const killedAt = Date.now();
+      await stack.cluster.kill9(victim);
+      const survivors = ids.filter((id) => id !== victim);
+      const after = await stack.converge(survivors, 300_000).catch((e: unknown) => {
+        failed.push(`kill ${k + 1}: ${String(e)}`);
+        return null;
+      });
+      if (!after) continue;
+      failover.push(Date.now() - killedAt);
+      const moves = movesBetween(assignment, after);
+      movedOnKill.push(moves.length);
+      extraMoves += moves.filter((m) => m.from !== victim).length;
+      const forks = stack.observer
+        .alive()
+        .filter((r) => r.fork && theirs.includes(r.fork.userId))
+        .map((r) => r.fork?.atMs ?? 0);
+      firstElsewhere.push(Math.min(...forks) - killedAt);
+      const final = lease ? await leaseOf(stack.db.superuser, lease.token) : null;
+      if (final) expiryAfterKill.push(final.expiresAt.getTime() - killedAt);
+
+      const restartedAt = Date.now();
+      stack.cluster.start(victim);
+      const back = await stack.converge(ids, 300_000).catch((e: unknown) => {
+        failed.push(`restart ${k + 1}: ${String(e)}`);
+        return null;
+      });
+      if (!back) continue;
+      rebalance.push(Date.now() - restartedAt);
+      const returned = movesBetween(after, back);
+      movedOnRestart.push(returned.length);
+      extraMoves += returned.filter((m) => m.to !== victim).length;
+      assignment = back;
+      console.log(
+        `kill ${k + 1}/${kills} (${victim}, ${theirs.length} users): all elsewhere after ${failover.at(-1)} ms, ` +
+          `rebalanced after ${rebalance.at(-1)} ms (${returned.length} moved back)`,
+      );
+    }
+
+    const overlaps = stack.observer.overlaps();
+    console.log('');
+    console.log(`failover (kill -9 → all its users running elsewhere): ${ms(failover)}`);
+    console.log(`  the dead lease expired (database) after the kill:   ${ms(expiryAfterKill)}`);
+    console.log(`  first of its users running elsewhere:               ${ms(firstElsewhere)}`);
+    console.log(`rebalance (restart → every user back in place):       ${ms(rebalance)}`);
+    console.log(`users moved per kill:    ${counts(movedOnKill)} (ideal ${(users / managerN).toFixed(1)})`);
+    console.log(`users moved per restart: ${counts(movedOnRestart)} (ideal ${(users / managerN).toFixed(1)})`);
+    console.log(`moves not to/from the killed manager: ${extraMoves}`);
+    console.log(`cycles not measured: ${failed.length}${failed.map((f) => `\n  ${f}`).join('')}`);
+    console.log(`runner spans seen: ${stack.observer.runs.size}; two runners of one user at once: ${overlaps.length}`);
+    if (overlaps.length > 0) throw new Error(`double runners: ${JSON.stringify(overlaps.slice(0, 5))}`);
+  } finally {
+    await stack.close();
+  }
+}
+
+runMain(main);
