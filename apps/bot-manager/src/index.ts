@@ -114,7 +114,9 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   checkLeaseTiming(timing);
   // Every connection of this manager is named after it: an operator (or a test) can find and terminate them.
   const applicationName = managerApplicationName(managerId);
-  const sql = createDb(o.databaseUrl, { max: 10, applicationName });
+  // A manager frozen mid-transaction (SIGSTOP, a stalled host) must not hold row locks its successor needs: the server
+  // ends such a transaction after the safety margin (ARCHITECTURE §7.9); the lease connection is bounded the same way.
+  const sql = createDb(o.databaseUrl, { max: 10, applicationName, idleInTransactionTimeoutMs: timing.safetyMs });
   const metrics = createMetrics();
   const feed = new MarketFeed(o.venueUrls, log, o.kalshiMarketData, o.feedSilenceMs);
   feed.onSilence = (venue) => metrics.feedSilences.inc({ venue });

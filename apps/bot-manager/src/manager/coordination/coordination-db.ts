@@ -26,8 +26,13 @@ export function listenApplicationName(managerId: string): string {
   return truncateUtf8(`polybot-bot-manager/${managerId}/listen`);
 }
 
-export function leaseConnection(databaseUrl: string, managerId: string): Db {
-  return createDb(databaseUrl, { max: 1, applicationName: managerApplicationName(managerId) });
+/**
+ * One connection, every statement, lock wait and transaction on it bounded by `timeoutMs` (and its connect): a lease
+ * query stuck behind a lock or a half-dead connection fails, and the loop retries or rejoins, instead of holding the
+ * manager out of the cluster (a fence waits for the old token's leave before it rejoins).
+ */
+export function leaseConnection(databaseUrl: string, managerId: string, timeoutMs: number): Db {
+  return createDb(databaseUrl, { max: 1, applicationName: managerApplicationName(managerId), timeoutMs });
 }
 
 /** The lease functions on a dedicated connection, replaced by reset() (after a fence); end() closes it. */
@@ -35,8 +40,9 @@ export function coordinationDb(
   databaseUrl: string,
   managerId: string,
   metrics: Metrics,
+  timeoutMs: number,
 ): CoordinationDb & { end(): Promise<void> } {
-  let sql = leaseConnection(databaseUrl, managerId);
+  let sql = leaseConnection(databaseUrl, managerId, timeoutMs);
   const counted = <T>(q: Promise<T>): Promise<T> => {
     metrics.coordinationQueries.inc();
     return q;
@@ -49,7 +55,7 @@ export function coordinationDb(
     leave: (token) => counted(leaveManager(sql, token)),
     reset: () => {
       const old = sql;
-      sql = leaseConnection(databaseUrl, managerId);
+      sql = leaseConnection(databaseUrl, managerId, timeoutMs);
       // Not awaited, and not torn down at once: a query may still be queued on it (a hung renewal), which then fails.
       void old.end({ timeout: 5 }).catch(() => undefined);
       return Promise.resolve();

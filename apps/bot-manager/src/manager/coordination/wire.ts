@@ -34,7 +34,8 @@ export function wireCoordination(o: {
   metrics: Metrics;
 }): ManagerCoordination {
   const { manager, log } = o;
-  const leaseDb = coordinationDb(o.databaseUrl, o.managerId, o.metrics);
+  // A lease query may take at most the safety margin: one slower than that could not have helped the deadline anyway.
+  const leaseDb = coordinationDb(o.databaseUrl, o.managerId, o.metrics, o.timing.safetyMs);
   let started = false;
   const coordinator = new Coordinator({
     managerId: o.managerId,
