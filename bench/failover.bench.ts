@@ -1,8 +1,8 @@
 // Failover of many managers (issue 15). Run from the repo root:
 //   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20] [leases=fast]
-// Real manager processes (the CLI) on one database, paper users on arb-rich, leases as in the cluster tests
-// (`fast`: LEASE_TTL_MS 3000, LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000) or the production defaults (`default`:
-// 15000, 3000, 5000). Measured from outside (the cluster harness of
+// Real manager processes (the CLI) on one database, paper users on arb-rich, leases `fast` (LEASE_TTL_MS 3000,
+// LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000), `test` (the tests' 8000, 1000, 4000: test/lease-timing.ts) or the
+// production defaults (`default`: 15000, 3000, 5000). Measured from outside (the cluster harness of
 // apps/bot-manager/test/cluster: runners in /proc, the managers' 'runner forked' lines, status rows, lease rows):
 // - coordination queries per second at steady state: the sum over managers of `polybot_coordination_queries_total`
 //   (their /metrics) over `steadySeconds`, all users running and nothing moving;
@@ -14,6 +14,7 @@
 //   users / managers. Never two runners of one user at once is checked over the whole run, as in the tests.
 import {
   FAST_LEASES,
+  TEST_LEASE_ENV,
   currentLease,
   leaseOf,
   loadOf,
@@ -24,10 +25,12 @@ import {
 import { runMain } from './run-main.ts';
 
 const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process.argv.slice(2, 6).map(Number);
-const leases =
-  process.argv[6] === 'default'
-    ? { LEASE_TTL_MS: '15000', LEASE_RENEW_MS: '3000', LEASE_SAFETY_MS: '5000' }
-    : FAST_LEASES;
+const LEASES: Record<string, Record<string, string>> = {
+  fast: FAST_LEASES,
+  test: TEST_LEASE_ENV,
+  default: { LEASE_TTL_MS: '15000', LEASE_RENEW_MS: '3000', LEASE_SAFETY_MS: '5000' },
+};
+const leases = LEASES[process.argv[6] ?? 'fast'] ?? FAST_LEASES;
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;

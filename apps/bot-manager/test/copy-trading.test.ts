@@ -131,19 +131,17 @@ test('two users following one wallet → one poll stream for it (as many polls a
   expect(managers[0]?.walletFeed?.stats()).toMatchObject({ wallets: 2, followers: 3 });
 }, 120_000);
 
-test('monthly limit: two runners of one user racing at limit − 1 over single-leg copy trades → both try, exactly one reservation and one order, counter = limit, limit_reached', async () => {
+test('monthly limit at limit − 1 over single-leg copy trades, a second manager up: one runner for the user (its shard has one owner), exactly one reservation and one order, counter = limit, limit_reached', async () => {
   const m1 = managers[0];
   if (!m1) throw new Error('no first manager');
-  // Copy trading off until both runners run: switched on in place, it reaches both at once, each is handed the
-  // wallet's two recent buys and they race for the one slot left. The widest price allowance keeps both buys
-  // priceable however late this runs in scenario time (arb-rich withdraws BTC Up's 0.47 ask at 120 s).
+  // Copy trading off until the runner runs: switched on in place, the runner is handed the wallet's two recent buys
+  // and may book only one of them. The widest price allowance keeps both buys priceable however late this runs in
+  // scenario time (arb-rich withdraws BTC Up's 0.47 ask at 120 s).
   const u = await copyUser({
     maxSlippage: 0.2,
     profile: { monthly_trade_limit: 5, trades_this_month: 4 },
     config: { enable_copy_trading: false },
   });
-  // Keys checked (by m1) before the second manager starts: two managers recording one validation would restart each
-  // other's runner, and a race needs both runners up.
   await until(
     async () =>
       (
@@ -152,23 +150,26 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
       ).length === 0,
     'keys checked',
   );
-  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
+  // A second manager (before issue 15 both would run this user and race for the last slot; the database's atomic
+  // limit was the only guard, supabase/tests/trade-limit.test.ts). Now the user's shard has one owner: one runner.
   const m2 = await manager('m-copy-2');
-  const currentPids = (): [number, number] | null => {
-    const a = m1.manager.runners().find((r) => r.userId === u)?.pid;
-    const b = m2.manager.runners().find((r) => r.userId === u)?.pid;
-    return a && b ? [a, b] : null;
-  };
+  const runnersOf = (): number[] =>
+    [m1, m2].flatMap((m) =>
+      m.manager
+        .runners()
+        .filter((r) => r.userId === u && !r.stopping)
+        .map((r) => r.pid),
+    );
   const beats = (pid: number): Array<{ state?: string }> =>
     ipc
       .filter((e) => e.pid === pid && e.direction === 'from' && e.message.type === 'heartbeat')
       .map((e) => e.message.stats as { state?: string });
-  const pids = await until(
+  const pid = await until(
     () => {
-      const ps = currentPids();
-      return ps && ps.every((pid) => beats(pid).length > 0) ? ps : null;
+      const ps = runnersOf();
+      return ps.length === 1 && ps[0] !== undefined && beats(ps[0]).length > 0 ? ps[0] : null;
     },
-    'a running runner of the user in each manager',
+    'one running runner of the user',
     90_000,
   );
   expect(await copies(u)).toEqual([]);
@@ -176,42 +177,30 @@ test('monthly limit: two runners of one user racing at limit − 1 over single-l
   await stack.db.sql`update public.polybot_user_config set enable_copy_trading = true where user_id = ${u}`;
   const s = await statusIn(stack.db.sql, u, 'limit_reached', 'limit_reached in status', 90_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
-  // Both runners took part: each was handed the buys, asked for reservations, was refused for the limit at least
-  // once (the winner on its second buy; its heartbeat says limit_reached), and kept running.
-  await until(
-    () => pids.every((pid) => beats(pid).some((b) => b.state === 'limit_reached')),
-    'both runners refused',
-    90_000,
-  );
   await heartbeats(stack.db.sql, u, 10);
-  expect(currentPids()).toEqual(pids);
-  const reservations = pids.map((pid) => {
-    const asked = ipc.filter(
-      (e) =>
-        e.pid === pid &&
-        e.direction === 'from' &&
-        e.message.type === 'db' &&
-        (e.message.request as { op: string }).op === 'reserveTrades',
-    );
-    const answers = asked.map(
-      (q) =>
-        ipc.find(
-          (a) =>
-            a.pid === pid && a.direction === 'to' && a.message.type === 'dbResult' && a.message.id === q.message.id,
-        )?.message.value,
-    );
-    return {
-      trades: ipc.filter((e) => e.pid === pid && e.direction === 'to' && e.message.type === 'walletTrade').length,
-      answers,
-    };
-  });
-  for (const r of reservations) {
-    expect(r.trades).toBeGreaterThanOrEqual(2);
-    expect(r.answers.length).toBeGreaterThanOrEqual(1);
-    expect(r.answers).toContain(false);
-  }
-  // One reservation granted between the two of them, and one order booked with it.
-  expect(reservations.flatMap((r) => r.answers).filter((v) => v === true)).toHaveLength(1);
+  // Still that one runner, never a second one in the other manager.
+  expect(runnersOf()).toEqual([pid]);
+  expect(beats(pid).some((b) => b.state === 'limit_reached')).toBe(true);
+  const asked = ipc.filter(
+    (e) =>
+      e.pid === pid &&
+      e.direction === 'from' &&
+      e.message.type === 'db' &&
+      (e.message.request as { op: string }).op === 'reserveTrades',
+  );
+  const answers = asked.map(
+    (q) =>
+      ipc.find(
+        (a) => a.pid === pid && a.direction === 'to' && a.message.type === 'dbResult' && a.message.id === q.message.id,
+      )?.message.value,
+  );
+  // It was handed both buys.
+  expect(
+    ipc.filter((e) => e.pid === pid && e.direction === 'to' && e.message.type === 'walletTrade').length,
+  ).toBeGreaterThanOrEqual(2);
+  // The first buy got the last slot, the second was refused for the limit.
+  expect(answers.filter((v) => v === true)).toHaveLength(1);
+  expect(answers).toContain(false);
   const rows = await copies(u);
   expect(rows).toHaveLength(1);
   expect(rows[0]).toMatchObject({ strategy: 'copy_trading', status: 'filled' });

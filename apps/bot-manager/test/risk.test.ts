@@ -119,34 +119,36 @@ test('daily loss limit reached → no new positions, and the status says so (pap
   await disable(u.id);
 });
 
-test('monthly limit, per order: one trade left and only multi-leg baskets → no half basket goes out: both runners of the user refused, no order, the last slot unspent', async () => {
+test('monthly limit, per order: one trade left and only multi-leg baskets → no half basket goes out: the runner is refused, no order, the last slot unspent; a second manager up runs no second runner', async () => {
   const u = await createUser(stack.db, { profile: { monthly_trade_limit: 5, trades_this_month: 4 } });
-  // A second manager (as if two replicas both thought they owned this user): two runners, one user, one counter.
+  // A second manager (before issue 15 both would run this user; the database's atomic limit was the only guard,
+  // supabase/tests/trade-limit.test.ts). Now the user's shard has one owner: one runner between them.
   const m2 = await manager('m2');
   const m1 = managers[0];
   if (!m1) throw new Error('no first manager');
-  // The runners' pids are read afresh on every check: one manager recording the keys' validation can restart the
-  // other's runner once (its keys' fingerprint changed), and a pid read before that restart would never report.
-  const currentPids = (): number[] | null => {
-    const a = m1.manager.runners().find((r) => r.userId === u.id)?.pid;
-    const b = m2.manager.runners().find((r) => r.userId === u.id)?.pid;
-    return a && b ? [a, b] : null;
-  };
+  // Read afresh on every check: recording the keys' validation may restart the runner once (new fingerprint).
+  const currentPids = (): number[] =>
+    [m1, m2].flatMap((m) =>
+      m.manager
+        .runners()
+        .filter((r) => r.userId === u.id && !r.stopping)
+        .map((r) => r.pid),
+    );
   const refused = (pid: number): boolean =>
     heartbeats.some((h) => h.pid === pid && h.seen >= 1 && h.state === 'limit_reached');
-  // Both runners have met arbitrage, asked for its reservations, been refused, and kept running.
+  // The runner has met arbitrage, asked for its reservations, been refused, and kept running.
   const pids = await until(
     () => {
       const ps = currentPids();
-      return ps && ps.every((pid) => refused(pid)) ? ps : null;
+      return ps.length === 1 && ps.every((pid) => refused(pid)) ? ps : null;
     },
-    'both runners refused',
+    'the runner refused',
     90_000,
   );
   const mark = heartbeats.length;
   await until(
     () => pids.every((pid) => heartbeats.slice(mark).filter((h) => h.pid === pid).length >= 10),
-    'both runners settled',
+    'the runner settled',
     90_000,
   );
   expect(currentPids()).toEqual(pids);

@@ -133,21 +133,22 @@ test('Kalshi streamed with a platform key: a user with Kalshi + cross-platform (
   await managers.pop()?.stop();
 }, 300_000);
 
-test('monthly limit, per order: two runners of one user racing with room for 2 orders → exactly one 2-leg arbitrage, nothing half-executed', async () => {
+test('monthly limit, per order: room for 2 orders, two managers up (one runner: the shard has one owner) → exactly one 2-leg arbitrage, nothing half-executed', async () => {
   // Room for exactly 2: the 2-leg baskets (cross-platform, BTC, overlap) fit one at a time, the 5- and 16-leg ones never.
   const u = await userWith(ARB_FEATURES, { monthly_trade_limit: 20, trades_this_month: 18 });
   const m1 = await manager('m-race-1', 'stream');
   const m2 = await manager('m-race-2', 'poll');
   pollingManager = m2;
-  await until(
-    () => m1.manager.runners().some((r) => r.userId === u) && m2.manager.runners().some((r) => r.userId === u),
-    'a runner in each manager',
-    90_000,
-  );
+  // Before issue 15 both managers ran this user and raced for the counter (the database's atomic limit was the only
+  // guard, supabase/tests/trade-limit.test.ts); now the user's shard has one owner: one runner between them.
+  const runnersOf = (): number =>
+    [m1, m2].reduce((n, m) => n + m.manager.runners().filter((r) => r.userId === u && !r.stopping).length, 0);
+  await until(() => runnersOf() === 1, 'one runner of the user', 90_000);
   const s = await statusIn(stack.db.sql, u, 'limit_reached', 'the limit reached in status', 120_000);
   expect(String(s.halt_reason)).toMatch(/monthly trade limit reached/);
-  // Both runners keep meeting arbitrage they may no longer trade; nothing more may go out.
+  // The runner keeps meeting arbitrage it may no longer trade; nothing more may go out, and no second runner appears.
   await heartbeats(stack.db.sql, u, 10, 'another heartbeat after the limit');
+  expect(runnersOf()).toBe(1);
   const rows = (await trades(u)).filter((t) => t.strategy !== 'unwind');
   expect(rows).toHaveLength(2);
   expect(new Set(rows.map((r) => r.leg_group_id)).size).toBe(1);

@@ -180,5 +180,6 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
 
 // What the failover bench reads besides the stack (one subpath for all of it).
 export { FAST_LEASES } from './managers.ts';
+export { TEST_LEASE_ENV } from '../lease-timing.ts';
 export { loadOf, movesBetween, usersOf } from './moves.ts';
 export { currentLease, leaseOf } from './observer.ts';
