@@ -2,11 +2,14 @@
 // stop (bounded); a second one, or the bound passing, exits forcefully.
 import { parseEnv, unescapePem } from './env.ts';
 import { startBotManager } from './index.ts';
+import { driverRejectionHandler } from './shared/driver-rejections.ts';
 import { coerceError } from './shared/errors.ts';
 import { createLogger } from './shared/log.ts';
 
 const env = parseEnv();
 const log = createLogger('polybot-bot-manager', env.LOG_LEVEL);
+// A database error postgres.js dropped must not end the manager in the middle of a database incident.
+process.on('unhandledRejection', driverRejectionHandler(log));
 const running = await startBotManager({
   databaseUrl: env.DATABASE_URL,
   venueUrls: {

@@ -60,8 +60,14 @@ const modeReason = (userId: string, match: RegExp): Promise<string> =>
     60_000,
   );
 
-const manager = (id: string, urls: VenueUrls = stack.urls): Promise<RunningBotManager> =>
-  stack.manager(id, { venueUrls: urls });
+/**
+ * One manager at a time, each test its own: with shards (issue 15) a test's user could otherwise land on an earlier
+ * test's manager, still running with that test's venue URLs (kv2's gate), and never be validated by this one.
+ */
+const manager = async (id: string, urls: VenueUrls = stack.urls): Promise<RunningBotManager> => {
+  await Promise.all(stack.managers.splice(0).map((m) => m.stop()));
+  return stack.manager(id, { venueUrls: urls });
+};
 
 test('valid paper and live keys become valid; a wrong or malformed key becomes invalid with a reason; a rotated key is checked again', async () => {
   const paper = await createUser(stack.db);
