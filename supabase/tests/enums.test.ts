@@ -3,6 +3,9 @@
 // config-bounds.test.ts for numeric ranges. A value added on one side only fails here, not in production.
 import {
   BotErrorCodeSchema,
+  ChannelKindSchema,
+  DeliveryStatusSchema,
+  NotificationEventKindSchema,
   BotHaltCodeSchema,
   BotStateSchema,
   MarketLinkProposerSchema,
@@ -93,6 +96,10 @@ describe('each SQL CHECK list is the TypeScript enum', () => {
     ['polybot_settlements', 'mode', TradingModeSchema.options],
     ['polybot_settlements', 'rule', SettlementRuleSchema.options],
     ['polybot_settlements', 'redeem_status', RedeemStatusSchema.options],
+    ['polybot_notification_channels', 'kind', ChannelKindSchema.options],
+    ['polybot_notifications', 'kind', NotificationEventKindSchema.options],
+    ['polybot_notification_deliveries', 'channel_kind', ChannelKindSchema.options],
+    ['polybot_notification_deliveries', 'status', DeliveryStatusSchema.options],
   ];
   for (const [table, column, values] of cases) {
     it(`${table}.${column}`, async () => {

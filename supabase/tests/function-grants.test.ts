@@ -47,6 +47,17 @@ const REVIEWED: Record<string, Role[]> = {
   // checks auth.uid() and its conditions; the columns themselves are not user-writable): onboarding-flows.test.ts.
   'public.accept_terms(p_version text)': ['authenticated'],
   'public.advance_onboarding(p_step text)': ['authenticated'],
+  // Signed-in users manage their own notification channels and settings (security definer; each acts on auth.uid()'s
+  // rows only; 20261209000130, notification-channels.test.ts). The Telegram (polybot_web) and worker (polybot_manager)
+  // functions are in `private`: not exposed, reviewed in web-role.test.ts and manager-role.test.ts.
+  'public.add_notification_channel(p_kind text, p_target text, p_label text)': ['authenticated'],
+  'public.confirm_notification_channel(p_token text)': ['authenticated'],
+  'public.create_telegram_link_token()': ['authenticated'],
+  'public.remove_notification_channel(p_channel_id uuid)': ['authenticated'],
+  'public.rotate_webhook_secret(p_channel_id uuid)': ['authenticated'],
+  'public.set_notification_channel_enabled(p_channel_id uuid, p_enabled boolean)': ['authenticated'],
+  'public.update_notification_settings(p_time_zone text, p_summary_hour integer, p_quiet_start integer, p_quiet_end integer, p_routes jsonb)':
+    ['authenticated'],
   // Many bot-managers (20261208000100_manager_leases.sql): leases, shards and the user-to-shard rule. No API role:
   // only polybot_manager executes them (manager-role.test.ts), and anon/authenticated/polybot_web are refused
   // (manager-leases.test.ts).

@@ -40,6 +40,14 @@ export async function seedIsolationFixture(db: TestDatabase): Promise<IsolationF
   await db.sql`
     insert into public.polybot_stripe_events (id, type, stripe_created_at, user_id)
     values ('evt_isolation_1', 'customer.subscription.updated', now(), ${owner})`;
+  // Notifications: one verified channel, a settings row and one notification with its delivery per user.
+  for (const user of [owner, other]) {
+    await db.sql`
+      insert into public.polybot_notification_channels (user_id, kind, target, verified_at)
+      values (${user}, 'slack', ${`https://hooks.slack.test/${user}`}, now())`;
+    await db.sql`insert into public.polybot_notification_settings (user_id) values (${user})`;
+    await db.sql`select private.emit_notification(${user}, 'bot_error', '{"code": "runner_error", "reason": "x"}')`;
+  }
   return { owner, other };
 }
 

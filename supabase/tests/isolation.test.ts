@@ -223,6 +223,78 @@ const CASES: RelationCase[] = [
     },
     probe: (tx) => tx`select count(*)::int as n from public.polybot_user_profiles where subscription_tier = 'free'`,
   },
+  // Notifications (20261209000120): users read their own rows; every write goes through definer functions.
+  {
+    relation: 'polybot_notification_channels',
+    ops: {
+      // Named columns: the token hash and the Vault id are not granted (select * is refused).
+      select: (tx, f) =>
+        tx`select id, kind, target from public.polybot_notification_channels where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_notification_channels (user_id, kind, target, verified_at) values (${f.owner}, 'slack', 'https://forged.test/x', now())`,
+      update: (tx, f) =>
+        tx`update public.polybot_notification_channels set target = 'https://forged.test/y' where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_notification_channels where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(target) as t from public.polybot_notification_channels where user_id = ${f.owner}`,
+  },
+  {
+    relation: 'polybot_notification_settings',
+    ops: {
+      select: (tx, f) => tx`select * from public.polybot_notification_settings where user_id = ${f.owner}`,
+      insert: (tx, f) => tx`insert into public.polybot_notification_settings (user_id) values (${f.owner})`,
+      update: (tx, f) =>
+        tx`update public.polybot_notification_settings set summary_hour = 3 where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_notification_settings where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) => tx`select summary_hour from public.polybot_notification_settings where user_id = ${f.owner}`,
+  },
+  {
+    relation: 'polybot_notifications',
+    ops: {
+      select: (tx, f) => tx`select * from public.polybot_notifications where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_notifications (user_id, kind, payload) values (${f.owner}, 'resumed', '{"kind": "resumed"}')`,
+      update: (tx, f) =>
+        tx`update public.polybot_notifications set suppressed = 'no_channel' where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_notifications where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(suppressed) as s from public.polybot_notifications where user_id = ${f.owner}`,
+  },
+  {
+    relation: 'polybot_notification_deliveries',
+    ops: {
+      select: (tx, f) => tx`select * from public.polybot_notification_deliveries where user_id = ${f.owner}`,
+      insert: (tx, f) =>
+        tx`insert into public.polybot_notification_deliveries (notification_id, user_id, channel_kind, idempotency_key) select id, user_id, 'slack', 'forged' from public.polybot_notifications where user_id = ${f.owner}`,
+      update: (tx, f) =>
+        tx`update public.polybot_notification_deliveries set status = 'sent' where user_id = ${f.owner}`,
+      delete: (tx, f) => tx`delete from public.polybot_notification_deliveries where user_id = ${f.owner}`,
+    },
+    expect: readOnlyOwnRows(1),
+    probe: (tx, f) =>
+      tx`select count(*)::int as n, min(status) as s from public.polybot_notification_deliveries where user_id = ${f.owner}`,
+  },
+  {
+    relation: 'admin_notification_dead_letters',
+    ops: {
+      select: (tx) => tx`select * from public.admin_notification_dead_letters`,
+      insert: (tx, f) => tx`insert into public.admin_notification_dead_letters (user_id) values (${f.owner})`,
+      update: (tx) => tx`update public.admin_notification_dead_letters set attempts = 0`,
+      delete: (tx) => tx`delete from public.admin_notification_dead_letters`,
+    },
+    expect: {
+      anon: { select: 'denied', insert: 'not_updatable', update: 'not_updatable', delete: 'not_updatable' },
+      owner: { select: 'denied', insert: 'not_updatable', update: 'not_updatable', delete: 'not_updatable' },
+      other: { select: 'denied', insert: 'not_updatable', update: 'not_updatable', delete: 'not_updatable' },
+    },
+    probe: (tx) => tx`select count(*)::int as n from public.polybot_notification_deliveries`,
+  },
 ];
 
 let db: TestDatabase;

@@ -245,6 +245,12 @@ describe('polybot_manager holds exactly the reviewed grants', () => {
         from information_schema.role_table_grants where grantee = 'polybot_manager'
        group by 1 order by 1`;
     expect(Object.fromEntries(tables.map((r) => [r.t, r.p]))).toEqual({
+      // The notification queue's worker (20261209000110): the statements graphile-worker's worker runs.
+      'graphile_worker._private_job_queues': 'INSERT,SELECT,UPDATE',
+      'graphile_worker._private_jobs': 'DELETE,INSERT,SELECT,UPDATE',
+      'graphile_worker._private_known_crontabs': 'INSERT,SELECT,UPDATE',
+      'graphile_worker._private_tasks': 'INSERT,SELECT',
+      'graphile_worker.migrations': 'SELECT',
       'public.polybot_bot_status': 'INSERT,SELECT,UPDATE',
       'public.polybot_market_links': 'SELECT',
       'public.polybot_order_intents': 'INSERT,SELECT,UPDATE',
@@ -274,7 +280,28 @@ describe('polybot_manager holds exactly the reviewed grants', () => {
       select nspname from pg_namespace
        where has_schema_privilege('polybot_manager', oid, 'usage') and nspname not like 'pg\_%'
          and nspname <> 'information_schema' order by 1`;
-    expect(schemas.map((s) => s.nspname)).toEqual(['public']);
+    expect(schemas.map((s) => s.nspname)).toEqual(['graphile_worker', 'private', 'public']);
+    const queueFunctions = await db.sql<{ fn: string }[]>`
+      select p.proname as fn from pg_proc p
+       where p.pronamespace = 'graphile_worker'::regnamespace and has_function_privilege('polybot_manager', p.oid, 'execute')
+       order by 1`;
+    expect(queueFunctions.map((r) => r.fn)).toEqual(['add_job', 'add_jobs']);
+    // The notification worker's functions (20261209000160), in `private` (not exposed by the Data API).
+    const privateFunctions = await db.sql<{ fn: string }[]>`
+      select format('%s(%s)', p.proname, pg_get_function_identity_arguments(p.oid)) as fn from pg_proc p
+       where p.pronamespace = 'private'::regnamespace and has_function_privilege('polybot_manager', p.oid, 'execute')
+       order by 1`;
+    expect(privateFunctions.map((r) => r.fn)).toEqual([
+      'claim_notification_delivery(p_delivery_id bigint)',
+      'daily_summary_data(p_user_id uuid, p_date date, p_time_zone text)',
+      'flush_trade_notifications(p_user_id uuid)',
+      'mark_notification_dead(p_delivery_id bigint, p_error text)',
+      'mark_notification_retrying(p_delivery_id bigint, p_error text)',
+      'mark_notification_sent(p_delivery_id bigint)',
+      'notification_webhook_secret(p_channel_id uuid)',
+      'send_daily_summaries(p_now timestamp with time zone)',
+      'users_due_daily_summary(p_now timestamp with time zone)',
+    ]);
   });
 });
 

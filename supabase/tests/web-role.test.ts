@@ -137,7 +137,10 @@ describe('what polybot_web may not do', () => {
       'auth.jwt()',
       'auth.role()',
       'auth.uid()',
+      // The Telegram bot's linking and lookup (20261209000140, notification-channels.test.ts).
+      'private.link_telegram_chat(p_token text, p_chat_id text, p_username text)',
       'private.store_own_stripe_customer(p_customer_id text)',
+      'private.telegram_user_for_chat(p_chat_id text)',
     ]);
   });
 

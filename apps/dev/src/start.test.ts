@@ -13,7 +13,7 @@ import { createTestClient } from '@polybot/local-stack/testing';
 import { findFreePort } from '@polybot/local-stack/postgres';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PORT_NAMES = ['DB', 'AUTH', 'STRIPE', 'EDGE', 'MANAGER', 'WEB', 'VENUE_SIM'] as const;
+const PORT_NAMES = ['DB', 'AUTH', 'STRIPE', 'EDGE', 'MANAGER', 'WEB', 'VENUE_SIM', 'MAIL', 'SMTP'] as const;
 type PortName = (typeof PORT_NAMES)[number];
 
 let child: ChildProcess | null = null;
@@ -55,7 +55,7 @@ beforeAll(async () => {
   stateDir = await mkdtemp(path.join(tmpdir(), 'polybot-start-'));
   // As root, embedded Postgres runs as a `postgres` OS user, which must be able to enter the directory (mkdtemp: 0700).
   await chmod(stateDir, 0o755);
-  // Seven distinct ports (a port just released can be handed out again).
+  // Distinct ports, one per service (a port just released can be handed out again).
   const taken = new Set<number>();
   for (const name of PORT_NAMES) {
     let port = await findFreePort();
@@ -130,6 +130,22 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
   });
   expect(error).toBeNull();
   expect(data.user?.email).toBe('alice@demo.polybot.local');
+
+  // The mail inbox is printed, and sign-up needs the confirmation it mails there (a link to the web app).
+  expect(output).toContain(`Mail inbox         http://127.0.0.1:${ports.MAIL}`);
+  const newcomer = `newcomer-${Date.now()}@example.test`;
+  const signUp = await supabase.auth.signUp({ email: newcomer, password: 'newcomer-password' });
+  expect(signUp.error).toBeNull();
+  expect(signUp.data.session).toBeNull();
+  const confirmation = await until(
+    'the confirmation email in the inbox',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.MAIL}/api/messages?to=${encodeURIComponent(newcomer)}`);
+      return ((await res.json()) as { messages: { text: string }[] }).messages[0];
+    },
+    30_000,
+  );
+  expect(confirmation.text).toContain(`http://127.0.0.1:${ports.WEB}/auth/confirm?token_hash=`);
 
   // The web app serves its sign-in page; the webhook function refuses an unsigned event.
   const signIn = await fetch(`http://127.0.0.1:${ports.WEB}/sign-in`);

@@ -1,5 +1,6 @@
 // npm start — the whole product locally on embedded defaults: no Docker, no accounts.
-// Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time), local Supabase Auth,
+// Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time), local Supabase Auth
+// (with sign-up confirmation and password reset by email, delivered to a local mail sink with a browser inbox),
 // the Stripe emulator with the stripe-webhook edge function under Deno, the venue simulator running the continuous
 // `live` scenario (markets list, trade, resolve and are replaced on a schedule of minutes),
 // the BotManager and the web app. DATABASE_URL replaces the embedded Postgres. Runs until Ctrl-C / SIGTERM, then
@@ -11,6 +12,7 @@ import postgres from 'postgres';
 import { startBotManager } from '@polybot/bot-manager';
 import { startLocalAuth } from '@polybot/local-stack/auth';
 import { readEnv, redactUrl } from '@polybot/local-stack/env';
+import { startMailSink } from '@polybot/local-stack/mail';
 import { startLocalBilling } from '@polybot/local-stack/stripe';
 import { managerVenueUrls, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
@@ -71,11 +73,18 @@ async function main(): Promise<void> {
     );
   }
 
+  const mail = await startMailSink({ smtpPort: env.POLYBOT_SMTP_PORT, httpPort: env.POLYBOT_MAIL_PORT });
+  stoppers.unshift({ name: 'mail sink', stop: () => mail.close() });
+
   const auth = await startLocalAuth({
     databaseUrl,
     port: env.POLYBOT_AUTH_PORT,
     signingKeyPath: path.join(stateDir, 'auth-signing-key.json'),
     siteUrl: `http://127.0.0.1:${webPort}`,
+    smtp: { url: mail.smtpUrl },
+    // As a real product (and hosted Supabase's default): a new account confirms its email first. The link arrives in
+    // the mail inbox printed below and signs the user straight in to onboarding.
+    mailerAutoconfirm: false,
     onError: (e: unknown) => console.error(`polybot: local auth: ${e instanceof Error ? e.message : String(e)}`),
   });
   stoppers.unshift({ name: 'local auth', stop: () => auth.close() });
@@ -134,6 +143,8 @@ async function main(): Promise<void> {
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
   console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
   console.log(`    anon key         ${auth.anonKey}`);
+  console.log(`  Mail inbox         ${mail.inboxUrl}   ← sign-up confirmation and password-reset emails land here`);
+  console.log(`    SMTP             ${mail.smtpUrl}`);
   console.log(
     `  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`,
   );

@@ -14,6 +14,9 @@ const EnvSchema = z.object({
   POLYBOT_MANAGER_PORT: z.coerce.number().int().min(1024).max(65535).default(9464),
   POLYBOT_WEB_PORT: z.coerce.number().int().min(1024).max(65535).default(3000),
   POLYBOT_VENUE_SIM_PORT: z.coerce.number().int().min(1024).max(65535).default(4010),
+  /** The local mail sink (account emails): its browser inbox and its SMTP port, as `supabase start`'s Inbucket. */
+  POLYBOT_MAIL_PORT: z.coerce.number().int().min(1024).max(65535).default(54324),
+  POLYBOT_SMTP_PORT: z.coerce.number().int().min(1024).max(65535).default(54325),
   /** Where `npm start` keeps its state (database, auth signing key, Stripe emulator). Default: `.local/` in the repo. */
   POLYBOT_STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -17,3 +17,6 @@ export * from './live-readiness.ts';
 export * from './news-limits.ts';
 export * from './terms.ts';
 export * from './json-size.ts';
+export * from './notification-events.ts';
+export * from './notification-settings.ts';
+export * from './money.ts';

@@ -41,7 +41,7 @@ export function fieldErrorsOf(error: z.ZodError, topLevel = false): Record<strin
 }
 
 // Form fields that must never travel back to the browser, even to refill a form after an error.
-const SECRET_FIELDS = new Set(['password', 'privateKey', 'privateKeyPem']);
+const SECRET_FIELDS = new Set(['password', 'privateKey', 'privateKeyPem', 'password_confirm']);
 
 /** What was submitted, minus secrets and React's internal fields: refills a form that failed. */
 export function echo(form: FormData): Record<string, string> {

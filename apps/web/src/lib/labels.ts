@@ -1,5 +1,6 @@
 // How stored values read to a person: one place, so the table, the filters and the detail page say the same thing.
 import type { OrderStatus, TradeStrategy, TradingMode, VenueId } from '@polybot/schemas';
+import { formatUsd } from '@polybot/schemas';
 
 export const PLATFORM_LABELS: Record<VenueId, string> = { polymarket: 'Polymarket', kalshi: 'Kalshi' };
 
@@ -28,9 +29,9 @@ export function label(map: Record<string, string>, value: string): string {
   return map[value] ?? value;
 }
 
-/** Dollars with a real minus sign; null (not known yet) is a dash. */
+/** Dollars as every PolyBot surface writes them (notifications too); null (not known yet) is a dash. */
 export function money(v: number | null): string {
-  return v === null ? '—' : `${v < 0 ? '−' : ''}$${Math.abs(v).toFixed(2)}`;
+  return v === null ? '—' : formatUsd(v);
 }
 
 /** "2026-11-25 05:16 UTC" */

@@ -6,5 +6,5 @@ export { billingFlows, CARDS, DAY_MS, type BillingRow, type BotRow } from './bil
 export { ARTIFACTS, launchChromium, newUserPage, PHONE, shoot, sidewaysOverflow } from './browser.ts';
 export { fieldError, flows, forceFill, hydrated, PASSWORD, submit, submitTampered, type ConfigRow } from './flows.ts';
 export { polymarketKey, registerKalshiKey, type KalshiKey } from './keys.ts';
-export { onboard, type OnboardOptions } from './onboard.ts';
-export { buildApp, startStack, WEB_DIR, type Stack } from './stack.ts';
+export { finishOnboarding, onboard, type OnboardOptions } from './onboard.ts';
+export { buildApp, startStack, WEB_DIR, type Stack, type StackOptions } from './stack.ts';

@@ -19,8 +19,13 @@ export interface OnboardOptions {
 
 /** Signs up `email` on `page`, walks the wizard to the dashboard, and returns the new user's id. */
 export async function onboard(stack: Stack, page: Page, email: string, opts: OnboardOptions): Promise<string> {
+  await flows(stack).signUp(page, email);
+  return finishOnboarding(stack, page, email, opts);
+}
+
+/** From the wizard's first step (a signed-in user on /onboarding) to the dashboard; returns the user's id. */
+export async function finishOnboarding(stack: Stack, page: Page, email: string, opts: OnboardOptions): Promise<string> {
   const f = flows(stack);
-  await f.signUp(page, email);
   await page.getByLabel(/I have read and accept/).check();
   await submit(page, 'Accept terms', 'Accept and continue');
   await page.getByRole('heading', { name: 'Polymarket' }).waitFor();

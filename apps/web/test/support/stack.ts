@@ -1,6 +1,8 @@
 // The local stack for the browser tests: throwaway Postgres (bootstrap + migrations), the local GoTrue-compatible
-// auth server, the venue simulator, and the built app under `next start` on a free port.
+// auth server (its account emails go to the local mail sink), the venue simulator, and the built app under
+// `next start` on a free port.
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
+import { startMailSink, type MailSink } from '@polybot/local-stack/mail';
 import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
@@ -27,6 +29,8 @@ export interface Stack {
   auth: LocalAuth;
   sim: VenueSim;
   billing: LocalBilling;
+  /** Where the auth server's emails (password reset, signup confirmation) arrive. */
+  mail: MailSink;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -37,21 +41,35 @@ export async function buildApp(): Promise<void> {
   await buildWeb();
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
+  confirmSignups?: boolean;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
   const cleanups: (() => Promise<void>)[] = [() => db.stop()];
   const stopAll = async () => {
     for (const c of cleanups) await c().catch((e: unknown) => console.error('cleanup failed', e));
   };
   try {
-    const auth = await startLocalAuth({ databaseUrl: db.url });
+    const mail = await startMailSink();
+    cleanups.unshift(() => mail.close());
+    // The web's port first: the auth server's emailed links point at the web app (GoTrue's SITE_URL).
+    const webPort = await findFreePort();
+    const auth = await startLocalAuth({
+      databaseUrl: db.url,
+      siteUrl: `http://127.0.0.1:${webPort}`,
+      smtp: { url: mail.smtpUrl },
+      mailerAutoconfirm: !options.confirmSignups,
+    });
     cleanups.unshift(() => auth.close());
     const sim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
     cleanups.unshift(() => billing.close());
     const web = await startWeb({
-      port: await findFreePort(),
+      port: webPort,
       env: {
         // The web's least-privilege login, as in production (docs/SECURITY.md §1.1); tests set up data with db.url.
         DATABASE_URL: await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_web' }),
@@ -67,7 +85,7 @@ export async function startStack(): Promise<Stack> {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, billing, baseUrl: web.url, stop: stopAll };
+    return { db, auth, sim, billing, mail, baseUrl: web.url, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

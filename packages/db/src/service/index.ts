@@ -15,5 +15,6 @@ export * from './marks.ts';
 export * from './order-intents.ts';
 export * from './as-manager.ts';
 export * from './health.ts';
+export * from './notifications.ts';
 export * from './user-shards.ts';
 export * from './manager-leases.ts';

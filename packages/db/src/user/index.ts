@@ -5,3 +5,4 @@ export * from './onboarding.ts';
 export * from './plans.ts';
 export * from './trades.ts';
 export * from './positions.ts';
+export * from './notifications.ts';

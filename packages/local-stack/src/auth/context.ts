@@ -5,6 +5,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { AuthHttpError, badRequest, forbidden } from './errors.ts';
 import type { AuthKeys } from './keys.ts';
+import type { AuthMailer } from './mailer.ts';
 import type { SignInLimiter } from './sign-in-limiter.ts';
 import { asAuthAdmin, findSession, findUserById, type UserRow } from './store.ts';
 import { verifyBearer, type VerifiedClaims } from './tokens.ts';
@@ -20,6 +21,14 @@ export interface AuthContext {
   refreshTokenReuseIntervalSeconds: number;
   minPasswordLength: number;
   signInLimiter: SignInLimiter;
+  /** Sends recovery / confirmation emails; null without an `smtp` option (those endpoints then answer 500). */
+  mailer: AuthMailer | null;
+  /** GoTrue's MAILER_AUTOCONFIRM: true → sign-up confirms at once and returns a session. */
+  mailerAutoconfirm: boolean;
+  /** GoTrue's MAILER_OTP_EXP: how long an emailed link works. */
+  emailOtpExpirySeconds: number;
+  /** One email of each kind (`recovery:<email>`, `confirmation:<email>`) per address per minute (SMTP_MAX_FREQUENCY). */
+  emailSendLimiter: SignInLimiter;
 }
 
 export interface AuthRequest {
@@ -35,6 +44,8 @@ export interface AuthRequest {
 export interface Reply {
   status: number;
   body?: unknown;
+  /** Extra response headers (GET /verify's redirect). */
+  headers?: Record<string, string>;
 }
 
 export interface Authenticated {

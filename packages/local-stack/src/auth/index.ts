@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createDb } from '@polybot/db';
 import type { AuthContext } from './context.ts';
 import { loadOrCreateKeys } from './keys.ts';
+import { createAuthMailer, type SmtpOptions } from './mailer.ts';
 import { createAuthServer } from './server.ts';
 import { SignInLimiter } from './sign-in-limiter.ts';
 import { issueApiKey } from './tokens.ts';
@@ -26,6 +27,12 @@ export interface LocalAuthOptions {
   /** Failed password sign-ins allowed per email per 5 minutes before 429 (default 30, Supabase's sign-in default). */
   maxFailedSignInsPerEmail?: number;
   onError?: (error: unknown) => void;
+  /** Where recovery / confirmation emails go (the local mail sink's smtpUrl). Without it those endpoints answer 500. */
+  smtp?: SmtpOptions;
+  /** GoTrue's MAILER_AUTOCONFIRM (default true). false: sign-up mails a confirmation link and returns no session. */
+  mailerAutoconfirm?: boolean;
+  /** How long an emailed link works (GoTrue's MAILER_OTP_EXP, default 3600). */
+  emailOtpExpirySeconds?: number;
 }
 
 export interface LocalAuth {
@@ -41,6 +48,9 @@ export interface LocalAuth {
 
 export async function startLocalAuth(options: LocalAuthOptions): Promise<LocalAuth> {
   const host = options.host ?? '127.0.0.1';
+  const mailerAutoconfirm = options.mailerAutoconfirm ?? true;
+  if (!mailerAutoconfirm && !options.smtp)
+    throw new Error('local auth: mailerAutoconfirm: false needs the smtp option');
   const keys = await loadOrCreateKeys(options.signingKeyPath);
   const sql = createDb(options.databaseUrl, { max: 5, applicationName: 'polybot-local-auth' });
   // The issuer names the server's own URL, known only once the port is bound; handlers read it per request.
@@ -53,6 +63,10 @@ export async function startLocalAuth(options: LocalAuthOptions): Promise<LocalAu
     refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? 10,
     minPasswordLength: 6,
     signInLimiter: new SignInLimiter({ maxFailures: options.maxFailedSignInsPerEmail ?? 30, windowMs: 5 * 60_000 }),
+    mailer: options.smtp ? createAuthMailer(options.smtp) : null,
+    mailerAutoconfirm,
+    emailOtpExpirySeconds: options.emailOtpExpirySeconds ?? 3600,
+    emailSendLimiter: new SignInLimiter({ maxFailures: 1, windowMs: 60_000 }),
   };
   const server = createAuthServer(ctx, options.onError ? { onError: options.onError } : {});
   try {
@@ -64,6 +78,7 @@ export async function startLocalAuth(options: LocalAuthOptions): Promise<LocalAu
       });
     });
   } catch (error) {
+    ctx.mailer?.close();
     await sql.end({ timeout: 5 });
     throw error;
   }
@@ -79,7 +94,9 @@ export async function startLocalAuth(options: LocalAuthOptions): Promise<LocalAu
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      ctx.mailer?.close();
       await sql.end({ timeout: 5 });
     },
   };
 }
+export type { SmtpOptions } from './mailer.ts';

@@ -2,6 +2,7 @@
 // check (the gateway answers 401 without a valid key; only the JWKS is open), JSON body parsing, routing under
 // /auth/v1, and turning every failure into GoTrue's error shape. Unknown routes get a loud 404.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { recover, verifyGet, verifyPost } from './account-emails.ts';
 import { adminCreateUser, adminDeleteUser, adminGetUser } from './admin-handlers.ts';
 import type { AuthContext, AuthRequest, Reply } from './context.ts';
 import { AuthHttpError, badRequest, writeAuthError } from './errors.ts';
@@ -17,14 +18,16 @@ const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
   '/token': { POST: token },
   '/user': { GET: getUser, PUT: putUser },
   '/logout': { POST: logout },
-  '/settings': { GET: () => settings() },
+  '/settings': { GET: (ctx) => settings(ctx) },
   '/health': { GET: () => health() },
   '/.well-known/jwks.json': { GET: (ctx) => jwks(ctx) },
   '/admin/users': { POST: adminCreateUser },
   '/admin/users/:id': { GET: adminGetUser, DELETE: adminDeleteUser },
+  '/recover': { POST: recover },
+  '/verify': { GET: verifyGet, POST: verifyPost },
 };
 /** Routes Supabase's gateway serves without an API key. */
-const OPEN_ROUTES = new Set(['/.well-known/jwks.json']);
+const OPEN_ROUTES = new Set(['/.well-known/jwks.json', '/verify']);
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface ServerOptions {
@@ -110,6 +113,7 @@ async function handle(
   try {
     const body = method === 'GET' ? undefined : await readJsonBody(req);
     const reply = await handler(ctx, { method, query: url.searchParams, headers: req.headers, params, body });
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
     if (reply.body === undefined) {
       res.statusCode = reply.status;
       res.end();

@@ -1,5 +1,6 @@
 // POST /signup and POST /token (grant_type=password | refresh_token), following supabase/auth signup.go, token.go and
-// token_refresh.go with email confirmations off (mailer_autoconfirm), so sign-up answers with a session.
+// token_refresh.go with email confirmations off (mailer_autoconfirm) sign-up answers with a session; on, it mails a link
+// (account-emails.ts) and answers with the unconfirmed user.
 import { z } from 'zod';
 import { parseBody, type AuthContext, type AuthRequest, type Reply } from './context.ts';
 import { AuthHttpError, badRequest, oauthError, unprocessable } from './errors.ts';
@@ -21,7 +22,8 @@ import {
   type UserRow,
 } from './store.ts';
 import { issueAccessToken } from './tokens.ts';
-import { toSessionJson } from './user-json.ts';
+import { toSessionJson, toUserJson } from './user-json.ts';
+import { sendConfirmation, signupExistingEmail } from './account-emails.ts';
 
 const MetaSecurity = z.looseObject({ captcha_token: z.string().optional() }).optional();
 
@@ -68,12 +70,26 @@ export async function signup(ctx: AuthContext, req: AuthRequest): Promise<Reply>
   const result = await asAuthAdmin(ctx.sql, async (tx) => {
     let user: UserRow | null;
     try {
-      user = await insertUser(tx, { email, encryptedPassword, userMetadata: body.data ?? {}, confirmed: true });
+      user = await insertUser(tx, {
+        email,
+        encryptedPassword,
+        userMetadata: body.data ?? {},
+        confirmed: ctx.mailerAutoconfirm,
+      });
     } catch (error) {
       // E.g. handle_new_user failed: GoTrue's answer, with the database's reason kept for the server log only.
       throw new AuthHttpError(500, 'unexpected_failure', 'Database error saving new user', undefined, undefined, error);
     }
-    if (!user) throw unprocessable('user_already_exists', 'User already registered');
+    if (!user) {
+      if (!ctx.mailerAutoconfirm) return signupExistingEmail(ctx, tx, email);
+      throw unprocessable('user_already_exists', 'User already registered');
+    }
+    if (!ctx.mailerAutoconfirm) {
+      // GoTrue with confirmations on: mail the link, answer with the user and no session.
+      await sendConfirmation(ctx, tx, user);
+      const unconfirmed = (await findUserById(tx, user.id)) ?? user;
+      return { ...toUserJson(unconfirmed), confirmation_sent_at: new Date().toISOString() };
+    }
     return startSession(ctx, tx, user);
   });
   return { status: 200, body: result };
@@ -112,10 +128,15 @@ async function passwordGrant(ctx: AuthContext, req: AuthRequest): Promise<Record
   return asAuthAdmin(ctx.sql, (tx) => startSession(ctx, tx, user));
 }
 
-async function startSession(ctx: AuthContext, tx: AuthTx, user: UserRow): Promise<Record<string, unknown>> {
+export async function startSession(
+  ctx: AuthContext,
+  tx: AuthTx,
+  user: UserRow,
+  method = 'password',
+): Promise<Record<string, unknown>> {
   const { session, refreshToken } = await createSession(tx, user.id);
   const signedIn = (await recordSignIn(tx, user.id)) ?? user;
-  const amr = [{ method: 'password', timestamp: Math.floor((session.created_at ?? new Date()).getTime() / 1000) }];
+  const amr = [{ method, timestamp: Math.floor((session.created_at ?? new Date()).getTime() / 1000) }];
   const access = await issueAccessToken(ctx.keys, {
     user: signedIn,
     sessionId: session.id,

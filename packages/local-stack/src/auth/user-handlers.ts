@@ -65,7 +65,7 @@ export async function logout(ctx: AuthContext, req: AuthRequest): Promise<Reply>
   return { status: 204 };
 }
 
-export function settings(): Reply {
+export function settings(ctx: AuthContext): Reply {
   const providers = [
     'anonymous_users',
     'apple',
@@ -94,7 +94,7 @@ export function settings(): Reply {
     body: {
       external: { ...Object.fromEntries(providers.map((p) => [p, false])), email: true },
       disable_signup: false,
-      mailer_autoconfirm: true,
+      mailer_autoconfirm: ctx.mailerAutoconfirm,
       phone_autoconfirm: false,
       sms_provider: '',
       saml_enabled: false,

@@ -44,7 +44,7 @@ export async function signUp(_prev: ActionState, form: FormData): Promise<Action
       ok: true,
       error: null,
       fieldErrors: {},
-      message: 'Check your email to confirm your account, then sign in.',
+      message: 'Check your email to confirm your account: the link in it signs you in.',
       at: Date.now(),
     };
   redirect('/onboarding');

@@ -5,7 +5,9 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { publicEnv } from '~/env.ts';
 import { authCookieOptions } from './cookie-options.ts';
 
-const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms'];
+// The account-email pages are public: asking for a link, following one, and the reset page (it says itself when the
+// link failed, instead of sending someone who forgot their password to sign in).
+const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms', '/forgot-password', '/auth/confirm', '/reset-password'];
 
 export async function updateSession(request: NextRequest): Promise<NextResponse> {
   let response = NextResponse.next({ request });

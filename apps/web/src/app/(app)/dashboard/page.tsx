@@ -24,6 +24,7 @@ const QuerySchema = z.object({
   strategy: TradeStrategySchema.optional().catch(undefined),
   mode: TradingModeSchema.optional().catch(undefined),
   before: z.coerce.number().int().positive().optional().catch(undefined),
+  notice: z.enum(['password-updated']).optional().catch(undefined),
 });
 
 export default async function DashboardPage({
@@ -65,6 +66,11 @@ export default async function DashboardPage({
   return (
     <div className="stack">
       <h1>Dashboard</h1>
+      {q.notice === 'password-updated' ? (
+        <div role="status" className="banner banner-ok">
+          Your password has been changed. Use the new one next time you sign in.
+        </div>
+      ) : null}
       <div className="grid">
         <div className="stack">
           <StatusCard initial={status} />
