@@ -1,8 +1,11 @@
 // The local stack for the browser tests: throwaway Postgres (bootstrap + migrations), the local GoTrue-compatible
 // auth server (its account emails go to the local mail sink), the venue simulator, and the built app under
 // `next start` on a free port.
+import { randomBytes } from 'node:crypto';
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
 import { startMailSink, type MailSink } from '@polybot/local-stack/mail';
+import { localNotificationEnv, pointTelegramWebhook, type LocalNotificationEnv } from '@polybot/local-stack/notify-env';
+import { startTelegramStandIn, type TelegramStandIn } from '@polybot/local-stack/telegram';
 import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
@@ -31,6 +34,8 @@ export interface Stack {
   billing: LocalBilling;
   /** Where the auth server's emails (password reset, signup confirmation) arrive. */
   mail: MailSink;
+  /** With `notifications: true`: the Telegram stand-in (webhook pointed at the app) and the env the app was given. */
+  notifications?: { telegram: TelegramStandIn; env: LocalNotificationEnv };
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -44,6 +49,11 @@ export async function buildApp(): Promise<void> {
 export interface StackOptions {
   /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
   confirmSignups?: boolean;
+  /**
+   * Notifications as `npm start` runs them (docs/NOTIFICATIONS.md "Running locally"): email through the mail sink, a
+   * Telegram stand-in whose webhook is the app's route, plain-http webhooks to 127.0.0.1 allowed.
+   */
+  notifications?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -64,6 +74,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mailerAutoconfirm: !options.confirmSignups,
     });
     cleanups.unshift(() => auth.close());
+    let notifications: Stack['notifications'];
+    if (options.notifications) {
+      const telegram = await startTelegramStandIn();
+      cleanups.unshift(() => telegram.close());
+      const env = localNotificationEnv({
+        appUrl: `http://127.0.0.1:${webPort}`,
+        smtpUrl: mail.smtpUrl,
+        telegram,
+        unsubscribeSecret: randomBytes(32).toString('base64url'),
+        telegramWebhookSecret: randomBytes(32).toString('base64url'),
+      });
+      notifications = { telegram, env };
+    }
     const sim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
@@ -79,13 +102,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
+        ...notifications?.env,
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, billing, mail, baseUrl: web.url, stop: stopAll };
+    if (notifications) {
+      const { telegram, env } = notifications;
+      await pointTelegramWebhook({ telegram, appUrl: web.url, secret: env.TELEGRAM_WEBHOOK_SECRET });
+    }
+    return {
+      db,
+      auth,
+      sim,
+      billing,
+      mail,
+      ...(notifications ? { notifications } : {}),
+      baseUrl: web.url,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
