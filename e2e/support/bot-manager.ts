@@ -50,6 +50,8 @@ export async function startManagerProcess(o: {
       MARKET_REFRESH_MS: '1000',
       LINK_PROPOSAL_INTERVAL_MS: '0',
       LOG_LEVEL: process.env.E2E_MANAGER_LOG ?? 'warn',
+      // The notification worker is on by default and needs the web app's origin for its links.
+      APP_URL: process.env.APP_URL ?? 'http://127.0.0.1:3000',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
