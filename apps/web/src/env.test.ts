@@ -47,3 +47,50 @@ describe('APP_URL', () => {
     },
   );
 });
+
+describe('notification settings', () => {
+  const SECRET = 'an-unsubscribe-secret-of-32-chars!';
+
+  it('are all optional: no email channel, https only, no exempt ranges', () => {
+    const env = parseServerEnv({ ...BASE });
+    expect(env.NOTIFY_SMTP_URL).toBeUndefined();
+    expect(env).toMatchObject({ NOTIFY_WEBHOOK_ALLOW_HTTP: false, NOTIFY_WEBHOOK_EXEMPT_RANGES: [] });
+  });
+
+  it('parses the local values', () => {
+    const env = parseServerEnv({
+      ...BASE,
+      NOTIFY_SMTP_URL: 'smtp://127.0.0.1:54325',
+      NOTIFY_MAIL_FROM: 'PolyBot <notifications@polybot.local>',
+      NOTIFY_UNSUBSCRIBE_SECRET: SECRET,
+      NOTIFY_WEBHOOK_ALLOW_HTTP: 'true',
+      NOTIFY_WEBHOOK_EXEMPT_RANGES: '127.0.0.1/32, ::1/128',
+    });
+    expect(env).toMatchObject({
+      NOTIFY_SMTP_URL: 'smtp://127.0.0.1:54325',
+      NOTIFY_MAIL_FROM: 'PolyBot <notifications@polybot.local>',
+      NOTIFY_UNSUBSCRIBE_SECRET: SECRET,
+      NOTIFY_WEBHOOK_ALLOW_HTTP: true,
+      NOTIFY_WEBHOOK_EXEMPT_RANGES: ['127.0.0.1/32', '::1/128'],
+    });
+  });
+
+  it('refuses SMTP without a sender or an unsubscribe secret, naming the variable', () => {
+    const smtp = { ...BASE, NOTIFY_SMTP_URL: 'smtps://u:p@smtp.example.com:465' };
+    expect(refusal({ ...smtp, NOTIFY_UNSUBSCRIBE_SECRET: SECRET })).toContain(
+      'NOTIFY_MAIL_FROM is required when NOTIFY_SMTP_URL is set',
+    );
+    expect(refusal({ ...smtp, NOTIFY_MAIL_FROM: 'PolyBot <n@example.com>' })).toContain(
+      'NOTIFY_UNSUBSCRIBE_SECRET is required when NOTIFY_SMTP_URL is set',
+    );
+  });
+
+  it.each([
+    [{ NOTIFY_SMTP_URL: 'http://smtp.example.com' }, 'NOTIFY_SMTP_URL must be an smtp:// or smtps:// URL'],
+    [{ NOTIFY_UNSUBSCRIBE_SECRET: 'short' }, 'NOTIFY_UNSUBSCRIBE_SECRET must be at least 32 characters'],
+    [{ NOTIFY_WEBHOOK_ALLOW_HTTP: 'yes' }, 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false'],
+    [{ NOTIFY_WEBHOOK_EXEMPT_RANGES: '127.0.0.1' }, 'NOTIFY_WEBHOOK_EXEMPT_RANGES must list CIDRs'],
+  ])('refuses %j', (vars, message) => {
+    expect(refusal({ ...BASE, ...vars })).toContain(message);
+  });
+});

@@ -42,6 +42,35 @@ const ServerEnvShape = z.object({
    * Required in production — never taken from the request's Host / X-Forwarded-* headers, which a client can forge.
    */
   APP_URL: AppUrlSchema.optional(),
+  // Notifications (docs/NOTIFICATIONS.md "Settings page"); the bot-manager reads the same names.
+  /** SMTP for the email channel's confirmation and test mails (smtps://user:pass@host:465). Unset: no email channel. */
+  NOTIFY_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { error: 'NOTIFY_SMTP_URL must be an smtp:// or smtps:// URL' })
+    .optional(),
+  /** The sender of notification mail, e.g. `PolyBot <notifications@example.com>`; required with NOTIFY_SMTP_URL. */
+  NOTIFY_MAIL_FROM: z.string().trim().min(3).optional(),
+  /** Signs unsubscribe links (the manager signs, this app verifies); required with NOTIFY_SMTP_URL. */
+  NOTIFY_UNSUBSCRIBE_SECRET: z
+    .string()
+    .min(32, { error: 'NOTIFY_UNSUBSCRIBE_SECRET must be at least 32 characters' })
+    .optional(),
+  /** Local mode only: webhook URLs may be http://. */
+  NOTIFY_WEBHOOK_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Local mode only: comma-separated CIDRs webhook URLs may point into (the local receiver, 127.0.0.1/32). */
+  NOTIFY_WEBHOOK_EXEMPT_RANGES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'NOTIFY_WEBHOOK_EXEMPT_RANGES must list CIDRs' }))),
   NODE_ENV: z.string().optional(),
 });
 
@@ -57,6 +86,11 @@ const ServerEnvSchema = ServerEnvShape.superRefine((env, ctx) => {
         "APP_URL is required in production: the app's public origin (e.g. https://app.example.com), used for " +
         "Stripe's return URLs instead of request headers",
     });
+  // Every email carries an unsubscribe link, and it must come from somewhere: mail needs a sender and a secret.
+  if (env.NOTIFY_SMTP_URL)
+    for (const name of ['NOTIFY_MAIL_FROM', 'NOTIFY_UNSUBSCRIBE_SECRET'] as const)
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when NOTIFY_SMTP_URL is set` });
 }).transform(({ APP_URL, NODE_ENV, ...rest }) => ({
   ...rest,
   APP_URL: APP_URL ?? DEV_APP_URL,
