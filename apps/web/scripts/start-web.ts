@@ -27,6 +27,12 @@ export interface WebEnv {
   STRIPE_PRICE_ENTERPRISE?: string;
   /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
+  /** Telegram bot (all of token, username and secret, or none; src/env.ts). Locally the stand-in's token and url. */
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_API_ROOT?: string;
+  TELEGRAM_BOT_USERNAME?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_LINK_BASE?: string;
 }
 
 export interface WebApp {
