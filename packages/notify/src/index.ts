@@ -7,6 +7,8 @@ export { safeFetch, SafeFetchError, MAX_REDIRECTS } from './webhook/safe-fetch.t
 export { postJson } from './webhook/post.ts';
 export type { RenderContext } from './render/index.ts';
 export { renderNotification } from './render/index.ts';
+// The escaping every rendered message uses, for other text sent in HTML (the web app's Telegram command replies).
+export { escapeHtml } from './render/escape.ts';
 export type { DiscordMessage, RenderedNotification, SlackMessage, StandardWebhookBody } from './render/types.ts';
 export { generateWebhookSecret, sendStandardWebhook, signStandardWebhook } from './webhook/standard.ts';
 export { sendDiscordMessage, sendSlackMessage } from './webhook/chat-hooks.ts';
