@@ -4,8 +4,11 @@
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
 import { startMailSink, type MailSink } from '@polybot/local-stack/mail';
 import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
+import { startTelegramStandIn, type TelegramStandIn } from '@polybot/local-stack/telegram';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { randomBytes } from 'node:crypto';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
+import { setTelegramWebhook } from '../../src/lib/telegram/register.ts';
 
 export { WEB_DIR };
 
@@ -31,6 +34,8 @@ export interface Stack {
   billing: LocalBilling;
   /** Where the auth server's emails (password reset, signup confirmation) arrive. */
   mail: MailSink;
+  /** With `telegram: true`: the Bot API stand-in, its webhook set to the web app's route (else null). */
+  telegram: (TelegramStandIn & { webhookSecret: string }) | null;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -44,6 +49,8 @@ export async function buildApp(): Promise<void> {
 export interface StackOptions {
   /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
   confirmSignups?: boolean;
+  /** Telegram on: a Bot API stand-in, the web app configured for it and the webhook registered (setWebhook). */
+  telegram?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -68,6 +75,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
     cleanups.unshift(() => billing.close());
+    const telegram = options.telegram
+      ? Object.assign(await startTelegramStandIn(), { webhookSecret: randomBytes(24).toString('base64url') })
+      : null;
+    if (telegram) cleanups.unshift(() => telegram.close());
     const web = await startWeb({
       port: webPort,
       env: {
@@ -79,13 +90,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
+        ...(telegram
+          ? {
+              TELEGRAM_BOT_TOKEN: telegram.token,
+              TELEGRAM_API_ROOT: telegram.url,
+              TELEGRAM_BOT_USERNAME: telegram.botUsername,
+              TELEGRAM_WEBHOOK_SECRET: telegram.webhookSecret,
+              TELEGRAM_LINK_BASE: telegram.chatUrl,
+            }
+          : {}),
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, billing, mail, baseUrl: web.url, stop: stopAll };
+    if (telegram)
+      await setTelegramWebhook({
+        token: telegram.token,
+        apiRoot: telegram.url,
+        appUrl: web.url,
+        secret: telegram.webhookSecret,
+      });
+    return { db, auth, sim, billing, mail, telegram, baseUrl: web.url, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
