@@ -203,7 +203,7 @@ describe('the stand-in chat page in Chromium (what `npm start` offers a person)'
     expect(await bot.textContent()).toContain('Linked to your PolyBot account');
     expect(await telegramChannels(bea)).toEqual([{ target: '7000003', verified: true }]);
     // Typing a command on the page: the bot answers in the conversation.
-    await page.getByLabel('Message').fill('/pause');
+    await page.getByRole('textbox', { name: 'Message' }).fill('/pause');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('[data-from="bot"]').nth(1).waitFor();
     expect(await page.locator('[data-from="bot"]').nth(1).textContent()).toContain('Pause requested');
