@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     // News rules read the simulator's RSS feeds (the scenario's news items), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,
+    // Its notification worker sends through the mail sink, the Telegram stand-in and to local webhooks.
+    notifications: notify.worker,
   });
   stoppers.unshift({ name: 'bot-manager', stop: () => manager.stop() });
   say(`bot-manager running (/healthz and /metrics on 127.0.0.1:${manager.httpPort})`);

@@ -27,10 +27,11 @@ export interface WebEnv {
   STRIPE_PRICE_ENTERPRISE?: string;
   /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
-  /** Notifications (docs/NOTIFICATIONS.md): the same names the bot-manager reads. Optional: without them, no email/Telegram. */
+  /** Notifications (docs/NOTIFICATIONS.md): the same names the bot-manager reads. Optional: without them, no email. */
   NOTIFY_SMTP_URL?: string;
   NOTIFY_MAIL_FROM?: string;
   NOTIFY_UNSUBSCRIBE_SECRET?: string;
+  /** Telegram bot (all of token, username and secret, or none; src/env.ts). Locally the stand-in's token and url. */
   TELEGRAM_BOT_TOKEN?: string;
   TELEGRAM_API_ROOT?: string;
   TELEGRAM_BOT_USERNAME?: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEV_APP_URL, parseServerEnv } from './env.ts';
+import { DEV_APP_URL, parseServerEnv, parseTelegramEnv } from './env.ts';
 
 const BASE = {
   DATABASE_URL: 'postgres://polybot_web_login:pw@db.example.com:5432/postgres',
@@ -92,5 +92,59 @@ describe('notification settings', () => {
     [{ NOTIFY_WEBHOOK_EXEMPT_RANGES: '127.0.0.1' }, 'NOTIFY_WEBHOOK_EXEMPT_RANGES must list CIDRs'],
   ])('refuses %j', (vars, message) => {
     expect(refusal({ ...BASE, ...vars })).toContain(message);
+  });
+});
+
+describe('Telegram', () => {
+  const TELEGRAM = {
+    TELEGRAM_BOT_TOKEN: '7000000001:AAH-a-bot-token-from-botfather_x',
+    TELEGRAM_BOT_USERNAME: 'polybot_bot',
+    TELEGRAM_WEBHOOK_SECRET: 'a-webhook-secret-of-32-characters-or-more',
+  };
+
+  it('is off with none of its variables (empty ones count as unset)', () => {
+    expect(parseServerEnv(BASE).telegram).toBeNull();
+    expect(
+      parseServerEnv({ ...BASE, TELEGRAM_BOT_TOKEN: '', TELEGRAM_BOT_USERNAME: '', TELEGRAM_WEBHOOK_SECRET: '' })
+        .telegram,
+    ).toBeNull();
+    expect(parseTelegramEnv({})).toBeNull();
+  });
+
+  it('is on with token, username and secret, defaulting to Telegram itself', () => {
+    expect(parseServerEnv({ ...BASE, ...TELEGRAM }).telegram).toEqual({
+      token: TELEGRAM.TELEGRAM_BOT_TOKEN,
+      botUsername: 'polybot_bot',
+      webhookSecret: TELEGRAM.TELEGRAM_WEBHOOK_SECRET,
+      apiRoot: 'https://api.telegram.org',
+      linkBase: 'https://t.me',
+    });
+    // Locally: the stand-in's API root and chat page, trailing slashes dropped.
+    expect(
+      parseTelegramEnv({
+        ...TELEGRAM,
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:54330/',
+        TELEGRAM_LINK_BASE: 'http://127.0.0.1:54330/chat/',
+      }),
+    ).toMatchObject({ apiRoot: 'http://127.0.0.1:54330', linkBase: 'http://127.0.0.1:54330/chat' });
+  });
+
+  it.each(Object.keys(TELEGRAM))('refuses a configuration without %s, naming it', (missing) => {
+    const env = { ...BASE, ...TELEGRAM, [missing]: undefined };
+    const message = refusal(env);
+    expect(message).toContain(missing);
+    expect(message).toContain('is required when');
+    expect(() => parseTelegramEnv(env)).toThrow(missing);
+  });
+
+  it.each([
+    ['TELEGRAM_BOT_TOKEN', 'not-a-token'],
+    ['TELEGRAM_BOT_USERNAME', '@polybot_bot'],
+    ['TELEGRAM_WEBHOOK_SECRET', 'short'],
+    ['TELEGRAM_WEBHOOK_SECRET', 'a secret with spaces that is long enough'],
+    ['TELEGRAM_API_ROOT', 'ftp://api.telegram.org'],
+    ['TELEGRAM_LINK_BASE', 't.me'],
+  ])('refuses %s=%j', (name, value) => {
+    expect(refusal({ ...BASE, ...TELEGRAM, [name]: value })).toContain(name);
   });
 });

@@ -1,6 +1,7 @@
 // Notifications on the local stack (`npm start` and the browser journeys): the one set of environment variables the
 // web app and the bot-manager both read (docs/NOTIFICATIONS.md, names as in each app's env.ts) pointing at the mail
-// sink and the Telegram stand-in, and the stand-in's webhook pointed at the web app. Dev and tests only.
+// sink and the Telegram stand-in. Dev and tests only. (The stand-in's webhook is set with the web app's own
+// setTelegramWebhook, `@polybot/web/telegram-webhook`, as production sets it.)
 import type { TelegramStandIn } from './telegram/index.ts';
 
 /** The sender of notification emails locally (the sink accepts any). */
@@ -20,15 +21,12 @@ export interface LocalNotificationEnv {
   NOTIFY_WEBHOOK_EXEMPT_RANGES: string;
 }
 
-/** The stand-in's page where a person chats with the local bot; deep links (`TELEGRAM_LINK_BASE`) open it. */
-export const telegramChatUrl = (telegram: Pick<TelegramStandIn, 'url'>): string => `${telegram.url}/chat`;
-
 export function localNotificationEnv(o: {
   /** The web app's origin: links in messages, the unsubscribe URL. */
   appUrl: string;
   /** The mail sink's `smtpUrl`. */
   smtpUrl: string;
-  telegram: Pick<TelegramStandIn, 'url' | 'token' | 'botUsername'>;
+  telegram: Pick<TelegramStandIn, 'url' | 'token' | 'botUsername' | 'chatUrl'>;
   /** ≥ 32 characters: signs unsubscribe tokens (the manager signs, the web app verifies). */
   unsubscribeSecret: string;
   /** Telegram's `secret_token` ([A-Za-z0-9_-]): the stand-in sends it, the web route checks it. */
@@ -43,27 +41,10 @@ export function localNotificationEnv(o: {
     TELEGRAM_API_ROOT: o.telegram.url,
     TELEGRAM_BOT_USERNAME: o.telegram.botUsername,
     TELEGRAM_WEBHOOK_SECRET: o.telegramWebhookSecret,
-    TELEGRAM_LINK_BASE: telegramChatUrl(o.telegram),
+    // Deep links open the stand-in's chat page, where a person can press Start.
+    TELEGRAM_LINK_BASE: o.telegram.chatUrl,
     // A user's webhook may be a receiver on this machine (plain http, loopback): local mode only, never production.
     NOTIFY_WEBHOOK_ALLOW_HTTP: 'true',
     NOTIFY_WEBHOOK_EXEMPT_RANGES: '127.0.0.1/32',
   };
-}
-
-/**
- * The Bot API's setWebhook, as production calls api.telegram.org: from then on the stand-in pushes each message a
- * person types on the chat page to the web app's route, with the secret it checks. Call once the web app answers.
- */
-export async function pointTelegramWebhook(o: {
-  telegram: Pick<TelegramStandIn, 'url' | 'token'>;
-  appUrl: string;
-  secret: string;
-}): Promise<void> {
-  const res = await fetch(`${o.telegram.url}/bot${o.telegram.token}/setWebhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${o.appUrl}/api/telegram/webhook`, secret_token: o.secret }),
-  });
-  const answer = (await res.json()) as { ok: boolean; description?: string };
-  if (!answer.ok) throw new Error(`the Telegram stand-in refused setWebhook: ${answer.description ?? res.status}`);
 }

@@ -7,6 +7,7 @@ export { checkSafeFetchUrl, safeFetch, SafeFetchError, MAX_REDIRECTS } from './w
 export { postJson } from './webhook/post.ts';
 export type { RenderContext } from './render/index.ts';
 export { renderNotification } from './render/index.ts';
+// The escaping every rendered message uses, for other text sent in HTML (the web app's Telegram command replies).
 export { escapeHtml } from './render/escape.ts';
 export type { DiscordMessage, RenderedNotification, SlackMessage, StandardWebhookBody } from './render/types.ts';
 export { generateWebhookSecret, sendStandardWebhook, signStandardWebhook } from './webhook/standard.ts';

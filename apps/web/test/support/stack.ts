@@ -1,14 +1,15 @@
 // The local stack for the browser tests: throwaway Postgres (bootstrap + migrations), the local GoTrue-compatible
 // auth server (its account emails go to the local mail sink), the venue simulator, and the built app under
 // `next start` on a free port.
-import { randomBytes } from 'node:crypto';
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
 import { startMailSink, type MailSink } from '@polybot/local-stack/mail';
-import { localNotificationEnv, pointTelegramWebhook, type LocalNotificationEnv } from '@polybot/local-stack/notify-env';
-import { startTelegramStandIn, type TelegramStandIn } from '@polybot/local-stack/telegram';
+import { localNotificationEnv, type LocalNotificationEnv } from '@polybot/local-stack/notify-env';
 import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
+import { startTelegramStandIn, type TelegramStandIn } from '@polybot/local-stack/telegram';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { randomBytes } from 'node:crypto';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
+import { setTelegramWebhook } from '../../src/lib/telegram/register.ts';
 
 export { WEB_DIR };
 
@@ -34,8 +35,10 @@ export interface Stack {
   billing: LocalBilling;
   /** Where the auth server's emails (password reset, signup confirmation) arrive. */
   mail: MailSink;
-  /** With `notifications: true`: the Telegram stand-in (webhook pointed at the app) and the env the app was given. */
-  notifications?: { telegram: TelegramStandIn; env: LocalNotificationEnv };
+  /** With `telegram: true`: the Bot API stand-in, its webhook set to the web app's route (else null). */
+  telegram: (TelegramStandIn & { webhookSecret: string }) | null;
+  /** With `notifications: true`: the notification env the app was given, for the manager process too (else null). */
+  notifyEnv: LocalNotificationEnv | null;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -49,9 +52,11 @@ export async function buildApp(): Promise<void> {
 export interface StackOptions {
   /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
   confirmSignups?: boolean;
+  /** Telegram on: a Bot API stand-in, the web app configured for it and the webhook registered (setWebhook). */
+  telegram?: boolean;
   /**
-   * Notifications as `npm start` runs them (docs/NOTIFICATIONS.md "Running locally"): email through the mail sink, a
-   * Telegram stand-in whose webhook is the app's route, plain-http webhooks to 127.0.0.1 allowed.
+   * Notifications as `npm start` runs them (docs/NOTIFICATIONS.md "Running locally"): Telegram as above, email through
+   * the mail sink with an unsubscribe secret, plain-http webhooks to 127.0.0.1 allowed.
    */
   notifications?: boolean;
 }
@@ -74,23 +79,25 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       mailerAutoconfirm: !options.confirmSignups,
     });
     cleanups.unshift(() => auth.close());
-    let notifications: Stack['notifications'];
-    if (options.notifications) {
-      const telegram = await startTelegramStandIn();
-      cleanups.unshift(() => telegram.close());
-      const env = localNotificationEnv({
-        appUrl: `http://127.0.0.1:${webPort}`,
-        smtpUrl: mail.smtpUrl,
-        telegram,
-        unsubscribeSecret: randomBytes(32).toString('base64url'),
-        telegramWebhookSecret: randomBytes(32).toString('base64url'),
-      });
-      notifications = { telegram, env };
-    }
     const sim = await startVenueSim({ scenario: 'arb-rich', port: 0, host: '127.0.0.1' });
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
     cleanups.unshift(() => billing.close());
+    const telegram =
+      options.telegram || options.notifications
+        ? Object.assign(await startTelegramStandIn(), { webhookSecret: randomBytes(24).toString('base64url') })
+        : null;
+    if (telegram) cleanups.unshift(() => telegram.close());
+    const notifyEnv =
+      options.notifications && telegram
+        ? localNotificationEnv({
+            appUrl: `http://127.0.0.1:${webPort}`,
+            smtpUrl: mail.smtpUrl,
+            telegram,
+            unsubscribeSecret: randomBytes(32).toString('base64url'),
+            telegramWebhookSecret: telegram.webhookSecret,
+          })
+        : null;
     const web = await startWeb({
       port: webPort,
       env: {
@@ -102,27 +109,30 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
-        ...notifications?.env,
+        ...(telegram
+          ? {
+              TELEGRAM_BOT_TOKEN: telegram.token,
+              TELEGRAM_API_ROOT: telegram.url,
+              TELEGRAM_BOT_USERNAME: telegram.botUsername,
+              TELEGRAM_WEBHOOK_SECRET: telegram.webhookSecret,
+              TELEGRAM_LINK_BASE: telegram.chatUrl,
+            }
+          : {}),
+        ...notifyEnv,
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    if (notifications) {
-      const { telegram, env } = notifications;
-      await pointTelegramWebhook({ telegram, appUrl: web.url, secret: env.TELEGRAM_WEBHOOK_SECRET });
-    }
-    return {
-      db,
-      auth,
-      sim,
-      billing,
-      mail,
-      ...(notifications ? { notifications } : {}),
-      baseUrl: web.url,
-      stop: stopAll,
-    };
+    if (telegram)
+      await setTelegramWebhook({
+        token: telegram.token,
+        apiRoot: telegram.url,
+        appUrl: web.url,
+        secret: telegram.webhookSecret,
+      });
+    return { db, auth, sim, billing, mail, telegram, notifyEnv, baseUrl: web.url, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;
