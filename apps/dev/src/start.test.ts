@@ -165,6 +165,9 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
   expect(me).toMatchObject({ ok: true, result: { username: expect.any(String) } });
   const hook = (await (await fetch(`${botApi}/getWebhookInfo`)).json()) as { result: { url: string } };
   expect(hook.result.url).toBe(`http://127.0.0.1:${ports.WEB}/api/telegram/webhook`);
+  const chatPage = await fetch(`http://127.0.0.1:${ports.TELEGRAM}/chat`);
+  expect(chatPage.status).toBe(200);
+  await chatPage.body?.cancel();
   const secrets = path.join(stateDir, 'local-secrets.json');
   expect((await stat(secrets)).mode & 0o777).toBe(0o600);
   expect(Object.keys(JSON.parse(await readFile(secrets, 'utf8')) as object).sort()).toEqual([
