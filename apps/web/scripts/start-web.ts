@@ -27,6 +27,12 @@ export interface WebEnv {
   STRIPE_PRICE_ENTERPRISE?: string;
   /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
+  /** Notifications (src/env.ts): mail for the email channel, unsubscribe links, the webhook SSRF rules (local only). */
+  NOTIFY_SMTP_URL?: string;
+  NOTIFY_MAIL_FROM?: string;
+  NOTIFY_UNSUBSCRIBE_SECRET?: string;
+  NOTIFY_WEBHOOK_ALLOW_HTTP?: string;
+  NOTIFY_WEBHOOK_EXEMPT_RANGES?: string;
 }
 
 export interface WebApp {

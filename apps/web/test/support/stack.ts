@@ -29,8 +29,10 @@ export interface Stack {
   auth: LocalAuth;
   sim: VenueSim;
   billing: LocalBilling;
-  /** Where the auth server's emails (password reset, signup confirmation) arrive. */
+  /** Where the auth server's emails (password reset, signup confirmation) and the web's notification mails arrive. */
   mail: MailSink;
+  /** The web's NOTIFY_UNSUBSCRIBE_SECRET, for tests that sign unsubscribe tokens as the manager would. */
+  unsubscribeSecret: string;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -44,7 +46,12 @@ export async function buildApp(): Promise<void> {
 export interface StackOptions {
   /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
   confirmSignups?: boolean;
+  /** More environment for the web app (NOTIFY_WEBHOOK_EXEMPT_RANGES, NODE_EXTRA_CA_CERTS for a local https receiver…). */
+  webEnv?: Record<string, string>;
 }
+
+/** Signs the stack's unsubscribe links (≥ 32 characters, like production's). */
+export const TEST_UNSUBSCRIBE_SECRET = 'polybot-browser-tests-unsubscribe-secret';
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
@@ -79,13 +86,27 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
+        // Notification mail (the email channel's confirmation and test mails) goes to the same sink.
+        NOTIFY_SMTP_URL: mail.smtpUrl,
+        NOTIFY_MAIL_FROM: 'PolyBot <notifications@polybot.test>',
+        NOTIFY_UNSUBSCRIBE_SECRET: TEST_UNSUBSCRIBE_SECRET,
+        ...options.webEnv,
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, billing, mail, baseUrl: web.url, stop: stopAll };
+    return {
+      db,
+      auth,
+      sim,
+      billing,
+      mail,
+      unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+      baseUrl: web.url,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
