@@ -27,7 +27,7 @@ export interface WebEnv {
   STRIPE_PRICE_ENTERPRISE?: string;
   /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
-  /** Notifications (docs/NOTIFICATIONS.md): the same names the bot-manager reads. Optional: without them, no email. */
+  /** Notifications (src/env.ts): mail for the email channel, unsubscribe links, the webhook SSRF rules (local only). */
   NOTIFY_SMTP_URL?: string;
   NOTIFY_MAIL_FROM?: string;
   NOTIFY_UNSUBSCRIBE_SECRET?: string;
@@ -37,7 +37,6 @@ export interface WebEnv {
   TELEGRAM_BOT_USERNAME?: string;
   TELEGRAM_WEBHOOK_SECRET?: string;
   TELEGRAM_LINK_BASE?: string;
-  /** Local mode only: a user's webhook may be plain http on these ranges (e.g. `127.0.0.1/32`). */
   NOTIFY_WEBHOOK_ALLOW_HTTP?: string;
   NOTIFY_WEBHOOK_EXEMPT_RANGES?: string;
 }

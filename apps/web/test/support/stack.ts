@@ -33,12 +33,14 @@ export interface Stack {
   auth: LocalAuth;
   sim: VenueSim;
   billing: LocalBilling;
-  /** Where the auth server's emails (password reset, signup confirmation) arrive. */
+  /** Where the auth server's emails (password reset, signup confirmation) and the web's notification mails arrive. */
   mail: MailSink;
   /** With `telegram: true`: the Bot API stand-in, its webhook set to the web app's route (else null). */
   telegram: (TelegramStandIn & { webhookSecret: string }) | null;
   /** With `notifications: true`: the notification env the app was given, for the manager process too (else null). */
   notifyEnv: LocalNotificationEnv | null;
+  /** The web's NOTIFY_UNSUBSCRIBE_SECRET, for tests that sign unsubscribe tokens as the manager would. */
+  unsubscribeSecret: string;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -59,7 +61,12 @@ export interface StackOptions {
    * the mail sink with an unsubscribe secret, plain-http webhooks to 127.0.0.1 allowed.
    */
   notifications?: boolean;
+  /** More environment for the web app (NOTIFY_WEBHOOK_EXEMPT_RANGES, NODE_EXTRA_CA_CERTS for a local https receiver…). */
+  webEnv?: Record<string, string>;
 }
+
+/** Signs the stack's unsubscribe links (≥ 32 characters, like production's). */
+export const TEST_UNSUBSCRIBE_SECRET = 'polybot-browser-tests-unsubscribe-secret';
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
@@ -94,7 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             appUrl: `http://127.0.0.1:${webPort}`,
             smtpUrl: mail.smtpUrl,
             telegram,
-            unsubscribeSecret: randomBytes(32).toString('base64url'),
+            unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
             telegramWebhookSecret: telegram.webhookSecret,
           })
         : null;
@@ -109,6 +116,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
+        // Notification mail (the email channel's confirmation and test mails) goes to the same sink.
+        NOTIFY_SMTP_URL: mail.smtpUrl,
+        NOTIFY_MAIL_FROM: 'PolyBot <notifications@polybot.test>',
+        NOTIFY_UNSUBSCRIBE_SECRET: TEST_UNSUBSCRIBE_SECRET,
         ...(telegram
           ? {
               TELEGRAM_BOT_TOKEN: telegram.token,
@@ -119,6 +130,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             }
           : {}),
         ...notifyEnv,
+        ...options.webEnv,
       },
     });
     cleanups.unshift(async () => {
@@ -132,7 +144,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         appUrl: web.url,
         secret: telegram.webhookSecret,
       });
-    return { db, auth, sim, billing, mail, telegram, notifyEnv, baseUrl: web.url, stop: stopAll };
+    return {
+      db,
+      auth,
+      sim,
+      billing,
+      mail,
+      telegram,
+      notifyEnv,
+      unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+      baseUrl: web.url,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;

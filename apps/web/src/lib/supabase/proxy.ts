@@ -7,7 +7,21 @@ import { authCookieOptions } from './cookie-options.ts';
 
 // The account-email pages are public: asking for a link, following one, and the reset page (it says itself when the
 // link failed, instead of sending someone who forgot their password to sign in).
-const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms', '/forgot-password', '/auth/confirm', '/reset-password'];
+// So are the unsubscribe link's page and endpoint (the signed token is the proof; RFC 8058's one-click POST comes from
+// the mailbox provider, with no cookies) and the email channel's confirmation link (it sends a signed-out visitor to
+// sign in and back itself, keeping its token, which the redirect below would drop).
+const PUBLIC_PATHS = [
+  '/',
+  '/sign-in',
+  '/sign-up',
+  '/terms',
+  '/forgot-password',
+  '/auth/confirm',
+  '/reset-password',
+  '/unsubscribe',
+  '/api/unsubscribe',
+  '/notifications/confirm',
+];
 // Called by Telegram, never with a session: the route checks Telegram's secret-token header instead.
 const TELEGRAM_WEBHOOK = '/api/telegram/webhook';
 
