@@ -7,6 +7,7 @@ import { asManager, emitOpportunityNotification, type FoundOpportunity } from '@
 import { addNotificationChannel } from '@polybot/db/user';
 import { localLoginUrl } from '@polybot/local-stack/postgres';
 import { NOTIFICATION_HOURLY_LIMIT, NotificationPayloadSchema } from '@polybot/schemas';
+import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
@@ -41,7 +42,8 @@ const found = (userId: string, key = 'single:binary:m-1'): FoundOpportunity => (
   description: 'Complete set on “Will it rain?” for $0.97',
   expectedProfitUsd: 0.3,
 });
-const emit = (o: FoundOpportunity, at: string) => asManager(mgr, (tx) => emitOpportunityNotification(tx, o, new Date(at)));
+const emit = (o: FoundOpportunity, at: string) =>
+  asManager(mgr, (tx) => emitOpportunityNotification(tx, o, new Date(at)));
 const opportunities = (userId: string) =>
   db.sql<{ payload: unknown; suppressed: string | null }[]>`
     select payload, suppressed from public.polybot_notifications
@@ -109,7 +111,7 @@ describe('emit_opportunity_notification', () => {
 
   it('only polybot_manager may call it', async () => {
     const u = await user('who@opportunities.test');
-    const call = (tx: Db | Parameters<Parameters<Db['begin']>[0]>[0]) =>
+    const call = (tx: Db | TransactionSql) =>
       tx`select private.emit_opportunity_notification(${u}, 'k', 'single_platform', 'd', 1)`;
     for (const actor of [
       { role: 'anon' } as const,

@@ -65,6 +65,11 @@ afterAll(async () => {
   await db?.stop();
 });
 
+function must<T>(v: T | undefined, what: string): T {
+  if (v === undefined) throw new Error(`missing: ${what}`);
+  return v;
+}
+
 const allSent = async (user: string, n: number) => {
   const rows = await deliveriesOf(db.sql, user);
   return rows.length === n && rows.every((d) => d.status === 'sent') ? rows : null;
@@ -86,14 +91,17 @@ describe('a trade', () => {
 
     const mails = sink.messages({ to: address });
     expect(mails).toHaveLength(1);
-    const mail = mails[0]!;
+    const mail = must(mails[0], 'the mail');
     expect(mail.subject).toMatch(/bought|trade/i);
     expect(mail.text).toContain('Will it rain in Paris?');
     const link = /<(https:\/\/[^>]+)>/.exec(mail.headers['list-unsubscribe'] ?? '')?.[1] ?? '';
     expect(link.startsWith(`${APP_URL}/api/unsubscribe?token=`)).toBe(true);
     expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     const token = new URL(link).searchParams.get('token') ?? '';
-    const emailChannel = sent.find((d) => d.channel_kind === 'email')!;
+    const emailChannel = must(
+      sent.find((d) => d.channel_kind === 'email'),
+      'the email delivery',
+    );
     expect(verifyUnsubscribeToken(token, UNSUBSCRIBE_SECRET)).toEqual({
       userId: user,
       channelId: emailChannel.idempotency_key.split('_')[2],
@@ -102,14 +110,17 @@ describe('a trade', () => {
 
     const hooks = receiver.receipts.filter((r) => r.path === `/hooks/${user}`);
     expect(hooks).toHaveLength(1);
-    const body = new Webhook(hook.secret).verify(hooks[0]!.body, hooks[0]!.headers) as { type: string; data: unknown };
+    const body = new Webhook(hook.secret).verify(
+      must(hooks[0], 'the webhook').body,
+      must(hooks[0], 'the webhook').headers,
+    ) as { type: string; data: unknown };
     expect(body.type).toBe('polybot.trade_executed');
     expect(body.data).toMatchObject({ kind: 'trade_executed', count: 1 });
-    expect(hooks[0]!.headers['webhook-id']).toBe(sent.find((d) => d.channel_kind === 'webhook')!.idempotency_key);
+    expect(hooks[0]?.headers['webhook-id']).toBe(sent.find((d) => d.channel_kind === 'webhook')?.idempotency_key);
 
     const messages = telegram.sent(424242);
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.text).toContain('Will it rain in Paris?');
+    expect(messages[0]?.text).toContain('Will it rain in Paris?');
   });
 });
 
@@ -156,11 +167,16 @@ describe('a provider down for a while', () => {
     const sent = await until(() => allSent(user, 2), 'both delivered once back', 30_000);
     expect(sent.every((d) => d.attempts === 3)).toBe(true);
     // Nothing left in the queue for them: nothing can send a second copy.
-    expect(await queuedJobs(db.superuser, sent.map((d) => `delivery:${d.id}`))).toEqual([]);
+    expect(
+      await queuedJobs(
+        db.superuser,
+        sent.map((d) => `delivery:${d.id}`),
+      ),
+    ).toEqual([]);
 
     const hooks = receiver.receipts.filter((r) => r.path === path);
     expect(hooks.map((r) => r.status)).toEqual([503, 503, 200]);
-    const webhookId = sent.find((d) => d.channel_kind === 'webhook')!.idempotency_key;
+    const webhookId = sent.find((d) => d.channel_kind === 'webhook')?.idempotency_key;
     expect(new Set(hooks.map((r) => r.headers['webhook-id']))).toEqual(new Set([webhookId]));
     for (const r of hooks) expect(() => new Webhook(hook.secret).verify(r.body, r.headers)).not.toThrow();
     expect(sink.messages({ to: address })).toHaveLength(1);
@@ -188,16 +204,21 @@ describe('a permanent refusal', () => {
     );
     expect(dead.every((d) => d.attempts === 1)).toBe(true);
     expect(receiver.receipts.filter((r) => r.path === path)).toHaveLength(1);
-    expect(await queuedJobs(db.superuser, dead.map((d) => `delivery:${d.id}`))).toEqual([]);
+    expect(
+      await queuedJobs(
+        db.superuser,
+        dead.map((d) => `delivery:${d.id}`),
+      ),
+    ).toEqual([]);
 
     const letters = await db.superuser<{ channel_kind: string; attempts: number; last_error: string }[]>`
       select channel_kind, attempts, last_error from public.admin_notification_dead_letters
        where user_id = ${user} order by channel_kind`;
     expect(letters).toHaveLength(2);
     expect(letters[0]).toMatchObject({ channel_kind: 'telegram', attempts: 1 });
-    expect(letters[0]!.last_error).toMatch(/403/);
+    expect(letters[0]?.last_error).toMatch(/403/);
     expect(letters[1]).toMatchObject({ channel_kind: 'webhook', attempts: 1 });
-    expect(letters[1]!.last_error).toMatch(/HTTP 410/);
+    expect(letters[1]?.last_error).toMatch(/HTTP 410/);
   });
 });
 

@@ -47,13 +47,12 @@ test('a bot’s opportunities and trades reach its user’s webhook; a user who 
   const keys = rows.map((r) => r.dedupe_key.replace(/:\d+$/, ''));
   expect(new Set(keys).size).toBe(keys.length);
 
-  const delivered = await until(() => {
+  await until(() => {
     const types = receiver.receipts
       .filter((r) => r.path === '/asked')
       .map((r) => (new Webhook(hook.secret).verify(r.body, r.headers) as { type: string }).type);
     return types.includes('polybot.opportunity_found') && types.includes('polybot.trade_executed') ? types : null;
   }, 'the opportunity and a trade delivered to the webhook');
-  expect(delivered.every((t) => /^polybot\.(opportunity_found|trade_executed)$/.test(t))).toBe(true);
 
   // The quiet user's bot met the same opportunities (it traded) and nobody told them of any.
   await until(async () => {

@@ -47,7 +47,11 @@ const permanent = (error: string): DeliveryResult => ({ ok: false, retryable: fa
  * off) stops the address itself — the user's other channels still get alerts, and with none left every verified one
  * does (emit_notification).
  */
-export function unsubscribeUrl(appUrl: string, secret: string, d: Pick<OutgoingDelivery, 'userId' | 'kind' | 'channel'>) {
+export function unsubscribeUrl(
+  appUrl: string,
+  secret: string,
+  d: Pick<OutgoingDelivery, 'userId' | 'kind' | 'channel'>,
+) {
   const token = signUnsubscribeToken(
     { userId: d.userId, channelId: d.channel.id, ...(isAlwaysOnEventKind(d.kind) ? {} : { kind: d.kind }) },
     secret,
@@ -82,7 +86,12 @@ export function createChannelSenders(config: NotificationWorkerConfig): ChannelS
           if (!email || !config.email) return permanent(NO_EMAIL_CONFIGURED);
           const url = unsubscribeUrl(config.appUrl, config.email.unsubscribeSecret, d);
           const mailto = `mailto:${fromAddress(config.email.from)}?subject=${encodeURIComponent(`unsubscribe ${d.channel.id}`)}`;
-          return email.send({ to: target, idempotencyKey: d.idempotencyKey, rendered: d.rendered, unsubscribe: { url, mailto } });
+          return email.send({
+            to: target,
+            idempotencyKey: d.idempotencyKey,
+            rendered: d.rendered,
+            unsubscribe: { url, mailto },
+          });
         }
         case 'webhook':
           if (d.webhookSecret === null) return permanent(NO_WEBHOOK_SECRET);

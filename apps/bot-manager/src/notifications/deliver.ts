@@ -91,7 +91,10 @@ export function deliverNotificationTask(ctx: DeliverContext): Task {
     }
     await asManager(ctx.sql, (tx) => markNotificationRetrying(tx, deliveryId, result.error));
     ctx.metrics?.deliveries.inc({ channel, outcome: 'retrying' });
-    ctx.log.info({ ...fields, err: result.error, retryAfterMs: result.retryAfterMs }, 'notification delivery will retry');
+    ctx.log.info(
+      { ...fields, err: result.error, retryAfterMs: result.retryAfterMs },
+      'notification delivery will retry',
+    );
     if (result.retryAfterMs !== undefined && result.retryAfterMs > queueBackoffMs(attempts)) {
       // The provider asked for longer than the queue would wait: a job with the same key at that time replaces this
       // one (add_job on a running job's key retires it), carrying the attempts that are left.

@@ -57,8 +57,12 @@ const CronPayloadSchema = z.object({ _cron: z.object({ ts: z.string(), backfille
 function bridgeLogger(log: Logger): QueueLogger {
   return new QueueLogger((scope) => (logLevel, message, meta) => {
     const level: string = logLevel; // graphile-logger's LogLevel: a string enum
+    // An attempt that failed on purpose (DeliveryRetry: the provider will be tried again) was logged by the task
+    // already, with the user; graphile's own line (the whole job) is only for debugging.
+    const retry = (meta as { error?: { name?: unknown } } | undefined)?.error?.name === 'DeliveryRetry';
     const fields = { queue: scope, ...(meta && Object.keys(meta).length > 0 ? { meta } : {}) };
-    if (level === 'error') log.error(fields, message);
+    if (retry) log.debug(fields, message);
+    else if (level === 'error') log.error(fields, message);
     else if (level === 'warning') log.warn(fields, message);
     else if (level === 'info') log.info(fields, message);
     else log.debug(fields, message);

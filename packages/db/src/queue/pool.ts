@@ -26,5 +26,7 @@ export function createQueuePool(options: QueuePoolOptions): pg.Pool {
     ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   pool.on('error', options.onError);
+  // A checked-out client's error (graphile-worker holds one for LISTEN) goes to the same place.
+  pool.on('connect', (client) => client.on('error', options.onError));
   return pool;
 }
