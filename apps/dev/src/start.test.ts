@@ -204,6 +204,9 @@ test('Ctrl-C as a terminal sends it (SIGINT to the whole process group) stops ev
   // The services' own log lines went to the log file, not the terminal; nothing there speaks of a crash either.
   const logs = await readFile(path.join(stateDir, 'polybot.log'), 'utf8');
   expect(logs).toContain('"msg":"bot manager stopped"');
+  // The manager ran its notification worker with email and Telegram configured (else it warns that they go dead).
+  expect(logs).toContain('"msg":"notification worker started"');
+  expect(logs).not.toMatch(/deliveries will go dead/);
   expect(logs).not.toMatch(/crash|"level":(50|60)/);
   expect(output).not.toMatch(/^\{"level"/m);
   // Every part left shutdown to the launcher: no runner "crashed", no failed stop or status write, no forced exit.
