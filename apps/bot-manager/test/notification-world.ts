@@ -29,25 +29,25 @@ export interface WebhookReceiver {
   origin: string;
   cert: string;
   receipts: Receipt[];
-  /** The status a path answers (default 200). */
-  answer(path: string, status: number): void;
+  /** The status a path answers (default 200), with these response headers. */
+  answer(path: string, status: number, headers?: Record<string, string>): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const { key, cert } = selfSignedCertificate(HOOK_HOST);
   const receipts: Receipt[] = [];
-  const answers = new Map<string, number>();
+  const answers = new Map<string, { status: number; headers: Record<string, string> }>();
   const server = https.createServer({ key, cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const path = req.url ?? '/';
-      const status = answers.get(path) ?? 200;
+      const { status, headers: answerHeaders } = answers.get(path) ?? { status: 200, headers: {} };
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       receipts.push({ path, headers, body: Buffer.concat(chunks).toString('utf8'), status });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
+      res.writeHead(status, { 'content-type': 'text/plain', ...answerHeaders }).end(status < 300 ? 'ok' : 'no');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +56,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     origin: `https://${HOOK_HOST}:${port}`,
     cert,
     receipts,
-    answer: (path, status) => answers.set(path, status),
+    answer: (path, status, headers = {}) => answers.set(path, { status, headers }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -154,8 +154,10 @@ export function deliveriesOf(sql: Sql, user: string): Promise<DeliveryRow[]> {
 export function queuedJobs(
   sql: Sql,
   keys: string[],
-): Promise<Array<{ id: string; key: string; attempts: number; last_error: string | null }>> {
-  return sql`select id::text, key, attempts, last_error from graphile_worker._private_jobs
+): Promise<
+  Array<{ id: string; key: string; attempts: number; max_attempts: number; run_at: Date; last_error: string | null }>
+> {
+  return sql`select id::text, key, attempts, max_attempts, run_at, last_error from graphile_worker._private_jobs
               where key = any (${keys}) order by id` as never;
 }
 

@@ -183,6 +183,37 @@ describe('a provider down for a while', () => {
   });
 });
 
+describe('a provider asking for time (429 Retry-After)', () => {
+  it('→ the retry waits as long as it asked, with the attempts that are left', async () => {
+    const user = await notifiedUser(db, 'slow-down');
+    const path = `/hooks/${user}`;
+    receiver.answer(path, 429, { 'retry-after': '3600' });
+    await addWebhook(db, user, `${receiver.origin}${path}`);
+    await insertTrade(db.sql, user);
+    await runJobsNow(db.superuser, [`trades:${user}`]);
+    const [delivery] = await until(
+      async () => {
+        const rows = await deliveriesOf(db.sql, user);
+        return rows.length === 1 && rows[0]?.status === 'retrying' ? rows : null;
+      },
+      'the delivery told to wait',
+      30_000,
+    );
+    const [job] = await until(
+      async () => {
+        const jobs = await queuedJobs(db.superuser, [`delivery:${delivery?.id ?? 0}`]);
+        return jobs.length === 1 && jobs[0]?.attempts === 0 ? jobs : null;
+      },
+      'the replacement job',
+      30_000,
+    );
+    // An hour from now (graphile's own backoff would have been e¹ ≈ 3 s), 9 attempts left of 10.
+    expect((job?.run_at.getTime() ?? 0) - Date.now()).toBeGreaterThan(3_500_000);
+    expect(job?.max_attempts).toBe(9);
+    expect(receiver.receipts.filter((r) => r.path === path)).toHaveLength(1);
+  });
+});
+
 describe('a permanent refusal', () => {
   it('→ dead after one attempt, in admin_notification_dead_letters with the reason', async () => {
     const user = await notifiedUser(db, 'gone');
