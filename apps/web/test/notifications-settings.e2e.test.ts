@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newUserPage, shoot } from './support/browser.ts';
-import { fieldError, hydrated, submit } from './support/flows.ts';
+import { fieldError, hydrated, PASSWORD, submit } from './support/flows.ts';
 import { onboard } from './support/onboard.ts';
 import { startStack, type Stack } from './support/stack.ts';
 import {
@@ -217,13 +217,25 @@ describe('notification settings in Chromium', () => {
     expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     const link = messageLinks(mail).find((l) => l.includes('/notifications/confirm?token='));
     expect(link?.startsWith(`${stack.baseUrl}/notifications/confirm?token=`)).toBe(true);
-    await page.goto(link ?? '');
-    await page.waitForURL((u) => u.pathname === PAGE && u.searchParams.get('notice') === 'email-confirmed');
-    await page.getByRole('status').filter({ hasText: 'Email confirmed' }).waitFor();
+    // Opened where nobody is signed in (another browser, the phone's mail app): sign in first, then back with it.
+    const elsewhere = await newUserPage(browser);
+    await elsewhere.goto(link ?? '');
+    await elsewhere.waitForURL((u) => u.pathname === '/sign-in');
+    expect((await channels()).find((c) => c.kind === 'email')).toMatchObject({ verified: false });
+    await elsewhere.getByLabel('Email').fill(email);
+    await elsewhere.getByLabel('Password').fill(PASSWORD);
+    await submit(elsewhere, 'Sign in', 'Sign in');
+    // Opening the link changes nothing (mail scanners open links); its button confirms.
+    await elsewhere.waitForURL((u) => u.pathname === '/notifications/confirm');
+    expect((await channels()).find((c) => c.kind === 'email')).toMatchObject({ verified: false });
+    await elsewhere.getByRole('button', { name: 'Confirm this address' }).click();
+    await elsewhere.waitForURL((u) => u.pathname === PAGE && u.searchParams.get('notice') === 'email-confirmed');
+    await elsewhere.getByRole('status').filter({ hasText: 'Email confirmed' }).waitFor();
     expect((await channels()).find((c) => c.kind === 'email')).toMatchObject({ verified: true });
 
     // The link was one use.
     await page.goto(link ?? '');
+    await page.getByRole('button', { name: 'Confirm this address' }).click();
     await page.getByRole('alert').filter({ hasText: 'That confirmation link did not work' }).waitFor();
   });
 
