@@ -1,5 +1,5 @@
 // Notifications end to end, as a person meets them: a new user confirms their account from the mail inbox, then on
-// /settings/notifications adds their address (confirmed from its own mail), a webhook (an https receiver on this
+// /settings/notifications adds their address (its mail's link → Confirm), a webhook (an https receiver on this
 // machine, verified by "Send test"; the secret the page shows once) and Telegram (the deep link opens the stand-in's
 // chat page, where Start sends /start <token>), and keeps trade notifications on. Their paper bot trades on the
 // simulator and the real bot-manager (its own process, its notification worker on) delivers the trade everywhere: the
@@ -124,6 +124,7 @@ describe('notifications for one new user, delivered by the real bot-manager', ()
       .filter({ hasText: `Confirmation email sent to ${email}` })
       .waitFor();
     await followMailedLink(email, '/notifications/confirm');
+    await page.getByRole('button', { name: 'Confirm this address' }).click();
     await page.waitForURL((u) => u.pathname === PAGE && u.searchParams.get('notice') === 'email-confirmed');
 
     // Webhook: the signing secret is shown once; "Send test" proves the endpoint receives, which verifies it.
