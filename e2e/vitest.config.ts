@@ -11,7 +11,12 @@ export default defineConfig({
     projects: [
       { test: { name: 'journeys', include: ['billing-*.e2e.test.ts'], ...heavy } },
       {
-        test: { name: 'browser', include: ['web-*.e2e.test.ts'], globalSetup: ['support/global-setup.ts'], ...heavy },
+        test: {
+          name: 'browser',
+          include: ['web-*.e2e.test.ts', 'notifications.e2e.test.ts'],
+          globalSetup: ['support/global-setup.ts'],
+          ...heavy,
+        },
       },
     ],
   },

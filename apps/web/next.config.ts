@@ -5,7 +5,14 @@ import { SECURITY_HEADERS } from './src/lib/security-headers.ts';
 // compiles them (@polybot/supabase: its shared billing module, which @polybot/billing re-exports). The venue SDKs
 // stay external: they are plain Node packages, and bundling them only slows the build.
 const config: NextConfig = {
-  transpilePackages: ['@polybot/billing', '@polybot/db', '@polybot/schemas', '@polybot/supabase', '@polybot/venues'],
+  transpilePackages: [
+    '@polybot/billing',
+    '@polybot/db',
+    '@polybot/notify',
+    '@polybot/schemas',
+    '@polybot/supabase',
+    '@polybot/venues',
+  ],
   serverExternalPackages: [
     'postgres',
     '@polymarket/clob-client-v2',
@@ -14,6 +21,8 @@ const config: NextConfig = {
     'ws',
     'axios',
     'stripe',
+    'grammy',
+    'nodemailer',
   ],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -22,11 +22,14 @@ export interface ManagerProcess {
  * `sim`: the venue the bots trade on (a fresh one, so the scenario's timeline starts when the bots do).
  * `dataApiUrl`: the Polymarket data-API the manager polls for copy trading (e.g. a counting proxy), polled every
  * 300 ms; without it the manager's own default applies. E2E_MANAGER_LOG sets the manager's log level (default warn).
+ * `env`: added last (overrides the above).
  */
 export async function startManagerProcess(o: {
   databaseUrl: string;
   sim: VenueSim;
   dataApiUrl?: string;
+  /** More of the manager's environment, e.g. the notification variables of `stack.notifications.env`. */
+  env?: Readonly<Record<string, string>>;
 }): Promise<ManagerProcess> {
   const u = o.sim.urls;
   let out = '';
@@ -47,6 +50,9 @@ export async function startManagerProcess(o: {
       MARKET_REFRESH_MS: '1000',
       LINK_PROPOSAL_INTERVAL_MS: '0',
       LOG_LEVEL: process.env.E2E_MANAGER_LOG ?? 'warn',
+      // The notification worker is on by default and needs the web app's origin for its links.
+      APP_URL: process.env.APP_URL ?? 'http://127.0.0.1:3000',
+      ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

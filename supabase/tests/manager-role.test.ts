@@ -294,6 +294,8 @@ describe('polybot_manager holds exactly the reviewed grants', () => {
     expect(privateFunctions.map((r) => r.fn)).toEqual([
       'claim_notification_delivery(p_delivery_id bigint)',
       'daily_summary_data(p_user_id uuid, p_date date, p_time_zone text)',
+      // opportunity_found for a runner's new opportunity (20261210000100, opportunity-notifications.test.ts).
+      'emit_opportunity_notification(p_user_id uuid, p_key text, p_strategy text, p_description text, p_expected_profit_usd double precision, p_now timestamp with time zone)',
       'flush_trade_notifications(p_user_id uuid)',
       'mark_notification_dead(p_delivery_id bigint, p_error text)',
       'mark_notification_retrying(p_delivery_id bigint, p_error text)',

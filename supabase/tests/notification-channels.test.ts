@@ -16,6 +16,7 @@ import {
   setNotificationChannelEnabled,
   telegramUserForChat,
   updateNotificationSettings,
+  verifyTestedNotificationChannel,
 } from '@polybot/db/user';
 import { localLoginUrl } from '@polybot/local-stack/postgres';
 import {
@@ -81,11 +82,15 @@ describe('channels', () => {
     expect(channel?.verified_at).toBeInstanceOf(Date);
   });
 
-  it('webhook: verified, with a Standard Webhooks secret returned once, rotated, read back only by the manager', async () => {
+  it('webhook: unverified until tested, a Standard Webhooks secret returned once, rotated, read only by the manager', async () => {
     const added = await asUser(bob, (tx) =>
       addNotificationChannel(tx, { kind: 'webhook', target: 'https://hooks.example.test/bob', label: 'ops' }),
     );
     expect(added.webhook_secret).toMatch(WEBHOOK_SECRET_PATTERN);
+    // Verified by the web's test send (verifyTestedNotificationChannel, notification-web-functions.test.ts).
+    expect((await asUser(bob, (tx) => listOwnNotificationChannels(tx))).find((c) => c.id === added.id)).toMatchObject({
+      verified_at: null,
+    });
     expect(await asManager(mgr, (tx) => readWebhookSecret(tx, added.id))).toBe(added.webhook_secret);
     const rotated = await asUser(bob, (tx) => rotateWebhookSecret(tx, added.id));
     expect(rotated).toMatch(WEBHOOK_SECRET_PATTERN);
@@ -217,6 +222,7 @@ describe('settings', () => {
     const alices = await asUser(alice, (tx) =>
       addNotificationChannel(tx, { kind: 'slack', target: 'https://s.test/al' }),
     );
+    expect(await verifyTestedNotificationChannel(web, alice, alices.id)).toBe(true);
     const call = (tz: string, routes: Record<string, unknown>) =>
       attempt(
         db.sql,

@@ -44,7 +44,13 @@ async function userWithChannel(email: string): Promise<{ user: string; channel: 
   const added = await withUser(db.sql, user, (tx) =>
     addNotificationChannel(tx, { kind: 'slack', target: `https://hooks.slack.test/${user}` }),
   );
+  await verified(added.id);
   return { user, channel: added.id };
+}
+
+/** URL channels start unverified until the web's test send reaches them (20261210000200); here: as if it had. */
+async function verified(channelId: string): Promise<void> {
+  await db.sql`update public.polybot_notification_channels set verified_at = now() where id = ${channelId}`;
 }
 
 type Sql = Db | TransactionSql;
@@ -283,6 +289,7 @@ describe('emit_notification', () => {
     const second = await withUser(db.sql, user, (tx) =>
       addNotificationChannel(tx, { kind: 'discord', target: 'https://discord.test/api/webhooks/1' }),
     );
+    await verified(second.id);
     await withUser(db.sql, user, (tx) =>
       updateNotificationSettings(tx, {
         time_zone: 'UTC',

@@ -139,8 +139,13 @@ describe('what polybot_web may not do', () => {
       'auth.uid()',
       // The Telegram bot's linking and lookup (20261209000140, notification-channels.test.ts).
       'private.link_telegram_chat(p_token text, p_chat_id text, p_username text)',
+      // The settings page's test send (sign it, then mark the URL channel verified) and email unsubscribe links
+      // (20261210000200–210, notification-web-functions.test.ts).
+      'private.own_webhook_secret(p_channel_id uuid)',
       'private.store_own_stripe_customer(p_customer_id text)',
       'private.telegram_user_for_chat(p_chat_id text)',
+      'private.unsubscribe_notification_channel(p_user uuid, p_channel uuid, p_kind text)',
+      'private.verify_tested_notification_channel(p_channel_id uuid)',
     ]);
   });
 

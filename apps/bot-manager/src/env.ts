@@ -2,6 +2,17 @@
 import { createPrivateKey } from 'node:crypto';
 import { z } from 'zod';
 import { checkLeaseTiming } from './manager/coordination/types.ts';
+import {
+  checkNotificationEnv,
+  DEFAULT_TELEGRAM_API_ROOT,
+  isCidr,
+  isHttpOrigin,
+  isSmtpUrl,
+  UNSUBSCRIBE_SECRET_MIN,
+} from './notifications/config.ts';
+
+const optionalNonEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const EnvSchema = z
   .object({
@@ -109,6 +120,59 @@ const EnvSchema = z
     RUNNER_USER: z.string().min(1).optional(),
     /** Their group (a name or numeric gid); unset = the user's primary group. */
     RUNNER_GROUP: z.string().min(1).optional(),
+    // The notification worker (notifications/config.ts, docs/NOTIFICATIONS.md "Worker").
+    /** `on` (default): this manager runs a notification worker; `off`: it does not (another manager's does). */
+    NOTIFY_WORKER: z.enum(['on', 'off']).default('on'),
+    NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** The web app's public origin; required while the worker is on. */
+    APP_URL: optionalNonEmpty(
+      z
+        .string()
+        .refine(isHttpOrigin, {
+          error: 'APP_URL must be an http(s) origin without a path, e.g. https://app.example.com',
+        })
+        .transform((v) => new URL(v).origin),
+    ),
+    /** smtp://… or smtps://user:pass@host:465; unset = the platform sends no notification email. */
+    NOTIFY_SMTP_URL: optionalNonEmpty(
+      z.string().refine(isSmtpUrl, { error: 'NOTIFY_SMTP_URL must be an smtp:// or smtps:// URL' }),
+    ),
+    /** `PolyBot <notifications@example.com>` or a bare address. */
+    NOTIFY_MAIL_FROM: optionalNonEmpty(
+      z.string().regex(/^(?:[^<>]*<[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+)$/, {
+        error: 'NOTIFY_MAIL_FROM must be an address or "Name <address>"',
+      }),
+    ),
+    /** Signs unsubscribe tokens (the web verifies them with the same secret). */
+    NOTIFY_UNSUBSCRIBE_SECRET: optionalNonEmpty(
+      z.string().min(UNSUBSCRIBE_SECRET_MIN, {
+        error: `NOTIFY_UNSUBSCRIBE_SECRET must be at least ${UNSUBSCRIBE_SECRET_MIN} characters`,
+      }),
+    ),
+    /** The platform bot's token from BotFather (`<bot id>:<secret>`); unset = no Telegram messages. */
+    TELEGRAM_BOT_TOKEN: optionalNonEmpty(
+      z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'TELEGRAM_BOT_TOKEN must look like <bot id>:<secret>' }),
+    ),
+    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default(DEFAULT_TELEGRAM_API_ROOT),
+    /** `true` only locally: webhook URLs may be http://. */
+    NOTIFY_WEBHOOK_ALLOW_HTTP: z
+      .enum(['true', 'false'], { error: 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** Comma-separated CIDRs exempt from the webhook address policy (locally 127.0.0.1/32; production empty). */
+    NOTIFY_WEBHOOK_EXEMPT_RANGES: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const ranges = v
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean);
+        for (const r of ranges)
+          if (!isCidr(r))
+            ctx.addIssue({ code: 'custom', message: `NOTIFY_WEBHOOK_EXEMPT_RANGES: "${r}" is not a CIDR` });
+        return ranges;
+      }),
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
     error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',
@@ -120,6 +184,7 @@ const EnvSchema = z
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message, path: ['LEASE_SAFETY_MS'] });
     }
+    checkNotificationEnv(e, (message, path) => ctx.addIssue({ code: 'custom', message, path: [path] }));
   })
   .refine(
     (e) =>

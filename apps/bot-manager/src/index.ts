@@ -25,6 +25,8 @@ import { wireCoordination } from './manager/coordination/wire.ts';
 import { coerceError } from './shared/errors.ts';
 import { NO_LEASE_DEADLINE, type RunnerTestHooks, type VenueUrls } from './shared/ipc.ts';
 import { createLogger } from './shared/log.ts';
+import type { NotificationWorkerConfig } from './notifications/config.ts';
+import { startNotificationWorker, type NotificationWorker } from './notifications/worker.ts';
 
 export type { IpcTap } from './manager/runner-process.ts';
 export type { VenueUrls } from './shared/ipc.ts';
@@ -32,6 +34,8 @@ export { BotManager } from './manager/bot-manager.ts';
 export type { ManagerEvents, RunnerEvent } from './manager/events.ts';
 export { createLogger } from './shared/log.ts';
 export { LATENCY_WINDOW_MS } from './runner/decision-latency.ts';
+export type { NotificationWorkerConfig } from './notifications/config.ts';
+export { startNotificationWorker, type NotificationWorker } from './notifications/worker.ts';
 
 export interface BotManagerOptions extends Partial<SupervisionOptions> {
   databaseUrl: string;
@@ -90,6 +94,8 @@ export interface BotManagerOptions extends Partial<SupervisionOptions> {
   leaseRenewMs?: number;
   /** How long before the lease could expire the manager stops its runners (LEASE_SAFETY_MS), default 5000 ms. */
   leaseSafetyMs?: number;
+  /** The notification worker (NOTIFY_WORKER on: notificationConfigFromEnv); absent or null = this manager runs none. */
+  notifications?: NotificationWorkerConfig | null;
 }
 
 export interface RunningBotManager {
@@ -229,6 +235,16 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
   metrics.databaseReachable.set(dbProbe.state.ok ? 1 : 0);
   // Join (and hold our shards: one manager holds all 64) before the first reconcile runs anyone.
   await coordination.start();
+  // The notification queue's worker (notifications/): any manager takes any job, whoever owns the user.
+  const notifier: NotificationWorker | null = o.notifications
+    ? await startNotificationWorker({
+        databaseUrl: o.databaseUrl,
+        config: o.notifications,
+        logger: log,
+        metrics: { deliveries: metrics.notificationDeliveries, seconds: metrics.notificationDeliverySeconds },
+        name: `${applicationName.slice(0, 50)}/notify`,
+      })
+    : null;
   await manager.reconcileAll('start');
   const lifecycle = new MarketLifecycle(feed, {
     refreshMs: o.marketRefreshMs ?? 30_000,
@@ -279,6 +295,12 @@ export async function startBotManager(o: BotManagerOptions): Promise<RunningBotM
       stopped ??= (async () => {
         clearInterval(periodic);
         dbProbe.stop();
+        // First: no new deliveries; the ones running finish (their jobs would otherwise wait for the lock to expire),
+        // within a bound: a provider that hangs must not hold the drain up (its job runs again after the lock expires).
+        if (notifier)
+          await withTimeout(notifier.stop(), 10_000, 'stopping the notification worker').catch((e: unknown) =>
+            log.error({ err: coerceError(e).message }, 'notification worker stop failed'),
+          );
         await proposer?.stop();
         listening = false;
         await lifecycle

@@ -2,6 +2,7 @@
 // stop (bounded); a second one, or the bound passing, exits forcefully.
 import { parseEnv, unescapePem } from './env.ts';
 import { startBotManager } from './index.ts';
+import { notificationConfigFromEnv } from './notifications/config.ts';
 import { driverRejectionHandler } from './shared/driver-rejections.ts';
 import { coerceError } from './shared/errors.ts';
 import { createLogger } from './shared/log.ts';
@@ -66,6 +67,7 @@ const running = await startBotManager({
   leaseSafetyMs: env.LEASE_SAFETY_MS,
   ...(env.RUNNER_USER ? { runnerUser: env.RUNNER_USER } : {}),
   ...(env.RUNNER_GROUP ? { runnerGroup: env.RUNNER_GROUP } : {}),
+  notifications: notificationConfigFromEnv(env),
 }).catch((e: unknown) => {
   log.fatal({ err: coerceError(e).message }, 'bot manager failed to start');
   process.exit(1);

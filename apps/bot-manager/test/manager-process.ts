@@ -29,6 +29,8 @@ export function spawnManagerProcess(
       STATUS_WRITE_MS: '200',
       // Test leases (lease-timing.ts): a killed manager's successor waits ≤ 8 s for its lease (ARCHITECTURE §7.9).
       ...TEST_LEASE_ENV,
+      // The notification worker is on by default and needs the web app's origin for its links.
+      APP_URL: 'http://127.0.0.1:3000',
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,18 +2,19 @@
 // embedded Postgres gets the bootstrap, every migration and the demo seed), every service on a free port. It must come
 // up, the demo users' bots must paper-trade the simulator, every service must answer, and Ctrl-C must stop all of it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEFAULT_TELEGRAM_TOKEN } from '@polybot/local-stack/telegram';
 import { createTestClient } from '@polybot/local-stack/testing';
 import { findFreePort } from '@polybot/local-stack/postgres';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const PORT_NAMES = ['DB', 'AUTH', 'STRIPE', 'EDGE', 'MANAGER', 'WEB', 'VENUE_SIM', 'MAIL', 'SMTP'] as const;
+const PORT_NAMES = ['DB', 'AUTH', 'STRIPE', 'EDGE', 'MANAGER', 'WEB', 'VENUE_SIM', 'MAIL', 'SMTP', 'TELEGRAM'] as const;
 type PortName = (typeof PORT_NAMES)[number];
 
 let child: ChildProcess | null = null;
@@ -145,7 +146,35 @@ test('npm start brings the whole product up on a fresh state directory: demo bot
     },
     30_000,
   );
-  expect(confirmation.text).toContain(`http://127.0.0.1:${ports.WEB}/auth/confirm?token_hash=`);
+  const link = /http:\/\/127\.0\.0\.1:\d+\/auth\/confirm\?\S+/.exec(confirmation.text)?.[0];
+  expect(link).toContain(`http://127.0.0.1:${ports.WEB}/auth/confirm?token_hash=`);
+  // Following it signs the newcomer in (session cookies) and sends them on to onboarding.
+  const followed = await fetch(link ?? '', { redirect: 'manual' });
+  expect(new URL(followed.headers.get('location') ?? '', link).pathname).toBe('/onboarding');
+  expect(followed.headers.getSetCookie().join('\n')).toMatch(/sb-[^=]*-auth-token/);
+  await followed.body?.cancel();
+  // Confirmations on, as supabase/config.toml tells a hosted project (`supabase config push`): the two agree.
+  const configToml = await readFile(path.join(ROOT, 'supabase/config.toml'), 'utf8');
+  expect(/\[auth\.email\][^[]*enable_confirmations = (\w+)/.exec(configToml)?.[1]).toBe('true');
+
+  // The Telegram stand-in answers the Bot API, its webhook points at the web app with the secret npm start made up
+  // (kept, 0600, in the state directory), and its chat page is printed.
+  expect(output).toContain(`Telegram chat      http://127.0.0.1:${ports.TELEGRAM}/chat`);
+  const botApi = `http://127.0.0.1:${ports.TELEGRAM}/bot${DEFAULT_TELEGRAM_TOKEN}`;
+  const me = (await (await fetch(`${botApi}/getMe`)).json()) as { ok: boolean; result: { username: string } };
+  expect(me).toMatchObject({ ok: true, result: { username: expect.any(String) } });
+  const hook = (await (await fetch(`${botApi}/getWebhookInfo`)).json()) as { result: { url: string } };
+  expect(hook.result.url).toBe(`http://127.0.0.1:${ports.WEB}/api/telegram/webhook`);
+  const chatPage = await fetch(`http://127.0.0.1:${ports.TELEGRAM}/chat`);
+  expect(chatPage.status).toBe(200);
+  await chatPage.body?.cancel();
+  const secrets = path.join(stateDir, 'local-secrets.json');
+  expect((await stat(secrets)).mode & 0o777).toBe(0o600);
+  expect(Object.keys(JSON.parse(await readFile(secrets, 'utf8')) as object).sort()).toEqual([
+    'notifyUnsubscribeSecret',
+    'telegramWebhookSecret',
+    'version',
+  ]);
 
   // The web app serves its sign-in page; the webhook function refuses an unsigned event.
   const signIn = await fetch(`http://127.0.0.1:${ports.WEB}/sign-in`);
@@ -175,6 +204,9 @@ test('Ctrl-C as a terminal sends it (SIGINT to the whole process group) stops ev
   // The services' own log lines went to the log file, not the terminal; nothing there speaks of a crash either.
   const logs = await readFile(path.join(stateDir, 'polybot.log'), 'utf8');
   expect(logs).toContain('"msg":"bot manager stopped"');
+  // The manager ran its notification worker with email and Telegram configured (else it warns that they go dead).
+  expect(logs).toContain('"msg":"notification worker started"');
+  expect(logs).not.toMatch(/deliveries will go dead/);
   expect(logs).not.toMatch(/crash|"level":(50|60)/);
   expect(output).not.toMatch(/^\{"level"/m);
   // Every part left shutdown to the launcher: no runner "crashed", no failed stop or status write, no forced exit.

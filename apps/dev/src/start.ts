@@ -1,6 +1,7 @@
 // npm start — the whole product locally on embedded defaults: no Docker, no accounts.
 // Postgres (embedded, persistent in .local/, bootstrapped, migrated, seeded the first time), local Supabase Auth
 // (with sign-up confirmation and password reset by email, delivered to a local mail sink with a browser inbox),
+// the Telegram Bot API stand-in (notifications and chat commands; docs/NOTIFICATIONS.md "Running locally"),
 // the Stripe emulator with the stripe-webhook edge function under Deno, the venue simulator running the continuous
 // `live` scenario (markets list, trade, resolve and are replaced on a schedule of minutes),
 // the BotManager and the web app. DATABASE_URL replaces the embedded Postgres. Runs until Ctrl-C / SIGTERM, then
@@ -16,6 +17,7 @@ import { startMailSink } from '@polybot/local-stack/mail';
 import { startLocalBilling } from '@polybot/local-stack/stripe';
 import { managerVenueUrls, startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
+import { startLocalNotifications } from './local-notifications.ts';
 import {
   LOCAL_STATE_DIR,
   localLoginUrl,
@@ -75,12 +77,21 @@ async function main(): Promise<void> {
 
   const mail = await startMailSink({ smtpPort: env.POLYBOT_SMTP_PORT, httpPort: env.POLYBOT_MAIL_PORT });
   stoppers.unshift({ name: 'mail sink', stop: () => mail.close() });
+  const appUrl = `http://127.0.0.1:${webPort}`;
+  const notify = await startLocalNotifications({
+    telegramPort: env.POLYBOT_TELEGRAM_PORT,
+    stateDir,
+    appUrl,
+    smtpUrl: mail.smtpUrl,
+    onError: (e: unknown) => console.error(`polybot: Telegram stand-in: ${e instanceof Error ? e.message : String(e)}`),
+  });
+  stoppers.unshift({ name: 'Telegram stand-in', stop: () => notify.telegram.close() });
 
   const auth = await startLocalAuth({
     databaseUrl,
     port: env.POLYBOT_AUTH_PORT,
     signingKeyPath: path.join(stateDir, 'auth-signing-key.json'),
-    siteUrl: `http://127.0.0.1:${webPort}`,
+    siteUrl: appUrl,
     smtp: { url: mail.smtpUrl },
     // As a real product (and hosted Supabase's default): a new account confirms its email first. The link arrives in
     // the mail inbox printed below and signs the user straight in to onboarding.
@@ -113,6 +124,8 @@ async function main(): Promise<void> {
     // News rules read the simulator's RSS feeds (the scenario's news items), as NEWS_FEEDS would name real ones.
     newsFeeds: Object.fromEntries((sim.news?.feeds() ?? []).map((f) => [f, `${sim.origin}/news/${f}/rss.xml`])),
     httpPort: env.POLYBOT_MANAGER_PORT,
+    // Its notification worker sends through the mail sink, the Telegram stand-in and to local webhooks.
+    notifications: notify.worker,
   });
   stoppers.unshift({ name: 'bot-manager', stop: () => manager.stop() });
   say(`bot-manager running (/healthz and /metrics on 127.0.0.1:${manager.httpPort})`);
@@ -130,11 +143,13 @@ async function main(): Promise<void> {
       NEXT_PUBLIC_SUPABASE_ANON_KEY: auth.anonKey,
       KALSHI_API_BASE: sim.urls.kalshi ?? `${sim.origin}/trade-api/v2`,
       POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
-      APP_URL: `http://127.0.0.1:${webPort}`,
       ...billing.env,
+      ...notify.env,
     },
   });
   stoppers.unshift({ name: 'web app', stop: () => web.close() });
+  // The web app answers now: messages typed on the chat page reach its /api/telegram/webhook from here on.
+  await notify.connectWebApp();
 
   console.log('');
   console.log('PolyBot is up');
@@ -143,8 +158,14 @@ async function main(): Promise<void> {
   console.log(`  Postgres           ${redactUrl(databaseUrl)}`);
   console.log(`  Supabase Auth      ${auth.url}/auth/v1 (local, GoTrue-compatible; JWKS ${auth.jwksUrl})`);
   console.log(`    anon key         ${auth.anonKey}`);
-  console.log(`  Mail inbox         ${mail.inboxUrl}   ← sign-up confirmation and password-reset emails land here`);
+  console.log(
+    `  Mail inbox         ${mail.inboxUrl}   ← sign-up confirmation, password reset and notification emails land here`,
+  );
   console.log(`    SMTP             ${mail.smtpUrl}`);
+  console.log(`  Telegram chat      ${notify.chatUrl}   ← the local bot's chat (link it in Settings → Notifications)`);
+  console.log(
+    `    Bot API          ${notify.telegram.url} (local stand-in of api.telegram.org, @${notify.telegram.botUsername})`,
+  );
   console.log(
     `  Stripe (emulator)  ${billing.emulator.url}  — test cards 4242 4242 4242 4242 (pays), 4000 0000 0000 0002 (declines)`,
   );

@@ -27,6 +27,18 @@ export interface WebEnv {
   STRIPE_PRICE_ENTERPRISE?: string;
   /** Public origin for Stripe's return URLs (required in production; default here: the URL this server listens on). */
   APP_URL?: string;
+  /** Notifications (src/env.ts): mail for the email channel, unsubscribe links, the webhook SSRF rules (local only). */
+  NOTIFY_SMTP_URL?: string;
+  NOTIFY_MAIL_FROM?: string;
+  NOTIFY_UNSUBSCRIBE_SECRET?: string;
+  /** Telegram bot (all of token, username and secret, or none; src/env.ts). Locally the stand-in's token and url. */
+  TELEGRAM_BOT_TOKEN?: string;
+  TELEGRAM_API_ROOT?: string;
+  TELEGRAM_BOT_USERNAME?: string;
+  TELEGRAM_WEBHOOK_SECRET?: string;
+  TELEGRAM_LINK_BASE?: string;
+  NOTIFY_WEBHOOK_ALLOW_HTTP?: string;
+  NOTIFY_WEBHOOK_EXEMPT_RANGES?: string;
 }
 
 export interface WebApp {

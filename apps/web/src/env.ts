@@ -16,6 +16,18 @@ const AppUrlSchema = z
   .refine(isHttpOrigin, { error: 'APP_URL must be an http(s) origin without a path, e.g. https://app.example.com' })
   .transform((v) => new URL(v).origin);
 
+/** An http(s) URL without a trailing slash (an API root or a link base that paths are appended to). */
+const HttpBaseSchema = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), { error: 'must be an http(s) URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+/** An empty variable (`FOO=` in a .env file) is an unset one, not a malformed value. */
+function blankIsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
+}
+
 const ServerEnvShape = z.object({
   DATABASE_URL: z.string().url({ error: 'DATABASE_URL must be a postgres:// URL' }),
   NEXT_PUBLIC_SUPABASE_URL: z.string().url(),
@@ -42,7 +54,62 @@ const ServerEnvShape = z.object({
    * Required in production — never taken from the request's Host / X-Forwarded-* headers, which a client can forge.
    */
   APP_URL: AppUrlSchema.optional(),
+  // Notifications (docs/NOTIFICATIONS.md "Settings page"); the bot-manager reads the same names.
+  /** SMTP for the email channel's confirmation and test mails (smtps://user:pass@host:465). Unset: no email channel. */
+  NOTIFY_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { error: 'NOTIFY_SMTP_URL must be an smtp:// or smtps:// URL' })
+    .optional(),
+  /** The sender of notification mail, e.g. `PolyBot <notifications@example.com>`; required with NOTIFY_SMTP_URL. */
+  NOTIFY_MAIL_FROM: z.string().trim().min(3).optional(),
+  /** Signs unsubscribe links (the manager signs, this app verifies); required with NOTIFY_SMTP_URL. */
+  NOTIFY_UNSUBSCRIBE_SECRET: z
+    .string()
+    .min(32, { error: 'NOTIFY_UNSUBSCRIBE_SECRET must be at least 32 characters' })
+    .optional(),
+  /** Local mode only: webhook URLs may be http://. */
+  NOTIFY_WEBHOOK_ALLOW_HTTP: z
+    .enum(['true', 'false'], { error: 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Local mode only: comma-separated CIDRs webhook URLs may point into (the local receiver, 127.0.0.1/32). */
+  NOTIFY_WEBHOOK_EXEMPT_RANGES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'NOTIFY_WEBHOOK_EXEMPT_RANGES must list CIDRs' }))),
   NODE_ENV: z.string().optional(),
+  // --- Telegram bot (optional: all of token, username and webhook secret, or none — then Telegram is off) ---
+  /** The platform bot's token from BotFather, `<bot id>:<secret>`. */
+  TELEGRAM_BOT_TOKEN: blankIsUnset(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'TELEGRAM_BOT_TOKEN must be <bot id>:<secret>')
+      .optional(),
+  ),
+  /** Bot API root: Telegram's in production, the local stand-in's `url` locally. */
+  TELEGRAM_API_ROOT: blankIsUnset(HttpBaseSchema.default('https://api.telegram.org')),
+  /** The bot's @username without the @ (deep links `${TELEGRAM_LINK_BASE}/<username>?start=<token>`). */
+  TELEGRAM_BOT_USERNAME: blankIsUnset(
+    z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{4,31}$/, 'TELEGRAM_BOT_USERNAME must be the bot username without @')
+      .optional(),
+  ),
+  /** What setWebhook was given as secret_token; every webhook call must carry it (X-Telegram-Bot-Api-Secret-Token). */
+  TELEGRAM_WEBHOOK_SECRET: blankIsUnset(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{32,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 32–256 characters of A–Z, a–z, 0–9, _ and -')
+      .optional(),
+  ),
+  /** Where deep links open: https://t.me in production, the stand-in's chat page (`${url}/chat`) locally. */
+  TELEGRAM_LINK_BASE: blankIsUnset(HttpBaseSchema.default('https://t.me')),
 });
 
 /** Where `next dev` listens by default; used only outside production when APP_URL is unset. */
@@ -57,13 +124,82 @@ const ServerEnvSchema = ServerEnvShape.superRefine((env, ctx) => {
         "APP_URL is required in production: the app's public origin (e.g. https://app.example.com), used for " +
         "Stripe's return URLs instead of request headers",
     });
+  // Every email carries an unsubscribe link, and it must come from somewhere: mail needs a sender and a secret.
+  if (env.NOTIFY_SMTP_URL)
+    for (const name of ['NOTIFY_MAIL_FROM', 'NOTIFY_UNSUBSCRIBE_SECRET'] as const)
+      if (!env[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required when NOTIFY_SMTP_URL is set` });
+  requireTelegramTogether(env, ctx);
 }).transform(({ APP_URL, NODE_ENV, ...rest }) => ({
   ...rest,
   APP_URL: APP_URL ?? DEV_APP_URL,
   /** `next dev`: React and the dev server need eval (the CSP allows it only then). */
   isDevelopment: NODE_ENV === 'development',
+  telegram: telegramConfigOf(rest),
 }));
 export type ServerEnv = z.infer<typeof ServerEnvSchema>;
+
+/** The Telegram bot's configuration, parsed from the TELEGRAM_* variables; null while Telegram is off. */
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  botUsername: string;
+  webhookSecret: string;
+  linkBase: string;
+}
+
+type TelegramVars = Pick<
+  z.output<typeof ServerEnvShape>,
+  | 'TELEGRAM_BOT_TOKEN'
+  | 'TELEGRAM_API_ROOT'
+  | 'TELEGRAM_BOT_USERNAME'
+  | 'TELEGRAM_WEBHOOK_SECRET'
+  | 'TELEGRAM_LINK_BASE'
+>;
+const TELEGRAM_REQUIRED = ['TELEGRAM_BOT_TOKEN', 'TELEGRAM_BOT_USERNAME', 'TELEGRAM_WEBHOOK_SECRET'] as const;
+
+// Half a configuration is a mistake, not "off": a bot that answers no webhook, or a webhook nobody can verify.
+function requireTelegramTogether(env: TelegramVars, ctx: z.RefinementCtx): void {
+  const set = TELEGRAM_REQUIRED.filter((name) => env[name] !== undefined);
+  if (set.length === 0 || set.length === TELEGRAM_REQUIRED.length) return;
+  for (const name of TELEGRAM_REQUIRED)
+    if (env[name] === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `${name} is required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set (Telegram needs the bot token, its username and the webhook secret together)`,
+      });
+}
+
+function telegramConfigOf(env: TelegramVars): TelegramConfig | null {
+  const { TELEGRAM_BOT_TOKEN: token, TELEGRAM_BOT_USERNAME: botUsername, TELEGRAM_WEBHOOK_SECRET: secret } = env;
+  if (!token || !botUsername || !secret) return null;
+  return {
+    token,
+    apiRoot: env.TELEGRAM_API_ROOT,
+    botUsername,
+    webhookSecret: secret,
+    linkBase: env.TELEGRAM_LINK_BASE,
+  };
+}
+
+const TelegramEnvSchema = ServerEnvShape.pick({
+  TELEGRAM_BOT_TOKEN: true,
+  TELEGRAM_API_ROOT: true,
+  TELEGRAM_BOT_USERNAME: true,
+  TELEGRAM_WEBHOOK_SECRET: true,
+  TELEGRAM_LINK_BASE: true,
+})
+  .superRefine(requireTelegramTogether)
+  .transform(telegramConfigOf);
+
+/**
+ * Only the TELEGRAM_* variables (the webhook registration script, which needs no database): the same rules as
+ * parseServerEnv. Null while Telegram is off.
+ */
+export function parseTelegramEnv(env: Record<string, string | undefined>): TelegramConfig | null {
+  return TelegramEnvSchema.parse(env);
+}
 
 /** Parses an environment (process.env at run time; tests pass their own). Throws naming each bad variable. */
 export function parseServerEnv(env: Record<string, string | undefined>): ServerEnv {

@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** The local mail sink (account emails): its browser inbox and its SMTP port, as `supabase start`'s Inbucket. */
   POLYBOT_MAIL_PORT: z.coerce.number().int().min(1024).max(65535).default(54324),
   POLYBOT_SMTP_PORT: z.coerce.number().int().min(1024).max(65535).default(54325),
+  /** The Telegram Bot API stand-in (its API root and the chat page at /chat). */
+  POLYBOT_TELEGRAM_PORT: z.coerce.number().int().min(1024).max(65535).default(54328),
   /** Where `npm start` keeps its state (database, auth signing key, Stripe emulator). Default: `.local/` in the repo. */
   POLYBOT_STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export interface UnsubscribeClaims {
   userId: string;
   channelId: string;
-  /** Only this kind; absent: every optional kind on this channel. */
+  /** Only this kind; absent: the whole channel (private.unsubscribe_notification_channel turns it off). */
   kind?: NotificationEventKind;
 }
 

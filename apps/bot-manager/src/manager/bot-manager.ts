@@ -22,6 +22,7 @@ import type { NewsFeed } from './news-feed.ts';
 import type { WalletFeed } from './wallet-feed.ts';
 import { LEASE_EXPIRED_EXIT_CODE, type PositionsSettledMessage, type VenueUrls } from '../shared/ipc.ts';
 import { mayRun, ownedAmong, stopAllAtOnce, type Ownership } from './coordination/ownership.ts';
+import { OpportunityNotifier } from '../notifications/opportunities.ts';
 import { asManager, getBotRunDecision, listApprovedMarketLinks } from '@polybot/db/service';
 
 export type { SupervisionOptions } from './supervision.ts';
@@ -57,6 +58,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
     super();
     this.feeds = new RunnerFeeds(feed, wallets, news);
     this.supervision = { sql, opts, log, metrics };
+    const opportunities = new OpportunityNotifier(sql, log);
     this.messages = {
       sql,
       feed,
@@ -67,6 +69,7 @@ export class BotManager extends EventEmitter<ManagerEvents> {
       metrics,
       events: this,
       onKeyRejected: (userId, venue, reason) => this.keyRevalidator?.keyRejected(userId, venue, reason),
+      onOpportunity: (userId, msg) => opportunities.found(userId, msg),
       staleOwner: (e, userId) => this.ownership?.checkStale(e, userId) ?? false,
     };
     this.keyValidator = new KeyValidator(sql, {

@@ -138,6 +138,20 @@ export function createMetrics() {
       help: 'When the last lease renewal succeeded (unix seconds)',
       registers: [registry],
     }),
+    // The notification worker (notifications/, docs/NOTIFICATIONS.md "Worker").
+    notificationDeliveries: new Counter({
+      name: 'polybot_notification_deliveries_total',
+      help: 'Notification delivery attempts by channel kind and outcome (sent, retrying, dead, skipped)',
+      labelNames: ['channel', 'outcome'],
+      registers: [registry],
+    }),
+    notificationDeliverySeconds: new Histogram({
+      name: 'polybot_notification_delivery_seconds',
+      help: "One delivery attempt's send (render + provider call), by channel kind",
+      labelNames: ['channel'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
   };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

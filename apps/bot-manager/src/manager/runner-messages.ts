@@ -27,6 +27,8 @@ export interface MessageContext {
   events: EventEmitter<ManagerEvents>;
   /** The runner met an authentication failure on a venue: its keys for that venue are re-validated now. */
   onKeyRejected?: (userId: string, venue: VenueId, reason: string) => void;
+  /** The runner met a new opportunity and its user wants to hear of them (notifications/opportunities.ts). */
+  onOpportunity?: (userId: string, msg: Extract<FromRunner, { type: 'opportunity' }>) => void;
   /** A write for `userId` failed: true if the database refused it as a stale owner's (handled: Ownership.checkStale). */
   staleOwner?: (e: unknown, userId: string) => boolean;
 }
@@ -68,6 +70,8 @@ export function onRunnerMessage(ctx: MessageContext, s: Slot, proc: RunnerProces
       return;
     case 'keyRejected':
       return ctx.onKeyRejected?.(s.userId, msg.venue, msg.reason);
+    case 'opportunity':
+      return ctx.onOpportunity?.(s.userId, msg);
   }
 }
 

@@ -109,6 +109,7 @@ export async function loadUserState(sql: Sql, userId: string): Promise<UserState
       max_book_age_ms: c.advanced_config.maxBookAgeMs ?? 120_000,
       followed_wallets: c.advanced_config.followedWallets,
       news_rules: c.advanced_config.newsRules,
+      notify_on_opportunity: c.notify_on_opportunity,
     };
     const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
     return {

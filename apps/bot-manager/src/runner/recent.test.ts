@@ -27,3 +27,14 @@ test('every opportunity not taken says why (its latest reason); one taken says n
     ['a', false, 'max_positions', 'would open 2 new positions with 2 of 2 open'],
   ]);
 });
+
+test('only an opportunity not among the recent ones is reported as new (opportunity_found)', () => {
+  const found: string[] = [];
+  const r = new RecentOpportunities(2, (o) => found.push(o.id));
+  r.seen(opp('a'));
+  r.seen(opp('a')); // the same basket re-priced
+  r.seen(opp('b'));
+  r.seen(opp('c')); // 'a' drops out of the last two…
+  r.seen(opp('a')); // …so it is new again (the database's 15-minute window decides whether the user hears of it)
+  expect(found).toEqual(['a', 'b', 'c', 'a']);
+});

@@ -7,10 +7,15 @@ import { RECENT_OPPORTUNITIES, type RecentOpportunity } from '../shared/ipc.ts';
 export class RecentOpportunities {
   private readonly entries: Array<RecentOpportunity & { id: string }> = [];
 
-  constructor(private readonly size = RECENT_OPPORTUNITIES) {}
+  constructor(
+    private readonly size = RECENT_OPPORTUNITIES,
+    /** An opportunity not among the recent ones (opportunity_found notifications: runner.ts). */
+    private readonly onNew: (o: Opportunity) => void = () => undefined,
+  ) {}
 
   seen(o: Opportunity): void {
     if (this.entries.some((e) => e.id === o.id)) return;
+    this.onNew(o);
     this.entries.unshift({
       id: o.id,
       strategy: o.strategy,

@@ -1,6 +1,6 @@
 // PolybotRunner: market data from the manager's hub → enabled strategies → risk → execution → persistence, for one
 // user. Decisions run one at a time; a new config is applied between decisions (the safe point) and acknowledged.
-import { NO_FEES, type Instrument, type MarketLink, type OrderBook } from '@polybot/schemas';
+import { NO_FEES, type Instrument, type MarketLink, type Opportunity, type OrderBook } from '@polybot/schemas';
 import type { MarketSnapshot } from '@polybot/strategies';
 import type { Logger } from 'pino';
 import type {
@@ -45,7 +45,7 @@ export class PolybotRunner {
   private readonly risk: RiskEngine;
   private readonly router: TradingRouter;
   private mode: ModeDecision;
-  private readonly recent = new RecentOpportunities();
+  private readonly recent = new RecentOpportunities(undefined, (o) => this.opportunityFound(o));
   private stopping = false;
   private readonly stats: DecisionCounters = { tradesPlaced: 0, opportunitiesSeen: 0, lastError: null };
   private readonly snapshot: MarketSnapshot;
@@ -281,6 +281,18 @@ export class PolybotRunner {
       keys: this.init.keys,
       venuePaused: this.pauses.haltReason(),
       throttle: { active: this.pricing.throttled, skipped: this.pricing.skippedThrottled },
+    });
+  }
+
+  /** A new opportunity: the manager hears of it only while the user wants opportunity notifications. */
+  private opportunityFound(o: Opportunity): void {
+    if (this.stopping || this.config.notify_on_opportunity !== true) return;
+    this.send({
+      type: 'opportunity',
+      key: o.id.slice(0, 500),
+      strategy: o.strategy,
+      description: o.description.slice(0, 500) || o.id.slice(0, 500),
+      expectedProfitUsd: Number.isFinite(o.expectedProfit) ? o.expectedProfit : 0,
     });
   }
 

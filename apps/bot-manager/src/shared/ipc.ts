@@ -20,6 +20,7 @@ import {
   OrderTypeSchema,
   PlanFeaturesSchema,
   SecretValidationStatusSchema,
+  StrategyKindSchema,
   TierSchema,
   TradeStrategySchema,
   TradingModeSchema,
@@ -46,6 +47,8 @@ export const RunnerConfigSchema = z.object({
   followed_wallets: z.array(FollowedWalletSchema),
   /** advanced_config.newsRules: which feeds' items the news strategy acts on, and how. */
   news_rules: z.array(NewsRuleSchema),
+  /** The user wants opportunity_found notifications: the runner reports new opportunities (`opportunity`). */
+  notify_on_opportunity: z.boolean().optional(),
 });
 export type RunnerConfig = z.infer<typeof RunnerConfigSchema>;
 
@@ -379,5 +382,16 @@ export const FromRunnerSchema = z.discriminatedUnion('type', [
    * the manager re-validates that venue's keys at once (key-revalidation.ts). `reason`: the venue's words, no key.
    */
   z.object({ type: z.literal('keyRejected'), venue: VenueIdSchema, reason: z.string().max(500) }),
+  /**
+   * An opportunity the runner met for the first time (recent.ts), sent only while the user has notify_on_opportunity
+   * on: the manager emits opportunity_found, throttled per `key` (the strategy's deterministic opportunity id) in SQL.
+   */
+  z.object({
+    type: z.literal('opportunity'),
+    key: z.string().min(1).max(500),
+    strategy: StrategyKindSchema,
+    description: z.string().min(1).max(500),
+    expectedProfitUsd: z.number(),
+  }),
 ]);
 export type FromRunner = z.infer<typeof FromRunnerSchema>;

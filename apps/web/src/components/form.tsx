@@ -53,9 +53,26 @@ export function ActionForm({
             {state.message}
           </div>
         ) : null}
+        {state.ok && state.reveal ? <Reveal {...state.reveal} /> : null}
         {children}
       </StateContext.Provider>
     </form>
+  );
+}
+
+/** A value shown once (a signing secret, a link): selectable, wrapping on a phone, never kept by the page. */
+function Reveal({ label, value, href }: NonNullable<FormState['reveal']>) {
+  return (
+    <div className="reveal">
+      <p className="hint">{label}</p>
+      {href ? (
+        <a href={value} data-testid="revealed" target="_blank" rel="noreferrer">
+          {value}
+        </a>
+      ) : (
+        <code data-testid="revealed">{value}</code>
+      )}
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ const LINKS = [
   { href: '/positions', label: 'Positions' },
   { href: '/settings/config', label: 'Config' },
   { href: '/settings/keys', label: 'API keys' },
+  { href: '/settings/notifications', label: 'Notifications' },
   { href: '/settings/billing', label: 'Billing' },
 ];
 

@@ -15,7 +15,12 @@ export interface ActionState {
   values?: Record<string, string>;
   /** Bumped on every submission so forms can tell a new result from an old one. */
   at?: number;
+  /** A value shown this once after a success (a new webhook signing secret, a Telegram link): never stored here. */
+  reveal?: { label: string; value: string; href?: boolean };
 }
+
+/** What a handler may return: the success message, or the message and a value to show once (ActionState.reveal). */
+export type ActionResult = string | void | { message: string; reveal: NonNullable<ActionState['reveal']> };
 
 export const initialActionState: ActionState = { ok: false, error: null, fieldErrors: {} };
 
@@ -72,7 +77,7 @@ export interface ActionOptions {
 export function action<S extends z.ZodType>(
   schema: S,
   toInput: (form: FormData) => unknown,
-  handler: (claims: JwtClaims, input: z.output<S>) => Promise<string | void>,
+  handler: (claims: JwtClaims, input: z.output<S>) => Promise<ActionResult>,
   options: ActionOptions = {},
 ): (prev: ActionState, form: FormData) => Promise<ActionState> {
   return async (_prev, form) => {
@@ -87,8 +92,17 @@ export function action<S extends z.ZodType>(
     const parsed = schema.safeParse(toInput(form), options.errorMap ? { error: options.errorMap } : undefined);
     if (!parsed.success) return invalidForm(parsed.error, form, options.topLevelErrors);
     try {
-      const message = await handler(claims, parsed.data);
-      return { ok: true, error: null, fieldErrors: {}, message: message ?? 'Saved.', at: Date.now() };
+      const result = await handler(claims, parsed.data);
+      if (typeof result === 'object')
+        return {
+          ok: true,
+          error: null,
+          fieldErrors: {},
+          message: result.message,
+          reveal: result.reveal,
+          at: Date.now(),
+        };
+      return { ok: true, error: null, fieldErrors: {}, message: result ?? 'Saved.', at: Date.now() };
     } catch (e) {
       if (e instanceof UserError)
         return { ok: false, error: e.message, fieldErrors: e.fieldErrors, values: echo(form), at: Date.now() };

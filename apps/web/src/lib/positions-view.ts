@@ -2,7 +2,15 @@
 // @polybot/db/user positions.ts, every figure computed by the one P&L module (@polybot/schemas pnl.ts:
 // valueOpenPositions, markPrice, summarizePnl). This file only arranges their results for the page; it adds no
 // formula of its own, so the page, the dashboard and replayFills cannot disagree.
-import { bucketEvents, positionRowToPnl, type PositionRow, type RealizedBucket } from '@polybot/db/user';
+import type { UserTx } from '@polybot/db';
+import {
+  bucketEvents,
+  listOwnPositionsToValue,
+  listOwnRealizedBuckets,
+  positionRowToPnl,
+  type PositionRow,
+  type RealizedBucket,
+} from '@polybot/db/user';
 import {
   markPrice,
   summarizePnl,
@@ -177,4 +185,10 @@ export function pnlCardView(
     month: days.reduce((s, d) => s + d.pnl, 0),
     open: openView(rows),
   };
+}
+
+/** Reads and builds the P&L card for the signed-in user: the dashboard and the Telegram bot's /pnl show this. */
+export async function loadPnlCard(tx: UserTx, now: Date): Promise<PnlCardView> {
+  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  return pnlCardView(await listOwnRealizedBuckets(tx, { since: monthStart }), await listOwnPositionsToValue(tx), now);
 }

@@ -7,4 +7,10 @@ export { ARTIFACTS, launchChromium, newUserPage, PHONE, shoot, sidewaysOverflow 
 export { fieldError, flows, forceFill, hydrated, PASSWORD, submit, submitTampered, type ConfigRow } from './flows.ts';
 export { polymarketKey, registerKalshiKey, type KalshiKey } from './keys.ts';
 export { finishOnboarding, onboard, type OnboardOptions } from './onboard.ts';
-export { buildApp, startStack, WEB_DIR, type Stack, type StackOptions } from './stack.ts';
+export { buildApp, startStack, TEST_UNSUBSCRIBE_SECRET, WEB_DIR, type Stack, type StackOptions } from './stack.ts';
+export {
+  receiverCertificate,
+  startWebhookReceiver,
+  type ReceiverCertificate,
+  type WebhookReceiver,
+} from './webhook-receiver.ts';

@@ -3,9 +3,13 @@
 // `next start` on a free port.
 import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
 import { startMailSink, type MailSink } from '@polybot/local-stack/mail';
+import { localNotificationEnv, type LocalNotificationEnv } from '@polybot/local-stack/notify-env';
 import { createTestDatabase, findFreePort, localLoginUrl, type TestDatabase } from '@polybot/local-stack/postgres';
+import { startTelegramStandIn, type TelegramStandIn } from '@polybot/local-stack/telegram';
 import { startVenueSim, type VenueSim } from '@polybot/local-stack/venue-sim';
+import { randomBytes } from 'node:crypto';
 import { buildWeb, isBuilt, startWeb, WEB_DIR } from '../../scripts/start-web.ts';
+import { setTelegramWebhook } from '../../src/lib/telegram/register.ts';
 
 export { WEB_DIR };
 
@@ -29,8 +33,14 @@ export interface Stack {
   auth: LocalAuth;
   sim: VenueSim;
   billing: LocalBilling;
-  /** Where the auth server's emails (password reset, signup confirmation) arrive. */
+  /** Where the auth server's emails (password reset, signup confirmation) and the web's notification mails arrive. */
   mail: MailSink;
+  /** With `telegram: true`: the Bot API stand-in, its webhook set to the web app's route (else null). */
+  telegram: (TelegramStandIn & { webhookSecret: string }) | null;
+  /** With `notifications: true`: the notification env the app was given, for the manager process too (else null). */
+  notifyEnv: LocalNotificationEnv | null;
+  /** The web's NOTIFY_UNSUBSCRIBE_SECRET, for tests that sign unsubscribe tokens as the manager would. */
+  unsubscribeSecret: string;
   baseUrl: string;
   stop(): Promise<void>;
 }
@@ -44,7 +54,19 @@ export async function buildApp(): Promise<void> {
 export interface StackOptions {
   /** Sign-up mails a confirmation link and signs nobody in until it is followed (GoTrue's MAILER_AUTOCONFIRM off). */
   confirmSignups?: boolean;
+  /** Telegram on: a Bot API stand-in, the web app configured for it and the webhook registered (setWebhook). */
+  telegram?: boolean;
+  /**
+   * Notifications as `npm start` runs them (docs/NOTIFICATIONS.md "Running locally"): Telegram as above, email through
+   * the mail sink with an unsubscribe secret, plain-http webhooks to 127.0.0.1 allowed.
+   */
+  notifications?: boolean;
+  /** More environment for the web app (NOTIFY_WEBHOOK_EXEMPT_RANGES, NODE_EXTRA_CA_CERTS for a local https receiver…). */
+  webEnv?: Record<string, string>;
 }
+
+/** Signs the stack's unsubscribe links (≥ 32 characters, like production's). */
+export const TEST_UNSUBSCRIBE_SECRET = 'polybot-browser-tests-unsubscribe-secret';
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await createTestDatabase();
@@ -68,6 +90,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cleanups.unshift(() => sim.close());
     const billing = await startLocalBilling({ databaseUrl: db.url });
     cleanups.unshift(() => billing.close());
+    const telegram =
+      options.telegram || options.notifications
+        ? Object.assign(await startTelegramStandIn(), { webhookSecret: randomBytes(24).toString('base64url') })
+        : null;
+    if (telegram) cleanups.unshift(() => telegram.close());
+    const notifyEnv =
+      options.notifications && telegram
+        ? localNotificationEnv({
+            appUrl: `http://127.0.0.1:${webPort}`,
+            smtpUrl: mail.smtpUrl,
+            telegram,
+            unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+            telegramWebhookSecret: telegram.webhookSecret,
+          })
+        : null;
     const web = await startWeb({
       port: webPort,
       env: {
@@ -79,13 +116,46 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         POLYMARKET_CLOB_URL: sim.urls.polymarketClob ?? sim.origin,
         POLYMARKET_CHAIN_ID: '137',
         ...billing.env,
+        // Notification mail (the email channel's confirmation and test mails) goes to the same sink.
+        NOTIFY_SMTP_URL: mail.smtpUrl,
+        NOTIFY_MAIL_FROM: 'PolyBot <notifications@polybot.test>',
+        NOTIFY_UNSUBSCRIBE_SECRET: TEST_UNSUBSCRIBE_SECRET,
+        ...(telegram
+          ? {
+              TELEGRAM_BOT_TOKEN: telegram.token,
+              TELEGRAM_API_ROOT: telegram.url,
+              TELEGRAM_BOT_USERNAME: telegram.botUsername,
+              TELEGRAM_WEBHOOK_SECRET: telegram.webhookSecret,
+              TELEGRAM_LINK_BASE: telegram.chatUrl,
+            }
+          : {}),
+        ...notifyEnv,
+        ...options.webEnv,
       },
     });
     cleanups.unshift(async () => {
       await web.close();
       if (process.env.WEB_TEST_SHOW_LOG === '1') console.log(web.log());
     });
-    return { db, auth, sim, billing, mail, baseUrl: web.url, stop: stopAll };
+    if (telegram)
+      await setTelegramWebhook({
+        token: telegram.token,
+        apiRoot: telegram.url,
+        appUrl: web.url,
+        secret: telegram.webhookSecret,
+      });
+    return {
+      db,
+      auth,
+      sim,
+      billing,
+      mail,
+      telegram,
+      notifyEnv,
+      unsubscribeSecret: TEST_UNSUBSCRIBE_SECRET,
+      baseUrl: web.url,
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;

@@ -8,6 +8,8 @@ export interface QueuePoolOptions {
   /** The group role the worker's statements run as (polybot_manager). */
   role: string;
   max?: number;
+  /** application_name of its connections (an operator finds one manager's connections by name). */
+  applicationName?: string;
   /** An idle connection's error (the server restarted, the network dropped): log it; the pool replaces it. */
   onError: (error: Error) => void;
 }
@@ -21,7 +23,10 @@ export function createQueuePool(options: QueuePoolOptions): pg.Pool {
     connectionString: options.connectionString,
     max: options.max ?? 4,
     options: `-c role=${options.role}`,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
   });
   pool.on('error', options.onError);
+  // A checked-out client's error (graphile-worker holds one for LISTEN) goes to the same place.
+  pool.on('connect', (client) => client.on('error', options.onError));
   return pool;
 }

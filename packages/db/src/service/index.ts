@@ -16,5 +16,6 @@ export * from './order-intents.ts';
 export * from './as-manager.ts';
 export * from './health.ts';
 export * from './notifications.ts';
+export * from './opportunity-notifications.ts';
 export * from './user-shards.ts';
 export * from './manager-leases.ts';

@@ -6,3 +6,4 @@ export * from './plans.ts';
 export * from './trades.ts';
 export * from './positions.ts';
 export * from './notifications.ts';
+export * from './notification-web.ts';

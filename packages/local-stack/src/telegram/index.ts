@@ -1,9 +1,12 @@
 // Local stand-in for the Telegram Bot API (https://core.telegram.org/bots/api): `${url}/bot<token>/<method>` with
 // JSON, form or query parameters, answering `{ok: true, result}` or `{ok: false, error_code, description}`, so grammy
 // (or any client) runs unmodified with `apiRoot` pointed here. Tests and `npm start` inject a user's messages with
-// injectMessage and read what the bot sent with sent(). Dev and tests only — production talks to api.telegram.org.
+// injectMessage and read what the bot sent with sent(); a person does both on the chat page, `${url}/chat`. Dev and
+// tests only — production talks to api.telegram.org.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { botLine, type ChatLine } from './chat-page.ts';
+import { serveChatPage, type ChatPageDeps } from './chat-routes.ts';
 import type { BotState, SentMessage } from './methods.ts';
 import { callMethod } from './methods.ts';
 import { UpdateQueue } from './updates.ts';
@@ -28,6 +31,11 @@ export interface TelegramStandIn {
   url: string;
   token: string;
   botUsername: string;
+  /**
+   * `${url}/chat`: the page where a person chats with the bot (chat-page.ts). The web app's TELEGRAM_LINK_BASE locally:
+   * its deep links `${chatUrl}/<botUsername>?start=<token>` open there.
+   */
+  chatUrl: string;
   /** Messages the bot sent, oldest first (to one chat if given). */
   sent(chatId?: number): SentMessage[];
   /** A user writes to the bot from a private chat (the chat exists from then on). */
@@ -70,11 +78,68 @@ export async function startTelegramStandIn(options: TelegramStandInOptions = {})
     chats: new Map(),
     blocked: new Set(),
     sent: [],
+    received: [],
     nextMessageId: 1,
   };
   const pathPattern = /^\/bot([^/]+)\/([A-Za-z]+)$/;
 
+  function injectMessage({ chatId, text, username }: { chatId: number; text: string; username?: string }): TgUpdate {
+    const from = {
+      id: chatId,
+      is_bot: false,
+      first_name: username ?? `User ${chatId}`,
+      ...(username ? { username } : {}),
+    };
+    const chat = {
+      id: chatId,
+      type: 'private' as const,
+      first_name: from.first_name,
+      ...(username ? { username } : {}),
+    };
+    state.chats.set(chatId, chat);
+    const entities = commandEntities(text);
+    return state.updates.add((update_id) => {
+      const message = {
+        message_id: state.nextMessageId++,
+        date: unixNow(),
+        chat,
+        from,
+        text,
+        ...(entities ? { entities } : {}),
+      };
+      state.received.push({ chatId, messageId: message.message_id, text, date: message.date });
+      return { update_id, message };
+    });
+  }
+
+  const chatPage: ChatPageDeps = {
+    botUsername,
+    lines: (chatId) =>
+      [
+        ...state.received
+          .filter((m) => m.chatId === chatId)
+          .map((m): ChatLine => ({ from: 'you', messageId: m.messageId, date: m.date, text: m.text, links: [] })),
+        ...state.sent.filter((m) => m.chatId === chatId).map(botLine),
+      ].sort((a, b) => a.messageId - b.messageId),
+    chats: () => [...state.chats.values()].map((c) => ({ chatId: c.id, username: c.username ?? '' })),
+    inject: (message) => void injectMessage(message),
+    botMessageCount: (chatId) => state.sent.filter((m) => m.chatId === chatId).length,
+  };
+
   const server = http.createServer((req, res) => {
+    if (req.url?.startsWith('/chat')) {
+      serveChatPage(chatPage, req, res).then(
+        (served) => {
+          if (!served) res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+        },
+        (error: unknown) => {
+          onError(error);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end('Internal Server Error');
+        },
+      );
+      return;
+    }
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     const answer = (status: number, body: ApiAnswer) =>
@@ -106,36 +171,11 @@ export async function startTelegramStandIn(options: TelegramStandInOptions = {})
 
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    chatUrl: `http://${options.host ?? '127.0.0.1'}:${port}/chat`,
     token,
     botUsername,
     sent: (chatId) => state.sent.filter((m) => chatId === undefined || m.chatId === chatId),
-    injectMessage({ chatId, text, username }) {
-      const from = {
-        id: chatId,
-        is_bot: false,
-        first_name: username ?? `User ${chatId}`,
-        ...(username ? { username } : {}),
-      };
-      const chat = {
-        id: chatId,
-        type: 'private' as const,
-        first_name: from.first_name,
-        ...(username ? { username } : {}),
-      };
-      state.chats.set(chatId, chat);
-      const entities = commandEntities(text);
-      return state.updates.add((update_id) => ({
-        update_id,
-        message: {
-          message_id: state.nextMessageId++,
-          date: unixNow(),
-          chat,
-          from,
-          text,
-          ...(entities ? { entities } : {}),
-        },
-      }));
-    },
+    injectMessage,
     blockChat: (chatId) => void state.blocked.add(chatId),
     close: () =>
       new Promise<void>((resolve) => {

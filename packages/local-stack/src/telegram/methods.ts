@@ -14,6 +14,14 @@ export interface SentMessage {
   date: number;
 }
 
+/** A message a user wrote to the bot (injectMessage), kept for the chat page's conversation. */
+export interface ReceivedMessage {
+  chatId: number;
+  messageId: number;
+  text: string;
+  date: number;
+}
+
 export interface BotState {
   bot: TgUser;
   updates: UpdateQueue;
@@ -22,6 +30,7 @@ export interface BotState {
   /** Chats that blocked the bot: sendMessage answers 403. */
   blocked: Set<number>;
   sent: SentMessage[];
+  received: ReceivedMessage[];
   nextMessageId: number;
 }
 

@@ -202,3 +202,18 @@ export async function safeFetch(
 function withoutBodyHeaders(headers: Record<string, string> = {}): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => !/^content-/i.test(k)));
 }
+
+/**
+ * The checks safeFetch makes before connecting (scheme, credentials, every address the host resolves to), without
+ * sending anything: the settings page refuses a private address when a user adds a URL, not only at its first
+ * delivery. Passing says nothing about later: DNS may change, so safeFetch checks again on every request.
+ */
+export async function checkSafeFetchUrl(rawUrl: string, options: SafeFetchOptions = {}): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new SafeFetchError('bad_url', 'not a valid URL');
+  }
+  await checkTarget(url, options);
+}

@@ -23,6 +23,8 @@ import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { action, bool, num, str, UserError } from '~/lib/action.ts';
+import { setOwnBotEnabled } from '~/lib/bot-control.ts';
+import { db } from '~/lib/db.ts';
 import { asUser } from '~/lib/session.ts';
 
 const TOGGLES = Object.values(FEATURE_TOGGLES);
@@ -108,23 +110,18 @@ export const setBotEnabled = action(
   (form) => ({ bot_enabled: form.get('bot_enabled') }),
   async (claims, input) => {
     const enabled = input.bot_enabled === 'true';
-    const row = await asUser(claims, async (tx) => {
-      // A page opened before a suspension still shows the button: the promise below could not be kept, so refuse.
-      if ((await getOwnProfile(tx))?.is_suspended)
-        throw new UserError(
-          'Your account is suspended, so your bot cannot run, pause or resume. The status above says why; contact PolyBot support to have it reviewed.',
-        );
-      return updateOwnConfig(tx, { bot_enabled: enabled });
-    }).catch((e: unknown) => {
-      // The database limits pause/resume toggles (each restarts the bot; migration 20261207000610): its words say how
-      // many, in how long and when to try again, for the user as they are.
-      if (e instanceof Error && (e as { code?: unknown }).code === '54000') throw new UserError(e.message);
-      throw e;
-    });
+    const outcome = await setOwnBotEnabled(db(), claims, enabled);
+    // A page opened before a suspension still shows the button: the promise below could not be kept, so refuse.
+    if (!outcome.ok && outcome.refused === 'suspended')
+      throw new UserError(
+        'Your account is suspended, so your bot cannot run, pause or resume. The status above says why; contact PolyBot support to have it reviewed.',
+      );
+    // The database's words say how many toggles, in how long and when to try again, for the user as they are.
+    if (!outcome.ok) throw new UserError(outcome.message);
     revalidatePath('/dashboard');
     return enabled
       ? // Worded so it stays true while the status card above catches up and after (it shows the bot's own state).
-        `Resume requested (settings v${row.config_version}). The status above shows when your bot is running again, usually within seconds.`
-      : `Pause requested (settings v${row.config_version}). The status above shows when your bot has stopped, usually within seconds.`;
+        `Resume requested (settings v${outcome.configVersion}). The status above shows when your bot is running again, usually within seconds.`
+      : `Pause requested (settings v${outcome.configVersion}). The status above shows when your bot has stopped, usually within seconds.`;
   },
 );

@@ -7,7 +7,23 @@ import { authCookieOptions } from './cookie-options.ts';
 
 // The account-email pages are public: asking for a link, following one, and the reset page (it says itself when the
 // link failed, instead of sending someone who forgot their password to sign in).
-const PUBLIC_PATHS = ['/', '/sign-in', '/sign-up', '/terms', '/forgot-password', '/auth/confirm', '/reset-password'];
+// So are the unsubscribe link's page and endpoint (the signed token is the proof; RFC 8058's one-click POST comes from
+// the mailbox provider, with no cookies) and the email channel's confirmation link (it sends a signed-out visitor to
+// sign in and back itself, keeping its token, which the redirect below would drop).
+const PUBLIC_PATHS = [
+  '/',
+  '/sign-in',
+  '/sign-up',
+  '/terms',
+  '/forgot-password',
+  '/auth/confirm',
+  '/reset-password',
+  '/unsubscribe',
+  '/api/unsubscribe',
+  '/notifications/confirm',
+];
+// Called by Telegram, never with a session: the route checks Telegram's secret-token header instead.
+const TELEGRAM_WEBHOOK = '/api/telegram/webhook';
 
 export async function updateSession(request: NextRequest): Promise<NextResponse> {
   let response = NextResponse.next({ request });
@@ -28,7 +44,11 @@ export async function updateSession(request: NextRequest): Promise<NextResponse>
   const { data } = await supabase.auth.getClaims();
   const signedIn = Boolean(data?.claims.sub);
   const path = request.nextUrl.pathname;
-  const isPublic = PUBLIC_PATHS.includes(path) || path.startsWith('/_next') || path.startsWith('/api/health');
+  const isPublic =
+    PUBLIC_PATHS.includes(path) ||
+    path.startsWith('/_next') ||
+    path.startsWith('/api/health') ||
+    path === TELEGRAM_WEBHOOK;
   if (!signedIn && !isPublic) {
     if (path.startsWith('/api/')) return NextResponse.json({ error: 'not signed in' }, { status: 401 });
     const url = request.nextUrl.clone();

@@ -1,6 +1,6 @@
 // Dashboard: live bot status, P&L today and this month, usage vs plan, opportunities and trades.
 import { getOwnConfig, listOwnTrades, TradeFilterSchema } from '@polybot/db/user';
-import { getOwnBotStatus, listOwnPositionsToValue, listOwnRealizedBuckets, TradeRowSchema } from '@polybot/db/user';
+import { getOwnBotStatus, TradeRowSchema } from '@polybot/db/user';
 import { TradeStrategySchema, TradingModeSchema, VenueIdSchema } from '@polybot/schemas';
 import Link from 'next/link';
 import { z } from 'zod';
@@ -9,7 +9,7 @@ import { PnlChart } from '~/components/pnl-chart.tsx';
 import { StatusCard } from '~/components/status-card.tsx';
 import { TradesTable, type TradeFilters } from '~/components/trades-table.tsx';
 import { label, money, STRATEGY_LABELS } from '~/lib/labels.ts';
-import { pnlCardView } from '~/lib/positions-view.ts';
+import { loadPnlCard } from '~/lib/positions-view.ts';
 import { asUser, requireClaims } from '~/lib/session.ts';
 import { loadStatus } from '~/lib/status.ts';
 import { setBotEnabled } from '~/app/actions/config.ts';
@@ -42,13 +42,12 @@ export default async function DashboardPage({
     beforeId: q.before,
     limit: PAGE + 1,
   });
-  const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   // P&L from the same reads and the same module (pnl.ts) as the positions page, so the two never disagree.
   const { status, config, rows, pnl, bot } = await asUser(claims, async (tx) => ({
     status: await loadStatus(tx),
     config: await getOwnConfig(tx),
     rows: await listOwnTrades(tx, filter),
-    pnl: pnlCardView(await listOwnRealizedBuckets(tx, { since: monthStart }), await listOwnPositionsToValue(tx), now),
+    pnl: await loadPnlCard(tx, now),
     bot: await getOwnBotStatus(tx),
   }));
   const trades = rows.slice(0, PAGE).map((r) => TradeRowSchema.parse(r));
