@@ -17,7 +17,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { withUser } from '@polybot/db';
-import { addNotificationChannel } from '@polybot/db/user';
+import { addNotificationChannel, verifyTestedNotificationChannel } from '@polybot/db/user';
 import { startNotificationWorker, createLogger, type NotificationWorker } from '@polybot/bot-manager';
 import { createTestDatabase, localLoginUrl } from '@polybot/local-stack/postgres';
 import { selfSignedCertificate } from '@polybot/notify/testing';
@@ -113,10 +113,13 @@ runMain(async () => {
           from generate_series(1, ${users}) i
         returning id`
     ).map((r) => r.id);
-    for (const id of ids)
-      await withUser(db.sql, id, (tx) =>
+    for (const id of ids) {
+      const added = await withUser(db.sql, id, (tx) =>
         addNotificationChannel(tx, { kind: 'webhook', target: `${receiver.origin}/u/${id}` }),
       );
+      // URL channels start unverified: the settings page verifies one after a successful test send, like this.
+      await verifyTestedNotificationChannel(db.sql, id, added.id);
+    }
     console.log(
       `setup: ${users} users with a webhook channel each in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
         `worker concurrency ${concurrency}`,

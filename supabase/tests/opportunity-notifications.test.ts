@@ -28,9 +28,11 @@ afterAll(async () => {
 /** A user with a verified Slack channel and opportunity notifications `on`. */
 async function user(email: string, on = true): Promise<string> {
   const id = await createAuthUser(db, email);
-  await withUser(db.sql, id, (tx) =>
+  const added = await withUser(db.sql, id, (tx) =>
     addNotificationChannel(tx, { kind: 'slack', target: `https://hooks.slack.test/${id}` }),
   );
+  // URL channels start unverified; the settings page verifies one after a successful test send.
+  await db.sql`update public.polybot_notification_channels set verified_at = now() where id = ${added.id}`;
   await db.sql`update public.polybot_user_config set notify_on_opportunity = ${on} where user_id = ${id}`;
   return id;
 }

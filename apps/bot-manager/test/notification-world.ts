@@ -6,7 +6,12 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { withUser } from '@polybot/db';
-import { addNotificationChannel, confirmNotificationChannel, createTelegramLinkToken } from '@polybot/db/user';
+import {
+  addNotificationChannel,
+  confirmNotificationChannel,
+  createTelegramLinkToken,
+  verifyTestedNotificationChannel,
+} from '@polybot/db/user';
 import { linkTelegramChat } from '@polybot/db/user';
 import { createAuthUser, type TestDatabase } from '@polybot/local-stack/postgres';
 import type { TelegramStandIn } from '@polybot/local-stack/telegram';
@@ -101,6 +106,8 @@ export async function notifiedUser(db: TestDatabase, label: string): Promise<str
 export async function addWebhook(db: TestDatabase, user: string, url: string): Promise<{ id: string; secret: string }> {
   const added = await withUser(db.sql, user, (tx) => addNotificationChannel(tx, { kind: 'webhook', target: url }));
   if (!added.webhook_secret) throw new Error('a webhook channel comes with its secret');
+  // URL channels start unverified; the settings page verifies one after a successful test send, with this function.
+  if (!(await verifyTestedNotificationChannel(db.sql, user, added.id))) throw new Error('the webhook did not verify');
   return { id: added.id, secret: added.webhook_secret };
 }
 
