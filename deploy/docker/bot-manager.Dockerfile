@@ -24,10 +24,11 @@ COPY package.json package-lock.json ./
 COPY deploy/docker/prune-workspaces.mjs deploy/docker/
 COPY apps/bot-manager/package.json apps/bot-manager/
 COPY packages/db/package.json packages/db/
+COPY packages/notify/package.json packages/notify/
 COPY packages/schemas/package.json packages/schemas/
 COPY packages/strategies/package.json packages/strategies/
 COPY packages/venues/package.json packages/venues/
-RUN node deploy/docker/prune-workspaces.mjs apps/bot-manager packages/db packages/schemas packages/strategies packages/venues \
+RUN node deploy/docker/prune-workspaces.mjs apps/bot-manager packages/db packages/notify packages/schemas packages/strategies packages/venues \
   && npm install --omit=dev --no-audit --no-fund \
   && find node_modules/@polybot -maxdepth 1 -type l -delete
 # The packages patches/ fixes (postgres.js: a write after its connection closed ended the process, ARCHITECTURE §6),

@@ -25,10 +25,11 @@ COPY deploy/docker/prune-workspaces.mjs deploy/docker/
 COPY apps/web/package.json apps/web/
 COPY packages/billing/package.json packages/billing/
 COPY packages/db/package.json packages/db/
+COPY packages/notify/package.json packages/notify/
 COPY packages/schemas/package.json packages/schemas/
 COPY packages/venues/package.json packages/venues/
 COPY supabase/package.json supabase/
-RUN node deploy/docker/prune-workspaces.mjs apps/web packages/billing packages/db packages/schemas packages/venues supabase \
+RUN node deploy/docker/prune-workspaces.mjs apps/web packages/billing packages/db packages/notify packages/schemas packages/venues supabase \
   && npm install --omit=dev --no-audit --no-fund \
   && find node_modules/@polybot -maxdepth 1 -type l -delete
 # The packages patches/ fixes (postgres.js: a write after its connection closed ended the process, ARCHITECTURE §6),

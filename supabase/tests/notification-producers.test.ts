@@ -87,12 +87,13 @@ async function insideThenRolledBack(user: string, kind: string, cause: (tx: Tran
 }
 
 let tradeSeq = 0;
-const insertTrade = (sql: Sql, user: string, extra: { realized?: number; at?: string } = {}) =>
+const insertTrade = (sql: Sql, user: string, extra: { realized?: number; at?: string; filled?: number } = {}) =>
   sql`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy,
                                          mode, order_type, status, limit_price, price, size, filled_size,
                                          realized_pnl_usd, market_title, created_at)
       values (${user}, ${`producer-trade-${++tradeSeq}`}, 'polymarket', 'm-1', 't-1', 'buy', 'single_platform', 'paper',
-              'FOK', 'filled', 0.5, 0.45, 10, 10, ${extra.realized ?? null}, 'Will it rain?',
+              'FOK', ${extra.filled === 0 ? 'cancelled' : 'filled'}, 0.5, ${extra.filled === 0 ? null : 0.45}, 10,
+              ${extra.filled ?? 10}, ${extra.realized ?? null}, 'Will it rain?',
               ${extra.at ?? new Date().toISOString()})`;
 
 describe('trades → one flush job per burst → one trade_executed notification', () => {
@@ -127,6 +128,23 @@ describe('trades → one flush job per burst → one trade_executed notification
     const deliver = (await jobs(db.sql, 'deliver_notification')).filter((j) => j.key?.startsWith('delivery:'));
     expect(deliver.length).toBeGreaterThan(0);
     expect(deliver[0]?.max_attempts).toBe(10);
+  });
+
+  it('tells only of fills: an order that filled nothing queues no job and is left out of the burst', async () => {
+    const { user } = await userWithChannel('cancelled-trader@producers.test');
+    await insertTrade(db.sql, user, { filled: 0 });
+    expect((await jobs(db.sql, 'flush_trade_notifications')).filter((j) => j.key === `trades:${user}`)).toEqual([]);
+    expect(await asManager(mgr, (tx) => flushTradeNotifications(tx, user))).toBeNull();
+
+    await insertTrade(db.sql, user);
+    await insertTrade(db.sql, user, { filled: 0 });
+    await insertTrade(db.sql, user, { filled: 4 });
+    expect(await asManager(mgr, (tx) => flushTradeNotifications(tx, user))).not.toBeNull();
+    const [n] = await notifications(db.sql, user, 'trade_executed');
+    const payload = NotificationPayloadSchema.parse(n?.payload);
+    if (payload.kind !== 'trade_executed') throw new Error(payload.kind);
+    expect(payload.count).toBe(2);
+    expect(payload.trades.map((t) => t.size)).toEqual([4, 10]);
   });
 
   it('queues nothing for a user with nowhere to send it', async () => {

@@ -1,0 +1,48 @@
+// Scratch (not committed): a newcomer on npm start after issue 16.
+import { chromium } from 'playwright-core';
+const base = 'http://127.0.0.1:3000';
+const inbox = 'http://127.0.0.1:54324';
+const shots = '/work/notes/shots16';
+const t0 = Date.now();
+const el = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await ctx.newPage();
+const problems: string[] = [];
+page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+const mails = async (to: string): Promise<any[]> => { const j = (await (await fetch(`${inbox}/api/messages`)).json()) as any; return (j.messages as any[]).filter((m) => JSON.stringify(m.to).includes(to)); };
+const waitMail = async (to: string, re: RegExp, ms = 60_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { const m = (await mails(to)).find((x) => re.test(x.subject)); if (m) return m; await new Promise((r) => setTimeout(r, 1000)); }
+  throw new Error(`no mail ${re} to ${to}; have: ${(await mails(to)).map((m) => m.subject).join(' | ')}`);
+};
+const email = `newcomer-${Date.now()}@example.test`;
+await page.goto(`${base}/sign-up`);
+await page.getByLabel('Email').fill(email);
+await page.getByLabel('Password').fill('correct horse battery');
+await page.getByRole('button', { name: 'Create account' }).click();
+await page.waitForTimeout(2000);
+console.log(el(), 'after sign-up:', (await page.locator('main').innerText()).slice(0, 200).replace(/\n/g, ' / '));
+await page.screenshot({ path: `${shots}/1-signup-check-email.png`, fullPage: true });
+const conf = await waitMail(email, /.*/);
+console.log(el(), 'confirmation mail:', conf.subject);
+const link = (conf.text.match(/https?:\/\/\S+/) ?? [])[0];
+await page.goto(link);
+await page.waitForURL('**/onboarding');
+await page.getByLabel(/I have read and accept/).check();
+await page.getByRole('form', { name: 'Accept terms' }).getByRole('button', { name: 'Accept and continue' }).click();
+await page.getByRole('heading', { name: 'Polymarket' }).waitFor();
+await page.getByRole('form', { name: 'Continue to risk' }).getByRole('button', { name: 'Continue on paper without keys' }).click();
+await page.getByRole('heading', { name: 'Risk limits and strategies' }).waitFor();
+await page.getByRole('form', { name: 'Risk and strategies' }).getByRole('button', { name: 'Save and continue' }).click();
+await page.getByRole('heading', { name: 'Choose a plan' }).waitFor();
+await page.getByRole('button', { name: 'Start on Free' }).click();
+await page.waitForURL('**/dashboard');
+console.log(el(), 'onboarded');
+await page.goto(`${base}/settings/notifications`);
+await page.screenshot({ path: `${shots}/2-notifications-empty.png`, fullPage: true });
+console.log(el(), 'page text:', (await page.locator('main').innerText()).slice(0, 1500).replace(/\n+/g, ' / '));
+console.log('console problems:', problems.length ? problems.join('\n') : 'none');
+await ctx.storageState({ path: '/tmp/ns16-state.json' });
+await browser.close();
