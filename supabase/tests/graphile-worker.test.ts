@@ -122,9 +122,12 @@ describe('polybot_manager runs the queue', () => {
         gw_test_fail: () => Promise.reject(new Error('smtp said no')),
       },
     });
-    const [job] = await db.sql<{ attempts: number; last_error: string; later: boolean; locked_by: string | null }[]>`
+    const failed = () => db.sql<{ attempts: number; last_error: string; later: boolean; locked_by: string | null }[]>`
       select attempts, last_error, run_at > now() as later, locked_by
         from graphile_worker.jobs where task_identifier = 'gw_test_fail'`;
+    // runOnce can resolve before the worker's fail_jobs write lands (seen in CI): wait for the job to be released.
+    await expect.poll(async () => (await failed())[0]?.locked_by, { timeout: 15_000 }).toBeNull();
+    const [job] = await failed();
     expect(job).toMatchObject({ attempts: 1, later: true, locked_by: null });
     expect(job?.last_error).toContain('smtp said no');
   });
