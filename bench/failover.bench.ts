@@ -1,8 +1,10 @@
 // Failover of many managers (issue 15). Run from the repo root:
-//   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20] [leases=fast]
-// Real manager processes (the CLI) on one database, paper users on arb-rich, leases `fast` (LEASE_TTL_MS 3000,
-// LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000), `test` (the tests' 8000, 1000, 4000: test/lease-timing.ts) or the
-// production defaults (`default`: 15000, 3000, 5000). Measured from outside (the cluster harness of
+//   npx tsx bench/failover.bench.ts [managers=3] [usersPerManager=100] [kills=20] [steadySeconds=20] [profile=fast]
+// Real manager processes (the CLI) on one database, paper users on arb-rich. Profiles: `fast` (LEASE_TTL_MS 3000,
+// LEASE_RENEW_MS 500, LEASE_SAFETY_MS 1000), `test` (the tests' 8000, 1000, 4000: test/lease-timing.ts) — both with
+// the tests' 200 ms heartbeats and status writes — or `production` (alias `default`): every timing at the
+// manager's defaults (leases 15000, 3000, 5000; runner heartbeat 1000 ms, status row every 5000 ms), the profile to
+// quote for a deployment. Measured from outside (the cluster harness of
 // apps/bot-manager/test/cluster: runners in /proc, the managers' 'runner forked' lines, status rows, lease rows):
 // - coordination queries per second at steady state: the sum over managers of `polybot_coordination_queries_total`
 //   (their /metrics) over `steadySeconds`, all users running and nothing moving;
@@ -28,9 +30,17 @@ const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process
 const LEASES: Record<string, Record<string, string>> = {
   fast: FAST_LEASES,
   test: TEST_LEASE_ENV,
-  default: { LEASE_TTL_MS: '15000', LEASE_RENEW_MS: '3000', LEASE_SAFETY_MS: '5000' },
+  production: {
+    LEASE_TTL_MS: '15000',
+    LEASE_RENEW_MS: '3000',
+    LEASE_SAFETY_MS: '5000',
+    HEARTBEAT_MS: '1000',
+    STATUS_WRITE_MS: '5000',
+  },
 };
-const leases = LEASES[process.argv[6] ?? 'fast'] ?? FAST_LEASES;
+const profile = process.argv[6] === 'default' ? 'production' : (process.argv[6] ?? 'fast');
+const leases = LEASES[profile];
+if (!leases) throw new Error(`unknown profile ${profile}: one of ${Object.keys(LEASES).join(', ')}, default`);
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
@@ -54,9 +64,16 @@ async function main(): Promise<void> {
   const ids = Array.from({ length: managerN }, (_, i) => `m${i + 1}`);
   const users = managerN * perManager;
   console.log(
-    `${managerN} managers × ${perManager} users (${users} paper users), ${kills} kills, leases ${JSON.stringify(leases)}`,
+    `${managerN} managers × ${perManager} users (${users} paper users), ${kills} kills, ${profile}: ${JSON.stringify(leases)}`,
   );
-  const stack = await startClusterStack({ users, live: 0, env: leases });
+  const stack = await startClusterStack({ users, live: 0, env: leases, progress: (line) => console.log(line) });
+  // Ctrl-C (or a SIGTERM) mid-run: the managers die with the bench, not 50 minutes later on a database that is gone.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      const killed = stack.cluster.killAllNow();
+      console.error(`${signal}: killed ${killed.length} manager(s); stopping the database and the simulator`);
+      void stack.close().finally(() => process.exit(130));
+    });
   try {
     stack.observer.start(250);
     const t0 = Date.now();
@@ -88,8 +105,10 @@ async function main(): Promise<void> {
     const restartExited = (): void => {
       for (const id of ids) {
         const m = stack.cluster.managers.get(id);
-        if (!m || m.exited) {
-          failed.push(`${id} had exited (log: ${m?.logFile ?? 'none'})`);
+        // Killed in a cycle that was not measured (so not restarted there): started again, nothing to count.
+        if (!m) stack.cluster.start(id);
+        else if (m.exited) {
+          failed.push(`${id} had exited by itself (log: ${m.logFile})`);
           stack.cluster.start(id);
         }
       }
@@ -103,8 +122,12 @@ async function main(): Promise<void> {
       const killedAt = Date.now();
       await stack.cluster.kill9(victim);
       const survivors = ids.filter((id) => id !== victim);
+      console.log(
+        `kill ${k + 1}/${kills}: ${victim} (${theirs.length} users) killed at ${new Date(killedAt).toISOString()}`,
+      );
       const after = await stack.converge(survivors, 300_000).catch((e: unknown) => {
         failed.push(`kill ${k + 1}: ${String(e)}`);
+        console.log(`  kill ${k + 1} not measured: ${String(e)}`);
         return null;
       });
       if (!after) continue;
@@ -124,6 +147,7 @@ async function main(): Promise<void> {
       stack.cluster.start(victim);
       const back = await stack.converge(ids, 300_000).catch((e: unknown) => {
         failed.push(`restart ${k + 1}: ${String(e)}`);
+        console.log(`  restart ${k + 1} not measured: ${String(e)}`);
         return null;
       });
       if (!back) continue;
@@ -133,7 +157,7 @@ async function main(): Promise<void> {
       extraMoves += returned.filter((m) => m.to !== victim).length;
       assignment = back;
       console.log(
-        `kill ${k + 1}/${kills} (${victim}, ${theirs.length} users): all elsewhere after ${failover.at(-1)} ms, ` +
+        `  all elsewhere after ${failover.at(-1)} ms (${moves.length} moved), ` +
           `rebalanced after ${rebalance.at(-1)} ms (${returned.length} moved back)`,
       );
     }

@@ -28,6 +28,12 @@ export interface ClusterStackOptions {
   live: number;
   /** Extra environment for every manager. */
   env?: Record<string, string>;
+  /**
+   * Told every `progressMs` while a converge waits, why it still does (the bench prints it: a stalled cycle says what
+   * it is waiting for, not only that it timed out).
+   */
+  progress?: (line: string) => void;
+  progressMs?: number;
 }
 
 export interface ClusterStack {
@@ -116,14 +122,23 @@ export async function startClusterStack(o: ClusterStackOptions): Promise<Cluster
     async converge(managers, timeoutMs = 180_000) {
       shards ??= await userShards(db.sql, users);
       const expected = expectedAssignment(shards, managers);
+      const started = Date.now();
       let why = '';
+      let toldAt = started;
       return until(
         async () => {
           const r = await converged(observer, db.sql, expected);
-          if ('why' in r) why = r.why;
-          return 'assignment' in r ? r.assignment : null;
+          if ('assignment' in r) return r.assignment;
+          why = r.why;
+          if (o.progress && Date.now() - toldAt >= (o.progressMs ?? 15_000)) {
+            toldAt = Date.now();
+            o.progress(
+              `  still converging on ${managers.join(', ')} after ${((toldAt - started) / 1000).toFixed(0)} s: ${why}`,
+            );
+          }
+          return null;
         },
-        `every user runs exactly once on ${managers.join(', ')} (last: ${why})`,
+        `every user runs exactly once on ${managers.join(', ')}`,
         timeoutMs,
       ).catch((e: unknown) => {
         throw new Error(`${String(e)} — last: ${why}`);

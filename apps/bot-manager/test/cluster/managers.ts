@@ -90,6 +90,19 @@ const FORKED =
   /\{"level":30,"time":(\d+),"pid":\d+,"hostname":"[^"]*","name":"[^"]*","userId":"([0-9a-f-]{36})","pid":(\d+),[^{}]*"msg":"runner forked"\}/g;
 const READY = /"httpPort":(\d+),"msg":"bot-manager ready"/;
 
+/** How far a process's start time read from /proc (10 ms ticks, boot time from /proc/uptime) may be after its
+ * manager's clock stamped the 'runner forked' line (the line is written right after the fork). */
+const START_SLACK_MS = 2000;
+
+/** Cluster.forkAt's rule over a list of forks: the first fork of `pid` logged no earlier than the slack before
+ * `startedAtMs`. */
+export function forkThatStarted(forks: readonly Fork[], pid: number, startedAtMs: number): Fork | undefined {
+  let best: Fork | undefined;
+  for (const f of forks)
+    if (f.pid === pid && f.atMs >= startedAtMs - START_SLACK_MS && (!best || f.atMs < best.atMs)) best = f;
+  return best;
+}
+
 export interface ClusterOptions {
   managerUrl: string;
   venueUrls: VenueUrls;
@@ -164,6 +177,20 @@ export class Cluster {
     return code;
   }
 
+  /**
+   * The fork that made the process `pid` that started at `startedAtMs` (wall clock, from /proc: procStartedAtMs): the
+   * first fork of that pid logged no earlier than START_SLACK_MS before it. Never an older process's fork of the same
+   * pid (pids are reused: on a long run an earlier runner had this pid, and its line is read long before the new
+   * one's), so a runner whose own line is not read yet stays unattributed rather than attributed to another user.
+   */
+  forkAt(pid: number, startedAtMs: number): Fork | undefined {
+    return forkThatStarted(
+      this.incarnations.flatMap((m) => m.forks),
+      pid,
+      startedAtMs,
+    );
+  }
+
   /** Who forked `pid` (the latest fork of that pid at or before `seenAtMs`, pids being reused). */
   forkOf(pid: number, seenAtMs = Infinity): Fork | undefined {
     let best: Fork | undefined;
@@ -176,13 +203,22 @@ export class Cluster {
     return this.incarnations.filter((m) => !m.exited).map((m) => m.pid);
   }
 
-  /** Every manager still alive is killed (thawed first, so SIGKILL is not queued behind SIGSTOP). */
-  async stopAll(): Promise<void> {
+  /**
+   * SIGKILL (after SIGCONT, so it is not queued behind a SIGSTOP) to every incarnation still alive, synchronously:
+   * what a signal handler can do before its process exits. Returns the ones signalled.
+   */
+  killAllNow(): ClusterManager[] {
     const live = this.incarnations.filter((m) => !m.exited);
     for (const m of live) {
       m.process.proc.kill('SIGCONT');
       m.process.proc.kill('SIGKILL');
     }
+    return live;
+  }
+
+  /** Every manager still alive is killed (thawed first, so SIGKILL is not queued behind SIGSTOP). */
+  async stopAll(): Promise<void> {
+    const live = this.killAllNow();
     await Promise.all(live.map((m) => m.process.exited));
     this.managers.clear();
     // Their runners exit once they see their manager gone (IPC closed): wait, so the next run sees none of them.

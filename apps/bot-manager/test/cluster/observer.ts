@@ -13,6 +13,8 @@ export interface RunnerSeen {
   pid: number;
   /** pid + start time: unique even when a pid is reused. */
   key: string;
+  /** When the process started (wall clock, ±10 ms: procStartedAtMs). */
+  startedAtMs: number;
   ppid: number;
   firstSeen: number;
   lastSeen: number;
@@ -26,6 +28,18 @@ interface ProcStat {
   startTicks: string;
   /** waitpid(2)-style exit status (a zombie's); Linux ≥ 3.5. */
   exitCode: number;
+}
+
+/** The wall-clock time of boot (ms): now less /proc/uptime (10 ms resolution; btime in /proc/stat has 1 s). */
+let bootMs: number | null = null;
+function bootTimeMs(): number {
+  bootMs ??= Date.now() - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+  return bootMs;
+}
+
+/** When a process started, wall clock: its start time in /proc/<pid>/stat counts USER_HZ (100) ticks since boot. */
+export function procStartedAtMs(startTicks: string): number {
+  return bootTimeMs() + Number(startTicks) * 10;
 }
 
 export function procStat(pid: number): ProcStat | null {
@@ -91,7 +105,15 @@ export class RunnerObserver {
       seen.add(key);
       const r = this.runs.get(key);
       if (r) r.lastSeen = now;
-      else this.runs.set(key, { pid, key, ppid: st.ppid, firstSeen: now, lastSeen: now });
+      else
+        this.runs.set(key, {
+          pid,
+          key,
+          ppid: st.ppid,
+          startedAtMs: procStartedAtMs(st.startTicks),
+          firstSeen: now,
+          lastSeen: now,
+        });
     }
     this.current = seen;
     this.samples++;
@@ -108,8 +130,10 @@ export class RunnerObserver {
   }
 
   private resolve(r: RunnerSeen): Fork | undefined {
-    // The fork line is written just after the fork: allow it to come a little after the first sample.
-    r.fork ??= this.cluster.forkOf(r.pid, r.firstSeen + 10_000);
+    // By the process's start time, not "the latest fork of this pid": until the manager's line for this process is
+    // read, an older process's line for the same pid would otherwise be taken (and kept) — a runner counted for
+    // another user, which stalled the failover bench after a dozen cycles (pids wrapped).
+    r.fork ??= this.cluster.forkAt(r.pid, r.startedAtMs);
     return r.fork;
   }
 
