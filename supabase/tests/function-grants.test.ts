@@ -52,7 +52,9 @@ const REVIEWED: Record<string, Role[]> = {
   // functions are in `private`: not exposed, reviewed in web-role.test.ts and manager-role.test.ts (as is the manager's
   // private.emit_opportunity_notification, 20261210000100: opportunity-notifications.test.ts). So are the web's
   // test-send and unsubscribe functions (private.own_webhook_secret, verify_tested_notification_channel,
-  // unsubscribe_notification_channel: polybot_web only, 20261210000200–210, notification-web-functions.test.ts).
+  // unsubscribe_notification_channel: polybot_web only, 20261210000200–210, notification-web-functions.test.ts), and
+  // its count of confirmation emails and test messages (private.limit_user_sends, 20261211000100,
+  // notification-send-limits.test.ts).
   'public.add_notification_channel(p_kind text, p_target text, p_label text)': ['authenticated'],
   'public.confirm_notification_channel(p_token text)': ['authenticated'],
   'public.create_telegram_link_token()': ['authenticated'],

@@ -137,6 +137,9 @@ describe('what polybot_web may not do', () => {
       'auth.jwt()',
       'auth.role()',
       'auth.uid()',
+      // Counting the confirmation emails and test messages it sends for a user (20261211000100,
+      // notification-send-limits.test.ts).
+      'private.limit_user_sends(p_kind text)',
       // The Telegram bot's linking and lookup (20261209000140, notification-channels.test.ts).
       'private.link_telegram_chat(p_token text, p_chat_id text, p_username text)',
       // The settings page's test send (sign it, then mark the URL channel verified) and email unsubscribe links

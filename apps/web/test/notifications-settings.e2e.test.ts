@@ -5,6 +5,7 @@
 // through RFC 8058's one-click POST, signed out. Screenshots at desktop and phone width.
 import { messageLinks } from '@polybot/local-stack/mail';
 import { signUnsubscribeToken } from '@polybot/notify';
+import { NOTIFICATION_SEND_LIMITS } from '@polybot/schemas';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +187,28 @@ describe('notification settings in Chromium', () => {
     const second = at(receiver.received, 1);
     expect(verifySignature(rotated, second)).toMatchObject({ type: 'polybot.test' });
     expect(() => verifySignature(secret, second)).toThrow();
+  });
+
+  it('one test too many (the database counts them: NOTIFICATION_SEND_LIMITS) is refused in words, nothing sent', async () => {
+    // The two tests above counted; the rest of the allowance spent as if sent a minute ago.
+    const [{ sent } = { sent: 0 }] = await stack.db.sql<{ sent: number }[]>`
+      select count(*)::int as sent from private.notification_sends where user_id = ${userId} and kind = 'test'`;
+    expect(sent).toBe(2);
+    await stack.db.sql`
+      insert into private.notification_sends (user_id, kind, sent_at)
+      select ${userId}, 'test', now() - interval '1 minute' from generate_series(1, ${NOTIFICATION_SEND_LIMITS.test.max - sent})`;
+    const received = receiver.received.length;
+    const test = 'Send a test to Webhook: Local receiver';
+    await submit(page, test, 'Send test');
+    await page
+      .getByRole('form', { name: test })
+      .getByRole('alert')
+      .filter({
+        hasText: `You sent ${NOTIFICATION_SEND_LIMITS.test.max} test messages in the last 10 minutes, the most allowed. Try again in 9 minutes.`,
+      })
+      .waitFor();
+    expect(receiver.received).toHaveLength(received);
+    await stack.db.sql`delete from private.notification_sends where user_id = ${userId}`;
   });
 
   it('refuses http://, an address outside the exempt range and a bad email, changing nothing', async () => {

@@ -11,6 +11,16 @@ export const NOTIFICATION_EMAIL_MAX = 254;
 export const NOTIFICATION_URL_MAX = 2000;
 /** trade_executed + opportunity_found notifications sent per user per hour; beyond: kept, not sent (rate_limited). */
 export const NOTIFICATION_HOURLY_LIMIT = 30;
+/**
+ * Messages the web sends for a user outside the queue, per user: confirmation emails of new addresses and "Send test"
+ * messages (private.limit_user_sends, 20261211000100, refuses one more within the window).
+ */
+export const NOTIFICATION_SEND_LIMITS = {
+  confirmation: { max: 5, windowMinutes: 60 },
+  test: { max: 10, windowMinutes: 10 },
+} as const;
+export type NotificationSendKind = keyof typeof NOTIFICATION_SEND_LIMITS;
+
 /** A Standard Webhooks signing secret as rotate_webhook_secret returns it: whsec_ + base64 of 24 random bytes. */
 export const WEBHOOK_SECRET_PATTERN = /^whsec_[A-Za-z0-9+/]{32}$/;
 

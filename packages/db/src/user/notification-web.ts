@@ -1,11 +1,25 @@
 // What the web server does about notification channels as polybot_web rather than as the signed-in user
-// (20261210000200–210): mark a URL channel verified after the web's own test message reached it, read the webhook
-// secret to sign that test, and unsubscribe from a signed email link (no sign-in: the token's signature, checked by
-// the web, is the proof). Users cannot call these functions themselves.
-import { NotificationEventKindSchema, WEBHOOK_SECRET_PATTERN, type NotificationEventKind } from '@polybot/schemas';
+// (20261210000200–210, 20261211000100): count (and limit) the confirmation emails and test messages it sends, mark a
+// URL channel verified after the web's own test message reached it, read the webhook secret to sign that test, and
+// unsubscribe from a signed email link (no sign-in: the token's signature, checked by the web, is the proof). Users
+// cannot call these functions themselves.
+import {
+  NotificationEventKindSchema,
+  WEBHOOK_SECRET_PATTERN,
+  type NotificationEventKind,
+  type NotificationSendKind,
+} from '@polybot/schemas';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { withUserClaims, type JwtClaims } from '../with-user.ts';
+
+/**
+ * The web is about to send the signed-in user a confirmation email or a test message (20261211000100): counted, or
+ * refused with SQLSTATE 54000 and words to show when the user sent too many within NOTIFICATION_SEND_LIMITS' window.
+ */
+export async function limitUserSends(sql: Sql, user: string | JwtClaims, kind: NotificationSendKind): Promise<void> {
+  await withUserClaims(sql, user, (tx) => tx`select private.limit_user_sends(${kind})`);
+}
 
 /** The signed-in user's webhook/Slack/Discord channel accepted a test: verified. False: not theirs or not a URL one. */
 export async function verifyTestedNotificationChannel(

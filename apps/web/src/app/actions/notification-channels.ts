@@ -6,13 +6,19 @@
 import {
   addNotificationChannel,
   createTelegramLinkToken,
+  limitUserSends,
   listOwnNotificationChannels,
   removeNotificationChannel,
   rotateWebhookSecret,
   setNotificationChannelEnabled,
 } from '@polybot/db/user';
 import { checkSafeFetchUrl, SafeFetchError } from '@polybot/notify';
-import { ChannelKindSchema, NotificationChannelInputSchema, type NotificationChannelInput } from '@polybot/schemas';
+import {
+  ChannelKindSchema,
+  NotificationChannelInputSchema,
+  type NotificationChannelInput,
+  type NotificationSendKind,
+} from '@polybot/schemas';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
@@ -20,6 +26,7 @@ import { notifyConfig, telegramDeepLink, type NotifyConfig } from '~/lib/notific
 import { sendPlatformMail } from '~/lib/notifications/mail.ts';
 import { sendChannelTest } from '~/lib/notifications/test-send.ts';
 import { CHANNEL_LABELS, failureWords, testResultWords } from '~/lib/notifications/words.ts';
+import { db } from '~/lib/db.ts';
 import { asUser } from '~/lib/session.ts';
 
 const PAGE = '/settings/notifications';
@@ -64,6 +71,19 @@ function userErrorFrom(error: unknown): UserError | null {
   return null;
 }
 
+/**
+ * Counts a confirmation email or test message about to go out for this user; one too many (the database's limit,
+ * 20261211000100) is refused in the database's words, which say when to try again.
+ */
+async function countSend(claims: Parameters<typeof asUser>[0], kind: NotificationSendKind): Promise<void> {
+  try {
+    await limitUserSends(db(), claims, kind);
+  } catch (error) {
+    if ((error as { code?: string }).code === '54000') throw new UserError((error as Error).message);
+    throw error;
+  }
+}
+
 async function refuseUnsafeUrl(url: string, config: NotifyConfig): Promise<void> {
   try {
     await checkSafeFetchUrl(url, config.safeFetch);
@@ -79,6 +99,7 @@ export const addChannel = action(AddChannelFormSchema, readAddForm, async (claim
   if (input.kind === 'email' && !config.mail)
     throw new UserError('Email is not configured on this platform.', { kind: ['Choose another kind.'] });
   if (input.kind !== 'email') await refuseUnsafeUrl(input.target, config);
+  else await countSend(claims, 'confirmation');
   let added;
   try {
     added = await asUser(claims, async (tx) => {
@@ -163,6 +184,7 @@ export const sendTest = action(ChannelSchema, readChannel, async (claims, { chan
   const own = await ownChannel(claims, channel);
   if (own.kind === 'email' && !own.verified_at)
     throw new UserError('Confirm this address first: follow the link in the confirmation email we sent.');
+  await countSend(claims, 'test');
   const config = notifyConfig();
   const { result, verifiedNow } = await sendChannelTest(claims, own, config);
   if (!result.ok) throw new UserError(testResultWords(own.kind, result));
