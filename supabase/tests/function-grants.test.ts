@@ -59,6 +59,9 @@ const REVIEWED: Record<string, Role[]> = {
   'public.confirm_notification_channel(p_token text)': ['authenticated'],
   'public.create_telegram_link_token()': ['authenticated'],
   'public.remove_notification_channel(p_channel_id uuid)': ['authenticated'],
+  // "Resend confirmation": a fresh token for the caller's own unverified email (20261211000200,
+  // email-confirmation-renewal.test.ts).
+  'public.renew_email_confirmation(p_channel_id uuid)': ['authenticated'],
   'public.rotate_webhook_secret(p_channel_id uuid)': ['authenticated'],
   'public.set_notification_channel_enabled(p_channel_id uuid, p_enabled boolean)': ['authenticated'],
   'public.update_notification_settings(p_time_zone text, p_summary_hour integer, p_quiet_start integer, p_quiet_end integer, p_routes jsonb)':

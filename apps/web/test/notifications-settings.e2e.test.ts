@@ -262,6 +262,43 @@ describe('notification settings in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'That confirmation link did not work' }).waitFor();
   });
 
+  it('an expired link: “Resend confirmation” mails a new one (the old stops working) that confirms', async () => {
+    const late = `late-${Date.now()}@example.test`;
+    await addChannel('email', late);
+    const first = await stack.mail.waitFor({ to: late, subject: 'Confirm your email' });
+    const oldLink = messageLinks(first).find((l) => l.includes('/notifications/confirm?token=')) ?? '';
+    await stack.db.sql`
+      update public.polybot_notification_channels set confirm_expires_at = now() - interval '1 minute'
+       where user_id = ${userId} and target = ${late}`;
+    await page.goto(`${stack.baseUrl}${PAGE}`);
+    const row = page.locator('[data-channel-kind="email"][data-verified="no"]');
+    expect(await row.getByTestId('verification').textContent()).toBe(
+      'Not confirmed: the link expired. Press “Resend confirmation” for a new one.',
+    );
+    expect(await row.getByRole('button', { name: 'Send test' }).count()).toBe(0);
+
+    const resend = `Resend the confirmation of Email: ${late}`;
+    await submit(page, resend, 'Resend confirmation');
+    expect(await page.getByRole('form', { name: resend }).getByRole('status').textContent()).toBe(
+      `A new confirmation email is on its way to ${late}: follow its link (the one in any earlier email no longer works).`,
+    );
+    const second = await stack.mail.waitFor((m) => m.to.includes(late) && m !== first && m.subject.includes('Confirm'));
+    const newLink = messageLinks(second).find((l) => l.includes('/notifications/confirm?token=')) ?? '';
+    expect(newLink).not.toBe(oldLink);
+    await shoot(page, 'notifications-04b-resend-confirmation');
+
+    await page.goto(oldLink);
+    await page.getByRole('button', { name: 'Confirm this address' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That confirmation link did not work' }).waitFor();
+    await page.goto(newLink);
+    await page.getByRole('button', { name: 'Confirm this address' }).click();
+    await page.waitForURL((u) => u.pathname === PAGE && u.searchParams.get('notice') === 'email-confirmed');
+    expect((await channels()).find((c) => c.target === late)).toMatchObject({ verified: true });
+    // The tests below count on the channels added before this one.
+    await stack.db.sql`delete from public.polybot_notification_channels where user_id = ${userId} and target = ${late}`;
+    await page.goto(`${stack.baseUrl}${PAGE}`);
+  });
+
   it('routes, quiet hours, summary hour, time zone and the toggles are saved', async () => {
     await page.goto(`${stack.baseUrl}${PAGE}`);
     const form = page.getByRole('form', { name: SETTINGS });

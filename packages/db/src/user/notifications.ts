@@ -49,6 +49,15 @@ export async function confirmNotificationChannel(tx: UserTx, token: string): Pro
   return z.uuid().parse(row?.id);
 }
 
+/**
+ * A fresh confirmation token for the user's own unverified email channel, to mail again (the old link stops working;
+ * 20261211000200). Throws (22023) for a channel that is not theirs, not an email, or already verified.
+ */
+export async function renewEmailConfirmation(tx: UserTx, channelId: string): Promise<string> {
+  const [row] = await tx`select public.renew_email_confirmation(${channelId}) as token`;
+  return z.string().min(1).parse(row?.token);
+}
+
 export async function removeNotificationChannel(tx: UserTx, channelId: string): Promise<boolean> {
   const [row] = await tx`select public.remove_notification_channel(${channelId}) as ok`;
   return z.boolean().parse(row?.ok);

@@ -9,6 +9,7 @@ import {
   limitUserSends,
   listOwnNotificationChannels,
   removeNotificationChannel,
+  renewEmailConfirmation,
   rotateWebhookSecret,
   setNotificationChannelEnabled,
 } from '@polybot/db/user';
@@ -23,7 +24,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { action, str, UserError } from '~/lib/action.ts';
 import { notifyConfig, telegramDeepLink, type NotifyConfig } from '~/lib/notifications/config.ts';
-import { sendPlatformMail } from '~/lib/notifications/mail.ts';
+import { sendConfirmationMail } from '~/lib/notifications/mail.ts';
 import { sendChannelTest } from '~/lib/notifications/test-send.ts';
 import { CHANNEL_LABELS, failureWords, testResultWords } from '~/lib/notifications/words.ts';
 import { db } from '~/lib/db.ts';
@@ -106,14 +107,11 @@ export const addChannel = action(AddChannelFormSchema, readAddForm, async (claim
       const channel = await addNotificationChannel(tx, input);
       // Mailed before the channel commits: when the mail cannot go, nothing is added (and the user can try again).
       if (channel.confirm_token) {
-        const link = `${config.appUrl}/notifications/confirm?token=${encodeURIComponent(channel.confirm_token)}`;
-        const sent = await sendPlatformMail(config, {
+        const sent = await sendConfirmationMail(config, {
           to: input.target.trim().toLowerCase(),
           channelId: channel.id,
           userId: claims.sub,
-          subject: 'Confirm your email for PolyBot notifications',
-          text: 'Someone (we hope you) asked PolyBot to send notifications to this address. If it was not you, ignore this email: nothing is sent until the link is followed. The link works for 24 hours.',
-          link: { url: link, label: 'Confirm this address' },
+          token: channel.confirm_token,
         });
         if (!sent.ok)
           throw new UserError(
@@ -178,6 +176,23 @@ export const rotateSecret = action(ChannelSchema, readChannel, async (claims, { 
     message: 'New signing secret: the old one stopped working just now. Copy it: it is shown only this once.',
     reveal: { label: 'Signing secret (Standard Webhooks)', value: secret },
   };
+});
+
+export const resendConfirmation = action(ChannelSchema, readChannel, async (claims, { channel }) => {
+  const own = await ownChannel(claims, channel);
+  if (own.kind !== 'email') throw new UserError('Only an email address is confirmed by a link.');
+  if (own.verified_at) throw new UserError('This address is confirmed already.');
+  await countSend(claims, 'confirmation');
+  const config = notifyConfig();
+  // The new token commits only if its mail went out: otherwise the link the user already has keeps working.
+  await asUser(claims, async (tx) => {
+    const token = await renewEmailConfirmation(tx, channel);
+    const sent = await sendConfirmationMail(config, { to: own.target, channelId: own.id, userId: claims.sub, token });
+    if (!sent.ok)
+      throw new UserError(`We could not send the confirmation email (${failureWords(sent.error, sent.retryable)}).`);
+  });
+  revalidatePath(PAGE);
+  return `A new confirmation email is on its way to ${own.target}: follow its link (the one in any earlier email no longer works).`;
 });
 
 export const sendTest = action(ChannelSchema, readChannel, async (claims, { channel }) => {

@@ -45,3 +45,21 @@ export async function sendPlatformMail(config: NotifyConfig, mail: PlatformMail)
 function mailAddress(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 }
+
+/** The confirmation mail of an email channel: its link (one use, 24 hours) leads to /notifications/confirm. */
+export function sendConfirmationMail(
+  config: NotifyConfig,
+  c: { to: string; channelId: string; userId: string; token: string },
+): Promise<DeliveryResult> {
+  return sendPlatformMail(config, {
+    to: c.to,
+    channelId: c.channelId,
+    userId: c.userId,
+    subject: 'Confirm your email for PolyBot notifications',
+    text: 'Someone (we hope you) asked PolyBot to send notifications to this address. If it was not you, ignore this email: nothing is sent until the link is followed. The link works for 24 hours.',
+    link: {
+      url: `${config.appUrl}/notifications/confirm?token=${encodeURIComponent(c.token)}`,
+      label: 'Confirm this address',
+    },
+  });
+}

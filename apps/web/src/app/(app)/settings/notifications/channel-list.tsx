@@ -1,7 +1,13 @@
 // The user's channels: what each is, whether it is verified and on, and what can be done with it. Each button is its
 // own small form, so its result shows beside the channel it is about.
 import type { NotificationChannelRow } from '@polybot/schemas';
-import { removeChannel, rotateSecret, sendTest, setChannelEnabled } from '~/app/actions/notification-channels.ts';
+import {
+  removeChannel,
+  resendConfirmation,
+  rotateSecret,
+  sendTest,
+  setChannelEnabled,
+} from '~/app/actions/notification-channels.ts';
 import { ActionForm, Submit } from '~/components/form.tsx';
 import { utc } from '~/lib/labels.ts';
 import { CHANNEL_LABELS } from '~/lib/notifications/words.ts';
@@ -12,7 +18,7 @@ function verification(c: NotificationChannelRow): string {
   if (c.kind === 'email')
     return c.confirm_expires_at && c.confirm_expires_at > new Date()
       ? `Waiting for confirmation: follow the link we emailed (until ${utc(c.confirm_expires_at)})`
-      : 'Not confirmed: the link expired. Remove the address and add it again for a new link.';
+      : 'Not confirmed: the link expired. Press “Resend confirmation” for a new one.';
   return 'Not verified yet: send a test. Nothing else is sent to it until a test arrives.';
 }
 
@@ -41,10 +47,22 @@ export function ChannelList({ channels }: { channels: NotificationChannelRow[] }
               <span data-testid="enabled">{c.enabled ? 'On' : 'Off'}</span>
             </p>
             <div className="row channel-actions">
-              <ActionForm action={sendTest} label={`Send a test to ${title}`} className="inline-form">
-                <input type="hidden" name="channel" value={c.id} />
-                <Submit variant="secondary">Send test</Submit>
-              </ActionForm>
+              {c.kind === 'email' && !c.verified_at ? (
+                // A test would be refused until the address is confirmed: offer a new link instead.
+                <ActionForm
+                  action={resendConfirmation}
+                  label={`Resend the confirmation of ${title}`}
+                  className="inline-form"
+                >
+                  <input type="hidden" name="channel" value={c.id} />
+                  <Submit variant="secondary">Resend confirmation</Submit>
+                </ActionForm>
+              ) : (
+                <ActionForm action={sendTest} label={`Send a test to ${title}`} className="inline-form">
+                  <input type="hidden" name="channel" value={c.id} />
+                  <Submit variant="secondary">Send test</Submit>
+                </ActionForm>
+              )}
               <ActionForm
                 action={setChannelEnabled}
                 label={`Turn ${c.enabled ? 'off' : 'on'} ${title}`}

@@ -24,7 +24,7 @@ const NOTICES: Record<string, { ok: boolean; text: string }> = {
   'email-confirmed': { ok: true, text: 'Email confirmed: notifications go to it from now on.' },
   'confirm-failed': {
     ok: false,
-    text: 'That confirmation link did not work: it expired (links last 24 hours), was used already, or belongs to another account. Remove the address and add it again for a new link.',
+    text: 'That confirmation link did not work: it expired (links last 24 hours), was used already, or belongs to another account. Press “Resend confirmation” beside the address for a new link.',
   },
 };
 
