@@ -10,7 +10,7 @@ import {
 } from '@polybot/db/user';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { attempt, codeOf, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let alice: string;
@@ -26,14 +26,6 @@ afterAll(async () => {
 });
 
 const asUser = <T>(user: string, fn: (tx: TransactionSql) => Promise<T>) => withUser(db.sql, user, fn);
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 const channel = async (user: string, id: string) =>
   (await asUser(user, (tx) => listOwnNotificationChannels(tx))).find((c) => c.id === id);
 

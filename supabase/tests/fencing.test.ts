@@ -33,7 +33,7 @@ import { eventually } from '@polybot/local-stack/testing';
 import type { OrderIntent, TradingMode } from '@polybot/schemas';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { codeOf, createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 /** The stale owner: its lease expired and the owner below took its shard. */
@@ -105,15 +105,6 @@ async function book(sql: Db, userId: string, marketId: string, mode: TradingMode
 }
 
 /** The SQLSTATE a promise fails with, or 'ok'. */
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
-
 async function shardOf(userId: string): Promise<number> {
   const [row] = await db.sql<{ s: number }[]>`select public.user_shard(${userId}) as s`;
   if (row === undefined) throw new Error('no shard');

@@ -124,3 +124,13 @@ export async function raceAsServiceRole<T>(
     await Promise.all(clients.map((c) => c.end()));
   }
 }
+
+/** 'ok' when `p` resolves, else the SQLSTATE it was refused with (or the error's text when it has none). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}

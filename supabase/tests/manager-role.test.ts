@@ -24,7 +24,7 @@ import {
 } from '@polybot/db/service';
 import { localLoginUrl } from '@polybot/local-stack/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { codeOf, createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
 
 // A well-formed Polymarket API key id (save_user_secret checks formats: SECURITY.md §3).
 const MANAGER_ROLE_API_KEY = '0b7c4a1e-5f2d-4c3b-9a8e-1d2f3e4a5b6c';
@@ -59,15 +59,6 @@ afterAll(async () => {
 });
 
 /** The SQLSTATE a statement fails with, or 'ok'. */
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
-
 describe('polybot_manager does the manager’s job', () => {
   it('reads who should run, the runner’s keys, and records a key check', async () => {
     const desired = await asManager(mgr, (tx) => listDesiredBots(tx));

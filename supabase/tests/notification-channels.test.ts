@@ -32,7 +32,7 @@ import {
 } from '@polybot/schemas';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempt, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { attempt, codeOf, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let web: Db;
@@ -52,14 +52,6 @@ afterAll(async () => {
   await db?.stop();
 });
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 const asUser = <T>(user: string, fn: Parameters<typeof withUser<T>>[2]) => withUser(db.sql, user, fn);
 
 describe('channels', () => {

@@ -17,7 +17,7 @@ import { localLoginUrl } from '@polybot/local-stack/postgres';
 import { DEFAULT_NOTIFICATION_SETTINGS } from '@polybot/schemas';
 import type { TransactionSql } from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
+import { codeOf, createAuthUser, createTestDatabase, type TestDatabase } from './helpers.ts';
 
 let db: TestDatabase;
 let web: Db;
@@ -35,14 +35,6 @@ afterAll(async () => {
   await db?.stop();
 });
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  }
-}
 const asUser = <T>(user: string, fn: (tx: TransactionSql) => Promise<T>) => withUser(db.sql, user, fn);
 const add = (user: string, kind: 'email' | 'webhook' | 'slack' | 'discord', target: string) =>
   asUser(user, (tx) => addNotificationChannel(tx, { kind, target }));
