@@ -1,100 +1,33 @@
 // The notification producers (20261209000150–170): each cause emits exactly once, in its own transaction (a rolled-back
 // cause leaves no notification and no job), never on a no-op update; trades are batched through one job per burst;
-// the hourly limit, quiet hours, routing and the daily summary across time zones; the worker's claim / outcome calls
-// and the dead letters admins see.
-import { withUser, createDb, type Db } from '@polybot/db';
-import {
-  asManager,
-  claimNotificationDelivery,
-  dailySummaryData,
-  flushTradeNotifications,
-  listUsersDueDailySummary,
-  markNotificationDead,
-  markNotificationRetrying,
-  markNotificationSent,
-  sendDailySummaries,
-} from '@polybot/db/service';
+// the hourly limit, quiet hours and routing of emit_notification. The daily summary and the worker's side:
+// notification-delivery.test.ts.
+import { withUser } from '@polybot/db';
+import { asManager, flushTradeNotifications } from '@polybot/db/service';
 import { addNotificationChannel, setNotificationChannelEnabled, updateNotificationSettings } from '@polybot/db/user';
-import { localLoginUrl } from '@polybot/local-stack/postgres';
 import {
   ALWAYS_ON_EVENT_KINDS,
   NOTIFICATION_HOURLY_LIMIT,
   NotificationEventKindSchema,
   NotificationPayloadSchema,
 } from '@polybot/schemas';
-import type { TransactionSql } from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthUser, createTestDatabase, saveSecret, type TestDatabase } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { createAuthUser, saveSecret } from './helpers.ts';
+import {
+  db,
+  insertTrade,
+  insideThenRolledBack,
+  jobs,
+  mgr,
+  notifications,
+  Rollback,
+  useNotificationDatabase,
+  userWithChannel,
+  verified,
+  type Sql,
+} from './notification-fixture.ts';
 
-let db: TestDatabase;
-let mgr: Db;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  mgr = createDb(await localLoginUrl({ adminUrl: db.url, groupRole: 'polybot_manager' }), { max: 1 });
-});
-afterAll(async () => {
-  await mgr?.end({ timeout: 5 });
-  await db?.stop();
-});
-
-/** A user with one verified channel (a Slack webhook); its id. */
-async function userWithChannel(email: string): Promise<{ user: string; channel: string }> {
-  const user = await createAuthUser(db, email);
-  const added = await withUser(db.sql, user, (tx) =>
-    addNotificationChannel(tx, { kind: 'slack', target: `https://hooks.slack.test/${user}` }),
-  );
-  await verified(added.id);
-  return { user, channel: added.id };
-}
-
-/** URL channels start unverified until the web's test send reaches them (20261210000200); here: as if it had. */
-async function verified(channelId: string): Promise<void> {
-  await db.sql`update public.polybot_notification_channels set verified_at = now() where id = ${channelId}`;
-}
-
-type Sql = Db | TransactionSql;
-const notifications = (sql: Sql, user: string, kind?: string) => sql<
-  {
-    id: string;
-    kind: string;
-    payload: Record<string, unknown>;
-    suppressed: string | null;
-    deliver_after: Date | null;
-  }[]
->`select id, kind, payload, suppressed, deliver_after from public.polybot_notifications
-   where user_id = ${user} and (${kind ?? null}::text is null or kind = ${kind ?? null}) order by id`;
-/** Queued jobs of a task (the jobs view leaves the payload out, so the table itself). */
-const jobs = (sql: Sql, task: string) => sql<
-  { key: string | null; payload: Record<string, unknown>; run_at: Date; max_attempts: number }[]
->`select j.key, j.payload, j.run_at, j.max_attempts from graphile_worker._private_jobs j
-    join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = ${task} order by j.id`;
-
-class Rollback extends Error {}
-/** Runs the cause in a transaction, counts `kind` notifications inside it, rolls back; the count inside and after. */
-async function insideThenRolledBack(user: string, kind: string, cause: (tx: TransactionSql) => Promise<unknown>) {
-  let inside = -1;
-  await db.sql
-    .begin(async (tx) => {
-      await cause(tx);
-      inside = (await notifications(tx, user, kind)).length;
-      throw new Rollback();
-    })
-    .catch((e: unknown) => {
-      if (!(e instanceof Rollback)) throw e;
-    });
-  return { inside, after: (await notifications(db.sql, user, kind)).length };
-}
-
-let tradeSeq = 0;
-const insertTrade = (sql: Sql, user: string, extra: { realized?: number; at?: string; filled?: number } = {}) =>
-  sql`insert into public.polybot_trades (user_id, client_order_id, platform, market_id, instrument_id, side, strategy,
-                                         mode, order_type, status, limit_price, price, size, filled_size,
-                                         realized_pnl_usd, market_title, created_at)
-      values (${user}, ${`producer-trade-${++tradeSeq}`}, 'polymarket', 'm-1', 't-1', 'buy', 'single_platform', 'paper',
-              'FOK', ${extra.filled === 0 ? 'cancelled' : 'filled'}, 0.5, ${extra.filled === 0 ? null : 0.45}, 10,
-              ${extra.filled ?? 10}, ${extra.realized ?? null}, 'Will it rain?',
-              ${extra.at ?? new Date().toISOString()})`;
+useNotificationDatabase();
 
 describe('trades → one flush job per burst → one trade_executed notification', () => {
   it('queues flush_trade_notifications with the user’s job key, once per burst, only when committed', async () => {
@@ -329,108 +262,6 @@ describe('emit_notification', () => {
       { kind: 'opportunity_found', suppressed: 'no_channel', channels: null },
       { kind: 'bot_error', suppressed: null, channels: [second.id] },
       { kind: 'bot_error', suppressed: null, channels: [channel] },
-    ]);
-  });
-});
-
-describe('daily summaries', () => {
-  it('are due at each user’s own hour in their own time zone, once per day, with that day’s figures', async () => {
-    const { user: london } = await userWithChannel('utc-summary@producers.test');
-    const { user: newYork } = await userWithChannel('ny-summary@producers.test');
-    const nowhere = await createAuthUser(db, 'no-channel-summary@producers.test');
-    await withUser(db.sql, newYork, (tx) =>
-      updateNotificationSettings(tx, {
-        time_zone: 'America/New_York',
-        summary_hour: 8,
-        quiet_start: null,
-        quiet_end: null,
-        routes: {},
-      }),
-    );
-    await insertTrade(db.sql, london, { realized: 2.5, at: '2026-12-08T12:00:00Z' });
-    await insertTrade(db.sql, london, { realized: 9, at: '2026-12-09T01:00:00Z' }); // the next day: not in it
-    const due = async (now: string) =>
-      (await asManager(mgr, (tx) => listUsersDueDailySummary(tx, new Date(now)))).filter((d) =>
-        [london, newYork, nowhere].includes(d.user_id),
-      );
-    // 08:30 UTC: London's 08:00 hour; New York is at 03:30.
-    expect(await due('2026-12-09T08:30:00Z')).toEqual([
-      { user_id: london, time_zone: 'UTC', summary_date: '2026-12-08' },
-    ]);
-    // 13:10 UTC = 08:10 in New York (UTC-5 in December).
-    expect(await due('2026-12-09T13:10:00Z')).toEqual([
-      { user_id: newYork, time_zone: 'America/New_York', summary_date: '2026-12-08' },
-    ]);
-    expect(await due('2026-12-09T09:00:00Z')).toEqual([]);
-
-    expect(await asManager(mgr, (tx) => dailySummaryData(tx, london, '2026-12-08', 'UTC'))).toMatchObject({
-      kind: 'daily_summary',
-      date: '2026-12-08',
-      pnl_usd: 2.5,
-      trades: 1,
-    });
-    await asManager(mgr, (tx) => sendDailySummaries(tx, new Date('2026-12-09T08:30:00Z')));
-    await asManager(mgr, (tx) => sendDailySummaries(tx, new Date('2026-12-09T08:45:00Z')));
-    const sent = await notifications(db.sql, london, 'daily_summary');
-    expect(sent).toHaveLength(1);
-    expect(NotificationPayloadSchema.parse(sent[0]?.payload)).toMatchObject({ date: '2026-12-08', pnl_usd: 2.5 });
-    expect(await due('2026-12-09T08:30:00Z')).toEqual([]);
-    expect(await notifications(db.sql, newYork, 'daily_summary')).toEqual([]);
-  });
-});
-
-describe('the worker’s side of a delivery', () => {
-  it('claims with attempts counted, records retrying and dead; admins see the dead letter', async () => {
-    const { user, channel } = await userWithChannel('worker@producers.test');
-    await db.sql`select private.emit_notification(${user}, 'bot_error', '{"code": "runner_error", "reason": "boom"}')`;
-    const [delivery] = await db.sql<{ id: string }[]>`
-      select id from public.polybot_notification_deliveries where user_id = ${user}`;
-    const id = Number(delivery?.id);
-    const first = await asManager(mgr, (tx) => claimNotificationDelivery(tx, id));
-    expect(first).toMatchObject({ attempt: 1, kind: 'bot_error', channel: { id: channel, kind: 'slack' } });
-    expect(first?.idempotency_key).toMatch(/^ntf_\d+_/);
-    expect(await asManager(mgr, (tx) => markNotificationRetrying(tx, id, 'HTTP 503'))).toBe(true);
-    expect(await asManager(mgr, (tx) => claimNotificationDelivery(tx, id))).toMatchObject({ attempt: 2 });
-    expect(await asManager(mgr, (tx) => markNotificationDead(tx, id, 'HTTP 410: the webhook is gone'))).toBe(true);
-    expect(await asManager(mgr, (tx) => markNotificationSent(tx, id))).toBe(false);
-    expect(await asManager(mgr, (tx) => claimNotificationDelivery(tx, id))).toBeNull();
-    const letters = await db.sql`
-      select delivery_id::int as id, email, kind, channel_kind, attempts, last_error
-        from public.admin_notification_dead_letters where user_id = ${user}`;
-    expect(letters).toEqual([
-      {
-        id,
-        email: 'worker@producers.test',
-        kind: 'bot_error',
-        channel_kind: 'slack',
-        attempts: 2,
-        last_error: 'HTTP 410: the webhook is gone',
-      },
-    ]);
-    expect(await mgr`select 1 from public.admin_notification_dead_letters`.catch((e: { code: string }) => e.code)).toBe(
-      '42501',
-    );
-  });
-
-  it('skips a delivery whose channel was disabled, and marks a sent one sent', async () => {
-    const { user, channel } = await userWithChannel('skipped@producers.test');
-    await db.sql`select private.emit_notification(${user}, 'bot_error', '{"code": "runner_error", "reason": "a"}')`;
-    await db.sql`select private.emit_notification(${user}, 'bot_error', '{"code": "runner_error", "reason": "b"}')`;
-    const ids = (
-      await db.sql<
-        { id: string }[]
-      >`select id from public.polybot_notification_deliveries where user_id = ${user} order by id`
-    ).map((r) => Number(r.id));
-    const [a = 0, b = 0] = ids;
-    expect(await asManager(mgr, (tx) => claimNotificationDelivery(tx, a))).not.toBeNull();
-    expect(await asManager(mgr, (tx) => markNotificationSent(tx, a))).toBe(true);
-    await withUser(db.sql, user, (tx) => setNotificationChannelEnabled(tx, channel, false));
-    expect(await asManager(mgr, (tx) => claimNotificationDelivery(tx, b))).toBeNull();
-    const statuses = await db.sql`
-      select status, sent_at is not null as sent from public.polybot_notification_deliveries where user_id = ${user} order by id`;
-    expect(statuses).toEqual([
-      { status: 'sent', sent: true },
-      { status: 'skipped', sent: false },
     ]);
   });
 });
