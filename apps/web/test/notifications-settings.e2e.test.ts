@@ -282,7 +282,9 @@ describe('notification settings in Chromium', () => {
     expect(await page.getByRole('form', { name: resend }).getByRole('status').textContent()).toBe(
       `A new confirmation email is on its way to ${late}: follow its link (the one in any earlier email no longer works).`,
     );
-    const second = await stack.mail.waitFor((m) => m.to.includes(late) && m !== first && m.subject.includes('Confirm'));
+    const second = await stack.mail.waitFor(
+      (m) => m.to.includes(late) && m.id !== first.id && m.subject.includes('Confirm'),
+    );
     const newLink = messageLinks(second).find((l) => l.includes('/notifications/confirm?token=')) ?? '';
     expect(newLink).not.toBe(oldLink);
     await shoot(page, 'notifications-04b-resend-confirmation');
