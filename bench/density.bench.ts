@@ -20,6 +20,7 @@ import {
   type VenueSim,
 } from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
+import { pct } from './stats.ts';
 
 const sizes = (process.argv[2] ?? '10,50,100,200').split(',').map(Number);
 const steadyMs = Number(process.argv[3] ?? 15) * 1000;
@@ -34,10 +35,6 @@ function smaps(pid: number): { pss: number; rss: number } {
     return { pss: 0, rss: 0 };
   }
 }
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
-};
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Beat {

@@ -25,6 +25,7 @@ import {
   usersOf,
 } from '@polybot/bot-manager/cluster';
 import { runMain } from './run-main.ts';
+import { pct } from './stats.ts';
 
 const [managerN = 3, perManager = 100, kills = 20, steadySeconds = 20] = process.argv.slice(2, 6).map(Number);
 const LEASES: Record<string, Record<string, string>> = {
@@ -41,10 +42,6 @@ const LEASES: Record<string, Record<string, string>> = {
 const profile = process.argv[6] === 'default' ? 'production' : (process.argv[6] ?? 'fast');
 const leases = LEASES[profile];
 if (!leases) throw new Error(`unknown profile ${profile}: one of ${Object.keys(LEASES).join(', ')}, default`);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
-};
 const ms = (xs: number[]): string =>
   `p50 ${pct(xs, 0.5).toFixed(0)} ms, p99 ${pct(xs, 0.99).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms (n=${xs.length})`;
 const counts = (xs: number[]): string =>

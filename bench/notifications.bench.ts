@@ -22,14 +22,12 @@ import { startNotificationWorker, createLogger, type NotificationWorker } from '
 import { createTestDatabase, localLoginUrl } from '@polybot/local-stack/postgres';
 import { selfSignedCertificate } from '@polybot/notify/testing';
 import { runMain } from './run-main.ts';
+import { pct } from './stats.ts';
+import { insertUsers } from './users.ts';
 
 const [users = 1000, tradesPerUser = 10, concurrency = 4] = process.argv.slice(2).map(Number);
 const HOST = 'hooks.bench';
 
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 interface Receipt {
@@ -106,13 +104,7 @@ runMain(async () => {
   };
   try {
     const t0 = performance.now();
-    const ids = (
-      await db.sql<{ id: string }[]>`
-        insert into auth.users (id, email, aud, role)
-        select gen_random_uuid(), 'notify-' || i || '@bench.test', 'authenticated', 'authenticated'
-          from generate_series(1, ${users}) i
-        returning id`
-    ).map((r) => r.id);
+    const ids = await insertUsers(db.sql, users, 'notify');
     for (const id of ids) {
       const added = await withUser(db.sql, id, (tx) =>
         addNotificationChannel(tx, { kind: 'webhook', target: `${receiver.origin}/u/${id}` }),
@@ -168,7 +160,7 @@ runMain(async () => {
     console.log(
       `batched: ${commits.size} trades inserted in ${insertS.toFixed(1)} s (${(commits.size / insertS).toFixed(0)}/s) → ` +
         `${deliveries1} webhooks (${(commits.size / deliveries1).toFixed(1)} trades each) in ${span1.toFixed(1)} s; ` +
-        `commit → receipt p50 ${ms(pct(latencies, 50))}, p99 ${ms(pct(latencies, 99))}, max ${ms(pct(latencies, 100))}`,
+        `commit → receipt p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}, max ${ms(pct(latencies, 1))}`,
     );
     await Promise.all(workers.splice(0).map((w) => w.stop()));
 
@@ -211,8 +203,8 @@ runMain(async () => {
       .slice(thirdReceipt)
       .map((r) => r.at - (alertCommits.get(r.path.slice('/u/'.length)) ?? NaN));
     console.log(
-      `alerts: ${users} bot_error alerts → commit → receipt p50 ${ms(pct(alertLatencies, 50))}, ` +
-        `p99 ${ms(pct(alertLatencies, 99))}; batching adds ≈ ${ms(pct(latencies, 50) - pct(alertLatencies, 50))} ` +
+      `alerts: ${users} bot_error alerts → commit → receipt p50 ${ms(pct(alertLatencies, 0.5))}, ` +
+        `p99 ${ms(pct(alertLatencies, 0.99))}; batching adds ≈ ${ms(pct(latencies, 0.5) - pct(alertLatencies, 0.5))} ` +
         `at the median (the 5 s burst delay, by design)`,
     );
   } finally {

@@ -14,12 +14,9 @@ import {
   venueUrlsOf,
 } from '@polybot/bot-manager/testing';
 import { runMain } from './run-main.ts';
+import { pct } from './stats.ts';
 
 const [configN = 200, restartN = 200, seedN = 200] = process.argv.slice(2).map(Number);
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
-};
 const fmt = (xs: number[]): string =>
   `p50 ${pct(xs, 0.5).toFixed(1)} ms, p99 ${pct(xs, 0.99).toFixed(1)} ms (n=${xs.length})`;
 

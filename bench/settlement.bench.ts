@@ -12,6 +12,7 @@ import { createTestDatabase } from '@polybot/local-stack/postgres';
 import type { MarketResolution } from '@polybot/schemas';
 import postgres from 'postgres';
 import { runMain } from './run-main.ts';
+import { insertUsers } from './users.ts';
 
 const [users = 10_000, otherPositions = 3, markets = 3] = process.argv.slice(2).map(Number);
 
@@ -29,13 +30,7 @@ runMain(async () => {
   });
   try {
     const t0 = performance.now();
-    const ids = (
-      await db.sql<{ id: string }[]>`
-        insert into auth.users (id, email, aud, role)
-        select gen_random_uuid(), 'settle-' || i || '@example.test', 'authenticated', 'authenticated'
-          from generate_series(1, ${users}) i
-        returning id`
-    ).map((r) => r.id);
+    const ids = await insertUsers(db.sql, users, 'settle');
     // Target markets T1..Tn: every user holds one side; other markets O<k>: open positions that stay open.
     await db.sql`
       insert into public.polybot_positions (user_id, platform, market_id, instrument_id, outcome, mode, status, size,

@@ -5,13 +5,13 @@ import { startLocalAuth, type LocalAuth } from '@polybot/local-stack/auth';
 import { createTestDatabase, findFreePort, type TestDatabase } from '@polybot/local-stack/postgres';
 import { buildWeb, isBuilt, startWeb } from '@polybot/web/start';
 import { createServerClient } from '@supabase/ssr';
+import { pct } from './stats.ts';
+import { insertUsers } from './users.ts';
+
+export { pct };
 
 export const PASSWORD = 'correct horse battery';
 
-export const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
-};
 export const fmt = (xs: number[]): string =>
   `p50 ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms (n=${xs.length})`;
 
@@ -73,12 +73,7 @@ export async function startBenchStack(otherUsers: number): Promise<BenchStack> {
   try {
     const email = `bench-${Date.now()}@example.test`;
     const userId = await signUp(auth.url, auth.anonKey, email);
-    const others = (
-      await db.sql<{ id: string }[]>`
-        insert into auth.users (id, email, aud, role)
-        select gen_random_uuid(), 'other-' || i || '@example.test', 'authenticated', 'authenticated' from generate_series(1, ${otherUsers}) i
-        returning id`
-    ).map((r) => r.id);
+    const others = await insertUsers(db.sql, otherUsers, 'other');
     await db.sql`update public.polybot_user_profiles set onboarding_step = 'done', onboarding_completed = true, accepted_terms_at = now() where id = ${userId}`;
     await db.sql`update public.polybot_bot_status set state = 'running', mode = 'paper', heartbeat_at = now(), config_version = 1,
                         config_applied_at = now() where user_id = ${userId}`;
