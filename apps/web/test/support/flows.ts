@@ -46,8 +46,8 @@ export async function hydrated(page: Page, formName: string): Promise<void> {
 }
 
 /**
- * Submits a form with fields set to values the page does not offer (a hidden input edited, as anyone can in dev
- * tools), and waits for the result. The form must be hydrated first, and the values are set and the form submitted in
+ * Submits a form with fields set to values the page does not offer (a hidden input edited, or a select given an option
+ * of one's own, as anyone can in dev tools), and waits for the result. The form must be hydrated first, and the values are set and the form submitted in
  * one task: React puts a controlled input's value back when it re-renders (hydration, a live refresh), which between
  * an edit and a click would quietly submit the page's own value instead.
  */
@@ -64,8 +64,10 @@ export async function submitTampered(
   await form.evaluate(
     (f, { fields, label }) => {
       for (const [name, value] of Object.entries(fields)) {
-        const input = f.querySelector<HTMLInputElement>(`[name="${name}"]`);
+        const input = f.querySelector<HTMLInputElement | HTMLSelectElement>(`[name="${name}"]`);
         if (!input) throw new Error(`no field ${name}`);
+        if (input instanceof HTMLSelectElement && !Array.from(input.options).some((o) => o.value === value))
+          input.add(new Option(value, value));
         input.value = value;
       }
       const submitter = Array.from(f.querySelectorAll('button')).find((b) => b.textContent?.trim() === label);
