@@ -1,11 +1,11 @@
 // The one place process.env is read (manager process only; runners get only what Node needs: runnerEnv).
 import { createPrivateKey } from 'node:crypto';
+import { WEBHOOK_POLICY_ENV } from '@polybot/notify/env';
 import { z } from 'zod';
 import { checkLeaseTiming } from './manager/coordination/types.ts';
 import {
   checkNotificationEnv,
   DEFAULT_TELEGRAM_API_ROOT,
-  isCidr,
   isHttpOrigin,
   isSmtpUrl,
   UNSUBSCRIBE_SECRET_MIN,
@@ -154,25 +154,7 @@ const EnvSchema = z
       z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'TELEGRAM_BOT_TOKEN must look like <bot id>:<secret>' }),
     ),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default(DEFAULT_TELEGRAM_API_ROOT),
-    /** `true` only locally: webhook URLs may be http://. */
-    NOTIFY_WEBHOOK_ALLOW_HTTP: z
-      .enum(['true', 'false'], { error: 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false' })
-      .default('false')
-      .transform((v) => v === 'true'),
-    /** Comma-separated CIDRs exempt from the webhook address policy (locally 127.0.0.1/32; production empty). */
-    NOTIFY_WEBHOOK_EXEMPT_RANGES: z
-      .string()
-      .default('')
-      .transform((v, ctx) => {
-        const ranges = v
-          .split(',')
-          .map((r) => r.trim())
-          .filter(Boolean);
-        for (const r of ranges)
-          if (!isCidr(r))
-            ctx.addIssue({ code: 'custom', message: `NOTIFY_WEBHOOK_EXEMPT_RANGES: "${r}" is not a CIDR` });
-        return ranges;
-      }),
+    ...WEBHOOK_POLICY_ENV,
   })
   .refine((e) => (e.KALSHI_MARKET_DATA_KEY_ID === undefined) === (e.KALSHI_MARKET_DATA_PRIVATE_KEY_PEM === undefined), {
     error: 'set both KALSHI_MARKET_DATA_KEY_ID and KALSHI_MARKET_DATA_PRIVATE_KEY_PEM, or neither',

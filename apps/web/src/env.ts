@@ -1,5 +1,6 @@
 // The only place that reads process.env. Parsed once; a missing or malformed variable fails loudly at start-up
 // with the variable's name instead of surfacing later as a confusing runtime error.
+import { WEBHOOK_POLICY_ENV } from '@polybot/notify/env';
 import { z } from 'zod';
 
 // An origin only (scheme, host, port): a path here would silently end up in every return URL.
@@ -67,22 +68,7 @@ const ServerEnvShape = z.object({
     .string()
     .min(32, { error: 'NOTIFY_UNSUBSCRIBE_SECRET must be at least 32 characters' })
     .optional(),
-  /** Local mode only: webhook URLs may be http://. */
-  NOTIFY_WEBHOOK_ALLOW_HTTP: z
-    .enum(['true', 'false'], { error: 'NOTIFY_WEBHOOK_ALLOW_HTTP must be true or false' })
-    .default('false')
-    .transform((v) => v === 'true'),
-  /** Local mode only: comma-separated CIDRs webhook URLs may point into (the local receiver, 127.0.0.1/32). */
-  NOTIFY_WEBHOOK_EXEMPT_RANGES: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6()], { error: 'NOTIFY_WEBHOOK_EXEMPT_RANGES must list CIDRs' }))),
+  ...WEBHOOK_POLICY_ENV,
   NODE_ENV: z.string().optional(),
   // --- Telegram bot (optional: all of token, username and webhook secret, or none — then Telegram is off) ---
   /** The platform bot's token from BotFather, `<bot id>:<secret>`. */

@@ -2,7 +2,6 @@
 // process.env is read) and the typed config startNotificationWorker takes. A malformed value
 // stops the manager at start; a channel the platform simply has not configured (no SMTP, no Telegram bot) is not an
 // error: its deliveries go dead with a sentence saying so, and the worker warns once when it starts.
-import { isIP } from 'node:net';
 
 /** At least this long: the unsubscribe token's HMAC key (@polybot/notify signUnsubscribeToken refuses shorter). */
 export const UNSUBSCRIBE_SECRET_MIN = 32;
@@ -50,13 +49,6 @@ export function isSmtpUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-export function isCidr(value: string): boolean {
-  const [address, prefix, extra] = value.split('/');
-  if (address === undefined || prefix === undefined || extra !== undefined || !/^\d{1,3}$/.test(prefix)) return false;
-  const family = isIP(address);
-  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** The manager's notification variables as env.ts parses them (same names as the web app's where both read one). */
