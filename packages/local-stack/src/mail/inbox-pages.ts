@@ -2,15 +2,7 @@
 // escaped; its HTML part is shown only inside a sandboxed iframe (no scripts, no same-origin), so a message cannot
 // act on the inbox. Links found in the message are listed as plain anchors, the quick way to follow a sign-in link.
 import type { SinkMessage } from './store.ts';
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../html.ts';
 
 /** http(s) links in the message: hrefs of the HTML part, then URLs in the text part; each once, in order. */
 export function messageLinks(message: SinkMessage): string[] {

@@ -1,11 +1,8 @@
 // The hosted pages a browser sees: Checkout (pay with a test card or go back), the Customer Portal (cancel at
 // period end, undo, switch plan, go back) and a hosted invoice. Plain server-rendered HTML; ids are stable for tests.
 import type { CheckoutSession, Invoice, Price, Product, Subscription } from './objects.ts';
+import { escapeHtml as esc } from '../html.ts';
 import { TEST_CARDS } from './store.ts';
-
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

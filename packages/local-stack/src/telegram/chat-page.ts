@@ -4,6 +4,7 @@
 // where the web app's deep links land locally (TELEGRAM_LINK_BASE = `${url}/chat`): the message box holds
 // `/start <token>`, as Telegram's Start button would send. Plain HTML and forms, no script; everything escaped.
 import type { SentMessage } from './methods.ts';
+import { escapeHtml } from '../html.ts';
 
 export interface ChatLine {
   from: 'you' | 'bot';
@@ -14,15 +15,6 @@ export interface ChatLine {
   text: string;
   /** http(s) links in the bot's HTML (its <a href>), shown as plain anchors under the message. */
   links: string[];
-}
-
-export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 function decodeEntities(value: string): string {
